@@ -1,0 +1,23 @@
+# Installs the library, headers, a pkg-config file and a CMake package, so a
+# program outside the tree can use either `pkg-config --libs qtensor` or
+# `find_package(qtensor)` + `target_link_libraries(app qtensor::qtensor)`.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS qtensor EXPORT qtensorTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/qtensor DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS qtensor_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+set(QT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/qtensor)
+install(EXPORT qtensorTargets NAMESPACE qtensor:: DESTINATION ${QT_CMAKE_DIR})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/qtensorConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake INSTALL_DESTINATION ${QT_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/qtensorConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfigVersion.cmake
+        DESTINATION ${QT_CMAKE_DIR})
+
+configure_file(${CMAKE_CURRENT_LIST_DIR}/qtensor.pc.in ${CMAKE_CURRENT_BINARY_DIR}/qtensor.pc @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/qtensor.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,399 @@
+/*
+ * qtensor.h - the C ABI of libqtensor: quantized tensors (qint8, quint8,
+ * qint32) with per-tensor or per-channel affine quantization parameters.
+ *
+ * Conventions
+ * - Every function returns a qt_status. On failure the message is kept per
+ *   thread and read with qt_last_error_message(); outputs are left untouched.
+ * - Outputs come first in each parameter list, then the object acted on, then
+ *   the inputs (as libgit2 does).
+ * - Constructors put a new object in an out-parameter. The caller owns it and
+ *   releases it with the matching *_free, which accepts NULL.
+ * - Sizes and counts are size_t; shapes, strides, indices and zero points are
+ *   int64_t.
+ * - Arrays copied out of the library take a capacity (in elements); a capacity
+ *   smaller than what must be written is an error (QT_ERR_INVALID_ARGUMENT).
+ *
+ * Data model
+ * - A tensor handle is a view: shape, strides and an offset into a shared,
+ *   reference-counted storage of integers that also holds the quantizer.
+ *   Views made by select, slice, narrow, transpose and permute share the
+ *   storage; writing through one changes what every other view sees. Freeing
+ *   a view never invalidates another.
+ * - Every view dequantizes each element exactly as its base does, also for
+ *   per-channel quantization (see docs/numerics.md).
+ *
+ * Thread safety
+ * - Reading one tensor (any const function) from many threads at once is safe.
+ * - Writing a tensor (set, fill, copy) while another thread reads or writes it
+ *   or any view of its storage needs the caller's lock.
+ * - The last error message is per thread.
+ */
+#ifndef QTENSOR_QTENSOR_H
+#define QTENSOR_QTENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define QT_API __attribute__((visibility("default")))
+#else
+#define QT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QT_VERSION_MAJOR 0
+#define QT_VERSION_MINOR 1
+#define QT_VERSION_PATCH 0
+
+/** Largest rank a tensor may have. */
+#define QT_MAX_DIMS 64
+
+/** Status codes returned by every function. */
+typedef enum qt_status {
+  QT_OK = 0,
+  /** A NULL pointer, a bad parameter (scale, zero point, axis of a quantizer,
+      step 0, ...) or a buffer too small. */
+  QT_ERR_INVALID_ARGUMENT = 1,
+  /** An index or dimension outside the tensor. */
+  QT_ERR_OUT_OF_RANGE = 2,
+  /** Shapes or element counts that do not match. */
+  QT_ERR_SHAPE_MISMATCH = 3,
+  /** dtypes that do not match, or an operation not defined for the
+      quantization scheme (q_scale of a per-channel tensor). */
+  QT_ERR_TYPE_MISMATCH = 4,
+  /** The allocation failed or its size overflows. */
+  QT_ERR_OUT_OF_MEMORY = 5,
+  /** A file could not be opened, read or written. */
+  QT_ERR_IO = 6,
+  /** Serialized data is malformed or violates a limit. */
+  QT_ERR_CORRUPT_DATA = 7,
+  /** A bug in the library: please report it with the message. */
+  QT_ERR_INTERNAL = 8
+} qt_status;
+
+/** Quantized integer types. */
+typedef enum qt_dtype {
+  QT_QINT8 = 1,  /**< int8 values, range [-128, 127] */
+  QT_QUINT8 = 2, /**< uint8 values, range [0, 255] */
+  QT_QINT32 = 3  /**< int32 values, range [-2^31, 2^31 - 1] */
+} qt_dtype;
+
+/** Quantization schemes. */
+typedef enum qt_qscheme {
+  QT_PER_TENSOR_AFFINE = 1, /**< one scale and zero point */
+  QT_PER_CHANNEL_AFFINE = 2 /**< a scale and zero point per index of one axis */
+} qt_qscheme;
+
+/** A quantized tensor (a view of a shared storage). Opaque. */
+typedef struct qt_tensor qt_tensor;
+/** Quantization parameters and dtype. Opaque and immutable. */
+typedef struct qt_quantizer qt_quantizer;
+
+/* ---------------------------------------------------------------- errors */
+
+/** The message of the last failed call on this thread ("" if none). The
+    pointer is borrowed: valid until the next qt_* call on this thread. */
+QT_API const char* qt_last_error_message(void);
+
+/** A static English name for a status ("QT_ERR_OUT_OF_RANGE"). Never NULL. */
+QT_API const char* qt_status_name(qt_status status);
+
+/** The library version as "MAJOR.MINOR.PATCH" (static string). */
+QT_API const char* qt_version(void);
+
+/** The name of a dtype as PyTorch spells it ("qint8"), or NULL if unknown. */
+QT_API const char* qt_dtype_name(qt_dtype dtype);
+
+/** The name of a scheme as PyTorch spells it ("per_tensor_affine"), or NULL. */
+QT_API const char* qt_qscheme_name(qt_qscheme qscheme);
+
+/** The name of the SIMD target the kernels dispatch to on this CPU
+    ("AVX2", "SSE4", "EMU128", ...). Static string. */
+QT_API const char* qt_simd_target(void);
+
+/* ------------------------------------------------------------ quantizers */
+
+/**
+ * Creates a per-tensor affine quantizer.
+ * @param out         receives the new quantizer (caller frees).
+ * @param dtype       the quantized type.
+ * @param scale       > 0, finite, with a finite float32 reciprocal.
+ * @param zero_point  inside dtype's range.
+ * @return QT_ERR_INVALID_ARGUMENT for NULL out, unknown dtype, bad scale or
+ *         zero point.
+ */
+QT_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype dtype, double scale,
+                                             int64_t zero_point);
+
+/**
+ * Creates a per-channel affine quantizer.
+ * @param out          receives the new quantizer (caller frees).
+ * @param dtype        the quantized type.
+ * @param scales       num_channels scales, each valid as for per-tensor (copied).
+ * @param zero_points  num_channels zero points in dtype's range (copied).
+ * @param num_channels the number of channels (may be 0).
+ * @param axis         the channel axis; negative counts from the end. It is
+ *                     checked against a tensor's rank when the quantizer is
+ *                     used, and the tensor's size on that axis must equal
+ *                     num_channels.
+ * @return QT_ERR_INVALID_ARGUMENT for NULL pointers (with num_channels > 0),
+ *         unknown dtype, bad scales or zero points (the message names the
+ *         channel and value).
+ */
+QT_API qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype,
+                                              const double* scales, const int64_t* zero_points,
+                                              size_t num_channels, int64_t axis);
+
+/** Frees a quantizer. NULL is a no-op. */
+QT_API void qt_quantizer_free(qt_quantizer* quantizer);
+
+/** The quantizer's dtype. */
+QT_API qt_status qt_quantizer_dtype(qt_dtype* out, const qt_quantizer* quantizer);
+
+/** The quantizer's scheme. */
+QT_API qt_status qt_quantizer_qscheme(qt_qscheme* out, const qt_quantizer* quantizer);
+
+/** The scale of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH if per-channel). */
+QT_API qt_status qt_quantizer_scale(double* out, const qt_quantizer* quantizer);
+
+/** The zero point of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH if per-channel). */
+QT_API qt_status qt_quantizer_zero_point(int64_t* out, const qt_quantizer* quantizer);
+
+/** The channel axis of a per-channel quantizer, as given at creation
+    (QT_ERR_TYPE_MISMATCH if per-tensor). */
+QT_API qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer);
+
+/** The number of channels of a per-channel quantizer; 1 for per-tensor. */
+QT_API qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer* quantizer);
+
+/** Copies the per-channel scales into out[0..num_channels). For a per-tensor
+    quantizer, copies its one scale. */
+QT_API qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quantizer* quantizer);
+
+/** Copies the per-channel zero points into out[0..num_channels). For a
+    per-tensor quantizer, copies its one zero point. */
+QT_API qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity,
+                                          const qt_quantizer* quantizer);
+
+/** True if both quantizers have the same dtype, scheme, axis and parameters. */
+QT_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b);
+
+/* -------------------------------------------------------------- creation */
+
+/**
+ * Quantizes row-major float32 data into a new contiguous tensor:
+ * q = clamp(zero_point + nearbyint(x * (1.0f / (float)scale)), qmin, qmax),
+ * NaN -> zero_point, +inf -> qmax, -inf -> qmin.
+ * @param out       receives the new tensor (caller frees).
+ * @param data      numel floats, read only (may be NULL if numel is 0).
+ * @param shape     ndim sizes, each >= 0 (may be NULL if ndim is 0: a 0-dim tensor).
+ * @param ndim      the rank, at most QT_MAX_DIMS.
+ * @param quantizer the parameters; not retained.
+ * @return QT_ERR_INVALID_ARGUMENT for NULL pointers, negative sizes, a rank
+ *         too large, or a per-channel axis outside the rank;
+ *         QT_ERR_SHAPE_MISMATCH if the number of channels is not shape[axis];
+ *         QT_ERR_OUT_OF_MEMORY.
+ */
+QT_API qt_status qt_quantize(qt_tensor** out, const float* data, const int64_t* shape, size_t ndim,
+                             const qt_quantizer* quantizer);
+
+/** qt_quantize with a per-tensor quantizer made from dtype, scale, zero_point
+    (torch.quantize_per_tensor). */
+QT_API qt_status qt_quantize_per_tensor(qt_tensor** out, const float* data, const int64_t* shape,
+                                        size_t ndim, double scale, int64_t zero_point,
+                                        qt_dtype dtype);
+
+/** qt_quantize with a per-channel quantizer (torch.quantize_per_channel). */
+QT_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data, const int64_t* shape,
+                                         size_t ndim, const double* scales,
+                                         const int64_t* zero_points, size_t num_channels,
+                                         int64_t axis, qt_dtype dtype);
+
+/** A new contiguous tensor of the given shape whose integers are all zero
+    (not the zero point: as torch's empty, but never uninitialised memory).
+    Errors as qt_quantize. */
+QT_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, size_t ndim,
+                                    const qt_quantizer* quantizer);
+
+/**
+ * A new contiguous tensor holding a copy of row-major integers.
+ * @param int_data   numel integers of the quantizer's dtype (int8_t, uint8_t or
+ *                   int32_t); may be NULL if numel is 0.
+ * @param data_bytes the size of int_data in bytes; must be numel * element size.
+ * Other parameters and errors as qt_quantize; QT_ERR_SHAPE_MISMATCH if
+ * data_bytes is wrong.
+ */
+QT_API qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_bytes,
+                                  const int64_t* shape, size_t ndim,
+                                  const qt_quantizer* quantizer);
+
+/** A new per-tensor quint8 tensor from uint8 integers, scale and zero point
+    (torch._make_per_tensor_quantized_tensor on a uint8 tensor). */
+QT_API qt_status qt_make_per_tensor_quantized_uint8(qt_tensor** out, const uint8_t* int_data,
+                                                    const int64_t* shape, size_t ndim,
+                                                    double scale, int64_t zero_point);
+/** As above for int8 integers: the result is qint8. */
+QT_API qt_status qt_make_per_tensor_quantized_int8(qt_tensor** out, const int8_t* int_data,
+                                                   const int64_t* shape, size_t ndim, double scale,
+                                                   int64_t zero_point);
+/** As above for int32 integers: the result is qint32. */
+QT_API qt_status qt_make_per_tensor_quantized_int32(qt_tensor** out, const int32_t* int_data,
+                                                    const int64_t* shape, size_t ndim,
+                                                    double scale, int64_t zero_point);
+
+/** Frees a tensor handle (the storage lives on while other views use it).
+    NULL is a no-op. */
+QT_API void qt_tensor_free(qt_tensor* tensor);
+
+/** A new handle to the same view (shares storage, shape and strides). */
+QT_API qt_status qt_tensor_share(qt_tensor** out, const qt_tensor* tensor);
+
+/* ---------------------------------------------------------- inspection */
+
+/** The rank. */
+QT_API qt_status qt_tensor_ndim(size_t* out, const qt_tensor* tensor);
+/** The number of elements (product of the shape; 1 for 0-dim). */
+QT_API qt_status qt_tensor_numel(int64_t* out, const qt_tensor* tensor);
+/** Copies the shape into out[0..ndim). */
+QT_API qt_status qt_tensor_shape(int64_t* out, size_t capacity, const qt_tensor* tensor);
+/** Copies the strides (in elements; may be negative) into out[0..ndim). */
+QT_API qt_status qt_tensor_strides(int64_t* out, size_t capacity, const qt_tensor* tensor);
+/** The offset of the first element in the storage, in elements. */
+QT_API qt_status qt_tensor_storage_offset(int64_t* out, const qt_tensor* tensor);
+/** The dtype. */
+QT_API qt_status qt_tensor_dtype(qt_dtype* out, const qt_tensor* tensor);
+/** The effective scheme: per-channel only if a dim of the view walks the
+    storage's channel axis. */
+QT_API qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor);
+/** Always true for a valid tensor (torch's is_quantized). */
+QT_API qt_status qt_tensor_is_quantized(bool* out, const qt_tensor* tensor);
+/** True if the view's elements are adjacent in row-major order. */
+QT_API qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor);
+/** True if both handles view the same storage. */
+QT_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tensor* b);
+
+/** The effective quantizer of the view, in the view's own dim numbering
+    (caller frees). A view that selected away the channel axis gets a
+    per-tensor quantizer with that channel's parameters. */
+QT_API qt_status qt_tensor_quantizer(qt_quantizer** out, const qt_tensor* tensor);
+/** q_scale: the scale of a per-tensor view (QT_ERR_TYPE_MISMATCH otherwise). */
+QT_API qt_status qt_tensor_q_scale(double* out, const qt_tensor* tensor);
+/** q_zero_point: the zero point of a per-tensor view. */
+QT_API qt_status qt_tensor_q_zero_point(int64_t* out, const qt_tensor* tensor);
+/** q_per_channel_axis: the view's own channel dim (per-channel views only). */
+QT_API qt_status qt_tensor_q_per_channel_axis(int64_t* out, const qt_tensor* tensor);
+/** The view's number of channels: shape[axis] for per-channel, else 1. */
+QT_API qt_status qt_tensor_q_num_channels(size_t* out, const qt_tensor* tensor);
+/** q_per_channel_scales: copies shape[axis] scales (per-channel views only). */
+QT_API qt_status qt_tensor_q_per_channel_scales(double* out, size_t capacity,
+                                                const qt_tensor* tensor);
+/** q_per_channel_zero_points: copies shape[axis] zero points. */
+QT_API qt_status qt_tensor_q_per_channel_zero_points(int64_t* out, size_t capacity,
+                                                     const qt_tensor* tensor);
+
+/* ----------------------------------------------------------------- views */
+
+/** q.select(dim, index): drops dim; negative dim and index count from the end.
+    @return QT_ERR_OUT_OF_RANGE for dim or index outside the tensor. */
+QT_API qt_status qt_tensor_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+                                  int64_t index);
+
+/** Python's t[start:stop:step] along dim. start and stop are clamped as
+    Python clamps them; pass INT64_MIN / INT64_MAX for an open end (for a
+    negative step: INT64_MAX as start, INT64_MIN as stop). Negative steps walk
+    backwards, as in NumPy.
+    @return QT_ERR_OUT_OF_RANGE for a bad dim; QT_ERR_INVALID_ARGUMENT for
+    step 0. */
+QT_API qt_status qt_tensor_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+                                 int64_t start, int64_t stop, int64_t step);
+
+/** q.narrow(dim, start, length): start may be negative; the range must lie
+    inside the dim (QT_ERR_OUT_OF_RANGE otherwise). */
+QT_API qt_status qt_tensor_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+                                  int64_t start, int64_t length);
+
+/** q.transpose(dim0, dim1), also for per-channel tensors. */
+QT_API qt_status qt_tensor_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
+                                     int64_t dim1);
+
+/** q.permute(dims): dims is a permutation of 0..ndim-1 (negative allowed).
+    @return QT_ERR_INVALID_ARGUMENT if ndims != ndim or dims repeat. */
+QT_API qt_status qt_tensor_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
+                                   size_t ndims);
+
+/** q.contiguous(): a new handle to the same view if it is already
+    contiguous, else a contiguous copy in a new storage carrying the view's
+    effective quantizer. */
+QT_API qt_status qt_tensor_contiguous(qt_tensor** out, const qt_tensor* tensor);
+
+/** q.clone(): a contiguous copy in a new storage, always. */
+QT_API qt_status qt_tensor_clone(qt_tensor** out, const qt_tensor* tensor);
+
+/* -------------------------------------------------------------- elements */
+
+/** item(): the dequantized value of a one-element tensor
+    (QT_ERR_SHAPE_MISMATCH if numel != 1). */
+QT_API qt_status qt_tensor_item(float* out, const qt_tensor* tensor);
+
+/** The dequantized value at a full index (negative entries count from end). */
+QT_API qt_status qt_tensor_get(float* out, const qt_tensor* tensor, const int64_t* index,
+                               size_t ndim);
+
+/** Quantizes value with the element's own parameters and stores it at a full
+    index (q[i, j] = value). */
+QT_API qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim, float value);
+
+/** fill_(value): quantizes value with each element's parameters and stores it
+    in every element of the view. */
+QT_API qt_status qt_tensor_fill(qt_tensor* tensor, float value);
+
+/* ------------------------------------------------------------------ copy */
+
+/**
+ * dst.copy_(src): shapes and dtypes must be equal. If dst is contiguous and
+ * is the whole of its storage, it takes src's integers and effective
+ * quantizer exactly. Otherwise src's values are requantized into dst's own
+ * parameters, so no other view of dst's storage changes meaning. src and dst
+ * may overlap.
+ * @return QT_ERR_SHAPE_MISMATCH, QT_ERR_TYPE_MISMATCH.
+ */
+QT_API qt_status qt_tensor_copy(qt_tensor* dst, const qt_tensor* src);
+
+/** dst.copy_(float data): quantizes count row-major floats with dst's
+    parameters (count must equal numel: QT_ERR_SHAPE_MISMATCH). */
+QT_API qt_status qt_tensor_copy_from_float(qt_tensor* dst, const float* data, size_t count);
+
+/* -------------------------------------------------------------- read-out */
+
+/** dequantize(): writes numel row-major floats to out (capacity >= numel). */
+QT_API qt_status qt_tensor_dequantize(float* out, size_t capacity, const qt_tensor* tensor);
+
+/** int_repr(): writes the numel row-major integers (int8_t, uint8_t or
+    int32_t by dtype) to out; capacity_bytes >= numel * element size. */
+QT_API qt_status qt_tensor_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor);
+
+/** The size in bytes of one element of dtype (0 if unknown). */
+QT_API size_t qt_dtype_size(qt_dtype dtype);
+
+/* -------------------------------------------------------------- printing */
+
+/**
+ * The tensor as PyTorch 1.13 prints it, with "torch." written "qtensor.".
+ * @param out receives a NUL-terminated string the caller frees with
+ *            qt_string_free.
+ */
+QT_API qt_status qt_to_string(char** out, const qt_tensor* tensor);
+
+/** Frees a string returned by the library. NULL is a no-op. */
+QT_API void qt_string_free(char* str);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* QTENSOR_QTENSOR_H */

@@ -1,0 +1,299 @@
+// qtensor.hpp - header-only C++ facade over the C ABI in qtensor.h.
+//
+// RAII classes that own their handles and throw qtensor::Error on failure.
+// Method names follow PyTorch's C++ API (q_scale, int_repr, copy_, ...).
+// Everything here calls only qt_* functions.
+#ifndef QTENSOR_QTENSOR_HPP
+#define QTENSOR_QTENSOR_HPP
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "qtensor/qtensor.h"
+
+namespace qtensor {
+
+// A failed call: the status and the library's message.
+class Error : public std::runtime_error {
+ public:
+  Error(qt_status status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  qt_status status() const noexcept { return status_; }
+
+ private:
+  qt_status status_;
+};
+
+namespace detail {
+
+inline void Check(qt_status status) {
+  if (status != QT_OK) throw Error(status, qt_last_error_message());
+}
+
+struct TensorDeleter {
+  void operator()(qt_tensor* tensor) const noexcept { qt_tensor_free(tensor); }
+};
+struct QuantizerDeleter {
+  void operator()(qt_quantizer* quantizer) const noexcept { qt_quantizer_free(quantizer); }
+};
+
+template <typename T>
+constexpr qt_dtype DTypeOf() {
+  static_assert(std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> ||
+                    std::is_same_v<T, int32_t>,
+                "quantized integers are int8_t, uint8_t or int32_t");
+  if constexpr (std::is_same_v<T, int8_t>) return QT_QINT8;
+  if constexpr (std::is_same_v<T, uint8_t>) return QT_QUINT8;
+  return QT_QINT32;
+}
+
+}  // namespace detail
+
+// Quantization parameters (immutable).
+class Quantizer {
+ public:
+  static Quantizer PerTensor(qt_dtype dtype, double scale, int64_t zero_point) {
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_new_per_tensor(&handle, dtype, scale, zero_point));
+    return Quantizer(handle);
+  }
+  static Quantizer PerChannel(qt_dtype dtype, const std::vector<double>& scales,
+                              const std::vector<int64_t>& zero_points, int64_t axis) {
+    if (scales.size() != zero_points.size()) {
+      throw Error(QT_ERR_INVALID_ARGUMENT, "scales and zero_points differ in length");
+    }
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_new_per_channel(&handle, dtype, scales.data(), zero_points.data(),
+                                               scales.size(), axis));
+    return Quantizer(handle);
+  }
+  // Takes ownership of a handle from the C API.
+  explicit Quantizer(qt_quantizer* handle) : handle_(handle) {}
+
+  qt_dtype dtype() const { return Get(qt_quantizer_dtype); }
+  qt_qscheme qscheme() const { return Get(qt_quantizer_qscheme); }
+  double scale() const { return Get(qt_quantizer_scale); }
+  int64_t zero_point() const { return Get(qt_quantizer_zero_point); }
+  int64_t axis() const { return Get(qt_quantizer_axis); }
+  size_t num_channels() const { return Get(qt_quantizer_num_channels); }
+  std::vector<double> scales() const {
+    std::vector<double> out(num_channels());
+    detail::Check(qt_quantizer_scales(out.data(), out.size(), get()));
+    return out;
+  }
+  std::vector<int64_t> zero_points() const {
+    std::vector<int64_t> out(num_channels());
+    detail::Check(qt_quantizer_zero_points(out.data(), out.size(), get()));
+    return out;
+  }
+  bool operator==(const Quantizer& other) const {
+    bool equal = false;
+    detail::Check(qt_quantizer_equal(&equal, get(), other.get()));
+    return equal;
+  }
+  bool operator!=(const Quantizer& other) const { return !(*this == other); }
+
+  const qt_quantizer* get() const noexcept { return handle_.get(); }
+
+ private:
+  template <typename R>
+  R Get(qt_status (*getter)(R*, const qt_quantizer*)) const {
+    R value{};
+    detail::Check(getter(&value, get()));
+    return value;
+  }
+
+  std::unique_ptr<qt_quantizer, detail::QuantizerDeleter> handle_;
+};
+
+// A quantized tensor: a view of a shared storage. Copying a Tensor object
+// makes another handle to the same view (as torch::Tensor does).
+class Tensor {
+ public:
+  static Tensor Quantize(const std::vector<float>& data, const std::vector<int64_t>& shape,
+                         const Quantizer& quantizer) {
+    return Make([&](qt_tensor** out) {
+      return qt_quantize(out, data.data(), shape.data(), shape.size(), quantizer.get());
+    });
+  }
+  static Tensor QuantizePerTensor(const std::vector<float>& data,
+                                  const std::vector<int64_t>& shape, double scale,
+                                  int64_t zero_point, qt_dtype dtype) {
+    return Quantize(data, shape, Quantizer::PerTensor(dtype, scale, zero_point));
+  }
+  static Tensor QuantizePerChannel(const std::vector<float>& data,
+                                   const std::vector<int64_t>& shape,
+                                   const std::vector<double>& scales,
+                                   const std::vector<int64_t>& zero_points, int64_t axis,
+                                   qt_dtype dtype) {
+    return Quantize(data, shape, Quantizer::PerChannel(dtype, scales, zero_points, axis));
+  }
+  static Tensor EmptyQuantized(const std::vector<int64_t>& shape, const Quantizer& quantizer) {
+    return Make([&](qt_tensor** out) {
+      return qt_empty_quantized(out, shape.data(), shape.size(), quantizer.get());
+    });
+  }
+  template <typename T>
+  static Tensor FromIntRepr(const std::vector<T>& data, const std::vector<int64_t>& shape,
+                            const Quantizer& quantizer) {
+    detail::DTypeOf<T>();
+    return Make([&](qt_tensor** out) {
+      return qt_from_int_repr(out, data.data(), data.size() * sizeof(T), shape.data(),
+                              shape.size(), quantizer.get());
+    });
+  }
+  // The dtype follows T: uint8_t -> quint8, int8_t -> qint8, int32_t -> qint32.
+  template <typename T>
+  static Tensor MakePerTensorQuantized(const std::vector<T>& data,
+                                       const std::vector<int64_t>& shape, double scale,
+                                       int64_t zero_point) {
+    return FromIntRepr(data, shape, Quantizer::PerTensor(detail::DTypeOf<T>(), scale, zero_point));
+  }
+
+  // Takes ownership of a handle from the C API.
+  explicit Tensor(qt_tensor* handle) : handle_(handle, detail::TensorDeleter()) {}
+
+  size_t dim() const { return Get(qt_tensor_ndim); }
+  int64_t numel() const { return Get(qt_tensor_numel); }
+  std::vector<int64_t> sizes() const { return GetArray<int64_t>(qt_tensor_shape, dim()); }
+  std::vector<int64_t> strides() const { return GetArray<int64_t>(qt_tensor_strides, dim()); }
+  int64_t storage_offset() const { return Get(qt_tensor_storage_offset); }
+  qt_dtype dtype() const { return Get(qt_tensor_dtype); }
+  qt_qscheme qscheme() const { return Get(qt_tensor_qscheme); }
+  bool is_quantized() const { return Get(qt_tensor_is_quantized); }
+  bool is_contiguous() const { return Get(qt_tensor_is_contiguous); }
+  bool shares_storage_with(const Tensor& other) const {
+    bool shared = false;
+    detail::Check(qt_tensor_shares_storage(&shared, get(), other.get()));
+    return shared;
+  }
+
+  Quantizer quantizer() const {
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_tensor_quantizer(&handle, get()));
+    return Quantizer(handle);
+  }
+  double q_scale() const { return Get(qt_tensor_q_scale); }
+  int64_t q_zero_point() const { return Get(qt_tensor_q_zero_point); }
+  int64_t q_per_channel_axis() const { return Get(qt_tensor_q_per_channel_axis); }
+  std::vector<double> q_per_channel_scales() const {
+    return GetArray<double>(qt_tensor_q_per_channel_scales, Get(qt_tensor_q_num_channels));
+  }
+  std::vector<int64_t> q_per_channel_zero_points() const {
+    return GetArray<int64_t>(qt_tensor_q_per_channel_zero_points, Get(qt_tensor_q_num_channels));
+  }
+
+  Tensor select(int64_t dim, int64_t index) const {
+    return Make([&](qt_tensor** out) { return qt_tensor_select(out, get(), dim, index); });
+  }
+  Tensor operator[](int64_t index) const { return select(0, index); }
+  // Python's t[start:stop:step]; INT64_MIN / INT64_MAX mean an open end.
+  Tensor slice(int64_t dim, int64_t start, int64_t stop, int64_t step = 1) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_tensor_slice(out, get(), dim, start, stop, step); });
+  }
+  Tensor narrow(int64_t dim, int64_t start, int64_t length) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_tensor_narrow(out, get(), dim, start, length); });
+  }
+  Tensor transpose(int64_t dim0, int64_t dim1) const {
+    return Make([&](qt_tensor** out) { return qt_tensor_transpose(out, get(), dim0, dim1); });
+  }
+  Tensor permute(const std::vector<int64_t>& dims) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_tensor_permute(out, get(), dims.data(), dims.size()); });
+  }
+  Tensor contiguous() const {
+    return Make([&](qt_tensor** out) { return qt_tensor_contiguous(out, get()); });
+  }
+  Tensor clone() const {
+    return Make([&](qt_tensor** out) { return qt_tensor_clone(out, get()); });
+  }
+
+  float item() const { return Get(qt_tensor_item); }
+  float at(const std::vector<int64_t>& index) const {
+    float value = 0.0f;
+    detail::Check(qt_tensor_get(&value, get(), index.data(), index.size()));
+    return value;
+  }
+  void set(const std::vector<int64_t>& index, float value) const {
+    detail::Check(qt_tensor_set(handle(), index.data(), index.size(), value));
+  }
+  const Tensor& fill_(float value) const {
+    detail::Check(qt_tensor_fill(handle(), value));
+    return *this;
+  }
+  const Tensor& copy_(const Tensor& src) const {
+    detail::Check(qt_tensor_copy(handle(), src.get()));
+    return *this;
+  }
+  const Tensor& copy_(const std::vector<float>& data) const {
+    detail::Check(qt_tensor_copy_from_float(handle(), data.data(), data.size()));
+    return *this;
+  }
+
+  std::vector<float> dequantize() const {
+    std::vector<float> out(static_cast<size_t>(numel()));
+    detail::Check(qt_tensor_dequantize(out.data(), out.size(), get()));
+    return out;
+  }
+  // T must match the dtype (int8_t for qint8, uint8_t for quint8, int32_t
+  // for qint32).
+  template <typename T>
+  std::vector<T> int_repr() const {
+    if (detail::DTypeOf<T>() != dtype()) {
+      throw Error(QT_ERR_TYPE_MISMATCH, "int_repr: element type does not match the dtype");
+    }
+    std::vector<T> out(static_cast<size_t>(numel()));
+    detail::Check(qt_tensor_int_repr(out.data(), out.size() * sizeof(T), get()));
+    return out;
+  }
+
+  std::string to_string() const {
+    char* text = nullptr;
+    detail::Check(qt_to_string(&text, get()));
+    std::string result(text);
+    qt_string_free(text);
+    return result;
+  }
+
+  const qt_tensor* get() const noexcept { return handle_.get(); }
+
+ private:
+  template <typename Fn>
+  static Tensor Make(Fn&& make) {
+    qt_tensor* handle = nullptr;
+    detail::Check(make(&handle));
+    return Tensor(handle);
+  }
+  template <typename R>
+  R Get(qt_status (*getter)(R*, const qt_tensor*)) const {
+    R value{};
+    detail::Check(getter(&value, get()));
+    return value;
+  }
+  template <typename T>
+  std::vector<T> GetArray(qt_status (*getter)(T*, size_t, const qt_tensor*), size_t count) const {
+    std::vector<T> out(count);
+    detail::Check(getter(out.data(), out.size(), get()));
+    return out;
+  }
+  // Writes go through the shared handle: a const Tensor still names a
+  // mutable view, as with torch::Tensor.
+  qt_tensor* handle() const noexcept { return handle_.get(); }
+
+  std::shared_ptr<qt_tensor> handle_;
+};
+
+inline std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
+  return out << tensor.to_string();
+}
+
+}  // namespace qtensor
+
+#endif  // QTENSOR_QTENSOR_HPP

@@ -1,0 +1,142 @@
+// Status codes, the per-thread last error, and argument checks shared by
+// every entry point.
+#include <new>
+#include <string>
+
+#include "capi/handles.h"
+#include "kernels/quantize_kernels.h"
+
+namespace qtensor::capi {
+namespace {
+
+thread_local std::string last_error_message;
+
+qt_status StatusOf(core::ErrorKind kind) {
+  switch (kind) {
+    case core::ErrorKind::kInvalidArgument:
+      return QT_ERR_INVALID_ARGUMENT;
+    case core::ErrorKind::kOutOfRange:
+      return QT_ERR_OUT_OF_RANGE;
+    case core::ErrorKind::kShapeMismatch:
+      return QT_ERR_SHAPE_MISMATCH;
+    case core::ErrorKind::kTypeMismatch:
+      return QT_ERR_TYPE_MISMATCH;
+    case core::ErrorKind::kOutOfMemory:
+      return QT_ERR_OUT_OF_MEMORY;
+    case core::ErrorKind::kIo:
+      return QT_ERR_IO;
+    case core::ErrorKind::kCorruptData:
+      return QT_ERR_CORRUPT_DATA;
+  }
+  return QT_ERR_INTERNAL;
+}
+
+}  // namespace
+
+qt_status SetLastError(qt_status status, const std::string& message) {
+  try {
+    last_error_message = message;
+  } catch (...) {
+    last_error_message.clear();  // out of memory for the message itself
+  }
+  return status;
+}
+
+qt_status StatusFromCurrentException() {
+  try {
+    throw;
+  } catch (const core::Error& error) {
+    return SetLastError(StatusOf(error.kind()), error.what());
+  } catch (const std::bad_alloc&) {
+    return SetLastError(QT_ERR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& error) {
+    return SetLastError(QT_ERR_INTERNAL, std::string("internal error: ") + error.what());
+  } catch (...) {
+    return SetLastError(QT_ERR_INTERNAL, "internal error: unknown exception");
+  }
+}
+
+std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim) {
+  if (ndim > QT_MAX_DIMS) {
+    core::Fail(core::ErrorKind::kInvalidArgument,
+               "rank " + std::to_string(ndim) + " exceeds the maximum of " +
+                   std::to_string(QT_MAX_DIMS));
+  }
+  return ArrayArgument(shape, ndim, "shape");
+}
+
+void CheckCapacity(size_t capacity, size_t count, const char* name) {
+  if (capacity < count) {
+    core::Fail(core::ErrorKind::kInvalidArgument,
+               std::string(name) + " holds " + std::to_string(capacity) + " but " +
+                   std::to_string(count) + " are needed");
+  }
+}
+
+core::DType DTypeArgument(qt_dtype dtype) {
+  if (!core::IsValidDType(static_cast<int>(dtype))) {
+    core::Fail(core::ErrorKind::kInvalidArgument,
+               "unknown dtype " + std::to_string(static_cast<int>(dtype)) +
+                   " (expected QT_QINT8, QT_QUINT8 or QT_QINT32)");
+  }
+  return static_cast<core::DType>(dtype);
+}
+
+}  // namespace qtensor::capi
+
+extern "C" {
+
+const char* qt_last_error_message(void) {
+  return qtensor::capi::last_error_message.c_str();
+}
+
+const char* qt_status_name(qt_status status) {
+  switch (status) {
+    case QT_OK:
+      return "QT_OK";
+    case QT_ERR_INVALID_ARGUMENT:
+      return "QT_ERR_INVALID_ARGUMENT";
+    case QT_ERR_OUT_OF_RANGE:
+      return "QT_ERR_OUT_OF_RANGE";
+    case QT_ERR_SHAPE_MISMATCH:
+      return "QT_ERR_SHAPE_MISMATCH";
+    case QT_ERR_TYPE_MISMATCH:
+      return "QT_ERR_TYPE_MISMATCH";
+    case QT_ERR_OUT_OF_MEMORY:
+      return "QT_ERR_OUT_OF_MEMORY";
+    case QT_ERR_IO:
+      return "QT_ERR_IO";
+    case QT_ERR_CORRUPT_DATA:
+      return "QT_ERR_CORRUPT_DATA";
+    case QT_ERR_INTERNAL:
+      return "QT_ERR_INTERNAL";
+  }
+  return "QT_ERR_UNKNOWN_STATUS";
+}
+
+#define QT_STRINGIFY2(x) #x
+#define QT_STRINGIFY(x) QT_STRINGIFY2(x)
+
+const char* qt_version(void) {
+  return QT_STRINGIFY(QT_VERSION_MAJOR) "." QT_STRINGIFY(QT_VERSION_MINOR) "." QT_STRINGIFY(
+      QT_VERSION_PATCH);
+}
+
+const char* qt_dtype_name(qt_dtype dtype) {
+  if (!qtensor::core::IsValidDType(static_cast<int>(dtype))) return nullptr;
+  return qtensor::core::DTypeName(static_cast<qtensor::core::DType>(dtype));
+}
+
+const char* qt_qscheme_name(qt_qscheme qscheme) {
+  if (qscheme != QT_PER_TENSOR_AFFINE && qscheme != QT_PER_CHANNEL_AFFINE) return nullptr;
+  return qtensor::core::QSchemeName(static_cast<qtensor::core::QScheme>(qscheme));
+}
+
+size_t qt_dtype_size(qt_dtype dtype) {
+  if (!qtensor::core::IsValidDType(static_cast<int>(dtype))) return 0;
+  return qtensor::core::ElementSize(static_cast<qtensor::core::DType>(dtype));
+}
+
+const char* qt_simd_target(void) { return qtensor::kernels::ActiveTargetName(); }
+
+}  // extern "C"

@@ -1,0 +1,82 @@
+// What the opaque handles of the C ABI hold, and the guard every entry point
+// runs its body in: it turns exceptions into a status and the thread's last
+// error message, so no exception ever crosses the ABI.
+#ifndef QTENSOR_CAPI_HANDLES_H_
+#define QTENSOR_CAPI_HANDLES_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/quantizer.h"
+#include "core/tensor.h"
+#include "qtensor/qtensor.h"
+
+struct qt_tensor {
+  qtensor::core::Tensor tensor;
+};
+
+struct qt_quantizer {
+  qtensor::core::Quantizer quantizer;
+};
+
+namespace qtensor::capi {
+
+// Records message as this thread's last error and returns status.
+qt_status SetLastError(qt_status status, const std::string& message);
+
+qt_status StatusFromCurrentException();
+
+// Runs body; returns QT_OK, or the status of what it threw.
+template <typename Body>
+qt_status Guard(Body&& body) noexcept {
+  try {
+    body();
+    return QT_OK;
+  } catch (...) {
+    return StatusFromCurrentException();
+  }
+}
+
+// Throws QT_ERR_INVALID_ARGUMENT naming the parameter if pointer is NULL.
+template <typename T>
+T* Required(T* pointer, const char* name) {
+  if (pointer == nullptr) {
+    core::Fail(core::ErrorKind::kInvalidArgument, std::string(name) + " is NULL");
+  }
+  return pointer;
+}
+
+// An array argument of count elements; NULL is fine only when count is 0.
+template <typename T>
+std::vector<T> ArrayArgument(const T* data, size_t count, const char* name) {
+  if (count == 0) return {};
+  Required(data, name);
+  return std::vector<T>(data, data + count);
+}
+
+// A shape argument: at most QT_MAX_DIMS sizes, each >= 0.
+std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim);
+
+// Checks that a caller's output buffer holds count elements.
+void CheckCapacity(size_t capacity, size_t count, const char* name);
+
+core::DType DTypeArgument(qt_dtype dtype);
+
+inline const core::Tensor& TensorOf(const qt_tensor* handle) {
+  return Required(handle, "tensor")->tensor;
+}
+
+inline const core::Quantizer& QuantizerOf(const qt_quantizer* handle) {
+  return Required(handle, "quantizer")->quantizer;
+}
+
+// Stores a new handle for tensor in *out.
+inline void ReturnTensor(qt_tensor** out, core::Tensor tensor) {
+  *out = new qt_tensor{std::move(tensor)};
+}
+
+}  // namespace qtensor::capi
+
+#endif  // QTENSOR_CAPI_HANDLES_H_

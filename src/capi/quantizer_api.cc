@@ -1,0 +1,120 @@
+// qt_quantizer_*: creating quantizers and reading their parameters.
+#include <algorithm>
+
+#include "capi/handles.h"
+
+using qtensor::capi::ArrayArgument;
+using qtensor::capi::CheckCapacity;
+using qtensor::capi::DTypeArgument;
+using qtensor::capi::Guard;
+using qtensor::capi::QuantizerOf;
+using qtensor::capi::Required;
+using qtensor::core::ErrorKind;
+using qtensor::core::Fail;
+using qtensor::core::Quantizer;
+
+namespace {
+
+const Quantizer& PerTensorQuantizerOf(const qt_quantizer* handle) {
+  const Quantizer& quantizer = QuantizerOf(handle);
+  if (quantizer.per_channel()) {
+    Fail(ErrorKind::kTypeMismatch, "the quantizer is per-channel: it has no single scale or "
+                                   "zero point");
+  }
+  return quantizer;
+}
+
+}  // namespace
+
+extern "C" {
+
+qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype dtype, double scale,
+                                      int64_t zero_point) {
+  return Guard([&] {
+    Required(out, "out");
+    *out = new qt_quantizer{Quantizer::PerTensor(DTypeArgument(dtype), scale, zero_point)};
+  });
+}
+
+qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype, const double* scales,
+                                       const int64_t* zero_points, size_t num_channels,
+                                       int64_t axis) {
+  return Guard([&] {
+    Required(out, "out");
+    *out = new qt_quantizer{Quantizer::PerChannel(
+        DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
+        ArrayArgument(zero_points, num_channels, "zero_points"), axis)};
+  });
+}
+
+void qt_quantizer_free(qt_quantizer* quantizer) { delete quantizer; }
+
+qt_status qt_quantizer_dtype(qt_dtype* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const qt_dtype dtype = static_cast<qt_dtype>(QuantizerOf(quantizer).dtype());
+    *Required(out, "out") = dtype;
+  });
+}
+
+qt_status qt_quantizer_qscheme(qt_qscheme* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const qt_qscheme scheme = static_cast<qt_qscheme>(QuantizerOf(quantizer).scheme());
+    *Required(out, "out") = scheme;
+  });
+}
+
+qt_status qt_quantizer_scale(double* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const double scale = PerTensorQuantizerOf(quantizer).scales()[0];
+    *Required(out, "out") = scale;
+  });
+}
+
+qt_status qt_quantizer_zero_point(int64_t* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const int64_t zero_point = PerTensorQuantizerOf(quantizer).zero_points()[0];
+    *Required(out, "out") = zero_point;
+  });
+}
+
+qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const Quantizer& q = QuantizerOf(quantizer);
+    if (!q.per_channel()) Fail(ErrorKind::kTypeMismatch, "the quantizer is per-tensor: no axis");
+    *Required(out, "out") = q.axis();
+  });
+}
+
+qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const size_t count = QuantizerOf(quantizer).num_channels();
+    *Required(out, "out") = count;
+  });
+}
+
+qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const auto& scales = QuantizerOf(quantizer).scales();
+    CheckCapacity(capacity, scales.size(), "out");
+    if (!scales.empty()) std::copy(scales.begin(), scales.end(), Required(out, "out"));
+  });
+}
+
+qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const auto& zero_points = QuantizerOf(quantizer).zero_points();
+    CheckCapacity(capacity, zero_points.size(), "out");
+    if (!zero_points.empty()) {
+      std::copy(zero_points.begin(), zero_points.end(), Required(out, "out"));
+    }
+  });
+}
+
+qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b) {
+  return Guard([&] {
+    const bool equal = QuantizerOf(a) == QuantizerOf(b);
+    *Required(out, "out") = equal;
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,105 @@
+#include "core/quantizer.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/error.h"
+#include "core/print.h"
+
+namespace qtensor::core {
+namespace {
+
+void CheckDType(DType dtype) {
+  if (!IsValidDType(static_cast<int>(dtype))) {
+    Fail(ErrorKind::kInvalidArgument,
+         "unknown dtype " + std::to_string(static_cast<int>(dtype)) +
+             " (expected qint8 = 1, quint8 = 2 or qint32 = 3)");
+  }
+}
+
+// `what` names the parameter in the message: "scale" or "scales[3]".
+void CheckScale(double scale, const std::string& what) {
+  if (!(scale > 0.0) || !std::isfinite(scale)) {
+    Fail(ErrorKind::kInvalidArgument,
+         what + " must be positive and finite, got " + FormatPythonFloat(scale));
+  }
+  if (!std::isfinite(InverseScale(scale))) {
+    Fail(ErrorKind::kInvalidArgument,
+         what + " = " + FormatPythonFloat(scale) +
+             " is too small: its float32 reciprocal is not finite");
+  }
+}
+
+void CheckZeroPoint(DType dtype, int64_t zero_point, const std::string& what) {
+  if (zero_point < QMin(dtype) || zero_point > QMax(dtype)) {
+    Fail(ErrorKind::kInvalidArgument,
+         what + " = " + std::to_string(zero_point) + " is outside the range of " +
+             DTypeName(dtype) + " [" + std::to_string(QMin(dtype)) + ", " +
+             std::to_string(QMax(dtype)) + "]");
+  }
+}
+
+}  // namespace
+
+const char* QSchemeName(QScheme scheme) {
+  return scheme == QScheme::kPerChannelAffine ? "per_channel_affine" : "per_tensor_affine";
+}
+
+float InverseScale(double scale) { return 1.0f / static_cast<float>(scale); }
+
+Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
+  CheckDType(dtype);
+  CheckScale(scale, "scale");
+  CheckZeroPoint(dtype, zero_point, "zero_point");
+  Quantizer q;
+  q.dtype_ = dtype;
+  q.scheme_ = QScheme::kPerTensorAffine;
+  q.scales_ = {scale};
+  q.zero_points_ = {zero_point};
+  return q;
+}
+
+Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
+                                std::vector<int64_t> zero_points, int64_t axis) {
+  CheckDType(dtype);
+  if (scales.size() != zero_points.size()) {
+    Fail(ErrorKind::kInvalidArgument, "per-channel scales and zero_points differ in length: " +
+                                          std::to_string(scales.size()) + " and " +
+                                          std::to_string(zero_points.size()));
+  }
+  for (size_t c = 0; c < scales.size(); ++c) {
+    CheckScale(scales[c], "scales[" + std::to_string(c) + "]");
+    CheckZeroPoint(dtype, zero_points[c], "zero_points[" + std::to_string(c) + "]");
+  }
+  Quantizer q;
+  q.dtype_ = dtype;
+  q.scheme_ = QScheme::kPerChannelAffine;
+  q.scales_ = std::move(scales);
+  q.zero_points_ = std::move(zero_points);
+  q.axis_ = axis;
+  return q;
+}
+
+int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
+  const int64_t ndim = static_cast<int64_t>(shape.size());
+  if (axis_ < -ndim || axis_ >= ndim) {
+    Fail(ErrorKind::kInvalidArgument, "per-channel axis " + std::to_string(axis_) +
+                                          " is out of range for a tensor of rank " +
+                                          std::to_string(ndim));
+  }
+  const int64_t axis = axis_ < 0 ? axis_ + ndim : axis_;
+  if (static_cast<int64_t>(num_channels()) != shape[axis]) {
+    Fail(ErrorKind::kShapeMismatch, "per-channel quantizer has " +
+                                        std::to_string(num_channels()) +
+                                        " channels but the tensor's size on axis " +
+                                        std::to_string(axis) + " is " + std::to_string(shape[axis]));
+  }
+  return axis;
+}
+
+bool Quantizer::operator==(const Quantizer& other) const {
+  return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
+         scales_ == other.scales_ && zero_points_ == other.zero_points_;
+}
+
+}  // namespace qtensor::core

@@ -1,0 +1,58 @@
+// Affine quantization parameters: one scale and zero point for the whole
+// tensor, or one per index of a channel axis. Immutable once made; the
+// factories reject invalid parameters with a message naming the value.
+#ifndef QTENSOR_CORE_QUANTIZER_H_
+#define QTENSOR_CORE_QUANTIZER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/dtype.h"
+
+namespace qtensor::core {
+
+// Values equal the C ABI's qt_qscheme.
+enum class QScheme { kPerTensorAffine = 1, kPerChannelAffine = 2 };
+
+const char* QSchemeName(QScheme scheme);  // "per_tensor_affine"
+
+class Quantizer {
+ public:
+  static Quantizer PerTensor(DType dtype, double scale, int64_t zero_point);
+  // axis may be negative; it is resolved against a tensor's rank on use.
+  static Quantizer PerChannel(DType dtype, std::vector<double> scales,
+                              std::vector<int64_t> zero_points, int64_t axis);
+
+  DType dtype() const { return dtype_; }
+  QScheme scheme() const { return scheme_; }
+  bool per_channel() const { return scheme_ == QScheme::kPerChannelAffine; }
+  // Per tensor: one entry each. Per channel: one per channel.
+  const std::vector<double>& scales() const { return scales_; }
+  const std::vector<int64_t>& zero_points() const { return zero_points_; }
+  size_t num_channels() const { return scales_.size(); }
+  int64_t axis() const { return axis_; }
+
+  // The axis as a dim of a rank-ndim tensor whose shape is checked against
+  // the number of channels; throws for a bad axis or channel count.
+  int64_t ResolveAxis(const std::vector<int64_t>& shape) const;
+
+  bool operator==(const Quantizer& other) const;
+  bool operator!=(const Quantizer& other) const { return !(*this == other); }
+
+ private:
+  Quantizer() = default;
+
+  DType dtype_ = DType::kQInt8;
+  QScheme scheme_ = QScheme::kPerTensorAffine;
+  std::vector<double> scales_;
+  std::vector<int64_t> zero_points_;
+  int64_t axis_ = 0;
+};
+
+// 1.0f / (float)scale: the reciprocal every quantize multiplies by.
+float InverseScale(double scale);
+
+}  // namespace qtensor::core
+
+#endif  // QTENSOR_CORE_QUANTIZER_H_

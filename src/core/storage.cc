@@ -1,0 +1,75 @@
+#include "core/storage.h"
+
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "core/error.h"
+
+namespace qtensor::core {
+namespace {
+
+// Far beyond any machine's memory, and small enough that byte offsets never
+// overflow int64 anywhere in the library.
+constexpr int64_t kMaxStorageBytes = int64_t{1} << 48;
+constexpr size_t kAlignment = 64;
+
+Quantizer ResolvedQuantizer(const Quantizer& quantizer, const std::vector<int64_t>& shape) {
+  if (!quantizer.per_channel()) return quantizer;
+  const int64_t axis = quantizer.ResolveAxis(shape);
+  if (axis == quantizer.axis()) return quantizer;
+  return Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(),
+                               axis);
+}
+
+}  // namespace
+
+int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype) {
+  int64_t numel = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] < 0) {
+      Fail(ErrorKind::kInvalidArgument,
+           "negative size " + std::to_string(shape[d]) + " in dim " + std::to_string(d));
+    }
+  }
+  for (int64_t size : shape) {
+    if (size == 0) return 0;
+    if (numel > kMaxStorageBytes / size) {
+      Fail(ErrorKind::kOutOfMemory, "tensor too large: the element count overflows");
+    }
+    numel *= size;
+  }
+  if (numel > kMaxStorageBytes / static_cast<int64_t>(ElementSize(dtype))) {
+    Fail(ErrorKind::kOutOfMemory, "tensor too large: " + std::to_string(numel) + " elements");
+  }
+  return numel;
+}
+
+std::vector<int64_t> RowMajorStrides(const std::vector<int64_t>& shape) {
+  std::vector<int64_t> strides(shape.size());
+  int64_t stride = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    strides[d] = stride;
+    stride *= shape[d] > 0 ? shape[d] : 1;
+  }
+  return strides;
+}
+
+Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer)
+    : quantizer_(ResolvedQuantizer(quantizer, shape)),
+      shape_(shape),
+      strides_(RowMajorStrides(shape)),
+      numel_(CheckedNumel(shape, quantizer.dtype())) {
+  const size_t bytes = static_cast<size_t>(numel_) * ElementSize(dtype());
+  // aligned_alloc wants a multiple of the alignment, and never 0 bytes.
+  const size_t padded = (bytes + kAlignment) / kAlignment * kAlignment;
+  data_.reset(static_cast<uint8_t*>(std::aligned_alloc(kAlignment, padded)));
+  if (!data_) throw std::bad_alloc();
+  std::memset(data_.get(), 0, padded);
+}
+
+void Storage::set_quantizer(const Quantizer& quantizer) {
+  quantizer_ = ResolvedQuantizer(quantizer, shape_);
+}
+
+}  // namespace qtensor::core

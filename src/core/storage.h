@@ -1,0 +1,58 @@
+// A storage: one zero-initialised, aligned block of integers laid out
+// row-major in its own (base) shape, plus the quantizer that gives them
+// meaning. Every view of a storage shares both.
+#ifndef QTENSOR_CORE_STORAGE_H_
+#define QTENSOR_CORE_STORAGE_H_
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "core/dtype.h"
+#include "core/quantizer.h"
+
+namespace qtensor::core {
+
+// The product of a shape; throws for negative dims or if the element count
+// or its size in bytes is beyond what can be allocated.
+int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype);
+
+// Row-major strides, in elements.
+std::vector<int64_t> RowMajorStrides(const std::vector<int64_t>& shape);
+
+class Storage {
+ public:
+  // A per-channel quantizer's axis is resolved against shape here and kept
+  // in the base numbering (non-negative).
+  Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer);
+
+  DType dtype() const { return quantizer_.dtype(); }
+  const std::vector<int64_t>& shape() const { return shape_; }
+  const std::vector<int64_t>& strides() const { return strides_; }
+  int64_t numel() const { return numel_; }
+  const Quantizer& quantizer() const { return quantizer_; }
+  // The base dim carrying the channels, or -1 for per-tensor.
+  int64_t channel_axis() const { return quantizer_.per_channel() ? quantizer_.axis() : -1; }
+  // Replaces the quantizer (same dtype); a per-channel axis is in the base
+  // numbering.
+  void set_quantizer(const Quantizer& quantizer);
+
+  uint8_t* bytes() { return data_.get(); }
+  const uint8_t* bytes() const { return data_.get(); }
+
+ private:
+  struct FreeDeleter {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+
+  Quantizer quantizer_;
+  std::vector<int64_t> shape_;
+  std::vector<int64_t> strides_;
+  int64_t numel_;
+  std::unique_ptr<uint8_t, FreeDeleter> data_;
+};
+
+}  // namespace qtensor::core
+
+#endif  // QTENSOR_CORE_STORAGE_H_

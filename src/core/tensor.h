@@ -1,0 +1,85 @@
+// A tensor is a view of a storage. Each of its dims walks one dim of the
+// storage's base shape (select removes dims, so some base dims may be walked
+// by none and sit at a fixed coordinate). Recording that mapping, rather than
+// bare strides, is what lets every view find each element's own channel:
+//   base coordinate of base dim b = origin[b] + sum over view dims d walking b
+//                                   of index[d] * step[d]
+// and strides and offset follow from it.
+#ifndef QTENSOR_CORE_TENSOR_H_
+#define QTENSOR_CORE_TENSOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/quantizer.h"
+#include "core/storage.h"
+
+namespace qtensor::core {
+
+// How to (de)quantize a view's elements in row-major order: the view is seen
+// as [outer][channels][inner] around its channel dim, and element (o, c, i)
+// uses scales[c] and zero_points[c]. Without a channel dim, channels is 1.
+struct ElementParams {
+  // True when the storage is per-channel: dequantize then uses the
+  // per-channel (double) formula, even for a view that selected away the
+  // channel axis, so every view dequantizes bit for bit like its base.
+  bool per_channel_arithmetic = false;
+  int64_t channel_dim = -1;  // the view dim walking the channels, or -1
+  std::vector<double> scales;
+  std::vector<int64_t> zero_points;
+  size_t outer = 1, channels = 1, inner = 1;
+};
+
+class Tensor {
+ public:
+  // A new zero-filled contiguous tensor in a storage of its own.
+  static Tensor Empty(const std::vector<int64_t>& shape, const Quantizer& quantizer);
+  // The identity view of a whole storage.
+  explicit Tensor(std::shared_ptr<Storage> storage);
+
+  const std::shared_ptr<Storage>& storage() const { return storage_; }
+  DType dtype() const { return storage_->dtype(); }
+  const std::vector<int64_t>& shape() const { return shape_; }
+  size_t ndim() const { return shape_.size(); }
+  int64_t numel() const;
+  std::vector<int64_t> strides() const;
+  int64_t offset() const;  // in elements from the storage's start
+  bool IsContiguous() const;
+  // Contiguous and covering every element of its storage.
+  bool IsWholeStorage() const;
+
+  // The view dim walking the storage's channel axis, or -1.
+  int64_t channel_dim() const;
+  ElementParams Params() const;
+  // The view's own quantizer, in its own dim numbering (DESIGN.md).
+  Quantizer EffectiveQuantizer() const;
+  // The base dim walked by view dim d.
+  int64_t base_dim(int64_t d) const { return base_dim_[d]; }
+
+  // Position in the storage (in elements) of the element at a full index
+  // (already checked and non-negative), and that element's channel.
+  int64_t PositionOf(const std::vector<int64_t>& index) const;
+  int64_t ChannelOf(const std::vector<int64_t>& index) const;
+
+  // Views. Negative dims and indices count from the end.
+  Tensor Select(int64_t dim, int64_t index) const;
+  Tensor Slice(int64_t dim, int64_t start, int64_t stop, int64_t step) const;
+  Tensor Narrow(int64_t dim, int64_t start, int64_t length) const;
+  Tensor Transpose(int64_t dim0, int64_t dim1) const;
+  Tensor Permute(const std::vector<int64_t>& dims) const;
+
+  // A checked, non-negative form of dim for this tensor's rank.
+  int64_t WrapDim(int64_t dim) const;
+
+ private:
+  std::shared_ptr<Storage> storage_;
+  std::vector<int64_t> shape_;
+  std::vector<int64_t> base_dim_;  // per view dim
+  std::vector<int64_t> step_;      // per view dim, in base coordinates
+  std::vector<int64_t> origin_;    // per base dim
+};
+
+}  // namespace qtensor::core
+
+#endif  // QTENSOR_CORE_TENSOR_H_

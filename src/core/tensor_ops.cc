@@ -1,0 +1,292 @@
+#include "core/tensor_ops.h"
+
+#include <cstring>
+#include <string>
+
+#include "core/error.h"
+#include "core/print.h"
+#include "core/strided_copy.h"
+#include "kernels/quantize_kernels.h"
+
+namespace qtensor::core {
+namespace {
+
+StridedLayout LayoutOf(const Tensor& tensor) {
+  return {ElementSize(tensor.dtype()), tensor.shape(), tensor.strides()};
+}
+
+uint8_t* FirstElement(const Tensor& tensor) {
+  return tensor.storage()->bytes() + tensor.offset() * ElementSize(tensor.dtype());
+}
+
+size_t ByteSize(const Tensor& tensor) {
+  return static_cast<size_t>(tensor.numel()) * ElementSize(tensor.dtype());
+}
+
+template <typename T>
+void QuantizeRows(const float* in, const ElementParams& params, T* out) {
+  if (params.channels == 1) {
+    const size_t n = params.outer * params.inner;
+    kernels::QuantizePerTensor(in, n, InverseScale(params.scales[0]), params.zero_points[0], out);
+    return;
+  }
+  std::vector<float> inv_scales(params.scales.size());
+  for (size_t c = 0; c < inv_scales.size(); ++c) inv_scales[c] = InverseScale(params.scales[c]);
+  kernels::QuantizePerChannel(in, params.outer, params.channels, params.inner, inv_scales.data(),
+                              params.zero_points.data(), out);
+}
+
+template <typename T>
+void DequantizeRows(const T* in, const ElementParams& params, float* out) {
+  if (!params.per_channel_arithmetic) {
+    const size_t n = params.outer * params.inner;
+    kernels::DequantizePerTensor(in, n, static_cast<float>(params.scales[0]),
+                                 params.zero_points[0], out);
+    return;
+  }
+  kernels::DequantizePerChannel(in, params.outer, params.channels, params.inner,
+                                params.scales.data(), params.zero_points.data(), out);
+}
+
+bool SameElementParams(const ElementParams& a, const ElementParams& b) {
+  return a.per_channel_arithmetic == b.per_channel_arithmetic && a.outer == b.outer &&
+         a.channels == b.channels && a.inner == b.inner && a.scales == b.scales &&
+         a.zero_points == b.zero_points;
+}
+
+// Writes row-major integers into the view.
+void WriteIntegers(const Tensor& dst, const uint8_t* packed) {
+  if (dst.IsContiguous()) {
+    std::memcpy(FirstElement(dst), packed, ByteSize(dst));
+  } else {
+    ScatterStrided(LayoutOf(dst), packed, FirstElement(dst));
+  }
+}
+
+std::string ShapeString(const std::vector<int64_t>& shape) {
+  std::string text = "(";
+  for (size_t d = 0; d < shape.size(); ++d) {
+    text += (d ? ", " : "") + std::to_string(shape[d]);
+  }
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+}  // namespace
+
+Tensor Quantize(const float* data, const std::vector<int64_t>& shape, const Quantizer& quantizer) {
+  Tensor tensor = Tensor::Empty(shape, quantizer);
+  QuantizeInto(tensor, data);
+  return tensor;
+}
+
+Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                   const Quantizer& quantizer) {
+  const int64_t numel = CheckedNumel(shape, quantizer.dtype());
+  const size_t expected = static_cast<size_t>(numel) * ElementSize(quantizer.dtype());
+  if (bytes != expected) {
+    Fail(ErrorKind::kShapeMismatch, "integer data has " + std::to_string(bytes) +
+                                        " bytes but shape " + ShapeString(shape) + " of " +
+                                        DTypeName(quantizer.dtype()) + " needs " +
+                                        std::to_string(expected));
+  }
+  Tensor tensor = Tensor::Empty(shape, quantizer);
+  if (expected > 0) std::memcpy(FirstElement(tensor), data, expected);
+  return tensor;
+}
+
+void IntRepr(const Tensor& tensor, void* out) {
+  if (tensor.numel() == 0) return;
+  if (tensor.IsContiguous()) {
+    std::memcpy(out, FirstElement(tensor), ByteSize(tensor));
+  } else {
+    GatherStrided(LayoutOf(tensor), FirstElement(tensor), static_cast<uint8_t*>(out));
+  }
+}
+
+void Dequantize(const Tensor& tensor, float* out) {
+  if (tensor.numel() == 0) return;
+  std::vector<uint8_t> packed;
+  const uint8_t* ints = FirstElement(tensor);
+  if (!tensor.IsContiguous()) {
+    packed.resize(ByteSize(tensor));
+    IntRepr(tensor, packed.data());
+    ints = packed.data();
+  }
+  const ElementParams params = tensor.Params();
+  VisitDType(tensor.dtype(), [&](auto t) {
+    using T = decltype(t);
+    DequantizeRows(reinterpret_cast<const T*>(ints), params, out);
+  });
+}
+
+void QuantizeInto(const Tensor& dst, const float* data) {
+  if (dst.numel() == 0) return;
+  const ElementParams params = dst.Params();
+  const bool direct = dst.IsContiguous();
+  std::vector<uint8_t> packed(direct ? 0 : ByteSize(dst));
+  uint8_t* ints = direct ? FirstElement(dst) : packed.data();
+  VisitDType(dst.dtype(), [&](auto t) {
+    using T = decltype(t);
+    QuantizeRows(data, params, reinterpret_cast<T*>(ints));
+  });
+  if (!direct) ScatterStrided(LayoutOf(dst), packed.data(), FirstElement(dst));
+}
+
+void Fill(const Tensor& dst, float value) {
+  if (dst.numel() == 0) return;
+  const ElementParams params = dst.Params();
+  std::vector<uint8_t> packed(ByteSize(dst));
+  VisitDType(dst.dtype(), [&](auto t) {
+    using T = decltype(t);
+    T* out = reinterpret_cast<T*>(packed.data());
+    for (size_t o = 0; o < params.outer; ++o) {
+      for (size_t c = 0; c < params.channels; ++c) {
+        const T q = kernels::reference::QuantizeValue<T>(value, InverseScale(params.scales[c]),
+                                                         params.zero_points[c]);
+        for (size_t i = 0; i < params.inner; ++i) *out++ = q;
+      }
+    }
+  });
+  WriteIntegers(dst, packed.data());
+}
+
+void Copy(const Tensor& dst, const Tensor& src) {
+  if (dst.shape() != src.shape()) {
+    Fail(ErrorKind::kShapeMismatch, "copy_: shapes differ: destination " +
+                                        ShapeString(dst.shape()) + ", source " +
+                                        ShapeString(src.shape()));
+  }
+  if (dst.dtype() != src.dtype()) {
+    Fail(ErrorKind::kTypeMismatch, std::string("copy_: dtypes differ: destination ") +
+                                       DTypeName(dst.dtype()) + ", source " +
+                                       DTypeName(src.dtype()));
+  }
+  // Read src completely first: src and dst may share a storage.
+  if (dst.IsWholeStorage()) {
+    std::vector<uint8_t> packed(ByteSize(src));
+    IntRepr(src, packed.data());
+    Quantizer quantizer = src.EffectiveQuantizer();
+    if (quantizer.per_channel()) {
+      quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
+                                        quantizer.zero_points(), dst.base_dim(quantizer.axis()));
+    }
+    dst.storage()->set_quantizer(quantizer);
+    WriteIntegers(dst, packed.data());
+    return;
+  }
+  if (SameElementParams(dst.Params(), src.Params())) {
+    std::vector<uint8_t> packed(ByteSize(src));
+    IntRepr(src, packed.data());
+    WriteIntegers(dst, packed.data());
+    return;
+  }
+  std::vector<float> values(static_cast<size_t>(src.numel()));
+  Dequantize(src, values.data());
+  QuantizeInto(dst, values.data());
+}
+
+Tensor Contiguous(const Tensor& tensor) {
+  return tensor.IsContiguous() ? tensor : Clone(tensor);
+}
+
+Tensor Clone(const Tensor& tensor) {
+  const ElementParams params = tensor.Params();
+  Tensor copy = [&] {
+    if (params.per_channel_arithmetic && params.channel_dim < 0) {
+      // The view selected away the channel axis. Keep that one channel as a
+      // size-1 base dim, selected away again, so the copy dequantizes with
+      // the per-channel formula exactly like the view.
+      std::vector<int64_t> base_shape = tensor.shape();
+      base_shape.insert(base_shape.begin(), 1);
+      const Quantizer one_channel =
+          Quantizer::PerChannel(tensor.dtype(), params.scales, params.zero_points, 0);
+      return Tensor::Empty(base_shape, one_channel).Select(0, 0);
+    }
+    return Tensor::Empty(tensor.shape(), tensor.EffectiveQuantizer());
+  }();
+  IntRepr(tensor, FirstElement(copy));
+  return copy;
+}
+
+std::vector<int64_t> CheckedIndex(const Tensor& tensor, const std::vector<int64_t>& index) {
+  if (index.size() != tensor.ndim()) {
+    Fail(ErrorKind::kOutOfRange, "an index of " + std::to_string(index.size()) +
+                                     " entries for a tensor of rank " +
+                                     std::to_string(tensor.ndim()));
+  }
+  std::vector<int64_t> wrapped = index;
+  for (size_t d = 0; d < index.size(); ++d) {
+    const int64_t size = tensor.shape()[d];
+    if (index[d] < -size || index[d] >= size) {
+      Fail(ErrorKind::kOutOfRange, "index " + std::to_string(index[d]) +
+                                       " is out of bounds for dimension " + std::to_string(d) +
+                                       " with size " + std::to_string(size));
+    }
+    if (wrapped[d] < 0) wrapped[d] += size;
+  }
+  return wrapped;
+}
+
+float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
+  const std::vector<int64_t> at = CheckedIndex(tensor, index);
+  const Quantizer& quantizer = tensor.storage()->quantizer();
+  const int64_t channel = tensor.ChannelOf(at);
+  const double scale = quantizer.scales()[channel];
+  const int64_t zero_point = quantizer.zero_points()[channel];
+  const uint8_t* element =
+      tensor.storage()->bytes() + tensor.PositionOf(at) * ElementSize(tensor.dtype());
+  float value = 0.0f;
+  VisitDType(tensor.dtype(), [&](auto t) {
+    using T = decltype(t);
+    const T* q = reinterpret_cast<const T*>(element);
+    if (quantizer.per_channel()) {
+      kernels::reference::DequantizePerChannel(q, 1, 1, 1, &scale, &zero_point, &value);
+    } else {
+      kernels::reference::DequantizePerTensor(q, 1, static_cast<float>(scale), zero_point,
+                                              &value);
+    }
+  });
+  return value;
+}
+
+void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float value) {
+  const std::vector<int64_t> at = CheckedIndex(tensor, index);
+  const Quantizer& quantizer = tensor.storage()->quantizer();
+  const int64_t channel = tensor.ChannelOf(at);
+  uint8_t* element =
+      tensor.storage()->bytes() + tensor.PositionOf(at) * ElementSize(tensor.dtype());
+  VisitDType(tensor.dtype(), [&](auto t) {
+    using T = decltype(t);
+    *reinterpret_cast<T*>(element) = kernels::reference::QuantizeValue<T>(
+        value, InverseScale(quantizer.scales()[channel]), quantizer.zero_points()[channel]);
+  });
+}
+
+float Item(const Tensor& tensor) {
+  if (tensor.numel() != 1) {
+    Fail(ErrorKind::kShapeMismatch, "item(): a tensor with " + std::to_string(tensor.numel()) +
+                                        " elements cannot be converted to a scalar");
+  }
+  return GetElement(tensor, std::vector<int64_t>(tensor.ndim(), 0));
+}
+
+std::string ToString(const Tensor& tensor) {
+  PrintableTensor printable;
+  printable.shape = tensor.shape();
+  printable.values.resize(static_cast<size_t>(tensor.numel()));
+  Dequantize(tensor, printable.values.data());
+  printable.dtype_name = DTypeName(tensor.dtype());
+  const Quantizer quantizer = tensor.EffectiveQuantizer();
+  printable.per_channel = quantizer.per_channel();
+  if (quantizer.per_channel()) {
+    printable.scales = quantizer.scales();
+    printable.zero_points = quantizer.zero_points();
+    printable.axis = quantizer.axis();
+  } else {
+    printable.scale = quantizer.scales()[0];
+    printable.zero_point = quantizer.zero_points()[0];
+  }
+  return FormatQuantizedTensor(printable);
+}
+
+}  // namespace qtensor::core

@@ -1,0 +1,53 @@
+// Operations on tensors that read or write their integers: creation from
+// data, read-out, element access, fill, copy and materialising views.
+#ifndef QTENSOR_CORE_TENSOR_OPS_H_
+#define QTENSOR_CORE_TENSOR_OPS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/quantizer.h"
+#include "core/tensor.h"
+
+namespace qtensor::core {
+
+// A new contiguous tensor holding row-major data quantized with quantizer.
+Tensor Quantize(const float* data, const std::vector<int64_t>& shape, const Quantizer& quantizer);
+// A new contiguous tensor holding a copy of row-major integers of the
+// quantizer's dtype; bytes must be exactly numel * element size.
+Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                   const Quantizer& quantizer);
+
+// Writes the view's numel dequantized values, row-major.
+void Dequantize(const Tensor& tensor, float* out);
+// Writes the view's numel integers, row-major.
+void IntRepr(const Tensor& tensor, void* out);
+
+// Quantizes numel row-major floats into the view, each with its own
+// element's parameters.
+void QuantizeInto(const Tensor& dst, const float* data);
+void Fill(const Tensor& dst, float value);
+// dst.copy_(src), with DESIGN.md's semantics for whole and partial views.
+void Copy(const Tensor& dst, const Tensor& src);
+
+// The view itself if contiguous, else Clone.
+Tensor Contiguous(const Tensor& tensor);
+// A contiguous copy in a new storage whose elements dequantize exactly as
+// the view's do.
+Tensor Clone(const Tensor& tensor);
+
+// A full index with negative entries wrapped; throws if out of range.
+std::vector<int64_t> CheckedIndex(const Tensor& tensor, const std::vector<int64_t>& index);
+float GetElement(const Tensor& tensor, const std::vector<int64_t>& index);
+void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float value);
+// The value of a one-element tensor.
+float Item(const Tensor& tensor);
+
+// repr() as PyTorch 1.13 prints it, "torch." written "qtensor.".
+std::string ToString(const Tensor& tensor);
+
+}  // namespace qtensor::core
+
+#endif  // QTENSOR_CORE_TENSOR_OPS_H_

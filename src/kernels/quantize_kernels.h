@@ -1,0 +1,84 @@
+// Quantize / dequantize kernels over contiguous arrays. They know only raw
+// pointers, lengths and parameters; the core checks arguments and lays out
+// views before calling them.
+//
+// Numerics (bit-identical to PyTorch 1.13 where PyTorch is exact):
+//   quantize:   q = clamp(zp + nearbyint(x * inv_scale), qmin, qmax), the
+//               product in float32, round half to even, the sum exact;
+//               NaN -> zp, +inf -> qmax, -inf -> qmin.
+//   dequantize per tensor:  (float)(q - zp) * scale        (scale as float)
+//   dequantize per channel: (float)((double)(q - zp) * scale)
+// where inv_scale is 1.0f / (float)scale, computed by the caller.
+#ifndef QTENSOR_KERNELS_QUANTIZE_KERNELS_H_
+#define QTENSOR_KERNELS_QUANTIZE_KERNELS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qtensor::kernels {
+
+// Per tensor: n elements, one inv_scale / zero point.
+void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point, int8_t* out);
+void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point,
+                       uint8_t* out);
+void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point,
+                       int32_t* out);
+
+void DequantizePerTensor(const int8_t* in, size_t n, float scale, int64_t zero_point, float* out);
+void DequantizePerTensor(const uint8_t* in, size_t n, float scale, int64_t zero_point, float* out);
+void DequantizePerTensor(const int32_t* in, size_t n, float scale, int64_t zero_point, float* out);
+
+// Per channel over a contiguous block laid out as [outer][channels][inner]:
+// element (o, c, i) uses inv_scales[c] / scales[c] and zero_points[c].
+void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
+                        const float* inv_scales, const int64_t* zero_points, int8_t* out);
+void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
+                        const float* inv_scales, const int64_t* zero_points, uint8_t* out);
+void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
+                        const float* inv_scales, const int64_t* zero_points, int32_t* out);
+
+void DequantizePerChannel(const int8_t* in, size_t outer, size_t channels, size_t inner,
+                          const double* scales, const int64_t* zero_points, float* out);
+void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size_t inner,
+                          const double* scales, const int64_t* zero_points, float* out);
+void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
+                          const double* scales, const int64_t* zero_points, float* out);
+
+// The name of the Highway target the dispatch picks on this CPU.
+const char* ActiveTargetName();
+
+// Plain scalar loops with the same contract: the reference the SIMD kernels
+// are tested against, one element at a time.
+namespace reference {
+
+template <typename T>
+T QuantizeValue(float x, float inv_scale, int64_t zero_point);
+
+void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point, int8_t* out);
+void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point,
+                       uint8_t* out);
+void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point,
+                       int32_t* out);
+
+void DequantizePerTensor(const int8_t* in, size_t n, float scale, int64_t zero_point, float* out);
+void DequantizePerTensor(const uint8_t* in, size_t n, float scale, int64_t zero_point, float* out);
+void DequantizePerTensor(const int32_t* in, size_t n, float scale, int64_t zero_point, float* out);
+
+void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
+                        const float* inv_scales, const int64_t* zero_points, int8_t* out);
+void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
+                        const float* inv_scales, const int64_t* zero_points, uint8_t* out);
+void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
+                        const float* inv_scales, const int64_t* zero_points, int32_t* out);
+
+void DequantizePerChannel(const int8_t* in, size_t outer, size_t channels, size_t inner,
+                          const double* scales, const int64_t* zero_points, float* out);
+void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size_t inner,
+                          const double* scales, const int64_t* zero_points, float* out);
+void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
+                          const double* scales, const int64_t* zero_points, float* out);
+
+}  // namespace reference
+}  // namespace qtensor::kernels
+
+#endif  // QTENSOR_KERNELS_QUANTIZE_KERNELS_H_

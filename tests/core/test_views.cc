@@ -1,0 +1,390 @@
+// Views of per-tensor and per-channel tensors: every element keeps its own
+// parameters through any chain of views, and writes reach the base.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "qtensor/qtensor.hpp"
+
+using qtensor::Quantizer;
+using qtensor::Tensor;
+
+namespace {
+
+// A strided view over a flat row-major array, kept beside each qtensor view
+// to say which base element each view element is.
+struct ReferenceView {
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;
+  int64_t offset = 0;
+
+  static ReferenceView Of(const std::vector<int64_t>& shape) {
+    ReferenceView view{shape, std::vector<int64_t>(shape.size()), 0};
+    int64_t stride = 1;
+    for (size_t d = shape.size(); d-- > 0;) {
+      view.strides[d] = stride;
+      stride *= shape[d];
+    }
+    return view;
+  }
+
+  ReferenceView Select(int64_t d, int64_t index) const {
+    ReferenceView view = *this;
+    view.offset += index * strides[d];
+    view.shape.erase(view.shape.begin() + d);
+    view.strides.erase(view.strides.begin() + d);
+    return view;
+  }
+
+  // Indices walked by Python's range(len)[start:stop:step], listed directly.
+  ReferenceView Slice(int64_t d, int64_t start, int64_t stop, int64_t step) const {
+    const int64_t length = shape[d];
+    std::vector<int64_t> walked;
+    auto normalize = [&](int64_t i) {
+      if (i < 0) i += length;
+      if (step > 0) return std::clamp<int64_t>(i, 0, length);
+      return std::clamp<int64_t>(i, -1, length - 1);
+    };
+    const int64_t first = normalize(start);
+    const int64_t last = normalize(stop);
+    for (int64_t i = first; step > 0 ? i < last : i > last; i += step) walked.push_back(i);
+    ReferenceView view = *this;
+    view.shape[d] = static_cast<int64_t>(walked.size());
+    if (!walked.empty()) view.offset += walked[0] * strides[d];
+    view.strides[d] *= step;
+    return view;
+  }
+
+  ReferenceView Permute(const std::vector<int64_t>& dims) const {
+    ReferenceView view = *this;
+    for (size_t i = 0; i < dims.size(); ++i) {
+      view.shape[i] = shape[dims[i]];
+      view.strides[i] = strides[dims[i]];
+    }
+    return view;
+  }
+
+  // Row-major list of flat positions.
+  std::vector<int64_t> Positions() const {
+    std::vector<int64_t> positions = {offset};
+    for (size_t d = 0; d < shape.size(); ++d) {
+      std::vector<int64_t> next;
+      for (int64_t p : positions) {
+        for (int64_t i = 0; i < shape[d]; ++i) next.push_back(p + i * strides[d]);
+      }
+      positions = next;
+    }
+    return positions;
+  }
+};
+
+bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// Applies one random view op to both the tensor and its reference.
+void RandomViewStep(std::mt19937& rng, Tensor& tensor, ReferenceView& ref, std::string& trail) {
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  const int64_t ndim = static_cast<int64_t>(ref.shape.size());
+  if (ndim == 0) return;
+  const int64_t d = pick(0, ndim - 1);
+  switch (pick(0, 4)) {
+    case 0: {
+      if (ref.shape[d] == 0 || ndim == 1) return;
+      const int64_t index = pick(-ref.shape[d], ref.shape[d] - 1);
+      tensor = tensor.select(d - (pick(0, 1) ? ndim : 0), index);
+      ref = ref.Select(d, index < 0 ? index + ref.shape[d] : index);
+      trail += " select(" + std::to_string(d) + "," + std::to_string(index) + ")";
+      return;
+    }
+    case 1:
+    case 2: {
+      int64_t step = pick(-3, 3);
+      if (step == 0) step = 1;
+      const int64_t start = pick(-ref.shape[d] - 2, ref.shape[d] + 2);
+      const int64_t stop = pick(-ref.shape[d] - 2, ref.shape[d] + 2);
+      tensor = tensor.slice(d, start, stop, step);
+      ref = ref.Slice(d, start, stop, step);
+      trail += " slice(" + std::to_string(d) + "," + std::to_string(start) + "," +
+               std::to_string(stop) + "," + std::to_string(step) + ")";
+      return;
+    }
+    case 3: {
+      const int64_t e = pick(0, ndim - 1);
+      std::vector<int64_t> dims(ndim);
+      for (int64_t i = 0; i < ndim; ++i) dims[i] = i;
+      std::swap(dims[d], dims[e]);
+      tensor = tensor.transpose(d, e);
+      ref = ref.Permute(dims);
+      trail += " transpose(" + std::to_string(d) + "," + std::to_string(e) + ")";
+      return;
+    }
+    default: {
+      std::vector<int64_t> dims(ndim);
+      for (int64_t i = 0; i < ndim; ++i) dims[i] = i;
+      std::shuffle(dims.begin(), dims.end(), rng);
+      tensor = tensor.permute(dims);
+      ref = ref.Permute(dims);
+      trail += " permute";
+      return;
+    }
+  }
+}
+
+std::vector<float> RandomFloats(std::mt19937& rng, size_t n) {
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  std::vector<float> values(n);
+  for (float& v : values) v = normal(rng);
+  return values;
+}
+
+// What each element of a view dequantizes to, recomputed from its int_repr
+// and its effective quantizer with DESIGN.md's formulas.
+std::vector<float> DequantizeByQuantizer(const Tensor& view, bool per_channel_arithmetic) {
+  const std::vector<int32_t> ints = view.int_repr<int32_t>();
+  const Quantizer quantizer = view.quantizer();
+  const std::vector<int64_t> shape = view.sizes();
+  std::vector<float> values(ints.size());
+  int64_t inner = 1;
+  int64_t axis = -1;
+  if (quantizer.qscheme() == QT_PER_CHANNEL_AFFINE) {
+    axis = quantizer.axis();
+    for (size_t d = static_cast<size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
+  }
+  const std::vector<double> scales = quantizer.scales();
+  const std::vector<int64_t> zero_points = quantizer.zero_points();
+  for (size_t i = 0; i < ints.size(); ++i) {
+    const size_t c = axis < 0 ? 0 : (i / inner) % shape[axis];
+    const int64_t centered = ints[i] - zero_points[c];
+    values[i] = per_channel_arithmetic
+                    ? static_cast<float>(static_cast<double>(centered) * scales[c])
+                    : static_cast<float>(centered) * static_cast<float>(scales[c]);
+  }
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("every chain of views dequantizes bit for bit like its base") {
+  std::mt19937 rng(1234);
+  const std::vector<std::vector<int64_t>> shapes = {{5}, {4, 6}, {3, 5, 4}, {2, 3, 4, 5}};
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::vector<int64_t>& shape = shapes[trial % shapes.size()];
+    int64_t numel = 1;
+    for (int64_t s : shape) numel *= s;
+    const std::vector<float> data = RandomFloats(rng, numel);
+    const bool per_channel = trial % 3 != 0;
+    const int64_t axis = static_cast<int64_t>(trial % shape.size());
+    std::vector<double> scales;
+    std::vector<int64_t> zero_points;
+    for (int64_t c = 0; c < shape[axis]; ++c) {
+      scales.push_back(0.01 * (c + 1) + 0.003 * c * c);
+      zero_points.push_back(c * 7 - 10);
+    }
+    const Tensor base =
+        per_channel ? Tensor::QuantizePerChannel(data, shape, scales, zero_points, axis, QT_QINT32)
+                    : Tensor::QuantizePerTensor(data, shape, 0.037, 3, QT_QINT32);
+    const std::vector<float> base_values = base.dequantize();
+
+    Tensor view = base;
+    ReferenceView ref = ReferenceView::Of(shape);
+    std::string trail = per_channel ? "per_channel axis " + std::to_string(axis) : "per_tensor";
+    const int steps = 1 + trial % 5;
+    for (int s = 0; s < steps; ++s) RandomViewStep(rng, view, ref, trail);
+    CAPTURE(trail);
+
+    REQUIRE(view.sizes() == ref.shape);
+    CHECK(view.shares_storage_with(base));
+    const std::vector<int64_t> positions = ref.Positions();
+    const std::vector<float> view_values = view.dequantize();
+    REQUIRE(view_values.size() == positions.size());
+    const std::vector<int32_t> base_ints = base.int_repr<int32_t>();
+    const std::vector<int32_t> view_ints = view.int_repr<int32_t>();
+    bool same = true;
+    for (size_t i = 0; i < positions.size(); ++i) {
+      same = same && SameBits(view_values[i], base_values[positions[i]]) &&
+             view_ints[i] == base_ints[positions[i]];
+    }
+    CHECK(same);
+
+    // The effective quantizer explains every value of the view.
+    const std::vector<float> explained = DequantizeByQuantizer(view, per_channel);
+    CHECK(std::memcmp(explained.data(), view_values.data(), explained.size() * sizeof(float)) == 0);
+
+    // contiguous() and clone() keep the values, bit for bit.
+    const std::vector<float> copied = view.contiguous().dequantize();
+    const std::vector<float> cloned = view.clone().dequantize();
+    CHECK(std::memcmp(copied.data(), view_values.data(), copied.size() * sizeof(float)) == 0);
+    CHECK(std::memcmp(cloned.data(), view_values.data(), cloned.size() * sizeof(float)) == 0);
+    CHECK(view.clone().is_contiguous());
+    CHECK_FALSE(view.clone().shares_storage_with(base));
+  }
+}
+
+TEST_CASE("per-channel views report their own channel axis and parameters") {
+  std::mt19937 rng(7);
+  const std::vector<float> data = RandomFloats(rng, 2 * 3 * 4);
+  const std::vector<double> scales = {0.1, 0.2, 0.3, 0.4};
+  const std::vector<int64_t> zero_points = {1, 2, 3, 4};
+  const Tensor q = Tensor::QuantizePerChannel(data, {2, 3, 4}, scales, zero_points, 2, QT_QINT8);
+
+  SUBCASE("select before the axis shifts it down (PyTorch 1.13 reports the old number)") {
+    const Tensor s = q.select(0, 1);
+    CHECK(s.qscheme() == QT_PER_CHANNEL_AFFINE);
+    CHECK(s.q_per_channel_axis() == 1);
+    CHECK(s.q_per_channel_scales() == scales);
+  }
+  SUBCASE("transpose and permute move the axis") {
+    CHECK(q.transpose(0, 2).q_per_channel_axis() == 0);
+    CHECK(q.permute({2, 0, 1}).q_per_channel_axis() == 0);
+    CHECK(q.permute({1, 2, 0}).q_per_channel_axis() == 1);
+  }
+  SUBCASE("a stepped, reversed slice of the channel axis picks those channels") {
+    const Tensor s = q.slice(2, INT64_MAX, INT64_MIN, -2);
+    CHECK(s.q_per_channel_scales() == std::vector<double>{0.4, 0.2});
+    CHECK(s.q_per_channel_zero_points() == std::vector<int64_t>{4, 2});
+  }
+  SUBCASE("one channel left by slicing stays per-channel") {
+    const Tensor s = q.narrow(2, 1, 1);
+    CHECK(s.qscheme() == QT_PER_CHANNEL_AFFINE);
+    CHECK(s.q_per_channel_scales() == std::vector<double>{0.2});
+  }
+  SUBCASE("selecting the channel axis away leaves a per-tensor view of that channel") {
+    const Tensor s = q.select(2, -1);
+    CHECK(s.qscheme() == QT_PER_TENSOR_AFFINE);
+    CHECK(s.q_scale() == 0.4);
+    CHECK(s.q_zero_point() == 4);
+    CHECK_THROWS_AS(s.q_per_channel_axis(), qtensor::Error);
+  }
+}
+
+TEST_CASE("writes through a view reach the base and nothing else") {
+  const std::vector<float> data(12, 0.0f);
+  const Tensor base =
+      Tensor::QuantizePerChannel(data, {3, 4}, {0.5, 0.25, 0.125}, {0, 1, 2}, 0, QT_QUINT8);
+  const Tensor column = base.select(1, 2);  // one element of each channel
+  column.fill_(1.0f);
+  const std::vector<uint8_t> ints = base.int_repr<uint8_t>();
+  // 1.0 quantized with each row's own scale and zero point.
+  CHECK(ints == std::vector<uint8_t>{0, 0, 2, 0, 1, 1, 5, 1, 2, 2, 10, 2});
+
+  base.transpose(0, 1).set({3, 1}, 0.5f);
+  CHECK(base.at({1, 3}) == 0.5f);
+  CHECK(base.int_repr<uint8_t>()[7] == 3);
+
+  base.slice(1, 0, 4, 2).fill_(-1.0f);  // saturates at 0 in every channel
+  CHECK(base.int_repr<uint8_t>()[0] == 0);
+  CHECK(base.int_repr<uint8_t>()[2] == 0);
+  CHECK(base.int_repr<uint8_t>()[3] == 0);
+}
+
+TEST_CASE("copy_ follows DESIGN.md") {
+  const std::vector<float> values = {-1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f};
+  const Tensor q1 = Tensor::QuantizePerTensor(values, {2, 3}, 0.1, 0, QT_QINT8);
+
+  SUBCASE("a whole contiguous destination takes the integers and parameters exactly") {
+    const Tensor q2 = Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QINT8, 1.0, -1));
+    const Tensor other_view = q2.transpose(0, 1);
+    q2.copy_(q1);
+    CHECK(q2.q_scale() == 0.1);
+    CHECK(q2.q_zero_point() == 0);
+    CHECK(q2.int_repr<int8_t>() == q1.int_repr<int8_t>());
+    // Another view of the same storage sees the new meaning too.
+    CHECK(other_view.q_scale() == 0.1);
+    CHECK(other_view.at({2, 1}) == q1.at({1, 2}));
+  }
+  SUBCASE("a whole destination takes a per-channel source's parameters in its own numbering") {
+    const Tensor pc = Tensor::QuantizePerChannel(values, {3, 2}, {0.1, 0.2, 0.3}, {0, 1, 2}, 0,
+                                                 QT_QINT8)
+                          .transpose(0, 1);
+    const Tensor dst = Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QINT8, 1.0, 0));
+    dst.copy_(pc);
+    CHECK(dst.qscheme() == QT_PER_CHANNEL_AFFINE);
+    CHECK(dst.q_per_channel_axis() == 1);
+    const std::vector<float> a = dst.dequantize();
+    const std::vector<float> b = pc.dequantize();
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+  }
+  SUBCASE("a partial view requantizes into its own parameters; the rest keeps its meaning") {
+    const Tensor big = Tensor::QuantizePerTensor(std::vector<float>(12, 2.0f), {4, 3}, 0.5, 0,
+                                                 QT_QINT8);
+    const Tensor rows = big.slice(0, 1, 3);
+    rows.copy_(q1);
+    CHECK(big.q_scale() == 0.5);
+    CHECK(rows.q_scale() == 0.5);
+    // -1.6 -> -1.5 (nearest multiple of 0.5 from q1's -1.6), 3.3 -> 3.5, 8.6 -> 8.5.
+    CHECK(big.dequantize() == std::vector<float>{2, 2, 2, -1.5f, 4, 7, 3.5f, 6.5f, 8.5f, 2, 2, 2});
+  }
+  SUBCASE("a per-channel partial view requantizes per channel") {
+    const Tensor pc = Tensor::QuantizePerChannel(std::vector<float>(6, 0.0f), {2, 3},
+                                                 {0.1, 1.0, 10.0}, {0, 0, 0}, 1, QT_QINT32);
+    pc.select(0, 1).copy_(Tensor::QuantizePerTensor({12.34f, 12.34f, 12.34f}, {3}, 0.01, 0,
+                                                    QT_QINT32));
+    CHECK(pc.int_repr<int32_t>() == std::vector<int32_t>{0, 0, 0, 123, 12, 1});
+    CHECK(pc.q_per_channel_scales() == std::vector<double>{0.1, 1.0, 10.0});
+  }
+  SUBCASE("source and destination may overlap") {
+    const Tensor square = Tensor::QuantizePerTensor({1, 2, 3, 4}, {2, 2}, 1.0, 0, QT_QINT8);
+    square.slice(0, 0, 2).copy_(square.transpose(0, 1));
+    CHECK(square.int_repr<int8_t>() == std::vector<int8_t>{1, 3, 2, 4});
+  }
+  SUBCASE("from float data, quantized with the destination's parameters") {
+    const Tensor dst = Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QUINT8, 0.5, 10));
+    dst.copy_(std::vector<float>{0, 1, 2, 3, -100, 1000});
+    CHECK(dst.int_repr<uint8_t>() == std::vector<uint8_t>{10, 12, 14, 16, 0, 255});
+  }
+  SUBCASE("shape and dtype must match") {
+    const Tensor wrong_shape = Tensor::EmptyQuantized({3, 2}, Quantizer::PerTensor(QT_QINT8, 1, 0));
+    const Tensor wrong_dtype = Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QUINT8, 1, 0));
+    try {
+      wrong_shape.copy_(q1);
+      FAIL("no error");
+    } catch (const qtensor::Error& e) {
+      CHECK(e.status() == QT_ERR_SHAPE_MISMATCH);
+    }
+    try {
+      wrong_dtype.copy_(q1);
+      FAIL("no error");
+    } catch (const qtensor::Error& e) {
+      CHECK(e.status() == QT_ERR_TYPE_MISMATCH);
+    }
+  }
+}
+
+TEST_CASE("slicing clamps like Python and steps like NumPy") {
+  const Tensor q = Tensor::MakePerTensorQuantized(std::vector<int8_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+                                                  {10}, 1.0, 0);
+  auto ints = [](const Tensor& t) { return t.int_repr<int8_t>(); };
+  CHECK(ints(q.slice(0, -3, 100)) == std::vector<int8_t>{7, 8, 9});
+  CHECK(ints(q.slice(0, -100, 2)) == std::vector<int8_t>{0, 1});
+  CHECK(ints(q.slice(0, 1, 9, 3)) == std::vector<int8_t>{1, 4, 7});
+  CHECK(ints(q.slice(0, INT64_MAX, INT64_MIN, -1)) ==
+        std::vector<int8_t>{9, 8, 7, 6, 5, 4, 3, 2, 1, 0});
+  CHECK(ints(q.slice(0, 8, 2, -3)) == std::vector<int8_t>{8, 5});
+  CHECK(q.slice(0, 5, 2).numel() == 0);
+  CHECK(q.slice(0, 0, 10, INT64_MAX).numel() == 1);
+  CHECK(ints(q.narrow(0, -4, 2)) == std::vector<int8_t>{6, 7});
+  CHECK(q.slice(0, 0, 10, 2).strides() == std::vector<int64_t>{2});
+  CHECK(q.slice(0, 3, 10).storage_offset() == 3);
+  CHECK_THROWS_AS(q.slice(0, 0, 1, 0), qtensor::Error);
+  CHECK_THROWS_AS(q.narrow(0, 8, 3), qtensor::Error);
+  CHECK_THROWS_AS(q.select(0, 10), qtensor::Error);
+  CHECK_THROWS_AS(q.select(1, 0), qtensor::Error);
+}
+
+TEST_CASE("contiguous() of a contiguous view shares it; of a strided one copies") {
+  const Tensor q = Tensor::QuantizePerTensor({1, 2, 3, 4, 5, 6}, {2, 3}, 1.0, 0, QT_QINT8);
+  CHECK(q.contiguous().shares_storage_with(q));
+  CHECK(q[1].contiguous().shares_storage_with(q));
+  const Tensor t = q.transpose(0, 1);
+  CHECK_FALSE(t.is_contiguous());
+  const Tensor c = t.contiguous();
+  CHECK(c.is_contiguous());
+  CHECK_FALSE(c.shares_storage_with(q));
+  CHECK(c.int_repr<int8_t>() == std::vector<int8_t>{1, 4, 2, 5, 3, 6});
+  CHECK(c.strides() == std::vector<int64_t>{2, 1});
+}
