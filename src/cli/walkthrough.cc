@@ -185,8 +185,7 @@ void InspectionSteps(Notebook& nb) {
 
 void RunWalkthrough(std::ostream& out) {
   Notebook nb(out);
-  out << "qtensor " << qt_version() << " walkthrough of the quantized-tensor notebook (SIMD target "
-      << qt_simd_target() << ")\n";
+  out << "qtensor " << qt_version() << ": a walk through the quantized-tensor notebook\n";
   CreationSteps(nb);
   OperationSteps(nb);
   InspectionSteps(nb);

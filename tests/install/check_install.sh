@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the built library into a scratch prefix and builds a C program
+# against it twice: with pkg-config and with find_package(qtensor). Also
+# checks the exported symbols and the SONAME.
+# usage: check_install.sh BUILD_DIR THIS_DIR WORK_DIR
+set -euo pipefail
+build=$1 here=$2 work=$3
+rm -rf "$work"
+prefix=$work/prefix
+cmake --install "$build" --prefix "$prefix" >/dev/null
+lib=$(ls "$prefix"/lib*/libqtensor.so.0* | head -n 1)
+libdir=$(dirname "$lib")
+
+soname=$(objdump -p "$lib" | awk '/SONAME/ {print $2}')
+[ "$soname" = "libqtensor.so.0" ] || { echo "SONAME is '$soname'"; exit 1; }
+others=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^qt_' || true)
+[ -z "$others" ] || { echo "symbols other than qt_* exported:"; echo "$others"; exit 1; }
+echo "SONAME $soname; $(nm -D --defined-only "$lib" | grep -c ' qt_') qt_* symbols, nothing else"
+
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+cc -std=c99 -Wall -Werror "$here/consumer.c" -o "$work/consumer_pkgconfig" \
+  $(pkg-config --cflags --libs qtensor) -Wl,-rpath,"$libdir"
+"$work/consumer_pkgconfig"
+
+cmake -S "$here" -B "$work/cmake_build" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
+cmake --build "$work/cmake_build" >/dev/null
+"$work/cmake_build/consumer"
+echo "pkg-config and find_package consumers both work"
