@@ -13,6 +13,9 @@
  *   int64_t.
  * - Arrays copied out of the library take a capacity (in elements); a capacity
  *   smaller than what must be written is an error (QT_ERR_INVALID_ARGUMENT).
+ *   Such an output may be NULL when nothing is to be written.
+ * - Enum parameters accept any int: unknown values are reported, not
+ *   undefined behaviour.
  *
  * Data model
  * - A tensor handle is a view: shape, strides and an offset into a shared,
@@ -122,7 +125,8 @@ QT_API const char* qt_simd_target(void);
  * Creates a per-tensor affine quantizer.
  * @param out         receives the new quantizer (caller frees).
  * @param dtype       the quantized type.
- * @param scale       > 0, finite, with a finite float32 reciprocal.
+ * @param scale       > 0, finite as a float32, with a finite float32
+ *                    reciprocal (about 2.9e-39 <= scale <= 3.4e38).
  * @param zero_point  inside dtype's range.
  * @return QT_ERR_INVALID_ARGUMENT for NULL out, unknown dtype, bad scale or
  *         zero point.
@@ -180,7 +184,8 @@ QT_API qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quan
 QT_API qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity,
                                           const qt_quantizer* quantizer);
 
-/** True if both quantizers have the same dtype, scheme, axis and parameters. */
+/** True if both quantizers have the same dtype, scheme, axis (as given, so
+    -1 and 2 differ) and parameters. */
 QT_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b);
 
 /* -------------------------------------------------------------- creation */
@@ -229,22 +234,21 @@ QT_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, size_
  * data_bytes is wrong.
  */
 QT_API qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_bytes,
-                                  const int64_t* shape, size_t ndim,
-                                  const qt_quantizer* quantizer);
+                                  const int64_t* shape, size_t ndim, const qt_quantizer* quantizer);
 
 /** A new per-tensor quint8 tensor from uint8 integers, scale and zero point
     (torch._make_per_tensor_quantized_tensor on a uint8 tensor). */
 QT_API qt_status qt_make_per_tensor_quantized_uint8(qt_tensor** out, const uint8_t* int_data,
-                                                    const int64_t* shape, size_t ndim,
-                                                    double scale, int64_t zero_point);
+                                                    const int64_t* shape, size_t ndim, double scale,
+                                                    int64_t zero_point);
 /** As above for int8 integers: the result is qint8. */
 QT_API qt_status qt_make_per_tensor_quantized_int8(qt_tensor** out, const int8_t* int_data,
                                                    const int64_t* shape, size_t ndim, double scale,
                                                    int64_t zero_point);
 /** As above for int32 integers: the result is qint32. */
 QT_API qt_status qt_make_per_tensor_quantized_int32(qt_tensor** out, const int32_t* int_data,
-                                                    const int64_t* shape, size_t ndim,
-                                                    double scale, int64_t zero_point);
+                                                    const int64_t* shape, size_t ndim, double scale,
+                                                    int64_t zero_point);
 
 /** Frees a tensor handle (the storage lives on while other views use it).
     NULL is a no-op. */
@@ -322,7 +326,8 @@ QT_API qt_status qt_tensor_transpose(qt_tensor** out, const qt_tensor* tensor, i
                                      int64_t dim1);
 
 /** q.permute(dims): dims is a permutation of 0..ndim-1 (negative allowed).
-    @return QT_ERR_INVALID_ARGUMENT if ndims != ndim or dims repeat. */
+    @return QT_ERR_INVALID_ARGUMENT if ndims != ndim or dims repeat;
+    QT_ERR_OUT_OF_RANGE for a dim outside the tensor. */
 QT_API qt_status qt_tensor_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
                                    size_t ndims);
 
@@ -340,12 +345,14 @@ QT_API qt_status qt_tensor_clone(qt_tensor** out, const qt_tensor* tensor);
     (QT_ERR_SHAPE_MISMATCH if numel != 1). */
 QT_API qt_status qt_tensor_item(float* out, const qt_tensor* tensor);
 
-/** The dequantized value at a full index (negative entries count from end). */
+/** The dequantized value at a full index (negative entries count from end).
+    @return QT_ERR_OUT_OF_RANGE if ndim is not the tensor's rank or an entry
+    is outside its dim. */
 QT_API qt_status qt_tensor_get(float* out, const qt_tensor* tensor, const int64_t* index,
                                size_t ndim);
 
 /** Quantizes value with the element's own parameters and stores it at a full
-    index (q[i, j] = value). */
+    index (q[i, j] = value). Errors as qt_tensor_get. */
 QT_API qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim, float value);
 
 /** fill_(value): quantizes value with each element's parameters and stores it

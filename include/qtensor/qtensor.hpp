@@ -44,9 +44,9 @@ struct QuantizerDeleter {
 
 template <typename T>
 constexpr qt_dtype DTypeOf() {
-  static_assert(std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> ||
-                    std::is_same_v<T, int32_t>,
-                "quantized integers are int8_t, uint8_t or int32_t");
+  static_assert(
+      std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, int32_t>,
+      "quantized integers are int8_t, uint8_t or int32_t");
   if constexpr (std::is_same_v<T, int8_t>) return QT_QINT8;
   if constexpr (std::is_same_v<T, uint8_t>) return QT_QUINT8;
   return QT_QINT32;
@@ -121,9 +121,8 @@ class Tensor {
       return qt_quantize(out, data.data(), shape.data(), shape.size(), quantizer.get());
     });
   }
-  static Tensor QuantizePerTensor(const std::vector<float>& data,
-                                  const std::vector<int64_t>& shape, double scale,
-                                  int64_t zero_point, qt_dtype dtype) {
+  static Tensor QuantizePerTensor(const std::vector<float>& data, const std::vector<int64_t>& shape,
+                                  double scale, int64_t zero_point, qt_dtype dtype) {
     return Quantize(data, shape, Quantizer::PerTensor(dtype, scale, zero_point));
   }
   static Tensor QuantizePerChannel(const std::vector<float>& data,
@@ -143,8 +142,8 @@ class Tensor {
                             const Quantizer& quantizer) {
     detail::DTypeOf<T>();
     return Make([&](qt_tensor** out) {
-      return qt_from_int_repr(out, data.data(), data.size() * sizeof(T), shape.data(),
-                              shape.size(), quantizer.get());
+      return qt_from_int_repr(out, data.data(), data.size() * sizeof(T), shape.data(), shape.size(),
+                              quantizer.get());
     });
   }
   // The dtype follows T: uint8_t -> quint8, int8_t -> qint8, int32_t -> qint32.
@@ -198,8 +197,7 @@ class Tensor {
         [&](qt_tensor** out) { return qt_tensor_slice(out, get(), dim, start, stop, step); });
   }
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const {
-    return Make(
-        [&](qt_tensor** out) { return qt_tensor_narrow(out, get(), dim, start, length); });
+    return Make([&](qt_tensor** out) { return qt_tensor_narrow(out, get(), dim, start, length); });
   }
   Tensor transpose(int64_t dim0, int64_t dim1) const {
     return Make([&](qt_tensor** out) { return qt_tensor_transpose(out, get(), dim0, dim1); });

@@ -58,40 +58,39 @@ qt_status StatusFromCurrentException() {
 
 std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim) {
   if (ndim > QT_MAX_DIMS) {
-    core::Fail(core::ErrorKind::kInvalidArgument,
-               "rank " + std::to_string(ndim) + " exceeds the maximum of " +
-                   std::to_string(QT_MAX_DIMS));
+    core::Fail(
+        core::ErrorKind::kInvalidArgument,
+        "rank " + std::to_string(ndim) + " exceeds the maximum of " + std::to_string(QT_MAX_DIMS));
   }
   return ArrayArgument(shape, ndim, "shape");
 }
 
 void CheckCapacity(size_t capacity, size_t count, const char* name) {
   if (capacity < count) {
-    core::Fail(core::ErrorKind::kInvalidArgument,
-               std::string(name) + " holds " + std::to_string(capacity) + " but " +
-                   std::to_string(count) + " are needed");
+    core::Fail(core::ErrorKind::kInvalidArgument, std::string(name) + " holds " +
+                                                      std::to_string(capacity) + " but " +
+                                                      std::to_string(count) + " are needed");
   }
 }
 
-core::DType DTypeArgument(qt_dtype dtype) {
-  if (!core::IsValidDType(static_cast<int>(dtype))) {
+core::DType DTypeArgument(const qt_dtype& dtype) {
+  const int32_t value = EnumValue(dtype);
+  if (!core::IsValidDType(value)) {
     core::Fail(core::ErrorKind::kInvalidArgument,
-               "unknown dtype " + std::to_string(static_cast<int>(dtype)) +
-                   " (expected QT_QINT8, QT_QUINT8 or QT_QINT32)");
+               "unknown dtype " + std::to_string(value) +
+                   " (expected QT_QINT8 = 1, QT_QUINT8 = 2 or QT_QINT32 = 3)");
   }
-  return static_cast<core::DType>(dtype);
+  return static_cast<core::DType>(value);
 }
 
 }  // namespace qtensor::capi
 
 extern "C" {
 
-const char* qt_last_error_message(void) {
-  return qtensor::capi::last_error_message.c_str();
-}
+const char* qt_last_error_message(void) { return qtensor::capi::last_error_message.c_str(); }
 
 const char* qt_status_name(qt_status status) {
-  switch (status) {
+  switch (qtensor::capi::EnumValue(status)) {
     case QT_OK:
       return "QT_OK";
     case QT_ERR_INVALID_ARGUMENT:
@@ -123,18 +122,21 @@ const char* qt_version(void) {
 }
 
 const char* qt_dtype_name(qt_dtype dtype) {
-  if (!qtensor::core::IsValidDType(static_cast<int>(dtype))) return nullptr;
-  return qtensor::core::DTypeName(static_cast<qtensor::core::DType>(dtype));
+  const int32_t value = qtensor::capi::EnumValue(dtype);
+  if (!qtensor::core::IsValidDType(value)) return nullptr;
+  return qtensor::core::DTypeName(static_cast<qtensor::core::DType>(value));
 }
 
 const char* qt_qscheme_name(qt_qscheme qscheme) {
-  if (qscheme != QT_PER_TENSOR_AFFINE && qscheme != QT_PER_CHANNEL_AFFINE) return nullptr;
-  return qtensor::core::QSchemeName(static_cast<qtensor::core::QScheme>(qscheme));
+  const int32_t value = qtensor::capi::EnumValue(qscheme);
+  if (value != QT_PER_TENSOR_AFFINE && value != QT_PER_CHANNEL_AFFINE) return nullptr;
+  return qtensor::core::QSchemeName(static_cast<qtensor::core::QScheme>(value));
 }
 
 size_t qt_dtype_size(qt_dtype dtype) {
-  if (!qtensor::core::IsValidDType(static_cast<int>(dtype))) return 0;
-  return qtensor::core::ElementSize(static_cast<qtensor::core::DType>(dtype));
+  const int32_t value = qtensor::capi::EnumValue(dtype);
+  if (!qtensor::core::IsValidDType(value)) return 0;
+  return qtensor::core::ElementSize(static_cast<qtensor::core::DType>(value));
 }
 
 const char* qt_simd_target(void) { return qtensor::kernels::ActiveTargetName(); }

@@ -4,7 +4,10 @@
 #ifndef QTENSOR_CAPI_HANDLES_H_
 #define QTENSOR_CAPI_HANDLES_H_
 
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -62,7 +65,18 @@ std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim);
 // Checks that a caller's output buffer holds count elements.
 void CheckCapacity(size_t capacity, size_t count, const char* name);
 
-core::DType DTypeArgument(qt_dtype dtype);
+// The integer a caller passed for an enum parameter. C callers may pass any
+// int, and loading one outside the enumerators' range as the C++ enum type
+// would be undefined behaviour, so the bytes are read as an integer.
+template <typename Enum>
+int32_t EnumValue(const Enum& value) {
+  static_assert(std::is_enum_v<Enum> && sizeof(Enum) == sizeof(int32_t));
+  int32_t raw;
+  std::memcpy(&raw, &value, sizeof raw);
+  return raw;
+}
+
+core::DType DTypeArgument(const qt_dtype& dtype);
 
 inline const core::Tensor& TensorOf(const qt_tensor* handle) {
   return Required(handle, "tensor")->tensor;

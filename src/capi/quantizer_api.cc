@@ -18,8 +18,9 @@ namespace {
 const Quantizer& PerTensorQuantizerOf(const qt_quantizer* handle) {
   const Quantizer& quantizer = QuantizerOf(handle);
   if (quantizer.per_channel()) {
-    Fail(ErrorKind::kTypeMismatch, "the quantizer is per-channel: it has no single scale or "
-                                   "zero point");
+    Fail(ErrorKind::kTypeMismatch,
+         "the quantizer is per-channel: it has no single scale or "
+         "zero point");
   }
   return quantizer;
 }
@@ -41,9 +42,9 @@ qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype, const
                                        int64_t axis) {
   return Guard([&] {
     Required(out, "out");
-    *out = new qt_quantizer{Quantizer::PerChannel(
-        DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
-        ArrayArgument(zero_points, num_channels, "zero_points"), axis)};
+    *out = new qt_quantizer{
+        Quantizer::PerChannel(DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
+                              ArrayArgument(zero_points, num_channels, "zero_points"), axis)};
   });
 }
 

@@ -41,8 +41,7 @@ qt_status MakePerTensor(qt_tensor** out, const T* int_data, const int64_t* shape
   return Guard([&] {
     Required(out, "out");
     const std::vector<int64_t> dims = ShapeArgument(shape, ndim);
-    const size_t bytes =
-        static_cast<size_t>(qtensor::core::CheckedNumel(dims, dtype)) * sizeof(T);
+    const size_t bytes = static_cast<size_t>(qtensor::core::CheckedNumel(dims, dtype)) * sizeof(T);
     ReturnTensor(out, FromIntArgument(int_data, bytes, dims,
                                       Quantizer::PerTensor(dtype, scale, zero_point)));
   });
@@ -98,9 +97,9 @@ qt_status qt_quantize_per_channel(qt_tensor** out, const float* data, const int6
                                   size_t num_channels, int64_t axis, qt_dtype dtype) {
   return Guard([&] {
     Required(out, "out");
-    const Quantizer quantizer = Quantizer::PerChannel(
-        DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
-        ArrayArgument(zero_points, num_channels, "zero_points"), axis);
+    const Quantizer quantizer =
+        Quantizer::PerChannel(DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
+                              ArrayArgument(zero_points, num_channels, "zero_points"), axis);
     ReturnTensor(out, QuantizeArgument(data, ShapeArgument(shape, ndim), quantizer));
   });
 }
@@ -216,8 +215,9 @@ qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tenso
 
 qt_status qt_tensor_quantizer(qt_quantizer** out, const qt_tensor* tensor) {
   return Guard([&] {
+    Required(out, "out");
     Quantizer quantizer = TensorOf(tensor).EffectiveQuantizer();
-    *Required(out, "out") = new qt_quantizer{std::move(quantizer)};
+    *out = new qt_quantizer{std::move(quantizer)};
   });
 }
 
@@ -272,7 +272,8 @@ qt_status qt_tensor_dequantize(float* out, size_t capacity, const qt_tensor* ten
 qt_status qt_tensor_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor) {
   return Guard([&] {
     const Tensor& view = TensorOf(tensor);
-    const size_t bytes = static_cast<size_t>(view.numel()) * qtensor::core::ElementSize(view.dtype());
+    const size_t bytes =
+        static_cast<size_t>(view.numel()) * qtensor::core::ElementSize(view.dtype());
     CheckCapacity(capacity_bytes, bytes, "out (bytes)");
     if (bytes > 0) qtensor::core::IntRepr(view, Required(out, "out"));
   });

@@ -11,8 +11,8 @@ namespace qtensor::cli {
 namespace {
 
 // The notebook's randn(2, 2, 3), as it printed it.
-const std::vector<float> kFloatTensor = {0.1231f,  -1.9974f, 0.2806f,  0.6392f,  -0.2118f, 0.6879f,
-                                         -0.1315f, -0.4067f, 0.5414f,  -0.4595f, -1.7321f, -0.5273f};
+const std::vector<float> kFloatTensor = {0.1231f,  -1.9974f, 0.2806f, 0.6392f,  -0.2118f, 0.6879f,
+                                         -0.1315f, -0.4067f, 0.5414f, -0.4595f, -1.7321f, -0.5273f};
 // The notebook's randint(0, 100, (10,), dtype=uint8), as int_repr showed it.
 const std::vector<uint8_t> kIntTensor = {66, 95, 39, 25, 1, 71, 94, 43, 13, 48};
 
@@ -67,15 +67,17 @@ void CreationSteps(Notebook& nb) {
   nb.Code("std::vector<float> float_tensor = " + Floats(kFloatTensor) + ";  // shape {2, 2, 3}");
   const Tensor q_per_tensor =
       Tensor::QuantizePerTensor(kFloatTensor, {2, 2, 3}, 1e-4, 2, QT_QINT32);
-  nb.Code("auto q_per_tensor = Tensor::QuantizePerTensor(float_tensor, {2, 2, 3}, 1e-4, 2, "
-          "QT_QINT32);");
+  nb.Code(
+      "auto q_per_tensor = Tensor::QuantizePerTensor(float_tensor, {2, 2, 3}, 1e-4, 2, "
+      "QT_QINT32);");
   nb.Show("q_per_tensor", q_per_tensor.to_string());
 
   nb.Section("Per-channel quantization");
-  const Tensor q_per_channel = Tensor::QuantizePerChannel(kFloatTensor, {2, 2, 3}, {1e-1, 1e-2, 1e-3},
-                                                          {-1, 0, 1}, 2, QT_QINT32);
-  nb.Code("auto q_per_channel = Tensor::QuantizePerChannel(float_tensor, {2, 2, 3}, "
-          "{1e-1, 1e-2, 1e-3}, {-1, 0, 1}, /*axis=*/2, QT_QINT32);");
+  const Tensor q_per_channel = Tensor::QuantizePerChannel(
+      kFloatTensor, {2, 2, 3}, {1e-1, 1e-2, 1e-3}, {-1, 0, 1}, 2, QT_QINT32);
+  nb.Code(
+      "auto q_per_channel = Tensor::QuantizePerChannel(float_tensor, {2, 2, 3}, "
+      "{1e-1, 1e-2, 1e-3}, {-1, 0, 1}, /*axis=*/2, QT_QINT32);");
   nb.Show("q_per_channel", q_per_channel.to_string());
 
   nb.Section("An empty quantized tensor from a shape and a quantizer");
@@ -93,8 +95,9 @@ void CreationSteps(Notebook& nb) {
   nb.Show("q", Tensor::MakePerTensorQuantized(kIntTensor, {10}, 1e-4, 2).to_string());
   nb.Note("Or with a quantizer object, one function for every scheme:");
   nb.Code("Tensor::FromIntRepr(int_tensor, {10}, Quantizer::PerTensor(QT_QUINT8, 1e-4, 2))");
-  nb.Show("", Tensor::FromIntRepr(kIntTensor, {10}, Quantizer::PerTensor(QT_QUINT8, 1e-4, 2))
-                  .to_string());
+  nb.Show(
+      "",
+      Tensor::FromIntRepr(kIntTensor, {10}, Quantizer::PerTensor(QT_QUINT8, 1e-4, 2)).to_string());
 }
 
 void OperationSteps(Notebook& nb) {
@@ -132,13 +135,14 @@ void OperationSteps(Notebook& nb) {
   nb.Section("Permutation");
   nb.Show("q1.transpose(0, 1)", q1.transpose(0, 1).to_string());
   nb.Show("q1.permute({1, 0})", q1.permute({1, 0}).to_string());
-  nb.Show("q1.transpose(0, 1).is_contiguous()", q1.transpose(0, 1).is_contiguous() ? "true" : "false");
+  nb.Show("q1.transpose(0, 1).is_contiguous()",
+          q1.transpose(0, 1).is_contiguous() ? "true" : "false");
   nb.Show("q1.transpose(0, 1).contiguous()", q1.transpose(0, 1).contiguous().to_string());
 
   nb.Section("Views of a per-channel tensor keep every element's own parameters");
   nb.Note("PyTorch 1.13 refuses transpose and permute here; qtensor moves the channel axis.");
-  const Tensor q_per_channel = Tensor::QuantizePerChannel(kFloatTensor, {2, 2, 3}, {1e-1, 1e-2, 1e-3},
-                                                          {-1, 0, 1}, 2, QT_QINT32);
+  const Tensor q_per_channel = Tensor::QuantizePerChannel(
+      kFloatTensor, {2, 2, 3}, {1e-1, 1e-2, 1e-3}, {-1, 0, 1}, 2, QT_QINT32);
   nb.Show("q_per_channel.transpose(0, 2)", q_per_channel.transpose(0, 2).to_string());
   nb.Show("q_per_channel.select(0, 1)  // the channel axis becomes 1",
           q_per_channel.select(0, 1).to_string());
@@ -166,8 +170,8 @@ void InspectionSteps(Notebook& nb) {
   nb.Show("quantizer.dtype()", qt_dtype_name(quantizer.dtype()));
   nb.Show("quantizer.scale(), quantizer.zero_point()",
           scale.str() + ", " + std::to_string(quantizer.zero_point()));
-  const Tensor q_per_channel = Tensor::QuantizePerChannel(kFloatTensor, {2, 2, 3}, {1e-1, 1e-2, 1e-3},
-                                                          {-1, 0, 1}, 2, QT_QINT32);
+  const Tensor q_per_channel = Tensor::QuantizePerChannel(
+      kFloatTensor, {2, 2, 3}, {1e-1, 1e-2, 1e-3}, {-1, 0, 1}, 2, QT_QINT32);
   const Quantizer per_channel = q_per_channel.transpose(0, 2).quantizer();
   nb.Code("auto per_channel = q_per_channel.transpose(0, 2).quantizer();");
   nb.Show("per_channel.scales(), per_channel.zero_points(), per_channel.axis()",

@@ -12,11 +12,13 @@ size_t ElementSize(DType dtype) {
 }
 
 int64_t QMin(DType dtype) {
-  return VisitDType(dtype, [](auto t) -> int64_t { return std::numeric_limits<decltype(t)>::min(); });
+  return VisitDType(dtype,
+                    [](auto t) -> int64_t { return std::numeric_limits<decltype(t)>::min(); });
 }
 
 int64_t QMax(DType dtype) {
-  return VisitDType(dtype, [](auto t) -> int64_t { return std::numeric_limits<decltype(t)>::max(); });
+  return VisitDType(dtype,
+                    [](auto t) -> int64_t { return std::numeric_limits<decltype(t)>::max(); });
 }
 
 const char* DTypeName(DType dtype) {

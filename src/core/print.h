@@ -12,15 +12,15 @@ namespace qtensor::core {
 // What the printer needs to know of a tensor: its dequantized values and the
 // parameters of its effective quantizer, all in the view's own numbering.
 struct PrintableTensor {
-  std::vector<int64_t> shape;     // empty for a 0-dim tensor
-  std::vector<float> values;      // dequantized, row-major, numel of them
-  std::string dtype_name;         // "qint8", "quint8" or "qint32"
+  std::vector<int64_t> shape;  // empty for a 0-dim tensor
+  std::vector<float> values;   // dequantized, row-major, numel of them
+  std::string dtype_name;      // "qint8", "quint8" or "qint32"
   bool per_channel = false;
-  double scale = 1.0;             // per tensor
-  int64_t zero_point = 0;         // per tensor
-  std::vector<double> scales;     // per channel
+  double scale = 1.0;                // per tensor
+  int64_t zero_point = 0;            // per tensor
+  std::vector<double> scales;        // per channel
   std::vector<int64_t> zero_points;  // per channel
-  int64_t axis = 0;               // per channel
+  int64_t axis = 0;                  // per channel
 };
 
 // repr(q) of PyTorch 1.13 for the same values and parameters.

@@ -11,9 +11,8 @@ namespace {
 
 void CheckDType(DType dtype) {
   if (!IsValidDType(static_cast<int>(dtype))) {
-    Fail(ErrorKind::kInvalidArgument,
-         "unknown dtype " + std::to_string(static_cast<int>(dtype)) +
-             " (expected qint8 = 1, quint8 = 2 or qint32 = 3)");
+    Fail(ErrorKind::kInvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)) +
+                                          " (expected qint8 = 1, quint8 = 2 or qint32 = 3)");
   }
 }
 
@@ -23,19 +22,22 @@ void CheckScale(double scale, const std::string& what) {
     Fail(ErrorKind::kInvalidArgument,
          what + " must be positive and finite, got " + FormatPythonFloat(scale));
   }
-  if (!std::isfinite(InverseScale(scale))) {
+  if (!std::isfinite(static_cast<float>(scale))) {
     Fail(ErrorKind::kInvalidArgument,
-         what + " = " + FormatPythonFloat(scale) +
-             " is too small: its float32 reciprocal is not finite");
+         what + " = " + FormatPythonFloat(scale) + " is too large: it overflows float32");
+  }
+  if (!std::isfinite(InverseScale(scale))) {
+    Fail(ErrorKind::kInvalidArgument, what + " = " + FormatPythonFloat(scale) +
+                                          " is too small: its float32 reciprocal is not finite");
   }
 }
 
 void CheckZeroPoint(DType dtype, int64_t zero_point, const std::string& what) {
   if (zero_point < QMin(dtype) || zero_point > QMax(dtype)) {
-    Fail(ErrorKind::kInvalidArgument,
-         what + " = " + std::to_string(zero_point) + " is outside the range of " +
-             DTypeName(dtype) + " [" + std::to_string(QMin(dtype)) + ", " +
-             std::to_string(QMax(dtype)) + "]");
+    Fail(ErrorKind::kInvalidArgument, what + " = " + std::to_string(zero_point) +
+                                          " is outside the range of " + DTypeName(dtype) + " [" +
+                                          std::to_string(QMin(dtype)) + ", " +
+                                          std::to_string(QMax(dtype)) + "]");
   }
 }
 
@@ -63,9 +65,9 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
                                 std::vector<int64_t> zero_points, int64_t axis) {
   CheckDType(dtype);
   if (scales.size() != zero_points.size()) {
-    Fail(ErrorKind::kInvalidArgument, "per-channel scales and zero_points differ in length: " +
-                                          std::to_string(scales.size()) + " and " +
-                                          std::to_string(zero_points.size()));
+    Fail(ErrorKind::kInvalidArgument,
+         "per-channel scales and zero_points differ in length: " + std::to_string(scales.size()) +
+             " and " + std::to_string(zero_points.size()));
   }
   for (size_t c = 0; c < scales.size(); ++c) {
     CheckScale(scales[c], "scales[" + std::to_string(c) + "]");
@@ -89,10 +91,10 @@ int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
   }
   const int64_t axis = axis_ < 0 ? axis_ + ndim : axis_;
   if (static_cast<int64_t>(num_channels()) != shape[axis]) {
-    Fail(ErrorKind::kShapeMismatch, "per-channel quantizer has " +
-                                        std::to_string(num_channels()) +
+    Fail(ErrorKind::kShapeMismatch, "per-channel quantizer has " + std::to_string(num_channels()) +
                                         " channels but the tensor's size on axis " +
-                                        std::to_string(axis) + " is " + std::to_string(shape[axis]));
+                                        std::to_string(axis) + " is " +
+                                        std::to_string(shape[axis]));
   }
   return axis;
 }

@@ -25,24 +25,28 @@ Quantizer ResolvedQuantizer(const Quantizer& quantizer, const std::vector<int64_
 }  // namespace
 
 int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype) {
-  int64_t numel = 1;
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] < 0) {
       Fail(ErrorKind::kInvalidArgument,
            "negative size " + std::to_string(shape[d]) + " in dim " + std::to_string(d));
     }
   }
+  // As NumPy does, the product of the non-zero sizes must fit even when a
+  // zero makes the tensor empty: strides are computed from it.
+  const int64_t max_elements = kMaxStorageBytes / static_cast<int64_t>(ElementSize(dtype));
+  int64_t product = 1;
+  bool empty = false;
   for (int64_t size : shape) {
-    if (size == 0) return 0;
-    if (numel > kMaxStorageBytes / size) {
-      Fail(ErrorKind::kOutOfMemory, "tensor too large: the element count overflows");
+    if (size == 0) {
+      empty = true;
+    } else if (product > max_elements / size) {
+      Fail(ErrorKind::kOutOfMemory, "tensor too large: the sizes multiply to more than " +
+                                        std::to_string(max_elements) + " elements");
+    } else {
+      product *= size;
     }
-    numel *= size;
   }
-  if (numel > kMaxStorageBytes / static_cast<int64_t>(ElementSize(dtype))) {
-    Fail(ErrorKind::kOutOfMemory, "tensor too large: " + std::to_string(numel) + " elements");
-  }
-  return numel;
+  return empty ? 0 : product;
 }
 
 std::vector<int64_t> RowMajorStrides(const std::vector<int64_t>& shape) {

@@ -76,9 +76,7 @@ bool Tensor::IsContiguous() const {
   return true;
 }
 
-bool Tensor::IsWholeStorage() const {
-  return IsContiguous() && numel() == storage_->numel();
-}
+bool Tensor::IsWholeStorage() const { return IsContiguous() && numel() == storage_->numel(); }
 
 int64_t Tensor::channel_dim() const {
   const int64_t axis = storage_->channel_axis();

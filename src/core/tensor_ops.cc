@@ -40,8 +40,8 @@ template <typename T>
 void DequantizeRows(const T* in, const ElementParams& params, float* out) {
   if (!params.per_channel_arithmetic) {
     const size_t n = params.outer * params.inner;
-    kernels::DequantizePerTensor(in, n, static_cast<float>(params.scales[0]),
-                                 params.zero_points[0], out);
+    kernels::DequantizePerTensor(in, n, static_cast<float>(params.scales[0]), params.zero_points[0],
+                                 out);
     return;
   }
   kernels::DequantizePerChannel(in, params.outer, params.channels, params.inner,
@@ -56,6 +56,7 @@ bool SameElementParams(const ElementParams& a, const ElementParams& b) {
 
 // Writes row-major integers into the view.
 void WriteIntegers(const Tensor& dst, const uint8_t* packed) {
+  if (dst.numel() == 0) return;
   if (dst.IsContiguous()) {
     std::memcpy(FirstElement(dst), packed, ByteSize(dst));
   } else {
@@ -84,10 +85,9 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
   const int64_t numel = CheckedNumel(shape, quantizer.dtype());
   const size_t expected = static_cast<size_t>(numel) * ElementSize(quantizer.dtype());
   if (bytes != expected) {
-    Fail(ErrorKind::kShapeMismatch, "integer data has " + std::to_string(bytes) +
-                                        " bytes but shape " + ShapeString(shape) + " of " +
-                                        DTypeName(quantizer.dtype()) + " needs " +
-                                        std::to_string(expected));
+    Fail(ErrorKind::kShapeMismatch,
+         "integer data has " + std::to_string(bytes) + " bytes but shape " + ShapeString(shape) +
+             " of " + DTypeName(quantizer.dtype()) + " needs " + std::to_string(expected));
   }
   Tensor tensor = Tensor::Empty(shape, quantizer);
   if (expected > 0) std::memcpy(FirstElement(tensor), data, expected);
@@ -185,9 +185,7 @@ void Copy(const Tensor& dst, const Tensor& src) {
   QuantizeInto(dst, values.data());
 }
 
-Tensor Contiguous(const Tensor& tensor) {
-  return tensor.IsContiguous() ? tensor : Clone(tensor);
-}
+Tensor Contiguous(const Tensor& tensor) { return tensor.IsContiguous() ? tensor : Clone(tensor); }
 
 Tensor Clone(const Tensor& tensor) {
   const ElementParams params = tensor.Params();
@@ -242,8 +240,7 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
     if (quantizer.per_channel()) {
       kernels::reference::DequantizePerChannel(q, 1, 1, 1, &scale, &zero_point, &value);
     } else {
-      kernels::reference::DequantizePerTensor(q, 1, static_cast<float>(scale), zero_point,
-                                              &value);
+      kernels::reference::DequantizePerTensor(q, 1, static_cast<float>(scale), zero_point, &value);
     }
   });
   return value;

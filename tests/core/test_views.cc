@@ -84,6 +84,14 @@ struct ReferenceView {
 
 bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!SameBits(a[i], b[i])) return false;
+  }
+  return true;
+}
+
 // Applies one random view op to both the tensor and its reference.
 void RandomViewStep(std::mt19937& rng, Tensor& tensor, ReferenceView& ref, std::string& trail) {
   auto pick = [&](int64_t lo, int64_t hi) {
@@ -213,13 +221,13 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
 
     // The effective quantizer explains every value of the view.
     const std::vector<float> explained = DequantizeByQuantizer(view, per_channel);
-    CHECK(std::memcmp(explained.data(), view_values.data(), explained.size() * sizeof(float)) == 0);
+    CHECK(SameBits(explained, view_values));
 
     // contiguous() and clone() keep the values, bit for bit.
     const std::vector<float> copied = view.contiguous().dequantize();
     const std::vector<float> cloned = view.clone().dequantize();
-    CHECK(std::memcmp(copied.data(), view_values.data(), copied.size() * sizeof(float)) == 0);
-    CHECK(std::memcmp(cloned.data(), view_values.data(), cloned.size() * sizeof(float)) == 0);
+    CHECK(SameBits(copied, view_values));
+    CHECK(SameBits(cloned, view_values));
     CHECK(view.clone().is_contiguous());
     CHECK_FALSE(view.clone().shares_storage_with(base));
   }
@@ -304,20 +312,20 @@ TEST_CASE("copy_ follows DESIGN.md") {
     CHECK(other_view.at({2, 1}) == q1.at({1, 2}));
   }
   SUBCASE("a whole destination takes a per-channel source's parameters in its own numbering") {
-    const Tensor pc = Tensor::QuantizePerChannel(values, {3, 2}, {0.1, 0.2, 0.3}, {0, 1, 2}, 0,
-                                                 QT_QINT8)
-                          .transpose(0, 1);
+    const Tensor pc =
+        Tensor::QuantizePerChannel(values, {3, 2}, {0.1, 0.2, 0.3}, {0, 1, 2}, 0, QT_QINT8)
+            .transpose(0, 1);
     const Tensor dst = Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QINT8, 1.0, 0));
     dst.copy_(pc);
     CHECK(dst.qscheme() == QT_PER_CHANNEL_AFFINE);
     CHECK(dst.q_per_channel_axis() == 1);
     const std::vector<float> a = dst.dequantize();
     const std::vector<float> b = pc.dequantize();
-    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    CHECK(SameBits(a, b));
   }
   SUBCASE("a partial view requantizes into its own parameters; the rest keeps its meaning") {
-    const Tensor big = Tensor::QuantizePerTensor(std::vector<float>(12, 2.0f), {4, 3}, 0.5, 0,
-                                                 QT_QINT8);
+    const Tensor big =
+        Tensor::QuantizePerTensor(std::vector<float>(12, 2.0f), {4, 3}, 0.5, 0, QT_QINT8);
     const Tensor rows = big.slice(0, 1, 3);
     rows.copy_(q1);
     CHECK(big.q_scale() == 0.5);
@@ -328,8 +336,8 @@ TEST_CASE("copy_ follows DESIGN.md") {
   SUBCASE("a per-channel partial view requantizes per channel") {
     const Tensor pc = Tensor::QuantizePerChannel(std::vector<float>(6, 0.0f), {2, 3},
                                                  {0.1, 1.0, 10.0}, {0, 0, 0}, 1, QT_QINT32);
-    pc.select(0, 1).copy_(Tensor::QuantizePerTensor({12.34f, 12.34f, 12.34f}, {3}, 0.01, 0,
-                                                    QT_QINT32));
+    pc.select(0, 1).copy_(
+        Tensor::QuantizePerTensor({12.34f, 12.34f, 12.34f}, {3}, 0.01, 0, QT_QINT32));
     CHECK(pc.int_repr<int32_t>() == std::vector<int32_t>{0, 0, 0, 123, 12, 1});
     CHECK(pc.q_per_channel_scales() == std::vector<double>{0.1, 1.0, 10.0});
   }
@@ -345,7 +353,8 @@ TEST_CASE("copy_ follows DESIGN.md") {
   }
   SUBCASE("shape and dtype must match") {
     const Tensor wrong_shape = Tensor::EmptyQuantized({3, 2}, Quantizer::PerTensor(QT_QINT8, 1, 0));
-    const Tensor wrong_dtype = Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QUINT8, 1, 0));
+    const Tensor wrong_dtype =
+        Tensor::EmptyQuantized({2, 3}, Quantizer::PerTensor(QT_QUINT8, 1, 0));
     try {
       wrong_shape.copy_(q1);
       FAIL("no error");

@@ -1,0 +1,631 @@
+// Tests of the quantize kernels: the scalar reference against hand-worked
+// answers, and every Highway target compiled in (and supported by this CPU)
+// against the reference, bit for bit, on random data, ties, saturation edges,
+// NaN/inf, tails, unaligned pointers and per-channel shapes.
+
+#include <doctest/doctest.h>
+#include <hwy/targets.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "kernels/quantize_kernels.h"
+
+namespace {
+
+namespace qk = qtensor::kernels;
+namespace ref = qtensor::kernels::reference;
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr int32_t kI32Min = std::numeric_limits<int32_t>::min();
+constexpr int32_t kI32Max = std::numeric_limits<int32_t>::max();
+
+template <typename T>
+uint64_t Bits(T v) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(T));
+  return bits;
+}
+
+template <typename T>
+std::string Describe(T v) {
+  char buf[64];
+  if constexpr (std::is_floating_point_v<T>) {
+    std::snprintf(buf, sizeof(buf), "%.9g (%a, bits 0x%llx)", static_cast<double>(v),
+                  static_cast<double>(v), static_cast<unsigned long long>(Bits(v)));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%lld", static_cast<long long>(v));
+  }
+  return buf;
+}
+
+// Dispatch is forced to each target in turn, then restored.
+template <class Body>
+void ForEachTarget(const Body& body) {
+  struct Restore {
+    ~Restore() { hwy::SetSupportedTargetsForTest(0); }
+  } restore;
+  const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  REQUIRE(!targets.empty());
+  for (const int64_t target : targets) {
+    hwy::SetSupportedTargetsForTest(target);
+    // As a std::string: doctest would print a const char* as a pointer.
+    const std::string target_name = hwy::TargetName(target);
+    CAPTURE(target_name);
+    REQUIRE(qk::ActiveTargetName() == target_name);
+    body();
+  }
+}
+
+// Heap memory from a 64-byte aligned address and exactly `bytes` long, so
+// that AddressSanitizer flags any access past its end.
+class AlignedBytes {
+ public:
+  explicit AlignedBytes(size_t bytes) {
+    void* p = nullptr;
+    REQUIRE(posix_memalign(&p, 64, std::max<size_t>(bytes, 1)) == 0);
+    ptr_.reset(static_cast<uint8_t*>(p));
+  }
+  uint8_t* get() const { return ptr_.get(); }
+
+ private:
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, Free> ptr_;
+};
+
+// n input elements starting `offset` elements past an aligned address and
+// ending where the allocation ends (reads past n are out of bounds).
+template <typename T>
+class Input {
+ public:
+  Input(const T* src, size_t n, size_t offset) : bytes_((offset + n) * sizeof(T)), offset_(offset) {
+    if (n != 0) std::memcpy(data(), src, n * sizeof(T));
+  }
+  const T* data() const { return reinterpret_cast<const T*>(bytes_.get()) + offset_; }
+  T* data() { return reinterpret_cast<T*>(bytes_.get()) + offset_; }
+
+ private:
+  AlignedBytes bytes_;
+  size_t offset_;
+};
+
+// n output elements starting `offset` elements past an aligned address,
+// surrounded by guard bytes that must survive the kernel.
+template <typename T>
+class Output {
+ public:
+  static constexpr uint8_t kGuard = 0xA5;
+  static constexpr size_t kGuardBytes = 64;
+
+  Output(size_t n, size_t offset)
+      : n_(n), offset_(offset), size_((offset + n) * sizeof(T) + kGuardBytes), bytes_(size_) {
+    std::memset(bytes_.get(), kGuard, size_);
+  }
+  T* data() const { return reinterpret_cast<T*>(bytes_.get()) + offset_; }
+
+  bool GuardsIntact() const {
+    const uint8_t* all = bytes_.get();
+    const uint8_t* begin = reinterpret_cast<const uint8_t*>(data());
+    const uint8_t* end = begin + n_ * sizeof(T);
+    const auto is_guard = [](uint8_t b) { return b == kGuard; };
+    return std::all_of(all, begin, is_guard) && std::all_of(end, all + size_, is_guard);
+  }
+
+ private:
+  size_t n_, offset_, size_;
+  AlignedBytes bytes_;
+};
+
+// Runs the reference and the dispatched kernel over `src` (n elements, with
+// the given pointer offsets) and requires the same bits and intact guards.
+template <typename TIn, typename TOut, class Simd, class Ref>
+void CheckSame(const TIn* src, size_t n, size_t in_offset, size_t out_offset, const Simd& simd,
+               const Ref& reference) {
+  CAPTURE(n);
+  CAPTURE(in_offset);
+  CAPTURE(out_offset);
+  const Input<TIn> in(src, n, in_offset);
+  std::vector<TOut> expected(n);
+  reference(in.data(), expected.data());
+  const Output<TOut> out(n, out_offset);
+  simd(in.data(), out.data());
+  REQUIRE(out.GuardsIntact());
+  for (size_t i = 0; i < n; ++i) {
+    if (Bits(out.data()[i]) != Bits(expected[i])) {
+      INFO("index ", i, ": input ", Describe(src[i]), ", got ", Describe(out.data()[i]),
+           ", expected ", Describe(expected[i]));
+      FAIL("SIMD and reference differ");
+    }
+  }
+}
+
+// Lengths around every vector size (4, 8 and 16 floats on x86, and more for
+// other targets), plus long ones.
+std::vector<size_t> Lengths() {
+  std::vector<size_t> lengths = {0, 1000, 4099};
+  for (const size_t lanes : {1, 2, 4, 8, 16, 32, 64}) {
+    for (const size_t n : {lanes - 1, lanes, lanes + 1, 3 * lanes + 5}) lengths.push_back(n);
+  }
+  std::sort(lengths.begin(), lengths.end());
+  lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+  return lengths;
+}
+
+// Input and output pointer offsets, in elements from an aligned address.
+constexpr size_t kOffsets[][2] = {{0, 0}, {1, 3}, {2, 1}, {3, 2}};
+
+template <typename T>
+constexpr int64_t kQMin = std::numeric_limits<T>::min();
+template <typename T>
+constexpr int64_t kQMax = std::numeric_limits<T>::max();
+
+// Zero points at and near the dtype's extremes.
+template <typename T>
+std::vector<int64_t> ZeroPoints() {
+  if constexpr (std::is_same_v<T, int8_t>) return {-128, -1, 0, 5, 127};
+  if constexpr (std::is_same_v<T, uint8_t>) return {0, 1, 128, 254, 255};
+  return {kI32Min, kI32Min + 1, -5, 0, 7, kI32Max - 1, kI32Max};
+}
+
+// Reciprocal scales: powers of two (so the edge and tie inputs below are
+// exact), ordinary ones, and those of tiny and huge scales.
+const std::vector<float> kInvScales = {
+    1.0f,        0.5f,  4.0f,    0x1p-20f, 0x1p20f,
+    1.0f / 3.0f, 0.1f,  10.0f,   1e-3f,    3e-7f,
+    1e7f,        1e30f, FLT_MAX, 1e-38f,   std::numeric_limits<float>::denorm_min()};
+
+// Floats that are special in themselves.
+std::vector<float> SpecialFloats() {
+  std::vector<float> v = {0.0f, -0.0f, kNaN, -kNaN, kInf, -kInf, FLT_MAX, -FLT_MAX, FLT_MIN,
+                          -FLT_MIN, std::numeric_limits<float>::denorm_min(),
+                          -std::numeric_limits<float>::denorm_min(), 1e30f, -1e30f,
+                          // 0.5 - 2^-25: x + 0.5 rounds up to 1 in float
+                          0.49999997f, -0.49999997f, 0.5f, -0.5f, 1.5f, 2.5f, -2.5f, 0.50000006f,
+                          8388607.5f, 8388608.0f, 8388609.0f, 16777216.0f, 16777218.0f,
+                          2147483520.0f, 2147483648.0f, -2147483648.0f, -2147483904.0f,
+                          4294967040.0f, 4294967296.0f, -4294967296.0f, 0x1p53f, 0x1p62f, -0x1p62f,
+                          0x1p63f, -0x1p63f, 0x1p64f, 127.5f, 128.5f, -128.5f, -129.5f, 255.5f,
+                          256.5f};
+  uint32_t nan_payload = 0x7FC12345u;  // a NaN with a payload
+  float payload;
+  std::memcpy(&payload, &nan_payload, 4);
+  v.push_back(payload);
+  nan_payload = 0xFF800001u;  // a signaling NaN
+  std::memcpy(&payload, &nan_payload, 4);
+  v.push_back(payload);
+  return v;
+}
+
+// Random floats of every kind: small, log-uniform over the whole range, any
+// bit pattern, half-integers.
+std::vector<float> RandomFloats(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> small(-300.0f, 300.0f);
+  std::uniform_real_distribution<float> exponent(-150.0f, 128.0f);
+  std::uniform_int_distribution<int> integer(-70000, 70000);
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    switch (rng() % 4) {
+      case 0:
+        v[i] = small(rng);
+        break;
+      case 1:
+        v[i] = std::exp2(exponent(rng)) * (rng() % 2 ? 1.0f : -1.0f);
+        break;
+      case 2: {
+        const uint32_t bits = static_cast<uint32_t>(rng());
+        std::memcpy(&v[i], &bits, 4);
+        break;
+      }
+      default:
+        v[i] = static_cast<float>(integer(rng)) + 0.5f;
+    }
+  }
+  return v;
+}
+
+// Inputs x such that x * inv lands on ties and on and around the saturation
+// edges of dtype T with zero point zp (exactly so for power-of-two inv).
+template <typename T>
+std::vector<float> EdgeFloats(float inv, int64_t zp) {
+  std::vector<float> v;
+  const double edges[] = {static_cast<double>(kQMin<T> - zp), static_cast<double>(kQMax<T> - zp),
+                          0.0};
+  const double deltas[] = {-1.5, -1.0, -0.5, -0.49999997, 0.0, 0.49999997, 0.5, 1.0, 1.5};
+  for (const double edge : edges) {
+    for (const double delta : deltas) {
+      const float x = static_cast<float>((edge + delta) / inv);
+      v.insert(v.end(), {x, std::nextafter(x, kInf), std::nextafter(x, -kInf)});
+    }
+  }
+  for (int k = -6; k <= 6; ++k) v.push_back(static_cast<float>((k + 0.5) / inv));  // ties
+  return v;
+}
+
+// ------------------------------------------------------------------ known answers
+
+// The reference and the dispatched kernels, behind one interface.
+struct Reference {
+  template <typename T>
+  static T Quantize(float x, float inv, int64_t zp) {
+    T q;
+    ref::QuantizePerTensor(&x, 1, inv, zp, &q);
+    CHECK(Bits(q) == Bits(ref::QuantizeValue<T>(x, inv, zp)));
+    return q;
+  }
+  template <typename T>
+  static float Dequantize(T q, float scale, int64_t zp) {
+    float f;
+    ref::DequantizePerTensor(&q, 1, scale, zp, &f);
+    return f;
+  }
+  template <typename T>
+  static float DequantizeChannel(T q, double scale, int64_t zp) {
+    float f;
+    ref::DequantizePerChannel(&q, 1, 1, 1, &scale, &zp, &f);
+    return f;
+  }
+  template <typename T>
+  static void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
+                               const float* inv, const int64_t* zp, T* out) {
+    ref::QuantizePerChannel(in, outer, channels, inner, inv, zp, out);
+  }
+};
+
+struct Dispatched {
+  template <typename T>
+  static T Quantize(float x, float inv, int64_t zp) {
+    T q;
+    qk::QuantizePerTensor(&x, 1, inv, zp, &q);
+    return q;
+  }
+  template <typename T>
+  static float Dequantize(T q, float scale, int64_t zp) {
+    float f;
+    qk::DequantizePerTensor(&q, 1, scale, zp, &f);
+    return f;
+  }
+  template <typename T>
+  static float DequantizeChannel(T q, double scale, int64_t zp) {
+    float f;
+    qk::DequantizePerChannel(&q, 1, 1, 1, &scale, &zp, &f);
+    return f;
+  }
+  template <typename T>
+  static void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
+                               const float* inv, const int64_t* zp, T* out) {
+    qk::QuantizePerChannel(in, outer, channels, inner, inv, zp, out);
+  }
+};
+
+template <class Impl>
+void CheckKnownAnswers() {
+  // Round half to even, after x * inv in float.
+  CHECK(Impl::template Quantize<int8_t>(2.5f, 1.0f, 0) == 2);
+  CHECK(Impl::template Quantize<int8_t>(3.5f, 1.0f, 0) == 4);
+  CHECK(Impl::template Quantize<int8_t>(-2.5f, 1.0f, 0) == -2);
+  CHECK(Impl::template Quantize<int8_t>(-3.5f, 1.0f, 0) == -4);
+  CHECK(Impl::template Quantize<int8_t>(0.5f, 1.0f, 0) == 0);
+  CHECK(Impl::template Quantize<int8_t>(0.49999997f, 1.0f, 0) == 0);
+  CHECK(Impl::template Quantize<int8_t>(-0.49999997f, 1.0f, 0) == 0);
+  CHECK(Impl::template Quantize<int8_t>(0.50000006f, 1.0f, 0) == 1);
+  CHECK(Impl::template Quantize<int8_t>(5.0f, 0.5f, 10) == 12);  // 2.5 -> 2, + 10
+  CHECK(Impl::template Quantize<int8_t>(-0.0f, 1.0f, 3) == 3);
+  // Saturation and specials.
+  CHECK(Impl::template Quantize<int8_t>(127.5f, 1.0f, 0) == 127);
+  CHECK(Impl::template Quantize<int8_t>(-128.5f, 1.0f, 0) == -128);
+  CHECK(Impl::template Quantize<int8_t>(1e30f, 1.0f, 0) == 127);
+  CHECK(Impl::template Quantize<int8_t>(-FLT_MAX, 1.0f, 0) == -128);
+  CHECK(Impl::template Quantize<int8_t>(kInf, 1.0f, -128) == 127);
+  CHECK(Impl::template Quantize<int8_t>(-kInf, 1.0f, 127) == -128);
+  CHECK(Impl::template Quantize<int8_t>(kNaN, 1.0f, 0) == 0);
+  CHECK(Impl::template Quantize<int8_t>(kNaN, 1.0f, 3) == 3);
+  CHECK(Impl::template Quantize<int8_t>(1.0f, 1e-45f, -7) == -7);  // denormal inv
+  CHECK(Impl::template Quantize<uint8_t>(1.0f, 1.0f, 255) == 255);
+  CHECK(Impl::template Quantize<uint8_t>(-1.0f, 1.0f, 255) == 254);
+  CHECK(Impl::template Quantize<uint8_t>(-255.0f, 1.0f, 255) == 0);
+  CHECK(Impl::template Quantize<uint8_t>(-300.0f, 1.0f, 255) == 0);
+  CHECK(Impl::template Quantize<uint8_t>(kNaN, 1.0f, 255) == 255);
+  CHECK(Impl::template Quantize<uint8_t>(-0.6f, 1.0f, 0) == 0);
+  CHECK(Impl::template Quantize<uint8_t>(254.5f, 1.0f, 0) == 254);
+  CHECK(Impl::template Quantize<uint8_t>(255.5f, 1.0f, 0) == 255);
+  // int32: the sum is exact, saturation happens after it.
+  CHECK(Impl::template Quantize<int32_t>(100.5f, 1.0f, -5) == 95);
+  CHECK(Impl::template Quantize<int32_t>(3e9f, 1.0f, -5) == kI32Max);
+  CHECK(Impl::template Quantize<int32_t>(0x1p33f, 1.0f, -5) == kI32Max);
+  CHECK(Impl::template Quantize<int32_t>(-3e9f, 1.0f, -5) == kI32Min);
+  CHECK(Impl::template Quantize<int32_t>(4294967040.0f, 1.0f, kI32Min) == 2147483392);
+  CHECK(Impl::template Quantize<int32_t>(4294967296.0f, 1.0f, kI32Min) == kI32Max);
+  CHECK(Impl::template Quantize<int32_t>(-1.0f, 1.0f, kI32Min) == kI32Min);
+  CHECK(Impl::template Quantize<int32_t>(kNaN, 1.0f, kI32Min) == kI32Min);
+  CHECK(Impl::template Quantize<int32_t>(-3e9f, 1.0f, kI32Max) == -852516353);
+  CHECK(Impl::template Quantize<int32_t>(-4294967040.0f, 1.0f, kI32Max) == -2147483393);
+  CHECK(Impl::template Quantize<int32_t>(-4294967296.0f, 1.0f, kI32Max) == kI32Min);
+  CHECK(Impl::template Quantize<int32_t>(2147483520.0f, 1.0f, 0) == 2147483520);
+  CHECK(Impl::template Quantize<int32_t>(2147483648.0f, 1.0f, 0) == kI32Max);
+  CHECK(Impl::template Quantize<int32_t>(123456792.0f, 1.0f, 0) == 123456792);
+  CHECK(Impl::template Quantize<int32_t>(kInf, 1.0f, kI32Max) == kI32Max);
+  CHECK(Impl::template Quantize<int32_t>(-kInf, 1.0f, kI32Min) == kI32Min);
+  CHECK(Impl::template Quantize<int32_t>(0x1p70f, 1.0f, 0) == kI32Max);
+
+  // Dequantize per tensor: (float)(q - zp) * scale.
+  CHECK(Bits(Impl::Dequantize(int8_t{-128}, 1.0f, 127)) == Bits(-255.0f));
+  CHECK(Bits(Impl::Dequantize(uint8_t{0}, 0.5f, 255)) == Bits(-127.5f));
+  CHECK(Bits(Impl::Dequantize(int8_t{9}, 0.1f, 0)) == Bits(std::nextafter(0.9f, 1.0f)));
+  CHECK(Bits(Impl::Dequantize(uint8_t{100}, FLT_MAX, 0)) == Bits(kInf));
+  CHECK(Bits(Impl::Dequantize(kI32Max, 1.0f, kI32Min)) == Bits(4294967296.0f));
+  CHECK(Bits(Impl::Dequantize(kI32Min, 1.0f, kI32Max)) == Bits(-4294967296.0f));
+  CHECK(Bits(Impl::Dequantize(int32_t{16777219}, 1.0f, 0)) == Bits(16777220.0f));
+  CHECK(Bits(Impl::Dequantize(int32_t{-16777219}, 1.0f, 0)) == Bits(-16777220.0f));
+  CHECK(Bits(Impl::Dequantize(int32_t{1}, 1.0f, -16777216)) == Bits(16777216.0f));
+  CHECK(Bits(Impl::Dequantize(int32_t{5}, 1.0f, 5)) == Bits(0.0f));
+
+  // Dequantize per channel: (float)((double)(q - zp) * scale). For q = 9 and
+  // scale 0.1 that is 0.9f, one ulp below 9.0f * 0.1f.
+  CHECK(Bits(Impl::DequantizeChannel(int8_t{9}, 0.1, 0)) == Bits(0.9f));
+  CHECK(Bits(Impl::DequantizeChannel(uint8_t{9}, 0.1, 0)) == Bits(0.9f));
+  CHECK(Bits(Impl::DequantizeChannel(int32_t{9}, 0.1, 0)) == Bits(0.9f));
+  CHECK(Bits(Impl::DequantizeChannel(kI32Max, 1.0, kI32Min)) == Bits(4294967296.0f));
+  CHECK(Bits(Impl::DequantizeChannel(uint8_t{255}, 1e38, 0)) == Bits(kInf));
+  CHECK(Bits(Impl::DequantizeChannel(int8_t{-128}, 1e38, 127)) == Bits(-kInf));
+  // 2^128 - 2^103 is halfway between FLT_MAX and 2^128: rounds to even, to inf.
+  CHECK(Bits(Impl::DequantizeChannel(int8_t{1}, 0x1.ffffffp127, 0)) == Bits(kInf));
+  CHECK(Bits(Impl::DequantizeChannel(int8_t{-1}, 0x1.ffffffp127, 0)) == Bits(-kInf));
+  CHECK(Bits(Impl::DequantizeChannel(int8_t{1}, 0x1.fffffefffffffp127, 0)) == Bits(FLT_MAX));
+  CHECK(Bits(Impl::DequantizeChannel(int32_t{0}, 1e300, 0)) == Bits(0.0f));
+
+  // Per channel quantize: element (o, c) uses channel c's parameters.
+  const float in[] = {2.5f, 5.0f, 3.5f, 1e30f, kNaN, kNaN};
+  const float inv[] = {1.0f, 0.5f};
+  const int64_t zp[] = {0, 10};
+  int8_t out[6];
+  Impl::QuantizeChannels(in, 3, 2, 1, inv, zp, out);
+  const int8_t expected[] = {2, 12, 4, 127, 0, 10};
+  CHECK(std::equal(out, out + 6, expected));
+}
+
+TEST_CASE("reference kernels give the hand-worked answers") { CheckKnownAnswers<Reference>(); }
+
+TEST_CASE("every target gives the hand-worked answers") {
+  ForEachTarget([] { CheckKnownAnswers<Dispatched>(); });
+}
+
+TEST_CASE("per-tensor and per-channel dequantize each keep their own formula") {
+  // The same q, zp and scale through both paths differ by one ulp here.
+  const float per_tensor = 9.0f * 0.1f;
+  const float per_channel = static_cast<float>(9.0 * 0.1);
+  REQUIRE(per_tensor != per_channel);
+  ForEachTarget([&] {
+    const int8_t q = 9;
+    const double scale = 0.1;
+    const int64_t zp = 0;
+    float a, b;
+    qk::DequantizePerTensor(&q, 1, static_cast<float>(scale), zp, &a);
+    qk::DequantizePerChannel(&q, 1, 1, 1, &scale, &zp, &b);
+    CHECK(Bits(a) == Bits(per_tensor));
+    CHECK(Bits(b) == Bits(per_channel));
+  });
+}
+
+TEST_CASE("empty inputs touch nothing") {
+  ForEachTarget([] {
+    qk::QuantizePerTensor(nullptr, 0, 1.0f, 0, static_cast<int8_t*>(nullptr));
+    qk::DequantizePerTensor(static_cast<const int32_t*>(nullptr), 0, 1.0f, 0, nullptr);
+    const float inv = 1.0f;
+    const double scale = 1.0;
+    const int64_t zp = 0;
+    qk::QuantizePerChannel(nullptr, 0, 1, 4, &inv, &zp, static_cast<uint8_t*>(nullptr));
+    qk::QuantizePerChannel(nullptr, 3, 0, 4, nullptr, nullptr, static_cast<int32_t*>(nullptr));
+    qk::DequantizePerChannel(static_cast<const int8_t*>(nullptr), 3, 1, 0, &scale, &zp, nullptr);
+  });
+}
+
+// ------------------------------------------------------------------ SIMD == reference
+
+// Inputs for one (inv, zp): specials, edges and random values, shuffled.
+template <typename T>
+std::vector<float> QuantizeInputs(float inv, int64_t zp, std::mt19937& rng) {
+  std::vector<float> v = SpecialFloats();
+  const std::vector<float> edges = EdgeFloats<T>(inv, zp);
+  const std::vector<float> random = RandomFloats(5000, rng);
+  v.insert(v.end(), edges.begin(), edges.end());
+  v.insert(v.end(), random.begin(), random.end());
+  std::shuffle(v.begin(), v.end(), rng);
+  return v;
+}
+
+TEST_CASE_TEMPLATE("QuantizePerTensor matches the reference", T, int8_t, uint8_t, int32_t) {
+  std::mt19937 rng(1234);
+  const std::vector<size_t> lengths = Lengths();
+  ForEachTarget([&] {
+    for (const float inv : kInvScales) {
+      for (const int64_t zp : ZeroPoints<T>()) {
+        CAPTURE(Describe(inv));
+        CAPTURE(zp);
+        const std::vector<float> inputs = QuantizeInputs<T>(inv, zp, rng);
+        for (const size_t n : lengths) {
+          for (const auto& offsets : kOffsets) {
+            // Different windows, so that every kind of value meets the tails.
+            const size_t start = (n * 7 + offsets[0] * 131) % (inputs.size() - n + 1);
+            CheckSame<float, T>(
+                inputs.data() + start, n, offsets[0], offsets[1],
+                [&](const float* in, T* out) { qk::QuantizePerTensor(in, n, inv, zp, out); },
+                [&](const float* in, T* out) { ref::QuantizePerTensor(in, n, inv, zp, out); });
+          }
+        }
+      }
+    }
+  });
+}
+
+// Stored integers: every 8-bit value, or int32 extremes, values whose
+// difference to zero points needs 33 bits or rounds as a float, and random.
+template <typename T>
+std::vector<T> DequantizeInputs(std::mt19937& rng) {
+  std::vector<T> v;
+  if constexpr (sizeof(T) == 1) {
+    for (int rep = 0; rep < 20; ++rep) {
+      for (int64_t q = kQMin<T>; q <= kQMax<T>; ++q) v.push_back(static_cast<T>(q));
+    }
+  } else {
+    v = {kI32Min, kI32Min + 1, -16777219, -16777217, -16777216, -1,         0,           1,      5,
+         7,       16777216,    16777217,  16777219,  33554435,  2147483520, kI32Max - 1, kI32Max};
+    std::uniform_int_distribution<int32_t> small(-100000, 100000);
+    for (int i = 0; i < 5000; ++i) {
+      v.push_back(i % 2 ? static_cast<int32_t>(rng()) : small(rng));
+    }
+  }
+  std::shuffle(v.begin(), v.end(), rng);
+  return v;
+}
+
+const std::vector<float> kScales = {
+    1.0f,   0.5f,  0.1f,  3.0f,    1.0f / 3.0f, 1e-3f,
+    1e-20f, 1e20f, 1e38f, FLT_MAX, FLT_MIN,     std::numeric_limits<float>::denorm_min()};
+
+TEST_CASE_TEMPLATE("DequantizePerTensor matches the reference", T, int8_t, uint8_t, int32_t) {
+  std::mt19937 rng(5678);
+  const std::vector<size_t> lengths = Lengths();
+  const std::vector<T> inputs = DequantizeInputs<T>(rng);
+  ForEachTarget([&] {
+    for (const float scale : kScales) {
+      for (const int64_t zp : ZeroPoints<T>()) {
+        CAPTURE(Describe(scale));
+        CAPTURE(zp);
+        for (const size_t n : lengths) {
+          for (const auto& offsets : kOffsets) {
+            const size_t start = (n * 7 + offsets[0] * 131) % (inputs.size() - n + 1);
+            CheckSame<T, float>(
+                inputs.data() + start, n, offsets[0], offsets[1],
+                [&](const T* in, float* out) { qk::DequantizePerTensor(in, n, scale, zp, out); },
+                [&](const T* in, float* out) { ref::DequantizePerTensor(in, n, scale, zp, out); });
+          }
+        }
+      }
+    }
+  });
+}
+
+struct Shape {
+  size_t outer, channels, inner;
+};
+
+// Channel axis last (inner 1), first (outer 1), alone (channels 1); short
+// and long runs of a channel (the kernels switch strategy at a few hundred);
+// rows of a few elements up to more than a cache block (a few thousand), and
+// many rows of a short one.
+const Shape kShapes[] = {
+    {1, 1, 1},   {1, 1, 1000}, {3, 1, 37},   {1, 5, 1},   {1000, 3, 1}, {5000, 3, 1}, {7, 16, 1},
+    {2, 300, 1}, {1, 2000, 1}, {2, 5000, 1}, {4, 3, 5},   {5, 7, 17},   {3, 600, 3},  {2, 1500, 3},
+    {2, 70, 33}, {2, 4, 255},  {2, 3, 256},  {2, 2, 300}, {1, 9, 257},  {3, 2, 1029}, {64, 1, 1},
+    {1, 64, 16}, {40, 9, 100}, {0, 3, 4},    {3, 0, 4},   {3, 4, 0}};
+
+TEST_CASE_TEMPLATE("QuantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
+  std::mt19937 rng(91011);
+  const std::vector<float> specials = SpecialFloats();
+  const std::vector<int64_t> zero_points = ZeroPoints<T>();
+  ForEachTarget([&] {
+    for (const Shape& shape : kShapes) {
+      CAPTURE(shape.outer);
+      CAPTURE(shape.channels);
+      CAPTURE(shape.inner);
+      std::vector<float> inv(shape.channels);
+      std::vector<int64_t> zp(shape.channels);
+      for (size_t c = 0; c < shape.channels; ++c) {
+        inv[c] = kInvScales[rng() % kInvScales.size()];
+        zp[c] = zero_points[rng() % zero_points.size()];
+      }
+      // Each element: random, special, or an edge or tie of its own channel.
+      const size_t n = shape.outer * shape.channels * shape.inner;
+      std::vector<float> in = RandomFloats(n, rng);
+      for (size_t k = 0; k < n; ++k) {
+        const size_t c = (k / std::max<size_t>(shape.inner, 1)) % shape.channels;
+        if (rng() % 3 == 0) {
+          const std::vector<float> edges = EdgeFloats<T>(inv[c], zp[c]);
+          in[k] = edges[rng() % edges.size()];
+        } else if (rng() % 4 == 0) {
+          in[k] = specials[rng() % specials.size()];
+        }
+      }
+      for (const size_t o : {0, 1}) {
+        const size_t* offsets = kOffsets[o];
+        const auto run = [&](auto quantize) {
+          return [&, quantize](const float* x, T* q) {
+            quantize(x, shape.outer, shape.channels, shape.inner, inv.data(), zp.data(), q);
+          };
+        };
+        CheckSame<float, T>(in.data(), n, offsets[0], offsets[1],
+                            run([](auto... args) { qk::QuantizePerChannel(args...); }),
+                            run([](auto... args) { ref::QuantizePerChannel(args...); }));
+      }
+    }
+  });
+}
+
+// Per-channel scales are doubles: ordinary ones, ones whose products round
+// differently in float, and ones whose products overflow float (exactly at
+// and just below the rounding threshold, too) or underflow it.
+const std::vector<double> kChannelScales = {1.0,
+                                            0.1,
+                                            0.3,
+                                            1.0 / 3.0,
+                                            1e-3,
+                                            2.5,
+                                            1e-30,
+                                            1e-300,
+                                            5e-324,
+                                            1e38,
+                                            3e38,
+                                            1e300,
+                                            0x1.ffffffp127,
+                                            0x1.fffffefffffffp127,
+                                            0x1p-149,
+                                            0x1.8p-150};
+
+TEST_CASE_TEMPLATE("DequantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
+  std::mt19937 rng(121314);
+  const std::vector<int64_t> zero_points = ZeroPoints<T>();
+  const std::vector<T> pool = DequantizeInputs<T>(rng);
+  ForEachTarget([&] {
+    for (const Shape& shape : kShapes) {
+      CAPTURE(shape.outer);
+      CAPTURE(shape.channels);
+      CAPTURE(shape.inner);
+      std::vector<double> scales(shape.channels);
+      std::vector<int64_t> zp(shape.channels);
+      for (size_t c = 0; c < shape.channels; ++c) {
+        scales[c] = kChannelScales[rng() % kChannelScales.size()];
+        zp[c] = zero_points[rng() % zero_points.size()];
+      }
+      const size_t n = shape.outer * shape.channels * shape.inner;
+      std::vector<T> in(n);
+      for (T& q : in) q = pool[rng() % pool.size()];
+      for (const size_t o : {0, 3}) {
+        const size_t* offsets = kOffsets[o];
+        const auto run = [&](auto dequantize) {
+          return [&, dequantize](const T* q, float* f) {
+            dequantize(q, shape.outer, shape.channels, shape.inner, scales.data(), zp.data(), f);
+          };
+        };
+        CheckSame<T, float>(in.data(), n, offsets[0], offsets[1],
+                            run([](auto... args) { qk::DequantizePerChannel(args...); }),
+                            run([](auto... args) { ref::DequantizePerChannel(args...); }));
+      }
+    }
+  });
+}
+
+}  // namespace
