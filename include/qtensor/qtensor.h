@@ -76,7 +76,9 @@ typedef enum qt_status {
   /** Serialized data is malformed or violates a limit. */
   QT_ERR_CORRUPT_DATA = 7,
   /** A bug in the library: please report it with the message. */
-  QT_ERR_INTERNAL = 8
+  QT_ERR_INTERNAL = 8,
+  /** A name (of a bundle entry or metadata key) that is not there. */
+  QT_ERR_NOT_FOUND = 9
 } qt_status;
 
 /** Quantized integer types. */
@@ -96,6 +98,8 @@ typedef enum qt_qscheme {
 typedef struct qt_tensor qt_tensor;
 /** Quantization parameters and dtype. Opaque and immutable. */
 typedef struct qt_quantizer qt_quantizer;
+/** Named tensors plus string metadata (a state dict). Opaque. */
+typedef struct qt_bundle qt_bundle;
 
 /* ---------------------------------------------------------------- errors */
 
@@ -398,6 +402,102 @@ QT_API qt_status qt_to_string(char** out, const qt_tensor* tensor);
 
 /** Frees a string returned by the library. NULL is a no-op. */
 QT_API void qt_string_free(char* str);
+
+/* --------------------------------------------------------- serialization */
+/*
+ * The file format is proto/qtensor.proto (format version 1). Input is
+ * untrusted: every field is checked before anything is allocated, and bad
+ * input fails with QT_ERR_CORRUPT_DATA and a message naming what is wrong.
+ * Serialized forms larger than 2 GiB (protobuf's limit) cannot be written:
+ * QT_ERR_OUT_OF_MEMORY, and no file is left behind.
+ */
+
+/** The format version this library writes (and the newest it reads). */
+#define QT_FORMAT_VERSION 1
+
+/**
+ * Serializes a tensor (a view writes its own elements, row-major, with the
+ * parameters its elements carry).
+ * @param out      receives a buffer the caller frees with qt_buffer_free.
+ * @param out_size receives its size in bytes.
+ */
+QT_API qt_status qt_serialize(uint8_t** out, size_t* out_size, const qt_tensor* tensor);
+
+/** Frees a buffer returned by the library. NULL is a no-op. */
+QT_API void qt_buffer_free(uint8_t* buffer);
+
+/**
+ * A new contiguous tensor from serialized bytes.
+ * @param data bytes to read (size of them; may be NULL if size is 0).
+ * @return QT_ERR_CORRUPT_DATA for malformed input or a buffer holding a
+ *         bundle.
+ */
+QT_API qt_status qt_deserialize(qt_tensor** out, const uint8_t* data, size_t size);
+
+/** Writes the tensor to a file (replaced if it exists). QT_ERR_IO if the
+    file cannot be written. */
+QT_API qt_status qt_save(const qt_tensor* tensor, const char* path);
+
+/** Reads a tensor file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
+    as qt_deserialize. */
+QT_API qt_status qt_load(qt_tensor** out, const char* path);
+
+/** A new, empty bundle (caller frees). */
+QT_API qt_status qt_bundle_new(qt_bundle** out);
+
+/** Frees a bundle (the tensors taken from it stay valid). NULL is a no-op. */
+QT_API void qt_bundle_free(qt_bundle* bundle);
+
+/** Adds a tensor under a name, or replaces the tensor of that name (keeping
+    its position). The bundle shares the tensor's storage.
+    @return QT_ERR_INVALID_ARGUMENT for an empty name. */
+QT_API qt_status qt_bundle_set(qt_bundle* bundle, const char* name, const qt_tensor* tensor);
+
+/** Removes the named tensor (QT_ERR_NOT_FOUND if absent). */
+QT_API qt_status qt_bundle_remove(qt_bundle* bundle, const char* name);
+
+/** The number of tensors. */
+QT_API qt_status qt_bundle_size(size_t* out, const qt_bundle* bundle);
+
+/** The name at index (in insertion order). Borrowed: valid until the bundle
+    is changed or freed. QT_ERR_OUT_OF_RANGE for a bad index. */
+QT_API qt_status qt_bundle_name(const char** out, const qt_bundle* bundle, size_t index);
+
+/** True if the bundle has a tensor of that name. */
+QT_API qt_status qt_bundle_contains(bool* out, const qt_bundle* bundle, const char* name);
+
+/** A new handle to the named tensor (sharing storage with the bundle's).
+    QT_ERR_NOT_FOUND if absent. */
+QT_API qt_status qt_bundle_get(qt_tensor** out, const qt_bundle* bundle, const char* name);
+
+/** A new handle to the tensor at index. QT_ERR_OUT_OF_RANGE for a bad index. */
+QT_API qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t index);
+
+/** Sets a metadata string (key non-empty; value may be empty). */
+QT_API qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key, const char* value);
+
+/** The value of a metadata key. Borrowed: valid until the bundle is changed
+    or freed. QT_ERR_NOT_FOUND if absent. */
+QT_API qt_status qt_bundle_metadata(const char** out, const qt_bundle* bundle, const char* key);
+
+/** The number of metadata keys. */
+QT_API qt_status qt_bundle_metadata_size(size_t* out, const qt_bundle* bundle);
+
+/** The metadata key at index (sorted order). Borrowed as above. */
+QT_API qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size_t index);
+
+/** Serializes a bundle; the buffer is freed with qt_buffer_free. */
+QT_API qt_status qt_bundle_serialize(uint8_t** out, size_t* out_size, const qt_bundle* bundle);
+
+/** A new bundle from serialized bytes (QT_ERR_CORRUPT_DATA for malformed
+    input, a buffer holding a single tensor, or duplicate names). */
+QT_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data, size_t size);
+
+/** Writes the bundle to a file. */
+QT_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
+
+/** Reads a bundle file. */
+QT_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
 
 #ifdef __cplusplus
 } /* extern "C" */

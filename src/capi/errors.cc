@@ -27,6 +27,8 @@ qt_status StatusOf(core::ErrorKind kind) {
       return QT_ERR_IO;
     case core::ErrorKind::kCorruptData:
       return QT_ERR_CORRUPT_DATA;
+    case core::ErrorKind::kNotFound:
+      return QT_ERR_NOT_FOUND;
   }
   return QT_ERR_INTERNAL;
 }
@@ -109,6 +111,8 @@ const char* qt_status_name(qt_status status) {
       return "QT_ERR_CORRUPT_DATA";
     case QT_ERR_INTERNAL:
       return "QT_ERR_INTERNAL";
+    case QT_ERR_NOT_FOUND:
+      return "QT_ERR_NOT_FOUND";
   }
   return "QT_ERR_UNKNOWN_STATUS";
 }

@@ -16,6 +16,7 @@ enum class ErrorKind {
   kOutOfMemory,
   kIo,
   kCorruptData,
+  kNotFound,
 };
 
 class Error : public std::runtime_error {
