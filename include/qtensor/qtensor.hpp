@@ -42,6 +42,17 @@ struct QuantizerDeleter {
   void operator()(qt_quantizer* quantizer) const noexcept { qt_quantizer_free(quantizer); }
 };
 
+// Calls write(&buffer, &size), copies the library's buffer into a string
+// (bytes, not text) and frees it.
+template <typename Write>
+std::string TakeBuffer(Write&& write) {
+  uint8_t* buffer = nullptr;
+  size_t size = 0;
+  Check(write(&buffer, &size));
+  std::unique_ptr<uint8_t, void (*)(uint8_t*)> owned(buffer, qt_buffer_free);
+  return std::string(reinterpret_cast<const char*>(buffer), size);
+}
+
 template <typename T>
 constexpr qt_dtype DTypeOf() {
   static_assert(
@@ -117,8 +128,14 @@ class Tensor {
  public:
   static Tensor Quantize(const std::vector<float>& data, const std::vector<int64_t>& shape,
                          const Quantizer& quantizer) {
+    return Quantize(data.data(), data.size(), shape, quantizer);
+  }
+  // From count row-major floats at data (what bindings pass from a buffer).
+  static Tensor Quantize(const float* data, size_t count, const std::vector<int64_t>& shape,
+                         const Quantizer& quantizer) {
+    CheckCount(count, shape);
     return Make([&](qt_tensor** out) {
-      return qt_quantize(out, data.data(), shape.data(), shape.size(), quantizer.get());
+      return qt_quantize(out, data, shape.data(), shape.size(), quantizer.get());
     });
   }
   static Tensor QuantizePerTensor(const std::vector<float>& data, const std::vector<int64_t>& shape,
@@ -144,6 +161,13 @@ class Tensor {
     return Make([&](qt_tensor** out) {
       return qt_from_int_repr(out, data.data(), data.size() * sizeof(T), shape.data(), shape.size(),
                               quantizer.get());
+    });
+  }
+  // From bytes of row-major integers of the quantizer's dtype.
+  static Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                            const Quantizer& quantizer) {
+    return Make([&](qt_tensor** out) {
+      return qt_from_int_repr(out, data, bytes, shape.data(), shape.size(), quantizer.get());
     });
   }
   // The dtype follows T: uint8_t -> quint8, int8_t -> qint8, int32_t -> qint32.
@@ -235,6 +259,18 @@ class Tensor {
     return *this;
   }
 
+  // Writes numel floats / numel * element-size bytes to caller memory.
+  void dequantize_into(float* out, size_t count) const {
+    detail::Check(qt_tensor_dequantize(out, count, get()));
+  }
+  void int_repr_into(void* out, size_t bytes) const {
+    detail::Check(qt_tensor_int_repr(out, bytes, get()));
+  }
+  const Tensor& copy_(const float* data, size_t count) const {
+    detail::Check(qt_tensor_copy_from_float(handle(), data, count));
+    return *this;
+  }
+
   std::vector<float> dequantize() const {
     std::vector<float> out(static_cast<size_t>(numel()));
     detail::Check(qt_tensor_dequantize(out.data(), out.size(), get()));
@@ -260,9 +296,36 @@ class Tensor {
     return result;
   }
 
+  // The file format (proto/qtensor.proto).
+  std::string serialize() const {
+    return detail::TakeBuffer(
+        [&](uint8_t** out, size_t* size) { return qt_serialize(out, size, get()); });
+  }
+  static Tensor deserialize(const void* data, size_t size) {
+    return Make([&](qt_tensor** out) {
+      return qt_deserialize(out, static_cast<const uint8_t*>(data), size);
+    });
+  }
+  static Tensor deserialize(const std::string& bytes) {
+    return deserialize(bytes.data(), bytes.size());
+  }
+  void save(const std::string& path) const { detail::Check(qt_save(get(), path.c_str())); }
+  static Tensor load(const std::string& path) {
+    return Make([&](qt_tensor** out) { return qt_load(out, path.c_str()); });
+  }
+
   const qt_tensor* get() const noexcept { return handle_.get(); }
 
  private:
+  static void CheckCount(size_t count, const std::vector<int64_t>& shape) {
+    size_t numel = 1;
+    for (int64_t size : shape) numel *= size > 0 ? static_cast<size_t>(size) : 0;
+    if (count != numel) {
+      throw Error(QT_ERR_SHAPE_MISMATCH, "got " + std::to_string(count) +
+                                             " values for a shape of " + std::to_string(numel) +
+                                             " elements");
+    }
+  }
   template <typename Fn>
   static Tensor Make(Fn&& make) {
     qt_tensor* handle = nullptr;
@@ -286,6 +349,102 @@ class Tensor {
   qt_tensor* handle() const noexcept { return handle_.get(); }
 
   std::shared_ptr<qt_tensor> handle_;
+};
+
+// Named tensors plus string metadata: a state dict that can be saved.
+class Bundle {
+ public:
+  Bundle() {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_new(&handle));
+    handle_.reset(handle);
+  }
+  // Takes ownership of a handle from the C API.
+  explicit Bundle(qt_bundle* handle) : handle_(handle) {}
+
+  size_t size() const {
+    size_t count = 0;
+    detail::Check(qt_bundle_size(&count, get()));
+    return count;
+  }
+  // Adds or replaces the named tensor (the bundle shares its storage).
+  void set(const std::string& name, const Tensor& tensor) {
+    detail::Check(qt_bundle_set(handle_.get(), name.c_str(), tensor.get()));
+  }
+  void remove(const std::string& name) {
+    detail::Check(qt_bundle_remove(handle_.get(), name.c_str()));
+  }
+  bool contains(const std::string& name) const {
+    bool found = false;
+    detail::Check(qt_bundle_contains(&found, get(), name.c_str()));
+    return found;
+  }
+  Tensor get(const std::string& name) const {
+    qt_tensor* tensor = nullptr;
+    detail::Check(qt_bundle_get(&tensor, get(), name.c_str()));
+    return Tensor(tensor);
+  }
+  Tensor at(size_t index) const {
+    qt_tensor* tensor = nullptr;
+    detail::Check(qt_bundle_get_index(&tensor, get(), index));
+    return Tensor(tensor);
+  }
+  std::string name(size_t index) const {
+    const char* text = nullptr;
+    detail::Check(qt_bundle_name(&text, get(), index));
+    return text;
+  }
+  std::vector<std::string> names() const {
+    std::vector<std::string> all;
+    for (size_t i = 0, n = size(); i < n; ++i) all.push_back(name(i));
+    return all;
+  }
+  void set_metadata(const std::string& key, const std::string& value) {
+    detail::Check(qt_bundle_set_metadata(handle_.get(), key.c_str(), value.c_str()));
+  }
+  std::string metadata(const std::string& key) const {
+    const char* text = nullptr;
+    detail::Check(qt_bundle_metadata(&text, get(), key.c_str()));
+    return text;
+  }
+  std::vector<std::string> metadata_keys() const {
+    size_t count = 0;
+    detail::Check(qt_bundle_metadata_size(&count, get()));
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < count; ++i) {
+      const char* key = nullptr;
+      detail::Check(qt_bundle_metadata_key(&key, get(), i));
+      keys.push_back(key);
+    }
+    return keys;
+  }
+
+  std::string serialize() const {
+    return detail::TakeBuffer(
+        [&](uint8_t** out, size_t* size) { return qt_bundle_serialize(out, size, get()); });
+  }
+  static Bundle deserialize(const void* data, size_t size) {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_deserialize(&handle, static_cast<const uint8_t*>(data), size));
+    return Bundle(handle);
+  }
+  static Bundle deserialize(const std::string& bytes) {
+    return deserialize(bytes.data(), bytes.size());
+  }
+  void save(const std::string& path) const { detail::Check(qt_bundle_save(get(), path.c_str())); }
+  static Bundle load(const std::string& path) {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_load(&handle, path.c_str()));
+    return Bundle(handle);
+  }
+
+  const qt_bundle* get() const noexcept { return handle_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(qt_bundle* bundle) const noexcept { qt_bundle_free(bundle); }
+  };
+  std::unique_ptr<qt_bundle, Deleter> handle_;
 };
 
 inline std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {

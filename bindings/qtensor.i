@@ -1,0 +1,45 @@
+// Shared SWIG interface of the Python, Java and C# modules. It wraps the
+// header-only C++ facade (qtensor.hpp), never the C functions directly.
+//
+// Each language's file (bindings/<language>/*.i) declares the module, then
+// defines, before %including this file:
+//   QT_SWIG_RAISE(status, message)  a SWIG macro that raises the language's
+//                                    exception for a qt_status and returns
+//                                    from the wrapper;
+// and adds its typemaps, renames and idiomatic sugar.
+%{
+#include "qtensor/qtensor.hpp"
+%}
+
+%include <stdint.i>
+%include <std_string.i>
+%include <std_vector.i>
+
+// Every facade call that fails throws qtensor::Error carrying the status and
+// the library's message; it becomes the language's exception here.
+%exception {
+  try {
+    $action
+  } catch (const qtensor::Error& error) {
+    QT_SWIG_RAISE(error.status(), error.what());
+  } catch (const std::exception& error) {
+    QT_SWIG_RAISE(QT_ERR_INTERNAL, error.what());
+  }
+}
+
+// The C ABI's enums and constants are wrapped; its functions are not (the
+// facade's classes are the interface).
+%rename("$ignore", regextarget=1, %$isfunction) "^qt_";
+%ignore QT_API;
+#define QT_API
+%include "qtensor/qtensor.h"
+
+%ignore qtensor::detail;
+%ignore qtensor::operator<<;
+%ignore qtensor::Tensor::get;
+%ignore qtensor::Quantizer::get;
+%ignore qtensor::Bundle::get() const;
+%ignore qtensor::Tensor::Tensor(qt_tensor*);
+%ignore qtensor::Quantizer::Quantizer(qt_quantizer*);
+%ignore qtensor::Bundle::Bundle(qt_bundle*);
+%include "qtensor/qtensor.hpp"
