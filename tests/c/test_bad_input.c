@@ -16,6 +16,8 @@
  */
 #include <qtensor/qtensor.h>
 
+#include "check.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -30,24 +32,6 @@
 #endif
 
 /* ------------------------------------------------------------ checking */
-
-static long g_checks;
-
-static void fail_prefix(int line) { fprintf(stderr, "%s:%d: check failed: ", __FILE__, line); }
-
-#define FAIL_AT(line, ...)        \
-  do {                            \
-    fail_prefix(line);            \
-    fprintf(stderr, __VA_ARGS__); \
-    fputc('\n', stderr);          \
-    exit(1);                      \
-  } while (0)
-
-#define CHECK(cond)                              \
-  do {                                           \
-    ++g_checks;                                  \
-    if (!(cond)) FAIL_AT(__LINE__, "%s", #cond); \
-  } while (0)
 
 static void check_i64_at(int line, const char* expr, int64_t got, int64_t expected) {
   ++g_checks;

@@ -20,6 +20,8 @@
  */
 #include <qtensor/qtensor.h>
 
+#include "check.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -32,24 +34,6 @@
 
 #define MAX_TEST_DIMS 8
 #define MAX_TEST_ELEMS 256
-
-static long g_checks;
-
-static void fail_prefix(int line) { fprintf(stderr, "%s:%d: check failed: ", __FILE__, line); }
-
-#define FAIL_AT(line, ...)        \
-  do {                            \
-    fail_prefix(line);            \
-    fprintf(stderr, __VA_ARGS__); \
-    fputc('\n', stderr);          \
-    exit(1);                      \
-  } while (0)
-
-#define CHECK(cond)                              \
-  do {                                           \
-    ++g_checks;                                  \
-    if (!(cond)) FAIL_AT(__LINE__, "%s", #cond); \
-  } while (0)
 
 static void check_status_at(int line, const char* expr, qt_status got, qt_status expected) {
   ++g_checks;
