@@ -12,6 +12,7 @@
 // the tensor has more than 1000 elements. Everything is laid out with
 // PyTorch's "torch." names, which its wrapping counts, and renamed last.
 #include "core/print.h"
+#include "core/storage.h"
 
 #include <algorithm>
 #include <charconv>
@@ -111,12 +112,6 @@ struct DenseTensor {
     return count;
   }
 };
-
-std::vector<int64_t> RowMajorStrides(const std::vector<int64_t>& shape) {
-  std::vector<int64_t> strides(shape.size(), 1);
-  for (size_t d = shape.size(); d-- > 1;) strides[d - 1] = strides[d] * shape[d];
-  return strides;
-}
 
 // The indices of a dimension that get printed: all of them, or when
 // summarizing a dimension longer than 2 * kEdgeItems, the first and last
