@@ -417,9 +417,13 @@ QT_API void qt_string_free(char* str);
 
 /**
  * Serializes a tensor (a view writes its own elements, row-major, with the
- * parameters its elements carry).
+ * parameters its elements carry: its effective quantizer). The bytes are
+ * deterministic: the same tensor always gives the same bytes.
  * @param out      receives a buffer the caller frees with qt_buffer_free.
  * @param out_size receives its size in bytes.
+ * @param tensor   the tensor or view to write.
+ * @return QT_ERR_OUT_OF_MEMORY if the result would exceed 2 GiB (checked
+ *         before the values are copied).
  */
 QT_API qt_status qt_serialize(uint8_t** out, size_t* out_size, const qt_tensor* tensor);
 
@@ -434,8 +438,10 @@ QT_API void qt_buffer_free(uint8_t* buffer);
  */
 QT_API qt_status qt_deserialize(qt_tensor** out, const uint8_t* data, size_t size);
 
-/** Writes the tensor to a file (replaced if it exists). QT_ERR_IO if the
-    file cannot be written. */
+/** Writes the tensor to a file (replaced if it exists). The file is written
+    to a temporary file beside path and renamed over it, so a failed save
+    leaves no partial file. QT_ERR_IO if the file cannot be written;
+    QT_ERR_OUT_OF_MEMORY as qt_serialize. */
 QT_API qt_status qt_save(const qt_tensor* tensor, const char* path);
 
 /** Reads a tensor file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
@@ -449,8 +455,10 @@ QT_API qt_status qt_bundle_new(qt_bundle** out);
 QT_API void qt_bundle_free(qt_bundle* bundle);
 
 /** Adds a tensor under a name, or replaces the tensor of that name (keeping
-    its position). The bundle shares the tensor's storage.
-    @return QT_ERR_INVALID_ARGUMENT for an empty name. */
+    its position). The bundle shares the tensor's storage (it keeps the view:
+    its elements are what gets saved).
+    @return QT_ERR_INVALID_ARGUMENT for an empty name or one that is not
+    valid UTF-8. */
 QT_API qt_status qt_bundle_set(qt_bundle* bundle, const char* name, const qt_tensor* tensor);
 
 /** Removes the named tensor (QT_ERR_NOT_FOUND if absent). */
@@ -473,7 +481,8 @@ QT_API qt_status qt_bundle_get(qt_tensor** out, const qt_bundle* bundle, const c
 /** A new handle to the tensor at index. QT_ERR_OUT_OF_RANGE for a bad index. */
 QT_API qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t index);
 
-/** Sets a metadata string (key non-empty; value may be empty). */
+/** Sets a metadata string (key non-empty; value may be empty; both valid
+    UTF-8, else QT_ERR_INVALID_ARGUMENT). */
 QT_API qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key, const char* value);
 
 /** The value of a metadata key. Borrowed: valid until the bundle is changed
@@ -486,17 +495,20 @@ QT_API qt_status qt_bundle_metadata_size(size_t* out, const qt_bundle* bundle);
 /** The metadata key at index (sorted order). Borrowed as above. */
 QT_API qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size_t index);
 
-/** Serializes a bundle; the buffer is freed with qt_buffer_free. */
+/** Serializes a bundle; the buffer is freed with qt_buffer_free.
+    QT_ERR_OUT_OF_MEMORY if the result would exceed 2 GiB. */
 QT_API qt_status qt_bundle_serialize(uint8_t** out, size_t* out_size, const qt_bundle* bundle);
 
 /** A new bundle from serialized bytes (QT_ERR_CORRUPT_DATA for malformed
-    input, a buffer holding a single tensor, or duplicate names). */
+    input, a buffer holding a single tensor, empty or duplicate names, or a
+    name or metadata string holding a NUL byte). */
 QT_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data, size_t size);
 
-/** Writes the bundle to a file. */
+/** Writes the bundle to a file, atomically as qt_save. */
 QT_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
 
-/** Reads a bundle file. */
+/** Reads a bundle file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
+    as qt_bundle_deserialize. */
 QT_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
 
 #ifdef __cplusplus

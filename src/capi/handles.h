@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/quantizer.h"
 #include "core/tensor.h"
+#include "io/bundle.h"
 #include "qtensor/qtensor.h"
 
 struct qt_tensor {
@@ -22,6 +23,10 @@ struct qt_tensor {
 
 struct qt_quantizer {
   qtensor::core::Quantizer quantizer;
+};
+
+struct qt_bundle {
+  qtensor::io::Bundle bundle;
 };
 
 namespace qtensor::capi {

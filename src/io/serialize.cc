@@ -1,0 +1,75 @@
+#include "io/serialize.h"
+
+#include <stdexcept>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "core/error.h"
+#include "io/decode.h"
+#include "io/encode.h"
+#include "io/file_io.h"
+#include "qtensor.pb.h"
+
+namespace qtensor::io {
+namespace {
+
+Buffer ToBuffer(const v1::File& file) {
+  Buffer buffer;
+  buffer.size = file.ByteSizeLong();
+  buffer.data.reset(new uint8_t[buffer.size]);
+  google::protobuf::io::ArrayOutputStream array(buffer.data.get(), static_cast<int>(buffer.size));
+  google::protobuf::io::CodedOutputStream out(&array);
+  // Map entries (metadata) sorted by key: the same bundle, the same bytes.
+  out.SetSerializationDeterministic(true);
+  file.SerializeWithCachedSizes(&out);
+  if (out.HadError() || static_cast<size_t>(out.ByteCount()) != buffer.size) {
+    throw std::logic_error("protobuf failed to serialize a checked message");
+  }
+  return buffer;
+}
+
+template <typename Decode>
+auto LoadWith(const std::string& path, Decode&& decode) {
+  const std::string bytes = ReadFileCapped(path, kMaxSerializedBytes);
+  try {
+    return decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  } catch (const core::Error& error) {
+    if (error.kind() != core::ErrorKind::kCorruptData) throw;
+    core::Fail(error.kind(), "'" + path + "': " + error.what());
+  }
+}
+
+void Save(const Buffer& buffer, const std::string& path) {
+  WriteFileAtomically(path, buffer.data.get(), buffer.size);
+}
+
+}  // namespace
+
+Buffer SerializeTensor(const core::Tensor& tensor, uint64_t max_bytes) {
+  return ToBuffer(EncodeTensorFile(tensor, max_bytes));
+}
+
+Buffer SerializeBundle(const Bundle& bundle, uint64_t max_bytes) {
+  return ToBuffer(EncodeBundleFile(bundle, max_bytes));
+}
+
+core::Tensor DeserializeTensor(const uint8_t* data, size_t size) {
+  return DecodeTensor(data, size);
+}
+
+Bundle DeserializeBundle(const uint8_t* data, size_t size) { return DecodeBundle(data, size); }
+
+void SaveTensor(const core::Tensor& tensor, const std::string& path, uint64_t max_bytes) {
+  Save(SerializeTensor(tensor, max_bytes), path);
+}
+
+void SaveBundle(const Bundle& bundle, const std::string& path, uint64_t max_bytes) {
+  Save(SerializeBundle(bundle, max_bytes), path);
+}
+
+core::Tensor LoadTensor(const std::string& path) { return LoadWith(path, DecodeTensor); }
+
+Bundle LoadBundle(const std::string& path) { return LoadWith(path, DecodeBundle); }
+
+}  // namespace qtensor::io

@@ -1,0 +1,182 @@
+#include "io/validate.h"
+
+#include <string>
+
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/print.h"
+#include "core/storage.h"
+#include "io/limits.h"
+#include "qtensor/qtensor.h"
+
+namespace qtensor::io {
+namespace {
+
+using core::ErrorKind;
+
+[[noreturn]] void Corrupt(const std::string& where, const std::string& what) {
+  core::Fail(ErrorKind::kCorruptData, where + ": " + what);
+}
+
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (d > 0) text += ", ";
+    text += std::to_string(shape[d]);
+  }
+  return text + "]";
+}
+
+core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
+  const int value = message.dtype();
+  if (!core::IsValidDType(value)) {
+    Corrupt(where, "dtype " + std::to_string(value) +
+                       " is unknown (expected 1 = QINT8, 2 = QUINT8 or 3 = QINT32)");
+  }
+  return static_cast<core::DType>(value);
+}
+
+void CheckQScheme(const v1::Tensor& message, const std::string& where) {
+  const int value = message.qscheme();
+  if (value != v1::PER_TENSOR_AFFINE && value != v1::PER_CHANNEL_AFFINE) {
+    Corrupt(where, "qscheme " + std::to_string(value) +
+                       " is unknown (expected 1 = PER_TENSOR_AFFINE or 2 = PER_CHANNEL_AFFINE)");
+  }
+}
+
+std::vector<int64_t> CheckedShape(const v1::Tensor& message, const std::string& where) {
+  if (message.shape_size() > QT_MAX_DIMS) {
+    Corrupt(where, "rank " + std::to_string(message.shape_size()) + " exceeds the maximum of " +
+                       std::to_string(QT_MAX_DIMS));
+  }
+  std::vector<int64_t> shape(message.shape().begin(), message.shape().end());
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] < 0) {
+      Corrupt(where,
+              "shape[" + std::to_string(d) + "] = " + std::to_string(shape[d]) + " is negative");
+    }
+  }
+  return shape;
+}
+
+int64_t CheckedNumel(const std::vector<int64_t>& shape, core::DType dtype,
+                     const std::string& where) {
+  try {
+    return core::CheckedNumel(shape, dtype);
+  } catch (const core::Error& error) {
+    Corrupt(where, "shape " + ShapeText(shape) + " is too large: " + error.what());
+  }
+}
+
+// Builds the quantizer, reporting a bad parameter as corrupt data.
+template <typename Make>
+core::Quantizer CheckedQuantizer(const std::string& where, Make&& make) {
+  try {
+    return make();
+  } catch (const core::Error& error) {
+    Corrupt(where, error.what());
+  }
+}
+
+core::Quantizer PerTensorQuantizer(const v1::Tensor& message, core::DType dtype,
+                                   const std::string& where) {
+  const std::string rule = ": a per-tensor tensor has no per-channel fields";
+  if (message.scales_size() > 0) {
+    Corrupt(where, "scales has " + std::to_string(message.scales_size()) + " values" + rule);
+  }
+  if (message.zero_points_size() > 0) {
+    Corrupt(where,
+            "zero_points has " + std::to_string(message.zero_points_size()) + " values" + rule);
+  }
+  if (message.axis() != 0) Corrupt(where, "axis is " + std::to_string(message.axis()) + rule);
+  return CheckedQuantizer(where, [&] {
+    return core::Quantizer::PerTensor(dtype, message.scale(), message.zero_point());
+  });
+}
+
+core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
+                                    const std::vector<int64_t>& shape, const std::string& where) {
+  const std::string rule = ": a per-channel tensor leaves the per-tensor fields 0";
+  if (message.scale() != 0.0) {
+    Corrupt(where, "scale is " + core::FormatPythonFloat(message.scale()) + rule);
+  }
+  if (message.zero_point() != 0) {
+    Corrupt(where, "zero_point is " + std::to_string(message.zero_point()) + rule);
+  }
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  const int64_t axis = message.axis();
+  if (axis < 0 || axis >= rank) {
+    Corrupt(where, "axis " + std::to_string(axis) + " is out of range for rank " +
+                       std::to_string(rank) + " (0 <= axis < rank)");
+  }
+  const std::string channels = "shape[" + std::to_string(axis) +
+                               "] = " + std::to_string(shape[axis]) + " (the channel axis)";
+  if (message.scales_size() != shape[axis]) {
+    Corrupt(where,
+            "scales has " + std::to_string(message.scales_size()) + " values but " + channels);
+  }
+  if (message.zero_points_size() != shape[axis]) {
+    Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
+                       " values but " + channels);
+  }
+  return CheckedQuantizer(where, [&] {
+    return core::Quantizer::PerChannel(
+        dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
+        std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis);
+  });
+}
+
+}  // namespace
+
+std::string Quoted(const std::string& text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size() && i < 40; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7f && byte != '"' && byte != '\\') {
+      out += static_cast<char>(byte);
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
+  }
+  if (text.size() > 40) out += "...";
+  return out + "\"";
+}
+
+ValidTensor ValidateTensor(const v1::Tensor& message, const std::string& where) {
+  const core::DType dtype = CheckedDType(message, where);
+  CheckQScheme(message, where);
+  std::vector<int64_t> shape = CheckedShape(message, where);
+  const int64_t numel = CheckedNumel(shape, dtype, where);
+  core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
+                                  ? PerChannelQuantizer(message, dtype, shape, where)
+                                  : PerTensorQuantizer(message, dtype, where);
+  // numel * element size fits: CheckedNumel bounds it by 2^48 bytes.
+  const uint64_t bytes = static_cast<uint64_t>(numel) * core::ElementSize(dtype);
+  if (message.data().size() != bytes) {
+    Corrupt(where, "data holds " + std::to_string(message.data().size()) + " bytes but shape " +
+                       ShapeText(shape) + " of " + core::DTypeName(dtype) + " needs " +
+                       std::to_string(bytes));
+  }
+  return ValidTensor{std::move(shape), std::move(quantizer)};
+}
+
+void ValidateHeader(const v1::File& file) {
+  if (file.magic() != kMagic) {
+    core::Fail(ErrorKind::kCorruptData, "not a qtensor file: magic is " + Quoted(file.magic()) +
+                                            ", expected \"" + kMagic + "\"");
+  }
+  if (file.format_version() == 0) {
+    core::Fail(ErrorKind::kCorruptData,
+               "format_version is 0 (unset): a qtensor file has version 1 or later");
+  }
+  if (file.format_version() > kFormatVersion) {
+    core::Fail(ErrorKind::kCorruptData, "format_version " + std::to_string(file.format_version()) +
+                                            " is newer than this library reads (" +
+                                            std::to_string(kFormatVersion) + "): upgrade qtensor");
+  }
+}
+
+}  // namespace qtensor::io

@@ -1,0 +1,38 @@
+// Checks of a decoded tensor message, made before anything is allocated for
+// its values. Each failure is a core::Error of kind kCorruptData whose
+// message starts with `where` and names the offending field.
+#ifndef QTENSOR_IO_VALIDATE_H_
+#define QTENSOR_IO_VALIDATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/quantizer.h"
+#include "qtensor.pb.h"
+
+namespace qtensor::io {
+
+// What a valid message describes: its shape and quantizer (a per-channel
+// axis in [0, rank), with shape[axis] channels). Its data field holds exactly
+// the values' bytes.
+struct ValidTensor {
+  std::vector<int64_t> shape;
+  core::Quantizer quantizer;
+};
+
+// Checks, in this order: dtype, qscheme, rank, dims, element count and byte
+// size, the scheme's fields (the other scheme's fields unset, axis, lengths,
+// scale and zero point values), data length. docs/format.md lists each rule.
+ValidTensor ValidateTensor(const v1::Tensor& message, const std::string& where);
+
+// Untrusted text for a message: quoted, at most 40 characters, bytes
+// outside printable ASCII as \xNN.
+std::string Quoted(const std::string& text);
+
+// Checks magic and format_version of a parsed file.
+void ValidateHeader(const v1::File& file);
+
+}  // namespace qtensor::io
+
+#endif  // QTENSOR_IO_VALIDATE_H_
