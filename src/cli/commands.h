@@ -1,0 +1,23 @@
+// The subcommands of the qtensor program. Each takes the arguments after its
+// name, throws CliError (or qtensor::Error) on failure.
+#ifndef QTENSOR_CLI_COMMANDS_H_
+#define QTENSOR_CLI_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace qtensor::cli {
+
+// qtensor info FILE: each tensor of a tensor or bundle file, as PyTorch prints it.
+void RunInfo(const std::vector<std::string>& args, std::ostream& out);
+
+// qtensor quantize IN.npy --scale S --zero-point Z --dtype D [--axis A] -o OUT
+void RunQuantize(const std::vector<std::string>& args);
+
+// qtensor dequantize IN -o OUT.npy
+void RunDequantize(const std::vector<std::string>& args);
+
+}  // namespace qtensor::cli
+
+#endif  // QTENSOR_CLI_COMMANDS_H_

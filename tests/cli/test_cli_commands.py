@@ -1,0 +1,385 @@
+"""The qtensor program's subcommands: quantize, dequantize and info.
+
+NumPy makes the .npy inputs and checks the outputs against qtensor's
+formulas (docs/numerics.md):
+  quantize:   q = clamp(zp + nearbyint(x * (1.0f / (float)scale)), qmin, qmax)
+  dequantize: per tensor (float)(q - zp) * (float)scale,
+              per channel (float)((double)(q - zp) * scale)
+Bad input must end with one line on stderr and a non-zero exit status.
+
+Environment (set by the ctest registration): QT_CLI, the qtensor program;
+QT_PROTOC and QT_PROTO, to write a bundle with Python's protobuf runtime.
+"""
+
+import importlib
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+CLI = os.environ["QT_CLI"]
+RANGES = {"qint8": (-128, 127), "quint8": (0, 255), "qint32": (-2**31, 2**31 - 1)}
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def run(*args):
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+def run_ok(*args):
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def quantize_reference(x, scales, zero_points, dtype, axis=None):
+    """The documented formula, in NumPy, for per tensor (axis None) or per channel."""
+    x = np.asarray(x, dtype=np.float32)
+    shape = [1] * x.ndim
+    if axis is not None:
+        shape[axis] = -1
+    inverse = (np.float32(1.0) / np.asarray(scales, dtype=np.float32)).reshape(shape)
+    product = (x * inverse).astype(np.float32)
+    qmin, qmax = RANGES[dtype]
+    rounded = np.clip(np.rint(product), -2.0**62, 2.0**62).astype(np.int64)
+    zp = np.asarray(zero_points, dtype=np.int64).reshape(shape)
+    return np.clip(zp + rounded, qmin, qmax)
+
+
+def dequantize_reference(q, scales, zero_points, axis=None):
+    if axis is None:
+        return np.float32(q - zero_points) * np.float32(scales)
+    shape = [1] * q.ndim
+    shape[axis] = -1
+    diff = (q - np.asarray(zero_points, dtype=np.int64).reshape(shape)).astype(np.float64)
+    return (diff * np.asarray(scales, dtype=np.float64).reshape(shape)).astype(np.float32)
+
+
+def assert_same_bits(actual, expected):
+    assert actual.dtype == np.float32
+    assert actual.shape == expected.shape
+    assert actual.tobytes() == expected.astype(np.float32).tobytes()
+
+
+@pytest.fixture
+def values():
+    rng = np.random.default_rng(7)
+    return (rng.standard_normal((3, 4, 5)) * 3).astype(np.float32)
+
+
+def quantize_and_back(tmp_path, array, *options):
+    np.save(tmp_path / "in.npy", array)
+    run_ok("quantize", tmp_path / "in.npy", *options, "-o", tmp_path / "q.qt")
+    run_ok("dequantize", tmp_path / "q.qt", "-o", tmp_path / "out.npy")
+    return np.load(tmp_path / "out.npy")
+
+
+@pytest.mark.parametrize("dtype,scale,zero_point", [
+    ("qint8", 0.05, -3), ("quint8", 0.1, 128), ("qint32", 1e-4, 12345)])
+def test_per_tensor_round_trip_follows_the_formulas(tmp_path, values, dtype, scale, zero_point):
+    out = quantize_and_back(tmp_path, values, "--scale", scale, "--zero-point", zero_point,
+                            "--dtype", dtype)
+    q = quantize_reference(values, scale, zero_point, dtype)
+    assert_same_bits(out, dequantize_reference(q, scale, zero_point))
+
+
+def test_per_tensor_saturates_at_the_dtype_range(tmp_path):
+    x = np.array([-1e6, -1.0, 0.0, 1.0, 1e6], dtype=np.float32)
+    out = quantize_and_back(tmp_path, x, "--scale", 0.01, "--zero-point", 0, "--dtype", "qint8")
+    assert out.tolist() == pytest.approx([-1.28, -1.0, 0.0, 1.0, 1.27])
+
+
+def test_ties_round_half_to_even(tmp_path):
+    x = np.array([0.5, 1.5, 2.5, -0.5, -2.5], dtype=np.float32)
+    out = quantize_and_back(tmp_path, x, "--scale", 1, "--zero-point", 0, "--dtype", "qint8")
+    assert out.tolist() == [0.0, 2.0, 2.0, 0.0, -2.0]
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1])
+def test_per_channel_round_trip_follows_the_formulas(tmp_path, values, axis):
+    channels = values.shape[axis]
+    scales = [0.01 * (c + 1) for c in range(channels)]
+    zero_points = [10 * c for c in range(channels)]
+    out = quantize_and_back(tmp_path, values, "--axis", axis,
+                            "--scale", ",".join(map(repr, scales)),
+                            "--zero-point", ",".join(map(str, zero_points)), "--dtype", "quint8")
+    q = quantize_reference(values, scales, zero_points, "quint8", axis)
+    assert_same_bits(out, dequantize_reference(q, scales, zero_points, axis))
+
+
+def test_float64_and_fortran_order_inputs_give_the_float32_c_order_result(tmp_path, values):
+    options = ("--scale", 0.02, "--zero-point", 1, "--dtype", "qint8")
+    expected = quantize_and_back(tmp_path, values, *options)
+    as_double = values.astype(np.float64)
+    assert_same_bits(quantize_and_back(tmp_path, as_double, *options), expected)
+    fortran = np.asfortranarray(values)
+    np.save(tmp_path / "f.npy", fortran)
+    assert b"'fortran_order': True" in (tmp_path / "f.npy").read_bytes()[:128]
+    assert_same_bits(quantize_and_back(tmp_path, fortran, *options), expected)
+
+
+def test_npy_format_version_2_is_read(tmp_path, values):
+    with open(tmp_path / "v2.npy", "wb") as f:
+        np.lib.format.write_array(f, values, version=(2, 0))
+    run_ok("quantize", tmp_path / "v2.npy", "--scale", 0.1, "--zero-point", 0, "--dtype",
+           "qint8", "-o", tmp_path / "q.qt")
+    run_ok("dequantize", tmp_path / "q.qt", "-o", tmp_path / "out.npy")
+    q = quantize_reference(values, 0.1, 0, "qint8")
+    assert_same_bits(np.load(tmp_path / "out.npy"), dequantize_reference(q, 0.1, 0))
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (2, 0, 3), (1, 1, 1, 1, 1, 2)])
+def test_zero_dim_and_empty_shapes_survive(tmp_path, shape):
+    x = np.full(shape, 1.25, dtype=np.float32)
+    out = quantize_and_back(tmp_path, x, "--scale", 0.25, "--zero-point", 0, "--dtype", "qint8")
+    assert out.shape == shape
+    assert_same_bits(out, x)
+
+
+def test_written_npy_is_float32_c_order_version_1(tmp_path, values):
+    quantize_and_back(tmp_path, values, "--scale", 0.1, "--zero-point", 0, "--dtype", "qint8")
+    raw = (tmp_path / "out.npy").read_bytes()
+    assert raw[:8] == b"\x93NUMPY\x01\x00"
+    header_end = 10 + int.from_bytes(raw[8:10], "little")
+    assert header_end % 64 == 0
+    assert raw[10:header_end].decode("ascii").rstrip() == \
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4, 5), }"
+
+
+def test_info_of_a_tensor_prints_as_pytorch(tmp_path, values):
+    np.save(tmp_path / "in.npy", values)
+    run_ok("quantize", tmp_path / "in.npy", "--scale", 0.05, "--zero-point", 2, "--dtype",
+           "qint8", "-o", tmp_path / "q.qt")
+    expected = torch.quantize_per_tensor(torch.from_numpy(values), 0.05, 2, torch.qint8)
+    assert run_ok("info", tmp_path / "q.qt") == repr(expected).replace("torch.", "qtensor.") + "\n"
+
+
+# -------------------------------------------------------------- bundle info
+
+
+@pytest.fixture(scope="module")
+def qtensor_pb2(tmp_path_factory):
+    """Classes generated from proto/qtensor.proto by protoc, at test time."""
+    out = tmp_path_factory.mktemp("proto")
+    proto = pathlib.Path(os.environ["QT_PROTO"])
+    subprocess.run([os.environ["QT_PROTOC"], "-I", proto.parent, "--python_out", out, proto],
+                   check=True)
+    sys.path.insert(0, str(out))
+    try:
+        return importlib.import_module("qtensor_pb2")
+    finally:
+        sys.path.remove(str(out))
+
+
+def test_info_of_a_bundle_prints_each_name_tensor_and_the_metadata(tmp_path, qtensor_pb2):
+    pb = qtensor_pb2
+    weights = torch.tensor([[-3, 0, 7], [127, -128, 5]], dtype=torch.int8)
+    bias = torch.tensor([1000, -2000, 3], dtype=torch.int32)
+    scales, zero_points = [0.5, 0.25, 0.125], [0, 1, -1]
+    file = pb.File(magic="qtensor", format_version=1)
+    file.bundle.tensors.add(name="weight", dtype=pb.QINT8, shape=[2, 3],
+                            qscheme=pb.PER_TENSOR_AFFINE, scale=0.1, zero_point=-2,
+                            data=weights.numpy().tobytes())
+    file.bundle.tensors.add(name="bias", dtype=pb.QINT32, shape=[3],
+                            qscheme=pb.PER_CHANNEL_AFFINE, scales=scales,
+                            zero_points=zero_points, axis=0,
+                            data=bias.numpy().astype("<i4").tobytes())
+    file.bundle.metadata["writer"] = "python"
+    file.bundle.metadata["epoch"] = "3"
+    (tmp_path / "b.qtb").write_bytes(file.SerializeToString())
+
+    expected_weight = torch._make_per_tensor_quantized_tensor(weights, 0.1, -2)
+    expected_bias = torch._make_per_channel_quantized_tensor(
+        bias, torch.tensor(scales, dtype=torch.float64), torch.tensor(zero_points), 0)
+    expected = "\n".join([
+        "bundle of 2 tensors",
+        "weight:", repr(expected_weight),
+        "bias:", repr(expected_bias),
+        "metadata (2 keys):", "  epoch: 3", "  writer: python", ""]).replace("torch.", "qtensor.")
+    assert run_ok("info", tmp_path / "b.qtb") == expected
+
+
+def test_dequantize_of_a_bundle_fails_cleanly(tmp_path, qtensor_pb2):
+    file = qtensor_pb2.File(magic="qtensor", format_version=1)
+    file.bundle.metadata["k"] = "v"
+    (tmp_path / "b.qtb").write_bytes(file.SerializeToString())
+    assert_fails(run("dequantize", tmp_path / "b.qtb", "-o", tmp_path / "out.npy"),
+                 EXIT_FAILURE, "QT_ERR_CORRUPT_DATA")
+    assert not (tmp_path / "out.npy").exists()
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def assert_fails(result, status, *message_parts):
+    assert result.returncode == status, (result.returncode, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qtensor: ")
+    for part in message_parts:
+        assert part in lines[0]
+
+
+def good_npy(tmp_path):
+    path = tmp_path / "good.npy"
+    np.save(path, np.arange(6, dtype=np.float32).reshape(2, 3))
+    return path
+
+
+QUANTIZE_OPTIONS = ("--scale", "0.1", "--zero-point", "0", "--dtype", "qint8")
+
+
+def quantize(tmp_path, source, *options):
+    result = run("quantize", source, *options, "-o", tmp_path / "out.qt")
+    if result.returncode != 0:
+        assert not (tmp_path / "out.qt").exists()
+    return result
+
+
+def test_missing_files(tmp_path):
+    missing = tmp_path / "missing"
+    assert_fails(run("info", missing), EXIT_FAILURE, "cannot open", str(missing))
+    assert_fails(run("dequantize", missing, "-o", tmp_path / "x.npy"), EXIT_FAILURE,
+                 "cannot open", str(missing))
+    assert_fails(quantize(tmp_path, missing, *QUANTIZE_OPTIONS), EXIT_FAILURE, "cannot open")
+
+
+@pytest.mark.parametrize("keep,message", [
+    (-4, "data is 20 bytes but its shape needs 24"),
+    (60, "truncated .npy header"),
+    (9, "truncated .npy header"),
+    (5, "not a .npy file"),
+    (0, "not a .npy file"),
+])
+def test_truncated_npy(tmp_path, keep, message):
+    raw = good_npy(tmp_path).read_bytes()
+    (tmp_path / "cut.npy").write_bytes(raw[:keep])
+    assert_fails(quantize(tmp_path, tmp_path / "cut.npy", *QUANTIZE_OPTIONS), EXIT_FAILURE,
+                 message)
+
+
+def test_trailing_bytes_after_the_data(tmp_path):
+    raw = good_npy(tmp_path).read_bytes()
+    (tmp_path / "long.npy").write_bytes(raw + b"\0")
+    assert_fails(quantize(tmp_path, tmp_path / "long.npy", *QUANTIZE_OPTIONS), EXIT_FAILURE,
+                 "data is 25 bytes but its shape needs 24")
+
+
+@pytest.mark.parametrize("dtype", ["<i4", ">f4", "<f2", "<c8", "|u1"])
+def test_wrong_dtype(tmp_path, dtype):
+    np.save(tmp_path / "w.npy", np.zeros((2, 2), dtype=dtype))
+    assert_fails(quantize(tmp_path, tmp_path / "w.npy", *QUANTIZE_OPTIONS), EXIT_FAILURE,
+                 "unsupported dtype")
+
+
+def npy_with_header(header, data=b""):
+    text = header.encode("latin1")
+    text += b" " * ((-(10 + len(text) + 1)) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text + data
+
+
+@pytest.mark.parametrize("header,message", [
+    ("{'descr': '<f4', 'shape': (2,), }", "exactly the keys"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", "not a string"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", "non-negative"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (2), }", "not a tuple"),
+    ("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "not a string, a bool"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,)}", "repeats"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
+     "too large"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
+     "overflows 64 bits"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", "data is 8 bytes but its"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (" + "1, " * 65 + "), }",
+     "more than 64 dimensions"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } trailing", "after its dictionary"),
+])
+def test_malformed_header(tmp_path, header, message):
+    (tmp_path / "h.npy").write_bytes(npy_with_header(header, b"\0" * 8))
+    assert_fails(quantize(tmp_path, tmp_path / "h.npy", *QUANTIZE_OPTIONS), EXIT_FAILURE, message)
+
+
+def test_unsupported_npy_version(tmp_path):
+    raw = bytearray(good_npy(tmp_path).read_bytes())
+    raw[6] = 3
+    (tmp_path / "v3.npy").write_bytes(bytes(raw))
+    assert_fails(quantize(tmp_path, tmp_path / "v3.npy", *QUANTIZE_OPTIONS), EXIT_FAILURE,
+                 "unsupported .npy format version 3.0")
+
+
+@pytest.mark.parametrize("options,message", [
+    (("--scale", "0", "--zero-point", "0", "--dtype", "qint8"), "scale"),
+    (("--scale", "-0.5", "--zero-point", "0", "--dtype", "qint8"), "scale"),
+    (("--scale", "nan", "--zero-point", "0", "--dtype", "qint8"), "scale"),
+    (("--scale", "1e-300", "--zero-point", "0", "--dtype", "qint8"), "scale"),
+    (("--scale", "abc", "--zero-point", "0", "--dtype", "qint8"), "--scale expects a number"),
+    (("--scale", "0.1", "--zero-point", "300", "--dtype", "qint8"), "zero_point = 300"),
+    (("--scale", "0.1", "--zero-point", "1.5", "--dtype", "qint8"), "--zero-point expects"),
+    (("--scale", "0.1", "--zero-point", "0", "--dtype", "float32"), "--dtype must be"),
+    (("--scale", "0.1", "--zero-point", "0"), "missing option --dtype"),
+    (("--scale", "0.1,0.2", "--zero-point", "0,0", "--dtype", "qint8"), "need --axis"),
+    (("--axis", "0", "--scale", "0.1,0.2", "--zero-point", "0", "--dtype", "qint8"),
+     "--scale has 2 values but --zero-point has 1"),
+    (("--axis", "0", "--scale", "0.1,,0.2", "--zero-point", "0,0,0", "--dtype", "qint8"),
+     "empty list entry"),
+    (("--frobnicate", "1", *QUANTIZE_OPTIONS), "unknown option --frobnicate"),
+    (("--scale", "0.1", "--scale", "0.2", "--zero-point", "0", "--dtype", "qint8"), "twice"),
+])
+def test_bad_arguments(tmp_path, options, message):
+    assert_fails(quantize(tmp_path, good_npy(tmp_path), *options), EXIT_USAGE, message)
+
+
+def test_channel_count_must_match_the_axis(tmp_path):
+    # good.npy has shape (2, 3): three scales fit axis 1, not axis 0.
+    result = quantize(tmp_path, good_npy(tmp_path), "--axis", "0", "--scale", "0.1,0.2,0.3",
+                      "--zero-point", "0,0,0", "--dtype", "qint8")
+    assert_fails(result, EXIT_FAILURE, "QT_ERR_SHAPE_MISMATCH")
+    result = quantize(tmp_path, good_npy(tmp_path), "--axis", "2", "--scale", "0.1",
+                      "--zero-point", "0", "--dtype", "qint8")
+    assert_fails(result, EXIT_FAILURE, "QT_ERR_INVALID_ARGUMENT")
+
+
+@pytest.mark.parametrize("args,message", [
+    (("frobnicate",), "unknown command 'frobnicate'"),
+    (("info",), "expected exactly one FILE, got 0"),
+    (("info", "a", "b"), "expected exactly one FILE, got 2"),
+    (("info", "--verbose", "a"), "unknown option --verbose"),
+    (("dequantize", "a.qt"), "missing option --output"),
+    (("dequantize", "a.qt", "-o"), "option -o needs a value"),
+    (("quantize", "-o", "x.qt"), "expected exactly one input .npy file, got 0"),
+])
+def test_usage_errors(args, message):
+    assert_fails(run(*args), EXIT_USAGE, message)
+
+
+def test_corrupt_qtensor_files(tmp_path):
+    (tmp_path / "junk.qt").write_bytes(b"\x0a\x07qtensoz\x10\x01")
+    assert_fails(run("info", tmp_path / "junk.qt"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
+                 str(tmp_path / "junk.qt"))
+    good_npy(tmp_path)
+    assert_fails(run("dequantize", tmp_path / "good.npy", "-o", tmp_path / "x.npy"),
+                 EXIT_FAILURE, "QT_ERR_CORRUPT_DATA")
+
+
+def test_unwritable_output(tmp_path):
+    result = quantize(tmp_path, good_npy(tmp_path), *QUANTIZE_OPTIONS)
+    assert result.returncode == 0
+    assert_fails(run("dequantize", tmp_path / "out.qt", "-o", tmp_path / "no" / "x.npy"),
+                 EXIT_FAILURE, "cannot create")
+    assert_fails(run("quantize", good_npy(tmp_path), *QUANTIZE_OPTIONS, "-o",
+                     tmp_path / "no" / "x.qt"), EXIT_FAILURE, "QT_ERR_IO")
+
+
+def test_help_lists_the_subcommands():
+    text = run_ok("--help")
+    for usage in ("qtensor info FILE", "qtensor quantize IN.npy --scale S --zero-point Z",
+                  "[--axis A] -o OUT", "qtensor dequantize IN -o OUT.npy"):
+        assert usage in text
+    assert run_ok("--version").startswith("qtensor 0.1.0 (SIMD target ")
