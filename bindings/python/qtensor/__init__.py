@@ -1,0 +1,39 @@
+"""qtensor: quantized tensors (qint8, quint8, qint32; per tensor or per
+channel) with PyTorch's names, speaking NumPy arrays.
+
+    >>> import numpy as np, qtensor
+    >>> q = qtensor.quantize_per_tensor(np.array([0.5, -1.0]), 0.1, 0, qtensor.qint8)
+    >>> q.int_repr()
+    array([  5, -10], dtype=int8)
+"""
+
+from . import native
+from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalError,
+                      InvalidArgumentError, NotFoundError, OutOfMemoryError, OutOfRangeError,
+                      ShapeMismatchError, TypeMismatchError)
+from ._types import (DType, QScheme, Size, per_channel_affine, per_tensor_affine, qint8, qint32,
+                     quint8)
+from ._quantizer import Quantizer
+from ._tensor import Tensor
+from ._bundle import Bundle, Metadata
+from ._functions import (deserialize, empty_quantized, from_int_repr, load,
+                         make_per_tensor_quantized_tensor, quantize, quantize_per_channel,
+                         quantize_per_tensor, save, serialize)
+
+native.set_error_classes(BY_STATUS)
+
+__all__ = [
+    "Bundle", "CorruptDataError", "DType", "Error", "FileError", "InternalError",
+    "InvalidArgumentError", "Metadata", "NotFoundError", "OutOfMemoryError", "OutOfRangeError",
+    "QScheme", "Quantizer", "ShapeMismatchError", "Size", "Tensor", "TypeMismatchError",
+    "deserialize", "empty_quantized", "from_int_repr", "load", "make_per_tensor_quantized_tensor",
+    "per_channel_affine", "per_tensor_affine", "qint8", "qint32", "quantize",
+    "quantize_per_channel", "quantize_per_tensor", "quint8", "save", "serialize",
+]
+
+# Public classes print and pickle under the package's name.
+for _public in (Error, InvalidArgumentError, OutOfRangeError, ShapeMismatchError,
+                TypeMismatchError, OutOfMemoryError, FileError, CorruptDataError, InternalError,
+                NotFoundError, DType, QScheme, Size, Quantizer, Tensor, Bundle, Metadata):
+    _public.__module__ = __name__
+del _public

@@ -1,0 +1,122 @@
+"""qtensor.Bundle: named tensors plus string metadata, used like a dict."""
+
+from collections.abc import MutableMapping
+
+from . import native
+from ._arrays import path_of
+from ._tensor import Tensor
+
+
+def _name(key, what="name"):
+    if not isinstance(key, str):
+        raise TypeError(f"a bundle {what} is a str, not {type(key).__name__}")
+    if "\0" in key:
+        raise ValueError(f"a bundle {what} cannot contain NUL characters")
+    return key
+
+
+class Metadata(MutableMapping):
+    """A bundle's metadata: str keys to str values (in sorted key order)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, handle):
+        self._native = handle
+
+    def __getitem__(self, key):
+        return self._native.metadata(_name(key, "metadata key"))
+
+    def __setitem__(self, key, value):
+        if not isinstance(value, str):
+            raise TypeError(f"metadata values are str, not {type(value).__name__}")
+        self._native.set_metadata(_name(key, "metadata key"), _name(value, "metadata value"))
+
+    def __delitem__(self, key):
+        raise TypeError("metadata entries cannot be removed")
+
+    def __contains__(self, key):
+        return isinstance(key, str) and key in self._native.metadata_keys()
+
+    def __iter__(self):
+        return iter(self._native.metadata_keys())
+
+    def __len__(self):
+        return len(self._native.metadata_keys())
+
+    def __repr__(self):
+        return repr(dict(self.items()))
+
+
+class Bundle(MutableMapping):
+    """Named tensors (in insertion order) and .metadata (str to str): a
+    state dict that saves to one file."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, tensors=None, metadata=None):
+        self._native = native.Bundle()
+        if tensors is not None:
+            self.update(tensors)
+        if metadata is not None:
+            self.metadata.update(metadata)
+
+    @classmethod
+    def _wrap(cls, handle):
+        bundle = object.__new__(cls)
+        bundle._native = handle
+        return bundle
+
+    @property
+    def metadata(self):
+        return Metadata(self._native)
+
+    def __getitem__(self, name):
+        return Tensor._wrap(self._native.get(_name(name)))
+
+    def __setitem__(self, name, tensor):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"a bundle holds qtensor.Tensor values, not {type(tensor).__name__}")
+        self._native.set(_name(name), tensor._native)
+
+    def __delitem__(self, name):
+        self._native.remove(_name(name))
+
+    def __contains__(self, name):
+        return isinstance(name, str) and "\0" not in name and self._native.contains(name)
+
+    def __iter__(self):
+        return iter(self._native.names())
+
+    def __len__(self):
+        return self._native.size()
+
+    def __repr__(self):
+        names = ", ".join(repr(name) for name in self)
+        return f"qtensor.Bundle([{names}], metadata={self.metadata!r})"
+
+    def serialize(self):
+        """The bundle in the qtensor file format, as bytes."""
+        return self._native.serialize_bytes()
+
+    @staticmethod
+    def deserialize(data):
+        """A bundle from bytes-like data."""
+        return Bundle._wrap(native.Bundle.deserialize(memoryview(data).cast("B")))
+
+    def save(self, file):
+        """Writes the bundle to a path or a binary file object."""
+        if hasattr(file, "write"):
+            file.write(self.serialize())
+        else:
+            self._native.save(path_of(file))
+
+    @staticmethod
+    def load(file):
+        """Reads a bundle from a path or a binary file object."""
+        if hasattr(file, "read"):
+            return Bundle.deserialize(file.read())
+        return Bundle._wrap(native.Bundle.load(path_of(file)))
+
+    def __reduce__(self):
+        return (Bundle.deserialize, (self.serialize(),))
+

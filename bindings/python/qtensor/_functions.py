@@ -1,0 +1,101 @@
+"""Module-level functions: PyTorch's constructors, and file I/O."""
+
+import numpy as np
+
+from . import native
+from ._arrays import float_input, int_input, shape_of, path_of
+from ._bundle import Bundle
+from ._errors import CorruptDataError
+from ._quantizer import Quantizer
+from ._tensor import Tensor
+from ._types import DTYPE_OF_INT
+
+
+def _quantize(data, quantizer):
+    values = float_input(data)
+    return Tensor._wrap(native.Tensor.Quantize(values, list(values.shape), quantizer._native))
+
+
+def quantize(data, quantizer):
+    """Quantizes an array-like with a Quantizer (float32 C-contiguous arrays
+    are read in place; anything else is converted first)."""
+    if not isinstance(quantizer, Quantizer):
+        raise TypeError(f"expected a qtensor.Quantizer, not {type(quantizer).__name__}")
+    return _quantize(data, quantizer)
+
+
+def quantize_per_tensor(data, scale, zero_point, dtype):
+    """torch.quantize_per_tensor on an array-like."""
+    return _quantize(data, Quantizer.per_tensor_affine(scale, zero_point, dtype))
+
+
+def quantize_per_channel(data, scales, zero_points, axis, dtype):
+    """torch.quantize_per_channel on an array-like."""
+    return _quantize(data, Quantizer.per_channel_affine(scales, zero_points, axis, dtype))
+
+
+def empty_quantized(shape, quantizer):
+    """A tensor of the shape whose integers are all zero."""
+    if not isinstance(quantizer, Quantizer):
+        raise TypeError(f"expected a qtensor.Quantizer, not {type(quantizer).__name__}")
+    return Tensor._wrap(native.Tensor.EmptyQuantized(shape_of(shape), quantizer._native))
+
+
+def from_int_repr(int_data, quantizer):
+    """A tensor holding a copy of the integers, with the quantizer's
+    parameters. Integers of another type convert when every value fits."""
+    if not isinstance(quantizer, Quantizer):
+        raise TypeError(f"expected a qtensor.Quantizer, not {type(quantizer).__name__}")
+    values = int_input(int_data, quantizer.dtype.int_dtype)
+    return Tensor._wrap(
+        native.Tensor.FromIntRepr(values, list(values.shape), quantizer._native))
+
+
+def make_per_tensor_quantized_tensor(int_data, scale, zero_point):
+    """torch._make_per_tensor_quantized_tensor: the dtype follows the integer
+    array's (uint8 -> quint8, int8 -> qint8, int32 -> qint32)."""
+    array = np.asarray(int_data)
+    dtype = DTYPE_OF_INT.get(array.dtype)
+    if dtype is None:
+        raise TypeError(f"expected an array of uint8, int8 or int32, not {array.dtype}")
+    return from_int_repr(array, Quantizer.per_tensor_affine(scale, zero_point, dtype))
+
+
+def serialize(obj):
+    """A Tensor or Bundle in the qtensor file format, as bytes."""
+    if not isinstance(obj, (Tensor, Bundle)):
+        raise TypeError(f"expected a qtensor.Tensor or Bundle, not {type(obj).__name__}")
+    return obj.serialize()
+
+
+def deserialize(data):
+    """The Tensor or Bundle that bytes-like data holds."""
+    view = memoryview(data).cast("B")
+    try:
+        return Tensor._wrap(native.Tensor.deserialize(view))
+    except CorruptDataError as tensor_error:
+        try:
+            return Bundle.deserialize(view)
+        except CorruptDataError:
+            raise tensor_error from None
+
+
+def save(obj, file):
+    """Writes a Tensor or Bundle to a path or a binary file object."""
+    if not isinstance(obj, (Tensor, Bundle)):
+        raise TypeError(f"expected a qtensor.Tensor or Bundle, not {type(obj).__name__}")
+    obj.save(file)
+
+
+def load(file):
+    """The Tensor or Bundle in a file (a path or a binary file object)."""
+    if hasattr(file, "read"):
+        return deserialize(file.read())
+    path = path_of(file)
+    try:
+        return Tensor._wrap(native.Tensor.load(path))
+    except CorruptDataError as tensor_error:
+        try:
+            return Bundle.load(path)
+        except CorruptDataError:
+            raise tensor_error from None

@@ -1,0 +1,46 @@
+"""Python indexing (ints, slices with any step, tuples, Ellipsis) as views."""
+
+from ._arrays import INT64_MAX, INT64_MIN, index_of
+
+
+def _bound(value, open_end):
+    if value is None:
+        return open_end
+    return max(INT64_MIN, min(INT64_MAX, index_of(value, "slice index")))
+
+
+def _expand(key, ndim):
+    """key as a tuple with Ellipsis replaced by full slices."""
+    items = key if isinstance(key, tuple) else (key,)
+    ellipses = sum(1 for item in items if item is Ellipsis)
+    if ellipses > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if ellipses == 0:
+        return items
+    at = next(i for i, item in enumerate(items) if item is Ellipsis)
+    fill = max(0, ndim - (len(items) - 1))
+    return items[:at] + (slice(None),) * fill + items[at + 1:]
+
+
+def view_of(native_tensor, key):
+    """The native view that tensor[key] names."""
+    items = _expand(key, native_tensor.dim())
+    if len(items) > native_tensor.dim():
+        raise IndexError(f"too many indices for a tensor of dimension {native_tensor.dim()}")
+    view = native_tensor
+    dim = 0
+    for item in items:
+        if isinstance(item, slice):
+            step = 1 if item.step is None else index_of(item.step, "slice step")
+            if step == 0:
+                raise ValueError("slice step cannot be zero")
+            forward = step > 0
+            start = _bound(item.start, INT64_MIN if forward else INT64_MAX)
+            stop = _bound(item.stop, INT64_MAX if forward else INT64_MIN)
+            view = view.slice(dim, start, stop, step)
+            dim += 1
+        elif item is None:
+            raise TypeError("indexing with None (a new axis) is not supported")
+        else:
+            view = view.select(dim, index_of(item))
+    return view

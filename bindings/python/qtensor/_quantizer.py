@@ -1,0 +1,103 @@
+"""qtensor.Quantizer: immutable quantization parameters and dtype."""
+
+import numpy as np
+
+from . import native
+from ._arrays import index_of
+from ._types import DTYPES, QSCHEMES, check_dtype, per_channel_affine
+
+
+def _scales_list(scales):
+    array = np.asarray(scales, dtype=np.float64)
+    if array.ndim != 1:
+        raise ValueError("scales must be one-dimensional")
+    return array.tolist()
+
+
+def _zero_points_list(zero_points):
+    array = np.asarray(zero_points)
+    if array.ndim != 1:
+        raise ValueError("zero_points must be one-dimensional")
+    if array.size and array.dtype.kind not in "iu":
+        raise TypeError(f"zero_points must be integers, not {array.dtype}")
+    return [index_of(z, "zero point") for z in array.tolist()]
+
+
+class Quantizer:
+    """Scale(s), zero point(s), axis and dtype. Make one with
+    Quantizer.per_tensor_affine(scale, zero_point, dtype) or
+    Quantizer.per_channel_affine(scales, zero_points, axis, dtype)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use Quantizer.per_tensor_affine or Quantizer.per_channel_affine")
+
+    @classmethod
+    def _wrap(cls, handle):
+        quantizer = object.__new__(cls)
+        quantizer._native = handle
+        return quantizer
+
+    @classmethod
+    def per_tensor_affine(cls, scale, zero_point, dtype):
+        return cls._wrap(
+            native.Quantizer.PerTensor(check_dtype(dtype), float(scale),
+                                       index_of(zero_point, "zero point")))
+
+    @classmethod
+    def per_channel_affine(cls, scales, zero_points, axis, dtype):
+        return cls._wrap(
+            native.Quantizer.PerChannel(check_dtype(dtype), _scales_list(scales),
+                                        _zero_points_list(zero_points), index_of(axis, "axis")))
+
+    @property
+    def dtype(self):
+        return DTYPES[self._native.dtype()]
+
+    @property
+    def qscheme(self):
+        return QSCHEMES[self._native.qscheme()]
+
+    @property
+    def scale(self):
+        return self._native.scale()
+
+    @property
+    def zero_point(self):
+        return self._native.zero_point()
+
+    @property
+    def axis(self):
+        return self._native.axis()
+
+    @property
+    def scales(self):
+        return np.array(self._native.scales(), dtype=np.float64)
+
+    @property
+    def zero_points(self):
+        return np.array(self._native.zero_points(), dtype=np.int64)
+
+    def __eq__(self, other):
+        if not isinstance(other, Quantizer):
+            return NotImplemented
+        return self._native.equals(other._native)
+
+    def __hash__(self):
+        return hash((self._native.dtype(), self._native.qscheme(), tuple(self._native.scales()),
+                     tuple(self._native.zero_points())))
+
+    def __reduce__(self):
+        if self.qscheme is per_channel_affine:
+            return (Quantizer.per_channel_affine,
+                    (self.scales, self.zero_points, self.axis, self.dtype))
+        return (Quantizer.per_tensor_affine, (self.scale, self.zero_point, self.dtype))
+
+    def __repr__(self):
+        if self.qscheme is per_channel_affine:
+            return (f"Quantizer.per_channel_affine(scales={self.scales.tolist()}, "
+                    f"zero_points={self.zero_points.tolist()}, axis={self.axis}, "
+                    f"dtype={self.dtype!r})")
+        return (f"Quantizer.per_tensor_affine(scale={self.scale!r}, "
+                f"zero_point={self.zero_point}, dtype={self.dtype!r})")

@@ -1,0 +1,189 @@
+"""qtensor.Tensor: a quantized tensor (a view of a shared storage)."""
+
+import numpy as np
+
+from ._arrays import float_input, index_of, path_of
+from ._indexing import view_of
+from ._quantizer import Quantizer
+from ._types import DTYPES, QSCHEMES, Size
+
+
+class Tensor:
+    """A quantized tensor with PyTorch's methods. Made by the module's
+    functions (quantize_per_tensor, from_int_repr, ...), never directly."""
+
+    __slots__ = ("_native", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("make tensors with qtensor.quantize_per_tensor, from_int_repr, ...")
+
+    @classmethod
+    def _wrap(cls, handle):
+        tensor = object.__new__(cls)
+        tensor._native = handle
+        return tensor
+
+    # ------------------------------------------------------------ inspection
+    @property
+    def dtype(self):
+        return DTYPES[self._native.dtype()]
+
+    @property
+    def shape(self):
+        return Size(self._native.sizes())
+
+    def size(self, dim=None):
+        sizes = self._native.sizes()
+        if dim is None:
+            return Size(sizes)
+        dim = index_of(dim, "dim")
+        if not -len(sizes) <= dim < len(sizes):
+            raise IndexError(f"dim {dim} is out of range for {len(sizes)} dimensions")
+        return sizes[dim]
+
+    def stride(self):
+        return tuple(self._native.strides())
+
+    def storage_offset(self):
+        return self._native.storage_offset()
+
+    def dim(self):
+        return self._native.dim()
+
+    @property
+    def ndim(self):
+        return self._native.dim()
+
+    def numel(self):
+        return self._native.numel()
+
+    @property
+    def is_quantized(self):
+        return self._native.is_quantized()
+
+    def is_contiguous(self):
+        return self._native.is_contiguous()
+
+    def qscheme(self):
+        return QSCHEMES[self._native.qscheme()]
+
+    def quantizer(self):
+        return Quantizer._wrap(self._native.quantizer())
+
+    def q_scale(self):
+        return self._native.q_scale()
+
+    def q_zero_point(self):
+        return self._native.q_zero_point()
+
+    def q_per_channel_scales(self):
+        return np.array(self._native.q_per_channel_scales(), dtype=np.float64)
+
+    def q_per_channel_zero_points(self):
+        return np.array(self._native.q_per_channel_zero_points(), dtype=np.int64)
+
+    def q_per_channel_axis(self):
+        return self._native.q_per_channel_axis()
+
+    # -------------------------------------------------------------- read-out
+    def dequantize(self):
+        """The values as a NumPy float32 array of this shape."""
+        out = np.empty(self._native.sizes(), dtype=np.float32)
+        self._native.dequantize_into(out)
+        return out
+
+    def int_repr(self):
+        """The integers as a NumPy int8 / uint8 / int32 array of this shape."""
+        out = np.empty(self._native.sizes(), dtype=self.dtype.int_dtype)
+        self._native.int_repr_into(out)
+        return out
+
+    def __array__(self, dtype=None):
+        """np.asarray(tensor): the dequantized values."""
+        values = self.dequantize()
+        return values if dtype is None else values.astype(dtype)
+
+    def item(self):
+        return self._native.item()
+
+    def __float__(self):
+        return self._native.item()
+
+    # ----------------------------------------------------------------- views
+    def transpose(self, dim0, dim1):
+        return Tensor._wrap(self._native.transpose(index_of(dim0, "dim"), index_of(dim1, "dim")))
+
+    def permute(self, *dims):
+        if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+            dims = tuple(dims[0])
+        return Tensor._wrap(self._native.permute([index_of(d, "dim") for d in dims]))
+
+    def select(self, dim, index):
+        return Tensor._wrap(self._native.select(index_of(dim, "dim"), index_of(index)))
+
+    def narrow(self, dim, start, length):
+        return Tensor._wrap(
+            self._native.narrow(index_of(dim, "dim"), index_of(start), index_of(length, "length")))
+
+    def contiguous(self):
+        return Tensor._wrap(self._native.contiguous())
+
+    def clone(self):
+        return Tensor._wrap(self._native.clone())
+
+    def __getitem__(self, key):
+        return Tensor._wrap(view_of(self._native, key))
+
+    def __setitem__(self, key, value):
+        view = view_of(self._native, key)
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            view.fill_(float(value))
+        else:
+            Tensor._wrap(view).copy_(value)
+
+    def __len__(self):
+        if self._native.dim() == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._native.sizes()[0]
+
+    def __iter__(self):
+        if self._native.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self)))
+
+    # ---------------------------------------------------------------- writes
+    def copy_(self, src):
+        """Copies a tensor (requantizing if this is part of a storage) or
+        quantizes an array-like broadcast to this shape. Returns self."""
+        if isinstance(src, Tensor):
+            self._native.copy_from_tensor(src._native)
+        else:
+            values = float_input(np.broadcast_to(float_input(src), self._native.sizes()))
+            self._native.copy_from_float(values)
+        return self
+
+    def fill_(self, value):
+        self._native.fill_(float(value))
+        return self
+
+    # ------------------------------------------------------------- printing
+    def __repr__(self):
+        return self._native.to_string()
+
+    __str__ = __repr__
+
+    # ---------------------------------------------------------- serialization
+    def serialize(self):
+        """The tensor in the qtensor file format, as bytes."""
+        return self._native.serialize_bytes()
+
+    def save(self, file):
+        """Writes the tensor to a path or a binary file object."""
+        if hasattr(file, "write"):
+            file.write(self.serialize())
+        else:
+            self._native.save(path_of(file))
+
+    def __reduce__(self):
+        from ._functions import deserialize
+        return (deserialize, (self.serialize(),))

@@ -1,0 +1,79 @@
+"""dtypes (qtensor.qint8, ...), schemes (qtensor.per_tensor_affine, ...)
+and qtensor.Size, spelled and printed as PyTorch spells them."""
+
+import numpy as np
+
+from . import native
+
+
+class DType:
+    """A quantized integer type; repr 'qtensor.qint8' like 'torch.qint8'."""
+
+    __slots__ = ("name", "code", "int_dtype")
+
+    def __init__(self, name, code, int_dtype):
+        self.name = name
+        self.code = code
+        self.int_dtype = np.dtype(int_dtype)
+
+    def __repr__(self):
+        return "qtensor." + self.name
+
+    def __reduce__(self):
+        return self.name
+
+
+class QScheme:
+    """A quantization scheme; repr 'qtensor.per_tensor_affine'. Calling it
+    makes a quantizer of the scheme: qtensor.per_tensor_affine(scale,
+    zero_point, dtype) is Quantizer.per_tensor_affine(scale, zero_point, dtype)."""
+
+    __slots__ = ("name", "code")
+
+    def __init__(self, name, code):
+        self.name = name
+        self.code = code
+
+    def __call__(self, *args, **kwargs):
+        from ._quantizer import Quantizer
+        return getattr(Quantizer, self.name)(*args, **kwargs)
+
+    def __repr__(self):
+        return "qtensor." + self.name
+
+    def __reduce__(self):
+        return self.name
+
+
+qint8 = DType("qint8", native.QT_QINT8, np.int8)
+quint8 = DType("quint8", native.QT_QUINT8, np.uint8)
+qint32 = DType("qint32", native.QT_QINT32, np.int32)
+DTYPES = {d.code: d for d in (qint8, quint8, qint32)}
+# The integer dtype of make_per_tensor_quantized_tensor's input picks the dtype.
+DTYPE_OF_INT = {d.int_dtype: d for d in (qint8, quint8, qint32)}
+
+per_tensor_affine = QScheme("per_tensor_affine", native.QT_PER_TENSOR_AFFINE)
+per_channel_affine = QScheme("per_channel_affine", native.QT_PER_CHANNEL_AFFINE)
+QSCHEMES = {s.code: s for s in (per_tensor_affine, per_channel_affine)}
+
+
+def check_dtype(dtype):
+    """The library's code of a qtensor dtype; TypeError for anything else."""
+    if not isinstance(dtype, DType):
+        raise TypeError(f"dtype must be qtensor.qint8, quint8 or qint32, not {dtype!r}")
+    return dtype.code
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple printed as 'qtensor.Size([2, 3])'."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"qtensor.Size({list(self)!r})"
+
+    def numel(self):
+        count = 1
+        for size in self:
+            count *= size
+        return count

@@ -1,0 +1,137 @@
+// Python module qtensor.native (low level): the shared interface plus
+// buffer-protocol typemaps. NumPy conversions and PyTorch-like sugar live in
+// the pure-Python package (qtensor/).
+%module(package="qtensor") native
+
+%{
+#include <cstring>
+
+// Exception classes indexed by qt_status, registered by qtensor/__init__.py.
+static PyObject* qt_python_error_classes = nullptr;
+// The address of the last float buffer handed to the library: lets a test
+// check that float32 C-contiguous input reaches the library uncopied.
+static const void* qt_python_last_float_input = nullptr;
+
+static void qt_python_raise(int status, const char* message) {
+  PyObject* type = PyExc_RuntimeError;
+  if (qt_python_error_classes && PyTuple_Check(qt_python_error_classes) && status >= 0 &&
+      status < PyTuple_GET_SIZE(qt_python_error_classes)) {
+    type = PyTuple_GET_ITEM(qt_python_error_classes, status);
+  }
+  PyErr_SetString(type, message);
+}
+
+// Gets a C-contiguous buffer; float_only demands float32 items.
+static bool qt_python_get_buffer(PyObject* input, Py_buffer* view, bool writable,
+                                 bool float_only) {
+  int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+  if (PyObject_GetBuffer(input, view, flags) != 0) return false;
+  if (float_only) {
+    const char* format = view->format ? view->format : "B";
+    if (*format == '@' || *format == '=' || *format == '<') ++format;
+    if (std::strcmp(format, "f") != 0 || view->itemsize != 4) {
+      PyBuffer_Release(view);
+      PyErr_SetString(PyExc_TypeError, "expected a buffer of float32");
+      return false;
+    }
+  }
+  return true;
+}
+%}
+
+%define QT_SWIG_RAISE(status, message)
+  qt_python_raise(status, message);
+  SWIG_fail;
+%enddef
+
+// Buffers in: (pointer, count) pairs of the facade's raw overloads.
+%define QT_PYTHON_BUFFER_IN(SIGNATURE, WRITABLE, FLOAT_ONLY, UNIT)
+%typemap(in) SIGNATURE (Py_buffer view, bool have_view = false) {
+  if (!qt_python_get_buffer($input, &view, WRITABLE, FLOAT_ONLY)) SWIG_fail;
+  have_view = true;
+  $1 = ($1_ltype)view.buf;
+  $2 = (size_t)(view.len / UNIT);
+}
+%typemap(freearg) SIGNATURE {
+  if (have_view$argnum) PyBuffer_Release(&view$argnum);
+}
+%enddef
+
+QT_PYTHON_BUFFER_IN(%arg((float* out, size_t count)), true, true, 4)
+QT_PYTHON_BUFFER_IN(%arg((void* out, size_t bytes)), true, false, 1)
+QT_PYTHON_BUFFER_IN(%arg((const void* data, size_t bytes)), false, false, 1)
+QT_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
+
+// Float input also records its address (see qt_python_last_float_input).
+%typemap(in) (const float* data, size_t count) (Py_buffer view, bool have_view = false) {
+  if (!qt_python_get_buffer($input, &view, false, true)) SWIG_fail;
+  have_view = true;
+  $1 = ($1_ltype)view.buf;
+  $2 = (size_t)(view.len / 4);
+  qt_python_last_float_input = view.buf;
+}
+%typemap(freearg) (const float* data, size_t count) {
+  if (have_view$argnum) PyBuffer_Release(&view$argnum);
+}
+
+// SWIG lets None through as a NULL self; calling a method on it would crash.
+%typemap(check) SWIGTYPE* self {
+  if (!$1) {
+    PyErr_SetString(PyExc_TypeError, "method called on None");
+    SWIG_fail;
+  }
+}
+
+%include <std_vector.i>
+%include <stdint.i>
+%template(Int64Vector) std::vector<int64_t>;
+%template(DoubleVector) std::vector<double>;
+%include <std_string.i>
+%template(StringVector) std::vector<std::string>;
+
+// One name per overload: the Python package chooses (no overload dispatch).
+%ignore qtensor::Tensor::Quantize(const std::vector<float>&, const std::vector<int64_t>&,
+                                  const Quantizer&);
+%ignore qtensor::Tensor::QuantizePerTensor;
+%ignore qtensor::Tensor::QuantizePerChannel;
+%ignore qtensor::Tensor::copy_(const std::vector<float>&) const;
+%rename(copy_from_float) qtensor::Tensor::copy_(const float*, size_t) const;
+%rename(copy_from_tensor) qtensor::Tensor::copy_(const Tensor&) const;
+%ignore qtensor::Tensor::operator[];
+%ignore qtensor::Tensor::dequantize;
+%ignore qtensor::Tensor::deserialize(const std::string&);
+%ignore qtensor::Tensor::serialize;
+%ignore qtensor::Bundle::deserialize(const std::string&);
+%ignore qtensor::Bundle::serialize;
+%ignore qtensor::Quantizer::operator!=;
+%rename(equals) qtensor::Quantizer::operator==;
+// Bundle is move-only but default-constructible: return it by moving.
+%feature("valuewrapper") qtensor::Bundle;
+
+%include "../qtensor.i"
+
+// Serialized forms are bytes, not text.
+%extend qtensor::Tensor {
+  PyObject* serialize_bytes() const {
+    std::string data = $self->serialize();
+    return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
+  }
+}
+%extend qtensor::Bundle {
+  PyObject* serialize_bytes() const {
+    std::string data = $self->serialize();
+    return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
+  }
+}
+
+%inline %{
+// Registers the tuple of exception classes, indexed by qt_status.
+void set_error_classes(PyObject* classes) {
+  Py_XINCREF(classes);
+  Py_XSETREF(qt_python_error_classes, classes);
+}
+// The address of the last float buffer given to the library (for tests).
+size_t last_float_input_address() {
+  return reinterpret_cast<size_t>(qt_python_last_float_input);
+}
+%}
