@@ -1,0 +1,405 @@
+// Java module of qtensor (package io.qtensor). SWIG generates
+// package-private proxies (NativeTensor, NativeQuantizer, NativeBundle) over
+// the C++ facade; the public classes in src/io/qtensor/ wrap them. Arrays
+// cross as Java primitive arrays, pinned for the one library call that reads
+// or writes them; a direct FloatBuffer is read and written in place.
+%module NativeModule
+
+// int64_t is long on LP64 Linux (as jlong is); SWIG maps C long to Java
+// int unless told otherwise.
+#define SWIGWORDSIZE64
+%apply long long { long };
+%apply const long long& { const long& };
+
+%{
+#include <jni.h>
+
+#include <exception>
+#include <limits>
+#include <string>
+
+#include "qtensor/qtensor.hpp"
+%}
+
+// ------------------------------------------------------------ exceptions
+%{
+namespace {
+
+// A Java exception is already pending: the wrapper only has to return.
+struct QtJavaPending : std::exception {
+  const char* what() const noexcept override { return "a Java exception is pending"; }
+};
+
+jstring QtUtf8ToJava(JNIEnv* jenv, const std::string& text);
+
+// Raises io.qtensor.QTensorException(status, message), unless a Java
+// exception is already pending (that one then propagates unchanged).
+void QtJavaThrow(JNIEnv* jenv, int status, const char* message) {
+  if (jenv->ExceptionCheck()) return;
+  jclass type = jenv->FindClass("io/qtensor/QTensorException");
+  if (type == nullptr) return;
+  jmethodID init = jenv->GetMethodID(type, "<init>", "(ILjava/lang/String;)V");
+  jstring text = nullptr;
+  try {
+    if (init != nullptr) text = QtUtf8ToJava(jenv, message);
+  } catch (...) {
+    return;  // an OutOfMemoryError is pending
+  }
+  jobject error = text != nullptr ? jenv->NewObject(type, init, static_cast<jint>(status), text)
+                                  : nullptr;
+  if (error != nullptr) jenv->Throw(static_cast<jthrowable>(error));
+  jenv->DeleteLocalRef(error);
+  jenv->DeleteLocalRef(text);
+  jenv->DeleteLocalRef(type);
+}
+
+// Inside a catch block of a typemap (outside %exception's try): raises the
+// current C++ exception as a Java one.
+void QtJavaThrowCurrent(JNIEnv* jenv) {
+  try {
+    throw;
+  } catch (const qtensor::Error& error) {
+    QtJavaThrow(jenv, error.status(), error.what());
+  } catch (const std::exception& error) {
+    QtJavaThrow(jenv, QT_ERR_INTERNAL, error.what());
+  } catch (...) {
+    QtJavaThrow(jenv, QT_ERR_INTERNAL, "unknown C++ exception");
+  }
+}
+
+[[noreturn]] void QtJavaThrowNew(JNIEnv* jenv, const char* class_name, const char* message) {
+  jclass type = jenv->FindClass(class_name);
+  if (type != nullptr) jenv->ThrowNew(type, message);
+  throw QtJavaPending();
+}
+
+// A primitive array pinned for one library call (no copy on HotSpot). No
+// JNI function may be called while it is held; the destructor releases it,
+// also when the library call throws.
+class QtPinned {
+ public:
+  QtPinned(JNIEnv* jenv, jarray array, bool write_back) : jenv_(jenv), array_(array) {
+    if (array == nullptr) QtJavaThrowNew(jenv, "java/lang/NullPointerException", "array is null");
+    length_ = static_cast<size_t>(jenv->GetArrayLength(array));
+    mode_ = write_back ? 0 : JNI_ABORT;
+    data_ = jenv->GetPrimitiveArrayCritical(array, nullptr);
+    if (data_ == nullptr) throw QtJavaPending();
+  }
+  ~QtPinned() { jenv_->ReleasePrimitiveArrayCritical(array_, data_, mode_); }
+  QtPinned(const QtPinned&) = delete;
+  QtPinned& operator=(const QtPinned&) = delete;
+
+  template <typename T>
+  T* data() const { return static_cast<T*>(data_); }
+  size_t length() const { return length_; }
+
+ private:
+  JNIEnv* jenv_;
+  jarray array_;
+  void* data_ = nullptr;
+  size_t length_ = 0;
+  jint mode_ = JNI_ABORT;
+};
+
+// count floats of a direct FloatBuffer from element offset (the Java side
+// passes position and remaining()).
+float* QtDirectFloats(JNIEnv* jenv, jobject buffer, jlong offset, jlong count) {
+  if (buffer == nullptr) QtJavaThrowNew(jenv, "java/lang/NullPointerException", "buffer is null");
+  auto* base = static_cast<float*>(jenv->GetDirectBufferAddress(buffer));
+  jlong capacity = jenv->GetDirectBufferCapacity(buffer);
+  if (base == nullptr || capacity < 0) {
+    QtJavaThrowNew(jenv, "java/lang/IllegalArgumentException", "the FloatBuffer is not direct");
+  }
+  if (offset < 0 || count < 0 || offset > capacity || count > capacity - offset) {
+    QtJavaThrowNew(jenv, "java/lang/IndexOutOfBoundsException",
+                   "buffer range outside the FloatBuffer");
+  }
+  return base + offset;
+}
+
+template <typename Array>
+Array QtNewArray(JNIEnv* jenv, Array (JNIEnv::*make)(jsize), int64_t length) {
+  if (length > std::numeric_limits<jsize>::max()) {
+    throw qtensor::Error(QT_ERR_OUT_OF_MEMORY, "more elements than a Java array can hold");
+  }
+  Array array = (jenv->*make)(static_cast<jsize>(length));
+  if (array == nullptr) throw QtJavaPending();
+  return array;
+}
+
+jbyteArray QtBytesToJava(JNIEnv* jenv, const std::string& bytes) {
+  jbyteArray array = QtNewArray(jenv, &JNIEnv::NewByteArray, static_cast<int64_t>(bytes.size()));
+  jenv->SetByteArrayRegion(array, 0, static_cast<jsize>(bytes.size()),
+                           reinterpret_cast<const jbyte*>(bytes.data()));
+  return array;
+}
+
+// Java strings cross as real UTF-8 (JNI's own "UTF" is modified UTF-8,
+// which differs for U+0000 and characters outside the BMP).
+std::string QtJavaToUtf8(JNIEnv* jenv, jstring text) {
+  if (text == nullptr) QtJavaThrowNew(jenv, "java/lang/NullPointerException", "string is null");
+  jclass string_type = jenv->FindClass("java/lang/String");
+  if (string_type == nullptr) throw QtJavaPending();
+  jmethodID get_bytes = jenv->GetMethodID(string_type, "getBytes", "(Ljava/lang/String;)[B");
+  jstring charset = get_bytes != nullptr ? jenv->NewStringUTF("UTF-8") : nullptr;
+  auto bytes = charset != nullptr
+                   ? static_cast<jbyteArray>(jenv->CallObjectMethod(text, get_bytes, charset))
+                   : nullptr;
+  if (bytes == nullptr || jenv->ExceptionCheck()) throw QtJavaPending();
+  std::string result(static_cast<size_t>(jenv->GetArrayLength(bytes)), '\0');
+  jenv->GetByteArrayRegion(bytes, 0, static_cast<jsize>(result.size()),
+                           reinterpret_cast<jbyte*>(&result[0]));
+  jenv->DeleteLocalRef(bytes);
+  jenv->DeleteLocalRef(charset);
+  jenv->DeleteLocalRef(string_type);
+  if (result.find('\0') != std::string::npos) {
+    QtJavaThrowNew(jenv, "java/lang/IllegalArgumentException",
+                   "a name, key or path may not contain the character U+0000");
+  }
+  return result;
+}
+
+jstring QtUtf8ToJava(JNIEnv* jenv, const std::string& text) {
+  jclass string_type = jenv->FindClass("java/lang/String");
+  if (string_type == nullptr) throw QtJavaPending();
+  jmethodID init = jenv->GetMethodID(string_type, "<init>", "([BLjava/lang/String;)V");
+  jbyteArray bytes = init != nullptr ? QtBytesToJava(jenv, text) : nullptr;
+  jstring charset = bytes != nullptr ? jenv->NewStringUTF("UTF-8") : nullptr;
+  auto result = charset != nullptr
+                    ? static_cast<jstring>(jenv->NewObject(string_type, init, bytes, charset))
+                    : nullptr;
+  if (result == nullptr) throw QtJavaPending();
+  jenv->DeleteLocalRef(charset);
+  jenv->DeleteLocalRef(bytes);
+  jenv->DeleteLocalRef(string_type);
+  return result;
+}
+
+void QtRequireDType(const qtensor::Tensor& tensor, qt_dtype expected, const char* what) {
+  if (tensor.dtype() != expected) {
+    throw qtensor::Error(QT_ERR_TYPE_MISMATCH,
+                         std::string(what) + " needs a " + qt_dtype_name(expected) +
+                             " tensor, got " + qt_dtype_name(tensor.dtype()));
+  }
+}
+
+}  // namespace
+%}
+
+%define QT_SWIG_RAISE(status, message)
+  QtJavaThrow(jenv, status, message);
+  return $null;
+%enddef
+
+// %extend helpers receive the JNI environment without a Java argument.
+%typemap(in, numinputs=0) JNIEnv* jenv "$1 = jenv;"
+
+// ---------------------------------------------------- small array typemaps
+// Shapes, indices and quantization parameters are copied (they are short).
+%define QT_JAVA_VECTOR(CTYPE, JELEM, JARRAY, JAVATYPE, GET_REGION, NEW_ARRAY, SET_REGION)
+%typemap(jni) const std::vector<CTYPE>&, std::vector<CTYPE> "JARRAY"
+%typemap(jtype) const std::vector<CTYPE>&, std::vector<CTYPE> "JAVATYPE"
+%typemap(jstype) const std::vector<CTYPE>&, std::vector<CTYPE> "JAVATYPE"
+%typemap(javain) const std::vector<CTYPE>& "$javainput"
+%typemap(javaout) std::vector<CTYPE> { return $jnicall; }
+%typemap(in) const std::vector<CTYPE>& (std::vector<CTYPE> temp) {
+  if ($input == nullptr) {
+    SWIG_JavaThrowException(jenv, SWIG_JavaNullPointerException, "array is null");
+    return $null;
+  }
+  try {
+    temp.resize(static_cast<size_t>(jenv->GetArrayLength($input)));
+  } catch (...) {
+    QtJavaThrowCurrent(jenv);
+    return $null;
+  }
+  if (!temp.empty()) {
+    jenv->GET_REGION($input, 0, static_cast<jsize>(temp.size()), reinterpret_cast<JELEM*>(temp.data()));
+  }
+  $1 = &temp;
+}
+%typemap(out) std::vector<CTYPE> {
+  const std::vector<CTYPE>& values = $1;
+  $result = jenv->NEW_ARRAY(static_cast<jsize>(values.size()));
+  if ($result != nullptr && !values.empty()) {
+    jenv->SET_REGION($result, 0, static_cast<jsize>(values.size()),
+                     reinterpret_cast<const JELEM*>(values.data()));
+  }
+}
+%enddef
+
+QT_JAVA_VECTOR(int64_t, jlong, jlongArray, long[], GetLongArrayRegion, NewLongArray, SetLongArrayRegion)
+QT_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegion, NewDoubleArray, SetDoubleArrayRegion)
+
+// Strings: UTF-8 both ways. std_string.i is included first so that the
+// shared file's %include of it (a no-op then) does not replace these.
+%include <std_string.i>
+%typemap(in) const std::string& (std::string temp) %{
+  try {
+    temp = QtJavaToUtf8(jenv, $input);
+  } catch (...) {
+    QtJavaThrowCurrent(jenv);
+    return $null;
+  }
+  $1 = &temp;
+%}
+%typemap(out) std::string %{
+  try {
+    $result = QtUtf8ToJava(jenv, $1);
+  } catch (...) {
+    QtJavaThrowCurrent(jenv);
+    return $null;
+  }
+%}
+
+%typemap(jni) std::vector<std::string> "jobjectArray"
+%typemap(jtype) std::vector<std::string> "String[]"
+%typemap(jstype) std::vector<std::string> "String[]"
+%typemap(javaout) std::vector<std::string> { return $jnicall; }
+%typemap(out) std::vector<std::string> {
+  const std::vector<std::string>& values = $1;
+  jclass string_type = jenv->FindClass("java/lang/String");
+  $result = string_type == nullptr ? nullptr
+            : jenv->NewObjectArray(static_cast<jsize>(values.size()), string_type, nullptr);
+  try {
+    for (size_t i = 0; $result != nullptr && i < values.size(); ++i) {
+      jstring text = QtUtf8ToJava(jenv, values[i]);
+      jenv->SetObjectArrayElement($result, static_cast<jsize>(i), text);
+      jenv->DeleteLocalRef(text);
+    }
+  } catch (...) {
+    QtJavaThrowCurrent(jenv);
+    return $null;
+  }
+}
+
+// A direct java.nio.FloatBuffer, passed with its position and remaining().
+%typemap(jni) jobject DIRECT_FLOATS "jobject"
+%typemap(jtype) jobject DIRECT_FLOATS "java.nio.FloatBuffer"
+%typemap(jstype) jobject DIRECT_FLOATS "java.nio.FloatBuffer"
+%typemap(javain) jobject DIRECT_FLOATS "$javainput"
+%typemap(in) jobject DIRECT_FLOATS "$1 = $input;"
+
+// ------------------------------------------------ proxies: package-private
+// Lifetime is managed by the public classes (a Cleaner plus close()), so the
+// proxies have no finalizer.
+%typemap(javaclassmodifiers) SWIGTYPE, SWIGTYPE *, SWIGTYPE &, SWIGTYPE [] "final class"
+%typemap(javafinalize) SWIGTYPE ""
+%pragma(java) moduleclassmodifiers="final class"
+%pragma(java) jniclassclassmodifiers="final class"
+%pragma(java) jniclasscode=%{
+  static {
+    NativeLibrary.load();
+  }
+%}
+// Enums become int constants, which the public enums (DType, ...) read.
+%include "enumtypeunsafe.swg"
+%typemap(javaclassmodifiers) enum SWIGTYPE "final class"
+%javaconst(1);
+
+// The header's #define constants would become a public interface.
+%rename("$ignore", regextarget=1, %$isconstant) "^QT_";
+
+%rename(NativeTensor) qtensor::Tensor;
+%rename(NativeQuantizer) qtensor::Quantizer;
+%rename(NativeBundle) qtensor::Bundle;
+%rename(isEqual) qtensor::Quantizer::operator==;
+%ignore qtensor::Quantizer::operator!=;
+%ignore qtensor::Error;
+// Bundle is move-only: return it through SWIG's (moving) value wrapper.
+%feature("valuewrapper") qtensor::Bundle;
+
+// Replaced below by array and buffer versions.
+%ignore qtensor::Tensor::Quantize;
+%ignore qtensor::Tensor::QuantizePerTensor;
+%ignore qtensor::Tensor::QuantizePerChannel;
+%ignore qtensor::Tensor::FromIntRepr;
+%ignore qtensor::Tensor::MakePerTensorQuantized;
+%ignore qtensor::Tensor::dequantize;
+%ignore qtensor::Tensor::dequantize_into;
+%ignore qtensor::Tensor::int_repr;
+%ignore qtensor::Tensor::int_repr_into;
+%ignore qtensor::Tensor::copy_(const std::vector<float>&) const;
+%ignore qtensor::Tensor::copy_(const float*, size_t) const;
+%ignore qtensor::Tensor::serialize;
+%ignore qtensor::Tensor::deserialize;
+%ignore qtensor::Tensor::operator[];
+%ignore qtensor::Bundle::serialize;
+%ignore qtensor::Bundle::deserialize;
+
+%include "../qtensor.i"
+
+%extend qtensor::Tensor {
+  static qtensor::Tensor quantizeArray(JNIEnv* jenv, jfloatArray data,
+                                       const std::vector<int64_t>& shape,
+                                       const qtensor::Quantizer& quantizer) {
+    QtPinned floats(jenv, data, false);
+    return qtensor::Tensor::Quantize(floats.data<const float>(), floats.length(), shape, quantizer);
+  }
+  static qtensor::Tensor quantizeBuffer(JNIEnv* jenv, jobject DIRECT_FLOATS, jlong offset,
+                                        jlong count, const std::vector<int64_t>& shape,
+                                        const qtensor::Quantizer& quantizer) {
+    const float* floats = QtDirectFloats(jenv, DIRECT_FLOATS, offset, count);
+    return qtensor::Tensor::Quantize(floats, static_cast<size_t>(count), shape, quantizer);
+  }
+  static qtensor::Tensor fromInt8(JNIEnv* jenv, jbyteArray data, const std::vector<int64_t>& shape,
+                                  const qtensor::Quantizer& quantizer) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Tensor::FromIntRepr(bytes.data<const void>(), bytes.length(), shape, quantizer);
+  }
+  static qtensor::Tensor fromInt32(JNIEnv* jenv, jintArray data, const std::vector<int64_t>& shape,
+                                   const qtensor::Quantizer& quantizer) {
+    QtPinned ints(jenv, data, false);
+    return qtensor::Tensor::FromIntRepr(ints.data<const void>(), ints.length() * sizeof(int32_t),
+                                        shape, quantizer);
+  }
+  static qtensor::Tensor deserializeBytes(JNIEnv* jenv, jbyteArray data) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Tensor::deserialize(bytes.data<const void>(), bytes.length());
+  }
+
+  jfloatArray dequantizeArray(JNIEnv* jenv) const {
+    jfloatArray out = QtNewArray(jenv, &JNIEnv::NewFloatArray, $self->numel());
+    QtPinned floats(jenv, out, true);
+    $self->dequantize_into(floats.data<float>(), floats.length());
+    return out;
+  }
+  void dequantizeBuffer(JNIEnv* jenv, jobject DIRECT_FLOATS, jlong offset, jlong count) const {
+    float* floats = QtDirectFloats(jenv, DIRECT_FLOATS, offset, count);
+    $self->dequantize_into(floats, static_cast<size_t>(count));
+  }
+  // The integers of a qint8 or quint8 tensor, byte for byte.
+  jbyteArray intReprBytes(JNIEnv* jenv) const {
+    if ($self->dtype() == QT_QINT32) {
+      throw qtensor::Error(QT_ERR_TYPE_MISMATCH, "a byte array needs a qint8 or quint8 tensor, got qint32");
+    }
+    jbyteArray out = QtNewArray(jenv, &JNIEnv::NewByteArray, $self->numel());
+    QtPinned bytes(jenv, out, true);
+    $self->int_repr_into(bytes.data<void>(), bytes.length());
+    return out;
+  }
+  jintArray intReprInts(JNIEnv* jenv) const {
+    QtRequireDType(*$self, QT_QINT32, "an int array");
+    jintArray out = QtNewArray(jenv, &JNIEnv::NewIntArray, $self->numel());
+    QtPinned ints(jenv, out, true);
+    $self->int_repr_into(ints.data<void>(), ints.length() * sizeof(int32_t));
+    return out;
+  }
+  void copyFromArray(JNIEnv* jenv, jfloatArray data) const {
+    QtPinned floats(jenv, data, false);
+    $self->copy_(floats.data<const float>(), floats.length());
+  }
+  void copyFromBuffer(JNIEnv* jenv, jobject DIRECT_FLOATS, jlong offset, jlong count) const {
+    const float* floats = QtDirectFloats(jenv, DIRECT_FLOATS, offset, count);
+    $self->copy_(floats, static_cast<size_t>(count));
+  }
+  jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
+}
+
+%extend qtensor::Bundle {
+  static qtensor::Bundle deserializeBytes(JNIEnv* jenv, jbyteArray data) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Bundle::deserialize(bytes.data<const void>(), bytes.length());
+  }
+  jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
+}

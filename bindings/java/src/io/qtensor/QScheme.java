@@ -1,0 +1,24 @@
+package io.qtensor;
+
+/** Quantization schemes. */
+public enum QScheme {
+  /** One scale and zero point for the whole tensor. */
+  PER_TENSOR_AFFINE(qt_qscheme.QT_PER_TENSOR_AFFINE),
+  /** A scale and zero point per index of one axis. */
+  PER_CHANNEL_AFFINE(qt_qscheme.QT_PER_CHANNEL_AFFINE);
+
+  private final int code;
+
+  QScheme(int code) {
+    this.code = code;
+  }
+
+  static QScheme fromCode(int code) {
+    for (QScheme scheme : values()) {
+      if (scheme.code == code) {
+        return scheme;
+      }
+    }
+    throw new QTensorException(Status.INTERNAL, "unknown qscheme code " + code);
+  }
+}

@@ -1,0 +1,512 @@
+package io.qtensor;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A quantized tensor: a view (shape, strides, offset) of a shared storage of
+ * integers plus the quantizer that gives them meaning. Views made by
+ * select, slice, narrow, transpose and permute share the storage: writing
+ * through one changes what the others see.
+ *
+ * <p>Integers cross into Java as {@code byte} for QINT8, {@code short}
+ * 0..255 for QUINT8 and {@code int} for QINT32. Each tensor owns a native
+ * handle: close it (try-with-resources); closing twice does nothing, and any
+ * other use after close throws IllegalStateException. Library errors throw
+ * {@link QTensorException}. A tensor may be read from many threads; writes
+ * and close need the caller's lock.
+ */
+public final class QTensor implements AutoCloseable {
+  private final NativeRef<NativeTensor> ref;
+
+  QTensor(NativeTensor proxy) {
+    ref = new NativeRef<>("QTensor", proxy, NativeTensor.getCPtr(proxy),
+                          NativeModuleJNI::delete_NativeTensor);
+  }
+
+  // ------------------------------------------------------------- creation
+
+  /** Quantizes row-major floats of the given shape with the quantizer. */
+  public static QTensor quantize(float[] data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(quantizer, "quantizer");
+    return new QTensor(NativeTensor.quantizeArray(data, shape, quantizer.handle()));
+  }
+
+  /**
+   * Quantizes the buffer's remaining() floats, from its position (which is
+   * left where it was). A direct buffer in native byte order is read in
+   * place, without a copy; any other buffer is copied first.
+   */
+  public static QTensor quantize(FloatBuffer data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(quantizer, "quantizer");
+    if (!readsInPlace(data)) {
+      return quantize(toArray(data), shape, quantizer);
+    }
+    return new QTensor(NativeTensor.quantizeBuffer(data, data.position(), data.remaining(), shape,
+                                                   quantizer.handle()));
+  }
+
+  /** torch.quantize_per_tensor. */
+  public static QTensor quantizePerTensor(float[] data, long[] shape, double scale,
+                                          long zeroPoint, DType dtype) {
+    try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, dtype)) {
+      return quantize(data, shape, quantizer);
+    }
+  }
+
+  /** torch.quantize_per_tensor from a FloatBuffer (see quantize). */
+  public static QTensor quantizePerTensor(FloatBuffer data, long[] shape, double scale,
+                                          long zeroPoint, DType dtype) {
+    try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, dtype)) {
+      return quantize(data, shape, quantizer);
+    }
+  }
+
+  /** torch.quantize_per_channel. */
+  public static QTensor quantizePerChannel(float[] data, long[] shape, double[] scales,
+                                           long[] zeroPoints, long axis, DType dtype) {
+    try (Quantizer quantizer = Quantizer.perChannel(scales, zeroPoints, axis, dtype)) {
+      return quantize(data, shape, quantizer);
+    }
+  }
+
+  /** torch.quantize_per_channel from a FloatBuffer (see quantize). */
+  public static QTensor quantizePerChannel(FloatBuffer data, long[] shape, double[] scales,
+                                           long[] zeroPoints, long axis, DType dtype) {
+    try (Quantizer quantizer = Quantizer.perChannel(scales, zeroPoints, axis, dtype)) {
+      return quantize(data, shape, quantizer);
+    }
+  }
+
+  /** A tensor whose integers are all zero (not the zero point). */
+  public static QTensor emptyQuantized(long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(quantizer, "quantizer");
+    return new QTensor(NativeTensor.EmptyQuantized(shape, quantizer.handle()));
+  }
+
+  /** A tensor holding a copy of qint8 integers (the quantizer must be QINT8). */
+  public static QTensor fromIntRepr(byte[] data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    requireDType(quantizer, DType.QINT8, "byte[]");
+    return new QTensor(NativeTensor.fromInt8(data, shape, quantizer.handle()));
+  }
+
+  /**
+   * A tensor holding a copy of quint8 integers, each 0..255 (the quantizer
+   * must be QUINT8); IllegalArgumentException for a value outside 0..255.
+   */
+  public static QTensor fromIntRepr(short[] data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    requireDType(quantizer, DType.QUINT8, "short[]");
+    byte[] bits = new byte[data.length];
+    for (int i = 0; i < data.length; i++) {
+      if (data[i] < 0 || data[i] > 255) {
+        throw new IllegalArgumentException(
+            "quint8 value " + data[i] + " at index " + i + " is outside 0..255");
+      }
+      bits[i] = (byte) data[i];
+    }
+    return new QTensor(NativeTensor.fromInt8(bits, shape, quantizer.handle()));
+  }
+
+  /** A tensor holding a copy of qint32 integers (the quantizer must be QINT32). */
+  public static QTensor fromIntRepr(int[] data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    requireDType(quantizer, DType.QINT32, "int[]");
+    return new QTensor(NativeTensor.fromInt32(data, shape, quantizer.handle()));
+  }
+
+  /** torch._make_per_tensor_quantized_tensor of int8 integers: a QINT8 tensor. */
+  public static QTensor makePerTensorQuantized(byte[] data, long[] shape, double scale,
+                                               long zeroPoint) {
+    try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, DType.QINT8)) {
+      return fromIntRepr(data, shape, quantizer);
+    }
+  }
+
+  /** torch._make_per_tensor_quantized_tensor of int32 integers: a QINT32 tensor. */
+  public static QTensor makePerTensorQuantized(int[] data, long[] shape, double scale,
+                                               long zeroPoint) {
+    try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, DType.QINT32)) {
+      return fromIntRepr(data, shape, quantizer);
+    }
+  }
+
+  /**
+   * torch._make_per_tensor_quantized_tensor of uint8 integers (each 0..255,
+   * held in shorts since Java's byte is signed): a QUINT8 tensor.
+   */
+  public static QTensor makePerTensorQuantizedUInt8(short[] data, long[] shape, double scale,
+                                                    long zeroPoint) {
+    try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, DType.QUINT8)) {
+      return fromIntRepr(data, shape, quantizer);
+    }
+  }
+
+  // ---------------------------------------------------------- inspection
+
+  NativeTensor handle() {
+    return ref.get();
+  }
+
+  public int dim() {
+    return (int) handle().dim();
+  }
+
+  public long numel() {
+    return handle().numel();
+  }
+
+  /** The sizes of the dims (PyTorch's size()). */
+  public long[] shape() {
+    return handle().sizes();
+  }
+
+  /** The size of one dim; a negative dim counts from the end. */
+  public long size(int dim) {
+    long[] shape = shape();
+    int index = dim < 0 ? dim + shape.length : dim;
+    if (index < 0 || index >= shape.length) {
+      throw new QTensorException(Status.OUT_OF_RANGE,
+                                 "dim " + dim + " is outside a tensor of " + shape.length + " dims");
+    }
+    return shape[index];
+  }
+
+  /** Strides in elements (may be negative). */
+  public long[] strides() {
+    return handle().strides();
+  }
+
+  public long storageOffset() {
+    return handle().storage_offset();
+  }
+
+  public DType dtype() {
+    return DType.fromCode(handle().dtype());
+  }
+
+  /** The effective scheme of this view. */
+  public QScheme qscheme() {
+    return QScheme.fromCode(handle().qscheme());
+  }
+
+  /** Always true for an open tensor. */
+  public boolean isQuantized() {
+    return handle().is_quantized();
+  }
+
+  public boolean isContiguous() {
+    return handle().is_contiguous();
+  }
+
+  public boolean sharesStorageWith(QTensor other) {
+    Objects.requireNonNull(other, "other");
+    return handle().shares_storage_with(other.handle());
+  }
+
+  /** The effective quantizer of this view, in its own dim numbering (close it). */
+  public Quantizer quantizer() {
+    return new Quantizer(handle().quantizer());
+  }
+
+  /** The scale of a per-tensor view (TYPE_MISMATCH otherwise). */
+  public double qScale() {
+    return handle().q_scale();
+  }
+
+  /** The zero point of a per-tensor view (TYPE_MISMATCH otherwise). */
+  public long qZeroPoint() {
+    return handle().q_zero_point();
+  }
+
+  /** The scales of a per-channel view (TYPE_MISMATCH otherwise). */
+  public double[] qPerChannelScales() {
+    return handle().q_per_channel_scales();
+  }
+
+  /** The zero points of a per-channel view (TYPE_MISMATCH otherwise). */
+  public long[] qPerChannelZeroPoints() {
+    return handle().q_per_channel_zero_points();
+  }
+
+  /** The view's own channel dim (TYPE_MISMATCH for a per-tensor view). */
+  public long qPerChannelAxis() {
+    return handle().q_per_channel_axis();
+  }
+
+  // ------------------------------------------------------------ read-out
+
+  /** The dequantized values, row-major. */
+  public float[] dequantize() {
+    return handle().dequantizeArray();
+  }
+
+  /**
+   * Writes the numel() dequantized values at the buffer's position (left
+   * unchanged); remaining() must be at least numel(). A direct buffer in
+   * native byte order is written in place.
+   */
+  public void dequantize(FloatBuffer out) {
+    Objects.requireNonNull(out, "out");
+    if (out.isReadOnly()) {
+      throw new IllegalArgumentException("the FloatBuffer is read-only");
+    }
+    if (!readsInPlace(out)) {
+      float[] values = dequantize();
+      if (values.length > out.remaining()) {
+        throw new QTensorException(Status.INVALID_ARGUMENT, "the buffer has room for "
+            + out.remaining() + " values, the tensor has " + values.length);
+      }
+      out.duplicate().put(values);
+      return;
+    }
+    handle().dequantizeBuffer(out, out.position(), out.remaining());
+  }
+
+  /** The integers, row-major, widened to int (QUINT8 as 0..255). Any dtype. */
+  public int[] intRepr() {
+    NativeTensor proxy = handle();
+    if (DType.fromCode(proxy.dtype()) == DType.QINT32) {
+      return proxy.intReprInts();
+    }
+    byte[] bytes = proxy.intReprBytes();
+    int[] values = new int[bytes.length];
+    boolean unsigned = DType.fromCode(proxy.dtype()) == DType.QUINT8;
+    for (int i = 0; i < bytes.length; i++) {
+      values[i] = unsigned ? Byte.toUnsignedInt(bytes[i]) : bytes[i];
+    }
+    return values;
+  }
+
+  /** The integers of a QINT8 tensor (TYPE_MISMATCH for another dtype). */
+  public byte[] intReprInt8() {
+    requireDType(DType.QINT8, "intReprInt8");
+    return handle().intReprBytes();
+  }
+
+  /** The integers of a QUINT8 tensor, each 0..255 (TYPE_MISMATCH otherwise). */
+  public short[] intReprUInt8() {
+    requireDType(DType.QUINT8, "intReprUInt8");
+    byte[] bytes = handle().intReprBytes();
+    short[] values = new short[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      values[i] = (short) Byte.toUnsignedInt(bytes[i]);
+    }
+    return values;
+  }
+
+  /** The integers of a QINT32 tensor (TYPE_MISMATCH for another dtype). */
+  public int[] intReprInt32() {
+    requireDType(DType.QINT32, "intReprInt32");
+    return handle().intReprInts();
+  }
+
+  /** The value of a one-element tensor (SHAPE_MISMATCH otherwise). */
+  public float item() {
+    return handle().item();
+  }
+
+  /** The dequantized value at a full index; negative entries count from the end. */
+  public float getValue(long... index) {
+    Objects.requireNonNull(index, "index");
+    return handle().at(index);
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** The view that drops dim, at index (negative counts from the end). */
+  public QTensor select(long dim, long index) {
+    return new QTensor(handle().select(dim, index));
+  }
+
+  /** q[index]: select(0, index). */
+  public QTensor get(long index) {
+    return select(0, index);
+  }
+
+  /**
+   * Python's q[start:stop:step] along dim, start and stop clamped as Python
+   * does; Long.MIN_VALUE / Long.MAX_VALUE stand for an open end (for a
+   * negative step: Long.MAX_VALUE as start, Long.MIN_VALUE as stop).
+   */
+  public QTensor slice(long dim, long start, long stop, long step) {
+    return new QTensor(handle().slice(dim, start, stop, step));
+  }
+
+  /** slice with step 1. */
+  public QTensor slice(long dim, long start, long stop) {
+    return slice(dim, start, stop, 1);
+  }
+
+  /** length elements of dim from start (the range must lie inside the dim). */
+  public QTensor narrow(long dim, long start, long length) {
+    return new QTensor(handle().narrow(dim, start, length));
+  }
+
+  public QTensor transpose(long dim0, long dim1) {
+    return new QTensor(handle().transpose(dim0, dim1));
+  }
+
+  /** The view with its dims reordered; dims is a permutation of 0..dim()-1. */
+  public QTensor permute(long... dims) {
+    Objects.requireNonNull(dims, "dims");
+    return new QTensor(handle().permute(dims));
+  }
+
+  /** This view if contiguous (a new handle to it), else a contiguous copy. */
+  public QTensor contiguous() {
+    return new QTensor(handle().contiguous());
+  }
+
+  /** A contiguous copy in a new storage (PyTorch's clone()). */
+  @Override
+  public QTensor clone() {
+    return new QTensor(handle().clone());
+  }
+
+  // --------------------------------------------------------------- writes
+
+  /** q[index] = value: quantizes value with the element's own parameters. */
+  public void set(long[] index, float value) {
+    Objects.requireNonNull(index, "index");
+    handle().set(index, value);
+  }
+
+  /** q[index] = value along dim 0: fills that whole sub-tensor. */
+  public void set(long index, float value) {
+    try (QTensor row = get(index)) {
+      row.fill(value);
+    }
+  }
+
+  /** Stores value, quantized, in every element of this view. */
+  public QTensor fill(float value) {
+    handle().fill_(value);
+    return this;
+  }
+
+  /**
+   * dst.copy_(src): equal shapes and dtypes. A whole contiguous tensor takes
+   * src's integers and quantizer; a partial view requantizes src's values
+   * into its own parameters.
+   */
+  public QTensor copy_(QTensor src) {
+    Objects.requireNonNull(src, "src");
+    handle().copy_(src.handle());
+    return this;
+  }
+
+  /** Quantizes numel() row-major floats into this view with its parameters. */
+  public QTensor copyFrom(float[] data) {
+    Objects.requireNonNull(data, "data");
+    handle().copyFromArray(data);
+    return this;
+  }
+
+  /** copyFrom of the buffer's remaining() floats (a direct one read in place). */
+  public QTensor copyFrom(FloatBuffer data) {
+    Objects.requireNonNull(data, "data");
+    if (!readsInPlace(data)) {
+      return copyFrom(toArray(data));
+    }
+    handle().copyFromBuffer(data, data.position(), data.remaining());
+    return this;
+  }
+
+  // ------------------------------------------------------------- printing
+
+  /** The tensor as PyTorch 1.13 prints it, "torch." written "qtensor."; "QTensor(closed)" once closed. */
+  @Override
+  public String toString() {
+    if (ref.isClosed()) {
+      return "QTensor(closed)";
+    }
+    return handle().to_string();
+  }
+
+  // ------------------------------------------------------- serialization
+
+  /** The file format's bytes (proto/qtensor.proto); a view writes its own elements. */
+  public byte[] serialize() {
+    return handle().serializeBytes();
+  }
+
+  public static QTensor deserialize(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    return new QTensor(NativeTensor.deserializeBytes(bytes));
+  }
+
+  /** Writes the tensor to a file (replaced if it exists). */
+  public void save(String path) {
+    Objects.requireNonNull(path, "path");
+    handle().save(path);
+  }
+
+  public void save(Path path) {
+    Objects.requireNonNull(path, "path");
+    save(path.toString());
+  }
+
+  public static QTensor load(String path) {
+    Objects.requireNonNull(path, "path");
+    return new QTensor(NativeTensor.load(path));
+  }
+
+  public static QTensor load(Path path) {
+    Objects.requireNonNull(path, "path");
+    return load(path.toString());
+  }
+
+  // -------------------------------------------------------------- closing
+
+  public boolean isClosed() {
+    return ref.isClosed();
+  }
+
+  /** Frees this handle (other views of the storage stay valid); closing again does nothing. */
+  @Override
+  public void close() {
+    ref.close();
+  }
+
+  // -------------------------------------------------------------- helpers
+
+  private void requireDType(DType expected, String what) {
+    DType actual = dtype();
+    if (actual != expected) {
+      throw new QTensorException(Status.TYPE_MISMATCH,
+                                 what + " needs a " + expected + " tensor, got " + actual);
+    }
+  }
+
+  private static void requireDType(Quantizer quantizer, DType expected, String arrayType) {
+    Objects.requireNonNull(quantizer, "quantizer");
+    DType actual = quantizer.dtype();
+    if (actual != expected) {
+      throw new QTensorException(Status.TYPE_MISMATCH, "fromIntRepr(" + arrayType + ") needs a "
+          + expected + " quantizer, got " + actual
+          + " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)");
+    }
+  }
+
+  private static boolean readsInPlace(FloatBuffer buffer) {
+    return buffer.isDirect() && buffer.order() == ByteOrder.nativeOrder();
+  }
+
+  private static float[] toArray(FloatBuffer buffer) {
+    float[] values = new float[buffer.remaining()];
+    buffer.duplicate().get(values);
+    return values;
+  }
+}

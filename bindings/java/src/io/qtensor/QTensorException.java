@@ -1,0 +1,30 @@
+package io.qtensor;
+
+import java.util.Objects;
+
+/** A failed qtensor operation: the library's status and message. */
+public class QTensorException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final Status status;
+
+  public QTensorException(Status status, String message) {
+    super(message);
+    this.status = Objects.requireNonNull(status, "status");
+  }
+
+  // Called from the JNI library with a qt_status code.
+  QTensorException(int code, String message) {
+    this(Status.fromCode(code), message);
+  }
+
+  /** Why the operation failed. */
+  public Status status() {
+    return status;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getName() + " [" + status + "]: " + getMessage();
+  }
+}

@@ -1,0 +1,121 @@
+package io.qtensor;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Quantization parameters (immutable): dtype plus scale and zero point, per
+ * tensor or per channel. Owns native memory: close it, or use
+ * try-with-resources.
+ */
+public final class Quantizer implements AutoCloseable {
+  private final NativeRef<NativeQuantizer> ref;
+
+  Quantizer(NativeQuantizer proxy) {
+    ref = new NativeRef<>("Quantizer", proxy, NativeQuantizer.getCPtr(proxy),
+                          NativeModuleJNI::delete_NativeQuantizer);
+  }
+
+  /** A per-tensor affine quantizer: q = clamp(zeroPoint + round(x / scale)). */
+  public static Quantizer perTensor(double scale, long zeroPoint, DType dtype) {
+    Objects.requireNonNull(dtype, "dtype");
+    return new Quantizer(NativeQuantizer.PerTensor(dtype.code(), scale, zeroPoint));
+  }
+
+  /**
+   * A per-channel affine quantizer: channel c of {@code axis} uses
+   * scales[c] and zeroPoints[c]. A negative axis counts from the end.
+   */
+  public static Quantizer perChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
+    Objects.requireNonNull(scales, "scales");
+    Objects.requireNonNull(zeroPoints, "zeroPoints");
+    Objects.requireNonNull(dtype, "dtype");
+    return new Quantizer(NativeQuantizer.PerChannel(dtype.code(), scales, zeroPoints, axis));
+  }
+
+  NativeQuantizer handle() {
+    return ref.get();
+  }
+
+  public DType dtype() {
+    return DType.fromCode(handle().dtype());
+  }
+
+  public QScheme qscheme() {
+    return QScheme.fromCode(handle().qscheme());
+  }
+
+  /** The scale of a per-tensor quantizer (TYPE_MISMATCH if per-channel). */
+  public double scale() {
+    return handle().scale();
+  }
+
+  /** The zero point of a per-tensor quantizer (TYPE_MISMATCH if per-channel). */
+  public long zeroPoint() {
+    return handle().zero_point();
+  }
+
+  /** The channel axis as given at creation (TYPE_MISMATCH if per-tensor). */
+  public long axis() {
+    return handle().axis();
+  }
+
+  /** The number of channels; 1 for per-tensor. */
+  public long numChannels() {
+    return handle().num_channels();
+  }
+
+  /** The per-channel scales (the one scale for per-tensor). */
+  public double[] scales() {
+    return handle().scales();
+  }
+
+  /** The per-channel zero points (the one zero point for per-tensor). */
+  public long[] zeroPoints() {
+    return handle().zero_points();
+  }
+
+  /** Same dtype, scheme, axis (as given) and parameters. */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof Quantizer)) {
+      return false;
+    }
+    return handle().isEqual(((Quantizer) other).handle());
+  }
+
+  @Override
+  public int hashCode() {
+    NativeQuantizer proxy = handle();
+    return Objects.hash(proxy.dtype(), proxy.qscheme(), Arrays.hashCode(proxy.scales()),
+                        Arrays.hashCode(proxy.zero_points()));
+  }
+
+  /** For example {@code Quantizer(qint8, per_tensor_affine, scale=0.1, zero_point=0)}. */
+  @Override
+  public String toString() {
+    if (ref.isClosed()) {
+      return "Quantizer(closed)";
+    }
+    String name = dtype().name().toLowerCase();
+    if (qscheme() == QScheme.PER_TENSOR_AFFINE) {
+      return "Quantizer(" + name + ", per_tensor_affine, scale=" + scale()
+          + ", zero_point=" + zeroPoint() + ")";
+    }
+    return "Quantizer(" + name + ", per_channel_affine, scales=" + Arrays.toString(scales())
+        + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
+  }
+
+  public boolean isClosed() {
+    return ref.isClosed();
+  }
+
+  /** Frees the native quantizer; closing again does nothing. */
+  @Override
+  public void close() {
+    ref.close();
+  }
+}

@@ -1,0 +1,187 @@
+package io.qtensor.test;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import io.qtensor.Bundle;
+import io.qtensor.DType;
+import io.qtensor.QScheme;
+import io.qtensor.QTensor;
+import io.qtensor.QTensorException;
+import io.qtensor.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class SerializationTest {
+  @Rule public TemporaryFolder folder = new TemporaryFolder();
+
+  static QTensor perChannel() {
+    return QTensor.quantizePerChannel(Expected.ramp(12, 0.37f, -2.0f), new long[] {3, 4},
+                                      new double[] {0.05, 0.1, 0.2}, new long[] {0, 128, 255}, 0,
+                                      DType.QUINT8);
+  }
+
+  static void assertSameTensor(QTensor expected, QTensor actual) {
+    assertEquals(expected.dtype(), actual.dtype());
+    assertArrayEquals(expected.shape(), actual.shape());
+    assertEquals(expected.qscheme(), actual.qscheme());
+    assertArrayEquals(expected.intRepr(), actual.intRepr());
+    assertEquals(expected.toString(), actual.toString());
+  }
+
+  @Test
+  public void serializeRoundTripsEveryScheme() {
+    try (QTensor a = ViewsAndWritesTest.notebookTensor();
+         QTensor b = perChannel();
+         QTensor a2 = QTensor.deserialize(a.serialize());
+         QTensor b2 = QTensor.deserialize(b.serialize())) {
+      assertSameTensor(a, a2);
+      assertEquals(1e-4, a2.qScale(), 0.0);
+      assertSameTensor(b, b2);
+      assertArrayEquals(new long[] {0, 128, 255}, b2.qPerChannelZeroPoints());
+    }
+  }
+
+  @Test
+  public void viewIsSavedAsItsOwnElements() throws Exception {
+    Path path = folder.getRoot().toPath().resolve("view.qt");
+    try (QTensor q = perChannel();
+         QTensor transposed = q.transpose(0, 1);
+         QTensor view = transposed.slice(0, 0, 4, 2)) {
+      view.save(path);
+      try (QTensor loaded = QTensor.load(path)) {
+        assertSameTensor(view, loaded);
+        assertTrue(loaded.isContiguous());
+        assertEquals(QScheme.PER_CHANNEL_AFFINE, loaded.qscheme());
+        assertEquals(1, loaded.qPerChannelAxis());
+      }
+    }
+    try (QTensor fromString = QTensor.load(path.toString())) {
+      assertArrayEquals(new long[] {2, 3}, fromString.shape());
+    }
+    assertTrue(Files.size(path) > 0);
+  }
+
+  @Test
+  public void badInputFailsWithStatus() {
+    QTensorException corrupt = assertThrows(QTensorException.class,
+        () -> QTensor.deserialize(new byte[] {1, 2, 3, 4, 5}));
+    assertEquals(Status.CORRUPT_DATA, corrupt.status());
+    QTensorException missing = assertThrows(QTensorException.class,
+        () -> QTensor.load(folder.getRoot().toPath().resolve("absent.qt")));
+    assertEquals(Status.IO, missing.status());
+    assertTrue(missing.getMessage(), missing.getMessage().contains("absent.qt"));
+  }
+
+  @Test
+  public void bundleIsAnOrderedNamedCollection() {
+    try (QTensor a = ErrorsAndLifetimeTest.small();
+         QTensor b = perChannel();
+         Bundle bundle = new Bundle()) {
+      assertTrue(bundle.isEmpty());
+      bundle.put("a", a).put("b", b).putMetadata("framework", "qtensor").putMetadata("writer", "java");
+      assertEquals(2, bundle.size());
+      assertEquals(Arrays.asList("a", "b"), bundle.names());
+      assertEquals("b", bundle.name(1));
+      assertTrue(bundle.containsKey("a"));
+      assertFalse(bundle.containsKey("c"));
+      try (QTensor got = bundle.get("b"); QTensor first = bundle.get(0)) {
+        assertSameTensor(b, got);
+        assertTrue(got.sharesStorageWith(b));
+        assertSameTensor(a, first);
+      }
+      assertEquals("qtensor", bundle.getMetadata("framework"));
+      assertEquals(Arrays.asList("framework", "writer"), bundle.metadataKeys());
+      assertEquals("Bundle[a, b]", bundle.toString());
+      bundle.put("a", b);
+      assertEquals(Arrays.asList("a", "b"), bundle.names());
+      bundle.remove("a");
+      assertEquals(List.of("b"), bundle.names());
+      assertEquals(Status.NOT_FOUND,
+          assertThrows(QTensorException.class, () -> bundle.get("a")).status());
+      assertEquals(Status.NOT_FOUND,
+          assertThrows(QTensorException.class, () -> bundle.remove("a")).status());
+      assertEquals(Status.NOT_FOUND,
+          assertThrows(QTensorException.class, () -> bundle.getMetadata("absent")).status());
+      assertEquals(Status.OUT_OF_RANGE,
+          assertThrows(QTensorException.class, () -> bundle.get(5)).status());
+      assertEquals(Status.OUT_OF_RANGE,
+          assertThrows(QTensorException.class, () -> bundle.name(-1)).status());
+      assertEquals(Status.INVALID_ARGUMENT,
+          assertThrows(QTensorException.class, () -> bundle.put("", a)).status());
+    }
+  }
+
+  @Test
+  public void bundleRoundTripsThroughBytesAndFiles() {
+    Path path = folder.getRoot().toPath().resolve("state.qtb");
+    try (QTensor a = ErrorsAndLifetimeTest.small();
+         QTensor b = perChannel();
+         Bundle bundle = new Bundle()) {
+      bundle.put("a", a).put("b", b).putMetadata("writer", "java");
+      bundle.save(path);
+      try (Bundle fromBytes = Bundle.deserialize(bundle.serialize());
+           Bundle fromFile = Bundle.load(path)) {
+        for (Bundle loaded : new Bundle[] {fromBytes, fromFile}) {
+          assertEquals(Arrays.asList("a", "b"), loaded.names());
+          assertEquals("java", loaded.getMetadata("writer"));
+          try (QTensor la = loaded.get("a"); QTensor lb = loaded.get("b")) {
+            assertSameTensor(a, la);
+            assertSameTensor(b, lb);
+          }
+        }
+      }
+      assertEquals(Status.CORRUPT_DATA,
+          assertThrows(QTensorException.class, () -> Bundle.deserialize(a.serialize())).status());
+      assertEquals(Status.CORRUPT_DATA,
+          assertThrows(QTensorException.class, () -> QTensor.deserialize(bundle.serialize()))
+              .status());
+    }
+  }
+
+  @Test
+  public void namesAndPathsAreUnicode() {
+    String name = "gewicht_\u00fc_\ud83d\ude00";
+    Path path = folder.getRoot().toPath().resolve("z\u00e4hler_\ud83d\ude00.qtb");
+    try (QTensor a = ErrorsAndLifetimeTest.small(); Bundle bundle = new Bundle()) {
+      bundle.put(name, a).putMetadata("note", "\u4e2d\u6587 \ud83d\ude00");
+      bundle.save(path);
+      try (Bundle loaded = Bundle.load(path)) {
+        assertEquals(List.of(name), loaded.names());
+        assertTrue(loaded.containsKey(name));
+        assertEquals("\u4e2d\u6587 \ud83d\ude00", loaded.getMetadata("note"));
+      }
+      IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
+          () -> bundle.put("a\u0000b", a));
+      assertEquals("a name, key or path may not contain the character U+0000", nul.getMessage());
+      QTensorException missing = assertThrows(QTensorException.class,
+          () -> bundle.get("\ud83d\ude00"));
+      assertTrue(missing.getMessage(), missing.getMessage().contains("\ud83d\ude00"));
+    }
+  }
+
+  @Test
+  public void closedBundleThrowsAndItsTensorsLiveOn() {
+    Bundle bundle = new Bundle();
+    try (QTensor a = ErrorsAndLifetimeTest.small()) {
+      bundle.put("a", a);
+      QTensor taken = bundle.get("a");
+      bundle.close();
+      bundle.close();
+      assertEquals("Bundle(closed)", bundle.toString());
+      IllegalStateException error = assertThrows(IllegalStateException.class, bundle::size);
+      assertEquals("this Bundle is closed", error.getMessage());
+      assertThrows(IllegalStateException.class, () -> bundle.put("b", a));
+      assertArrayEquals(a.intRepr(), taken.intRepr());
+      taken.close();
+    }
+  }
+}

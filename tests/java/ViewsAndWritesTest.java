@@ -1,0 +1,219 @@
+package io.qtensor.test;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.qtensor.DType;
+import io.qtensor.QScheme;
+import io.qtensor.QTensor;
+import io.qtensor.Quantizer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.junit.Test;
+
+public class ViewsAndWritesTest {
+  static final short[] NOTEBOOK_INTS = {66, 95, 39, 25, 1, 71, 94, 43, 13, 48};
+  static final String NOTEBOOK_STRING =
+      "tensor([ 6.4000e-03,  9.3000e-03,  3.7000e-03,  2.3000e-03, -1.0000e-04,\n"
+      + "         6.9000e-03,  9.2000e-03,  4.1000e-03,  1.1000e-03,  4.6000e-03],\n"
+      + "       size=(10,), dtype=qtensor.quint8,\n"
+      + "       quantization_scheme=qtensor.per_tensor_affine, scale=0.0001, zero_point=2)";
+
+  static QTensor notebookTensor() {
+    return QTensor.makePerTensorQuantizedUInt8(NOTEBOOK_INTS, new long[] {10}, 1e-4, 2);
+  }
+
+  static QTensor range(int count, long... shape) {
+    int[] ints = new int[count];
+    for (int i = 0; i < count; i++) {
+      ints[i] = i;
+    }
+    return QTensor.makePerTensorQuantized(ints, shape, 0.5, 0);
+  }
+
+  @Test
+  public void printsAsPyTorchDoes() {
+    try (QTensor q = notebookTensor(); QTensor element = q.get(0)) {
+      assertEquals(NOTEBOOK_STRING, q.toString());
+      assertEquals("tensor(0.0064, size=(), dtype=qtensor.quint8,\n"
+          + "       quantization_scheme=qtensor.per_tensor_affine, scale=0.0001, zero_point=2)",
+          element.toString());
+    }
+  }
+
+  @Test
+  public void inspection() {
+    try (QTensor q = range(24, 2, 3, 4)) {
+      assertEquals(3, q.dim());
+      assertEquals(24, q.numel());
+      assertArrayEquals(new long[] {2, 3, 4}, q.shape());
+      assertEquals(4, q.size(-1));
+      assertEquals(3, q.size(1));
+      assertArrayEquals(new long[] {12, 4, 1}, q.strides());
+      assertEquals(0, q.storageOffset());
+      assertTrue(q.isQuantized());
+      assertTrue(q.isContiguous());
+      assertEquals(11.5f, q.getValue(1, 2, 3), 0f);
+      assertEquals(11.5f, q.getValue(-1, -1, -1), 0f);
+    }
+  }
+
+  @Test
+  public void selectAndGetDropADim() {
+    try (QTensor q = notebookTensor(); QTensor s = q.get(2); QTensor last = q.select(0, -1)) {
+      assertEquals(0, s.dim());
+      assertEquals(Expected.dequantizePerTensor(new int[] {39}, 1e-4, 2)[0], s.item(), 0f);
+      assertArrayEquals(new int[] {48}, last.intRepr());
+      assertTrue(s.sharesStorageWith(q));
+    }
+    try (QTensor q = range(24, 2, 3, 4); QTensor plane = q.select(1, 2)) {
+      assertArrayEquals(new long[] {2, 4}, plane.shape());
+      assertArrayEquals(new int[] {8, 9, 10, 11, 20, 21, 22, 23}, plane.intRepr());
+    }
+  }
+
+  @Test
+  public void slicesWithStepsAndOpenEnds() {
+    try (QTensor q = range(10, 10);
+         QTensor stepped = q.slice(0, 1, 8, 3);
+         QTensor reversed = q.slice(0, Long.MAX_VALUE, Long.MIN_VALUE, -1);
+         QTensor tail = q.slice(0, -3, Long.MAX_VALUE);
+         QTensor clamped = q.slice(0, 7, 100)) {
+      assertArrayEquals(new int[] {1, 4, 7}, stepped.intRepr());
+      assertArrayEquals(new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, reversed.intRepr());
+      assertArrayEquals(new int[] {7, 8, 9}, tail.intRepr());
+      assertArrayEquals(new int[] {7, 8, 9}, clamped.intRepr());
+      assertFalse(stepped.isContiguous());
+      assertEquals(1, stepped.storageOffset());
+    }
+  }
+
+  @Test
+  public void narrowTransposePermuteContiguousClone() {
+    try (QTensor q = range(6, 2, 3);
+         QTensor narrowed = q.narrow(1, 1, 2);
+         QTensor transposed = q.transpose(0, 1);
+         QTensor permuted = q.permute(1, 0);
+         QTensor packed = transposed.contiguous();
+         QTensor again = q.contiguous();
+         QTensor cloned = q.clone()) {
+      assertArrayEquals(new int[] {1, 2, 4, 5}, narrowed.intRepr());
+      assertArrayEquals(new long[] {3, 2}, transposed.shape());
+      assertArrayEquals(new int[] {0, 3, 1, 4, 2, 5}, transposed.intRepr());
+      assertFalse(transposed.isContiguous());
+      assertArrayEquals(transposed.intRepr(), permuted.intRepr());
+      assertArrayEquals(new long[] {1, 3}, permuted.strides());
+      assertTrue(packed.isContiguous());
+      assertArrayEquals(new int[] {0, 3, 1, 4, 2, 5}, packed.intRepr());
+      assertFalse(packed.sharesStorageWith(q));
+      assertTrue(again.sharesStorageWith(q));
+      assertFalse(cloned.sharesStorageWith(q));
+      assertArrayEquals(q.intRepr(), cloned.intRepr());
+    }
+  }
+
+  @Test
+  public void perChannelViewsKeepTheirParameters() {
+    float[] x = Expected.ramp(12, 0.37f, -2.0f);
+    double[] scales = {0.05, 0.1, 0.2};
+    long[] zeroPoints = {0, 128, 255};
+    try (QTensor q = QTensor.quantizePerChannel(x, new long[] {3, 4}, scales, zeroPoints, 0,
+                                                DType.QUINT8);
+         QTensor transposed = q.transpose(0, 1);
+         QTensor view = transposed.slice(0, 0, 4, 2);
+         QTensor channel = q.get(2)) {
+      assertEquals(1, transposed.qPerChannelAxis());
+      assertArrayEquals(new long[] {2, 3}, view.shape());
+      assertEquals(QScheme.PER_CHANNEL_AFFINE, view.qscheme());
+      assertArrayEquals(scales, view.qPerChannelScales(), 0.0);
+      float[] base = q.dequantize();
+      assertArrayEquals(new float[] {base[0], base[4], base[8], base[2], base[6], base[10]},
+                        view.dequantize(), 0f);
+      assertEquals(QScheme.PER_TENSOR_AFFINE, channel.qscheme());
+      assertEquals(0.2, channel.qScale(), 0.0);
+      assertEquals(255, channel.qZeroPoint());
+    }
+  }
+
+  @Test
+  public void setQuantizesIntoTheSharedStorage() {
+    try (QTensor q = notebookTensor(); QTensor tail = q.slice(0, 5, 10)) {
+      q.set(0, 3.5f);
+      assertEquals(255, q.intRepr()[0]);
+      tail.set(new long[] {1}, 0.0005f);
+      assertEquals(7, q.intRepr()[6]);
+      assertEquals(Expected.dequantizePerTensor(new int[] {7}, 1e-4, 2)[0], q.getValue(6), 0f);
+    }
+    try (QTensor q = range(6, 2, 3)) {
+      q.set(1, -1.0f);
+      assertArrayEquals(new int[] {0, 1, 2, -2, -2, -2}, q.intRepr());
+      q.fill(1.0f);
+      assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2}, q.intRepr());
+    }
+  }
+
+  @Test
+  public void copyIntoWholeTensorTakesSourceParameters() {
+    try (QTensor q1 = QTensor.quantizePerTensor(CreationTest.VALUES, new long[] {2, 3}, 0.1, 0,
+                                                DType.QINT8);
+         Quantizer other = Quantizer.perTensor(1, -1, DType.QINT8);
+         QTensor q2 = QTensor.emptyQuantized(new long[] {2, 3}, other)) {
+      assertEquals(q2, q2.copy_(q1));
+      assertEquals(0.1, q2.qScale(), 0.0);
+      assertEquals(0, q2.qZeroPoint());
+      assertArrayEquals(q1.intRepr(), q2.intRepr());
+      assertEquals("tensor([[-1.6000,  4.0000,  7.0000],\n"
+          + "        [ 3.3000,  6.6000,  8.6000]], size=(2, 3), dtype=qtensor.qint8,\n"
+          + "       quantization_scheme=qtensor.per_tensor_affine, scale=0.1, zero_point=0)",
+          q2.toString());
+    }
+  }
+
+  @Test
+  public void copyIntoPartialViewRequantizes() {
+    try (QTensor source = QTensor.quantizePerTensor(new float[] {1.0f, 2.0f}, new long[] {2}, 0.1,
+                                                    0, DType.QINT32);
+         QTensor q = range(4, 4);
+         QTensor head = q.narrow(0, 0, 2)) {
+      head.copy_(source);
+      assertArrayEquals(new int[] {2, 4, 2, 3}, q.intRepr());
+      assertEquals(0.5, q.qScale(), 0.0);
+    }
+  }
+
+  @Test
+  public void copyFromFloats() {
+    try (QTensor q = range(4, 2, 2)) {
+      q.copyFrom(new float[] {0.5f, 1.0f, 1.5f, -0.5f});
+      assertArrayEquals(new int[] {1, 2, 3, -1}, q.intRepr());
+      FloatBuffer buffer = ByteBuffer.allocateDirect(4 * Float.BYTES)
+                               .order(ByteOrder.nativeOrder()).asFloatBuffer();
+      buffer.put(new float[] {2.0f, 2.5f, 3.0f, 3.5f}).flip();
+      q.copyFrom(buffer);
+      assertArrayEquals(new int[] {4, 5, 6, 7}, q.intRepr());
+      q.copyFrom(FloatBuffer.wrap(new float[] {0f, 0f, 0f, 0.5f}));
+      assertArrayEquals(new int[] {0, 0, 0, 1}, q.intRepr());
+    }
+  }
+
+  @Test
+  public void dequantizeIntoBuffers() {
+    try (QTensor q = notebookTensor()) {
+      float[] expected = Expected.dequantizePerTensor(q.intRepr(), 1e-4, 2);
+      FloatBuffer direct = ByteBuffer.allocateDirect(12 * Float.BYTES)
+                               .order(ByteOrder.nativeOrder()).asFloatBuffer();
+      direct.position(2);
+      q.dequantize(direct);
+      assertEquals(2, direct.position());
+      float[] written = new float[10];
+      direct.get(written);
+      assertArrayEquals(expected, written, 0f);
+      FloatBuffer heap = FloatBuffer.allocate(10);
+      q.dequantize(heap);
+      assertArrayEquals(expected, heap.array(), 0f);
+    }
+  }
+}
