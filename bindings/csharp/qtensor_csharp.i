@@ -1,0 +1,336 @@
+// C# module QTensorNative (low level, internal to QTensor.dll): the shared
+// interface, an exception callback into C#, and array-taking helpers over the
+// facade. The public API of namespace QTensor is the hand-written *.cs beside
+// this file; the classes generated here are internal and named Native*.
+%module QTensorNative
+
+%include <arrays_csharp.i>
+
+%{
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "qtensor/qtensor.hpp"
+
+// The C# side registers a callback that turns (status, message) into its
+// exception and sets it as SWIG's pending exception; the generated C#
+// wrapper throws it when the native call returns.
+typedef void(SWIGSTDCALL* QtCSharpRaiseCallback)(int status, const char* message);
+static QtCSharpRaiseCallback qt_csharp_raise_callback = nullptr;
+
+extern "C" SWIGEXPORT void SWIGSTDCALL QTensorNative_RegisterRaiseCallback(
+    QtCSharpRaiseCallback callback) {
+  qt_csharp_raise_callback = callback;
+}
+
+// Status -1: a method called on a freed object (the C# layer checks first;
+// this keeps a missed check from dereferencing NULL).
+static const int qt_csharp_disposed = -1;
+
+static void qt_csharp_raise(int status, const char* message) {
+  if (qt_csharp_raise_callback) {
+    qt_csharp_raise_callback(status, message);
+  } else {
+    SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, message);
+  }
+}
+
+namespace qtensor_csharp {
+
+// The C# layer passes each array with its length; a negative one is a bug.
+inline void CheckCount(int64_t count) {
+  if (count < 0) throw qtensor::Error(QT_ERR_INVALID_ARGUMENT, "negative element count");
+}
+inline std::vector<int64_t> Longs(const int64_t* values, int64_t count) {
+  CheckCount(count);
+  return std::vector<int64_t>(values, values + count);
+}
+template <typename T>
+void CopyOut(const std::vector<T>& values, T* out, int64_t count) {
+  if (count != static_cast<int64_t>(values.size())) {
+    throw qtensor::Error(QT_ERR_INVALID_ARGUMENT, "output array has the wrong length");
+  }
+  std::copy(values.begin(), values.end(), out);
+}
+
+// The address of the last float array passed in or out: lets a test check
+// that C# arrays reach the library pinned, not copied.
+static const float* last_float_array = nullptr;
+inline float* Track(float* values) {
+  last_float_array = values;
+  return values;
+}
+
+// Serialized bytes on their way to a C# byte[].
+class Bytes {
+ public:
+  explicit Bytes(std::string data) : data_(std::move(data)) {}
+  int64_t Size() const { return static_cast<int64_t>(data_.size()); }
+  void CopyTo(uint8_t* uint8_out, int64_t count) const {
+    CheckCount(count);
+    std::memcpy(uint8_out, data_.data(), std::min(static_cast<size_t>(count), data_.size()));
+  }
+
+ private:
+  std::string data_;
+};
+
+}  // namespace qtensor_csharp
+%}
+
+%define QT_SWIG_RAISE(status, message)
+  qt_csharp_raise((int)(status), message);
+  return $null;
+%enddef
+
+%pragma(csharp) moduleclassmodifiers="internal class"
+%typemap(csclassmodifiers) SWIGTYPE "internal class"
+
+// The C# exception helper: registered once, before any native call (the
+// static field initialises with the class).
+%pragma(csharp) imclasscode=%{
+  internal class QtRaiseHelper {
+    internal delegate void RaiseDelegate(int status, string message);
+    static readonly RaiseDelegate raiseDelegate = new RaiseDelegate(Raise);
+
+    [global::System.Runtime.InteropServices.DllImport("$dllimport",
+        EntryPoint = "QTensorNative_RegisterRaiseCallback")]
+    static extern void Register(RaiseDelegate callback);
+
+    static void Raise(int status, string message) {
+      SWIGPendingException.Set(QTensorException.FromStatus(status, message));
+    }
+
+    static QtRaiseHelper() { Register(raiseDelegate); }
+  }
+#pragma warning disable 414
+  static readonly QtRaiseHelper qtRaiseHelper = new QtRaiseHelper();
+#pragma warning restore 414
+%}
+
+// A method called on a disposed proxy (NULL self) raises instead of crashing.
+%typemap(check, canthrow=1) SWIGTYPE* self %{
+  if (!$1) {
+    qt_csharp_raise(qt_csharp_disposed, "the object has been disposed");
+    return $null;
+  }
+%}
+
+// Public C# enums with .NET names.
+%rename(Status) qt_status;
+%rename(Ok) QT_OK;
+%rename(InvalidArgument) QT_ERR_INVALID_ARGUMENT;
+%rename(OutOfRange) QT_ERR_OUT_OF_RANGE;
+%rename(ShapeMismatch) QT_ERR_SHAPE_MISMATCH;
+%rename(TypeMismatch) QT_ERR_TYPE_MISMATCH;
+%rename(OutOfMemory) QT_ERR_OUT_OF_MEMORY;
+%rename(Io) QT_ERR_IO;
+%rename(CorruptData) QT_ERR_CORRUPT_DATA;
+%rename(Internal) QT_ERR_INTERNAL;
+%rename(NotFound) QT_ERR_NOT_FOUND;
+%rename(DType) qt_dtype;
+%rename(QInt8) QT_QINT8;
+%rename(QUInt8) QT_QUINT8;
+%rename(QInt32) QT_QINT32;
+%rename(QScheme) qt_qscheme;
+%rename(PerTensorAffine) QT_PER_TENSOR_AFFINE;
+%rename(PerChannelAffine) QT_PER_CHANNEL_AFFINE;
+
+%rename(NativeTensor) qtensor::Tensor;
+%rename(NativeQuantizer) qtensor::Quantizer;
+%rename(NativeBundle) qtensor::Bundle;
+%ignore qtensor::Error;
+
+// Overloads replaced by the array helpers below, and operators C# cannot take.
+%ignore qtensor::Tensor::Quantize;
+%ignore qtensor::Tensor::QuantizePerTensor;
+%ignore qtensor::Tensor::QuantizePerChannel;
+%ignore qtensor::Tensor::EmptyQuantized;
+%ignore qtensor::Tensor::FromIntRepr;
+%ignore qtensor::Tensor::permute;
+%ignore qtensor::Tensor::at;
+%ignore qtensor::Tensor::set;
+%ignore qtensor::Tensor::sizes;
+%ignore qtensor::Tensor::strides;
+%ignore qtensor::Tensor::q_per_channel_scales;
+%ignore qtensor::Tensor::q_per_channel_zero_points;
+%ignore qtensor::Tensor::copy_(const std::vector<float>&) const;
+%ignore qtensor::Tensor::copy_(const float*, size_t) const;
+%ignore qtensor::Tensor::dequantize;
+%ignore qtensor::Tensor::dequantize_into;
+%ignore qtensor::Tensor::int_repr_into;
+%ignore qtensor::Tensor::serialize;
+%ignore qtensor::Tensor::deserialize;
+%ignore qtensor::Tensor::operator[];
+%ignore qtensor::Quantizer::PerChannel;
+%ignore qtensor::Quantizer::scales;
+%ignore qtensor::Quantizer::zero_points;
+%ignore qtensor::Quantizer::operator!=;
+%rename(IsEqual) qtensor::Quantizer::operator==;
+%ignore qtensor::Bundle::metadata_keys;
+%ignore qtensor::Bundle::names;
+%ignore qtensor::Bundle::serialize;
+%ignore qtensor::Bundle::deserialize;
+// Quantizer and Bundle are move-only: return them by moving.
+%feature("valuewrapper") qtensor::Quantizer;
+%feature("valuewrapper") qtensor::Bundle;
+
+// C# arrays pass as pointers to their (pinned) elements, never copied.
+%apply float INPUT[] { float* values_in };
+%apply float OUTPUT[] { float* values_out };
+%apply double INPUT[] { double* doubles_in };
+%apply double OUTPUT[] { double* doubles_out };
+%apply long long INPUT[] { int64_t* longs_in, int64_t* shape_in };
+%apply long long OUTPUT[] { int64_t* longs_out };
+// int64_t is long, not long long, on LP64 Linux.
+%typemap(in) int64_t* longs_in, int64_t* shape_in, int64_t* longs_out "$1 = ($1_ltype)$input;"
+%apply signed char INPUT[] { int8_t* int8_in };
+%apply signed char OUTPUT[] { int8_t* int8_out };
+%apply unsigned char INPUT[] { uint8_t* uint8_in };
+%apply unsigned char OUTPUT[] { uint8_t* uint8_out };
+%apply int INPUT[] { int32_t* int32_in };
+%apply int OUTPUT[] { int32_t* int32_out };
+
+%include "../qtensor.i"
+
+
+%nodefaultctor qtensor_csharp::Bytes;
+namespace qtensor_csharp {
+class Bytes {
+ public:
+  int64_t Size() const;
+  void CopyTo(uint8_t* uint8_out, int64_t count) const;
+};
+}
+
+%inline %{
+// For tests: the address of the last float array given to the library.
+int64_t LastFloatArrayAddress() {
+  return reinterpret_cast<int64_t>(qtensor_csharp::last_float_array);
+}
+%}
+
+%newobject qtensor::Tensor::SerializeBytes;
+%newobject qtensor::Bundle::SerializeBytes;
+
+
+
+%extend qtensor::Quantizer {
+  static qtensor::Quantizer PerChannelArrays(qt_dtype dtype, double* doubles_in,
+                                             int64_t* longs_in, int64_t count, int64_t axis) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Quantizer::PerChannel(dtype, std::vector<double>(doubles_in, doubles_in + count),
+                                          qtensor_csharp::Longs(longs_in, count), axis);
+  }
+  void ScalesInto(double* doubles_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->scales(), doubles_out, count);
+  }
+  void ZeroPointsInto(int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->zero_points(), longs_out, count);
+  }
+}
+
+%extend qtensor::Tensor {
+  static qtensor::Tensor QuantizeValues(float* values_in, int64_t count, int64_t* shape_in,
+                                        int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::Quantize(qtensor_csharp::Track(values_in), static_cast<size_t>(count),
+                                     qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  static qtensor::Tensor Empty(int64_t* shape_in, int64_t ndim,
+                               const qtensor::Quantizer& quantizer) {
+    return qtensor::Tensor::EmptyQuantized(qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  static qtensor::Tensor FromInt8(int8_t* int8_in, int64_t count, int64_t* shape_in,
+                                  int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::FromIntRepr(int8_in, static_cast<size_t>(count),
+                                        qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  static qtensor::Tensor FromUInt8(uint8_t* uint8_in, int64_t count, int64_t* shape_in,
+                                   int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::FromIntRepr(uint8_in, static_cast<size_t>(count),
+                                        qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  static qtensor::Tensor FromInt32(int32_t* int32_in, int64_t count, int64_t* shape_in,
+                                   int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::FromIntRepr(int32_in, static_cast<size_t>(count) * sizeof(int32_t),
+                                        qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  static qtensor::Tensor DeserializeBytes(uint8_t* uint8_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::deserialize(uint8_in, static_cast<size_t>(count));
+  }
+  qtensor_csharp::Bytes* SerializeBytes() const {
+    return new qtensor_csharp::Bytes($self->serialize());
+  }
+
+  void ShapeInto(int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->sizes(), longs_out, count);
+  }
+  void StridesInto(int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->strides(), longs_out, count);
+  }
+  int64_t QNumChannels() const {
+    return static_cast<int64_t>($self->q_per_channel_scales().size());
+  }
+  void QPerChannelScalesInto(double* doubles_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->q_per_channel_scales(), doubles_out, count);
+  }
+  void QPerChannelZeroPointsInto(int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->q_per_channel_zero_points(), longs_out, count);
+  }
+
+  qtensor::Tensor Permute(int64_t* longs_in, int64_t count) const {
+    return $self->permute(qtensor_csharp::Longs(longs_in, count));
+  }
+  float At(int64_t* longs_in, int64_t count) const {
+    return $self->at(qtensor_csharp::Longs(longs_in, count));
+  }
+  void SetAt(int64_t* longs_in, int64_t count, float value) const {
+    $self->set(qtensor_csharp::Longs(longs_in, count), value);
+  }
+  void CopyValues(float* values_in, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->copy_(values_in, static_cast<size_t>(count));
+  }
+
+  void DequantizeInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->dequantize_into(qtensor_csharp::Track(values_out), static_cast<size_t>(count));
+  }
+  void IntReprInt8(int8_t* int8_out, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->int_repr_into(int8_out, static_cast<size_t>(count));
+  }
+  void IntReprUInt8(uint8_t* uint8_out, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->int_repr_into(uint8_out, static_cast<size_t>(count));
+  }
+  void IntReprInt32(int32_t* int32_out, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->int_repr_into(int32_out, static_cast<size_t>(count) * sizeof(int32_t));
+  }
+}
+
+%extend qtensor::Bundle {
+  static qtensor::Bundle DeserializeBytes(uint8_t* uint8_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Bundle::deserialize(uint8_in, static_cast<size_t>(count));
+  }
+  qtensor_csharp::Bytes* SerializeBytes() const {
+    return new qtensor_csharp::Bytes($self->serialize());
+  }
+  int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_keys().size()); }
+  std::string MetadataKey(int64_t index) const {
+    std::vector<std::string> keys = $self->metadata_keys();
+    if (index < 0 || index >= static_cast<int64_t>(keys.size())) {
+      throw qtensor::Error(QT_ERR_OUT_OF_RANGE, "metadata index out of range");
+    }
+    return keys[static_cast<size_t>(index)];
+  }
+}

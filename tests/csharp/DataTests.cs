@@ -1,0 +1,136 @@
+// Values in and out: Dequantize, IntRepr, Item, Get/Set, Fill, CopyFrom.
+using System;
+using System.Runtime.InteropServices;
+using NUnit.Framework;
+using QTensor;
+
+namespace QTensor.Tests {
+
+[TestFixture]
+public class DataTests {
+  [Test]
+  public void IntReprReturnsTheArrayTypeOfTheDType() {
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { -1 }, 1.0, 0))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new byte[] { 1 }, 1.0, 0))
+    using (Tensor c = Tensor.MakePerTensorQuantized(new int[] { 1 }, 1.0, 0)) {
+      Assert.IsInstanceOf<sbyte[]>(a.IntRepr());
+      Assert.IsInstanceOf<byte[]>(b.IntRepr());
+      Assert.IsInstanceOf<int[]>(c.IntRepr());
+      Assert.Throws<QTensorTypeException>(() => a.IntRepr<byte>());
+      Assert.Throws<QTensorTypeException>(() => c.IntRepr<long>());
+    }
+  }
+
+  // The marshaller pins float arrays: the library reads and writes the
+  // caller's elements in place.
+  [Test]
+  public void FloatArraysAreNotCopied() {
+    var values = new float[4096];
+    var output = new float[4096];
+    GCHandle pinned = GCHandle.Alloc(values, GCHandleType.Pinned);
+    GCHandle pinnedOutput = GCHandle.Alloc(output, GCHandleType.Pinned);
+    try {
+      using (Tensor q = Tensor.QuantizePerTensor(values, new long[] { 4096 }, 1.0, 0, DType.QInt8)) {
+        Assert.AreEqual(pinned.AddrOfPinnedObject().ToInt64(), QTensorNative.LastFloatArrayAddress());
+        q.DequantizeTo(output);
+        Assert.AreEqual(pinnedOutput.AddrOfPinnedObject().ToInt64(),
+                        QTensorNative.LastFloatArrayAddress());
+      }
+    } finally {
+      pinned.Free();
+      pinnedOutput.Free();
+    }
+  }
+
+  [Test]
+  public void DequantizeToFillsACallersArray() {
+    using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 0, 4, 8 }, 0.25, 4)) {
+      var values = new float[3];
+      q.DequantizeTo(values);
+      Assert.AreEqual(new float[] { -1f, 0f, 1f }, values);
+      Assert.Throws<QTensorArgumentException>(() => q.DequantizeTo(new float[2]));
+    }
+  }
+
+  [Test]
+  public void SetQuantizesWithTheElementsParameters() {
+    using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 66, 95, 39, 25 },
+                                                    new long[] { 2, 2 }, 1e-4, 2)) {
+      q.Set(new long[] { 0, 1 }, 0.01f);
+      q.Set(new long[] { -1, -1 }, 3.5f);
+      Assert.AreEqual(new byte[] { 66, (byte)Expected.Quantize(0.01f, 1e-4, 2, DType.QUInt8), 39,
+                                   255 },
+                      q.IntRepr<byte>());
+      Assert.AreEqual(Expected.DequantizePerTensor(255, 1e-4, 2), q.Get(1, 1));
+      Assert.Throws<QTensorIndexException>(() => q.Set(new long[] { 2, 0 }, 1f));
+      Assert.Throws<QTensorIndexException>(() => q.Set(new long[] { 0 }, 1f));
+    }
+  }
+
+  [Test]
+  public void ItemOfOneElementTensors() {
+    using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 66, 95 }, 1e-4, 2))
+    using (Tensor first = q[0]) {
+      Assert.AreEqual(Expected.DequantizePerTensor(66, 1e-4, 2), first.Item());
+      Assert.That(() => q.Item(), Throws.InstanceOf<QTensorException>());
+    }
+  }
+
+  [Test]
+  public void FillSetsEveryElementAndReturnsTheTensor() {
+    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 0.1, 0))
+    using (Tensor q = Tensor.EmptyQuantized(new long[] { 2, 3 }, quantizer)) {
+      Assert.AreSame(q, q.Fill(0.25f));
+      Assert.AreEqual(new sbyte[] { 2, 2, 2, 2, 2, 2 }, q.IntRepr<sbyte>());
+    }
+  }
+
+  // The notebook's copy: a whole tensor takes the source's integers and
+  // parameters (PyTorch's copy_).
+  [Test]
+  public void CopyFromAWholeTensorTakesItsParameters() {
+    float[] values = { -1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f };
+    using (Tensor q1 = Tensor.QuantizePerTensor(values, new long[] { 2, 3 }, 0.1, 0, DType.QInt8))
+    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 1.0, -1))
+    using (Tensor q2 = Tensor.EmptyQuantized(new long[] { 2, 3 }, quantizer)) {
+      Assert.AreSame(q2, q2.CopyFrom(q1));
+      Assert.AreEqual(0.1, q2.QScale);
+      Assert.AreEqual(0, q2.QZeroPoint);
+      Assert.AreEqual(new sbyte[] { -16, 40, 70, 33, 66, 86 }, q2.IntRepr<sbyte>());
+      Assert.AreEqual(q1.ToString(), q2.ToString());
+    }
+  }
+
+  [Test]
+  public void CopyFromIntoAPartialViewRequantizes() {
+    using (Tensor base1 = Tensor.MakePerTensorQuantized(new sbyte[] { 0, 0, 0, 0 }, 0.5, 0))
+    using (Tensor source = Tensor.MakePerTensorQuantized(new sbyte[] { 10, 20 }, 0.1, 0))
+    using (Tensor half = base1.Narrow(0, 2, 2)) {
+      half.CopyFrom(source);
+      Assert.AreEqual(0.5, base1.QScale);
+      Assert.AreEqual(new sbyte[] { 0, 0, 2, 4 }, base1.IntRepr<sbyte>());
+    }
+  }
+
+  [Test]
+  public void CopyFromFloatsQuantizesWithTheTensorsParameters() {
+    using (Quantizer quantizer = Quantizer.PerTensor(DType.QUInt8, 0.5, 10))
+    using (Tensor q = Tensor.EmptyQuantized(new long[] { 3 }, quantizer)) {
+      q.CopyFrom(new float[] { 1f, -5f, 0.25f });
+      Assert.AreEqual(new byte[] { 12, 0, 10 }, q.IntRepr<byte>());
+      Assert.Throws<QTensorShapeException>(() => q.CopyFrom(new float[] { 1f }));
+    }
+  }
+
+  [Test]
+  public void CopyFromNeedsEqualShapesAndDTypes() {
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { 1, 2 }, 1.0, 0))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new sbyte[] { 1, 2, 3 }, 1.0, 0))
+    using (Tensor c = Tensor.MakePerTensorQuantized(new byte[] { 1, 2 }, 1.0, 0)) {
+      Assert.Throws<QTensorShapeException>(() => a.CopyFrom(b));
+      Assert.Throws<QTensorTypeException>(() => a.CopyFrom(c));
+    }
+  }
+}
+
+}  // namespace QTensor.Tests

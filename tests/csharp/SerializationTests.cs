@@ -1,0 +1,154 @@
+// Serialize / Deserialize / Save / Load of tensors, and bundles.
+using System;
+using System.IO;
+using System.Linq;
+using NUnit.Framework;
+using QTensor;
+
+namespace QTensor.Tests {
+
+[TestFixture]
+public class SerializationTests {
+  string directory;
+
+  [SetUp]
+  public void MakeDirectory() {
+    directory = Path.Combine(Path.GetTempPath(), "qtensor-csharp-" + Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(directory);
+  }
+
+  [TearDown]
+  public void RemoveDirectory() => Directory.Delete(directory, true);
+
+  static void AssertSameTensor(Tensor expected, Tensor actual) {
+    Assert.AreEqual(expected.DType, actual.DType);
+    Assert.AreEqual(expected.Shape, actual.Shape);
+    Assert.AreEqual(expected.QScheme, actual.QScheme);
+    Assert.AreEqual(expected.IntRepr(), actual.IntRepr());
+    Assert.AreEqual(expected.ToString(), actual.ToString());
+  }
+
+  [Test]
+  public void SerializeRoundTripsEveryDType() {
+    using (Tensor a = Tensor.QuantizePerTensor(new float[] { -1.6f, 4f, 7f, 3.3f, 6.6f, 8.6f },
+                                               new long[] { 2, 3 }, 0.1, 0, DType.QInt8))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new byte[] { 66, 95, 39 }, 1e-4, 2))
+    using (Tensor c = Tensor.QuantizePerChannel(new float[] { 1f, -2f, 3f, -4f }, new long[] { 2, 2 },
+                                                new[] { 0.01, 0.001 }, new long[] { -1, 1 }, 1,
+                                                DType.QInt32)) {
+      foreach (Tensor original in new[] { a, b, c }) {
+        byte[] bytes = original.Serialize();
+        Assert.Greater(bytes.Length, 0);
+        using (Tensor copy = Tensor.Deserialize(bytes)) AssertSameTensor(original, copy);
+      }
+      using (Tensor copy = Tensor.Deserialize(c.Serialize())) {
+        Assert.AreEqual(new[] { 0.01, 0.001 }, copy.QPerChannelScales);
+        Assert.AreEqual(new long[] { -1, 1 }, copy.QPerChannelZeroPoints);
+        Assert.AreEqual(1, copy.QPerChannelAxis);
+      }
+    }
+  }
+
+  [Test]
+  public void SaveAndLoadAView() {
+    string path = Path.Combine(directory, "view.qt");
+    using (Tensor q = Tensor.MakePerTensorQuantized(new sbyte[] { 1, 2, 3, 4, 5, 6 },
+                                                    new long[] { 2, 3 }, 0.5, 1))
+    using (Tensor view = q.Transpose(0, 1)) {
+      view.Save(path);
+      using (Tensor loaded = Tensor.Load(path)) {
+        AssertSameTensor(view, loaded);
+        Assert.IsTrue(loaded.IsContiguous);
+      }
+    }
+  }
+
+  [Test]
+  public void CorruptInputThrows() {
+    using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 1, 2, 3 }, 1.0, 0)) {
+      byte[] bytes = q.Serialize();
+      Assert.That(() => Tensor.Deserialize(bytes.Take(bytes.Length - 2).ToArray()),
+                  Throws.InstanceOf<QTensorException>());
+      Assert.Throws<QTensorCorruptDataException>(() => Tensor.Deserialize(new byte[] { 0xff, 0xff }));
+      Assert.Throws<QTensorIOException>(() => Tensor.Load(Path.Combine(directory, "missing.qt")));
+    }
+  }
+
+  [Test]
+  public void BundleIsDictionaryLike() {
+    using (var bundle = new Bundle())
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { 1, 2 }, 0.5, 0))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new byte[] { 3 }, 0.25, 1)) {
+      Assert.AreEqual(0, bundle.Count);
+      bundle.Add("weight", a);
+      bundle["bias"] = b;
+      Assert.AreEqual(2, bundle.Count);
+      Assert.AreEqual(new[] { "weight", "bias" }, bundle.Keys);
+      Assert.IsTrue(bundle.ContainsKey("bias"));
+      Assert.IsFalse(bundle.ContainsKey("other"));
+      Assert.Throws<QTensorArgumentException>(() => bundle.Add("weight", b));
+      Assert.Throws<QTensorKeyNotFoundException>(() => { Tensor unused = bundle["other"]; });
+      Tensor found;
+      Assert.IsFalse(bundle.TryGetValue("other", out found));
+      Assert.IsNull(found);
+      Assert.IsTrue(bundle.TryGetValue("weight", out found));
+      using (found) Assert.AreEqual(new sbyte[] { 1, 2 }, found.IntRepr<sbyte>());
+      bundle["weight"] = b;
+      Assert.AreEqual(new[] { "weight", "bias" }, bundle.Keys);
+      using (Tensor replaced = bundle["weight"]) Assert.AreEqual(DType.QUInt8, replaced.DType);
+      Assert.IsTrue(bundle.Remove("weight"));
+      Assert.IsFalse(bundle.Remove("weight"));
+      Assert.AreEqual(new[] { "bias" }, bundle.Keys);
+      string[] enumerated = bundle.Select(pair => {
+        using (pair.Value) return pair.Key + "=" + pair.Value.Numel;
+      }).ToArray();
+      Assert.AreEqual(new[] { "bias=1" }, enumerated);
+    }
+  }
+
+  [Test]
+  public void BundleMetadata() {
+    using (var bundle = new Bundle()) {
+      bundle.Metadata["framework"] = "qtensor";
+      bundle.Metadata["writer"] = "csharp";
+      bundle.Metadata["framework"] = "qtensor 0.1";
+      Assert.AreEqual(2, bundle.Metadata.Count);
+      Assert.AreEqual(new[] { "framework", "writer" }, bundle.Metadata.Keys);
+      Assert.AreEqual("qtensor 0.1", bundle.Metadata["framework"]);
+      Assert.IsTrue(bundle.Metadata.ContainsKey("writer"));
+      Assert.IsFalse(bundle.Metadata.ContainsKey("other"));
+      Assert.Throws<QTensorKeyNotFoundException>(() => { string unused = bundle.Metadata["other"]; });
+      // Strings cross the native boundary as UTF-8.
+      bundle.Metadata["auteur"] = "Zoë, 量化";
+      using (Bundle copy = Bundle.Deserialize(bundle.Serialize())) {
+        Assert.AreEqual("Zoë, 量化", copy.Metadata["auteur"]);
+      }
+    }
+  }
+
+  [Test]
+  public void BundleRoundTripsThroughBytesAndFiles() {
+    string path = Path.Combine(directory, "state.qtb");
+    using (var bundle = new Bundle())
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { 1, 2 }, 0.5, 0))
+    using (Tensor b = Tensor.QuantizePerChannel(new float[] { 1f, 2f }, new long[] { 2 },
+                                                new[] { 0.5, 0.25 }, new long[] { 0, 1 }, 0,
+                                                DType.QInt32)) {
+      bundle["a"] = a;
+      bundle["b"] = b;
+      bundle.Metadata["writer"] = "csharp";
+      bundle.Save(path);
+      using (Bundle fromBytes = Bundle.Deserialize(bundle.Serialize()))
+      using (Bundle fromFile = Bundle.Load(path)) {
+        foreach (Bundle copy in new[] { fromBytes, fromFile }) {
+          Assert.AreEqual(new[] { "a", "b" }, copy.Keys);
+          Assert.AreEqual("csharp", copy.Metadata["writer"]);
+          using (Tensor copyA = copy["a"]) AssertSameTensor(a, copyA);
+          using (Tensor copyB = copy["b"]) AssertSameTensor(b, copyB);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace QTensor.Tests
