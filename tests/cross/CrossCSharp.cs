@@ -1,0 +1,177 @@
+// The C# side of the cross-language file test (tests/cross/SPEC.md):
+//   mono CrossCSharp.exe write DIR          writes the files of SPEC.md
+//   mono CrossCSharp.exe read DIR WRITER    checks WRITER's files against
+//                                           tensors built here
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using QTensor;
+
+static class CrossCSharp {
+  static Tensor QInt8PerTensor() {
+    return Tensor.QuantizePerTensor(new[] { -1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f },
+                                    new long[] { 2, 3 }, 0.1, 0, DType.QInt8);
+  }
+
+  // Inputs computed in double, then rounded to float, as the other writers do.
+  static float[] Ramp(int count, Func<int, double> value) {
+    return Enumerable.Range(0, count).Select(i => (float)value(i)).ToArray();
+  }
+
+  static Tensor QUInt8PerChannel() {
+    return Tensor.QuantizePerChannel(Ramp(12, i => i * 0.37 - 2.0), new long[] { 3, 4 },
+                                     new[] { 0.05, 0.1, 0.2 }, new long[] { 0, 128, 255 }, 0,
+                                     DType.QUInt8);
+  }
+
+  static Tensor QInt32PerTensor() {
+    return Tensor.QuantizePerTensor(new[] { 10000.0f, -25000.0f, 3.25f, 0.0f }, new long[] { 4 },
+                                    0.001, -7, DType.QInt32);
+  }
+
+  static Tensor QInt32PerChannel() {
+    return Tensor.QuantizePerChannel(Ramp(12, i => (i - 6) * 0.71), new long[] { 2, 2, 3 },
+                                     new[] { 0.01, 0.001, 0.0001 }, new long[] { -1, 0, 1 }, 2,
+                                     DType.QInt32);
+  }
+
+  static Tensor Scalar() {
+    return Tensor.QuantizePerTensor(new[] { 2.5f }, new long[0], 0.5, -3, DType.QInt8);
+  }
+
+  static Tensor View() {
+    using (Tensor based = QUInt8PerChannel())
+    using (Tensor transposed = based.Transpose(0, 1)) {
+      return transposed.Slice(0, 0, 4, 2);
+    }
+  }
+
+  static readonly KeyValuePair<string, Func<Tensor>>[] TensorFiles = {
+    new KeyValuePair<string, Func<Tensor>>("qint8_per_tensor.qt", QInt8PerTensor),
+    new KeyValuePair<string, Func<Tensor>>("quint8_per_channel.qt", QUInt8PerChannel),
+    new KeyValuePair<string, Func<Tensor>>("qint32_per_tensor.qt", QInt32PerTensor),
+    new KeyValuePair<string, Func<Tensor>>("qint32_per_channel.qt", QInt32PerChannel),
+    new KeyValuePair<string, Func<Tensor>>("scalar.qt", Scalar),
+    new KeyValuePair<string, Func<Tensor>>("view.qt", View),
+  };
+  const string BundleFile = "bundle.qtb";
+
+  static Bundle MakeBundle(string writer) {
+    var bundle = new Bundle();
+    using (Tensor a = QInt8PerTensor())
+    using (Tensor b = QInt32PerChannel()) {
+      bundle["a"] = a;
+      bundle["b"] = b;
+    }
+    bundle.Metadata["framework"] = "qtensor";
+    bundle.Metadata["writer"] = writer;
+    return bundle;
+  }
+
+  static void Write(string directory) {
+    Directory.CreateDirectory(directory);
+    foreach (var file in TensorFiles) {
+      using (Tensor tensor = file.Value()) tensor.Save(Path.Combine(directory, file.Key));
+    }
+    using (Bundle bundle = MakeBundle("csharp")) bundle.Save(Path.Combine(directory, BundleFile));
+  }
+
+  // What differs between a loaded tensor and the expected one, or null.
+  static string Difference(Tensor got, Tensor want) {
+    if (got.DType != want.DType) return $"dtype {got.DType}, expected {want.DType}";
+    if (!got.Shape.SequenceEqual(want.Shape)) {
+      return $"shape [{string.Join(", ", got.Shape)}], expected [{string.Join(", ", want.Shape)}]";
+    }
+    if (got.QScheme != want.QScheme) return $"qscheme {got.QScheme}, expected {want.QScheme}";
+    if (want.QScheme == QScheme.PerTensorAffine) {
+      if (got.QScale != want.QScale || got.QZeroPoint != want.QZeroPoint) {
+        return $"scale {got.QScale:R} zero point {got.QZeroPoint}, " +
+               $"expected {want.QScale:R} and {want.QZeroPoint}";
+      }
+    } else if (got.QPerChannelAxis != want.QPerChannelAxis ||
+               !got.QPerChannelScales.SequenceEqual(want.QPerChannelScales) ||
+               !got.QPerChannelZeroPoints.SequenceEqual(want.QPerChannelZeroPoints)) {
+      return $"axis {got.QPerChannelAxis} scales [{string.Join(", ", got.QPerChannelScales)}] " +
+             $"zero points [{string.Join(", ", got.QPerChannelZeroPoints)}], expected axis " +
+             $"{want.QPerChannelAxis} scales [{string.Join(", ", want.QPerChannelScales)}] " +
+             $"zero points [{string.Join(", ", want.QPerChannelZeroPoints)}]";
+    }
+    Array gotInts = got.IntRepr();
+    Array wantInts = want.IntRepr();
+    for (int i = 0; i < wantInts.Length; ++i) {
+      if (!gotInts.GetValue(i).Equals(wantInts.GetValue(i))) {
+        return $"integer {i} is {gotInts.GetValue(i)}, expected {wantInts.GetValue(i)}";
+      }
+    }
+    string gotText = got.ToString();
+    string wantText = want.ToString();
+    return gotText == wantText ? null : $"prints\n{gotText}\nexpected\n{wantText}";
+  }
+
+  static bool Report(string file, string difference) {
+    Console.WriteLine(difference == null ? $"ok {file}" : $"{file}: {difference}");
+    return difference == null;
+  }
+
+  static bool CheckTensorFile(string directory, string file, Func<Tensor> make) {
+    try {
+      using (Tensor got = Tensor.Load(Path.Combine(directory, file)))
+      using (Tensor want = make()) {
+        return Report(file, Difference(got, want));
+      }
+    } catch (QTensorException error) {
+      return Report(file, error.GetType().Name + ": " + error.Message);
+    }
+  }
+
+  static string BundleDifference(Bundle got, string writer) {
+    string[] names = got.Keys.ToArray();
+    if (!names.SequenceEqual(new[] { "a", "b" })) {
+      return $"names [{string.Join(", ", names)}], expected [a, b]";
+    }
+    if (got.Metadata.Count != 2) return $"{got.Metadata.Count} metadata entries, expected 2";
+    if (got.Metadata["framework"] != "qtensor") {
+      return $"framework \"{got.Metadata["framework"]}\", expected \"qtensor\"";
+    }
+    if (got.Metadata["writer"] != writer) {
+      return $"writer \"{got.Metadata["writer"]}\", expected \"{writer}\"";
+    }
+    using (Tensor a = got["a"])
+    using (Tensor wantA = QInt8PerTensor())
+    using (Tensor b = got["b"])
+    using (Tensor wantB = QInt32PerChannel()) {
+      string difference = Difference(a, wantA);
+      if (difference != null) return "\"a\": " + difference;
+      difference = Difference(b, wantB);
+      return difference == null ? null : "\"b\": " + difference;
+    }
+  }
+
+  static bool CheckBundleFile(string directory, string writer) {
+    try {
+      using (Bundle got = Bundle.Load(Path.Combine(directory, BundleFile))) {
+        return Report(BundleFile, BundleDifference(got, writer));
+      }
+    } catch (QTensorException error) {
+      return Report(BundleFile, error.GetType().Name + ": " + error.Message);
+    }
+  }
+
+  static bool Read(string directory, string writer) {
+    bool ok = true;
+    foreach (var file in TensorFiles) ok &= CheckTensorFile(directory, file.Key, file.Value);
+    ok &= CheckBundleFile(directory, writer);
+    return ok;
+  }
+
+  static int Main(string[] args) {
+    if (args.Length == 2 && args[0] == "write") {
+      Write(args[1]);
+      return 0;
+    }
+    if (args.Length == 3 && args[0] == "read") return Read(args[1], args[2]) ? 0 : 1;
+    Console.Error.WriteLine("usage: CrossCSharp.exe write DIR | read DIR WRITER");
+    return 2;
+  }
+}

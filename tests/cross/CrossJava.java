@@ -1,0 +1,192 @@
+import io.qtensor.Bundle;
+import io.qtensor.DType;
+import io.qtensor.QScheme;
+import io.qtensor.QTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * The Java side of the cross-language file test (tests/cross/SPEC.md):
+ * {@code write DIR} writes the files; {@code read DIR WRITER} loads the
+ * files another language wrote and checks them against tensors built here.
+ */
+public final class CrossJava {
+  static final String[] TENSOR_FILES = {"qint8_per_tensor.qt", "quint8_per_channel.qt",
+                                        "qint32_per_tensor.qt", "qint32_per_channel.qt",
+                                        "scalar.qt", "view.qt"};
+
+  private CrossJava() {}
+
+  /** value(i) computed in double, then rounded to float32 (as SPEC.md's writers do). */
+  static float[] values(int count, IntToDoubleFunction value) {
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = (float) value.applyAsDouble(i);
+    }
+    return values;
+  }
+
+  /** The tensor SPEC.md describes for a file name (the caller closes it). */
+  static QTensor build(String file) {
+    switch (file) {
+      case "qint8_per_tensor.qt":
+        return QTensor.quantizePerTensor(new float[] {-1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f},
+                                         new long[] {2, 3}, 0.1, 0, DType.QINT8);
+      case "quint8_per_channel.qt":
+        return QTensor.quantizePerChannel(values(12, i -> i * 0.37 - 2.0), new long[] {3, 4},
+                                          new double[] {0.05, 0.1, 0.2}, new long[] {0, 128, 255},
+                                          0, DType.QUINT8);
+      case "qint32_per_tensor.qt":
+        return QTensor.quantizePerTensor(new float[] {10000.0f, -25000.0f, 3.25f, 0.0f},
+                                         new long[] {4}, 0.001, -7, DType.QINT32);
+      case "qint32_per_channel.qt":
+        return QTensor.quantizePerChannel(values(12, i -> (i - 6) * 0.71), new long[] {2, 2, 3},
+                                          new double[] {0.01, 0.001, 0.0001},
+                                          new long[] {-1, 0, 1}, 2, DType.QINT32);
+      case "scalar.qt":
+        return QTensor.quantizePerTensor(new float[] {2.5f}, new long[0], 0.5, -3, DType.QINT8);
+      case "view.qt":
+        try (QTensor base = build("quint8_per_channel.qt");
+             QTensor transposed = base.transpose(0, 1)) {
+          return transposed.slice(0, 0, 4, 2);
+        }
+      default:
+        throw new IllegalArgumentException("no such file in SPEC.md: " + file);
+    }
+  }
+
+  static Bundle buildBundle(String writer) {
+    Bundle bundle = new Bundle();
+    try (QTensor a = build("qint8_per_tensor.qt"); QTensor b = build("qint32_per_channel.qt")) {
+      bundle.put("a", a).put("b", b);
+    }
+    return bundle.putMetadata("framework", "qtensor").putMetadata("writer", writer);
+  }
+
+  static void write(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    for (String file : TENSOR_FILES) {
+      try (QTensor tensor = build(file)) {
+        tensor.save(dir.resolve(file));
+      }
+    }
+    try (Bundle bundle = buildBundle("java")) {
+      bundle.save(dir.resolve("bundle.qtb"));
+    }
+  }
+
+  /** What differs between a loaded tensor and the expected one (empty if nothing). */
+  static List<String> compare(QTensor got, QTensor want) {
+    List<String> differences = new ArrayList<>();
+    check(differences, "dtype", got.dtype(), want.dtype());
+    check(differences, "shape", Arrays.toString(got.shape()), Arrays.toString(want.shape()));
+    check(differences, "qscheme", got.qscheme(), want.qscheme());
+    if (!differences.isEmpty()) {
+      return differences;
+    }
+    if (want.qscheme() == QScheme.PER_TENSOR_AFFINE) {
+      check(differences, "scale", got.qScale(), want.qScale());
+      check(differences, "zero point", got.qZeroPoint(), want.qZeroPoint());
+    } else {
+      check(differences, "scales", Arrays.toString(got.qPerChannelScales()),
+            Arrays.toString(want.qPerChannelScales()));
+      check(differences, "zero points", Arrays.toString(got.qPerChannelZeroPoints()),
+            Arrays.toString(want.qPerChannelZeroPoints()));
+      check(differences, "axis", got.qPerChannelAxis(), want.qPerChannelAxis());
+    }
+    int[] gotInts = got.intRepr();
+    int[] wantInts = want.intRepr();
+    for (int i = 0; i < wantInts.length; i++) {
+      if (gotInts[i] != wantInts[i]) {
+        differences.add("integer " + i + ": got " + gotInts[i] + ", want " + wantInts[i]);
+      }
+    }
+    check(differences, "printed form", "\n" + got + "\n", "\n" + want + "\n");
+    return differences;
+  }
+
+  static void check(List<String> differences, String what, Object got, Object want) {
+    if (!Objects.equals(got, want)) {
+      differences.add(what + ": got " + got + ", want " + want);
+    }
+  }
+
+  static List<String> readTensor(Path dir, String file) {
+    Path path = dir.resolve(file);
+    if (!Files.exists(path)) {
+      return List.of("missing file " + path);
+    }
+    try (QTensor got = QTensor.load(path); QTensor want = build(file)) {
+      return compare(got, want);
+    }
+  }
+
+  static List<String> readBundle(Path dir, String writer) {
+    Path path = dir.resolve("bundle.qtb");
+    if (!Files.exists(path)) {
+      return List.of("missing file " + path);
+    }
+    List<String> differences = new ArrayList<>();
+    try (Bundle got = Bundle.load(path)) {
+      check(differences, "names", got.names(), List.of("a", "b"));
+      if (!differences.isEmpty()) {
+        return differences;
+      }
+      String[][] entries = {{"a", "qint8_per_tensor.qt"}, {"b", "qint32_per_channel.qt"}};
+      for (String[] entry : entries) {
+        try (QTensor tensor = got.get(entry[0]); QTensor want = build(entry[1])) {
+          for (String difference : compare(tensor, want)) {
+            differences.add(entry[0] + ": " + difference);
+          }
+        }
+      }
+      check(differences, "metadata keys", got.metadataKeys(), List.of("framework", "writer"));
+      if (differences.isEmpty()) {
+        check(differences, "metadata framework", got.getMetadata("framework"), "qtensor");
+        check(differences, "metadata writer", got.getMetadata("writer"), writer);
+      }
+    }
+    return differences;
+  }
+
+  static boolean read(Path dir, String writer) {
+    boolean ok = true;
+    List<String> files = new ArrayList<>(Arrays.asList(TENSOR_FILES));
+    files.add("bundle.qtb");
+    for (String file : files) {
+      List<String> differences;
+      try {
+        differences = file.equals("bundle.qtb") ? readBundle(dir, writer) : readTensor(dir, file);
+      } catch (RuntimeException error) {
+        differences = List.of(error.toString());
+      }
+      if (differences.isEmpty()) {
+        System.out.println("ok " + file);
+      } else {
+        ok = false;
+        for (String difference : differences) {
+          System.out.println("FAIL " + file + " (written by " + writer + "): " + difference);
+        }
+      }
+    }
+    return ok;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("write")) {
+      write(Paths.get(args[1]));
+      return;
+    }
+    if (args.length == 3 && args[0].equals("read")) {
+      System.exit(read(Paths.get(args[1]), args[2]) ? 0 : 1);
+    }
+    System.err.println("usage: CrossJava write DIR | CrossJava read DIR WRITER");
+    System.exit(2);
+  }
+}

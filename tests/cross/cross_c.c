@@ -1,0 +1,373 @@
+/*
+ * The C side of the cross-language file test (tests/cross/SPEC.md):
+ *   cross_c write DIR          writes the spec's files into DIR
+ *   cross_c read DIR WRITER    checks the files another language wrote
+ * Uses only the public C API.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <qtensor/qtensor.h>
+
+/* A failed qt_* call: report it and return 0 from the enclosing function. */
+#define CHECK(call)                                                                              \
+  do {                                                                                           \
+    qt_status status_ = (call);                                                                  \
+    if (status_ != QT_OK) {                                                                      \
+      fprintf(stderr, "%s:%d: %s: %s: %s\n", __FILE__, __LINE__, #call, qt_status_name(status_), \
+              qt_last_error_message());                                                          \
+      return 0;                                                                                  \
+    }                                                                                            \
+  } while (0)
+
+/* ------------------------------------------------------- the spec's tensors */
+
+static int make_qint8_per_tensor(qt_tensor** out) {
+  static const float values[] = {-1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f};
+  static const int64_t shape[] = {2, 3};
+  CHECK(qt_quantize_per_tensor(out, values, shape, 2, 0.1, 0, QT_QINT8));
+  return 1;
+}
+
+static int make_quint8_per_channel(qt_tensor** out) {
+  float values[12];
+  static const int64_t shape[] = {3, 4};
+  static const double scales[] = {0.05, 0.1, 0.2};
+  static const int64_t zero_points[] = {0, 128, 255};
+  for (int i = 0; i < 12; ++i) values[i] = (float)(i * 0.37 - 2.0);
+  CHECK(qt_quantize_per_channel(out, values, shape, 2, scales, zero_points, 3, 0, QT_QUINT8));
+  return 1;
+}
+
+static int make_qint32_per_tensor(qt_tensor** out) {
+  static const float values[] = {10000.0f, -25000.0f, 3.25f, 0.0f};
+  static const int64_t shape[] = {4};
+  CHECK(qt_quantize_per_tensor(out, values, shape, 1, 0.001, -7, QT_QINT32));
+  return 1;
+}
+
+static int make_qint32_per_channel(qt_tensor** out) {
+  float values[12];
+  static const int64_t shape[] = {2, 2, 3};
+  static const double scales[] = {0.01, 0.001, 0.0001};
+  static const int64_t zero_points[] = {-1, 0, 1};
+  for (int i = 0; i < 12; ++i) values[i] = (float)((i - 6) * 0.71);
+  CHECK(qt_quantize_per_channel(out, values, shape, 3, scales, zero_points, 3, 2, QT_QINT32));
+  return 1;
+}
+
+static int make_scalar(qt_tensor** out) {
+  static const float value = 2.5f;
+  CHECK(qt_quantize_per_tensor(out, &value, NULL, 0, 0.5, -3, QT_QINT8));
+  return 1;
+}
+
+static int make_view(qt_tensor** out) {
+  qt_tensor* base = NULL;
+  qt_tensor* transposed = NULL;
+  int ok = make_quint8_per_channel(&base) &&
+           qt_tensor_transpose(&transposed, base, 0, 1) == QT_OK &&
+           qt_tensor_slice(out, transposed, 0, 0, 4, 2) == QT_OK;
+  if (!ok) fprintf(stderr, "view: %s\n", qt_last_error_message());
+  qt_tensor_free(transposed);
+  qt_tensor_free(base);
+  return ok;
+}
+
+typedef int (*tensor_maker)(qt_tensor** out);
+
+static const struct {
+  const char* file;
+  tensor_maker make;
+} kTensorFiles[] = {
+    {"qint8_per_tensor.qt", make_qint8_per_tensor},
+    {"quint8_per_channel.qt", make_quint8_per_channel},
+    {"qint32_per_tensor.qt", make_qint32_per_tensor},
+    {"qint32_per_channel.qt", make_qint32_per_channel},
+    {"scalar.qt", make_scalar},
+    {"view.qt", make_view},
+};
+enum { kNumTensorFiles = sizeof kTensorFiles / sizeof kTensorFiles[0] };
+static const char kBundleFile[] = "bundle.qtb";
+
+static int make_bundle(qt_bundle** out, const char* writer) {
+  qt_bundle* bundle = NULL;
+  qt_tensor* a = NULL;
+  qt_tensor* b = NULL;
+  int ok = qt_bundle_new(&bundle) == QT_OK && make_qint8_per_tensor(&a) &&
+           make_qint32_per_channel(&b) && qt_bundle_set(bundle, "a", a) == QT_OK &&
+           qt_bundle_set(bundle, "b", b) == QT_OK &&
+           qt_bundle_set_metadata(bundle, "framework", "qtensor") == QT_OK &&
+           qt_bundle_set_metadata(bundle, "writer", writer) == QT_OK;
+  if (!ok) fprintf(stderr, "bundle: %s\n", qt_last_error_message());
+  qt_tensor_free(a);
+  qt_tensor_free(b);
+  if (ok) {
+    *out = bundle;
+  } else {
+    qt_bundle_free(bundle);
+  }
+  return ok;
+}
+
+static void join_path(char* out, size_t size, const char* dir, const char* file) {
+  snprintf(out, size, "%s/%s", dir, file);
+}
+
+/* ------------------------------------------------------------------ write */
+
+/* mkdir -p: creates dir and any missing parents. */
+static int make_directories(const char* dir) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) return 0;
+  for (char* p = path + 1;; ++p) {
+    if (*p == '/' || *p == '\0') {
+      const char saved = *p;
+      *p = '\0';
+      if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cannot create %s: %s\n", path, strerror(errno));
+        return 0;
+      }
+      *p = saved;
+      if (saved == '\0') return 1;
+    }
+  }
+}
+
+static int write_all(const char* dir) {
+  char path[4096];
+  if (!make_directories(dir)) return 0;
+  for (int i = 0; i < kNumTensorFiles; ++i) {
+    qt_tensor* tensor = NULL;
+    if (!kTensorFiles[i].make(&tensor)) return 0;
+    join_path(path, sizeof path, dir, kTensorFiles[i].file);
+    qt_status status = qt_save(tensor, path);
+    qt_tensor_free(tensor);
+    if (status != QT_OK) {
+      fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+      return 0;
+    }
+  }
+  qt_bundle* bundle = NULL;
+  if (!make_bundle(&bundle, "c")) return 0;
+  join_path(path, sizeof path, dir, kBundleFile);
+  qt_status status = qt_bundle_save(bundle, path);
+  qt_bundle_free(bundle);
+  if (status != QT_OK) {
+    fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+    return 0;
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------------- read */
+
+/* Each compare_* prints what differs (prefixed by what) and returns 0, or 1. */
+
+static int compare_params(const char* what, const qt_tensor* got, const qt_tensor* want) {
+  qt_qscheme got_scheme, want_scheme;
+  CHECK(qt_tensor_qscheme(&got_scheme, got));
+  CHECK(qt_tensor_qscheme(&want_scheme, want));
+  if (got_scheme != want_scheme) {
+    printf("%s: qscheme %d, expected %d\n", what, (int)got_scheme, (int)want_scheme);
+    return 0;
+  }
+  if (want_scheme == QT_PER_TENSOR_AFFINE) {
+    double got_scale, want_scale;
+    int64_t got_zp, want_zp;
+    CHECK(qt_tensor_q_scale(&got_scale, got));
+    CHECK(qt_tensor_q_scale(&want_scale, want));
+    CHECK(qt_tensor_q_zero_point(&got_zp, got));
+    CHECK(qt_tensor_q_zero_point(&want_zp, want));
+    if (got_scale != want_scale || got_zp != want_zp) {
+      printf("%s: scale %.17g zero point %lld, expected %.17g and %lld\n", what, got_scale,
+             (long long)got_zp, want_scale, (long long)want_zp);
+      return 0;
+    }
+    return 1;
+  }
+  int64_t got_axis, want_axis;
+  size_t got_channels, want_channels;
+  CHECK(qt_tensor_q_per_channel_axis(&got_axis, got));
+  CHECK(qt_tensor_q_per_channel_axis(&want_axis, want));
+  CHECK(qt_tensor_q_num_channels(&got_channels, got));
+  CHECK(qt_tensor_q_num_channels(&want_channels, want));
+  if (got_axis != want_axis || got_channels != want_channels || want_channels > 16) {
+    printf("%s: axis %lld with %zu channels, expected %lld with %zu\n", what, (long long)got_axis,
+           got_channels, (long long)want_axis, want_channels);
+    return 0;
+  }
+  double got_scales[16], want_scales[16];
+  int64_t got_zps[16], want_zps[16];
+  CHECK(qt_tensor_q_per_channel_scales(got_scales, 16, got));
+  CHECK(qt_tensor_q_per_channel_scales(want_scales, 16, want));
+  CHECK(qt_tensor_q_per_channel_zero_points(got_zps, 16, got));
+  CHECK(qt_tensor_q_per_channel_zero_points(want_zps, 16, want));
+  for (size_t c = 0; c < want_channels; ++c) {
+    if (got_scales[c] != want_scales[c] || got_zps[c] != want_zps[c]) {
+      printf("%s: channel %zu has scale %.17g zero point %lld, expected %.17g and %lld\n", what, c,
+             got_scales[c], (long long)got_zps[c], want_scales[c], (long long)want_zps[c]);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int compare_values(const char* what, const qt_tensor* got, const qt_tensor* want) {
+  int64_t numel;
+  qt_dtype dtype;
+  CHECK(qt_tensor_numel(&numel, want));
+  CHECK(qt_tensor_dtype(&dtype, want));
+  size_t bytes = (size_t)numel * qt_dtype_size(dtype);
+  unsigned char* got_ints = malloc(bytes + 1);
+  unsigned char* want_ints = malloc(bytes + 1);
+  int ok = got_ints && want_ints && qt_tensor_int_repr(got_ints, bytes, got) == QT_OK &&
+           qt_tensor_int_repr(want_ints, bytes, want) == QT_OK;
+  if (!ok) {
+    printf("%s: int_repr failed: %s\n", what, qt_last_error_message());
+  } else if (memcmp(got_ints, want_ints, bytes) != 0) {
+    printf("%s: int_repr differs\n", what);
+    ok = 0;
+  }
+  free(got_ints);
+  free(want_ints);
+  if (!ok) return 0;
+
+  char* got_text = NULL;
+  char* want_text = NULL;
+  ok = qt_to_string(&got_text, got) == QT_OK && qt_to_string(&want_text, want) == QT_OK;
+  if (!ok) {
+    printf("%s: to_string failed: %s\n", what, qt_last_error_message());
+  } else if (strcmp(got_text, want_text) != 0) {
+    printf("%s: printed\n%s\nexpected\n%s\n", what, got_text, want_text);
+    ok = 0;
+  }
+  qt_string_free(got_text);
+  qt_string_free(want_text);
+  return ok;
+}
+
+static int compare_tensors(const char* what, const qt_tensor* got, const qt_tensor* want) {
+  qt_dtype got_dtype, want_dtype;
+  size_t got_ndim, want_ndim;
+  int64_t got_shape[QT_MAX_DIMS], want_shape[QT_MAX_DIMS];
+  CHECK(qt_tensor_dtype(&got_dtype, got));
+  CHECK(qt_tensor_dtype(&want_dtype, want));
+  if (got_dtype != want_dtype) {
+    printf("%s: dtype %s, expected %s\n", what, qt_dtype_name(got_dtype),
+           qt_dtype_name(want_dtype));
+    return 0;
+  }
+  CHECK(qt_tensor_ndim(&got_ndim, got));
+  CHECK(qt_tensor_ndim(&want_ndim, want));
+  CHECK(qt_tensor_shape(got_shape, QT_MAX_DIMS, got));
+  CHECK(qt_tensor_shape(want_shape, QT_MAX_DIMS, want));
+  if (got_ndim != want_ndim || memcmp(got_shape, want_shape, want_ndim * sizeof(int64_t)) != 0) {
+    printf("%s: shape differs (rank %zu, expected %zu)\n", what, got_ndim, want_ndim);
+    return 0;
+  }
+  return compare_params(what, got, want) && compare_values(what, got, want);
+}
+
+static int read_tensor_file(const char* dir, int index) {
+  char path[4096];
+  const char* file = kTensorFiles[index].file;
+  join_path(path, sizeof path, dir, file);
+  qt_tensor* got = NULL;
+  qt_tensor* want = NULL;
+  int ok = 0;
+  qt_status status = qt_load(&got, path);
+  if (status != QT_OK) {
+    printf("%s: cannot load: %s: %s\n", file, qt_status_name(status), qt_last_error_message());
+  } else if (kTensorFiles[index].make(&want)) {
+    ok = compare_tensors(file, got, want);
+  }
+  qt_tensor_free(got);
+  qt_tensor_free(want);
+  return ok;
+}
+
+static int compare_bundle_entry(const qt_bundle* bundle, size_t index, const char* name,
+                                tensor_maker make) {
+  const char* got_name = NULL;
+  qt_tensor* got = NULL;
+  qt_tensor* want = NULL;
+  char what[64];
+  snprintf(what, sizeof what, "%s[%zu]", kBundleFile, index);
+  CHECK(qt_bundle_name(&got_name, bundle, index));
+  if (strcmp(got_name, name) != 0) {
+    printf("%s: named '%s', expected '%s'\n", what, got_name, name);
+    return 0;
+  }
+  int ok = qt_bundle_get_index(&got, bundle, index) == QT_OK && make(&want) &&
+           compare_tensors(what, got, want);
+  qt_tensor_free(got);
+  qt_tensor_free(want);
+  return ok;
+}
+
+static int compare_metadata(const qt_bundle* bundle, const char* key, const char* want) {
+  const char* got = NULL;
+  if (qt_bundle_metadata(&got, bundle, key) != QT_OK) {
+    printf("%s: metadata '%s': %s\n", kBundleFile, key, qt_last_error_message());
+    return 0;
+  }
+  if (strcmp(got, want) != 0) {
+    printf("%s: metadata '%s' is '%s', expected '%s'\n", kBundleFile, key, got, want);
+    return 0;
+  }
+  return 1;
+}
+
+static int read_bundle_file(const char* dir, const char* writer) {
+  char path[4096];
+  join_path(path, sizeof path, dir, kBundleFile);
+  qt_bundle* bundle = NULL;
+  if (qt_bundle_load(&bundle, path) != QT_OK) {
+    printf("%s: cannot load: %s\n", kBundleFile, qt_last_error_message());
+    return 0;
+  }
+  size_t size = 0, metadata_size = 0;
+  int ok = qt_bundle_size(&size, bundle) == QT_OK &&
+           qt_bundle_metadata_size(&metadata_size, bundle) == QT_OK;
+  if (ok && (size != 2 || metadata_size != 2)) {
+    printf("%s: %zu tensors and %zu metadata keys, expected 2 and 2\n", kBundleFile, size,
+           metadata_size);
+    ok = 0;
+  }
+  ok = ok && compare_bundle_entry(bundle, 0, "a", make_qint8_per_tensor) &&
+       compare_bundle_entry(bundle, 1, "b", make_qint32_per_channel) &&
+       compare_metadata(bundle, "framework", "qtensor") &&
+       compare_metadata(bundle, "writer", writer);
+  qt_bundle_free(bundle);
+  return ok;
+}
+
+static int read_all(const char* dir, const char* writer) {
+  int all_ok = 1;
+  for (int i = 0; i < kNumTensorFiles; ++i) {
+    if (read_tensor_file(dir, i)) {
+      printf("ok %s\n", kTensorFiles[i].file);
+    } else {
+      all_ok = 0;
+    }
+  }
+  if (read_bundle_file(dir, writer)) {
+    printf("ok %s\n", kBundleFile);
+  } else {
+    all_ok = 0;
+  }
+  return all_ok;
+}
+
+int main(int argc, char** argv) {
+  if (argc == 3 && strcmp(argv[1], "write") == 0) return write_all(argv[2]) ? 0 : 1;
+  if (argc == 4 && strcmp(argv[1], "read") == 0) return read_all(argv[2], argv[3]) ? 0 : 1;
+  fprintf(stderr, "usage: %s write DIR | read DIR WRITER\n", argv[0]);
+  return 2;
+}

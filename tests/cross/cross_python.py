@@ -1,0 +1,128 @@
+"""Cross-language files (tests/cross/SPEC.md) through the Python binding.
+
+    cross_python.py write DIR           writes the files of SPEC.md into DIR
+    cross_python.py read DIR WRITER     checks the files language WRITER wrote
+"""
+
+import os
+import sys
+
+import numpy as np
+
+import qtensor
+
+BUNDLE_FILE = "bundle.qtb"
+
+
+def tensors():
+    """The tensors of SPEC.md by file name, built from its float inputs."""
+    index = np.arange(12, dtype=np.float64)
+    made = {
+        "qint8_per_tensor.qt": qtensor.quantize_per_tensor(
+            np.array([[-1.6, 4.0, 7.0], [3.3, 6.6, 8.6]], dtype=np.float32), 0.1, 0,
+            qtensor.qint8),
+        "quint8_per_channel.qt": qtensor.quantize_per_channel(
+            (index * 0.37 - 2.0).astype(np.float32).reshape(3, 4), [0.05, 0.1, 0.2],
+            [0, 128, 255], 0, qtensor.quint8),
+        "qint32_per_tensor.qt": qtensor.quantize_per_tensor(
+            np.array([10000.0, -25000.0, 3.25, 0.0], dtype=np.float32), 0.001, -7,
+            qtensor.qint32),
+        "qint32_per_channel.qt": qtensor.quantize_per_channel(
+            ((index - 6) * 0.71).astype(np.float32).reshape(2, 2, 3), [0.01, 0.001, 0.0001],
+            [-1, 0, 1], 2, qtensor.qint32),
+        "scalar.qt": qtensor.quantize_per_tensor(
+            np.array(2.5, dtype=np.float32), 0.5, -3, qtensor.qint8),
+    }
+    made["view.qt"] = made["quint8_per_channel.qt"].transpose(0, 1)[0:4:2]
+    return made
+
+
+def bundle_of(made, writer):
+    bundle = qtensor.Bundle()
+    bundle["a"] = made["qint8_per_tensor.qt"]
+    bundle["b"] = made["qint32_per_channel.qt"]
+    bundle.metadata["framework"] = "qtensor"
+    bundle.metadata["writer"] = writer
+    return bundle
+
+
+def write(directory):
+    os.makedirs(directory, exist_ok=True)
+    made = tensors()
+    for name, tensor in made.items():
+        tensor.save(os.path.join(directory, name))
+    bundle_of(made, "python").save(os.path.join(directory, BUNDLE_FILE))
+
+
+def differences(what, got, want):
+    """What differs between two tensors, as printable lines."""
+    found = []
+    if got.dtype is not want.dtype:
+        found.append(f"{what}: dtype {got.dtype!r}, expected {want.dtype!r}")
+    if got.shape != want.shape:
+        found.append(f"{what}: shape {got.shape}, expected {want.shape}")
+    if got.qscheme() is not want.qscheme():
+        found.append(f"{what}: qscheme {got.qscheme()!r}, expected {want.qscheme()!r}")
+    elif got.qscheme() is qtensor.per_tensor_affine:
+        if (got.q_scale(), got.q_zero_point()) != (want.q_scale(), want.q_zero_point()):
+            found.append(f"{what}: scale {got.q_scale()!r} zero point {got.q_zero_point()}, "
+                         f"expected {want.q_scale()!r} and {want.q_zero_point()}")
+    else:
+        got_parameters = (got.q_per_channel_scales().tolist(),
+                          got.q_per_channel_zero_points().tolist(), got.q_per_channel_axis())
+        want_parameters = (want.q_per_channel_scales().tolist(),
+                           want.q_per_channel_zero_points().tolist(), want.q_per_channel_axis())
+        if got_parameters != want_parameters:
+            found.append(f"{what}: per-channel parameters {got_parameters}, "
+                         f"expected {want_parameters}")
+    if found:
+        return found
+    if not np.array_equal(got.int_repr(), want.int_repr()):
+        found.append(f"{what}: int_repr {got.int_repr().tolist()}, "
+                     f"expected {want.int_repr().tolist()}")
+    if repr(got) != repr(want):
+        found.append(f"{what}: printed\n{got!r}\nexpected\n{want!r}")
+    return found
+
+
+def read(directory, writer):
+    made = tensors()
+    failed = False
+    for name, want in made.items():
+        try:
+            found = differences(name, qtensor.load(os.path.join(directory, name)), want)
+        except (qtensor.Error, OSError) as error:
+            found = [f"{name}: cannot load: {type(error).__name__}: {error}"]
+        print("\n".join(found) if found else f"ok {name}")
+        failed |= bool(found)
+    try:
+        bundle = qtensor.Bundle.load(os.path.join(directory, BUNDLE_FILE))
+        want = bundle_of(made, writer)
+        found = []
+        if list(bundle) != ["a", "b"]:
+            found.append(f"{BUNDLE_FILE}: names {list(bundle)}, expected ['a', 'b']")
+        else:
+            for name in bundle:
+                found += differences(f"{BUNDLE_FILE}[{name!r}]", bundle[name], want[name])
+        if dict(bundle.metadata) != dict(want.metadata):
+            found.append(f"{BUNDLE_FILE}: metadata {dict(bundle.metadata)}, "
+                         f"expected {dict(want.metadata)}")
+    except (qtensor.Error, OSError) as error:
+        found = [f"{BUNDLE_FILE}: cannot load: {type(error).__name__}: {error}"]
+    print("\n".join(found) if found else f"ok {BUNDLE_FILE}")
+    failed |= bool(found)
+    return 1 if failed else 0
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "write":
+        write(argv[2])
+        return 0
+    if len(argv) == 4 and argv[1] == "read":
+        return read(argv[2], argv[3])
+    print(f"usage: {argv[0]} write DIR | read DIR WRITER", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
