@@ -34,6 +34,10 @@
 #define QT_API
 %include "qtensor/qtensor.h"
 
+// Bundle is move-only but default-constructible: SWIG would copy a returned
+// Bundle into a default-constructed one; its value wrapper moves instead.
+%feature("valuewrapper") qtensor::Bundle;
+
 %ignore qtensor::detail;
 %ignore qtensor::operator<<;
 %ignore qtensor::Tensor::get;

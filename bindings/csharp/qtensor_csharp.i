@@ -173,9 +173,8 @@ class Bytes {
 %ignore qtensor::Bundle::names;
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
-// Quantizer and Bundle are move-only: return them by moving.
+// Quantizer is move-only: return it by moving (Bundle: see ../qtensor.i).
 %feature("valuewrapper") qtensor::Quantizer;
-%feature("valuewrapper") qtensor::Bundle;
 
 // C# arrays pass as pointers to their (pinned) elements, never copied.
 %apply float INPUT[] { float* values_in };

@@ -306,8 +306,6 @@ QT_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegion, Ne
 %rename(isEqual) qtensor::Quantizer::operator==;
 %ignore qtensor::Quantizer::operator!=;
 %ignore qtensor::Error;
-// Bundle is move-only: return it through SWIG's (moving) value wrapper.
-%feature("valuewrapper") qtensor::Bundle;
 
 // Replaced below by array and buffer versions.
 %ignore qtensor::Tensor::Quantize;

@@ -105,8 +105,6 @@ QT_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Quantizer::operator!=;
 %rename(equals) qtensor::Quantizer::operator==;
-// Bundle is move-only but default-constructible: return it by moving.
-%feature("valuewrapper") qtensor::Bundle;
 
 %include "../qtensor.i"
 
