@@ -58,12 +58,11 @@ using VI = hn::Vec<DI>;
 using VD = hn::Vec<DD>;
 
 // Channels whose runs are at least this long are processed run by run with
-// scalar parameters; shorter runs use per-lane parameter buffers.
-constexpr size_t kLongRun = 256;
-// Elements per segment sharing a per-lane parameter buffer (a block of
-// channels, or of rows): long enough for the prefetchers, small enough for
-// the buffers (up to 16 bytes per element) to stay in L2.
-constexpr size_t kBlock = 4096;
+// scalar parameters; shorter runs use a per-lane parameter pattern.
+constexpr size_t kLongRun = 64;
+// Per-lane parameter patterns up to this many elements live on the stack
+// (and in L1); longer ones are allocated once per call.
+constexpr size_t kStackPattern = 1024;
 
 // f64 -> f32 with IEEE rounding, overflow included. EMU128's DemoteTo
 // saturates at +-FLT_MAX where IEEE (every SIMD target, and the reference)
@@ -206,51 +205,72 @@ void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float
 
 // ------------------------------ Per channel
 
-// How a per-channel block with short runs (inner < kLongRun) is walked: in
-// contiguous segments of about kBlock elements that share one per-lane
-// parameter buffer. With rows of kBlock elements or more, a segment is
-// `block` channels of one row; with shorter rows, it is `rows` whole rows.
-// Tails (through stack buffers) are then rare, and the parameter buffer stays
-// in cache while it is reused for every outer index.
-struct SegmentPlan {
-  size_t block;  // channels per segment
-  size_t rows;   // rows per segment: 1 unless block == channels
-
-  SegmentPlan(size_t channels, size_t inner)
-      : block(std::min(channels, std::max<size_t>(1, kBlock / inner))),
-        rows(block == channels ? std::max<size_t>(1, kBlock / (channels * inner)) : 1) {}
-
-  // A per-lane parameter buffer: room for a whole segment, plus one vector of
-  // zeros for the full-vector loads of a tail.
-  template <typename U>
-  std::vector<U> Buffer(size_t inner) const {
-    return std::vector<U>(rows * block * inner + hn::Lanes(DF()), U{0});
-  }
-
-  // Calls fill(c0, count, rows) to load the parameters of channels
-  // [c0, c0 + count) into the buffers, then run(start, n) for each segment
-  // of those channels.
-  template <class Fill, class Run>
-  void ForEach(size_t outer, size_t channels, size_t inner, const Fill& fill,
-               const Run& run) const {
-    for (size_t c0 = 0; c0 < channels; c0 += block) {
-      const size_t count = std::min(block, channels - c0);
-      fill(c0, count, rows);
-      for (size_t o = 0; o < outer; o += rows) {
-        run((o * channels + c0) * inner, std::min(rows, outer - o) * count * inner);
+// Per-lane parameters for a block laid out as [outer][channels][inner] with
+// short runs: element k of the block uses the parameters of channel
+// (k / inner) % channels, a pattern of period channels * inner. The pattern
+// is stored repeated up to a multiple of the vector length, so that a vector
+// starting at a multiple of the lane count never straddles its end; or, if
+// the block is shorter than that, once over the whole block (rounded up to
+// whole vectors, the excess zero), so its size never exceeds the block's.
+template <typename U>
+class LanePattern {
+ public:
+  template <typename V>
+  LanePattern(const V* values, size_t outer, size_t channels, size_t inner) {
+    const size_t period = channels * inner;
+    const size_t lanes = hn::Lanes(DF());
+    size_t repeats = 1;
+    while (period * repeats % lanes != 0) ++repeats;
+    size_t filled = repeats;
+    if (outer < repeats) {
+      filled = outer;
+      size_ = (outer * period + lanes - 1) / lanes * lanes;
+    } else {
+      size_ = period * repeats;
+    }
+    if (size_ > kStackPattern) {
+      heap_.resize(size_);
+      data_ = heap_.data();
+    }
+    U* dst = data_;
+    for (size_t r = 0; r < filled; ++r) {
+      for (size_t c = 0; c < channels; ++c) {
+        dst = std::fill_n(dst, inner, static_cast<U>(values[c]));
       }
     }
+    std::fill(dst, data_ + size_, U{0});
   }
+  LanePattern(const LanePattern&) = delete;
+  LanePattern& operator=(const LanePattern&) = delete;
+
+  const U* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  HWY_ALIGN U stack_[kStackPattern];
+  std::vector<U> heap_;
+  U* data_ = stack_;
+  size_t size_ = 0;
 };
 
-// Writes `rows` copies of: each of values[0, count) repeated inner times.
-template <typename U, typename V>
-void Expand(const V* values, size_t count, size_t inner, size_t rows, U* dst) {
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < count; ++c) {
-      dst = std::fill_n(dst, inner, static_cast<U>(values[c]));
-    }
+// As ForEachVector, but op(j, in + i, out + i) gets j = i mod period (a
+// multiple of the lane count), the position in a LanePattern.
+template <typename TIn, typename TOut, class Op>
+HWY_INLINE void ForEachVectorPeriodic(const TIn* in, size_t n, TOut* out, size_t period,
+                                      const Op& op) {
+  const size_t N = hn::Lanes(DF());
+  size_t i = 0, j = 0;
+  for (; i + N <= n; i += N) {
+    op(j, in + i, out + i);
+    j += N;
+    if (j == period) j = 0;
   }
+  if (i == n) return;
+  TIn in_tail[hn::MaxLanes(DF())] = {};
+  TOut out_tail[hn::MaxLanes(DF())];
+  std::memcpy(in_tail, in + i, (n - i) * sizeof(TIn));
+  op(j, in_tail, out_tail);
+  std::memcpy(out + i, out_tail, (n - i) * sizeof(TOut));
 }
 
 template <typename T>
@@ -268,31 +288,24 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
   }
   // The zero point as float (exact) for 8 bits, as double for int32.
   using Zp = std::conditional_t<sizeof(T) == 1, float, double>;
-  const SegmentPlan plan(channels, inner);
-  std::vector<float> inv_buf = plan.Buffer<float>(inner);
-  std::vector<Zp> zp_buf = plan.Buffer<Zp>(inner);
-  const float* inv = inv_buf.data();
-  const Zp* zp = zp_buf.data();
+  const LanePattern<float> inv_pattern(inv_scales, outer, channels, inner);
+  const LanePattern<Zp> zp_pattern(zero_points, outer, channels, inner);
+  const float* inv = inv_pattern.data();
+  const Zp* zp = zp_pattern.data();
   const DF df;
   const DD dd;
   const size_t half = hn::Lanes(dd);
-  plan.ForEach(
-      outer, channels, inner,
-      [&](size_t c0, size_t count, size_t rows) HWY_ATTR {
-        Expand(inv_scales + c0, count, inner, rows, inv_buf.data());
-        Expand(zero_points + c0, count, inner, rows, zp_buf.data());
-      },
-      [&](size_t start, size_t n) HWY_ATTR {
-        ForEachVector(in + start, n, out + start, [&](size_t i, const float* x, T* q) HWY_ATTR {
-          if constexpr (sizeof(T) == 1) {
-            StoreQuantized(
-                Quantize8<T>(hn::LoadU(df, x), hn::LoadU(df, inv + i), hn::LoadU(df, zp + i)), q);
-          } else {
-            StoreQuantized(Quantize32(hn::LoadU(df, x), hn::LoadU(df, inv + i),
-                                      hn::LoadU(dd, zp + i), hn::LoadU(dd, zp + i + half)),
-                           q);
-          }
-        });
+  ForEachVectorPeriodic(
+      in, outer * channels * inner, out, inv_pattern.size(),
+      [&](size_t j, const float* x, T* q) HWY_ATTR {
+        if constexpr (sizeof(T) == 1) {
+          StoreQuantized(
+              Quantize8<T>(hn::LoadU(df, x), hn::LoadU(df, inv + j), hn::LoadU(df, zp + j)), q);
+        } else {
+          StoreQuantized(Quantize32(hn::LoadU(df, x), hn::LoadU(df, inv + j), hn::LoadU(dd, zp + j),
+                                    hn::LoadU(dd, zp + j + half)),
+                         q);
+        }
       });
 }
 
@@ -315,26 +328,18 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
     }
     return;
   }
-  const SegmentPlan plan(channels, inner);
-  std::vector<double> scale_buf = plan.Buffer<double>(inner);
-  std::vector<double> zp_buf = plan.Buffer<double>(inner);
-  const double* s = scale_buf.data();
-  const double* zp = zp_buf.data();
+  const LanePattern<double> scale_pattern(scales, outer, channels, inner);
+  const LanePattern<double> zp_pattern(zero_points, outer, channels, inner);
+  const double* s = scale_pattern.data();
+  const double* zp = zp_pattern.data();
   const size_t half = hn::Lanes(dd);
-  plan.ForEach(
-      outer, channels, inner,
-      [&](size_t c0, size_t count, size_t rows) HWY_ATTR {
-        Expand(scales + c0, count, inner, rows, scale_buf.data());
-        Expand(zero_points + c0, count, inner, rows, zp_buf.data());
-      },
-      [&](size_t start, size_t n) HWY_ATTR {
-        ForEachVector(in + start, n, out + start, [&](size_t i, const T* q, float* f) HWY_ATTR {
-          const VF v =
-              DequantizeF64(LoadAsInt32(q), hn::LoadU(dd, zp + i), hn::LoadU(dd, zp + i + half),
-                            hn::LoadU(dd, s + i), hn::LoadU(dd, s + i + half));
-          hn::StoreU(v, df, f);
-        });
-      });
+  ForEachVectorPeriodic(in, outer * channels * inner, out, scale_pattern.size(),
+                        [&](size_t j, const T* q, float* f) HWY_ATTR {
+                          const VF v = DequantizeF64(
+                              LoadAsInt32(q), hn::LoadU(dd, zp + j), hn::LoadU(dd, zp + j + half),
+                              hn::LoadU(dd, s + j), hn::LoadU(dd, s + j + half));
+                          hn::StoreU(v, df, f);
+                        });
 }
 
 #endif  // HWY_TARGET == HWY_SCALAR

@@ -524,14 +524,16 @@ struct Shape {
 };
 
 // Channel axis last (inner 1), first (outer 1), alone (channels 1); short
-// and long runs of a channel (the kernels switch strategy at a few hundred);
-// rows of a few elements up to more than a cache block (a few thousand), and
+// and long runs of a channel (the kernels switch strategy at 64, and keep
+// parameter patterns of up to 1024 elements on the stack); rows of a few
+// elements up to a few thousand, and
 // many rows of a short one.
-const Shape kShapes[] = {
-    {1, 1, 1},   {1, 1, 1000}, {3, 1, 37},   {1, 5, 1},   {1000, 3, 1}, {5000, 3, 1}, {7, 16, 1},
-    {2, 300, 1}, {1, 2000, 1}, {2, 5000, 1}, {4, 3, 5},   {5, 7, 17},   {3, 600, 3},  {2, 1500, 3},
-    {2, 70, 33}, {2, 4, 255},  {2, 3, 256},  {2, 2, 300}, {1, 9, 257},  {3, 2, 1029}, {64, 1, 1},
-    {1, 64, 16}, {40, 9, 100}, {0, 3, 4},    {3, 0, 4},   {3, 4, 0}};
+const Shape kShapes[] = {{1, 1, 1},    {1, 1, 1000}, {3, 1, 37},   {1, 5, 1},    {1000, 3, 1},
+                         {5000, 3, 1}, {7, 16, 1},   {2, 300, 1},  {1, 2000, 1}, {2, 5000, 1},
+                         {4, 3, 5},    {5, 7, 17},   {3, 600, 3},  {2, 1500, 3}, {2, 70, 33},
+                         {2, 4, 255},  {2, 3, 256},  {2, 2, 300},  {1, 9, 257},  {3, 2, 1029},
+                         {64, 1, 1},   {1, 64, 16},  {40, 9, 100}, {0, 3, 4},    {3, 0, 4},
+                         {3, 4, 0},    {3, 5, 63},   {3, 5, 64},   {4, 3, 7},    {2, 1023, 1}};
 
 TEST_CASE_TEMPLATE("QuantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
   std::mt19937 rng(91011);
