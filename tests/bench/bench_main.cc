@@ -1,0 +1,21 @@
+// The benchmark program: every case of issue 5, each beside a memcpy of the
+// same traffic and, where one exists, the scalar reference kernel. Names are
+// "<case>/<implementation>"; tests/bench/compare.py reads its JSON output.
+#include <benchmark/benchmark.h>
+
+#include "bench_util.h"
+
+int main(int argc, char** argv) {
+  qtensor::bench::RegisterQuantizeBenchmarks();
+  qtensor::bench::RegisterLayoutBenchmarks();
+#ifdef QT_BENCH_SERIALIZE
+  qtensor::bench::RegisterSerializeBenchmarks();
+#endif
+  benchmark::AddCustomContext("qt_simd_target", qt_simd_target());
+  benchmark::AddCustomContext("qt_version", qt_version());
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,225 @@
+// Quantize and dequantize, per tensor and per channel (channel axis first
+// and last), for every dtype at 4 Ki, 256 Ki and 16 Mi elements.
+#include <string>
+#include <vector>
+
+#include "bench_util.h"
+#include "kernels/quantize_kernels.h"
+
+namespace qtensor::bench {
+namespace {
+
+namespace kernels = qtensor::kernels;
+namespace ref = qtensor::kernels::reference;
+
+constexpr size_t kChannels = 64;
+
+enum class Scheme { kPerTensor, kAxisFirst, kAxisLast };
+
+struct Case {
+  qt_dtype dtype;
+  Scheme scheme;
+  size_t n;
+
+  size_t elem_size() const { return qt_dtype_size(dtype); }
+  std::vector<int64_t> shape() const {
+    const int64_t c = kChannels, rest = static_cast<int64_t>(n / kChannels);
+    switch (scheme) {
+      case Scheme::kPerTensor:
+        return {static_cast<int64_t>(n)};
+      case Scheme::kAxisFirst:
+        return {c, rest};
+      default:
+        return {rest, c};
+    }
+  }
+  // The [outer][channels][inner] view of the kernels.
+  size_t outer() const { return scheme == Scheme::kAxisLast ? n / kChannels : 1; }
+  size_t inner() const { return scheme == Scheme::kAxisFirst ? n / kChannels : 1; }
+  size_t channels() const { return scheme == Scheme::kPerTensor ? 1 : kChannels; }
+  size_t traffic() const { return n * (sizeof(float) + elem_size()); }
+  std::string name(const char* op) const {
+    static const char* const kSchemes[] = {"per_tensor", "per_channel_axis_first",
+                                           "per_channel_axis_last"};
+    return std::string(op) + "/" + kSchemes[static_cast<int>(scheme)] + "/" + qt_dtype_name(dtype) +
+           "/" + std::to_string(n);
+  }
+};
+
+// Per-channel parameters; channel 0's are also the per-tensor ones.
+struct Params {
+  std::vector<double> scales;
+  std::vector<float> inv_scales;
+  std::vector<int64_t> zero_points;
+};
+
+Params ParamsFor(qt_dtype dtype, size_t channels) {
+  Params p;
+  for (size_t c = 0; c < channels; ++c) {
+    const double scale = 0.05 * (1.0 + static_cast<double>(c) / 64.0);
+    p.scales.push_back(scale);
+    p.inv_scales.push_back(1.0f / static_cast<float>(scale));
+    const int64_t offset = static_cast<int64_t>(c % 7) - 3;
+    p.zero_points.push_back(dtype == QT_QUINT8 ? 128 + offset : offset);
+  }
+  return p;
+}
+
+void NewTensor(const Case& k, const Params& p, const float* data, qt_tensor** out) {
+  const std::vector<int64_t> shape = k.shape();
+  if (k.scheme == Scheme::kPerTensor) {
+    Check(qt_quantize_per_tensor(out, data, shape.data(), shape.size(), p.scales[0],
+                                 p.zero_points[0], k.dtype),
+          "qt_quantize_per_tensor");
+  } else {
+    const int64_t axis = k.scheme == Scheme::kAxisFirst ? 0 : 1;
+    Check(qt_quantize_per_channel(out, data, shape.data(), shape.size(), p.scales.data(),
+                                  p.zero_points.data(), kChannels, axis, k.dtype),
+          "qt_quantize_per_channel");
+  }
+}
+
+// The SIMD kernels called directly, without the ABI's per-call work.
+template <typename T>
+void KernelQuantize(const Case& k, const Params& p, const float* in, T* out) {
+  if (k.scheme == Scheme::kPerTensor) {
+    kernels::QuantizePerTensor(in, k.n, p.inv_scales[0], p.zero_points[0], out);
+  } else {
+    kernels::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.inv_scales.data(),
+                                p.zero_points.data(), out);
+  }
+}
+template <typename T>
+void KernelDequantize(const Case& k, const Params& p, const T* in, float* out) {
+  if (k.scheme == Scheme::kPerTensor) {
+    kernels::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
+  } else {
+    kernels::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.scales.data(),
+                                  p.zero_points.data(), out);
+  }
+}
+
+// The scalar reference kernel on the same buffers.
+template <typename T>
+void ReferenceQuantize(const Case& k, const Params& p, const float* in, T* out) {
+  if (k.scheme == Scheme::kPerTensor) {
+    ref::QuantizePerTensor(in, k.n, p.inv_scales[0], p.zero_points[0], out);
+  } else {
+    ref::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.inv_scales.data(),
+                            p.zero_points.data(), out);
+  }
+}
+template <typename T>
+void ReferenceDequantize(const Case& k, const Params& p, const T* in, float* out) {
+  if (k.scheme == Scheme::kPerTensor) {
+    ref::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
+  } else {
+    ref::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.scales.data(),
+                              p.zero_points.data(), out);
+  }
+}
+
+template <typename T>
+void RegisterCase(const Case k) {
+  const std::string quantize = k.name("quantize");
+  const std::string dequantize = k.name("dequantize");
+
+  // Into an existing tensor (dst.copy_(floats)): the kernel plus the ABI.
+  Register(quantize + "/qtensor", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    TensorHandle t;
+    NewTensor(k, p, x.data(), &t.get);
+    for (auto _ : state) {
+      Check(qt_tensor_copy_from_float(t.get, x.data(), k.n), "qt_tensor_copy_from_float");
+      benchmark::ClobberMemory();
+    }
+    Report(state, k.n, k.traffic());
+  });
+  // A new tensor each time, as torch.quantize_per_tensor / _per_channel do.
+  Register(quantize + "/qtensor_new", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    for (auto _ : state) {
+      TensorHandle t;
+      NewTensor(k, p, x.data(), &t.get);
+      benchmark::DoNotOptimize(t.get);
+    }
+    Report(state, k.n, k.traffic());
+  });
+  Register(quantize + "/kernel", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    std::vector<T> q(k.n);
+    for (auto _ : state) {
+      KernelQuantize(k, p, x.data(), q.data());
+      benchmark::ClobberMemory();
+    }
+    Report(state, k.n, k.traffic());
+  });
+  Register(quantize + "/scalar", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    std::vector<T> q(k.n);
+    for (auto _ : state) {
+      ReferenceQuantize(k, p, x.data(), q.data());
+      benchmark::ClobberMemory();
+    }
+    Report(state, k.n, k.traffic());
+  });
+  Register(quantize + "/memcpy",
+           [k](benchmark::State& state) { MemcpyBaseline(state, k.n, k.traffic()); });
+
+  Register(dequantize + "/qtensor", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    TensorHandle t;
+    NewTensor(k, p, x.data(), &t.get);
+    std::vector<float> out(k.n);
+    for (auto _ : state) {
+      Check(qt_tensor_dequantize(out.data(), out.size(), t.get), "qt_tensor_dequantize");
+      benchmark::ClobberMemory();
+    }
+    Report(state, k.n, k.traffic());
+  });
+  Register(dequantize + "/kernel", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    std::vector<T> q(k.n);
+    ReferenceQuantize(k, p, x.data(), q.data());
+    std::vector<float> out(k.n);
+    for (auto _ : state) {
+      KernelDequantize(k, p, q.data(), out.data());
+      benchmark::ClobberMemory();
+    }
+    Report(state, k.n, k.traffic());
+  });
+  Register(dequantize + "/scalar", [k](benchmark::State& state) {
+    const Params p = ParamsFor(k.dtype, kChannels);
+    const std::vector<float> x = TestFloats(k.n);
+    std::vector<T> q(k.n);
+    ReferenceQuantize(k, p, x.data(), q.data());
+    std::vector<float> out(k.n);
+    for (auto _ : state) {
+      ReferenceDequantize(k, p, q.data(), out.data());
+      benchmark::ClobberMemory();
+    }
+    Report(state, k.n, k.traffic());
+  });
+  Register(dequantize + "/memcpy",
+           [k](benchmark::State& state) { MemcpyBaseline(state, k.n, k.traffic()); });
+}
+
+}  // namespace
+
+void RegisterQuantizeBenchmarks() {
+  for (size_t n : {size_t{4} << 10, size_t{256} << 10, size_t{16} << 20}) {
+    for (Scheme scheme : {Scheme::kPerTensor, Scheme::kAxisFirst, Scheme::kAxisLast}) {
+      RegisterCase<int8_t>({QT_QINT8, scheme, n});
+      RegisterCase<uint8_t>({QT_QUINT8, scheme, n});
+      RegisterCase<int32_t>({QT_QINT32, scheme, n});
+    }
+  }
+}
+
+}  // namespace qtensor::bench

@@ -1,0 +1,80 @@
+// Shared pieces of the benchmark program: buffers, test data, the memcpy
+// baseline and a check that turns a failed qt_* call into an abort with the
+// library's message (a benchmark that silently measured an error would lie).
+#ifndef QTENSOR_TESTS_BENCH_BENCH_UTIL_H_
+#define QTENSOR_TESTS_BENCH_BENCH_UTIL_H_
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "qtensor/qtensor.h"
+
+namespace qtensor::bench {
+
+inline void Check(qt_status status, const char* what) {
+  if (status != QT_OK) {
+    std::fprintf(stderr, "%s failed: %s\n", what, qt_last_error_message());
+    std::abort();
+  }
+}
+
+// Owns a tensor handle for the length of one benchmark.
+struct TensorHandle {
+  qt_tensor* get = nullptr;
+  TensorHandle() = default;
+  TensorHandle(const TensorHandle&) = delete;
+  TensorHandle& operator=(const TensorHandle&) = delete;
+  ~TensorHandle() { qt_tensor_free(get); }
+};
+
+// Floats spread over [-8, 8) with a fixed seed: with the benchmark scales
+// most values quantize inside the range, a few saturate.
+inline std::vector<float> TestFloats(size_t n) {
+  std::vector<float> values(n);
+  uint32_t state = 12345u;
+  for (float& v : values) {
+    state = state * 1664525u + 1013904223u;
+    v = static_cast<float>(state >> 8) * (16.0f / 16777216.0f) - 8.0f;
+  }
+  return values;
+}
+
+// Reports n elements and `bytes` bytes of memory traffic per iteration.
+inline void Report(benchmark::State& state, size_t n, size_t bytes) {
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(n));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes));
+}
+
+// The limit a kernel is measured against: memcpy moving the same traffic
+// (reading and writing traffic / 2 bytes), reported with the same element
+// count so its items/s compare directly.
+inline void MemcpyBaseline(benchmark::State& state, size_t n, size_t traffic) {
+  const size_t half = traffic / 2;
+  std::vector<uint8_t> from(half, 1), to(half, 0);
+  for (auto _ : state) {
+    std::memcpy(to.data(), from.data(), half);
+    benchmark::ClobberMemory();
+  }
+  Report(state, n, traffic);
+}
+
+// Registers fn under `name`, timed by wall clock (as memory-bound work should be).
+template <class Fn>
+void Register(const std::string& name, Fn fn) {
+  benchmark::RegisterBenchmark(name.c_str(), fn)->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
+void RegisterQuantizeBenchmarks();
+void RegisterLayoutBenchmarks();
+void RegisterSerializeBenchmarks();
+
+}  // namespace qtensor::bench
+
+#endif  // QTENSOR_TESTS_BENCH_BENCH_UTIL_H_
