@@ -59,7 +59,7 @@ std::vector<int64_t> RowMajorStrides(const std::vector<int64_t>& shape) {
   return strides;
 }
 
-Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer)
+Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer, StorageInit init)
     : quantizer_(ResolvedQuantizer(quantizer, shape)),
       shape_(shape),
       strides_(RowMajorStrides(shape)),
@@ -69,7 +69,11 @@ Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer)
   const size_t padded = (bytes + kAlignment) / kAlignment * kAlignment;
   data_.reset(static_cast<uint8_t*>(std::aligned_alloc(kAlignment, padded)));
   if (!data_) throw std::bad_alloc();
-  std::memset(data_.get(), 0, padded);
+  if (init == StorageInit::kZeroed) {
+    std::memset(data_.get(), 0, padded);
+  } else {
+    std::memset(data_.get() + bytes, 0, padded - bytes);  // the padding only
+  }
 }
 
 void Storage::set_quantizer(const Quantizer& quantizer) {

@@ -21,11 +21,16 @@ int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype);
 // Row-major strides, in elements.
 std::vector<int64_t> RowMajorStrides(const std::vector<int64_t>& shape);
 
+// Whether a new storage's integers are zeroed, or left for a caller that
+// writes every one of them (skipping a pass over memory).
+enum class StorageInit { kZeroed, kCallerWritesAll };
+
 class Storage {
  public:
   // A per-channel quantizer's axis is resolved against shape here and kept
   // in the base numbering (non-negative).
-  Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer);
+  Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer,
+          StorageInit init = StorageInit::kZeroed);
 
   DType dtype() const { return quantizer_.dtype(); }
   const std::vector<int64_t>& shape() const { return shape_; }

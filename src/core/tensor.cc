@@ -39,6 +39,11 @@ Tensor Tensor::Empty(const std::vector<int64_t>& shape, const Quantizer& quantiz
   return Tensor(std::make_shared<Storage>(shape, quantizer));
 }
 
+Tensor Tensor::ForOverwrite(const std::vector<int64_t>& shape, const Quantizer& quantizer) {
+  CheckedNumel(shape, quantizer.dtype());
+  return Tensor(std::make_shared<Storage>(shape, quantizer, StorageInit::kCallerWritesAll));
+}
+
 Tensor::Tensor(std::shared_ptr<Storage> storage)
     : storage_(std::move(storage)),
       shape_(storage_->shape()),

@@ -35,6 +35,9 @@ class Tensor {
  public:
   // A new zero-filled contiguous tensor in a storage of its own.
   static Tensor Empty(const std::vector<int64_t>& shape, const Quantizer& quantizer);
+  // The same with its integers not yet written: for callers that write
+  // every element before the tensor is seen.
+  static Tensor ForOverwrite(const std::vector<int64_t>& shape, const Quantizer& quantizer);
   // The identity view of a whole storage.
   explicit Tensor(std::shared_ptr<Storage> storage);
 

@@ -1,6 +1,8 @@
 #include "core/tensor_ops.h"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
@@ -72,10 +74,34 @@ std::string ShapeString(const std::vector<int64_t>& shape) {
   return text + (shape.size() == 1 ? ",)" : ")");
 }
 
+// Dequantizes src and quantizes the values into dst's own parameters, a
+// chunk of leading rows at a time through one reused buffer; src is read
+// whole first when the two share a storage.
+void RequantizeInto(const Tensor& dst, const Tensor& src) {
+  constexpr int64_t kChunkElements = int64_t{1} << 16;
+  const int64_t numel = src.numel();
+  if (numel == 0) return;
+  const bool chunked = src.ndim() > 0 && src.storage() != dst.storage();
+  const int64_t rows = chunked ? src.shape()[0] : 1;
+  const int64_t row_numel = numel / rows;
+  const int64_t rows_per_chunk = std::max<int64_t>(1, kChunkElements / row_numel);
+  std::unique_ptr<float[]> values(new float[std::min(numel, rows_per_chunk * row_numel)]);
+  if (!chunked) {
+    Dequantize(src, values.get());
+    QuantizeInto(dst, values.get());
+    return;
+  }
+  for (int64_t start = 0; start < rows; start += rows_per_chunk) {
+    const int64_t stop = std::min(rows, start + rows_per_chunk);
+    Dequantize(src.Slice(0, start, stop, 1), values.get());
+    QuantizeInto(dst.Slice(0, start, stop, 1), values.get());
+  }
+}
+
 }  // namespace
 
 Tensor Quantize(const float* data, const std::vector<int64_t>& shape, const Quantizer& quantizer) {
-  Tensor tensor = Tensor::Empty(shape, quantizer);
+  Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
   QuantizeInto(tensor, data);
   return tensor;
 }
@@ -89,7 +115,7 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
          "integer data has " + std::to_string(bytes) + " bytes but shape " + ShapeString(shape) +
              " of " + DTypeName(quantizer.dtype()) + " needs " + std::to_string(expected));
   }
-  Tensor tensor = Tensor::Empty(shape, quantizer);
+  Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
   if (expected > 0) std::memcpy(FirstElement(tensor), data, expected);
   return tensor;
 }
@@ -180,9 +206,7 @@ void Copy(const Tensor& dst, const Tensor& src) {
     WriteIntegers(dst, packed.data());
     return;
   }
-  std::vector<float> values(static_cast<size_t>(src.numel()));
-  Dequantize(src, values.data());
-  QuantizeInto(dst, values.data());
+  RequantizeInto(dst, src);
 }
 
 Tensor Contiguous(const Tensor& tensor) { return tensor.IsContiguous() ? tensor : Clone(tensor); }
@@ -198,9 +222,9 @@ Tensor Clone(const Tensor& tensor) {
       base_shape.insert(base_shape.begin(), 1);
       const Quantizer one_channel =
           Quantizer::PerChannel(tensor.dtype(), params.scales, params.zero_points, 0);
-      return Tensor::Empty(base_shape, one_channel).Select(0, 0);
+      return Tensor::ForOverwrite(base_shape, one_channel).Select(0, 0);
     }
-    return Tensor::Empty(tensor.shape(), tensor.EffectiveQuantizer());
+    return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
   }();
   IntRepr(tensor, FirstElement(copy));
   return copy;

@@ -333,6 +333,19 @@ TEST_CASE("copy_ follows DESIGN.md") {
     // -1.6 -> -1.5 (nearest multiple of 0.5 from q1's -1.6), 3.3 -> 3.5, 8.6 -> 8.5.
     CHECK(big.dequantize() == std::vector<float>{2, 2, 2, -1.5f, 4, 7, 3.5f, 6.5f, 8.5f, 2, 2, 2});
   }
+  SUBCASE("a large partial view is requantized chunk by chunk, each element right") {
+    std::vector<float> values(300 * 301);
+    for (size_t i = 0; i < values.size(); ++i) values[i] = 0.013f * static_cast<float>(i % 977) - 6;
+    const Tensor src = Tensor::QuantizePerTensor(values, {300, 301}, 0.1, 3, QT_QINT8);
+    const Tensor big = Tensor::QuantizePerTensor(std::vector<float>(600 * 301, 1.0f), {600, 301},
+                                                 0.37, -2, QT_QINT8);
+    big.slice(0, 1, 600, 2).copy_(src);
+    const Tensor expected =
+        Tensor::QuantizePerTensor(src.dequantize(), {300, 301}, 0.37, -2, QT_QINT8);
+    CHECK(big.slice(0, 1, 600, 2).int_repr<int8_t>() == expected.int_repr<int8_t>());
+    const std::vector<int8_t> untouched = big.slice(0, 0, 600, 2).int_repr<int8_t>();
+    CHECK(std::all_of(untouched.begin(), untouched.end(), [](int8_t q) { return q == 1; }));
+  }
   SUBCASE("a per-channel partial view requantizes per channel") {
     const Tensor pc = Tensor::QuantizePerChannel(std::vector<float>(6, 0.0f), {2, 3},
                                                  {0.1, 1.0, 10.0}, {0, 0, 0}, 1, QT_QINT32);
