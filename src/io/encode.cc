@@ -1,13 +1,19 @@
 #include "io/encode.h"
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
 #include "io/limits.h"
+#include "qtensor.pb.h"
 
 // The data field is the machine's integers as they are; the format says
 // little-endian.
@@ -16,6 +22,13 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 namespace qtensor::io {
 namespace {
+
+// Tags of the length-delimited fields written by hand: (number << 3) | 2.
+constexpr uint8_t kFileTensorTag = (3 << 3) | 2;
+constexpr uint8_t kFileBundleTag = (4 << 3) | 2;
+constexpr uint8_t kBundleTensorTag = (1 << 3) | 2;
+constexpr uint8_t kTensorDataTag = (9 << 3) | 2;
+constexpr uint8_t kTensorNameTag = (10 << 3) | 2;
 
 uint64_t VarintSize(uint64_t value) {
   uint64_t size = 1;
@@ -26,92 +39,147 @@ uint64_t VarintSize(uint64_t value) {
   return size;
 }
 
-// A length-delimited field whose number (1..15) takes a one-byte tag.
-uint64_t DelimitedFieldSize(uint64_t payload) { return 1 + VarintSize(payload) + payload; }
+// A length-delimited field of a one-byte tag: tag, length, payload.
+uint64_t FieldSize(uint64_t payload) { return 1 + VarintSize(payload) + payload; }
 
-uint64_t DataBytes(const core::Tensor& tensor) {
-  return static_cast<uint64_t>(tensor.numel()) * core::ElementSize(tensor.dtype());
-}
-
-// Sets every field but data; returns the message's size once data is set.
-uint64_t EncodeHeader(const core::Tensor& tensor, const std::string& name, v1::Tensor* message) {
-  const core::Quantizer quantizer = tensor.EffectiveQuantizer();
-  message->set_dtype(static_cast<v1::DType>(quantizer.dtype()));
-  for (int64_t size : tensor.shape()) message->add_shape(size);
-  if (quantizer.per_channel()) {
-    message->set_qscheme(v1::PER_CHANNEL_AFFINE);
-    for (double scale : quantizer.scales()) message->add_scales(scale);
-    for (int64_t zero_point : quantizer.zero_points()) message->add_zero_points(zero_point);
-    message->set_axis(quantizer.axis());
-  } else {
-    message->set_qscheme(v1::PER_TENSOR_AFFINE);
-    message->set_scale(quantizer.scales()[0]);
-    message->set_zero_point(quantizer.zero_points()[0]);
+uint8_t* WriteFieldHead(uint8_t* out, uint8_t tag, uint64_t length) {
+  *out++ = tag;
+  while (length >= 0x80) {
+    *out++ = static_cast<uint8_t>(length | 0x80);
+    length >>= 7;
   }
-  message->set_name(name);
-  const uint64_t data = DataBytes(tensor);
-  return message->ByteSizeLong() + (data > 0 ? DelimitedFieldSize(data) : 0);
+  *out++ = static_cast<uint8_t>(length);
+  return out;
 }
 
-void EncodeData(const core::Tensor& tensor, v1::Tensor* message) {
-  std::string* data = message->mutable_data();
-  data->resize(static_cast<size_t>(DataBytes(tensor)));
-  if (!data->empty()) core::IntRepr(tensor, data->data());
+uint8_t* WriteBytes(uint8_t* out, const std::string& bytes) {
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  return out + bytes.size();
 }
 
-v1::File NewFile() {
+std::string Deterministic(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  message.SerializeWithCachedSizes(&out);
+  return bytes;
+}
+
+// A Tensor message: protobuf encodes fields 1-8; data (9) and name (10)
+// follow by hand, in protobuf's own order.
+class EncodedTensor {
+ public:
+  EncodedTensor(const core::Tensor& tensor, const std::string& name)
+      : tensor_(&tensor),
+        name_(name),
+        data_bytes_(static_cast<uint64_t>(tensor.numel()) * core::ElementSize(tensor.dtype())) {
+    v1::Tensor message;
+    const core::Quantizer quantizer = tensor.EffectiveQuantizer();
+    message.set_dtype(static_cast<v1::DType>(quantizer.dtype()));
+    for (int64_t size : tensor.shape()) message.add_shape(size);
+    if (quantizer.per_channel()) {
+      message.set_qscheme(v1::PER_CHANNEL_AFFINE);
+      for (double scale : quantizer.scales()) message.add_scales(scale);
+      for (int64_t zero_point : quantizer.zero_points()) message.add_zero_points(zero_point);
+      message.set_axis(quantizer.axis());
+    } else {
+      message.set_qscheme(v1::PER_TENSOR_AFFINE);
+      message.set_scale(quantizer.scales()[0]);
+      message.set_zero_point(quantizer.zero_points()[0]);
+    }
+    message.ByteSizeLong();
+    header_ = Deterministic(message);
+  }
+
+  uint64_t size() const {
+    return header_.size() + (data_bytes_ > 0 ? FieldSize(data_bytes_) : 0) +
+           (name_.empty() ? 0 : FieldSize(name_.size()));
+  }
+
+  uint8_t* Write(uint8_t* out) const {
+    out = WriteBytes(out, header_);
+    if (data_bytes_ > 0) {
+      out = WriteFieldHead(out, kTensorDataTag, data_bytes_);
+      core::IntRepr(*tensor_, out);
+      out += data_bytes_;
+    }
+    if (!name_.empty()) out = WriteBytes(WriteFieldHead(out, kTensorNameTag, name_.size()), name_);
+    return out;
+  }
+
+ private:
+  const core::Tensor* tensor_;
+  std::string name_;
+  uint64_t data_bytes_;
+  std::string header_;
+};
+
+// Fields 1 and 2 of File.
+std::string FileHeader() {
   v1::File file;
   file.set_magic(kMagic);
   file.set_format_version(kFormatVersion);
-  return file;
+  file.ByteSizeLong();
+  return Deterministic(file);
 }
 
-void CheckSize(uint64_t size, uint64_t max_bytes) {
+Buffer Allocate(uint64_t size, uint64_t max_bytes) {
   if (size > max_bytes) {
     core::Fail(core::ErrorKind::kOutOfMemory,
                "cannot serialize: the result would be " + std::to_string(size) +
                    " bytes, over protobuf's limit of " + std::to_string(max_bytes) +
                    " bytes (2 GiB); split the tensors over several files");
   }
+  Buffer buffer;
+  buffer.size = static_cast<size_t>(size);
+  buffer.data.reset(new uint8_t[buffer.size > 0 ? buffer.size : 1]);
+  return buffer;
 }
 
-// The planned size must be what protobuf computes.
-void CheckPlan(const v1::File& file, uint64_t planned) {
-  if (file.ByteSizeLong() != planned) {
-    throw std::logic_error("serialized size " + std::to_string(file.ByteSizeLong()) +
-                           " differs from the planned " + std::to_string(planned));
+void CheckWritten(const Buffer& buffer, const uint8_t* end) {
+  if (end != buffer.data.get() + buffer.size) {
+    throw std::logic_error("serialized size differs from the planned size");
   }
 }
 
 }  // namespace
 
-v1::File EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
-  v1::File file = NewFile();
-  const uint64_t header = file.ByteSizeLong();
-  const uint64_t size =
-      header + DelimitedFieldSize(EncodeHeader(tensor, "", file.mutable_tensor()));
-  CheckSize(size, max_bytes);
-  EncodeData(tensor, file.mutable_tensor());
-  CheckPlan(file, size);
-  return file;
+Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
+  const std::string header = FileHeader();
+  const EncodedTensor encoded(tensor, "");
+  Buffer buffer = Allocate(header.size() + FieldSize(encoded.size()), max_bytes);
+  uint8_t* out = WriteBytes(buffer.data.get(), header);
+  out = encoded.Write(WriteFieldHead(out, kFileTensorTag, encoded.size()));
+  CheckWritten(buffer, out);
+  return buffer;
 }
 
-v1::File EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes) {
-  v1::File file = NewFile();
-  const uint64_t header = file.ByteSizeLong();
-  v1::Bundle* message = file.mutable_bundle();
-  message->mutable_metadata()->insert(bundle.metadata.begin(), bundle.metadata.end());
-  uint64_t content = message->ByteSizeLong();
+Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes) {
+  const std::string header = FileHeader();
+  std::vector<EncodedTensor> tensors;
+  tensors.reserve(bundle.tensors.size());
+  uint64_t content = 0;
   for (const auto& [name, tensor] : bundle.tensors) {
-    content += DelimitedFieldSize(EncodeHeader(tensor, name, message->add_tensors()));
+    tensors.emplace_back(tensor, name);
+    content += FieldSize(tensors.back().size());
   }
-  const uint64_t size = header + DelimitedFieldSize(content);
-  CheckSize(size, max_bytes);
-  for (size_t i = 0; i < bundle.tensors.size(); ++i) {
-    EncodeData(bundle.tensors[i].second, message->mutable_tensors(static_cast<int>(i)));
+  // Field 2 (metadata) follows the tensors, as protobuf orders it.
+  v1::Bundle metadata_only;
+  metadata_only.mutable_metadata()->insert(bundle.metadata.begin(), bundle.metadata.end());
+  metadata_only.ByteSizeLong();
+  const std::string metadata = Deterministic(metadata_only);
+  content += metadata.size();
+
+  Buffer buffer = Allocate(header.size() + FieldSize(content), max_bytes);
+  uint8_t* out = WriteBytes(buffer.data.get(), header);
+  out = WriteFieldHead(out, kFileBundleTag, content);
+  for (const EncodedTensor& tensor : tensors) {
+    out = tensor.Write(WriteFieldHead(out, kBundleTensorTag, tensor.size()));
   }
-  CheckPlan(file, size);
-  return file;
+  out = WriteBytes(out, metadata);
+  CheckWritten(buffer, out);
+  return buffer;
 }
 
 }  // namespace qtensor::io

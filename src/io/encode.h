@@ -1,21 +1,29 @@
-// Tensors and bundles to File messages. The serialized size is computed
-// from the parameters and element counts before any value is copied, so a
-// file too large for protobuf fails without allocating its data.
+// Encoding tensors and bundles into the bytes of a File message
+// (proto/qtensor.proto).
 #ifndef QTENSOR_IO_ENCODE_H_
 #define QTENSOR_IO_ENCODE_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "core/tensor.h"
 #include "io/bundle.h"
-#include "qtensor.pb.h"
 
 namespace qtensor::io {
 
-// A view is written as its own elements, row-major, with its effective
-// quantizer. kOutOfMemory if the message would exceed max_bytes.
-v1::File EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes);
-v1::File EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes);
+// Serialized bytes owned by the library.
+struct Buffer {
+  std::unique_ptr<uint8_t[]> data;
+  size_t size = 0;
+};
+
+// Exactly the bytes protobuf writes for the File (fields in ascending order,
+// metadata sorted by key), with each tensor's integers copied once, straight
+// from the tensor into the result. Fails with kOutOfMemory before allocating
+// when the result would exceed max_bytes.
+Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes);
+Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes);
 
 }  // namespace qtensor::io
 

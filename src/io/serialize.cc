@@ -2,32 +2,13 @@
 
 #include <stdexcept>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include "core/error.h"
 #include "io/decode.h"
 #include "io/encode.h"
 #include "io/file_io.h"
-#include "qtensor.pb.h"
 
 namespace qtensor::io {
 namespace {
-
-Buffer ToBuffer(const v1::File& file) {
-  Buffer buffer;
-  buffer.size = file.ByteSizeLong();
-  buffer.data.reset(new uint8_t[buffer.size]);
-  google::protobuf::io::ArrayOutputStream array(buffer.data.get(), static_cast<int>(buffer.size));
-  google::protobuf::io::CodedOutputStream out(&array);
-  // Map entries (metadata) sorted by key: the same bundle, the same bytes.
-  out.SetSerializationDeterministic(true);
-  file.SerializeWithCachedSizes(&out);
-  if (out.HadError() || static_cast<size_t>(out.ByteCount()) != buffer.size) {
-    throw std::logic_error("protobuf failed to serialize a checked message");
-  }
-  return buffer;
-}
 
 template <typename Decode>
 auto LoadWith(const std::string& path, Decode&& decode) {
@@ -47,11 +28,11 @@ void Save(const Buffer& buffer, const std::string& path) {
 }  // namespace
 
 Buffer SerializeTensor(const core::Tensor& tensor, uint64_t max_bytes) {
-  return ToBuffer(EncodeTensorFile(tensor, max_bytes));
+  return EncodeTensorFile(tensor, max_bytes);
 }
 
 Buffer SerializeBundle(const Bundle& bundle, uint64_t max_bytes) {
-  return ToBuffer(EncodeBundleFile(bundle, max_bytes));
+  return EncodeBundleFile(bundle, max_bytes);
 }
 
 core::Tensor DeserializeTensor(const uint8_t* data, size_t size) {

@@ -11,15 +11,12 @@
 
 #include "core/tensor.h"
 #include "io/bundle.h"
+#include "io/encode.h"
 #include "io/limits.h"
 
 namespace qtensor::io {
 
 // A serialized File message, allocated with new[].
-struct Buffer {
-  std::unique_ptr<uint8_t[]> data;
-  size_t size = 0;
-};
 
 // max_bytes is protobuf's limit; tests pass less to reach the size check
 // without a 2 GiB tensor. kOutOfMemory when the result would be larger.
