@@ -1,7 +1,9 @@
 #include "core/strided_copy.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -283,13 +285,40 @@ void Copy(const StridedLayout& layout, uint8_t* strided, uint8_t* packed) {
   }
 }
 
+// The packed side comes from callers (a user's buffer, a spot inside a
+// serialized message) and may not be aligned for the element type: then it
+// goes through an aligned copy.
+size_t PackedBytes(const StridedLayout& layout) {
+  size_t count = 1;
+  for (int64_t size : layout.shape) count *= static_cast<size_t>(size);
+  return count * layout.elem_size;
+}
+
+bool Misaligned(const StridedLayout& layout, const uint8_t* packed) {
+  return PackedBytes(layout) > 0 && reinterpret_cast<uintptr_t>(packed) % layout.elem_size != 0;
+}
+
 }  // namespace
 
 void GatherStrided(const StridedLayout& layout, const uint8_t* first, uint8_t* out) {
+  if (Misaligned(layout, out)) {
+    std::vector<uint64_t> aligned((PackedBytes(layout) + 7) / 8);
+    uint8_t* bytes = reinterpret_cast<uint8_t*>(aligned.data());
+    Copy<true>(layout, const_cast<uint8_t*>(first), bytes);
+    std::memcpy(out, bytes, PackedBytes(layout));
+    return;
+  }
   Copy<true>(layout, const_cast<uint8_t*>(first), out);
 }
 
 void ScatterStrided(const StridedLayout& layout, const uint8_t* in, uint8_t* first) {
+  if (Misaligned(layout, in)) {
+    std::vector<uint64_t> aligned((PackedBytes(layout) + 7) / 8);
+    uint8_t* bytes = reinterpret_cast<uint8_t*>(aligned.data());
+    std::memcpy(bytes, in, PackedBytes(layout));
+    Copy<false>(layout, first, bytes);
+    return;
+  }
   Copy<false>(layout, first, const_cast<uint8_t*>(in));
 }
 
