@@ -1,5 +1,7 @@
 // qt_serialize, qt_deserialize, qt_save, qt_load: single tensors in the file
 // format, and the buffers handed to callers.
+#include <cstdlib>
+
 #include "capi/handles.h"
 #include "io/serialize.h"
 
@@ -20,7 +22,7 @@ qt_status qt_serialize(uint8_t** out, size_t* out_size, const qt_tensor* tensor)
   });
 }
 
-void qt_buffer_free(uint8_t* buffer) { delete[] buffer; }
+void qt_buffer_free(uint8_t* buffer) { std::free(buffer); }
 
 qt_status qt_deserialize(qt_tensor** out, const uint8_t* data, size_t size) {
   return Guard([&] {

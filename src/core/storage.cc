@@ -1,7 +1,6 @@
 #include "core/storage.h"
 
 #include <cstring>
-#include <new>
 #include <string>
 
 #include "core/error.h"
@@ -65,10 +64,8 @@ Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer, 
       strides_(RowMajorStrides(shape)),
       numel_(CheckedNumel(shape, quantizer.dtype())) {
   const size_t bytes = static_cast<size_t>(numel_) * ElementSize(dtype());
-  // aligned_alloc wants a multiple of the alignment, and never 0 bytes.
   const size_t padded = (bytes + kAlignment) / kAlignment * kAlignment;
-  data_.reset(static_cast<uint8_t*>(std::aligned_alloc(kAlignment, padded)));
-  if (!data_) throw std::bad_alloc();
+  data_ = AllocateBlock(padded);
   if (init == StorageInit::kZeroed) {
     std::memset(data_.get(), 0, padded);
   } else {

@@ -5,11 +5,10 @@
 #define QTENSOR_CORE_STORAGE_H_
 
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <vector>
 
 #include "core/dtype.h"
+#include "core/memory_block.h"
 #include "core/quantizer.h"
 
 namespace qtensor::core {
@@ -47,15 +46,11 @@ class Storage {
   const uint8_t* bytes() const { return data_.get(); }
 
  private:
-  struct FreeDeleter {
-    void operator()(uint8_t* p) const { std::free(p); }
-  };
-
   Quantizer quantizer_;
   std::vector<int64_t> shape_;
   std::vector<int64_t> strides_;
   int64_t numel_;
-  std::unique_ptr<uint8_t, FreeDeleter> data_;
+  MemoryBlock data_;
 };
 
 }  // namespace qtensor::core

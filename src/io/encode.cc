@@ -133,7 +133,7 @@ Buffer Allocate(uint64_t size, uint64_t max_bytes) {
   }
   Buffer buffer;
   buffer.size = static_cast<size_t>(size);
-  buffer.data.reset(new uint8_t[buffer.size > 0 ? buffer.size : 1]);
+  buffer.data = core::AllocateBlock(buffer.size);
   return buffer;
 }
 

@@ -5,16 +5,17 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
+#include "core/memory_block.h"
 #include "core/tensor.h"
 #include "io/bundle.h"
 
 namespace qtensor::io {
 
-// Serialized bytes owned by the library.
+// Serialized bytes owned by the library; a released block is freed with
+// std::free (qt_buffer_free).
 struct Buffer {
-  std::unique_ptr<uint8_t[]> data;
+  core::MemoryBlock data;
   size_t size = 0;
 };
 
