@@ -18,7 +18,7 @@ constexpr size_t kElements = size_t{kSide} * kSide;
 struct Transposed {
   TensorHandle base, view;
   Transposed() {
-    const std::vector<float> x = TestFloats(kElements);
+    const Array<float> x = TestFloats(kElements);
     const int64_t shape[] = {kSide, kSide};
     Check(qt_quantize_per_tensor(&base.get, x.data(), shape, 2, 0.05, 0, QT_QINT8), "quantize");
     Check(qt_tensor_transpose(&view.get, base.get, 0, 1), "qt_tensor_transpose");
@@ -47,7 +47,7 @@ void RegisterTransposed() {
   });
   Register(int_repr + "/qtensor", [](benchmark::State& state) {
     Transposed t;
-    std::vector<int8_t> out(kElements);
+    Array<int8_t> out(kElements);
     for (auto _ : state) {
       Check(qt_tensor_int_repr(out.data(), out.size(), t.view.get), "qt_tensor_int_repr");
       benchmark::ClobberMemory();
@@ -56,7 +56,7 @@ void RegisterTransposed() {
   });
   for (const std::string& name : {contiguous, int_repr}) {
     Register(name + "/scalar", [](benchmark::State& state) {
-      std::vector<int8_t> in(kElements, 1), out(kElements);
+      Array<int8_t> in(kElements, 1), out(kElements);
       for (auto _ : state) {
         NaiveTranspose(in.data(), out.data());
         benchmark::ClobberMemory();
@@ -72,11 +72,11 @@ void RegisterTransposed() {
 void RegisterContiguousIntRepr() {
   const std::string name = "int_repr/contiguous/qint8/" + std::to_string(kElements);
   Register(name + "/qtensor", [](benchmark::State& state) {
-    const std::vector<float> x = TestFloats(kElements);
+    const Array<float> x = TestFloats(kElements);
     const int64_t shape[] = {kSide, kSide};
     TensorHandle t;
     Check(qt_quantize_per_tensor(&t.get, x.data(), shape, 2, 0.05, 0, QT_QINT8), "quantize");
-    std::vector<int8_t> out(kElements);
+    Array<int8_t> out(kElements);
     for (auto _ : state) {
       Check(qt_tensor_int_repr(out.data(), out.size(), t.get), "qt_tensor_int_repr");
       benchmark::ClobberMemory();
@@ -95,7 +95,7 @@ void RegisterRequantizingCopy() {
   constexpr double kSrcScale = 0.05, kDstScale = 0.07;
   constexpr int64_t kSrcZp = 3, kDstZp = -5;
   Register(name + "/qtensor", [=](benchmark::State& state) {
-    const std::vector<float> x = TestFloats(kElements);
+    const Array<float> x = TestFloats(kElements);
     const int64_t shape[] = {kSide, kSide};
     const int64_t base_shape[] = {kSide, 2 * kSide};
     TensorHandle src, base, view;
@@ -114,8 +114,8 @@ void RegisterRequantizingCopy() {
     Report(state, kElements, 2 * kElements);
   });
   Register(name + "/scalar", [=](benchmark::State& state) {
-    const std::vector<float> x = TestFloats(kElements);
-    std::vector<int8_t> src(kElements), base(2 * kElements);
+    const Array<float> x = TestFloats(kElements);
+    Array<int8_t> src(kElements), base(2 * kElements);
     ref::QuantizePerTensor(x.data(), kElements, 1.0f / static_cast<float>(kSrcScale), kSrcZp,
                            src.data());
     const float src_scale = static_cast<float>(kSrcScale);

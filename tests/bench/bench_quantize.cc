@@ -1,5 +1,6 @@
 // Quantize and dequantize, per tensor and per channel (channel axis first
-// and last), for every dtype at 4 Ki, 256 Ki and 16 Mi elements.
+// and last), for every dtype at 4 Ki, 256 Ki and 16 Mi elements; 8-bit
+// per-channel dequantize also with scales that are not float32 values.
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct Case {
   qt_dtype dtype;
   Scheme scheme;
   size_t n;
+  // Per-channel scales that are not float32 values (see ParamsFor).
+  bool double_scales = false;
 
   size_t elem_size() const { return qt_dtype_size(dtype); }
   std::vector<int64_t> shape() const {
@@ -53,14 +56,19 @@ struct Params {
   std::vector<int64_t> zero_points;
 };
 
-Params ParamsFor(qt_dtype dtype, size_t channels) {
+// Scales are float32 values, as PyTorch's observers compute them (then 8-bit
+// per-channel dequantize runs in float arithmetic, exactly); with
+// double_scales they have all 53 bits, and per-channel dequantize computes
+// its product in f64.
+Params ParamsFor(const Case& k) {
   Params p;
-  for (size_t c = 0; c < channels; ++c) {
-    const double scale = 0.05 * (1.0 + static_cast<double>(c) / 64.0);
+  for (size_t c = 0; c < kChannels; ++c) {
+    const double exact = 0.05 * (1.0 + static_cast<double>(c) / 64.0);
+    const double scale = k.double_scales ? exact : static_cast<float>(exact);
     p.scales.push_back(scale);
     p.inv_scales.push_back(1.0f / static_cast<float>(scale));
     const int64_t offset = static_cast<int64_t>(c % 7) - 3;
-    p.zero_points.push_back(dtype == QT_QUINT8 ? 128 + offset : offset);
+    p.zero_points.push_back(k.dtype == QT_QUINT8 ? 128 + offset : offset);
   }
   return p;
 }
@@ -120,14 +128,13 @@ void ReferenceDequantize(const Case& k, const Params& p, const T* in, float* out
 }
 
 template <typename T>
-void RegisterCase(const Case k) {
+void RegisterQuantize(const Case k) {
   const std::string quantize = k.name("quantize");
-  const std::string dequantize = k.name("dequantize");
 
   // Into an existing tensor (dst.copy_(floats)): the kernel plus the ABI.
   Register(quantize + "/qtensor", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
     TensorHandle t;
     NewTensor(k, p, x.data(), &t.get);
     for (auto _ : state) {
@@ -138,8 +145,8 @@ void RegisterCase(const Case k) {
   });
   // A new tensor each time, as torch.quantize_per_tensor / _per_channel do.
   Register(quantize + "/qtensor_new", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
     for (auto _ : state) {
       TensorHandle t;
       NewTensor(k, p, x.data(), &t.get);
@@ -148,9 +155,9 @@ void RegisterCase(const Case k) {
     Report(state, k.n, k.traffic());
   });
   Register(quantize + "/kernel", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
-    std::vector<T> q(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
+    Array<T> q(k.n);
     for (auto _ : state) {
       KernelQuantize(k, p, x.data(), q.data());
       benchmark::ClobberMemory();
@@ -158,9 +165,9 @@ void RegisterCase(const Case k) {
     Report(state, k.n, k.traffic());
   });
   Register(quantize + "/scalar", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
-    std::vector<T> q(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
+    Array<T> q(k.n);
     for (auto _ : state) {
       ReferenceQuantize(k, p, x.data(), q.data());
       benchmark::ClobberMemory();
@@ -169,13 +176,18 @@ void RegisterCase(const Case k) {
   });
   Register(quantize + "/memcpy",
            [k](benchmark::State& state) { MemcpyBaseline(state, k.n, k.traffic()); });
+}
+
+template <typename T>
+void RegisterDequantize(const Case k) {
+  const std::string dequantize = k.name(k.double_scales ? "dequantize_f64_scales" : "dequantize");
 
   Register(dequantize + "/qtensor", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
     TensorHandle t;
     NewTensor(k, p, x.data(), &t.get);
-    std::vector<float> out(k.n);
+    Array<float> out(k.n);
     for (auto _ : state) {
       Check(qt_tensor_dequantize(out.data(), out.size(), t.get), "qt_tensor_dequantize");
       benchmark::ClobberMemory();
@@ -183,11 +195,11 @@ void RegisterCase(const Case k) {
     Report(state, k.n, k.traffic());
   });
   Register(dequantize + "/kernel", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
-    std::vector<T> q(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
+    Array<T> q(k.n);
     ReferenceQuantize(k, p, x.data(), q.data());
-    std::vector<float> out(k.n);
+    Array<float> out(k.n);
     for (auto _ : state) {
       KernelDequantize(k, p, q.data(), out.data());
       benchmark::ClobberMemory();
@@ -195,11 +207,11 @@ void RegisterCase(const Case k) {
     Report(state, k.n, k.traffic());
   });
   Register(dequantize + "/scalar", [k](benchmark::State& state) {
-    const Params p = ParamsFor(k.dtype, kChannels);
-    const std::vector<float> x = TestFloats(k.n);
-    std::vector<T> q(k.n);
+    const Params p = ParamsFor(k);
+    const Array<float> x = TestFloats(k.n);
+    Array<T> q(k.n);
     ReferenceQuantize(k, p, x.data(), q.data());
-    std::vector<float> out(k.n);
+    Array<float> out(k.n);
     for (auto _ : state) {
       ReferenceDequantize(k, p, q.data(), out.data());
       benchmark::ClobberMemory();
@@ -215,9 +227,18 @@ void RegisterCase(const Case k) {
 void RegisterQuantizeBenchmarks() {
   for (size_t n : {size_t{4} << 10, size_t{256} << 10, size_t{16} << 20}) {
     for (Scheme scheme : {Scheme::kPerTensor, Scheme::kAxisFirst, Scheme::kAxisLast}) {
-      RegisterCase<int8_t>({QT_QINT8, scheme, n});
-      RegisterCase<uint8_t>({QT_QUINT8, scheme, n});
-      RegisterCase<int32_t>({QT_QINT32, scheme, n});
+      RegisterQuantize<int8_t>({QT_QINT8, scheme, n});
+      RegisterDequantize<int8_t>({QT_QINT8, scheme, n});
+      RegisterQuantize<uint8_t>({QT_QUINT8, scheme, n});
+      RegisterDequantize<uint8_t>({QT_QUINT8, scheme, n});
+      RegisterQuantize<int32_t>({QT_QINT32, scheme, n});
+      RegisterDequantize<int32_t>({QT_QINT32, scheme, n});
+    }
+    // 8-bit per-channel dequantize with scales of 53 bits (int32 always
+    // takes that path).
+    for (Scheme scheme : {Scheme::kAxisFirst, Scheme::kAxisLast}) {
+      RegisterDequantize<int8_t>({QT_QINT8, scheme, n, true});
+      RegisterDequantize<uint8_t>({QT_QUINT8, scheme, n, true});
     }
   }
 }

@@ -11,7 +11,7 @@ namespace {
 constexpr size_t kBytes = size_t{64} << 20;
 
 void MakeTensor(TensorHandle* t) {
-  const std::vector<float> x = TestFloats(kBytes);
+  const Array<float> x = TestFloats(kBytes);
   const int64_t shape[] = {static_cast<int64_t>(kBytes)};
   Check(qt_quantize_per_tensor(&t->get, x.data(), shape, 1, 0.05, 0, QT_QINT8), "quantize");
 }
@@ -67,7 +67,7 @@ void RegisterSerializeBenchmarks() {
              [](benchmark::State& state) { MemcpyBaseline(state, kBytes, 2 * kBytes); });
   }
   Register("serialize_roundtrip" + suffix + "/memcpy", [](benchmark::State& state) {
-    std::vector<uint8_t> from(kBytes, 1), mid(kBytes), to(kBytes);
+    Array<uint8_t> from(kBytes, 1), mid(kBytes), to(kBytes);
     for (auto _ : state) {
       std::memcpy(mid.data(), from.data(), kBytes);
       std::memcpy(to.data(), mid.data(), kBytes);
