@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/quantize_kernels.h"
+#include "src/kernels/kernel_loops-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -53,6 +54,8 @@ using DI2 = hn::Half<DI>;            // half of the int32 lanes
 using DD = hn::Rebind<double, DF2>;  // as many f64 lanes as DF2 has floats
 template <typename T>
 using DT = hn::Rebind<T, DF>;  // the stored integers, one per float lane
+template <typename T>
+using DBytes = hn::Repartition<T, DF>;  // a full vector of 8-bit integers
 using VF = hn::Vec<DF>;
 using VI = hn::Vec<DI>;
 using VD = hn::Vec<DD>;
@@ -60,9 +63,6 @@ using VD = hn::Vec<DD>;
 // Channels whose runs are at least this long are processed run by run with
 // scalar parameters; shorter runs use a per-lane parameter pattern.
 constexpr size_t kLongRun = 64;
-// Per-lane parameter patterns up to this many elements live on the stack
-// (and in L1); longer ones are allocated once per call.
-constexpr size_t kStackPattern = 1024;
 
 // f64 -> f32 with IEEE rounding, overflow included. EMU128's DemoteTo
 // saturates at +-FLT_MAX where IEEE (every SIMD target, and the reference)
@@ -89,15 +89,59 @@ HWY_INLINE VF ScaleAndRound(VF x, VF inv) {
   return hn::Round(hn::IfThenZeroElse(hn::IsNaN(v), v));
 }
 
-// q = clamp(r + zp, qmin, qmax) for 8-bit T, in float: r + zp is exact
-// unless |r| >= 2^24, and then it is far outside [qmin, qmax] either way.
+// q = clamp(r + zp, qmin, qmax) for 8-bit T, as int32 lanes. r + zp is
+// exact in float unless |r| >= 2^24, and then it is far outside [qmin, qmax]
+// either way. The clamped value is an integer below 2^8 in magnitude:
+// adding 1.5 * 2^23 puts it in the low mantissa bits, a cheaper conversion
+// than ConvertTo (which also handles overflow, impossible here).
 template <typename T>
-HWY_INLINE auto Quantize8(VF x, VF inv, VF zp) {
+HWY_INLINE VI Quantize8(VF x, VF inv, VF zp) {
   const DF df;
   const VF lo = hn::Set(df, static_cast<float>(std::numeric_limits<T>::min()));
   const VF hi = hn::Set(df, static_cast<float>(std::numeric_limits<T>::max()));
   const VF q = hn::Min(hn::Max(hn::Add(ScaleAndRound(x, inv), zp), lo), hi);
-  return hn::DemoteTo(DT<T>(), hn::ConvertTo(DI(), q));
+  const VF magic = hn::Set(df, 12582912.0f);  // 1.5 * 2^23
+  return hn::Sub(hn::BitCast(DI(), hn::Add(q, magic)), hn::BitCast(DI(), magic));
+}
+
+// Four vectors of int32 lanes holding 8-bit values, in order, as one full
+// vector of T.
+template <typename T>
+HWY_INLINE hn::Vec<DBytes<T> > PackBytes(VI a, VI b, VI c, VI d) {
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_SSE4 || \
+    HWY_TARGET == HWY_SSSE3
+  // x86 packs work within 128-bit blocks: after packing int32 -> int16 ->
+  // 8 bits, block k holds 4 bytes of block k of a, then of b, c and d. A
+  // permutation of 32-bit groups puts them in order.
+  const hn::Repartition<int16_t, DF> d16;
+  const auto ab = hn::ReorderDemote2To(d16, a, b).raw;
+  const auto cd = hn::ReorderDemote2To(d16, c, d).raw;
+  constexpr bool kSigned = std::is_signed_v<T>;
+#if HWY_TARGET == HWY_AVX3
+  const VI packed{kSigned ? _mm512_packs_epi16(ab, cd) : _mm512_packus_epi16(ab, cd)};
+#elif HWY_TARGET == HWY_AVX2
+  const VI packed{kSigned ? _mm256_packs_epi16(ab, cd) : _mm256_packus_epi16(ab, cd)};
+#else
+  const VI packed{kSigned ? _mm_packs_epi16(ab, cd) : _mm_packus_epi16(ab, cd)};
+#endif
+  const DI di;
+  constexpr size_t kBlocks = hn::MaxLanes(DI()) / 4;
+  if constexpr (kBlocks == 1) {
+    return hn::BitCast(DBytes<T>(), packed);
+  } else {
+    // Group m of the result is block m % kBlocks of input m / kBlocks.
+    alignas(64) static constexpr int32_t kOrder4[16] = {0, 4, 8,  12, 1, 5, 9,  13,
+                                                        2, 6, 10, 14, 3, 7, 11, 15};
+    alignas(64) static constexpr int32_t kOrder2[8] = {0, 4, 1, 5, 2, 6, 3, 7};
+    const auto order = hn::SetTableIndices(di, kBlocks == 4 ? kOrder4 : kOrder2);
+    return hn::BitCast(DBytes<T>(), hn::TableLookupLanes(packed, order));
+  }
+#else
+  const DT<T> dq;
+  const hn::Twice<DT<T> > dh;
+  return hn::Combine(DBytes<T>(), hn::Combine(dh, hn::DemoteTo(dq, d), hn::DemoteTo(dq, c)),
+                     hn::Combine(dh, hn::DemoteTo(dq, b), hn::DemoteTo(dq, a)));
+#endif
 }
 
 // The same for int32, in f64 where r + zp is exact below 2^53 and
@@ -125,12 +169,6 @@ HWY_INLINE VI LoadAsInt32(const T* p) {
   }
 }
 
-// Stores one vector of quantized values.
-template <typename T, class V>
-HWY_INLINE void StoreQuantized(V q, T* p) {
-  hn::StoreU(q, DT<T>(), p);
-}
-
 // (double)(q - zp) for the lower and upper half of the lanes: exact.
 HWY_INLINE VD LowerMinus(VI q, VD zp) {
   return hn::Sub(hn::PromoteTo(DD(), hn::LowerHalf(DI2(), q)), zp);
@@ -146,202 +184,273 @@ HWY_INLINE VF DequantizeF64(VI q, VD zp_lo, VD zp_hi, VD scale_lo, VD scale_hi) 
   return hn::Combine(DF(), hi, lo);
 }
 
-// Calls op(i, in + i, out + i) for each full vector of the n elements, each
-// call reading and writing Lanes(DF) elements. The tail goes through
-// zero-filled stack buffers, so nothing past n is read or written.
-template <typename TIn, typename TOut, class Op>
-HWY_INLINE void ForEachVector(const TIn* in, size_t n, TOut* out, const Op& op) {
-  const size_t N = hn::Lanes(DF());
-  size_t i = 0;
-  for (; i + N <= n; i += N) op(i, in + i, out + i);
-  if (i == n) return;
-  TIn in_tail[hn::MaxLanes(DF())] = {};
-  TOut out_tail[hn::MaxLanes(DF())];
-  std::memcpy(in_tail, in + i, (n - i) * sizeof(TIn));
-  op(i, in_tail, out_tail);
-  std::memcpy(out + i, out_tail, (n - i) * sizeof(TOut));
+// (float)(q - zp) for int32 q and zp, rounded once: the int32 difference
+// converted when no lane overflows (the usual case, and always for zp = 0),
+// else the exact f64 difference demoted.
+HWY_INLINE VF Int32MinusToFloat(VI q, VI zp) {
+  const DI di;
+  const VI d = hn::Sub(q, zp);  // wraps where the difference needs 33 bits
+  // Overflow: q and zp of opposite signs, and the sign of d not q's.
+  const VI overflow = hn::And(hn::Xor(q, zp), hn::Xor(q, d));
+  if (HWY_LIKELY(hn::AllFalse(di, hn::Lt(overflow, hn::Zero(di))))) {
+    return hn::ConvertTo(DF(), d);
+  }
+  const DD dd;
+  const VD zp_lo = hn::PromoteTo(dd, hn::LowerHalf(DI2(), zp));
+  const VD zp_hi = hn::PromoteTo(dd, hn::UpperHalf(DI2(), zp));
+  return hn::Combine(DF(), hn::DemoteTo(DF2(), UpperMinus(q, zp_hi)),
+                     hn::DemoteTo(DF2(), LowerMinus(q, zp_lo)));
+}
+
+// Whether every scale is a float32 value. Then the per-channel formula can
+// run in float: for q - zp of at most 24 bits (always for 8-bit q) the f64
+// product (q - zp) * scale has at most 48 significant bits, so it is exact,
+// and one f32 multiply rounds it as the formula's final conversion does.
+inline bool AllFloatValues(const double* scales, size_t channels) {
+  for (size_t c = 0; c < channels; ++c) {
+    if (static_cast<double>(static_cast<float>(scales[c])) != scales[c]) return false;
+  }
+  return true;
+}
+
+// The per-channel formula for int32 q and a float32 scale s: in float when
+// every lane's q - zp fits 24 bits (see AllFloatValues), else f64().
+template <class F64>
+HWY_INLINE VF DequantizeInt32InFloat(VI q, VI zp, VF s, const F64& f64) {
+  const DI di;
+  const VI d = hn::Sub(q, zp);  // wraps where the difference needs 33 bits
+  const VI overflow = hn::And(hn::Xor(q, zp), hn::Xor(q, d));
+  const VI limit = hn::Set(di, (int32_t{1} << 24) - 1);
+  const auto wide =
+      hn::Or(hn::Or(hn::Gt(d, limit), hn::Lt(d, hn::Neg(limit))), hn::Lt(overflow, hn::Zero(di)));
+  if (HWY_LIKELY(hn::AllFalse(di, wide))) return hn::Mul(hn::ConvertTo(DF(), d), s);
+  return f64();
 }
 
 // ------------------------------ Per tensor
 
+// Elements per call of a quantize op: four vectors for 8-bit output (one
+// full vector of bytes), one otherwise.
 template <typename T>
-void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out) {
+constexpr size_t QuantizeBlock() {
+  return sizeof(T) == 1 ? 4 * hn::MaxLanes(DF()) : hn::MaxLanes(DF());
+}
+
+template <typename T>
+HWY_INLINE void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out,
+                            bool stream) {
   const DF df;
   const VF inv = hn::Set(df, inv_scale);
+  const size_t N = hn::Lanes(df);
   if constexpr (sizeof(T) == 1) {
     const VF zp = hn::Set(df, static_cast<float>(zero_point));
-    ForEachVector(in, n, out, [&](size_t, const float* x, T* q) HWY_ATTR {
-      StoreQuantized(Quantize8<T>(hn::LoadU(df, x), inv, zp), q);
-    });
+    ForEachBlock<QuantizeBlock<T>()>(
+        in, n, out, 0, stream, [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
+          const VI a = Quantize8<T>(hn::LoadU(df, x), inv, zp);
+          const VI b = Quantize8<T>(hn::LoadU(df, x + N), inv, zp);
+          const VI c = Quantize8<T>(hn::LoadU(df, x + 2 * N), inv, zp);
+          const VI d = Quantize8<T>(hn::LoadU(df, x + 3 * N), inv, zp);
+          StoreVector<decltype(streamed)::value>(PackBytes<T>(a, b, c, d), DBytes<T>(), q);
+        });
   } else {
     const VD zp = hn::Set(DD(), static_cast<double>(zero_point));
-    ForEachVector(in, n, out, [&](size_t, const float* x, T* q) HWY_ATTR {
-      StoreQuantized(Quantize32(hn::LoadU(df, x), inv, zp, zp), q);
-    });
+    ForEachBlock<QuantizeBlock<T>()>(in, n, out, 0, stream,
+                                     [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
+                                       StoreVector<decltype(streamed)::value>(
+                                           Quantize32(hn::LoadU(df, x), inv, zp, zp), DI(), q);
+                                     });
   }
+}
+
+template <typename T>
+void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out) {
+  QuantizeRun(in, n, inv_scale, zero_point, out, ShouldStream<T>(n));
+}
+
+template <typename T>
+HWY_INLINE void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float* out,
+                              bool stream) {
+  const DF df;
+  const VF s = hn::Set(df, scale);
+  const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_point));
+  ForEachBlock<hn::MaxLanes(DF())>(
+      in, n, out, 0, stream, [&](auto streamed, size_t, const T* q, float* f) HWY_ATTR {
+        VF d;
+        if constexpr (sizeof(T) == 1) {
+          d = hn::ConvertTo(df, hn::Sub(LoadAsInt32(q), zp));  // small: exact
+        } else {
+          d = Int32MinusToFloat(LoadAsInt32(q), zp);
+        }
+        StoreVector<decltype(streamed)::value>(hn::Mul(d, s), df, f);
+      });
 }
 
 template <typename T>
 void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float* out) {
-  const DF df;
-  const VF s = hn::Set(df, scale);
-  if constexpr (sizeof(T) == 1) {
-    // q - zp is a small int32 and converts to float exactly.
-    const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_point));
-    ForEachVector(in, n, out, [&](size_t, const T* q, float* f) HWY_ATTR {
-      hn::StoreU(hn::Mul(hn::ConvertTo(df, hn::Sub(LoadAsInt32(q), zp)), s), df, f);
-    });
-  } else {
-    // q - zp needs up to 33 bits: exact in f64, then rounded once to float.
-    const VD zp = hn::Set(DD(), static_cast<double>(zero_point));
-    ForEachVector(in, n, out, [&](size_t, const T* q, float* f) HWY_ATTR {
-      const VI qi = LoadAsInt32(q);
-      const VF d = hn::Combine(df, hn::DemoteTo(DF2(), UpperMinus(qi, zp)),
-                               hn::DemoteTo(DF2(), LowerMinus(qi, zp)));
-      hn::StoreU(hn::Mul(d, s), df, f);
-    });
-  }
+  DequantizeRun(in, n, scale, zero_point, out, ShouldStream<float>(n));
 }
 
 // ------------------------------ Per channel
-
-// Per-lane parameters for a block laid out as [outer][channels][inner] with
-// short runs: element k of the block uses the parameters of channel
-// (k / inner) % channels, a pattern of period channels * inner. The pattern
-// is stored repeated up to a multiple of the vector length, so that a vector
-// starting at a multiple of the lane count never straddles its end; or, if
-// the block is shorter than that, once over the whole block (rounded up to
-// whole vectors, the excess zero), so its size never exceeds the block's.
-template <typename U>
-class LanePattern {
- public:
-  template <typename V>
-  LanePattern(const V* values, size_t outer, size_t channels, size_t inner) {
-    const size_t period = channels * inner;
-    const size_t lanes = hn::Lanes(DF());
-    size_t repeats = 1;
-    while (period * repeats % lanes != 0) ++repeats;
-    size_t filled = repeats;
-    if (outer < repeats) {
-      filled = outer;
-      size_ = (outer * period + lanes - 1) / lanes * lanes;
-    } else {
-      size_ = period * repeats;
-    }
-    if (size_ > kStackPattern) {
-      heap_.resize(size_);
-      data_ = heap_.data();
-    }
-    U* dst = data_;
-    for (size_t r = 0; r < filled; ++r) {
-      for (size_t c = 0; c < channels; ++c) {
-        dst = std::fill_n(dst, inner, static_cast<U>(values[c]));
-      }
-    }
-    std::fill(dst, data_ + size_, U{0});
-  }
-  LanePattern(const LanePattern&) = delete;
-  LanePattern& operator=(const LanePattern&) = delete;
-
-  const U* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  HWY_ALIGN U stack_[kStackPattern];
-  std::vector<U> heap_;
-  U* data_ = stack_;
-  size_t size_ = 0;
-};
-
-// As ForEachVector, but op(j, in + i, out + i) gets j = i mod period (a
-// multiple of the lane count), the position in a LanePattern.
-template <typename TIn, typename TOut, class Op>
-HWY_INLINE void ForEachVectorPeriodic(const TIn* in, size_t n, TOut* out, size_t period,
-                                      const Op& op) {
-  const size_t N = hn::Lanes(DF());
-  size_t i = 0, j = 0;
-  for (; i + N <= n; i += N) {
-    op(j, in + i, out + i);
-    j += N;
-    if (j == period) j = 0;
-  }
-  if (i == n) return;
-  TIn in_tail[hn::MaxLanes(DF())] = {};
-  TOut out_tail[hn::MaxLanes(DF())];
-  std::memcpy(in_tail, in + i, (n - i) * sizeof(TIn));
-  op(j, in_tail, out_tail);
-  std::memcpy(out + i, out_tail, (n - i) * sizeof(TOut));
-}
 
 template <typename T>
 void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
                       const float* inv_scales, const int64_t* zero_points, T* out) {
   if (outer == 0 || channels == 0 || inner == 0) return;
+  const size_t n = outer * channels * inner;
+  const bool stream = ShouldStream<T>(n);
   if (inner >= kLongRun) {
     for (size_t o = 0; o < outer; ++o) {
       for (size_t c = 0; c < channels; ++c) {
         const size_t start = (o * channels + c) * inner;
-        QuantizeRun(in + start, inner, inv_scales[c], zero_points[c], out + start);
+        QuantizeRun(in + start, inner, inv_scales[c], zero_points[c], out + start, stream);
       }
     }
     return;
   }
   // The zero point as float (exact) for 8 bits, as double for int32.
   using Zp = std::conditional_t<sizeof(T) == 1, float, double>;
-  const LanePattern<float> inv_pattern(inv_scales, outer, channels, inner);
-  const LanePattern<Zp> zp_pattern(zero_points, outer, channels, inner);
+  constexpr size_t kBlock = QuantizeBlock<T>();
+  const LanePattern<float> inv_pattern(inv_scales, outer, channels, inner, kBlock);
+  const LanePattern<Zp> zp_pattern(zero_points, outer, channels, inner, kBlock);
   const float* inv = inv_pattern.data();
   const Zp* zp = zp_pattern.data();
   const DF df;
   const DD dd;
-  const size_t half = hn::Lanes(dd);
-  ForEachVectorPeriodic(
-      in, outer * channels * inner, out, inv_pattern.size(),
-      [&](size_t j, const float* x, T* q) HWY_ATTR {
+  const size_t N = hn::Lanes(df);
+  ForEachBlock<kBlock>(
+      in, n, out, inv_pattern.period(), stream,
+      [&](auto streamed, size_t j, const float* x, T* q) HWY_ATTR {
+        constexpr bool kStream = decltype(streamed)::value;
         if constexpr (sizeof(T) == 1) {
-          StoreQuantized(
-              Quantize8<T>(hn::LoadU(df, x), hn::LoadU(df, inv + j), hn::LoadU(df, zp + j)), q);
+          const auto part = [&](size_t k) HWY_ATTR {
+            return Quantize8<T>(hn::LoadU(df, x + k), hn::LoadU(df, inv + j + k),
+                                hn::LoadU(df, zp + j + k));
+          };
+          StoreVector<kStream>(PackBytes<T>(part(0), part(N), part(2 * N), part(3 * N)),
+                               DBytes<T>(), q);
         } else {
-          StoreQuantized(Quantize32(hn::LoadU(df, x), hn::LoadU(df, inv + j), hn::LoadU(dd, zp + j),
-                                    hn::LoadU(dd, zp + j + half)),
-                         q);
+          const size_t half = hn::Lanes(dd);
+          StoreVector<kStream>(Quantize32(hn::LoadU(df, x), hn::LoadU(df, inv + j),
+                                          hn::LoadU(dd, zp + j), hn::LoadU(dd, zp + j + half)),
+                               DI(), q);
         }
       });
+}
+
+// One channel's run with a float32 scale (see AllFloatValues).
+template <typename T>
+HWY_INLINE void DequantizeRunInFloat(const T* in, size_t n, double scale, int64_t zero_point,
+                                     float* out, bool stream) {
+  if constexpr (sizeof(T) == 1) {
+    DequantizeRun(in, n, static_cast<float>(scale), zero_point, out, stream);
+  } else {
+    const DF df;
+    const DD dd;
+    const VF s = hn::Set(df, static_cast<float>(scale));
+    const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_point));
+    const VD s64 = hn::Set(dd, scale);
+    const VD zp64 = hn::Set(dd, static_cast<double>(zero_point));
+    ForEachBlock<hn::MaxLanes(DF())>(
+        in, n, out, 0, stream, [&](auto streamed, size_t, const T* p, float* f) HWY_ATTR {
+          const VI q = LoadAsInt32(p);
+          const VF v = DequantizeInt32InFloat(
+              q, zp, s, [&]() HWY_ATTR { return DequantizeF64(q, zp64, zp64, s64, s64); });
+          StoreVector<decltype(streamed)::value>(v, df, f);
+        });
+  }
+}
+
+// Per channel with float32 scales: float arithmetic (see AllFloatValues).
+template <typename T>
+void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
+                               const double* scales, const int64_t* zero_points, float* out,
+                               bool stream) {
+  const size_t n = outer * channels * inner;
+  if (inner >= kLongRun) {
+    for (size_t o = 0; o < outer; ++o) {
+      for (size_t c = 0; c < channels; ++c) {
+        const size_t start = (o * channels + c) * inner;
+        DequantizeRunInFloat(in + start, inner, scales[c], zero_points[c], out + start, stream);
+      }
+    }
+    return;
+  }
+  constexpr size_t kBlock = hn::MaxLanes(DF());
+  const LanePattern<float> scale_pattern(scales, outer, channels, inner, kBlock);
+  const LanePattern<int32_t> zp_pattern(zero_points, outer, channels, inner, kBlock);
+  const float* s = scale_pattern.data();
+  const int32_t* zp = zp_pattern.data();
+  const DF df;
+  if constexpr (sizeof(T) == 1) {
+    ForEachBlock<kBlock>(
+        in, n, out, scale_pattern.period(), stream,
+        [&](auto streamed, size_t j, const T* q, float* f) HWY_ATTR {
+          const VF d = hn::ConvertTo(df, hn::Sub(LoadAsInt32(q), hn::LoadU(DI(), zp + j)));
+          StoreVector<decltype(streamed)::value>(hn::Mul(d, hn::LoadU(df, s + j)), df, f);
+        });
+  } else {
+    // The f64 parameters, for lanes whose difference needs more than 24 bits.
+    const LanePattern<double> scale64_pattern(scales, outer, channels, inner, kBlock);
+    const LanePattern<double> zp64_pattern(zero_points, outer, channels, inner, kBlock);
+    const double* s64 = scale64_pattern.data();
+    const double* zp64 = zp64_pattern.data();
+    const DD dd;
+    const size_t half = hn::Lanes(dd);
+    ForEachBlock<kBlock>(in, n, out, scale_pattern.period(), stream,
+                         [&](auto streamed, size_t j, const T* p, float* f) HWY_ATTR {
+                           const VI q = LoadAsInt32(p);
+                           const VF v = DequantizeInt32InFloat(
+                               q, hn::LoadU(DI(), zp + j), hn::LoadU(df, s + j), [&]() HWY_ATTR {
+                                 return DequantizeF64(
+                                     q, hn::LoadU(dd, zp64 + j), hn::LoadU(dd, zp64 + j + half),
+                                     hn::LoadU(dd, s64 + j), hn::LoadU(dd, s64 + j + half));
+                               });
+                           StoreVector<decltype(streamed)::value>(v, df, f);
+                         });
+  }
 }
 
 template <typename T>
 void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner,
                         const double* scales, const int64_t* zero_points, float* out) {
   if (outer == 0 || channels == 0 || inner == 0) return;
+  const size_t n = outer * channels * inner;
+  const bool stream = ShouldStream<float>(n);
+  if (AllFloatValues(scales, channels)) {
+    DequantizeChannelsInFloat(in, outer, channels, inner, scales, zero_points, out, stream);
+    return;
+  }
   const DF df;
   const DD dd;
+  constexpr size_t kBlock = hn::MaxLanes(DF());
   if (inner >= kLongRun) {
     for (size_t o = 0; o < outer; ++o) {
       for (size_t c = 0; c < channels; ++c) {
         const size_t start = (o * channels + c) * inner;
         const VD zp = hn::Set(dd, static_cast<double>(zero_points[c]));
         const VD s = hn::Set(dd, scales[c]);
-        ForEachVector(in + start, inner, out + start, [&](size_t, const T* q, float* f) HWY_ATTR {
-          hn::StoreU(DequantizeF64(LoadAsInt32(q), zp, zp, s, s), df, f);
-        });
+        ForEachBlock<kBlock>(in + start, inner, out + start, 0, stream,
+                             [&](auto streamed, size_t, const T* q, float* f) HWY_ATTR {
+                               StoreVector<decltype(streamed)::value>(
+                                   DequantizeF64(LoadAsInt32(q), zp, zp, s, s), df, f);
+                             });
       }
     }
     return;
   }
-  const LanePattern<double> scale_pattern(scales, outer, channels, inner);
-  const LanePattern<double> zp_pattern(zero_points, outer, channels, inner);
+  const LanePattern<double> scale_pattern(scales, outer, channels, inner, kBlock);
+  const LanePattern<double> zp_pattern(zero_points, outer, channels, inner, kBlock);
   const double* s = scale_pattern.data();
   const double* zp = zp_pattern.data();
   const size_t half = hn::Lanes(dd);
-  ForEachVectorPeriodic(in, outer * channels * inner, out, scale_pattern.size(),
-                        [&](size_t j, const T* q, float* f) HWY_ATTR {
-                          const VF v = DequantizeF64(
-                              LoadAsInt32(q), hn::LoadU(dd, zp + j), hn::LoadU(dd, zp + j + half),
-                              hn::LoadU(dd, s + j), hn::LoadU(dd, s + j + half));
-                          hn::StoreU(v, df, f);
-                        });
+  ForEachBlock<kBlock>(in, n, out, scale_pattern.period(), stream,
+                       [&](auto streamed, size_t j, const T* q, float* f) HWY_ATTR {
+                         const VF v = DequantizeF64(
+                             LoadAsInt32(q), hn::LoadU(dd, zp + j), hn::LoadU(dd, zp + j + half),
+                             hn::LoadU(dd, s + j), hn::LoadU(dd, s + j + half));
+                         StoreVector<decltype(streamed)::value>(v, df, f);
+                       });
 }
-
 #endif  // HWY_TARGET == HWY_SCALAR
 
 // ------------------------------ Entry points (HWY_EXPORT needs distinct names)

@@ -597,10 +597,12 @@ const std::vector<double> kChannelScales = {1.0,
                                             0x1p-149,
                                             0x1.8p-150};
 
-TEST_CASE_TEMPLATE("DequantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
-  std::mt19937 rng(121314);
+// Per-channel dequantize over every shape, with scales drawn from `pool`.
+template <typename T>
+void CheckDequantizePerChannel(const std::vector<double>& pool, uint32_t seed) {
+  std::mt19937 rng(seed);
   const std::vector<int64_t> zero_points = ZeroPoints<T>();
-  const std::vector<T> pool = DequantizeInputs<T>(rng);
+  const std::vector<T> values = DequantizeInputs<T>(rng);
   ForEachTarget([&] {
     for (const Shape& shape : kShapes) {
       CAPTURE(shape.outer);
@@ -609,12 +611,12 @@ TEST_CASE_TEMPLATE("DequantizePerChannel matches the reference", T, int8_t, uint
       std::vector<double> scales(shape.channels);
       std::vector<int64_t> zp(shape.channels);
       for (size_t c = 0; c < shape.channels; ++c) {
-        scales[c] = kChannelScales[rng() % kChannelScales.size()];
+        scales[c] = pool[rng() % pool.size()];
         zp[c] = zero_points[rng() % zero_points.size()];
       }
       const size_t n = shape.outer * shape.channels * shape.inner;
       std::vector<T> in(n);
-      for (T& q : in) q = pool[rng() % pool.size()];
+      for (T& q : in) q = values[rng() % values.size()];
       for (const size_t o : {0, 3}) {
         const size_t* offsets = kOffsets[o];
         const auto run = [&](auto dequantize) {
@@ -625,6 +627,96 @@ TEST_CASE_TEMPLATE("DequantizePerChannel matches the reference", T, int8_t, uint
         CheckSame<T, float>(in.data(), n, offsets[0], offsets[1],
                             run([](auto... args) { qk::DequantizePerChannel(args...); }),
                             run([](auto... args) { ref::DequantizePerChannel(args...); }));
+      }
+    }
+  });
+}
+
+TEST_CASE_TEMPLATE("DequantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
+  CheckDequantizePerChannel<T>(kChannelScales, 121314);
+}
+
+// Scales that are all float32 values take another path for 8-bit values
+// (the per-tensor arithmetic, exact there): ordinary, tiny, subnormal and
+// huge ones, whose products round, underflow or overflow float.
+const std::vector<double> kFloatChannelScales = {1.0,     0.1f,     0.3f,    1.0f / 3.0f, 1e-3f,
+                                                 2.5,     1e-30f,   1e38f,   3e38f,       FLT_MAX,
+                                                 FLT_MIN, 0x1p-149, 0x1p-140};
+
+TEST_CASE_TEMPLATE("DequantizePerChannel with float32 scales matches the reference", T, int8_t,
+                   uint8_t, int32_t) {
+  CheckDequantizePerChannel<T>(kFloatChannelScales, 151617);
+}
+
+// ------------------------------------------------------------------ large outputs
+
+// Outputs of kStreamBytes or more are written with non-temporal stores,
+// after a head that aligns them: each kernel over such an output, aligned
+// and not, per tensor and per channel (long runs and lane patterns).
+template <typename T>
+std::vector<T> Tile(const std::vector<T>& pool, size_t n) {
+  std::vector<T> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = pool[(i * 7919) % pool.size()];
+  return v;
+}
+
+TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, int8_t, uint8_t,
+                   int32_t) {
+  std::mt19937 rng(181920);
+  const float inv = 0.37f;
+  const int64_t zp = ZeroPoints<T>()[2];
+  // Quantize writes n T, dequantize n floats: each just over the limit.
+  const size_t n_quantize = qk::kStreamBytes / sizeof(T) + 1001;
+  const size_t n_dequantize = qk::kStreamBytes / sizeof(float) + 1001;
+  const std::vector<float> floats = Tile(QuantizeInputs<T>(inv, zp, rng), n_quantize);
+  const std::vector<T> ints = Tile(DequantizeInputs<T>(rng), n_dequantize);
+  const std::vector<float> inv_scales = {0.37f, 2.0f, 1e-3f};
+  const std::vector<double> scales = {0.1, 0.25, 3.0};  // one not a float
+  const std::vector<double> float_scales = {0.1f, 0.25, 3.0};
+  const std::vector<int64_t> zps = {zp, ZeroPoints<T>()[0], ZeroPoints<T>()[4]};
+  ForEachTarget([&] {
+    for (const size_t o : {0, 1}) {
+      const size_t* offsets = kOffsets[o];
+      const size_t nq = n_quantize, nd = n_dequantize;
+      CheckSame<float, T>(
+          floats.data(), nq, offsets[0], offsets[1],
+          [&](const float* x, T* q) { qk::QuantizePerTensor(x, nq, inv, zp, q); },
+          [&](const float* x, T* q) { ref::QuantizePerTensor(x, nq, inv, zp, q); });
+      CheckSame<T, float>(
+          ints.data(), nd, offsets[0], offsets[1],
+          [&](const T* q, float* f) { qk::DequantizePerTensor(q, nd, 0.1f, zp, f); },
+          [&](const T* q, float* f) { ref::DequantizePerTensor(q, nd, 0.1f, zp, f); });
+      // 3 channels first (long runs), then last (a lane pattern).
+      for (const Shape& shape : {Shape{1, 3, nq / 3}, Shape{nq / 3, 3, 1}}) {
+        CAPTURE(shape.inner);
+        const size_t n = shape.outer * shape.channels * shape.inner;
+        CheckSame<float, T>(
+            floats.data(), n, offsets[0], offsets[1],
+            [&](const float* x, T* q) {
+              qk::QuantizePerChannel(x, shape.outer, 3, shape.inner, inv_scales.data(), zps.data(),
+                                     q);
+            },
+            [&](const float* x, T* q) {
+              ref::QuantizePerChannel(x, shape.outer, 3, shape.inner, inv_scales.data(), zps.data(),
+                                      q);
+            });
+      }
+      for (const Shape& shape : {Shape{1, 3, nd / 3}, Shape{nd / 3, 3, 1}}) {
+        for (const auto* channel_scales : {&scales, &float_scales}) {
+          CAPTURE(shape.inner);
+          CAPTURE((*channel_scales)[0]);
+          const size_t n = shape.outer * shape.channels * shape.inner;
+          CheckSame<T, float>(
+              ints.data(), n, offsets[0], offsets[1],
+              [&](const T* q, float* f) {
+                qk::DequantizePerChannel(q, shape.outer, 3, shape.inner, channel_scales->data(),
+                                         zps.data(), f);
+              },
+              [&](const T* q, float* f) {
+                ref::DequantizePerChannel(q, shape.outer, 3, shape.inner, channel_scales->data(),
+                                          zps.data(), f);
+              });
+        }
       }
     }
   });

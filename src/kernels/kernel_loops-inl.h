@@ -1,0 +1,151 @@
+// Loops shared by the SIMD kernels (per Highway target; included from
+// quantize_kernels.cc once per target): blocks of whole vectors with the
+// tail through stack buffers, per-lane parameter patterns for short channel
+// runs, and non-temporal stores for outputs too large for the caches.
+
+// Per-target include guard, as Highway's -inl.h headers do.
+#if defined(QTENSOR_KERNELS_KERNEL_LOOPS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef QTENSOR_KERNELS_KERNEL_LOOPS_INL_H_
+#undef QTENSOR_KERNELS_KERNEL_LOOPS_INL_H_
+#else
+#define QTENSOR_KERNELS_KERNEL_LOOPS_INL_H_
+#endif
+
+#include <hwy/cache_control.h>
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "kernels/quantize_kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace qtensor::kernels {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+#if HWY_TARGET != HWY_SCALAR
+
+// Per-lane parameter patterns up to this many elements live on the stack
+// (and in L1); longer ones are allocated once per call.
+constexpr size_t kStackPattern = 1024;
+
+// Whether a kernel writing n elements in all is to stream them.
+template <typename TOut>
+bool ShouldStream(size_t n) {
+  return n * sizeof(TOut) >= kStreamBytes;
+}
+
+// Stores one full vector: streamed (p aligned to the vector size) or not.
+template <bool kStream, class D, class V>
+HWY_INLINE void StoreVector(V v, D d, hn::TFromD<D>* p) {
+  if constexpr (kStream) {
+    hn::Stream(v, d, p);
+  } else {
+    hn::StoreU(v, d, p);
+  }
+}
+
+// Element k of the per-lane pattern of a block laid out as
+// [outer][channels][inner] is the parameter of channel (k / inner) %
+// channels: a pattern of period channels * inner. It is stored repeated up
+// to a multiple of `block` elements (so that j = i mod period can index it
+// for any block start i), plus one more block (so that a block may also
+// start anywhere in it); or, if the tensor is shorter than that, over the
+// whole tensor plus one block, so its size never exceeds the tensor's by
+// more.
+template <typename U>
+class LanePattern {
+ public:
+  template <typename V>
+  LanePattern(const V* values, size_t outer, size_t channels, size_t inner, size_t block) {
+    const size_t period = channels * inner;
+    size_t repeats = 1;
+    while (period * repeats % block != 0) ++repeats;
+    period_ = period * repeats;
+    const size_t covered = outer < repeats ? outer * period : period_;
+    const size_t size = covered + block;
+    if (size > kStackPattern) {
+      heap_.resize(size);
+      data_ = heap_.data();
+    }
+    // One period, then copies of it (no division per element: the pattern
+    // is rebuilt on every call, and small calls would feel it).
+    size_t k = 0;
+    for (size_t c = 0; c < channels; ++c) {
+      const U value = static_cast<U>(values[c]);
+      for (size_t i = 0; i < inner; ++i) data_[k++] = value;
+    }
+    for (; k < size; ++k) data_[k] = data_[k - period];
+  }
+  LanePattern(const LanePattern&) = delete;
+  LanePattern& operator=(const LanePattern&) = delete;
+
+  const U* data() const { return data_; }
+  // The pattern's period in elements, a multiple of the block.
+  size_t period() const { return period_; }
+
+ private:
+  HWY_ALIGN U stack_[kStackPattern];
+  std::vector<U> heap_;
+  U* data_ = stack_;
+  size_t period_ = 0;
+};
+
+// Calls op(stream, j, in + i, out + i) for blocks of kBlock elements
+// covering [0, n), where j = i mod period (period a multiple of kBlock, or
+// 0 when op ignores j) and stream is std::true_type when op must write its
+// block with non-temporal stores: when `stream` is set and out is aligned to
+// its element size (then out + i is aligned to the vector size, and a block
+// is one vector of output). Partial blocks (the tail, and the head that aligns a streamed
+// output) go through zero-filled stack buffers, so nothing outside [0, n)
+// is read or written.
+template <size_t kBlock, typename TIn, typename TOut, class Op>
+HWY_INLINE void ForEachBlock(const TIn* in, size_t n, TOut* out, size_t period, bool stream,
+                             const Op& op) {
+  const auto partial = [&](size_t i, size_t j, size_t count) HWY_ATTR {
+    TIn in_part[kBlock] = {};
+    TOut out_part[kBlock];
+    std::memcpy(in_part, in + i, count * sizeof(TIn));
+    op(std::false_type(), j, in_part, out_part);
+    std::memcpy(out + i, out_part, count * sizeof(TOut));
+  };
+  const auto advance = [period](size_t j, size_t count) {
+    j += count;
+    return period != 0 && j >= period ? j - period : j;
+  };
+  size_t i = 0, j = 0;
+  if (stream && reinterpret_cast<uintptr_t>(out) % sizeof(TOut) == 0) {
+    const size_t vector_bytes = kBlock * sizeof(TOut);
+    const size_t misaligned = reinterpret_cast<uintptr_t>(out) % vector_bytes;
+    const size_t head =
+        std::min(n, misaligned == 0 ? 0 : (vector_bytes - misaligned) / sizeof(TOut));
+    if (head > 0) {
+      partial(0, 0, head);
+      i = head;
+      j = advance(j, head);
+    }
+    for (; i + kBlock <= n; i += kBlock) {
+      op(std::true_type(), j, in + i, out + i);
+      j = advance(j, kBlock);
+    }
+    hwy::FlushStream();
+  } else {
+    for (; i + kBlock <= n; i += kBlock) {
+      op(std::false_type(), j, in + i, out + i);
+      j = advance(j, kBlock);
+    }
+  }
+  if (i < n) partial(i, j, n - i);
+}
+
+#endif  // HWY_TARGET != HWY_SCALAR
+
+}  // namespace HWY_NAMESPACE
+}  // namespace qtensor::kernels
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard
