@@ -75,9 +75,13 @@ class LanePattern {
     // One period, then copies of it (no division per element: the pattern
     // is rebuilt on every call, and small calls would feel it).
     size_t k = 0;
-    for (size_t c = 0; c < channels; ++c) {
-      const U value = static_cast<U>(values[c]);
-      for (size_t i = 0; i < inner; ++i) data_[k++] = value;
+    if (inner == 1) {
+      for (; k < channels; ++k) data_[k] = static_cast<U>(values[k]);
+    } else {
+      for (size_t c = 0; c < channels; ++c) {
+        const U value = static_cast<U>(values[c]);
+        for (size_t i = 0; i < inner; ++i) data_[k++] = value;
+      }
     }
     for (; k < size; ++k) data_[k] = data_[k - period];
   }
@@ -113,11 +117,20 @@ HWY_INLINE void ForEachBlock(const TIn* in, size_t n, TOut* out, size_t period, 
     op(std::false_type(), j, in_part, out_part);
     std::memcpy(out + i, out_part, count * sizeof(TOut));
   };
-  const auto advance = [period](size_t j, size_t count) {
-    j += count;
-    return period != 0 && j >= period ? j - period : j;
-  };
   size_t i = 0, j = 0;
+  // Whole blocks from i on, up to the end of each period at a time (so that
+  // the inner loop carries no wrap-around of j).
+  const auto whole_blocks = [&](auto streamed) HWY_ATTR {
+    while (i + kBlock <= n) {
+      size_t count = (n - i) / kBlock;
+      if (period != 0) count = std::min(count, (period - j + kBlock - 1) / kBlock);
+      for (size_t b = 0; b < count * kBlock; b += kBlock)
+        op(streamed, j + b, in + i + b, out + i + b);
+      i += count * kBlock;
+      j += count * kBlock;
+      if (period != 0 && j >= period) j -= period;
+    }
+  };
   if (stream && reinterpret_cast<uintptr_t>(out) % sizeof(TOut) == 0) {
     const size_t vector_bytes = kBlock * sizeof(TOut);
     const size_t misaligned = reinterpret_cast<uintptr_t>(out) % vector_bytes;
@@ -125,19 +138,12 @@ HWY_INLINE void ForEachBlock(const TIn* in, size_t n, TOut* out, size_t period, 
         std::min(n, misaligned == 0 ? 0 : (vector_bytes - misaligned) / sizeof(TOut));
     if (head > 0) {
       partial(0, 0, head);
-      i = head;
-      j = advance(j, head);
+      i = j = head;  // head < kBlock <= period
     }
-    for (; i + kBlock <= n; i += kBlock) {
-      op(std::true_type(), j, in + i, out + i);
-      j = advance(j, kBlock);
-    }
+    whole_blocks(std::true_type());
     hwy::FlushStream();
   } else {
-    for (; i + kBlock <= n; i += kBlock) {
-      op(std::false_type(), j, in + i, out + i);
-      j = advance(j, kBlock);
-    }
+    whole_blocks(std::false_type());
   }
   if (i < n) partial(i, j, n - i);
 }
