@@ -108,8 +108,8 @@ HWY_INLINE VI Quantize8(VF x, VF inv, VF zp) {
 // vector of T.
 template <typename T>
 HWY_INLINE hn::Vec<DBytes<T> > PackBytes(VI a, VI b, VI c, VI d) {
-#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_SSE4 || \
-    HWY_TARGET == HWY_SSSE3
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || \
+    HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
   // x86 packs work within 128-bit blocks: after packing int32 -> int16 ->
   // 8 bits, block k holds 4 bytes of block k of a, then of b, c and d. A
   // permutation of 32-bit groups puts them in order.
@@ -117,7 +117,7 @@ HWY_INLINE hn::Vec<DBytes<T> > PackBytes(VI a, VI b, VI c, VI d) {
   const auto ab = hn::ReorderDemote2To(d16, a, b).raw;
   const auto cd = hn::ReorderDemote2To(d16, c, d).raw;
   constexpr bool kSigned = std::is_signed_v<T>;
-#if HWY_TARGET == HWY_AVX3
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   const VI packed{kSigned ? _mm512_packs_epi16(ab, cd) : _mm512_packus_epi16(ab, cd)};
 #elif HWY_TARGET == HWY_AVX2
   const VI packed{kSigned ? _mm256_packs_epi16(ab, cd) : _mm256_packus_epi16(ab, cd)};
