@@ -475,10 +475,19 @@ def targets(ours, torch_r, sizes):
             if worst:
                 # The most any implementation could reach here: memcpy of the
                 # same bytes over PyTorch.
-                ceiling = items(ours, worst[1], "memcpy") / torch_r[worst[1]]
+                case = worst[1]
+                ceiling = items(ours, case, "memcpy") / torch_r[case]
+                # Bytes of memory traffic per element, and the most qtensor
+                # moved in this case (through the ABI or the bare kernel).
+                per_element = ours[case]["qtensor"]["bytes"] / items(ours, case)
+                moved = max(ours[case].get(impl, {}).get("bytes", 0.0)
+                            for impl in ("qtensor", "kernel"))
+                needed = need * torch_r[case] * per_element
                 out.append((f"16 Mi {op} >= {need:.0f}x PyTorch (worst case)",
-                            f"{worst[0]:.1f}x ({worst[1]}); memcpy of the same bytes is "
-                            f"{ceiling:.1f}x PyTorch on this machine", worst[0] >= need))
+                            f"{worst[0]:.1f}x ({case}); memcpy of the same bytes is "
+                            f"{ceiling:.1f}x PyTorch on this machine; {need:.0f}x would move "
+                            f"{needed / 1e9:.0f} GB/s, qtensor's best here is {moved / 1e9:.0f} GB/s",
+                            worst[0] >= need))
     for n in sizes:
         worst = None
         for op in ("quantize", "dequantize"):
