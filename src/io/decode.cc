@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "io/data_fields.h"
 #include "io/limits.h"
 #include "io/validate.h"
 #include "qtensor.pb.h"
@@ -16,32 +17,39 @@ namespace {
 
 using core::ErrorKind;
 
-v1::File ParseFile(const uint8_t* data, size_t size) {
+// The parsed File and, apart from it, the input's tensor values it refers to.
+struct ParsedFile {
+  SplitFile split;
+  v1::File file;
+};
+
+[[noreturn]] void FailMalformed() {
+  core::Fail(ErrorKind::kCorruptData,
+             "malformed data: not a protobuf encoding of qtensor.v1.File (truncated, a field "
+             "encoded wrongly, or a string that is not UTF-8)");
+}
+
+// Protobuf parses everything but the values, which stay in the input.
+void ParseFile(const uint8_t* data, size_t size, ParsedFile* parsed) {
   if (size > kMaxSerializedBytes) {
     core::Fail(ErrorKind::kCorruptData, "input of " + std::to_string(size) +
                                             " bytes is over the limit of " +
                                             std::to_string(kMaxSerializedBytes) + " bytes (2 GiB)");
   }
-  static const uint8_t kNothing = 0;
-  v1::File file;
-  bool parsed;
+  if (!SplitDataFields(data, size, &parsed->split)) FailMalformed();
+  const std::string& message = parsed->split.message;
+  bool ok;
   {
     // Protobuf logs invalid UTF-8 to stderr; a library reports it instead.
     google::protobuf::LogSilencer quiet;
-    parsed = file.ParseFromArray(size > 0 ? data : &kNothing, static_cast<int>(size));
+    ok = parsed->file.ParseFromArray(message.data(), static_cast<int>(message.size()));
   }
-  if (!parsed) {
-    core::Fail(ErrorKind::kCorruptData,
-               "malformed data: not a protobuf encoding of qtensor.v1.File (truncated, a field "
-               "encoded wrongly, or a string that is not UTF-8)");
-  }
-  ValidateHeader(file);
-  return file;
+  if (!ok) FailMalformed();
+  ValidateHeader(parsed->file);
 }
 
-core::Tensor MakeTensor(const v1::Tensor& message, const ValidTensor& valid) {
-  return core::FromIntRepr(message.data().data(), message.data().size(), valid.shape,
-                           valid.quantizer);
+core::Tensor MakeTensor(const ByteSpan& values, const ValidTensor& valid) {
+  return core::FromIntRepr(values.data, values.size, valid.shape, valid.quantizer);
 }
 
 bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
@@ -53,18 +61,23 @@ std::string EntryName(int index, const std::string& name) {
 }  // namespace
 
 core::Tensor DecodeTensor(const uint8_t* data, size_t size) {
-  const v1::File file = ParseFile(data, size);
+  ParsedFile parsed;
+  ParseFile(data, size, &parsed);
+  const v1::File& file = parsed.file;
   if (file.content_case() == v1::File::kBundle) {
     core::Fail(ErrorKind::kCorruptData, "the data holds a bundle, not a single tensor");
   }
   if (file.content_case() != v1::File::kTensor) {
     core::Fail(ErrorKind::kCorruptData, "the data holds neither a tensor nor a bundle");
   }
-  return MakeTensor(file.tensor(), ValidateTensor(file.tensor(), "tensor"));
+  const ByteSpan values = DataFieldBytes(file.tensor().data(), parsed.split);
+  return MakeTensor(values, ValidateTensor(file.tensor(), values.size, "tensor"));
 }
 
 Bundle DecodeBundle(const uint8_t* data, size_t size) {
-  const v1::File file = ParseFile(data, size);
+  ParsedFile parsed;
+  ParseFile(data, size, &parsed);
+  const v1::File& file = parsed.file;
   if (file.content_case() == v1::File::kTensor) {
     core::Fail(ErrorKind::kCorruptData, "the data holds a single tensor, not a bundle");
   }
@@ -87,7 +100,9 @@ Bundle DecodeBundle(const uint8_t* data, size_t size) {
   // Everything is checked before any tensor's values are allocated.
   std::unordered_map<std::string, int> first_index;
   std::vector<ValidTensor> valid;
+  std::vector<ByteSpan> values;
   valid.reserve(static_cast<size_t>(message.tensors_size()));
+  values.reserve(static_cast<size_t>(message.tensors_size()));
   for (int i = 0; i < message.tensors_size(); ++i) {
     const std::string& name = message.tensors(i).name();
     if (name.empty()) {
@@ -104,13 +119,15 @@ Bundle DecodeBundle(const uint8_t* data, size_t size) {
                                               ": duplicate name, also tensors[" +
                                               std::to_string(seen->second) + "]");
     }
-    valid.push_back(ValidateTensor(message.tensors(i), "bundle " + EntryName(i, name)));
+    values.push_back(DataFieldBytes(message.tensors(i).data(), parsed.split));
+    valid.push_back(
+        ValidateTensor(message.tensors(i), values.back().size, "bundle " + EntryName(i, name)));
   }
   Bundle bundle;
   bundle.tensors.reserve(valid.size());
-  for (int i = 0; i < message.tensors_size(); ++i) {
-    bundle.tensors.emplace_back(message.tensors(i).name(),
-                                MakeTensor(message.tensors(i), valid[static_cast<size_t>(i)]));
+  for (size_t i = 0; i < valid.size(); ++i) {
+    bundle.tensors.emplace_back(message.tensors(static_cast<int>(i)).name(),
+                                MakeTensor(values[i], valid[i]));
   }
   bundle.metadata.insert(message.metadata().begin(), message.metadata().end());
   return bundle;

@@ -145,7 +145,8 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
-ValidTensor ValidateTensor(const v1::Tensor& message, const std::string& where) {
+ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
+                           const std::string& where) {
   const core::DType dtype = CheckedDType(message, where);
   CheckQScheme(message, where);
   std::vector<int64_t> shape = CheckedShape(message, where);
@@ -155,8 +156,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, const std::string& where) 
                                   : PerTensorQuantizer(message, dtype, where);
   // numel * element size fits: CheckedNumel bounds it by 2^48 bytes.
   const uint64_t bytes = static_cast<uint64_t>(numel) * core::ElementSize(dtype);
-  if (message.data().size() != bytes) {
-    Corrupt(where, "data holds " + std::to_string(message.data().size()) + " bytes but shape " +
+  if (data_bytes != bytes) {
+    Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
                        ShapeText(shape) + " of " + core::DTypeName(dtype) + " needs " +
                        std::to_string(bytes));
   }

@@ -14,8 +14,8 @@
 namespace qtensor::io {
 
 // What a valid message describes: its shape and quantizer (a per-channel
-// axis in [0, rank), with shape[axis] channels). Its data field holds exactly
-// the values' bytes.
+// axis in [0, rank), with shape[axis] channels), for values of exactly the
+// length it was checked with.
 struct ValidTensor {
   std::vector<int64_t> shape;
   core::Quantizer quantizer;
@@ -24,7 +24,10 @@ struct ValidTensor {
 // Checks, in this order: dtype, qscheme, rank, dims, element count and byte
 // size, the scheme's fields (the other scheme's fields unset, axis, lengths,
 // scale and zero point values), data length. docs/format.md lists each rule.
-ValidTensor ValidateTensor(const v1::Tensor& message, const std::string& where);
+// data_bytes is the length of the message's values, which the decoder keeps
+// apart from the message (io/data_fields.h).
+ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
+                           const std::string& where);
 
 // Untrusted text for a message: quoted, at most 40 characters, bytes
 // outside printable ASCII as \xNN.
