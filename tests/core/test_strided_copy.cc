@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <numeric>
@@ -59,8 +60,12 @@ StridedLayout View(size_t elem_size, const std::vector<int64_t>& base_shape,
   return layout;
 }
 
+// packed_shift puts the packed buffer that many bytes past an aligned
+// address (a caller's int_repr buffer, or int32 data inside a serialized
+// message, need not be aligned to the element size).
 void CheckRoundTrip(size_t elem_size, const std::vector<int64_t>& base_shape,
-                    const std::vector<size_t>& perm, int64_t start, int64_t step) {
+                    const std::vector<size_t>& perm, int64_t start, int64_t step,
+                    size_t packed_shift = 0) {
   int64_t base_numel = 1;
   for (int64_t size : base_shape) base_numel *= size;
   std::vector<uint8_t> base(static_cast<size_t>(base_numel) * elem_size);
@@ -70,8 +75,15 @@ void CheckRoundTrip(size_t elem_size, const std::vector<int64_t>& base_shape,
   const std::vector<int64_t> offsets = ElementOffsets(layout);
   uint8_t* origin = base.data() + first * static_cast<int64_t>(elem_size);
 
-  std::vector<uint8_t> packed(offsets.size() * elem_size, 0xEE);
-  GatherStrided(layout, origin, packed.data());
+  std::vector<uint8_t> packed_bytes(offsets.size() * elem_size + packed_shift + 8, 0xEE);
+  uint8_t* packed_begin = packed_bytes.data() + packed_shift;
+  uint8_t* packed_end = packed_begin + offsets.size() * elem_size;
+  GatherStrided(layout, origin, packed_begin);
+  std::vector<uint8_t> packed(packed_begin, packed_end);
+  // Nothing written outside the packed range.
+  CHECK(std::all_of(packed_bytes.data(), packed_begin, [](uint8_t b) { return b == 0xEE; }));
+  CHECK(std::all_of(packed_end, packed_bytes.data() + packed_bytes.size(),
+                    [](uint8_t b) { return b == 0xEE; }));
   bool gathered = true;
   for (size_t k = 0; k < offsets.size(); ++k) {
     gathered &= std::memcmp(&packed[k * elem_size], origin + offsets[k], elem_size) == 0;
@@ -85,7 +97,8 @@ void CheckRoundTrip(size_t elem_size, const std::vector<int64_t>& base_shape,
     std::memcpy(expected.data() + first * static_cast<int64_t>(elem_size) + offsets[k],
                 &packed[k * elem_size], elem_size);
   }
-  ScatterStrided(layout, packed.data(), origin);
+  std::copy(packed.begin(), packed.end(), packed_begin);
+  ScatterStrided(layout, packed_begin, origin);
   CHECK(base == expected);
 }
 
@@ -116,4 +129,17 @@ TEST_CASE("strided copy kernel: empty and one-element views") {
   CheckRoundTrip(1, {0, 5}, {1, 0}, 0, 1);
   CheckRoundTrip(4, {1, 1}, {1, 0}, 0, 1);
   CheckRoundTrip(4, {1}, {0}, 0, 1);
+}
+
+TEST_CASE("strided copy kernel: a packed side that is not aligned to the element size") {
+  for (size_t elem_size : {2, 4, 8}) {
+    for (size_t shift : {1, 3}) {
+      CAPTURE(elem_size);
+      CAPTURE(shift);
+      CheckRoundTrip(elem_size, {70, 131}, {1, 0}, 0, 1, shift);
+      CheckRoundTrip(elem_size, {64, 64}, {1, 0}, 1, 2, shift);
+      CheckRoundTrip(elem_size, {3, 40, 33}, {2, 1, 0}, 0, 1, shift);
+      CheckRoundTrip(elem_size, {100, 7}, {0, 1}, 0, 3, shift);
+    }
+  }
 }
