@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -389,22 +390,27 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
           StoreVector<decltype(streamed)::value>(hn::Mul(d, hn::LoadU(df, s + j)), df, f);
         });
   } else {
-    // The f64 parameters, for lanes whose difference needs more than 24 bits.
-    const LanePattern<double> scale64_pattern(scales, outer, channels, inner, kBlock);
-    const LanePattern<double> zp64_pattern(zero_points, outer, channels, inner, kBlock);
-    const double* s64 = scale64_pattern.data();
-    const double* zp64 = zp64_pattern.data();
+    // The f64 parameters, for lanes whose difference needs more than 24 bits:
+    // built when the first such lane comes.
+    std::optional<LanePattern<double> > s64, zp64;
     const DD dd;
     const size_t half = hn::Lanes(dd);
+    const auto f64_lanes = [&](VI q, size_t j) HWY_ATTR {
+      if (!s64) {
+        s64.emplace(scales, outer, channels, inner, kBlock);
+        zp64.emplace(zero_points, outer, channels, inner, kBlock);
+      }
+      const double* sd = s64->data() + j;
+      const double* zd = zp64->data() + j;
+      return DequantizeF64(q, hn::LoadU(dd, zd), hn::LoadU(dd, zd + half), hn::LoadU(dd, sd),
+                           hn::LoadU(dd, sd + half));
+    };
     ForEachBlock<kBlock>(in, n, out, scale_pattern.period(), stream,
                          [&](auto streamed, size_t j, const T* p, float* f) HWY_ATTR {
                            const VI q = LoadAsInt32(p);
                            const VF v = DequantizeInt32InFloat(
-                               q, hn::LoadU(DI(), zp + j), hn::LoadU(df, s + j), [&]() HWY_ATTR {
-                                 return DequantizeF64(
-                                     q, hn::LoadU(dd, zp64 + j), hn::LoadU(dd, zp64 + j + half),
-                                     hn::LoadU(dd, s64 + j), hn::LoadU(dd, s64 + j + half));
-                               });
+                               q, hn::LoadU(DI(), zp + j), hn::LoadU(df, s + j),
+                               [&]() HWY_ATTR { return f64_lanes(q, j); });
                            StoreVector<decltype(streamed)::value>(v, df, f);
                          });
   }
