@@ -148,6 +148,43 @@ HWY_INLINE void ForEachBlock(const TIn* in, size_t n, TOut* out, size_t period, 
   if (i < n) partial(i, j, n - i);
 }
 
+// Channel runs of at most this many elements, in tensors of at most
+// kColumnBytes of output, are visited column by column (ForEachChannelRun).
+constexpr size_t kColumnRun = 1024;
+constexpr size_t kColumnBytes = size_t{256} << 10;
+
+// Calls op(stream, c, in + i, out + i) for blocks of kBlock elements
+// covering the channel runs of a tensor laid out as [outer][channels][inner]
+// (inner >= kBlock), c being the run's channel; the end of each run is
+// handled as ForEachBlock's tail. Small tensors with short runs are visited
+// column by column, block v of every run before block v + 1: the innermost
+// loop then runs over the channels, instead of being one short loop per run
+// whose exit the branch predictor misses run after run (64 runs of 64
+// elements dequantize ~1.4x faster).
+template <size_t kBlock, typename TIn, typename TOut, class Op>
+HWY_INLINE void ForEachChannelRun(const TIn* in, size_t outer, size_t channels, size_t inner,
+                                  TOut* out, bool stream, const Op& op) {
+  const bool by_column =
+      inner <= kColumnRun && outer * channels * inner * sizeof(TOut) <= kColumnBytes;
+  const size_t whole = by_column ? inner / kBlock * kBlock : 0;
+  for (size_t o = 0; o < outer; ++o) {
+    const size_t base = o * channels * inner;
+    for (size_t v = 0; v < whole; v += kBlock) {
+      for (size_t c = 0; c < channels; ++c) {
+        const size_t i = base + c * inner + v;
+        op(std::false_type(), c, in + i, out + i);
+      }
+    }
+    if (whole == inner) continue;
+    for (size_t c = 0; c < channels; ++c) {
+      const size_t i = base + c * inner + whole;
+      ForEachBlock<kBlock>(in + i, inner - whole, out + i, 0, stream && !by_column,
+                           [&](auto streamed, size_t, const TIn* x, TOut* q)
+                               HWY_ATTR { op(streamed, c, x, q); });
+    }
+  }
+}
+
 #endif  // HWY_TARGET != HWY_SCALAR
 
 }  // namespace HWY_NAMESPACE

@@ -237,30 +237,42 @@ constexpr size_t QuantizeBlock() {
   return sizeof(T) == 1 ? 4 * hn::MaxLanes(DF()) : hn::MaxLanes(DF());
 }
 
+// The zero point as the vector QuantizeBlockTo takes: float (exact) for 8
+// bits, f64 for int32.
+template <typename T>
+HWY_INLINE auto ZeroPointVector(int64_t zero_point) {
+  if constexpr (sizeof(T) == 1) {
+    return hn::Set(DF(), static_cast<float>(zero_point));
+  } else {
+    return hn::Set(DD(), static_cast<double>(zero_point));
+  }
+}
+
+// Quantizes one block of QuantizeBlock<T>() elements.
+template <bool kStream, typename T, class VZ>
+HWY_INLINE void QuantizeBlockTo(const float* x, VF inv, VZ zp, T* q) {
+  const DF df;
+  if constexpr (sizeof(T) == 1) {
+    const size_t N = hn::Lanes(df);
+    const VI a = Quantize8<T>(hn::LoadU(df, x), inv, zp);
+    const VI b = Quantize8<T>(hn::LoadU(df, x + N), inv, zp);
+    const VI c = Quantize8<T>(hn::LoadU(df, x + 2 * N), inv, zp);
+    const VI d = Quantize8<T>(hn::LoadU(df, x + 3 * N), inv, zp);
+    StoreVector<kStream>(PackBytes<T>(a, b, c, d), DBytes<T>(), q);
+  } else {
+    StoreVector<kStream>(Quantize32(hn::LoadU(df, x), inv, zp, zp), DI(), q);
+  }
+}
+
 template <typename T>
 HWY_INLINE void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out,
                             bool stream) {
-  const DF df;
-  const VF inv = hn::Set(df, inv_scale);
-  const size_t N = hn::Lanes(df);
-  if constexpr (sizeof(T) == 1) {
-    const VF zp = hn::Set(df, static_cast<float>(zero_point));
-    ForEachBlock<QuantizeBlock<T>()>(
-        in, n, out, 0, stream, [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
-          const VI a = Quantize8<T>(hn::LoadU(df, x), inv, zp);
-          const VI b = Quantize8<T>(hn::LoadU(df, x + N), inv, zp);
-          const VI c = Quantize8<T>(hn::LoadU(df, x + 2 * N), inv, zp);
-          const VI d = Quantize8<T>(hn::LoadU(df, x + 3 * N), inv, zp);
-          StoreVector<decltype(streamed)::value>(PackBytes<T>(a, b, c, d), DBytes<T>(), q);
-        });
-  } else {
-    const VD zp = hn::Set(DD(), static_cast<double>(zero_point));
-    ForEachBlock<QuantizeBlock<T>()>(in, n, out, 0, stream,
-                                     [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
-                                       StoreVector<decltype(streamed)::value>(
-                                           Quantize32(hn::LoadU(df, x), inv, zp, zp), DI(), q);
-                                     });
-  }
+  const VF inv = hn::Set(DF(), inv_scale);
+  const auto zp = ZeroPointVector<T>(zero_point);
+  ForEachBlock<QuantizeBlock<T>()>(in, n, out, 0, stream,
+                                   [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
+                                     QuantizeBlockTo<decltype(streamed)::value>(x, inv, zp, q);
+                                   });
 }
 
 template <typename T>
@@ -300,12 +312,12 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
   const size_t n = outer * channels * inner;
   const bool stream = ShouldStream<T>(n);
   if (inner >= kLongRun) {
-    for (size_t o = 0; o < outer; ++o) {
-      for (size_t c = 0; c < channels; ++c) {
-        const size_t start = (o * channels + c) * inner;
-        QuantizeRun(in + start, inner, inv_scales[c], zero_points[c], out + start, stream);
-      }
-    }
+    ForEachChannelRun<QuantizeBlock<T>()>(
+        in, outer, channels, inner, out, stream,
+        [&](auto streamed, size_t c, const float* x, T* q) HWY_ATTR {
+          QuantizeBlockTo<decltype(streamed)::value>(x, hn::Set(DF(), inv_scales[c]),
+                                                     ZeroPointVector<T>(zero_points[c]), q);
+        });
     return;
   }
   // The zero point as float (exact) for 8 bits, as double for int32.
@@ -338,45 +350,36 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
       });
 }
 
-// One channel's run with a float32 scale (see AllFloatValues).
-template <typename T>
-HWY_INLINE void DequantizeRunInFloat(const T* in, size_t n, double scale, int64_t zero_point,
-                                     float* out, bool stream) {
-  if constexpr (sizeof(T) == 1) {
-    DequantizeRun(in, n, static_cast<float>(scale), zero_point, out, stream);
-  } else {
-    const DF df;
-    const DD dd;
-    const VF s = hn::Set(df, static_cast<float>(scale));
-    const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_point));
-    const VD s64 = hn::Set(dd, scale);
-    const VD zp64 = hn::Set(dd, static_cast<double>(zero_point));
-    ForEachBlock<hn::MaxLanes(DF())>(
-        in, n, out, 0, stream, [&](auto streamed, size_t, const T* p, float* f) HWY_ATTR {
-          const VI q = LoadAsInt32(p);
-          const VF v = DequantizeInt32InFloat(
-              q, zp, s, [&]() HWY_ATTR { return DequantizeF64(q, zp64, zp64, s64, s64); });
-          StoreVector<decltype(streamed)::value>(v, df, f);
-        });
-  }
-}
-
 // Per channel with float32 scales: float arithmetic (see AllFloatValues).
 template <typename T>
 void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
                                const double* scales, const int64_t* zero_points, float* out,
                                bool stream) {
   const size_t n = outer * channels * inner;
+  constexpr size_t kBlock = hn::MaxLanes(DF());
   if (inner >= kLongRun) {
-    for (size_t o = 0; o < outer; ++o) {
-      for (size_t c = 0; c < channels; ++c) {
-        const size_t start = (o * channels + c) * inner;
-        DequantizeRunInFloat(in + start, inner, scales[c], zero_points[c], out + start, stream);
-      }
-    }
+    const DF df;
+    const DD dd;
+    ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream,
+                              [&](auto streamed, size_t c, const T* p, float* f) HWY_ATTR {
+                                const VI q = LoadAsInt32(p);
+                                const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_points[c]));
+                                const VF s = hn::Set(df, static_cast<float>(scales[c]));
+                                VF v;
+                                if constexpr (sizeof(T) == 1) {
+                                  v = hn::Mul(hn::ConvertTo(df, hn::Sub(q, zp)), s);
+                                } else {
+                                  v = DequantizeInt32InFloat(q, zp, s, [&]() HWY_ATTR {
+                                    const VD zp64 =
+                                        hn::Set(dd, static_cast<double>(zero_points[c]));
+                                    const VD s64 = hn::Set(dd, scales[c]);
+                                    return DequantizeF64(q, zp64, zp64, s64, s64);
+                                  });
+                                }
+                                StoreVector<decltype(streamed)::value>(v, df, f);
+                              });
     return;
   }
-  constexpr size_t kBlock = hn::MaxLanes(DF());
   const LanePattern<float> scale_pattern(scales, outer, channels, inner, kBlock);
   const LanePattern<int32_t> zp_pattern(zero_points, outer, channels, inner, kBlock);
   const float* s = scale_pattern.data();
@@ -430,18 +433,13 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
   const DD dd;
   constexpr size_t kBlock = hn::MaxLanes(DF());
   if (inner >= kLongRun) {
-    for (size_t o = 0; o < outer; ++o) {
-      for (size_t c = 0; c < channels; ++c) {
-        const size_t start = (o * channels + c) * inner;
-        const VD zp = hn::Set(dd, static_cast<double>(zero_points[c]));
-        const VD s = hn::Set(dd, scales[c]);
-        ForEachBlock<kBlock>(in + start, inner, out + start, 0, stream,
-                             [&](auto streamed, size_t, const T* q, float* f) HWY_ATTR {
-                               StoreVector<decltype(streamed)::value>(
-                                   DequantizeF64(LoadAsInt32(q), zp, zp, s, s), df, f);
-                             });
-      }
-    }
+    ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream,
+                              [&](auto streamed, size_t c, const T* q, float* f) HWY_ATTR {
+                                const VD zp = hn::Set(dd, static_cast<double>(zero_points[c]));
+                                const VD s = hn::Set(dd, scales[c]);
+                                StoreVector<decltype(streamed)::value>(
+                                    DequantizeF64(LoadAsInt32(q), zp, zp, s, s), df, f);
+                              });
     return;
   }
   const LanePattern<double> scale_pattern(scales, outer, channels, inner, kBlock);
