@@ -163,15 +163,32 @@ void TransposeDirect(const T* from, int64_t from_stride, T* to, int64_t to_strid
 // and writes are often a page apart, so they share cache sets and would
 // evict each other between the blocks of one tile. Copying each line once,
 // whole, into and out of the buffers avoids that.
-template <typename T>
+//
+// With kStream, the destination lines (64-byte aligned) are written with
+// non-temporal stores: a large transpose's output would not stay in the
+// caches, and so it is not read in before being overwritten.
+template <typename T, bool kStream>
 void TransposeTile(const T* from, int64_t from_stride, T* to, int64_t to_stride) {
   constexpr int64_t kT = kTile<T>;
   alignas(64) T in[kT * kT];
   alignas(64) T out[kT * kT];
   for (int64_t k = 0; k < kT; ++k) std::memcpy(in + k * kT, from + k * from_stride, 64);
   TransposeDirect(in, kT, out, kT, kT, kT);
-  for (int64_t j = 0; j < kT; ++j) std::memcpy(to + j * to_stride, out + j * kT, 64);
+  for (int64_t j = 0; j < kT; ++j) {
+#if defined(__SSE2__)
+    if constexpr (kStream) {
+      auto* line = reinterpret_cast<__m128i*>(to + j * to_stride);
+      const auto* part = reinterpret_cast<const __m128i*>(out + j * kT);
+      for (int i = 0; i < 4; ++i) _mm_stream_si128(line + i, _mm_load_si128(part + i));
+      continue;
+    }
+#endif
+    std::memcpy(to + j * to_stride, out + j * kT, 64);
+  }
 }
+
+// Outputs of a transpose from this size on are streamed, when aligned.
+constexpr size_t kStreamBytes = size_t{8} << 20;
 
 // to[j * to_stride + k] = from[k * from_stride + j] for j < cols, k < rows:
 // the transpose of a rows x cols matrix whose rows are contiguous.
@@ -179,19 +196,27 @@ template <typename T>
 void Transpose(const T* from, int64_t from_stride, T* to, int64_t to_stride, int64_t rows,
                int64_t cols) {
   constexpr int64_t kT = kTile<T>;
+  const bool stream = static_cast<size_t>(rows * cols) * sizeof(T) >= kStreamBytes &&
+                      reinterpret_cast<uintptr_t>(to) % 64 == 0 &&
+                      to_stride * static_cast<int64_t>(sizeof(T)) % 64 == 0;
   for (int64_t k0 = 0; k0 < rows; k0 += kT) {
     const int64_t k_count = std::min(kT, rows - k0);
     for (int64_t j0 = 0; j0 < cols; j0 += kT) {
       const int64_t j_count = std::min(kT, cols - j0);
       const T* tile_from = from + k0 * from_stride + j0;
       T* tile_to = to + j0 * to_stride + k0;
-      if (k_count == kT && j_count == kT) {
-        TransposeTile(tile_from, from_stride, tile_to, to_stride);
+      if (k_count == kT && j_count == kT && stream) {
+        TransposeTile<T, true>(tile_from, from_stride, tile_to, to_stride);
+      } else if (k_count == kT && j_count == kT) {
+        TransposeTile<T, false>(tile_from, from_stride, tile_to, to_stride);
       } else {
         TransposeDirect(tile_from, from_stride, tile_to, to_stride, k_count, j_count);
       }
     }
   }
+#if defined(__SSE2__)
+  if (stream) _mm_sfence();  // the streamed lines before anything after
+#endif
 }
 
 // The view walks memory across its rows: its unit-stride dim is not the
