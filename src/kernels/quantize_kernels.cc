@@ -214,17 +214,29 @@ inline bool AllFloatValues(const double* scales, size_t channels) {
   return true;
 }
 
-// The per-channel formula for int32 q and a float32 scale s: in float when
-// every lane's q - zp fits 24 bits (see AllFloatValues), else f64().
+// Whether every zero point is in [-2^23, 2^23): then q - zp fits 24 bits
+// whenever q does too (see DequantizeInt32InFloat).
+inline bool AllSmallZeroPoints(const int64_t* zero_points, size_t channels) {
+  constexpr int64_t kLimit = int64_t{1} << 23;
+  for (size_t c = 0; c < channels; ++c) {
+    if (zero_points[c] < -kLimit || zero_points[c] >= kLimit) return false;
+  }
+  return true;
+}
+
+// The per-channel formula for int32 q, a zero point in [-2^23, 2^23) and a
+// float32 scale s: in float when every lane's q is in [-2^23, 2^23) too (so
+// q - zp fits 24 bits, see AllFloatValues), else f64().
 template <class F64>
 HWY_INLINE VF DequantizeInt32InFloat(VI q, VI zp, VF s, const F64& f64) {
   const DI di;
-  const VI d = hn::Sub(q, zp);  // wraps where the difference needs 33 bits
-  const VI overflow = hn::And(hn::Xor(q, zp), hn::Xor(q, d));
-  const VI limit = hn::Set(di, (int32_t{1} << 24) - 1);
-  const auto wide =
-      hn::Or(hn::Or(hn::Gt(d, limit), hn::Lt(d, hn::Neg(limit))), hn::Lt(overflow, hn::Zero(di)));
-  if (HWY_LIKELY(hn::AllFalse(di, wide))) return hn::Mul(hn::ConvertTo(DF(), d), s);
+  // q + 2^23 is in [0, 2^24) exactly when q is in range (wrapping for
+  // q near INT32_MAX makes it negative): no bit above the 24th.
+  const VI outside = hn::And(hn::Add(q, hn::Set(di, int32_t{1} << 23)),
+                             hn::Set(di, static_cast<int32_t>(0xFF000000u)));
+  if (HWY_LIKELY(hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) {
+    return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s);
+  }
   return f64();
 }
 
@@ -350,7 +362,8 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
       });
 }
 
-// Per channel with float32 scales: float arithmetic (see AllFloatValues).
+// Per channel with float32 scales (and, for int32, zero points of at most 24
+// bits): float arithmetic (see AllFloatValues).
 template <typename T>
 void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
                                const double* scales, const int64_t* zero_points, float* out,
@@ -425,7 +438,8 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
   if (outer == 0 || channels == 0 || inner == 0) return;
   const size_t n = outer * channels * inner;
   const bool stream = ShouldStream<float>(n);
-  if (AllFloatValues(scales, channels)) {
+  if (AllFloatValues(scales, channels) &&
+      (sizeof(T) == 1 || AllSmallZeroPoints(zero_points, channels))) {
     DequantizeChannelsInFloat(in, outer, channels, inner, scales, zero_points, out, stream);
     return;
   }
