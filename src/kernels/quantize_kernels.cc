@@ -8,12 +8,9 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include <algorithm>
-#include <cstring>
 #include <limits>
 #include <optional>
 #include <type_traits>
-#include <vector>
 
 #include "kernels/quantize_kernels.h"
 #include "src/kernels/kernel_loops-inl.h"
@@ -277,42 +274,31 @@ HWY_INLINE void QuantizeBlockTo(const float* x, VF inv, VZ zp, T* q) {
 }
 
 template <typename T>
-HWY_INLINE void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out,
-                            bool stream) {
+void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out) {
   const VF inv = hn::Set(DF(), inv_scale);
   const auto zp = ZeroPointVector<T>(zero_point);
-  ForEachBlock<QuantizeBlock<T>()>(in, n, out, 0, stream,
+  ForEachBlock<QuantizeBlock<T>()>(in, n, out, 0, ShouldStream<T>(n),
                                    [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
                                      QuantizeBlockTo<decltype(streamed)::value>(x, inv, zp, q);
                                    });
 }
 
 template <typename T>
-void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out) {
-  QuantizeRun(in, n, inv_scale, zero_point, out, ShouldStream<T>(n));
-}
-
-template <typename T>
-HWY_INLINE void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float* out,
-                              bool stream) {
+void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float* out) {
   const DF df;
   const VF s = hn::Set(df, scale);
   const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_point));
-  ForEachBlock<hn::MaxLanes(DF())>(
-      in, n, out, 0, stream, [&](auto streamed, size_t, const T* q, float* f) HWY_ATTR {
-        VF d;
-        if constexpr (sizeof(T) == 1) {
-          d = hn::ConvertTo(df, hn::Sub(LoadAsInt32(q), zp));  // small: exact
-        } else {
-          d = Int32MinusToFloat(LoadAsInt32(q), zp);
-        }
-        StoreVector<decltype(streamed)::value>(hn::Mul(d, s), df, f);
-      });
-}
-
-template <typename T>
-void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float* out) {
-  DequantizeRun(in, n, scale, zero_point, out, ShouldStream<float>(n));
+  ForEachBlock<hn::MaxLanes(DF())>(in, n, out, 0, ShouldStream<float>(n),
+                                   [&](auto streamed, size_t, const T* q, float* f) HWY_ATTR {
+                                     VF d;
+                                     if constexpr (sizeof(T) == 1) {
+                                       d = hn::ConvertTo(
+                                           df, hn::Sub(LoadAsInt32(q), zp));  // small: exact
+                                     } else {
+                                       d = Int32MinusToFloat(LoadAsInt32(q), zp);
+                                     }
+                                     StoreVector<decltype(streamed)::value>(hn::Mul(d, s), df, f);
+                                   });
 }
 
 // ------------------------------ Per channel
