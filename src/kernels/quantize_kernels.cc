@@ -9,7 +9,6 @@
 #include <hwy/highway.h>
 
 #include <limits>
-#include <optional>
 #include <type_traits>
 
 #include "kernels/quantize_kernels.h"
@@ -204,37 +203,71 @@ HWY_INLINE VF Int32MinusToFloat(VI q, VI zp) {
 // run in float: for q - zp of at most 24 bits (always for 8-bit q) the f64
 // product (q - zp) * scale has at most 48 significant bits, so it is exact,
 // and one f32 multiply rounds it as the formula's final conversion does.
-inline bool AllFloatValues(const double* scales, size_t channels) {
-  for (size_t c = 0; c < channels; ++c) {
-    if (static_cast<double>(static_cast<float>(scales[c])) != scales[c]) return false;
+HWY_INLINE bool AllFloatValues(const double* scales, size_t channels) {
+  // No early exit: one test at the end keeps the loop free of branches the
+  // predictor would have to learn (it runs on every call).
+  const DD dd;
+  auto exact = hn::FirstN(dd, hn::Lanes(dd));
+  size_t c = 0;
+  for (; c + hn::Lanes(dd) <= channels; c += hn::Lanes(dd)) {
+    const VD v = hn::LoadU(dd, scales + c);
+    exact = hn::And(exact, hn::Eq(hn::PromoteTo(dd, DemoteToFloat(v)), v));
   }
-  return true;
+  bool all = hn::AllTrue(dd, exact);
+  for (; c < channels; ++c) {
+    all &= static_cast<double>(static_cast<float>(scales[c])) == scales[c];
+  }
+  return all;
 }
 
 // Whether every zero point is in [-2^23, 2^23): then q - zp fits 24 bits
-// whenever q does too (see DequantizeInt32InFloat).
-inline bool AllSmallZeroPoints(const int64_t* zero_points, size_t channels) {
+// whenever q does too (see StoreInt32InFloat).
+HWY_INLINE bool AllSmallZeroPoints(const int64_t* zero_points, size_t channels) {
   constexpr int64_t kLimit = int64_t{1} << 23;
-  for (size_t c = 0; c < channels; ++c) {
-    if (zero_points[c] < -kLimit || zero_points[c] >= kLimit) return false;
+  const hn::Rebind<int64_t, DF2> dl;
+  // zp + 2^23 is in [0, 2^24) exactly when zp is in range: no higher bit.
+  const auto bias = hn::Set(dl, kLimit);
+  const auto high_bits = hn::Set(dl, ~((kLimit << 1) - 1));
+  auto outside = hn::Zero(dl);
+  size_t c = 0;
+  for (; c + hn::Lanes(dl) <= channels; c += hn::Lanes(dl)) {
+    outside = hn::Or(outside, hn::And(hn::Add(hn::LoadU(dl, zero_points + c), bias), high_bits));
   }
-  return true;
+  bool all = hn::AllTrue(dl, hn::Eq(outside, hn::Zero(dl)));
+  for (; c < channels; ++c) {
+    all &= zero_points[c] >= -kLimit && zero_points[c] < kLimit;
+  }
+  return all;
 }
 
-// The per-channel formula for int32 q, a zero point in [-2^23, 2^23) and a
-// float32 scale s: in float when every lane's q is in [-2^23, 2^23) too (so
-// q - zp fits 24 bits, see AllFloatValues), else f64().
-template <class F64>
-HWY_INLINE VF DequantizeInt32InFloat(VI q, VI zp, VF s, const F64& f64) {
+// The per-channel formula for one vector of int32 q, zero points in
+// [-2^23, 2^23) and float32 scales, stored to f in float arithmetic when
+// every lane's q is in [-2^23, 2^23) too (then q - zp fits 24 bits, see
+// AllFloatValues). Returns false, storing nothing, when some lane is not:
+// the caller then takes DequantizeLanesExactly.
+template <bool kStream>
+HWY_INLINE bool StoreInt32InFloat(VI q, VI zp, VF s, float* f) {
   const DI di;
   // q + 2^23 is in [0, 2^24) exactly when q is in range (wrapping for
   // q near INT32_MAX makes it negative): no bit above the 24th.
   const VI outside = hn::And(hn::Add(q, hn::Set(di, int32_t{1} << 23)),
                              hn::Set(di, static_cast<int32_t>(0xFF000000u)));
-  if (HWY_LIKELY(hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) {
-    return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s);
+  if (HWY_UNLIKELY(!hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) return false;
+  StoreVector<kStream>(hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s), DF(), f);
+  return true;
+}
+
+// The per-channel formula, by the reference, for `count` int32 values at
+// positions j, j + 1, ... of a [channels][inner] period: the rare lanes
+// StoreInt32InFloat leaves. Inline and free of calls, so that the vector
+// loop around it keeps its registers.
+HWY_INLINE void DequantizeLanesExactly(const int32_t* q, size_t count, size_t j, size_t channels,
+                                       size_t inner, const double* scales,
+                                       const int64_t* zero_points, float* f) {
+  for (size_t l = 0; l < count; ++l) {
+    const size_t c = (j + l) / inner % channels;
+    f[l] = reference::DequantizeChannelValue(q[l], scales[c], zero_points[c]);
   }
-  return f64();
 }
 
 // ------------------------------ Per tensor
@@ -277,10 +310,10 @@ template <typename T>
 void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out) {
   const VF inv = hn::Set(DF(), inv_scale);
   const auto zp = ZeroPointVector<T>(zero_point);
-  ForEachBlock<QuantizeBlock<T>()>(in, n, out, 0, ShouldStream<T>(n),
-                                   [&](auto streamed, size_t, const float* x, T* q) HWY_ATTR {
-                                     QuantizeBlockTo<decltype(streamed)::value>(x, inv, zp, q);
-                                   });
+  ForEachBlock<QuantizeBlock<T>()>(
+      in, n, out, 0, ShouldStream<T>(n),
+      [&](auto streamed, size_t, const float* x, T* q)
+          QTENSOR_KERNEL_OP { QuantizeBlockTo<decltype(streamed)::value>(x, inv, zp, q); });
 }
 
 template <typename T>
@@ -288,17 +321,17 @@ void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float
   const DF df;
   const VF s = hn::Set(df, scale);
   const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_point));
-  ForEachBlock<hn::MaxLanes(DF())>(in, n, out, 0, ShouldStream<float>(n),
-                                   [&](auto streamed, size_t, const T* q, float* f) HWY_ATTR {
-                                     VF d;
-                                     if constexpr (sizeof(T) == 1) {
-                                       d = hn::ConvertTo(
-                                           df, hn::Sub(LoadAsInt32(q), zp));  // small: exact
-                                     } else {
-                                       d = Int32MinusToFloat(LoadAsInt32(q), zp);
-                                     }
-                                     StoreVector<decltype(streamed)::value>(hn::Mul(d, s), df, f);
-                                   });
+  ForEachBlock<hn::MaxLanes(DF())>(
+      in, n, out, 0, ShouldStream<float>(n),
+      [&](auto streamed, size_t, const T* q, float* f) QTENSOR_KERNEL_OP {
+        VF d;
+        if constexpr (sizeof(T) == 1) {
+          d = hn::ConvertTo(df, hn::Sub(LoadAsInt32(q), zp));  // small: exact
+        } else {
+          d = Int32MinusToFloat(LoadAsInt32(q), zp);
+        }
+        StoreVector<decltype(streamed)::value>(hn::Mul(d, s), df, f);
+      });
 }
 
 // ------------------------------ Per channel
@@ -312,7 +345,7 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
   if (inner >= kLongRun) {
     ForEachChannelRun<QuantizeBlock<T>()>(
         in, outer, channels, inner, out, stream,
-        [&](auto streamed, size_t c, const float* x, T* q) HWY_ATTR {
+        [&](auto streamed, size_t c, const float* x, T* q) QTENSOR_KERNEL_OP {
           QuantizeBlockTo<decltype(streamed)::value>(x, hn::Set(DF(), inv_scales[c]),
                                                      ZeroPointVector<T>(zero_points[c]), q);
         });
@@ -330,10 +363,10 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
   const size_t N = hn::Lanes(df);
   ForEachBlock<kBlock>(
       in, n, out, inv_pattern.period(), stream,
-      [&](auto streamed, size_t j, const float* x, T* q) HWY_ATTR {
+      [&](auto streamed, size_t j, const float* x, T* q) QTENSOR_KERNEL_OP {
         constexpr bool kStream = decltype(streamed)::value;
         if constexpr (sizeof(T) == 1) {
-          const auto part = [&](size_t k) HWY_ATTR {
+          const auto part = [&](size_t k) QTENSOR_KERNEL_OP {
             return Quantize8<T>(hn::LoadU(df, x + k), hn::LoadU(df, inv + j + k),
                                 hn::LoadU(df, zp + j + k));
           };
@@ -356,66 +389,55 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
                                bool stream) {
   const size_t n = outer * channels * inner;
   constexpr size_t kBlock = hn::MaxLanes(DF());
+  const DF df;
+  const DI di;
   if (inner >= kLongRun) {
-    const DF df;
-    const DD dd;
-    ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream,
-                              [&](auto streamed, size_t c, const T* p, float* f) HWY_ATTR {
-                                const VI q = LoadAsInt32(p);
-                                const VI zp = hn::Set(DI(), static_cast<int32_t>(zero_points[c]));
-                                const VF s = hn::Set(df, static_cast<float>(scales[c]));
-                                VF v;
-                                if constexpr (sizeof(T) == 1) {
-                                  v = hn::Mul(hn::ConvertTo(df, hn::Sub(q, zp)), s);
-                                } else {
-                                  v = DequantizeInt32InFloat(q, zp, s, [&]() HWY_ATTR {
-                                    const VD zp64 =
-                                        hn::Set(dd, static_cast<double>(zero_points[c]));
-                                    const VD s64 = hn::Set(dd, scales[c]);
-                                    return DequantizeF64(q, zp64, zp64, s64, s64);
-                                  });
-                                }
-                                StoreVector<decltype(streamed)::value>(v, df, f);
-                              });
+    // The parameters of channel c at [c] (the pattern of one row of
+    // channels), converted once instead of once per vector.
+    const LanePattern<float> scale_pattern(scales, 1, channels, 1, kBlock);
+    const LanePattern<int32_t> zp_pattern(zero_points, 1, channels, 1, kBlock);
+    const float* s = scale_pattern.data();
+    const int32_t* zp = zp_pattern.data();
+    // Two vectors per step: one load of the channel's parameters for both.
+    constexpr size_t N = kBlock;
+    ForEachChannelRun<2 * N>(
+        in, outer, channels, inner, out, stream,
+        [&](auto streamed, size_t c, const T* p, float* f) QTENSOR_KERNEL_OP {
+          constexpr bool kStream = decltype(streamed)::value;
+          const VI zp_c = hn::Set(di, zp[c]);
+          const VF s_c = hn::Set(df, s[c]);
+          const VI q0 = LoadAsInt32(p);
+          const VI q1 = LoadAsInt32(p + N);
+          if constexpr (sizeof(T) == 1) {
+            StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q0, zp_c)), s_c), df, f);
+            StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q1, zp_c)), s_c), df, f + N);
+          } else {
+            if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
+              DequantizeLanesExactly(p, N, 0, 1, 1, scales + c, zero_points + c, f);
+            }
+            if (!StoreInt32InFloat<kStream>(q1, zp_c, s_c, f + N)) {
+              DequantizeLanesExactly(p + N, N, 0, 1, 1, scales + c, zero_points + c, f + N);
+            }
+          }
+        });
     return;
   }
   const LanePattern<float> scale_pattern(scales, outer, channels, inner, kBlock);
   const LanePattern<int32_t> zp_pattern(zero_points, outer, channels, inner, kBlock);
   const float* s = scale_pattern.data();
   const int32_t* zp = zp_pattern.data();
-  const DF df;
-  if constexpr (sizeof(T) == 1) {
-    ForEachBlock<kBlock>(
-        in, n, out, scale_pattern.period(), stream,
-        [&](auto streamed, size_t j, const T* q, float* f) HWY_ATTR {
-          const VF d = hn::ConvertTo(df, hn::Sub(LoadAsInt32(q), hn::LoadU(DI(), zp + j)));
-          StoreVector<decltype(streamed)::value>(hn::Mul(d, hn::LoadU(df, s + j)), df, f);
-        });
-  } else {
-    // The f64 parameters, for lanes whose difference needs more than 24 bits:
-    // built when the first such lane comes.
-    std::optional<LanePattern<double> > s64, zp64;
-    const DD dd;
-    const size_t half = hn::Lanes(dd);
-    const auto f64_lanes = [&](VI q, size_t j) HWY_ATTR {
-      if (!s64) {
-        s64.emplace(scales, outer, channels, inner, kBlock);
-        zp64.emplace(zero_points, outer, channels, inner, kBlock);
-      }
-      const double* sd = s64->data() + j;
-      const double* zd = zp64->data() + j;
-      return DequantizeF64(q, hn::LoadU(dd, zd), hn::LoadU(dd, zd + half), hn::LoadU(dd, sd),
-                           hn::LoadU(dd, sd + half));
-    };
-    ForEachBlock<kBlock>(in, n, out, scale_pattern.period(), stream,
-                         [&](auto streamed, size_t j, const T* p, float* f) HWY_ATTR {
-                           const VI q = LoadAsInt32(p);
-                           const VF v = DequantizeInt32InFloat(
-                               q, hn::LoadU(DI(), zp + j), hn::LoadU(df, s + j),
-                               [&]() HWY_ATTR { return f64_lanes(q, j); });
-                           StoreVector<decltype(streamed)::value>(v, df, f);
-                         });
-  }
+  ForEachBlock<kBlock>(
+      in, n, out, scale_pattern.period(), stream,
+      [&](auto streamed, size_t j, const T* p, float* f) QTENSOR_KERNEL_OP {
+        constexpr bool kStream = decltype(streamed)::value;
+        const VI q = LoadAsInt32(p);
+        if constexpr (sizeof(T) == 1) {
+          const VF d = hn::ConvertTo(df, hn::Sub(q, hn::LoadU(di, zp + j)));
+          StoreVector<kStream>(hn::Mul(d, hn::LoadU(df, s + j)), df, f);
+        } else if (!StoreInt32InFloat<kStream>(q, hn::LoadU(di, zp + j), hn::LoadU(df, s + j), f)) {
+          DequantizeLanesExactly(p, kBlock, j, channels, inner, scales, zero_points, f);
+        }
+      });
 }
 
 template <typename T>
@@ -434,7 +456,7 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
   constexpr size_t kBlock = hn::MaxLanes(DF());
   if (inner >= kLongRun) {
     ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream,
-                              [&](auto streamed, size_t c, const T* q, float* f) HWY_ATTR {
+                              [&](auto streamed, size_t c, const T* q, float* f) QTENSOR_KERNEL_OP {
                                 const VD zp = hn::Set(dd, static_cast<double>(zero_points[c]));
                                 const VD s = hn::Set(dd, scales[c]);
                                 StoreVector<decltype(streamed)::value>(
@@ -448,7 +470,7 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
   const double* zp = zp_pattern.data();
   const size_t half = hn::Lanes(dd);
   ForEachBlock<kBlock>(in, n, out, scale_pattern.period(), stream,
-                       [&](auto streamed, size_t j, const T* q, float* f) HWY_ATTR {
+                       [&](auto streamed, size_t j, const T* q, float* f) QTENSOR_KERNEL_OP {
                          const VF v = DequantizeF64(
                              LoadAsInt32(q), hn::LoadU(dd, zp + j), hn::LoadU(dd, zp + j + half),
                              hn::LoadU(dd, s + j), hn::LoadU(dd, s + j + half));

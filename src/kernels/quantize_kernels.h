@@ -60,6 +60,12 @@ namespace reference {
 template <typename T>
 T QuantizeValue(float x, float inv_scale, int64_t zero_point);
 
+// One element of per-channel dequantize: q - zp exact, the product in
+// double, rounded once to float (IEEE: past the float range, +-inf).
+inline float DequantizeChannelValue(int64_t q, double scale, int64_t zero_point) {
+  return static_cast<float>(static_cast<double>(q - zero_point) * scale);
+}
+
 void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point, int8_t* out);
 void QuantizePerTensor(const float* in, size_t n, float inv_scale, int64_t zero_point,
                        uint8_t* out);

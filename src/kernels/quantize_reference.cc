@@ -64,10 +64,7 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
   for (size_t o = 0; o < outer; ++o) {
     for (size_t c = 0; c < channels; ++c) {
       for (size_t i = 0; i < inner; ++i, ++k) {
-        // q - zp exact, the product in double, rounded once to float (IEEE:
-        // past the float range that gives +-inf).
-        const double d = static_cast<double>(static_cast<int64_t>(in[k]) - zero_points[c]);
-        out[k] = static_cast<float>(d * scales[c]);
+        out[k] = DequantizeChannelValue(in[k], scales[c], zero_points[c]);
       }
     }
   }
