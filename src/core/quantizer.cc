@@ -47,8 +47,6 @@ const char* QSchemeName(QScheme scheme) {
   return scheme == QScheme::kPerChannelAffine ? "per_channel_affine" : "per_tensor_affine";
 }
 
-float InverseScale(double scale) { return 1.0f / static_cast<float>(scale); }
-
 Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
   CheckDType(dtype);
   CheckScale(scale, "scale");

@@ -50,8 +50,9 @@ class Quantizer {
   int64_t axis_ = 0;
 };
 
-// 1.0f / (float)scale: the reciprocal every quantize multiplies by.
-float InverseScale(double scale);
+// 1.0f / (float)scale: the reciprocal every quantize multiplies by. Inline,
+// so that a loop over a tensor's channels can compute them vector-wise.
+inline float InverseScale(double scale) { return 1.0f / static_cast<float>(scale); }
 
 }  // namespace qtensor::core
 

@@ -107,10 +107,19 @@ ElementParams Tensor::Params() const {
     params.zero_points = {quantizer.zero_points()[origin_[axis]]};
   } else {
     const size_t d = static_cast<size_t>(params.channel_dim);
-    for (int64_t i = 0; i < shape_[d]; ++i) {
-      const int64_t channel = origin_[axis] + i * step_[d];
-      params.scales.push_back(quantizer.scales()[channel]);
-      params.zero_points.push_back(quantizer.zero_points()[channel]);
+    const int64_t first = origin_[axis], count = shape_[d], step = step_[d];
+    if (step == 1) {  // the usual case, a run of the storage's channels
+      params.scales.assign(quantizer.scales().begin() + first,
+                           quantizer.scales().begin() + first + count);
+      params.zero_points.assign(quantizer.zero_points().begin() + first,
+                                quantizer.zero_points().begin() + first + count);
+    } else {
+      params.scales.reserve(static_cast<size_t>(count));
+      params.zero_points.reserve(static_cast<size_t>(count));
+      for (int64_t i = 0; i < count; ++i) {
+        params.scales.push_back(quantizer.scales()[first + i * step]);
+        params.zero_points.push_back(quantizer.zero_points()[first + i * step]);
+      }
     }
     params.outer = static_cast<size_t>(Product(shape_, 0, d));
     params.channels = static_cast<size_t>(shape_[d]);
