@@ -156,6 +156,36 @@ HWY_INLINE void ForEachBlock(const TIn* in, size_t n, TOut* out, size_t period, 
   if (i < n) partial(i, j, n - i);
 }
 
+// Whole periods of a per-lane pattern in outputs that are not streamed are
+// visited this many rows at a time (ForEachPeriodByColumns).
+constexpr size_t kPatternRows = 4;
+
+// Calls op(params, j, in + i, out + i) for the blocks of the first `rows`
+// whole periods (i = r * period + j), with params = load(j): a column of
+// kPatternRows rows at a time, block j of each before block j + kBlock.
+// The parameters of a column are then loaded once for all its rows, not
+// once per block (per-lane parameters otherwise cost two loads a vector).
+template <size_t kBlock, typename TIn, typename TOut, class Load, class Op>
+HWY_INLINE void ForEachPeriodByColumns(const TIn* in, size_t rows, size_t period, TOut* out,
+                                       const Load& load, const Op& op) {
+  size_t r = 0;
+  for (; r + kPatternRows <= rows; r += kPatternRows) {
+    const TIn* x = in + r * period;
+    TOut* y = out + r * period;
+    for (size_t j = 0; j < period; j += kBlock) {
+      const auto params = load(j);
+      for (size_t k = 0; k < kPatternRows; ++k) {
+        op(params, j, x + k * period + j, y + k * period + j);
+      }
+    }
+  }
+  for (; r < rows; ++r) {
+    for (size_t j = 0; j < period; j += kBlock) {
+      op(load(j), j, in + r * period + j, out + r * period + j);
+    }
+  }
+}
+
 // Channel runs of at most this many elements, in tensors of at most
 // kColumnBytes of output, are visited column by column (ForEachChannelRun).
 constexpr size_t kColumnRun = 1024;

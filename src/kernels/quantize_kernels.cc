@@ -426,18 +426,34 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
   const LanePattern<int32_t> zp_pattern(zero_points, outer, channels, inner, kBlock);
   const float* s = scale_pattern.data();
   const int32_t* zp = zp_pattern.data();
-  ForEachBlock<kBlock>(
-      in, n, out, scale_pattern.period(), stream,
-      [&](auto streamed, size_t j, const T* p, float* f) QTENSOR_KERNEL_OP {
-        constexpr bool kStream = decltype(streamed)::value;
-        const VI q = LoadAsInt32(p);
-        if constexpr (sizeof(T) == 1) {
-          const VF d = hn::ConvertTo(df, hn::Sub(q, hn::LoadU(di, zp + j)));
-          StoreVector<kStream>(hn::Mul(d, hn::LoadU(df, s + j)), df, f);
-        } else if (!StoreInt32InFloat<kStream>(q, hn::LoadU(di, zp + j), hn::LoadU(df, s + j), f)) {
-          DequantizeLanesExactly(p, kBlock, j, channels, inner, scales, zero_points, f);
-        }
-      });
+  const size_t period = scale_pattern.period();
+  struct Params {
+    VI zp;
+    VF s;
+  };
+  const auto load = [&](size_t j) QTENSOR_KERNEL_OP {
+    return Params{hn::LoadU(di, zp + j), hn::LoadU(df, s + j)};
+  };
+  const auto apply = [&](auto streamed, const Params& params, size_t j, const T* p,
+                         float* f) QTENSOR_KERNEL_OP {
+    constexpr bool kStream = decltype(streamed)::value;
+    const VI q = LoadAsInt32(p);
+    if constexpr (sizeof(T) == 1) {
+      StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q, params.zp)), params.s), df, f);
+    } else if (!StoreInt32InFloat<kStream>(q, params.zp, params.s, f)) {
+      DequantizeLanesExactly(p, kBlock, j, channels, inner, scales, zero_points, f);
+    }
+  };
+  // Whole periods of an output that stays in the caches column by column;
+  // the rest (or a streamed output) block by block.
+  const size_t done = stream ? 0 : n / period * period;
+  ForEachPeriodByColumns<kBlock>(
+      in, done / period, period, out, load,
+      [&](const Params& params, size_t j, const T* p, float* f)
+          QTENSOR_KERNEL_OP { apply(std::false_type(), params, j, p, f); });
+  ForEachBlock<kBlock>(in + done, n - done, out + done, period, stream,
+                       [&](auto streamed, size_t j, const T* p, float* f)
+                           QTENSOR_KERNEL_OP { apply(streamed, load(j), j, p, f); });
 }
 
 template <typename T>
