@@ -31,6 +31,9 @@
  * - Writing a tensor (set, fill, copy) while another thread reads or writes it
  *   or any view of its storage needs the caller's lock.
  * - The last error message is per thread.
+ * - The library starts threads of its own only after qt_set_num_threads asks
+ *   for more than one, and joins them before the call that started them
+ *   returns.
  */
 #ifndef QTENSOR_QTENSOR_H
 #define QTENSOR_QTENSOR_H
@@ -122,6 +125,21 @@ QT_API const char* qt_qscheme_name(qt_qscheme qscheme);
 /** The name of the SIMD target the kernels dispatch to on this CPU
     ("AVX2", "SSE4", "EMU128", ...). Static string. */
 QT_API const char* qt_simd_target(void);
+
+/* ---------------------------------------------------------------- threads */
+
+/** Sets how many threads a quantize or dequantize of a large tensor (2^20
+    elements or more) may use, for the whole process, as
+    torch.set_num_threads does. 1, the default, keeps every call on the
+    calling thread and starts no thread; 0 means one per logical core. A
+    call split this way starts its threads and joins them before returning,
+    and its results are bit for bit those of one thread.
+    @return QT_ERR_INVALID_ARGUMENT for a count below 0 or above 64 (the
+    setting is then unchanged). */
+QT_API qt_status qt_set_num_threads(int threads);
+
+/** The thread count qt_set_num_threads set (1 by default). */
+QT_API int qt_get_num_threads(void);
 
 /* ------------------------------------------------------------ quantizers */
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/print.h"
 #include "core/strided_copy.h"
 #include "kernels/quantize_kernels.h"
@@ -25,29 +26,71 @@ size_t ByteSize(const Tensor& tensor) {
   return static_cast<size_t>(tensor.numel()) * ElementSize(tensor.dtype());
 }
 
+// Calls run(first, outer, first_channel, channels, inner) on parts of
+// params' [outer][channels][inner] block that together cover it (first is a
+// part's first element). That is the whole block at once, unless it is large
+// and qt_set_num_threads asked for more threads (core/parallel.h): then the
+// parts are rows of the outer dim, or with one row its channels, or with
+// one channel runs of whole cache lines of its elements, each on a thread.
+template <class Run>
+void ForEachPart(const ElementParams& p, const Run& run) {
+  const size_t n = p.outer * p.channels * p.inner;
+  if (p.outer > 1) {
+    const size_t parts = PartsFor(n, p.outer);
+    RunParts(parts, [&](size_t k) {
+      const size_t begin = Share(p.outer, k, parts), end = Share(p.outer, k + 1, parts);
+      run(begin * p.channels * p.inner, end - begin, 0, p.channels, p.inner);
+    });
+  } else if (p.channels > 1) {
+    const size_t parts = PartsFor(n, p.channels);
+    RunParts(parts, [&](size_t k) {
+      const size_t begin = Share(p.channels, k, parts), end = Share(p.channels, k + 1, parts);
+      run(begin * p.inner, 1, begin, end - begin, p.inner);
+    });
+  } else {
+    constexpr size_t kLine = 64;  // elements: whole lines of any output
+    const size_t lines = (p.inner + kLine - 1) / kLine;
+    const size_t parts = PartsFor(n, lines);
+    RunParts(parts, [&](size_t k) {
+      const size_t begin = std::min(p.inner, Share(lines, k, parts) * kLine);
+      const size_t end = std::min(p.inner, Share(lines, k + 1, parts) * kLine);
+      run(begin, 1, 0, 1, end - begin);
+    });
+  }
+}
+
 template <typename T>
 void QuantizeRows(const float* in, const ElementParams& params, T* out) {
   if (params.channels == 1) {
-    const size_t n = params.outer * params.inner;
-    kernels::QuantizePerTensor(in, n, InverseScale(params.scales[0]), params.zero_points[0], out);
+    const float inv_scale = InverseScale(params.scales[0]);
+    const int64_t zero_point = params.zero_points[0];
+    ForEachPart(params, [&](size_t first, size_t outer, size_t, size_t, size_t inner) {
+      kernels::QuantizePerTensor(in + first, outer * inner, inv_scale, zero_point, out + first);
+    });
     return;
   }
   std::vector<float> inv_scales(params.scales.size());
   for (size_t c = 0; c < inv_scales.size(); ++c) inv_scales[c] = InverseScale(params.scales[c]);
-  kernels::QuantizePerChannel(in, params.outer, params.channels, params.inner, inv_scales.data(),
-                              params.zero_points.data(), out);
+  ForEachPart(params, [&](size_t first, size_t outer, size_t c, size_t channels, size_t inner) {
+    kernels::QuantizePerChannel(in + first, outer, channels, inner, inv_scales.data() + c,
+                                params.zero_points.data() + c, out + first);
+  });
 }
 
 template <typename T>
 void DequantizeRows(const T* in, const ElementParams& params, float* out) {
   if (!params.per_channel_arithmetic) {
-    const size_t n = params.outer * params.inner;
-    kernels::DequantizePerTensor(in, n, static_cast<float>(params.scales[0]), params.zero_points[0],
-                                 out);
+    const float scale = static_cast<float>(params.scales[0]);
+    const int64_t zero_point = params.zero_points[0];
+    ForEachPart(params, [&](size_t first, size_t outer, size_t, size_t, size_t inner) {
+      kernels::DequantizePerTensor(in + first, outer * inner, scale, zero_point, out + first);
+    });
     return;
   }
-  kernels::DequantizePerChannel(in, params.outer, params.channels, params.inner,
-                                params.scales.data(), params.zero_points.data(), out);
+  ForEachPart(params, [&](size_t first, size_t outer, size_t c, size_t channels, size_t inner) {
+    kernels::DequantizePerChannel(in + first, outer, channels, inner, params.scales.data() + c,
+                                  params.zero_points.data() + c, out + first);
+  });
 }
 
 bool SameElementParams(const ElementParams& a, const ElementParams& b) {
