@@ -3,6 +3,8 @@
 // "<case>/<implementation>"; tests/bench/compare.py reads its JSON output.
 #include <benchmark/benchmark.h>
 
+#include <string>
+
 #include "bench_util.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +15,10 @@ int main(int argc, char** argv) {
 #endif
   benchmark::AddCustomContext("qt_simd_target", qt_simd_target());
   benchmark::AddCustomContext("qt_version", qt_version());
+  {
+    const qtensor::bench::AllCores threads;  // how many the "_threads" cases use
+    benchmark::AddCustomContext("threads_all_cores", std::to_string(qt_get_num_threads()));
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

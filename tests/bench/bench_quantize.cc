@@ -14,6 +14,8 @@ namespace kernels = qtensor::kernels;
 namespace ref = qtensor::kernels::reference;
 
 constexpr size_t kChannels = 64;
+// Cases this large are also measured split across the cores.
+constexpr size_t kThreadedElements = size_t{16} << 20;
 
 enum class Scheme { kPerTensor, kAxisFirst, kAxisLast };
 
@@ -132,7 +134,7 @@ void RegisterQuantize(const Case k) {
   const std::string quantize = k.name("quantize");
 
   // Into an existing tensor (dst.copy_(floats)): the kernel plus the ABI.
-  Register(quantize + "/qtensor", [k](benchmark::State& state) {
+  const auto into_existing = [k](benchmark::State& state) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
     TensorHandle t;
@@ -142,7 +144,14 @@ void RegisterQuantize(const Case k) {
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
-  });
+  };
+  Register(quantize + "/qtensor", into_existing);
+  if (k.n >= kThreadedElements) {
+    Register(quantize + "/qtensor_threads", [into_existing](benchmark::State& state) {
+      const AllCores threads;
+      into_existing(state);
+    });
+  }
   // A new tensor each time, as torch.quantize_per_tensor / _per_channel do.
   Register(quantize + "/qtensor_new", [k](benchmark::State& state) {
     const Params p = ParamsFor(k);
@@ -182,7 +191,7 @@ template <typename T>
 void RegisterDequantize(const Case k) {
   const std::string dequantize = k.name(k.double_scales ? "dequantize_f64_scales" : "dequantize");
 
-  Register(dequantize + "/qtensor", [k](benchmark::State& state) {
+  const auto through_abi = [k](benchmark::State& state) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
     TensorHandle t;
@@ -193,7 +202,14 @@ void RegisterDequantize(const Case k) {
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
-  });
+  };
+  Register(dequantize + "/qtensor", through_abi);
+  if (k.n >= kThreadedElements && !k.double_scales) {
+    Register(dequantize + "/qtensor_threads", [through_abi](benchmark::State& state) {
+      const AllCores threads;
+      through_abi(state);
+    });
+  }
   Register(dequantize + "/kernel", [k](benchmark::State& state) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);

@@ -94,6 +94,15 @@ inline void MemcpyBaseline(benchmark::State& state, size_t n, size_t traffic) {
   Report(state, n, traffic);
 }
 
+// One thread per logical core for large quantize / dequantize calls
+// (qt_set_num_threads(0)) for as long as it lives; then one again.
+struct AllCores {
+  AllCores() { Check(qt_set_num_threads(0), "qt_set_num_threads"); }
+  ~AllCores() { qt_set_num_threads(1); }
+  AllCores(const AllCores&) = delete;
+  AllCores& operator=(const AllCores&) = delete;
+};
+
 // Registers fn under `name`, timed by wall clock (as memory-bound work should be).
 template <class Fn>
 void Register(const std::string& name, Fn fn) {

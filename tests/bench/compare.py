@@ -342,7 +342,8 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
     add(f"- Date: {now}")
     add(f"- CPU: {info['cpu']}, {info['cores']} logical cores; SIMD flags: {info['simd_flags']}")
     add(f"- qtensor {context.get('qt_version', '?')}, kernels dispatched to "
-        f"**{context.get('qt_simd_target', '?')}** (`qt_simd_target()`); one thread")
+        f"**{context.get('qt_simd_target', '?')}** (`qt_simd_target()`); one thread "
+        "(but in the Threads table)")
     add(f"- Linux {info['kernel']}; load average (1, 5, 15 min) before: {info['load']}, "
         f"after: {load_after}")
     add(f"- Each figure is the best of {args.repetitions} repetitions of at least "
@@ -431,6 +432,29 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
                     f"{fmt_rate(q)} | {fmt_rate(kernel)} | {fmt_rate(mem)} | {percent(q, mem)} | "
                     f"{ratio(kernel, scalar)} | {ratio(kernel, fast)} |")
     add("")
+    threads = context.get("threads_all_cores", "?")
+    if any("qtensor_threads" in impls for impls in ours.values()):
+        add("## Threads (optional)")
+        add("")
+        add("`qt_set_num_threads(0)` splits quantize and dequantize calls of 2^20 elements and more "
+            f"across one thread per logical core ({threads} here); the default, 1, starts no thread. "
+            "The 16 Mi cases through the ABI, with one thread and with all cores (**speedup**), and "
+            "the all-cores figure against a one-thread memcpy of the same bytes:")
+        add("")
+        add(f"| case | 1 thread | {threads} threads | speedup | vs memcpy |")
+        add("|---|---|---|---|---|")
+        for op in ("quantize", "dequantize"):
+            for scheme in SCHEMES:
+                for dtype in DTYPES:
+                    case = case_name(op, scheme, dtype, sizes[-1])
+                    one, all_cores = items(ours, case), items(ours, case, "qtensor_threads")
+                    if not all_cores:
+                        continue
+                    mem = items(ours, case, "memcpy")
+                    add(f"| {op} {scheme.replace('_', ' ')} {dtype} {sizes[-1] // 1024} Ki | "
+                        f"{fmt_rate(one)} | {fmt_rate(all_cores)} | {ratio(all_cores, one)} | "
+                        f"{percent(all_cores, mem)} |")
+        add("")
     add("## Targets (issue 5)")
     add("")
     add("The PyTorch ratios of issue 5 assume a machine whose copy bandwidth is far above "
