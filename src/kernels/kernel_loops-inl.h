@@ -160,29 +160,21 @@ HWY_INLINE void ForEachBlock(const TIn* in, size_t n, TOut* out, size_t period, 
 // visited this many rows at a time (ForEachPeriodByColumns).
 constexpr size_t kPatternRows = 4;
 
-// Calls op(params, j, in + i, out + i) for the blocks of the first `rows`
-// whole periods (i = r * period + j), with params = load(j): a column of
-// kPatternRows rows at a time, block j of each before block j + kBlock.
-// The parameters of a column are then loaded once for all its rows, not
-// once per block (per-lane parameters otherwise cost two loads a vector).
+// Calls op(params, j, in + i, out + i, count) for the blocks of the first
+// `rows` whole periods, block j (i = r * period + j) of `count` rows r, r +
+// 1, ... at a time (the op steps `period` elements from row to row), with
+// params = load(j): a column of kPatternRows rows (fewer at the end), block
+// j before block j + kBlock. The parameters of a column are then loaded
+// once for all its rows, not once per block (per-lane parameters otherwise
+// cost two loads a vector).
 template <size_t kBlock, typename TIn, typename TOut, class Load, class Op>
 HWY_INLINE void ForEachPeriodByColumns(const TIn* in, size_t rows, size_t period, TOut* out,
                                        const Load& load, const Op& op) {
-  size_t r = 0;
-  for (; r + kPatternRows <= rows; r += kPatternRows) {
+  for (size_t r = 0; r < rows; r += kPatternRows) {
+    const size_t count = std::min(kPatternRows, rows - r);
     const TIn* x = in + r * period;
     TOut* y = out + r * period;
-    for (size_t j = 0; j < period; j += kBlock) {
-      const auto params = load(j);
-      for (size_t k = 0; k < kPatternRows; ++k) {
-        op(params, j, x + k * period + j, y + k * period + j);
-      }
-    }
-  }
-  for (; r < rows; ++r) {
-    for (size_t j = 0; j < period; j += kBlock) {
-      op(load(j), j, in + r * period + j, out + r * period + j);
-    }
+    for (size_t j = 0; j < period; j += kBlock) op(load(j), j, x + j, y + j, count);
   }
 }
 

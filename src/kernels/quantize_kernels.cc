@@ -240,6 +240,15 @@ HWY_INLINE bool AllSmallZeroPoints(const int64_t* zero_points, size_t channels) 
   return all;
 }
 
+// Nonzero exactly in the lanes whose q is outside [-2^23, 2^23): q + 2^23
+// is in [0, 2^24) exactly when q is in range (wrapping for q near
+// INT32_MAX makes it negative), so it has no bit above the 24th.
+HWY_INLINE VI OutsideFloatRange(VI q) {
+  const DI di;
+  return hn::And(hn::Add(q, hn::Set(di, int32_t{1} << 23)),
+                 hn::Set(di, static_cast<int32_t>(0xFF000000u)));
+}
+
 // The per-channel formula for one vector of int32 q, zero points in
 // [-2^23, 2^23) and float32 scales, stored to f in float arithmetic when
 // every lane's q is in [-2^23, 2^23) too (then q - zp fits 24 bits, see
@@ -248,11 +257,7 @@ HWY_INLINE bool AllSmallZeroPoints(const int64_t* zero_points, size_t channels) 
 template <bool kStream>
 HWY_INLINE bool StoreInt32InFloat(VI q, VI zp, VF s, float* f) {
   const DI di;
-  // q + 2^23 is in [0, 2^24) exactly when q is in range (wrapping for
-  // q near INT32_MAX makes it negative): no bit above the 24th.
-  const VI outside = hn::And(hn::Add(q, hn::Set(di, int32_t{1} << 23)),
-                             hn::Set(di, static_cast<int32_t>(0xFF000000u)));
-  if (HWY_UNLIKELY(!hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) return false;
+  if (HWY_UNLIKELY(!hn::AllTrue(di, hn::Eq(OutsideFloatRange(q), hn::Zero(di))))) return false;
   StoreVector<kStream>(hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s), DF(), f);
   return true;
 }
@@ -447,10 +452,31 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
   // Whole periods of an output that stays in the caches column by column;
   // the rest (or a streamed output) block by block.
   const size_t done = stream ? 0 : n / period * period;
-  ForEachPeriodByColumns<kBlock>(
-      in, done / period, period, out, load,
-      [&](const Params& params, size_t j, const T* p, float* f)
-          QTENSOR_KERNEL_OP { apply(std::false_type(), params, j, p, f); });
+  const auto rows = [&](const Params& params, size_t j, const T* p, float* f, size_t count)
+                        QTENSOR_KERNEL_OP {
+                          if constexpr (sizeof(T) == 4) {
+                            // A whole column's range checks at once: one test and branch.
+                            if (count == kPatternRows) {
+                              VI q[kPatternRows];
+                              VI outside = hn::Zero(di);
+                              for (size_t k = 0; k < kPatternRows; ++k) {
+                                q[k] = LoadAsInt32(p + k * period);
+                                outside = hn::Or(outside, OutsideFloatRange(q[k]));
+                              }
+                              if (HWY_LIKELY(hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) {
+                                for (size_t k = 0; k < kPatternRows; ++k) {
+                                  const VF d = hn::ConvertTo(df, hn::Sub(q[k], params.zp));
+                                  hn::StoreU(hn::Mul(d, params.s), df, f + k * period);
+                                }
+                                return;
+                              }
+                            }
+                          }
+                          for (size_t k = 0; k < count; ++k) {
+                            apply(std::false_type(), params, j, p + k * period, f + k * period);
+                          }
+                        };
+  ForEachPeriodByColumns<kBlock>(in, done / period, period, out, load, rows);
   ForEachBlock<kBlock>(in + done, n - done, out + done, period, stream,
                        [&](auto streamed, size_t j, const T* p, float* f)
                            QTENSOR_KERNEL_OP { apply(streamed, load(j), j, p, f); });

@@ -648,6 +648,62 @@ TEST_CASE_TEMPLATE("DequantizePerChannel with float32 scales matches the referen
   CheckDequantizePerChannel<T>(kFloatChannelScales, 151617);
 }
 
+// The float path of int32 per-channel dequantize (float32 scales, zero
+// points within 2^23) checks every vector, or a column of rows at once, for
+// values beyond 2^23 and takes the exact formula for those. Mostly values in
+// range, then, with one beyond it here and there, on every shape (and on
+// outputs large enough to be streamed).
+std::vector<int32_t> MostlyInFloatRange(size_t n, std::mt19937& rng) {
+  constexpr int32_t kEdge = 1 << 23;
+  const std::vector<int32_t> edges = {-kEdge, -kEdge + 1, kEdge - 1, 0, -1, 1};
+  const std::vector<int32_t> beyond = {kEdge, -kEdge - 1, 16777217, kI32Min, kI32Max};
+  std::uniform_int_distribution<int32_t> in_range(-kEdge, kEdge - 1);
+  std::vector<int32_t> v(n);
+  for (int32_t& q : v) {
+    const uint32_t pick = rng() % 64;
+    q = pick == 0  ? beyond[rng() % beyond.size()]
+        : pick < 4 ? edges[rng() % edges.size()]
+                   : in_range(rng);
+  }
+  return v;
+}
+
+void CheckInt32FloatPath(const Shape& shape, std::mt19937& rng) {
+  CAPTURE(shape.outer);
+  CAPTURE(shape.channels);
+  CAPTURE(shape.inner);
+  const std::vector<int64_t> small_zero_points = {-(1 << 23), -5, 0, 7, (1 << 23) - 1};
+  std::vector<double> scales(shape.channels);
+  std::vector<int64_t> zp(shape.channels);
+  for (size_t c = 0; c < shape.channels; ++c) {
+    scales[c] = kFloatChannelScales[rng() % kFloatChannelScales.size()];
+    zp[c] = small_zero_points[rng() % small_zero_points.size()];
+  }
+  const size_t n = shape.outer * shape.channels * shape.inner;
+  const std::vector<int32_t> in = MostlyInFloatRange(n, rng);
+  for (const size_t o : {0, 1}) {
+    const size_t* offsets = kOffsets[o];
+    const auto run = [&](auto dequantize) {
+      return [&, dequantize](const int32_t* q, float* f) {
+        dequantize(q, shape.outer, shape.channels, shape.inner, scales.data(), zp.data(), f);
+      };
+    };
+    CheckSame<int32_t, float>(in.data(), n, offsets[0], offsets[1],
+                              run([](auto... args) { qk::DequantizePerChannel(args...); }),
+                              run([](auto... args) { ref::DequantizePerChannel(args...); }));
+  }
+}
+
+TEST_CASE("int32 per-channel dequantize in float takes the exact formula beyond 2^23") {
+  std::mt19937 rng(222324);
+  ForEachTarget([&] {
+    for (const Shape& shape : kShapes) CheckInt32FloatPath(shape, rng);
+    const size_t streamed = qk::kStreamBytes / sizeof(float) / 3 + 1001;
+    CheckInt32FloatPath({1, 3, streamed}, rng);
+    CheckInt32FloatPath({streamed, 3, 1}, rng);
+  });
+}
+
 // ------------------------------------------------------------------ large outputs
 
 // Outputs of kStreamBytes or more are written with non-temporal stores,
