@@ -417,6 +417,13 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
             StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q0, zp_c)), s_c), df, f);
             StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q1, zp_c)), s_c), df, f + N);
           } else {
+            // Both vectors' range checks at once: one test and branch.
+            const VI outside = hn::Or(OutsideFloatRange(q0), OutsideFloatRange(q1));
+            if (HWY_LIKELY(hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) {
+              StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q0, zp_c)), s_c), df, f);
+              StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q1, zp_c)), s_c), df, f + N);
+              return;
+            }
             if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
               DequantizeLanesExactly(p, N, 0, 1, 1, scales + c, zero_points + c, f);
             }
