@@ -461,18 +461,56 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         "PyTorch's rate; those rows give the ratio a memcpy of the same bytes reaches here, the "
         "most any implementation could. Outputs of 8 MiB and more are written with "
         "non-temporal stores, so at 16 Mi qtensor can beat a memcpy that reads each destination "
-        "line before writing it. Rows marked *53-bit scales* are the cases of the last table.")
+        "line before writing it.")
     add("")
     add("| target | measured | holds |")
     add("|---|---|---|")
     for label, measured, holds in targets(ours, torch_r, sizes):
         add(f"| {label} | {measured} | {'yes' if holds else '**no**'} |")
     add("")
+    beyond = beyond_targets(ours, sizes)
+    if beyond:
+        add("### Beyond issue 5: scales that are not float32 values")
+        add("")
+        add("The same two targets for the 53-bit-scale cases above (the f64 path), which the "
+            "issue does not ask about: PyTorch's observers compute float32 scales.")
+        add("")
+        add("| target | measured | holds |")
+        add("|---|---|---|")
+        for label, measured, holds in beyond:
+            add(f"| {label} | {measured} | {'yes' if holds else 'no'} |")
+        add("")
     return "\n".join(lines) + "\n"
 
 
 def items(ours, case, impl="qtensor"):
     return ours.get(case, {}).get(impl, {}).get("items", 0.0)
+
+
+def beyond_targets(ours, sizes):
+    """(label, measured figure, holds) for the 53-bit-scale cases: the issue's
+    per-channel and in-cache targets applied to scales that are not float32
+    values, which issue 5 does not ask about."""
+    out = []
+    slowest, least = None, None
+    for n in sizes:
+        for scheme in SCHEMES[1:]:
+            for dtype in DTYPES[:2]:
+                case = case_name("dequantize_f64_scales", scheme, dtype, n)
+                k, s = items(ours, case, "kernel"), items(ours, case, "scalar")
+                per_tensor = items(ours, case_name("dequantize", "per_tensor", dtype, n), "kernel")
+                if k and per_tensor and (slowest is None or per_tensor / k > slowest[0]):
+                    slowest = (per_tensor / k, case)
+                if n <= 256 << 10 and k and s and (least is None or k / s < least[0]):
+                    least = (k / s, case)
+    if slowest:
+        out.append(("per channel within 1.25x of per tensor (kernels, worst)",
+                    f"{slowest[0]:.2f}x slower ({slowest[1]}): f64 arithmetic, 4 lanes",
+                    slowest[0] <= 1.25))
+    if least:
+        out.append(("in cache kernel >= 4x scalar (worst)",
+                    f"{least[0]:.1f}x ({least[1]}): f64 arithmetic, 4 lanes", least[0] >= 4.0))
+    return out
 
 
 def targets(ours, torch_r, sizes):
@@ -489,8 +527,19 @@ def targets(ours, torch_r, sizes):
                     if q and mem and (worst is None or q / mem < worst[0]):
                         worst = (q / mem, case)
         if worst:
-            out.append(("16 Mi quantize/dequantize >= 80 % of memcpy (worst case)",
-                        f"{100 * worst[0]:.0f} % ({worst[1]})", worst[0] >= 0.8))
+            measured = f"{100 * worst[0]:.0f} % ({worst[1]})"
+            if worst[0] < 0.8:
+                # The baseline's own spread: memcpy of the very same byte
+                # count, measured beside each case of that traffic.
+                traffic = ours[worst[1]]["memcpy"]["bytes"] / items(ours, worst[1], "memcpy")
+                same = [items(ours, c, "memcpy") for c, impls in ours.items()
+                        if c.endswith(f"/{big}") and "memcpy" in impls
+                        and abs(impls["memcpy"]["bytes"] / impls["memcpy"]["items"] - traffic) < 0.01]
+                measured += (f"; memcpy of the same bytes measured {min(same) / 1e9:.2f} to "
+                             f"{max(same) / 1e9:.2f} G elements/s in this run's {len(same)} cases "
+                             "of that traffic")
+            out.append(("16 Mi quantize/dequantize >= 80 % of memcpy (worst case)", measured,
+                        worst[0] >= 0.8))
         for op, need in (("quantize", 15.0), ("dequantize", 50.0)):
             worst = None
             for scheme in SCHEMES:
@@ -570,25 +619,6 @@ def targets(ours, torch_r, sizes):
         out.append(("in cache (4 Ki, 256 Ki) kernel >= 4x scalar (worst case)",
                     f"{worst[0]:.1f}x ({worst[1]}); {held} of {total} cases hold",
                     worst[0] >= 4.0))
-    # 8-bit per-channel dequantize with 53-bit scales (the f64 path).
-    slowest, least = None, None
-    for n in sizes:
-        for scheme in SCHEMES[1:]:
-            for dtype in DTYPES[:2]:
-                case = case_name("dequantize_f64_scales", scheme, dtype, n)
-                k, s = items(ours, case, "kernel"), items(ours, case, "scalar")
-                per_tensor = items(ours, case_name("dequantize", "per_tensor", dtype, n), "kernel")
-                if k and per_tensor and (slowest is None or per_tensor / k > slowest[0]):
-                    slowest = (per_tensor / k, case)
-                if n <= 256 << 10 and k and s and (least is None or k / s < least[0]):
-                    least = (k / s, case)
-    if slowest:
-        out.append(("*53-bit scales*: per channel within 1.25x of per tensor (kernels, worst)",
-                    f"{slowest[0]:.2f}x slower ({slowest[1]}): f64 arithmetic, 4 lanes",
-                    slowest[0] <= 1.25))
-    if least:
-        out.append(("*53-bit scales*: in cache kernel >= 4x scalar (worst)",
-                    f"{least[0]:.1f}x ({least[1]}): f64 arithmetic, 4 lanes", least[0] >= 4.0))
     case = f"contiguous/transposed_4096x4096/qint8/{SIDE * SIDE}"
     if items(ours, case):
         rate = items(ours, case)
