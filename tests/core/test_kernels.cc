@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <random>
@@ -597,6 +598,25 @@ const std::vector<double> kChannelScales = {1.0,
                                             0x1p-149,
                                             0x1.8p-150};
 
+// Per-channel dequantize of `in`, laid out as `shape`: the dispatched kernel
+// against the reference, at the pointer offsets kOffsets[o] for each o given.
+template <typename T>
+void CompareDequantizePerChannel(const Shape& shape, const std::vector<T>& in,
+                                 const std::vector<double>& scales, const std::vector<int64_t>& zp,
+                                 std::initializer_list<size_t> offset_sets) {
+  for (const size_t o : offset_sets) {
+    const size_t* offsets = kOffsets[o];
+    const auto run = [&](auto dequantize) {
+      return [&, dequantize](const T* q, float* f) {
+        dequantize(q, shape.outer, shape.channels, shape.inner, scales.data(), zp.data(), f);
+      };
+    };
+    CheckSame<T, float>(in.data(), in.size(), offsets[0], offsets[1],
+                        run([](auto... args) { qk::DequantizePerChannel(args...); }),
+                        run([](auto... args) { ref::DequantizePerChannel(args...); }));
+  }
+}
+
 // Per-channel dequantize over every shape, with scales drawn from `pool`.
 template <typename T>
 void CheckDequantizePerChannel(const std::vector<double>& pool, uint32_t seed) {
@@ -614,20 +634,9 @@ void CheckDequantizePerChannel(const std::vector<double>& pool, uint32_t seed) {
         scales[c] = pool[rng() % pool.size()];
         zp[c] = zero_points[rng() % zero_points.size()];
       }
-      const size_t n = shape.outer * shape.channels * shape.inner;
-      std::vector<T> in(n);
+      std::vector<T> in(shape.outer * shape.channels * shape.inner);
       for (T& q : in) q = values[rng() % values.size()];
-      for (const size_t o : {0, 3}) {
-        const size_t* offsets = kOffsets[o];
-        const auto run = [&](auto dequantize) {
-          return [&, dequantize](const T* q, float* f) {
-            dequantize(q, shape.outer, shape.channels, shape.inner, scales.data(), zp.data(), f);
-          };
-        };
-        CheckSame<T, float>(in.data(), n, offsets[0], offsets[1],
-                            run([](auto... args) { qk::DequantizePerChannel(args...); }),
-                            run([](auto... args) { ref::DequantizePerChannel(args...); }));
-      }
+      CompareDequantizePerChannel(shape, in, scales, zp, {0, 3});
     }
   });
 }
@@ -679,19 +688,9 @@ void CheckInt32FloatPath(const Shape& shape, std::mt19937& rng) {
     scales[c] = kFloatChannelScales[rng() % kFloatChannelScales.size()];
     zp[c] = small_zero_points[rng() % small_zero_points.size()];
   }
-  const size_t n = shape.outer * shape.channels * shape.inner;
-  const std::vector<int32_t> in = MostlyInFloatRange(n, rng);
-  for (const size_t o : {0, 1}) {
-    const size_t* offsets = kOffsets[o];
-    const auto run = [&](auto dequantize) {
-      return [&, dequantize](const int32_t* q, float* f) {
-        dequantize(q, shape.outer, shape.channels, shape.inner, scales.data(), zp.data(), f);
-      };
-    };
-    CheckSame<int32_t, float>(in.data(), n, offsets[0], offsets[1],
-                              run([](auto... args) { qk::DequantizePerChannel(args...); }),
-                              run([](auto... args) { ref::DequantizePerChannel(args...); }));
-  }
+  const std::vector<int32_t> in =
+      MostlyInFloatRange(shape.outer * shape.channels * shape.inner, rng);
+  CompareDequantizePerChannel(shape, in, scales, zp, {0, 1});
 }
 
 TEST_CASE("int32 per-channel dequantize in float takes the exact formula beyond 2^23") {
