@@ -249,6 +249,18 @@ HWY_INLINE VI OutsideFloatRange(VI q) {
                  hn::Set(di, static_cast<int32_t>(0xFF000000u)));
 }
 
+// Whether no lane of v has a bit set (v from OutsideFloatRange).
+HWY_INLINE bool NoLaneSet(VI v) {
+  const DI di;
+  return hn::AllTrue(di, hn::Eq(v, hn::Zero(di)));
+}
+
+// The per-channel formula in float arithmetic, (float)(q - zp) * s: exact
+// when q - zp fits 24 bits and s is a float32 value (see AllFloatValues).
+HWY_INLINE VF DequantizeInFloat(VI q, VI zp, VF s) {
+  return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s);
+}
+
 // The per-channel formula for one vector of int32 q, zero points in
 // [-2^23, 2^23) and float32 scales, stored to f in float arithmetic when
 // every lane's q is in [-2^23, 2^23) too (then q - zp fits 24 bits, see
@@ -256,9 +268,8 @@ HWY_INLINE VI OutsideFloatRange(VI q) {
 // the caller then takes DequantizeLanesExactly.
 template <bool kStream>
 HWY_INLINE bool StoreInt32InFloat(VI q, VI zp, VF s, float* f) {
-  const DI di;
-  if (HWY_UNLIKELY(!hn::AllTrue(di, hn::Eq(OutsideFloatRange(q), hn::Zero(di))))) return false;
-  StoreVector<kStream>(hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s), DF(), f);
+  if (HWY_UNLIKELY(!NoLaneSet(OutsideFloatRange(q)))) return false;
+  StoreVector<kStream>(DequantizeInFloat(q, zp, s), DF(), f);
   return true;
 }
 
@@ -413,24 +424,20 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
           const VF s_c = hn::Set(df, s[c]);
           const VI q0 = LoadAsInt32(p);
           const VI q1 = LoadAsInt32(p + N);
-          if constexpr (sizeof(T) == 1) {
-            StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q0, zp_c)), s_c), df, f);
-            StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q1, zp_c)), s_c), df, f + N);
-          } else {
+          if constexpr (sizeof(T) == 4) {
             // Both vectors' range checks at once: one test and branch.
-            const VI outside = hn::Or(OutsideFloatRange(q0), OutsideFloatRange(q1));
-            if (HWY_LIKELY(hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) {
-              StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q0, zp_c)), s_c), df, f);
-              StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q1, zp_c)), s_c), df, f + N);
+            if (HWY_UNLIKELY(!NoLaneSet(hn::Or(OutsideFloatRange(q0), OutsideFloatRange(q1))))) {
+              if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
+                DequantizeLanesExactly(p, N, 0, 1, 1, scales + c, zero_points + c, f);
+              }
+              if (!StoreInt32InFloat<kStream>(q1, zp_c, s_c, f + N)) {
+                DequantizeLanesExactly(p + N, N, 0, 1, 1, scales + c, zero_points + c, f + N);
+              }
               return;
             }
-            if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
-              DequantizeLanesExactly(p, N, 0, 1, 1, scales + c, zero_points + c, f);
-            }
-            if (!StoreInt32InFloat<kStream>(q1, zp_c, s_c, f + N)) {
-              DequantizeLanesExactly(p + N, N, 0, 1, 1, scales + c, zero_points + c, f + N);
-            }
           }
+          StoreVector<kStream>(DequantizeInFloat(q0, zp_c, s_c), df, f);
+          StoreVector<kStream>(DequantizeInFloat(q1, zp_c, s_c), df, f + N);
         });
     return;
   }
@@ -451,7 +458,7 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
     constexpr bool kStream = decltype(streamed)::value;
     const VI q = LoadAsInt32(p);
     if constexpr (sizeof(T) == 1) {
-      StoreVector<kStream>(hn::Mul(hn::ConvertTo(df, hn::Sub(q, params.zp)), params.s), df, f);
+      StoreVector<kStream>(DequantizeInFloat(q, params.zp, params.s), df, f);
     } else if (!StoreInt32InFloat<kStream>(q, params.zp, params.s, f)) {
       DequantizeLanesExactly(p, kBlock, j, channels, inner, scales, zero_points, f);
     }
@@ -459,30 +466,29 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
   // Whole periods of an output that stays in the caches column by column;
   // the rest (or a streamed output) block by block.
   const size_t done = stream ? 0 : n / period * period;
-  const auto rows = [&](const Params& params, size_t j, const T* p, float* f, size_t count)
-                        QTENSOR_KERNEL_OP {
-                          if constexpr (sizeof(T) == 4) {
-                            // A whole column's range checks at once: one test and branch.
-                            if (count == kPatternRows) {
-                              VI q[kPatternRows];
-                              VI outside = hn::Zero(di);
-                              for (size_t k = 0; k < kPatternRows; ++k) {
-                                q[k] = LoadAsInt32(p + k * period);
-                                outside = hn::Or(outside, OutsideFloatRange(q[k]));
-                              }
-                              if (HWY_LIKELY(hn::AllTrue(di, hn::Eq(outside, hn::Zero(di))))) {
-                                for (size_t k = 0; k < kPatternRows; ++k) {
-                                  const VF d = hn::ConvertTo(df, hn::Sub(q[k], params.zp));
-                                  hn::StoreU(hn::Mul(d, params.s), df, f + k * period);
-                                }
-                                return;
-                              }
-                            }
-                          }
-                          for (size_t k = 0; k < count; ++k) {
-                            apply(std::false_type(), params, j, p + k * period, f + k * period);
-                          }
-                        };
+  const auto rows = [&](const Params& params, size_t j, const T* p, float* f,
+                        size_t count) QTENSOR_KERNEL_OP {
+    if constexpr (sizeof(T) == 4) {
+      // A whole column's range checks at once: one test and branch.
+      if (count == kPatternRows) {
+        VI q[kPatternRows];
+        VI outside = hn::Zero(di);
+        for (size_t k = 0; k < kPatternRows; ++k) {
+          q[k] = LoadAsInt32(p + k * period);
+          outside = hn::Or(outside, OutsideFloatRange(q[k]));
+        }
+        if (HWY_LIKELY(NoLaneSet(outside))) {
+          for (size_t k = 0; k < kPatternRows; ++k) {
+            hn::StoreU(DequantizeInFloat(q[k], params.zp, params.s), df, f + k * period);
+          }
+          return;
+        }
+      }
+    }
+    for (size_t k = 0; k < count; ++k) {
+      apply(std::false_type(), params, j, p + k * period, f + k * period);
+    }
+  };
   ForEachPeriodByColumns<kBlock>(in, done / period, period, out, load, rows);
   ForEachBlock<kBlock>(in + done, n - done, out + done, period, stream,
                        [&](auto streamed, size_t j, const T* p, float* f)
