@@ -41,16 +41,6 @@ static void check_i64_at(int line, const char* expr, int64_t got, int64_t expect
 }
 #define CHECK_I64(got, expected) check_i64_at(__LINE__, #got, (int64_t)(got), (int64_t)(expected))
 
-static void check_ok_at(int line, const char* expr, qt_status status) {
-  ++g_checks;
-  if (status != QT_OK) {
-    char message[1024];
-    snprintf(message, sizeof message, "%s", qt_last_error_message());
-    FAIL_AT(line, "%s returned %s (\"%s\"), expected QT_OK", expr, qt_status_name(status), message);
-  }
-}
-#define CHECK_OK(call) check_ok_at(__LINE__, #call, (call))
-
 /* The marker: a failure whose message is known, made before each bad call,
    so that a non-empty message afterwards is known to come from that call. */
 #define MARKER_ZERO_POINT 777777

@@ -35,20 +35,6 @@
 #define MAX_TEST_DIMS 8
 #define MAX_TEST_ELEMS 256
 
-static void check_status_at(int line, const char* expr, qt_status got, qt_status expected) {
-  ++g_checks;
-  if (got != expected) {
-    /* Copy the message first: it is only valid until the next qt_* call. */
-    char message[1024];
-    snprintf(message, sizeof message, "%s", qt_last_error_message());
-    FAIL_AT(line, "%s returned %s, expected %s (last error: \"%s\")", expr, qt_status_name(got),
-            qt_status_name(expected), message);
-  }
-}
-
-#define CHECK_OK(call) check_status_at(__LINE__, #call, (call), QT_OK)
-#define CHECK_STATUS(call, expected) check_status_at(__LINE__, #call, (call), (expected))
-
 static void check_i64_at(int line, const char* expr, int64_t got, int64_t expected) {
   ++g_checks;
   if (got != expected) {

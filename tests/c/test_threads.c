@@ -10,16 +10,6 @@
 #include "check.h"
 #include "qtensor/qtensor.h"
 
-#define CHECK_OK(call)                                                        \
-  do {                                                                        \
-    ++g_checks;                                                               \
-    qt_status status_ = (call);                                               \
-    if (status_ != QT_OK) {                                                   \
-      FAIL_AT(__LINE__, "%s returned %s: %s", #call, qt_status_name(status_), \
-              qt_last_error_message());                                       \
-    }                                                                         \
-  } while (0)
-
 /* Large enough to be split (2^20 elements and more), and odd-sized. */
 #define ROWS 3
 #define MIDDLE 5
