@@ -26,7 +26,7 @@ void CheckScale(double scale, const std::string& what) {
     Fail(ErrorKind::kInvalidArgument,
          what + " = " + FormatPythonFloat(scale) + " is too large: it overflows float32");
   }
-  if (!std::isfinite(InverseScale(scale))) {
+  if (!std::isfinite(kernels::InverseScale(scale))) {
     Fail(ErrorKind::kInvalidArgument, what + " = " + FormatPythonFloat(scale) +
                                           " is too small: its float32 reciprocal is not finite");
   }
@@ -54,8 +54,7 @@ Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
   Quantizer q;
   q.dtype_ = dtype;
   q.scheme_ = QScheme::kPerTensorAffine;
-  q.scales_ = {scale};
-  q.zero_points_ = {zero_point};
+  q.tables_ = kernels::ChannelTables({scale}, {zero_point});
   return q;
 }
 
@@ -74,8 +73,7 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
   Quantizer q;
   q.dtype_ = dtype;
   q.scheme_ = QScheme::kPerChannelAffine;
-  q.scales_ = std::move(scales);
-  q.zero_points_ = std::move(zero_points);
+  q.tables_ = kernels::ChannelTables(std::move(scales), std::move(zero_points));
   q.axis_ = axis;
   return q;
 }
@@ -99,7 +97,7 @@ int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
 
 bool Quantizer::operator==(const Quantizer& other) const {
   return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
-         scales_ == other.scales_ && zero_points_ == other.zero_points_;
+         scales() == other.scales() && zero_points() == other.zero_points();
 }
 
 }  // namespace qtensor::core

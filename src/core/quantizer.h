@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/dtype.h"
+#include "kernels/channel_params.h"
 
 namespace qtensor::core {
 
@@ -28,9 +29,11 @@ class Quantizer {
   QScheme scheme() const { return scheme_; }
   bool per_channel() const { return scheme_ == QScheme::kPerChannelAffine; }
   // Per tensor: one entry each. Per channel: one per channel.
-  const std::vector<double>& scales() const { return scales_; }
-  const std::vector<int64_t>& zero_points() const { return zero_points_; }
-  size_t num_channels() const { return scales_.size(); }
+  const std::vector<double>& scales() const { return tables_.scales(); }
+  const std::vector<int64_t>& zero_points() const { return tables_.zero_points(); }
+  size_t num_channels() const { return scales().size(); }
+  // The same parameters in the forms the kernels take, converted once.
+  kernels::ChannelParams KernelParams() const { return tables_.Params(); }
   int64_t axis() const { return axis_; }
 
   // The axis as a dim of a rank-ndim tensor whose shape is checked against
@@ -45,14 +48,9 @@ class Quantizer {
 
   DType dtype_ = DType::kQInt8;
   QScheme scheme_ = QScheme::kPerTensorAffine;
-  std::vector<double> scales_;
-  std::vector<int64_t> zero_points_;
+  kernels::ChannelTables tables_;
   int64_t axis_ = 0;
 };
-
-// 1.0f / (float)scale: the reciprocal every quantize multiplies by. Inline,
-// so that a loop over a tensor's channels can compute them vector-wise.
-inline float InverseScale(double scale) { return 1.0f / static_cast<float>(scale); }
 
 }  // namespace qtensor::core
 

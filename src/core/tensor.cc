@@ -3,6 +3,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 
@@ -92,50 +93,58 @@ int64_t Tensor::channel_dim() const {
   return -1;
 }
 
+std::vector<double> ElementParams::Scales() const {
+  return std::vector<double>(channel.scales, channel.scales + channels);
+}
+
+std::vector<int64_t> ElementParams::ZeroPoints() const {
+  return std::vector<int64_t>(channel.zero_points, channel.zero_points + channels);
+}
+
 ElementParams Tensor::Params() const {
   const Quantizer& quantizer = storage_->quantizer();
+  const kernels::ChannelParams all = quantizer.KernelParams();
   const int64_t axis = storage_->channel_axis();
   ElementParams params;
   params.per_channel_arithmetic = axis >= 0;
   params.channel_dim = channel_dim();
   params.inner = static_cast<size_t>(numel());
-  if (axis < 0) {
-    params.scales = quantizer.scales();
-    params.zero_points = quantizer.zero_points();
-  } else if (params.channel_dim < 0) {
-    params.scales = {quantizer.scales()[origin_[axis]]};
-    params.zero_points = {quantizer.zero_points()[origin_[axis]]};
-  } else {
-    const size_t d = static_cast<size_t>(params.channel_dim);
-    const int64_t first = origin_[axis], count = shape_[d], step = step_[d];
-    if (step == 1) {  // the usual case, a run of the storage's channels
-      params.scales.assign(quantizer.scales().begin() + first,
-                           quantizer.scales().begin() + first + count);
-      params.zero_points.assign(quantizer.zero_points().begin() + first,
-                                quantizer.zero_points().begin() + first + count);
-    } else {
-      params.scales.reserve(static_cast<size_t>(count));
-      params.zero_points.reserve(static_cast<size_t>(count));
-      for (int64_t i = 0; i < count; ++i) {
-        params.scales.push_back(quantizer.scales()[first + i * step]);
-        params.zero_points.push_back(quantizer.zero_points()[first + i * step]);
-      }
-    }
-    params.outer = static_cast<size_t>(Product(shape_, 0, d));
-    params.channels = static_cast<size_t>(shape_[d]);
-    params.inner = static_cast<size_t>(Product(shape_, d + 1, shape_.size()));
+  params.channel = all;
+  if (axis < 0) return params;
+  if (params.channel_dim < 0) {
+    params.channel = all.From(static_cast<size_t>(origin_[axis]));
+    return params;
   }
+  const size_t d = static_cast<size_t>(params.channel_dim);
+  const int64_t first = origin_[axis], count = shape_[d], step = step_[d];
+  if (step == 1) {  // the usual case, a run of the storage's channels
+    params.channel = all.From(static_cast<size_t>(first));
+  } else {
+    std::vector<double> scales;
+    std::vector<int64_t> zero_points;
+    scales.reserve(static_cast<size_t>(count));
+    zero_points.reserve(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i) {
+      scales.push_back(quantizer.scales()[first + i * step]);
+      zero_points.push_back(quantizer.zero_points()[first + i * step]);
+    }
+    params.picked =
+        std::make_shared<const kernels::ChannelTables>(std::move(scales), std::move(zero_points));
+    params.channel = params.picked->Params();
+  }
+  params.outer = static_cast<size_t>(Product(shape_, 0, d));
+  params.channels = static_cast<size_t>(shape_[d]);
+  params.inner = static_cast<size_t>(Product(shape_, d + 1, shape_.size()));
   return params;
 }
 
 Quantizer Tensor::EffectiveQuantizer() const {
   if (storage_->channel_axis() < 0) return storage_->quantizer();
-  ElementParams params = Params();
+  const ElementParams params = Params();
   if (params.channel_dim < 0) {
-    return Quantizer::PerTensor(dtype(), params.scales[0], params.zero_points[0]);
+    return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0));
   }
-  return Quantizer::PerChannel(dtype(), std::move(params.scales), std::move(params.zero_points),
-                               params.channel_dim);
+  return Quantizer::PerChannel(dtype(), params.Scales(), params.ZeroPoints(), params.channel_dim);
 }
 
 int64_t Tensor::PositionOf(const std::vector<int64_t>& index) const {

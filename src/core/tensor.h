@@ -19,16 +19,24 @@ namespace qtensor::core {
 
 // How to (de)quantize a view's elements in row-major order: the view is seen
 // as [outer][channels][inner] around its channel dim, and element (o, c, i)
-// uses scales[c] and zero_points[c]. Without a channel dim, channels is 1.
+// uses channel c of `channel`. Without a channel dim, channels is 1.
 struct ElementParams {
   // True when the storage is per-channel: dequantize then uses the
   // per-channel (double) formula, even for a view that selected away the
   // channel axis, so every view dequantizes bit for bit like its base.
   bool per_channel_arithmetic = false;
   int64_t channel_dim = -1;  // the view dim walking the channels, or -1
-  std::vector<double> scales;
-  std::vector<int64_t> zero_points;
   size_t outer = 1, channels = 1, inner = 1;
+  // The view's channels in order: a run of the storage quantizer's tables
+  // (valid while the storage keeps that quantizer), or for a view stepping
+  // over its channels, the tables in `picked`.
+  kernels::ChannelParams channel;
+  std::shared_ptr<const kernels::ChannelTables> picked;
+
+  double scale(size_t c) const { return channel.scales[c]; }
+  int64_t zero_point(size_t c) const { return channel.zero_points[c]; }
+  std::vector<double> Scales() const;  // of the `channels` channels
+  std::vector<int64_t> ZeroPoints() const;
 };
 
 class Tensor {

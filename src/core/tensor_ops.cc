@@ -62,41 +62,39 @@ void ForEachPart(const ElementParams& p, const Run& run) {
 template <typename T>
 void QuantizeRows(const float* in, const ElementParams& params, T* out) {
   if (params.channels == 1) {
-    const float inv_scale = InverseScale(params.scales[0]);
-    const int64_t zero_point = params.zero_points[0];
+    const float inv_scale = params.channel.inv_scales[0];
+    const int64_t zero_point = params.zero_point(0);
     ForEachPart(params, [&](size_t first, size_t outer, size_t, size_t, size_t inner) {
       kernels::QuantizePerTensor(in + first, outer * inner, inv_scale, zero_point, out + first);
     });
     return;
   }
-  std::vector<float> inv_scales(params.scales.size());
-  for (size_t c = 0; c < inv_scales.size(); ++c) inv_scales[c] = InverseScale(params.scales[c]);
   ForEachPart(params, [&](size_t first, size_t outer, size_t c, size_t channels, size_t inner) {
-    kernels::QuantizePerChannel(in + first, outer, channels, inner, inv_scales.data() + c,
-                                params.zero_points.data() + c, out + first);
+    kernels::QuantizePerChannel(in + first, outer, channels, inner, params.channel.From(c),
+                                out + first);
   });
 }
 
 template <typename T>
 void DequantizeRows(const T* in, const ElementParams& params, float* out) {
   if (!params.per_channel_arithmetic) {
-    const float scale = static_cast<float>(params.scales[0]);
-    const int64_t zero_point = params.zero_points[0];
+    const float scale = params.channel.float_scales[0];
+    const int64_t zero_point = params.zero_point(0);
     ForEachPart(params, [&](size_t first, size_t outer, size_t, size_t, size_t inner) {
       kernels::DequantizePerTensor(in + first, outer * inner, scale, zero_point, out + first);
     });
     return;
   }
   ForEachPart(params, [&](size_t first, size_t outer, size_t c, size_t channels, size_t inner) {
-    kernels::DequantizePerChannel(in + first, outer, channels, inner, params.scales.data() + c,
-                                  params.zero_points.data() + c, out + first);
+    kernels::DequantizePerChannel(in + first, outer, channels, inner, params.channel.From(c),
+                                  out + first);
   });
 }
 
 bool SameElementParams(const ElementParams& a, const ElementParams& b) {
   return a.per_channel_arithmetic == b.per_channel_arithmetic && a.outer == b.outer &&
-         a.channels == b.channels && a.inner == b.inner && a.scales == b.scales &&
-         a.zero_points == b.zero_points;
+         a.channels == b.channels && a.inner == b.inner && a.Scales() == b.Scales() &&
+         a.ZeroPoints() == b.ZeroPoints();
 }
 
 // Writes row-major integers into the view.
@@ -210,8 +208,8 @@ void Fill(const Tensor& dst, float value) {
     T* out = reinterpret_cast<T*>(packed.data());
     for (size_t o = 0; o < params.outer; ++o) {
       for (size_t c = 0; c < params.channels; ++c) {
-        const T q = kernels::reference::QuantizeValue<T>(value, InverseScale(params.scales[c]),
-                                                         params.zero_points[c]);
+        const T q = kernels::reference::QuantizeValue<T>(value, params.channel.inv_scales[c],
+                                                         params.zero_point(c));
         for (size_t i = 0; i < params.inner; ++i) *out++ = q;
       }
     }
@@ -264,7 +262,7 @@ Tensor Clone(const Tensor& tensor) {
       std::vector<int64_t> base_shape = tensor.shape();
       base_shape.insert(base_shape.begin(), 1);
       const Quantizer one_channel =
-          Quantizer::PerChannel(tensor.dtype(), params.scales, params.zero_points, 0);
+          Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0);
       return Tensor::ForOverwrite(base_shape, one_channel).Select(0, 0);
     }
     return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
@@ -295,9 +293,8 @@ std::vector<int64_t> CheckedIndex(const Tensor& tensor, const std::vector<int64_
 float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
   const std::vector<int64_t> at = CheckedIndex(tensor, index);
   const Quantizer& quantizer = tensor.storage()->quantizer();
-  const int64_t channel = tensor.ChannelOf(at);
-  const double scale = quantizer.scales()[channel];
-  const int64_t zero_point = quantizer.zero_points()[channel];
+  const kernels::ChannelParams channel =
+      quantizer.KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
   const uint8_t* element =
       tensor.storage()->bytes() + tensor.PositionOf(at) * ElementSize(tensor.dtype());
   float value = 0.0f;
@@ -305,9 +302,10 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
     using T = decltype(t);
     const T* q = reinterpret_cast<const T*>(element);
     if (quantizer.per_channel()) {
-      kernels::reference::DequantizePerChannel(q, 1, 1, 1, &scale, &zero_point, &value);
+      kernels::reference::DequantizePerChannel(q, 1, 1, 1, channel, &value);
     } else {
-      kernels::reference::DequantizePerTensor(q, 1, static_cast<float>(scale), zero_point, &value);
+      kernels::reference::DequantizePerTensor(q, 1, channel.float_scales[0], channel.zero_points[0],
+                                              &value);
     }
   });
   return value;
@@ -322,7 +320,8 @@ void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float v
   VisitDType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
     *reinterpret_cast<T*>(element) = kernels::reference::QuantizeValue<T>(
-        value, InverseScale(quantizer.scales()[channel]), quantizer.zero_points()[channel]);
+        value, kernels::InverseScale(quantizer.scales()[channel]),
+        quantizer.zero_points()[channel]);
   });
 }
 

@@ -32,13 +32,13 @@ void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float
 }
 template <typename T>
 void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
-                      const float* inv_scales, const int64_t* zero_points, T* out) {
-  reference::QuantizePerChannel(in, outer, channels, inner, inv_scales, zero_points, out);
+                      const ChannelParams& params, T* out) {
+  reference::QuantizePerChannel(in, outer, channels, inner, params, out);
 }
 template <typename T>
 void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner,
-                        const double* scales, const int64_t* zero_points, float* out) {
-  reference::DequantizePerChannel(in, outer, channels, inner, scales, zero_points, out);
+                        const ChannelParams& params, float* out) {
+  reference::DequantizePerChannel(in, outer, channels, inner, params, out);
 }
 #else
 
@@ -199,47 +199,6 @@ HWY_INLINE VF Int32MinusToFloat(VI q, VI zp) {
                      hn::DemoteTo(DF2(), LowerMinus(q, zp_lo)));
 }
 
-// Whether every scale is a float32 value. Then the per-channel formula can
-// run in float: for q - zp of at most 24 bits (always for 8-bit q) the f64
-// product (q - zp) * scale has at most 48 significant bits, so it is exact,
-// and one f32 multiply rounds it as the formula's final conversion does.
-HWY_INLINE bool AllFloatValues(const double* scales, size_t channels) {
-  // No early exit: one test at the end keeps the loop free of branches the
-  // predictor would have to learn (it runs on every call).
-  const DD dd;
-  auto exact = hn::FirstN(dd, hn::Lanes(dd));
-  size_t c = 0;
-  for (; c + hn::Lanes(dd) <= channels; c += hn::Lanes(dd)) {
-    const VD v = hn::LoadU(dd, scales + c);
-    exact = hn::And(exact, hn::Eq(hn::PromoteTo(dd, DemoteToFloat(v)), v));
-  }
-  bool all = hn::AllTrue(dd, exact);
-  for (; c < channels; ++c) {
-    all &= static_cast<double>(static_cast<float>(scales[c])) == scales[c];
-  }
-  return all;
-}
-
-// Whether every zero point is in [-2^23, 2^23): then q - zp fits 24 bits
-// whenever q does too (see StoreInt32InFloat).
-HWY_INLINE bool AllSmallZeroPoints(const int64_t* zero_points, size_t channels) {
-  constexpr int64_t kLimit = int64_t{1} << 23;
-  const hn::Rebind<int64_t, DF2> dl;
-  // zp + 2^23 is in [0, 2^24) exactly when zp is in range: no higher bit.
-  const auto bias = hn::Set(dl, kLimit);
-  const auto high_bits = hn::Set(dl, ~((kLimit << 1) - 1));
-  auto outside = hn::Zero(dl);
-  size_t c = 0;
-  for (; c + hn::Lanes(dl) <= channels; c += hn::Lanes(dl)) {
-    outside = hn::Or(outside, hn::And(hn::Add(hn::LoadU(dl, zero_points + c), bias), high_bits));
-  }
-  bool all = hn::AllTrue(dl, hn::Eq(outside, hn::Zero(dl)));
-  for (; c < channels; ++c) {
-    all &= zero_points[c] >= -kLimit && zero_points[c] < kLimit;
-  }
-  return all;
-}
-
 // Nonzero exactly in the lanes whose q is outside [-2^23, 2^23): q + 2^23
 // is in [0, 2^24) exactly when q is in range (wrapping for q near
 // INT32_MAX makes it negative), so it has no bit above the 24th.
@@ -256,15 +215,16 @@ HWY_INLINE bool NoLaneSet(VI v) {
 }
 
 // The per-channel formula in float arithmetic, (float)(q - zp) * s: exact
-// when q - zp fits 24 bits and s is a float32 value (see AllFloatValues).
+// when q - zp fits 24 bits and s is a float32 value (see
+// ChannelParams::float_arithmetic).
 HWY_INLINE VF DequantizeInFloat(VI q, VI zp, VF s) {
   return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s);
 }
 
 // The per-channel formula for one vector of int32 q, zero points in
 // [-2^23, 2^23) and float32 scales, stored to f in float arithmetic when
-// every lane's q is in [-2^23, 2^23) too (then q - zp fits 24 bits, see
-// AllFloatValues). Returns false, storing nothing, when some lane is not:
+// every lane's q is in [-2^23, 2^23) too (then q - zp fits 24 bits).
+// Returns false, storing nothing, when some lane is not:
 // the caller then takes DequantizeLanesExactly.
 template <bool kStream>
 HWY_INLINE bool StoreInt32InFloat(VI q, VI zp, VF s, float* f) {
@@ -278,11 +238,10 @@ HWY_INLINE bool StoreInt32InFloat(VI q, VI zp, VF s, float* f) {
 // StoreInt32InFloat leaves. Inline and free of calls, so that the vector
 // loop around it keeps its registers.
 HWY_INLINE void DequantizeLanesExactly(const int32_t* q, size_t count, size_t j, size_t channels,
-                                       size_t inner, const double* scales,
-                                       const int64_t* zero_points, float* f) {
+                                       size_t inner, const ChannelParams& params, float* f) {
   for (size_t l = 0; l < count; ++l) {
     const size_t c = (j + l) / inner % channels;
-    f[l] = reference::DequantizeChannelValue(q[l], scales[c], zero_points[c]);
+    f[l] = reference::DequantizeChannelValue(q[l], params.scales[c], params.zero_points[c]);
   }
 }
 
@@ -354,7 +313,9 @@ void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float
 
 template <typename T>
 void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
-                      const float* inv_scales, const int64_t* zero_points, T* out) {
+                      const ChannelParams& params, T* out) {
+  const float* inv_scales = params.inv_scales;
+  const int64_t* zero_points = params.zero_points;
   if (outer == 0 || channels == 0 || inner == 0) return;
   const size_t n = outer * channels * inner;
   const bool stream = ShouldStream<T>(n);
@@ -397,23 +358,17 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
       });
 }
 
-// Per channel with float32 scales (and, for int32, zero points of at most 24
-// bits): float arithmetic (see AllFloatValues).
+// Per channel with params.float_arithmetic set: float arithmetic.
 template <typename T>
 void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
-                               const double* scales, const int64_t* zero_points, float* out,
-                               bool stream) {
+                               const ChannelParams& params, float* out, bool stream) {
   const size_t n = outer * channels * inner;
   constexpr size_t kBlock = hn::MaxLanes(DF());
   const DF df;
   const DI di;
   if (inner >= kLongRun) {
-    // The parameters of channel c at [c] (the pattern of one row of
-    // channels), converted once instead of once per vector.
-    const LanePattern<float> scale_pattern(scales, 1, channels, 1, kBlock);
-    const LanePattern<int32_t> zp_pattern(zero_points, 1, channels, 1, kBlock);
-    const float* s = scale_pattern.data();
-    const int32_t* zp = zp_pattern.data();
+    const float* s = params.float_scales;
+    const int32_t* zp = params.small_zero_points;
     // Two vectors per step: one load of the channel's parameters for both.
     constexpr size_t N = kBlock;
     ForEachChannelRun<2 * N>(
@@ -428,10 +383,10 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
             // Both vectors' range checks at once: one test and branch.
             if (HWY_UNLIKELY(!NoLaneSet(hn::Or(OutsideFloatRange(q0), OutsideFloatRange(q1))))) {
               if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
-                DequantizeLanesExactly(p, N, 0, 1, 1, scales + c, zero_points + c, f);
+                DequantizeLanesExactly(p, N, 0, 1, 1, params.From(c), f);
               }
               if (!StoreInt32InFloat<kStream>(q1, zp_c, s_c, f + N)) {
-                DequantizeLanesExactly(p + N, N, 0, 1, 1, scales + c, zero_points + c, f + N);
+                DequantizeLanesExactly(p + N, N, 0, 1, 1, params.From(c), f + N);
               }
               return;
             }
@@ -441,32 +396,32 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
         });
     return;
   }
-  const LanePattern<float> scale_pattern(scales, outer, channels, inner, kBlock);
-  const LanePattern<int32_t> zp_pattern(zero_points, outer, channels, inner, kBlock);
+  const LanePattern<float> scale_pattern(params.float_scales, outer, channels, inner, kBlock);
+  const LanePattern<int32_t> zp_pattern(params.small_zero_points, outer, channels, inner, kBlock);
   const float* s = scale_pattern.data();
   const int32_t* zp = zp_pattern.data();
   const size_t period = scale_pattern.period();
-  struct Params {
+  struct LaneParams {  // one vector's per-lane parameters
     VI zp;
     VF s;
   };
   const auto load = [&](size_t j) QTENSOR_KERNEL_OP {
-    return Params{hn::LoadU(di, zp + j), hn::LoadU(df, s + j)};
+    return LaneParams{hn::LoadU(di, zp + j), hn::LoadU(df, s + j)};
   };
-  const auto apply = [&](auto streamed, const Params& params, size_t j, const T* p,
-                         float* f) QTENSOR_KERNEL_OP {
-    constexpr bool kStream = decltype(streamed)::value;
-    const VI q = LoadAsInt32(p);
-    if constexpr (sizeof(T) == 1) {
-      StoreVector<kStream>(DequantizeInFloat(q, params.zp, params.s), df, f);
-    } else if (!StoreInt32InFloat<kStream>(q, params.zp, params.s, f)) {
-      DequantizeLanesExactly(p, kBlock, j, channels, inner, scales, zero_points, f);
-    }
-  };
+  const auto apply = [&](auto streamed, const LaneParams& lanes, size_t j, const T* p, float* f)
+                         QTENSOR_KERNEL_OP {
+                           constexpr bool kStream = decltype(streamed)::value;
+                           const VI q = LoadAsInt32(p);
+                           if constexpr (sizeof(T) == 1) {
+                             StoreVector<kStream>(DequantizeInFloat(q, lanes.zp, lanes.s), df, f);
+                           } else if (!StoreInt32InFloat<kStream>(q, lanes.zp, lanes.s, f)) {
+                             DequantizeLanesExactly(p, kBlock, j, channels, inner, params, f);
+                           }
+                         };
   // Whole periods of an output that stays in the caches column by column;
   // the rest (or a streamed output) block by block.
   const size_t done = stream ? 0 : n / period * period;
-  const auto rows = [&](const Params& params, size_t j, const T* p, float* f,
+  const auto rows = [&](const LaneParams& lanes, size_t j, const T* p, float* f,
                         size_t count) QTENSOR_KERNEL_OP {
     if constexpr (sizeof(T) == 4) {
       // A whole column's range checks at once: one test and branch.
@@ -479,14 +434,14 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
         }
         if (HWY_LIKELY(NoLaneSet(outside))) {
           for (size_t k = 0; k < kPatternRows; ++k) {
-            hn::StoreU(DequantizeInFloat(q[k], params.zp, params.s), df, f + k * period);
+            hn::StoreU(DequantizeInFloat(q[k], lanes.zp, lanes.s), df, f + k * period);
           }
           return;
         }
       }
     }
     for (size_t k = 0; k < count; ++k) {
-      apply(std::false_type(), params, j, p + k * period, f + k * period);
+      apply(std::false_type(), lanes, j, p + k * period, f + k * period);
     }
   };
   ForEachPeriodByColumns<kBlock>(in, done / period, period, out, load, rows);
@@ -497,15 +452,16 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
 
 template <typename T>
 void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner,
-                        const double* scales, const int64_t* zero_points, float* out) {
+                        const ChannelParams& params, float* out) {
   if (outer == 0 || channels == 0 || inner == 0) return;
   const size_t n = outer * channels * inner;
   const bool stream = ShouldStream<float>(n);
-  if (AllFloatValues(scales, channels) &&
-      (sizeof(T) == 1 || AllSmallZeroPoints(zero_points, channels))) {
-    DequantizeChannelsInFloat(in, outer, channels, inner, scales, zero_points, out, stream);
+  if (params.float_arithmetic) {
+    DequantizeChannelsInFloat(in, outer, channels, inner, params, out, stream);
     return;
   }
+  const double* scales = params.scales;
+  const int64_t* zero_points = params.zero_points;
   const DF df;
   const DD dd;
   constexpr size_t kBlock = hn::MaxLanes(DF());
@@ -557,28 +513,28 @@ void DequantizeI32(const int32_t* in, size_t n, float scale, int64_t zp, float* 
   DequantizeRun(in, n, scale, zp, out);
 }
 void QuantizeChannelsI8(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv, const int64_t* zp, int8_t* out) {
-  QuantizeChannels(in, outer, channels, inner, inv, zp, out);
+                        const ChannelParams& params, int8_t* out) {
+  QuantizeChannels(in, outer, channels, inner, params, out);
 }
 void QuantizeChannelsU8(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv, const int64_t* zp, uint8_t* out) {
-  QuantizeChannels(in, outer, channels, inner, inv, zp, out);
+                        const ChannelParams& params, uint8_t* out) {
+  QuantizeChannels(in, outer, channels, inner, params, out);
 }
 void QuantizeChannelsI32(const float* in, size_t outer, size_t channels, size_t inner,
-                         const float* inv, const int64_t* zp, int32_t* out) {
-  QuantizeChannels(in, outer, channels, inner, inv, zp, out);
+                         const ChannelParams& params, int32_t* out) {
+  QuantizeChannels(in, outer, channels, inner, params, out);
 }
 void DequantizeChannelsI8(const int8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zp, float* out) {
-  DequantizeChannels(in, outer, channels, inner, scales, zp, out);
+                          const ChannelParams& params, float* out) {
+  DequantizeChannels(in, outer, channels, inner, params, out);
 }
 void DequantizeChannelsU8(const uint8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zp, float* out) {
-  DequantizeChannels(in, outer, channels, inner, scales, zp, out);
+                          const ChannelParams& params, float* out) {
+  DequantizeChannels(in, outer, channels, inner, params, out);
 }
 void DequantizeChannelsI32(const int32_t* in, size_t outer, size_t channels, size_t inner,
-                           const double* scales, const int64_t* zp, float* out) {
-  DequantizeChannels(in, outer, channels, inner, scales, zp, out);
+                           const ChannelParams& params, float* out) {
+  DequantizeChannels(in, outer, channels, inner, params, out);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -626,29 +582,29 @@ void DequantizePerTensor(const int32_t* in, size_t n, float scale, int64_t zero_
 }
 
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv, const int64_t* zp, int8_t* out) {
-  HWY_DYNAMIC_DISPATCH(QuantizeChannelsI8)(in, outer, channels, inner, inv, zp, out);
+                        const ChannelParams& params, int8_t* out) {
+  HWY_DYNAMIC_DISPATCH(QuantizeChannelsI8)(in, outer, channels, inner, params, out);
 }
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv, const int64_t* zp, uint8_t* out) {
-  HWY_DYNAMIC_DISPATCH(QuantizeChannelsU8)(in, outer, channels, inner, inv, zp, out);
+                        const ChannelParams& params, uint8_t* out) {
+  HWY_DYNAMIC_DISPATCH(QuantizeChannelsU8)(in, outer, channels, inner, params, out);
 }
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv, const int64_t* zp, int32_t* out) {
-  HWY_DYNAMIC_DISPATCH(QuantizeChannelsI32)(in, outer, channels, inner, inv, zp, out);
+                        const ChannelParams& params, int32_t* out) {
+  HWY_DYNAMIC_DISPATCH(QuantizeChannelsI32)(in, outer, channels, inner, params, out);
 }
 
 void DequantizePerChannel(const int8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out) {
-  HWY_DYNAMIC_DISPATCH(DequantizeChannelsI8)(in, outer, channels, inner, scales, zero_points, out);
+                          const ChannelParams& params, float* out) {
+  HWY_DYNAMIC_DISPATCH(DequantizeChannelsI8)(in, outer, channels, inner, params, out);
 }
 void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out) {
-  HWY_DYNAMIC_DISPATCH(DequantizeChannelsU8)(in, outer, channels, inner, scales, zero_points, out);
+                          const ChannelParams& params, float* out) {
+  HWY_DYNAMIC_DISPATCH(DequantizeChannelsU8)(in, outer, channels, inner, params, out);
 }
 void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out) {
-  HWY_DYNAMIC_DISPATCH(DequantizeChannelsI32)(in, outer, channels, inner, scales, zero_points, out);
+                          const ChannelParams& params, float* out) {
+  HWY_DYNAMIC_DISPATCH(DequantizeChannelsI32)(in, outer, channels, inner, params, out);
 }
 
 const char* ActiveTargetName() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(TargetBit)()); }

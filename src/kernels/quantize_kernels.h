@@ -8,12 +8,15 @@
 //               NaN -> zp, +inf -> qmax, -inf -> qmin.
 //   dequantize per tensor:  (float)(q - zp) * scale        (scale as float)
 //   dequantize per channel: (float)((double)(q - zp) * scale)
-// where inv_scale is 1.0f / (float)scale, computed by the caller.
+// where inv_scale is InverseScale(scale) (channel_params.h), computed by the
+// caller.
 #ifndef QTENSOR_KERNELS_QUANTIZE_KERNELS_H_
 #define QTENSOR_KERNELS_QUANTIZE_KERNELS_H_
 
 #include <cstddef>
 #include <cstdint>
+
+#include "kernels/channel_params.h"
 
 namespace qtensor::kernels {
 
@@ -35,26 +38,27 @@ void DequantizePerTensor(const uint8_t* in, size_t n, float scale, int64_t zero_
 void DequantizePerTensor(const int32_t* in, size_t n, float scale, int64_t zero_point, float* out);
 
 // Per channel over a contiguous block laid out as [outer][channels][inner]:
-// element (o, c, i) uses inv_scales[c] / scales[c] and zero_points[c].
+// element (o, c, i) uses channel c of params.
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, int8_t* out);
+                        const ChannelParams& params, int8_t* out);
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, uint8_t* out);
+                        const ChannelParams& params, uint8_t* out);
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, int32_t* out);
+                        const ChannelParams& params, int32_t* out);
 
 void DequantizePerChannel(const int8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out);
+                          const ChannelParams& params, float* out);
 void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out);
+                          const ChannelParams& params, float* out);
 void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out);
+                          const ChannelParams& params, float* out);
 
 // The name of the Highway target the dispatch picks on this CPU.
 const char* ActiveTargetName();
 
 // Plain scalar loops with the same contract: the reference the SIMD kernels
-// are tested against, one element at a time.
+// are tested against, one element at a time. Per channel they read only
+// params' scales, inv_scales and zero_points, never the float forms.
 namespace reference {
 
 template <typename T>
@@ -77,18 +81,18 @@ void DequantizePerTensor(const uint8_t* in, size_t n, float scale, int64_t zero_
 void DequantizePerTensor(const int32_t* in, size_t n, float scale, int64_t zero_point, float* out);
 
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, int8_t* out);
+                        const ChannelParams& params, int8_t* out);
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, uint8_t* out);
+                        const ChannelParams& params, uint8_t* out);
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, int32_t* out);
+                        const ChannelParams& params, int32_t* out);
 
 void DequantizePerChannel(const int8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out);
+                          const ChannelParams& params, float* out);
 void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out);
+                          const ChannelParams& params, float* out);
 void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out);
+                          const ChannelParams& params, float* out);
 
 }  // namespace reference
 }  // namespace qtensor::kernels

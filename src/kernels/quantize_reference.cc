@@ -96,29 +96,29 @@ void DequantizePerTensor(const int32_t* in, size_t n, float scale, int64_t zero_
 }
 
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, int8_t* out) {
-  QuantizeChannels(in, outer, channels, inner, inv_scales, zero_points, out);
+                        const ChannelParams& params, int8_t* out) {
+  QuantizeChannels(in, outer, channels, inner, params.inv_scales, params.zero_points, out);
 }
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, uint8_t* out) {
-  QuantizeChannels(in, outer, channels, inner, inv_scales, zero_points, out);
+                        const ChannelParams& params, uint8_t* out) {
+  QuantizeChannels(in, outer, channels, inner, params.inv_scales, params.zero_points, out);
 }
 void QuantizePerChannel(const float* in, size_t outer, size_t channels, size_t inner,
-                        const float* inv_scales, const int64_t* zero_points, int32_t* out) {
-  QuantizeChannels(in, outer, channels, inner, inv_scales, zero_points, out);
+                        const ChannelParams& params, int32_t* out) {
+  QuantizeChannels(in, outer, channels, inner, params.inv_scales, params.zero_points, out);
 }
 
 void DequantizePerChannel(const int8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out) {
-  DequantizeChannels(in, outer, channels, inner, scales, zero_points, out);
+                          const ChannelParams& params, float* out) {
+  DequantizeChannels(in, outer, channels, inner, params.scales, params.zero_points, out);
 }
 void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out) {
-  DequantizeChannels(in, outer, channels, inner, scales, zero_points, out);
+                          const ChannelParams& params, float* out) {
+  DequantizeChannels(in, outer, channels, inner, params.scales, params.zero_points, out);
 }
 void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
-                          const double* scales, const int64_t* zero_points, float* out) {
-  DequantizeChannels(in, outer, channels, inner, scales, zero_points, out);
+                          const ChannelParams& params, float* out) {
+  DequantizeChannels(in, outer, channels, inner, params.scales, params.zero_points, out);
 }
 
 }  // namespace qtensor::kernels::reference

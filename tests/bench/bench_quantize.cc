@@ -54,8 +54,9 @@ struct Case {
 // Per-channel parameters; channel 0's are also the per-tensor ones.
 struct Params {
   std::vector<double> scales;
-  std::vector<float> inv_scales;
   std::vector<int64_t> zero_points;
+  // The same in the kernels' forms, made once as a quantizer makes them.
+  kernels::ChannelTables tables;
 };
 
 // Scales are float32 values, as PyTorch's observers compute them (then 8-bit
@@ -68,10 +69,10 @@ Params ParamsFor(const Case& k) {
     const double exact = 0.05 * (1.0 + static_cast<double>(c) / 64.0);
     const double scale = k.double_scales ? exact : static_cast<float>(exact);
     p.scales.push_back(scale);
-    p.inv_scales.push_back(1.0f / static_cast<float>(scale));
     const int64_t offset = static_cast<int64_t>(c % 7) - 3;
     p.zero_points.push_back(k.dtype == QT_QUINT8 ? 128 + offset : offset);
   }
+  p.tables = kernels::ChannelTables(p.scales, p.zero_points);
   return p;
 }
 
@@ -93,10 +94,9 @@ void NewTensor(const Case& k, const Params& p, const float* data, qt_tensor** ou
 template <typename T>
 void KernelQuantize(const Case& k, const Params& p, const float* in, T* out) {
   if (k.scheme == Scheme::kPerTensor) {
-    kernels::QuantizePerTensor(in, k.n, p.inv_scales[0], p.zero_points[0], out);
+    kernels::QuantizePerTensor(in, k.n, p.tables.Params().inv_scales[0], p.zero_points[0], out);
   } else {
-    kernels::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.inv_scales.data(),
-                                p.zero_points.data(), out);
+    kernels::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 template <typename T>
@@ -104,8 +104,7 @@ void KernelDequantize(const Case& k, const Params& p, const T* in, float* out) {
   if (k.scheme == Scheme::kPerTensor) {
     kernels::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
   } else {
-    kernels::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.scales.data(),
-                                  p.zero_points.data(), out);
+    kernels::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 
@@ -113,10 +112,9 @@ void KernelDequantize(const Case& k, const Params& p, const T* in, float* out) {
 template <typename T>
 void ReferenceQuantize(const Case& k, const Params& p, const float* in, T* out) {
   if (k.scheme == Scheme::kPerTensor) {
-    ref::QuantizePerTensor(in, k.n, p.inv_scales[0], p.zero_points[0], out);
+    ref::QuantizePerTensor(in, k.n, p.tables.Params().inv_scales[0], p.zero_points[0], out);
   } else {
-    ref::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.inv_scales.data(),
-                            p.zero_points.data(), out);
+    ref::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 template <typename T>
@@ -124,8 +122,7 @@ void ReferenceDequantize(const Case& k, const Params& p, const T* in, float* out
   if (k.scheme == Scheme::kPerTensor) {
     ref::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
   } else {
-    ref::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.scales.data(),
-                              p.zero_points.data(), out);
+    ref::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 
@@ -250,8 +247,8 @@ void RegisterQuantizeBenchmarks() {
       RegisterQuantize<int32_t>({QT_QINT32, scheme, n});
       RegisterDequantize<int32_t>({QT_QINT32, scheme, n});
     }
-    // 8-bit per-channel dequantize with scales of 53 bits (int32 always
-    // takes that path).
+    // 8-bit per-channel dequantize also with scales of 53 bits, which take
+    // the f64 formula (as int32 ones with zero points beyond 2^23 do).
     for (Scheme scheme : {Scheme::kAxisFirst, Scheme::kAxisLast}) {
       RegisterDequantize<int8_t>({QT_QINT8, scheme, n, true});
       RegisterDequantize<uint8_t>({QT_QUINT8, scheme, n, true});

@@ -40,6 +40,15 @@ uint64_t Bits(T v) {
   return bits;
 }
 
+// Per-channel quantize reads only inv_scales and zero_points: parameters for
+// it from reciprocals the tests choose directly.
+qk::ChannelParams QuantizeParams(const float* inv_scales, const int64_t* zero_points) {
+  qk::ChannelParams params;
+  params.inv_scales = inv_scales;
+  params.zero_points = zero_points;
+  return params;
+}
+
 template <typename T>
 std::string Describe(T v) {
   char buf[64];
@@ -276,13 +285,13 @@ struct Reference {
   template <typename T>
   static float DequantizeChannel(T q, double scale, int64_t zp) {
     float f;
-    ref::DequantizePerChannel(&q, 1, 1, 1, &scale, &zp, &f);
+    ref::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &f);
     return f;
   }
   template <typename T>
   static void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
                                const float* inv, const int64_t* zp, T* out) {
-    ref::QuantizePerChannel(in, outer, channels, inner, inv, zp, out);
+    ref::QuantizePerChannel(in, outer, channels, inner, QuantizeParams(inv, zp), out);
   }
 };
 
@@ -302,13 +311,13 @@ struct Dispatched {
   template <typename T>
   static float DequantizeChannel(T q, double scale, int64_t zp) {
     float f;
-    qk::DequantizePerChannel(&q, 1, 1, 1, &scale, &zp, &f);
+    qk::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &f);
     return f;
   }
   template <typename T>
   static void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
                                const float* inv, const int64_t* zp, T* out) {
-    qk::QuantizePerChannel(in, outer, channels, inner, inv, zp, out);
+    qk::QuantizePerChannel(in, outer, channels, inner, QuantizeParams(inv, zp), out);
   }
 };
 
@@ -415,7 +424,7 @@ TEST_CASE("per-tensor and per-channel dequantize each keep their own formula") {
     const int64_t zp = 0;
     float a, b;
     qk::DequantizePerTensor(&q, 1, static_cast<float>(scale), zp, &a);
-    qk::DequantizePerChannel(&q, 1, 1, 1, &scale, &zp, &b);
+    qk::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &b);
     CHECK(Bits(a) == Bits(per_tensor));
     CHECK(Bits(b) == Bits(per_channel));
   });
@@ -428,10 +437,40 @@ TEST_CASE("empty inputs touch nothing") {
     const float inv = 1.0f;
     const double scale = 1.0;
     const int64_t zp = 0;
-    qk::QuantizePerChannel(nullptr, 0, 1, 4, &inv, &zp, static_cast<uint8_t*>(nullptr));
-    qk::QuantizePerChannel(nullptr, 3, 0, 4, nullptr, nullptr, static_cast<int32_t*>(nullptr));
-    qk::DequantizePerChannel(static_cast<const int8_t*>(nullptr), 3, 1, 0, &scale, &zp, nullptr);
+    qk::QuantizePerChannel(nullptr, 0, 1, 4, QuantizeParams(&inv, &zp),
+                           static_cast<uint8_t*>(nullptr));
+    qk::QuantizePerChannel(nullptr, 3, 0, 4, qk::ChannelParams(), static_cast<int32_t*>(nullptr));
+    qk::DequantizePerChannel(static_cast<const int8_t*>(nullptr), 3, 1, 0,
+                             qk::ChannelTables({scale}, {zp}).Params(), nullptr);
   });
+}
+
+TEST_CASE("channel tables hold the float forms, and whether float arithmetic is exact") {
+  const qk::ChannelTables tables({0.5, 0.1, 3.0}, {-3, 0, 7});
+  const qk::ChannelParams p = tables.Params();
+  CHECK(p.scales[1] == 0.1);
+  CHECK(p.zero_points[0] == -3);
+  CHECK(Bits(p.inv_scales[1]) == Bits(1.0f / 0.1f));
+  CHECK(Bits(p.float_scales[1]) == Bits(0.1f));
+  CHECK(p.small_zero_points[2] == 7);
+  CHECK_FALSE(p.float_arithmetic);  // 0.1 is not a float32 value
+  // From(c) moves every array to channel c.
+  const qk::ChannelParams from = p.From(2);
+  CHECK(from.scales[0] == 3.0);
+  CHECK(from.zero_points[0] == 7);
+  CHECK(from.inv_scales[0] == 1.0f / 3.0f);
+  CHECK(from.float_scales[0] == 3.0f);
+  CHECK(from.small_zero_points[0] == 7);
+  // A copy has arrays of its own, with the same values.
+  const qk::ChannelTables copy = tables;
+  CHECK(copy.Params().scales != p.scales);
+  CHECK(copy.Params().float_scales[2] == 3.0f);
+  // Float arithmetic: float32 scales and zero points in [-2^23, 2^23).
+  constexpr int64_t kSmall = int64_t{1} << 23;
+  CHECK(qk::ChannelTables({0.1f, 0x1p-149}, {-kSmall, kSmall - 1}).Params().float_arithmetic);
+  CHECK_FALSE(qk::ChannelTables({0.5, 0.5}, {0, kSmall}).Params().float_arithmetic);
+  CHECK_FALSE(qk::ChannelTables({0.5, 0.5}, {-kSmall - 1, 0}).Params().float_arithmetic);
+  CHECK_FALSE(qk::ChannelTables({0.5, 1e-300}, {0, 0}).Params().float_arithmetic);
 }
 
 // ------------------------------------------------------------------ SIMD == reference
@@ -567,7 +606,8 @@ TEST_CASE_TEMPLATE("QuantizePerChannel matches the reference", T, int8_t, uint8_
         const size_t* offsets = kOffsets[o];
         const auto run = [&](auto quantize) {
           return [&, quantize](const float* x, T* q) {
-            quantize(x, shape.outer, shape.channels, shape.inner, inv.data(), zp.data(), q);
+            quantize(x, shape.outer, shape.channels, shape.inner,
+                     QuantizeParams(inv.data(), zp.data()), q);
           };
         };
         CheckSame<float, T>(in.data(), n, offsets[0], offsets[1],
@@ -604,11 +644,12 @@ template <typename T>
 void CompareDequantizePerChannel(const Shape& shape, const std::vector<T>& in,
                                  const std::vector<double>& scales, const std::vector<int64_t>& zp,
                                  std::initializer_list<size_t> offset_sets) {
+  const qk::ChannelTables tables(scales, zp);
   for (const size_t o : offset_sets) {
     const size_t* offsets = kOffsets[o];
     const auto run = [&](auto dequantize) {
       return [&, dequantize](const T* q, float* f) {
-        dequantize(q, shape.outer, shape.channels, shape.inner, scales.data(), zp.data(), f);
+        dequantize(q, shape.outer, shape.channels, shape.inner, tables.Params(), f);
       };
     };
     CheckSame<T, float>(in.data(), in.size(), offsets[0], offsets[1],
@@ -748,12 +789,12 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
         CheckSame<float, T>(
             floats.data(), n, offsets[0], offsets[1],
             [&](const float* x, T* q) {
-              qk::QuantizePerChannel(x, shape.outer, 3, shape.inner, inv_scales.data(), zps.data(),
-                                     q);
+              qk::QuantizePerChannel(x, shape.outer, 3, shape.inner,
+                                     QuantizeParams(inv_scales.data(), zps.data()), q);
             },
             [&](const float* x, T* q) {
-              ref::QuantizePerChannel(x, shape.outer, 3, shape.inner, inv_scales.data(), zps.data(),
-                                      q);
+              ref::QuantizePerChannel(x, shape.outer, 3, shape.inner,
+                                      QuantizeParams(inv_scales.data(), zps.data()), q);
             });
       }
       for (const Shape& shape : {Shape{1, 3, nd / 3}, Shape{nd / 3, 3, 1}}) {
@@ -761,15 +802,14 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
           CAPTURE(shape.inner);
           CAPTURE((*channel_scales)[0]);
           const size_t n = shape.outer * shape.channels * shape.inner;
+          const qk::ChannelTables tables(*channel_scales, zps);
           CheckSame<T, float>(
               ints.data(), n, offsets[0], offsets[1],
               [&](const T* q, float* f) {
-                qk::DequantizePerChannel(q, shape.outer, 3, shape.inner, channel_scales->data(),
-                                         zps.data(), f);
+                qk::DequantizePerChannel(q, shape.outer, 3, shape.inner, tables.Params(), f);
               },
               [&](const T* q, float* f) {
-                ref::DequantizePerChannel(q, shape.outer, 3, shape.inner, channel_scales->data(),
-                                          zps.data(), f);
+                ref::DequantizePerChannel(q, shape.outer, 3, shape.inner, tables.Params(), f);
               });
         }
       }
