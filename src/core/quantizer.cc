@@ -16,25 +16,36 @@ void CheckDType(DType dtype) {
   }
 }
 
-// `what` names the parameter in the message: "scale" or "scales[3]".
-void CheckScale(double scale, const std::string& what) {
+// Names a parameter in messages: "scale", or "scales[3]" for a channel's.
+// The text is made only for a message: every per-channel quantize call
+// checks its quantizer's parameters, and most calls pass.
+struct ParamName {
+  const char* name;
+  int64_t index = -1;
+
+  std::string Text() const {
+    return index < 0 ? name : std::string(name) + "[" + std::to_string(index) + "]";
+  }
+};
+
+void CheckScale(double scale, const ParamName& param) {
   if (!(scale > 0.0) || !std::isfinite(scale)) {
     Fail(ErrorKind::kInvalidArgument,
-         what + " must be positive and finite, got " + FormatPythonFloat(scale));
+         param.Text() + " must be positive and finite, got " + FormatPythonFloat(scale));
   }
   if (!std::isfinite(static_cast<float>(scale))) {
     Fail(ErrorKind::kInvalidArgument,
-         what + " = " + FormatPythonFloat(scale) + " is too large: it overflows float32");
+         param.Text() + " = " + FormatPythonFloat(scale) + " is too large: it overflows float32");
   }
   if (!std::isfinite(kernels::InverseScale(scale))) {
-    Fail(ErrorKind::kInvalidArgument, what + " = " + FormatPythonFloat(scale) +
+    Fail(ErrorKind::kInvalidArgument, param.Text() + " = " + FormatPythonFloat(scale) +
                                           " is too small: its float32 reciprocal is not finite");
   }
 }
 
-void CheckZeroPoint(DType dtype, int64_t zero_point, const std::string& what) {
+void CheckZeroPoint(DType dtype, int64_t zero_point, const ParamName& param) {
   if (zero_point < QMin(dtype) || zero_point > QMax(dtype)) {
-    Fail(ErrorKind::kInvalidArgument, what + " = " + std::to_string(zero_point) +
+    Fail(ErrorKind::kInvalidArgument, param.Text() + " = " + std::to_string(zero_point) +
                                           " is outside the range of " + DTypeName(dtype) + " [" +
                                           std::to_string(QMin(dtype)) + ", " +
                                           std::to_string(QMax(dtype)) + "]");
@@ -49,8 +60,8 @@ const char* QSchemeName(QScheme scheme) {
 
 Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
   CheckDType(dtype);
-  CheckScale(scale, "scale");
-  CheckZeroPoint(dtype, zero_point, "zero_point");
+  CheckScale(scale, {"scale"});
+  CheckZeroPoint(dtype, zero_point, {"zero_point"});
   Quantizer q;
   q.dtype_ = dtype;
   q.scheme_ = QScheme::kPerTensorAffine;
@@ -67,8 +78,9 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
              " and " + std::to_string(zero_points.size()));
   }
   for (size_t c = 0; c < scales.size(); ++c) {
-    CheckScale(scales[c], "scales[" + std::to_string(c) + "]");
-    CheckZeroPoint(dtype, zero_points[c], "zero_points[" + std::to_string(c) + "]");
+    const int64_t index = static_cast<int64_t>(c);
+    CheckScale(scales[c], {"scales", index});
+    CheckZeroPoint(dtype, zero_points[c], {"zero_points", index});
   }
   Quantizer q;
   q.dtype_ = dtype;
