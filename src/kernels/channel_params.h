@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace qtensor::kernels {
@@ -32,22 +33,28 @@ struct ChannelParams {
   ChannelParams From(size_t first) const;
 };
 
+// Immutable once made: copies share the tables (a quantizer is copied on
+// many calls, into each storage and view that uses it).
 class ChannelTables {
  public:
-  ChannelTables() = default;
+  ChannelTables();  // no channels
+  // scales and zero_points of equal length.
   ChannelTables(std::vector<double> scales, std::vector<int64_t> zero_points);
 
-  const std::vector<double>& scales() const { return scales_; }
-  const std::vector<int64_t>& zero_points() const { return zero_points_; }
+  const std::vector<double>& scales() const { return tables_->scales; }
+  const std::vector<int64_t>& zero_points() const { return tables_->zero_points; }
   ChannelParams Params() const;
 
  private:
-  std::vector<double> scales_;
-  std::vector<int64_t> zero_points_;
-  std::vector<float> inv_scales_;
-  std::vector<float> float_scales_;
-  std::vector<int32_t> small_zero_points_;
-  bool float_arithmetic_ = false;
+  struct Tables {
+    std::vector<double> scales;
+    std::vector<int64_t> zero_points;
+    std::vector<float> inv_scales;
+    std::vector<float> float_scales;
+    std::vector<int32_t> small_zero_points;
+    bool float_arithmetic = false;
+  };
+  std::shared_ptr<const Tables> tables_;
 };
 
 }  // namespace qtensor::kernels

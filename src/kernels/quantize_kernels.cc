@@ -216,7 +216,9 @@ HWY_INLINE bool NoLaneSet(VI v) {
 
 // The per-channel formula in float arithmetic, (float)(q - zp) * s: exact
 // when q - zp fits 24 bits and s is a float32 value (see
-// ChannelParams::float_arithmetic).
+// ChannelParams::float_arithmetic). The subtraction is an integer one:
+// with a float one instead, 4 Ki-element dequantize along the last axis
+// measured about 4 % slower (three operations on the float pipes, not two).
 HWY_INLINE VF DequantizeInFloat(VI q, VI zp, VF s) {
   return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, zp)), s);
 }

@@ -359,7 +359,7 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         "existing tensor (`qt_tensor_copy_from_float`), dequantize into a caller's buffer "
         "(`qt_tensor_dequantize`), `qt_tensor_contiguous`, `qt_tensor_int_repr`, `qt_tensor_copy`, "
         "`qt_serialize` + `qt_deserialize`. **kernel** is the SIMD kernel called directly on the "
-        "same buffers, without the ABI's per-call work (checks, parameter vectors). "
+        "same buffers, without the ABI's per-call work (handle and argument checks, the view's layout). "
         "**vs memcpy** is qtensor's rate over that of a "
         "`memcpy` moving the same bytes (for quantize of n floats to int8: 5n bytes of traffic, "
         "so a copy of 2.5n bytes); 100 % means the case runs at the memory limit. **vs scalar** "
