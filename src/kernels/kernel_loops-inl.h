@@ -71,17 +71,25 @@ HWY_INLINE void StoreVector(V v, D d, hn::TFromD<D>* p) {
 // start anywhere in it); or, if the tensor is shorter than that, over the
 // whole tensor plus one block, so its size never exceeds the tensor's by
 // more.
+inline size_t PatternRepeats(size_t period, size_t block) {
+  size_t repeats = 1;
+  while (period * repeats % block != 0) ++repeats;
+  return repeats;
+}
+inline size_t PatternSize(size_t outer, size_t channels, size_t inner, size_t block) {
+  const size_t period = channels * inner;
+  const size_t repeats = PatternRepeats(period, block);
+  return (outer < repeats ? outer * period : period * repeats) + block;
+}
+
 template <typename U>
 class LanePattern {
  public:
   template <typename V>
   LanePattern(const V* values, size_t outer, size_t channels, size_t inner, size_t block) {
     const size_t period = channels * inner;
-    size_t repeats = 1;
-    while (period * repeats % block != 0) ++repeats;
-    period_ = period * repeats;
-    const size_t covered = outer < repeats ? outer * period : period_;
-    const size_t size = covered + block;
+    period_ = period * PatternRepeats(period, block);
+    const size_t size = PatternSize(outer, channels, inner, block);
     if (size > kStackPattern) {
       heap_.resize(size);
       data_ = heap_.data();
@@ -189,34 +197,70 @@ HWY_INLINE void ForEachPeriodByColumns(const TIn* in, size_t rows, size_t period
 constexpr size_t kColumnRun = 1024;
 constexpr size_t kColumnBytes = size_t{256} << 10;
 
+// Channels whose runs are at least this long are always processed run by
+// run with scalar parameters (ForEachChannelRun).
+constexpr size_t kLongRun = 64;
+
+// Whether a [outer][channels][inner] block is to be visited run by run
+// (ForEachChannelRun with blocks of kRunBlock) rather than with per-lane
+// parameter patterns: long runs; and runs of at least a block whose pattern
+// would be read by few rows or would not fit the stack. Building a pattern
+// costs a scalar store per element of its period, several times the work
+// of dequantizing that many elements: conv weights ([64][3][3][3] on axis
+// 0, one row of 1728 elements) dequantized 7x slower than per tensor that
+// way.
+template <size_t kRunBlock>
+bool ByChannelRuns(size_t outer, size_t channels, size_t inner, size_t pattern_block) {
+  constexpr size_t kPatternRowsWorthIt = 4;
+  if (inner >= kLongRun) return true;
+  return inner >= kRunBlock && (outer < kPatternRowsWorthIt ||
+                                PatternSize(outer, channels, inner, pattern_block) > kStackPattern);
+}
+
 // Calls op(stream, c, in + i, out + i) for blocks of kBlock elements
 // covering the channel runs of a tensor laid out as [outer][channels][inner]
-// (inner >= kBlock), c being the run's channel; the end of each run is
-// handled as ForEachBlock's tail. Small tensors with short runs are visited
-// column by column, block v of every run before block v + 1: the innermost
-// loop then runs over the channels, instead of being one short loop per run
-// whose exit the branch predictor misses run after run (64 runs of 64
-// elements dequantize ~1.4x faster).
+// (inner >= kBlock), c being the run's channel. A run that does not end on a
+// block boundary ends with a block overlapping the one before it (its
+// elements are written twice, with the same values), or when streamed, as
+// ForEachBlock's tail. Small tensors are visited column by column, block v
+// of every run before block v + 1: the innermost loop then runs over the
+// channels, instead of being one short loop per run whose exit the branch
+// predictor misses run after run (64 runs of 64 elements dequantize ~1.4x
+// faster).
 template <size_t kBlock, typename TIn, typename TOut, class Op>
 HWY_INLINE void ForEachChannelRun(const TIn* in, size_t outer, size_t channels, size_t inner,
                                   TOut* out, bool stream, const Op& op) {
   const bool by_column =
       inner <= kColumnRun && outer * channels * inner * sizeof(TOut) <= kColumnBytes;
-  const size_t whole = by_column ? inner / kBlock * kBlock : 0;
-  for (size_t o = 0; o < outer; ++o) {
-    const size_t base = o * channels * inner;
-    for (size_t v = 0; v < whole; v += kBlock) {
+  const size_t whole = inner / kBlock * kBlock;
+  const size_t last = inner - kBlock;  // the overlapping last block's start
+  if (by_column) {
+    for (size_t o = 0; o < outer; ++o) {
+      const size_t base = o * channels * inner;
+      for (size_t v = 0; v < whole; v += kBlock) {
+        for (size_t c = 0; c < channels; ++c) {
+          const size_t i = base + c * inner + v;
+          op(std::false_type(), c, in + i, out + i);
+        }
+      }
+      if (whole == inner) continue;
       for (size_t c = 0; c < channels; ++c) {
-        const size_t i = base + c * inner + v;
+        const size_t i = base + c * inner + last;
         op(std::false_type(), c, in + i, out + i);
       }
     }
-    if (whole == inner) continue;
-    for (size_t c = 0; c < channels; ++c) {
-      const size_t i = base + c * inner + whole;
-      ForEachBlock<kBlock>(in + i, inner - whole, out + i, 0, stream && !by_column,
-                           [&](auto streamed, size_t, const TIn* x, TOut* q)
-                               QTENSOR_KERNEL_OP { op(streamed, c, x, q); });
+    return;
+  }
+  for (size_t o = 0, i = 0; o < outer; ++o) {
+    for (size_t c = 0; c < channels; ++c, i += inner) {
+      if (stream) {
+        ForEachBlock<kBlock>(in + i, inner, out + i, 0, true,
+                             [&](auto streamed, size_t, const TIn* x, TOut* q)
+                                 QTENSOR_KERNEL_OP { op(streamed, c, x, q); });
+        continue;
+      }
+      for (size_t v = 0; v < whole; v += kBlock) op(std::false_type(), c, in + i + v, out + i + v);
+      if (whole < inner) op(std::false_type(), c, in + i + last, out + i + last);
     }
   }
 }

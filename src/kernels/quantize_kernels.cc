@@ -57,10 +57,6 @@ using VF = hn::Vec<DF>;
 using VI = hn::Vec<DI>;
 using VD = hn::Vec<DD>;
 
-// Channels whose runs are at least this long are processed run by run with
-// scalar parameters; shorter runs use a per-lane parameter pattern.
-constexpr size_t kLongRun = 64;
-
 // f64 -> f32 with IEEE rounding, overflow included. EMU128's DemoteTo
 // saturates at +-FLT_MAX where IEEE (every SIMD target, and the reference)
 // gives +-inf, so there we convert lane by lane.
@@ -321,25 +317,41 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
   if (outer == 0 || channels == 0 || inner == 0) return;
   const size_t n = outer * channels * inner;
   const bool stream = ShouldStream<T>(n);
+  constexpr size_t kBlock = QuantizeBlock<T>();
   if (inner >= kLongRun) {
-    ForEachChannelRun<QuantizeBlock<T>()>(
-        in, outer, channels, inner, out, stream,
-        [&](auto streamed, size_t c, const float* x, T* q) QTENSOR_KERNEL_OP {
-          QuantizeBlockTo<decltype(streamed)::value>(x, hn::Set(DF(), inv_scales[c]),
-                                                     ZeroPointVector<T>(zero_points[c]), q);
-        });
+    ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream,
+                              [&](auto streamed, size_t c, const float* x, T* q) QTENSOR_KERNEL_OP {
+                                QuantizeBlockTo<decltype(streamed)::value>(
+                                    x, hn::Set(DF(), inv_scales[c]),
+                                    ZeroPointVector<T>(zero_points[c]), q);
+                              });
+    return;
+  }
+  constexpr size_t N = hn::MaxLanes(DF());
+  if (ByChannelRuns<N>(outer, channels, inner, kBlock)) {
+    // Shorter runs a vector at a time (8-bit outputs narrowed to a partial
+    // vector), not streamed: their blocks are not aligned.
+    ForEachChannelRun<N>(in, outer, channels, inner, out, false,
+                         [&](auto, size_t c, const float* x, T* q) QTENSOR_KERNEL_OP {
+                           const VF inv = hn::Set(DF(), inv_scales[c]);
+                           const auto zp = ZeroPointVector<T>(zero_points[c]);
+                           if constexpr (sizeof(T) == 1) {
+                             const VI v = Quantize8<T>(hn::LoadU(DF(), x), inv, zp);
+                             hn::StoreU(hn::DemoteTo(DT<T>(), v), DT<T>(), q);
+                           } else {
+                             QuantizeBlockTo<false>(x, inv, zp, q);
+                           }
+                         });
     return;
   }
   // The zero point as float (exact) for 8 bits, as double for int32.
   using Zp = std::conditional_t<sizeof(T) == 1, float, double>;
-  constexpr size_t kBlock = QuantizeBlock<T>();
   const LanePattern<float> inv_pattern(inv_scales, outer, channels, inner, kBlock);
   const LanePattern<Zp> zp_pattern(zero_points, outer, channels, inner, kBlock);
   const float* inv = inv_pattern.data();
   const Zp* zp = zp_pattern.data();
   const DF df;
   const DD dd;
-  const size_t N = hn::Lanes(df);
   ForEachBlock<kBlock>(
       in, n, out, inv_pattern.period(), stream,
       [&](auto streamed, size_t j, const float* x, T* q) QTENSOR_KERNEL_OP {
@@ -360,26 +372,35 @@ void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inn
       });
 }
 
-// Per channel with params.float_arithmetic set: float arithmetic.
-template <typename T>
-void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
-                               const ChannelParams& params, float* out, bool stream) {
-  const size_t n = outer * channels * inner;
-  constexpr size_t kBlock = hn::MaxLanes(DF());
+// Per channel with params.float_arithmetic set, in float arithmetic: run by
+// run, kVectors (1 or 2) vectors per step (one load of the channel's
+// parameters for both on long runs). Not inlined, nor is the pattern
+// variant: in one function, GCC rematerialized loop constants inside the
+// other's hot loop (measured 15-30 % slower).
+template <size_t kVectors, typename T>
+HWY_NOINLINE void DequantizeRunsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
+                                        const ChannelParams& params, float* out, bool stream) {
+  constexpr size_t N = hn::MaxLanes(DF());
   const DF df;
   const DI di;
-  if (inner >= kLongRun) {
-    const float* s = params.float_scales;
-    const int32_t* zp = params.small_zero_points;
-    // Two vectors per step: one load of the channel's parameters for both.
-    constexpr size_t N = kBlock;
-    ForEachChannelRun<2 * N>(
-        in, outer, channels, inner, out, stream,
-        [&](auto streamed, size_t c, const T* p, float* f) QTENSOR_KERNEL_OP {
-          constexpr bool kStream = decltype(streamed)::value;
-          const VI zp_c = hn::Set(di, zp[c]);
-          const VF s_c = hn::Set(df, s[c]);
-          const VI q0 = LoadAsInt32(p);
+  const float* s = params.float_scales;
+  const int32_t* zp = params.small_zero_points;
+  ForEachChannelRun<kVectors * N>(
+      in, outer, channels, inner, out, stream,
+      [&](auto streamed, size_t c, const T* p, float* f) QTENSOR_KERNEL_OP {
+        constexpr bool kStream = decltype(streamed)::value;
+        const VI zp_c = hn::Set(di, zp[c]);
+        const VF s_c = hn::Set(df, s[c]);
+        const VI q0 = LoadAsInt32(p);
+        if constexpr (kVectors == 1) {
+          if constexpr (sizeof(T) == 4) {
+            if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
+              DequantizeLanesExactly(p, N, 0, 1, 1, params.From(c), f);
+            }
+          } else {
+            StoreVector<kStream>(DequantizeInFloat(q0, zp_c, s_c), df, f);
+          }
+        } else {
           const VI q1 = LoadAsInt32(p + N);
           if constexpr (sizeof(T) == 4) {
             // Both vectors' range checks at once: one test and branch.
@@ -395,9 +416,18 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
           }
           StoreVector<kStream>(DequantizeInFloat(q0, zp_c, s_c), df, f);
           StoreVector<kStream>(DequantizeInFloat(q1, zp_c, s_c), df, f + N);
-        });
-    return;
-  }
+        }
+      });
+}
+
+// The same with per-lane parameter patterns.
+template <typename T>
+HWY_NOINLINE void DequantizePatternInFloat(const T* in, size_t outer, size_t channels, size_t inner,
+                                           const ChannelParams& params, float* out, bool stream) {
+  const size_t n = outer * channels * inner;
+  constexpr size_t kBlock = hn::MaxLanes(DF());
+  const DF df;
+  const DI di;
   const LanePattern<float> scale_pattern(params.float_scales, outer, channels, inner, kBlock);
   const LanePattern<int32_t> zp_pattern(params.small_zero_points, outer, channels, inner, kBlock);
   const float* s = scale_pattern.data();
@@ -452,6 +482,21 @@ void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_
                            QTENSOR_KERNEL_OP { apply(streamed, load(j), j, p, f); });
 }
 
+// Per channel with params.float_arithmetic set: float arithmetic.
+template <typename T>
+void DequantizeChannelsInFloat(const T* in, size_t outer, size_t channels, size_t inner,
+                               const ChannelParams& params, float* out, bool stream) {
+  constexpr size_t N = hn::MaxLanes(DF());
+  if (inner >= kLongRun) {
+    DequantizeRunsInFloat<2>(in, outer, channels, inner, params, out, stream);
+  } else if (ByChannelRuns<N>(outer, channels, inner, N)) {
+    // Short runs: not streamed (their blocks are not aligned).
+    DequantizeRunsInFloat<1>(in, outer, channels, inner, params, out, false);
+  } else {
+    DequantizePatternInFloat(in, outer, channels, inner, params, out, stream);
+  }
+}
+
 template <typename T>
 void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner,
                         const ChannelParams& params, float* out) {
@@ -467,8 +512,8 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
   const DF df;
   const DD dd;
   constexpr size_t kBlock = hn::MaxLanes(DF());
-  if (inner >= kLongRun) {
-    ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream,
+  if (ByChannelRuns<kBlock>(outer, channels, inner, kBlock)) {
+    ForEachChannelRun<kBlock>(in, outer, channels, inner, out, stream && inner >= kLongRun,
                               [&](auto streamed, size_t c, const T* q, float* f) QTENSOR_KERNEL_OP {
                                 const VD zp = hn::Set(dd, static_cast<double>(zero_points[c]));
                                 const VD s = hn::Set(dd, scales[c]);

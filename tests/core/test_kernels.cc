@@ -564,16 +564,17 @@ struct Shape {
 };
 
 // Channel axis last (inner 1), first (outer 1), alone (channels 1); short
-// and long runs of a channel (the kernels switch strategy at 64, and keep
-// parameter patterns of up to 1024 elements on the stack); rows of a few
-// elements up to a few thousand, and
-// many rows of a short one.
-const Shape kShapes[] = {{1, 1, 1},    {1, 1, 1000}, {3, 1, 37},   {1, 5, 1},    {1000, 3, 1},
-                         {5000, 3, 1}, {7, 16, 1},   {2, 300, 1},  {1, 2000, 1}, {2, 5000, 1},
-                         {4, 3, 5},    {5, 7, 17},   {3, 600, 3},  {2, 1500, 3}, {2, 70, 33},
-                         {2, 4, 255},  {2, 3, 256},  {2, 2, 300},  {1, 9, 257},  {3, 2, 1029},
-                         {64, 1, 1},   {1, 64, 16},  {40, 9, 100}, {0, 3, 4},    {3, 0, 4},
-                         {3, 4, 0},    {3, 5, 63},   {3, 5, 64},   {4, 3, 7},    {2, 1023, 1}};
+// and long runs of a channel (the kernels switch strategy at 64, keep
+// parameter patterns of up to 1024 elements on the stack, and take runs of
+// a vector or more one by one when a pattern would serve fewer than 4
+// rows); rows of a few elements up to a few thousand, many rows of a short
+// one, and conv weights on their first axis ({1, 64, 27}).
+const Shape kShapes[] = {
+    {1, 64, 27},  {3, 40, 12},  {1, 1, 1},   {1, 1, 1000}, {3, 1, 37},   {1, 5, 1},   {1000, 3, 1},
+    {5000, 3, 1}, {7, 16, 1},   {2, 300, 1}, {1, 2000, 1}, {2, 5000, 1}, {4, 3, 5},   {5, 7, 17},
+    {3, 600, 3},  {2, 1500, 3}, {2, 70, 33}, {2, 4, 255},  {2, 3, 256},  {2, 2, 300}, {1, 9, 257},
+    {3, 2, 1029}, {64, 1, 1},   {1, 64, 16}, {40, 9, 100}, {0, 3, 4},    {3, 0, 4},   {3, 4, 0},
+    {3, 5, 63},   {3, 5, 64},   {4, 3, 7},   {2, 1023, 1}};
 
 TEST_CASE_TEMPLATE("QuantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
   std::mt19937 rng(91011);
@@ -813,6 +814,46 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
               });
         }
       }
+    }
+  });
+}
+
+// Short channel runs in tensors of many channels (weights on their first
+// axis) are visited run by run, each run's last vector overlapping the one
+// before it, in outputs that do not stay in the caches (kColumnBytes, 256
+// KiB: 270 000 elements exceed it even as 8-bit outputs); kShapes has small
+// ones.
+TEST_CASE_TEMPLATE("short runs of many channels match the reference", T, int8_t, uint8_t, int32_t) {
+  std::mt19937 rng(252627);
+  const std::vector<int64_t> zero_points = ZeroPoints<T>();
+  const std::vector<T> values = DequantizeInputs<T>(rng);
+  const std::vector<float> floats = QuantizeInputs<T>(0.37f, zero_points[2], rng);
+  ForEachTarget([&] {
+    for (const Shape& shape : {Shape{1, 30000, 9}, Shape{2, 15000, 9}}) {
+      CAPTURE(shape.outer);
+      CAPTURE(shape.channels);
+      const size_t n = shape.outer * shape.channels * shape.inner;
+      std::vector<int64_t> zp(shape.channels);
+      std::vector<float> inv(shape.channels);
+      for (size_t c = 0; c < shape.channels; ++c) {
+        zp[c] = zero_points[rng() % zero_points.size()];
+        inv[c] = kInvScales[rng() % kInvScales.size()];
+      }
+      for (const auto* pool : {&kChannelScales, &kFloatChannelScales}) {
+        std::vector<double> scales(shape.channels);
+        for (double& scale : scales) scale = (*pool)[rng() % pool->size()];
+        CompareDequantizePerChannel(shape, Tile(values, n), scales, zp, {0, 1});
+      }
+      const std::vector<float> x = Tile(floats, n);
+      const qk::ChannelParams params = QuantizeParams(inv.data(), zp.data());
+      CheckSame<float, T>(
+          x.data(), n, 1, 3,
+          [&](const float* in, T* q) {
+            qk::QuantizePerChannel(in, shape.outer, shape.channels, shape.inner, params, q);
+          },
+          [&](const float* in, T* q) {
+            ref::QuantizePerChannel(in, shape.outer, shape.channels, shape.inner, params, q);
+          });
     }
   });
 }
