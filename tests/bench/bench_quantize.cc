@@ -235,9 +235,74 @@ void RegisterDequantize(const Case k) {
            [k](benchmark::State& state) { MemcpyBaseline(state, k.n, k.traffic()); });
 }
 
+// Convolution weights, qint8 per channel on their first axis (PyTorch's
+// default for weights), against per tensor on the same buffers: channel
+// runs of 27 and 9 elements (a first layer, a depthwise layer) as well as
+// long ones. Names: weights_<op>/<shape>/qint8/<n>/kernel (per channel) and
+// .../kernel_per_tensor.
+struct WeightShape {
+  const char* name;
+  size_t channels, inner;
+};
+constexpr WeightShape kWeightShapes[] = {
+    {"64x3x3x3", 64, 27}, {"256x1x3x3", 256, 9}, {"64x64x3x3", 64, 576}, {"256x128x1x1", 256, 128}};
+
+void RegisterWeightBenchmarks() {
+  for (const WeightShape& shape : kWeightShapes) {
+    const size_t n = shape.channels * shape.inner;
+    const std::string suffix = std::string("/") + shape.name + "/qint8/" + std::to_string(n);
+    for (const bool per_channel : {true, false}) {
+      const char* impl = per_channel ? "/kernel" : "/kernel_per_tensor";
+      const auto tables = [shape] {
+        std::vector<double> scales;
+        std::vector<int64_t> zero_points;
+        for (size_t c = 0; c < shape.channels; ++c) {
+          scales.push_back(static_cast<float>(0.05 * (1.0 + static_cast<double>(c % 64) / 64.0)));
+          zero_points.push_back(static_cast<int64_t>(c % 7) - 3);
+        }
+        return kernels::ChannelTables(scales, zero_points);
+      };
+      Register("weights_quantize" + suffix + impl, [=](benchmark::State& state) {
+        const kernels::ChannelTables t = tables();
+        const kernels::ChannelParams p = t.Params();
+        const Array<float> x = TestFloats(n);
+        Array<int8_t> q(n);
+        for (auto _ : state) {
+          if (per_channel) {
+            kernels::QuantizePerChannel(x.data(), 1, shape.channels, shape.inner, p, q.data());
+          } else {
+            kernels::QuantizePerTensor(x.data(), n, p.inv_scales[0], p.zero_points[0], q.data());
+          }
+          benchmark::ClobberMemory();
+        }
+        Report(state, n, n * (sizeof(float) + 1));
+      });
+      Register("weights_dequantize" + suffix + impl, [=](benchmark::State& state) {
+        const kernels::ChannelTables t = tables();
+        const kernels::ChannelParams p = t.Params();
+        const Array<float> x = TestFloats(n);
+        Array<int8_t> q(n);
+        ref::QuantizePerChannel(x.data(), 1, shape.channels, shape.inner, p, q.data());
+        Array<float> out(n);
+        for (auto _ : state) {
+          if (per_channel) {
+            kernels::DequantizePerChannel(q.data(), 1, shape.channels, shape.inner, p, out.data());
+          } else {
+            kernels::DequantizePerTensor(q.data(), n, p.float_scales[0], p.zero_points[0],
+                                         out.data());
+          }
+          benchmark::ClobberMemory();
+        }
+        Report(state, n, n * (sizeof(float) + 1));
+      });
+    }
+  }
+}
+
 }  // namespace
 
 void RegisterQuantizeBenchmarks() {
+  RegisterWeightBenchmarks();
   for (size_t n : {size_t{4} << 10, size_t{256} << 10, size_t{16} << 20}) {
     for (Scheme scheme : {Scheme::kPerTensor, Scheme::kAxisFirst, Scheme::kAxisLast}) {
       RegisterQuantize<int8_t>({QT_QINT8, scheme, n});

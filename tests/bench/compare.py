@@ -480,7 +480,34 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         for label, measured, holds in beyond:
             add(f"| {label} | {measured} | {'yes' if holds else 'no'} |")
         add("")
+    weights = weight_rows(ours)
+    if weights:
+        add("### Beyond issue 5: convolution weights (short channel runs)")
+        add("")
+        add("qint8 weights quantized per channel on their first axis, as PyTorch quantizes conv "
+            "weights, against per tensor on the same buffers (kernels). Runs of at least a "
+            "vector are taken one by one, the last vector of each overlapping the one before; "
+            "a run of 9 then takes two 8-lane vectors, so about half the lanes do work twice.")
+        add("")
+        add("| case | per channel | per tensor | per channel slower by |")
+        add("|---|---|---|---|")
+        for label, channel, tensor in weights:
+            add(f"| {label} | {fmt_rate(channel)} | {fmt_rate(tensor)} | "
+                f"{ratio(tensor, channel)} |")
+        add("")
     return "\n".join(lines) + "\n"
+
+
+def weight_rows(ours):
+    """(label, per-channel rate, per-tensor rate) of the weights_* cases."""
+    rows = []
+    for op in ("quantize", "dequantize"):
+        for case in sorted((c for c in ours if c.startswith(f"weights_{op}/")),
+                           key=lambda c: int(c.rsplit("/", 1)[1])):
+            _, shape, dtype, _ = case.split("/")
+            rows.append((f"{op} {dtype} [{shape.replace('x', '][')}]",
+                         items(ours, case, "kernel"), items(ours, case, "kernel_per_tensor")))
+    return rows
 
 
 def items(ours, case, impl="qtensor"):
