@@ -65,6 +65,17 @@ constexpr qt_dtype DTypeOf() {
 
 }  // namespace detail
 
+// The library's version ("0.1.0") and the SIMD target its kernels dispatch
+// to on this CPU ("AVX2").
+inline std::string version() { return qt_version(); }
+inline std::string simd_target() { return qt_simd_target(); }
+
+// Threads for quantize and dequantize calls of 2^20 elements and more, for
+// the whole process (qt_set_num_threads): 1, the default, starts none; 0
+// means one per logical core. Throws Error for a count below 0 or above 64.
+inline void set_num_threads(int threads) { detail::Check(qt_set_num_threads(threads)); }
+inline int get_num_threads() { return qt_get_num_threads(); }
+
 // Quantization parameters (immutable).
 class Quantizer {
  public:

@@ -19,6 +19,7 @@ from ._bundle import Bundle, Metadata
 from ._functions import (deserialize, empty_quantized, from_int_repr, load,
                          make_per_tensor_quantized_tensor, quantize, quantize_per_channel,
                          quantize_per_tensor, save, serialize)
+from ._library import __version__, get_num_threads, set_num_threads, simd_target
 
 native.set_error_classes(BY_STATUS)
 
@@ -26,9 +27,10 @@ __all__ = [
     "Bundle", "CorruptDataError", "DType", "Error", "FileError", "InternalError",
     "InvalidArgumentError", "Metadata", "NotFoundError", "OutOfMemoryError", "OutOfRangeError",
     "QScheme", "Quantizer", "ShapeMismatchError", "Size", "Tensor", "TypeMismatchError",
-    "deserialize", "empty_quantized", "from_int_repr", "load", "make_per_tensor_quantized_tensor",
-    "per_channel_affine", "per_tensor_affine", "qint8", "qint32", "quantize",
-    "quantize_per_channel", "quantize_per_tensor", "quint8", "save", "serialize",
+    "deserialize", "empty_quantized", "from_int_repr", "get_num_threads", "load",
+    "make_per_tensor_quantized_tensor", "per_channel_affine", "per_tensor_affine", "qint8",
+    "qint32", "quantize", "quantize_per_channel", "quantize_per_tensor", "quint8", "save",
+    "serialize", "set_num_threads", "simd_target",
 ]
 
 # Public classes print and pickle under the package's name.
