@@ -1,6 +1,8 @@
 """Misuse of the Python binding raises the right qtensor.Error subclass (or
 built-in exception), never crashes."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,25 @@ def test_io_and_data_errors(tmp_path):
     with pytest.raises(qtensor.InvalidArgumentError):
         bundle[""] = tensor()
     assert 3 not in bundle
+
+
+@pytest.mark.parametrize("zero_points", [[0, 1], np.array([0, 1], np.int8),
+                                         np.array([0, 1], np.uint8),
+                                         np.array([0, 1], np.uint64)])
+def test_per_channel_zero_points_of_any_integer_type(zero_points):
+    q = qtensor.quantize_per_channel(np.ones((2, 3), np.float32), [0.5, 0.25], zero_points, 0,
+                                     qtensor.qint8)
+    assert q.q_per_channel_zero_points().tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("zero_points, error, message", [
+    (np.array([0.5, 1.0]), TypeError, "zero_points must be integers, not float64"),
+    ([True, False], TypeError, "zero_points must be integers, not bool"),
+    ([2**70, 0], TypeError, "zero_points must be integers, not object"),
+    (np.array([2**63, 0], np.uint64), IndexError, "zero point 9223372036854775808 is out of range"),
+    ([[0, 1]], ValueError, "zero_points must be one-dimensional"),
+])
+def test_bad_per_channel_zero_points(zero_points, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        qtensor.quantize_per_channel(np.ones((2, 3), np.float32), [0.5, 0.25], zero_points, 0,
+                                     qtensor.qint8)

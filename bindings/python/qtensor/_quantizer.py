@@ -20,7 +20,9 @@ def _zero_points_list(zero_points):
         raise ValueError("zero_points must be one-dimensional")
     if array.size and array.dtype.kind not in "iu":
         raise TypeError(f"zero_points must be integers, not {array.dtype}")
-    return [index_of(z, "zero point") for z in array.tolist()]
+    if array.dtype == np.uint64:  # the one integer dtype that can exceed int64
+        return [index_of(z, "zero point") for z in array.tolist()]
+    return array.tolist()
 
 
 class Quantizer:
