@@ -92,9 +92,11 @@ void DequantizeRows(const T* in, const ElementParams& params, float* out) {
 }
 
 bool SameElementParams(const ElementParams& a, const ElementParams& b) {
+  const size_t n = a.channels;
   return a.per_channel_arithmetic == b.per_channel_arithmetic && a.outer == b.outer &&
-         a.channels == b.channels && a.inner == b.inner && a.Scales() == b.Scales() &&
-         a.ZeroPoints() == b.ZeroPoints();
+         a.channels == b.channels && a.inner == b.inner &&
+         std::equal(a.channel.scales, a.channel.scales + n, b.channel.scales) &&
+         std::equal(a.channel.zero_points, a.channel.zero_points + n, b.channel.zero_points);
 }
 
 // Writes row-major integers into the view.
@@ -313,15 +315,14 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
 
 void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float value) {
   const std::vector<int64_t> at = CheckedIndex(tensor, index);
-  const Quantizer& quantizer = tensor.storage()->quantizer();
-  const int64_t channel = tensor.ChannelOf(at);
+  const kernels::ChannelParams channel =
+      tensor.storage()->quantizer().KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
   uint8_t* element =
       tensor.storage()->bytes() + tensor.PositionOf(at) * ElementSize(tensor.dtype());
   VisitDType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
-    *reinterpret_cast<T*>(element) = kernels::reference::QuantizeValue<T>(
-        value, kernels::InverseScale(quantizer.scales()[channel]),
-        quantizer.zero_points()[channel]);
+    *reinterpret_cast<T*>(element) =
+        kernels::reference::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
   });
 }
 

@@ -391,26 +391,27 @@ HWY_NOINLINE void DequantizeRunsInFloat(const T* in, size_t outer, size_t channe
         constexpr bool kStream = decltype(streamed)::value;
         const VI zp_c = hn::Set(di, zp[c]);
         const VF s_c = hn::Set(df, s[c]);
-        const VI q0 = LoadAsInt32(p);
-        if constexpr (kVectors == 1) {
+        // Vector k of the step; an int32 one with values beyond 2^23 takes
+        // the exact formula.
+        const auto store = [&](VI q, size_t k) QTENSOR_KERNEL_OP {
           if constexpr (sizeof(T) == 4) {
-            if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
-              DequantizeLanesExactly(p, N, 0, 1, 1, params.From(c), f);
+            if (!StoreInt32InFloat<kStream>(q, zp_c, s_c, f + k * N)) {
+              DequantizeLanesExactly(p + k * N, N, 0, 1, 1, params.From(c), f + k * N);
             }
           } else {
-            StoreVector<kStream>(DequantizeInFloat(q0, zp_c, s_c), df, f);
+            StoreVector<kStream>(DequantizeInFloat(q, zp_c, s_c), df, f + k * N);
           }
+        };
+        const VI q0 = LoadAsInt32(p);
+        if constexpr (kVectors == 1) {
+          store(q0, 0);
         } else {
           const VI q1 = LoadAsInt32(p + N);
           if constexpr (sizeof(T) == 4) {
             // Both vectors' range checks at once: one test and branch.
             if (HWY_UNLIKELY(!NoLaneSet(hn::Or(OutsideFloatRange(q0), OutsideFloatRange(q1))))) {
-              if (!StoreInt32InFloat<kStream>(q0, zp_c, s_c, f)) {
-                DequantizeLanesExactly(p, N, 0, 1, 1, params.From(c), f);
-              }
-              if (!StoreInt32InFloat<kStream>(q1, zp_c, s_c, f + N)) {
-                DequantizeLanesExactly(p + N, N, 0, 1, 1, params.From(c), f + N);
-              }
+              store(q0, 0);
+              store(q1, 1);
               return;
             }
           }
