@@ -3,7 +3,7 @@
 //
 // Each language's file (bindings/<language>/*.i) declares the module, then
 // defines, before %including this file:
-//   QT_SWIG_RAISE(status, message)  a SWIG macro that raises the language's
+//   QTENSOR_SWIG_RAISE(status, message)  a SWIG macro that raises the language's
 //                                    exception for a qt_status and returns
 //                                    from the wrapper;
 // and adds its typemaps, renames and idiomatic sugar.
@@ -21,17 +21,17 @@
   try {
     $action
   } catch (const qtensor::Error& error) {
-    QT_SWIG_RAISE(error.status(), error.what());
+    QTENSOR_SWIG_RAISE(error.status(), error.what());
   } catch (const std::exception& error) {
-    QT_SWIG_RAISE(QT_ERR_INTERNAL, error.what());
+    QTENSOR_SWIG_RAISE(QT_ERR_INTERNAL, error.what());
   }
 }
 
 // The C ABI's enums and constants are wrapped; its functions are not (the
 // facade's classes are the interface).
 %rename("$ignore", regextarget=1, %$isfunction) "^qt_";
-%ignore QT_API;
-#define QT_API
+%ignore QTENSOR_API;
+#define QTENSOR_API
 %include "qtensor/qtensor.h"
 
 // Bundle is move-only but default-constructible: SWIG would copy a returned

@@ -9,15 +9,15 @@ install(TARGETS qtensor EXPORT qtensorTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/qtensor DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS qtensor_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-set(QT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/qtensor)
-install(EXPORT qtensorTargets NAMESPACE qtensor:: DESTINATION ${QT_CMAKE_DIR})
+set(QTENSOR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/qtensor)
+install(EXPORT qtensorTargets NAMESPACE qtensor:: DESTINATION ${QTENSOR_CMAKE_DIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/qtensorConfig.cmake.in
-  ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake INSTALL_DESTINATION ${QT_CMAKE_DIR})
+  ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake INSTALL_DESTINATION ${QTENSOR_CMAKE_DIR})
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/qtensorConfigVersion.cmake
   COMPATIBILITY SameMajorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfigVersion.cmake
-        DESTINATION ${QT_CMAKE_DIR})
+        DESTINATION ${QTENSOR_CMAKE_DIR})
 
 configure_file(${CMAKE_CURRENT_LIST_DIR}/qtensor.pc.in ${CMAKE_CURRENT_BINARY_DIR}/qtensor.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/qtensor.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

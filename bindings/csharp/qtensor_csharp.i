@@ -80,7 +80,7 @@ class Bytes {
 }  // namespace qtensor_csharp
 %}
 
-%define QT_SWIG_RAISE(status, message)
+%define QTENSOR_SWIG_RAISE(status, message)
   qt_csharp_raise((int)(status), message);
   return $null;
 %enddef

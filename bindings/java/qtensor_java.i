@@ -186,7 +186,7 @@ void QtRequireDType(const qtensor::Tensor& tensor, qt_dtype expected, const char
 }  // namespace
 %}
 
-%define QT_SWIG_RAISE(status, message)
+%define QTENSOR_SWIG_RAISE(status, message)
   QtJavaThrow(jenv, status, message);
   return $null;
 %enddef
@@ -196,7 +196,7 @@ void QtRequireDType(const qtensor::Tensor& tensor, qt_dtype expected, const char
 
 // ---------------------------------------------------- small array typemaps
 // Shapes, indices and quantization parameters are copied (they are short).
-%define QT_JAVA_VECTOR(CTYPE, JELEM, JARRAY, JAVATYPE, GET_REGION, NEW_ARRAY, SET_REGION)
+%define QTENSOR_JAVA_VECTOR(CTYPE, JELEM, JARRAY, JAVATYPE, GET_REGION, NEW_ARRAY, SET_REGION)
 %typemap(jni) const std::vector<CTYPE>&, std::vector<CTYPE> "JARRAY"
 %typemap(jtype) const std::vector<CTYPE>&, std::vector<CTYPE> "JAVATYPE"
 %typemap(jstype) const std::vector<CTYPE>&, std::vector<CTYPE> "JAVATYPE"
@@ -228,8 +228,8 @@ void QtRequireDType(const qtensor::Tensor& tensor, qt_dtype expected, const char
 }
 %enddef
 
-QT_JAVA_VECTOR(int64_t, jlong, jlongArray, long[], GetLongArrayRegion, NewLongArray, SetLongArrayRegion)
-QT_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegion, NewDoubleArray, SetDoubleArrayRegion)
+QTENSOR_JAVA_VECTOR(int64_t, jlong, jlongArray, long[], GetLongArrayRegion, NewLongArray, SetLongArrayRegion)
+QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegion, NewDoubleArray, SetDoubleArrayRegion)
 
 // Strings: UTF-8 both ways. std_string.i is included first so that the
 // shared file's %include of it (a no-op then) does not replace these.
@@ -298,7 +298,7 @@ QT_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegion, Ne
 %javaconst(1);
 
 // The header's #define constants would become a public interface.
-%rename("$ignore", regextarget=1, %$isconstant) "^QT_";
+%rename("$ignore", regextarget=1, %$isconstant) "^QTENSOR_";
 
 %rename(NativeTensor) qtensor::Tensor;
 %rename(NativeQuantizer) qtensor::Quantizer;

@@ -39,13 +39,13 @@ static bool qt_python_get_buffer(PyObject* input, Py_buffer* view, bool writable
 }
 %}
 
-%define QT_SWIG_RAISE(status, message)
+%define QTENSOR_SWIG_RAISE(status, message)
   qt_python_raise(status, message);
   SWIG_fail;
 %enddef
 
 // Buffers in: (pointer, count) pairs of the facade's raw overloads.
-%define QT_PYTHON_BUFFER_IN(SIGNATURE, WRITABLE, FLOAT_ONLY, UNIT)
+%define QTENSOR_PYTHON_BUFFER_IN(SIGNATURE, WRITABLE, FLOAT_ONLY, UNIT)
 %typemap(in) SIGNATURE (Py_buffer view, bool have_view = false) {
   if (!qt_python_get_buffer($input, &view, WRITABLE, FLOAT_ONLY)) SWIG_fail;
   have_view = true;
@@ -57,10 +57,10 @@ static bool qt_python_get_buffer(PyObject* input, Py_buffer* view, bool writable
 }
 %enddef
 
-QT_PYTHON_BUFFER_IN(%arg((float* out, size_t count)), true, true, 4)
-QT_PYTHON_BUFFER_IN(%arg((void* out, size_t bytes)), true, false, 1)
-QT_PYTHON_BUFFER_IN(%arg((const void* data, size_t bytes)), false, false, 1)
-QT_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
+QTENSOR_PYTHON_BUFFER_IN(%arg((float* out, size_t count)), true, true, 4)
+QTENSOR_PYTHON_BUFFER_IN(%arg((void* out, size_t bytes)), true, false, 1)
+QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t bytes)), false, false, 1)
+QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 
 // Float input also records its address (see qt_python_last_float_input).
 %typemap(in) (const float* data, size_t count) (Py_buffer view, bool have_view = false) {

@@ -2,20 +2,50 @@
  * qtensor.h - the C ABI of libqtensor: quantized tensors (qint8, quint8,
  * qint32) with per-tensor or per-channel affine quantization parameters.
  *
+ * Naming (one rule for every name in this header)
+ * - Operations that compute, make, read out or write tensors are qt_<verb>,
+ *   with PyTorch's verb where it has one: qt_quantize, qt_dequantize,
+ *   qt_int_repr, qt_select, qt_slice, qt_transpose, qt_contiguous, qt_copy,
+ *   qt_fill, qt_serialize, qt_load, qt_to_string.
+ * - Accessors and lifetime of an object are qt_<object>_<property>:
+ *   qt_tensor_numel, qt_tensor_q_scale, qt_tensor_free, qt_quantizer_scale,
+ *   qt_bundle_get. Everything done to a quantizer, bundle, buffer or string
+ *   (qt_bundle_serialize, qt_buffer_free) is named after that object.
+ * - Facts and settings of the library or of a dtype are qt_<noun>:
+ *   qt_version, qt_simd_target, qt_set_num_threads (torch's name),
+ *   qt_dtype_name, qt_dtype_size.
+ * - Macros are QTENSOR_-prefixed (Qt's headers define QT_ macros); enum
+ *   constants are QT_-prefixed like the functions.
+ *
  * Conventions
- * - Every function returns a qt_status. On failure the message is kept per
- *   thread and read with qt_last_error_message(); outputs are left untouched.
+ * - Every function that can fail returns a qt_status. On failure the message
+ *   is kept per thread and read with qt_last_error_message(); outputs are
+ *   left untouched. Functions that cannot fail return their result directly:
+ *   the *_free functions, qt_last_error_message, the name and version
+ *   queries (qt_status_name, qt_dtype_name, qt_qscheme_name, qt_version,
+ *   qt_version_number, qt_simd_target), qt_get_num_threads, and
+ *   qt_dtype_size (0 for an unknown dtype, which no real dtype has).
  * - Outputs come first in each parameter list, then the object acted on, then
  *   the inputs (as libgit2 does).
  * - Constructors put a new object in an out-parameter. The caller owns it and
  *   releases it with the matching *_free, which accepts NULL.
- * - Sizes and counts are size_t; shapes, strides, indices and zero points are
- *   int64_t.
+ * - Sizes and counts (ranks, element counts, capacities, byte sizes, channel
+ *   counts) are size_t; shapes, strides, offsets, indices, dims and zero
+ *   points are int64_t, as PyTorch's are (they may be negative).
  * - Arrays copied out of the library take a capacity (in elements); a capacity
  *   smaller than what must be written is an error (QT_ERR_INVALID_ARGUMENT).
  *   Such an output may be NULL when nothing is to be written.
  * - Enum parameters accept any int: unknown values are reported, not
  *   undefined behaviour.
+ * - A few PyTorch conveniences stand beside the general calls because they
+ *   are what a PyTorch user looks for and save a quantizer handle:
+ *   qt_quantize_per_tensor / qt_quantize_per_channel (torch's functions of
+ *   those names) beside qt_quantize; qt_tensor_q_scale and the other q_*
+ *   accessors (torch's Tensor.q_scale & co., one call, nothing to free)
+ *   beside qt_tensor_quantizer; and qt_make_per_tensor_quantized_uint8 /
+ *   _int8 / _int32 (torch._make_per_tensor_quantized_tensor, where the
+ *   integers' C type picks the dtype, so the compiler checks the pairing)
+ *   beside qt_from_int_repr.
  *
  * Data model
  * - A tensor handle is a view: shape, strides and an offset into a shared,
@@ -43,21 +73,26 @@
 #include <stdint.h>
 
 #if defined(__GNUC__)
-#define QT_API __attribute__((visibility("default")))
+#define QTENSOR_API __attribute__((visibility("default")))
 #else
-#define QT_API
+#define QTENSOR_API
 #endif
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define QT_VERSION_MAJOR 0
-#define QT_VERSION_MINOR 1
-#define QT_VERSION_PATCH 0
+/* The version of this header. qt_version_number() gives the loaded
+   library's, to compare against QTENSOR_VERSION_NUMBER at run time. */
+#define QTENSOR_VERSION_MAJOR 0
+#define QTENSOR_VERSION_MINOR 2
+#define QTENSOR_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH, as zstd's ZSTD_VERSION_NUMBER. */
+#define QTENSOR_VERSION_NUMBER \
+  (QTENSOR_VERSION_MAJOR * 10000 + QTENSOR_VERSION_MINOR * 100 + QTENSOR_VERSION_PATCH)
 
 /** Largest rank a tensor may have. */
-#define QT_MAX_DIMS 64
+#define QTENSOR_MAX_DIMS 64
 
 /** Status codes returned by every function. */
 typedef enum qt_status {
@@ -108,23 +143,40 @@ typedef struct qt_bundle qt_bundle;
 
 /** The message of the last failed call on this thread ("" if none). The
     pointer is borrowed: valid until the next qt_* call on this thread. */
-QT_API const char* qt_last_error_message(void);
+QTENSOR_API const char* qt_last_error_message(void);
 
 /** A static English name for a status ("QT_ERR_OUT_OF_RANGE"). Never NULL. */
-QT_API const char* qt_status_name(qt_status status);
+QTENSOR_API const char* qt_status_name(qt_status status);
 
 /** The library version as "MAJOR.MINOR.PATCH" (static string). */
-QT_API const char* qt_version(void);
+QTENSOR_API const char* qt_version(void);
+
+/** The library version as MAJOR * 10000 + MINOR * 100 + PATCH: the loaded
+    library's QTENSOR_VERSION_NUMBER. */
+QTENSOR_API unsigned qt_version_number(void);
 
 /** The name of a dtype as PyTorch spells it ("qint8"), or NULL if unknown. */
-QT_API const char* qt_dtype_name(qt_dtype dtype);
+QTENSOR_API const char* qt_dtype_name(qt_dtype dtype);
 
 /** The name of a scheme as PyTorch spells it ("per_tensor_affine"), or NULL. */
-QT_API const char* qt_qscheme_name(qt_qscheme qscheme);
+QTENSOR_API const char* qt_qscheme_name(qt_qscheme qscheme);
 
 /** The name of the SIMD target the kernels dispatch to on this CPU
     ("AVX2", "SSE4", "EMU128", ...). Static string. */
-QT_API const char* qt_simd_target(void);
+QTENSOR_API const char* qt_simd_target(void);
+
+/** Caps the SIMD target the kernels dispatch to, for the whole process, as
+    oneDNN's ONEDNN_MAX_CPU_ISA does: the kernels then use the best target
+    this CPU supports that is not above target. Results are the same on every
+    target; a cap serves tools that cannot run newer instructions (valgrind
+    and AVX-512) and comparisons of targets. The environment variable
+    QTENSOR_MAX_SIMD_TARGET, read once when the library is loaded, sets the
+    same cap (an unknown name there is reported on stderr and ignored).
+    @param target a name as qt_simd_target prints it, in any case ("AVX2",
+                  "SSE4", "EMU128", ...); NULL or "" removes the cap.
+    @return QT_ERR_INVALID_ARGUMENT for an unknown name (the cap is then
+            unchanged). */
+QTENSOR_API qt_status qt_set_max_simd_target(const char* target);
 
 /* ---------------------------------------------------------------- threads */
 
@@ -136,10 +188,10 @@ QT_API const char* qt_simd_target(void);
     and its results are bit for bit those of one thread.
     @return QT_ERR_INVALID_ARGUMENT for a count below 0 or above 64 (the
     setting is then unchanged). */
-QT_API qt_status qt_set_num_threads(int threads);
+QTENSOR_API qt_status qt_set_num_threads(int threads);
 
 /** The thread count qt_set_num_threads set (1 by default). */
-QT_API int qt_get_num_threads(void);
+QTENSOR_API int qt_get_num_threads(void);
 
 /* ------------------------------------------------------------ quantizers */
 
@@ -153,7 +205,7 @@ QT_API int qt_get_num_threads(void);
  * @return QT_ERR_INVALID_ARGUMENT for NULL out, unknown dtype, bad scale or
  *         zero point.
  */
-QT_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype dtype, double scale,
+QTENSOR_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype dtype, double scale,
                                              int64_t zero_point);
 
 /**
@@ -171,44 +223,44 @@ QT_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype dtype,
  *         unknown dtype, bad scales or zero points (the message names the
  *         channel and value).
  */
-QT_API qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype,
+QTENSOR_API qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype,
                                               const double* scales, const int64_t* zero_points,
                                               size_t num_channels, int64_t axis);
 
 /** Frees a quantizer. NULL is a no-op. */
-QT_API void qt_quantizer_free(qt_quantizer* quantizer);
+QTENSOR_API void qt_quantizer_free(qt_quantizer* quantizer);
 
 /** The quantizer's dtype. */
-QT_API qt_status qt_quantizer_dtype(qt_dtype* out, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_dtype(qt_dtype* out, const qt_quantizer* quantizer);
 
 /** The quantizer's scheme. */
-QT_API qt_status qt_quantizer_qscheme(qt_qscheme* out, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_qscheme(qt_qscheme* out, const qt_quantizer* quantizer);
 
 /** The scale of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH if per-channel). */
-QT_API qt_status qt_quantizer_scale(double* out, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_scale(double* out, const qt_quantizer* quantizer);
 
 /** The zero point of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH if per-channel). */
-QT_API qt_status qt_quantizer_zero_point(int64_t* out, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_zero_point(int64_t* out, const qt_quantizer* quantizer);
 
 /** The channel axis of a per-channel quantizer, as given at creation
     (QT_ERR_TYPE_MISMATCH if per-tensor). */
-QT_API qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer);
 
 /** The number of channels of a per-channel quantizer; 1 for per-tensor. */
-QT_API qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer* quantizer);
 
 /** Copies the per-channel scales into out[0..num_channels). For a per-tensor
     quantizer, copies its one scale. */
-QT_API qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quantizer* quantizer);
 
 /** Copies the per-channel zero points into out[0..num_channels). For a
     per-tensor quantizer, copies its one zero point. */
-QT_API qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity,
+QTENSOR_API qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity,
                                           const qt_quantizer* quantizer);
 
 /** True if both quantizers have the same dtype, scheme, axis (as given, so
     -1 and 2 differ) and parameters. */
-QT_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b);
+QTENSOR_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b);
 
 /* -------------------------------------------------------------- creation */
 
@@ -219,24 +271,24 @@ QT_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_q
  * @param out       receives the new tensor (caller frees).
  * @param data      numel floats, read only (may be NULL if numel is 0).
  * @param shape     ndim sizes, each >= 0 (may be NULL if ndim is 0: a 0-dim tensor).
- * @param ndim      the rank, at most QT_MAX_DIMS.
+ * @param ndim      the rank, at most QTENSOR_MAX_DIMS.
  * @param quantizer the parameters; not retained.
  * @return QT_ERR_INVALID_ARGUMENT for NULL pointers, negative sizes, a rank
  *         too large, or a per-channel axis outside the rank;
  *         QT_ERR_SHAPE_MISMATCH if the number of channels is not shape[axis];
  *         QT_ERR_OUT_OF_MEMORY.
  */
-QT_API qt_status qt_quantize(qt_tensor** out, const float* data, const int64_t* shape, size_t ndim,
+QTENSOR_API qt_status qt_quantize(qt_tensor** out, const float* data, const int64_t* shape, size_t ndim,
                              const qt_quantizer* quantizer);
 
 /** qt_quantize with a per-tensor quantizer made from dtype, scale, zero_point
     (torch.quantize_per_tensor). */
-QT_API qt_status qt_quantize_per_tensor(qt_tensor** out, const float* data, const int64_t* shape,
+QTENSOR_API qt_status qt_quantize_per_tensor(qt_tensor** out, const float* data, const int64_t* shape,
                                         size_t ndim, double scale, int64_t zero_point,
                                         qt_dtype dtype);
 
 /** qt_quantize with a per-channel quantizer (torch.quantize_per_channel). */
-QT_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data, const int64_t* shape,
+QTENSOR_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data, const int64_t* shape,
                                          size_t ndim, const double* scales,
                                          const int64_t* zero_points, size_t num_channels,
                                          int64_t axis, qt_dtype dtype);
@@ -244,7 +296,7 @@ QT_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data, con
 /** A new contiguous tensor of the given shape whose integers are all zero
     (not the zero point: as torch's empty, but never uninitialised memory).
     Errors as qt_quantize. */
-QT_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, size_t ndim,
+QTENSOR_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, size_t ndim,
                                     const qt_quantizer* quantizer);
 
 /**
@@ -255,78 +307,78 @@ QT_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, size_
  * Other parameters and errors as qt_quantize; QT_ERR_SHAPE_MISMATCH if
  * data_bytes is wrong.
  */
-QT_API qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_bytes,
+QTENSOR_API qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_bytes,
                                   const int64_t* shape, size_t ndim, const qt_quantizer* quantizer);
 
 /** A new per-tensor quint8 tensor from uint8 integers, scale and zero point
     (torch._make_per_tensor_quantized_tensor on a uint8 tensor). */
-QT_API qt_status qt_make_per_tensor_quantized_uint8(qt_tensor** out, const uint8_t* int_data,
+QTENSOR_API qt_status qt_make_per_tensor_quantized_uint8(qt_tensor** out, const uint8_t* int_data,
                                                     const int64_t* shape, size_t ndim, double scale,
                                                     int64_t zero_point);
 /** As above for int8 integers: the result is qint8. */
-QT_API qt_status qt_make_per_tensor_quantized_int8(qt_tensor** out, const int8_t* int_data,
+QTENSOR_API qt_status qt_make_per_tensor_quantized_int8(qt_tensor** out, const int8_t* int_data,
                                                    const int64_t* shape, size_t ndim, double scale,
                                                    int64_t zero_point);
 /** As above for int32 integers: the result is qint32. */
-QT_API qt_status qt_make_per_tensor_quantized_int32(qt_tensor** out, const int32_t* int_data,
+QTENSOR_API qt_status qt_make_per_tensor_quantized_int32(qt_tensor** out, const int32_t* int_data,
                                                     const int64_t* shape, size_t ndim, double scale,
                                                     int64_t zero_point);
 
 /** Frees a tensor handle (the storage lives on while other views use it).
     NULL is a no-op. */
-QT_API void qt_tensor_free(qt_tensor* tensor);
+QTENSOR_API void qt_tensor_free(qt_tensor* tensor);
 
 /** A new handle to the same view (shares storage, shape and strides). */
-QT_API qt_status qt_tensor_share(qt_tensor** out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_share(qt_tensor** out, const qt_tensor* tensor);
 
 /* ---------------------------------------------------------- inspection */
 
 /** The rank. */
-QT_API qt_status qt_tensor_ndim(size_t* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_ndim(size_t* out, const qt_tensor* tensor);
 /** The number of elements (product of the shape; 1 for 0-dim). */
-QT_API qt_status qt_tensor_numel(int64_t* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_numel(size_t* out, const qt_tensor* tensor);
 /** Copies the shape into out[0..ndim). */
-QT_API qt_status qt_tensor_shape(int64_t* out, size_t capacity, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_shape(int64_t* out, size_t capacity, const qt_tensor* tensor);
 /** Copies the strides (in elements; may be negative) into out[0..ndim). */
-QT_API qt_status qt_tensor_strides(int64_t* out, size_t capacity, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_strides(int64_t* out, size_t capacity, const qt_tensor* tensor);
 /** The offset of the first element in the storage, in elements. */
-QT_API qt_status qt_tensor_storage_offset(int64_t* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_storage_offset(int64_t* out, const qt_tensor* tensor);
 /** The dtype. */
-QT_API qt_status qt_tensor_dtype(qt_dtype* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_dtype(qt_dtype* out, const qt_tensor* tensor);
 /** The effective scheme: per-channel only if a dim of the view walks the
     storage's channel axis. */
-QT_API qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor);
 /** Always true for a valid tensor (torch's is_quantized). */
-QT_API qt_status qt_tensor_is_quantized(bool* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_is_quantized(bool* out, const qt_tensor* tensor);
 /** True if the view's elements are adjacent in row-major order. */
-QT_API qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor);
 /** True if both handles view the same storage. */
-QT_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tensor* b);
+QTENSOR_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tensor* b);
 
 /** The effective quantizer of the view, in the view's own dim numbering
     (caller frees). A view that selected away the channel axis gets a
     per-tensor quantizer with that channel's parameters. */
-QT_API qt_status qt_tensor_quantizer(qt_quantizer** out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_quantizer(qt_quantizer** out, const qt_tensor* tensor);
 /** q_scale: the scale of a per-tensor view (QT_ERR_TYPE_MISMATCH otherwise). */
-QT_API qt_status qt_tensor_q_scale(double* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_q_scale(double* out, const qt_tensor* tensor);
 /** q_zero_point: the zero point of a per-tensor view. */
-QT_API qt_status qt_tensor_q_zero_point(int64_t* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_q_zero_point(int64_t* out, const qt_tensor* tensor);
 /** q_per_channel_axis: the view's own channel dim (per-channel views only). */
-QT_API qt_status qt_tensor_q_per_channel_axis(int64_t* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_q_per_channel_axis(int64_t* out, const qt_tensor* tensor);
 /** The view's number of channels: shape[axis] for per-channel, else 1. */
-QT_API qt_status qt_tensor_q_num_channels(size_t* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_q_num_channels(size_t* out, const qt_tensor* tensor);
 /** q_per_channel_scales: copies shape[axis] scales (per-channel views only). */
-QT_API qt_status qt_tensor_q_per_channel_scales(double* out, size_t capacity,
+QTENSOR_API qt_status qt_tensor_q_per_channel_scales(double* out, size_t capacity,
                                                 const qt_tensor* tensor);
 /** q_per_channel_zero_points: copies shape[axis] zero points. */
-QT_API qt_status qt_tensor_q_per_channel_zero_points(int64_t* out, size_t capacity,
+QTENSOR_API qt_status qt_tensor_q_per_channel_zero_points(int64_t* out, size_t capacity,
                                                      const qt_tensor* tensor);
 
 /* ----------------------------------------------------------------- views */
 
 /** q.select(dim, index): drops dim; negative dim and index count from the end.
     @return QT_ERR_OUT_OF_RANGE for dim or index outside the tensor. */
-QT_API qt_status qt_tensor_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+QTENSOR_API qt_status qt_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
                                   int64_t index);
 
 /** Python's t[start:stop:step] along dim. start and stop are clamped as
@@ -335,51 +387,51 @@ QT_API qt_status qt_tensor_select(qt_tensor** out, const qt_tensor* tensor, int6
     backwards, as in NumPy.
     @return QT_ERR_OUT_OF_RANGE for a bad dim; QT_ERR_INVALID_ARGUMENT for
     step 0. */
-QT_API qt_status qt_tensor_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+QTENSOR_API qt_status qt_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
                                  int64_t start, int64_t stop, int64_t step);
 
 /** q.narrow(dim, start, length): start may be negative; the range must lie
     inside the dim (QT_ERR_OUT_OF_RANGE otherwise). */
-QT_API qt_status qt_tensor_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+QTENSOR_API qt_status qt_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
                                   int64_t start, int64_t length);
 
 /** q.transpose(dim0, dim1), also for per-channel tensors. */
-QT_API qt_status qt_tensor_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
+QTENSOR_API qt_status qt_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
                                      int64_t dim1);
 
 /** q.permute(dims): dims is a permutation of 0..ndim-1 (negative allowed).
     @return QT_ERR_INVALID_ARGUMENT if ndims != ndim or dims repeat;
     QT_ERR_OUT_OF_RANGE for a dim outside the tensor. */
-QT_API qt_status qt_tensor_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
+QTENSOR_API qt_status qt_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
                                    size_t ndims);
 
 /** q.contiguous(): a new handle to the same view if it is already
     contiguous, else a contiguous copy in a new storage carrying the view's
     effective quantizer. */
-QT_API qt_status qt_tensor_contiguous(qt_tensor** out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_contiguous(qt_tensor** out, const qt_tensor* tensor);
 
 /** q.clone(): a contiguous copy in a new storage, always. */
-QT_API qt_status qt_tensor_clone(qt_tensor** out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_clone(qt_tensor** out, const qt_tensor* tensor);
 
 /* -------------------------------------------------------------- elements */
 
 /** item(): the dequantized value of a one-element tensor
     (QT_ERR_SHAPE_MISMATCH if numel != 1). */
-QT_API qt_status qt_tensor_item(float* out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_tensor_item(float* out, const qt_tensor* tensor);
 
 /** The dequantized value at a full index (negative entries count from end).
     @return QT_ERR_OUT_OF_RANGE if ndim is not the tensor's rank or an entry
     is outside its dim. */
-QT_API qt_status qt_tensor_get(float* out, const qt_tensor* tensor, const int64_t* index,
+QTENSOR_API qt_status qt_tensor_get(float* out, const qt_tensor* tensor, const int64_t* index,
                                size_t ndim);
 
 /** Quantizes value with the element's own parameters and stores it at a full
     index (q[i, j] = value). Errors as qt_tensor_get. */
-QT_API qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim, float value);
+QTENSOR_API qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim, float value);
 
 /** fill_(value): quantizes value with each element's parameters and stores it
     in every element of the view. */
-QT_API qt_status qt_tensor_fill(qt_tensor* tensor, float value);
+QTENSOR_API qt_status qt_fill(qt_tensor* tensor, float value);
 
 /* ------------------------------------------------------------------ copy */
 
@@ -391,23 +443,23 @@ QT_API qt_status qt_tensor_fill(qt_tensor* tensor, float value);
  * may overlap.
  * @return QT_ERR_SHAPE_MISMATCH, QT_ERR_TYPE_MISMATCH.
  */
-QT_API qt_status qt_tensor_copy(qt_tensor* dst, const qt_tensor* src);
+QTENSOR_API qt_status qt_copy(qt_tensor* dst, const qt_tensor* src);
 
 /** dst.copy_(float data): quantizes count row-major floats with dst's
     parameters (count must equal numel: QT_ERR_SHAPE_MISMATCH). */
-QT_API qt_status qt_tensor_copy_from_float(qt_tensor* dst, const float* data, size_t count);
+QTENSOR_API qt_status qt_copy_from_float(qt_tensor* dst, const float* data, size_t count);
 
 /* -------------------------------------------------------------- read-out */
 
 /** dequantize(): writes numel row-major floats to out (capacity >= numel). */
-QT_API qt_status qt_tensor_dequantize(float* out, size_t capacity, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_dequantize(float* out, size_t capacity, const qt_tensor* tensor);
 
 /** int_repr(): writes the numel row-major integers (int8_t, uint8_t or
     int32_t by dtype) to out; capacity_bytes >= numel * element size. */
-QT_API qt_status qt_tensor_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor);
 
 /** The size in bytes of one element of dtype (0 if unknown). */
-QT_API size_t qt_dtype_size(qt_dtype dtype);
+QTENSOR_API size_t qt_dtype_size(qt_dtype dtype);
 
 /* -------------------------------------------------------------- printing */
 
@@ -416,10 +468,10 @@ QT_API size_t qt_dtype_size(qt_dtype dtype);
  * @param out receives a NUL-terminated string the caller frees with
  *            qt_string_free.
  */
-QT_API qt_status qt_to_string(char** out, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_to_string(char** out, const qt_tensor* tensor);
 
 /** Frees a string returned by the library. NULL is a no-op. */
-QT_API void qt_string_free(char* str);
+QTENSOR_API void qt_string_free(char* str);
 
 /* --------------------------------------------------------- serialization */
 /*
@@ -431,7 +483,7 @@ QT_API void qt_string_free(char* str);
  */
 
 /** The format version this library writes (and the newest it reads). */
-#define QT_FORMAT_VERSION 1
+#define QTENSOR_FORMAT_VERSION 1
 
 /**
  * Serializes a tensor (a view writes its own elements, row-major, with the
@@ -443,10 +495,10 @@ QT_API void qt_string_free(char* str);
  * @return QT_ERR_OUT_OF_MEMORY if the result would exceed 2 GiB (checked
  *         before the values are copied).
  */
-QT_API qt_status qt_serialize(uint8_t** out, size_t* out_size, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_serialize(uint8_t** out, size_t* out_size, const qt_tensor* tensor);
 
 /** Frees a buffer returned by the library. NULL is a no-op. */
-QT_API void qt_buffer_free(uint8_t* buffer);
+QTENSOR_API void qt_buffer_free(uint8_t* buffer);
 
 /**
  * A new contiguous tensor from serialized bytes.
@@ -454,80 +506,80 @@ QT_API void qt_buffer_free(uint8_t* buffer);
  * @return QT_ERR_CORRUPT_DATA for malformed input or a buffer holding a
  *         bundle.
  */
-QT_API qt_status qt_deserialize(qt_tensor** out, const uint8_t* data, size_t size);
+QTENSOR_API qt_status qt_deserialize(qt_tensor** out, const uint8_t* data, size_t size);
 
 /** Writes the tensor to a file (replaced if it exists). The file is written
     to a temporary file beside path and renamed over it, so a failed save
     leaves no partial file. QT_ERR_IO if the file cannot be written;
     QT_ERR_OUT_OF_MEMORY as qt_serialize. */
-QT_API qt_status qt_save(const qt_tensor* tensor, const char* path);
+QTENSOR_API qt_status qt_save(const qt_tensor* tensor, const char* path);
 
 /** Reads a tensor file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
     as qt_deserialize. */
-QT_API qt_status qt_load(qt_tensor** out, const char* path);
+QTENSOR_API qt_status qt_load(qt_tensor** out, const char* path);
 
 /** A new, empty bundle (caller frees). */
-QT_API qt_status qt_bundle_new(qt_bundle** out);
+QTENSOR_API qt_status qt_bundle_new(qt_bundle** out);
 
 /** Frees a bundle (the tensors taken from it stay valid). NULL is a no-op. */
-QT_API void qt_bundle_free(qt_bundle* bundle);
+QTENSOR_API void qt_bundle_free(qt_bundle* bundle);
 
 /** Adds a tensor under a name, or replaces the tensor of that name (keeping
     its position). The bundle shares the tensor's storage (it keeps the view:
     its elements are what gets saved).
     @return QT_ERR_INVALID_ARGUMENT for an empty name or one that is not
     valid UTF-8. */
-QT_API qt_status qt_bundle_set(qt_bundle* bundle, const char* name, const qt_tensor* tensor);
+QTENSOR_API qt_status qt_bundle_set(qt_bundle* bundle, const char* name, const qt_tensor* tensor);
 
 /** Removes the named tensor (QT_ERR_NOT_FOUND if absent). */
-QT_API qt_status qt_bundle_remove(qt_bundle* bundle, const char* name);
+QTENSOR_API qt_status qt_bundle_remove(qt_bundle* bundle, const char* name);
 
 /** The number of tensors. */
-QT_API qt_status qt_bundle_size(size_t* out, const qt_bundle* bundle);
+QTENSOR_API qt_status qt_bundle_size(size_t* out, const qt_bundle* bundle);
 
 /** The name at index (in insertion order). Borrowed: valid until the bundle
     is changed or freed. QT_ERR_OUT_OF_RANGE for a bad index. */
-QT_API qt_status qt_bundle_name(const char** out, const qt_bundle* bundle, size_t index);
+QTENSOR_API qt_status qt_bundle_name(const char** out, const qt_bundle* bundle, size_t index);
 
 /** True if the bundle has a tensor of that name. */
-QT_API qt_status qt_bundle_contains(bool* out, const qt_bundle* bundle, const char* name);
+QTENSOR_API qt_status qt_bundle_contains(bool* out, const qt_bundle* bundle, const char* name);
 
 /** A new handle to the named tensor (sharing storage with the bundle's).
     QT_ERR_NOT_FOUND if absent. */
-QT_API qt_status qt_bundle_get(qt_tensor** out, const qt_bundle* bundle, const char* name);
+QTENSOR_API qt_status qt_bundle_get(qt_tensor** out, const qt_bundle* bundle, const char* name);
 
 /** A new handle to the tensor at index. QT_ERR_OUT_OF_RANGE for a bad index. */
-QT_API qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t index);
+QTENSOR_API qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t index);
 
 /** Sets a metadata string (key non-empty; value may be empty; both valid
     UTF-8, else QT_ERR_INVALID_ARGUMENT). */
-QT_API qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key, const char* value);
+QTENSOR_API qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key, const char* value);
 
 /** The value of a metadata key. Borrowed: valid until the bundle is changed
     or freed. QT_ERR_NOT_FOUND if absent. */
-QT_API qt_status qt_bundle_metadata(const char** out, const qt_bundle* bundle, const char* key);
+QTENSOR_API qt_status qt_bundle_metadata(const char** out, const qt_bundle* bundle, const char* key);
 
 /** The number of metadata keys. */
-QT_API qt_status qt_bundle_metadata_size(size_t* out, const qt_bundle* bundle);
+QTENSOR_API qt_status qt_bundle_metadata_size(size_t* out, const qt_bundle* bundle);
 
 /** The metadata key at index (sorted order). Borrowed as above. */
-QT_API qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size_t index);
+QTENSOR_API qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size_t index);
 
 /** Serializes a bundle; the buffer is freed with qt_buffer_free.
     QT_ERR_OUT_OF_MEMORY if the result would exceed 2 GiB. */
-QT_API qt_status qt_bundle_serialize(uint8_t** out, size_t* out_size, const qt_bundle* bundle);
+QTENSOR_API qt_status qt_bundle_serialize(uint8_t** out, size_t* out_size, const qt_bundle* bundle);
 
 /** A new bundle from serialized bytes (QT_ERR_CORRUPT_DATA for malformed
     input, a buffer holding a single tensor, empty or duplicate names, or a
     name or metadata string holding a NUL byte). */
-QT_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data, size_t size);
+QTENSOR_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data, size_t size);
 
 /** Writes the bundle to a file, atomically as qt_save. */
-QT_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
+QTENSOR_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
 
 /** Reads a bundle file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
     as qt_bundle_deserialize. */
-QT_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
+QTENSOR_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
 
 #ifdef __cplusplus
 } /* extern "C" */

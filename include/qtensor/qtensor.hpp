@@ -65,10 +65,19 @@ constexpr qt_dtype DTypeOf() {
 
 }  // namespace detail
 
-// The library's version ("0.1.0") and the SIMD target its kernels dispatch
+// The library's version ("0.2.0") and the SIMD target its kernels dispatch
 // to on this CPU ("AVX2").
 inline std::string version() { return qt_version(); }
 inline std::string simd_target() { return qt_simd_target(); }
+// The loaded library's QTENSOR_VERSION_NUMBER (MAJOR * 10000 + MINOR * 100 +
+// PATCH), to compare with the header's.
+inline unsigned version_number() { return qt_version_number(); }
+// Caps the SIMD target for the whole process (qt_set_max_simd_target): the
+// kernels use the best supported target not above target ("AVX2", "SSE4",
+// any case); "" removes the cap. Throws Error for an unknown name.
+inline void set_max_simd_target(const std::string& target) {
+  detail::Check(qt_set_max_simd_target(target.c_str()));
+}
 
 // Threads for quantize and dequantize calls of 2^20 elements and more, for
 // the whole process (qt_set_num_threads): 1, the default, starts none; 0
@@ -223,29 +232,29 @@ class Tensor {
   }
 
   Tensor select(int64_t dim, int64_t index) const {
-    return Make([&](qt_tensor** out) { return qt_tensor_select(out, get(), dim, index); });
+    return Make([&](qt_tensor** out) { return qt_select(out, get(), dim, index); });
   }
   Tensor operator[](int64_t index) const { return select(0, index); }
   // Python's t[start:stop:step]; INT64_MIN / INT64_MAX mean an open end.
   Tensor slice(int64_t dim, int64_t start, int64_t stop, int64_t step = 1) const {
     return Make(
-        [&](qt_tensor** out) { return qt_tensor_slice(out, get(), dim, start, stop, step); });
+        [&](qt_tensor** out) { return qt_slice(out, get(), dim, start, stop, step); });
   }
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const {
-    return Make([&](qt_tensor** out) { return qt_tensor_narrow(out, get(), dim, start, length); });
+    return Make([&](qt_tensor** out) { return qt_narrow(out, get(), dim, start, length); });
   }
   Tensor transpose(int64_t dim0, int64_t dim1) const {
-    return Make([&](qt_tensor** out) { return qt_tensor_transpose(out, get(), dim0, dim1); });
+    return Make([&](qt_tensor** out) { return qt_transpose(out, get(), dim0, dim1); });
   }
   Tensor permute(const std::vector<int64_t>& dims) const {
     return Make(
-        [&](qt_tensor** out) { return qt_tensor_permute(out, get(), dims.data(), dims.size()); });
+        [&](qt_tensor** out) { return qt_permute(out, get(), dims.data(), dims.size()); });
   }
   Tensor contiguous() const {
-    return Make([&](qt_tensor** out) { return qt_tensor_contiguous(out, get()); });
+    return Make([&](qt_tensor** out) { return qt_contiguous(out, get()); });
   }
   Tensor clone() const {
-    return Make([&](qt_tensor** out) { return qt_tensor_clone(out, get()); });
+    return Make([&](qt_tensor** out) { return qt_clone(out, get()); });
   }
 
   float item() const { return Get(qt_tensor_item); }
@@ -258,33 +267,33 @@ class Tensor {
     detail::Check(qt_tensor_set(handle(), index.data(), index.size(), value));
   }
   const Tensor& fill_(float value) const {
-    detail::Check(qt_tensor_fill(handle(), value));
+    detail::Check(qt_fill(handle(), value));
     return *this;
   }
   const Tensor& copy_(const Tensor& src) const {
-    detail::Check(qt_tensor_copy(handle(), src.get()));
+    detail::Check(qt_copy(handle(), src.get()));
     return *this;
   }
   const Tensor& copy_(const std::vector<float>& data) const {
-    detail::Check(qt_tensor_copy_from_float(handle(), data.data(), data.size()));
+    detail::Check(qt_copy_from_float(handle(), data.data(), data.size()));
     return *this;
   }
 
   // Writes numel floats / numel * element-size bytes to caller memory.
   void dequantize_into(float* out, size_t count) const {
-    detail::Check(qt_tensor_dequantize(out, count, get()));
+    detail::Check(qt_dequantize(out, count, get()));
   }
   void int_repr_into(void* out, size_t bytes) const {
-    detail::Check(qt_tensor_int_repr(out, bytes, get()));
+    detail::Check(qt_int_repr(out, bytes, get()));
   }
   const Tensor& copy_(const float* data, size_t count) const {
-    detail::Check(qt_tensor_copy_from_float(handle(), data, count));
+    detail::Check(qt_copy_from_float(handle(), data, count));
     return *this;
   }
 
   std::vector<float> dequantize() const {
     std::vector<float> out(static_cast<size_t>(numel()));
-    detail::Check(qt_tensor_dequantize(out.data(), out.size(), get()));
+    detail::Check(qt_dequantize(out.data(), out.size(), get()));
     return out;
   }
   // T must match the dtype (int8_t for qint8, uint8_t for quint8, int32_t
@@ -295,7 +304,7 @@ class Tensor {
       throw Error(QT_ERR_TYPE_MISMATCH, "int_repr: element type does not match the dtype");
     }
     std::vector<T> out(static_cast<size_t>(numel()));
-    detail::Check(qt_tensor_int_repr(out.data(), out.size() * sizeof(T), get()));
+    detail::Check(qt_int_repr(out.data(), out.size() * sizeof(T), get()));
     return out;
   }
 

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "capi/handles.h"
-#include "kernels/quantize_kernels.h"
 
 namespace qtensor::capi {
 namespace {
@@ -59,10 +58,10 @@ qt_status StatusFromCurrentException() {
 }
 
 std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim) {
-  if (ndim > QT_MAX_DIMS) {
+  if (ndim > QTENSOR_MAX_DIMS) {
     core::Fail(
         core::ErrorKind::kInvalidArgument,
-        "rank " + std::to_string(ndim) + " exceeds the maximum of " + std::to_string(QT_MAX_DIMS));
+        "rank " + std::to_string(ndim) + " exceeds the maximum of " + std::to_string(QTENSOR_MAX_DIMS));
   }
   return ArrayArgument(shape, ndim, "shape");
 }
@@ -117,13 +116,15 @@ const char* qt_status_name(qt_status status) {
   return "QT_ERR_UNKNOWN_STATUS";
 }
 
-#define QT_STRINGIFY2(x) #x
-#define QT_STRINGIFY(x) QT_STRINGIFY2(x)
+#define QTENSOR_STRINGIFY2(x) #x
+#define QTENSOR_STRINGIFY(x) QTENSOR_STRINGIFY2(x)
 
 const char* qt_version(void) {
-  return QT_STRINGIFY(QT_VERSION_MAJOR) "." QT_STRINGIFY(QT_VERSION_MINOR) "." QT_STRINGIFY(
-      QT_VERSION_PATCH);
+  return QTENSOR_STRINGIFY(QTENSOR_VERSION_MAJOR) "." QTENSOR_STRINGIFY(QTENSOR_VERSION_MINOR) "." QTENSOR_STRINGIFY(
+      QTENSOR_VERSION_PATCH);
 }
+
+unsigned qt_version_number(void) { return QTENSOR_VERSION_NUMBER; }
 
 const char* qt_dtype_name(qt_dtype dtype) {
   const int32_t value = qtensor::capi::EnumValue(dtype);
@@ -142,7 +143,5 @@ size_t qt_dtype_size(qt_dtype dtype) {
   if (!qtensor::core::IsValidDType(value)) return 0;
   return qtensor::core::ElementSize(static_cast<qtensor::core::DType>(value));
 }
-
-const char* qt_simd_target(void) { return qtensor::kernels::ActiveTargetName(); }
 
 }  // extern "C"

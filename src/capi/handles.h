@@ -64,7 +64,7 @@ std::vector<T> ArrayArgument(const T* data, size_t count, const char* name) {
   return std::vector<T>(data, data + count);
 }
 
-// A shape argument: at most QT_MAX_DIMS sizes, each >= 0.
+// A shape argument: at most QTENSOR_MAX_DIMS sizes, each >= 0.
 std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim);
 
 // Checks that a caller's output buffer holds count elements.

@@ -155,9 +155,9 @@ qt_status qt_tensor_ndim(size_t* out, const qt_tensor* tensor) {
   });
 }
 
-qt_status qt_tensor_numel(int64_t* out, const qt_tensor* tensor) {
+qt_status qt_tensor_numel(size_t* out, const qt_tensor* tensor) {
   return Guard([&] {
-    const int64_t numel = TensorOf(tensor).numel();
+    const auto numel = static_cast<size_t>(TensorOf(tensor).numel());
     *Required(out, "out") = numel;
   });
 }
@@ -260,7 +260,7 @@ qt_status qt_tensor_q_per_channel_zero_points(int64_t* out, size_t capacity,
   return Guard([&] { CopyOut(PerChannelQuantizerOf(tensor).zero_points(), out, capacity); });
 }
 
-qt_status qt_tensor_dequantize(float* out, size_t capacity, const qt_tensor* tensor) {
+qt_status qt_dequantize(float* out, size_t capacity, const qt_tensor* tensor) {
   return Guard([&] {
     const Tensor& view = TensorOf(tensor);
     const size_t numel = static_cast<size_t>(view.numel());
@@ -269,7 +269,7 @@ qt_status qt_tensor_dequantize(float* out, size_t capacity, const qt_tensor* ten
   });
 }
 
-qt_status qt_tensor_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor) {
+qt_status qt_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor) {
   return Guard([&] {
     const Tensor& view = TensorOf(tensor);
     const size_t bytes =

@@ -14,7 +14,7 @@ using qtensor::core::Tensor;
 namespace {
 
 std::vector<int64_t> IndexArgument(const int64_t* index, size_t ndim) {
-  if (ndim > QT_MAX_DIMS) Fail(ErrorKind::kOutOfRange, "too many indices");
+  if (ndim > QTENSOR_MAX_DIMS) Fail(ErrorKind::kOutOfRange, "too many indices");
   return ArrayArgument(index, ndim, "index");
 }
 
@@ -22,14 +22,14 @@ std::vector<int64_t> IndexArgument(const int64_t* index, size_t ndim) {
 
 extern "C" {
 
-qt_status qt_tensor_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t index) {
+qt_status qt_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t index) {
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, TensorOf(tensor).Select(dim, index));
   });
 }
 
-qt_status qt_tensor_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
+qt_status qt_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
                           int64_t stop, int64_t step) {
   return Guard([&] {
     Required(out, "out");
@@ -37,7 +37,7 @@ qt_status qt_tensor_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
   });
 }
 
-qt_status qt_tensor_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
+qt_status qt_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
                            int64_t length) {
   return Guard([&] {
     Required(out, "out");
@@ -45,7 +45,7 @@ qt_status qt_tensor_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim
   });
 }
 
-qt_status qt_tensor_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
+qt_status qt_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
                               int64_t dim1) {
   return Guard([&] {
     Required(out, "out");
@@ -53,24 +53,24 @@ qt_status qt_tensor_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t 
   });
 }
 
-qt_status qt_tensor_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
+qt_status qt_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
                             size_t ndims) {
   return Guard([&] {
     Required(out, "out");
     const Tensor& view = TensorOf(tensor);
-    if (ndims > QT_MAX_DIMS) Fail(ErrorKind::kInvalidArgument, "permute: too many dims");
+    if (ndims > QTENSOR_MAX_DIMS) Fail(ErrorKind::kInvalidArgument, "permute: too many dims");
     ReturnTensor(out, view.Permute(ArrayArgument(dims, ndims, "dims")));
   });
 }
 
-qt_status qt_tensor_contiguous(qt_tensor** out, const qt_tensor* tensor) {
+qt_status qt_contiguous(qt_tensor** out, const qt_tensor* tensor) {
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, qtensor::core::Contiguous(TensorOf(tensor)));
   });
 }
 
-qt_status qt_tensor_clone(qt_tensor** out, const qt_tensor* tensor) {
+qt_status qt_clone(qt_tensor** out, const qt_tensor* tensor) {
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, qtensor::core::Clone(TensorOf(tensor)));
@@ -96,11 +96,11 @@ qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim, fl
       [&] { qtensor::core::SetElement(TensorOf(tensor), IndexArgument(index, ndim), value); });
 }
 
-qt_status qt_tensor_fill(qt_tensor* tensor, float value) {
+qt_status qt_fill(qt_tensor* tensor, float value) {
   return Guard([&] { qtensor::core::Fill(TensorOf(tensor), value); });
 }
 
-qt_status qt_tensor_copy(qt_tensor* dst, const qt_tensor* src) {
+qt_status qt_copy(qt_tensor* dst, const qt_tensor* src) {
   return Guard([&] {
     Required(dst, "dst");
     Required(src, "src");
@@ -108,7 +108,7 @@ qt_status qt_tensor_copy(qt_tensor* dst, const qt_tensor* src) {
   });
 }
 
-qt_status qt_tensor_copy_from_float(qt_tensor* dst, const float* data, size_t count) {
+qt_status qt_copy_from_float(qt_tensor* dst, const float* data, size_t count) {
   return Guard([&] {
     const Tensor& view = TensorOf(dst);
     if (count != static_cast<size_t>(view.numel())) {

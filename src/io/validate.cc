@@ -45,9 +45,9 @@ void CheckQScheme(const v1::Tensor& message, const std::string& where) {
 }
 
 std::vector<int64_t> CheckedShape(const v1::Tensor& message, const std::string& where) {
-  if (message.shape_size() > QT_MAX_DIMS) {
+  if (message.shape_size() > QTENSOR_MAX_DIMS) {
     Corrupt(where, "rank " + std::to_string(message.shape_size()) + " exceeds the maximum of " +
-                       std::to_string(QT_MAX_DIMS));
+                       std::to_string(QTENSOR_MAX_DIMS));
   }
   std::vector<int64_t> shape(message.shape().begin(), message.shape().end());
   for (size_t d = 0; d < shape.size(); ++d) {

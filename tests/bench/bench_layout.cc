@@ -21,7 +21,7 @@ struct Transposed {
     const Array<float> x = TestFloats(kElements);
     const int64_t shape[] = {kSide, kSide};
     Check(qt_quantize_per_tensor(&base.get, x.data(), shape, 2, 0.05, 0, QT_QINT8), "quantize");
-    Check(qt_tensor_transpose(&view.get, base.get, 0, 1), "qt_tensor_transpose");
+    Check(qt_transpose(&view.get, base.get, 0, 1), "qt_transpose");
   }
 };
 
@@ -40,7 +40,7 @@ void RegisterTransposed() {
     Transposed t;
     for (auto _ : state) {
       TensorHandle copy;
-      Check(qt_tensor_contiguous(&copy.get, t.view.get), "qt_tensor_contiguous");
+      Check(qt_contiguous(&copy.get, t.view.get), "qt_contiguous");
       benchmark::DoNotOptimize(copy.get);
     }
     Report(state, kElements, 2 * kElements);
@@ -49,7 +49,7 @@ void RegisterTransposed() {
     Transposed t;
     Array<int8_t> out(kElements);
     for (auto _ : state) {
-      Check(qt_tensor_int_repr(out.data(), out.size(), t.view.get), "qt_tensor_int_repr");
+      Check(qt_int_repr(out.data(), out.size(), t.view.get), "qt_int_repr");
       benchmark::ClobberMemory();
     }
     Report(state, kElements, 2 * kElements);
@@ -78,7 +78,7 @@ void RegisterContiguousIntRepr() {
     Check(qt_quantize_per_tensor(&t.get, x.data(), shape, 2, 0.05, 0, QT_QINT8), "quantize");
     Array<int8_t> out(kElements);
     for (auto _ : state) {
-      Check(qt_tensor_int_repr(out.data(), out.size(), t.get), "qt_tensor_int_repr");
+      Check(qt_int_repr(out.data(), out.size(), t.get), "qt_int_repr");
       benchmark::ClobberMemory();
     }
     Report(state, kElements, 2 * kElements);
@@ -106,9 +106,9 @@ void RegisterRequantizingCopy() {
     const qt_status made = qt_empty_quantized(&base.get, base_shape, 2, quantizer);
     qt_quantizer_free(quantizer);
     Check(made, "qt_empty_quantized");
-    Check(qt_tensor_narrow(&view.get, base.get, 1, 0, kSide), "qt_tensor_narrow");
+    Check(qt_narrow(&view.get, base.get, 1, 0, kSide), "qt_narrow");
     for (auto _ : state) {
-      Check(qt_tensor_copy(view.get, src.get), "qt_tensor_copy");
+      Check(qt_copy(view.get, src.get), "qt_copy");
       benchmark::ClobberMemory();
     }
     Report(state, kElements, 2 * kElements);

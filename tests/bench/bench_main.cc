@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   qtensor::bench::RegisterQuantizeBenchmarks();
   qtensor::bench::RegisterLayoutBenchmarks();
-#ifdef QT_BENCH_SERIALIZE
+#ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif
   benchmark::AddCustomContext("qt_simd_target", qt_simd_target());

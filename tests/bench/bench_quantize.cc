@@ -137,7 +137,7 @@ void RegisterQuantize(const Case k) {
     TensorHandle t;
     NewTensor(k, p, x.data(), &t.get);
     for (auto _ : state) {
-      Check(qt_tensor_copy_from_float(t.get, x.data(), k.n), "qt_tensor_copy_from_float");
+      Check(qt_copy_from_float(t.get, x.data(), k.n), "qt_copy_from_float");
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
@@ -195,7 +195,7 @@ void RegisterDequantize(const Case k) {
     NewTensor(k, p, x.data(), &t.get);
     Array<float> out(k.n);
     for (auto _ : state) {
-      Check(qt_tensor_dequantize(out.data(), out.size(), t.get), "qt_tensor_dequantize");
+      Check(qt_dequantize(out.data(), out.size(), t.get), "qt_dequantize");
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());

@@ -356,8 +356,8 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
     add("## How to read the table")
     add("")
     add("Rates are G elements/s. **qtensor** is the library through its C ABI: quantize into an "
-        "existing tensor (`qt_tensor_copy_from_float`), dequantize into a caller's buffer "
-        "(`qt_tensor_dequantize`), `qt_tensor_contiguous`, `qt_tensor_int_repr`, `qt_tensor_copy`, "
+        "existing tensor (`qt_copy_from_float`), dequantize into a caller's buffer "
+        "(`qt_dequantize`), `qt_contiguous`, `qt_int_repr`, `qt_copy`, "
         "`qt_serialize` + `qt_deserialize`. **kernel** is the SIMD kernel called directly on the "
         "same buffers, without the ABI's per-call work (handle and argument checks, the view's layout). "
         "**vs memcpy** is qtensor's rate over that of a "

@@ -43,13 +43,13 @@ static void one_round(int round) {
   char* text = NULL;
   CHECK(qt_quantize_per_channel(&tensor, data, shape, 2, scales, zero_points, 4, 0, QT_QINT8) ==
         QT_OK);
-  CHECK(qt_tensor_transpose(&view, tensor, 0, 1) == QT_OK);
+  CHECK(qt_transpose(&view, tensor, 0, 1) == QT_OK);
   CHECK(qt_tensor_quantizer(&quantizer, view) == QT_OK);
   CHECK(qt_to_string(&text, view) == QT_OK);
   CHECK(strstr(text, "axis=1") != NULL);
   /* A failed call must not leak either. */
   qt_tensor* never = NULL;
-  CHECK(qt_tensor_select(&never, view, 5, 0) == QT_ERR_OUT_OF_RANGE);
+  CHECK(qt_select(&never, view, 5, 0) == QT_ERR_OUT_OF_RANGE);
   qt_string_free(text);
   qt_quantizer_free(quantizer);
   qt_tensor_free(tensor); /* the view keeps the storage alive */

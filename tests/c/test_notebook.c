@@ -131,9 +131,9 @@ static size_t ndim_of(const qt_tensor* t) {
 }
 
 static int64_t numel_of(const qt_tensor* t) {
-  int64_t numel = -1;
+  size_t numel = 0;
   CHECK_OK(qt_tensor_numel(&numel, t));
-  return numel;
+  return (int64_t)numel;
 }
 
 static qt_dtype dtype_of(const qt_tensor* t) {
@@ -149,7 +149,7 @@ static size_t read_ints_at(int line, const qt_tensor* t, int64_t* out, size_t ca
   const qt_dtype dtype = dtype_of(t);
   const size_t elem = qt_dtype_size(dtype);
   unsigned char raw[MAX_TEST_ELEMS * 4];
-  check_status_at(line, "qt_tensor_int_repr", qt_tensor_int_repr(raw, sizeof raw, t), QT_OK);
+  check_status_at(line, "qt_int_repr", qt_int_repr(raw, sizeof raw, t), QT_OK);
   for (size_t i = 0; i < (size_t)numel; ++i) {
     if (dtype == QT_QINT8) {
       int8_t v;
@@ -170,7 +170,7 @@ static size_t read_ints_at(int line, const qt_tensor* t, int64_t* out, size_t ca
 static size_t read_floats_at(int line, const qt_tensor* t, float* out, size_t capacity) {
   const int64_t numel = numel_of(t);
   if (numel < 0 || (size_t)numel > capacity) FAIL_AT(line, "numel %" PRId64 " too large", numel);
-  check_status_at(line, "qt_tensor_dequantize", qt_tensor_dequantize(out, capacity, t), QT_OK);
+  check_status_at(line, "qt_dequantize", qt_dequantize(out, capacity, t), QT_OK);
   return (size_t)numel;
 }
 #define READ_FLOATS(t, out) read_floats_at(__LINE__, (t), (out), sizeof(out) / sizeof((out)[0]))
@@ -558,8 +558,8 @@ static const char kReprPerChannelTransposed[] =
 static void test_version_and_names(void) {
   step("version and names");
   char expected[64];
-  snprintf(expected, sizeof expected, "%d.%d.%d", QT_VERSION_MAJOR, QT_VERSION_MINOR,
-           QT_VERSION_PATCH);
+  snprintf(expected, sizeof expected, "%d.%d.%d", QTENSOR_VERSION_MAJOR, QTENSOR_VERSION_MINOR,
+           QTENSOR_VERSION_PATCH);
   CHECK_STR(qt_version(), expected);
   const char* target = qt_simd_target();
   CHECK(target != NULL && target[0] != '\0');
@@ -740,7 +740,7 @@ static void test_make_per_tensor_and_inspect(void) {
   CHECK_INTS(q, ints, 10);
   /* int_repr() as uint8 bytes, exactly. */
   uint8_t raw[10];
-  CHECK_OK(qt_tensor_int_repr(raw, sizeof raw, q));
+  CHECK_OK(qt_int_repr(raw, sizeof raw, q));
   CHECK(memcmp(raw, kMadeInts, sizeof raw) == 0);
   CHECK_FLOATS(q, values, 10);
   CHECK_F32(values[4], -1e-4f); /* (1 - 2) * 1e-4 */
@@ -798,7 +798,7 @@ static void test_select_and_print(void) {
   step("s = q[2] (0-dim), print(q[0])");
   qt_tensor* q = make_notebook_q();
   qt_tensor* s = NULL;
-  CHECK_OK(qt_tensor_select(&s, q, 0, 2));
+  CHECK_OK(qt_select(&s, q, 0, 2));
   CHECK_I64(ndim_of(s), 0);
   CHECK_I64(numel_of(s), 1);
   int64_t untouched[1] = {-7777};
@@ -822,12 +822,12 @@ static void test_select_and_print(void) {
 
   /* Negative index: q[-8] is q[2]. */
   qt_tensor* s_neg = NULL;
-  CHECK_OK(qt_tensor_select(&s_neg, q, -1, -8));
+  CHECK_OK(qt_select(&s_neg, q, -1, -8));
   CHECK_OK(qt_tensor_item(&got, s_neg));
   CHECK_F32(got, item);
 
   qt_tensor* s0 = NULL;
-  CHECK_OK(qt_tensor_select(&s0, q, 0, 0));
+  CHECK_OK(qt_select(&s0, q, 0, 0));
   CHECK_REPR(s0, kReprSelect0);
   /* q[0].item(): PyTorch 1.13 prints 0 (it truncates); the header asks for
      the dequantized value. */
@@ -850,12 +850,12 @@ static void test_assign(void) {
 
   /* Through a view: select + fill. 0.0 quantizes to the zero point. */
   qt_tensor* s0 = NULL;
-  CHECK_OK(qt_tensor_select(&s0, q, 0, 0));
-  CHECK_OK(qt_tensor_fill(s0, 0.0f));
+  CHECK_OK(qt_select(&s0, q, 0, 0));
+  CHECK_OK(qt_fill(s0, 0.0f));
   ints[0] = 2;
   CHECK_INTS(q, ints, 10);
   /* 3.5 / 1e-4 + 2 = 35002: saturates to 255. */
-  CHECK_OK(qt_tensor_fill(s0, 3.5f));
+  CHECK_OK(qt_fill(s0, 3.5f));
   ints[0] = ref_quantize(3.5f, 1e-4, 2, QT_QUINT8);
   CHECK_I64(ints[0], 255);
   CHECK_INTS(q, ints, 10);
@@ -877,7 +877,7 @@ static void test_assign(void) {
 
   /* A clone is independent; negative indices count from the end. */
   qt_tensor* c = NULL;
-  CHECK_OK(qt_tensor_clone(&c, q));
+  CHECK_OK(qt_clone(&c, q));
   CHECK(!shares_storage(c, q));
   const int64_t last[1] = {-1};
   CHECK_OK(qt_tensor_set(c, last, 1, -1.0f)); /* saturates to 0 */
@@ -903,7 +903,7 @@ static qt_tensor* make_q1(void) {
   qt_tensor* q1 = NULL;
   CHECK_OK(qt_empty_quantized(&q1, shape, 2, quantizer));
   qt_quantizer_free(quantizer);
-  CHECK_OK(qt_tensor_copy_from_float(q1, kQ1Values, 6));
+  CHECK_OK(qt_copy_from_float(q1, kQ1Values, 6));
   return q1;
 }
 
@@ -927,11 +927,11 @@ static void test_copy(void) {
   qt_tensor* q2 = NULL;
   CHECK_OK(qt_empty_quantized(&q2, shape, 2, quantizer2));
   qt_quantizer_free(quantizer2);
-  CHECK_OK(qt_tensor_fill(q2, 5.0f));
+  CHECK_OK(qt_fill(q2, 5.0f));
   const int64_t fours[6] = {4, 4, 4, 4, 4, 4};
   CHECK_INTS(q2, fours, 6);
 
-  CHECK_OK(qt_tensor_copy(q2, q1));
+  CHECK_OK(qt_copy(q2, q1));
   CHECK_INTS(q2, q1_ints, 6);
   CHECK_PER_TENSOR(q2, QT_QINT8, 0.1, 0);
   CHECK_FLOATS(q2, q1_values, 6);
@@ -950,7 +950,7 @@ static void test_copy(void) {
   CHECK_INTS(q1, q1_ints, 6);
   CHECK_PER_TENSOR(q1, QT_QINT8, 0.1, 0);
   /* Writing q2 does not touch q1. */
-  CHECK_OK(qt_tensor_fill(q2, 0.0f));
+  CHECK_OK(qt_fill(q2, 0.0f));
   CHECK_INTS(q1, q1_ints, 6);
 
   /* A whole-storage destination takes a per-channel source's parameters
@@ -958,11 +958,11 @@ static void test_copy(void) {
   qt_tensor* pc = NULL;
   CHECK_OK(qt_quantize_per_channel(&pc, kX, kXShape, 3, kScales, kZeroPoints, 3, 2, QT_QINT32));
   qt_tensor* pct = NULL;
-  CHECK_OK(qt_tensor_transpose(&pct, pc, 0, 2));
+  CHECK_OK(qt_transpose(&pct, pc, 0, 2));
   const int64_t shape322[3] = {3, 2, 2};
   qt_tensor* dst = NULL;
   CHECK_OK(qt_make_per_tensor_quantized_int32(&dst, (const int32_t[12]){0}, shape322, 3, 1e-4, 2));
-  CHECK_OK(qt_tensor_copy(dst, pct));
+  CHECK_OK(qt_copy(dst, pct));
   CHECK_PER_CHANNEL(dst, QT_QINT32, 0, kScales, kZeroPoints, 3);
   int64_t pct_ints[12];
   float pct_values[12];
@@ -978,11 +978,11 @@ static void test_copy(void) {
      quantizer. (Its dequantized values are not checked here: dst then uses
      the per-tensor float formula, the view the per-channel double one.) */
   qt_tensor* col = NULL;
-  CHECK_OK(qt_tensor_select(&col, pc, 2, 1));
+  CHECK_OK(qt_select(&col, pc, 2, 1));
   const int64_t shape22[2] = {2, 2};
   qt_tensor* dst2 = NULL;
   CHECK_OK(qt_make_per_tensor_quantized_int32(&dst2, (const int32_t[4]){0}, shape22, 2, 1.0, 0));
-  CHECK_OK(qt_tensor_copy(dst2, col));
+  CHECK_OK(qt_copy(dst2, col));
   const int64_t col_ints[4] = {kPerChannelInts[1], kPerChannelInts[4], kPerChannelInts[7],
                                kPerChannelInts[10]};
   CHECK_INTS(dst2, col_ints, 4);
@@ -1020,11 +1020,11 @@ static void test_partial_copy(void) {
   qt_tensor* big = NULL;
   CHECK_OK(qt_make_per_tensor_quantized_int8(&big, big_ints8, shape43, 2, 0.5, 10));
   qt_tensor* mid = NULL;
-  CHECK_OK(qt_tensor_narrow(&mid, big, 0, 1, 2));
+  CHECK_OK(qt_narrow(&mid, big, 0, 1, 2));
   CHECK_SHAPE(mid, 2, 3);
   CHECK_STRIDES(mid, 3, 3, 1);
   CHECK(is_contiguous(mid));
-  CHECK_OK(qt_tensor_copy(mid, q1));
+  CHECK_OK(qt_copy(mid, q1));
   for (size_t k = 0; k < 6; ++k) big_ints[3 + k] = ref_quantize(q1_values[k], 0.5, 10, QT_QINT8);
   CHECK_I64(big_ints[3], 7);  /* -1.6 / 0.5 = -3.2 -> -3, + 10 */
   CHECK_I64(big_ints[8], 27); /* 8.6 / 0.5 = 17.2 -> 17, + 10 */
@@ -1041,9 +1041,9 @@ static void test_partial_copy(void) {
   qt_tensor* b2 = NULL;
   CHECK_OK(qt_make_per_tensor_quantized_int8(&b2, b2_ints8, shape32, 2, 0.25, -5));
   qt_tensor* b2t = NULL;
-  CHECK_OK(qt_tensor_transpose(&b2t, b2, 0, 1));
+  CHECK_OK(qt_transpose(&b2t, b2, 0, 1));
   CHECK(!is_contiguous(b2t));
-  CHECK_OK(qt_tensor_copy(b2t, q1));
+  CHECK_OK(qt_copy(b2t, q1));
   int64_t b2t_expected[6];
   int64_t b2_expected[6];
   for (size_t i = 0; i < 2; ++i) {
@@ -1062,7 +1062,7 @@ static void test_partial_copy(void) {
 
   /* copy_from_float into the transposed view: floats in the view's order. */
   const float floats[6] = {0.25f, -0.5f, 1.0f, 2.0f, -31.0f, 100.0f};
-  CHECK_OK(qt_tensor_copy_from_float(b2t, floats, 6));
+  CHECK_OK(qt_copy_from_float(b2t, floats, 6));
   for (size_t k = 0; k < 6; ++k) b2t_expected[k] = ref_quantize(floats[k], 0.25, -5, QT_QINT8);
   CHECK_I64(b2t_expected[5], 127);
   CHECK_I64(b2t_expected[4], -128);
@@ -1085,9 +1085,9 @@ static void test_partial_copy(void) {
   CHECK_OK(qt_make_per_tensor_quantized_int8(&big2, big_ints8, shape43, 2, 0.5, 10));
   qt_tensor* rows01 = NULL;
   qt_tensor* rows12 = NULL;
-  CHECK_OK(qt_tensor_narrow(&rows01, big2, 0, 0, 2));
-  CHECK_OK(qt_tensor_narrow(&rows12, big2, 0, 1, 2));
-  CHECK_OK(qt_tensor_copy(rows01, rows12));
+  CHECK_OK(qt_narrow(&rows01, big2, 0, 0, 2));
+  CHECK_OK(qt_narrow(&rows12, big2, 0, 1, 2));
+  CHECK_OK(qt_copy(rows01, rows12));
   int64_t big2_expected[12];
   for (size_t k = 0; k < 12; ++k) big2_expected[k] = big_ints8[k];
   for (size_t k = 0; k < 6; ++k) big2_expected[k] = big_ints8[k + 3];
@@ -1105,7 +1105,7 @@ static void test_partial_copy(void) {
   CHECK_OK(qt_from_int_repr(&pc, pc_ints8, sizeof pc_ints8, shape23, 2, pcq));
   qt_quantizer_free(pcq);
   qt_tensor* row = NULL;
-  CHECK_OK(qt_tensor_select(&row, pc, 0, 1));
+  CHECK_OK(qt_select(&row, pc, 0, 1));
   CHECK_PER_CHANNEL(row, QT_QINT8, 0, pc_scales, pc_zero_points, 3);
   const float src_floats[3] = {0.73f, -1.26f, 2.2f};
   const int64_t shape3[1] = {3};
@@ -1113,7 +1113,7 @@ static void test_partial_copy(void) {
   CHECK_OK(qt_quantize_per_tensor(&src, src_floats, shape3, 1, 0.05, 3, QT_QINT8));
   float src_values[3];
   READ_FLOATS(src, src_values);
-  CHECK_OK(qt_tensor_copy(row, src));
+  CHECK_OK(qt_copy(row, src));
   int64_t pc_expected[6] = {10, 20, 30, 0, 0, 0};
   for (size_t c = 0; c < 3; ++c) {
     pc_expected[3 + c] = ref_quantize(src_values[c], pc_scales[c], pc_zero_points[c], QT_QINT8);
@@ -1146,7 +1146,7 @@ static void test_transpose_permute_contiguous(void) {
   const view_map swap = {2, {1, 0}, {1, 1}, {0, 0}};
 
   qt_tensor* t = NULL;
-  CHECK_OK(qt_tensor_transpose(&t, q1, 0, 1));
+  CHECK_OK(qt_transpose(&t, q1, 0, 1));
   CHECK_SHAPE(t, 3, 2);
   CHECK_STRIDES(t, 0, 1, 3);
   CHECK(!is_contiguous(t));
@@ -1158,31 +1158,31 @@ static void test_transpose_permute_contiguous(void) {
   CHECK_INTS(t, t_ints, 6);
 
   qt_tensor* tn = NULL;
-  CHECK_OK(qt_tensor_transpose(&tn, q1, -1, -2));
+  CHECK_OK(qt_transpose(&tn, q1, -1, -2));
   CHECK_SHAPE(tn, 3, 2);
   CHECK_VIEW(tn, q1, &swap);
 
   qt_tensor* p = NULL;
   const int64_t dims10[2] = {1, 0};
-  CHECK_OK(qt_tensor_permute(&p, q1, dims10, 2));
+  CHECK_OK(qt_permute(&p, q1, dims10, 2));
   CHECK_SHAPE(p, 3, 2);
   CHECK_STRIDES(p, 0, 1, 3);
   CHECK_VIEW(p, q1, &swap);
   CHECK_REPR(p, kReprTransposed);
   qt_tensor* pn = NULL;
   const int64_t dims_neg[2] = {-1, -2};
-  CHECK_OK(qt_tensor_permute(&pn, q1, dims_neg, 2));
+  CHECK_OK(qt_permute(&pn, q1, dims_neg, 2));
   CHECK_VIEW(pn, q1, &swap);
 
   qt_tensor* same = NULL;
-  CHECK_OK(qt_tensor_transpose(&same, q1, 1, 1));
+  CHECK_OK(qt_transpose(&same, q1, 1, 1));
   const view_map identity = {2, {0, 1}, {1, 1}, {0, 0}};
   CHECK(is_contiguous(same));
   CHECK_VIEW(same, q1, &identity);
 
   /* contiguous() of a non-contiguous view: a copy in a new storage. */
   qt_tensor* c = NULL;
-  CHECK_OK(qt_tensor_contiguous(&c, t));
+  CHECK_OK(qt_contiguous(&c, t));
   CHECK(is_contiguous(c));
   CHECK(!shares_storage(c, q1));
   CHECK_SHAPE(c, 3, 2);
@@ -1192,13 +1192,13 @@ static void test_transpose_permute_contiguous(void) {
   CHECK_REPR(c, kReprTransposed);
   /* contiguous() of a contiguous tensor: the same view. */
   qt_tensor* c2 = NULL;
-  CHECK_OK(qt_tensor_contiguous(&c2, q1));
+  CHECK_OK(qt_contiguous(&c2, q1));
   CHECK(shares_storage(c2, q1));
   CHECK_VIEW(c2, q1, &identity);
   CHECK_REPR(c2, kReprCopy);
   /* clone() always copies. */
   qt_tensor* cl = NULL;
-  CHECK_OK(qt_tensor_clone(&cl, q1));
+  CHECK_OK(qt_clone(&cl, q1));
   CHECK(!shares_storage(cl, q1));
   CHECK_INTS(cl, kQ1Ints, 6);
   CHECK_PER_TENSOR(cl, QT_QINT8, 0.1, 0);
@@ -1218,7 +1218,7 @@ static void test_transpose_permute_contiguous(void) {
   CHECK_OK(qt_quantize_per_tensor(&q, kX, kXShape, 3, 1e-4, 2, QT_QINT32));
   qt_tensor* pq = NULL;
   const int64_t dims201[3] = {2, 0, 1};
-  CHECK_OK(qt_tensor_permute(&pq, q, dims201, 3));
+  CHECK_OK(qt_permute(&pq, q, dims201, 3));
   CHECK_SHAPE(pq, 3, 2, 2);
   CHECK_STRIDES(pq, 0, 1, 6, 3);
   CHECK(!is_contiguous(pq));
@@ -1226,7 +1226,7 @@ static void test_transpose_permute_contiguous(void) {
   CHECK_VIEW(pq, q, &map201);
   CHECK_PER_TENSOR(pq, QT_QINT32, 1e-4, 2);
   qt_tensor* pqc = NULL;
-  CHECK_OK(qt_tensor_contiguous(&pqc, pq));
+  CHECK_OK(qt_contiguous(&pqc, pq));
   int64_t pq_ints[12];
   float pq_values[12];
   READ_INTS(pq, pq_ints);
@@ -1256,7 +1256,7 @@ static void test_per_channel_transpose_permute(void) {
   CHECK_OK(qt_quantize_per_channel(&qc, kX, kXShape, 3, kScales, kZeroPoints, 3, 2, QT_QINT32));
 
   qt_tensor* t02 = NULL;
-  CHECK_OK(qt_tensor_transpose(&t02, qc, 0, 2));
+  CHECK_OK(qt_transpose(&t02, qc, 0, 2));
   CHECK_SHAPE(t02, 3, 2, 2);
   CHECK_STRIDES(t02, 0, 1, 3, 6);
   CHECK_PER_CHANNEL(t02, QT_QINT32, 0, kScales, kZeroPoints, 3);
@@ -1265,7 +1265,7 @@ static void test_per_channel_transpose_permute(void) {
   CHECK_REPR(t02, kReprPerChannelTransposed);
 
   qt_tensor* t12 = NULL;
-  CHECK_OK(qt_tensor_transpose(&t12, qc, 1, 2));
+  CHECK_OK(qt_transpose(&t12, qc, 1, 2));
   CHECK_SHAPE(t12, 2, 3, 2);
   CHECK_PER_CHANNEL(t12, QT_QINT32, 1, kScales, kZeroPoints, 3);
   const view_map map_t12 = {3, {0, 2, 1}, {1, 1, 1}, {0, 0, 0}};
@@ -1273,7 +1273,7 @@ static void test_per_channel_transpose_permute(void) {
 
   /* The transpose of a transpose is the base again. */
   qt_tensor* back = NULL;
-  CHECK_OK(qt_tensor_transpose(&back, t02, 2, 0));
+  CHECK_OK(qt_transpose(&back, t02, 2, 0));
   CHECK(is_contiguous(back));
   CHECK_PER_CHANNEL(back, QT_QINT32, 2, kScales, kZeroPoints, 3);
   const view_map identity = {3, {0, 1, 2}, {1, 1, 1}, {0, 0, 0}};
@@ -1282,7 +1282,7 @@ static void test_per_channel_transpose_permute(void) {
 
   const int64_t dims201[3] = {2, 0, 1};
   qt_tensor* p201 = NULL;
-  CHECK_OK(qt_tensor_permute(&p201, qc, dims201, 3));
+  CHECK_OK(qt_permute(&p201, qc, dims201, 3));
   CHECK_SHAPE(p201, 3, 2, 2);
   CHECK_PER_CHANNEL(p201, QT_QINT32, 0, kScales, kZeroPoints, 3);
   const view_map map201 = {3, {2, 0, 1}, {1, 1, 1}, {0, 0, 0}};
@@ -1290,7 +1290,7 @@ static void test_per_channel_transpose_permute(void) {
 
   const int64_t dims120[3] = {1, 2, 0};
   qt_tensor* p120 = NULL;
-  CHECK_OK(qt_tensor_permute(&p120, qc, dims120, 3));
+  CHECK_OK(qt_permute(&p120, qc, dims120, 3));
   CHECK_SHAPE(p120, 2, 3, 2);
   CHECK_PER_CHANNEL(p120, QT_QINT32, 1, kScales, kZeroPoints, 3);
   const view_map map120 = {3, {1, 2, 0}, {1, 1, 1}, {0, 0, 0}};
@@ -1299,7 +1299,7 @@ static void test_per_channel_transpose_permute(void) {
   /* contiguous() of the transposed view: a new per-channel storage with the
      view's own axis, the same values bit for bit. */
   qt_tensor* c = NULL;
-  CHECK_OK(qt_tensor_contiguous(&c, t02));
+  CHECK_OK(qt_contiguous(&c, t02));
   CHECK(is_contiguous(c));
   CHECK(!shares_storage(c, qc));
   CHECK_SHAPE(c, 3, 2, 2);
@@ -1322,9 +1322,9 @@ static void test_per_channel_transpose_permute(void) {
   CHECK_F32(got, ref_dequantize_per_channel(50, 0.01, 0));
   /* fill through a view: each channel gets its own integer. */
   qt_tensor* row = NULL;
-  CHECK_OK(qt_tensor_select(&row, t02, 1, 1)); /* base [:, 1, :] transposed: shape (3, 2) */
+  CHECK_OK(qt_select(&row, t02, 1, 1)); /* base [:, 1, :] transposed: shape (3, 2) */
   CHECK_PER_CHANNEL(row, QT_QINT32, 0, kScales, kZeroPoints, 3);
-  CHECK_OK(qt_tensor_fill(row, 1.0f));
+  CHECK_OK(qt_fill(row, 1.0f));
   int64_t base_ints[12];
   READ_INTS(qc, base_ints);
   for (size_t i = 0; i < 2; ++i) {
@@ -1365,21 +1365,21 @@ static void test_per_channel_select(void) {
   const int64_t zero_points4[4] = {-3, 0, 3, 7};
   qt_tensor* a2 = make_per_channel_234(2, scales4, zero_points4, 4);
   qt_tensor* s = NULL;
-  CHECK_OK(qt_tensor_select(&s, a2, 0, 1));
+  CHECK_OK(qt_select(&s, a2, 0, 1));
   CHECK_SHAPE(s, 3, 4);
   CHECK_PER_CHANNEL(s, QT_QINT8, 1, scales4, zero_points4, 4);
   const view_map map_s = {2, {1, 2}, {1, 1}, {1, 0, 0}};
   CHECK_VIEW(s, a2, &map_s);
   /* ... then select(0, 2) -> a 1-D per-channel view, axis 0. */
   qt_tensor* ss = NULL;
-  CHECK_OK(qt_tensor_select(&ss, s, 0, 2));
+  CHECK_OK(qt_select(&ss, s, 0, 2));
   CHECK_SHAPE(ss, 4);
   CHECK_PER_CHANNEL(ss, QT_QINT8, 0, scales4, zero_points4, 4);
   const view_map map_ss = {1, {2}, {1}, {1, 2, 0}};
   CHECK_VIEW(ss, a2, &map_ss);
   /* select(1, 2) -> shape (2, 4), axis 1. */
   qt_tensor* s1 = NULL;
-  CHECK_OK(qt_tensor_select(&s1, a2, 1, 2));
+  CHECK_OK(qt_select(&s1, a2, 1, 2));
   CHECK_SHAPE(s1, 2, 4);
   CHECK_PER_CHANNEL(s1, QT_QINT8, 1, scales4, zero_points4, 4);
   const view_map map_s1 = {2, {0, 2}, {1, 1}, {0, 2, 0}};
@@ -1390,19 +1390,19 @@ static void test_per_channel_select(void) {
   const int64_t zero_points3[3] = {-3, 0, 3};
   qt_tensor* a1 = make_per_channel_234(1, scales3, zero_points3, 3);
   qt_tensor* after = NULL;
-  CHECK_OK(qt_tensor_select(&after, a1, 2, 1));
+  CHECK_OK(qt_select(&after, a1, 2, 1));
   CHECK_SHAPE(after, 2, 3);
   CHECK_PER_CHANNEL(after, QT_QINT8, 1, scales3, zero_points3, 3);
   const view_map map_after = {2, {0, 1}, {1, 1}, {0, 0, 1}};
   CHECK_VIEW(after, a1, &map_after);
   qt_tensor* after_neg = NULL;
-  CHECK_OK(qt_tensor_select(&after_neg, a1, -1, -1));
+  CHECK_OK(qt_select(&after_neg, a1, -1, -1));
   CHECK_PER_CHANNEL(after_neg, QT_QINT8, 1, scales3, zero_points3, 3);
   const view_map map_after_neg = {2, {0, 1}, {1, 1}, {0, 0, 3}};
   CHECK_VIEW(after_neg, a1, &map_after_neg);
   /* select on dim 0 (before the axis) -> axis 0. */
   qt_tensor* before = NULL;
-  CHECK_OK(qt_tensor_select(&before, a1, 0, 1));
+  CHECK_OK(qt_select(&before, a1, 0, 1));
   CHECK_PER_CHANNEL(before, QT_QINT8, 0, scales3, zero_points3, 3);
   const view_map map_before = {2, {1, 2}, {1, 1}, {1, 0, 0}};
   CHECK_VIEW(before, a1, &map_before);
@@ -1413,7 +1413,7 @@ static void test_per_channel_select(void) {
   CHECK_OK(qt_quantize_per_channel(&qc, kX, kXShape, 3, kScales, kZeroPoints, 3, 2, QT_QINT32));
   for (int64_t ch = 0; ch < 3; ++ch) {
     qt_tensor* sc = NULL;
-    CHECK_OK(qt_tensor_select(&sc, qc, 2, ch));
+    CHECK_OK(qt_select(&sc, qc, 2, ch));
     CHECK_SHAPE(sc, 2, 2);
     CHECK_PER_TENSOR(sc, QT_QINT32, kScales[ch], kZeroPoints[ch]);
     const view_map map_sc = {2, {0, 1}, {1, 1}, {0, 0, ch}};
@@ -1427,15 +1427,15 @@ static void test_per_channel_select(void) {
     /* A one-element view of it: item() gives the base's bits. */
     qt_tensor* one = NULL;
     const int64_t start = 1;
-    CHECK_OK(qt_tensor_narrow(&one, sc, 0, start, 1));
+    CHECK_OK(qt_narrow(&one, sc, 0, start, 1));
     qt_tensor* elem = NULL;
-    CHECK_OK(qt_tensor_select(&elem, one, 1, 0));
+    CHECK_OK(qt_select(&elem, one, 1, 0));
     float item = 0.0f;
     CHECK_OK(qt_tensor_item(&item, elem));
     CHECK_F32(item, values[2]);
     /* Its clone keeps the same bits and parameters. */
     qt_tensor* cl = NULL;
-    CHECK_OK(qt_tensor_clone(&cl, sc));
+    CHECK_OK(qt_clone(&cl, sc));
     CHECK(!shares_storage(cl, qc));
     CHECK_FLOATS(cl, values, 4);
     CHECK_PER_TENSOR(cl, QT_QINT32, kScales[ch], kZeroPoints[ch]);
@@ -1470,13 +1470,13 @@ static void test_slices(void) {
 
   /* Down to one channel: still per-channel, same bits as the base. */
   qt_tensor* one = NULL;
-  CHECK_OK(qt_tensor_slice(&one, qc, 2, 1, 2, 1));
+  CHECK_OK(qt_slice(&one, qc, 2, 1, 2, 1));
   CHECK_SHAPE(one, 2, 2, 1);
   CHECK_PER_CHANNEL(one, QT_QINT32, 2, &kScales[1], &kZeroPoints[1], 1);
   const view_map map_one = {3, {0, 1, 2}, {1, 1, 1}, {0, 0, 1}};
   CHECK_VIEW(one, qc, &map_one);
   qt_tensor* narrow = NULL;
-  CHECK_OK(qt_tensor_narrow(&narrow, qc, -1, -1, 1));
+  CHECK_OK(qt_narrow(&narrow, qc, -1, -1, 1));
   CHECK_SHAPE(narrow, 2, 2, 1);
   CHECK_PER_CHANNEL(narrow, QT_QINT32, 2, &kScales[2], &kZeroPoints[2], 1);
   const view_map map_narrow = {3, {0, 1, 2}, {1, 1, 1}, {0, 0, 2}};
@@ -1484,7 +1484,7 @@ static void test_slices(void) {
 
   /* Step 2 over the channel axis: channels 0 and 2. */
   qt_tensor* step2 = NULL;
-  CHECK_OK(qt_tensor_slice(&step2, qc, 2, INT64_MIN, INT64_MAX, 2));
+  CHECK_OK(qt_slice(&step2, qc, 2, INT64_MIN, INT64_MAX, 2));
   CHECK_SHAPE(step2, 2, 2, 2);
   CHECK_STRIDES(step2, 0, 6, 3, 2);
   const double scales02[2] = {0.1, 0.001};
@@ -1495,7 +1495,7 @@ static void test_slices(void) {
 
   /* Negative step over the channel axis: channels reversed. */
   qt_tensor* rev = NULL;
-  CHECK_OK(qt_tensor_slice(&rev, qc, 2, INT64_MAX, INT64_MIN, -1));
+  CHECK_OK(qt_slice(&rev, qc, 2, INT64_MAX, INT64_MIN, -1));
   CHECK_SHAPE(rev, 2, 2, 3);
   CHECK_STRIDES(rev, 2, 6, 3, -1);
   CHECK(!is_contiguous(rev));
@@ -1506,7 +1506,7 @@ static void test_slices(void) {
   CHECK_VIEW(rev, qc, &map_rev);
   /* -1::-2 : channels 2 and 0. */
   qt_tensor* rev2 = NULL;
-  CHECK_OK(qt_tensor_slice(&rev2, qc, 2, -1, INT64_MIN, -2));
+  CHECK_OK(qt_slice(&rev2, qc, 2, -1, INT64_MIN, -2));
   CHECK_SHAPE(rev2, 2, 2, 2);
   const double scales20[2] = {0.001, 0.1};
   const int64_t zero_points20[2] = {1, -1};
@@ -1515,14 +1515,14 @@ static void test_slices(void) {
   CHECK_VIEW(rev2, qc, &map_rev2);
   /* Negative step on another dim: the channels stay in order. */
   qt_tensor* rev0 = NULL;
-  CHECK_OK(qt_tensor_slice(&rev0, qc, 0, INT64_MAX, INT64_MIN, -1));
+  CHECK_OK(qt_slice(&rev0, qc, 0, INT64_MAX, INT64_MIN, -1));
   CHECK_STRIDES(rev0, 6, -6, 3, 1);
   CHECK_PER_CHANNEL(rev0, QT_QINT32, 2, kScales, kZeroPoints, 3);
   const view_map map_rev0 = {3, {0, 1, 2}, {-1, 1, 1}, {1, 0, 0}};
   CHECK_VIEW(rev0, qc, &map_rev0);
   /* contiguous() of the reversed channels keeps the reversed parameters. */
   qt_tensor* revc = NULL;
-  CHECK_OK(qt_tensor_contiguous(&revc, rev));
+  CHECK_OK(qt_contiguous(&revc, rev));
   CHECK(is_contiguous(revc));
   CHECK_PER_CHANNEL(revc, QT_QINT32, 2, scales_rev, zero_points_rev, 3);
   float rev_values[12];
@@ -1531,11 +1531,11 @@ static void test_slices(void) {
 
   /* A chain: transpose, select, reversed slice. */
   qt_tensor* t = NULL;
-  CHECK_OK(qt_tensor_transpose(&t, qc, 0, 2)); /* (3, 2, 2), axis 0 */
+  CHECK_OK(qt_transpose(&t, qc, 0, 2)); /* (3, 2, 2), axis 0 */
   qt_tensor* ts = NULL;
-  CHECK_OK(qt_tensor_select(&ts, t, 1, 1)); /* (3, 2) = base[:, 1, :].T, axis 0 */
+  CHECK_OK(qt_select(&ts, t, 1, 1)); /* (3, 2) = base[:, 1, :].T, axis 0 */
   qt_tensor* tsr = NULL;
-  CHECK_OK(qt_tensor_slice(&tsr, ts, 0, INT64_MAX, INT64_MIN, -2)); /* channels 2, 0 */
+  CHECK_OK(qt_slice(&tsr, ts, 0, INT64_MAX, INT64_MIN, -2)); /* channels 2, 0 */
   CHECK_SHAPE(tsr, 2, 2);
   CHECK_PER_CHANNEL(tsr, QT_QINT32, 0, scales20, zero_points20, 2);
   const view_map map_tsr = {2, {2, 0}, {-2, 1}, {0, 1, 2}};
@@ -1557,11 +1557,11 @@ static void test_slices(void) {
     CHECK_OK(
         qt_quantize_per_channel(&c8, data8, shape8, 1, scales8, zero_points8, 8, 0, QT_QUINT8));
     qt_tensor* even = NULL;
-    CHECK_OK(qt_tensor_slice(&even, c8, 0, 0, INT64_MAX, 2));
+    CHECK_OK(qt_slice(&even, c8, 0, 0, INT64_MAX, 2));
     qt_tensor* odd_of_even = NULL;
-    CHECK_OK(qt_tensor_slice(&odd_of_even, even, 0, 1, INT64_MAX, 2));
+    CHECK_OK(qt_slice(&odd_of_even, even, 0, 1, INT64_MAX, 2));
     qt_tensor* back = NULL;
-    CHECK_OK(qt_tensor_slice(&back, odd_of_even, 0, INT64_MAX, INT64_MIN, -1));
+    CHECK_OK(qt_slice(&back, odd_of_even, 0, INT64_MAX, INT64_MIN, -1));
     CHECK_SHAPE(back, 2);
     CHECK_STRIDES(back, 6, -4);
     const double scales62[2] = {scales8[6], scales8[2]};
@@ -1578,7 +1578,7 @@ static void test_slices(void) {
   /* Per-tensor negative steps on the notebook's q. */
   qt_tensor* q = make_notebook_q();
   qt_tensor* r3 = NULL;
-  CHECK_OK(qt_tensor_slice(&r3, q, 0, INT64_MAX, INT64_MIN, -3)); /* 9, 6, 3, 0 */
+  CHECK_OK(qt_slice(&r3, q, 0, INT64_MAX, INT64_MIN, -3)); /* 9, 6, 3, 0 */
   CHECK_SHAPE(r3, 4);
   CHECK_STRIDES(r3, 9, -3);
   const int64_t r3_ints[4] = {48, 94, 25, 66};
@@ -1587,33 +1587,33 @@ static void test_slices(void) {
   CHECK_VIEW(r3, q, &map_r3);
   CHECK_PER_TENSOR(r3, QT_QUINT8, 1e-4, 2);
   qt_tensor* r2 = NULL;
-  CHECK_OK(qt_tensor_slice(&r2, q, 0, -2, 2, -2)); /* 8, 6, 4 */
+  CHECK_OK(qt_slice(&r2, q, 0, -2, 2, -2)); /* 8, 6, 4 */
   const int64_t r2_ints[3] = {13, 94, 1};
   CHECK_SHAPE(r2, 3);
   CHECK_INTS(r2, r2_ints, 3);
   qt_tensor* pos = NULL;
-  CHECK_OK(qt_tensor_slice(&pos, q, 0, 1, 100, 4)); /* 1, 5, 9 */
+  CHECK_OK(qt_slice(&pos, q, 0, 1, 100, 4)); /* 1, 5, 9 */
   const int64_t pos_ints[3] = {95, 71, 48};
   CHECK_INTS(pos, pos_ints, 3);
   /* Empty slices. */
   qt_tensor* empty = NULL;
-  CHECK_OK(qt_tensor_slice(&empty, q, 0, 5, 2, 1));
+  CHECK_OK(qt_slice(&empty, q, 0, 5, 2, 1));
   CHECK_SHAPE(empty, 0);
   float no_floats[1] = {-5.0f};
-  CHECK_OK(qt_tensor_dequantize(no_floats, 0, empty));
+  CHECK_OK(qt_dequantize(no_floats, 0, empty));
   CHECK_F32(no_floats[0], -5.0f);
   unsigned char no_ints[1] = {77};
-  CHECK_OK(qt_tensor_int_repr(no_ints, 0, empty));
+  CHECK_OK(qt_int_repr(no_ints, 0, empty));
   CHECK_I64(no_ints[0], 77);
   CHECK(is_contiguous(empty));
   qt_tensor* empty_rev = NULL;
-  CHECK_OK(qt_tensor_slice(&empty_rev, q, 0, 2, 5, -1));
+  CHECK_OK(qt_slice(&empty_rev, q, 0, 2, 5, -1));
   CHECK_SHAPE(empty_rev, 0);
   qt_tensor* empty_channels = NULL;
-  CHECK_OK(qt_tensor_slice(&empty_channels, qc, 2, 3, INT64_MAX, 1));
+  CHECK_OK(qt_slice(&empty_channels, qc, 2, 3, INT64_MAX, 1));
   CHECK_SHAPE(empty_channels, 2, 2, 0);
   CHECK_PER_CHANNEL(empty_channels, QT_QINT32, 2, kScales, kZeroPoints, 0);
-  CHECK_OK(qt_tensor_fill(empty_channels, 1.0f));
+  CHECK_OK(qt_fill(empty_channels, 1.0f));
   int64_t ints[12];
   READ_INTS(qc, ints);
   for (size_t i = 0; i < 12; ++i) CHECK_I64(ints[i], kPerChannelInts[i]);
@@ -1674,7 +1674,7 @@ static void test_inspection_and_handles(void) {
   CHECK(shares_storage(h, q));
   CHECK_SHAPE(h, 10);
   qt_tensor* tail = NULL;
-  CHECK_OK(qt_tensor_slice(&tail, q, 0, 7, INT64_MAX, 1));
+  CHECK_OK(qt_slice(&tail, q, 0, 7, INT64_MAX, 1));
   qt_tensor_free(q);
   int64_t ints[10];
   for (size_t i = 0; i < 10; ++i) ints[i] = kMadeInts[i];
@@ -1737,7 +1737,7 @@ static void test_rounding_and_saturation(void) {
   /* fill and set saturate too. */
   const int64_t shape2[1] = {2};
   CHECK_OK(qt_quantize_per_tensor(&q, x, shape2, 1, 0.5, -7, QT_QINT8));
-  CHECK_OK(qt_tensor_fill(q, -INFINITY));
+  CHECK_OK(qt_fill(q, -INFINITY));
   const int64_t mins[2] = {-128, -128};
   CHECK_INTS(q, mins, 2);
   const int64_t at[1] = {1};

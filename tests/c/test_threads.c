@@ -20,7 +20,7 @@ static float g_values[NUMEL];
 
 /* What one quantize + read-out gives: the integers and the dequantized
    floats of the tensor, and of its transpose (a view that is not
-   contiguous, quantized into through qt_tensor_copy_from_float). */
+   contiguous, quantized into through qt_copy_from_float). */
 typedef struct {
   unsigned char ints[NUMEL * 4];
   float floats[NUMEL];
@@ -48,14 +48,14 @@ static void run_case(qt_dtype dtype, int axis, results* out) {
                                      axis, dtype));
   }
   const size_t size = qt_dtype_size(dtype);
-  CHECK_OK(qt_tensor_int_repr(out->ints, NUMEL * size, tensor));
-  CHECK_OK(qt_tensor_dequantize(out->floats, NUMEL, tensor));
+  CHECK_OK(qt_int_repr(out->ints, NUMEL * size, tensor));
+  CHECK_OK(qt_dequantize(out->floats, NUMEL, tensor));
 
   qt_tensor* view = NULL;
-  CHECK_OK(qt_tensor_transpose(&view, tensor, 0, 2));
-  CHECK_OK(qt_tensor_copy_from_float(view, g_values, NUMEL));
-  CHECK_OK(qt_tensor_int_repr(out->view_ints, NUMEL * size, view));
-  CHECK_OK(qt_tensor_dequantize(out->view_floats, NUMEL, view));
+  CHECK_OK(qt_transpose(&view, tensor, 0, 2));
+  CHECK_OK(qt_copy_from_float(view, g_values, NUMEL));
+  CHECK_OK(qt_int_repr(out->view_ints, NUMEL * size, view));
+  CHECK_OK(qt_dequantize(out->view_floats, NUMEL, view));
   qt_tensor_free(view);
   qt_tensor_free(tensor);
 }

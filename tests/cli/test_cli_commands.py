@@ -7,8 +7,8 @@ formulas (docs/numerics.md):
               per channel (float)((double)(q - zp) * scale)
 Bad input must end with one line on stderr and a non-zero exit status.
 
-Environment (set by the ctest registration): QT_CLI, the qtensor program;
-QT_PROTOC and QT_PROTO, to write a bundle with Python's protobuf runtime.
+Environment (set by the ctest registration): QTENSOR_CLI, the qtensor program;
+QTENSOR_PROTOC and QTENSOR_PROTO, to write a bundle with Python's protobuf runtime.
 """
 
 import importlib
@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import torch
 
-CLI = os.environ["QT_CLI"]
+CLI = os.environ["QTENSOR_CLI"]
 RANGES = {"qint8": (-128, 127), "quint8": (0, 255), "qint32": (-2**31, 2**31 - 1)}
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -167,8 +167,8 @@ def test_info_of_a_tensor_prints_as_pytorch(tmp_path, values):
 def qtensor_pb2(tmp_path_factory):
     """Classes generated from proto/qtensor.proto by protoc, at test time."""
     out = tmp_path_factory.mktemp("proto")
-    proto = pathlib.Path(os.environ["QT_PROTO"])
-    subprocess.run([os.environ["QT_PROTOC"], "-I", proto.parent, "--python_out", out, proto],
+    proto = pathlib.Path(os.environ["QTENSOR_PROTO"])
+    subprocess.run([os.environ["QTENSOR_PROTOC"], "-I", proto.parent, "--python_out", out, proto],
                    check=True)
     sys.path.insert(0, str(out))
     try:
@@ -382,4 +382,4 @@ def test_help_lists_the_subcommands():
     for usage in ("qtensor info FILE", "qtensor quantize IN.npy --scale S --zero-point Z",
                   "[--axis A] -o OUT", "qtensor dequantize IN -o OUT.npy"):
         assert usage in text
-    assert run_ok("--version").startswith("qtensor 0.1.0 (SIMD target ")
+    assert run_ok("--version").startswith("qtensor 0.2.0 (SIMD target ")

@@ -1,7 +1,7 @@
 // Reader of tests/data/golden.txt, the PyTorch 1.13 golden cases written by
 // tests/data/make_golden.py (whose docstring documents the format).
 //
-//   for (const auto& c : qtensor::testing::ReadGoldenFile(QT_TEST_DATA_DIR "/golden.txt")) ...
+//   for (const auto& c : qtensor::testing::ReadGoldenFile(QTENSOR_TEST_DATA_DIR "/golden.txt")) ...
 //
 // Header-only. Malformed input throws std::runtime_error naming the line.
 #ifndef QTENSOR_TESTS_CORE_GOLDEN_FILE_H_

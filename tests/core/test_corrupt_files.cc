@@ -15,7 +15,7 @@
 
 namespace {
 
-const std::string kDir = QT_TEST_DATA_DIR "/corrupt";
+const std::string kDir = QTENSOR_TEST_DATA_DIR "/corrupt";
 
 struct CorruptCase {
   std::string file, kind, status, substring;

@@ -15,7 +15,7 @@ using qtensor::Tensor;
 namespace {
 
 Tensor Golden(const std::string& name) {
-  return Tensor::load(QT_TEST_DATA_DIR "/format_v1/" + name);
+  return Tensor::load(QTENSOR_TEST_DATA_DIR "/format_v1/" + name);
 }
 
 void CheckPerTensor(const Tensor& t, qt_dtype dtype, const std::vector<int64_t>& shape,
@@ -92,7 +92,7 @@ TEST_CASE("format v1: 0-dim, empty and a per-channel view") {
 }
 
 TEST_CASE("format v1: a bundle") {
-  const Bundle bundle = Bundle::load(QT_TEST_DATA_DIR "/format_v1/bundle.qt");
+  const Bundle bundle = Bundle::load(QTENSOR_TEST_DATA_DIR "/format_v1/bundle.qt");
   CHECK(bundle.names() == std::vector<std::string>{"fc.weight", "fc.bias", "base"});
   CHECK(bundle.metadata_keys() == std::vector<std::string>{"empty", "epoch", "producer"});
   CHECK(bundle.metadata("empty").empty());

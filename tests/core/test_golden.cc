@@ -20,8 +20,8 @@
 
 #include "golden_file.h"
 
-#ifndef QT_TEST_DATA_DIR
-#error "QT_TEST_DATA_DIR must name the tests/data directory"
+#ifndef QTENSOR_TEST_DATA_DIR
+#error "QTENSOR_TEST_DATA_DIR must name the tests/data directory"
 #endif
 
 namespace {
@@ -30,7 +30,7 @@ using qtensor::testing::GoldenCase;
 using qtensor::testing::GoldenNumel;
 using qtensor::testing::GoldenOp;
 
-const char* const kGoldenPath = QT_TEST_DATA_DIR "/golden.txt";
+const char* const kGoldenPath = QTENSOR_TEST_DATA_DIR "/golden.txt";
 
 struct TensorFree {
   void operator()(qt_tensor* t) const { qt_tensor_free(t); }
@@ -55,7 +55,7 @@ bool Ok(qt_status status, const char* call) {
   FAIL_CHECK(std::string(call) << " failed: " << qt_status_name(status) << ": " << message);
   return false;
 }
-#define QT_OK_OR_RETURN(call, ret) \
+#define QTENSOR_OK_OR_RETURN(call, ret) \
   do {                             \
     if (!Ok((call), #call)) {      \
       return ret;                  \
@@ -64,7 +64,7 @@ bool Ok(qt_status status, const char* call) {
 
 // CHECK, then leave the case (not the whole test) if it failed, so one bad
 // case does not hide the others.
-#define QT_CHECK_OR_RETURN(cond, ret)            \
+#define QTENSOR_CHECK_OR_RETURN(cond, ret)            \
   do {                                           \
     const bool qt_ok_ = static_cast<bool>(cond); \
     CHECK_MESSAGE(qt_ok_, #cond);                \
@@ -72,7 +72,7 @@ bool Ok(qt_status status, const char* call) {
       return ret;                                \
     }                                            \
   } while (0)
-#define QT_CHECK_EQ_OR_RETURN(a, b, ret) \
+#define QTENSOR_CHECK_EQ_OR_RETURN(a, b, ret) \
   do {                                   \
     CHECK_EQ(a, b);                      \
     if (!((a) == (b))) {                 \
@@ -109,7 +109,7 @@ uint64_t DoubleBits(double value) {
 // there are (not thousands of lines).
 void CheckInts(const std::string& what, const std::vector<int64_t>& got,
                const std::vector<int64_t>& want) {
-  QT_CHECK_EQ_OR_RETURN(got.size(), want.size(), );
+  QTENSOR_CHECK_EQ_OR_RETURN(got.size(), want.size(), );
   size_t bad = 0, first = 0;
   for (size_t i = 0; i < got.size(); ++i) {
     if (got[i] != want[i] && bad++ == 0) first = i;
@@ -121,7 +121,7 @@ void CheckInts(const std::string& what, const std::vector<int64_t>& got,
 
 void CheckFloatBits(const std::string& what, const std::vector<float>& got,
                     const std::vector<float>& want) {
-  QT_CHECK_EQ_OR_RETURN(got.size(), want.size(), );
+  QTENSOR_CHECK_EQ_OR_RETURN(got.size(), want.size(), );
   size_t bad = 0, first = 0;
   for (size_t i = 0; i < got.size(); ++i) {
     if (FloatBits(got[i]) != FloatBits(want[i]) && bad++ == 0) first = i;
@@ -134,7 +134,7 @@ void CheckFloatBits(const std::string& what, const std::vector<float>& got,
 
 void CheckDoubleBits(const std::string& what, const std::vector<double>& got,
                      const std::vector<double>& want) {
-  QT_CHECK_EQ_OR_RETURN(got.size(), want.size(), );
+  QTENSOR_CHECK_EQ_OR_RETURN(got.size(), want.size(), );
   for (size_t i = 0; i < got.size(); ++i) {
     CHECK_MESSAGE(
         DoubleBits(got[i]) == DoubleBits(want[i]),
@@ -148,54 +148,54 @@ void CheckDoubleBits(const std::string& what, const std::vector<double>& got,
 TensorPtr MakePerTensor(const std::string& dtype_name, const std::vector<int64_t>& ints,
                         const std::vector<int64_t>& shape, double scale, int64_t zero_point) {
   const auto dtype = DtypeFromName(dtype_name);
-  QT_CHECK_OR_RETURN(dtype.has_value(), nullptr);
-  QT_CHECK_EQ_OR_RETURN(static_cast<int64_t>(ints.size()), GoldenNumel(shape), nullptr);
+  QTENSOR_CHECK_OR_RETURN(dtype.has_value(), nullptr);
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(ints.size()), GoldenNumel(shape), nullptr);
   qt_tensor* out = nullptr;
   if (*dtype == QT_QINT8) {
     std::vector<int8_t> data(ints.begin(), ints.end());
-    QT_OK_OR_RETURN(qt_make_per_tensor_quantized_int8(&out, data.data(), shape.data(), shape.size(),
+    QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_int8(&out, data.data(), shape.data(), shape.size(),
                                                       scale, zero_point),
                     nullptr);
   } else if (*dtype == QT_QUINT8) {
     std::vector<uint8_t> data(ints.begin(), ints.end());
-    QT_OK_OR_RETURN(qt_make_per_tensor_quantized_uint8(&out, data.data(), shape.data(),
+    QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_uint8(&out, data.data(), shape.data(),
                                                        shape.size(), scale, zero_point),
                     nullptr);
   } else {
     std::vector<int32_t> data(ints.begin(), ints.end());
-    QT_OK_OR_RETURN(qt_make_per_tensor_quantized_int32(&out, data.data(), shape.data(),
+    QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_int32(&out, data.data(), shape.data(),
                                                        shape.size(), scale, zero_point),
                     nullptr);
   }
-  QT_CHECK_OR_RETURN(out != nullptr, nullptr);
+  QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
 }
 
 TensorPtr QuantizePerTensor(const GoldenCase& c) {
   const auto dtype = DtypeFromName(c.dtype);
-  QT_CHECK_OR_RETURN(dtype.has_value(), nullptr);
-  QT_CHECK_OR_RETURN(c.has_scale, nullptr);
-  QT_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape), nullptr);
+  QTENSOR_CHECK_OR_RETURN(dtype.has_value(), nullptr);
+  QTENSOR_CHECK_OR_RETURN(c.has_scale, nullptr);
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape), nullptr);
   qt_tensor* out = nullptr;
-  QT_OK_OR_RETURN(qt_quantize_per_tensor(&out, c.input_float.data(), c.shape.data(), c.shape.size(),
+  QTENSOR_OK_OR_RETURN(qt_quantize_per_tensor(&out, c.input_float.data(), c.shape.data(), c.shape.size(),
                                          c.scale, c.zero_point, *dtype),
                   nullptr);
-  QT_CHECK_OR_RETURN(out != nullptr, nullptr);
+  QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
 }
 
 TensorPtr QuantizePerChannel(const GoldenCase& c) {
   const auto dtype = DtypeFromName(c.dtype);
-  QT_CHECK_OR_RETURN(dtype.has_value(), nullptr);
-  QT_CHECK_OR_RETURN(c.has_per_channel, nullptr);
-  QT_CHECK_EQ_OR_RETURN(c.scales.size(), c.zero_points.size(), nullptr);
-  QT_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape), nullptr);
+  QTENSOR_CHECK_OR_RETURN(dtype.has_value(), nullptr);
+  QTENSOR_CHECK_OR_RETURN(c.has_per_channel, nullptr);
+  QTENSOR_CHECK_EQ_OR_RETURN(c.scales.size(), c.zero_points.size(), nullptr);
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape), nullptr);
   qt_tensor* out = nullptr;
-  QT_OK_OR_RETURN(qt_quantize_per_channel(&out, c.input_float.data(), c.shape.data(),
+  QTENSOR_OK_OR_RETURN(qt_quantize_per_channel(&out, c.input_float.data(), c.shape.data(),
                                           c.shape.size(), c.scales.data(), c.zero_points.data(),
                                           c.scales.size(), c.axis, *dtype),
                   nullptr);
-  QT_CHECK_OR_RETURN(out != nullptr, nullptr);
+  QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
 }
 
@@ -211,40 +211,40 @@ bool ArgsPresent(const GoldenOp& op) {
 TensorPtr ApplyOp(const qt_tensor* t, const GoldenOp& op) {
   INFO("op ", op.name);
   const size_t n = op.args.size();
-  QT_CHECK_OR_RETURN(ArgsPresent(op), nullptr);
+  QTENSOR_CHECK_OR_RETURN(ArgsPresent(op), nullptr);
   auto arg = [&op](size_t i) { return op.args[i].value_or(0); };
   qt_tensor* out = nullptr;
   if (op.name == "select") {
-    QT_CHECK_EQ_OR_RETURN(n, 2u, nullptr);
-    QT_OK_OR_RETURN(qt_tensor_select(&out, t, arg(0), arg(1)), nullptr);
+    QTENSOR_CHECK_EQ_OR_RETURN(n, 2u, nullptr);
+    QTENSOR_OK_OR_RETURN(qt_select(&out, t, arg(0), arg(1)), nullptr);
   } else if (op.name == "slice") {
-    QT_CHECK_EQ_OR_RETURN(n, 4u, nullptr);
+    QTENSOR_CHECK_EQ_OR_RETURN(n, 4u, nullptr);
     const int64_t step = arg(3);
     // Open ends as the header asks: INT64_MIN / INT64_MAX, swapped for a
     // negative step.
     const int64_t open_start = step > 0 ? INT64_MIN : INT64_MAX;
     const int64_t open_stop = step > 0 ? INT64_MAX : INT64_MIN;
-    QT_OK_OR_RETURN(qt_tensor_slice(&out, t, arg(0), op.args[1].value_or(open_start),
+    QTENSOR_OK_OR_RETURN(qt_slice(&out, t, arg(0), op.args[1].value_or(open_start),
                                     op.args[2].value_or(open_stop), step),
                     nullptr);
   } else if (op.name == "narrow") {
-    QT_CHECK_EQ_OR_RETURN(n, 3u, nullptr);
-    QT_OK_OR_RETURN(qt_tensor_narrow(&out, t, arg(0), arg(1), arg(2)), nullptr);
+    QTENSOR_CHECK_EQ_OR_RETURN(n, 3u, nullptr);
+    QTENSOR_OK_OR_RETURN(qt_narrow(&out, t, arg(0), arg(1), arg(2)), nullptr);
   } else if (op.name == "transpose") {
-    QT_CHECK_EQ_OR_RETURN(n, 2u, nullptr);
-    QT_OK_OR_RETURN(qt_tensor_transpose(&out, t, arg(0), arg(1)), nullptr);
+    QTENSOR_CHECK_EQ_OR_RETURN(n, 2u, nullptr);
+    QTENSOR_OK_OR_RETURN(qt_transpose(&out, t, arg(0), arg(1)), nullptr);
   } else if (op.name == "permute") {
     std::vector<int64_t> dims;
     for (size_t i = 0; i < n; ++i) dims.push_back(arg(i));
-    QT_OK_OR_RETURN(qt_tensor_permute(&out, t, dims.data(), dims.size()), nullptr);
+    QTENSOR_OK_OR_RETURN(qt_permute(&out, t, dims.data(), dims.size()), nullptr);
   } else if (op.name == "contiguous") {
-    QT_CHECK_EQ_OR_RETURN(n, 0u, nullptr);
-    QT_OK_OR_RETURN(qt_tensor_contiguous(&out, t), nullptr);
+    QTENSOR_CHECK_EQ_OR_RETURN(n, 0u, nullptr);
+    QTENSOR_OK_OR_RETURN(qt_contiguous(&out, t), nullptr);
   } else {
     FAIL_CHECK("unknown op " << op.name);
     return nullptr;
   }
-  QT_CHECK_OR_RETURN(out != nullptr, nullptr);
+  QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
 }
 
@@ -253,7 +253,7 @@ TensorPtr Build(const GoldenCase& c) {
   if (c.kind == "quantize_per_tensor") return QuantizePerTensor(c);
   if (c.kind == "quantize_per_channel") return QuantizePerChannel(c);
   if (c.kind == "make_per_tensor") {
-    QT_CHECK_OR_RETURN(c.has_scale, nullptr);
+    QTENSOR_CHECK_OR_RETURN(c.has_scale, nullptr);
     return MakePerTensor(c.dtype, c.input_int, c.shape, c.scale, c.zero_point);
   }
   if (c.kind == "view") {
@@ -261,8 +261,8 @@ TensorPtr Build(const GoldenCase& c) {
     if (c.base == "quantize_per_tensor") {
       t = QuantizePerTensor(c);
     } else {
-      QT_CHECK_EQ_OR_RETURN(c.base, "make_per_tensor", nullptr);
-      QT_CHECK_OR_RETURN(c.has_scale, nullptr);
+      QTENSOR_CHECK_EQ_OR_RETURN(c.base, "make_per_tensor", nullptr);
+      QTENSOR_CHECK_OR_RETURN(c.has_scale, nullptr);
       t = MakePerTensor(c.dtype, c.input_int, c.shape, c.scale, c.zero_point);
     }
     // Each view is freed once the next is made: views keep the storage alive.
@@ -273,11 +273,11 @@ TensorPtr Build(const GoldenCase& c) {
     return t;
   }
   if (c.kind == "copy") {
-    QT_CHECK_OR_RETURN(c.has_scale, nullptr);
+    QTENSOR_CHECK_OR_RETURN(c.has_scale, nullptr);
     TensorPtr dst = MakePerTensor(c.dtype, c.input_int, c.shape, c.scale, c.zero_point);
     TensorPtr src = MakePerTensor(c.dtype, c.src_input_int, c.shape, c.src_scale, c.src_zero_point);
     if (!dst || !src) return nullptr;
-    QT_OK_OR_RETURN(qt_tensor_copy(dst.get(), src.get()), nullptr);
+    QTENSOR_OK_OR_RETURN(qt_copy(dst.get(), src.get()), nullptr);
     return dst;
   }
   FAIL_CHECK("unknown kind " << c.kind);
@@ -289,54 +289,54 @@ TensorPtr Build(const GoldenCase& c) {
 void CheckResult(const GoldenCase& c, const qt_tensor* t) {
   // Shape.
   size_t ndim = 0;
-  QT_OK_OR_RETURN(qt_tensor_ndim(&ndim, t), );
-  QT_CHECK_EQ_OR_RETURN(ndim, c.expect_shape.size(), );
-  std::vector<int64_t> shape(QT_MAX_DIMS);
-  QT_OK_OR_RETURN(qt_tensor_shape(shape.data(), shape.size(), t), );
+  QTENSOR_OK_OR_RETURN(qt_tensor_ndim(&ndim, t), );
+  QTENSOR_CHECK_EQ_OR_RETURN(ndim, c.expect_shape.size(), );
+  std::vector<int64_t> shape(QTENSOR_MAX_DIMS);
+  QTENSOR_OK_OR_RETURN(qt_tensor_shape(shape.data(), shape.size(), t), );
   shape.resize(ndim);
   CHECK(shape == c.expect_shape);
   const int64_t numel = GoldenNumel(c.expect_shape);
-  int64_t got_numel = -1;
-  QT_OK_OR_RETURN(qt_tensor_numel(&got_numel, t), );
-  QT_CHECK_EQ_OR_RETURN(got_numel, numel, );
-  QT_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.expect_int_repr.size()), numel, );
-  QT_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.expect_dequantize.size()), numel, );
+  size_t got_numel = 0;
+  QTENSOR_OK_OR_RETURN(qt_tensor_numel(&got_numel, t), );
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(got_numel), numel, );
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.expect_int_repr.size()), numel, );
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.expect_dequantize.size()), numel, );
 
   // dtype and scheme.
   const auto want_dtype = DtypeFromName(c.expect_dtype);
-  QT_CHECK_OR_RETURN(want_dtype.has_value(), );
+  QTENSOR_CHECK_OR_RETURN(want_dtype.has_value(), );
   qt_dtype dtype{};
-  QT_OK_OR_RETURN(qt_tensor_dtype(&dtype, t), );
-  QT_CHECK_EQ_OR_RETURN(static_cast<int>(dtype), static_cast<int>(*want_dtype), );
+  QTENSOR_OK_OR_RETURN(qt_tensor_dtype(&dtype, t), );
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int>(dtype), static_cast<int>(*want_dtype), );
   qt_qscheme qscheme{};
-  QT_OK_OR_RETURN(qt_tensor_qscheme(&qscheme, t), );
+  QTENSOR_OK_OR_RETURN(qt_tensor_qscheme(&qscheme, t), );
   const char* scheme_name = qt_qscheme_name(qscheme);
   CHECK_EQ(std::string(scheme_name ? scheme_name : "(null)"), c.expect_qscheme);
 
   // Parameters.
   size_t num_channels = 0;
-  QT_OK_OR_RETURN(qt_tensor_q_num_channels(&num_channels, t), );
+  QTENSOR_OK_OR_RETURN(qt_tensor_q_num_channels(&num_channels, t), );
   if (c.expect_qscheme == "per_tensor_affine") {
-    QT_CHECK_EQ_OR_RETURN(static_cast<int>(qscheme), static_cast<int>(QT_PER_TENSOR_AFFINE), );
+    QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int>(qscheme), static_cast<int>(QT_PER_TENSOR_AFFINE), );
     double scale = 0.0;
     int64_t zero_point = 0;
-    QT_OK_OR_RETURN(qt_tensor_q_scale(&scale, t), );
-    QT_OK_OR_RETURN(qt_tensor_q_zero_point(&zero_point, t), );
+    QTENSOR_OK_OR_RETURN(qt_tensor_q_scale(&scale, t), );
+    QTENSOR_OK_OR_RETURN(qt_tensor_q_zero_point(&zero_point, t), );
     CheckDoubleBits("q_scale", {scale}, {c.expect_scale});
     CHECK_EQ(zero_point, c.expect_zero_point);
     CHECK_EQ(num_channels, 1u);
   } else {
-    QT_CHECK_EQ_OR_RETURN(c.expect_qscheme, "per_channel_affine", );
-    QT_CHECK_EQ_OR_RETURN(static_cast<int>(qscheme), static_cast<int>(QT_PER_CHANNEL_AFFINE), );
+    QTENSOR_CHECK_EQ_OR_RETURN(c.expect_qscheme, "per_channel_affine", );
+    QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int>(qscheme), static_cast<int>(QT_PER_CHANNEL_AFFINE), );
     int64_t axis = -1;
-    QT_OK_OR_RETURN(qt_tensor_q_per_channel_axis(&axis, t), );
+    QTENSOR_OK_OR_RETURN(qt_tensor_q_per_channel_axis(&axis, t), );
     CHECK_EQ(axis, c.expect_axis);
-    QT_CHECK_EQ_OR_RETURN(num_channels, c.expect_scales.size(), );
-    QT_CHECK_EQ_OR_RETURN(c.expect_zero_points.size(), c.expect_scales.size(), );
+    QTENSOR_CHECK_EQ_OR_RETURN(num_channels, c.expect_scales.size(), );
+    QTENSOR_CHECK_EQ_OR_RETURN(c.expect_zero_points.size(), c.expect_scales.size(), );
     std::vector<double> scales(num_channels + 1);
     std::vector<int64_t> zero_points(num_channels + 1);
-    QT_OK_OR_RETURN(qt_tensor_q_per_channel_scales(scales.data(), scales.size(), t), );
-    QT_OK_OR_RETURN(
+    QTENSOR_OK_OR_RETURN(qt_tensor_q_per_channel_scales(scales.data(), scales.size(), t), );
+    QTENSOR_OK_OR_RETURN(
         qt_tensor_q_per_channel_zero_points(zero_points.data(), zero_points.size(), t), );
     scales.resize(num_channels);
     zero_points.resize(num_channels);
@@ -348,9 +348,9 @@ void CheckResult(const GoldenCase& c, const qt_tensor* t) {
 
   // int_repr.
   const size_t element_size = qt_dtype_size(dtype);
-  QT_CHECK_OR_RETURN(element_size > 0, );
+  QTENSOR_CHECK_OR_RETURN(element_size > 0, );
   std::vector<unsigned char> raw(static_cast<size_t>(numel) * element_size + 1);
-  QT_OK_OR_RETURN(qt_tensor_int_repr(raw.data(), raw.size(), t), );
+  QTENSOR_OK_OR_RETURN(qt_int_repr(raw.data(), raw.size(), t), );
   std::vector<int64_t> ints(static_cast<size_t>(numel));
   for (size_t i = 0; i < ints.size(); ++i) {
     const unsigned char* p = raw.data() + i * element_size;
@@ -370,19 +370,19 @@ void CheckResult(const GoldenCase& c, const qt_tensor* t) {
 
   // dequantize, bit for bit.
   std::vector<float> values(static_cast<size_t>(numel) + 1);
-  QT_OK_OR_RETURN(qt_tensor_dequantize(values.data(), values.size(), t), );
+  QTENSOR_OK_OR_RETURN(qt_dequantize(values.data(), values.size(), t), );
   values.resize(static_cast<size_t>(numel));
   CheckFloatBits("dequantize", values, c.expect_dequantize);
   if (numel == 1) {
     float item = 0.0f;
-    QT_OK_OR_RETURN(qt_tensor_item(&item, t), );
+    QTENSOR_OK_OR_RETURN(qt_tensor_item(&item, t), );
     CheckFloatBits("item", {item}, {c.expect_dequantize[0]});
   }
 
   // repr.
   char* text = nullptr;
-  QT_OK_OR_RETURN(qt_to_string(&text, t), );
-  QT_CHECK_OR_RETURN(text != nullptr, );
+  QTENSOR_OK_OR_RETURN(qt_to_string(&text, t), );
+  QTENSOR_CHECK_OR_RETURN(text != nullptr, );
   const std::unique_ptr<char, StringFree> owned(text);
   CHECK_EQ(std::string(text), c.expect_repr);
 }
@@ -456,7 +456,7 @@ TEST_CASE("golden: the parser reads the format exactly") {
   CHECK_THROWS_AS(qtensor::testing::ReadGolden(unknown, "bad"), std::runtime_error);
   std::istringstream not_float32("case x\ninput_float 0x1.999999999999ap-4\nend\n");
   CHECK_THROWS_AS(qtensor::testing::ReadGolden(not_float32, "bad"), std::runtime_error);
-  CHECK_THROWS_AS(qtensor::testing::ReadGoldenFile(QT_TEST_DATA_DIR "/no-such-file.txt"),
+  CHECK_THROWS_AS(qtensor::testing::ReadGoldenFile(QTENSOR_TEST_DATA_DIR "/no-such-file.txt"),
                   std::runtime_error);
 }
 

@@ -133,7 +133,7 @@ std::vector<PrintCase> ReadPrintCases(const std::string& path) {
 }
 
 TEST_CASE("FormatQuantizedTensor matches PyTorch 1.13 on every recorded case") {
-  const std::vector<PrintCase> cases = ReadPrintCases(QT_TEST_DATA_DIR "/print_cases.txt");
+  const std::vector<PrintCase> cases = ReadPrintCases(QTENSOR_TEST_DATA_DIR "/print_cases.txt");
   REQUIRE(cases.size() >= 150);
   int failures = 0;
   for (const PrintCase& c : cases) {

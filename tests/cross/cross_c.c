@@ -71,8 +71,8 @@ static int make_view(qt_tensor** out) {
   qt_tensor* base = NULL;
   qt_tensor* transposed = NULL;
   int ok = make_quint8_per_channel(&base) &&
-           qt_tensor_transpose(&transposed, base, 0, 1) == QT_OK &&
-           qt_tensor_slice(out, transposed, 0, 0, 4, 2) == QT_OK;
+           qt_transpose(&transposed, base, 0, 1) == QT_OK &&
+           qt_slice(out, transposed, 0, 0, 4, 2) == QT_OK;
   if (!ok) fprintf(stderr, "view: %s\n", qt_last_error_message());
   qt_tensor_free(transposed);
   qt_tensor_free(base);
@@ -219,15 +219,15 @@ static int compare_params(const char* what, const qt_tensor* got, const qt_tenso
 }
 
 static int compare_values(const char* what, const qt_tensor* got, const qt_tensor* want) {
-  int64_t numel;
+  size_t numel;
   qt_dtype dtype;
   CHECK(qt_tensor_numel(&numel, want));
   CHECK(qt_tensor_dtype(&dtype, want));
-  size_t bytes = (size_t)numel * qt_dtype_size(dtype);
+  size_t bytes = numel * qt_dtype_size(dtype);
   unsigned char* got_ints = malloc(bytes + 1);
   unsigned char* want_ints = malloc(bytes + 1);
-  int ok = got_ints && want_ints && qt_tensor_int_repr(got_ints, bytes, got) == QT_OK &&
-           qt_tensor_int_repr(want_ints, bytes, want) == QT_OK;
+  int ok = got_ints && want_ints && qt_int_repr(got_ints, bytes, got) == QT_OK &&
+           qt_int_repr(want_ints, bytes, want) == QT_OK;
   if (!ok) {
     printf("%s: int_repr failed: %s\n", what, qt_last_error_message());
   } else if (memcmp(got_ints, want_ints, bytes) != 0) {
@@ -255,7 +255,7 @@ static int compare_values(const char* what, const qt_tensor* got, const qt_tenso
 static int compare_tensors(const char* what, const qt_tensor* got, const qt_tensor* want) {
   qt_dtype got_dtype, want_dtype;
   size_t got_ndim, want_ndim;
-  int64_t got_shape[QT_MAX_DIMS], want_shape[QT_MAX_DIMS];
+  int64_t got_shape[QTENSOR_MAX_DIMS], want_shape[QTENSOR_MAX_DIMS];
   CHECK(qt_tensor_dtype(&got_dtype, got));
   CHECK(qt_tensor_dtype(&want_dtype, want));
   if (got_dtype != want_dtype) {
@@ -265,8 +265,8 @@ static int compare_tensors(const char* what, const qt_tensor* got, const qt_tens
   }
   CHECK(qt_tensor_ndim(&got_ndim, got));
   CHECK(qt_tensor_ndim(&want_ndim, want));
-  CHECK(qt_tensor_shape(got_shape, QT_MAX_DIMS, got));
-  CHECK(qt_tensor_shape(want_shape, QT_MAX_DIMS, want));
+  CHECK(qt_tensor_shape(got_shape, QTENSOR_MAX_DIMS, got));
+  CHECK(qt_tensor_shape(want_shape, QTENSOR_MAX_DIMS, want));
   if (got_ndim != want_ndim || memcmp(got_shape, want_shape, want_ndim * sizeof(int64_t)) != 0) {
     printf("%s: shape differs (rank %zu, expected %zu)\n", what, got_ndim, want_ndim);
     return 0;

@@ -13,7 +13,7 @@ int main(void) {
     return 1;
   }
   int8_t ints[4];
-  if (qt_tensor_int_repr(ints, sizeof ints, q) != QT_OK) return 1;
+  if (qt_int_repr(ints, sizeof ints, q) != QT_OK) return 1;
   const int8_t expected[4] = {5, -2, 11, 127};
   if (memcmp(ints, expected, sizeof ints) != 0) {
     fprintf(stderr, "wrong integers %d %d %d %d\n", ints[0], ints[1], ints[2], ints[3]);
@@ -24,5 +24,10 @@ int main(void) {
   printf("qtensor %s\n%s\n", qt_version(), text);
   qt_string_free(text);
   qt_tensor_free(q);
-  return strcmp(qt_version(), "0.1.0") == 0 ? 0 : 1;
+  /* The installed header and the library it was installed with agree. */
+  char header_version[32];
+  snprintf(header_version, sizeof header_version, "%d.%d.%d", QTENSOR_VERSION_MAJOR,
+           QTENSOR_VERSION_MINOR, QTENSOR_VERSION_PATCH);
+  if (qt_version_number() != QTENSOR_VERSION_NUMBER) return 1;
+  return strcmp(qt_version(), header_version) == 0 ? 0 : 1;
 }

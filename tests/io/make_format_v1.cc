@@ -86,9 +86,9 @@ int main(int argc, char** argv) {
   qt_tensor* base = FromInts<int8_t>({0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23}, {3, 4},
                                      PerChannel(QT_QINT8, {0.1, 0.2, 0.3, 0.4}, {0, 1, 2, 3}, 1));
   qt_tensor* transposed = nullptr;
-  Check(qt_tensor_transpose(&transposed, base, 0, 1), "transpose");
+  Check(qt_transpose(&transposed, base, 0, 1), "transpose");
   qt_tensor* view = nullptr;
-  Check(qt_tensor_slice(&view, transposed, 0, INT64_MAX, INT64_MIN, -2), "slice");
+  Check(qt_slice(&view, transposed, 0, INT64_MAX, INT64_MIN, -2), "slice");
   qt_tensor_free(transposed);
   Save(view, "per_channel_view.qt");
 

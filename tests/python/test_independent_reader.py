@@ -5,8 +5,8 @@ Only Python's protobuf runtime and classes that protoc generates from the
 library wrote (through the qtensor program) are decoded and checked field by
 field, and files written here are loaded by the library.
 
-Environment (set by the ctest registration): QT_CLI, the qtensor program;
-QT_PROTOC, protoc; QT_PROTO, proto/qtensor.proto.
+Environment (set by the ctest registration): QTENSOR_CLI, the qtensor program;
+QTENSOR_PROTOC, protoc; QTENSOR_PROTO, proto/qtensor.proto.
 """
 
 import importlib
@@ -18,15 +18,15 @@ import sys
 import numpy as np
 import pytest
 
-CLI = os.environ["QT_CLI"]
+CLI = os.environ["QTENSOR_CLI"]
 INT_TYPES = {"QINT8": "<i1", "QUINT8": "<u1", "QINT32": "<i4"}
 
 
 @pytest.fixture(scope="module")
 def pb(tmp_path_factory):
     out = tmp_path_factory.mktemp("generated")
-    proto = pathlib.Path(os.environ["QT_PROTO"])
-    subprocess.run([os.environ["QT_PROTOC"], "-I", proto.parent, "--python_out", out, proto],
+    proto = pathlib.Path(os.environ["QTENSOR_PROTO"])
+    subprocess.run([os.environ["QTENSOR_PROTOC"], "-I", proto.parent, "--python_out", out, proto],
                    check=True)
     sys.path.insert(0, str(out))
     try:

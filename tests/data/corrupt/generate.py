@@ -11,7 +11,7 @@ generates at run time from proto/qtensor.proto, so nothing here shares code
 with the library. The output is deterministic.
 
 usage: /usr/bin/python3 generate.py [OUT_DIR]   (default: this directory;
-$QT_PROTOC, if set, names the protoc to use)
+$QTENSOR_PROTOC, if set, names the protoc to use)
 """
 
 import math
@@ -27,7 +27,7 @@ CORRUPT = "QT_ERR_CORRUPT_DATA"
 
 
 def load_classes(tmp):
-    protoc = os.environ.get("QT_PROTOC", "protoc")
+    protoc = os.environ.get("QTENSOR_PROTOC", "protoc")
     subprocess.run([protoc, "--proto_path=%s" % PROTO_DIR, "--python_out=%s" % tmp,
                     "qtensor.proto"], check=True)
     sys.path.insert(0, tmp)
