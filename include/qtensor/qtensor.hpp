@@ -202,7 +202,7 @@ class Tensor {
   explicit Tensor(qt_tensor* handle) : handle_(handle, detail::TensorDeleter()) {}
 
   size_t dim() const { return Get(qt_tensor_ndim); }
-  int64_t numel() const { return Get(qt_tensor_numel); }
+  int64_t numel() const { return static_cast<int64_t>(Get(qt_tensor_numel)); }
   std::vector<int64_t> sizes() const { return GetArray<int64_t>(qt_tensor_shape, dim()); }
   std::vector<int64_t> strides() const { return GetArray<int64_t>(qt_tensor_strides, dim()); }
   int64_t storage_offset() const { return Get(qt_tensor_storage_offset); }
