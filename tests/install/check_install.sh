@@ -2,9 +2,10 @@
 # Installs the built library into a scratch prefix and builds a C program
 # against it twice: with pkg-config and with find_package(qtensor). Also
 # checks the exported symbols and the SONAME.
-# usage: check_install.sh BUILD_DIR THIS_DIR WORK_DIR
+# Builds and runs the README's C example the same way, comparing its output.
+# usage: check_install.sh BUILD_DIR THIS_DIR WORK_DIR README
 set -euo pipefail
-build=$1 here=$2 work=$3
+build=$1 here=$2 work=$3 readme=$4
 rm -rf "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -24,6 +25,14 @@ export PKG_CONFIG_PATH=$libdir/pkgconfig
 cc -std=c99 -Wall -Werror "$here/consumer.c" -o "$work/consumer_pkgconfig" \
   $(pkg-config --cflags --libs qtensor) -Wl,-rpath,"$libdir"
 "$work/consumer_pkgconfig"
+
+# The README's example: its one ```c block.
+awk '/^```c$/ { inside = 1; next } /^```$/ { inside = 0 } inside' "$readme" >"$work/readme_example.c"
+cc -std=c99 -Wall -Werror "$work/readme_example.c" -o "$work/readme_example" \
+  $(pkg-config --cflags --libs qtensor) -Wl,-rpath,"$libdir"
+"$work/readme_example" >"$work/readme_example.out"
+diff -u "$here/readme_example.expected" "$work/readme_example.out"
+echo "the README's example prints what readme_example.expected holds"
 
 cmake -S "$here" -B "$work/cmake_build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
