@@ -13,8 +13,14 @@ set(QTENSOR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/qtensor)
 install(EXPORT qtensorTargets NAMESPACE qtensor:: DESTINATION ${QTENSOR_CMAKE_DIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/qtensorConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake INSTALL_DESTINATION ${QTENSOR_CMAKE_DIR})
+# Compatible releases are those of one SONAME (src/CMakeLists.txt).
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(QTENSOR_COMPATIBILITY SameMinorVersion)
+else()
+  set(QTENSOR_COMPATIBILITY SameMajorVersion)
+endif()
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/qtensorConfigVersion.cmake
-  COMPATIBILITY SameMajorVersion)
+  COMPATIBILITY ${QTENSOR_COMPATIBILITY})
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfigVersion.cmake
         DESTINATION ${QTENSOR_CMAKE_DIR})

@@ -5,8 +5,7 @@
 #include <string>
 
 #include "capi/handles.h"
-#include "kernels/quantize_kernels.h"
-#include "kernels/target_cap.h"
+#include "core/simd_target.h"
 
 namespace qtensor::capi {
 namespace {
@@ -18,9 +17,9 @@ constexpr const char* kMaxTargetVariable = "QTENSOR_MAX_SIMD_TARGET";
 bool CapFromEnvironment() {
   const char* value = std::getenv(kMaxTargetVariable);
   if (value == nullptr || *value == '\0') return false;
-  if (kernels::CapTargets(value)) return true;
+  if (core::CapSimdTarget(value)) return true;
   std::fprintf(stderr, "qtensor: ignoring %s=%s: not a SIMD target (expected one of %s)\n",
-               kMaxTargetVariable, value, kernels::TargetNames());
+               kMaxTargetVariable, value, core::SimdTargetNames());
   return false;
 }
 
@@ -31,14 +30,14 @@ bool CapFromEnvironment() {
 
 extern "C" {
 
-const char* qt_simd_target(void) { return qtensor::kernels::ActiveTargetName(); }
+const char* qt_simd_target(void) { return qtensor::core::SimdTargetName(); }
 
 qt_status qt_set_max_simd_target(const char* target) {
   return qtensor::capi::Guard([&] {
-    if (!qtensor::kernels::CapTargets(target)) {
+    if (!qtensor::core::CapSimdTarget(target)) {
       qtensor::core::Fail(qtensor::core::ErrorKind::kInvalidArgument,
                           std::string("unknown SIMD target \"") + target + "\" (expected one of " +
-                              qtensor::kernels::TargetNames() + ")");
+                              qtensor::core::SimdTargetNames() + ")");
     }
   });
 }

@@ -1,5 +1,5 @@
 // The qtensor command-line program. With no arguments it walks through the
-// seed notebook; subcommands inspect and convert files.
+// steps of docs/notebook.md; subcommands inspect and convert files.
 #include <iostream>
 #include <string>
 #include <vector>

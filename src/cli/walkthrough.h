@@ -1,4 +1,4 @@
-// The seed notebook, replayed: each step's code and its result.
+// The walkthrough of docs/notebook.md, replayed: each step's code and its result.
 #ifndef QTENSOR_CLI_WALKTHROUGH_H_
 #define QTENSOR_CLI_WALKTHROUGH_H_
 

@@ -684,7 +684,7 @@ def add_quantize_per_channel_cases(g):
         g.quantize_per_channel("qpc_%s_0_axis_0" % dtype, np.zeros((0,), np.float32),
                                np.zeros(0, np.float64), [], 0, dtype)
 
-    # The seed notebook's parameters on other dtypes (float32 scales).
+    # The walkthrough's parameters on other dtypes (float32 scales).
     x = torch.randn(2, 2, 3, generator=generator("seed_notebook")).numpy()
     g.quantize_per_channel("qpc_qint8_seed_params", x, torch.tensor([1e-1, 1e-2, 1e-3]),
                            [-1, 0, 1], 2, "qint8")

@@ -9,11 +9,19 @@ build=$1 here=$2 work=$3 readme=$4
 rm -rf "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
-lib=$(ls "$prefix"/lib*/libqtensor.so.0* | head -n 1)
+# The SONAME: libqtensor.so.MAJOR, and while MAJOR is 0, libqtensor.so.0.MINOR.
+version_part() {
+  awk -v name="QTENSOR_VERSION_$1" '$1 == "#define" && $2 == name { print $3 }' \
+    "$prefix/include/qtensor/qtensor.h"
+}
+major=$(version_part MAJOR) minor=$(version_part MINOR)
+expected_soname=libqtensor.so.$major
+[ "$major" != 0 ] || expected_soname=libqtensor.so.0.$minor
+lib=$(ls "$prefix"/lib*/"$expected_soname".* | head -n 1)
 libdir=$(dirname "$lib")
 
 soname=$(objdump -p "$lib" | awk '/SONAME/ {print $2}')
-[ "$soname" = "libqtensor.so.0" ] || { echo "SONAME is '$soname'"; exit 1; }
+[ "$soname" = "$expected_soname" ] || { echo "SONAME is '$soname', not $expected_soname"; exit 1; }
 # Each exported function is a qt_* one carrying a QTENSOR_ version node; the
 # nodes themselves appear as absolute symbols of their own name.
 others=$(nm -D --defined-only --with-symbol-versions "$lib" | awk '{print $3}' |
