@@ -206,7 +206,7 @@ QTENSOR_API int qt_get_num_threads(void);
  *         zero point.
  */
 QTENSOR_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype dtype, double scale,
-                                             int64_t zero_point);
+                                                  int64_t zero_point);
 
 /**
  * Creates a per-channel affine quantizer.
@@ -224,8 +224,8 @@ QTENSOR_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype d
  *         channel and value).
  */
 QTENSOR_API qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype,
-                                              const double* scales, const int64_t* zero_points,
-                                              size_t num_channels, int64_t axis);
+                                                   const double* scales, const int64_t* zero_points,
+                                                   size_t num_channels, int64_t axis);
 
 /** Frees a quantizer. NULL is a no-op. */
 QTENSOR_API void qt_quantizer_free(qt_quantizer* quantizer);
@@ -251,12 +251,13 @@ QTENSOR_API qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer*
 
 /** Copies the per-channel scales into out[0..num_channels). For a per-tensor
     quantizer, copies its one scale. */
-QTENSOR_API qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantizer_scales(double* out, size_t capacity,
+                                          const qt_quantizer* quantizer);
 
 /** Copies the per-channel zero points into out[0..num_channels). For a
     per-tensor quantizer, copies its one zero point. */
 QTENSOR_API qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity,
-                                          const qt_quantizer* quantizer);
+                                               const qt_quantizer* quantizer);
 
 /** True if both quantizers have the same dtype, scheme, axis (as given, so
     -1 and 2 differ) and parameters. */
@@ -278,26 +279,26 @@ QTENSOR_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const
  *         QT_ERR_SHAPE_MISMATCH if the number of channels is not shape[axis];
  *         QT_ERR_OUT_OF_MEMORY.
  */
-QTENSOR_API qt_status qt_quantize(qt_tensor** out, const float* data, const int64_t* shape, size_t ndim,
-                             const qt_quantizer* quantizer);
+QTENSOR_API qt_status qt_quantize(qt_tensor** out, const float* data, const int64_t* shape,
+                                  size_t ndim, const qt_quantizer* quantizer);
 
 /** qt_quantize with a per-tensor quantizer made from dtype, scale, zero_point
     (torch.quantize_per_tensor). */
-QTENSOR_API qt_status qt_quantize_per_tensor(qt_tensor** out, const float* data, const int64_t* shape,
-                                        size_t ndim, double scale, int64_t zero_point,
-                                        qt_dtype dtype);
+QTENSOR_API qt_status qt_quantize_per_tensor(qt_tensor** out, const float* data,
+                                             const int64_t* shape, size_t ndim, double scale,
+                                             int64_t zero_point, qt_dtype dtype);
 
 /** qt_quantize with a per-channel quantizer (torch.quantize_per_channel). */
-QTENSOR_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data, const int64_t* shape,
-                                         size_t ndim, const double* scales,
-                                         const int64_t* zero_points, size_t num_channels,
-                                         int64_t axis, qt_dtype dtype);
+QTENSOR_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data,
+                                              const int64_t* shape, size_t ndim,
+                                              const double* scales, const int64_t* zero_points,
+                                              size_t num_channels, int64_t axis, qt_dtype dtype);
 
 /** A new contiguous tensor of the given shape whose integers are all zero
     (not the zero point: as torch's empty, but never uninitialised memory).
     Errors as qt_quantize. */
 QTENSOR_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, size_t ndim,
-                                    const qt_quantizer* quantizer);
+                                         const qt_quantizer* quantizer);
 
 /**
  * A new contiguous tensor holding a copy of row-major integers.
@@ -308,21 +309,22 @@ QTENSOR_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, 
  * data_bytes is wrong.
  */
 QTENSOR_API qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_bytes,
-                                  const int64_t* shape, size_t ndim, const qt_quantizer* quantizer);
+                                       const int64_t* shape, size_t ndim,
+                                       const qt_quantizer* quantizer);
 
 /** A new per-tensor quint8 tensor from uint8 integers, scale and zero point
     (torch._make_per_tensor_quantized_tensor on a uint8 tensor). */
 QTENSOR_API qt_status qt_make_per_tensor_quantized_uint8(qt_tensor** out, const uint8_t* int_data,
-                                                    const int64_t* shape, size_t ndim, double scale,
-                                                    int64_t zero_point);
+                                                         const int64_t* shape, size_t ndim,
+                                                         double scale, int64_t zero_point);
 /** As above for int8 integers: the result is qint8. */
 QTENSOR_API qt_status qt_make_per_tensor_quantized_int8(qt_tensor** out, const int8_t* int_data,
-                                                   const int64_t* shape, size_t ndim, double scale,
-                                                   int64_t zero_point);
+                                                        const int64_t* shape, size_t ndim,
+                                                        double scale, int64_t zero_point);
 /** As above for int32 integers: the result is qint32. */
 QTENSOR_API qt_status qt_make_per_tensor_quantized_int32(qt_tensor** out, const int32_t* int_data,
-                                                    const int64_t* shape, size_t ndim, double scale,
-                                                    int64_t zero_point);
+                                                         const int64_t* shape, size_t ndim,
+                                                         double scale, int64_t zero_point);
 
 /** Frees a tensor handle (the storage lives on while other views use it).
     NULL is a no-op. */
@@ -369,17 +371,17 @@ QTENSOR_API qt_status qt_tensor_q_per_channel_axis(int64_t* out, const qt_tensor
 QTENSOR_API qt_status qt_tensor_q_num_channels(size_t* out, const qt_tensor* tensor);
 /** q_per_channel_scales: copies shape[axis] scales (per-channel views only). */
 QTENSOR_API qt_status qt_tensor_q_per_channel_scales(double* out, size_t capacity,
-                                                const qt_tensor* tensor);
+                                                     const qt_tensor* tensor);
 /** q_per_channel_zero_points: copies shape[axis] zero points. */
 QTENSOR_API qt_status qt_tensor_q_per_channel_zero_points(int64_t* out, size_t capacity,
-                                                     const qt_tensor* tensor);
+                                                          const qt_tensor* tensor);
 
 /* ----------------------------------------------------------------- views */
 
 /** q.select(dim, index): drops dim; negative dim and index count from the end.
     @return QT_ERR_OUT_OF_RANGE for dim or index outside the tensor. */
 QTENSOR_API qt_status qt_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
-                                  int64_t index);
+                                int64_t index);
 
 /** Python's t[start:stop:step] along dim. start and stop are clamped as
     Python clamps them; pass INT64_MIN / INT64_MAX for an open end (for a
@@ -387,23 +389,23 @@ QTENSOR_API qt_status qt_select(qt_tensor** out, const qt_tensor* tensor, int64_
     backwards, as in NumPy.
     @return QT_ERR_OUT_OF_RANGE for a bad dim; QT_ERR_INVALID_ARGUMENT for
     step 0. */
-QTENSOR_API qt_status qt_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
-                                 int64_t start, int64_t stop, int64_t step);
+QTENSOR_API qt_status qt_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
+                               int64_t stop, int64_t step);
 
 /** q.narrow(dim, start, length): start may be negative; the range must lie
     inside the dim (QT_ERR_OUT_OF_RANGE otherwise). */
 QTENSOR_API qt_status qt_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
-                                  int64_t start, int64_t length);
+                                int64_t start, int64_t length);
 
 /** q.transpose(dim0, dim1), also for per-channel tensors. */
 QTENSOR_API qt_status qt_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
-                                     int64_t dim1);
+                                   int64_t dim1);
 
 /** q.permute(dims): dims is a permutation of 0..ndim-1 (negative allowed).
     @return QT_ERR_INVALID_ARGUMENT if ndims != ndim or dims repeat;
     QT_ERR_OUT_OF_RANGE for a dim outside the tensor. */
 QTENSOR_API qt_status qt_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
-                                   size_t ndims);
+                                 size_t ndims);
 
 /** q.contiguous(): a new handle to the same view if it is already
     contiguous, else a contiguous copy in a new storage carrying the view's
@@ -423,11 +425,12 @@ QTENSOR_API qt_status qt_tensor_item(float* out, const qt_tensor* tensor);
     @return QT_ERR_OUT_OF_RANGE if ndim is not the tensor's rank or an entry
     is outside its dim. */
 QTENSOR_API qt_status qt_tensor_get(float* out, const qt_tensor* tensor, const int64_t* index,
-                               size_t ndim);
+                                    size_t ndim);
 
 /** Quantizes value with the element's own parameters and stores it at a full
     index (q[i, j] = value). Errors as qt_tensor_get. */
-QTENSOR_API qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim, float value);
+QTENSOR_API qt_status qt_tensor_set(qt_tensor* tensor, const int64_t* index, size_t ndim,
+                                    float value);
 
 /** fill_(value): quantizes value with each element's parameters and stores it
     in every element of the view. */
@@ -557,13 +560,15 @@ QTENSOR_API qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key,
 
 /** The value of a metadata key. Borrowed: valid until the bundle is changed
     or freed. QT_ERR_NOT_FOUND if absent. */
-QTENSOR_API qt_status qt_bundle_metadata(const char** out, const qt_bundle* bundle, const char* key);
+QTENSOR_API qt_status qt_bundle_metadata(const char** out, const qt_bundle* bundle,
+                                         const char* key);
 
 /** The number of metadata keys. */
 QTENSOR_API qt_status qt_bundle_metadata_size(size_t* out, const qt_bundle* bundle);
 
 /** The metadata key at index (sorted order). Borrowed as above. */
-QTENSOR_API qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size_t index);
+QTENSOR_API qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle,
+                                             size_t index);
 
 /** Serializes a bundle; the buffer is freed with qt_buffer_free.
     QT_ERR_OUT_OF_MEMORY if the result would exceed 2 GiB. */

@@ -237,8 +237,7 @@ class Tensor {
   Tensor operator[](int64_t index) const { return select(0, index); }
   // Python's t[start:stop:step]; INT64_MIN / INT64_MAX mean an open end.
   Tensor slice(int64_t dim, int64_t start, int64_t stop, int64_t step = 1) const {
-    return Make(
-        [&](qt_tensor** out) { return qt_slice(out, get(), dim, start, stop, step); });
+    return Make([&](qt_tensor** out) { return qt_slice(out, get(), dim, start, stop, step); });
   }
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const {
     return Make([&](qt_tensor** out) { return qt_narrow(out, get(), dim, start, length); });
@@ -247,8 +246,7 @@ class Tensor {
     return Make([&](qt_tensor** out) { return qt_transpose(out, get(), dim0, dim1); });
   }
   Tensor permute(const std::vector<int64_t>& dims) const {
-    return Make(
-        [&](qt_tensor** out) { return qt_permute(out, get(), dims.data(), dims.size()); });
+    return Make([&](qt_tensor** out) { return qt_permute(out, get(), dims.data(), dims.size()); });
   }
   Tensor contiguous() const {
     return Make([&](qt_tensor** out) { return qt_contiguous(out, get()); });

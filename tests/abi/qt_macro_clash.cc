@@ -8,6 +8,5 @@ static_assert(QT_VERSION == QT_VERSION_CHECK(5, 15, 8), "qtensor changed a Qt ma
 
 int main() {
   const qtensor::Quantizer quantizer = qtensor::Quantizer::PerTensor(QT_QINT8, 0.5, 1);
-  return qtensor::version_number() == QTENSOR_VERSION_NUMBER && quantizer.zero_point() == 1 ? 0
-                                                                                              : 1;
+  return qtensor::version_number() == QTENSOR_VERSION_NUMBER && quantizer.zero_point() == 1 ? 0 : 1;
 }

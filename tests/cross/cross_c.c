@@ -70,8 +70,7 @@ static int make_scalar(qt_tensor** out) {
 static int make_view(qt_tensor** out) {
   qt_tensor* base = NULL;
   qt_tensor* transposed = NULL;
-  int ok = make_quint8_per_channel(&base) &&
-           qt_transpose(&transposed, base, 0, 1) == QT_OK &&
+  int ok = make_quint8_per_channel(&base) && qt_transpose(&transposed, base, 0, 1) == QT_OK &&
            qt_slice(out, transposed, 0, 0, 4, 2) == QT_OK;
   if (!ok) fprintf(stderr, "view: %s\n", qt_last_error_message());
   qt_tensor_free(transposed);
