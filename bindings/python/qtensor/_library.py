@@ -4,6 +4,7 @@ names (torch.set_num_threads, torch.get_num_threads)."""
 import operator
 
 from . import native
+from ._arrays import spelled_int
 from ._errors import InvalidArgumentError
 
 __version__ = native.version()
@@ -21,7 +22,7 @@ def set_num_threads(threads):
     threads = operator.index(threads)  # TypeError for floats, as torch
     if not -2**31 <= threads < 2**31:  # beyond C int: the library's message
         raise InvalidArgumentError(
-            f"threads = {threads} is out of range [0, 64] (0: one per logical core)")
+            f"threads = {spelled_int(threads)} is out of range [0, 64] (0: one per logical core)")
     native.set_num_threads(threads)
 
 
