@@ -283,6 +283,9 @@ static void test_same_bits_under_every_cap(void) {
 
 /* ------------------------------------------------ the environment variable */
 
+/* This program's path, as ctest started it. */
+static const char* g_program;
+
 typedef struct {
   char out[256];
   char err[1024];
@@ -318,8 +321,8 @@ static void run_child(const char* value, child_output* result) {
     dup2(err_pipe[1], 2);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    char* const args[] = {"test_library", "--print-simd-target", NULL};
-    execv("/proc/self/exe", args);
+    char* const args[] = {(char*)g_program, "--print-simd-target", NULL};
+    execv(g_program, args);
     _exit(127);
   }
   close(out_pipe[1]);
@@ -378,6 +381,7 @@ int main(int argc, char** argv) {
     printf("%s\n", qt_simd_target());
     return 0;
   }
+  g_program = argv[0];
   test_version_number();
   test_caps();
   test_unknown_names();
