@@ -9,6 +9,32 @@ internal static class Arguments {
     return value;
   }
 
+  // What keeps text from reaching the library whole as UTF-8 (U+0000 ends a
+  // C string; an unpaired surrogate has no UTF-8), or null if nothing does.
+  internal static string Unencodable(string text) {
+    for (int i = 0; i < text.Length; ++i) {
+      char c = text[i];
+      if (c == '\0') return "the character U+0000";
+      if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) {
+        ++i;
+      } else if (char.IsSurrogate(c)) {
+        return $"an unpaired surrogate (U+{(int)c:X4} at index {i})";
+      }
+    }
+    return null;
+  }
+
+  // Every string passed to a native call (the csin typemap of std::string in
+  // qtensor_csharp.i): the marshaller would cut it at U+0000, or fail on an
+  // unpaired surrogate with its own message. null passes on to SWIG's check.
+  internal static string Utf8(string text) {
+    string problem = text == null ? null : Unencodable(text);
+    if (problem != null) {
+      throw new ArgumentException($"a name, key or path may not contain {problem}");
+    }
+    return text;
+  }
+
   // Copies the native serialized bytes into a new array and frees them.
   internal static byte[] TakeBytes(Bytes bytes) {
     using (bytes) {

@@ -62,8 +62,10 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     return true;
   }
 
+  // False for a name no bundle can hold (U+0000, an unpaired surrogate).
   public bool ContainsKey(string name) {
-    return Native.contains(Arguments.NotNull(name, nameof(name)));
+    Arguments.NotNull(name, nameof(name));
+    return Arguments.Unencodable(name) == null && Native.contains(name);
   }
 
   public bool TryGetValue(string name, out Tensor tensor) {

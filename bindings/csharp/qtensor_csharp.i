@@ -192,6 +192,12 @@ class Bytes {
 %apply int INPUT[] { int32_t* int32_in };
 %apply int OUTPUT[] { int32_t* int32_out };
 
+// Strings: checked before the marshaller converts them to UTF-8 (see
+// Arguments.Utf8). std_string.i is included first so that the shared file's
+// %include of it (a no-op then) does not replace this.
+%include <std_string.i>
+%typemap(csin) const std::string& "Arguments.Utf8($csinput)"
+
 %include "../qtensor.i"
 
 

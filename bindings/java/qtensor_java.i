@@ -14,9 +14,12 @@
 %{
 #include <jni.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "qtensor/qtensor.hpp"
 %}
@@ -135,26 +138,52 @@ jbyteArray QtBytesToJava(JNIEnv* jenv, const std::string& bytes) {
 }
 
 // Java strings cross as real UTF-8 (JNI's own "UTF" is modified UTF-8,
-// which differs for U+0000 and characters outside the BMP).
+// which differs for U+0000 and characters outside the BMP), converted here
+// from the UTF-16 code units. A string UTF-8 cannot carry to the library
+// whole (U+0000 ends a C string; an unpaired surrogate is no character;
+// String.getBytes would replace it with '?') throws IllegalArgumentException.
 std::string QtJavaToUtf8(JNIEnv* jenv, jstring text) {
   if (text == nullptr) QtJavaThrowNew(jenv, "java/lang/NullPointerException", "string is null");
-  jclass string_type = jenv->FindClass("java/lang/String");
-  if (string_type == nullptr) throw QtJavaPending();
-  jmethodID get_bytes = jenv->GetMethodID(string_type, "getBytes", "(Ljava/lang/String;)[B");
-  jstring charset = get_bytes != nullptr ? jenv->NewStringUTF("UTF-8") : nullptr;
-  auto bytes = charset != nullptr
-                   ? static_cast<jbyteArray>(jenv->CallObjectMethod(text, get_bytes, charset))
-                   : nullptr;
-  if (bytes == nullptr || jenv->ExceptionCheck()) throw QtJavaPending();
-  std::string result(static_cast<size_t>(jenv->GetArrayLength(bytes)), '\0');
-  jenv->GetByteArrayRegion(bytes, 0, static_cast<jsize>(result.size()),
-                           reinterpret_cast<jbyte*>(&result[0]));
-  jenv->DeleteLocalRef(bytes);
-  jenv->DeleteLocalRef(charset);
-  jenv->DeleteLocalRef(string_type);
-  if (result.find('\0') != std::string::npos) {
-    QtJavaThrowNew(jenv, "java/lang/IllegalArgumentException",
-                   "a name, key or path may not contain the character U+0000");
+  const jsize length = jenv->GetStringLength(text);
+  std::vector<jchar> units(static_cast<size_t>(length));
+  if (length > 0) jenv->GetStringRegion(text, 0, length, units.data());
+  if (jenv->ExceptionCheck()) throw QtJavaPending();
+  std::string result;
+  result.reserve(units.size());
+  for (size_t i = 0; i < units.size(); ++i) {
+    uint32_t code = units[i];
+    if (code == 0) {
+      QtJavaThrowNew(jenv, "java/lang/IllegalArgumentException",
+                     "a name, key or path may not contain the character U+0000");
+    }
+    if (code >= 0xD800 && code <= 0xDFFF) {
+      const bool paired = code <= 0xDBFF && i + 1 < units.size() && units[i + 1] >= 0xDC00 &&
+                          units[i + 1] <= 0xDFFF;
+      if (!paired) {
+        char message[128];
+        std::snprintf(message, sizeof message,
+                      "a name, key or path may not contain an unpaired surrogate "
+                      "(U+%04X at index %zu)",
+                      static_cast<unsigned>(code), i);
+        QtJavaThrowNew(jenv, "java/lang/IllegalArgumentException", message);
+      }
+      code = 0x10000 + ((code - 0xD800) << 10) + (units[++i] - 0xDC00u);
+    }
+    if (code < 0x80) {
+      result += static_cast<char>(code);
+    } else if (code < 0x800) {
+      result += static_cast<char>(0xC0 | (code >> 6));
+      result += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      result += static_cast<char>(0xE0 | (code >> 12));
+      result += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      result += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      result += static_cast<char>(0xF0 | (code >> 18));
+      result += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+      result += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      result += static_cast<char>(0x80 | (code & 0x3F));
+    }
   }
   return result;
 }

@@ -162,6 +162,14 @@ public class SerializationTest {
       IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
           () -> bundle.put("a\u0000b", a));
       assertEquals("a name, key or path may not contain the character U+0000", nul.getMessage());
+      // An unpaired surrogate has no UTF-8: rejected, never stored as '?'.
+      IllegalArgumentException lone = assertThrows(IllegalArgumentException.class,
+          () -> bundle.put("a\ud800b", a));
+      assertEquals("a name, key or path may not contain an unpaired surrogate (U+D800 at index 1)",
+                   lone.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> bundle.putMetadata("k", "\udfff"));
+      assertFalse(bundle.containsKey("a?b"));
+      assertEquals(List.of(name), bundle.names());
       QTensorException missing = assertThrows(QTensorException.class,
           () -> bundle.get("\ud83d\ude00"));
       assertTrue(missing.getMessage(), missing.getMessage().contains("\ud83d\ude00"));

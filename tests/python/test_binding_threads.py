@@ -69,3 +69,99 @@ def test_threads_give_the_same_results(axis, restore_threads):
     two = run()
     assert np.array_equal(one[0], two[0])
     assert one[1].tobytes() == two[1].tobytes()
+
+
+# ------------------------------------------------------------- SIMD targets
+TARGETS = ["AVX3_DL", "AVX3", "AVX2", "SSE4", "SSSE3", "EMU128", "SCALAR"]  # best first
+
+
+@pytest.fixture
+def restore_cap():
+    yield
+    qtensor.set_max_simd_target("")
+
+
+def test_version_number():
+    major, minor, patch = (int(part) for part in qtensor.__version__.split("."))
+    assert qtensor.version_number() == major * 10000 + minor * 100 + patch
+    assert isinstance(qtensor.version_number(), int)
+
+
+def test_set_max_simd_target(restore_cap):
+    qtensor.set_max_simd_target("")
+    best = qtensor.simd_target()
+    for name in TARGETS:
+        qtensor.set_max_simd_target(name)
+        capped = qtensor.simd_target()
+        # Never above the CPU's best; at or below the cap, but for the
+        # fallback (SCALAR, or EMU128 where SCALAR is not built).
+        assert TARGETS.index(capped) >= TARGETS.index(best)
+        assert (TARGETS.index(capped) >= TARGETS.index(name)
+                or capped in ("EMU128", "SCALAR") and name == "SCALAR")
+        if TARGETS.index(name) <= TARGETS.index(best):
+            assert capped == best
+        qtensor.set_max_simd_target(name.lower())  # any case
+        assert qtensor.simd_target() == capped
+    qtensor.set_max_simd_target("EMU128")
+    assert qtensor.simd_target() in ("EMU128", "SCALAR")
+    if TARGETS.index(best) <= TARGETS.index("AVX2"):  # x86-64: these are always built
+        for name in ("avx2", "Sse4", "SSSE3"):
+            qtensor.set_max_simd_target(name)
+            assert qtensor.simd_target() == name.upper()
+    qtensor.set_max_simd_target("")
+    assert qtensor.simd_target() == best
+    qtensor.set_max_simd_target("SSE4")
+    qtensor.set_max_simd_target(None)  # None, as "", removes the cap
+    assert qtensor.simd_target() == best
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("AVX9", '"AVX9"'), ("Unknown", '"Unknown"'), ("AVX2 ", '"AVX2 "'), ("SSE2", '"SSE2"'),
+    ("\u00e4", '"\u00e4"'), ("AVX2\0", "'AVX2\\x00'"), ("\0", "'\\x00'"),
+    ("AVX2\ud800", "'AVX2\\ud800'"), ("\udc80", "'\\udc80'"),
+])
+def test_unknown_simd_targets_leave_the_cap(name, shown, restore_cap):
+    qtensor.set_max_simd_target("SSE4")
+    capped = qtensor.simd_target()
+    with pytest.raises(qtensor.InvalidArgumentError) as raised:
+        qtensor.set_max_simd_target(name)
+    assert type(raised.value) is qtensor.InvalidArgumentError
+    assert str(raised.value).startswith(f"unknown SIMD target {shown}")
+    if "\0" in name:
+        assert str(raised.value).endswith("it contains a NUL character")
+    elif "\ud800" in name or "\udc80" in name:
+        assert str(raised.value).endswith("it contains an unpaired surrogate")
+    else:
+        assert "(expected one of " in str(raised.value) and "EMU128" in str(raised.value)
+    assert qtensor.simd_target() == capped
+
+
+@pytest.mark.parametrize("bad", [2, b"AVX2", ["AVX2"]])
+def test_simd_targets_are_str(bad, restore_cap):
+    with pytest.raises(TypeError, match="a SIMD target is a str"):
+        qtensor.set_max_simd_target(bad)
+
+
+def test_every_target_gives_the_same_results(restore_cap):
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-300.0, 300.0, size=(3, 4099)).astype(np.float32)
+    x[0, :6] = [np.nan, np.inf, -np.inf, -0.0, 2.5, 3.5]
+
+    def run():
+        per_tensor = qtensor.quantize_per_tensor(x, 0.9, 3, qtensor.qint8)
+        per_channel = qtensor.quantize_per_channel(x[:, :1001], np.linspace(0.5, 3.0, 1001),
+                                                   np.arange(1001) % 7 + 120, 1, qtensor.quint8)
+        wide = qtensor.quantize_per_channel(x[:, 3:], [0.01, 0.02, 0.5], [-5, 0, 7], 0,
+                                            qtensor.qint32)
+        return [array.tobytes() for q in (per_tensor, per_channel, wide)
+                for array in (q.int_repr(), q.dequantize())]
+
+    qtensor.set_max_simd_target("")
+    best = qtensor.simd_target()
+    reference = run()
+    seen = {best}
+    for name in TARGETS:
+        qtensor.set_max_simd_target(name)
+        seen.add(qtensor.simd_target())
+        assert run() == reference, f"{qtensor.simd_target()} differs from {best}"
+    assert len(seen) >= 2

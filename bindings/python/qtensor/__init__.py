@@ -19,7 +19,8 @@ from ._bundle import Bundle, Metadata
 from ._functions import (deserialize, empty_quantized, from_int_repr, load,
                          make_per_tensor_quantized_tensor, quantize, quantize_per_channel,
                          quantize_per_tensor, save, serialize)
-from ._library import __version__, get_num_threads, set_num_threads, simd_target
+from ._library import (__version__, get_num_threads, set_max_simd_target, set_num_threads,
+                       simd_target, version_number)
 
 native.set_error_classes(BY_STATUS)
 
@@ -30,7 +31,7 @@ __all__ = [
     "deserialize", "empty_quantized", "from_int_repr", "get_num_threads", "load",
     "make_per_tensor_quantized_tensor", "per_channel_affine", "per_tensor_affine", "qint8",
     "qint32", "quantize", "quantize_per_channel", "quantize_per_tensor", "quint8", "save",
-    "serialize", "set_num_threads", "simd_target",
+    "serialize", "set_max_simd_target", "set_num_threads", "simd_target", "version_number",
 ]
 
 # Public classes print and pickle under the package's name.

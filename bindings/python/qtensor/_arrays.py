@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from ._errors import InvalidArgumentError, OutOfMemoryError, OutOfRangeError
+
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
@@ -34,30 +36,69 @@ def int_input(data, int_dtype):
 
 
 def shape_of(shape):
-    """A list of Python ints from an int, a sequence of ints or a NumPy shape."""
+    """A list of Python ints from an int, a sequence of ints or a NumPy shape.
+    Sizes beyond int64 are reported as the library reports sizes within it
+    that are too large (OutOfMemoryError) or negative (InvalidArgumentError)."""
     if isinstance(shape, (int, np.integer)):
-        return [operator.index(shape)]
+        shape = [shape]
     try:
-        sizes = [operator.index(size) for size in shape]
+        sizes = list(shape)
     except TypeError:
         raise TypeError(f"a shape is a sequence of ints, not {shape!r}") from None
-    for size in sizes:
-        if not INT64_MIN <= size <= INT64_MAX:
-            raise ValueError(f"size {size} is out of range")
-    return sizes
+    return [int64_of(size, f"size of dim {dim}", OutOfMemoryError, InvalidArgumentError)
+            for dim, size in enumerate(sizes)]
 
 
-def index_of(value, what="index"):
-    """A Python int within int64 (TypeError for non-integers, bools included)."""
+def integer_of(value, what):
+    """value (an int, a NumPy integer, anything with __index__) as a Python
+    int; TypeError naming what for anything else, bools included."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{what} must be an integer, not bool")
     try:
-        index = operator.index(value)
+        return operator.index(value)
     except TypeError:
         raise TypeError(f"{what} must be an integer, not {type(value).__name__}") from None
-    if not INT64_MIN <= index <= INT64_MAX:
-        raise IndexError(f"{what} {index} is out of range")
-    return index
+
+
+def spelled_int(number):
+    """An int for a message: its digits, or its size when the digits would
+    fill the message (Python refuses str() beyond 4300 digits)."""
+    if not isinstance(number, int):
+        return repr(number)
+    bits = number.bit_length()
+    if bits <= 256:
+        return str(number)
+    return f"{'-' if number < 0 else ''}(an integer of {bits} bits)"
+
+
+def int64_of(value, what, error, error_below=None):
+    """An integer (see integer_of) within int64, the type of the library's
+    integer parameters, as a Python int. A value outside int64 raises error, the
+    qtensor.Error subclass the library raises for a bad value of the same
+    parameter within int64 (so 2**63 raises what 2**62 raises), or
+    error_below for values below int64 when that differs. The message names
+    the parameter (what)."""
+    number = integer_of(value, what)
+    if not INT64_MIN <= number <= INT64_MAX:
+        kind = error if number > 0 or error_below is None else error_below
+        raise kind(f"{what} = {spelled_int(number)} is outside the range of int64")
+    return number
+
+
+def index_of(value, what="index"):
+    """An index or dim as int64_of gives it: the library reports bad ones as
+    OutOfRangeError."""
+    return int64_of(value, what, OutOfRangeError)
+
+
+def float_of(value, what):
+    """A real number as a Python float; InvalidArgumentError (the library's
+    error for a bad scale) for an int too large for a double."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise InvalidArgumentError(
+            f"{what} = {spelled_int(value)} is too large for a float") from None
 
 
 def path_of(file):

@@ -1,12 +1,20 @@
 """Python indexing (ints, slices with any step, tuples, Ellipsis) as views."""
 
-from ._arrays import INT64_MAX, INT64_MIN, index_of
+from ._arrays import INT64_MAX, INT64_MIN, index_of, integer_of
+
+
+def _clamped(value, what):
+    """A slice's start, stop or step clamped into int64. Python clamps a
+    slice to the sequence, so any value beyond a size (at most INT64_MAX)
+    means what INT64_MAX means: [2**63:] is empty, [::2**64] takes the first
+    element, as [2**62:] and [::2**62] do."""
+    return max(INT64_MIN, min(INT64_MAX, integer_of(value, what)))
 
 
 def _bound(value, open_end):
     if value is None:
         return open_end
-    return max(INT64_MIN, min(INT64_MAX, index_of(value, "slice index")))
+    return _clamped(value, "slice index")
 
 
 def _expand(key, ndim):
@@ -31,7 +39,7 @@ def view_of(native_tensor, key):
     dim = 0
     for item in items:
         if isinstance(item, slice):
-            step = 1 if item.step is None else index_of(item.step, "slice step")
+            step = 1 if item.step is None else _clamped(item.step, "slice step")
             if step == 0:
                 raise ValueError("slice step cannot be zero")
             forward = step > 0

@@ -3,26 +3,45 @@
 import numpy as np
 
 from . import native
-from ._arrays import index_of
+from ._arrays import float_of, int64_of
+from ._errors import InvalidArgumentError
 from ._types import DTYPES, QSCHEMES, check_dtype, per_channel_affine
 
 
 def _scales_list(scales):
-    array = np.asarray(scales, dtype=np.float64)
+    try:
+        array = np.asarray(scales, dtype=np.float64)
+    except OverflowError:  # an int beyond float64: the library's bad scale
+        for channel, scale in enumerate(scales):
+            float_of(scale, f"scales[{channel}]")
+        raise
     if array.ndim != 1:
         raise ValueError("scales must be one-dimensional")
     return array.tolist()
+
+
+def _is_integer(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _zero_points_list(zero_points):
     array = np.asarray(zero_points)
     if array.ndim != 1:
         raise ValueError("zero_points must be one-dimensional")
-    if array.size and array.dtype.kind not in "iu":
+    if array.dtype.kind in "iu" and array.dtype != np.uint64:
+        return array.tolist()  # within int64: taken as they are
+    # One by one: uint64 can exceed int64, and so can Python ints, which
+    # NumPy then stores as objects, or as float64 beside negative ones.
+    if array.dtype == np.uint64:
+        values = array.tolist()
+    elif not isinstance(zero_points, np.ndarray) and all(_is_integer(z) for z in zero_points):
+        values = list(zero_points)
+    elif array.size:
         raise TypeError(f"zero_points must be integers, not {array.dtype}")
-    if array.dtype == np.uint64:  # the one integer dtype that can exceed int64
-        return [index_of(z, "zero point") for z in array.tolist()]
-    return array.tolist()
+    else:
+        return []
+    return [int64_of(z, f"zero_points[{channel}]", InvalidArgumentError)
+            for channel, z in enumerate(values)]
 
 
 class Quantizer:
@@ -44,14 +63,15 @@ class Quantizer:
     @classmethod
     def per_tensor_affine(cls, scale, zero_point, dtype):
         return cls._wrap(
-            native.Quantizer.PerTensor(check_dtype(dtype), float(scale),
-                                       index_of(zero_point, "zero point")))
+            native.Quantizer.PerTensor(check_dtype(dtype), float_of(scale, "scale"),
+                                       int64_of(zero_point, "zero_point", InvalidArgumentError)))
 
     @classmethod
     def per_channel_affine(cls, scales, zero_points, axis, dtype):
         return cls._wrap(
             native.Quantizer.PerChannel(check_dtype(dtype), _scales_list(scales),
-                                        _zero_points_list(zero_points), index_of(axis, "axis")))
+                                        _zero_points_list(zero_points),
+                                        int64_of(axis, "axis", InvalidArgumentError)))
 
     @property
     def dtype(self):

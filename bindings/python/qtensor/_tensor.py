@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ._arrays import float_input, index_of, path_of
+from ._arrays import float_input, float_of, index_of, path_of
+from ._errors import OutOfRangeError
 from ._indexing import view_of
 from ._quantizer import Quantizer
 from ._types import DTYPES, QSCHEMES, Size
@@ -38,7 +39,7 @@ class Tensor:
             return Size(sizes)
         dim = index_of(dim, "dim")
         if not -len(sizes) <= dim < len(sizes):
-            raise IndexError(f"dim {dim} is out of range for {len(sizes)} dimensions")
+            raise OutOfRangeError(f"dim {dim} is out of range for {len(sizes)} dimensions")
         return sizes[dim]
 
     def stride(self):
@@ -123,7 +124,8 @@ class Tensor:
 
     def narrow(self, dim, start, length):
         return Tensor._wrap(
-            self._native.narrow(index_of(dim, "dim"), index_of(start), index_of(length, "length")))
+            self._native.narrow(index_of(dim, "dim"), index_of(start, "start"),
+                                index_of(length, "length")))
 
     def contiguous(self):
         return Tensor._wrap(self._native.contiguous())
@@ -137,7 +139,7 @@ class Tensor:
     def __setitem__(self, key, value):
         view = view_of(self._native, key)
         if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-            view.fill_(float(value))
+            view.fill_(float_of(value, "value"))
         else:
             Tensor._wrap(view).copy_(value)
 
@@ -163,7 +165,7 @@ class Tensor:
         return self
 
     def fill_(self, value):
-        self._native.fill_(float(value))
+        self._native.fill_(float_of(value, "value"))
         return self
 
     # ------------------------------------------------------------- printing

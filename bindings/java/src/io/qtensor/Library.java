@@ -1,5 +1,7 @@
 package io.qtensor;
 
+import java.util.Objects;
+
 /**
  * The library itself: its version, the SIMD target its kernels use, and the
  * threads large quantize and dequantize calls may use (as PyTorch's
@@ -13,9 +15,53 @@ public final class Library {
     return NativeModule.version();
   }
 
+  /**
+   * The loaded library's version as one number, MAJOR * 10000 + MINOR * 100 +
+   * PATCH (200 for 0.2.0): the C header's {@code QTENSOR_VERSION_NUMBER}.
+   */
+  public static int versionNumber() {
+    return Math.toIntExact(NativeModule.version_number());
+  }
+
   /** The SIMD target the kernels dispatch to on this CPU ("AVX2", "SSE4", ...). */
   public static String simdTarget() {
     return NativeModule.simd_target();
+  }
+
+  /**
+   * Caps the SIMD target the kernels dispatch to, for the whole process: they
+   * then use the best target this CPU supports that is not above
+   * {@code target}, a name as {@link #simdTarget()} prints it, in any case
+   * ("AVX2", "sse4", "EMU128", ...); "" removes the cap. Results are the same
+   * on every target; the cap serves tools that cannot run newer instructions
+   * (valgrind and AVX-512) and comparisons of targets. The environment
+   * variable {@code QTENSOR_MAX_SIMD_TARGET}, read when the library loads,
+   * sets the same cap.
+   *
+   * @throws QTensorException (INVALID_ARGUMENT) for an unknown name, also one
+   *     holding U+0000 or an unpaired surrogate; the cap is then unchanged
+   * @throws NullPointerException for null
+   */
+  public static void setMaxSimdTarget(String target) {
+    Objects.requireNonNull(target, "target");
+    // Such a name would not reach the library whole (see QtJavaToUtf8).
+    for (int i = 0; i < target.length(); ++i) {
+      char c = target.charAt(i);
+      String problem = null;
+      if (c == 0) {
+        problem = "the character U+0000";
+      } else if (Character.isHighSurrogate(c) && i + 1 < target.length()
+                 && Character.isLowSurrogate(target.charAt(i + 1))) {
+        ++i;
+      } else if (Character.isSurrogate(c)) {
+        problem = String.format("an unpaired surrogate (U+%04X at index %d)", (int) c, i);
+      }
+      if (problem != null) {
+        throw new QTensorException(Status.INVALID_ARGUMENT,
+            "unknown SIMD target \"" + target + "\": it contains " + problem);
+      }
+    }
+    NativeModule.set_max_simd_target(target);
   }
 
   /**
