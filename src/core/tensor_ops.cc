@@ -210,8 +210,8 @@ void Fill(const Tensor& dst, float value) {
     T* out = reinterpret_cast<T*>(packed.data());
     for (size_t o = 0; o < params.outer; ++o) {
       for (size_t c = 0; c < params.channels; ++c) {
-        const T q = kernels::reference::QuantizeValue<T>(value, params.channel.inv_scales[c],
-                                                         params.zero_point(c));
+        const T q = kernels::scalar::QuantizeValue<T>(value, params.channel.inv_scales[c],
+                                                      params.zero_point(c));
         for (size_t i = 0; i < params.inner; ++i) *out++ = q;
       }
     }
@@ -304,10 +304,10 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
     using T = decltype(t);
     const T* q = reinterpret_cast<const T*>(element);
     if (quantizer.per_channel()) {
-      kernels::reference::DequantizePerChannel(q, 1, 1, 1, channel, &value);
+      kernels::scalar::DequantizePerChannel(q, 1, 1, 1, channel, &value);
     } else {
-      kernels::reference::DequantizePerTensor(q, 1, channel.float_scales[0], channel.zero_points[0],
-                                              &value);
+      kernels::scalar::DequantizePerTensor(q, 1, channel.float_scales[0], channel.zero_points[0],
+                                           &value);
     }
   });
   return value;
@@ -322,7 +322,7 @@ void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float v
   VisitDType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
     *reinterpret_cast<T*>(element) =
-        kernels::reference::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
+        kernels::scalar::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
   });
 }
 

@@ -11,7 +11,7 @@ namespace qtensor::bench {
 namespace {
 
 namespace kernels = qtensor::kernels;
-namespace ref = qtensor::kernels::reference;
+namespace scalar = qtensor::kernels::scalar;
 
 constexpr size_t kChannels = 64;
 // Cases this large are also measured split across the cores.
@@ -108,21 +108,21 @@ void KernelDequantize(const Case& k, const Params& p, const T* in, float* out) {
   }
 }
 
-// The scalar reference kernel on the same buffers.
+// The scalar kernel on the same buffers.
 template <typename T>
-void ReferenceQuantize(const Case& k, const Params& p, const float* in, T* out) {
+void ScalarQuantize(const Case& k, const Params& p, const float* in, T* out) {
   if (k.scheme == Scheme::kPerTensor) {
-    ref::QuantizePerTensor(in, k.n, p.tables.Params().inv_scales[0], p.zero_points[0], out);
+    scalar::QuantizePerTensor(in, k.n, p.tables.Params().inv_scales[0], p.zero_points[0], out);
   } else {
-    ref::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
+    scalar::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 template <typename T>
-void ReferenceDequantize(const Case& k, const Params& p, const T* in, float* out) {
+void ScalarDequantize(const Case& k, const Params& p, const T* in, float* out) {
   if (k.scheme == Scheme::kPerTensor) {
-    ref::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
+    scalar::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
   } else {
-    ref::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
+    scalar::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 
@@ -175,7 +175,7 @@ void RegisterQuantize(const Case k) {
     const Array<float> x = TestFloats(k.n);
     Array<T> q(k.n);
     for (auto _ : state) {
-      ReferenceQuantize(k, p, x.data(), q.data());
+      ScalarQuantize(k, p, x.data(), q.data());
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
@@ -211,7 +211,7 @@ void RegisterDequantize(const Case k) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
     Array<T> q(k.n);
-    ReferenceQuantize(k, p, x.data(), q.data());
+    ScalarQuantize(k, p, x.data(), q.data());
     Array<float> out(k.n);
     for (auto _ : state) {
       KernelDequantize(k, p, q.data(), out.data());
@@ -223,10 +223,10 @@ void RegisterDequantize(const Case k) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
     Array<T> q(k.n);
-    ReferenceQuantize(k, p, x.data(), q.data());
+    ScalarQuantize(k, p, x.data(), q.data());
     Array<float> out(k.n);
     for (auto _ : state) {
-      ReferenceDequantize(k, p, q.data(), out.data());
+      ScalarDequantize(k, p, q.data(), out.data());
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
@@ -282,7 +282,7 @@ void RegisterWeightBenchmarks() {
         const kernels::ChannelParams p = t.Params();
         const Array<float> x = TestFloats(n);
         Array<int8_t> q(n);
-        ref::QuantizePerChannel(x.data(), 1, shape.channels, shape.inner, p, q.data());
+        scalar::QuantizePerChannel(x.data(), 1, shape.channels, shape.inner, p, q.data());
         Array<float> out(n);
         for (auto _ : state) {
           if (per_channel) {
