@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "core/channel_tables.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::bench {
@@ -12,6 +13,7 @@ namespace {
 
 namespace kernels = qtensor::kernels;
 namespace scalar = qtensor::kernels::scalar;
+using qtensor::core::ChannelTables;
 
 constexpr size_t kChannels = 64;
 // Cases this large are also measured split across the cores.
@@ -56,7 +58,7 @@ struct Params {
   std::vector<double> scales;
   std::vector<int64_t> zero_points;
   // The same in the kernels' forms, made once as a quantizer makes them.
-  kernels::ChannelTables tables;
+  ChannelTables tables;
 };
 
 // Scales are float32 values, as PyTorch's observers compute them (then 8-bit
@@ -72,7 +74,7 @@ Params ParamsFor(const Case& k) {
     const int64_t offset = static_cast<int64_t>(c % 7) - 3;
     p.zero_points.push_back(k.dtype == QT_QUINT8 ? 128 + offset : offset);
   }
-  p.tables = kernels::ChannelTables(p.scales, p.zero_points);
+  p.tables = ChannelTables(p.scales, p.zero_points);
   return p;
 }
 
@@ -260,10 +262,10 @@ void RegisterWeightBenchmarks() {
           scales.push_back(static_cast<float>(0.05 * (1.0 + static_cast<double>(c % 64) / 64.0)));
           zero_points.push_back(static_cast<int64_t>(c % 7) - 3);
         }
-        return kernels::ChannelTables(scales, zero_points);
+        return ChannelTables(scales, zero_points);
       };
       Register("weights_quantize" + suffix + impl, [=](benchmark::State& state) {
-        const kernels::ChannelTables t = tables();
+        const ChannelTables t = tables();
         const kernels::ChannelParams p = t.Params();
         const Array<float> x = TestFloats(n);
         Array<int8_t> q(n);
@@ -278,7 +280,7 @@ void RegisterWeightBenchmarks() {
         Report(state, n, n * (sizeof(float) + 1));
       });
       Register("weights_dequantize" + suffix + impl, [=](benchmark::State& state) {
-        const kernels::ChannelTables t = tables();
+        const ChannelTables t = tables();
         const kernels::ChannelParams p = t.Params();
         const Array<float> x = TestFloats(n);
         Array<int8_t> q(n);

@@ -21,12 +21,15 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/channel_tables.h"
 #include "kernels/quantize_kernels.h"
 
 namespace {
 
 namespace qk = qtensor::kernels;
 namespace scalar = qtensor::kernels::scalar;
+// The kernels' per-channel parameters, made as the core makes them.
+using qtensor::core::ChannelTables;
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
@@ -285,7 +288,7 @@ struct ScalarKernels {
   template <typename T>
   static float DequantizeChannel(T q, double scale, int64_t zp) {
     float f;
-    scalar::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &f);
+    scalar::DequantizePerChannel(&q, 1, 1, 1, ChannelTables({scale}, {zp}).Params(), &f);
     return f;
   }
   template <typename T>
@@ -311,7 +314,7 @@ struct Dispatched {
   template <typename T>
   static float DequantizeChannel(T q, double scale, int64_t zp) {
     float f;
-    qk::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &f);
+    qk::DequantizePerChannel(&q, 1, 1, 1, ChannelTables({scale}, {zp}).Params(), &f);
     return f;
   }
   template <typename T>
@@ -424,7 +427,7 @@ TEST_CASE("per-tensor and per-channel dequantize each keep their own formula") {
     const int64_t zp = 0;
     float a, b;
     qk::DequantizePerTensor(&q, 1, static_cast<float>(scale), zp, &a);
-    qk::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &b);
+    qk::DequantizePerChannel(&q, 1, 1, 1, ChannelTables({scale}, {zp}).Params(), &b);
     CHECK(Bits(a) == Bits(per_tensor));
     CHECK(Bits(b) == Bits(per_channel));
   });
@@ -441,36 +444,8 @@ TEST_CASE("empty inputs touch nothing") {
                            static_cast<uint8_t*>(nullptr));
     qk::QuantizePerChannel(nullptr, 3, 0, 4, qk::ChannelParams(), static_cast<int32_t*>(nullptr));
     qk::DequantizePerChannel(static_cast<const int8_t*>(nullptr), 3, 1, 0,
-                             qk::ChannelTables({scale}, {zp}).Params(), nullptr);
+                             ChannelTables({scale}, {zp}).Params(), nullptr);
   });
-}
-
-TEST_CASE("channel tables hold the float forms, and whether float arithmetic is exact") {
-  const qk::ChannelTables tables({0.5, 0.1, 3.0}, {-3, 0, 7});
-  const qk::ChannelParams p = tables.Params();
-  CHECK(p.scales[1] == 0.1);
-  CHECK(p.zero_points[0] == -3);
-  CHECK(Bits(p.inv_scales[1]) == Bits(1.0f / 0.1f));
-  CHECK(Bits(p.float_scales[1]) == Bits(0.1f));
-  CHECK(p.small_zero_points[2] == 7);
-  CHECK_FALSE(p.float_arithmetic);  // 0.1 is not a float32 value
-  // From(c) moves every array to channel c.
-  const qk::ChannelParams from = p.From(2);
-  CHECK(from.scales[0] == 3.0);
-  CHECK(from.zero_points[0] == 7);
-  CHECK(from.inv_scales[0] == 1.0f / 3.0f);
-  CHECK(from.float_scales[0] == 3.0f);
-  CHECK(from.small_zero_points[0] == 7);
-  // Copies share the (immutable) tables; no tables have no channels.
-  const qk::ChannelTables copy = tables;
-  CHECK(copy.Params().float_scales == p.float_scales);
-  CHECK(qk::ChannelTables().scales().empty());
-  // Float arithmetic: float32 scales and zero points in [-2^23, 2^23).
-  constexpr int64_t kSmall = int64_t{1} << 23;
-  CHECK(qk::ChannelTables({0.1f, 0x1p-149}, {-kSmall, kSmall - 1}).Params().float_arithmetic);
-  CHECK_FALSE(qk::ChannelTables({0.5, 0.5}, {0, kSmall}).Params().float_arithmetic);
-  CHECK_FALSE(qk::ChannelTables({0.5, 0.5}, {-kSmall - 1, 0}).Params().float_arithmetic);
-  CHECK_FALSE(qk::ChannelTables({0.5, 1e-300}, {0, 0}).Params().float_arithmetic);
 }
 
 // ------------------------------------------------------------------ SIMD == scalar
@@ -647,7 +622,7 @@ template <typename T>
 void CompareDequantizePerChannel(const Shape& shape, const std::vector<T>& in,
                                  const std::vector<double>& scales, const std::vector<int64_t>& zp,
                                  std::initializer_list<size_t> offset_sets) {
-  const qk::ChannelTables tables(scales, zp);
+  const ChannelTables tables(scales, zp);
   for (const size_t o : offset_sets) {
     const size_t* offsets = kOffsets[o];
     const auto run = [&](auto dequantize) {
@@ -805,7 +780,7 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the scalar kernels", 
           CAPTURE(shape.inner);
           CAPTURE((*channel_scales)[0]);
           const size_t n = shape.outer * shape.channels * shape.inner;
-          const qk::ChannelTables tables(*channel_scales, zps);
+          const ChannelTables tables(*channel_scales, zps);
           CheckSame<T, float>(
               ints.data(), n, offsets[0], offsets[1],
               [&](const T* q, float* f) {
