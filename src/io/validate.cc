@@ -5,9 +5,9 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/print.h"
+#include "core/shape.h"
 #include "core/storage.h"
 #include "io/limits.h"
-#include "qtensor/qtensor.h"
 
 namespace qtensor::io {
 namespace {
@@ -45,9 +45,10 @@ void CheckQScheme(const v1::Tensor& message, const std::string& where) {
 }
 
 std::vector<int64_t> CheckedShape(const v1::Tensor& message, const std::string& where) {
-  if (message.shape_size() > QTENSOR_MAX_DIMS) {
-    Corrupt(where, "rank " + std::to_string(message.shape_size()) + " exceeds the maximum of " +
-                       std::to_string(QTENSOR_MAX_DIMS));
+  try {
+    core::CheckRank(static_cast<size_t>(message.shape_size()));
+  } catch (const core::Error& error) {
+    Corrupt(where, error.what());
   }
   std::vector<int64_t> shape(message.shape().begin(), message.shape().end());
   for (size_t d = 0; d < shape.size(); ++d) {
