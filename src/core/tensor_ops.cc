@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/print.h"
+#include "core/shape.h"
 #include "core/strided_copy.h"
 #include "kernels/quantize_kernels.h"
 
@@ -109,14 +110,6 @@ void WriteIntegers(const Tensor& dst, const uint8_t* packed) {
   }
 }
 
-std::string ShapeString(const std::vector<int64_t>& shape) {
-  std::string text = "(";
-  for (size_t d = 0; d < shape.size(); ++d) {
-    text += (d ? ", " : "") + std::to_string(shape[d]);
-  }
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
 // Dequantizes src and quantizes the values into dst's own parameters, a
 // chunk of leading rows at a time through one reused buffer; src is read
 // whole first when the two share a storage.
@@ -154,9 +147,10 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
   const int64_t numel = CheckedNumel(shape, quantizer.dtype());
   const size_t expected = static_cast<size_t>(numel) * ElementSize(quantizer.dtype());
   if (bytes != expected) {
-    Fail(ErrorKind::kShapeMismatch,
-         "integer data has " + std::to_string(bytes) + " bytes but shape " + ShapeString(shape) +
-             " of " + DTypeName(quantizer.dtype()) + " needs " + std::to_string(expected));
+    Fail(ErrorKind::kShapeMismatch, "integer data has " + std::to_string(bytes) +
+                                        " bytes but shape " + ShapeText(shape, ShapeStyle::kTuple) +
+                                        " of " + DTypeName(quantizer.dtype()) + " needs " +
+                                        std::to_string(expected));
   }
   Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
   if (expected > 0) std::memcpy(FirstElement(tensor), data, expected);
@@ -222,8 +216,8 @@ void Fill(const Tensor& dst, float value) {
 void Copy(const Tensor& dst, const Tensor& src) {
   if (dst.shape() != src.shape()) {
     Fail(ErrorKind::kShapeMismatch, "copy_: shapes differ: destination " +
-                                        ShapeString(dst.shape()) + ", source " +
-                                        ShapeString(src.shape()));
+                                        ShapeText(dst.shape(), ShapeStyle::kTuple) + ", source " +
+                                        ShapeText(src.shape(), ShapeStyle::kTuple));
   }
   if (dst.dtype() != src.dtype()) {
     Fail(ErrorKind::kTypeMismatch, std::string("copy_: dtypes differ: destination ") +

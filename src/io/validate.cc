@@ -18,15 +18,6 @@ using core::ErrorKind;
   core::Fail(ErrorKind::kCorruptData, where + ": " + what);
 }
 
-std::string ShapeText(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (d > 0) text += ", ";
-    text += std::to_string(shape[d]);
-  }
-  return text + "]";
-}
-
 core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
   const int value = message.dtype();
   if (!core::IsValidDType(value)) {
@@ -65,7 +56,8 @@ int64_t CheckedNumel(const std::vector<int64_t>& shape, core::DType dtype,
   try {
     return core::CheckedNumel(shape, dtype);
   } catch (const core::Error& error) {
-    Corrupt(where, "shape " + ShapeText(shape) + " is too large: " + error.what());
+    Corrupt(where, "shape " + core::ShapeText(shape, core::ShapeStyle::kList) +
+                       " is too large: " + error.what());
   }
 }
 
@@ -159,8 +151,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   const uint64_t bytes = static_cast<uint64_t>(numel) * core::ElementSize(dtype);
   if (data_bytes != bytes) {
     Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
-                       ShapeText(shape) + " of " + core::DTypeName(dtype) + " needs " +
-                       std::to_string(bytes));
+                       core::ShapeText(shape, core::ShapeStyle::kList) + " of " +
+                       core::DTypeName(dtype) + " needs " + std::to_string(bytes));
   }
   return ValidTensor{std::move(shape), std::move(quantizer)};
 }
