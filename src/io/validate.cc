@@ -7,7 +7,7 @@
 #include "core/print.h"
 #include "core/shape.h"
 #include "core/storage.h"
-#include "io/limits.h"
+#include "io/file_header.h"
 
 namespace qtensor::io {
 namespace {
