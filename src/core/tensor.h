@@ -64,7 +64,7 @@ class Tensor {
   // The view dim walking the storage's channel axis, or -1.
   int64_t channel_dim() const;
   ElementParams Params() const;
-  // The view's own quantizer, in its own dim numbering (DESIGN.md).
+  // The view's own quantizer, in its own dim numbering (docs/numerics.md).
   Quantizer EffectiveQuantizer() const;
   // The base dim walked by view dim d.
   int64_t base_dim(int64_t d) const { return base_dim_[d]; }

@@ -29,7 +29,8 @@ void IntRepr(const Tensor& tensor, void* out);
 // element's parameters.
 void QuantizeInto(const Tensor& dst, const float* data);
 void Fill(const Tensor& dst, float value);
-// dst.copy_(src), with DESIGN.md's semantics for whole and partial views.
+// dst.copy_(src), with docs/numerics.md's semantics for whole and partial
+// views.
 void Copy(const Tensor& dst, const Tensor& src);
 
 // The view itself if contiguous, else Clone.

@@ -403,7 +403,7 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         row(f"{op}/64MiB/qint8/{SERIALIZED_BYTES}", f"{op.replace('_', ' ')} 64 MiB qint8")
     add("")
     add("PyTorch 1.13 has no requantizing copy into a view (it puts the new parameters on the view "
-        "only, see DESIGN.md), so that row has no PyTorch figure; NumPy's serialize figure is "
+        "only, see docs/numerics.md), so that row has no PyTorch figure; NumPy's serialize figure is "
         "`np.save` + `np.load` of the raw int8 array, PyTorch's is `torch.save` + `torch.load` "
         "through memory.")
     add("")

@@ -1,10 +1,10 @@
 /*
  * test_notebook.c - replays the seed notebook (PyTorch's "Introducing
- * Quantized Tensor", /work/shared/seed-notebook.md) through the C ABI with
- * fixed data, and checks every value: integers, dequantized floats (bit for
- * bit), shapes, strides, parameters and printed text. Then it checks what
- * qtensor does beyond PyTorch 1.13: views of per-channel tensors (transpose,
- * permute, select, slices with steps) that keep each element's parameters.
+ * Quantized Tensor") through the C ABI with fixed data, and checks every
+ * value: integers, dequantized floats (bit for bit), shapes, strides,
+ * parameters and printed text. Then it checks what qtensor does beyond
+ * PyTorch 1.13: views of per-channel tensors (transpose, permute, select,
+ * slices with steps) that keep each element's parameters.
  *
  * Expected integers are computed here, independently of the library, from
  *   q = clamp(zp + nearbyint(x * (1.0f / (float)scale)), qmin, qmax)

@@ -8,10 +8,11 @@ Deterministic: every input comes from torch.randint with a torch.Generator
 seeded from the case name (integers only, so no libm or SIMD code path
 decides a bit), or from fixed lists; the one exception is the seed
 notebook's torch.randn(2, 2, 3), also seeded. Quantization runs with one
-thread, and every result is also checked against DESIGN.md's formulas (see
-check_* below), so the file cannot depend on the thread count either.
+thread, and every result is also checked against docs/numerics.md's
+formulas (see check_* below), so the file cannot depend on the thread count
+either.
 
-Only cases where PyTorch 1.13 is exact are written (DESIGN.md, Numerics):
+Only cases where PyTorch 1.13 is exact are written (docs/numerics.md):
 no NaN or inf inputs, qint32 values with |x/scale| + |zp| well below 2^24
 (PyTorch adds the zero point in float32) except far past saturation, 8-bit
 inputs with |x/scale| < 2^31 (fbgemm builds of PyTorch convert through
@@ -156,7 +157,7 @@ def assert_same_floats(got, want, what):
     got, want = np.asarray(got, np.float32).reshape(-1), np.asarray(want, np.float32).reshape(-1)
     assert got.shape == want.shape, (what, got.shape, want.shape)
     bad = np.nonzero(bits(got) != bits(want))[0]
-    assert bad.size == 0, "%s: PyTorch disagrees with DESIGN.md at %d places, first at %d: " \
+    assert bad.size == 0, "%s: PyTorch disagrees with docs/numerics.md at %d places, first at %d: " \
         "torch %r, formula %r" % (what, bad.size, bad[0], float(got[bad[0]]), float(want[bad[0]]))
 
 
@@ -164,12 +165,12 @@ def assert_same_ints(got, want, what):
     got, want = np.asarray(got, np.int64).reshape(-1), np.asarray(want, np.int64).reshape(-1)
     assert got.shape == want.shape, (what, got.shape, want.shape)
     bad = np.nonzero(got != want)[0]
-    assert bad.size == 0, "%s: PyTorch disagrees with DESIGN.md at %d places, first at %d: " \
+    assert bad.size == 0, "%s: PyTorch disagrees with docs/numerics.md at %d places, first at %d: " \
         "torch %d, formula %d" % (what, bad.size, bad[0], got[bad[0]], want[bad[0]])
 
 
 def formula_quantize(x, scales, zps, dtype):
-    """DESIGN.md: q = clamp(zp + nearbyint(x * (1.0f / (float)scale)), qmin, qmax),
+    """docs/numerics.md: q = clamp(zp + nearbyint(x * (1.0f / (float)scale)), qmin, qmax),
     product in float32, round half to even, sum exact in int64. scales and
     zps broadcast against x (per channel: shaped along the axis)."""
     x = np.asarray(x, np.float32)
@@ -184,13 +185,13 @@ def formula_quantize(x, scales, zps, dtype):
 
 
 def formula_dequantize_per_tensor(q, scale, zp):
-    """DESIGN.md: (float)(q - zp) * (float)scale, in float32."""
+    """docs/numerics.md: (float)(q - zp) * (float)scale, in float32."""
     diff = np.asarray(q, np.int64) - zp
     return (diff.astype(np.float32) * np.float32(scale)).astype(np.float32)
 
 
 def formula_dequantize_per_channel(q, scales, zps):
-    """DESIGN.md: (float)((double)(q - zp) * scale)."""
+    """docs/numerics.md: (float)((double)(q - zp) * scale)."""
     diff = np.asarray(q, np.int64) - np.asarray(zps, np.int64)
     return (diff.astype(np.float64) * np.asarray(scales, np.float64)).astype(np.float32)
 
@@ -489,7 +490,8 @@ def shape_name(shape):
 
 
 def add_seed_notebook_cases(g):
-    """The examples of /work/shared/seed-notebook.md, with its parameters."""
+    """The examples of the seed notebook (PyTorch's "Introducing Quantized Tensor"),
+    with its parameters."""
     x = torch.randn(2, 2, 3, generator=generator("seed_notebook")).numpy()
     g.quantize_per_tensor("seed_quantize_per_tensor_qint32", x, 1e-4, 2, "qint32")
     # The notebook's scales: a float32 tensor, so 0.1f, 0.01f, 0.001f.

@@ -147,7 +147,8 @@ def shape_name(shape):
 
 
 def add_seed_notebook_cases(w):
-    """The examples of /work/shared/seed-notebook.md, with the same parameters."""
+    """The examples of the seed notebook (PyTorch's "Introducing Quantized Tensor"),
+    with the same parameters."""
     float_tensor = torch.randn(2, 2, 3, generator=generator(2019))
     w.add("seed_quantize_per_tensor_qint32",
           lambda: torch.quantize_per_tensor(float_tensor, 1e-4, 2, torch.qint32))

@@ -151,7 +151,7 @@ std::vector<float> RandomFloats(std::mt19937& rng, size_t n) {
 }
 
 // What each element of a view dequantizes to, recomputed from its int_repr
-// and its effective quantizer with DESIGN.md's formulas.
+// and its effective quantizer with docs/numerics.md's formulas.
 std::vector<float> DequantizeByQuantizer(const Tensor& view, bool per_channel_arithmetic) {
   const std::vector<int32_t> ints = view.int_repr<int32_t>();
   const Quantizer quantizer = view.quantizer();
@@ -296,7 +296,7 @@ TEST_CASE("writes through a view reach the base and nothing else") {
   CHECK(base.int_repr<uint8_t>()[3] == 0);
 }
 
-TEST_CASE("copy_ follows DESIGN.md") {
+TEST_CASE("copy_ follows docs/numerics.md") {
   const std::vector<float> values = {-1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f};
   const Tensor q1 = Tensor::QuantizePerTensor(values, {2, 3}, 0.1, 0, QT_QINT8);
 
