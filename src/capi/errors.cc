@@ -4,6 +4,7 @@
 #include <string>
 
 #include "capi/handles.h"
+#include "core/shape.h"
 
 namespace qtensor::capi {
 namespace {
@@ -57,12 +58,11 @@ qt_status StatusFromCurrentException() {
   }
 }
 
+// The public limit is the core's.
+static_assert(QTENSOR_MAX_DIMS == core::kMaxDims);
+
 std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim) {
-  if (ndim > QTENSOR_MAX_DIMS) {
-    core::Fail(
-        core::ErrorKind::kInvalidArgument,
-        "rank " + std::to_string(ndim) + " exceeds the maximum of " + std::to_string(QTENSOR_MAX_DIMS));
-  }
+  core::CheckRank(ndim);  // before copying the caller's array
   return ArrayArgument(shape, ndim, "shape");
 }
 
@@ -120,8 +120,8 @@ const char* qt_status_name(qt_status status) {
 #define QTENSOR_STRINGIFY(x) QTENSOR_STRINGIFY2(x)
 
 const char* qt_version(void) {
-  return QTENSOR_STRINGIFY(QTENSOR_VERSION_MAJOR) "." QTENSOR_STRINGIFY(QTENSOR_VERSION_MINOR) "." QTENSOR_STRINGIFY(
-      QTENSOR_VERSION_PATCH);
+  return QTENSOR_STRINGIFY(QTENSOR_VERSION_MAJOR) "." QTENSOR_STRINGIFY(
+      QTENSOR_VERSION_MINOR) "." QTENSOR_STRINGIFY(QTENSOR_VERSION_PATCH);
 }
 
 unsigned qt_version_number(void) { return QTENSOR_VERSION_NUMBER; }

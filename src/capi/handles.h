@@ -64,7 +64,8 @@ std::vector<T> ArrayArgument(const T* data, size_t count, const char* name) {
   return std::vector<T>(data, data + count);
 }
 
-// A shape argument: at most QTENSOR_MAX_DIMS sizes, each >= 0.
+// A shape argument, its rank checked (core::CheckRank) before the array is
+// copied.
 std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim);
 
 // Checks that a caller's output buffer holds count elements.

@@ -1,5 +1,6 @@
 // qt_tensor_* views, element access, fill and copy.
 #include "capi/handles.h"
+#include "core/shape.h"
 #include "core/tensor_ops.h"
 
 using qtensor::capi::ArrayArgument;
@@ -9,12 +10,13 @@ using qtensor::capi::ReturnTensor;
 using qtensor::capi::TensorOf;
 using qtensor::core::ErrorKind;
 using qtensor::core::Fail;
+using qtensor::core::kMaxDims;
 using qtensor::core::Tensor;
 
 namespace {
 
 std::vector<int64_t> IndexArgument(const int64_t* index, size_t ndim) {
-  if (ndim > QTENSOR_MAX_DIMS) Fail(ErrorKind::kOutOfRange, "too many indices");
+  if (ndim > kMaxDims) Fail(ErrorKind::kOutOfRange, "too many indices");
   return ArrayArgument(index, ndim, "index");
 }
 
@@ -30,7 +32,7 @@ qt_status qt_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64
 }
 
 qt_status qt_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
-                          int64_t stop, int64_t step) {
+                   int64_t stop, int64_t step) {
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, TensorOf(tensor).Slice(dim, start, stop, step));
@@ -38,27 +40,25 @@ qt_status qt_slice(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_
 }
 
 qt_status qt_narrow(qt_tensor** out, const qt_tensor* tensor, int64_t dim, int64_t start,
-                           int64_t length) {
+                    int64_t length) {
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, TensorOf(tensor).Narrow(dim, start, length));
   });
 }
 
-qt_status qt_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0,
-                              int64_t dim1) {
+qt_status qt_transpose(qt_tensor** out, const qt_tensor* tensor, int64_t dim0, int64_t dim1) {
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, TensorOf(tensor).Transpose(dim0, dim1));
   });
 }
 
-qt_status qt_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
-                            size_t ndims) {
+qt_status qt_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims, size_t ndims) {
   return Guard([&] {
     Required(out, "out");
     const Tensor& view = TensorOf(tensor);
-    if (ndims > QTENSOR_MAX_DIMS) Fail(ErrorKind::kInvalidArgument, "permute: too many dims");
+    if (ndims > kMaxDims) Fail(ErrorKind::kInvalidArgument, "permute: too many dims");
     ReturnTensor(out, view.Permute(ArrayArgument(dims, ndims, "dims")));
   });
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "qtensor/qtensor.h"
+
 namespace qtensor::cli {
 
 // A malformed or unreadable .npy file; the message names the problem.
@@ -33,7 +35,7 @@ FloatArray ParseNpy(const std::string& bytes);
 void WriteNpy(const std::string& path, const FloatArray& array);
 
 // The largest rank accepted (qtensor's own limit).
-constexpr size_t kMaxNpyRank = 64;
+constexpr size_t kMaxNpyRank = QTENSOR_MAX_DIMS;
 
 }  // namespace qtensor::cli
 

@@ -12,6 +12,7 @@
 // the tensor has more than 1000 elements. Everything is laid out with
 // PyTorch's "torch." names, which its wrapping counts, and renamed last.
 #include "core/print.h"
+#include "core/shape.h"
 #include "core/storage.h"
 
 #include <algorithm>
@@ -81,17 +82,6 @@ std::string ScientificFourDigits(double value) {
 std::string PadLeft(const std::string& text, size_t width) {
   if (text.size() >= width) return text;
   return std::string(width - text.size(), ' ') + text;
-}
-
-// str(tuple(shape)): "()", "(10,)", "(2, 3)".
-std::string PythonTuple(const std::vector<int64_t>& items) {
-  std::string text = "(";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += std::to_string(items[i]);
-  }
-  if (items.size() == 1) text += ",";
-  return text + ")";
 }
 
 // ---------------------------------------------------------------------------
@@ -348,7 +338,9 @@ std::string PlainTensorRepr(const DenseTensor& tensor, const std::string& dtype_
   const bool is_default_float = dtype_name == "float32";
   std::vector<std::string> suffixes;
   if (tensor.numel() == 0) {
-    if (tensor.shape.size() != 1) suffixes.push_back("size=" + PythonTuple(tensor.shape));
+    if (tensor.shape.size() != 1) {
+      suffixes.push_back("size=" + ShapeText(tensor.shape, ShapeStyle::kTuple));
+    }
     if (!is_default_float) suffixes.push_back(kDtypePrefix + dtype_name);
   } else if (!is_default_float && dtype_name != "int64" && dtype_name != "bool") {
     suffixes.push_back(kDtypePrefix + dtype_name);
@@ -449,7 +441,7 @@ std::string FormatQuantizedTensor(const PrintableTensor& tensor) {
 
   // A quantized tensor always shows its size, even when it has elements.
   std::vector<std::string> suffixes = {
-      "size=" + PythonTuple(tensor.shape),
+      "size=" + ShapeText(tensor.shape, ShapeStyle::kTuple),
       kDtypePrefix + tensor.dtype_name,
   };
   if (tensor.per_channel) {

@@ -65,7 +65,7 @@ Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
   Quantizer q;
   q.dtype_ = dtype;
   q.scheme_ = QScheme::kPerTensorAffine;
-  q.tables_ = kernels::ChannelTables({scale}, {zero_point});
+  q.tables_ = ChannelTables({scale}, {zero_point});
   return q;
 }
 
@@ -85,7 +85,7 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
   Quantizer q;
   q.dtype_ = dtype;
   q.scheme_ = QScheme::kPerChannelAffine;
-  q.tables_ = kernels::ChannelTables(std::move(scales), std::move(zero_points));
+  q.tables_ = ChannelTables(std::move(scales), std::move(zero_points));
   q.axis_ = axis;
   return q;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/channel_tables.h"
 #include "core/dtype.h"
 #include "kernels/channel_params.h"
 
@@ -48,7 +49,7 @@ class Quantizer {
 
   DType dtype_ = DType::kQInt8;
   QScheme scheme_ = QScheme::kPerTensorAffine;
-  kernels::ChannelTables tables_;
+  ChannelTables tables_;
   int64_t axis_ = 0;
 };
 

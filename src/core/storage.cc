@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/shape.h"
 
 namespace qtensor::core {
 namespace {
@@ -24,6 +25,7 @@ Quantizer ResolvedQuantizer(const Quantizer& quantizer, const std::vector<int64_
 }  // namespace
 
 int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype) {
+  CheckRank(shape.size());
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] < 0) {
       Fail(ErrorKind::kInvalidArgument,

@@ -13,8 +13,8 @@
 
 namespace qtensor::core {
 
-// The product of a shape; throws for negative dims or if the element count
-// or its size in bytes is beyond what can be allocated.
+// The product of a shape; throws for a rank above kMaxDims, negative dims,
+// or an element count or size in bytes beyond what can be allocated.
 int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype);
 
 // Row-major strides, in elements.

@@ -129,7 +129,7 @@ ElementParams Tensor::Params() const {
       zero_points.push_back(quantizer.zero_points()[first + i * step]);
     }
     params.picked =
-        std::make_shared<const kernels::ChannelTables>(std::move(scales), std::move(zero_points));
+        std::make_shared<const ChannelTables>(std::move(scales), std::move(zero_points));
     params.channel = params.picked->Params();
   }
   params.outer = static_cast<size_t>(Product(shape_, 0, d));

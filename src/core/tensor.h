@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/channel_tables.h"
 #include "core/quantizer.h"
 #include "core/storage.h"
 
@@ -31,7 +32,7 @@ struct ElementParams {
   // (valid while the storage keeps that quantizer), or for a view stepping
   // over its channels, the tables in `picked`.
   kernels::ChannelParams channel;
-  std::shared_ptr<const kernels::ChannelTables> picked;
+  std::shared_ptr<const ChannelTables> picked;
 
   double scale(size_t c) const { return channel.scales[c]; }
   int64_t zero_point(size_t c) const { return channel.zero_points[c]; }

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/print.h"
+#include "core/shape.h"
 #include "core/strided_copy.h"
 #include "kernels/quantize_kernels.h"
 
@@ -109,14 +110,6 @@ void WriteIntegers(const Tensor& dst, const uint8_t* packed) {
   }
 }
 
-std::string ShapeString(const std::vector<int64_t>& shape) {
-  std::string text = "(";
-  for (size_t d = 0; d < shape.size(); ++d) {
-    text += (d ? ", " : "") + std::to_string(shape[d]);
-  }
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
 // Dequantizes src and quantizes the values into dst's own parameters, a
 // chunk of leading rows at a time through one reused buffer; src is read
 // whole first when the two share a storage.
@@ -154,9 +147,10 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
   const int64_t numel = CheckedNumel(shape, quantizer.dtype());
   const size_t expected = static_cast<size_t>(numel) * ElementSize(quantizer.dtype());
   if (bytes != expected) {
-    Fail(ErrorKind::kShapeMismatch,
-         "integer data has " + std::to_string(bytes) + " bytes but shape " + ShapeString(shape) +
-             " of " + DTypeName(quantizer.dtype()) + " needs " + std::to_string(expected));
+    Fail(ErrorKind::kShapeMismatch, "integer data has " + std::to_string(bytes) +
+                                        " bytes but shape " + ShapeText(shape, ShapeStyle::kTuple) +
+                                        " of " + DTypeName(quantizer.dtype()) + " needs " +
+                                        std::to_string(expected));
   }
   Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
   if (expected > 0) std::memcpy(FirstElement(tensor), data, expected);
@@ -210,8 +204,8 @@ void Fill(const Tensor& dst, float value) {
     T* out = reinterpret_cast<T*>(packed.data());
     for (size_t o = 0; o < params.outer; ++o) {
       for (size_t c = 0; c < params.channels; ++c) {
-        const T q = kernels::reference::QuantizeValue<T>(value, params.channel.inv_scales[c],
-                                                         params.zero_point(c));
+        const T q = kernels::scalar::QuantizeValue<T>(value, params.channel.inv_scales[c],
+                                                      params.zero_point(c));
         for (size_t i = 0; i < params.inner; ++i) *out++ = q;
       }
     }
@@ -222,8 +216,8 @@ void Fill(const Tensor& dst, float value) {
 void Copy(const Tensor& dst, const Tensor& src) {
   if (dst.shape() != src.shape()) {
     Fail(ErrorKind::kShapeMismatch, "copy_: shapes differ: destination " +
-                                        ShapeString(dst.shape()) + ", source " +
-                                        ShapeString(src.shape()));
+                                        ShapeText(dst.shape(), ShapeStyle::kTuple) + ", source " +
+                                        ShapeText(src.shape(), ShapeStyle::kTuple));
   }
   if (dst.dtype() != src.dtype()) {
     Fail(ErrorKind::kTypeMismatch, std::string("copy_: dtypes differ: destination ") +
@@ -304,10 +298,10 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
     using T = decltype(t);
     const T* q = reinterpret_cast<const T*>(element);
     if (quantizer.per_channel()) {
-      kernels::reference::DequantizePerChannel(q, 1, 1, 1, channel, &value);
+      kernels::scalar::DequantizePerChannel(q, 1, 1, 1, channel, &value);
     } else {
-      kernels::reference::DequantizePerTensor(q, 1, channel.float_scales[0], channel.zero_points[0],
-                                              &value);
+      kernels::scalar::DequantizePerTensor(q, 1, channel.float_scales[0], channel.zero_points[0],
+                                           &value);
     }
   });
   return value;
@@ -322,7 +316,7 @@ void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float v
   VisitDType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
     *reinterpret_cast<T*>(element) =
-        kernels::reference::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
+        kernels::scalar::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "io/wire_format.h"
 #include "io/wire_reader.h"
 
 namespace qtensor::io {
@@ -10,31 +11,21 @@ namespace {
 // The messages that lead to a Tensor.data field, and its own payload.
 enum class Part { kFile, kBundle, kTensor, kData, kOther };
 
-constexpr uint32_t Tag(uint32_t number, uint32_t wire_type) { return (number << 3) | wire_type; }
-
 // Which part a field of `parent` is. A known field number with another wire
 // type is an unknown field to protobuf, and so to us.
 Part FieldPart(Part parent, uint32_t tag) {
   switch (parent) {
     case Part::kFile:
-      if (tag == Tag(3, kWireLengthDelimited)) return Part::kTensor;  // File.tensor
-      if (tag == Tag(4, kWireLengthDelimited)) return Part::kBundle;  // File.bundle
+      if (tag == kFileTensorTag) return Part::kTensor;
+      if (tag == kFileBundleTag) return Part::kBundle;
       return Part::kOther;
     case Part::kBundle:
-      return tag == Tag(1, kWireLengthDelimited) ? Part::kTensor : Part::kOther;  // tensors
+      return tag == kBundleTensorsTag ? Part::kTensor : Part::kOther;
     case Part::kTensor:
-      return tag == Tag(9, kWireLengthDelimited) ? Part::kData : Part::kOther;  // data
+      return tag == kTensorDataTag ? Part::kData : Part::kOther;
     default:
       return Part::kOther;
   }
-}
-
-void AppendVarint(std::string* out, uint64_t value) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>(value | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
 }
 
 void AppendBytes(std::string* out, const uint8_t* begin, const uint8_t* end) {

@@ -8,8 +8,8 @@
 #include "core/error.h"
 #include "core/tensor_ops.h"
 #include "io/data_fields.h"
-#include "io/limits.h"
 #include "io/validate.h"
+#include "io/wire_format.h"
 #include "qtensor.pb.h"
 
 namespace qtensor::io {

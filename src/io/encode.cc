@@ -1,5 +1,6 @@
 #include "io/encode.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -12,7 +13,8 @@
 #include "core/error.h"
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
-#include "io/limits.h"
+#include "io/file_header.h"
+#include "io/wire_format.h"
 #include "qtensor.pb.h"
 
 // The data field is the machine's integers as they are; the format says
@@ -23,33 +25,25 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 namespace qtensor::io {
 namespace {
 
-// Tags of the length-delimited fields written by hand: (number << 3) | 2.
-constexpr uint8_t kFileTensorTag = (3 << 3) | 2;
-constexpr uint8_t kFileBundleTag = (4 << 3) | 2;
-constexpr uint8_t kBundleTensorTag = (1 << 3) | 2;
-constexpr uint8_t kTensorDataTag = (9 << 3) | 2;
-constexpr uint8_t kTensorNameTag = (10 << 3) | 2;
+// Protobuf writes fields in ascending number; the ones written by hand are
+// the last of each message.
+static_assert(std::max(v1::File::kMagicFieldNumber, v1::File::kFormatVersionFieldNumber) <
+              std::min(v1::File::kTensorFieldNumber, v1::File::kBundleFieldNumber));
+static_assert(v1::Bundle::kTensorsFieldNumber < v1::Bundle::kMetadataFieldNumber);
+static_assert(std::max({v1::Tensor::kDtypeFieldNumber, v1::Tensor::kShapeFieldNumber,
+                        v1::Tensor::kQschemeFieldNumber, v1::Tensor::kScaleFieldNumber,
+                        v1::Tensor::kZeroPointFieldNumber, v1::Tensor::kScalesFieldNumber,
+                        v1::Tensor::kZeroPointsFieldNumber, v1::Tensor::kAxisFieldNumber}) <
+                  v1::Tensor::kDataFieldNumber &&
+              v1::Tensor::kDataFieldNumber < v1::Tensor::kNameFieldNumber);
 
-uint64_t VarintSize(uint64_t value) {
-  uint64_t size = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++size;
-  }
-  return size;
+// The fields written by hand are length-delimited: tag, length, payload.
+uint64_t FieldSize(uint32_t tag, uint64_t payload) {
+  return VarintSize(tag) + VarintSize(payload) + payload;
 }
 
-// A length-delimited field of a one-byte tag: tag, length, payload.
-uint64_t FieldSize(uint64_t payload) { return 1 + VarintSize(payload) + payload; }
-
-uint8_t* WriteFieldHead(uint8_t* out, uint8_t tag, uint64_t length) {
-  *out++ = tag;
-  while (length >= 0x80) {
-    *out++ = static_cast<uint8_t>(length | 0x80);
-    length >>= 7;
-  }
-  *out++ = static_cast<uint8_t>(length);
-  return out;
+uint8_t* WriteFieldHead(uint8_t* out, uint32_t tag, uint64_t length) {
+  return WriteVarint(WriteVarint(out, tag), length);
 }
 
 uint8_t* WriteBytes(uint8_t* out, const std::string& bytes) {
@@ -66,8 +60,8 @@ std::string Deterministic(const google::protobuf::MessageLite& message) {
   return bytes;
 }
 
-// A Tensor message: protobuf encodes fields 1-8; data (9) and name (10)
-// follow by hand, in protobuf's own order.
+// A Tensor message: protobuf encodes every field but data and name, the two
+// last by number, which follow by hand in protobuf's own order.
 class EncodedTensor {
  public:
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
@@ -93,8 +87,8 @@ class EncodedTensor {
   }
 
   uint64_t size() const {
-    return header_.size() + (data_bytes_ > 0 ? FieldSize(data_bytes_) : 0) +
-           (name_.empty() ? 0 : FieldSize(name_.size()));
+    return header_.size() + (data_bytes_ > 0 ? FieldSize(kTensorDataTag, data_bytes_) : 0) +
+           (name_.empty() ? 0 : FieldSize(kTensorNameTag, name_.size()));
   }
 
   uint8_t* Write(uint8_t* out) const {
@@ -115,7 +109,7 @@ class EncodedTensor {
   std::string header_;
 };
 
-// Fields 1 and 2 of File.
+// File's magic and format_version, the fields before its content.
 std::string FileHeader() {
   v1::File file;
   file.set_magic(kMagic);
@@ -148,7 +142,7 @@ void CheckWritten(const Buffer& buffer, const uint8_t* end) {
 Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
   const std::string header = FileHeader();
   const EncodedTensor encoded(tensor, "");
-  Buffer buffer = Allocate(header.size() + FieldSize(encoded.size()), max_bytes);
+  Buffer buffer = Allocate(header.size() + FieldSize(kFileTensorTag, encoded.size()), max_bytes);
   uint8_t* out = WriteBytes(buffer.data.get(), header);
   out = encoded.Write(WriteFieldHead(out, kFileTensorTag, encoded.size()));
   CheckWritten(buffer, out);
@@ -162,20 +156,20 @@ Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes) {
   uint64_t content = 0;
   for (const auto& [name, tensor] : bundle.tensors) {
     tensors.emplace_back(tensor, name);
-    content += FieldSize(tensors.back().size());
+    content += FieldSize(kBundleTensorsTag, tensors.back().size());
   }
-  // Field 2 (metadata) follows the tensors, as protobuf orders it.
+  // Metadata follows the tensors, as protobuf orders them by number.
   v1::Bundle metadata_only;
   metadata_only.mutable_metadata()->insert(bundle.metadata.begin(), bundle.metadata.end());
   metadata_only.ByteSizeLong();
   const std::string metadata = Deterministic(metadata_only);
   content += metadata.size();
 
-  Buffer buffer = Allocate(header.size() + FieldSize(content), max_bytes);
+  Buffer buffer = Allocate(header.size() + FieldSize(kFileBundleTag, content), max_bytes);
   uint8_t* out = WriteBytes(buffer.data.get(), header);
   out = WriteFieldHead(out, kFileBundleTag, content);
   for (const EncodedTensor& tensor : tensors) {
-    out = tensor.Write(WriteFieldHead(out, kBundleTensorTag, tensor.size()));
+    out = tensor.Write(WriteFieldHead(out, kBundleTensorsTag, tensor.size()));
   }
   out = WriteBytes(out, metadata);
   CheckWritten(buffer, out);

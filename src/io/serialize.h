@@ -12,7 +12,7 @@
 #include "core/tensor.h"
 #include "io/bundle.h"
 #include "io/encode.h"
-#include "io/limits.h"
+#include "io/wire_format.h"
 
 namespace qtensor::io {
 

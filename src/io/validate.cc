@@ -5,9 +5,9 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/print.h"
+#include "core/shape.h"
 #include "core/storage.h"
-#include "io/limits.h"
-#include "qtensor/qtensor.h"
+#include "io/file_header.h"
 
 namespace qtensor::io {
 namespace {
@@ -16,15 +16,6 @@ using core::ErrorKind;
 
 [[noreturn]] void Corrupt(const std::string& where, const std::string& what) {
   core::Fail(ErrorKind::kCorruptData, where + ": " + what);
-}
-
-std::string ShapeText(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (d > 0) text += ", ";
-    text += std::to_string(shape[d]);
-  }
-  return text + "]";
 }
 
 core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
@@ -45,9 +36,10 @@ void CheckQScheme(const v1::Tensor& message, const std::string& where) {
 }
 
 std::vector<int64_t> CheckedShape(const v1::Tensor& message, const std::string& where) {
-  if (message.shape_size() > QTENSOR_MAX_DIMS) {
-    Corrupt(where, "rank " + std::to_string(message.shape_size()) + " exceeds the maximum of " +
-                       std::to_string(QTENSOR_MAX_DIMS));
+  try {
+    core::CheckRank(static_cast<size_t>(message.shape_size()));
+  } catch (const core::Error& error) {
+    Corrupt(where, error.what());
   }
   std::vector<int64_t> shape(message.shape().begin(), message.shape().end());
   for (size_t d = 0; d < shape.size(); ++d) {
@@ -64,7 +56,8 @@ int64_t CheckedNumel(const std::vector<int64_t>& shape, core::DType dtype,
   try {
     return core::CheckedNumel(shape, dtype);
   } catch (const core::Error& error) {
-    Corrupt(where, "shape " + ShapeText(shape) + " is too large: " + error.what());
+    Corrupt(where, "shape " + core::ShapeText(shape, core::ShapeStyle::kList) +
+                       " is too large: " + error.what());
   }
 }
 
@@ -158,8 +151,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   const uint64_t bytes = static_cast<uint64_t>(numel) * core::ElementSize(dtype);
   if (data_bytes != bytes) {
     Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
-                       ShapeText(shape) + " of " + core::DTypeName(dtype) + " needs " +
-                       std::to_string(bytes));
+                       core::ShapeText(shape, core::ShapeStyle::kList) + " of " +
+                       core::DTypeName(dtype) + " needs " + std::to_string(bytes));
   }
   return ValidTensor{std::move(shape), std::move(quantizer)};
 }

@@ -1,56 +1,23 @@
 #include "io/wire_reader.h"
 
-#include <climits>
 #include <vector>
 
-#include <google/protobuf/io/coded_stream.h>
+#include "io/wire_format.h"
 
 namespace qtensor::io {
-namespace {
-
-// Protobuf refuses lengths this close to INT_MAX (its parser reads up to 16
-// bytes past a buffer's end and keeps limits in an int).
-constexpr uint32_t kMaxLength = INT_MAX - 16;
-
-// Protobuf reads varints of up to 10 bytes.
-constexpr int kMaxVarintBytes = 10;
-
-}  // namespace
 
 bool WireReader::ReadTag(uint32_t* tag) {
   uint64_t value = 0;
-  for (int i = 0; i < 5; ++i) {
-    if (pos_ + i == end_) return false;
-    const uint8_t byte = pos_[i];
-    value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
-    if (byte < 0x80) {
-      *tag = static_cast<uint32_t>(value);
-      pos_ += i + 1;
-      return true;
-    }
-  }
-  return false;
+  if (!ReadVarint(&pos_, end_, kMaxTagBytes, &value)) return false;
+  *tag = static_cast<uint32_t>(value);
+  return true;
 }
 
 bool WireReader::ReadLength(size_t* length) {
-  uint32_t value = 0;
-  int bytes = 0;
-  for (;; ++bytes) {
-    if (pos_ + bytes == end_) return false;
-    const uint8_t byte = pos_[bytes];
-    if (bytes == 4) {
-      // The fifth byte holds the top bits of a value below 2^31.
-      if (byte >= 8) return false;
-      value |= static_cast<uint32_t>(byte) << 28;
-      if (value > kMaxLength) return false;
-      break;
-    }
-    value |= static_cast<uint32_t>(byte & 0x7f) << (7 * bytes);
-    if (byte < 0x80) break;
-  }
-  pos_ += bytes + 1;
-  if (value > static_cast<size_t>(end_ - pos_)) return false;
-  *length = value;
+  uint64_t value = 0;
+  if (!ReadVarint(&pos_, end_, kMaxLengthPrefixBytes, &value)) return false;
+  if (value > kMaxLengthPrefix || value > static_cast<size_t>(end_ - pos_)) return false;
+  *length = static_cast<size_t>(value);
   return true;
 }
 
@@ -61,20 +28,14 @@ bool WireReader::Skip(size_t n) {
 }
 
 bool WireReader::SkipVarint() {
-  for (int i = 0; i < kMaxVarintBytes; ++i) {
-    if (pos_ + i == end_) return false;
-    if (pos_[i] < 0x80) {
-      pos_ += i + 1;
-      return true;
-    }
-  }
-  return false;
+  uint64_t value = 0;
+  return ReadVarint(&pos_, end_, kMaxVarintBytes, &value);
 }
 
 bool WireReader::SkipValue(uint32_t tag) {
-  if ((tag >> 3) == 0) return false;
+  if (TagFieldNumber(tag) == 0) return false;
   size_t length = 0;
-  switch (tag & 7) {
+  switch (TagWireType(tag)) {
     case kWireVarint:
       return SkipVarint();
     case kWireFixed64:
@@ -94,18 +55,17 @@ bool WireReader::SkipValue(uint32_t tag) {
 // allows. Protobuf counts each group against its recursion limit, so deeper
 // nesting than that fails there too.
 bool WireReader::SkipGroup(uint32_t start_tag) {
-  const size_t max_depth =
-      static_cast<size_t>(google::protobuf::io::CodedInputStream::GetDefaultRecursionLimit());
-  std::vector<uint32_t> open = {start_tag >> 3};  // field numbers, innermost last
+  const size_t max_depth = MaxGroupDepth();
+  std::vector<uint32_t> open = {TagFieldNumber(start_tag)};  // innermost last
   while (!open.empty()) {
     uint32_t tag = 0;
     if (!ReadTag(&tag)) return false;
-    if ((tag & 7) == kWireEndGroup) {
-      if ((tag >> 3) != open.back()) return false;
+    if (TagWireType(tag) == kWireEndGroup) {
+      if (TagFieldNumber(tag) != open.back()) return false;
       open.pop_back();
-    } else if ((tag & 7) == kWireStartGroup) {
-      if ((tag >> 3) == 0 || open.size() >= max_depth) return false;
-      open.push_back(tag >> 3);
+    } else if (TagWireType(tag) == kWireStartGroup) {
+      if (TagFieldNumber(tag) == 0 || open.size() >= max_depth) return false;
+      open.push_back(TagFieldNumber(tag));
     } else if (!SkipValue(tag)) {
       return false;
     }

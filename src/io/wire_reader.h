@@ -1,6 +1,7 @@
-// Walking protobuf's wire format with the exact limits of protobuf 3.21's
-// parser, so that code built on it gives up on precisely the encodings that
-// protobuf rejects and finds the same field boundaries as protobuf.
+// Walking the fields of a protobuf message with the exact limits of
+// protobuf 3.21's parser (io/wire_format.h), so that code built on it gives
+// up on precisely the encodings that protobuf rejects and finds the same
+// field boundaries as protobuf.
 #ifndef QTENSOR_IO_WIRE_READER_H_
 #define QTENSOR_IO_WIRE_READER_H_
 
@@ -8,13 +9,6 @@
 #include <cstdint>
 
 namespace qtensor::io {
-
-inline constexpr uint32_t kWireVarint = 0;
-inline constexpr uint32_t kWireFixed64 = 1;
-inline constexpr uint32_t kWireLengthDelimited = 2;
-inline constexpr uint32_t kWireStartGroup = 3;
-inline constexpr uint32_t kWireEndGroup = 4;
-inline constexpr uint32_t kWireFixed32 = 5;
 
 // Reads the fields of one message, the bytes [begin, end). Every read fails
 // (returns false, the position unspecified) where protobuf's parse of the

@@ -1,7 +1,7 @@
 // Quantize / dequantize kernels: Google Highway (1.0.3) SIMD code compiled
 // once per target, with run-time dispatch to the best one the CPU supports.
 // The numerics are those of quantize_kernels.h, bit for bit; the scalar
-// reference in quantize_reference.cc is what the tests hold these to.
+// kernels in quantize_scalar.cc are what the tests hold these to.
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/quantize_kernels.cc"
@@ -21,24 +21,24 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 #if HWY_TARGET == HWY_SCALAR
 // One lane (the fallback GCC < 12.3 builds instead of EMU128): the scalar
-// reference loop is exactly this target's kernel.
+// loop is exactly this target's kernel.
 template <typename T>
 void QuantizeRun(const float* in, size_t n, float inv_scale, int64_t zero_point, T* out) {
-  reference::QuantizePerTensor(in, n, inv_scale, zero_point, out);
+  scalar::QuantizePerTensor(in, n, inv_scale, zero_point, out);
 }
 template <typename T>
 void DequantizeRun(const T* in, size_t n, float scale, int64_t zero_point, float* out) {
-  reference::DequantizePerTensor(in, n, scale, zero_point, out);
+  scalar::DequantizePerTensor(in, n, scale, zero_point, out);
 }
 template <typename T>
 void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
                       const ChannelParams& params, T* out) {
-  reference::QuantizePerChannel(in, outer, channels, inner, params, out);
+  scalar::QuantizePerChannel(in, outer, channels, inner, params, out);
 }
 template <typename T>
 void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner,
                         const ChannelParams& params, float* out) {
-  reference::DequantizePerChannel(in, outer, channels, inner, params, out);
+  scalar::DequantizePerChannel(in, outer, channels, inner, params, out);
 }
 #else
 
@@ -58,7 +58,7 @@ using VI = hn::Vec<DI>;
 using VD = hn::Vec<DD>;
 
 // f64 -> f32 with IEEE rounding, overflow included. EMU128's DemoteTo
-// saturates at +-FLT_MAX where IEEE (every SIMD target, and the reference)
+// saturates at +-FLT_MAX where IEEE (every SIMD target, and the scalar kernels)
 // gives +-inf, so there we convert lane by lane.
 HWY_INLINE hn::Vec<DF2> DemoteToFloat(VD v) {
   const DF2 df2;
@@ -231,7 +231,7 @@ HWY_INLINE bool StoreInt32InFloat(VI q, VI zp, VF s, float* f) {
   return true;
 }
 
-// The per-channel formula, by the reference, for `count` int32 values at
+// The per-channel formula, by the scalar kernel, for `count` int32 values at
 // positions j, j + 1, ... of a [channels][inner] period: the rare lanes
 // StoreInt32InFloat leaves. Inline and free of calls, so that the vector
 // loop around it keeps its registers.
@@ -239,7 +239,7 @@ HWY_INLINE void DequantizeLanesExactly(const int32_t* q, size_t count, size_t j,
                                        size_t inner, const ChannelParams& params, float* f) {
   for (size_t l = 0; l < count; ++l) {
     const size_t c = (j + l) / inner % channels;
-    f[l] = reference::DequantizeChannelValue(q[l], params.scales[c], params.zero_points[c]);
+    f[l] = scalar::DequantizeChannelValue(q[l], params.scales[c], params.zero_points[c]);
   }
 }
 

@@ -56,10 +56,10 @@ void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size
 // The name of the Highway target the dispatch picks on this CPU.
 const char* ActiveTargetName();
 
-// Plain scalar loops with the same contract: the reference the SIMD kernels
-// are tested against, one element at a time. Per channel they read only
-// params' scales, inv_scales and zero_points, never the float forms.
-namespace reference {
+// Plain scalar loops with the same contract, one element at a time: the
+// core's single-element paths, and what the SIMD kernels are tested against. Per channel they read
+// only params' scales, inv_scales and zero_points, never the float forms.
+namespace scalar {
 
 template <typename T>
 T QuantizeValue(float x, float inv_scale, int64_t zero_point);
@@ -94,7 +94,7 @@ void DequantizePerChannel(const uint8_t* in, size_t outer, size_t channels, size
 void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size_t inner,
                           const ChannelParams& params, float* out);
 
-}  // namespace reference
+}  // namespace scalar
 }  // namespace qtensor::kernels
 
 #endif  // QTENSOR_KERNELS_QUANTIZE_KERNELS_H_

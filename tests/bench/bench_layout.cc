@@ -9,7 +9,7 @@
 namespace qtensor::bench {
 namespace {
 
-namespace ref = qtensor::kernels::reference;
+namespace scalar = qtensor::kernels::scalar;
 
 constexpr int64_t kSide = 4096;
 constexpr size_t kElements = size_t{kSide} * kSide;
@@ -116,16 +116,16 @@ void RegisterRequantizingCopy() {
   Register(name + "/scalar", [=](benchmark::State& state) {
     const Array<float> x = TestFloats(kElements);
     Array<int8_t> src(kElements), base(2 * kElements);
-    ref::QuantizePerTensor(x.data(), kElements, 1.0f / static_cast<float>(kSrcScale), kSrcZp,
-                           src.data());
+    scalar::QuantizePerTensor(x.data(), kElements, 1.0f / static_cast<float>(kSrcScale), kSrcZp,
+                              src.data());
     const float src_scale = static_cast<float>(kSrcScale);
     const float dst_inv = 1.0f / static_cast<float>(kDstScale);
     for (auto _ : state) {
       for (int64_t i = 0; i < kSide; ++i) {
         for (int64_t j = 0; j < kSide; ++j) {
           float value;
-          ref::DequantizePerTensor(&src[i * kSide + j], 1, src_scale, kSrcZp, &value);
-          base[i * 2 * kSide + j] = ref::QuantizeValue<int8_t>(value, dst_inv, kDstZp);
+          scalar::DequantizePerTensor(&src[i * kSide + j], 1, src_scale, kSrcZp, &value);
+          base[i * 2 * kSide + j] = scalar::QuantizeValue<int8_t>(value, dst_inv, kDstZp);
         }
       }
       benchmark::ClobberMemory();

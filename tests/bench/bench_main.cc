@@ -1,5 +1,5 @@
 // The benchmark program: every case of issue 5, each beside a memcpy of the
-// same traffic and, where one exists, the scalar reference kernel. Names are
+// same traffic and, where one exists, the scalar kernel. Names are
 // "<case>/<implementation>"; tests/bench/compare.py reads its JSON output.
 #include <benchmark/benchmark.h>
 

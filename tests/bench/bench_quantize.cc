@@ -5,13 +5,15 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "core/channel_tables.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::bench {
 namespace {
 
 namespace kernels = qtensor::kernels;
-namespace ref = qtensor::kernels::reference;
+namespace scalar = qtensor::kernels::scalar;
+using qtensor::core::ChannelTables;
 
 constexpr size_t kChannels = 64;
 // Cases this large are also measured split across the cores.
@@ -56,7 +58,7 @@ struct Params {
   std::vector<double> scales;
   std::vector<int64_t> zero_points;
   // The same in the kernels' forms, made once as a quantizer makes them.
-  kernels::ChannelTables tables;
+  ChannelTables tables;
 };
 
 // Scales are float32 values, as PyTorch's observers compute them (then 8-bit
@@ -72,7 +74,7 @@ Params ParamsFor(const Case& k) {
     const int64_t offset = static_cast<int64_t>(c % 7) - 3;
     p.zero_points.push_back(k.dtype == QT_QUINT8 ? 128 + offset : offset);
   }
-  p.tables = kernels::ChannelTables(p.scales, p.zero_points);
+  p.tables = ChannelTables(p.scales, p.zero_points);
   return p;
 }
 
@@ -108,21 +110,21 @@ void KernelDequantize(const Case& k, const Params& p, const T* in, float* out) {
   }
 }
 
-// The scalar reference kernel on the same buffers.
+// The scalar kernel on the same buffers.
 template <typename T>
-void ReferenceQuantize(const Case& k, const Params& p, const float* in, T* out) {
+void ScalarQuantize(const Case& k, const Params& p, const float* in, T* out) {
   if (k.scheme == Scheme::kPerTensor) {
-    ref::QuantizePerTensor(in, k.n, p.tables.Params().inv_scales[0], p.zero_points[0], out);
+    scalar::QuantizePerTensor(in, k.n, p.tables.Params().inv_scales[0], p.zero_points[0], out);
   } else {
-    ref::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
+    scalar::QuantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 template <typename T>
-void ReferenceDequantize(const Case& k, const Params& p, const T* in, float* out) {
+void ScalarDequantize(const Case& k, const Params& p, const T* in, float* out) {
   if (k.scheme == Scheme::kPerTensor) {
-    ref::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
+    scalar::DequantizePerTensor(in, k.n, static_cast<float>(p.scales[0]), p.zero_points[0], out);
   } else {
-    ref::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
+    scalar::DequantizePerChannel(in, k.outer(), k.channels(), k.inner(), p.tables.Params(), out);
   }
 }
 
@@ -175,7 +177,7 @@ void RegisterQuantize(const Case k) {
     const Array<float> x = TestFloats(k.n);
     Array<T> q(k.n);
     for (auto _ : state) {
-      ReferenceQuantize(k, p, x.data(), q.data());
+      ScalarQuantize(k, p, x.data(), q.data());
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
@@ -211,7 +213,7 @@ void RegisterDequantize(const Case k) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
     Array<T> q(k.n);
-    ReferenceQuantize(k, p, x.data(), q.data());
+    ScalarQuantize(k, p, x.data(), q.data());
     Array<float> out(k.n);
     for (auto _ : state) {
       KernelDequantize(k, p, q.data(), out.data());
@@ -223,10 +225,10 @@ void RegisterDequantize(const Case k) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
     Array<T> q(k.n);
-    ReferenceQuantize(k, p, x.data(), q.data());
+    ScalarQuantize(k, p, x.data(), q.data());
     Array<float> out(k.n);
     for (auto _ : state) {
-      ReferenceDequantize(k, p, q.data(), out.data());
+      ScalarDequantize(k, p, q.data(), out.data());
       benchmark::ClobberMemory();
     }
     Report(state, k.n, k.traffic());
@@ -260,10 +262,10 @@ void RegisterWeightBenchmarks() {
           scales.push_back(static_cast<float>(0.05 * (1.0 + static_cast<double>(c % 64) / 64.0)));
           zero_points.push_back(static_cast<int64_t>(c % 7) - 3);
         }
-        return kernels::ChannelTables(scales, zero_points);
+        return ChannelTables(scales, zero_points);
       };
       Register("weights_quantize" + suffix + impl, [=](benchmark::State& state) {
-        const kernels::ChannelTables t = tables();
+        const ChannelTables t = tables();
         const kernels::ChannelParams p = t.Params();
         const Array<float> x = TestFloats(n);
         Array<int8_t> q(n);
@@ -278,11 +280,11 @@ void RegisterWeightBenchmarks() {
         Report(state, n, n * (sizeof(float) + 1));
       });
       Register("weights_dequantize" + suffix + impl, [=](benchmark::State& state) {
-        const kernels::ChannelTables t = tables();
+        const ChannelTables t = tables();
         const kernels::ChannelParams p = t.Params();
         const Array<float> x = TestFloats(n);
         Array<int8_t> q(n);
-        ref::QuantizePerChannel(x.data(), 1, shape.channels, shape.inner, p, q.data());
+        scalar::QuantizePerChannel(x.data(), 1, shape.channels, shape.inner, p, q.data());
         Array<float> out(n);
         for (auto _ : state) {
           if (per_channel) {

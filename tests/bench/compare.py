@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Measures qtensor against PyTorch 1.13, NumPy, its scalar reference kernels
+"""Measures qtensor against PyTorch 1.13, NumPy, its scalar kernels
 and memcpy on the cases of issue 5, in one run, and writes docs/performance.md.
 
     python3 tests/bench/compare.py --build BUILD      # or:
@@ -363,8 +363,8 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         "**vs memcpy** is qtensor's rate over that of a "
         "`memcpy` moving the same bytes (for quantize of n floats to int8: 5n bytes of traffic, "
         "so a copy of 2.5n bytes); 100 % means the case runs at the memory limit. **vs scalar** "
-        "is the kernel's rate (qtensor's where there is no kernel row) over the scalar reference "
-        "kernels' (`kernels::reference`) on the same buffers. "
+        "is the kernel's rate (qtensor's where there is no kernel row) over the scalar "
+        "kernels' (`kernels::scalar`) on the same buffers. "
         "**vs PyTorch / NumPy / binding** are qtensor's rate over theirs: PyTorch and NumPy "
         "allocate their result, so the column **new** gives qtensor's quantize into a new tensor "
         "(`qt_quantize_per_*`), which those ratios use. Per-channel cases have 64 channels, on the "

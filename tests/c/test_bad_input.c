@@ -33,14 +33,6 @@
 
 /* ------------------------------------------------------------ checking */
 
-static void check_i64_at(int line, const char* expr, int64_t got, int64_t expected) {
-  ++g_checks;
-  if (got != expected) {
-    FAIL_AT(line, "%s: got %" PRId64 ", expected %" PRId64, expr, got, expected);
-  }
-}
-#define CHECK_I64(got, expected) check_i64_at(__LINE__, #got, (int64_t)(got), (int64_t)(expected))
-
 /* The marker: a failure whose message is known, made before each bad call,
    so that a non-empty message afterwards is known to come from that call. */
 #define MARKER_ZERO_POINT 777777
@@ -118,8 +110,6 @@ static bool contains_ci(const char* text, const char* needle) {
       FAIL_AT(__LINE__, "the message \"%s\" does not name channel %d", g_message, (c)); \
     }                                                                                   \
   } while (0)
-
-static void group(const char* name) { printf("[ RUN  ] %s\n", name); }
 
 /* Sentinels for out-parameters: never valid objects. */
 static max_align_t g_sentinel_storage[3];
@@ -273,7 +263,7 @@ static void check_all_unchanged_at(int line, const fixtures* f, const all_snapsh
 /* ------------------------------------------------------------ groups */
 
 static void test_errors_and_names(void) {
-  group("errors, status and dtype names");
+  step("errors, status and dtype names");
   /* Nothing failed yet on this thread. */
   CHECK(qt_last_error_message() != NULL);
   CHECK(strcmp(qt_last_error_message(), "") == 0);
@@ -329,7 +319,7 @@ static void test_errors_and_names(void) {
 }
 
 static void test_quantizer_new_per_tensor(void) {
-  group("qt_quantizer_new_per_tensor");
+  step("qt_quantizer_new_per_tensor");
   qt_quantizer* q = SENTINEL_QUANTIZER;
   EXPECT_INVALID(qt_quantizer_new_per_tensor(NULL, QT_QINT8, 1.0, 0));
   EXPECT_INVALID(qt_quantizer_new_per_tensor(&q, (qt_dtype)0, 1.0, 0));
@@ -385,7 +375,7 @@ static void test_quantizer_new_per_tensor(void) {
 }
 
 static void test_quantizer_new_per_channel(void) {
-  group("qt_quantizer_new_per_channel");
+  step("qt_quantizer_new_per_channel");
   qt_quantizer* q = SENTINEL_QUANTIZER;
   const double scales[3] = {0.1, 0.2, 0.3};
   const int64_t zero_points[3] = {0, 1, 2};
@@ -442,7 +432,7 @@ static void test_quantizer_new_per_channel(void) {
 }
 
 static void test_quantizer_getters(const fixtures* f) {
-  group("qt_quantizer_* getters");
+  step("qt_quantizer_* getters");
   qt_dtype dtype = (qt_dtype)77;
   EXPECT_INVALID(qt_quantizer_dtype(NULL, f->pt_quantizer));
   EXPECT_INVALID(qt_quantizer_dtype(&dtype, NULL));
@@ -549,7 +539,7 @@ static float g_big_floats[64];
 static int32_t g_big_ints[64];
 
 static void test_creation(const fixtures* f) {
-  group("qt_quantize, qt_quantize_per_tensor, qt_quantize_per_channel");
+  step("qt_quantize, qt_quantize_per_tensor, qt_quantize_per_channel");
   init_bad_shapes();
   qt_tensor* t = SENTINEL_TENSOR;
 
@@ -676,7 +666,7 @@ static void test_creation(const fixtures* f) {
 }
 
 static void test_creation_from_ints(const fixtures* f) {
-  group("qt_empty_quantized, qt_from_int_repr, qt_make_per_tensor_quantized_*");
+  step("qt_empty_quantized, qt_from_int_repr, qt_make_per_tensor_quantized_*");
   qt_tensor* t = SENTINEL_TENSOR;
 
   /* qt_empty_quantized */
@@ -748,7 +738,7 @@ static void test_creation_from_ints(const fixtures* f) {
    them whatever the order of the dims (the product of the nonzero sizes is
    checked), and so must we: their strides would overflow. */
 static void test_zero_size_overflow(const fixtures* f) {
-  group("zero-element shapes with overflowing sizes");
+  step("zero-element shapes with overflowing sizes");
   qt_tensor* t = SENTINEL_TENSOR;
   const int64_t big = INT64_C(1) << 40;
   const int64_t zero_first[3] = {0, big, big};
@@ -763,7 +753,7 @@ static void test_zero_size_overflow(const fixtures* f) {
 }
 
 static void test_inspection(const fixtures* f) {
-  group("qt_tensor_share and inspection");
+  step("qt_tensor_share and inspection");
   qt_tensor* t = SENTINEL_TENSOR;
   EXPECT_INVALID(qt_tensor_share(NULL, f->pt));
   EXPECT_INVALID(qt_tensor_share(&t, NULL));
@@ -863,7 +853,7 @@ static void test_inspection(const fixtures* f) {
 }
 
 static void test_views(const fixtures* f) {
-  group("select, slice, narrow, transpose, permute, contiguous, clone");
+  step("select, slice, narrow, transpose, permute, contiguous, clone");
   qt_tensor* t = SENTINEL_TENSOR;
 
   /* select: dims and indices outside the tensor. */
@@ -969,7 +959,7 @@ static void test_views(const fixtures* f) {
 }
 
 static void test_elements(const fixtures* f) {
-  group("item, get, set, fill");
+  step("item, get, set, fill");
   float value = -77.0f;
   EXPECT_INVALID(qt_tensor_item(NULL, f->scalar));
   EXPECT_INVALID(qt_tensor_item(&value, NULL));
@@ -1014,7 +1004,7 @@ static void test_elements(const fixtures* f) {
 }
 
 static void test_copy(const fixtures* f) {
-  group("copy, copy_from_float");
+  step("copy, copy_from_float");
   const snapshot pt_before = take_snapshot(f->pt);
   const snapshot pc_before = take_snapshot(f->pc);
   const snapshot u8_before = take_snapshot(f->u8);
@@ -1077,7 +1067,7 @@ static void test_copy(const fixtures* f) {
 }
 
 static void test_readout(const fixtures* f) {
-  group("dequantize, int_repr, to_string");
+  step("dequantize, int_repr, to_string");
   float values[6] = {-1.0f, -2.0f, -3.0f, -4.0f, -5.0f, -6.0f};
   EXPECT_INVALID(qt_dequantize(values, 5, f->pt)); /* 6 needed */
   EXPECT_MESSAGE_HAS("6");
@@ -1109,7 +1099,7 @@ static void test_readout(const fixtures* f) {
    its enum types (undefined behaviour there: UBSan's -fsanitize=enum stops
    the program), so this group runs late, after the others have reported. */
 static void test_unknown_enum_values(void) {
-  group("enum values outside the enumerations (99, -1)");
+  step("enum values outside the enumerations (99, -1)");
   CHECK(qt_status_name((qt_status)99) != NULL);
   CHECK(qt_status_name((qt_status)99)[0] != '\0');
   CHECK(qt_status_name((qt_status)-1) != NULL);
@@ -1150,7 +1140,7 @@ static int fail_in_thread(void* arg) {
 #endif
 
 static void test_thread_local_error(void) {
-  group("the last error is per thread");
+  step("the last error is per thread");
 #if !defined(__STDC_NO_THREADS__)
   arm_marker();
   thrd_t thread;
@@ -1193,7 +1183,7 @@ int main(void) {
   test_thread_local_error();
 
   /* Everything still works after all those failures. */
-  group("the fixtures still work");
+  step("the fixtures still work");
   qt_tensor* view = NULL;
   CHECK_OK(qt_transpose(&view, f.pc, 0, 1));
   int64_t axis = -1;

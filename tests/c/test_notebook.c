@@ -31,61 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ checking */
+/* ------------------------------------------------------ array sizes */
 
 #define MAX_TEST_DIMS 8
 #define MAX_TEST_ELEMS 256
-
-static void check_i64_at(int line, const char* expr, int64_t got, int64_t expected) {
-  ++g_checks;
-  if (got != expected) {
-    FAIL_AT(line, "%s: got %" PRId64 ", expected %" PRId64, expr, got, expected);
-  }
-}
-#define CHECK_I64(got, expected) check_i64_at(__LINE__, #got, (int64_t)(got), (int64_t)(expected))
-
-static uint32_t f32_bits(float value) {
-  uint32_t bits;
-  memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-/* Floats are compared bit for bit (so -0.0f != 0.0f and NaN == same NaN). */
-static void check_f32_at(int line, const char* expr, float got, float expected) {
-  ++g_checks;
-  if (f32_bits(got) != f32_bits(expected)) {
-    FAIL_AT(line,
-            "%s: got %.9g (%a, bits 0x%08" PRIx32 "), expected %.9g (%a, bits 0x%08" PRIx32 ")",
-            expr, (double)got, (double)got, f32_bits(got), (double)expected, (double)expected,
-            f32_bits(expected));
-  }
-}
-#define CHECK_F32(got, expected) check_f32_at(__LINE__, #got, (got), (expected))
-
-static void check_f64_at(int line, const char* expr, double got, double expected) {
-  ++g_checks;
-  if (memcmp(&got, &expected, sizeof got) != 0) {
-    FAIL_AT(line, "%s: got %.17g (%a), expected %.17g (%a)", expr, got, got, expected, expected);
-  }
-}
-#define CHECK_F64(got, expected) check_f64_at(__LINE__, #got, (got), (expected))
-
-static void check_str_at(int line, const char* expr, const char* got, const char* expected) {
-  ++g_checks;
-  if (got == NULL) FAIL_AT(line, "%s: got NULL, expected \"%s\"", expr, expected);
-  if (strcmp(got, expected) != 0) {
-    size_t at = 0;
-    while (got[at] != '\0' && got[at] == expected[at]) ++at;
-    FAIL_AT(line,
-            "%s: strings differ at byte %zu\n--- got:\n%s\n--- expected:\n%s\n--- got from the "
-            "difference on: \"%.40s\"\n--- expected from there: \"%.40s\"",
-            expr, at, got, expected, got + at, expected + at);
-  }
-}
-#define CHECK_STR(got, expected) check_str_at(__LINE__, #got, (got), (expected))
-
-static void step(const char* name) { printf("[ RUN  ] %s\n", name); }
-static void step_ok(const char* name) { printf("[  OK  ] %s\n", name); }
 
 /* ----------------------------------------- the formulas, written out here */
 

@@ -1,6 +1,6 @@
-// Tests of the quantize kernels: the scalar reference against hand-worked
+// Tests of the quantize kernels: the scalar kernels against hand-worked
 // answers, and every Highway target compiled in (and supported by this CPU)
-// against the reference, bit for bit, on random data, ties, saturation edges,
+// against the scalar kernels, bit for bit, on random data, ties, saturation edges,
 // NaN/inf, tails, unaligned pointers and per-channel shapes.
 
 #include <doctest/doctest.h>
@@ -21,12 +21,15 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/channel_tables.h"
 #include "kernels/quantize_kernels.h"
 
 namespace {
 
 namespace qk = qtensor::kernels;
-namespace ref = qtensor::kernels::reference;
+namespace scalar = qtensor::kernels::scalar;
+// The kernels' per-channel parameters, made as the core makes them.
+using qtensor::core::ChannelTables;
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
@@ -140,17 +143,17 @@ class Output {
   AlignedBytes bytes_;
 };
 
-// Runs the reference and the dispatched kernel over `src` (n elements, with
+// Runs the scalar and the dispatched kernel over `src` (n elements, with
 // the given pointer offsets) and requires the same bits and intact guards.
-template <typename TIn, typename TOut, class Simd, class Ref>
+template <typename TIn, typename TOut, class Simd, class Scalar>
 void CheckSame(const TIn* src, size_t n, size_t in_offset, size_t out_offset, const Simd& simd,
-               const Ref& reference) {
+               const Scalar& scalar_kernel) {
   CAPTURE(n);
   CAPTURE(in_offset);
   CAPTURE(out_offset);
   const Input<TIn> in(src, n, in_offset);
   std::vector<TOut> expected(n);
-  reference(in.data(), expected.data());
+  scalar_kernel(in.data(), expected.data());
   const Output<TOut> out(n, out_offset);
   simd(in.data(), out.data());
   REQUIRE(out.GuardsIntact());
@@ -158,7 +161,7 @@ void CheckSame(const TIn* src, size_t n, size_t in_offset, size_t out_offset, co
     if (Bits(out.data()[i]) != Bits(expected[i])) {
       INFO("index ", i, ": input ", Describe(src[i]), ", got ", Describe(out.data()[i]),
            ", expected ", Describe(expected[i]));
-      FAIL("SIMD and reference differ");
+      FAIL("SIMD and scalar kernels differ");
     }
   }
 }
@@ -267,31 +270,31 @@ std::vector<float> EdgeFloats(float inv, int64_t zp) {
 
 // ------------------------------------------------------------------ known answers
 
-// The reference and the dispatched kernels, behind one interface.
-struct Reference {
+// The scalar and the dispatched kernels, behind one interface.
+struct ScalarKernels {
   template <typename T>
   static T Quantize(float x, float inv, int64_t zp) {
     T q;
-    ref::QuantizePerTensor(&x, 1, inv, zp, &q);
-    CHECK(Bits(q) == Bits(ref::QuantizeValue<T>(x, inv, zp)));
+    scalar::QuantizePerTensor(&x, 1, inv, zp, &q);
+    CHECK(Bits(q) == Bits(scalar::QuantizeValue<T>(x, inv, zp)));
     return q;
   }
   template <typename T>
   static float Dequantize(T q, float scale, int64_t zp) {
     float f;
-    ref::DequantizePerTensor(&q, 1, scale, zp, &f);
+    scalar::DequantizePerTensor(&q, 1, scale, zp, &f);
     return f;
   }
   template <typename T>
   static float DequantizeChannel(T q, double scale, int64_t zp) {
     float f;
-    ref::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &f);
+    scalar::DequantizePerChannel(&q, 1, 1, 1, ChannelTables({scale}, {zp}).Params(), &f);
     return f;
   }
   template <typename T>
   static void QuantizeChannels(const float* in, size_t outer, size_t channels, size_t inner,
                                const float* inv, const int64_t* zp, T* out) {
-    ref::QuantizePerChannel(in, outer, channels, inner, QuantizeParams(inv, zp), out);
+    scalar::QuantizePerChannel(in, outer, channels, inner, QuantizeParams(inv, zp), out);
   }
 };
 
@@ -311,7 +314,7 @@ struct Dispatched {
   template <typename T>
   static float DequantizeChannel(T q, double scale, int64_t zp) {
     float f;
-    qk::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &f);
+    qk::DequantizePerChannel(&q, 1, 1, 1, ChannelTables({scale}, {zp}).Params(), &f);
     return f;
   }
   template <typename T>
@@ -407,7 +410,7 @@ void CheckKnownAnswers() {
   CHECK(std::equal(out, out + 6, expected));
 }
 
-TEST_CASE("reference kernels give the hand-worked answers") { CheckKnownAnswers<Reference>(); }
+TEST_CASE("scalar kernels give the hand-worked answers") { CheckKnownAnswers<ScalarKernels>(); }
 
 TEST_CASE("every target gives the hand-worked answers") {
   ForEachTarget([] { CheckKnownAnswers<Dispatched>(); });
@@ -424,7 +427,7 @@ TEST_CASE("per-tensor and per-channel dequantize each keep their own formula") {
     const int64_t zp = 0;
     float a, b;
     qk::DequantizePerTensor(&q, 1, static_cast<float>(scale), zp, &a);
-    qk::DequantizePerChannel(&q, 1, 1, 1, qk::ChannelTables({scale}, {zp}).Params(), &b);
+    qk::DequantizePerChannel(&q, 1, 1, 1, ChannelTables({scale}, {zp}).Params(), &b);
     CHECK(Bits(a) == Bits(per_tensor));
     CHECK(Bits(b) == Bits(per_channel));
   });
@@ -441,39 +444,11 @@ TEST_CASE("empty inputs touch nothing") {
                            static_cast<uint8_t*>(nullptr));
     qk::QuantizePerChannel(nullptr, 3, 0, 4, qk::ChannelParams(), static_cast<int32_t*>(nullptr));
     qk::DequantizePerChannel(static_cast<const int8_t*>(nullptr), 3, 1, 0,
-                             qk::ChannelTables({scale}, {zp}).Params(), nullptr);
+                             ChannelTables({scale}, {zp}).Params(), nullptr);
   });
 }
 
-TEST_CASE("channel tables hold the float forms, and whether float arithmetic is exact") {
-  const qk::ChannelTables tables({0.5, 0.1, 3.0}, {-3, 0, 7});
-  const qk::ChannelParams p = tables.Params();
-  CHECK(p.scales[1] == 0.1);
-  CHECK(p.zero_points[0] == -3);
-  CHECK(Bits(p.inv_scales[1]) == Bits(1.0f / 0.1f));
-  CHECK(Bits(p.float_scales[1]) == Bits(0.1f));
-  CHECK(p.small_zero_points[2] == 7);
-  CHECK_FALSE(p.float_arithmetic);  // 0.1 is not a float32 value
-  // From(c) moves every array to channel c.
-  const qk::ChannelParams from = p.From(2);
-  CHECK(from.scales[0] == 3.0);
-  CHECK(from.zero_points[0] == 7);
-  CHECK(from.inv_scales[0] == 1.0f / 3.0f);
-  CHECK(from.float_scales[0] == 3.0f);
-  CHECK(from.small_zero_points[0] == 7);
-  // Copies share the (immutable) tables; no tables have no channels.
-  const qk::ChannelTables copy = tables;
-  CHECK(copy.Params().float_scales == p.float_scales);
-  CHECK(qk::ChannelTables().scales().empty());
-  // Float arithmetic: float32 scales and zero points in [-2^23, 2^23).
-  constexpr int64_t kSmall = int64_t{1} << 23;
-  CHECK(qk::ChannelTables({0.1f, 0x1p-149}, {-kSmall, kSmall - 1}).Params().float_arithmetic);
-  CHECK_FALSE(qk::ChannelTables({0.5, 0.5}, {0, kSmall}).Params().float_arithmetic);
-  CHECK_FALSE(qk::ChannelTables({0.5, 0.5}, {-kSmall - 1, 0}).Params().float_arithmetic);
-  CHECK_FALSE(qk::ChannelTables({0.5, 1e-300}, {0, 0}).Params().float_arithmetic);
-}
-
-// ------------------------------------------------------------------ SIMD == reference
+// ------------------------------------------------------------------ SIMD == scalar
 
 // Inputs for one (inv, zp): specials, edges and random values, shuffled.
 template <typename T>
@@ -487,7 +462,7 @@ std::vector<float> QuantizeInputs(float inv, int64_t zp, std::mt19937& rng) {
   return v;
 }
 
-TEST_CASE_TEMPLATE("QuantizePerTensor matches the reference", T, int8_t, uint8_t, int32_t) {
+TEST_CASE_TEMPLATE("QuantizePerTensor matches the scalar kernel", T, int8_t, uint8_t, int32_t) {
   std::mt19937 rng(1234);
   const std::vector<size_t> lengths = Lengths();
   ForEachTarget([&] {
@@ -503,7 +478,7 @@ TEST_CASE_TEMPLATE("QuantizePerTensor matches the reference", T, int8_t, uint8_t
             CheckSame<float, T>(
                 inputs.data() + start, n, offsets[0], offsets[1],
                 [&](const float* in, T* out) { qk::QuantizePerTensor(in, n, inv, zp, out); },
-                [&](const float* in, T* out) { ref::QuantizePerTensor(in, n, inv, zp, out); });
+                [&](const float* in, T* out) { scalar::QuantizePerTensor(in, n, inv, zp, out); });
           }
         }
       }
@@ -536,7 +511,7 @@ const std::vector<float> kScales = {
     1.0f,   0.5f,  0.1f,  3.0f,    1.0f / 3.0f, 1e-3f,
     1e-20f, 1e20f, 1e38f, FLT_MAX, FLT_MIN,     std::numeric_limits<float>::denorm_min()};
 
-TEST_CASE_TEMPLATE("DequantizePerTensor matches the reference", T, int8_t, uint8_t, int32_t) {
+TEST_CASE_TEMPLATE("DequantizePerTensor matches the scalar kernel", T, int8_t, uint8_t, int32_t) {
   std::mt19937 rng(5678);
   const std::vector<size_t> lengths = Lengths();
   const std::vector<T> inputs = DequantizeInputs<T>(rng);
@@ -551,7 +526,9 @@ TEST_CASE_TEMPLATE("DequantizePerTensor matches the reference", T, int8_t, uint8
             CheckSame<T, float>(
                 inputs.data() + start, n, offsets[0], offsets[1],
                 [&](const T* in, float* out) { qk::DequantizePerTensor(in, n, scale, zp, out); },
-                [&](const T* in, float* out) { ref::DequantizePerTensor(in, n, scale, zp, out); });
+                [&](const T* in, float* out) {
+                  scalar::DequantizePerTensor(in, n, scale, zp, out);
+                });
           }
         }
       }
@@ -576,7 +553,7 @@ const Shape kShapes[] = {
     {3, 2, 1029}, {64, 1, 1},   {1, 64, 16}, {40, 9, 100}, {0, 3, 4},    {3, 0, 4},   {3, 4, 0},
     {3, 5, 63},   {3, 5, 64},   {4, 3, 7},   {2, 1023, 1}};
 
-TEST_CASE_TEMPLATE("QuantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
+TEST_CASE_TEMPLATE("QuantizePerChannel matches the scalar kernel", T, int8_t, uint8_t, int32_t) {
   std::mt19937 rng(91011);
   const std::vector<float> specials = SpecialFloats();
   const std::vector<int64_t> zero_points = ZeroPoints<T>();
@@ -613,7 +590,7 @@ TEST_CASE_TEMPLATE("QuantizePerChannel matches the reference", T, int8_t, uint8_
         };
         CheckSame<float, T>(in.data(), n, offsets[0], offsets[1],
                             run([](auto... args) { qk::QuantizePerChannel(args...); }),
-                            run([](auto... args) { ref::QuantizePerChannel(args...); }));
+                            run([](auto... args) { scalar::QuantizePerChannel(args...); }));
       }
     }
   });
@@ -640,12 +617,12 @@ const std::vector<double> kChannelScales = {1.0,
                                             0x1.8p-150};
 
 // Per-channel dequantize of `in`, laid out as `shape`: the dispatched kernel
-// against the reference, at the pointer offsets kOffsets[o] for each o given.
+// against the scalar kernel, at the pointer offsets kOffsets[o] for each o given.
 template <typename T>
 void CompareDequantizePerChannel(const Shape& shape, const std::vector<T>& in,
                                  const std::vector<double>& scales, const std::vector<int64_t>& zp,
                                  std::initializer_list<size_t> offset_sets) {
-  const qk::ChannelTables tables(scales, zp);
+  const ChannelTables tables(scales, zp);
   for (const size_t o : offset_sets) {
     const size_t* offsets = kOffsets[o];
     const auto run = [&](auto dequantize) {
@@ -655,7 +632,7 @@ void CompareDequantizePerChannel(const Shape& shape, const std::vector<T>& in,
     };
     CheckSame<T, float>(in.data(), in.size(), offsets[0], offsets[1],
                         run([](auto... args) { qk::DequantizePerChannel(args...); }),
-                        run([](auto... args) { ref::DequantizePerChannel(args...); }));
+                        run([](auto... args) { scalar::DequantizePerChannel(args...); }));
   }
 }
 
@@ -683,7 +660,7 @@ void CheckDequantizePerChannel(const std::vector<double>& pool, uint32_t seed) {
   });
 }
 
-TEST_CASE_TEMPLATE("DequantizePerChannel matches the reference", T, int8_t, uint8_t, int32_t) {
+TEST_CASE_TEMPLATE("DequantizePerChannel matches the scalar kernel", T, int8_t, uint8_t, int32_t) {
   CheckDequantizePerChannel<T>(kChannelScales, 121314);
 }
 
@@ -694,7 +671,7 @@ const std::vector<double> kFloatChannelScales = {1.0,     0.1f,     0.3f,    1.0
                                                  2.5,     1e-30f,   1e38f,   3e38f,       FLT_MAX,
                                                  FLT_MIN, 0x1p-149, 0x1p-140};
 
-TEST_CASE_TEMPLATE("DequantizePerChannel with float32 scales matches the reference", T, int8_t,
+TEST_CASE_TEMPLATE("DequantizePerChannel with float32 scales matches the scalar kernel", T, int8_t,
                    uint8_t, int32_t) {
   CheckDequantizePerChannel<T>(kFloatChannelScales, 151617);
 }
@@ -757,7 +734,7 @@ std::vector<T> Tile(const std::vector<T>& pool, size_t n) {
   return v;
 }
 
-TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, int8_t, uint8_t,
+TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the scalar kernels", T, int8_t, uint8_t,
                    int32_t) {
   std::mt19937 rng(181920);
   const float inv = 0.37f;
@@ -778,11 +755,11 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
       CheckSame<float, T>(
           floats.data(), nq, offsets[0], offsets[1],
           [&](const float* x, T* q) { qk::QuantizePerTensor(x, nq, inv, zp, q); },
-          [&](const float* x, T* q) { ref::QuantizePerTensor(x, nq, inv, zp, q); });
+          [&](const float* x, T* q) { scalar::QuantizePerTensor(x, nq, inv, zp, q); });
       CheckSame<T, float>(
           ints.data(), nd, offsets[0], offsets[1],
           [&](const T* q, float* f) { qk::DequantizePerTensor(q, nd, 0.1f, zp, f); },
-          [&](const T* q, float* f) { ref::DequantizePerTensor(q, nd, 0.1f, zp, f); });
+          [&](const T* q, float* f) { scalar::DequantizePerTensor(q, nd, 0.1f, zp, f); });
       // 3 channels first (long runs), then last (a lane pattern).
       for (const Shape& shape : {Shape{1, 3, nq / 3}, Shape{nq / 3, 3, 1}}) {
         CAPTURE(shape.inner);
@@ -794,8 +771,8 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
                                      QuantizeParams(inv_scales.data(), zps.data()), q);
             },
             [&](const float* x, T* q) {
-              ref::QuantizePerChannel(x, shape.outer, 3, shape.inner,
-                                      QuantizeParams(inv_scales.data(), zps.data()), q);
+              scalar::QuantizePerChannel(x, shape.outer, 3, shape.inner,
+                                         QuantizeParams(inv_scales.data(), zps.data()), q);
             });
       }
       for (const Shape& shape : {Shape{1, 3, nd / 3}, Shape{nd / 3, 3, 1}}) {
@@ -803,14 +780,14 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
           CAPTURE(shape.inner);
           CAPTURE((*channel_scales)[0]);
           const size_t n = shape.outer * shape.channels * shape.inner;
-          const qk::ChannelTables tables(*channel_scales, zps);
+          const ChannelTables tables(*channel_scales, zps);
           CheckSame<T, float>(
               ints.data(), n, offsets[0], offsets[1],
               [&](const T* q, float* f) {
                 qk::DequantizePerChannel(q, shape.outer, 3, shape.inner, tables.Params(), f);
               },
               [&](const T* q, float* f) {
-                ref::DequantizePerChannel(q, shape.outer, 3, shape.inner, tables.Params(), f);
+                scalar::DequantizePerChannel(q, shape.outer, 3, shape.inner, tables.Params(), f);
               });
         }
       }
@@ -823,7 +800,8 @@ TEST_CASE_TEMPLATE("outputs of kStreamBytes and more match the reference", T, in
 // before it, in outputs that do not stay in the caches (kColumnBytes, 256
 // KiB: 270 000 elements exceed it even as 8-bit outputs); kShapes has small
 // ones.
-TEST_CASE_TEMPLATE("short runs of many channels match the reference", T, int8_t, uint8_t, int32_t) {
+TEST_CASE_TEMPLATE("short runs of many channels match the scalar kernels", T, int8_t, uint8_t,
+                   int32_t) {
   std::mt19937 rng(252627);
   const std::vector<int64_t> zero_points = ZeroPoints<T>();
   const std::vector<T> values = DequantizeInputs<T>(rng);
@@ -852,7 +830,7 @@ TEST_CASE_TEMPLATE("short runs of many channels match the reference", T, int8_t,
             qk::QuantizePerChannel(in, shape.outer, shape.channels, shape.inner, params, q);
           },
           [&](const float* in, T* q) {
-            ref::QuantizePerChannel(in, shape.outer, shape.channels, shape.inner, params, q);
+            scalar::QuantizePerChannel(in, shape.outer, shape.channels, shape.inner, params, q);
           });
     }
   });

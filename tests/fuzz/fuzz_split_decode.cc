@@ -6,9 +6,9 @@
 // difference aborts with a report naming the input's size and each side's
 // verdict; libFuzzer then saves the input (the replay driver has named it).
 //
-// The comparison is tests/io/protobuf_reference.cc, shared with the io_decode
-// tests. Its doctest checks run here outside any test case: a doctest context
-// hands their failures to ReportFailedCheck.
+// The comparison is tests/io/protobuf_reference.cc, shared with the io tests.
+// Its doctest checks run here outside any test case: a doctest context hands
+// their failures to ReportFailedCheck.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // Writes the golden format-version-1 files of tests/data/format_v1 through
-// the C API. tests/core/test_format_v1.cc reads them back with literal
+// the C API. tests/io/test_format_v1.cc reads them back with literal
 // expectations, so every later version of the library must keep reading
 // them; ctest also checks this program still writes them byte for byte.
 //

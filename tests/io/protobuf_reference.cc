@@ -9,7 +9,6 @@
 #include "core/error.h"
 #include "core/tensor_ops.h"
 #include "io/data_fields.h"
-#include "io/limits.h"
 #include "io/serialize.h"
 #include "io/validate.h"
 

@@ -1,5 +1,8 @@
 // Hand-built protobuf wire bytes for tests: any field, in any order, with any
-// wire type, including encodings the library itself never writes.
+// wire type, including encodings the library itself never writes. A test
+// oracle, deliberately independent of the library's own encoder
+// (src/io/wire_format.h): field numbers and wire types are written out here
+// as literals, so a mistake there cannot hide in both.
 #ifndef QTENSOR_TESTS_IO_WIRE_BUILDER_H_
 #define QTENSOR_TESTS_IO_WIRE_BUILDER_H_
 

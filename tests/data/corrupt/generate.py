@@ -4,7 +4,7 @@
 Each file breaks one rule of docs/format.md (or is a valid file truncated at
 a field boundary, or with one bit flipped); MANIFEST lists, for each, whether
 it is loaded as a tensor or a bundle, the status the library must return and
-a substring of its message. tests/core/test_corrupt_files.cc checks them.
+a substring of its message. tests/io/test_corrupt_files.cc checks them.
 
 The messages are built with Python's protobuf runtime from classes that protoc
 generates at run time from proto/qtensor.proto, so nothing here shares code

@@ -1,7 +1,6 @@
-// The scalar reference of the quantize kernels: the formulas of
-// quantize_kernels.h written out one element at a time. The SIMD kernels
-// must give exactly these bits; the core also uses QuantizeValue for single
-// elements.
+// The scalar quantize kernels: the formulas of quantize_kernels.h written
+// out one element at a time. The SIMD kernels must give exactly these bits;
+// the core uses them for single elements.
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +8,7 @@
 
 #include "kernels/quantize_kernels.h"
 
-namespace qtensor::kernels::reference {
+namespace qtensor::kernels::scalar {
 
 template <typename T>
 T QuantizeValue(float x, float inv_scale, int64_t zero_point) {
@@ -121,4 +120,4 @@ void DequantizePerChannel(const int32_t* in, size_t outer, size_t channels, size
   DequantizeChannels(in, outer, channels, inner, params.scales, params.zero_points, out);
 }
 
-}  // namespace qtensor::kernels::reference
+}  // namespace qtensor::kernels::scalar
