@@ -294,10 +294,12 @@ std::string TensorBody(const DenseTensor& tensor, int indent) {
   ElementFormatter formatter;
   if (tensor.is_floating) {
     std::vector<double> shown;
+    shown.reserve(shown_offsets.size());
     for (int64_t offset : shown_offsets) shown.push_back(tensor.reals[offset]);
     formatter = ElementFormatter::ForReals(shown);
   } else {
     std::vector<int64_t> shown;
+    shown.reserve(shown_offsets.size());
     for (int64_t offset : shown_offsets) shown.push_back(tensor.ints[offset]);
     formatter = ElementFormatter::ForInts(shown);
   }

@@ -47,6 +47,8 @@ uint8_t* WriteFieldHead(uint8_t* out, uint32_t tag, uint64_t length) {
 }
 
 uint8_t* WriteBytes(uint8_t* out, const std::string& bytes) {
+  // Bytes, not a C string: no terminator belongs after them.
+  // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
   if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
   return out + bytes.size();
 }

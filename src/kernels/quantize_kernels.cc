@@ -441,16 +441,17 @@ HWY_NOINLINE void DequantizePatternInFloat(const T* in, size_t outer, size_t cha
   const auto load = [&](size_t j) QTENSOR_KERNEL_OP {
     return LaneParams{hn::LoadU(di, zp + j), hn::LoadU(df, s + j)};
   };
-  const auto apply = [&](auto streamed, const LaneParams& lanes, size_t j, const T* p, float* f)
-                         QTENSOR_KERNEL_OP {
-                           constexpr bool kStream = decltype(streamed)::value;
-                           const VI q = LoadAsInt32(p);
-                           if constexpr (sizeof(T) == 1) {
-                             StoreVector<kStream>(DequantizeInFloat(q, lanes.zp, lanes.s), df, f);
-                           } else if (!StoreInt32InFloat<kStream>(q, lanes.zp, lanes.s, f)) {
-                             DequantizeLanesExactly(p, kBlock, j, channels, inner, params, f);
-                           }
-                         };
+  // j is read only by the int32 fallback.
+  const auto apply = [&](auto streamed, const LaneParams& lanes, [[maybe_unused]] size_t j,
+                         const T* p, float* f) QTENSOR_KERNEL_OP {
+    constexpr bool kStream = decltype(streamed)::value;
+    const VI q = LoadAsInt32(p);
+    if constexpr (sizeof(T) == 1) {
+      StoreVector<kStream>(DequantizeInFloat(q, lanes.zp, lanes.s), df, f);
+    } else if (!StoreInt32InFloat<kStream>(q, lanes.zp, lanes.s, f)) {
+      DequantizeLanesExactly(p, kBlock, j, channels, inner, params, f);
+    }
+  };
   // Whole periods of an output that stays in the caches column by column;
   // the rest (or a streamed output) block by block.
   const size_t done = stream ? 0 : n / period * period;

@@ -56,15 +56,15 @@ bool Ok(qt_status status, const char* call) {
   return false;
 }
 #define QTENSOR_OK_OR_RETURN(call, ret) \
-  do {                             \
-    if (!Ok((call), #call)) {      \
-      return ret;                  \
-    }                              \
+  do {                                  \
+    if (!Ok((call), #call)) {           \
+      return ret;                       \
+    }                                   \
   } while (0)
 
 // CHECK, then leave the case (not the whole test) if it failed, so one bad
 // case does not hide the others.
-#define QTENSOR_CHECK_OR_RETURN(cond, ret)            \
+#define QTENSOR_CHECK_OR_RETURN(cond, ret)       \
   do {                                           \
     const bool qt_ok_ = static_cast<bool>(cond); \
     CHECK_MESSAGE(qt_ok_, #cond);                \
@@ -73,11 +73,11 @@ bool Ok(qt_status status, const char* call) {
     }                                            \
   } while (0)
 #define QTENSOR_CHECK_EQ_OR_RETURN(a, b, ret) \
-  do {                                   \
-    CHECK_EQ(a, b);                      \
-    if (!((a) == (b))) {                 \
-      return ret;                        \
-    }                                    \
+  do {                                        \
+    CHECK_EQ(a, b);                           \
+    if (!((a) == (b))) {                      \
+      return ret;                             \
+    }                                         \
   } while (0)
 
 std::optional<qt_dtype> DtypeFromName(const std::string& name) {
@@ -153,19 +153,19 @@ TensorPtr MakePerTensor(const std::string& dtype_name, const std::vector<int64_t
   qt_tensor* out = nullptr;
   if (*dtype == QT_QINT8) {
     std::vector<int8_t> data(ints.begin(), ints.end());
-    QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_int8(&out, data.data(), shape.data(), shape.size(),
-                                                      scale, zero_point),
-                    nullptr);
+    QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_int8(&out, data.data(), shape.data(),
+                                                           shape.size(), scale, zero_point),
+                         nullptr);
   } else if (*dtype == QT_QUINT8) {
     std::vector<uint8_t> data(ints.begin(), ints.end());
     QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_uint8(&out, data.data(), shape.data(),
-                                                       shape.size(), scale, zero_point),
-                    nullptr);
+                                                            shape.size(), scale, zero_point),
+                         nullptr);
   } else {
     std::vector<int32_t> data(ints.begin(), ints.end());
     QTENSOR_OK_OR_RETURN(qt_make_per_tensor_quantized_int32(&out, data.data(), shape.data(),
-                                                       shape.size(), scale, zero_point),
-                    nullptr);
+                                                            shape.size(), scale, zero_point),
+                         nullptr);
   }
   QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
@@ -175,11 +175,12 @@ TensorPtr QuantizePerTensor(const GoldenCase& c) {
   const auto dtype = DtypeFromName(c.dtype);
   QTENSOR_CHECK_OR_RETURN(dtype.has_value(), nullptr);
   QTENSOR_CHECK_OR_RETURN(c.has_scale, nullptr);
-  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape), nullptr);
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape),
+                             nullptr);
   qt_tensor* out = nullptr;
-  QTENSOR_OK_OR_RETURN(qt_quantize_per_tensor(&out, c.input_float.data(), c.shape.data(), c.shape.size(),
-                                         c.scale, c.zero_point, *dtype),
-                  nullptr);
+  QTENSOR_OK_OR_RETURN(qt_quantize_per_tensor(&out, c.input_float.data(), c.shape.data(),
+                                              c.shape.size(), c.scale, c.zero_point, *dtype),
+                       nullptr);
   QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
 }
@@ -189,12 +190,13 @@ TensorPtr QuantizePerChannel(const GoldenCase& c) {
   QTENSOR_CHECK_OR_RETURN(dtype.has_value(), nullptr);
   QTENSOR_CHECK_OR_RETURN(c.has_per_channel, nullptr);
   QTENSOR_CHECK_EQ_OR_RETURN(c.scales.size(), c.zero_points.size(), nullptr);
-  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape), nullptr);
+  QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int64_t>(c.input_float.size()), GoldenNumel(c.shape),
+                             nullptr);
   qt_tensor* out = nullptr;
-  QTENSOR_OK_OR_RETURN(qt_quantize_per_channel(&out, c.input_float.data(), c.shape.data(),
-                                          c.shape.size(), c.scales.data(), c.zero_points.data(),
-                                          c.scales.size(), c.axis, *dtype),
-                  nullptr);
+  QTENSOR_OK_OR_RETURN(qt_quantize_per_channel(
+                           &out, c.input_float.data(), c.shape.data(), c.shape.size(),
+                           c.scales.data(), c.zero_points.data(), c.scales.size(), c.axis, *dtype),
+                       nullptr);
   QTENSOR_CHECK_OR_RETURN(out != nullptr, nullptr);
   return TensorPtr(out);
 }
@@ -225,8 +227,8 @@ TensorPtr ApplyOp(const qt_tensor* t, const GoldenOp& op) {
     const int64_t open_start = step > 0 ? INT64_MIN : INT64_MAX;
     const int64_t open_stop = step > 0 ? INT64_MAX : INT64_MIN;
     QTENSOR_OK_OR_RETURN(qt_slice(&out, t, arg(0), op.args[1].value_or(open_start),
-                                    op.args[2].value_or(open_stop), step),
-                    nullptr);
+                                  op.args[2].value_or(open_stop), step),
+                         nullptr);
   } else if (op.name == "narrow") {
     QTENSOR_CHECK_EQ_OR_RETURN(n, 3u, nullptr);
     QTENSOR_OK_OR_RETURN(qt_narrow(&out, t, arg(0), arg(1), arg(2)), nullptr);
@@ -327,7 +329,8 @@ void CheckResult(const GoldenCase& c, const qt_tensor* t) {
     CHECK_EQ(num_channels, 1u);
   } else {
     QTENSOR_CHECK_EQ_OR_RETURN(c.expect_qscheme, "per_channel_affine", );
-    QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int>(qscheme), static_cast<int>(QT_PER_CHANNEL_AFFINE), );
+    QTENSOR_CHECK_EQ_OR_RETURN(static_cast<int>(qscheme),
+                               static_cast<int>(QT_PER_CHANNEL_AFFINE), );
     int64_t axis = -1;
     QTENSOR_OK_OR_RETURN(qt_tensor_q_per_channel_axis(&axis, t), );
     CHECK_EQ(axis, c.expect_axis);
