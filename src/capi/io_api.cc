@@ -3,7 +3,11 @@
 #include <cstdlib>
 
 #include "capi/handles.h"
+#include "io/file_header.h"
 #include "io/serialize.h"
+
+// The header's promise is io's value.
+static_assert(QTENSOR_FORMAT_VERSION == qtensor::io::kFormatVersion);
 
 using qtensor::capi::Guard;
 using qtensor::capi::Required;
