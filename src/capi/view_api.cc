@@ -1,4 +1,6 @@
-// qt_tensor_* views, element access, fill and copy.
+// Views (qt_select, qt_slice, qt_narrow, qt_transpose, qt_permute,
+// qt_contiguous, qt_clone), element access (qt_tensor_item / get / set),
+// qt_fill and qt_copy.
 #include "capi/handles.h"
 #include "core/shape.h"
 #include "core/tensor_ops.h"
