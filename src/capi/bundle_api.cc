@@ -1,7 +1,6 @@
 // qt_bundle_*: named tensors in insertion order plus sorted string metadata,
 // and their serialization.
-#include <algorithm>
-#include <iterator>
+#include <cstddef>
 #include <string>
 
 #include "capi/handles.h"
@@ -18,8 +17,9 @@ using qtensor::io::Bundle;
 
 namespace {
 
-const Bundle& BundleOf(const qt_bundle* handle) { return Required(handle, "bundle")->bundle; }
-Bundle& BundleOf(qt_bundle* handle) { return Required(handle, "bundle")->bundle; }
+const qt_bundle& HandleOf(const qt_bundle* handle) { return *Required(handle, "bundle"); }
+qt_bundle& HandleOf(qt_bundle* handle) { return *Required(handle, "bundle"); }
+const Bundle& BundleOf(const qt_bundle* handle) { return HandleOf(handle).bundle; }
 
 // A string argument that can be stored in the file format: not NULL,
 // UTF-8, and (when it names something) not empty.
@@ -33,17 +33,30 @@ std::string TextArgument(const char* text, const char* what, bool may_be_empty) 
   return value;
 }
 
-auto FindEntry(const Bundle& bundle, const std::string& name) {
-  return std::find_if(bundle.tensors.begin(), bundle.tensors.end(),
-                      [&](const auto& entry) { return entry.first == name; });
+const qtensor::core::Tensor* FindTensor(const qt_bundle& handle, const std::string& name) {
+  const auto found = handle.tensor_positions.find(name);
+  if (found == handle.tensor_positions.end()) return nullptr;
+  return &handle.bundle.tensors[found->second].second;
 }
 
-const qtensor::core::Tensor& NamedTensor(const Bundle& bundle, const char* name) {
-  const auto entry = FindEntry(bundle, Required(name, "name"));
-  if (entry == bundle.tensors.end()) {
+const qtensor::core::Tensor& NamedTensor(const qt_bundle& handle, const char* name) {
+  const qtensor::core::Tensor* tensor = FindTensor(handle, Required(name, "name"));
+  if (tensor == nullptr) {
     Fail(ErrorKind::kNotFound, std::string("the bundle has no tensor named '") + name + "'");
   }
-  return entry->second;
+  return *tensor;
+}
+
+// The metadata key at index, from the ordered list (rebuilt if stale).
+const std::string& MetadataKeyAt(const qt_bundle& handle, size_t index) {
+  const std::lock_guard<std::mutex> lock(handle.metadata_keys_lock);
+  if (handle.metadata_keys_stale) {
+    handle.metadata_keys.clear();
+    handle.metadata_keys.reserve(handle.bundle.metadata.size());
+    for (const auto& entry : handle.bundle.metadata) handle.metadata_keys.push_back(&entry.first);
+    handle.metadata_keys_stale = false;
+  }
+  return *handle.metadata_keys[index];
 }
 
 void CheckIndex(size_t index, size_t size, const char* what) {
@@ -55,12 +68,16 @@ void CheckIndex(size_t index, size_t size, const char* what) {
 
 }  // namespace
 
+qt_bundle::qt_bundle(Bundle contents) : bundle(std::move(contents)) {
+  for (size_t i = 0; i < bundle.tensors.size(); ++i) tensor_positions[bundle.tensors[i].first] = i;
+}
+
 extern "C" {
 
 qt_status qt_bundle_new(qt_bundle** out) {
   return Guard([&] {
     Required(out, "out");
-    *out = new qt_bundle{};
+    *out = new qt_bundle();
   });
 }
 
@@ -68,23 +85,31 @@ void qt_bundle_free(qt_bundle* bundle) { delete bundle; }
 
 qt_status qt_bundle_set(qt_bundle* bundle, const char* name, const qt_tensor* tensor) {
   return Guard([&] {
-    Bundle& entries = BundleOf(bundle);
+    qt_bundle& handle = HandleOf(bundle);
     std::string key = TextArgument(name, "name", false);
     const qtensor::core::Tensor& view = TensorOf(tensor);
-    const auto entry = FindEntry(entries, key);
-    if (entry != entries.tensors.end()) {
-      entries.tensors[static_cast<size_t>(entry - entries.tensors.begin())].second = view;
+    const auto found = handle.tensor_positions.find(key);
+    if (found != handle.tensor_positions.end()) {
+      handle.bundle.tensors[found->second].second = view;
     } else {
-      entries.tensors.emplace_back(std::move(key), view);
+      handle.bundle.tensors.emplace_back(key, view);
+      handle.tensor_positions.emplace(std::move(key), handle.bundle.tensors.size() - 1);
     }
   });
 }
 
 qt_status qt_bundle_remove(qt_bundle* bundle, const char* name) {
   return Guard([&] {
-    Bundle& entries = BundleOf(bundle);
-    NamedTensor(entries, name);
-    entries.tensors.erase(FindEntry(entries, name));
+    qt_bundle& handle = HandleOf(bundle);
+    NamedTensor(handle, name);
+    const auto found = handle.tensor_positions.find(name);
+    const size_t position = found->second;
+    handle.tensor_positions.erase(found);
+    handle.bundle.tensors.erase(handle.bundle.tensors.begin() +
+                                static_cast<std::ptrdiff_t>(position));
+    for (auto& entry : handle.tensor_positions) {
+      if (entry.second > position) --entry.second;
+    }
   });
 }
 
@@ -106,15 +131,14 @@ qt_status qt_bundle_name(const char** out, const qt_bundle* bundle, size_t index
 
 qt_status qt_bundle_contains(bool* out, const qt_bundle* bundle, const char* name) {
   return Guard([&] {
-    const Bundle& entries = BundleOf(bundle);
-    const bool found = FindEntry(entries, Required(name, "name")) != entries.tensors.end();
+    const bool found = FindTensor(HandleOf(bundle), Required(name, "name")) != nullptr;
     *Required(out, "out") = found;
   });
 }
 
 qt_status qt_bundle_get(qt_tensor** out, const qt_bundle* bundle, const char* name) {
   return Guard([&] {
-    const qtensor::core::Tensor& tensor = NamedTensor(BundleOf(bundle), name);
+    const qtensor::core::Tensor& tensor = NamedTensor(HandleOf(bundle), name);
     ReturnTensor(Required(out, "out"), tensor);
   });
 }
@@ -130,10 +154,15 @@ qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t i
 
 qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key, const char* value) {
   return Guard([&] {
-    Bundle& entries = BundleOf(bundle);
+    qt_bundle& handle = HandleOf(bundle);
     std::string k = TextArgument(key, "key", false);
     std::string v = TextArgument(value, "value", true);
-    entries.metadata[std::move(k)] = std::move(v);
+    const bool inserted =
+        handle.bundle.metadata.insert_or_assign(std::move(k), std::move(v)).second;
+    if (inserted) {
+      const std::lock_guard<std::mutex> lock(handle.metadata_keys_lock);
+      handle.metadata_keys_stale = true;
+    }
   });
 }
 
@@ -160,7 +189,7 @@ qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size
     const Bundle& entries = BundleOf(bundle);
     Required(out, "out");
     CheckIndex(index, entries.metadata.size(), "metadata keys");
-    *out = std::next(entries.metadata.begin(), static_cast<std::ptrdiff_t>(index))->first.c_str();
+    *out = MetadataKeyAt(HandleOf(bundle), index).c_str();
   });
 }
 
@@ -180,7 +209,7 @@ qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data, size_t siz
     Required(out, "out");
     if (size > 0) Required(data, "data");
     Bundle bundle = qtensor::io::DeserializeBundle(data, size);
-    *out = new qt_bundle{std::move(bundle)};
+    *out = new qt_bundle(std::move(bundle));
   });
 }
 
@@ -192,7 +221,7 @@ qt_status qt_bundle_load(qt_bundle** out, const char* path) {
   return Guard([&] {
     Required(out, "out");
     Bundle bundle = qtensor::io::LoadBundle(Required(path, "path"));
-    *out = new qt_bundle{std::move(bundle)};
+    *out = new qt_bundle(std::move(bundle));
   });
 }
 
