@@ -135,9 +135,10 @@ public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
     }
   }
 
+  // A lookup in the library (O(log n)); false for a key no bundle can hold.
   public bool ContainsKey(string key) {
     Arguments.NotNull(key, nameof(key));
-    return Keys.Contains(key);
+    return Arguments.Unencodable(key) == null && bundle.Native.has_metadata(key);
   }
 
   public IEnumerator<KeyValuePair<string, string>> GetEnumerator() {

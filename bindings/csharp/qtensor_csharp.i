@@ -330,12 +330,10 @@ int64_t LastFloatArrayAddress() {
   qtensor_csharp::Bytes* SerializeBytes() const {
     return new qtensor_csharp::Bytes($self->serialize());
   }
-  int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_keys().size()); }
+  // One key per call, in O(1): listing n keys costs O(n).
+  int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_size()); }
   std::string MetadataKey(int64_t index) const {
-    std::vector<std::string> keys = $self->metadata_keys();
-    if (index < 0 || index >= static_cast<int64_t>(keys.size())) {
-      throw qtensor::Error(QT_ERR_OUT_OF_RANGE, "metadata index out of range");
-    }
-    return keys[static_cast<size_t>(index)];
+    if (index < 0) throw qtensor::Error(QT_ERR_OUT_OF_RANGE, "metadata index out of range");
+    return $self->metadata_key(static_cast<size_t>(index));
   }
 }

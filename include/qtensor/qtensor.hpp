@@ -425,15 +425,28 @@ class Bundle {
     detail::Check(qt_bundle_metadata(&text, get(), key.c_str()));
     return text;
   }
-  std::vector<std::string> metadata_keys() const {
+  // False where metadata(key) would throw NOT_FOUND.
+  bool has_metadata(const std::string& key) const {
+    const char* text = nullptr;
+    const qt_status status = qt_bundle_metadata(&text, get(), key.c_str());
+    if (status == QT_ERR_NOT_FOUND) return false;
+    detail::Check(status);
+    return true;
+  }
+  size_t metadata_size() const {
     size_t count = 0;
     detail::Check(qt_bundle_metadata_size(&count, get()));
+    return count;
+  }
+  // The metadata key at index, in sorted order.
+  std::string metadata_key(size_t index) const {
+    const char* key = nullptr;
+    detail::Check(qt_bundle_metadata_key(&key, get(), index));
+    return key;
+  }
+  std::vector<std::string> metadata_keys() const {
     std::vector<std::string> keys;
-    for (size_t i = 0; i < count; ++i) {
-      const char* key = nullptr;
-      detail::Check(qt_bundle_metadata_key(&key, get(), i));
-      keys.push_back(key);
-    }
+    for (size_t i = 0, n = metadata_size(); i < n; ++i) keys.push_back(metadata_key(i));
     return keys;
   }
 

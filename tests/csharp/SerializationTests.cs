@@ -126,6 +126,41 @@ public class SerializationTests {
     }
   }
 
+  // Listing and looking up every name and metadata key of a large bundle (a
+  // file from a stranger may hold many) within a generous budget: rebuilding
+  // the key list per index or per lookup, as Metadata.Keys and ContainsKey
+  // once did, takes minutes at this size.
+  [Test]
+  public void ManyNamesAndMetadataKeysCostLinearTime() {
+    const int count = 20000;
+    var tensors = new Tensor[7];
+    for (int v = 0; v < 7; ++v) {
+      tensors[v] = Tensor.QuantizePerTensor(new float[] { v }, new long[0], 1.0, 0, DType.QInt8);
+    }
+    using (var bundle = new Bundle()) {
+      for (int i = count - 1; i >= 0; --i) {
+        bundle.Metadata[$"key{i:D6}"] = i.ToString();
+        bundle[$"t{i:D6}"] = tensors[i % 7];
+      }
+      using (Bundle loaded = Bundle.Deserialize(bundle.Serialize())) {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string[] keys = Enumerable.Range(0, count).Select(i => $"key{i:D6}").ToArray();
+        Assert.AreEqual(keys, loaded.Metadata.Keys);
+        Assert.AreEqual(count, loaded.Metadata.Count);
+        Assert.IsTrue(keys.All(key => loaded.Metadata.ContainsKey(key)));
+        Assert.IsFalse(loaded.Metadata.ContainsKey("key"));
+        Assert.IsFalse(loaded.Metadata.ContainsKey("key000001\0"));
+        Assert.AreEqual("17", loaded.Metadata["key000017"]);
+        string[] names = Enumerable.Range(0, count).Reverse().Select(i => $"t{i:D6}").ToArray();
+        Assert.AreEqual(names, loaded.Keys);
+        Assert.IsTrue(names.All(name => loaded.ContainsKey(name)));
+        using (Tensor t = loaded["t000012"]) Assert.AreEqual(5.0f, t.Item());
+        Assert.Less(watch.Elapsed.TotalSeconds, 10.0);
+      }
+    }
+    foreach (Tensor t in tensors) t.Dispose();
+  }
+
   // A string the library cannot get whole as UTF-8 (U+0000 would end it; an
   // unpaired surrogate has no UTF-8) throws ArgumentException, never a
   // shortened name.

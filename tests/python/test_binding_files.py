@@ -84,6 +84,31 @@ def test_bundle_is_a_dict(tmp_path):
         bundle["weight"]
 
 
+def test_many_names_and_metadata_keys_cost_linear_time():
+    """Listing and looking up every name and key of a large bundle (a file
+    from a stranger may hold many) within a generous budget: a scan per
+    lookup, as `key in metadata` once did, takes minutes at this size."""
+    import time
+    count = 20000
+    tensors = [qtensor.quantize_per_tensor(np.float32(v), 1.0, 0, qtensor.qint8) for v in range(7)]
+    bundle = qtensor.Bundle()
+    for i in reversed(range(count)):
+        bundle.metadata["key%06d" % i] = str(i)
+        bundle["t%06d" % i] = tensors[i % 7]
+    loaded = qtensor.Bundle.deserialize(bundle.serialize())
+    start = time.monotonic()
+    keys = ["key%06d" % i for i in range(count)]
+    assert list(loaded.metadata) == keys and len(loaded.metadata) == count
+    assert all(key in loaded.metadata for key in keys)
+    assert "key" not in loaded.metadata and "key000001\0" not in loaded.metadata
+    assert [loaded.metadata[key] for key in keys[:100]] == [str(i) for i in range(100)]
+    names = ["t%06d" % i for i in reversed(range(count))]
+    assert list(loaded) == names and all(name in loaded for name in names)
+    assert [int(loaded[name].item()) for name in names[:70]] == [
+        (count - 1 - i) % 7 for i in range(70)]
+    assert time.monotonic() - start < 10.0
+
+
 def test_pickle_round_trip():
     q = per_channel()
     assert_equal_tensors(pickle.loads(pickle.dumps(q)), q)

@@ -34,14 +34,14 @@ class Metadata(MutableMapping):
     def __delitem__(self, key):
         raise TypeError("metadata entries cannot be removed")
 
-    def __contains__(self, key):
-        return isinstance(key, str) and key in self._native.metadata_keys()
+    def __contains__(self, key):  # a lookup in the library, not a scan of the keys
+        return isinstance(key, str) and "\0" not in key and self._native.has_metadata(key)
 
     def __iter__(self):
         return iter(self._native.metadata_keys())
 
     def __len__(self):
-        return len(self._native.metadata_keys())
+        return self._native.metadata_size()
 
     def __repr__(self):
         return repr(dict(self.items()))
