@@ -81,6 +81,45 @@ public class SerializationTest {
     assertTrue(missing.getMessage(), missing.getMessage().contains("absent.qt"));
   }
 
+  // Listing and looking up every name and metadata key of a large bundle (a
+  // file from a stranger may hold many) within a generous budget: the C ABI
+  // once walked its key map from the start for every index.
+  @Test
+  public void manyNamesAndMetadataKeysCostLinearTime() {
+    final int count = 40000;
+    QTensor[] tensors = new QTensor[7];
+    for (int v = 0; v < 7; ++v) {
+      tensors[v] = QTensor.quantizePerTensor(new float[] {v}, new long[0], 1.0, 0, DType.QINT8);
+    }
+    try (Bundle bundle = new Bundle()) {
+      for (int i = count - 1; i >= 0; --i) {
+        bundle.putMetadata(String.format("key%06d", i), Integer.toString(i));
+        bundle.put(String.format("t%06d", i), tensors[i % 7]);
+      }
+      try (Bundle loaded = Bundle.deserialize(bundle.serialize())) {
+        long start = System.nanoTime();
+        List<String> keys = loaded.metadataKeys();
+        assertEquals(count, keys.size());
+        for (int i = 0; i < count; ++i) assertEquals(String.format("key%06d", i), keys.get(i));
+        List<String> names = loaded.names();
+        assertEquals(count, names.size());
+        for (int i = 0; i < count; ++i) {
+          String name = String.format("t%06d", count - 1 - i);
+          assertEquals(name, names.get(i));
+          assertTrue(loaded.containsKey(name));
+        }
+        assertFalse(loaded.containsKey("t"));
+        try (QTensor t = loaded.get("t000012")) {
+          assertEquals(5.0f, t.item(), 0.0f);
+        }
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        assertTrue("listed in " + seconds + " s", seconds < 10.0);
+      }
+    } finally {
+      for (QTensor t : tensors) t.close();
+    }
+  }
+
   @Test
   public void bundleIsAnOrderedNamedCollection() {
     try (QTensor a = ErrorsAndLifetimeTest.small();
