@@ -517,8 +517,10 @@ QTENSOR_API qt_status qt_deserialize(qt_tensor** out, const uint8_t* data, size_
     QT_ERR_OUT_OF_MEMORY as qt_serialize. */
 QTENSOR_API qt_status qt_save(const qt_tensor* tensor, const char* path);
 
-/** Reads a tensor file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
-    as qt_deserialize. */
+/** Reads a tensor file. Only regular files are read: a directory, device
+    (such as /dev/zero), FIFO or socket gives QT_ERR_IO before anything is
+    read, and no more than the 2 GiB limit plus one byte is ever read.
+    QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA as qt_deserialize. */
 QTENSOR_API qt_status qt_load(qt_tensor** out, const char* path);
 
 /** A new, empty bundle (caller frees). */
@@ -582,8 +584,9 @@ QTENSOR_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data
 /** Writes the bundle to a file, atomically as qt_save. */
 QTENSOR_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
 
-/** Reads a bundle file. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA
-    as qt_bundle_deserialize. */
+/** Reads a bundle file, as qt_load reads a tensor file (regular files only).
+    QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA as
+    qt_bundle_deserialize. */
 QTENSOR_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
 
 #ifdef __cplusplus

@@ -66,30 +66,38 @@ int WriteAll(int fd, const uint8_t* data, size_t size) {
 }  // namespace
 
 std::string ReadFileCapped(const std::string& path, uint64_t max_bytes) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular
+  // files are read, so nothing endless (/dev/zero, a pipe) is ever started.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) IoFailure("open", path, errno);
   struct stat info;
   if (::fstat(fd.get(), &info) != 0) IoFailure("read", path, errno);
   if (S_ISDIR(info.st_mode)) IoFailure("read", path, EISDIR);
+  if (!S_ISREG(info.st_mode)) {
+    core::Fail(ErrorKind::kIo,
+               "cannot read '" + path + "': not a regular file (a device, FIFO or socket)");
+  }
   const auto over_limit = [&](uint64_t size) {
     core::Fail(ErrorKind::kCorruptData, "'" + path + "' is " + std::to_string(size) +
                                             " bytes, over the limit of " +
                                             std::to_string(max_bytes) + " bytes (2 GiB)");
   };
-  if (S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > max_bytes) {
+  if (static_cast<uint64_t>(info.st_size) > max_bytes) {
     over_limit(static_cast<uint64_t>(info.st_size));
   }
   std::string content;
-  if (S_ISREG(info.st_mode)) content.reserve(static_cast<size_t>(info.st_size));
+  content.reserve(static_cast<size_t>(info.st_size));
   char chunk[65536];
   for (;;) {
-    const ssize_t got = ::read(fd.get(), chunk, sizeof chunk);
+    // At most max_bytes + 1 bytes in all: one past the limit proves it broken.
+    const uint64_t room = max_bytes + 1 - content.size();
+    const ssize_t got = ::read(fd.get(), chunk, room < sizeof chunk ? room : sizeof chunk);
     if (got < 0) {
       if (errno == EINTR) continue;
       IoFailure("read", path, errno);
     }
     if (got == 0) break;
-    // The file may grow while it is read, or not be a regular file.
+    // The file may grow while it is read.
     if (content.size() + static_cast<uint64_t>(got) > max_bytes) {
       over_limit(content.size() + static_cast<uint64_t>(got));
     }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -266,6 +267,24 @@ TEST_CASE("io: save and load files") {
   Bundle().save(dir / "b.qt");
   CHECK(qt_load(&out, (dir / "b.qt").c_str()) == QT_ERR_CORRUPT_DATA);
   CHECK(std::string(qt_last_error_message()).find("holds a bundle") != std::string::npos);
+}
+
+TEST_CASE("io: only regular files are read: no endless device, no waiting FIFO") {
+  ScratchDir dir;
+  const std::string fifo = dir / "pipe.qt";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& path : {std::string("/dev/zero"), std::string("/dev/null"), fifo}) {
+    CAPTURE(path);
+    qt_tensor* out = nullptr;
+    CHECK(qt_load(&out, path.c_str()) == QT_ERR_IO);
+    const std::string message = qt_last_error_message();
+    CHECK(message.find("not a regular file") != std::string::npos);
+    CHECK(message.find(path) != std::string::npos);
+    CHECK(out == nullptr);
+    qt_bundle* bundle = nullptr;
+    CHECK(qt_bundle_load(&bundle, path.c_str()) == QT_ERR_IO);
+    CHECK(bundle == nullptr);
+  }
 }
 
 TEST_CASE("io: input over 2 GiB is refused before it is read") {
