@@ -215,13 +215,14 @@ QTENSOR_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype d
  * @param scales       num_channels scales, each valid as for per-tensor (copied).
  * @param zero_points  num_channels zero points in dtype's range (copied).
  * @param num_channels the number of channels (may be 0).
- * @param axis         the channel axis; negative counts from the end. It is
+ * @param axis         the channel axis; negative counts from the end. It must
+ *                     lie in [-QTENSOR_MAX_DIMS, QTENSOR_MAX_DIMS), is
  *                     checked against a tensor's rank when the quantizer is
  *                     used, and the tensor's size on that axis must equal
  *                     num_channels.
  * @return QT_ERR_INVALID_ARGUMENT for NULL pointers (with num_channels > 0),
  *         unknown dtype, bad scales or zero points (the message names the
- *         channel and value).
+ *         channel and value), or an axis outside [-64, 64).
  */
 QTENSOR_API qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype,
                                                    const double* scales, const int64_t* zero_points,

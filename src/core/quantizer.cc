@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/print.h"
+#include "core/shape.h"
 
 namespace qtensor::core {
 namespace {
@@ -81,6 +82,14 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
     const int64_t index = static_cast<int64_t>(c);
     CheckScale(scales[c], {"scales", index});
     CheckZeroPoint(dtype, zero_points[c], {"zero_points", index});
+  }
+  // Refused where it is made: no tensor of any allowed rank has this axis.
+  const auto max_dims = static_cast<int64_t>(kMaxDims);
+  if (axis < -max_dims || axis >= max_dims) {
+    Fail(ErrorKind::kInvalidArgument,
+         "per-channel axis " + std::to_string(axis) + " is out of range for any tensor (rank " +
+             std::to_string(kMaxDims) + " at most, so the axis lies in [-" +
+             std::to_string(kMaxDims) + ", " + std::to_string(kMaxDims - 1) + "])");
   }
   Quantizer q;
   q.dtype_ = dtype;

@@ -417,18 +417,31 @@ static void test_quantizer_new_per_channel(void) {
   EXPECT_INVALID(qt_quantizer_new_per_channel(&q, QT_QINT32, scales, bad_zp2_i32, 3, 0));
   EXPECT_MESSAGE_NAMES_CHANNEL(2);
   EXPECT_MESSAGE_HAS("2147483648");
+
+  /* An axis no tensor of rank <= 64 has is refused where it is made. */
+  EXPECT_INVALID(qt_quantizer_new_per_channel(&q, QT_QINT8, scales, zero_points, 3, INT64_MIN));
+  EXPECT_MESSAGE_HAS("-9223372036854775808");
+  EXPECT_INVALID(qt_quantizer_new_per_channel(&q, QT_QINT8, scales, zero_points, 3, INT64_MAX));
+  EXPECT_INVALID(qt_quantizer_new_per_channel(&q, QT_QINT8, scales, zero_points, 3, 64));
+  EXPECT_MESSAGE_HAS("[-64, 63]");
+  EXPECT_INVALID(qt_quantizer_new_per_channel(&q, QT_QINT8, scales, zero_points, 3, -65));
+  CHECK(q == SENTINEL_QUANTIZER);
+  /* The extremes of that range are made (and checked against a rank when used). */
+  qt_quantizer* edge = NULL;
+  CHECK_OK(qt_quantizer_new_per_channel(&edge, QT_QINT8, scales, zero_points, 3, 63));
+  qt_quantizer_free(edge);
+  CHECK_OK(qt_quantizer_new_per_channel(&edge, QT_QINT8, scales, zero_points, 3, -64));
+  qt_quantizer_free(edge);
   CHECK(q == SENTINEL_QUANTIZER);
 
-  /* num_channels 0 with NULL arrays is allowed; the axis is checked on use. */
+  /* num_channels 0 with NULL arrays is allowed; the axis is checked against
+     a rank on use (an axis of 63 above is made, whatever it will meet). */
   qt_quantizer* none = NULL;
   CHECK_OK(qt_quantizer_new_per_channel(&none, QT_QINT8, NULL, NULL, 0, 0));
   size_t channels = 99;
   CHECK_OK(qt_quantizer_num_channels(&channels, none));
   CHECK_I64(channels, 0);
   qt_quantizer_free(none);
-  qt_quantizer* far_axis = NULL;
-  CHECK_OK(qt_quantizer_new_per_channel(&far_axis, QT_QINT8, scales, zero_points, 3, 99));
-  qt_quantizer_free(far_axis);
 }
 
 static void test_quantizer_getters(const fixtures* f) {
