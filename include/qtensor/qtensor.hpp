@@ -85,6 +85,24 @@ inline void set_max_simd_target(const std::string& target) {
 inline void set_num_threads(int threads) { detail::Check(qt_set_num_threads(threads)); }
 inline int get_num_threads() { return qt_get_num_threads(); }
 
+// A dtype's element size in bytes and PyTorch's names of a dtype ("qint8")
+// and a scheme ("per_tensor_affine"); Error for a value outside the enum.
+inline size_t dtype_size(qt_dtype dtype) {
+  size_t size = qt_dtype_size(dtype);
+  if (size == 0) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown dtype");
+  return size;
+}
+inline std::string dtype_name(qt_dtype dtype) {
+  const char* name = qt_dtype_name(dtype);
+  if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown dtype");
+  return name;
+}
+inline std::string qscheme_name(qt_qscheme qscheme) {
+  const char* name = qt_qscheme_name(qscheme);
+  if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown qscheme");
+  return name;
+}
+
 // Quantization parameters (immutable).
 class Quantizer {
  public:
@@ -253,6 +271,11 @@ class Tensor {
   }
   Tensor clone() const {
     return Make([&](qt_tensor** out) { return qt_clone(out, get()); });
+  }
+  // A second handle to the same view (qt_tensor_share), freed on its own:
+  // what a binding hands out when a caller asks for one.
+  Tensor share() const {
+    return Make([&](qt_tensor** out) { return qt_tensor_share(out, get()); });
   }
 
   float item() const { return Get(qt_tensor_item); }

@@ -1,4 +1,5 @@
-// The C++ facade's library functions: version, SIMD target, thread count.
+// The C++ facade's library functions: version, SIMD target, thread count,
+// dtype facts; and Tensor::share.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -29,6 +30,31 @@ TEST_CASE("the facade sets the thread count, and throws for a bad one") {
     CHECK(qtensor::get_num_threads() == 4);
   }
   qtensor::set_num_threads(1);
+}
+
+TEST_CASE("dtype sizes and names, and an error for a value outside the enums") {
+  CHECK(qtensor::dtype_size(QT_QINT8) == 1);
+  CHECK(qtensor::dtype_size(QT_QUINT8) == 1);
+  CHECK(qtensor::dtype_size(QT_QINT32) == 4);
+  CHECK(qtensor::dtype_name(QT_QUINT8) == "quint8");
+  CHECK(qtensor::qscheme_name(QT_PER_CHANNEL_AFFINE) == "per_channel_affine");
+  CHECK_THROWS_AS(qtensor::dtype_size(static_cast<qt_dtype>(99)), qtensor::Error);
+  CHECK_THROWS_AS(qtensor::dtype_name(static_cast<qt_dtype>(-1)), qtensor::Error);
+  CHECK_THROWS_AS(qtensor::qscheme_name(static_cast<qt_qscheme>(7)), qtensor::Error);
+}
+
+TEST_CASE("share() is a second handle to the same view that outlives the first") {
+  auto base =
+      qtensor::Tensor::QuantizePerTensor({1.0f, 2.0f, 3.0f, 4.0f}, {2, 2}, 0.5, 0, QT_QINT8);
+  qtensor::Tensor shared = [&] {
+    qtensor::Tensor view = base.transpose(0, 1);
+    return view.share();
+  }();  // the view's own handle is freed here
+  CHECK(shared.get() != base.get());
+  CHECK(shared.shares_storage_with(base));
+  CHECK(shared.strides() == std::vector<int64_t>{1, 2});
+  base.set({0, 1}, 9.0f);
+  CHECK(shared.at({1, 0}) == 9.0f);
 }
 
 }  // namespace
