@@ -469,6 +469,9 @@ QTENSOR_API size_t qt_dtype_size(qt_dtype dtype);
 
 /**
  * The tensor as PyTorch 1.13 prints it, with "torch." written "qtensor.".
+ * Like PyTorch, a tensor of more than 1000 elements shows only the first and
+ * last 3 indices of each dimension longer than 6; only the shown elements are
+ * read, so printing costs time and memory in proportion to the text.
  * @param out receives a NUL-terminated string the caller frees with
  *            qt_string_free.
  */

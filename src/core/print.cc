@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace qtensor::core {
@@ -85,53 +86,69 @@ std::string PadLeft(const std::string& text, size_t width) {
 }
 
 // ---------------------------------------------------------------------------
-// A tensor as the generic printer sees it.
+// A tensor as the generic printer sees it: only the elements it shows.
 
-// A dense row-major tensor of either floating or integer elements. Float32
-// elements are held as the doubles they convert to exactly, which is also
-// what PyTorch formats (it formats Python floats).
-struct DenseTensor {
-  std::vector<int64_t> shape;
+// A tensor's shape and its shown elements, either floating or integer.
+// Float32 elements are held as the doubles they convert to exactly, which is
+// also what PyTorch formats (it formats Python floats).
+struct ShownTensor {
+  std::vector<int64_t> shape;  // of the whole tensor
+  bool summarize = false;
   bool is_floating = true;
-  std::vector<double> reals;  // when is_floating
+  std::vector<double> reals;  // when is_floating; row-major over ShownShape
   std::vector<int64_t> ints;  // otherwise
-
-  int64_t numel() const {
-    int64_t count = 1;
-    for (int64_t size : shape) count *= size;
-    return count;
-  }
 };
 
-// The indices of a dimension that get printed: all of them, or when
-// summarizing a dimension longer than 2 * kEdgeItems, the first and last
-// kEdgeItems with kEllipsis between.
-std::vector<int64_t> ShownIndices(int64_t size, bool summarize) {
-  std::vector<int64_t> indices;
-  if (summarize && size > 2 * kEdgeItems) {
-    for (int64_t i = 0; i < kEdgeItems; ++i) indices.push_back(i);
-    indices.push_back(kEllipsis);
-    for (int64_t i = size - kEdgeItems; i < size; ++i) indices.push_back(i);
-  } else {
-    for (int64_t i = 0; i < size; ++i) indices.push_back(i);
+// PyTorch summarizes a tensor of more than 1000 elements, and then elides
+// the middle of every dimension longer than 2 * kEdgeItems.
+bool Summarizes(const std::vector<int64_t>& shape) {
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return false;
+  int64_t numel = 1;
+  for (int64_t size : shape) {
+    if (numel > kSummarizeThreshold) return true;  // stop before a product could overflow
+    numel *= size;
   }
-  return indices;
+  return numel > kSummarizeThreshold;
 }
 
-// Flat offsets of every element that gets printed (PyTorch's
-// get_summarized_data): the element format is chosen from these alone.
-void CollectShownOffsets(const DenseTensor& tensor, const std::vector<int64_t>& strides,
-                         bool summarize, size_t dim, int64_t offset,
-                         std::vector<int64_t>* offsets) {
-  if (dim == tensor.shape.size()) {
-    offsets->push_back(offset);
-    return;
+bool Elides(int64_t size, bool summarize) { return summarize && size > 2 * kEdgeItems; }
+
+std::vector<int64_t> ShownShape(const std::vector<int64_t>& shape, bool summarize) {
+  std::vector<int64_t> shown;
+  for (int64_t size : shape) shown.push_back(Elides(size, summarize) ? 2 * kEdgeItems : size);
+  return shown;
+}
+
+// Where the shown elements of one dimension sit among that dimension's shown
+// elements, with kEllipsis where its middle is elided.
+std::vector<int64_t> ShownPositions(int64_t size, bool summarize) {
+  std::vector<int64_t> positions;
+  if (Elides(size, summarize)) {
+    for (int64_t i = 0; i < kEdgeItems; ++i) positions.push_back(i);
+    positions.push_back(kEllipsis);
+    for (int64_t i = kEdgeItems; i < 2 * kEdgeItems; ++i) positions.push_back(i);
+  } else {
+    for (int64_t i = 0; i < size; ++i) positions.push_back(i);
   }
-  for (int64_t index : ShownIndices(tensor.shape[dim], summarize)) {
-    if (index == kEllipsis) continue;
-    CollectShownOffsets(tensor, strides, summarize, dim + 1, offset + index * strides[dim],
-                        offsets);
+  return positions;
+}
+
+int64_t Product(const std::vector<int64_t>& sizes) {
+  int64_t product = 1;
+  for (int64_t size : sizes) product *= size;
+  return product;
+}
+
+// The shown elements of a whole 1-d vector (a per-channel parameter list).
+template <typename T>
+std::vector<T> ShownOfVector(const std::vector<T>& all) {
+  const std::vector<std::vector<int64_t>> indices =
+      ShownIndices({static_cast<int64_t>(all.size())});
+  std::vector<T> shown;
+  for (int64_t index : indices[0]) {
+    shown.push_back(all[static_cast<size_t>(index)]);
   }
+  return shown;
 }
 
 // ---------------------------------------------------------------------------
@@ -217,13 +234,13 @@ std::string ElementFormatter::Format(double value) const {
 
 class BodyPrinter {
  public:
-  BodyPrinter(const DenseTensor& tensor, const ElementFormatter& formatter, bool summarize)
+  BodyPrinter(const ShownTensor& tensor, const ElementFormatter& formatter)
       : tensor_(tensor),
         formatter_(formatter),
-        summarize_(summarize),
-        strides_(RowMajorStrides(tensor.shape)) {}
+        strides_(RowMajorStrides(ShownShape(tensor.shape, tensor.summarize))) {}
 
-  // The text of the sub-tensor at `offset` spanning dimensions dim.., whose
+  // The text of the sub-tensor at `offset` (among the shown elements)
+  // spanning dimensions dim.., whose
   // first line starts at column `indent` (just after its opening brackets).
   std::string Slice(size_t dim, int64_t offset, int indent) const;
 
@@ -235,9 +252,8 @@ class BodyPrinter {
  private:
   std::string Row(int64_t offset, int indent) const;
 
-  const DenseTensor& tensor_;
+  const ShownTensor& tensor_;
   const ElementFormatter& formatter_;
-  bool summarize_;
   std::vector<int64_t> strides_;
 };
 
@@ -249,8 +265,8 @@ std::string BodyPrinter::Row(int64_t offset, int indent) const {
   const int64_t elements_per_line = std::max<int64_t>(1, (kLineWidth - indent) / element_length);
 
   std::vector<std::string> items;
-  for (int64_t index : ShownIndices(tensor_.shape.back(), summarize_)) {
-    items.push_back(index == kEllipsis ? " ..." : Element(offset + index));
+  for (int64_t position : ShownPositions(tensor_.shape.back(), tensor_.summarize)) {
+    items.push_back(position == kEllipsis ? " ..." : Element(offset + position));
   }
 
   const std::string line_break = ",\n" + std::string(indent + 1, ' ');
@@ -273,38 +289,23 @@ std::string BodyPrinter::Slice(size_t dim, int64_t offset, int indent) const {
       "," + std::string(dims_left - 1, '\n') + std::string(indent + 1, ' ');
   std::string text = "[";
   bool first = true;
-  for (int64_t index : ShownIndices(tensor_.shape[dim], summarize_)) {
+  for (int64_t position : ShownPositions(tensor_.shape[dim], tensor_.summarize)) {
     if (!first) text += separator;
     first = false;
-    text += index == kEllipsis ? "..." : Slice(dim + 1, offset + index * strides_[dim], indent + 1);
+    text += position == kEllipsis ? "..."
+                                  : Slice(dim + 1, offset + position * strides_[dim], indent + 1);
   }
   return text + "]";
 }
 
 // The bracketed elements of a tensor whose "tensor(" prefix ends at column
-// `indent`: "[]" when empty, the bare element when 0-dim.
-std::string TensorBody(const DenseTensor& tensor, int indent) {
-  const int64_t numel = tensor.numel();
-  if (numel == 0) return "[]";
-  const bool summarize = numel > kSummarizeThreshold;
-
-  const std::vector<int64_t> strides = RowMajorStrides(tensor.shape);
-  std::vector<int64_t> shown_offsets;
-  CollectShownOffsets(tensor, strides, summarize, 0, 0, &shown_offsets);
-  ElementFormatter formatter;
-  if (tensor.is_floating) {
-    std::vector<double> shown;
-    shown.reserve(shown_offsets.size());
-    for (int64_t offset : shown_offsets) shown.push_back(tensor.reals[offset]);
-    formatter = ElementFormatter::ForReals(shown);
-  } else {
-    std::vector<int64_t> shown;
-    shown.reserve(shown_offsets.size());
-    for (int64_t offset : shown_offsets) shown.push_back(tensor.ints[offset]);
-    formatter = ElementFormatter::ForInts(shown);
-  }
-
-  const BodyPrinter printer(tensor, formatter, summarize);
+// `indent`: "[]" when empty, the bare element when 0-dim. The element format
+// is chosen from the shown elements alone (PyTorch's get_summarized_data).
+std::string TensorBody(const ShownTensor& tensor, int indent) {
+  if (Product(tensor.shape) == 0) return "[]";
+  const ElementFormatter formatter = tensor.is_floating ? ElementFormatter::ForReals(tensor.reals)
+                                                        : ElementFormatter::ForInts(tensor.ints);
+  const BodyPrinter printer(tensor, formatter);
   if (tensor.shape.empty()) return printer.Element(0);
   return printer.Slice(0, 0, indent);
 }
@@ -336,10 +337,10 @@ std::string AddSuffixes(const std::string& head, const std::vector<std::string>&
 // repr() of a plain (not quantized) tensor of the given dtype, as the
 // per-channel parameters print. The default float dtype is float32; int64
 // needs no dtype suffix unless the tensor is empty.
-std::string PlainTensorRepr(const DenseTensor& tensor, const std::string& dtype_name) {
+std::string PlainTensorRepr(const ShownTensor& tensor, const std::string& dtype_name) {
   const bool is_default_float = dtype_name == "float32";
   std::vector<std::string> suffixes;
-  if (tensor.numel() == 0) {
+  if (Product(tensor.shape) == 0) {
     if (tensor.shape.size() != 1) {
       suffixes.push_back("size=" + ShapeText(tensor.shape, ShapeStyle::kTuple));
     }
@@ -351,17 +352,19 @@ std::string PlainTensorRepr(const DenseTensor& tensor, const std::string& dtype_
 }
 
 std::string ScalesRepr(const std::vector<double>& scales) {
-  DenseTensor tensor;
+  ShownTensor tensor;
   tensor.shape = {static_cast<int64_t>(scales.size())};
-  tensor.reals = scales;
+  tensor.summarize = Summarizes(tensor.shape);
+  tensor.reals = ShownOfVector(scales);
   return PlainTensorRepr(tensor, "float64");
 }
 
 std::string ZeroPointsRepr(const std::vector<int64_t>& zero_points) {
-  DenseTensor tensor;
+  ShownTensor tensor;
   tensor.shape = {static_cast<int64_t>(zero_points.size())};
+  tensor.summarize = Summarizes(tensor.shape);
   tensor.is_floating = false;
-  tensor.ints = zero_points;
+  tensor.ints = ShownOfVector(zero_points);
   return PlainTensorRepr(tensor, "int64");
 }
 
@@ -375,13 +378,12 @@ std::string RenameTorchToQtensor(std::string text) {
 }
 
 void CheckPrintable(const PrintableTensor& tensor) {
-  int64_t numel = 1;
   for (int64_t size : tensor.shape) {
     if (size < 0) throw std::invalid_argument("FormatQuantizedTensor: negative size");
-    numel *= size;
   }
-  if (static_cast<int64_t>(tensor.values.size()) != numel) {
-    throw std::invalid_argument("FormatQuantizedTensor: values do not match the shape");
+  if (static_cast<int64_t>(tensor.shown_values.size()) !=
+      Product(ShownShape(tensor.shape, Summarizes(tensor.shape)))) {
+    throw std::invalid_argument("FormatQuantizedTensor: values do not match the shown shape");
   }
   if (tensor.per_channel && tensor.scales.size() != tensor.zero_points.size()) {
     throw std::invalid_argument("FormatQuantizedTensor: scales and zero points differ in count");
@@ -404,6 +406,23 @@ void ShortestDigits(double magnitude, std::string* digits, int* exponent) {
 }
 
 }  // namespace
+
+std::vector<std::vector<int64_t>> ShownIndices(const std::vector<int64_t>& shape) {
+  const bool summarize = Summarizes(shape);
+  std::vector<std::vector<int64_t>> indices;
+  for (int64_t size : shape) {
+    std::vector<int64_t> dim;
+    for (int64_t position : ShownPositions(size, summarize)) {
+      if (position == kEllipsis) continue;
+      // The last kEdgeItems positions of an elided dim are its last indices.
+      dim.push_back(Elides(size, summarize) && position >= kEdgeItems
+                        ? size - 2 * kEdgeItems + position
+                        : position);
+    }
+    indices.push_back(std::move(dim));
+  }
+  return indices;
+}
 
 std::string FormatPythonFloat(double value) {
   if (!std::isfinite(value)) return NonFiniteText(value);
@@ -436,9 +455,10 @@ std::string FormatPythonFloat(double value) {
 std::string FormatQuantizedTensor(const PrintableTensor& tensor) {
   CheckPrintable(tensor);
 
-  DenseTensor values;
+  ShownTensor values;
   values.shape = tensor.shape;
-  values.reals.assign(tensor.values.begin(), tensor.values.end());
+  values.summarize = Summarizes(tensor.shape);
+  values.reals.assign(tensor.shown_values.begin(), tensor.shown_values.end());
   const std::string head = kTensorPrefix + TensorBody(values, kTensorIndent);
 
   // A quantized tensor always shows its size, even when it has elements.

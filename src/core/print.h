@@ -9,12 +9,19 @@
 
 namespace qtensor::core {
 
-// What the printer needs to know of a tensor: its dequantized values and the
+// The indices PyTorch's repr shows along each dimension of a tensor of this
+// shape: all of them, or, for a tensor of more than 1000 elements, the first
+// and last 3 of each dimension longer than 6.
+std::vector<std::vector<int64_t>> ShownIndices(const std::vector<int64_t>& shape);
+
+// What the printer needs to know of a tensor: the dequantized values of the
+// elements it shows, so that printing costs what is printed, and the
 // parameters of its effective quantizer, all in the view's own numbering.
 struct PrintableTensor {
   std::vector<int64_t> shape;  // empty for a 0-dim tensor
-  std::vector<float> values;   // dequantized, row-major, numel of them
-  std::string dtype_name;      // "qint8", "quint8" or "qint32"
+  // Dequantized, row-major over the sub-tensor ShownIndices(shape) selects.
+  std::vector<float> shown_values;
+  std::string dtype_name;  // "qint8", "quint8" or "qint32"
   bool per_channel = false;
   double scale = 1.0;                // per tensor
   int64_t zero_point = 0;            // per tensor

@@ -328,11 +328,39 @@ float Item(const Tensor& tensor) {
   return GetElement(tensor, std::vector<int64_t>(tensor.ndim(), 0));
 }
 
+namespace {
+
+// The dequantized values of the elements repr shows, row-major: the whole
+// tensor when it shows every element, else one element at a time, so that
+// memory and time follow what is printed, not the tensor's size.
+std::vector<float> ShownValues(const Tensor& tensor) {
+  const std::vector<std::vector<int64_t>> indices = ShownIndices(tensor.shape());
+  size_t count = 1;
+  for (const std::vector<int64_t>& dim : indices) count *= dim.size();
+  std::vector<float> values(count);
+  if (count == static_cast<size_t>(tensor.numel())) {
+    Dequantize(tensor, values.data());
+    return values;
+  }
+  std::vector<size_t> odometer(indices.size(), 0);  // count > 0 here: no dim is empty
+  std::vector<int64_t> index(indices.size());
+  for (float& value : values) {
+    for (size_t d = 0; d < indices.size(); ++d) index[d] = indices[d][odometer[d]];
+    value = GetElement(tensor, index);
+    for (size_t d = indices.size(); d-- > 0;) {
+      if (++odometer[d] < indices[d].size()) break;
+      odometer[d] = 0;
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
 std::string ToString(const Tensor& tensor) {
   PrintableTensor printable;
   printable.shape = tensor.shape();
-  printable.values.resize(static_cast<size_t>(tensor.numel()));
-  Dequantize(tensor, printable.values.data());
+  printable.shown_values = ShownValues(tensor);
   printable.dtype_name = DTypeName(tensor.dtype());
   const Quantizer quantizer = tensor.EffectiveQuantizer();
   printable.per_channel = quantizer.per_channel();

@@ -20,8 +20,30 @@ namespace {
 struct PrintCase {
   std::string name;
   PrintableTensor tensor;
+  std::vector<float> all_values;  // of the whole tensor, as recorded
   std::string expected;
 };
+
+// The recorded values of the elements the printer shows, row-major.
+std::vector<float> ShownOf(const std::vector<int64_t>& shape, const std::vector<float>& all) {
+  const std::vector<std::vector<int64_t>> indices = ShownIndices(shape);
+  std::vector<float> shown;
+  std::vector<size_t> at(shape.size(), 0);
+  for (bool more = !all.empty(); more;) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < shape.size(); ++d) offset = offset * shape[d] + indices[d][at[d]];
+    shown.push_back(all.at(static_cast<size_t>(offset)));
+    more = false;
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++at[d] < indices[d].size()) {
+        more = true;
+        break;
+      }
+      at[d] = 0;
+    }
+  }
+  return shown;
+}
 
 std::vector<std::string> Tokens(const std::string& text) {
   std::istringstream stream(text);
@@ -95,7 +117,7 @@ void ApplyField(const std::string& keyword, const std::string& rest, PrintCase* 
   } else if (keyword == "values") {
     // Every value is a float32 printed exactly, so the conversion is exact.
     for (const std::string& token : tokens)
-      t.values.push_back(static_cast<float>(ParseDouble(token)));
+      current->all_values.push_back(static_cast<float>(ParseDouble(token)));
   } else if (keyword == "repr") {
     current->expected = ParseJsonString(rest);
   } else {
@@ -122,6 +144,7 @@ std::vector<PrintCase> ReadPrintCases(const std::string& path) {
     } else if (!in_case) {
       throw std::runtime_error("field outside a case: " + line.substr(0, 40));
     } else if (keyword == "end") {
+      current.tensor.shown_values = ShownOf(current.tensor.shape, current.all_values);
       cases.push_back(current);
       in_case = false;
     } else {
@@ -145,12 +168,32 @@ TEST_CASE("FormatQuantizedTensor matches PyTorch 1.13 on every recorded case") {
   MESSAGE(cases.size(), " cases, ", failures, " failing");
 }
 
-TEST_CASE("FormatQuantizedTensor rejects values that do not match the shape") {
+TEST_CASE("FormatQuantizedTensor rejects values that do not match the shown shape") {
   PrintableTensor t;
   t.shape = {2, 3};
-  t.values = {1.0f, 2.0f};
+  t.shown_values = {1.0f, 2.0f};
   t.dtype_name = "qint8";
   CHECK_THROWS_AS(FormatQuantizedTensor(t), std::invalid_argument);
+  t.shape = {1001};  // summarized: 6 values shown, not all 1001
+  t.shown_values.assign(1001, 1.0f);
+  CHECK_THROWS_AS(FormatQuantizedTensor(t), std::invalid_argument);
+  t.shown_values.assign(6, 1.0f);
+  CHECK(FormatQuantizedTensor(t).rfind("tensor([1., 1., 1.,  ..., 1., 1., 1.], size=(1001,)", 0) ==
+        0);
+}
+
+TEST_CASE("ShownIndices: every index up to 1000 elements, then 3 at each end of dims over 6") {
+  using Indices = std::vector<std::vector<int64_t>>;
+  CHECK(ShownIndices({}) == Indices{});
+  CHECK(ShownIndices({1000})[0].size() == 1000);
+  CHECK(ShownIndices({1001}) == Indices{{0, 1, 2, 998, 999, 1000}});
+  CHECK(ShownIndices({2, 6, 100}) == Indices{{0, 1}, {0, 1, 2, 3, 4, 5}, {0, 1, 2, 97, 98, 99}});
+  CHECK(ShownIndices({7, 0, 1000})[2].size() == 1000);  // empty: nothing to summarize
+  CHECK(ShownIndices({1001, 7, 0})[0].size() == 1001);
+  // A product that would overflow int64 still summarizes.
+  const int64_t huge = int64_t{1} << 40;
+  CHECK(ShownIndices({huge, huge}) ==
+        Indices{{0, 1, 2, huge - 3, huge - 2, huge - 1}, {0, 1, 2, huge - 3, huge - 2, huge - 1}});
 }
 
 TEST_CASE("FormatPythonFloat gives Python's repr") {

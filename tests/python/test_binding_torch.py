@@ -147,6 +147,40 @@ def test_per_channel_views_match_torch():
     assert_same(q[..., ::2], t[..., ::2])
 
 
+@pytest.mark.parametrize("shape, axis", [((1001,), 0), ((40, 30), 1), ((3, 400, 7), 2),
+                                         ((2, 2, 300), 0), ((7, 1, 1, 150), 0)])
+def test_summarized_repr_matches_torch(shape, axis):
+    """Tensors of more than 1000 elements print only their corners: the
+    values gathered for them, per tensor and per channel, are torch's."""
+    x = floats(*shape, seed=7)
+    for dtype, torch_dtype in DTYPES:
+        q = qtensor.quantize_per_tensor(x, 0.05, 3, dtype)
+        t = torch.quantize_per_tensor(torch.from_numpy(x), 0.05, 3, torch_dtype)
+        assert_same(q, t)
+        channels = shape[axis]
+        scales = np.linspace(0.01, 0.2, channels)
+        zero_points = np.arange(channels) % 5
+        q = qtensor.quantize_per_channel(x, scales, zero_points, axis, dtype)
+        t = torch.quantize_per_channel(torch.from_numpy(x), torch.from_numpy(scales),
+                                       torch.from_numpy(zero_points), axis, torch_dtype)
+        assert_same(q, t)
+
+
+def test_summarized_repr_of_views():
+    """A strided view prints the elements it shows, as torch does for per
+    tensor views; a per-channel view prints as its contiguous copy does."""
+    x = floats(90, 60, seed=8)
+    q = qtensor.quantize_per_tensor(x, 0.05, 3, qtensor.quint8)
+    t = torch.quantize_per_tensor(torch.from_numpy(x), 0.05, 3, torch.quint8)
+    assert_same(q.transpose(0, 1)[::2, 1:-1], t.transpose(0, 1)[::2, 1:-1])
+    q = qtensor.quantize_per_channel(x, np.linspace(0.01, 0.2, 60), np.arange(60) % 5, 1,
+                                     qtensor.qint8)
+    view = q.transpose(0, 1)[1:-1:2, ::-2]
+    assert view.numel() > 1000 and not view.is_contiguous()
+    assert repr(view) == repr(view.clone())
+    assert "..." in repr(view)
+
+
 def test_transpose_permute_contiguous():
     q, t = both()
     assert_same(q.transpose(0, 2), t.transpose(0, 2))
