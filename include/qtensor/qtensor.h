@@ -190,7 +190,9 @@ QTENSOR_API qt_status qt_set_max_simd_target(const char* target);
     setting is then unchanged). */
 QTENSOR_API qt_status qt_set_num_threads(int threads);
 
-/** The thread count qt_set_num_threads set (1 by default). */
+/** The thread count in effect: 1 by default, else what qt_set_num_threads
+    set, where 0 was replaced by the number of logical cores when it was set
+    (at most 64), as torch.get_num_threads reports the count it uses. */
 QTENSOR_API int qt_get_num_threads(void);
 
 /* ------------------------------------------------------------ quantizers */
@@ -455,11 +457,15 @@ QTENSOR_API qt_status qt_copy_from_float(qt_tensor* dst, const float* data, size
 
 /* -------------------------------------------------------------- read-out */
 
-/** dequantize(): writes numel row-major floats to out (capacity >= numel). */
+/** dequantize(): writes numel row-major floats to out. capacity >= numel;
+    out[numel] onwards is left as it was.
+    @return QT_ERR_INVALID_ARGUMENT for a capacity below numel. */
 QTENSOR_API qt_status qt_dequantize(float* out, size_t capacity, const qt_tensor* tensor);
 
 /** int_repr(): writes the numel row-major integers (int8_t, uint8_t or
-    int32_t by dtype) to out; capacity_bytes >= numel * element size. */
+    int32_t by dtype) to out; capacity_bytes >= numel * element size, and
+    the bytes after those are left as they were.
+    @return QT_ERR_INVALID_ARGUMENT for a smaller capacity. */
 QTENSOR_API qt_status qt_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor);
 
 /** The size in bytes of one element of dtype (0 if unknown). */

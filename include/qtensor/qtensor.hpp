@@ -83,6 +83,7 @@ inline void set_max_simd_target(const std::string& target) {
 // the whole process (qt_set_num_threads): 1, the default, starts none; 0
 // means one per logical core. Throws Error for a count below 0 or above 64.
 inline void set_num_threads(int threads) { detail::Check(qt_set_num_threads(threads)); }
+// The count in effect: after set_num_threads(0), the number of logical cores.
 inline int get_num_threads() { return qt_get_num_threads(); }
 
 // A dtype's element size in bytes and PyTorch's names of a dtype ("qint8")

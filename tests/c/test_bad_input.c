@@ -1101,6 +1101,15 @@ static void test_readout(const fixtures* f) {
   EXPECT_INVALID(qt_int_repr(bytes, 24, NULL));
   for (size_t i = 0; i < sizeof bytes; ++i) CHECK_I64(bytes[i], 0xA5);
 
+  /* A larger destination is fine: numel written, the rest as it was. */
+  float wide[9] = {-7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f};
+  CHECK_OK(qt_dequantize(wide, 9, f->pt));
+  CHECK_OK(qt_dequantize(values, 6, f->pt));
+  for (int i = 0; i < 6; ++i) CHECK(wide[i] == values[i]);
+  for (int i = 6; i < 9; ++i) CHECK(wide[i] == -7.0f);
+  CHECK_OK(qt_int_repr(bytes, sizeof bytes, f->pt));
+  for (size_t i = 6; i < sizeof bytes; ++i) CHECK_I64(bytes[i], 0xA5);
+
   char* text = SENTINEL_STRING;
   EXPECT_INVALID(qt_to_string(NULL, f->pt));
   EXPECT_INVALID(qt_to_string(&text, NULL));
