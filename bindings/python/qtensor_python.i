@@ -18,7 +18,13 @@ static void qt_python_raise(int status, const char* message) {
       status < PyTuple_GET_SIZE(qt_python_error_classes)) {
     type = PyTuple_GET_ITEM(qt_python_error_classes, status);
   }
-  PyErr_SetString(type, message);
+  // A message may quote a path that is not UTF-8: its bytes are escaped
+  // rather than turning the library's error into a UnicodeDecodeError.
+  PyObject* text = PyUnicode_DecodeUTF8(message, static_cast<Py_ssize_t>(std::strlen(message)),
+                                        "backslashreplace");
+  if (text == nullptr) return;  // MemoryError is set
+  PyErr_SetObject(type, text);
+  Py_DECREF(text);
 }
 
 // Gets a C-contiguous buffer; float_only demands float32 items.
@@ -88,6 +94,20 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %template(DoubleVector) std::vector<double>;
 %include <std_string.i>
 %template(StringVector) std::vector<std::string>;
+
+// Paths cross as bytes (the package's path_of applies os.fsencode), so a
+// file name that is not UTF-8 reaches the file system unchanged.
+%typemap(in) const std::string& path (std::string bytes_path) {
+  char* bytes = nullptr;
+  Py_ssize_t size = 0;
+  if (!PyBytes_Check($input) || PyBytes_AsStringAndSize($input, &bytes, &size) != 0) {
+    PyErr_SetString(PyExc_TypeError, "a path reaches the native module as bytes");
+    SWIG_fail;
+  }
+  bytes_path.assign(bytes, static_cast<size_t>(size));
+  $1 = &bytes_path;
+}
+%typemap(freearg) const std::string& path ""
 
 // One name per overload: the Python package chooses (no overload dispatch).
 %ignore qtensor::Tensor::Quantize(const std::vector<float>&, const std::vector<int64_t>&,

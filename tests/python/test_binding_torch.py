@@ -243,3 +243,18 @@ def test_setitem_with_tensor_writes_through_view():
     # (half to even) + zero point 2.
     np.testing.assert_array_equal(q[1].int_repr(), np.full((4, 5), 14, np.uint8))
     assert q.q_scale() == 0.1 and q.q_zero_point() == 2
+
+
+def test_itemsize_num_channels_and_shared_storage():
+    for dtype, torch_dtype in DTYPES:
+        empty = torch._empty_affine_quantized([1], scale=1.0, zero_point=0, dtype=torch_dtype)
+        assert dtype.itemsize == empty.element_size()
+    q, t = both(per_channel=True)
+    assert q.quantizer().num_channels == t.q_per_channel_scales().numel()
+    assert qtensor.Quantizer.per_tensor_affine(0.5, 1, qtensor.qint8).num_channels == 1
+    q, t = both()  # torch cannot transpose a per-channel tensor
+    for view_of in (lambda x: x[1], lambda x: x.transpose(0, 1), lambda x: x.clone()):
+        shared = t.storage().data_ptr() == view_of(t).storage().data_ptr()
+        assert q.shares_storage_with(view_of(q)) is shared
+    with pytest.raises(TypeError):
+        q.shares_storage_with(t)

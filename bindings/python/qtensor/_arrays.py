@@ -102,8 +102,15 @@ def float_of(value, what):
 
 
 def path_of(file):
-    """A file system path as str (TypeError / ValueError for what is not one)."""
-    path = os.fsdecode(os.fspath(file))
-    if "\0" in path:
+    """A file system path (str, bytes or os.PathLike) as the bytes the file
+    system sees, so that a file name that is not UTF-8 (which os.listdir
+    gives as a str with escaped bytes) names the same file. TypeError for
+    what is not a path, ValueError for a NUL or an unpaired surrogate."""
+    path = os.fspath(file)
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeEncodeError:
+        raise ValueError(f"a path cannot contain an unpaired surrogate: {path!r}") from None
+    if b"\0" in encoded:
         raise ValueError("a path cannot contain NUL characters")
-    return path
+    return encoded

@@ -8,11 +8,25 @@ from ._tensor import Tensor
 
 
 def _name(key, what="name"):
+    """key, checked to be a str the library stores unchanged: no NUL (the
+    library takes C strings) and no unpaired surrogate (UTF-8 has none)."""
     if not isinstance(key, str):
         raise TypeError(f"a bundle {what} is a str, not {type(key).__name__}")
     if "\0" in key:
         raise ValueError(f"a bundle {what} cannot contain NUL characters")
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"a bundle {what} cannot contain an unpaired surrogate: {key!r}") from None
     return key
+
+
+def _is_storable(key):
+    """Whether key could name an entry (a mapping's `in` is False otherwise)."""
+    try:
+        return isinstance(key, str) and _name(key) is key
+    except ValueError:
+        return False
 
 
 class Metadata(MutableMapping):
@@ -35,7 +49,7 @@ class Metadata(MutableMapping):
         raise TypeError("metadata entries cannot be removed")
 
     def __contains__(self, key):  # a lookup in the library, not a scan of the keys
-        return isinstance(key, str) and "\0" not in key and self._native.has_metadata(key)
+        return _is_storable(key) and self._native.has_metadata(key)
 
     def __iter__(self):
         return iter(self._native.metadata_keys())
@@ -82,7 +96,7 @@ class Bundle(MutableMapping):
         self._native.remove(_name(name))
 
     def __contains__(self, name):
-        return isinstance(name, str) and "\0" not in name and self._native.contains(name)
+        return _is_storable(name) and self._native.contains(name)
 
     def __iter__(self):
         return iter(self._native.names())

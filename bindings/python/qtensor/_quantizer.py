@@ -94,6 +94,11 @@ class Quantizer:
         return self._native.axis()
 
     @property
+    def num_channels(self):
+        """How many (scale, zero point) pairs: 1 per tensor, else the channels."""
+        return self._native.num_channels()
+
+    @property
     def scales(self):
         return np.array(self._native.scales(), dtype=np.float64)
 

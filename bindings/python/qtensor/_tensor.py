@@ -65,6 +65,14 @@ class Tensor:
     def is_contiguous(self):
         return self._native.is_contiguous()
 
+    def shares_storage_with(self, other):
+        """Whether other is a view of the same storage (writes to one can
+        reach the other), as torch's a.untyped_storage().data_ptr() ==
+        b.untyped_storage().data_ptr() tells."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"expected a qtensor.Tensor, not {type(other).__name__}")
+        return self._native.shares_storage_with(other._native)
+
     def qscheme(self):
         return QSCHEMES[self._native.qscheme()]
 

@@ -22,6 +22,11 @@ class DType:
     def __reduce__(self):
         return self.name
 
+    @property
+    def itemsize(self):
+        """Bytes per element, as torch.dtype.itemsize (1 for qint8)."""
+        return native.dtype_size(self.code)
+
 
 class QScheme:
     """A quantization scheme; repr 'qtensor.per_tensor_affine'. Calling it
