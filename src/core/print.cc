@@ -114,8 +114,10 @@ bool Summarizes(const std::vector<int64_t>& shape) {
 bool Elides(int64_t size, bool summarize) { return summarize && size > 2 * kEdgeItems; }
 
 std::vector<int64_t> ShownShape(const std::vector<int64_t>& shape, bool summarize) {
-  std::vector<int64_t> shown;
-  for (int64_t size : shape) shown.push_back(Elides(size, summarize) ? 2 * kEdgeItems : size);
+  std::vector<int64_t> shown(shape.size());
+  for (size_t d = 0; d < shape.size(); ++d) {
+    shown[d] = Elides(shape[d], summarize) ? 2 * kEdgeItems : shape[d];
+  }
   return shown;
 }
 
