@@ -65,7 +65,7 @@ public class ErrorsAndLifetimeTest {
       QTensorException permutation = assertThrows(QTensorException.class, () -> q.permute(0, 0));
       assertEquals(Status.INVALID_ARGUMENT, permutation.status());
       QTensorException index = assertThrows(QTensorException.class,
-          () -> q.set(new long[] {0}, 1f));
+          () -> q.setValue(new long[] {0}, 1f));
       assertEquals(Status.OUT_OF_RANGE, index.status());
       assertEquals(Status.OUT_OF_RANGE,
           assertThrows(QTensorException.class, () -> q.size(2)).status());
@@ -100,9 +100,9 @@ public class ErrorsAndLifetimeTest {
          QTensor longer = QTensor.quantizePerTensor(new float[5], new long[] {5}, 0.5, 0,
                                                     DType.QINT8)) {
       assertEquals(Status.TYPE_MISMATCH,
-          assertThrows(QTensorException.class, () -> q.copy_(other)).status());
+          assertThrows(QTensorException.class, () -> q.copyFrom(other)).status());
       assertEquals(Status.SHAPE_MISMATCH,
-          assertThrows(QTensorException.class, () -> q.copy_(longer)).status());
+          assertThrows(QTensorException.class, () -> q.copyFrom(longer)).status());
       assertEquals(Status.SHAPE_MISMATCH,
           assertThrows(QTensorException.class, () -> q.copyFrom(new float[3])).status());
     }
@@ -126,11 +126,11 @@ public class ErrorsAndLifetimeTest {
       assertThrows(NullPointerException.class,
           () -> QTensor.fromIntRepr((byte[]) null, new long[] {1}, quantizer));
       assertThrows(NullPointerException.class, () -> QTensor.deserialize(null));
-      assertThrows(NullPointerException.class, () -> q.copy_(null));
+      assertThrows(NullPointerException.class, () -> q.copyFrom((QTensor) null));
       assertThrows(NullPointerException.class, () -> q.copyFrom((float[]) null));
       assertThrows(NullPointerException.class, () -> q.permute((long[]) null));
       assertThrows(NullPointerException.class, () -> q.getValue((long[]) null));
-      assertThrows(NullPointerException.class, () -> q.set(null, 1f));
+      assertThrows(NullPointerException.class, () -> q.setValue(null, 1f));
       assertThrows(NullPointerException.class, () -> q.save((String) null));
     }
   }
@@ -167,7 +167,7 @@ public class ErrorsAndLifetimeTest {
     uses.add(t -> t.slice(0, 0, 1));
     uses.add(t -> t.transpose(0, 1));
     uses.add(t -> t.fill(1f));
-    uses.add(t -> t.set(new long[] {0, 0}, 1f));
+    uses.add(t -> t.setValue(new long[] {0, 0}, 1f));
     uses.add(QTensor::serialize);
     for (Consumer<QTensor> use : uses) {
       IllegalStateException error = assertThrows(IllegalStateException.class,
@@ -176,7 +176,7 @@ public class ErrorsAndLifetimeTest {
     }
     // The view owns its own handle to the shared storage.
     assertArrayEquals(new int[] {6, 8}, view.intRepr());
-    assertThrows(IllegalStateException.class, () -> view.copy_(q));
+    assertThrows(IllegalStateException.class, () -> view.copyFrom(q));
     view.close();
   }
 

@@ -126,6 +126,7 @@ public class SerializationTest {
          QTensor b = perChannel();
          Bundle bundle = new Bundle()) {
       assertTrue(bundle.isEmpty());
+      assertEquals(0, bundle.metadataSize());
       bundle.put("a", a).put("b", b).putMetadata("framework", "qtensor").putMetadata("writer", "java");
       assertEquals(2, bundle.size());
       assertEquals(Arrays.asList("a", "b"), bundle.names());
@@ -139,15 +140,21 @@ public class SerializationTest {
       }
       assertEquals("qtensor", bundle.getMetadata("framework"));
       assertEquals(Arrays.asList("framework", "writer"), bundle.metadataKeys());
+      assertEquals(2, bundle.metadataSize());
       assertEquals("Bundle[a, b]", bundle.toString());
       bundle.put("a", b);
       assertEquals(Arrays.asList("a", "b"), bundle.names());
-      bundle.remove("a");
+      assertTrue(bundle.remove("a"));
       assertEquals(List.of("b"), bundle.names());
+      assertEquals(1, bundle.size());
       assertEquals(Status.NOT_FOUND,
           assertThrows(QTensorException.class, () -> bundle.get("a")).status());
-      assertEquals(Status.NOT_FOUND,
-          assertThrows(QTensorException.class, () -> bundle.remove("a")).status());
+      assertFalse(bundle.remove("a"));  // no entry: false, as Map.remove gives null
+      assertFalse(bundle.remove(""));
+      assertEquals(List.of("b"), bundle.names());
+      assertEquals(2, bundle.metadataSize());  // tensors only
+      bundle.putMetadata("writer", "again");
+      assertEquals(2, bundle.metadataSize());
       assertEquals(Status.NOT_FOUND,
           assertThrows(QTensorException.class, () -> bundle.getMetadata("absent")).status());
       assertEquals(Status.OUT_OF_RANGE,
@@ -171,6 +178,7 @@ public class SerializationTest {
            Bundle fromFile = Bundle.load(path)) {
         for (Bundle loaded : new Bundle[] {fromBytes, fromFile}) {
           assertEquals(Arrays.asList("a", "b"), loaded.names());
+          assertEquals(1, loaded.metadataSize());
           assertEquals("java", loaded.getMetadata("writer"));
           try (QTensor la = loaded.get("a"); QTensor lb = loaded.get("b")) {
             assertSameTensor(a, la);

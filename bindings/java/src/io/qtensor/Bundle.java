@@ -57,10 +57,18 @@ public final class Bundle implements AutoCloseable {
     return new QTensor(handle().at(checkedIndex(index)));
   }
 
-  /** Removes the named tensor (NOT_FOUND if absent). */
-  public void remove(String name) {
+  /**
+   * Removes the named tensor; returns whether there was one (as Map.remove
+   * does, a missing name is no error).
+   */
+  public boolean remove(String name) {
     Objects.requireNonNull(name, "name");
-    handle().remove(name);
+    NativeBundle proxy = handle();
+    if (!proxy.contains(name)) {
+      return false;
+    }
+    proxy.remove(name);
+    return true;
   }
 
   public boolean containsKey(String name) {
@@ -97,13 +105,20 @@ public final class Bundle implements AutoCloseable {
     return Collections.unmodifiableList(Arrays.asList(handle().metadata_keys()));
   }
 
+  /** The number of metadata keys (without listing them). */
+  public int metadataSize() {
+    return Math.toIntExact(handle().metadata_size());
+  }
+
+  /** The file format's bytes of the tensors and metadata (proto/qtensor.proto). */
   public byte[] serialize() {
     return handle().serializeBytes();
   }
 
-  public static Bundle deserialize(byte[] bytes) {
-    Objects.requireNonNull(bytes, "bytes");
-    return new Bundle(NativeBundle.deserializeBytes(bytes));
+  /** A new bundle from serialize()'s bytes (CORRUPT_DATA for bad input). */
+  public static Bundle deserialize(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    return new Bundle(NativeBundle.deserializeBytes(data));
   }
 
   public void save(String path) {

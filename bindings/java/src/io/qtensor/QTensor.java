@@ -245,6 +245,19 @@ public final class QTensor implements AutoCloseable {
     return handle().q_per_channel_axis();
   }
 
+  /**
+   * The view's number of channels: its size along the channel dim for a
+   * per-channel view, else 1 (also for a view that selected the channel dim
+   * away). Copies no scales.
+   */
+  public long qNumChannels() {
+    NativeTensor proxy = handle();
+    if (QScheme.fromCode(proxy.qscheme()) != QScheme.PER_CHANNEL_AFFINE) {
+      return 1;
+    }
+    return proxy.sizes()[Math.toIntExact(proxy.q_per_channel_axis())];
+  }
+
   // ------------------------------------------------------------ read-out
 
   /** The dequantized values, row-major. */
@@ -336,9 +349,13 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * Python's q[start:stop:step] along dim, start and stop clamped as Python
-   * does; Long.MIN_VALUE / Long.MAX_VALUE stand for an open end (for a
-   * negative step: Long.MAX_VALUE as start, Long.MIN_VALUE as stop).
+   * Python's q[start:stop:step] along dim: a negative start or stop counts
+   * from the end, and both are clamped to the dim as Python clamps them; a
+   * negative step walks backwards. Long.MIN_VALUE / Long.MAX_VALUE reach
+   * past either end (for an open end, see the overload taking Long).
+   *
+   * @throws QTensorException OUT_OF_RANGE for a bad dim, INVALID_ARGUMENT
+   *     for step 0
    */
   public QTensor slice(long dim, long start, long stop, long step) {
     return new QTensor(handle().slice(dim, start, stop, step));
@@ -346,6 +363,24 @@ public final class QTensor implements AutoCloseable {
 
   /** slice with step 1. */
   public QTensor slice(long dim, long start, long stop) {
+    return slice(dim, start, stop, 1);
+  }
+
+  /**
+   * Python's q[start:stop:step] along dim, where null is an open end, as an
+   * omitted bound is in Python: q[::-1] is {@code slice(0, null, null, -1)}
+   * and q[2:] is {@code slice(0, 2L, null, 1)}. Other ends are as for the
+   * overload taking long.
+   */
+  public QTensor slice(long dim, Long start, Long stop, long step) {
+    // The C ABI's open ends: from the first element walked, to past the last.
+    long openStart = step < 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    long openStop = step < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    return slice(dim, start != null ? start : openStart, stop != null ? stop : openStop, step);
+  }
+
+  /** slice with step 1, where null is an open end. */
+  public QTensor slice(long dim, Long start, Long stop) {
     return slice(dim, start, stop, 1);
   }
 
@@ -375,19 +410,27 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().clone());
   }
 
-  // --------------------------------------------------------------- writes
-
-  /** q[index] = value: quantizes value with the element's own parameters. */
-  public void set(long[] index, float value) {
-    Objects.requireNonNull(index, "index");
-    handle().set(index, value);
+  /**
+   * A second handle to this same view (no copy: same storage, shape and
+   * strides), to be closed on its own: closing either handle never affects
+   * the other.
+   */
+  public QTensor share() {
+    return new QTensor(handle().share());
   }
 
-  /** q[index] = value along dim 0: fills that whole sub-tensor. */
-  public void set(long index, float value) {
-    try (QTensor row = get(index)) {
-      row.fill(value);
-    }
+  // --------------------------------------------------------------- writes
+
+  /**
+   * q[index] = value at a full index (one entry per dim; negative entries
+   * count from the end): quantizes value with the element's own parameters.
+   *
+   * @throws QTensorException OUT_OF_RANGE if index has not dim() entries or
+   *     one lies outside its dim
+   */
+  public void setValue(long[] index, float value) {
+    Objects.requireNonNull(index, "index");
+    handle().set(index, value);
   }
 
   /** Stores value, quantized, in every element of this view. */
@@ -397,30 +440,36 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * dst.copy_(src): equal shapes and dtypes. A whole contiguous tensor takes
-   * src's integers and quantizer; a partial view requantizes src's values
-   * into its own parameters.
+   * PyTorch's copy_(source): equal shapes and dtypes. A whole contiguous
+   * tensor takes source's integers and quantizer; a partial view requantizes
+   * source's values into its own parameters. Returns this tensor.
    */
-  public QTensor copy_(QTensor src) {
-    Objects.requireNonNull(src, "src");
-    handle().copy_(src.handle());
+  public QTensor copyFrom(QTensor source) {
+    Objects.requireNonNull(source, "source");
+    handle().copy_(source.handle());
     return this;
   }
 
-  /** Quantizes numel() row-major floats into this view with its parameters. */
-  public QTensor copyFrom(float[] data) {
-    Objects.requireNonNull(data, "data");
-    handle().copyFromArray(data);
+  /**
+   * Quantizes numel() row-major floats into this view with its parameters
+   * (SHAPE_MISMATCH unless values has numel() elements). Returns this tensor.
+   */
+  public QTensor copyFrom(float[] values) {
+    Objects.requireNonNull(values, "values");
+    handle().copyFromArray(values);
     return this;
   }
 
-  /** copyFrom of the buffer's remaining() floats (a direct one read in place). */
-  public QTensor copyFrom(FloatBuffer data) {
-    Objects.requireNonNull(data, "data");
-    if (!readsInPlace(data)) {
-      return copyFrom(toArray(data));
+  /**
+   * copyFrom of the buffer's remaining() floats, from its position (left
+   * where it was); a direct buffer in native byte order is read in place.
+   */
+  public QTensor copyFrom(FloatBuffer values) {
+    Objects.requireNonNull(values, "values");
+    if (!readsInPlace(values)) {
+      return copyFrom(toArray(values));
     }
-    handle().copyFromBuffer(data, data.position(), data.remaining());
+    handle().copyFromBuffer(values, values.position(), values.remaining());
     return this;
   }
 
@@ -442,9 +491,10 @@ public final class QTensor implements AutoCloseable {
     return handle().serializeBytes();
   }
 
-  public static QTensor deserialize(byte[] bytes) {
-    Objects.requireNonNull(bytes, "bytes");
-    return new QTensor(NativeTensor.deserializeBytes(bytes));
+  /** A new contiguous tensor from serialize()'s bytes (CORRUPT_DATA for bad input). */
+  public static QTensor deserialize(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    return new QTensor(NativeTensor.deserializeBytes(data));
   }
 
   /** Writes the tensor to a file (replaced if it exists). */

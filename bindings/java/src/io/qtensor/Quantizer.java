@@ -100,7 +100,7 @@ public final class Quantizer implements AutoCloseable {
     if (ref.isClosed()) {
       return "Quantizer(closed)";
     }
-    String name = dtype().name().toLowerCase();
+    String name = dtype().torchName();
     if (qscheme() == QScheme.PER_TENSOR_AFFINE) {
       return "Quantizer(" + name + ", per_tensor_affine, scale=" + scale()
           + ", zero_point=" + zeroPoint() + ")";
