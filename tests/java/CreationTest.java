@@ -182,7 +182,7 @@ public class CreationTest {
       assertArrayEquals(new int[] {1, 3, 5, 7, -14}, q.intRepr());
       buffer.clear();
       q.fill(2f);
-      q.dequantize(buffer);
+      q.dequantizeTo(buffer);
       assertEquals(2f, buffer.get(4), 0f);
     }
   }

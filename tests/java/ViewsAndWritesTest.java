@@ -292,22 +292,4 @@ public class ViewsAndWritesTest {
       assertArrayEquals(new int[] {0, 0, 0, 1}, q.intRepr());
     }
   }
-
-  @Test
-  public void dequantizeIntoBuffers() {
-    try (QTensor q = notebookTensor()) {
-      float[] expected = Expected.dequantizePerTensor(q.intRepr(), 1e-4, 2);
-      FloatBuffer direct = ByteBuffer.allocateDirect(12 * Float.BYTES)
-                               .order(ByteOrder.nativeOrder()).asFloatBuffer();
-      direct.position(2);
-      q.dequantize(direct);
-      assertEquals(2, direct.position());
-      float[] written = new float[10];
-      direct.get(written);
-      assertArrayEquals(expected, written, 0f);
-      FloatBuffer heap = FloatBuffer.allocate(10);
-      q.dequantize(heap);
-      assertArrayEquals(expected, heap.array(), 0f);
-    }
-  }
 }

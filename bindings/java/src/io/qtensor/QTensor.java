@@ -17,6 +17,12 @@ import java.util.Objects;
  * other use after close throws IllegalStateException. Library errors throw
  * {@link QTensorException}. A tensor may be read from many threads; writes
  * and close need the caller's lock.
+ *
+ * <p>Methods that write into the caller's array ({@link #dequantizeTo},
+ * {@link #intReprTo}) need room for at least {@link #numel()} elements:
+ * the first numel() are written row-major, the rest is left as it was, and
+ * a shorter destination throws {@link QTensorException} with status
+ * {@link Status#SHAPE_MISMATCH} before anything is written.
  */
 public final class QTensor implements AutoCloseable {
   private final NativeRef<NativeTensor> ref;
@@ -266,25 +272,48 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * Writes the numel() dequantized values at the buffer's position (left
-   * unchanged); remaining() must be at least numel(). A direct buffer in
-   * native byte order is written in place.
+   * Writes the numel() dequantized values, row-major, at the start of
+   * destination; its elements from numel() on are left as they were.
+   *
+   * @throws QTensorException (SHAPE_MISMATCH) if destination is shorter than
+   *     numel(); nothing is written then
    */
-  public void dequantize(FloatBuffer out) {
-    Objects.requireNonNull(out, "out");
-    if (out.isReadOnly()) {
+  public void dequantizeTo(float[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().dequantizeToArray(destination, 0, destination.length);
+  }
+
+  /**
+   * Writes the numel() dequantized values, row-major, from the buffer's
+   * position: its remaining() elements are the destination, of which the
+   * first numel() are written and the rest are left as they were. The
+   * position and limit do not change (as with quantize). A direct buffer in
+   * native byte order and a buffer backed by an array are written in place;
+   * another direct buffer gets a copy.
+   *
+   * @throws QTensorException (SHAPE_MISMATCH) if remaining() is less than
+   *     numel(); nothing is written then
+   * @throws IllegalArgumentException if the buffer is read-only
+   */
+  public void dequantizeTo(FloatBuffer destination) {
+    Objects.requireNonNull(destination, "destination");
+    if (destination.isReadOnly()) {
       throw new IllegalArgumentException("the FloatBuffer is read-only");
     }
-    if (!readsInPlace(out)) {
-      float[] values = dequantize();
-      if (values.length > out.remaining()) {
-        throw new QTensorException(Status.INVALID_ARGUMENT, "the buffer has room for "
-            + out.remaining() + " values, the tensor has " + values.length);
+    int position = destination.position();
+    int remaining = destination.remaining();
+    if (readsInPlace(destination)) {
+      handle().dequantizeBuffer(destination, position, remaining);
+    } else if (destination.hasArray()) {
+      handle().dequantizeToArray(destination.array(), destination.arrayOffset() + position,
+                                 remaining);
+    } else {
+      long numel = numel();
+      if (numel > remaining) {
+        throw destinationTooShort(remaining, numel);
       }
-      out.duplicate().put(values);
-      return;
+      destination.duplicate().put(dequantize());
     }
-    handle().dequantizeBuffer(out, out.position(), out.remaining());
   }
 
   /** The integers, row-major, widened to int (QUINT8 as 0..255). Any dtype. */
@@ -323,6 +352,45 @@ public final class QTensor implements AutoCloseable {
   public int[] intReprInt32() {
     requireDType(DType.QINT32, "intReprInt32");
     return handle().intReprInts();
+  }
+
+  /**
+   * Writes the numel() integers of a QINT8 tensor, row-major, at the start
+   * of destination, in place; its elements from numel() on are left as they
+   * were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   *     if destination is shorter than numel() (nothing is written then)
+   */
+  public void intReprTo(byte[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().intReprToBytes(destination);
+  }
+
+  /**
+   * Writes the numel() integers of a QUINT8 tensor, each 0..255 as
+   * intReprUInt8() gives them, at the start of destination; its elements
+   * from numel() on are left as they were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   *     if destination is shorter than numel() (nothing is written then)
+   */
+  public void intReprTo(short[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().intReprToShorts(destination);
+  }
+
+  /**
+   * Writes the numel() integers of a QINT32 tensor, row-major, at the start
+   * of destination, in place; its elements from numel() on are left as they
+   * were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   *     if destination is shorter than numel() (nothing is written then)
+   */
+  public void intReprTo(int[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().intReprToInts(destination);
   }
 
   /** The value of a one-element tensor (SHAPE_MISMATCH otherwise). */
@@ -548,6 +616,12 @@ public final class QTensor implements AutoCloseable {
           + expected + " quantizer, got " + actual
           + " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)");
     }
+  }
+
+  // The message of the native check (QtRequireRoom in qtensor_java.i).
+  private static QTensorException destinationTooShort(long capacity, long numel) {
+    return new QTensorException(Status.SHAPE_MISMATCH, "the destination holds " + capacity
+        + " elements, the tensor has " + numel);
   }
 
   private static boolean readsInPlace(FloatBuffer buffer) {
