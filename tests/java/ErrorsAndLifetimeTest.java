@@ -2,9 +2,12 @@ package io.qtensor.test;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import io.qtensor.Bundle;
 import io.qtensor.DType;
 import io.qtensor.QTensor;
 import io.qtensor.QTensorException;
@@ -12,7 +15,9 @@ import io.qtensor.Quantizer;
 import io.qtensor.Status;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.Test;
 import org.junit.function.ThrowingRunnable;
@@ -185,5 +190,59 @@ public class ErrorsAndLifetimeTest {
           () -> QTensor.quantize(new float[] {1f}, new long[] {1}, quantizer));
       assertEquals(0.5, q.qScale(), 0.0);
     }
+  }
+
+  // A closed quantizer equals only itself and keeps its hash code: a hash
+  // collection that holds it stays usable, and nothing throws.
+  @Test
+  public void closedQuantizerKeepsItsPlaceInHashCollections() {
+    Quantizer a = Quantizer.perTensor(0.25, 3, DType.QUINT8);
+    Quantizer b = Quantizer.perTensor(0.25, 3, DType.QUINT8);
+    Quantizer other = Quantizer.perTensor(0.5, 3, DType.QUINT8);
+    try {
+      assertEquals(a, b);
+      assertEquals(a.hashCode(), b.hashCode());
+      assertNotEquals(a, other);
+      Set<Quantizer> set = new HashSet<>(List.of(a));
+      assertTrue(set.contains(b));  // by the parameters, while both are open
+      int hash = a.hashCode();
+      a.close();
+      assertEquals(hash, a.hashCode());
+      assertTrue(set.contains(a));  // by identity
+      assertFalse(set.contains(b));
+      assertEquals(a, a);
+      assertNotEquals(a, b);
+      assertNotEquals(b, a);
+      assertEquals("Quantizer(closed)", a.toString());
+      assertTrue(set.remove(a));
+      assertTrue(set.isEmpty());
+      // First asked once closed: a hash that stays, and equality by identity.
+      other.close();
+      int closedHash = other.hashCode();
+      assertEquals(closedHash, other.hashCode());
+      assertEquals(other, other);
+      assertNotEquals(other, b);
+      assertTrue(new HashSet<>(List.of(other)).contains(other));
+    } finally {
+      a.close();
+      b.close();
+      other.close();
+    }
+  }
+
+  @Test
+  public void closedObjectsSayClosed() {
+    QTensor q = small();
+    Quantizer quantizer = q.quantizer();
+    Bundle bundle = new Bundle().put("q", q);
+    assertEquals("Quantizer(qint8, per_tensor_affine, scale=0.5, zero_point=0)",
+                 quantizer.toString());
+    assertEquals("Bundle[q]", bundle.toString());
+    q.close();
+    quantizer.close();
+    bundle.close();
+    assertEquals("QTensor(closed)", q.toString());
+    assertEquals("Quantizer(closed)", quantizer.toString());
+    assertEquals("Bundle(closed)", bundle.toString());
   }
 }
