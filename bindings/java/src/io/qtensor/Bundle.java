@@ -11,6 +11,8 @@ import java.util.Objects;
  * can be saved, loaded and (de)serialized. The bundle shares the storage of
  * the tensors put in it; get() returns a new handle the caller closes.
  * Close the bundle itself too; use after close throws IllegalStateException.
+ * A name, key, value or path holding U+0000 or an unpaired surrogate (no
+ * UTF-8 string can carry it) throws IllegalArgumentException.
  */
 public final class Bundle implements AutoCloseable {
   private final NativeRef<NativeBundle> ref;

@@ -565,7 +565,11 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(NativeTensor.deserializeBytes(data));
   }
 
-  /** Writes the tensor to a file (replaced if it exists). */
+  /**
+   * Writes the tensor to a file (replaced if it exists; IO if it cannot be
+   * written). IllegalArgumentException for a path holding U+0000 or an
+   * unpaired surrogate.
+   */
   public void save(String path) {
     Objects.requireNonNull(path, "path");
     handle().save(path);
@@ -576,6 +580,11 @@ public final class QTensor implements AutoCloseable {
     save(path.toString());
   }
 
+  /**
+   * Reads a tensor file (IO if it cannot be read, CORRUPT_DATA if it is not
+   * one). IllegalArgumentException for a path holding U+0000 or an unpaired
+   * surrogate.
+   */
   public static QTensor load(String path) {
     Objects.requireNonNull(path, "path");
     return new QTensor(NativeTensor.load(path));
