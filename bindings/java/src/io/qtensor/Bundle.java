@@ -36,6 +36,7 @@ public final class Bundle implements AutoCloseable {
     return (int) handle().size();
   }
 
+  /** True if the bundle holds no tensor. */
   public boolean isEmpty() {
     return size() == 0;
   }
@@ -73,6 +74,7 @@ public final class Bundle implements AutoCloseable {
     return true;
   }
 
+  /** True if the bundle holds a tensor of that name. */
   public boolean containsKey(String name) {
     Objects.requireNonNull(name, "name");
     return handle().contains(name);
@@ -123,21 +125,25 @@ public final class Bundle implements AutoCloseable {
     return new Bundle(NativeBundle.deserializeBytes(data));
   }
 
+  /** Writes the bundle to a file (replaced if it exists; IO if it cannot be written). */
   public void save(String path) {
     Objects.requireNonNull(path, "path");
     handle().save(path);
   }
 
+  /** save(String) of the path. */
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
   }
 
+  /** Reads a bundle file (IO if it cannot be read, CORRUPT_DATA if it is not one). */
   public static Bundle load(String path) {
     Objects.requireNonNull(path, "path");
     return new Bundle(NativeBundle.load(path));
   }
 
+  /** load(String) of the path. */
   public static Bundle load(Path path) {
     Objects.requireNonNull(path, "path");
     return load(path.toString());
@@ -149,6 +155,7 @@ public final class Bundle implements AutoCloseable {
     return ref.isClosed() ? "Bundle(closed)" : "Bundle" + names();
   }
 
+  /** True once close() was called. */
   public boolean isClosed() {
     return ref.isClosed();
   }

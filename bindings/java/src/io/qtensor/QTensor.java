@@ -165,10 +165,12 @@ public final class QTensor implements AutoCloseable {
     return ref.get();
   }
 
+  /** The number of dims (0 for a tensor holding one value). */
   public int dim() {
     return (int) handle().dim();
   }
 
+  /** The number of elements: the product of the shape (1 for 0 dims). */
   public long numel() {
     return handle().numel();
   }
@@ -194,10 +196,12 @@ public final class QTensor implements AutoCloseable {
     return handle().strides();
   }
 
+  /** The offset of the view's first element in the shared storage, in elements. */
   public long storageOffset() {
     return handle().storage_offset();
   }
 
+  /** The type of the integers. */
   public DType dtype() {
     return DType.fromCode(handle().dtype());
   }
@@ -212,10 +216,12 @@ public final class QTensor implements AutoCloseable {
     return handle().is_quantized();
   }
 
+  /** True if the view's elements lie next to each other in row-major order. */
   public boolean isContiguous() {
     return handle().is_contiguous();
   }
 
+  /** True if this tensor and other are views of the same storage. */
   public boolean sharesStorageWith(QTensor other) {
     Objects.requireNonNull(other, "other");
     return handle().shares_storage_with(other.handle());
@@ -457,6 +463,7 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().narrow(dim, start, length));
   }
 
+  /** The view with dims dim0 and dim1 swapped (negative counts from the end). */
   public QTensor transpose(long dim0, long dim1) {
     return new QTensor(handle().transpose(dim0, dim1));
   }
@@ -575,6 +582,7 @@ public final class QTensor implements AutoCloseable {
     handle().save(path);
   }
 
+  /** save(String) of the path. */
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
@@ -590,6 +598,7 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(NativeTensor.load(path));
   }
 
+  /** load(String) of the path. */
   public static QTensor load(Path path) {
     Objects.requireNonNull(path, "path");
     return load(path.toString());
@@ -597,6 +606,7 @@ public final class QTensor implements AutoCloseable {
 
   // -------------------------------------------------------------- closing
 
+  /** True once close() was called. */
   public boolean isClosed() {
     return ref.isClosed();
   }

@@ -42,10 +42,12 @@ public final class Quantizer implements AutoCloseable {
     return ref.get();
   }
 
+  /** The type of the integers. */
   public DType dtype() {
     return DType.fromCode(handle().dtype());
   }
 
+  /** The scheme: per tensor or per channel. */
   public QScheme qscheme() {
     return QScheme.fromCode(handle().qscheme());
   }
@@ -132,6 +134,7 @@ public final class Quantizer implements AutoCloseable {
         + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
   }
 
+  /** True once close() was called. */
   public boolean isClosed() {
     return ref.isClosed();
   }
