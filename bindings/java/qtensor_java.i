@@ -212,6 +212,53 @@ void QtRequireDType(const qtensor::Tensor& tensor, qt_dtype expected, const char
   }
 }
 
+// The Java name of a dtype (DType's constant: "QINT8").
+std::string QtJavaDTypeName(qt_dtype dtype) {
+  std::string name = qtensor::dtype_name(dtype);
+  for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return name;
+}
+
+// intReprTo's element type must be the dtype's: byte[] for QINT8, short[]
+// for QUINT8, int[] for QINT32.
+void QtRequireIntReprType(const qtensor::Tensor& tensor, qt_dtype expected, const char* array) {
+  if (tensor.dtype() != expected) {
+    throw qtensor::Error(
+        QT_ERR_TYPE_MISMATCH,
+        std::string("intReprTo(") + array + ") needs a " + QtJavaDTypeName(expected) +
+            " tensor, got " + QtJavaDTypeName(tensor.dtype()) +
+            " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)");
+  }
+}
+
+// dequantizeTo and intReprTo: a destination of fewer than numel elements is
+// a shape mismatch (docs/bindings.md), refused before anything is written.
+// QTensor.destinationTooShort words the same message on the Java side.
+void QtRequireRoom(const qtensor::Tensor& tensor, int64_t capacity) {
+  const int64_t numel = tensor.numel();
+  if (capacity < numel) {
+    throw qtensor::Error(QT_ERR_SHAPE_MISMATCH,
+                         "the destination holds " + std::to_string(capacity) +
+                             " elements, the tensor has " + std::to_string(numel));
+  }
+}
+
+// The length of a Java array (NullPointerException for null), read before
+// the array is pinned.
+jlong QtArrayLength(JNIEnv* jenv, jarray array) {
+  if (array == nullptr) QtJavaThrowNew(jenv, "java/lang/NullPointerException", "array is null");
+  return jenv->GetArrayLength(array);
+}
+
+// Checks that count elements from offset lie inside the array (the Java side
+// passes a heap FloatBuffer's arrayOffset() + position() and remaining()).
+void QtCheckArrayRange(JNIEnv* jenv, jarray array, jlong offset, jlong count) {
+  const jlong length = QtArrayLength(jenv, array);
+  if (offset < 0 || count < 0 || offset > length || count > length - offset) {
+    QtJavaThrowNew(jenv, "java/lang/IndexOutOfBoundsException", "range outside the array");
+  }
+}
+
 }  // namespace
 %}
 
@@ -391,8 +438,17 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     $self->dequantize_into(floats.data<float>(), floats.length());
     return out;
   }
+  // dequantizeTo: numel floats from offset; count (at least numel) is the
+  // room there.
+  void dequantizeToArray(JNIEnv* jenv, jfloatArray destination, jlong offset, jlong count) const {
+    QtCheckArrayRange(jenv, destination, offset, count);
+    QtRequireRoom(*$self, count);
+    QtPinned floats(jenv, destination, true);
+    $self->dequantize_into(floats.data<float>() + offset, static_cast<size_t>(count));
+  }
   void dequantizeBuffer(JNIEnv* jenv, jobject DIRECT_FLOATS, jlong offset, jlong count) const {
     float* floats = QtDirectFloats(jenv, DIRECT_FLOATS, offset, count);
+    QtRequireRoom(*$self, count);
     $self->dequantize_into(floats, static_cast<size_t>(count));
   }
   // The integers of a qint8 or quint8 tensor, byte for byte.
@@ -411,6 +467,36 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     QtPinned ints(jenv, out, true);
     $self->int_repr_into(ints.data<void>(), ints.length() * sizeof(int32_t));
     return out;
+  }
+  // intReprTo: the numel integers written at the start of the caller's
+  // array, whose element type must match the dtype.
+  void intReprToBytes(JNIEnv* jenv, jbyteArray destination) const {
+    QtRequireIntReprType(*$self, QT_QINT8, "byte[]");
+    QtRequireRoom(*$self, QtArrayLength(jenv, destination));
+    QtPinned bytes(jenv, destination, true);
+    $self->int_repr_into(bytes.data<void>(), bytes.length());
+  }
+  // quint8 into short[]: the library writes numel bytes at the start of the
+  // array's memory, which are then widened in place, from the last down, so
+  // that no byte is overwritten before it is read (short i covers bytes 2i
+  // and 2i + 1, never a byte j < i). No second buffer.
+  void intReprToShorts(JNIEnv* jenv, jshortArray destination) const {
+    QtRequireIntReprType(*$self, QT_QUINT8, "short[]");
+    QtRequireRoom(*$self, QtArrayLength(jenv, destination));
+    QtPinned shorts(jenv, destination, true);
+    $self->int_repr_into(shorts.data<void>(), shorts.length() * sizeof(jshort));
+    const auto* bytes = shorts.data<const unsigned char>();
+    jshort* values = shorts.data<jshort>();
+    for (size_t i = static_cast<size_t>($self->numel()); i-- > 0;) {
+      const unsigned char value = bytes[i];
+      values[i] = static_cast<jshort>(value);
+    }
+  }
+  void intReprToInts(JNIEnv* jenv, jintArray destination) const {
+    QtRequireIntReprType(*$self, QT_QINT32, "int[]");
+    QtRequireRoom(*$self, QtArrayLength(jenv, destination));
+    QtPinned ints(jenv, destination, true);
+    $self->int_repr_into(ints.data<void>(), ints.length() * sizeof(int32_t));
   }
   void copyFromArray(JNIEnv* jenv, jfloatArray data) const {
     QtPinned floats(jenv, data, false);

@@ -182,7 +182,7 @@ public class CreationTest {
       assertArrayEquals(new int[] {1, 3, 5, 7, -14}, q.intRepr());
       buffer.clear();
       q.fill(2f);
-      q.dequantize(buffer);
+      q.dequantizeTo(buffer);
       assertEquals(2f, buffer.get(4), 0f);
     }
   }
@@ -268,6 +268,25 @@ public class CreationTest {
       assertEquals(QScheme.PER_TENSOR_AFFINE, quantizer.qscheme());
       assertEquals(0.1, quantizer.scale(), 0.0);
       assertEquals(128, quantizer.zeroPoint());
+    }
+  }
+
+  @Test
+  public void dtypeAndSchemeNamesAndSizes() {
+    assertEquals("qint8", DType.QINT8.torchName());
+    assertEquals("quint8", DType.QUINT8.torchName());
+    assertEquals("qint32", DType.QINT32.torchName());
+    assertEquals(1, DType.QINT8.itemSize());
+    assertEquals(1, DType.QUINT8.itemSize());
+    assertEquals(4, DType.QINT32.itemSize());
+    assertEquals("per_tensor_affine", QScheme.PER_TENSOR_AFFINE.torchName());
+    assertEquals("per_channel_affine", QScheme.PER_CHANNEL_AFFINE.torchName());
+    // The names a tensor prints.
+    try (QTensor q = QTensor.quantizePerTensor(new float[] {1f}, new long[] {1}, 0.5, 0,
+                                               DType.QUINT8)) {
+      assertTrue(q.toString(), q.toString().contains(
+          "dtype=qtensor." + q.dtype().torchName() + ",\n"
+          + "       quantization_scheme=qtensor." + q.qscheme().torchName() + ","));
     }
   }
 }

@@ -2,9 +2,12 @@ package io.qtensor.test;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import io.qtensor.Bundle;
 import io.qtensor.DType;
 import io.qtensor.QTensor;
 import io.qtensor.QTensorException;
@@ -12,7 +15,9 @@ import io.qtensor.Quantizer;
 import io.qtensor.Status;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.Test;
 import org.junit.function.ThrowingRunnable;
@@ -65,7 +70,7 @@ public class ErrorsAndLifetimeTest {
       QTensorException permutation = assertThrows(QTensorException.class, () -> q.permute(0, 0));
       assertEquals(Status.INVALID_ARGUMENT, permutation.status());
       QTensorException index = assertThrows(QTensorException.class,
-          () -> q.set(new long[] {0}, 1f));
+          () -> q.setValue(new long[] {0}, 1f));
       assertEquals(Status.OUT_OF_RANGE, index.status());
       assertEquals(Status.OUT_OF_RANGE,
           assertThrows(QTensorException.class, () -> q.size(2)).status());
@@ -100,9 +105,9 @@ public class ErrorsAndLifetimeTest {
          QTensor longer = QTensor.quantizePerTensor(new float[5], new long[] {5}, 0.5, 0,
                                                     DType.QINT8)) {
       assertEquals(Status.TYPE_MISMATCH,
-          assertThrows(QTensorException.class, () -> q.copy_(other)).status());
+          assertThrows(QTensorException.class, () -> q.copyFrom(other)).status());
       assertEquals(Status.SHAPE_MISMATCH,
-          assertThrows(QTensorException.class, () -> q.copy_(longer)).status());
+          assertThrows(QTensorException.class, () -> q.copyFrom(longer)).status());
       assertEquals(Status.SHAPE_MISMATCH,
           assertThrows(QTensorException.class, () -> q.copyFrom(new float[3])).status());
     }
@@ -126,24 +131,12 @@ public class ErrorsAndLifetimeTest {
       assertThrows(NullPointerException.class,
           () -> QTensor.fromIntRepr((byte[]) null, new long[] {1}, quantizer));
       assertThrows(NullPointerException.class, () -> QTensor.deserialize(null));
-      assertThrows(NullPointerException.class, () -> q.copy_(null));
+      assertThrows(NullPointerException.class, () -> q.copyFrom((QTensor) null));
       assertThrows(NullPointerException.class, () -> q.copyFrom((float[]) null));
       assertThrows(NullPointerException.class, () -> q.permute((long[]) null));
       assertThrows(NullPointerException.class, () -> q.getValue((long[]) null));
-      assertThrows(NullPointerException.class, () -> q.set(null, 1f));
+      assertThrows(NullPointerException.class, () -> q.setValue(null, 1f));
       assertThrows(NullPointerException.class, () -> q.save((String) null));
-    }
-  }
-
-  @Test
-  public void readOnlyBufferIsNoDequantizeTarget() {
-    try (QTensor q = small()) {
-      IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-          () -> q.dequantize(FloatBuffer.allocate(4).asReadOnlyBuffer()));
-      assertEquals("the FloatBuffer is read-only", error.getMessage());
-      assertEquals(Status.INVALID_ARGUMENT,
-          assertThrows(QTensorException.class, () -> q.dequantize(FloatBuffer.allocate(3)))
-              .status());
     }
   }
 
@@ -167,8 +160,12 @@ public class ErrorsAndLifetimeTest {
     uses.add(t -> t.slice(0, 0, 1));
     uses.add(t -> t.transpose(0, 1));
     uses.add(t -> t.fill(1f));
-    uses.add(t -> t.set(new long[] {0, 0}, 1f));
+    uses.add(t -> t.setValue(new long[] {0, 0}, 1f));
     uses.add(QTensor::serialize);
+    uses.add(QTensor::share);
+    uses.add(QTensor::qNumChannels);
+    uses.add(t -> t.dequantizeTo(new float[4]));
+    uses.add(t -> t.intReprTo(new byte[4]));
     for (Consumer<QTensor> use : uses) {
       IllegalStateException error = assertThrows(IllegalStateException.class,
           () -> use.accept(q));
@@ -176,7 +173,7 @@ public class ErrorsAndLifetimeTest {
     }
     // The view owns its own handle to the shared storage.
     assertArrayEquals(new int[] {6, 8}, view.intRepr());
-    assertThrows(IllegalStateException.class, () -> view.copy_(q));
+    assertThrows(IllegalStateException.class, () -> view.copyFrom(q));
     view.close();
   }
 
@@ -193,5 +190,59 @@ public class ErrorsAndLifetimeTest {
           () -> QTensor.quantize(new float[] {1f}, new long[] {1}, quantizer));
       assertEquals(0.5, q.qScale(), 0.0);
     }
+  }
+
+  // A closed quantizer equals only itself and keeps its hash code: a hash
+  // collection that holds it stays usable, and nothing throws.
+  @Test
+  public void closedQuantizerKeepsItsPlaceInHashCollections() {
+    Quantizer a = Quantizer.perTensor(0.25, 3, DType.QUINT8);
+    Quantizer b = Quantizer.perTensor(0.25, 3, DType.QUINT8);
+    Quantizer other = Quantizer.perTensor(0.5, 3, DType.QUINT8);
+    try {
+      assertEquals(a, b);
+      assertEquals(a.hashCode(), b.hashCode());
+      assertNotEquals(a, other);
+      Set<Quantizer> set = new HashSet<>(List.of(a));
+      assertTrue(set.contains(b));  // by the parameters, while both are open
+      int hash = a.hashCode();
+      a.close();
+      assertEquals(hash, a.hashCode());
+      assertTrue(set.contains(a));  // by identity
+      assertFalse(set.contains(b));
+      assertEquals(a, a);
+      assertNotEquals(a, b);
+      assertNotEquals(b, a);
+      assertEquals("Quantizer(closed)", a.toString());
+      assertTrue(set.remove(a));
+      assertTrue(set.isEmpty());
+      // First asked once closed: a hash that stays, and equality by identity.
+      other.close();
+      int closedHash = other.hashCode();
+      assertEquals(closedHash, other.hashCode());
+      assertEquals(other, other);
+      assertNotEquals(other, b);
+      assertTrue(new HashSet<>(List.of(other)).contains(other));
+    } finally {
+      a.close();
+      b.close();
+      other.close();
+    }
+  }
+
+  @Test
+  public void closedObjectsSayClosed() {
+    QTensor q = small();
+    Quantizer quantizer = q.quantizer();
+    Bundle bundle = new Bundle().put("q", q);
+    assertEquals("Quantizer(qint8, per_tensor_affine, scale=0.5, zero_point=0)",
+                 quantizer.toString());
+    assertEquals("Bundle[q]", bundle.toString());
+    q.close();
+    quantizer.close();
+    bundle.close();
+    assertEquals("QTensor(closed)", q.toString());
+    assertEquals("Quantizer(closed)", quantizer.toString());
+    assertEquals("Bundle(closed)", bundle.toString());
   }
 }

@@ -15,7 +15,11 @@ import io.qtensor.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -126,6 +130,7 @@ public class SerializationTest {
          QTensor b = perChannel();
          Bundle bundle = new Bundle()) {
       assertTrue(bundle.isEmpty());
+      assertEquals(0, bundle.metadataSize());
       bundle.put("a", a).put("b", b).putMetadata("framework", "qtensor").putMetadata("writer", "java");
       assertEquals(2, bundle.size());
       assertEquals(Arrays.asList("a", "b"), bundle.names());
@@ -139,15 +144,21 @@ public class SerializationTest {
       }
       assertEquals("qtensor", bundle.getMetadata("framework"));
       assertEquals(Arrays.asList("framework", "writer"), bundle.metadataKeys());
+      assertEquals(2, bundle.metadataSize());
       assertEquals("Bundle[a, b]", bundle.toString());
       bundle.put("a", b);
       assertEquals(Arrays.asList("a", "b"), bundle.names());
-      bundle.remove("a");
+      assertTrue(bundle.remove("a"));
       assertEquals(List.of("b"), bundle.names());
+      assertEquals(1, bundle.size());
       assertEquals(Status.NOT_FOUND,
           assertThrows(QTensorException.class, () -> bundle.get("a")).status());
-      assertEquals(Status.NOT_FOUND,
-          assertThrows(QTensorException.class, () -> bundle.remove("a")).status());
+      assertFalse(bundle.remove("a"));  // no entry: false, as Map.remove gives null
+      assertFalse(bundle.remove(""));
+      assertEquals(List.of("b"), bundle.names());
+      assertEquals(2, bundle.metadataSize());  // tensors only
+      bundle.putMetadata("writer", "again");
+      assertEquals(2, bundle.metadataSize());
       assertEquals(Status.NOT_FOUND,
           assertThrows(QTensorException.class, () -> bundle.getMetadata("absent")).status());
       assertEquals(Status.OUT_OF_RANGE,
@@ -171,6 +182,7 @@ public class SerializationTest {
            Bundle fromFile = Bundle.load(path)) {
         for (Bundle loaded : new Bundle[] {fromBytes, fromFile}) {
           assertEquals(Arrays.asList("a", "b"), loaded.names());
+          assertEquals(1, loaded.metadataSize());
           assertEquals("java", loaded.getMetadata("writer"));
           try (QTensor la = loaded.get("a"); QTensor lb = loaded.get("b")) {
             assertSameTensor(a, la);
@@ -229,6 +241,50 @@ public class SerializationTest {
       assertThrows(IllegalStateException.class, () -> bundle.put("b", a));
       assertArrayEquals(a.intRepr(), taken.intRepr());
       taken.close();
+    }
+  }
+
+  // Every String parameter refuses what no UTF-8 string can carry (U+0000,
+  // an unpaired surrogate) with IllegalArgumentException, before the library
+  // sees it: nothing is stored, written or read.
+  @Test
+  public void everyStringParameterRefusesNulAndUnpairedSurrogates() throws Exception {
+    Path dir = folder.getRoot().toPath();
+    String prefix = "a name, key or path may not contain ";
+    String[][] bad = {
+      {"x\u0000y", prefix + "the character U+0000"},
+      {"x\ud800y", prefix + "an unpaired surrogate (U+D800 at index 1)"},
+      {"x\udc00", prefix + "an unpaired surrogate (U+DC00 at index 1)"},
+    };
+    try (QTensor a = ErrorsAndLifetimeTest.small(); Bundle bundle = new Bundle()) {
+      bundle.put("a", a).putMetadata("k", "v");
+      Map<String, Consumer<String>> uses = new LinkedHashMap<>();
+      uses.put("Bundle.put(name)", text -> bundle.put(text, a));
+      uses.put("Bundle.get(name)", text -> bundle.get(text).close());
+      uses.put("Bundle.remove(name)", bundle::remove);
+      uses.put("Bundle.containsKey(name)", bundle::containsKey);
+      uses.put("Bundle.putMetadata(key)", text -> bundle.putMetadata(text, "v"));
+      uses.put("Bundle.putMetadata(value)", text -> bundle.putMetadata("k2", text));
+      uses.put("Bundle.getMetadata(key)", bundle::getMetadata);
+      uses.put("Bundle.save(path)", text -> bundle.save(dir + "/" + text));
+      uses.put("Bundle.load(path)", text -> Bundle.load(dir + "/" + text).close());
+      uses.put("QTensor.save(path)", text -> a.save(dir + "/" + text));
+      uses.put("QTensor.load(path)", text -> QTensor.load(dir + "/" + text).close());
+      for (Map.Entry<String, Consumer<String>> use : uses.entrySet()) {
+        for (String[] text : bad) {
+          IllegalArgumentException error = assertThrows(use.getKey(),
+              IllegalArgumentException.class, () -> use.getValue().accept(text[0]));
+          String expected = text[1].replace("index 1", "index " + (dir.toString().length() + 2));
+          assertEquals(use.getKey(),
+                       use.getKey().endsWith("(path)") ? expected : text[1], error.getMessage());
+        }
+      }
+      assertEquals(List.of("a"), bundle.names());
+      assertEquals(List.of("k"), bundle.metadataKeys());
+      assertEquals("v", bundle.getMetadata("k"));
+      try (Stream<Path> files = Files.list(dir)) {
+        assertEquals(0, files.count());
+      }
     }
   }
 }

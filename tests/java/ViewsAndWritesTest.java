@@ -3,6 +3,7 @@ package io.qtensor.test;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import io.qtensor.DType;
@@ -12,6 +13,7 @@ import io.qtensor.Quantizer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.function.Function;
 import org.junit.Test;
 
 public class ViewsAndWritesTest {
@@ -91,6 +93,82 @@ public class ViewsAndWritesTest {
     }
   }
 
+  // null is an open end, from the first element the step walks to past the
+  // last: the same views as Python's omitted bounds.
+  @Test
+  public void slicesWithNullEnds() {
+    Object[][] cases = {
+      // q[::-1], q[:3], q[7:], q[::3], q[:2:-2], q[6::-2], q[-3:], q[:-8:-1], q[::-4],
+      // q[2::-1], q[20::-1], q[:-20:-1]
+      {(Function<QTensor, QTensor>) q -> q.slice(0, null, null, -1),
+       new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, null, 3L), new int[] {0, 1, 2}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, 7L, null), new int[] {7, 8, 9}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, null, null, 3), new int[] {0, 3, 6, 9}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, null, 2L, -2), new int[] {9, 7, 5, 3}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, 6L, null, -2), new int[] {6, 4, 2, 0}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, -3L, null), new int[] {7, 8, 9}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, null, -8L, -1),
+       new int[] {9, 8, 7, 6, 5, 4, 3}},
+      {(Function<QTensor, QTensor>) q -> q.slice(-1, null, null, -4), new int[] {9, 5, 1}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, 2L, null, -1), new int[] {2, 1, 0}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, 20L, null, -1),
+       new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}},
+      {(Function<QTensor, QTensor>) q -> q.slice(0, null, -20L, -1),
+       new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}},
+    };
+    try (QTensor q = range(10, 10)) {
+      for (Object[] c : cases) {
+        @SuppressWarnings("unchecked")
+        Function<QTensor, QTensor> slicing = (Function<QTensor, QTensor>) c[0];
+        try (QTensor view = slicing.apply(q)) {
+          assertArrayEquals((int[]) c[1], view.intRepr());
+          assertTrue(view.sharesStorageWith(q));
+        }
+      }
+      try (QTensor all = q.slice(0, null, null);
+           QTensor reversed = q.slice(0, null, null, -1);
+           QTensor empty = q.slice(0, null, 0L);
+           QTensor emptyBackwards = q.slice(0, null, 9L, -1)) {
+        assertArrayEquals(q.intRepr(), all.intRepr());
+        assertTrue(all.isContiguous());
+        assertArrayEquals(new long[] {-1}, reversed.strides());
+        assertEquals(9, reversed.storageOffset());
+        assertEquals(0, empty.numel());
+        assertEquals(0, emptyBackwards.numel());
+      }
+    }
+    try (QTensor q = range(12, 3, 4); QTensor columns = q.slice(1, null, null, -2)) {
+      assertArrayEquals(new long[] {3, 2}, columns.shape());
+      assertArrayEquals(new int[] {3, 1, 7, 5, 11, 9}, columns.intRepr());
+    }
+  }
+
+  @Test
+  public void shareIsASecondHandleToTheSameView() {
+    try (QTensor q = range(12, 3, 4)) {
+      QTensor view = q.slice(1, 1, 4, 2);
+      QTensor shared = view.share();
+      assertArrayEquals(view.shape(), shared.shape());
+      assertArrayEquals(new long[] {4, 2}, shared.strides());
+      assertEquals(1, shared.storageOffset());
+      assertTrue(shared.sharesStorageWith(q));
+      assertArrayEquals(new int[] {1, 3, 5, 7, 9, 11}, shared.intRepr());
+      shared.setValue(new long[] {0, 0}, -0.5f);  // a write through one is seen by the other
+      assertEquals(-0.5f, view.getValue(0, 0), 0f);
+      assertEquals(-1, q.intRepr()[1]);
+      view.close();  // closing one handle leaves the other usable
+      assertArrayEquals(new int[] {-1, 3, 5, 7, 9, 11}, shared.intRepr());
+      QTensor again = shared.share();
+      shared.close();
+      assertEquals("QTensor(closed)", shared.toString());
+      assertArrayEquals(new int[] {-1, 3, 5, 7, 9, 11}, again.intRepr());
+      assertArrayEquals(new long[] {3, 2}, again.shape());
+      again.close();
+      assertArrayEquals(new int[] {0, -1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, q.intRepr());
+    }
+  }
+
   @Test
   public void narrowTransposePermuteContiguousClone() {
     try (QTensor q = range(6, 2, 3);
@@ -126,6 +204,16 @@ public class ViewsAndWritesTest {
          QTensor view = transposed.slice(0, 0, 4, 2);
          QTensor channel = q.get(2)) {
       assertEquals(1, transposed.qPerChannelAxis());
+      assertEquals(3, q.qNumChannels());
+      assertEquals(3, transposed.qNumChannels());
+      assertEquals(1, channel.qNumChannels());  // the channel dim selected away
+      try (QTensor everyOther = q.slice(0, null, null, 2);
+           QTensor perTensor = QTensor.quantizePerTensor(x, new long[] {3, 4}, 0.1, 0,
+                                                         DType.QINT8)) {
+        assertEquals(2, everyOther.qNumChannels());
+        assertArrayEquals(new double[] {0.05, 0.2}, everyOther.qPerChannelScales(), 0.0);
+        assertEquals(1, perTensor.qNumChannels());
+      }
       assertArrayEquals(new long[] {2, 3}, view.shape());
       assertEquals(QScheme.PER_CHANNEL_AFFINE, view.qscheme());
       assertArrayEquals(scales, view.qPerChannelScales(), 0.0);
@@ -139,18 +227,24 @@ public class ViewsAndWritesTest {
   }
 
   @Test
-  public void setQuantizesIntoTheSharedStorage() {
+  public void setValueQuantizesIntoTheSharedStorage() {
     try (QTensor q = notebookTensor(); QTensor tail = q.slice(0, 5, 10)) {
-      q.set(0, 3.5f);
+      q.setValue(new long[] {0}, 3.5f);
       assertEquals(255, q.intRepr()[0]);
-      tail.set(new long[] {1}, 0.0005f);
+      tail.setValue(new long[] {1}, 0.0005f);
       assertEquals(7, q.intRepr()[6]);
       assertEquals(Expected.dequantizePerTensor(new int[] {7}, 1e-4, 2)[0], q.getValue(6), 0f);
+      tail.setValue(new long[] {-1}, 0.0002f);
+      assertEquals(4, q.intRepr()[9]);
     }
     try (QTensor q = range(6, 2, 3)) {
-      q.set(1, -1.0f);
+      q.setValue(new long[] {1, -1}, -1.0f);
+      assertArrayEquals(new int[] {0, 1, 2, 3, 4, -2}, q.intRepr());
+      try (QTensor row = q.get(1)) {
+        row.fill(-1.0f);
+      }
       assertArrayEquals(new int[] {0, 1, 2, -2, -2, -2}, q.intRepr());
-      q.fill(1.0f);
+      assertSame(q, q.fill(1.0f));
       assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2}, q.intRepr());
     }
   }
@@ -161,7 +255,7 @@ public class ViewsAndWritesTest {
                                                 DType.QINT8);
          Quantizer other = Quantizer.perTensor(1, -1, DType.QINT8);
          QTensor q2 = QTensor.emptyQuantized(new long[] {2, 3}, other)) {
-      assertEquals(q2, q2.copy_(q1));
+      assertSame(q2, q2.copyFrom(q1));
       assertEquals(0.1, q2.qScale(), 0.0);
       assertEquals(0, q2.qZeroPoint());
       assertArrayEquals(q1.intRepr(), q2.intRepr());
@@ -178,7 +272,7 @@ public class ViewsAndWritesTest {
                                                     0, DType.QINT32);
          QTensor q = range(4, 4);
          QTensor head = q.narrow(0, 0, 2)) {
-      head.copy_(source);
+      assertSame(head, head.copyFrom(source));
       assertArrayEquals(new int[] {2, 4, 2, 3}, q.intRepr());
       assertEquals(0.5, q.qScale(), 0.0);
     }
@@ -196,24 +290,6 @@ public class ViewsAndWritesTest {
       assertArrayEquals(new int[] {4, 5, 6, 7}, q.intRepr());
       q.copyFrom(FloatBuffer.wrap(new float[] {0f, 0f, 0f, 0.5f}));
       assertArrayEquals(new int[] {0, 0, 0, 1}, q.intRepr());
-    }
-  }
-
-  @Test
-  public void dequantizeIntoBuffers() {
-    try (QTensor q = notebookTensor()) {
-      float[] expected = Expected.dequantizePerTensor(q.intRepr(), 1e-4, 2);
-      FloatBuffer direct = ByteBuffer.allocateDirect(12 * Float.BYTES)
-                               .order(ByteOrder.nativeOrder()).asFloatBuffer();
-      direct.position(2);
-      q.dequantize(direct);
-      assertEquals(2, direct.position());
-      float[] written = new float[10];
-      direct.get(written);
-      assertArrayEquals(expected, written, 0f);
-      FloatBuffer heap = FloatBuffer.allocate(10);
-      q.dequantize(heap);
-      assertArrayEquals(expected, heap.array(), 0f);
     }
   }
 }

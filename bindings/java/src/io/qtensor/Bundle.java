@@ -11,6 +11,8 @@ import java.util.Objects;
  * can be saved, loaded and (de)serialized. The bundle shares the storage of
  * the tensors put in it; get() returns a new handle the caller closes.
  * Close the bundle itself too; use after close throws IllegalStateException.
+ * A name, key, value or path holding U+0000 or an unpaired surrogate (no
+ * UTF-8 string can carry it) throws IllegalArgumentException.
  */
 public final class Bundle implements AutoCloseable {
   private final NativeRef<NativeBundle> ref;
@@ -34,6 +36,7 @@ public final class Bundle implements AutoCloseable {
     return (int) handle().size();
   }
 
+  /** True if the bundle holds no tensor. */
   public boolean isEmpty() {
     return size() == 0;
   }
@@ -57,12 +60,21 @@ public final class Bundle implements AutoCloseable {
     return new QTensor(handle().at(checkedIndex(index)));
   }
 
-  /** Removes the named tensor (NOT_FOUND if absent). */
-  public void remove(String name) {
+  /**
+   * Removes the named tensor; returns whether there was one (as Map.remove
+   * does, a missing name is no error).
+   */
+  public boolean remove(String name) {
     Objects.requireNonNull(name, "name");
-    handle().remove(name);
+    NativeBundle proxy = handle();
+    if (!proxy.contains(name)) {
+      return false;
+    }
+    proxy.remove(name);
+    return true;
   }
 
+  /** True if the bundle holds a tensor of that name. */
   public boolean containsKey(String name) {
     Objects.requireNonNull(name, "name");
     return handle().contains(name);
@@ -97,30 +109,41 @@ public final class Bundle implements AutoCloseable {
     return Collections.unmodifiableList(Arrays.asList(handle().metadata_keys()));
   }
 
+  /** The number of metadata keys (without listing them). */
+  public int metadataSize() {
+    return Math.toIntExact(handle().metadata_size());
+  }
+
+  /** The file format's bytes of the tensors and metadata (proto/qtensor.proto). */
   public byte[] serialize() {
     return handle().serializeBytes();
   }
 
-  public static Bundle deserialize(byte[] bytes) {
-    Objects.requireNonNull(bytes, "bytes");
-    return new Bundle(NativeBundle.deserializeBytes(bytes));
+  /** A new bundle from serialize()'s bytes (CORRUPT_DATA for bad input). */
+  public static Bundle deserialize(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    return new Bundle(NativeBundle.deserializeBytes(data));
   }
 
+  /** Writes the bundle to a file (replaced if it exists; IO if it cannot be written). */
   public void save(String path) {
     Objects.requireNonNull(path, "path");
     handle().save(path);
   }
 
+  /** save(String) of the path. */
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
   }
 
+  /** Reads a bundle file (IO if it cannot be read, CORRUPT_DATA if it is not one). */
   public static Bundle load(String path) {
     Objects.requireNonNull(path, "path");
     return new Bundle(NativeBundle.load(path));
   }
 
+  /** load(String) of the path. */
   public static Bundle load(Path path) {
     Objects.requireNonNull(path, "path");
     return load(path.toString());
@@ -132,6 +155,7 @@ public final class Bundle implements AutoCloseable {
     return ref.isClosed() ? "Bundle(closed)" : "Bundle" + names();
   }
 
+  /** True once close() was called. */
   public boolean isClosed() {
     return ref.isClosed();
   }

@@ -38,29 +38,15 @@ public final class Library {
    * variable {@code QTENSOR_MAX_SIMD_TARGET}, read when the library loads,
    * sets the same cap.
    *
-   * @throws QTensorException (INVALID_ARGUMENT) for an unknown name, also one
-   *     holding U+0000 or an unpaired surrogate; the cap is then unchanged
+   * @throws QTensorException (INVALID_ARGUMENT) for an unknown name; the cap
+   *     is then unchanged
+   * @throws IllegalArgumentException for a name holding U+0000 or an unpaired
+   *     surrogate (no UTF-8 string can carry it), before the library sees it;
+   *     the cap is then unchanged
    * @throws NullPointerException for null
    */
   public static void setMaxSimdTarget(String target) {
     Objects.requireNonNull(target, "target");
-    // Such a name would not reach the library whole (see QtJavaToUtf8).
-    for (int i = 0; i < target.length(); ++i) {
-      char c = target.charAt(i);
-      String problem = null;
-      if (c == 0) {
-        problem = "the character U+0000";
-      } else if (Character.isHighSurrogate(c) && i + 1 < target.length()
-                 && Character.isLowSurrogate(target.charAt(i + 1))) {
-        ++i;
-      } else if (Character.isSurrogate(c)) {
-        problem = String.format("an unpaired surrogate (U+%04X at index %d)", (int) c, i);
-      }
-      if (problem != null) {
-        throw new QTensorException(Status.INVALID_ARGUMENT,
-            "unknown SIMD target \"" + target + "\": it contains " + problem);
-      }
-    }
     NativeModule.set_max_simd_target(target);
   }
 

@@ -13,6 +13,11 @@ public enum QScheme {
     this.code = code;
   }
 
+  /** The name PyTorch gives the scheme: "per_tensor_affine", "per_channel_affine". */
+  public String torchName() {
+    return NativeModule.qscheme_name(code);
+  }
+
   static QScheme fromCode(int code) {
     for (QScheme scheme : values()) {
       if (scheme.code == code) {

@@ -17,6 +17,12 @@ import java.util.Objects;
  * other use after close throws IllegalStateException. Library errors throw
  * {@link QTensorException}. A tensor may be read from many threads; writes
  * and close need the caller's lock.
+ *
+ * <p>Methods that write into the caller's array ({@link #dequantizeTo},
+ * {@link #intReprTo}) need room for at least {@link #numel()} elements:
+ * the first numel() are written row-major, the rest is left as it was, and
+ * a shorter destination throws {@link QTensorException} with status
+ * {@link Status#SHAPE_MISMATCH} before anything is written.
  */
 public final class QTensor implements AutoCloseable {
   private final NativeRef<NativeTensor> ref;
@@ -159,10 +165,12 @@ public final class QTensor implements AutoCloseable {
     return ref.get();
   }
 
+  /** The number of dims (0 for a tensor holding one value). */
   public int dim() {
     return (int) handle().dim();
   }
 
+  /** The number of elements: the product of the shape (1 for 0 dims). */
   public long numel() {
     return handle().numel();
   }
@@ -188,10 +196,12 @@ public final class QTensor implements AutoCloseable {
     return handle().strides();
   }
 
+  /** The offset of the view's first element in the shared storage, in elements. */
   public long storageOffset() {
     return handle().storage_offset();
   }
 
+  /** The type of the integers. */
   public DType dtype() {
     return DType.fromCode(handle().dtype());
   }
@@ -206,10 +216,12 @@ public final class QTensor implements AutoCloseable {
     return handle().is_quantized();
   }
 
+  /** True if the view's elements lie next to each other in row-major order. */
   public boolean isContiguous() {
     return handle().is_contiguous();
   }
 
+  /** True if this tensor and other are views of the same storage. */
   public boolean sharesStorageWith(QTensor other) {
     Objects.requireNonNull(other, "other");
     return handle().shares_storage_with(other.handle());
@@ -245,6 +257,19 @@ public final class QTensor implements AutoCloseable {
     return handle().q_per_channel_axis();
   }
 
+  /**
+   * The view's number of channels: its size along the channel dim for a
+   * per-channel view, else 1 (also for a view that selected the channel dim
+   * away). Copies no scales.
+   */
+  public long qNumChannels() {
+    NativeTensor proxy = handle();
+    if (QScheme.fromCode(proxy.qscheme()) != QScheme.PER_CHANNEL_AFFINE) {
+      return 1;
+    }
+    return proxy.sizes()[Math.toIntExact(proxy.q_per_channel_axis())];
+  }
+
   // ------------------------------------------------------------ read-out
 
   /** The dequantized values, row-major. */
@@ -253,25 +278,48 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * Writes the numel() dequantized values at the buffer's position (left
-   * unchanged); remaining() must be at least numel(). A direct buffer in
-   * native byte order is written in place.
+   * Writes the numel() dequantized values, row-major, at the start of
+   * destination; its elements from numel() on are left as they were.
+   *
+   * @throws QTensorException (SHAPE_MISMATCH) if destination is shorter than
+   *     numel(); nothing is written then
    */
-  public void dequantize(FloatBuffer out) {
-    Objects.requireNonNull(out, "out");
-    if (out.isReadOnly()) {
+  public void dequantizeTo(float[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().dequantizeToArray(destination, 0, destination.length);
+  }
+
+  /**
+   * Writes the numel() dequantized values, row-major, from the buffer's
+   * position: its remaining() elements are the destination, of which the
+   * first numel() are written and the rest are left as they were. The
+   * position and limit do not change (as with quantize). A direct buffer in
+   * native byte order and a buffer backed by an array are written in place;
+   * another direct buffer gets a copy.
+   *
+   * @throws QTensorException (SHAPE_MISMATCH) if remaining() is less than
+   *     numel(); nothing is written then
+   * @throws IllegalArgumentException if the buffer is read-only
+   */
+  public void dequantizeTo(FloatBuffer destination) {
+    Objects.requireNonNull(destination, "destination");
+    if (destination.isReadOnly()) {
       throw new IllegalArgumentException("the FloatBuffer is read-only");
     }
-    if (!readsInPlace(out)) {
-      float[] values = dequantize();
-      if (values.length > out.remaining()) {
-        throw new QTensorException(Status.INVALID_ARGUMENT, "the buffer has room for "
-            + out.remaining() + " values, the tensor has " + values.length);
+    int position = destination.position();
+    int remaining = destination.remaining();
+    if (readsInPlace(destination)) {
+      handle().dequantizeBuffer(destination, position, remaining);
+    } else if (destination.hasArray()) {
+      handle().dequantizeToArray(destination.array(), destination.arrayOffset() + position,
+                                 remaining);
+    } else {
+      long numel = numel();
+      if (numel > remaining) {
+        throw destinationTooShort(remaining, numel);
       }
-      out.duplicate().put(values);
-      return;
+      destination.duplicate().put(dequantize());
     }
-    handle().dequantizeBuffer(out, out.position(), out.remaining());
   }
 
   /** The integers, row-major, widened to int (QUINT8 as 0..255). Any dtype. */
@@ -312,6 +360,45 @@ public final class QTensor implements AutoCloseable {
     return handle().intReprInts();
   }
 
+  /**
+   * Writes the numel() integers of a QINT8 tensor, row-major, at the start
+   * of destination, in place; its elements from numel() on are left as they
+   * were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   *     if destination is shorter than numel() (nothing is written then)
+   */
+  public void intReprTo(byte[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().intReprToBytes(destination);
+  }
+
+  /**
+   * Writes the numel() integers of a QUINT8 tensor, each 0..255 as
+   * intReprUInt8() gives them, at the start of destination; its elements
+   * from numel() on are left as they were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   *     if destination is shorter than numel() (nothing is written then)
+   */
+  public void intReprTo(short[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().intReprToShorts(destination);
+  }
+
+  /**
+   * Writes the numel() integers of a QINT32 tensor, row-major, at the start
+   * of destination, in place; its elements from numel() on are left as they
+   * were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   *     if destination is shorter than numel() (nothing is written then)
+   */
+  public void intReprTo(int[] destination) {
+    Objects.requireNonNull(destination, "destination");
+    handle().intReprToInts(destination);
+  }
+
   /** The value of a one-element tensor (SHAPE_MISMATCH otherwise). */
   public float item() {
     return handle().item();
@@ -336,9 +423,13 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * Python's q[start:stop:step] along dim, start and stop clamped as Python
-   * does; Long.MIN_VALUE / Long.MAX_VALUE stand for an open end (for a
-   * negative step: Long.MAX_VALUE as start, Long.MIN_VALUE as stop).
+   * Python's q[start:stop:step] along dim: a negative start or stop counts
+   * from the end, and both are clamped to the dim as Python clamps them; a
+   * negative step walks backwards. Long.MIN_VALUE / Long.MAX_VALUE reach
+   * past either end (for an open end, see the overload taking Long).
+   *
+   * @throws QTensorException OUT_OF_RANGE for a bad dim, INVALID_ARGUMENT
+   *     for step 0
    */
   public QTensor slice(long dim, long start, long stop, long step) {
     return new QTensor(handle().slice(dim, start, stop, step));
@@ -349,11 +440,30 @@ public final class QTensor implements AutoCloseable {
     return slice(dim, start, stop, 1);
   }
 
+  /**
+   * Python's q[start:stop:step] along dim, where null is an open end, as an
+   * omitted bound is in Python: q[::-1] is {@code slice(0, null, null, -1)}
+   * and q[2:] is {@code slice(0, 2L, null, 1)}. Other ends are as for the
+   * overload taking long.
+   */
+  public QTensor slice(long dim, Long start, Long stop, long step) {
+    // The C ABI's open ends: from the first element walked, to past the last.
+    long openStart = step < 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    long openStop = step < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    return slice(dim, start != null ? start : openStart, stop != null ? stop : openStop, step);
+  }
+
+  /** slice with step 1, where null is an open end. */
+  public QTensor slice(long dim, Long start, Long stop) {
+    return slice(dim, start, stop, 1);
+  }
+
   /** length elements of dim from start (the range must lie inside the dim). */
   public QTensor narrow(long dim, long start, long length) {
     return new QTensor(handle().narrow(dim, start, length));
   }
 
+  /** The view with dims dim0 and dim1 swapped (negative counts from the end). */
   public QTensor transpose(long dim0, long dim1) {
     return new QTensor(handle().transpose(dim0, dim1));
   }
@@ -375,19 +485,27 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().clone());
   }
 
-  // --------------------------------------------------------------- writes
-
-  /** q[index] = value: quantizes value with the element's own parameters. */
-  public void set(long[] index, float value) {
-    Objects.requireNonNull(index, "index");
-    handle().set(index, value);
+  /**
+   * A second handle to this same view (no copy: same storage, shape and
+   * strides), to be closed on its own: closing either handle never affects
+   * the other.
+   */
+  public QTensor share() {
+    return new QTensor(handle().share());
   }
 
-  /** q[index] = value along dim 0: fills that whole sub-tensor. */
-  public void set(long index, float value) {
-    try (QTensor row = get(index)) {
-      row.fill(value);
-    }
+  // --------------------------------------------------------------- writes
+
+  /**
+   * q[index] = value at a full index (one entry per dim; negative entries
+   * count from the end): quantizes value with the element's own parameters.
+   *
+   * @throws QTensorException OUT_OF_RANGE if index has not dim() entries or
+   *     one lies outside its dim
+   */
+  public void setValue(long[] index, float value) {
+    Objects.requireNonNull(index, "index");
+    handle().set(index, value);
   }
 
   /** Stores value, quantized, in every element of this view. */
@@ -397,30 +515,36 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * dst.copy_(src): equal shapes and dtypes. A whole contiguous tensor takes
-   * src's integers and quantizer; a partial view requantizes src's values
-   * into its own parameters.
+   * PyTorch's copy_(source): equal shapes and dtypes. A whole contiguous
+   * tensor takes source's integers and quantizer; a partial view requantizes
+   * source's values into its own parameters. Returns this tensor.
    */
-  public QTensor copy_(QTensor src) {
-    Objects.requireNonNull(src, "src");
-    handle().copy_(src.handle());
+  public QTensor copyFrom(QTensor source) {
+    Objects.requireNonNull(source, "source");
+    handle().copy_(source.handle());
     return this;
   }
 
-  /** Quantizes numel() row-major floats into this view with its parameters. */
-  public QTensor copyFrom(float[] data) {
-    Objects.requireNonNull(data, "data");
-    handle().copyFromArray(data);
+  /**
+   * Quantizes numel() row-major floats into this view with its parameters
+   * (SHAPE_MISMATCH unless values has numel() elements). Returns this tensor.
+   */
+  public QTensor copyFrom(float[] values) {
+    Objects.requireNonNull(values, "values");
+    handle().copyFromArray(values);
     return this;
   }
 
-  /** copyFrom of the buffer's remaining() floats (a direct one read in place). */
-  public QTensor copyFrom(FloatBuffer data) {
-    Objects.requireNonNull(data, "data");
-    if (!readsInPlace(data)) {
-      return copyFrom(toArray(data));
+  /**
+   * copyFrom of the buffer's remaining() floats, from its position (left
+   * where it was); a direct buffer in native byte order is read in place.
+   */
+  public QTensor copyFrom(FloatBuffer values) {
+    Objects.requireNonNull(values, "values");
+    if (!readsInPlace(values)) {
+      return copyFrom(toArray(values));
     }
-    handle().copyFromBuffer(data, data.position(), data.remaining());
+    handle().copyFromBuffer(values, values.position(), values.remaining());
     return this;
   }
 
@@ -442,27 +566,39 @@ public final class QTensor implements AutoCloseable {
     return handle().serializeBytes();
   }
 
-  public static QTensor deserialize(byte[] bytes) {
-    Objects.requireNonNull(bytes, "bytes");
-    return new QTensor(NativeTensor.deserializeBytes(bytes));
+  /** A new contiguous tensor from serialize()'s bytes (CORRUPT_DATA for bad input). */
+  public static QTensor deserialize(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    return new QTensor(NativeTensor.deserializeBytes(data));
   }
 
-  /** Writes the tensor to a file (replaced if it exists). */
+  /**
+   * Writes the tensor to a file (replaced if it exists; IO if it cannot be
+   * written). IllegalArgumentException for a path holding U+0000 or an
+   * unpaired surrogate.
+   */
   public void save(String path) {
     Objects.requireNonNull(path, "path");
     handle().save(path);
   }
 
+  /** save(String) of the path. */
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
   }
 
+  /**
+   * Reads a tensor file (IO if it cannot be read, CORRUPT_DATA if it is not
+   * one). IllegalArgumentException for a path holding U+0000 or an unpaired
+   * surrogate.
+   */
   public static QTensor load(String path) {
     Objects.requireNonNull(path, "path");
     return new QTensor(NativeTensor.load(path));
   }
 
+  /** load(String) of the path. */
   public static QTensor load(Path path) {
     Objects.requireNonNull(path, "path");
     return load(path.toString());
@@ -470,6 +606,7 @@ public final class QTensor implements AutoCloseable {
 
   // -------------------------------------------------------------- closing
 
+  /** True once close() was called. */
   public boolean isClosed() {
     return ref.isClosed();
   }
@@ -498,6 +635,12 @@ public final class QTensor implements AutoCloseable {
           + expected + " quantizer, got " + actual
           + " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)");
     }
+  }
+
+  // The message of the native check (QtRequireRoom in qtensor_java.i).
+  private static QTensorException destinationTooShort(long capacity, long numel) {
+    return new QTensorException(Status.SHAPE_MISMATCH, "the destination holds " + capacity
+        + " elements, the tensor has " + numel);
   }
 
   private static boolean readsInPlace(FloatBuffer buffer) {

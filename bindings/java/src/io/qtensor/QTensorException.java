@@ -8,6 +8,7 @@ public class QTensorException extends RuntimeException {
 
   private final Status status;
 
+  /** An exception of the given status and message. */
   public QTensorException(Status status, String message) {
     super(message);
     this.status = Objects.requireNonNull(status, "status");
@@ -23,6 +24,7 @@ public class QTensorException extends RuntimeException {
     return status;
   }
 
+  /** The class, status and message: {@code io.qtensor.QTensorException [IO]: ...}. */
   @Override
   public String toString() {
     return getClass().getName() + " [" + status + "]: " + getMessage();

@@ -6,10 +6,15 @@ import java.util.Objects;
 /**
  * Quantization parameters (immutable): dtype plus scale and zero point, per
  * tensor or per channel. Owns native memory: close it, or use
- * try-with-resources.
+ * try-with-resources. Two open quantizers are equal when the library finds
+ * their parameters equal; a closed one equals only itself and keeps its hash
+ * code, so a hash collection holding it stays consistent.
  */
 public final class Quantizer implements AutoCloseable {
   private final NativeRef<NativeQuantizer> ref;
+  // The hash code, computed from the parameters when first asked while open
+  // (null until then); the same value forever after.
+  private volatile Integer hash;
 
   Quantizer(NativeQuantizer proxy) {
     ref = new NativeRef<>("Quantizer", proxy, NativeQuantizer.getCPtr(proxy),
@@ -37,10 +42,12 @@ public final class Quantizer implements AutoCloseable {
     return ref.get();
   }
 
+  /** The type of the integers. */
   public DType dtype() {
     return DType.fromCode(handle().dtype());
   }
 
+  /** The scheme: per tensor or per channel. */
   public QScheme qscheme() {
     return QScheme.fromCode(handle().qscheme());
   }
@@ -75,21 +82,39 @@ public final class Quantizer implements AutoCloseable {
     return handle().zero_points();
   }
 
-  /** Same dtype, scheme, axis (as given) and parameters. */
+  /**
+   * Same dtype, scheme, axis (as given) and parameters, for two open
+   * quantizers; a closed quantizer equals only itself. Never throws.
+   */
   @Override
   public boolean equals(Object other) {
     if (this == other) {
       return true;
     }
-    if (!(other instanceof Quantizer)) {
+    if (!(other instanceof Quantizer) || isClosed() || ((Quantizer) other).isClosed()) {
       return false;
     }
     return handle().isEqual(((Quantizer) other).handle());
   }
 
+  /**
+   * A hash of the dtype, scheme and parameters, computed once, when first
+   * asked while open, and kept after close (a quantizer first asked once
+   * closed hashes by identity, as it equals only itself). Never throws.
+   */
   @Override
   public int hashCode() {
-    NativeQuantizer proxy = handle();
+    Integer known = hash;
+    if (known == null) {
+      // Threads racing here compute the same value: the parameters never
+      // change (and close, like any write, needs the caller's lock).
+      known = isClosed() ? System.identityHashCode(this) : parameterHash(handle());
+      hash = known;
+    }
+    return known;
+  }
+
+  private static int parameterHash(NativeQuantizer proxy) {
     return Objects.hash(proxy.dtype(), proxy.qscheme(), Arrays.hashCode(proxy.scales()),
                         Arrays.hashCode(proxy.zero_points()));
   }
@@ -100,7 +125,7 @@ public final class Quantizer implements AutoCloseable {
     if (ref.isClosed()) {
       return "Quantizer(closed)";
     }
-    String name = dtype().name().toLowerCase();
+    String name = dtype().torchName();
     if (qscheme() == QScheme.PER_TENSOR_AFFINE) {
       return "Quantizer(" + name + ", per_tensor_affine, scale=" + scale()
           + ", zero_point=" + zeroPoint() + ")";
@@ -109,6 +134,7 @@ public final class Quantizer implements AutoCloseable {
         + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
   }
 
+  /** True once close() was called. */
   public boolean isClosed() {
     return ref.isClosed();
   }
