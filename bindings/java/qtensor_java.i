@@ -237,7 +237,7 @@ void QtRequireIntReprType(const qtensor::Tensor& tensor, qt_dtype expected, cons
 void QtRequireRoom(const qtensor::Tensor& tensor, int64_t capacity) {
   const int64_t numel = tensor.numel();
   if (capacity < numel) {
-    throw qtensor::Error(QT_ERR_SHAPE_MISMATCH,
+    throw qtensor::Error(QT_ERR_INVALID_ARGUMENT,
                          "the destination holds " + std::to_string(capacity) +
                              " elements, the tensor has " + std::to_string(numel));
   }

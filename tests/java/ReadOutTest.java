@@ -17,7 +17,7 @@ import org.junit.function.ThrowingRunnable;
 
 /**
  * dequantizeTo and intReprTo write into the caller's array: numel values at
- * its start, the rest left as it was; a shorter one is SHAPE_MISMATCH and
+ * its start, the rest left as it was; a shorter one is INVALID_ARGUMENT and
  * stays untouched; a wrong element type for the dtype is TYPE_MISMATCH.
  */
 public class ReadOutTest {
@@ -37,7 +37,7 @@ public class ReadOutTest {
 
   static void assertTooShort(long capacity, long numel, ThrowingRunnable action) {
     QTensorException error = assertThrows(QTensorException.class, action);
-    assertEquals(Status.SHAPE_MISMATCH, error.status());
+    assertEquals(Status.INVALID_ARGUMENT, error.status());
     assertEquals("the destination holds " + capacity + " elements, the tensor has " + numel,
                  error.getMessage());
   }

@@ -22,7 +22,7 @@ import java.util.Objects;
  * {@link #intReprTo}) need room for at least {@link #numel()} elements:
  * the first numel() are written row-major, the rest is left as it was, and
  * a shorter destination throws {@link QTensorException} with status
- * {@link Status#SHAPE_MISMATCH} before anything is written.
+ * {@link Status#INVALID_ARGUMENT} (as the C API) before anything is written.
  */
 public final class QTensor implements AutoCloseable {
   private final NativeRef<NativeTensor> ref;
@@ -281,7 +281,7 @@ public final class QTensor implements AutoCloseable {
    * Writes the numel() dequantized values, row-major, at the start of
    * destination; its elements from numel() on are left as they were.
    *
-   * @throws QTensorException (SHAPE_MISMATCH) if destination is shorter than
+   * @throws QTensorException (INVALID_ARGUMENT) if destination is shorter than
    *     numel(); nothing is written then
    */
   public void dequantizeTo(float[] destination) {
@@ -297,7 +297,7 @@ public final class QTensor implements AutoCloseable {
    * native byte order and a buffer backed by an array are written in place;
    * another direct buffer gets a copy.
    *
-   * @throws QTensorException (SHAPE_MISMATCH) if remaining() is less than
+   * @throws QTensorException (INVALID_ARGUMENT) if remaining() is less than
    *     numel(); nothing is written then
    * @throws IllegalArgumentException if the buffer is read-only
    */
@@ -365,7 +365,7 @@ public final class QTensor implements AutoCloseable {
    * of destination, in place; its elements from numel() on are left as they
    * were.
    *
-   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
    *     if destination is shorter than numel() (nothing is written then)
    */
   public void intReprTo(byte[] destination) {
@@ -378,7 +378,7 @@ public final class QTensor implements AutoCloseable {
    * intReprUInt8() gives them, at the start of destination; its elements
    * from numel() on are left as they were.
    *
-   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
    *     if destination is shorter than numel() (nothing is written then)
    */
   public void intReprTo(short[] destination) {
@@ -391,7 +391,7 @@ public final class QTensor implements AutoCloseable {
    * of destination, in place; its elements from numel() on are left as they
    * were.
    *
-   * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
+   * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
    *     if destination is shorter than numel() (nothing is written then)
    */
   public void intReprTo(int[] destination) {
@@ -639,7 +639,7 @@ public final class QTensor implements AutoCloseable {
 
   // The message of the native check (QtRequireRoom in qtensor_java.i).
   private static QTensorException destinationTooShort(long capacity, long numel) {
-    return new QTensorException(Status.SHAPE_MISMATCH, "the destination holds " + capacity
+    return new QTensorException(Status.INVALID_ARGUMENT, "the destination holds " + capacity
         + " elements, the tensor has " + numel);
   }
 
