@@ -243,6 +243,8 @@ class Tensor {
   double q_scale() const { return Get(qt_tensor_q_scale); }
   int64_t q_zero_point() const { return Get(qt_tensor_q_zero_point); }
   int64_t q_per_channel_axis() const { return Get(qt_tensor_q_per_channel_axis); }
+  // The view's number of channels: shape[axis] per channel, else 1.
+  size_t q_num_channels() const { return Get(qt_tensor_q_num_channels); }
   std::vector<double> q_per_channel_scales() const {
     return GetArray<double>(qt_tensor_q_per_channel_scales, Get(qt_tensor_q_num_channels));
   }

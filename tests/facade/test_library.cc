@@ -53,6 +53,7 @@ TEST_CASE("share() is a second handle to the same view that outlives the first")
   CHECK(shared.get() != base.get());
   CHECK(shared.shares_storage_with(base));
   CHECK(shared.strides() == std::vector<int64_t>{1, 2});
+  CHECK(shared.q_num_channels() == 1);
   base.set({0, 1}, 9.0f);
   CHECK(shared.at({1, 0}) == 9.0f);
 }

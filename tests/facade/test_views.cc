@@ -259,6 +259,8 @@ TEST_CASE("per-channel views report their own channel axis and parameters") {
   }
   SUBCASE("a stepped, reversed slice of the channel axis picks those channels") {
     const Tensor s = q.slice(2, INT64_MAX, INT64_MIN, -2);
+    CHECK(s.q_num_channels() == 2);
+    CHECK(q.q_num_channels() == 4);
     CHECK(s.q_per_channel_scales() == std::vector<double>{0.4, 0.2});
     CHECK(s.q_per_channel_zero_points() == std::vector<int64_t>{4, 2});
   }

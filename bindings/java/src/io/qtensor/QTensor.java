@@ -263,11 +263,7 @@ public final class QTensor implements AutoCloseable {
    * away). Copies no scales.
    */
   public long qNumChannels() {
-    NativeTensor proxy = handle();
-    if (QScheme.fromCode(proxy.qscheme()) != QScheme.PER_CHANNEL_AFFINE) {
-      return 1;
-    }
-    return proxy.sizes()[Math.toIntExact(proxy.q_per_channel_axis())];
+    return handle().q_num_channels();
   }
 
   // ------------------------------------------------------------ read-out
