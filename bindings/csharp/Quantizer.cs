@@ -11,12 +11,12 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
 
   internal Quantizer(NativeQuantizer native) { this.native = native; }
 
-  public static Quantizer PerTensor(DType dtype, double scale, long zeroPoint) {
+  public static Quantizer PerTensor(double scale, long zeroPoint, DType dtype) {
     return new Quantizer(NativeQuantizer.PerTensor(dtype, scale, zeroPoint));
   }
 
   // scales[c] and zeroPoints[c] quantize index c of dimension axis.
-  public static Quantizer PerChannel(DType dtype, double[] scales, long[] zeroPoints, long axis) {
+  public static Quantizer PerChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
     Arguments.NotNull(scales, nameof(scales));
     Arguments.NotNull(zeroPoints, nameof(zeroPoints));
     if (scales.Length != zeroPoints.Length) {

@@ -17,14 +17,14 @@ public sealed partial class Tensor {
 
   public static Tensor QuantizePerTensor(float[] data, long[] shape, double scale, long zeroPoint,
                                          DType dtype) {
-    using (Quantizer quantizer = Quantizer.PerTensor(dtype, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, dtype)) {
       return Quantize(data, shape, quantizer);
     }
   }
 
   public static Tensor QuantizePerChannel(float[] data, long[] shape, double[] scales,
                                           long[] zeroPoints, long axis, DType dtype) {
-    using (Quantizer quantizer = Quantizer.PerChannel(dtype, scales, zeroPoints, axis)) {
+    using (Quantizer quantizer = Quantizer.PerChannel(scales, zeroPoints, axis, dtype)) {
       return Quantize(data, shape, quantizer);
     }
   }
@@ -64,19 +64,19 @@ public sealed partial class Tensor {
   }
   public static Tensor MakePerTensorQuantized(byte[] data, long[] shape, double scale,
                                               long zeroPoint) {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QUInt8, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, DType.QUInt8)) {
       return FromIntRepr(data, shape, quantizer);
     }
   }
   public static Tensor MakePerTensorQuantized(sbyte[] data, long[] shape, double scale,
                                               long zeroPoint) {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, DType.QInt8)) {
       return FromIntRepr(data, shape, quantizer);
     }
   }
   public static Tensor MakePerTensorQuantized(int[] data, long[] shape, double scale,
                                               long zeroPoint) {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt32, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, DType.QInt32)) {
       return FromIntRepr(data, shape, quantizer);
     }
   }

@@ -57,13 +57,13 @@ public sealed partial class Tensor {
   public float Item() => Native.item();
 
   // The dequantized value at a full index (negative indices count from the end).
-  public float Get(params long[] index) {
+  public float GetValue(params long[] index) {
     Arguments.NotNull(index, nameof(index));
     return Native.At(index, index.Length);
   }
 
   // Quantizes value with this element's parameters and stores it.
-  public void Set(long[] index, float value) {
+  public void SetValue(long[] index, float value) {
     Arguments.NotNull(index, nameof(index));
     Native.SetAt(index, index.Length, value);
   }

@@ -1,4 +1,4 @@
-// Values in and out: Dequantize, IntRepr, Item, Get/Set, Fill, CopyFrom.
+// Values in and out: Dequantize, IntRepr, Item, GetValue/SetValue, Fill, CopyFrom.
 using System;
 using System.Runtime.InteropServices;
 using NUnit.Framework;
@@ -56,14 +56,14 @@ public class DataTests {
   public void SetQuantizesWithTheElementsParameters() {
     using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 66, 95, 39, 25 },
                                                     new long[] { 2, 2 }, 1e-4, 2)) {
-      q.Set(new long[] { 0, 1 }, 0.01f);
-      q.Set(new long[] { -1, -1 }, 3.5f);
+      q.SetValue(new long[] { 0, 1 }, 0.01f);
+      q.SetValue(new long[] { -1, -1 }, 3.5f);
       Assert.AreEqual(new byte[] { 66, (byte)Expected.Quantize(0.01f, 1e-4, 2, DType.QUInt8), 39,
                                    255 },
                       q.IntRepr<byte>());
-      Assert.AreEqual(Expected.DequantizePerTensor(255, 1e-4, 2), q.Get(1, 1));
-      Assert.Throws<QTensorIndexException>(() => q.Set(new long[] { 2, 0 }, 1f));
-      Assert.Throws<QTensorIndexException>(() => q.Set(new long[] { 0 }, 1f));
+      Assert.AreEqual(Expected.DequantizePerTensor(255, 1e-4, 2), q.GetValue(1, 1));
+      Assert.Throws<QTensorIndexException>(() => q.SetValue(new long[] { 2, 0 }, 1f));
+      Assert.Throws<QTensorIndexException>(() => q.SetValue(new long[] { 0 }, 1f));
     }
   }
 
@@ -78,7 +78,7 @@ public class DataTests {
 
   [Test]
   public void FillSetsEveryElementAndReturnsTheTensor() {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 0.1, 0))
+    using (Quantizer quantizer = Quantizer.PerTensor(0.1, 0, DType.QInt8))
     using (Tensor q = Tensor.EmptyQuantized(new long[] { 2, 3 }, quantizer)) {
       Assert.AreSame(q, q.Fill(0.25f));
       Assert.AreEqual(new sbyte[] { 2, 2, 2, 2, 2, 2 }, q.IntRepr<sbyte>());
@@ -91,7 +91,7 @@ public class DataTests {
   public void CopyFromAWholeTensorTakesItsParameters() {
     float[] values = { -1.6f, 4.0f, 7.0f, 3.3f, 6.6f, 8.6f };
     using (Tensor q1 = Tensor.QuantizePerTensor(values, new long[] { 2, 3 }, 0.1, 0, DType.QInt8))
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 1.0, -1))
+    using (Quantizer quantizer = Quantizer.PerTensor(1.0, -1, DType.QInt8))
     using (Tensor q2 = Tensor.EmptyQuantized(new long[] { 2, 3 }, quantizer)) {
       Assert.AreSame(q2, q2.CopyFrom(q1));
       Assert.AreEqual(0.1, q2.QScale);
@@ -114,7 +114,7 @@ public class DataTests {
 
   [Test]
   public void CopyFromFloatsQuantizesWithTheTensorsParameters() {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QUInt8, 0.5, 10))
+    using (Quantizer quantizer = Quantizer.PerTensor(0.5, 10, DType.QUInt8))
     using (Tensor q = Tensor.EmptyQuantized(new long[] { 3 }, quantizer)) {
       q.CopyFrom(new float[] { 1f, -5f, 0.25f });
       Assert.AreEqual(new byte[] { 12, 0, 10 }, q.IntRepr<byte>());

@@ -27,7 +27,7 @@ public class DisposeTests {
   public void DisposedArgumentsThrow() {
     Tensor disposed = Tensor.MakePerTensorQuantized(new byte[] { 1 }, 1.0, 0);
     disposed.Dispose();
-    Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 1.0, 0);
+    Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8);
     quantizer.Dispose();
     using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 1 }, 1.0, 0))
     using (var bundle = new Bundle()) {
@@ -39,7 +39,7 @@ public class DisposeTests {
 
   [Test]
   public void QuantizerAndBundleUseAfterDisposeThrows() {
-    Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 1.0, 0);
+    Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8);
     quantizer.Dispose();
     quantizer.Dispose();
     Assert.Throws<ObjectDisposedException>(() => { double unused = quantizer.Scale; });

@@ -52,7 +52,7 @@ public class PrintAndPropertiesTests {
 
   [Test]
   public void PerTensorQuantizer() {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QUInt8, 0.02, 7)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(0.02, 7, DType.QUInt8)) {
       Assert.AreEqual(DType.QUInt8, quantizer.DType);
       Assert.AreEqual(QScheme.PerTensorAffine, quantizer.QScheme);
       Assert.AreEqual(0.02, quantizer.Scale);
@@ -65,8 +65,8 @@ public class PrintAndPropertiesTests {
 
   [Test]
   public void PerChannelQuantizer() {
-    using (Quantizer quantizer = Quantizer.PerChannel(DType.QInt32, new[] { 0.1, 0.01, 0.001 },
-                                                      new long[] { -1, 0, 1 }, 2)) {
+    using (Quantizer quantizer = Quantizer.PerChannel(new[] { 0.1, 0.01, 0.001 },
+                                                      new long[] { -1, 0, 1 }, 2, DType.QInt32)) {
       Assert.AreEqual(QScheme.PerChannelAffine, quantizer.QScheme);
       Assert.AreEqual(new[] { 0.1, 0.01, 0.001 }, quantizer.Scales);
       Assert.AreEqual(new long[] { -1, 0, 1 }, quantizer.ZeroPoints);
@@ -78,9 +78,9 @@ public class PrintAndPropertiesTests {
 
   [Test]
   public void QuantizerEquality() {
-    using (Quantizer a = Quantizer.PerTensor(DType.QInt8, 0.5, 1))
-    using (Quantizer b = Quantizer.PerTensor(DType.QInt8, 0.5, 1))
-    using (Quantizer c = Quantizer.PerTensor(DType.QInt8, 0.5, 2)) {
+    using (Quantizer a = Quantizer.PerTensor(0.5, 1, DType.QInt8))
+    using (Quantizer b = Quantizer.PerTensor(0.5, 1, DType.QInt8))
+    using (Quantizer c = Quantizer.PerTensor(0.5, 2, DType.QInt8)) {
       Assert.IsTrue(a.Equals(b));
       Assert.AreEqual(a.GetHashCode(), b.GetHashCode());
       Assert.IsFalse(a.Equals(c));

@@ -21,7 +21,7 @@ public class ViewTests {
     using (Tensor last = t[-1])
     using (Tensor column = t.Select(2, -2)) {
       Assert.AreEqual(new long[] { 3, 4 }, first.Shape);
-      Assert.AreEqual(12f, first.Get(0, 0));
+      Assert.AreEqual(12f, first.GetValue(0, 0));
       Assert.AreEqual(first.IntRepr<sbyte>(), last.IntRepr<sbyte>());
       Assert.AreEqual(new long[] { 2, 3 }, column.Shape);
       Assert.AreEqual(new sbyte[] { 2, 6, 10, 14, 18, 22 }, column.IntRepr<sbyte>());
@@ -54,7 +54,7 @@ public class ViewTests {
                       everySecond.IntRepr<sbyte>());
       Assert.IsFalse(everySecond.IsContiguous);
       Assert.AreEqual(new long[] { 2, 2, 4 }, middle.Shape);
-      Assert.AreEqual(4f, middle.Get(0, 0, 0));
+      Assert.AreEqual(4f, middle.GetValue(0, 0, 0));
       Assert.AreEqual(new sbyte[] { 3, 2, 1, 0 }, backwards.IntRepr<sbyte>().Prefix(4));
       Assert.AreEqual(new long[] { 2, 3, 2 }, clamped.Shape);
       Assert.AreEqual(new sbyte[] { 0, 3, 4, 7 }, clamped.IntRepr<sbyte>().Prefix(4));
@@ -98,8 +98,8 @@ public class ViewTests {
     using (Tensor t = Counting())
     using (Tensor row = t[0]) {
       row.Fill(-7f);
-      Assert.AreEqual(-7f, t.Get(0, 2, 3));
-      Assert.AreEqual(12f, t.Get(1, 0, 0));
+      Assert.AreEqual(-7f, t.GetValue(0, 2, 3));
+      Assert.AreEqual(12f, t.GetValue(1, 0, 0));
     }
   }
 
