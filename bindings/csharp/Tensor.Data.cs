@@ -13,10 +13,15 @@ public sealed partial class Tensor {
     return values;
   }
 
-  // Dequantizes into destination, whose length must be Numel.
+  // Writes the Numel dequantized values, row-major, into the first Numel
+  // elements of destination (the marshaller pins it: no copy is made); the
+  // elements after them are left as they were. A destination shorter than
+  // Numel throws QTensorShapeException.
   public void DequantizeTo(float[] destination) {
     Arguments.NotNull(destination, nameof(destination));
-    Native.DequantizeInto(destination, destination.Length);
+    NativeTensor tensor = Native;
+    CheckDestination(destination, tensor.numel());
+    tensor.DequantizeInto(destination, destination.LongLength);
   }
 
   // The integers, row-major, in the array type of the dtype: sbyte[] for
@@ -32,25 +37,44 @@ public sealed partial class Tensor {
   // As IntRepr(), typed; T must match the dtype (QTensorTypeException).
   public T[] IntRepr<T>() where T : struct {
     NativeTensor tensor = Native;
+    CheckElementType<T>(tensor.dtype(), "IntRepr");
+    var values = new T[tensor.numel()];
+    IntReprTo(values);
+    return values;
+  }
+
+  // Writes the Numel integers, row-major, into the first Numel elements of
+  // destination, pinned (no copy is made); the elements after them are left
+  // as they were. T must match the dtype: sbyte for QInt8, byte for QUInt8,
+  // int for QInt32 (else QTensorTypeException). A destination shorter than
+  // Numel throws QTensorShapeException.
+  public void IntReprTo<T>(T[] destination) where T : struct {
+    Arguments.NotNull(destination, nameof(destination));
+    NativeTensor tensor = Native;
     DType dtype = tensor.dtype();
-    long count = tensor.numel();
-    if (typeof(T) == typeof(sbyte) && dtype == DType.QInt8) {
-      var values = new sbyte[count];
-      tensor.IntReprInt8(values, count);
-      return (T[])(object)values;
+    CheckElementType<T>(dtype, "IntReprTo");
+    CheckDestination(destination, tensor.numel());
+    long count = destination.LongLength;
+    switch (dtype) {
+      case DType.QInt8: tensor.IntReprInt8((sbyte[])(object)destination, count); break;
+      case DType.QUInt8: tensor.IntReprUInt8((byte[])(object)destination, count); break;
+      default: tensor.IntReprInt32((int[])(object)destination, count); break;
     }
-    if (typeof(T) == typeof(byte) && dtype == DType.QUInt8) {
-      var values = new byte[count];
-      tensor.IntReprUInt8(values, count);
-      return (T[])(object)values;
+  }
+
+  static void CheckElementType<T>(DType dtype, string method) {
+    if (typeof(T) != ElementTypeOf(dtype)) {
+      throw new QTensorTypeException($"{method}<{typeof(T).Name}> does not match dtype {dtype} " +
+                                     $"(use {ElementTypeOf(dtype).Name})");
     }
-    if (typeof(T) == typeof(int) && dtype == DType.QInt32) {
-      var values = new int[count];
-      tensor.IntReprInt32(values, count);
-      return (T[])(object)values;
+  }
+
+  // The rule of every binding (docs/bindings.md): at least numel elements.
+  static void CheckDestination(Array destination, long numel) {
+    if (destination.LongLength < numel) {
+      throw new QTensorShapeException(
+          $"the destination holds {destination.LongLength} elements but the tensor has {numel}");
     }
-    throw new QTensorTypeException(
-        $"IntRepr<{typeof(T).Name}> does not match dtype {dtype} (use {ElementTypeOf(dtype).Name})");
   }
 
   // The value of a one-element tensor.

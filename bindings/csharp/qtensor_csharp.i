@@ -55,11 +55,12 @@ void CopyOut(const std::vector<T>& values, T* out, int64_t count) {
   std::copy(values.begin(), values.end(), out);
 }
 
-// The address of the last float array passed in or out: lets a test check
-// that C# arrays reach the library pinned, not copied.
-static const float* last_float_array = nullptr;
-inline float* Track(float* values) {
-  last_float_array = values;
+// The address of the last float or integer array passed in or out: lets a
+// test check that C# arrays reach the library pinned, not copied.
+static const void* last_array = nullptr;
+template <typename T>
+T* Track(T* values) {
+  last_array = values;
   return values;
 }
 
@@ -211,10 +212,8 @@ class Bytes {
 }
 
 %inline %{
-// For tests: the address of the last float array given to the library.
-int64_t LastFloatArrayAddress() {
-  return reinterpret_cast<int64_t>(qtensor_csharp::last_float_array);
-}
+// For tests: the address of the last array given to the library.
+int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::last_array); }
 %}
 
 %newobject qtensor::Tensor::SerializeBytes;
@@ -310,15 +309,16 @@ int64_t LastFloatArrayAddress() {
   }
   void IntReprInt8(int8_t* int8_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->int_repr_into(int8_out, static_cast<size_t>(count));
+    $self->int_repr_into(qtensor_csharp::Track(int8_out), static_cast<size_t>(count));
   }
   void IntReprUInt8(uint8_t* uint8_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->int_repr_into(uint8_out, static_cast<size_t>(count));
+    $self->int_repr_into(qtensor_csharp::Track(uint8_out), static_cast<size_t>(count));
   }
   void IntReprInt32(int32_t* int32_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->int_repr_into(int32_out, static_cast<size_t>(count) * sizeof(int32_t));
+    $self->int_repr_into(qtensor_csharp::Track(int32_out),
+                         static_cast<size_t>(count) * sizeof(int32_t));
   }
 }
 

@@ -21,34 +21,103 @@ public class DataTests {
     }
   }
 
-  // The marshaller pins float arrays: the library reads and writes the
-  // caller's elements in place.
+  // The marshaller pins float and integer arrays: the library reads and
+  // writes the caller's elements in place.
   [Test]
-  public void FloatArraysAreNotCopied() {
+  public void ArraysAreNotCopied() {
     var values = new float[4096];
     var output = new float[4096];
+    var ints = new sbyte[4096];
     GCHandle pinned = GCHandle.Alloc(values, GCHandleType.Pinned);
     GCHandle pinnedOutput = GCHandle.Alloc(output, GCHandleType.Pinned);
+    GCHandle pinnedInts = GCHandle.Alloc(ints, GCHandleType.Pinned);
     try {
       using (Tensor q = Tensor.QuantizePerTensor(values, new long[] { 4096 }, 1.0, 0, DType.QInt8)) {
-        Assert.AreEqual(pinned.AddrOfPinnedObject().ToInt64(), QTensorNative.LastFloatArrayAddress());
+        Assert.AreEqual(pinned.AddrOfPinnedObject().ToInt64(), QTensorNative.LastArrayAddress());
         q.DequantizeTo(output);
         Assert.AreEqual(pinnedOutput.AddrOfPinnedObject().ToInt64(),
-                        QTensorNative.LastFloatArrayAddress());
+                        QTensorNative.LastArrayAddress());
+        q.IntReprTo(ints);
+        Assert.AreEqual(pinnedInts.AddrOfPinnedObject().ToInt64(),
+                        QTensorNative.LastArrayAddress());
       }
     } finally {
       pinned.Free();
       pinnedOutput.Free();
+      pinnedInts.Free();
     }
   }
 
   [Test]
-  public void DequantizeToFillsACallersArray() {
+  public void IntReprToWritesIntoTheCallersArrayOfEachDType() {
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { -128, -1, 127 }, 1.0, 0))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new byte[] { 0, 200, 255 }, 1.0, 0))
+    using (Tensor c = Tensor.MakePerTensorQuantized(new int[] { int.MinValue, 7, int.MaxValue },
+                                                    1.0, 0)) {
+      var int8 = new sbyte[3];
+      a.IntReprTo(int8);
+      Assert.AreEqual(new sbyte[] { -128, -1, 127 }, int8);
+      var uint8 = new byte[3];
+      b.IntReprTo(uint8);
+      Assert.AreEqual(new byte[] { 0, 200, 255 }, uint8);
+      var int32 = new int[3];
+      c.IntReprTo(int32);
+      Assert.AreEqual(new int[] { int.MinValue, 7, int.MaxValue }, int32);
+    }
+  }
+
+  // A view writes its own elements, row-major; a longer array keeps its tail.
+  [Test]
+  public void IntReprToLeavesTheTailAndRefusesAShortArray() {
+    using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 1, 2, 3, 4, 5, 6 },
+                                                    new long[] { 2, 3 }, 1.0, 0))
+    using (Tensor transposed = q.Transpose(0, 1)) {
+      byte[] values = { 9, 9, 9, 9, 9, 9, 9, 9 };
+      transposed.IntReprTo(values);
+      Assert.AreEqual(new byte[] { 1, 4, 2, 5, 3, 6, 9, 9 }, values);
+      var shortArray = new byte[] { 9, 9, 9, 9, 9 };
+      var error = Assert.Throws<QTensorShapeException>(() => q.IntReprTo(shortArray));
+      Assert.AreEqual(Status.ShapeMismatch, error.Status);
+      Assert.AreEqual("the destination holds 5 elements but the tensor has 6", error.Message);
+      Assert.AreEqual(new byte[] { 9, 9, 9, 9, 9 }, shortArray);
+      using (Tensor empty = q.Narrow(0, 0, 0)) {
+        var untouched = new byte[0];
+        empty.IntReprTo(untouched);
+      }
+    }
+  }
+
+  [Test]
+  public void IntReprToOfTheWrongTypeThrows() {
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new byte[] { 1 }, 1.0, 0))
+    using (Tensor c = Tensor.MakePerTensorQuantized(new int[] { 1 }, 1.0, 0)) {
+      var error = Assert.Throws<QTensorTypeException>(() => a.IntReprTo(new byte[1]));
+      Assert.AreEqual(Status.TypeMismatch, error.Status);
+      Assert.AreEqual("IntReprTo<Byte> does not match dtype QInt8 (use SByte)", error.Message);
+      Assert.Throws<QTensorTypeException>(() => a.IntReprTo(new int[1]));
+      Assert.Throws<QTensorTypeException>(() => b.IntReprTo(new sbyte[1]));
+      Assert.Throws<QTensorTypeException>(() => c.IntReprTo(new uint[1]));
+      Assert.Throws<QTensorTypeException>(() => c.IntReprTo(new long[1]));
+      // The type is checked before the length.
+      Assert.Throws<QTensorTypeException>(() => b.IntReprTo(new int[0]));
+    }
+  }
+
+  [Test]
+  public void DequantizeToLeavesTheTailAndRefusesAShortArray() {
     using (Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 0, 4, 8 }, 0.25, 4)) {
       var values = new float[3];
       q.DequantizeTo(values);
       Assert.AreEqual(new float[] { -1f, 0f, 1f }, values);
-      Assert.Throws<QTensorArgumentException>(() => q.DequantizeTo(new float[2]));
+      float[] longer = { 7f, 7f, 7f, 7f, 7f };
+      q.DequantizeTo(longer);
+      Assert.AreEqual(new float[] { -1f, 0f, 1f, 7f, 7f }, longer);
+      float[] shortArray = { 7f, 7f };
+      var error = Assert.Throws<QTensorShapeException>(() => q.DequantizeTo(shortArray));
+      Assert.AreEqual(Status.ShapeMismatch, error.Status);
+      Assert.AreEqual("the destination holds 2 elements but the tensor has 3", error.Message);
+      Assert.AreEqual(new float[] { 7f, 7f }, shortArray);
     }
   }
 

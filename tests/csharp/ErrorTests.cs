@@ -103,6 +103,7 @@ public class ErrorTests {
       Assert.Throws<ArgumentNullException>(() => q.Permute(null));
       Assert.Throws<ArgumentNullException>(() => q.SharesStorageWith(null));
       Assert.Throws<ArgumentNullException>(() => q.DequantizeTo(null));
+      Assert.Throws<ArgumentNullException>(() => q.IntReprTo<sbyte>(null));
       Assert.Throws<ArgumentNullException>(() => q.Save(null));
       Assert.Throws<ArgumentNullException>(() => Tensor.Load(null));
       Assert.Throws<ArgumentNullException>(() => Tensor.Deserialize(null));
