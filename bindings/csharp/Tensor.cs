@@ -59,6 +59,10 @@ public sealed partial class Tensor : IDisposable {
   public double QScale => Native.q_scale();
   public long QZeroPoint => Native.q_zero_point();
 
+  // The number of channels of this view: the size of its channel dim for a
+  // per-channel tensor, 1 for a per-tensor one.
+  public long QNumChannels => Native.QNumChannels();
+
   // Per-channel parameters in this view's own dim numbering
   // (QTensorTypeException for per-tensor tensors).
   public long QPerChannelAxis => Native.q_per_channel_axis();
@@ -78,6 +82,10 @@ public sealed partial class Tensor : IDisposable {
       return zeroPoints;
     }
   }
+
+  // A second handle to this same view (not a copy, not a new view): each
+  // handle is disposed on its own, and disposing one never affects the other.
+  public Tensor Share() => new Tensor(Native.share());
 
   public bool SharesStorageWith(Tensor other) {
     return Native.shares_storage_with(Arguments.NotNull(other, nameof(other)).Native);

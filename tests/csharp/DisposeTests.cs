@@ -71,6 +71,22 @@ public class DisposeTests {
     using (view) Assert.AreEqual(10f, view.Item());
   }
 
+  // Disposing either handle of a shared pair leaves the other whole.
+  [Test]
+  public void DisposingOneSharedHandleLeavesTheOther() {
+    Tensor q = Tensor.MakePerTensorQuantized(new byte[] { 10, 20, 30 }, 0.5, 0);
+    Tensor shared = q.Share();
+    q.Dispose();
+    Assert.Throws<ObjectDisposedException>(() => q.Dequantize());
+    Assert.AreEqual(new float[] { 5f, 10f, 15f }, shared.Dequantize());
+    Tensor again = shared.Share();
+    shared.Dispose();
+    using (again) {
+      Assert.AreEqual(new byte[] { 10, 20, 30 }, again.IntRepr<byte>());
+      Assert.AreEqual(0.5, again.QScale);
+    }
+  }
+
   [Test]
   public void TensorsTakenFromABundleOutliveIt() {
     Tensor taken;

@@ -50,6 +50,24 @@ public class PrintAndPropertiesTests {
     }
   }
 
+  // The view's own channel count: its channel dim's size, 1 per tensor.
+  [Test]
+  public void QNumChannels() {
+    using (Tensor q = Tensor.QuantizePerChannel(new float[24], new long[] { 2, 3, 4 },
+                                                new[] { 0.5, 0.25, 0.125 }, new long[] { 0, 1, 2 },
+                                                1, DType.QInt8))
+    using (Tensor narrowed = q.Narrow(1, 1, 2))
+    using (Tensor selected = q.Select(1, 2))
+    using (Tensor perTensor = Tensor.MakePerTensorQuantized(new byte[6], 1.0, 0)) {
+      Assert.AreEqual(3, q.QNumChannels);
+      Assert.AreEqual(2, narrowed.QNumChannels);
+      Assert.AreEqual(new[] { 0.25, 0.125 }, narrowed.QPerChannelScales);
+      Assert.AreEqual(QScheme.PerTensorAffine, selected.QScheme);
+      Assert.AreEqual(1, selected.QNumChannels);
+      Assert.AreEqual(1, perTensor.QNumChannels);
+    }
+  }
+
   [Test]
   public void PerTensorQuantizer() {
     using (Quantizer quantizer = Quantizer.PerTensor(0.02, 7, DType.QUInt8)) {

@@ -93,6 +93,24 @@ public class ViewTests {
     }
   }
 
+  // Share is the same view (shape, strides, offset) through a second handle.
+  [Test]
+  public void ShareIsASecondHandleToTheSameView() {
+    using (Tensor t = Counting())
+    using (Tensor view = t.Slice(2, 1, null, 2))
+    using (Tensor shared = view.Share()) {
+      Assert.AreNotSame(view, shared);
+      Assert.AreEqual(new long[] { 2, 3, 2 }, shared.Shape);
+      Assert.AreEqual(new long[] { 12, 4, 2 }, shared.Strides);
+      Assert.AreEqual(1, shared.StorageOffset);
+      Assert.AreEqual(new sbyte[] { 1, 3, 5, 7 }, shared.IntRepr<sbyte>().Prefix(4));
+      Assert.IsTrue(shared.SharesStorageWith(t));
+      shared.SetValue(new long[] { 0, 0, 0 }, -5f);
+      Assert.AreEqual(-5f, view.GetValue(0, 0, 0));
+      Assert.AreEqual(-5f, t.GetValue(0, 0, 1));
+    }
+  }
+
   [Test]
   public void WritesThroughAViewReachTheBase() {
     using (Tensor t = Counting())
