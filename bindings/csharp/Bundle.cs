@@ -1,6 +1,6 @@
 // Named tensors in insertion order plus string metadata: what a PyTorch user
-// keeps in a state dict, saved as one file. Dictionary-like: the indexer,
-// Add, Remove, ContainsKey, TryGetValue, Count, Keys. Each tensor read from a
+// keeps in a state dict, saved as one file. Dictionary-like: the indexer (by
+// name, and by position), Add, Remove, ContainsKey, TryGetValue, Count, Keys. Each tensor read from a
 // bundle is a new handle (sharing the stored tensor's storage) to dispose.
 using System;
 using System.Collections;
@@ -45,6 +45,19 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     set {
       Arguments.NotNull(name, nameof(name));
       Native.set(name, Arguments.NotNull(value, nameof(value)).Native);
+    }
+  }
+
+  // The tensor at index, in insertion order (the position of Keys[index]);
+  // QTensorIndexException outside [0, Count).
+  public Tensor this[int index] {
+    get {
+      NativeBundle bundle = Native;
+      if (index < 0) {
+        throw new QTensorIndexException(
+            $"index {index} is out of range for {bundle.size()} tensors");
+      }
+      return new Tensor(bundle.at((uint)index));
     }
   }
 

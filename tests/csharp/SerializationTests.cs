@@ -107,6 +107,40 @@ public class SerializationTests {
   }
 
   [Test]
+  public void BundleIndexerByPosition() {
+    using (var bundle = new Bundle())
+    using (Tensor a = Tensor.MakePerTensorQuantized(new sbyte[] { 1, 2 }, 0.5, 0))
+    using (Tensor b = Tensor.MakePerTensorQuantized(new byte[] { 3 }, 0.25, 1)) {
+      bundle["weight"] = a;
+      bundle["bias"] = b;
+      using (Tensor first = bundle[0])
+      using (Tensor second = bundle[1]) {
+        Assert.AreEqual(new sbyte[] { 1, 2 }, first.IntRepr<sbyte>());
+        Assert.AreEqual(0.5, first.QScale);
+        Assert.IsTrue(first.SharesStorageWith(a));
+        Assert.AreEqual(new byte[] { 3 }, second.IntRepr<byte>());
+        Assert.AreEqual(1, second.QZeroPoint);
+      }
+      // Replacing keeps the position; removing moves the later ones up.
+      using (Tensor c = Tensor.MakePerTensorQuantized(new int[] { 4 }, 1.0, 0)) {
+        bundle["weight"] = c;
+        using (Tensor first = bundle[0]) Assert.IsTrue(first.SharesStorageWith(c));
+      }
+      bundle.Remove("weight");
+      using (Tensor first = bundle[0]) {
+        Assert.IsTrue(first.SharesStorageWith(b));
+        Assert.AreEqual(DType.QUInt8, first.DType);
+      }
+      var past = Assert.Throws<QTensorIndexException>(() => { Tensor unused = bundle[1]; });
+      Assert.AreEqual(Status.OutOfRange, past.Status);
+      Assert.AreEqual("index 1 is out of range for 1 tensors", past.Message);
+      var negative = Assert.Throws<QTensorIndexException>(() => { Tensor unused = bundle[-1]; });
+      Assert.AreEqual("index -1 is out of range for 1 tensors", negative.Message);
+      Assert.Throws<QTensorIndexException>(() => { Tensor unused = bundle[int.MinValue]; });
+    }
+  }
+
+  [Test]
   public void BundleMetadata() {
     using (var bundle = new Bundle()) {
       bundle.Metadata["framework"] = "qtensor";
