@@ -12,14 +12,16 @@ namespace QTensor {
 public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tensor>> {
   NativeBundle native;
 
+  readonly BundleMetadata metadata;
+
   public Bundle() {
     native = new NativeBundle();
-    Metadata = new BundleMetadata(this);
+    metadata = new BundleMetadata(this);
   }
 
   Bundle(NativeBundle native) {
     this.native = native;
-    Metadata = new BundleMetadata(this);
+    metadata = new BundleMetadata(this);
   }
 
   internal NativeBundle Native {
@@ -87,26 +89,38 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
   }
 
   // The names in insertion order.
-  public IList<string> Keys {
-    get {
-      NativeBundle bundle = Native;
-      var names = new string[bundle.size()];
-      for (uint i = 0; i < names.Length; ++i) names[i] = bundle.name(i);
-      return Array.AsReadOnly(names);
-    }
+  public IList<string> Keys => Array.AsReadOnly(Names(Native));
+
+  static string[] Names(NativeBundle bundle) {
+    var names = new string[bundle.size()];
+    for (uint i = 0; i < names.Length; ++i) names[i] = bundle.name(i);
+    return names;
   }
 
   // String metadata (key -> value) saved with the tensors.
-  public BundleMetadata Metadata { get; }
+  public BundleMetadata Metadata {
+    get {
+      NativeBundle unused = Native;  // throws once disposed
+      return metadata;
+    }
+  }
 
   // (name, tensor) pairs in insertion order; dispose the tensors when done.
-  public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() {
-    NativeBundle bundle = Native;
+  public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => Enumerate(Native);
+  IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+  static IEnumerator<KeyValuePair<string, Tensor>> Enumerate(NativeBundle bundle) {
     for (uint i = 0, count = bundle.size(); i < count; ++i) {
       yield return new KeyValuePair<string, Tensor>(bundle.name(i), new Tensor(bundle.at(i)));
     }
   }
-  IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+  // The names, e.g. "Bundle[weight, bias]"; "Bundle(closed)" once disposed
+  // (never throws).
+  public override string ToString() {
+    NativeBundle bundle = native;
+    return bundle == null ? "Bundle(closed)" : "Bundle[" + string.Join(", ", Names(bundle)) + "]";
+  }
 
   public byte[] Serialize() => Arguments.TakeBytes(Native.SerializeBytes());
 
@@ -154,10 +168,13 @@ public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
     return Arguments.Unencodable(key) == null && bundle.Native.has_metadata(key);
   }
 
-  public IEnumerator<KeyValuePair<string, string>> GetEnumerator() {
-    foreach (string key in Keys) yield return new KeyValuePair<string, string>(key, this[key]);
-  }
+  // (key, value) pairs in the order of Keys.
+  public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => Enumerate(Keys);
   IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+  IEnumerator<KeyValuePair<string, string>> Enumerate(IList<string> keys) {
+    foreach (string key in keys) yield return new KeyValuePair<string, string>(key, this[key]);
+  }
 }
 
 }  // namespace QTensor

@@ -8,8 +8,14 @@ namespace QTensor {
 
 public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   NativeQuantizer native;
+  // Computed once, so that it stays the same after Dispose and a quantizer
+  // in a hash collection can still be found there.
+  readonly int hashCode;
 
-  internal Quantizer(NativeQuantizer native) { this.native = native; }
+  internal Quantizer(NativeQuantizer native) {
+    this.native = native;
+    hashCode = HashOf(native);
+  }
 
   public static Quantizer PerTensor(double scale, long zeroPoint, DType dtype) {
     return new Quantizer(NativeQuantizer.PerTensor(dtype, scale, zeroPoint));
@@ -68,19 +74,39 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     }
   }
 
-  // Same dtype, scheme and parameters (doubles compared exactly).
+  // Same dtype, scheme and parameters (doubles compared exactly). A disposed
+  // quantizer equals only itself. Never throws.
   public bool Equals(Quantizer other) {
-    if (other == null) return false;
-    return ReferenceEquals(this, other) || Native.IsEqual(other.Native);
+    if (ReferenceEquals(this, other)) return true;
+    if (other == null || hashCode != other.hashCode) return false;
+    NativeQuantizer mine = native;
+    NativeQuantizer theirs = other.native;
+    return mine != null && theirs != null && mine.IsEqual(theirs);
   }
   public override bool Equals(object obj) => Equals(obj as Quantizer);
-  public override int GetHashCode() {
-    NativeQuantizer quantizer = Native;
-    return (int)quantizer.dtype() * 31 + (int)quantizer.qscheme();
+
+  // The same before and after Dispose; equal quantizers have equal ones.
+  public override int GetHashCode() => hashCode;
+
+  // From what equality compares, read in O(1) (not every channel's scale).
+  static int HashOf(NativeQuantizer quantizer) {
+    unchecked {
+      QScheme qscheme = quantizer.qscheme();
+      int hash = (int)quantizer.dtype() * 31 + (int)qscheme;
+      if (qscheme == QScheme.PerTensorAffine) {
+        hash = hash * 31 + quantizer.scale().GetHashCode();
+        return hash * 31 + quantizer.zero_point().GetHashCode();
+      }
+      hash = hash * 31 + quantizer.axis().GetHashCode();
+      return hash * 31 + quantizer.num_channels().GetHashCode();
+    }
   }
 
+  // For example "Quantizer(dtype=QUInt8, per_tensor_affine, scale=0.02,
+  // zero_point=7)"; "Quantizer(closed)" once disposed (never throws).
   public override string ToString() {
-    NativeQuantizer quantizer = Native;
+    NativeQuantizer quantizer = native;
+    if (quantizer == null) return "Quantizer(closed)";
     if (quantizer.qscheme() == QScheme.PerTensorAffine) {
       return string.Format(CultureInfo.InvariantCulture,
                            "Quantizer(dtype={0}, per_tensor_affine, scale={1:R}, zero_point={2})",

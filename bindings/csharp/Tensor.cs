@@ -91,8 +91,12 @@ public sealed partial class Tensor : IDisposable {
     return Native.shares_storage_with(Arguments.NotNull(other, nameof(other)).Native);
   }
 
-  // The PyTorch-style printed form, e.g. "tensor([...], size=(10,), ...)".
-  public override string ToString() => Native.to_string();
+  // The PyTorch-style printed form, e.g. "tensor([...], size=(10,), ...)";
+  // "Tensor(closed)" once disposed (never throws).
+  public override string ToString() {
+    NativeTensor current = native;
+    return current == null ? "Tensor(closed)" : current.to_string();
+  }
 }
 
 }  // namespace QTensor
