@@ -1,7 +1,8 @@
 // Named tensors in insertion order plus string metadata: what a PyTorch user
 // keeps in a state dict, saved as one file. Dictionary-like: the indexer (by
-// name, and by position), Add, Remove, ContainsKey, TryGetValue, Count, Keys. Each tensor read from a
-// bundle is a new handle (sharing the stored tensor's storage) to dispose.
+// name, and by position), Add, Remove, ContainsKey, TryGetValue, Count,
+// Keys. Each tensor read from a bundle is a new handle (sharing the stored
+// tensor's storage) to dispose.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -43,9 +44,9 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
   // Get throws QTensorKeyNotFoundException for a missing name; set adds or
   // replaces (keeping the position), sharing the tensor's storage.
   public Tensor this[string name] {
-    get => new Tensor(Native.get(Arguments.NotNull(name, nameof(name))));
+    get => new Tensor(Native.get(Arguments.Text(name, nameof(name))));
     set {
-      Arguments.NotNull(name, nameof(name));
+      Arguments.Text(name, nameof(name));
       Native.set(name, Arguments.NotNull(value, nameof(value)).Native);
     }
   }
@@ -65,6 +66,7 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
 
   // Adds a new name (QTensorArgumentException if it is already there).
   public void Add(string name, Tensor tensor) {
+    Arguments.Text(name, nameof(name));
     Arguments.NotNull(tensor, nameof(tensor));
     if (ContainsKey(name)) throw new QTensorArgumentException($"the bundle already has \"{name}\"");
     this[name] = tensor;
@@ -77,11 +79,7 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     return true;
   }
 
-  // False for a name no bundle can hold (U+0000, an unpaired surrogate).
-  public bool ContainsKey(string name) {
-    Arguments.NotNull(name, nameof(name));
-    return Arguments.Unencodable(name) == null && Native.contains(name);
-  }
+  public bool ContainsKey(string name) => Native.contains(Arguments.Text(name, nameof(name)));
 
   public bool TryGetValue(string name, out Tensor tensor) {
     tensor = ContainsKey(name) ? this[name] : null;
@@ -129,10 +127,10 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     return new Bundle(NativeBundle.DeserializeBytes(data, data.Length));
   }
 
-  public void Save(string path) => Native.save(Arguments.NotNull(path, nameof(path)));
+  public void Save(string path) => Native.save(Arguments.Text(path, nameof(path)));
 
   public static Bundle Load(string path) {
-    return new Bundle(NativeBundle.load(Arguments.NotNull(path, nameof(path))));
+    return new Bundle(NativeBundle.load(Arguments.Text(path, nameof(path))));
   }
 }
 
@@ -144,10 +142,10 @@ public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
 
   // Get throws QTensorKeyNotFoundException for a missing key; set adds or replaces.
   public string this[string key] {
-    get => bundle.Native.metadata(Arguments.NotNull(key, nameof(key)));
+    get => bundle.Native.metadata(Arguments.Text(key, nameof(key)));
     set {
-      Arguments.NotNull(key, nameof(key));
-      bundle.Native.set_metadata(key, Arguments.NotNull(value, nameof(value)));
+      Arguments.Text(key, nameof(key));
+      bundle.Native.set_metadata(key, Arguments.Text(value, nameof(value)));
     }
   }
 
@@ -162,10 +160,9 @@ public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
     }
   }
 
-  // A lookup in the library (O(log n)); false for a key no bundle can hold.
+  // A lookup in the library (O(log n)).
   public bool ContainsKey(string key) {
-    Arguments.NotNull(key, nameof(key));
-    return Arguments.Unencodable(key) == null && bundle.Native.has_metadata(key);
+    return bundle.Native.has_metadata(Arguments.Text(key, nameof(key)));
   }
 
   // (key, value) pairs in the order of Keys.

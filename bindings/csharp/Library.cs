@@ -21,16 +21,11 @@ public static class Library {
   // serves tools that cannot run newer instructions (valgrind and AVX-512)
   // and comparisons of targets. The environment variable
   // QTENSOR_MAX_SIMD_TARGET, read when the library loads, sets the same cap.
-  // An unknown name, also one holding U+0000 or an unpaired surrogate, throws
-  // QTensorArgumentException and leaves the cap unchanged; null throws
-  // ArgumentNullException.
+  // An unknown name throws QTensorArgumentException, one holding U+0000 or an
+  // unpaired surrogate ArgumentException, null ArgumentNullException; each
+  // leaves the cap unchanged.
   public static void SetMaxSimdTarget(string target) {
-    Arguments.NotNull(target, nameof(target));
-    string problem = Arguments.Unencodable(target);
-    if (problem != null) {
-      throw new QTensorArgumentException($"unknown SIMD target \"{target}\": it contains {problem}");
-    }
-    QTensorNative.set_max_simd_target(target);
+    QTensorNative.set_max_simd_target(Arguments.Text(target, nameof(target)));
   }
 
   // How many threads a quantize or dequantize of 2^20 elements or more may

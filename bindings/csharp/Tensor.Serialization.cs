@@ -12,10 +12,10 @@ public sealed partial class Tensor {
     return new Tensor(NativeTensor.DeserializeBytes(data, data.Length));
   }
 
-  public void Save(string path) => Native.save(Arguments.NotNull(path, nameof(path)));
+  public void Save(string path) => Native.save(Arguments.Text(path, nameof(path)));
 
   public static Tensor Load(string path) {
-    return new Tensor(NativeTensor.load(Arguments.NotNull(path, nameof(path))));
+    return new Tensor(NativeTensor.load(Arguments.Text(path, nameof(path))));
   }
 }
 

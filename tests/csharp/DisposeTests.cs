@@ -126,7 +126,8 @@ public class DisposeTests {
           Exception thrown = PublicApi.Thrown(method, disposed,
                                               PublicApi.Samples(method, open, openQuantizer));
           if (!(thrown is ObjectDisposedException)) {
-            failures.Add($"{PublicApi.Describe(method)}: {thrown?.GetType().Name ?? "no exception"}");
+            failures.Add(PublicApi.Describe(method) + ": " +
+                         (thrown?.GetType().Name ?? "no exception"));
           }
         }
       }
