@@ -6,6 +6,11 @@ using System.Threading;
 
 namespace QTensor {
 
+/// <summary>
+/// Quantization parameters: a dtype plus per-tensor (scale, zero point) or
+/// per-channel (scales, zero points, axis) affine parameters. Immutable; owns
+/// a native handle (dispose it).
+/// </summary>
 public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   NativeQuantizer native;
   // Computed once, so that it stays the same after Dispose and a quantizer
@@ -17,11 +22,20 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     hashCode = HashOf(native);
   }
 
+  /// <summary>
+  /// One scale and zero point for every element (PyTorch's order of
+  /// arguments). A scale that is not positive and finite, or a zero point
+  /// outside the dtype's range, throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
   public static Quantizer PerTensor(double scale, long zeroPoint, DType dtype) {
     return new Quantizer(NativeQuantizer.PerTensor(dtype, scale, zeroPoint));
   }
 
-  // scales[c] and zeroPoints[c] quantize index c of dimension axis.
+  /// <summary>
+  /// A scale and zero point per index of one dimension: <c>scales[c]</c> and
+  /// <c>zeroPoints[c]</c> quantize index <c>c</c> of dimension
+  /// <paramref name="axis"/> (PyTorch's order of arguments).
+  /// </summary>
   public static Quantizer PerChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
     Arguments.NotNull(scales, nameof(scales));
     Arguments.NotNull(zeroPoints, nameof(zeroPoints));
@@ -41,22 +55,39 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     }
   }
 
-  // Frees the native parameters; later calls are harmless.
+  /// <summary>Frees the native parameters; later calls are harmless.</summary>
   public void Dispose() {
     NativeQuantizer current = Interlocked.Exchange(ref native, null);
     if (current != null) current.Dispose();
   }
 
+  /// <summary>The integer type.</summary>
   public DType DType => Native.dtype();
+  /// <summary>Per tensor or per channel.</summary>
   public QScheme QScheme => Native.qscheme();
 
-  // Per-tensor parameters (QTensorTypeException for per-channel).
+  /// <summary>
+  /// The scale of a per-tensor quantizer (<see cref="QTensorTypeException"/>
+  /// for a per-channel one).
+  /// </summary>
   public double Scale => Native.scale();
+  /// <summary>
+  /// The zero point of a per-tensor quantizer (<see cref="QTensorTypeException"/>
+  /// for a per-channel one).
+  /// </summary>
   public long ZeroPoint => Native.zero_point();
 
-  // Per-channel parameters (QTensorTypeException for per-tensor).
+  /// <summary>
+  /// The channel dimension of a per-channel quantizer
+  /// (<see cref="QTensorTypeException"/> for a per-tensor one).
+  /// </summary>
   public long Axis => Native.axis();
+  /// <summary>The number of channels (1 for a per-tensor quantizer).</summary>
   public long NumChannels => Native.num_channels();
+  /// <summary>
+  /// The scales, one per channel; a per-tensor quantizer's one scale (a new
+  /// array).
+  /// </summary>
   public double[] Scales {
     get {
       NativeQuantizer quantizer = Native;
@@ -65,6 +96,10 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
       return scales;
     }
   }
+  /// <summary>
+  /// The zero points, one per channel; a per-tensor quantizer's one zero
+  /// point (a new array).
+  /// </summary>
   public long[] ZeroPoints {
     get {
       NativeQuantizer quantizer = Native;
@@ -74,8 +109,10 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     }
   }
 
-  // Same dtype, scheme and parameters (doubles compared exactly). A disposed
-  // quantizer equals only itself. Never throws.
+  /// <summary>
+  /// Same dtype, scheme and parameters (doubles compared exactly). A disposed
+  /// quantizer equals only itself. Never throws.
+  /// </summary>
   public bool Equals(Quantizer other) {
     if (ReferenceEquals(this, other)) return true;
     if (other == null || hashCode != other.hashCode) return false;
@@ -83,9 +120,13 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     NativeQuantizer theirs = other.native;
     return mine != null && theirs != null && mine.IsEqual(theirs);
   }
+  /// <summary>As <see cref="Equals(Quantizer)"/>; false for other types.</summary>
   public override bool Equals(object obj) => Equals(obj as Quantizer);
 
-  // The same before and after Dispose; equal quantizers have equal ones.
+  /// <summary>
+  /// The same before and after <see cref="Dispose"/>; equal quantizers have
+  /// equal hash codes.
+  /// </summary>
   public override int GetHashCode() => hashCode;
 
   // From what equality compares, read in O(1) (not every channel's scale).
@@ -102,8 +143,10 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     }
   }
 
-  // For example "Quantizer(dtype=QUInt8, per_tensor_affine, scale=0.02,
-  // zero_point=7)"; "Quantizer(closed)" once disposed (never throws).
+  /// <summary>
+  /// For example "Quantizer(dtype=QUInt8, per_tensor_affine, scale=0.02,
+  /// zero_point=7)"; "Quantizer(closed)" once disposed. Never throws.
+  /// </summary>
   public override string ToString() {
     NativeQuantizer quantizer = native;
     if (quantizer == null) return "Quantizer(closed)";

@@ -5,7 +5,7 @@ using System;
 namespace QTensor {
 
 public sealed partial class Tensor {
-  // The dequantized values in row-major order.
+  /// <summary>The dequantized values in row-major order (a new array).</summary>
   public float[] Dequantize() {
     NativeTensor tensor = Native;
     var values = new float[tensor.numel()];
@@ -13,10 +13,12 @@ public sealed partial class Tensor {
     return values;
   }
 
-  // Writes the Numel dequantized values, row-major, into the first Numel
-  // elements of destination (the marshaller pins it: no copy is made); the
-  // elements after them are left as they were. A destination shorter than
-  // Numel throws QTensorShapeException.
+  /// <summary>
+  /// Writes the <see cref="Numel"/> dequantized values, row-major, into the
+  /// first <see cref="Numel"/> elements of <paramref name="destination"/>
+  /// (pinned: no copy is made); the elements after them are left as they
+  /// were. A shorter destination throws <see cref="QTensorShapeException"/>.
+  /// </summary>
   public void DequantizeTo(float[] destination) {
     Arguments.NotNull(destination, nameof(destination));
     NativeTensor tensor = Native;
@@ -24,8 +26,10 @@ public sealed partial class Tensor {
     tensor.DequantizeInto(destination, destination.LongLength);
   }
 
-  // The integers, row-major, in the array type of the dtype: sbyte[] for
-  // QInt8, byte[] for QUInt8, int[] for QInt32.
+  /// <summary>
+  /// The integers, row-major, in the array type of the dtype: sbyte[] for
+  /// QInt8, byte[] for QUInt8, int[] for QInt32 (a new array).
+  /// </summary>
   public Array IntRepr() {
     switch (DType) {
       case DType.QInt8: return IntRepr<sbyte>();
@@ -34,7 +38,10 @@ public sealed partial class Tensor {
     }
   }
 
-  // As IntRepr(), typed; T must match the dtype (QTensorTypeException).
+  /// <summary>
+  /// As <see cref="IntRepr()"/>, typed; <typeparamref name="T"/> must match
+  /// the dtype (else <see cref="QTensorTypeException"/>).
+  /// </summary>
   public T[] IntRepr<T>() where T : struct {
     NativeTensor tensor = Native;
     CheckElementType<T>(tensor.dtype(), "IntRepr");
@@ -43,11 +50,14 @@ public sealed partial class Tensor {
     return values;
   }
 
-  // Writes the Numel integers, row-major, into the first Numel elements of
-  // destination, pinned (no copy is made); the elements after them are left
-  // as they were. T must match the dtype: sbyte for QInt8, byte for QUInt8,
-  // int for QInt32 (else QTensorTypeException). A destination shorter than
-  // Numel throws QTensorShapeException.
+  /// <summary>
+  /// Writes the <see cref="Numel"/> integers, row-major, into the first
+  /// <see cref="Numel"/> elements of <paramref name="destination"/> (pinned:
+  /// no copy is made); the elements after them are left as they were.
+  /// <typeparamref name="T"/> must match the dtype: sbyte for QInt8, byte for
+  /// QUInt8, int for QInt32 (else <see cref="QTensorTypeException"/>). A
+  /// shorter destination throws <see cref="QTensorShapeException"/>.
+  /// </summary>
   public void IntReprTo<T>(T[] destination) where T : struct {
     Arguments.NotNull(destination, nameof(destination));
     NativeTensor tensor = Native;
@@ -77,37 +87,56 @@ public sealed partial class Tensor {
     }
   }
 
-  // The value of a one-element tensor.
+  /// <summary>
+  /// The dequantized value of a one-element tensor (of any shape).
+  /// </summary>
   public float Item() => Native.item();
 
-  // The dequantized value at a full index (negative indices count from the end).
+  /// <summary>
+  /// The dequantized value at a full index, one entry per dimension
+  /// (negative entries count from the end; out of range:
+  /// <see cref="QTensorIndexException"/>).
+  /// </summary>
   public float GetValue(params long[] index) {
     Arguments.NotNull(index, nameof(index));
     return Native.At(index, index.Length);
   }
 
-  // Quantizes value with this element's parameters and stores it.
+  /// <summary>
+  /// Quantizes <paramref name="value"/> with the parameters of the element at
+  /// the full index and stores it there (writes reach every view of the
+  /// storage).
+  /// </summary>
   public void SetValue(long[] index, float value) {
     Arguments.NotNull(index, nameof(index));
     Native.SetAt(index, index.Length, value);
   }
 
-  // Sets every element of this view; returns this tensor.
+  /// <summary>
+  /// Sets every element of this view to <paramref name="value"/>, quantized;
+  /// returns this tensor.
+  /// </summary>
   public Tensor Fill(float value) {
     Native.fill_(value).Dispose();
     return this;
   }
 
-  // PyTorch's copy_: equal shapes and dtypes. A whole contiguous tensor takes
-  // source's integers and quantizer; a partial view requantizes source's
-  // values into its own parameters. Returns this tensor.
+  /// <summary>
+  /// PyTorch's copy_: equal shapes and dtypes. A whole contiguous tensor
+  /// takes the source's integers and quantizer; a partial view requantizes
+  /// the source's values into its own parameters. Returns this tensor.
+  /// </summary>
   public Tensor CopyFrom(Tensor source) {
     NativeTensor from = Arguments.NotNull(source, nameof(source)).Native;
     Native.copy_(from).Dispose();
     return this;
   }
 
-  // Quantizes row-major values (Numel of them) with this tensor's parameters.
+  /// <summary>
+  /// Quantizes <see cref="Numel"/> row-major <paramref name="values"/> with
+  /// this tensor's parameters into it (another count:
+  /// <see cref="QTensorShapeException"/>). Returns this tensor.
+  /// </summary>
   public Tensor CopyFrom(float[] values) {
     Arguments.NotNull(values, nameof(values));
     Native.CopyValues(values, values.Length);

@@ -131,6 +131,38 @@ class Bytes {
 %rename(CorruptData) QT_ERR_CORRUPT_DATA;
 %rename(Internal) QT_ERR_INTERNAL;
 %rename(NotFound) QT_ERR_NOT_FOUND;
+// XML doc comments of the public enums and their values (in QTensor.xml
+// beside the assembly), emitted where SWIG puts their modifiers and
+// attributes.
+%typemap(csclassmodifiers) enum qt_status %{/// <summary>
+/// The library's status codes (<see cref="QTensorException.Status"/>).
+/// </summary>
+public enum%}
+%csattributes QT_OK "/// <summary>Success (never an exception's).</summary>"
+%csattributes QT_ERR_INVALID_ARGUMENT "/// <summary>A bad parameter.</summary>"
+%csattributes QT_ERR_OUT_OF_RANGE "/// <summary>An index or dimension outside the tensor.</summary>"
+%csattributes QT_ERR_SHAPE_MISMATCH "/// <summary>Shapes or counts that do not match.</summary>"
+%csattributes QT_ERR_TYPE_MISMATCH "/// <summary>dtypes or a scheme that do not match.</summary>"
+%csattributes QT_ERR_OUT_OF_MEMORY "/// <summary>An allocation failed or overflows.</summary>"
+%csattributes QT_ERR_IO "/// <summary>A file could not be opened, read or written.</summary>"
+%csattributes QT_ERR_CORRUPT_DATA "/// <summary>Serialized data is malformed.</summary>"
+%csattributes QT_ERR_INTERNAL "/// <summary>A bug in the library.</summary>"
+%csattributes QT_ERR_NOT_FOUND "/// <summary>A bundle name or metadata key not there.</summary>"
+%typemap(csclassmodifiers) enum qt_dtype %{/// <summary>
+/// Quantized integer types, as PyTorch's torch.qint8, torch.quint8 and
+/// torch.qint32 (<see cref="DTypeExtensions"/> names them).
+/// </summary>
+public enum%}
+%csattributes QT_QINT8 "/// <summary>int8 values, range [-128, 127].</summary>"
+%csattributes QT_QUINT8 "/// <summary>uint8 values, range [0, 255].</summary>"
+%csattributes QT_QINT32 "/// <summary>int32 values, range [-2^31, 2^31 - 1].</summary>"
+%typemap(csclassmodifiers) enum qt_qscheme %{/// <summary>
+/// Quantization schemes, as PyTorch's torch.per_tensor_affine and
+/// torch.per_channel_affine (<see cref="QSchemeExtensions"/> names them).
+/// </summary>
+public enum%}
+%csattributes QT_PER_TENSOR_AFFINE "/// <summary>One scale and zero point.</summary>"
+%csattributes QT_PER_CHANNEL_AFFINE "/// <summary>A scale and zero point per channel.</summary>"
 %rename(DType) qt_dtype;
 %rename(QInt8) QT_QINT8;
 %rename(QUInt8) QT_QUINT8;

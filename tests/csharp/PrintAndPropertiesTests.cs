@@ -75,6 +75,9 @@ public class PrintAndPropertiesTests {
       Assert.AreEqual(QScheme.PerTensorAffine, quantizer.QScheme);
       Assert.AreEqual(0.02, quantizer.Scale);
       Assert.AreEqual(7, quantizer.ZeroPoint);
+      Assert.AreEqual(1, quantizer.NumChannels);
+      Assert.AreEqual(new[] { 0.02 }, quantizer.Scales);
+      Assert.AreEqual(new long[] { 7 }, quantizer.ZeroPoints);
       Assert.AreEqual("Quantizer(dtype=QUInt8, per_tensor_affine, scale=0.02, zero_point=7)",
                       quantizer.ToString());
       Assert.Throws<QTensorTypeException>(() => { long unused = quantizer.Axis; });
