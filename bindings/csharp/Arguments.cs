@@ -24,13 +24,24 @@ internal static class Arguments {
     return null;
   }
 
+  // Every string parameter of the public API (docs/bindings.md's rule): null
+  // throws ArgumentNullException, and text the library could not get whole
+  // ArgumentException, both naming the parameter.
+  internal static string Text(string text, string name) {
+    NotNull(text, name);
+    string problem = Unencodable(text);
+    if (problem != null) throw new ArgumentException($"{name} may not contain {problem}", name);
+    return text;
+  }
+
   // Every string passed to a native call (the csin typemap of std::string in
-  // qtensor_csharp.i): the marshaller would cut it at U+0000, or fail on an
-  // unpaired surrogate with its own message. null passes on to SWIG's check.
+  // qtensor_csharp.i), behind Text's checks: the marshaller would cut it at
+  // U+0000, or fail on an unpaired surrogate with its own message. null
+  // passes on to SWIG's check.
   internal static string Utf8(string text) {
     string problem = text == null ? null : Unencodable(text);
     if (problem != null) {
-      throw new ArgumentException($"a name, key or path may not contain {problem}");
+      throw new ArgumentException($"a string given to the library may not contain {problem}");
     }
     return text;
   }

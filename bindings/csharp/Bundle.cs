@@ -1,7 +1,8 @@
 // Named tensors in insertion order plus string metadata: what a PyTorch user
-// keeps in a state dict, saved as one file. Dictionary-like: the indexer,
-// Add, Remove, ContainsKey, TryGetValue, Count, Keys. Each tensor read from a
-// bundle is a new handle (sharing the stored tensor's storage) to dispose.
+// keeps in a state dict, saved as one file. Dictionary-like: the indexer (by
+// name, and by position), Add, Remove, ContainsKey, TryGetValue, Count,
+// Keys. Each tensor read from a bundle is a new handle (sharing the stored
+// tensor's storage) to dispose.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -9,17 +10,24 @@ using System.Threading;
 
 namespace QTensor {
 
+/// <summary>
+/// Named tensors in insertion order plus string metadata, saved as one file:
+/// what a PyTorch user keeps in a state dict. Owns a native handle (dispose
+/// it); each tensor read from it is a new handle to dispose.
+/// </summary>
 public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tensor>> {
   NativeBundle native;
+  readonly BundleMetadata metadata;
 
+  /// <summary>An empty bundle.</summary>
   public Bundle() {
     native = new NativeBundle();
-    Metadata = new BundleMetadata(this);
+    metadata = new BundleMetadata(this);
   }
 
   Bundle(NativeBundle native) {
     this.native = native;
-    Metadata = new BundleMetadata(this);
+    metadata = new BundleMetadata(this);
   }
 
   internal NativeBundle Native {
@@ -30,102 +38,163 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     }
   }
 
-  // Frees the bundle (tensors taken from it stay valid); later calls are harmless.
+  /// <summary>
+  /// Frees the bundle (tensors taken from it stay valid); later calls are
+  /// harmless.
+  /// </summary>
   public void Dispose() {
     NativeBundle current = Interlocked.Exchange(ref native, null);
     if (current != null) current.Dispose();
   }
 
+  /// <summary>The number of tensors.</summary>
   public int Count => (int)Native.size();
 
-  // Get throws QTensorKeyNotFoundException for a missing name; set adds or
-  // replaces (keeping the position), sharing the tensor's storage.
+  /// <summary>
+  /// The named tensor, a new handle sharing the stored tensor's storage (a
+  /// missing name: <see cref="QTensorKeyNotFoundException"/>); setting adds
+  /// the name or replaces its tensor in place, sharing the tensor's storage.
+  /// </summary>
   public Tensor this[string name] {
-    get => new Tensor(Native.get(Arguments.NotNull(name, nameof(name))));
+    get => new Tensor(Native.get(Arguments.Text(name, nameof(name))));
     set {
-      Arguments.NotNull(name, nameof(name));
+      Arguments.Text(name, nameof(name));
       Native.set(name, Arguments.NotNull(value, nameof(value)).Native);
     }
   }
 
-  // Adds a new name (QTensorArgumentException if it is already there).
+  /// <summary>
+  /// The tensor at <paramref name="index"/> in insertion order (the one named
+  /// <c>Keys[index]</c>), a new handle; outside [0, Count):
+  /// <see cref="QTensorIndexException"/>.
+  /// </summary>
+  public Tensor this[int index] {
+    get {
+      NativeBundle bundle = Native;
+      if (index < 0) {
+        throw new QTensorIndexException(
+            $"index {index} is out of range for {bundle.size()} tensors");
+      }
+      return new Tensor(bundle.at((uint)index));
+    }
+  }
+
+  /// <summary>
+  /// Adds a new name (<see cref="QTensorArgumentException"/> if it is already
+  /// there).
+  /// </summary>
   public void Add(string name, Tensor tensor) {
+    Arguments.Text(name, nameof(name));
     Arguments.NotNull(tensor, nameof(tensor));
     if (ContainsKey(name)) throw new QTensorArgumentException($"the bundle already has \"{name}\"");
     this[name] = tensor;
   }
 
-  // Removes the name; false if it was not there.
+  /// <summary>Removes the name; false if it was not there.</summary>
   public bool Remove(string name) {
     if (!ContainsKey(name)) return false;
     Native.remove(name);
     return true;
   }
 
-  // False for a name no bundle can hold (U+0000, an unpaired surrogate).
-  public bool ContainsKey(string name) {
-    Arguments.NotNull(name, nameof(name));
-    return Arguments.Unencodable(name) == null && Native.contains(name);
-  }
+  /// <summary>Whether the bundle has a tensor of that name.</summary>
+  public bool ContainsKey(string name) => Native.contains(Arguments.Text(name, nameof(name)));
 
+  /// <summary>
+  /// The named tensor (a new handle) in <paramref name="tensor"/> and true,
+  /// or null and false for a missing name.
+  /// </summary>
   public bool TryGetValue(string name, out Tensor tensor) {
     tensor = ContainsKey(name) ? this[name] : null;
     return tensor != null;
   }
 
-  // The names in insertion order.
-  public IList<string> Keys {
+  /// <summary>The names in insertion order (a new read-only list).</summary>
+  public IList<string> Keys => Array.AsReadOnly(Names(Native));
+
+  static string[] Names(NativeBundle bundle) {
+    var names = new string[bundle.size()];
+    for (uint i = 0; i < names.Length; ++i) names[i] = bundle.name(i);
+    return names;
+  }
+
+  /// <summary>String metadata (key to value) saved with the tensors.</summary>
+  public BundleMetadata Metadata {
     get {
-      NativeBundle bundle = Native;
-      var names = new string[bundle.size()];
-      for (uint i = 0; i < names.Length; ++i) names[i] = bundle.name(i);
-      return Array.AsReadOnly(names);
+      NativeBundle unused = Native;  // throws once disposed
+      return metadata;
     }
   }
 
-  // String metadata (key -> value) saved with the tensors.
-  public BundleMetadata Metadata { get; }
+  /// <summary>
+  /// (name, tensor) pairs in insertion order; dispose the tensors when done.
+  /// </summary>
+  public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => Enumerate(Native);
+  IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-  // (name, tensor) pairs in insertion order; dispose the tensors when done.
-  public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() {
-    NativeBundle bundle = Native;
+  static IEnumerator<KeyValuePair<string, Tensor>> Enumerate(NativeBundle bundle) {
     for (uint i = 0, count = bundle.size(); i < count; ++i) {
       yield return new KeyValuePair<string, Tensor>(bundle.name(i), new Tensor(bundle.at(i)));
     }
   }
-  IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+  /// <summary>
+  /// The names, e.g. "Bundle[weight, bias]"; "Bundle(closed)" once disposed.
+  /// Never throws.
+  /// </summary>
+  public override string ToString() {
+    NativeBundle bundle = native;
+    return bundle == null ? "Bundle(closed)" : "Bundle[" + string.Join(", ", Names(bundle)) + "]";
+  }
+
+  /// <summary>The bundle in the qtensor file format, as bytes.</summary>
   public byte[] Serialize() => Arguments.TakeBytes(Native.SerializeBytes());
 
+  /// <summary>
+  /// A bundle from bytes of the file format (malformed data:
+  /// <see cref="QTensorCorruptDataException"/>).
+  /// </summary>
   public static Bundle Deserialize(byte[] data) {
     Arguments.NotNull(data, nameof(data));
     return new Bundle(NativeBundle.DeserializeBytes(data, data.Length));
   }
 
-  public void Save(string path) => Native.save(Arguments.NotNull(path, nameof(path)));
+  /// <summary>Writes the bundle to a file (<see cref="QTensorIOException"/> on failure).</summary>
+  public void Save(string path) => Native.save(Arguments.Text(path, nameof(path)));
 
+  /// <summary>
+  /// Reads a bundle from a file written by any qtensor language (a missing
+  /// or unreadable file: <see cref="QTensorIOException"/>).
+  /// </summary>
   public static Bundle Load(string path) {
-    return new Bundle(NativeBundle.load(Arguments.NotNull(path, nameof(path))));
+    return new Bundle(NativeBundle.load(Arguments.Text(path, nameof(path))));
   }
 }
 
-// The metadata of a bundle: string keys and values, in insertion order.
+/// <summary>
+/// The metadata of a bundle: string keys and values, keys in sorted order.
+/// </summary>
 public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
   readonly Bundle bundle;
 
   internal BundleMetadata(Bundle bundle) { this.bundle = bundle; }
 
-  // Get throws QTensorKeyNotFoundException for a missing key; set adds or replaces.
+  /// <summary>
+  /// The value of <paramref name="key"/> (a missing key:
+  /// <see cref="QTensorKeyNotFoundException"/>); setting adds or replaces it.
+  /// </summary>
   public string this[string key] {
-    get => bundle.Native.metadata(Arguments.NotNull(key, nameof(key)));
+    get => bundle.Native.metadata(Arguments.Text(key, nameof(key)));
     set {
-      Arguments.NotNull(key, nameof(key));
-      bundle.Native.set_metadata(key, Arguments.NotNull(value, nameof(value)));
+      Arguments.Text(key, nameof(key));
+      bundle.Native.set_metadata(key, Arguments.Text(value, nameof(value)));
     }
   }
 
+  /// <summary>The number of keys.</summary>
   public int Count => (int)bundle.Native.MetadataCount();
 
+  /// <summary>The keys in sorted order (a new read-only list).</summary>
   public IList<string> Keys {
     get {
       NativeBundle native = bundle.Native;
@@ -135,16 +204,18 @@ public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
     }
   }
 
-  // A lookup in the library (O(log n)); false for a key no bundle can hold.
+  /// <summary>Whether the key is there: a lookup in the library (O(log n)).</summary>
   public bool ContainsKey(string key) {
-    Arguments.NotNull(key, nameof(key));
-    return Arguments.Unencodable(key) == null && bundle.Native.has_metadata(key);
+    return bundle.Native.has_metadata(Arguments.Text(key, nameof(key)));
   }
 
-  public IEnumerator<KeyValuePair<string, string>> GetEnumerator() {
-    foreach (string key in Keys) yield return new KeyValuePair<string, string>(key, this[key]);
-  }
+  /// <summary>(key, value) pairs in the order of <see cref="Keys"/>.</summary>
+  public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => Enumerate(Keys);
   IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+  IEnumerator<KeyValuePair<string, string>> Enumerate(IList<string> keys) {
+    foreach (string key in keys) yield return new KeyValuePair<string, string>(key, this[key]);
+  }
 }
 
 }  // namespace QTensor

@@ -3,40 +3,50 @@
 // torch.set_num_threads).
 namespace QTensor {
 
+/// <summary>
+/// The library itself: its version, the SIMD target its kernels use, and the
+/// threads large quantize and dequantize calls may use.
+/// </summary>
 public static class Library {
-  // The library's version, "MAJOR.MINOR.PATCH".
+  /// <summary>The library's version, "MAJOR.MINOR.PATCH".</summary>
   public static string Version => QTensorNative.version();
 
-  // The loaded library's version as one number, MAJOR * 10000 + MINOR * 100
-  // + PATCH (200 for 0.2.0): the C header's QTENSOR_VERSION_NUMBER.
+  /// <summary>
+  /// The loaded library's version as one number, MAJOR * 10000 + MINOR * 100
+  /// + PATCH (200 for 0.2.0): the C header's QTENSOR_VERSION_NUMBER.
+  /// </summary>
   public static int VersionNumber => checked((int)QTensorNative.version_number());
 
-  // The SIMD target the kernels dispatch to on this CPU ("AVX2", "SSE4", ...).
+  /// <summary>
+  /// The SIMD target the kernels dispatch to on this CPU ("AVX2", "SSE4", ...).
+  /// </summary>
   public static string SimdTarget => QTensorNative.simd_target();
 
-  // Caps the SIMD target the kernels dispatch to, for the whole process: they
-  // then use the best target this CPU supports that is not above target, a
-  // name as SimdTarget prints it, in any case ("AVX2", "sse4", "EMU128",
-  // ...); "" removes the cap. Results are the same on every target; the cap
-  // serves tools that cannot run newer instructions (valgrind and AVX-512)
-  // and comparisons of targets. The environment variable
-  // QTENSOR_MAX_SIMD_TARGET, read when the library loads, sets the same cap.
-  // An unknown name, also one holding U+0000 or an unpaired surrogate, throws
-  // QTensorArgumentException and leaves the cap unchanged; null throws
-  // ArgumentNullException.
+  /// <summary>
+  /// Caps the SIMD target the kernels dispatch to, for the whole process:
+  /// they then use the best target this CPU supports that is not above
+  /// <paramref name="target"/>, a name as <see cref="SimdTarget"/> prints it,
+  /// in any case ("AVX2", "sse4", "EMU128", ...); "" removes the cap. Results
+  /// are the same on every target; the cap serves tools that cannot run newer
+  /// instructions (valgrind and AVX-512) and comparisons of targets. The
+  /// environment variable QTENSOR_MAX_SIMD_TARGET, read when the library
+  /// loads, sets the same cap. An unknown name throws
+  /// <see cref="QTensorArgumentException"/>, one holding U+0000 or an
+  /// unpaired surrogate <see cref="System.ArgumentException"/>, null
+  /// <see cref="System.ArgumentNullException"/>; each leaves the cap as it
+  /// was.
+  /// </summary>
   public static void SetMaxSimdTarget(string target) {
-    Arguments.NotNull(target, nameof(target));
-    string problem = Arguments.Unencodable(target);
-    if (problem != null) {
-      throw new QTensorArgumentException($"unknown SIMD target \"{target}\": it contains {problem}");
-    }
-    QTensorNative.set_max_simd_target(target);
+    QTensorNative.set_max_simd_target(Arguments.Text(target, nameof(target)));
   }
 
-  // How many threads a quantize or dequantize of 2^20 elements or more may
-  // use, for the whole process: 1, the default, starts none; setting 0 means
-  // one per logical core. Results do not depend on it. Setting a count below
-  // 0 or above 64 throws QTensorArgumentException and changes nothing.
+  /// <summary>
+  /// How many threads a quantize or dequantize of 2^20 elements or more may
+  /// use, for the whole process (PyTorch's torch.set_num_threads): 1, the
+  /// default, starts none; setting 0 means one per logical core. Results do
+  /// not depend on it. Setting a count below 0 or above 64 throws
+  /// <see cref="QTensorArgumentException"/> and changes nothing.
+  /// </summary>
   public static int NumThreads {
     get => QTensorNative.get_num_threads();
     set => QTensorNative.set_num_threads(value);

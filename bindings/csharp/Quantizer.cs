@@ -6,17 +6,37 @@ using System.Threading;
 
 namespace QTensor {
 
+/// <summary>
+/// Quantization parameters: a dtype plus per-tensor (scale, zero point) or
+/// per-channel (scales, zero points, axis) affine parameters. Immutable; owns
+/// a native handle (dispose it).
+/// </summary>
 public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   NativeQuantizer native;
+  // Computed once, so that it stays the same after Dispose and a quantizer
+  // in a hash collection can still be found there.
+  readonly int hashCode;
 
-  internal Quantizer(NativeQuantizer native) { this.native = native; }
+  internal Quantizer(NativeQuantizer native) {
+    this.native = native;
+    hashCode = HashOf(native);
+  }
 
-  public static Quantizer PerTensor(DType dtype, double scale, long zeroPoint) {
+  /// <summary>
+  /// One scale and zero point for every element (PyTorch's order of
+  /// arguments). A scale that is not positive and finite, or a zero point
+  /// outside the dtype's range, throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static Quantizer PerTensor(double scale, long zeroPoint, DType dtype) {
     return new Quantizer(NativeQuantizer.PerTensor(dtype, scale, zeroPoint));
   }
 
-  // scales[c] and zeroPoints[c] quantize index c of dimension axis.
-  public static Quantizer PerChannel(DType dtype, double[] scales, long[] zeroPoints, long axis) {
+  /// <summary>
+  /// A scale and zero point per index of one dimension: <c>scales[c]</c> and
+  /// <c>zeroPoints[c]</c> quantize index <c>c</c> of dimension
+  /// <paramref name="axis"/> (PyTorch's order of arguments).
+  /// </summary>
+  public static Quantizer PerChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
     Arguments.NotNull(scales, nameof(scales));
     Arguments.NotNull(zeroPoints, nameof(zeroPoints));
     if (scales.Length != zeroPoints.Length) {
@@ -35,22 +55,39 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     }
   }
 
-  // Frees the native parameters; later calls are harmless.
+  /// <summary>Frees the native parameters; later calls are harmless.</summary>
   public void Dispose() {
     NativeQuantizer current = Interlocked.Exchange(ref native, null);
     if (current != null) current.Dispose();
   }
 
+  /// <summary>The integer type.</summary>
   public DType DType => Native.dtype();
+  /// <summary>Per tensor or per channel.</summary>
   public QScheme QScheme => Native.qscheme();
 
-  // Per-tensor parameters (QTensorTypeException for per-channel).
+  /// <summary>
+  /// The scale of a per-tensor quantizer (<see cref="QTensorTypeException"/>
+  /// for a per-channel one).
+  /// </summary>
   public double Scale => Native.scale();
+  /// <summary>
+  /// The zero point of a per-tensor quantizer (<see cref="QTensorTypeException"/>
+  /// for a per-channel one).
+  /// </summary>
   public long ZeroPoint => Native.zero_point();
 
-  // Per-channel parameters (QTensorTypeException for per-tensor).
+  /// <summary>
+  /// The channel dimension of a per-channel quantizer
+  /// (<see cref="QTensorTypeException"/> for a per-tensor one).
+  /// </summary>
   public long Axis => Native.axis();
+  /// <summary>The number of channels (1 for a per-tensor quantizer).</summary>
   public long NumChannels => Native.num_channels();
+  /// <summary>
+  /// The scales, one per channel; a per-tensor quantizer's one scale (a new
+  /// array).
+  /// </summary>
   public double[] Scales {
     get {
       NativeQuantizer quantizer = Native;
@@ -59,6 +96,10 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
       return scales;
     }
   }
+  /// <summary>
+  /// The zero points, one per channel; a per-tensor quantizer's one zero
+  /// point (a new array).
+  /// </summary>
   public long[] ZeroPoints {
     get {
       NativeQuantizer quantizer = Native;
@@ -68,19 +109,47 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
     }
   }
 
-  // Same dtype, scheme and parameters (doubles compared exactly).
+  /// <summary>
+  /// Same dtype, scheme and parameters (doubles compared exactly). A disposed
+  /// quantizer equals only itself. Never throws.
+  /// </summary>
   public bool Equals(Quantizer other) {
-    if (other == null) return false;
-    return ReferenceEquals(this, other) || Native.IsEqual(other.Native);
+    if (ReferenceEquals(this, other)) return true;
+    if (other == null || hashCode != other.hashCode) return false;
+    NativeQuantizer mine = native;
+    NativeQuantizer theirs = other.native;
+    return mine != null && theirs != null && mine.IsEqual(theirs);
   }
+  /// <summary>As <see cref="Equals(Quantizer)"/>; false for other types.</summary>
   public override bool Equals(object obj) => Equals(obj as Quantizer);
-  public override int GetHashCode() {
-    NativeQuantizer quantizer = Native;
-    return (int)quantizer.dtype() * 31 + (int)quantizer.qscheme();
+
+  /// <summary>
+  /// The same before and after <see cref="Dispose"/>; equal quantizers have
+  /// equal hash codes.
+  /// </summary>
+  public override int GetHashCode() => hashCode;
+
+  // From what equality compares, read in O(1) (not every channel's scale).
+  static int HashOf(NativeQuantizer quantizer) {
+    unchecked {
+      QScheme qscheme = quantizer.qscheme();
+      int hash = (int)quantizer.dtype() * 31 + (int)qscheme;
+      if (qscheme == QScheme.PerTensorAffine) {
+        hash = hash * 31 + quantizer.scale().GetHashCode();
+        return hash * 31 + quantizer.zero_point().GetHashCode();
+      }
+      hash = hash * 31 + quantizer.axis().GetHashCode();
+      return hash * 31 + quantizer.num_channels().GetHashCode();
+    }
   }
 
+  /// <summary>
+  /// For example "Quantizer(dtype=QUInt8, per_tensor_affine, scale=0.02,
+  /// zero_point=7)"; "Quantizer(closed)" once disposed. Never throws.
+  /// </summary>
   public override string ToString() {
-    NativeQuantizer quantizer = Native;
+    NativeQuantizer quantizer = native;
+    if (quantizer == null) return "Quantizer(closed)";
     if (quantizer.qscheme() == QScheme.PerTensorAffine) {
       return string.Format(CultureInfo.InvariantCulture,
                            "Quantizer(dtype={0}, per_tensor_affine, scale={1:R}, zero_point={2})",

@@ -6,7 +6,12 @@ using System;
 namespace QTensor {
 
 public sealed partial class Tensor {
-  // Quantizes row-major data of the given shape with the quantizer.
+  /// <summary>
+  /// Quantizes row-major <paramref name="data"/> of the given shape with the
+  /// quantizer: q = clamp(zeroPoint + round(x / scale), qmin, qmax), rounding
+  /// half to even. A data length other than the shape's element count throws
+  /// <see cref="QTensorShapeException"/>.
+  /// </summary>
   public static Tensor Quantize(float[] data, long[] shape, Quantizer quantizer) {
     Arguments.NotNull(data, nameof(data));
     Arguments.NotNull(shape, nameof(shape));
@@ -15,68 +20,101 @@ public sealed partial class Tensor {
         NativeTensor.QuantizeValues(data, data.Length, shape, shape.Length, parameters));
   }
 
+  /// <summary>
+  /// PyTorch's quantize_per_tensor: <see cref="Quantize"/> with
+  /// <see cref="Quantizer.PerTensor"/>(scale, zeroPoint, dtype).
+  /// </summary>
   public static Tensor QuantizePerTensor(float[] data, long[] shape, double scale, long zeroPoint,
                                          DType dtype) {
-    using (Quantizer quantizer = Quantizer.PerTensor(dtype, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, dtype)) {
       return Quantize(data, shape, quantizer);
     }
   }
 
+  /// <summary>
+  /// PyTorch's quantize_per_channel: <see cref="Quantize"/> with
+  /// <see cref="Quantizer.PerChannel"/>(scales, zeroPoints, axis, dtype).
+  /// </summary>
   public static Tensor QuantizePerChannel(float[] data, long[] shape, double[] scales,
                                           long[] zeroPoints, long axis, DType dtype) {
-    using (Quantizer quantizer = Quantizer.PerChannel(dtype, scales, zeroPoints, axis)) {
+    using (Quantizer quantizer = Quantizer.PerChannel(scales, zeroPoints, axis, dtype)) {
       return Quantize(data, shape, quantizer);
     }
   }
 
-  // A tensor of the given shape whose integers are unspecified.
+  /// <summary>
+  /// A tensor of the given shape and quantizer whose integers are unspecified
+  /// (PyTorch's _empty_affine_quantized).
+  /// </summary>
   public static Tensor EmptyQuantized(long[] shape, Quantizer quantizer) {
     Arguments.NotNull(shape, nameof(shape));
     NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
     return new Tensor(NativeTensor.Empty(shape, shape.Length, parameters));
   }
 
-  // A tensor holding row-major integers; the array type must match the
-  // quantizer's dtype (sbyte[] QInt8, byte[] QUInt8, int[] QInt32).
+  /// <summary>
+  /// A tensor holding the row-major integers <paramref name="data"/>; the
+  /// array type must match the quantizer's dtype (sbyte[] QInt8, byte[]
+  /// QUInt8, int[] QInt32), else <see cref="QTensorTypeException"/>.
+  /// </summary>
   public static Tensor FromIntRepr(sbyte[] data, long[] shape, Quantizer quantizer) {
     NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer, DType.QInt8);
     return new Tensor(NativeTensor.FromInt8(data, data.Length, shape, shape.Length, parameters));
   }
+  /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QUInt8.</summary>
   public static Tensor FromIntRepr(byte[] data, long[] shape, Quantizer quantizer) {
     NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer, DType.QUInt8);
     return new Tensor(NativeTensor.FromUInt8(data, data.Length, shape, shape.Length, parameters));
   }
+  /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QInt32.</summary>
   public static Tensor FromIntRepr(int[] data, long[] shape, Quantizer quantizer) {
     NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer, DType.QInt32);
     return new Tensor(NativeTensor.FromInt32(data, data.Length, shape, shape.Length, parameters));
   }
 
-  // Per-tensor tensors whose dtype follows the array: byte[] -> QUInt8,
-  // sbyte[] -> QInt8, int[] -> QInt32. Without a shape, one-dimensional.
+  /// <summary>
+  /// PyTorch's _make_per_tensor_quantized_tensor: a one-dimensional
+  /// per-tensor tensor of the integers, whose dtype follows the array
+  /// (byte[] QUInt8, sbyte[] QInt8, int[] QInt32).
+  /// </summary>
   public static Tensor MakePerTensorQuantized(byte[] data, double scale, long zeroPoint) {
     return MakePerTensorQuantized(data, LengthOf(data), scale, zeroPoint);
   }
+  /// <summary>As <see cref="MakePerTensorQuantized(byte[], double, long)"/>, QInt8.</summary>
   public static Tensor MakePerTensorQuantized(sbyte[] data, double scale, long zeroPoint) {
     return MakePerTensorQuantized(data, LengthOf(data), scale, zeroPoint);
   }
+  /// <summary>As <see cref="MakePerTensorQuantized(byte[], double, long)"/>, QInt32.</summary>
   public static Tensor MakePerTensorQuantized(int[] data, double scale, long zeroPoint) {
     return MakePerTensorQuantized(data, LengthOf(data), scale, zeroPoint);
   }
+  /// <summary>
+  /// A per-tensor QUInt8 tensor of the given shape holding the row-major
+  /// integers <paramref name="data"/>.
+  /// </summary>
   public static Tensor MakePerTensorQuantized(byte[] data, long[] shape, double scale,
                                               long zeroPoint) {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QUInt8, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, DType.QUInt8)) {
       return FromIntRepr(data, shape, quantizer);
     }
   }
+  /// <summary>
+  /// A per-tensor QInt8 tensor of the given shape holding the row-major
+  /// integers <paramref name="data"/>.
+  /// </summary>
   public static Tensor MakePerTensorQuantized(sbyte[] data, long[] shape, double scale,
                                               long zeroPoint) {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, DType.QInt8)) {
       return FromIntRepr(data, shape, quantizer);
     }
   }
+  /// <summary>
+  /// A per-tensor QInt32 tensor of the given shape holding the row-major
+  /// integers <paramref name="data"/>.
+  /// </summary>
   public static Tensor MakePerTensorQuantized(int[] data, long[] shape, double scale,
                                               long zeroPoint) {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt32, scale, zeroPoint)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, DType.QInt32)) {
       return FromIntRepr(data, shape, quantizer);
     }
   }

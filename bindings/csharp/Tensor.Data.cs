@@ -5,7 +5,7 @@ using System;
 namespace QTensor {
 
 public sealed partial class Tensor {
-  // The dequantized values in row-major order.
+  /// <summary>The dequantized values in row-major order (a new array).</summary>
   public float[] Dequantize() {
     NativeTensor tensor = Native;
     var values = new float[tensor.numel()];
@@ -13,14 +13,23 @@ public sealed partial class Tensor {
     return values;
   }
 
-  // Dequantizes into destination, whose length must be Numel.
+  /// <summary>
+  /// Writes the <see cref="Numel"/> dequantized values, row-major, into the
+  /// first <see cref="Numel"/> elements of <paramref name="destination"/>
+  /// (pinned: no copy is made); the elements after them are left as they
+  /// were. A shorter destination throws <see cref="QTensorShapeException"/>.
+  /// </summary>
   public void DequantizeTo(float[] destination) {
     Arguments.NotNull(destination, nameof(destination));
-    Native.DequantizeInto(destination, destination.Length);
+    NativeTensor tensor = Native;
+    CheckDestination(destination, tensor.numel());
+    tensor.DequantizeInto(destination, destination.LongLength);
   }
 
-  // The integers, row-major, in the array type of the dtype: sbyte[] for
-  // QInt8, byte[] for QUInt8, int[] for QInt32.
+  /// <summary>
+  /// The integers, row-major, in the array type of the dtype: sbyte[] for
+  /// QInt8, byte[] for QUInt8, int[] for QInt32 (a new array).
+  /// </summary>
   public Array IntRepr() {
     switch (DType) {
       case DType.QInt8: return IntRepr<sbyte>();
@@ -29,61 +38,105 @@ public sealed partial class Tensor {
     }
   }
 
-  // As IntRepr(), typed; T must match the dtype (QTensorTypeException).
+  /// <summary>
+  /// As <see cref="IntRepr()"/>, typed; <typeparamref name="T"/> must match
+  /// the dtype (else <see cref="QTensorTypeException"/>).
+  /// </summary>
   public T[] IntRepr<T>() where T : struct {
     NativeTensor tensor = Native;
-    DType dtype = tensor.dtype();
-    long count = tensor.numel();
-    if (typeof(T) == typeof(sbyte) && dtype == DType.QInt8) {
-      var values = new sbyte[count];
-      tensor.IntReprInt8(values, count);
-      return (T[])(object)values;
-    }
-    if (typeof(T) == typeof(byte) && dtype == DType.QUInt8) {
-      var values = new byte[count];
-      tensor.IntReprUInt8(values, count);
-      return (T[])(object)values;
-    }
-    if (typeof(T) == typeof(int) && dtype == DType.QInt32) {
-      var values = new int[count];
-      tensor.IntReprInt32(values, count);
-      return (T[])(object)values;
-    }
-    throw new QTensorTypeException(
-        $"IntRepr<{typeof(T).Name}> does not match dtype {dtype} (use {ElementTypeOf(dtype).Name})");
+    CheckElementType<T>(tensor.dtype(), "IntRepr");
+    var values = new T[tensor.numel()];
+    IntReprTo(values);
+    return values;
   }
 
-  // The value of a one-element tensor.
+  /// <summary>
+  /// Writes the <see cref="Numel"/> integers, row-major, into the first
+  /// <see cref="Numel"/> elements of <paramref name="destination"/> (pinned:
+  /// no copy is made); the elements after them are left as they were.
+  /// <typeparamref name="T"/> must match the dtype: sbyte for QInt8, byte for
+  /// QUInt8, int for QInt32 (else <see cref="QTensorTypeException"/>). A
+  /// shorter destination throws <see cref="QTensorShapeException"/>.
+  /// </summary>
+  public void IntReprTo<T>(T[] destination) where T : struct {
+    Arguments.NotNull(destination, nameof(destination));
+    NativeTensor tensor = Native;
+    DType dtype = tensor.dtype();
+    CheckElementType<T>(dtype, "IntReprTo");
+    CheckDestination(destination, tensor.numel());
+    long count = destination.LongLength;
+    switch (dtype) {
+      case DType.QInt8: tensor.IntReprInt8((sbyte[])(object)destination, count); break;
+      case DType.QUInt8: tensor.IntReprUInt8((byte[])(object)destination, count); break;
+      default: tensor.IntReprInt32((int[])(object)destination, count); break;
+    }
+  }
+
+  static void CheckElementType<T>(DType dtype, string method) {
+    if (typeof(T) != ElementTypeOf(dtype)) {
+      throw new QTensorTypeException($"{method}<{typeof(T).Name}> does not match dtype {dtype} " +
+                                     $"(use {ElementTypeOf(dtype).Name})");
+    }
+  }
+
+  // The rule of every binding (docs/bindings.md): at least numel elements.
+  static void CheckDestination(Array destination, long numel) {
+    if (destination.LongLength < numel) {
+      throw new QTensorShapeException(
+          $"the destination holds {destination.LongLength} elements but the tensor has {numel}");
+    }
+  }
+
+  /// <summary>
+  /// The dequantized value of a one-element tensor (of any shape).
+  /// </summary>
   public float Item() => Native.item();
 
-  // The dequantized value at a full index (negative indices count from the end).
-  public float Get(params long[] index) {
+  /// <summary>
+  /// The dequantized value at a full index, one entry per dimension
+  /// (negative entries count from the end; out of range:
+  /// <see cref="QTensorIndexException"/>).
+  /// </summary>
+  public float GetValue(params long[] index) {
     Arguments.NotNull(index, nameof(index));
     return Native.At(index, index.Length);
   }
 
-  // Quantizes value with this element's parameters and stores it.
-  public void Set(long[] index, float value) {
+  /// <summary>
+  /// Quantizes <paramref name="value"/> with the parameters of the element at
+  /// the full index and stores it there (writes reach every view of the
+  /// storage).
+  /// </summary>
+  public void SetValue(long[] index, float value) {
     Arguments.NotNull(index, nameof(index));
     Native.SetAt(index, index.Length, value);
   }
 
-  // Sets every element of this view; returns this tensor.
+  /// <summary>
+  /// Sets every element of this view to <paramref name="value"/>, quantized;
+  /// returns this tensor.
+  /// </summary>
   public Tensor Fill(float value) {
     Native.fill_(value).Dispose();
     return this;
   }
 
-  // PyTorch's copy_: equal shapes and dtypes. A whole contiguous tensor takes
-  // source's integers and quantizer; a partial view requantizes source's
-  // values into its own parameters. Returns this tensor.
+  /// <summary>
+  /// PyTorch's copy_: equal shapes and dtypes. A whole contiguous tensor
+  /// takes the source's integers and quantizer; a partial view requantizes
+  /// the source's values into its own parameters. Returns this tensor.
+  /// </summary>
   public Tensor CopyFrom(Tensor source) {
     NativeTensor from = Arguments.NotNull(source, nameof(source)).Native;
     Native.copy_(from).Dispose();
     return this;
   }
 
-  // Quantizes row-major values (Numel of them) with this tensor's parameters.
+  /// <summary>
+  /// Quantizes <see cref="Numel"/> row-major <paramref name="values"/> with
+  /// this tensor's parameters into it (another count:
+  /// <see cref="QTensorShapeException"/>). Returns this tensor.
+  /// </summary>
   public Tensor CopyFrom(float[] values) {
     Arguments.NotNull(values, nameof(values));
     Native.CopyValues(values, values.Length);

@@ -6,39 +6,62 @@ using System.Runtime.CompilerServices;
 namespace QTensor {
 
 public sealed partial class Tensor {
-  // Index along dimension 0 (negative counts from the end): Select(0, index).
-  // (Named At for other .NET languages: Item() is the one-element value.)
+  /// <summary>
+  /// The view at <paramref name="index"/> along dimension 0 (negative counts
+  /// from the end): <c>Select(0, index)</c>. (Named At for other .NET
+  /// languages: <see cref="Item"/> is the one-element value.)
+  /// </summary>
   [IndexerName("At")]
   public Tensor this[long index] => Select(0, index);
 
-  // Removes dimension dim, keeping index (negative counts from the end).
+  /// <summary>
+  /// The view without dimension <paramref name="dim"/>, at
+  /// <paramref name="index"/> along it (negative values count from the end).
+  /// </summary>
   public Tensor Select(long dim, long index) => new Tensor(Native.select(dim, index));
 
-  // Python's [start:stop:step] along dim; null means an open end, negative
-  // values count from the end, out-of-range ends are clamped, and a negative
-  // step walks backwards.
+  /// <summary>
+  /// Python's [start:stop:step] along <paramref name="dim"/>: null means an
+  /// open end, negative values count from the end, out-of-range ends are
+  /// clamped, and a negative step walks backwards (step 0:
+  /// <see cref="QTensorArgumentException"/>).
+  /// </summary>
   public Tensor Slice(long dim, long? start, long? stop, long step = 1) {
     long openStart = step > 0 ? long.MinValue : long.MaxValue;
     long openStop = step > 0 ? long.MaxValue : long.MinValue;
     return new Tensor(Native.slice(dim, start ?? openStart, stop ?? openStop, step));
   }
 
+  /// <summary>
+  /// The view of <paramref name="length"/> indices of <paramref name="dim"/>
+  /// from <paramref name="start"/>.
+  /// </summary>
   public Tensor Narrow(long dim, long start, long length) {
     return new Tensor(Native.narrow(dim, start, length));
   }
 
+  /// <summary>
+  /// The view with dimensions <paramref name="dim0"/> and
+  /// <paramref name="dim1"/> swapped.
+  /// </summary>
   public Tensor Transpose(long dim0, long dim1) => new Tensor(Native.transpose(dim0, dim1));
 
-  // dims is a permutation of 0 .. Dim - 1.
+  /// <summary>
+  /// The view whose dimension i is this tensor's <c>dims[i]</c>;
+  /// <paramref name="dims"/> is a permutation of 0 .. Dim - 1.
+  /// </summary>
   public Tensor Permute(params long[] dims) {
     Arguments.NotNull(dims, nameof(dims));
     return new Tensor(Native.Permute(dims, dims.Length));
   }
 
-  // This tensor if already contiguous (a new handle to it), else a copy.
+  /// <summary>
+  /// This view if already contiguous (a new handle to it), else a contiguous
+  /// copy.
+  /// </summary>
   public Tensor Contiguous() => new Tensor(Native.contiguous());
 
-  // A contiguous copy with its own storage.
+  /// <summary>A contiguous copy with its own storage.</summary>
   public Tensor Clone() => new Tensor(Native.clone());
 }
 

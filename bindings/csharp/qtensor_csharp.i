@@ -55,11 +55,12 @@ void CopyOut(const std::vector<T>& values, T* out, int64_t count) {
   std::copy(values.begin(), values.end(), out);
 }
 
-// The address of the last float array passed in or out: lets a test check
-// that C# arrays reach the library pinned, not copied.
-static const float* last_float_array = nullptr;
-inline float* Track(float* values) {
-  last_float_array = values;
+// The address of the last float or integer array passed in or out: lets a
+// test check that C# arrays reach the library pinned, not copied.
+static const void* last_array = nullptr;
+template <typename T>
+T* Track(T* values) {
+  last_array = values;
   return values;
 }
 
@@ -130,6 +131,38 @@ class Bytes {
 %rename(CorruptData) QT_ERR_CORRUPT_DATA;
 %rename(Internal) QT_ERR_INTERNAL;
 %rename(NotFound) QT_ERR_NOT_FOUND;
+// XML doc comments of the public enums and their values (in QTensor.xml
+// beside the assembly), emitted where SWIG puts their modifiers and
+// attributes.
+%typemap(csclassmodifiers) enum qt_status %{/// <summary>
+/// The library's status codes (<see cref="QTensorException.Status"/>).
+/// </summary>
+public enum%}
+%csattributes QT_OK "/// <summary>Success (never an exception's).</summary>"
+%csattributes QT_ERR_INVALID_ARGUMENT "/// <summary>A bad parameter.</summary>"
+%csattributes QT_ERR_OUT_OF_RANGE "/// <summary>An index or dimension outside the tensor.</summary>"
+%csattributes QT_ERR_SHAPE_MISMATCH "/// <summary>Shapes or counts that do not match.</summary>"
+%csattributes QT_ERR_TYPE_MISMATCH "/// <summary>dtypes or a scheme that do not match.</summary>"
+%csattributes QT_ERR_OUT_OF_MEMORY "/// <summary>An allocation failed or overflows.</summary>"
+%csattributes QT_ERR_IO "/// <summary>A file could not be opened, read or written.</summary>"
+%csattributes QT_ERR_CORRUPT_DATA "/// <summary>Serialized data is malformed.</summary>"
+%csattributes QT_ERR_INTERNAL "/// <summary>A bug in the library.</summary>"
+%csattributes QT_ERR_NOT_FOUND "/// <summary>A bundle name or metadata key not there.</summary>"
+%typemap(csclassmodifiers) enum qt_dtype %{/// <summary>
+/// Quantized integer types, as PyTorch's torch.qint8, torch.quint8 and
+/// torch.qint32 (<see cref="DTypeExtensions"/> names them).
+/// </summary>
+public enum%}
+%csattributes QT_QINT8 "/// <summary>int8 values, range [-128, 127].</summary>"
+%csattributes QT_QUINT8 "/// <summary>uint8 values, range [0, 255].</summary>"
+%csattributes QT_QINT32 "/// <summary>int32 values, range [-2^31, 2^31 - 1].</summary>"
+%typemap(csclassmodifiers) enum qt_qscheme %{/// <summary>
+/// Quantization schemes, as PyTorch's torch.per_tensor_affine and
+/// torch.per_channel_affine (<see cref="QSchemeExtensions"/> names them).
+/// </summary>
+public enum%}
+%csattributes QT_PER_TENSOR_AFFINE "/// <summary>One scale and zero point.</summary>"
+%csattributes QT_PER_CHANNEL_AFFINE "/// <summary>A scale and zero point per channel.</summary>"
 %rename(DType) qt_dtype;
 %rename(QInt8) QT_QINT8;
 %rename(QUInt8) QT_QUINT8;
@@ -211,10 +244,8 @@ class Bytes {
 }
 
 %inline %{
-// For tests: the address of the last float array given to the library.
-int64_t LastFloatArrayAddress() {
-  return reinterpret_cast<int64_t>(qtensor_csharp::last_float_array);
-}
+// For tests: the address of the last array given to the library.
+int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::last_array); }
 %}
 
 %newobject qtensor::Tensor::SerializeBytes;
@@ -280,8 +311,12 @@ int64_t LastFloatArrayAddress() {
   void StridesInto(int64_t* longs_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->strides(), longs_out, count);
   }
+  // qt_tensor_q_num_channels: shape[axis] for a per-channel view, 1 for a
+  // per-tensor one. The facade has no accessor for it, so it is called here.
   int64_t QNumChannels() const {
-    return static_cast<int64_t>($self->q_per_channel_scales().size());
+    size_t count = 0;
+    qtensor::detail::Check(qt_tensor_q_num_channels(&count, $self->get()));
+    return static_cast<int64_t>(count);
   }
   void QPerChannelScalesInto(double* doubles_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->q_per_channel_scales(), doubles_out, count);
@@ -310,15 +345,16 @@ int64_t LastFloatArrayAddress() {
   }
   void IntReprInt8(int8_t* int8_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->int_repr_into(int8_out, static_cast<size_t>(count));
+    $self->int_repr_into(qtensor_csharp::Track(int8_out), static_cast<size_t>(count));
   }
   void IntReprUInt8(uint8_t* uint8_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->int_repr_into(uint8_out, static_cast<size_t>(count));
+    $self->int_repr_into(qtensor_csharp::Track(uint8_out), static_cast<size_t>(count));
   }
   void IntReprInt32(int32_t* int32_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->int_repr_into(int32_out, static_cast<size_t>(count) * sizeof(int32_t));
+    $self->int_repr_into(qtensor_csharp::Track(int32_out),
+                         static_cast<size_t>(count) * sizeof(int32_t));
   }
 }
 

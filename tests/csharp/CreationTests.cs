@@ -68,7 +68,7 @@ public class CreationTests {
 
   [Test]
   public void QuantizeWithAQuantizerObject() {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt32, 1e-3, -7))
+    using (Quantizer quantizer = Quantizer.PerTensor(1e-3, -7, DType.QInt32))
     using (Tensor q = Tensor.Quantize(new float[] { 10000f, -25000f, 3.25f, 0f }, new long[] { 4 },
                                       quantizer)) {
       Assert.AreEqual(new int[] { 9999992, -25000005, 3243, -7 }, q.IntRepr<int>());
@@ -77,7 +77,7 @@ public class CreationTests {
 
   [Test]
   public void EmptyQuantizedHasTheShapeAndParameters() {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt32, 1e-4, 2))
+    using (Quantizer quantizer = Quantizer.PerTensor(1e-4, 2, DType.QInt32))
     using (Tensor q = Tensor.EmptyQuantized(new long[] { 10 }, quantizer)) {
       Assert.AreEqual(new long[] { 10 }, q.Shape);
       Assert.AreEqual(10, q.Numel);
@@ -90,9 +90,9 @@ public class CreationTests {
 
   [Test]
   public void FromIntReprKeepsTheIntegersOfEachDType() {
-    using (Quantizer int8 = Quantizer.PerTensor(DType.QInt8, 0.5, -1))
-    using (Quantizer uint8 = Quantizer.PerTensor(DType.QUInt8, 0.25, 10))
-    using (Quantizer int32 = Quantizer.PerTensor(DType.QInt32, 2.0, 5))
+    using (Quantizer int8 = Quantizer.PerTensor(0.5, -1, DType.QInt8))
+    using (Quantizer uint8 = Quantizer.PerTensor(0.25, 10, DType.QUInt8))
+    using (Quantizer int32 = Quantizer.PerTensor(2.0, 5, DType.QInt32))
     using (Tensor a = Tensor.FromIntRepr(new sbyte[] { -128, -1, 0, 127 }, new long[] { 2, 2 }, int8))
     using (Tensor b = Tensor.FromIntRepr(new byte[] { 0, 10, 255 }, new long[] { 3 }, uint8))
     using (Tensor c = Tensor.FromIntRepr(new int[] { int.MinValue, 5, int.MaxValue },
@@ -109,8 +109,8 @@ public class CreationTests {
 
   [Test]
   public void FromIntReprOfPerChannelQuantizer() {
-    using (Quantizer quantizer = Quantizer.PerChannel(DType.QInt8, new[] { 0.1, 1.0 },
-                                                      new long[] { 0, -2 }, 1))
+    using (Quantizer quantizer = Quantizer.PerChannel(new[] { 0.1, 1.0 }, new long[] { 0, -2 }, 1,
+                                                      DType.QInt8))
     using (Tensor q = Tensor.FromIntRepr(new sbyte[] { 1, 2, 3, 4 }, new long[] { 2, 2 }, quantizer)) {
       Assert.AreEqual(new float[] { (float)(1 * 0.1), 4f, (float)(3 * 0.1), 6f }, q.Dequantize());
     }

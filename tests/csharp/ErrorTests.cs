@@ -13,17 +13,17 @@ public class ErrorTests {
   [Test]
   public void BadQuantizerParameters() {
     var bad = Assert.Throws<QTensorArgumentException>(
-        () => Quantizer.PerTensor(DType.QInt8, 0.0, 0));
+        () => Quantizer.PerTensor(0.0, 0, DType.QInt8));
     Assert.AreEqual(Status.InvalidArgument, bad.Status);
     StringAssert.Contains("scale", bad.Message);
-    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(DType.QInt8, double.NaN, 0));
-    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(DType.QUInt8, 1.0, 256));
-    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(DType.QInt8, 1.0, -129));
-    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor((DType)42, 1.0, 0));
+    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(double.NaN, 0, DType.QInt8));
+    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(1.0, 256, DType.QUInt8));
+    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(1.0, -129, DType.QInt8));
+    Assert.Throws<QTensorArgumentException>(() => Quantizer.PerTensor(1.0, 0, (DType)42));
     Assert.Throws<QTensorArgumentException>(
-        () => Quantizer.PerChannel(DType.QInt8, new[] { 1.0, 2.0 }, new long[] { 0 }, 0));
+        () => Quantizer.PerChannel(new[] { 1.0, 2.0 }, new long[] { 0 }, 0, DType.QInt8));
     Assert.Throws<QTensorArgumentException>(
-        () => Quantizer.PerChannel(DType.QInt8, new[] { 1.0, -2.0 }, new long[] { 0, 0 }, 0));
+        () => Quantizer.PerChannel(new[] { 1.0, -2.0 }, new long[] { 0, 0 }, 0, DType.QInt8));
   }
 
   [Test]
@@ -45,7 +45,7 @@ public class ErrorTests {
 
   [Test]
   public void FromIntReprChecksTheArrayType() {
-    using (Quantizer int32 = Quantizer.PerTensor(DType.QInt32, 1.0, 0)) {
+    using (Quantizer int32 = Quantizer.PerTensor(1.0, 0, DType.QInt32)) {
       var bad = Assert.Throws<QTensorTypeException>(
           () => Tensor.FromIntRepr(new byte[8], new long[] { 2 }, int32));
       StringAssert.Contains("Int32[]", bad.Message);
@@ -67,7 +67,7 @@ public class ErrorTests {
       Assert.Throws<QTensorArgumentException>(() => q.Slice(1, 0, 2, 0));
       Assert.That(() => q.Permute(0, 0), Throws.InstanceOf<QTensorException>());
       Assert.That(() => q.Permute(0), Throws.InstanceOf<QTensorException>());
-      Assert.Throws<QTensorIndexException>(() => q.Get(0, 3));
+      Assert.Throws<QTensorIndexException>(() => q.GetValue(0, 3));
     }
   }
 
@@ -83,7 +83,7 @@ public class ErrorTests {
   [Test]
   public void NullArgumentsThrowArgumentNullException() {
     using (Tensor q = Small())
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QInt8, 1.0, 0))
+    using (Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8))
     using (var bundle = new Bundle()) {
       Assert.Throws<ArgumentNullException>(
           () => Tensor.QuantizePerTensor(null, new long[] { 1 }, 1, 0, DType.QInt8));
@@ -95,14 +95,15 @@ public class ErrorTests {
           () => Tensor.FromIntRepr((sbyte[])null, new long[] { 1 }, quantizer));
       Assert.Throws<ArgumentNullException>(() => Tensor.MakePerTensorQuantized((byte[])null, 1, 0));
       Assert.Throws<ArgumentNullException>(
-          () => Quantizer.PerChannel(DType.QInt8, null, new long[0], 0));
+          () => Quantizer.PerChannel(null, new long[0], 0, DType.QInt8));
       Assert.Throws<ArgumentNullException>(() => q.CopyFrom((Tensor)null));
       Assert.Throws<ArgumentNullException>(() => q.CopyFrom((float[])null));
-      Assert.Throws<ArgumentNullException>(() => q.Set(null, 1f));
-      Assert.Throws<ArgumentNullException>(() => q.Get(null));
+      Assert.Throws<ArgumentNullException>(() => q.SetValue(null, 1f));
+      Assert.Throws<ArgumentNullException>(() => q.GetValue(null));
       Assert.Throws<ArgumentNullException>(() => q.Permute(null));
       Assert.Throws<ArgumentNullException>(() => q.SharesStorageWith(null));
       Assert.Throws<ArgumentNullException>(() => q.DequantizeTo(null));
+      Assert.Throws<ArgumentNullException>(() => q.IntReprTo<sbyte>(null));
       Assert.Throws<ArgumentNullException>(() => q.Save(null));
       Assert.Throws<ArgumentNullException>(() => Tensor.Load(null));
       Assert.Throws<ArgumentNullException>(() => Tensor.Deserialize(null));
@@ -117,7 +118,7 @@ public class ErrorTests {
   [Test]
   public void ExceptionsShareOneBaseType() {
     Exception[] thrown = {
-      Assert.Catch(() => Quantizer.PerTensor(DType.QInt8, -1, 0)),
+      Assert.Catch(() => Quantizer.PerTensor(-1, 0, DType.QInt8)),
       Assert.Catch(() => { using (Tensor q = Small()) q.Select(5, 0); }),
       Assert.Catch(() => Tensor.QuantizePerTensor(new float[2], new long[] { 3 }, 1, 0, DType.QInt8)),
       Assert.Catch(() => Tensor.Load("/nonexistent/directory/file.qt")),

@@ -50,13 +50,34 @@ public class PrintAndPropertiesTests {
     }
   }
 
+  // The view's own channel count: its channel dim's size, 1 per tensor.
+  [Test]
+  public void QNumChannels() {
+    using (Tensor q = Tensor.QuantizePerChannel(new float[24], new long[] { 2, 3, 4 },
+                                                new[] { 0.5, 0.25, 0.125 }, new long[] { 0, 1, 2 },
+                                                1, DType.QInt8))
+    using (Tensor narrowed = q.Narrow(1, 1, 2))
+    using (Tensor selected = q.Select(1, 2))
+    using (Tensor perTensor = Tensor.MakePerTensorQuantized(new byte[6], 1.0, 0)) {
+      Assert.AreEqual(3, q.QNumChannels);
+      Assert.AreEqual(2, narrowed.QNumChannels);
+      Assert.AreEqual(new[] { 0.25, 0.125 }, narrowed.QPerChannelScales);
+      Assert.AreEqual(QScheme.PerTensorAffine, selected.QScheme);
+      Assert.AreEqual(1, selected.QNumChannels);
+      Assert.AreEqual(1, perTensor.QNumChannels);
+    }
+  }
+
   [Test]
   public void PerTensorQuantizer() {
-    using (Quantizer quantizer = Quantizer.PerTensor(DType.QUInt8, 0.02, 7)) {
+    using (Quantizer quantizer = Quantizer.PerTensor(0.02, 7, DType.QUInt8)) {
       Assert.AreEqual(DType.QUInt8, quantizer.DType);
       Assert.AreEqual(QScheme.PerTensorAffine, quantizer.QScheme);
       Assert.AreEqual(0.02, quantizer.Scale);
       Assert.AreEqual(7, quantizer.ZeroPoint);
+      Assert.AreEqual(1, quantizer.NumChannels);
+      Assert.AreEqual(new[] { 0.02 }, quantizer.Scales);
+      Assert.AreEqual(new long[] { 7 }, quantizer.ZeroPoints);
       Assert.AreEqual("Quantizer(dtype=QUInt8, per_tensor_affine, scale=0.02, zero_point=7)",
                       quantizer.ToString());
       Assert.Throws<QTensorTypeException>(() => { long unused = quantizer.Axis; });
@@ -65,8 +86,8 @@ public class PrintAndPropertiesTests {
 
   [Test]
   public void PerChannelQuantizer() {
-    using (Quantizer quantizer = Quantizer.PerChannel(DType.QInt32, new[] { 0.1, 0.01, 0.001 },
-                                                      new long[] { -1, 0, 1 }, 2)) {
+    using (Quantizer quantizer = Quantizer.PerChannel(new[] { 0.1, 0.01, 0.001 },
+                                                      new long[] { -1, 0, 1 }, 2, DType.QInt32)) {
       Assert.AreEqual(QScheme.PerChannelAffine, quantizer.QScheme);
       Assert.AreEqual(new[] { 0.1, 0.01, 0.001 }, quantizer.Scales);
       Assert.AreEqual(new long[] { -1, 0, 1 }, quantizer.ZeroPoints);
@@ -78,9 +99,9 @@ public class PrintAndPropertiesTests {
 
   [Test]
   public void QuantizerEquality() {
-    using (Quantizer a = Quantizer.PerTensor(DType.QInt8, 0.5, 1))
-    using (Quantizer b = Quantizer.PerTensor(DType.QInt8, 0.5, 1))
-    using (Quantizer c = Quantizer.PerTensor(DType.QInt8, 0.5, 2)) {
+    using (Quantizer a = Quantizer.PerTensor(0.5, 1, DType.QInt8))
+    using (Quantizer b = Quantizer.PerTensor(0.5, 1, DType.QInt8))
+    using (Quantizer c = Quantizer.PerTensor(0.5, 2, DType.QInt8)) {
       Assert.IsTrue(a.Equals(b));
       Assert.AreEqual(a.GetHashCode(), b.GetHashCode());
       Assert.IsFalse(a.Equals(c));

@@ -21,7 +21,7 @@ public class ViewTests {
     using (Tensor last = t[-1])
     using (Tensor column = t.Select(2, -2)) {
       Assert.AreEqual(new long[] { 3, 4 }, first.Shape);
-      Assert.AreEqual(12f, first.Get(0, 0));
+      Assert.AreEqual(12f, first.GetValue(0, 0));
       Assert.AreEqual(first.IntRepr<sbyte>(), last.IntRepr<sbyte>());
       Assert.AreEqual(new long[] { 2, 3 }, column.Shape);
       Assert.AreEqual(new sbyte[] { 2, 6, 10, 14, 18, 22 }, column.IntRepr<sbyte>());
@@ -54,7 +54,7 @@ public class ViewTests {
                       everySecond.IntRepr<sbyte>());
       Assert.IsFalse(everySecond.IsContiguous);
       Assert.AreEqual(new long[] { 2, 2, 4 }, middle.Shape);
-      Assert.AreEqual(4f, middle.Get(0, 0, 0));
+      Assert.AreEqual(4f, middle.GetValue(0, 0, 0));
       Assert.AreEqual(new sbyte[] { 3, 2, 1, 0 }, backwards.IntRepr<sbyte>().Prefix(4));
       Assert.AreEqual(new long[] { 2, 3, 2 }, clamped.Shape);
       Assert.AreEqual(new sbyte[] { 0, 3, 4, 7 }, clamped.IntRepr<sbyte>().Prefix(4));
@@ -93,13 +93,31 @@ public class ViewTests {
     }
   }
 
+  // Share is the same view (shape, strides, offset) through a second handle.
+  [Test]
+  public void ShareIsASecondHandleToTheSameView() {
+    using (Tensor t = Counting())
+    using (Tensor view = t.Slice(2, 1, null, 2))
+    using (Tensor shared = view.Share()) {
+      Assert.AreNotSame(view, shared);
+      Assert.AreEqual(new long[] { 2, 3, 2 }, shared.Shape);
+      Assert.AreEqual(new long[] { 12, 4, 2 }, shared.Strides);
+      Assert.AreEqual(1, shared.StorageOffset);
+      Assert.AreEqual(new sbyte[] { 1, 3, 5, 7 }, shared.IntRepr<sbyte>().Prefix(4));
+      Assert.IsTrue(shared.SharesStorageWith(t));
+      shared.SetValue(new long[] { 0, 0, 0 }, -5f);
+      Assert.AreEqual(-5f, view.GetValue(0, 0, 0));
+      Assert.AreEqual(-5f, t.GetValue(0, 0, 1));
+    }
+  }
+
   [Test]
   public void WritesThroughAViewReachTheBase() {
     using (Tensor t = Counting())
     using (Tensor row = t[0]) {
       row.Fill(-7f);
-      Assert.AreEqual(-7f, t.Get(0, 2, 3));
-      Assert.AreEqual(12f, t.Get(1, 0, 0));
+      Assert.AreEqual(-7f, t.GetValue(0, 2, 3));
+      Assert.AreEqual(12f, t.GetValue(1, 0, 0));
     }
   }
 

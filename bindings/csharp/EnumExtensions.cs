@@ -1,0 +1,29 @@
+// PyTorch's names of the dtypes and schemes, and a dtype's element size, from
+// the library (the facade's dtype_name, dtype_size and qscheme_name).
+namespace QTensor {
+
+/// <summary>PyTorch's names and the element sizes of <see cref="DType"/> values.</summary>
+public static class DTypeExtensions {
+  /// <summary>
+  /// PyTorch's name of the dtype: "qint8", "quint8", "qint32". A value
+  /// outside the enum throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static string TorchName(this DType dtype) => QTensorNative.dtype_name(dtype);
+
+  /// <summary>
+  /// The size in bytes of one integer of the dtype: 1, 1, 4. A value outside
+  /// the enum throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static int ItemSize(this DType dtype) => checked((int)QTensorNative.dtype_size(dtype));
+}
+
+/// <summary>PyTorch's names of <see cref="QScheme"/> values.</summary>
+public static class QSchemeExtensions {
+  /// <summary>
+  /// PyTorch's name of the scheme: "per_tensor_affine", "per_channel_affine".
+  /// A value outside the enum throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static string TorchName(this QScheme qscheme) => QTensorNative.qscheme_name(qscheme);
+}
+
+}  // namespace QTensor
