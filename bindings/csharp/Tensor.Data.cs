@@ -17,7 +17,7 @@ public sealed partial class Tensor {
   /// Writes the <see cref="Numel"/> dequantized values, row-major, into the
   /// first <see cref="Numel"/> elements of <paramref name="destination"/>
   /// (pinned: no copy is made); the elements after them are left as they
-  /// were. A shorter destination throws <see cref="QTensorShapeException"/>.
+  /// were. A shorter destination throws <see cref="QTensorArgumentException"/>.
   /// </summary>
   public void DequantizeTo(float[] destination) {
     Arguments.NotNull(destination, nameof(destination));
@@ -56,7 +56,7 @@ public sealed partial class Tensor {
   /// no copy is made); the elements after them are left as they were.
   /// <typeparamref name="T"/> must match the dtype: sbyte for QInt8, byte for
   /// QUInt8, int for QInt32 (else <see cref="QTensorTypeException"/>). A
-  /// shorter destination throws <see cref="QTensorShapeException"/>.
+  /// shorter destination throws <see cref="QTensorArgumentException"/>.
   /// </summary>
   public void IntReprTo<T>(T[] destination) where T : struct {
     Arguments.NotNull(destination, nameof(destination));
@@ -82,7 +82,7 @@ public sealed partial class Tensor {
   // The rule of every binding (docs/bindings.md): at least numel elements.
   static void CheckDestination(Array destination, long numel) {
     if (destination.LongLength < numel) {
-      throw new QTensorShapeException(
+      throw new QTensorArgumentException(
           $"the destination holds {destination.LongLength} elements but the tensor has {numel}");
     }
   }

@@ -311,13 +311,8 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   void StridesInto(int64_t* longs_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->strides(), longs_out, count);
   }
-  // qt_tensor_q_num_channels: shape[axis] for a per-channel view, 1 for a
-  // per-tensor one. The facade has no accessor for it, so it is called here.
-  int64_t QNumChannels() const {
-    size_t count = 0;
-    qtensor::detail::Check(qt_tensor_q_num_channels(&count, $self->get()));
-    return static_cast<int64_t>(count);
-  }
+  // shape[axis] for a per-channel view, 1 for a per-tensor one, as a long.
+  int64_t QNumChannels() const { return static_cast<int64_t>($self->q_num_channels()); }
   void QPerChannelScalesInto(double* doubles_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->q_per_channel_scales(), doubles_out, count);
   }

@@ -76,8 +76,8 @@ public class DataTests {
       transposed.IntReprTo(values);
       Assert.AreEqual(new byte[] { 1, 4, 2, 5, 3, 6, 9, 9 }, values);
       var shortArray = new byte[] { 9, 9, 9, 9, 9 };
-      var error = Assert.Throws<QTensorShapeException>(() => q.IntReprTo(shortArray));
-      Assert.AreEqual(Status.ShapeMismatch, error.Status);
+      var error = Assert.Throws<QTensorArgumentException>(() => q.IntReprTo(shortArray));
+      Assert.AreEqual(Status.InvalidArgument, error.Status);
       Assert.AreEqual("the destination holds 5 elements but the tensor has 6", error.Message);
       Assert.AreEqual(new byte[] { 9, 9, 9, 9, 9 }, shortArray);
       using (Tensor empty = q.Narrow(0, 0, 0)) {
@@ -114,8 +114,8 @@ public class DataTests {
       q.DequantizeTo(longer);
       Assert.AreEqual(new float[] { -1f, 0f, 1f, 7f, 7f }, longer);
       float[] shortArray = { 7f, 7f };
-      var error = Assert.Throws<QTensorShapeException>(() => q.DequantizeTo(shortArray));
-      Assert.AreEqual(Status.ShapeMismatch, error.Status);
+      var error = Assert.Throws<QTensorArgumentException>(() => q.DequantizeTo(shortArray));
+      Assert.AreEqual(Status.InvalidArgument, error.Status);
       Assert.AreEqual("the destination holds 2 elements but the tensor has 3", error.Message);
       Assert.AreEqual(new float[] { 7f, 7f }, shortArray);
     }
