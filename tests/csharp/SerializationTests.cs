@@ -8,18 +8,7 @@ using QTensor;
 namespace QTensor.Tests {
 
 [TestFixture]
-public class SerializationTests {
-  string directory;
-
-  [SetUp]
-  public void MakeDirectory() {
-    directory = Path.Combine(Path.GetTempPath(), "qtensor-csharp-" + Guid.NewGuid().ToString("N"));
-    Directory.CreateDirectory(directory);
-  }
-
-  [TearDown]
-  public void RemoveDirectory() => Directory.Delete(directory, true);
-
+public class SerializationTests : ScratchDirectoryTests {
   static void AssertSameTensor(Tensor expected, Tensor actual) {
     Assert.AreEqual(expected.DType, actual.DType);
     Assert.AreEqual(expected.Shape, actual.Shape);

@@ -13,23 +13,12 @@ using QTensor;
 namespace QTensor.Tests {
 
 [TestFixture]
-public class StringTests {
+public class StringTests : ScratchDirectoryTests {
   static readonly string[] Unencodable = { "a\0b", "\0", "a\uD800b", "\uDC00",
                                            "a\uDBFF\uDBFF\uDC00" };
 
-  string directory;
-
-  [SetUp]
-  public void MakeDirectory() {
-    directory = Path.Combine(Path.GetTempPath(), "qtensor-csharp-" + Guid.NewGuid().ToString("N"));
-    Directory.CreateDirectory(directory);
-  }
-
   [TearDown]
-  public void RemoveDirectory() {
-    Directory.Delete(directory, true);
-    Library.SetMaxSimdTarget("");
-  }
+  public void RemoveSimdCap() => Library.SetMaxSimdTarget("");
 
   [Test]
   public void TheMessageNamesTheParameterAndTheCharacter() {
