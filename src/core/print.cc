@@ -135,7 +135,10 @@ std::vector<int64_t> ShownPositions(int64_t size, bool summarize) {
   return positions;
 }
 
+// The product of sizes: 0 if any is 0 (checked first, as the others of an
+// empty tensor may be huge).
 int64_t Product(const std::vector<int64_t>& sizes) {
+  if (std::find(sizes.begin(), sizes.end(), 0) != sizes.end()) return 0;
   int64_t product = 1;
   for (int64_t size : sizes) product *= size;
   return product;
@@ -410,6 +413,10 @@ void ShortestDigits(double magnitude, std::string* digits, int* exponent) {
 }  // namespace
 
 std::vector<std::vector<int64_t>> ShownIndices(const std::vector<int64_t>& shape) {
+  // An empty tensor shows nothing (and its other dims may be huge).
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
+    return std::vector<std::vector<int64_t>>(shape.size());
+  }
   const bool summarize = Summarizes(shape);
   std::vector<std::vector<int64_t>> indices;
   for (int64_t size : shape) {
