@@ -471,6 +471,37 @@ QTENSOR_API qt_status qt_int_repr(void* out, size_t capacity_bytes, const qt_ten
 /** The size in bytes of one element of dtype (0 if unknown). */
 QTENSOR_API size_t qt_dtype_size(qt_dtype dtype);
 
+/* ------------------------------------------------------------- operators */
+/* Each takes a view of any layout and gives a new contiguous tensor (the
+   _inplace forms write the view itself). docs/numerics.md has the formulas. */
+
+/** A new tensor of tensor's shape holding its dequantized values quantized
+    with quantizer, element for element as qt_quantize of qt_dequantize's
+    floats gives them, in one pass. A per-channel quantizer's axis is a dim
+    of the result.
+    @return QT_ERR_SHAPE_MISMATCH when a per-channel quantizer's channel
+    count is not the size of its axis; QT_ERR_INVALID_ARGUMENT when its axis
+    is not a dim of the result. */
+QTENSOR_API qt_status qt_requantize(qt_tensor** out, const qt_tensor* tensor,
+                                    const qt_quantizer* quantizer);
+
+/** torch.relu(q): max(q, zero point) on the integers; the result keeps the
+    tensor's parameters (per tensor or each channel's own). */
+QTENSOR_API qt_status qt_relu(qt_tensor** out, const qt_tensor* tensor);
+
+/** q.relu_(): qt_relu written into the view itself. */
+QTENSOR_API qt_status qt_relu_inplace(qt_tensor* tensor);
+
+/** F.relu6(q): min(max(q, zero point), quantize(6.0)), parameters kept. */
+QTENSOR_API qt_status qt_relu6(qt_tensor** out, const qt_tensor* tensor);
+
+/** torch.clamp(q, min, max) (F.hardtanh): min(max(q, quantize(min)),
+    quantize(max)), each bound quantized with the element's own parameters
+    (saturating: -INFINITY / INFINITY mean no bound); max wins where
+    min > max, as in torch.clamp. Parameters kept.
+    @return QT_ERR_INVALID_ARGUMENT for a NaN bound. */
+QTENSOR_API qt_status qt_clamp(qt_tensor** out, const qt_tensor* tensor, float min, float max);
+
 /* -------------------------------------------------------------- printing */
 
 /**

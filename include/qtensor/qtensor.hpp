@@ -281,6 +281,25 @@ class Tensor {
     return Make([&](qt_tensor** out) { return qt_tensor_share(out, get()); });
   }
 
+  // Operators (qt_requantize, qt_relu, ...): each gives a new tensor but
+  // relu_, which writes this view.
+  Tensor requantize(const Quantizer& quantizer) const {
+    return Make([&](qt_tensor** out) { return qt_requantize(out, get(), quantizer.get()); });
+  }
+  Tensor relu() const {
+    return Make([&](qt_tensor** out) { return qt_relu(out, get()); });
+  }
+  const Tensor& relu_() const {
+    detail::Check(qt_relu_inplace(handle()));
+    return *this;
+  }
+  Tensor relu6() const {
+    return Make([&](qt_tensor** out) { return qt_relu6(out, get()); });
+  }
+  Tensor clamp(float min, float max) const {
+    return Make([&](qt_tensor** out) { return qt_clamp(out, get(), min, max); });
+  }
+
   float item() const { return Get(qt_tensor_item); }
   float at(const std::vector<int64_t>& index) const {
     float value = 0.0f;

@@ -100,37 +100,30 @@ bool SameElementParams(const ElementParams& a, const ElementParams& b) {
          std::equal(a.channel.zero_points, a.channel.zero_points + n, b.channel.zero_points);
 }
 
-// Writes row-major integers into the view.
-void WriteIntegers(const Tensor& dst, const uint8_t* packed) {
-  if (dst.numel() == 0) return;
-  if (dst.IsContiguous()) {
-    std::memcpy(FirstElement(dst), packed, ByteSize(dst));
-  } else {
-    ScatterStrided(LayoutOf(dst), packed, FirstElement(dst));
-  }
-}
-
-// Dequantizes src and quantizes the values into dst's own parameters, a
-// chunk of leading rows at a time through one reused buffer; src is read
-// whole first when the two share a storage.
-void RequantizeInto(const Tensor& dst, const Tensor& src) {
-  constexpr int64_t kChunkElements = int64_t{1} << 16;
+// Requantizes src into dst (same shape, different storages) through the
+// buffer of `capacity` floats: at once if src fits, else in slices of the
+// leading dim, recursing into one leading index at a time while even one
+// index is larger than the buffer.
+void RequantizeThrough(const Tensor& dst, const Tensor& src, float* buffer, int64_t capacity) {
   const int64_t numel = src.numel();
-  if (numel == 0) return;
-  const bool chunked = src.ndim() > 0 && src.storage() != dst.storage();
-  const int64_t rows = chunked ? src.shape()[0] : 1;
-  const int64_t row_numel = numel / rows;
-  const int64_t rows_per_chunk = std::max<int64_t>(1, kChunkElements / row_numel);
-  std::unique_ptr<float[]> values(new float[std::min(numel, rows_per_chunk * row_numel)]);
-  if (!chunked) {
-    Dequantize(src, values.get());
-    QuantizeInto(dst, values.get());
+  if (numel <= capacity || src.ndim() == 0) {
+    Dequantize(src, buffer);
+    QuantizeInto(dst, buffer);
     return;
   }
-  for (int64_t start = 0; start < rows; start += rows_per_chunk) {
-    const int64_t stop = std::min(rows, start + rows_per_chunk);
-    Dequantize(src.Slice(0, start, stop, 1), values.get());
-    QuantizeInto(dst.Slice(0, start, stop, 1), values.get());
+  const int64_t rows = src.shape()[0];
+  const int64_t row_numel = numel / rows;
+  if (row_numel > capacity) {
+    for (int64_t i = 0; i < rows; ++i) {
+      RequantizeThrough(dst.Select(0, i), src.Select(0, i), buffer, capacity);
+    }
+    return;
+  }
+  const int64_t step = capacity / row_numel;
+  for (int64_t start = 0; start < rows; start += step) {
+    const int64_t stop = std::min(rows, start + step);
+    Dequantize(src.Slice(0, start, stop, 1), buffer);
+    QuantizeInto(dst.Slice(0, start, stop, 1), buffer);
   }
 }
 
@@ -163,6 +156,16 @@ void IntRepr(const Tensor& tensor, void* out) {
     std::memcpy(out, FirstElement(tensor), ByteSize(tensor));
   } else {
     GatherStrided(LayoutOf(tensor), FirstElement(tensor), static_cast<uint8_t*>(out));
+  }
+}
+
+void WriteIntRepr(const Tensor& dst, const void* data) {
+  if (dst.numel() == 0) return;
+  const auto* packed = static_cast<const uint8_t*>(data);
+  if (dst.IsContiguous()) {
+    std::memcpy(FirstElement(dst), packed, ByteSize(dst));
+  } else {
+    ScatterStrided(LayoutOf(dst), packed, FirstElement(dst));
   }
 }
 
@@ -210,7 +213,7 @@ void Fill(const Tensor& dst, float value) {
       }
     }
   });
-  WriteIntegers(dst, packed.data());
+  WriteIntRepr(dst, packed.data());
 }
 
 void Copy(const Tensor& dst, const Tensor& src) {
@@ -234,16 +237,32 @@ void Copy(const Tensor& dst, const Tensor& src) {
                                         quantizer.zero_points(), dst.base_dim(quantizer.axis()));
     }
     dst.storage()->set_quantizer(quantizer);
-    WriteIntegers(dst, packed.data());
+    WriteIntRepr(dst, packed.data());
     return;
   }
   if (SameElementParams(dst.Params(), src.Params())) {
     std::vector<uint8_t> packed(ByteSize(src));
     IntRepr(src, packed.data());
-    WriteIntegers(dst, packed.data());
+    WriteIntRepr(dst, packed.data());
     return;
   }
   RequantizeInto(dst, src);
+}
+
+void RequantizeInto(const Tensor& dst, const Tensor& src) {
+  // 16 Ki floats (64 KiB) stay in the L2 cache between the two passes.
+  constexpr int64_t kChunkElements = int64_t{1} << 14;
+  const int64_t numel = src.numel();
+  if (numel == 0) return;
+  if (src.storage() == dst.storage()) {  // src is read whole before any write
+    std::unique_ptr<float[]> values(new float[static_cast<size_t>(numel)]);
+    Dequantize(src, values.get());
+    QuantizeInto(dst, values.get());
+    return;
+  }
+  const int64_t capacity = std::min(numel, kChunkElements);
+  std::unique_ptr<float[]> buffer(new float[static_cast<size_t>(capacity)]);
+  RequantizeThrough(dst, src, buffer.get(), capacity);
 }
 
 Tensor Contiguous(const Tensor& tensor) { return tensor.IsContiguous() ? tensor : Clone(tensor); }

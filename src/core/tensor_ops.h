@@ -24,6 +24,9 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
 void Dequantize(const Tensor& tensor, float* out);
 // Writes the view's numel integers, row-major.
 void IntRepr(const Tensor& tensor, void* out);
+// Writes numel row-major integers of the view's dtype into the view (the
+// inverse of IntRepr).
+void WriteIntRepr(const Tensor& dst, const void* data);
 
 // Quantizes numel row-major floats into the view, each with its own
 // element's parameters.
@@ -31,6 +34,10 @@ void QuantizeInto(const Tensor& dst, const float* data);
 void Fill(const Tensor& dst, float value);
 // dst.copy_(src), with docs/design.md's semantics for whole and partial views.
 void Copy(const Tensor& dst, const Tensor& src);
+// Quantizes src's dequantized values into dst (same shape) with each of
+// dst's elements' own parameters, a cache-sized chunk at a time; src may
+// share dst's storage (it is then read whole first).
+void RequantizeInto(const Tensor& dst, const Tensor& src);
 
 // The view itself if contiguous, else Clone.
 Tensor Contiguous(const Tensor& tensor);

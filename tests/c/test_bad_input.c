@@ -1079,6 +1079,33 @@ static void test_copy(const fixtures* f) {
   qt_tensor_free(pt32);
 }
 
+/* The operators: NULL anywhere, a NaN bound, a quantizer whose channels do
+   not fit; the sentinel output stays untouched. */
+static void test_operators(const fixtures* f) {
+  step("requantize, relu, relu_inplace, relu6, clamp");
+  qt_tensor* out = SENTINEL_TENSOR;
+  EXPECT_INVALID(qt_requantize(NULL, f->pt, f->pt_quantizer));
+  EXPECT_INVALID(qt_requantize(&out, NULL, f->pt_quantizer));
+  EXPECT_INVALID(qt_requantize(&out, f->pt, NULL));
+  qt_quantizer* wide = NULL; /* 3 channels on axis 0, which has 2 */
+  const double scales[3] = {0.1, 0.2, 0.3};
+  const int64_t zero_points[3] = {0, 0, 0};
+  CHECK_OK(qt_quantizer_new_per_channel(&wide, QT_QUINT8, scales, zero_points, 3, 0));
+  EXPECT_SHAPE_MISMATCH(qt_requantize(&out, f->pt, wide));
+  qt_quantizer_free(wide);
+  EXPECT_INVALID(qt_relu(NULL, f->pt));
+  EXPECT_INVALID(qt_relu(&out, NULL));
+  EXPECT_INVALID(qt_relu_inplace(NULL));
+  EXPECT_INVALID(qt_relu6(NULL, f->pc));
+  EXPECT_INVALID(qt_relu6(&out, NULL));
+  EXPECT_INVALID(qt_clamp(NULL, f->pt, 0.0f, 1.0f));
+  EXPECT_INVALID(qt_clamp(&out, NULL, 0.0f, 1.0f));
+  EXPECT_INVALID(qt_clamp(&out, f->pc, NAN, 1.0f));
+  EXPECT_MESSAGE_HAS("NaN");
+  EXPECT_INVALID(qt_clamp(&out, f->pc, 0.0f, NAN));
+  CHECK(out == SENTINEL_TENSOR);
+}
+
 static void test_readout(const fixtures* f) {
   step("dequantize, int_repr, to_string");
   float values[6] = {-1.0f, -2.0f, -3.0f, -4.0f, -5.0f, -6.0f};
@@ -1201,6 +1228,8 @@ int main(void) {
   test_copy(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_readout(&f);
+  CHECK_ALL_UNCHANGED(&f, &before);
+  test_operators(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_thread_local_error();
 

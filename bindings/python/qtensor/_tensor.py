@@ -161,6 +161,25 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self)))
 
+    # ------------------------------------------------------------- operators
+    def relu(self):
+        """torch.relu(q): max(q, zero point) on the integers; the result keeps
+        this tensor's parameters."""
+        return Tensor._wrap(self._native.relu())
+
+    def relu_(self):
+        """relu written into this view. Returns self."""
+        self._native.relu_()
+        return self
+
+    def clamp(self, min=None, max=None):
+        """torch.clamp(q, min, max): the integers clamped to min and max
+        quantized with each element's own parameters (None: no bound); max
+        wins where min > max. The result keeps this tensor's parameters."""
+        low = -np.inf if min is None else float_of(min, "min")
+        high = np.inf if max is None else float_of(max, "max")
+        return Tensor._wrap(self._native.clamp(low, high))
+
     # ---------------------------------------------------------------- writes
     def copy_(self, src):
         """Copies a tensor (requantizing if this is part of a storage) or

@@ -481,6 +481,49 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().clone());
   }
 
+  // ------------------------------------------------------------ operators
+
+  /**
+   * A new tensor holding this tensor's dequantized values quantized with
+   * quantizer (per tensor, or per channel along one of the result's dims),
+   * as quantizing {@link #dequantize()}'s floats would, in one pass.
+   *
+   * @throws QTensorException SHAPE_MISMATCH if a per-channel quantizer's
+   *     channel count is not the size of its axis, INVALID_ARGUMENT if the
+   *     axis is not a dim of the result
+   */
+  public QTensor requantize(Quantizer quantizer) {
+    Objects.requireNonNull(quantizer, "quantizer");
+    return new QTensor(handle().requantize(quantizer.handle()));
+  }
+
+  /** torch.relu: max(q, zero point) on the integers; parameters kept. */
+  public QTensor relu() {
+    return new QTensor(handle().relu());
+  }
+
+  /** relu written into this view itself (PyTorch's relu_()). Returns this. */
+  public QTensor reluInPlace() {
+    handle().relu_();
+    return this;
+  }
+
+  /** F.relu6: min(max(q, zero point), quantize(6)); parameters kept. */
+  public QTensor relu6() {
+    return new QTensor(handle().relu6());
+  }
+
+  /**
+   * torch.clamp(q, min, max): the integers clamped to min and max quantized
+   * with each element's own parameters (infinities: no bound); max wins
+   * where min &gt; max. Parameters kept.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for a NaN bound
+   */
+  public QTensor clamp(float min, float max) {
+    return new QTensor(handle().clamp(min, max));
+  }
+
   /**
    * A second handle to this same view (no copy: same storage, shape and
    * strides), to be closed on its own: closing either handle never affects

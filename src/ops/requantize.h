@@ -1,0 +1,18 @@
+// Requantize: a tensor's values quantized again with another quantizer.
+#ifndef QTENSOR_OPS_REQUANTIZE_H_
+#define QTENSOR_OPS_REQUANTIZE_H_
+
+#include "core/quantizer.h"
+#include "core/tensor.h"
+
+namespace qtensor::ops {
+
+// A new contiguous tensor of src's shape whose elements are src's
+// dequantized float32 values quantized with quantizer (per tensor, or per
+// channel along one of the result's dims), element for element as
+// quantize(dequantize(src)) gives them, in one pass. src may be any view.
+core::Tensor Requantize(const core::Tensor& src, const core::Quantizer& quantizer);
+
+}  // namespace qtensor::ops
+
+#endif  // QTENSOR_OPS_REQUANTIZE_H_

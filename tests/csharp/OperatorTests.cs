@@ -1,0 +1,68 @@
+// Requantize, Relu, ReluInPlace, Relu6 and Clamp: integers and parameters of
+// known cases (the Python suite compares them with PyTorch).
+using System;
+using NUnit.Framework;
+using QTensor;
+
+namespace QTensor.Tests {
+
+[TestFixture]
+public class OperatorTests {
+  // qint8, scale 0.5, zero point 2: integers -8, 0, 2, 3, 14, 127.
+  static Tensor Sample() =>
+      Tensor.QuantizePerTensor(new float[] { -5f, -1f, 0f, 0.5f, 6f, 100f }, new long[] { 2, 3 },
+                               0.5, 2, DType.QInt8);
+
+  [Test]
+  public void ClampsKeepTheParameters() {
+    using (var q = Sample())
+    using (var relu = q.Relu())
+    using (var relu6 = q.Relu6())
+    using (var clamped = q.Clamp(-0.6f, 1.25f))
+    using (var swapped = q.Clamp(1f, -1f)) {
+      Assert.AreEqual(new sbyte[] { 2, 2, 2, 3, 14, 127 }, relu.IntRepr<sbyte>());
+      Assert.AreEqual(new sbyte[] { 2, 2, 2, 3, 14, 14 }, relu6.IntRepr<sbyte>());
+      // -0.6 / 0.5 = -1.2 rounds to -1; 1.25 / 0.5 = 2.5 rounds to 2 (even).
+      Assert.AreEqual(new sbyte[] { 1, 1, 2, 3, 4, 4 }, clamped.IntRepr<sbyte>());
+      Assert.AreEqual(new sbyte[] { 0, 0, 0, 0, 0, 0 }, swapped.IntRepr<sbyte>());  // max wins
+      Assert.AreEqual(0.5, relu6.QScale);
+      Assert.AreEqual(2, clamped.QZeroPoint);
+    }
+  }
+
+  [Test]
+  public void ReluInPlaceWritesTheViewOnly() {
+    using (var q = Sample())
+    using (var column = q.Select(1, 0)) {
+      Assert.AreSame(column, column.ReluInPlace());
+      Assert.AreEqual(new sbyte[] { 2, 0, 2, 3, 14, 127 }, q.IntRepr<sbyte>());
+    }
+  }
+
+  [Test]
+  public void RequantizeEqualsQuantizingTheDequantizedValues() {
+    using (var q = Sample())
+    using (var view = q.Transpose(0, 1))
+    using (var target = Quantizer.PerChannel(new[] { 0.3, 1.0 }, new long[] { 128, 0 }, 1,
+                                             DType.QUInt8))
+    using (var requantized = view.Requantize(target))
+    using (var expected = Tensor.Quantize(view.Dequantize(), view.Shape, target)) {
+      Assert.AreEqual(expected.IntRepr<byte>(), requantized.IntRepr<byte>());
+      Assert.AreEqual(new long[] { 3, 2 }, requantized.Shape);
+    }
+  }
+
+  [Test]
+  public void BadArgumentsThrow() {
+    using (var q = Sample())
+    using (var wide = Quantizer.PerChannel(new[] { 1.0, 1, 1, 1 }, new long[] { 0, 0, 0, 0 }, 0,
+                                           DType.QInt8)) {
+      Assert.Throws<QTensorArgumentException>(() => q.Clamp(float.NaN, 1f));
+      Assert.Throws<QTensorShapeException>(() => q.Requantize(wide));
+      Assert.Throws<ArgumentNullException>(() => q.Requantize(null));
+      Assert.AreEqual(new sbyte[] { -8, 0, 2, 3, 14, 127 }, q.IntRepr<sbyte>());
+    }
+  }
+}
+
+}  // namespace QTensor.Tests

@@ -1,0 +1,74 @@
+package io.qtensor.test;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
+
+import io.qtensor.DType;
+import io.qtensor.QTensor;
+import io.qtensor.QTensorException;
+import io.qtensor.Quantizer;
+import io.qtensor.Status;
+import org.junit.Test;
+
+/**
+ * requantize, relu, reluInPlace, relu6 and clamp: integers and parameters
+ * of known cases (the Python suite compares them with PyTorch).
+ */
+public class OperatorsTest {
+  // qint8, scale 0.5, zero point 2: integers -8, 0, 2, 3, 14, 127.
+  static QTensor sample() {
+    return QTensor.quantizePerTensor(new float[] {-5f, -1f, 0f, 0.5f, 6f, 100f},
+                                     new long[] {2, 3}, 0.5, 2, DType.QINT8);
+  }
+
+  @Test
+  public void clampsKeepTheParameters() {
+    try (QTensor q = sample(); QTensor relu = q.relu(); QTensor relu6 = q.relu6();
+         QTensor clamped = q.clamp(-0.6f, 1.25f); QTensor swapped = q.clamp(1f, -1f)) {
+      assertArrayEquals(new byte[] {-8, 0, 2, 3, 14, 127}, q.intReprInt8());
+      assertArrayEquals(new byte[] {2, 2, 2, 3, 14, 127}, relu.intReprInt8());
+      assertArrayEquals(new byte[] {2, 2, 2, 3, 14, 14}, relu6.intReprInt8());
+      // -0.6 / 0.5 = -1.2 rounds to -1; 1.25 / 0.5 = 2.5 rounds to 2 (even).
+      assertArrayEquals(new byte[] {1, 1, 2, 3, 4, 4}, clamped.intReprInt8());
+      assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0}, swapped.intReprInt8());  // max wins
+      assertEquals(0.5, relu6.qScale(), 0.0);
+      assertEquals(2, clamped.qZeroPoint());
+    }
+  }
+
+  @Test
+  public void reluInPlaceWritesTheViewOnly() {
+    try (QTensor q = sample(); QTensor column = q.select(1, 0)) {
+      assertSame(column, column.reluInPlace());
+      assertArrayEquals(new byte[] {2, 0, 2, 3, 14, 127}, q.intReprInt8());
+    }
+  }
+
+  @Test
+  public void requantizeEqualsQuantizingTheDequantizedValues() {
+    try (QTensor q = sample(); QTensor view = q.transpose(0, 1);
+         Quantizer target = Quantizer.perChannel(new double[] {0.3, 1.0}, new long[] {128, 0},
+                                                 1, DType.QUINT8);
+         QTensor requantized = view.requantize(target);
+         QTensor expected = QTensor.quantize(view.dequantize(), view.shape(), target)) {
+      assertArrayEquals(expected.intReprUInt8(), requantized.intReprUInt8());
+      assertArrayEquals(new long[] {3, 2}, requantized.shape());
+    }
+  }
+
+  @Test
+  public void badArgumentsThrow() {
+    try (QTensor q = sample();
+         Quantizer wide = Quantizer.perChannel(new double[] {1, 1, 1, 1}, new long[] {0, 0, 0, 0},
+                                               0, DType.QINT8)) {
+      assertEquals(Status.INVALID_ARGUMENT,
+          assertThrows(QTensorException.class, () -> q.clamp(Float.NaN, 1f)).status());
+      assertEquals(Status.SHAPE_MISMATCH,
+          assertThrows(QTensorException.class, () -> q.requantize(wide)).status());
+      assertThrows(NullPointerException.class, () -> q.requantize(null));
+      assertArrayEquals(new byte[] {-8, 0, 2, 3, 14, 127}, q.intReprInt8());
+    }
+  }
+}

@@ -1,0 +1,131 @@
+"""The quantized operators against PyTorch 1.13 on the same inputs, bit for
+bit (integers and parameters): relu, relu_, relu6, clamp / hardtanh, and
+requantize against torch's quantize of the dequantized values."""
+
+import numpy as np
+import pytest
+import torch
+
+import qtensor
+
+DTYPES = [(qtensor.qint8, torch.qint8), (qtensor.quint8, torch.quint8),
+          (qtensor.qint32, torch.qint32)]
+ZERO_POINTS = {qtensor.qint8: -3, qtensor.quint8: 128, qtensor.qint32: 7}
+
+
+def floats(*shape, seed=0):
+    x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32) * 4
+    flat = x.reshape(-1)
+    # Values on the bounds, ties of the bounds' quantization, and saturating
+    # ones (not past 2**63 steps: torch quantizes those to qmin by an undefined
+    # conversion, where qtensor saturates; docs/numerics.md).
+    specials = [0.0, -0.0, 6.0, 5.975, 6.025, -1.0, 1.0, 2.5, -2.5, 1e4, -1e4]
+    flat[:len(specials)] = specials[:flat.size]
+    return x
+
+
+def both(dtype, torch_dtype, shape=(5, 6, 7), scale=0.05):
+    x = floats(*shape)
+    zero_point = ZERO_POINTS[dtype]
+    return (qtensor.quantize_per_tensor(x, scale, zero_point, dtype),
+            torch.quantize_per_tensor(torch.from_numpy(x), scale, zero_point, torch_dtype))
+
+
+def assert_same(q, t):
+    assert tuple(q.shape) == tuple(t.shape)
+    assert q.q_scale() == t.q_scale() and q.q_zero_point() == t.q_zero_point()
+    np.testing.assert_array_equal(q.int_repr(), t.int_repr().numpy())
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+@pytest.mark.parametrize("scale", [0.05, 0.025, 1.0, 3.0])
+def test_relu_relu6_clamp_match_torch(dtype, torch_dtype, scale):
+    q, t = both(dtype, torch_dtype, scale=scale)
+    F = torch.nn.functional
+    for view in (lambda x: x, lambda x: x.transpose(0, 2)[1:, ::2], lambda x: x[3]):
+        qv, tv = view(q), view(t)
+        assert_same(qtensor.relu(qv), torch.relu(tv))
+        assert_same(qv.relu(), tv.relu())
+        assert_same(qtensor.relu6(qv), F.relu6(tv))
+        for low, high in [(-1.0, 2.5), (0.0, 6.0), (-0.1, 0.1), (2.0, -2.0), (-1e4, 1e4)]:
+            assert_same(qtensor.clamp(qv, low, high), torch.clamp(tv, low, high))
+            assert_same(qtensor.hardtanh(qv, low, high), F.hardtanh(tv, low, high))
+        assert_same(qtensor.clamp(qv, min=0.5), torch.clamp(tv, min=0.5))
+        assert_same(qtensor.clamp(qv, max=-0.5), torch.clamp(tv, max=-0.5))
+        assert_same(qtensor.hardtanh(qv), F.hardtanh(tv))
+
+
+def test_bounds_past_the_integer_range_saturate():
+    """A bound past 2**63 quantization steps saturates to the dtype's end.
+    PyTorch 1.13 converts it to an integer by an undefined conversion, which
+    gives qmin here, so torch.clamp(q, -1e30, 1e30) is all qmin; qtensor's is
+    q unchanged."""
+    q, t = both(qtensor.qint8, torch.qint8)
+    np.testing.assert_array_equal(qtensor.clamp(q, -1e30, 1e30).int_repr(), q.int_repr())
+    assert (torch.clamp(t, -1e30, 1e30).int_repr() == -128).all()
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+def test_relu_in_place_writes_the_view_only(dtype, torch_dtype):
+    q, t = both(dtype, torch_dtype)
+    view, torch_view = q.transpose(0, 1)[::2], t.transpose(0, 1)[::2]
+    assert view.relu_() is view
+    torch_view.relu_()
+    assert_same(q, t)
+
+
+def test_per_channel_tensors_use_each_channels_parameters():
+    """PyTorch's kernels take per-tensor tensors only; qtensor clamps each
+    element with its own channel's zero point and bounds: the same as
+    clamping each channel as a per-tensor tensor."""
+    x = floats(4, 3, 5, seed=3)
+    scales, zero_points = [0.02, 0.05, 0.11], [-5, 0, 9]
+    q = qtensor.quantize_per_channel(x, scales, zero_points, 1, qtensor.qint8)
+    for op in (qtensor.relu, qtensor.relu6, lambda v: qtensor.clamp(v, -0.3, 0.7)):
+        result = op(q)
+        assert result.qscheme() is qtensor.per_channel_affine
+        for c in range(3):
+            per_tensor = qtensor.quantize_per_tensor(x[:, c], scales[c], zero_points[c],
+                                                     qtensor.qint8)
+            np.testing.assert_array_equal(result[:, c].int_repr(), op(per_tensor).int_repr())
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+@pytest.mark.parametrize("to_dtype, to_torch_dtype", DTYPES)
+def test_requantize_matches_torch_quantize_of_the_dequantized_values(dtype, torch_dtype, to_dtype,
+                                                                    to_torch_dtype):
+    q, t = both(dtype, torch_dtype)
+    for view in (lambda x: x, lambda x: x.transpose(0, 2)[1:, ::3]):
+        qv, tv = view(q), view(t)
+        target = qtensor.Quantizer.per_tensor_affine(0.0371, ZERO_POINTS[to_dtype], to_dtype)
+        assert_same(qtensor.requantize(qv, target),
+                    torch.quantize_per_tensor(tv.dequantize(), 0.0371, ZERO_POINTS[to_dtype],
+                                              to_torch_dtype))
+        channels = qv.shape[1]
+        scales = np.linspace(0.01, 0.3, channels)
+        zero_points = np.arange(channels) + (3 if to_dtype is qtensor.quint8 else -2)
+        per_channel = qtensor.Quantizer.per_channel_affine(scales, zero_points, 1, to_dtype)
+        result = qtensor.requantize(qv, per_channel)
+        expected = torch.quantize_per_channel(tv.dequantize(), torch.from_numpy(scales),
+                                              torch.from_numpy(zero_points), 1, to_torch_dtype)
+        np.testing.assert_array_equal(result.int_repr(), expected.int_repr().numpy())
+        np.testing.assert_array_equal(result.q_per_channel_scales(),
+                                      expected.q_per_channel_scales().numpy())
+
+
+def test_bad_arguments_raise_and_change_nothing():
+    q, _ = both(qtensor.qint8, torch.qint8)
+    ints = q.int_repr().copy()
+    with pytest.raises(qtensor.InvalidArgumentError, match="NaN"):
+        qtensor.clamp(q, float("nan"), 1.0)
+    with pytest.raises(TypeError):
+        qtensor.relu(np.zeros(3))
+    with pytest.raises(TypeError):
+        qtensor.requantize(q, 0.5)
+    wrong = qtensor.Quantizer.per_channel_affine([0.1] * 4, [0] * 4, 1, qtensor.qint8)
+    with pytest.raises(qtensor.ShapeMismatchError, match="4 channels"):
+        qtensor.requantize(q, wrong)
+    beyond = qtensor.Quantizer.per_channel_affine([0.1] * 5, [0] * 5, 3, qtensor.qint8)
+    with pytest.raises(qtensor.InvalidArgumentError, match="axis 3 is out of range"):
+        qtensor.requantize(q, beyond)
+    np.testing.assert_array_equal(q.int_repr(), ints)
