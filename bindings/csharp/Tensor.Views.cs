@@ -96,6 +96,36 @@ public sealed partial class Tensor {
   /// <see cref="QTensorArgumentException"/>.
   /// </summary>
   public Tensor Clamp(float min, float max) => new Tensor(Native.clamp(min, max));
+
+  /// <summary>
+  /// torch.ops.quantized.add(this, other, scale, zeroPoint): the sum with
+  /// NumPy broadcasting, each input dequantized with its own parameters, the
+  /// float32 sum quantized with <paramref name="scale"/> and
+  /// <paramref name="zeroPoint"/> into this tensor's dtype. Shapes that do
+  /// not broadcast throw <see cref="QTensorShapeException"/>; a bad scale or
+  /// zero point, <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Add(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.add(OtherOf(other), scale, zeroPoint));
+
+  /// <summary><see cref="Add"/> with max(sum, 0) before quantizing (add_relu).</summary>
+  public Tensor AddRelu(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.add_relu(OtherOf(other), scale, zeroPoint));
+
+  /// <summary>
+  /// torch.ops.quantized.mul(this, other, scale, zeroPoint): PyTorch's
+  /// integer formula, zeroPoint + round((qa - za) * (qb - zb) * sa * sb /
+  /// scale), with NumPy broadcasting, in this tensor's dtype; errors as
+  /// <see cref="Add"/>.
+  /// </summary>
+  public Tensor Mul(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.mul(OtherOf(other), scale, zeroPoint));
+
+  /// <summary><see cref="Mul"/>, then max(q, zeroPoint) (mul_relu).</summary>
+  public Tensor MulRelu(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.mul_relu(OtherOf(other), scale, zeroPoint));
+
+  static NativeTensor OtherOf(Tensor other) => Arguments.NotNull(other, nameof(other)).Native;
 }
 
 }  // namespace QTensor

@@ -502,6 +502,31 @@ QTENSOR_API qt_status qt_relu6(qt_tensor** out, const qt_tensor* tensor);
     @return QT_ERR_INVALID_ARGUMENT for a NaN bound. */
 QTENSOR_API qt_status qt_clamp(qt_tensor** out, const qt_tensor* tensor, float min, float max);
 
+/** torch.ops.quantized.add(a, b, scale, zero_point): a + b with NumPy
+    broadcasting, each input dequantized with its own parameters, the float32
+    sum quantized with the given per-tensor scale and zero point into a's
+    dtype. Any scheme and dtype (PyTorch: per tensor, one dtype).
+    @return QT_ERR_SHAPE_MISMATCH for shapes that do not broadcast;
+    QT_ERR_INVALID_ARGUMENT for a bad scale or zero point. */
+QTENSOR_API qt_status qt_add(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
+                             int64_t zero_point);
+
+/** qt_add with relu fused: the sum is max(sum, 0) before it is quantized. */
+QTENSOR_API qt_status qt_add_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b,
+                                  double scale, int64_t zero_point);
+
+/** torch.ops.quantized.mul(a, b, scale, zero_point): PyTorch's integer
+    formula, zero_point + round((qa - za) * (qb - zb) * m) clamped, with
+    m = (float)sa * (float)sb * (1 / (float)scale) in float32, for each
+    element's own scales and zero points; NumPy broadcasting; a's dtype.
+    @return as qt_add. */
+QTENSOR_API qt_status qt_mul(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
+                             int64_t zero_point);
+
+/** qt_mul with relu fused: the result is max(q, zero_point). */
+QTENSOR_API qt_status qt_mul_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b,
+                                  double scale, int64_t zero_point);
+
 /* -------------------------------------------------------------- printing */
 
 /**

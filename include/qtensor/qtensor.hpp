@@ -299,6 +299,24 @@ class Tensor {
   Tensor clamp(float min, float max) const {
     return Make([&](qt_tensor** out) { return qt_clamp(out, get(), min, max); });
   }
+  // torch.ops.quantized.add / add_relu / mul / mul_relu(this, other, scale,
+  // zero_point), with NumPy broadcasting.
+  Tensor add(const Tensor& other, double scale, int64_t zero_point) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_add(out, get(), other.get(), scale, zero_point); });
+  }
+  Tensor add_relu(const Tensor& other, double scale, int64_t zero_point) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_add_relu(out, get(), other.get(), scale, zero_point); });
+  }
+  Tensor mul(const Tensor& other, double scale, int64_t zero_point) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_mul(out, get(), other.get(), scale, zero_point); });
+  }
+  Tensor mul_relu(const Tensor& other, double scale, int64_t zero_point) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_mul_relu(out, get(), other.get(), scale, zero_point); });
+  }
 
   float item() const { return Get(qt_tensor_item); }
   float at(const std::vector<int64_t>& index) const {

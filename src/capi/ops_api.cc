@@ -1,6 +1,7 @@
 // The operators (src/ops): qt_requantize, qt_relu, qt_relu_inplace,
-// qt_relu6, qt_clamp.
+// qt_relu6, qt_clamp, qt_add, qt_add_relu, qt_mul, qt_mul_relu.
 #include "capi/handles.h"
+#include "ops/binary.h"
 #include "ops/clamp.h"
 #include "ops/requantize.h"
 
@@ -9,6 +10,20 @@ using qtensor::capi::QuantizerOf;
 using qtensor::capi::Required;
 using qtensor::capi::ReturnTensor;
 using qtensor::capi::TensorOf;
+
+using qtensor::ops::BinaryOp;
+
+namespace {
+
+qt_status BinaryTo(qt_tensor** out, BinaryOp op, const qt_tensor* a, const qt_tensor* b,
+                   double scale, int64_t zero_point, bool relu) {
+  return Guard([&] {
+    Required(out, "out");
+    ReturnTensor(out, qtensor::ops::Binary(op, TensorOf(a), TensorOf(b), scale, zero_point, relu));
+  });
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -42,6 +57,26 @@ qt_status qt_clamp(qt_tensor** out, const qt_tensor* tensor, float min, float ma
     Required(out, "out");
     ReturnTensor(out, qtensor::ops::Clamp(TensorOf(tensor), min, max));
   });
+}
+
+qt_status qt_add(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
+                 int64_t zero_point) {
+  return BinaryTo(out, BinaryOp::kAdd, a, b, scale, zero_point, false);
+}
+
+qt_status qt_add_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
+                      int64_t zero_point) {
+  return BinaryTo(out, BinaryOp::kAdd, a, b, scale, zero_point, true);
+}
+
+qt_status qt_mul(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
+                 int64_t zero_point) {
+  return BinaryTo(out, BinaryOp::kMul, a, b, scale, zero_point, false);
+}
+
+qt_status qt_mul_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
+                      int64_t zero_point) {
+  return BinaryTo(out, BinaryOp::kMul, a, b, scale, zero_point, true);
 }
 
 }  // extern "C"

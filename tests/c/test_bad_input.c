@@ -1103,7 +1103,30 @@ static void test_operators(const fixtures* f) {
   EXPECT_INVALID(qt_clamp(&out, f->pc, NAN, 1.0f));
   EXPECT_MESSAGE_HAS("NaN");
   EXPECT_INVALID(qt_clamp(&out, f->pc, 0.0f, NAN));
+  qt_status (*const binary[])(qt_tensor**, const qt_tensor*, const qt_tensor*, double, int64_t) = {
+      qt_add, qt_add_relu, qt_mul, qt_mul_relu};
+  qt_tensor* row = NULL;    /* (3,): broadcasts against (2, 3) */
+  qt_tensor* column = NULL; /* (2,): does not */
+  CHECK_OK(qt_select(&row, f->pt, 0, 1));
+  CHECK_OK(qt_select(&column, f->pt, 1, 0));
+  for (size_t i = 0; i < sizeof binary / sizeof binary[0]; ++i) {
+    EXPECT_INVALID(binary[i](NULL, f->pt, f->pc, 0.1, 0));
+    EXPECT_INVALID(binary[i](&out, NULL, f->pc, 0.1, 0));
+    EXPECT_INVALID(binary[i](&out, f->pt, NULL, 0.1, 0));
+    EXPECT_INVALID(binary[i](&out, f->pt, f->pc, 0.0, 0));
+    EXPECT_INVALID(binary[i](&out, f->pt, f->pc, NAN, 0));
+    EXPECT_INVALID(binary[i](&out, f->pt, f->pc, 0.1, 128)); /* qint8 */
+    EXPECT_SHAPE_MISMATCH(binary[i](&out, f->pt, column, 0.1, 0));
+    EXPECT_MESSAGE_HAS("(2, 3) and (2,)");
+  }
   CHECK(out == SENTINEL_TENSOR);
+  CHECK_OK(qt_add(&out, f->pt, row, 0.5, 1)); /* and a broadcast that works */
+  size_t numel = 0;
+  CHECK_OK(qt_tensor_numel(&numel, out));
+  CHECK_I64(numel, 6);
+  qt_tensor_free(out);
+  qt_tensor_free(row);
+  qt_tensor_free(column);
 }
 
 static void test_readout(const fixtures* f) {

@@ -53,6 +53,26 @@ public class OperatorTests {
   }
 
   [Test]
+  public void AddAndMulFollowPyTorchsFormulas() {
+    // Values -5, -1, 0, 0.5, 6, 62.5; into scale 1, zero point 0.
+    using (var q = Sample())
+    using (var sum = q.Add(q, 1.0, 0))
+    using (var relu = q.AddRelu(q, 1.0, 0))
+    using (var product = q.Mul(q, 1.0, 0))
+    using (var productRelu = q.MulRelu(q, 1.0, 0))
+    using (var row = q.Select(0, 1))
+    using (var broadcast = q.Add(row, 1.0, 0)) {
+      Assert.AreEqual(new sbyte[] { -10, -2, 0, 1, 12, 125 }, sum.IntRepr<sbyte>());
+      Assert.AreEqual(new sbyte[] { 0, 0, 0, 1, 12, 125 }, relu.IntRepr<sbyte>());
+      // (q - 2)^2 * 0.25: 25, 1, 0, 0.25 -> 0, 36, 3906.25 -> 127.
+      Assert.AreEqual(new sbyte[] { 25, 1, 0, 0, 36, 127 }, product.IntRepr<sbyte>());
+      Assert.AreEqual(new sbyte[] { 25, 1, 0, 0, 36, 127 }, productRelu.IntRepr<sbyte>());
+      // Row 1 (0.5, 6, 62.5) added to both rows.
+      Assert.AreEqual(new sbyte[] { -4, 5, 62, 1, 12, 125 }, broadcast.IntRepr<sbyte>());
+    }
+  }
+
+  [Test]
   public void BadArgumentsThrow() {
     using (var q = Sample())
     using (var wide = Quantizer.PerChannel(new[] { 1.0, 1, 1, 1 }, new long[] { 0, 0, 0, 0 }, 0,
@@ -60,6 +80,11 @@ public class OperatorTests {
       Assert.Throws<QTensorArgumentException>(() => q.Clamp(float.NaN, 1f));
       Assert.Throws<QTensorShapeException>(() => q.Requantize(wide));
       Assert.Throws<ArgumentNullException>(() => q.Requantize(null));
+      Assert.Throws<ArgumentNullException>(() => q.Add(null, 1.0, 0));
+      Assert.Throws<QTensorArgumentException>(() => q.Mul(q, 0.0, 0));
+      using (var column = q.Select(1, 0)) {
+        Assert.Throws<QTensorShapeException>(() => q.AddRelu(column, 1.0, 0));
+      }
       Assert.AreEqual(new sbyte[] { -8, 0, 2, 3, 14, 127 }, q.IntRepr<sbyte>());
     }
   }

@@ -59,6 +59,22 @@ public class OperatorsTest {
   }
 
   @Test
+  public void addAndMulFollowPyTorchsFormulas() {
+    // Values -5, -1, 0, 0.5, 6, 62.5; into scale 1, zero point 0.
+    try (QTensor q = sample(); QTensor sum = q.add(q, 1.0, 0); QTensor relu = q.addRelu(q, 1.0, 0);
+         QTensor product = q.mul(q, 1.0, 0); QTensor row = q.select(0, 1);
+         QTensor broadcast = q.add(row, 1.0, 0)) {
+      assertArrayEquals(new byte[] {-10, -2, 0, 1, 12, 125}, sum.intReprInt8());
+      assertArrayEquals(new byte[] {0, 0, 0, 1, 12, 125}, relu.intReprInt8());
+      // (q - 2)^2 * 0.25: 25, 1, 0, 0.25 -> 0, 36, 3906.25 -> 127.
+      assertArrayEquals(new byte[] {25, 1, 0, 0, 36, 127}, product.intReprInt8());
+      // Row 1 (0.5, 6, 62.5) added to both rows.
+      assertArrayEquals(new byte[] {-4, 5, 62, 1, 12, 125}, broadcast.intReprInt8());
+      assertEquals(1.0, sum.qScale(), 0.0);
+    }
+  }
+
+  @Test
   public void badArgumentsThrow() {
     try (QTensor q = sample();
          Quantizer wide = Quantizer.perChannel(new double[] {1, 1, 1, 1}, new long[] {0, 0, 0, 0},
@@ -68,6 +84,13 @@ public class OperatorsTest {
       assertEquals(Status.SHAPE_MISMATCH,
           assertThrows(QTensorException.class, () -> q.requantize(wide)).status());
       assertThrows(NullPointerException.class, () -> q.requantize(null));
+      assertThrows(NullPointerException.class, () -> q.add(null, 1.0, 0));
+      assertEquals(Status.INVALID_ARGUMENT,
+          assertThrows(QTensorException.class, () -> q.mul(q, 0.0, 0)).status());
+      try (QTensor column = q.select(1, 0)) {
+        assertEquals(Status.SHAPE_MISMATCH,
+            assertThrows(QTensorException.class, () -> q.addRelu(column, 1.0, 0)).status());
+      }
       assertArrayEquals(new byte[] {-8, 0, 2, 3, 14, 127}, q.intReprInt8());
     }
   }

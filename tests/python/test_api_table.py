@@ -56,11 +56,15 @@ def parameter_names(member):
 def resolve(entry):
     """The member an entry names and the parameter names it writes (None
     for an attribute or property, written without parentheses)."""
-    match = re.fullmatch(r"(?:(\w+)\.)?(\w+)(?:\(([^)]*)\))?", entry)
+    match = re.fullmatch(r"((?:\w+\.)*)(\w+)(?:\(([^)]*)\))?", entry)
     assert match, f"cannot read the entry {entry!r}"
-    owner_name, member_name, parameters = match.groups()
-    owner = qtensor if owner_name is None else CLASSES.get(owner_name)
-    assert owner is not None, f"qtensor has no class {owner_name}"
+    owner_path, member_name, parameters = match.groups()
+    owner_name = owner_path.rstrip(".")
+    owner = qtensor
+    for part in filter(None, owner_name.split(".")):  # a class, or a module's namespace
+        owner = CLASSES.get(part) if owner is qtensor and part in CLASSES else getattr(
+            owner, part, None)
+        assert owner is not None, f"qtensor has no {owner_name}"
     assert hasattr(owner, member_name), f"{owner_name or 'qtensor'} has no {member_name}"
     expected = None if parameters is None else [p.strip() for p in parameters.split(",") if p.strip()]
     return getattr(owner, member_name), expected

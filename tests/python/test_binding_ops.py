@@ -129,3 +129,91 @@ def test_bad_arguments_raise_and_change_nothing():
     with pytest.raises(qtensor.InvalidArgumentError, match="axis 3 is out of range"):
         qtensor.requantize(q, beyond)
     np.testing.assert_array_equal(q.int_repr(), ints)
+
+
+BINARY = ["add", "add_relu", "mul", "mul_relu"]
+# Zero points that are not powers of two, so torch's premultiplied
+# dequantize would show if it rounded differently.
+BINARY_ZERO_POINTS = {qtensor.qint8: (-37, 11, 5), qtensor.quint8: (37, 101, 77),
+                      qtensor.qint32: (-37, 1001, 5)}
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+@pytest.mark.parametrize("name", BINARY)
+@pytest.mark.parametrize("shapes", [((4, 5, 6), (4, 5, 6)), ((4, 5, 6), (6,)), ((4, 1, 6), (5, 1)),
+                                    ((1,), (3, 2)), ((0, 3), (3,))])
+def test_binary_operators_match_torch(dtype, torch_dtype, name, shapes):
+    rng = np.random.default_rng(len(name) + shapes[0][0])
+    x = (rng.standard_normal(shapes[0]) * 3).astype(np.float32)
+    y = (rng.standard_normal(shapes[1]) * 3).astype(np.float32)
+    za, zb, zo = BINARY_ZERO_POINTS[dtype]
+    a, b = (qtensor.quantize_per_tensor(x, 0.031, za, dtype),
+            qtensor.quantize_per_tensor(y, 0.047, zb, dtype))
+    ta, tb = (torch.quantize_per_tensor(torch.from_numpy(x), 0.031, za, torch_dtype),
+              torch.quantize_per_tensor(torch.from_numpy(y), 0.047, zb, torch_dtype))
+    for scale in (0.05, 0.0123, 0.2):
+        result = getattr(qtensor.ops.quantized, name)(a, b, scale, zo)
+        expected = getattr(torch.ops.quantized, name)(ta, tb, scale, zo)
+        if name.startswith("mul"):  # an integer formula: torch is consistent
+            assert_same(result, expected)
+            continue
+        assert result.q_scale() == expected.q_scale()
+        assert result.q_zero_point() == expected.q_zero_point()
+        ours, theirs = result.int_repr().reshape(-1), expected.int_repr().numpy().reshape(-1)
+        fused = torch_fused_add(a.int_repr(), za, 0.031, b.int_repr(), zb, 0.047, scale, zo,
+                                dtype, name == "add_relu").reshape(-1)
+        # Where torch differs, its vector body's fused multiply-add explains it.
+        assert ((ours == theirs) | (theirs == fused)).all()
+        assert (ours != theirs).sum() <= 1
+
+
+def torch_fused_add(qa, za, sa, qb, zb, sb, scale, zero_point, dtype, relu):
+    """What PyTorch 1.13's vectorized add computes: each input dequantized
+    as fma(q, s, s * -z) (one rounding) instead of (q - z) * s, then the
+    float32 sum (max 0 for relu) quantized. Exact products fit a double, so
+    the double sum rounded once to float32 is the fused result."""
+    f32 = np.float32
+
+    def dequantize(q, z, s):
+        premultiplied = np.float64(f32(f32(s) * f32(-z)))
+        return (np.broadcast_to(q, q.shape).astype(np.float64) * np.float64(f32(s))
+                + premultiplied).astype(f32)
+
+    total = (dequantize(qa, za, sa) + dequantize(qb, zb, sb)).astype(f32)
+    if relu:
+        total = np.maximum(total, f32(0))
+    info = np.iinfo(dtype.int_dtype)
+    steps = np.rint((total * (f32(1) / f32(scale))).astype(f32)).astype(np.int64)
+    return np.clip(steps + zero_point, info.min, info.max)
+
+
+def test_binary_operators_read_views_and_per_channel_inputs():
+    """Views give what their contiguous copies give; a per-channel input is
+    read with each element's own parameters: the same as its requantized
+    per-tensor copy when every channel shares one scale and zero point."""
+    x = floats(3, 4, seed=5)
+    a = qtensor.quantize_per_tensor(x, 0.05, 3, qtensor.qint8)
+    b = qtensor.quantize_per_tensor(x.T.copy(), 0.07, -2, qtensor.qint8)
+    for name in BINARY:
+        op = getattr(qtensor.ops.quantized, name)
+        np.testing.assert_array_equal(op(a, b.transpose(0, 1), 0.1, 1).int_repr(),
+                                      op(a, b.transpose(0, 1).contiguous(), 0.1, 1).int_repr())
+        same = qtensor.quantize_per_channel(x, [0.05] * 4, [3] * 4, 1, qtensor.qint8)
+        np.testing.assert_array_equal(op(same, a, 0.1, 1).int_repr(), op(a, a, 0.1, 1).int_repr())
+
+
+def test_binary_operators_refuse_bad_arguments():
+    a = qtensor.quantize_per_tensor(floats(2, 3), 0.05, 3, qtensor.qint8)
+    b = qtensor.quantize_per_tensor(floats(4), 0.05, 3, qtensor.qint8)
+    ints = a.int_repr().copy()
+    for name in BINARY:
+        op = getattr(qtensor.ops.quantized, name)
+        with pytest.raises(qtensor.ShapeMismatchError, match=r"shapes \(2, 3\) and \(4,\)"):
+            op(a, b, 0.1, 0)
+        with pytest.raises(qtensor.InvalidArgumentError, match="scale"):
+            op(a, a, 0.0, 0)
+        with pytest.raises(qtensor.InvalidArgumentError, match="zero"):
+            op(a, a, 0.1, 128)
+        with pytest.raises(TypeError):
+            op(a, ints, 0.1, 0)
+    np.testing.assert_array_equal(a.int_repr(), ints)

@@ -1,7 +1,13 @@
 """Quantized operators under PyTorch's names: torch.relu, F.relu6,
-torch.clamp, F.hardtanh; and requantize, which PyTorch spells
-torch.quantize_per_tensor(q.dequantize(), ...)."""
+torch.clamp, F.hardtanh, torch.ops.quantized.add / add_relu / mul /
+mul_relu (also as qtensor.ops.quantized.*); and requantize, which PyTorch
+spells torch.quantize_per_tensor(q.dequantize(), ...)."""
 
+from types import SimpleNamespace
+
+from . import native
+from ._arrays import float_of, int64_of
+from ._errors import InvalidArgumentError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
 
@@ -40,3 +46,37 @@ def requantize(input, quantizer):
     if not isinstance(quantizer, Quantizer):
         raise TypeError(f"expected a qtensor.Quantizer, not {type(quantizer).__name__}")
     return Tensor._wrap(_tensor(input)._native.requantize(quantizer._native))
+
+
+def _binary(native_op, qa, qb, scale, zero_point):
+    return Tensor._wrap(native_op(_tensor(qa)._native, _tensor(qb)._native,
+                                  float_of(scale, "scale"),
+                                  int64_of(zero_point, "zero_point", InvalidArgumentError)))
+
+
+def add(qa, qb, scale, zero_point):
+    """torch.ops.quantized.add: qa + qb (NumPy broadcasting), each input
+    dequantized with its own parameters, the float32 sum quantized with
+    scale and zero_point into qa's dtype."""
+    return _binary(native.Tensor.add, qa, qb, scale, zero_point)
+
+
+def add_relu(qa, qb, scale, zero_point):
+    """torch.ops.quantized.add_relu: add with max(sum, 0) before quantizing."""
+    return _binary(native.Tensor.add_relu, qa, qb, scale, zero_point)
+
+
+def mul(qa, qb, scale, zero_point):
+    """torch.ops.quantized.mul: PyTorch's integer formula, zero_point +
+    round((qa - za) * (qb - zb) * (sa * sb / scale)), in qa's dtype."""
+    return _binary(native.Tensor.mul, qa, qb, scale, zero_point)
+
+
+def mul_relu(qa, qb, scale, zero_point):
+    """torch.ops.quantized.mul_relu: mul, then max(q, zero_point)."""
+    return _binary(native.Tensor.mul_relu, qa, qb, scale, zero_point)
+
+
+# qtensor.ops.quantized.add(qa, qb, scale, zero_point) as
+# torch.ops.quantized.add(qa, qb, scale, zero_point).
+quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_relu)

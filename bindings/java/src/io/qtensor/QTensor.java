@@ -525,6 +525,43 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * torch.ops.quantized.add(this, other, scale, zeroPoint): the sum with
+   * NumPy broadcasting, each input dequantized with its own parameters, the
+   * float32 sum quantized with scale and zeroPoint into this tensor's dtype.
+   *
+   * @throws QTensorException SHAPE_MISMATCH for shapes that do not
+   *     broadcast, INVALID_ARGUMENT for a bad scale or zero point
+   */
+  public QTensor add(QTensor other, double scale, long zeroPoint) {
+    return new QTensor(handle().add(other(other), scale, zeroPoint));
+  }
+
+  /** {@link #add} with max(sum, 0) before quantizing (add_relu). */
+  public QTensor addRelu(QTensor other, double scale, long zeroPoint) {
+    return new QTensor(handle().add_relu(other(other), scale, zeroPoint));
+  }
+
+  /**
+   * torch.ops.quantized.mul(this, other, scale, zeroPoint): PyTorch's
+   * integer formula, zeroPoint + round((qa - za) * (qb - zb) * sa * sb /
+   * scale), with NumPy broadcasting, in this tensor's dtype.
+   *
+   * @throws QTensorException as {@link #add}
+   */
+  public QTensor mul(QTensor other, double scale, long zeroPoint) {
+    return new QTensor(handle().mul(other(other), scale, zeroPoint));
+  }
+
+  /** {@link #mul}, then max(q, zeroPoint) (mul_relu). */
+  public QTensor mulRelu(QTensor other, double scale, long zeroPoint) {
+    return new QTensor(handle().mul_relu(other(other), scale, zeroPoint));
+  }
+
+  private static NativeTensor other(QTensor other) {
+    return Objects.requireNonNull(other, "other").handle();
+  }
+
+  /**
    * A second handle to this same view (no copy: same storage, shape and
    * strides), to be closed on its own: closing either handle never affects
    * the other.

@@ -1,0 +1,164 @@
+#include "ops/binary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/shape.h"
+#include "core/tensor_ops.h"
+#include "kernels/quantize_kernels.h"
+
+namespace qtensor::ops {
+namespace {
+
+using core::ElementParams;
+using core::Tensor;
+
+const char* NameOf(BinaryOp op, bool relu) {
+  if (op == BinaryOp::kAdd) return relu ? "add_relu" : "add";
+  return relu ? "mul_relu" : "mul";
+}
+
+// NumPy's broadcasting of two shapes: the result's shape, and for each
+// input the step through its own row-major elements along each result dim
+// (0 where the input has size 1 there or lacks the dim).
+struct Broadcast {
+  std::vector<int64_t> shape;
+  std::vector<int64_t> a_steps, b_steps;
+};
+
+std::vector<int64_t> StepsFor(const std::vector<int64_t>& own, size_t ndim) {
+  std::vector<int64_t> steps(ndim, 0);
+  int64_t stride = 1;
+  for (size_t k = 0; k < own.size(); ++k) {
+    const size_t own_dim = own.size() - 1 - k, dim = ndim - 1 - k;
+    if (own[own_dim] != 1) steps[dim] = stride;
+    stride *= own[own_dim];
+  }
+  return steps;
+}
+
+Broadcast BroadcastShapes(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                          const char* name) {
+  const size_t ndim = std::max(a.size(), b.size());
+  Broadcast result;
+  result.shape.assign(ndim, 1);
+  for (size_t k = 0; k < ndim; ++k) {
+    const int64_t size_a = k < a.size() ? a[a.size() - 1 - k] : 1;
+    const int64_t size_b = k < b.size() ? b[b.size() - 1 - k] : 1;
+    if (size_a != size_b && size_a != 1 && size_b != 1) {
+      core::Fail(core::ErrorKind::kShapeMismatch,
+                 std::string(name) + ": shapes " + core::ShapeText(a, core::ShapeStyle::kTuple) +
+                     " and " + core::ShapeText(b, core::ShapeStyle::kTuple) + " do not broadcast");
+    }
+    result.shape[ndim - 1 - k] = size_a == 1 ? size_b : size_a;
+  }
+  result.a_steps = StepsFor(a, ndim);
+  result.b_steps = StepsFor(b, ndim);
+  return result;
+}
+
+// An input's elements, row-major: for add the float32 values dequantize
+// gives; for mul the centered integers q - zp and each element's float32
+// scale (torch's integer formula).
+struct Operand {
+  std::vector<float> values;
+  std::vector<int64_t> centered;
+  std::vector<float> scales;
+};
+
+Operand ReadOperand(BinaryOp op, const Tensor& tensor) {
+  Operand operand;
+  const size_t n = static_cast<size_t>(tensor.numel());
+  if (op == BinaryOp::kAdd) {
+    operand.values.resize(n);
+    core::Dequantize(tensor, operand.values.data());
+    return operand;
+  }
+  std::vector<uint8_t> bytes(n * core::ElementSize(tensor.dtype()));
+  core::IntRepr(tensor, bytes.data());
+  operand.centered.resize(n);
+  operand.scales.resize(n);
+  const ElementParams params = tensor.Params();
+  core::VisitDType(tensor.dtype(), [&](auto t) {
+    using T = decltype(t);
+    const T* ints = reinterpret_cast<const T*>(bytes.data());
+    size_t k = 0;
+    for (size_t o = 0; o < params.outer; ++o) {
+      for (size_t c = 0; c < params.channels; ++c) {
+        const int64_t zero_point = params.zero_point(c);
+        const float scale = params.channel.float_scales[c];
+        for (size_t i = 0; i < params.inner; ++i, ++k) {
+          operand.centered[k] = static_cast<int64_t>(ints[k]) - zero_point;
+          operand.scales[k] = scale;
+        }
+      }
+    }
+  });
+  return operand;
+}
+
+// Calls element(out_index, a_index, b_index) for every element of the
+// broadcast result in row-major order.
+template <class Element>
+void ForEachElement(const Broadcast& b, const Element& element) {
+  const size_t ndim = b.shape.size();
+  int64_t numel = 1;
+  for (int64_t size : b.shape) numel *= size;
+  if (numel == 0) return;
+  std::vector<int64_t> index(ndim, 0);
+  int64_t ia = 0, ib = 0;
+  for (int64_t k = 0; k < numel; ++k) {
+    element(k, ia, ib);
+    for (size_t d = ndim; d-- > 0;) {
+      ia += b.a_steps[d];
+      ib += b.b_steps[d];
+      if (++index[d] < b.shape[d]) break;
+      ia -= b.a_steps[d] * b.shape[d];
+      ib -= b.b_steps[d] * b.shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, double scale,
+                    int64_t zero_point, bool relu) {
+  const char* name = NameOf(op, relu);
+  const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), name);
+  Tensor result = Tensor::ForOverwrite(broadcast.shape,
+                                       core::Quantizer::PerTensor(a.dtype(), scale, zero_point));
+  const int64_t numel = result.numel();
+  if (numel == 0) return result;
+  const Operand x = ReadOperand(op, a), y = ReadOperand(op, b);
+  const ElementParams out = result.Params();
+  const float inv_scale = out.channel.inv_scales[0];
+  const float out_scale = static_cast<float>(scale);
+  core::VisitDType(result.dtype(), [&](auto t) {
+    using T = decltype(t);
+    T* ints = reinterpret_cast<T*>(result.storage()->bytes());
+    ForEachElement(broadcast, [&](int64_t k, int64_t ia, int64_t ib) {
+      T q;
+      if (op == BinaryOp::kAdd) {
+        float sum = x.values[ia] + y.values[ib];
+        if (relu) sum = std::max(sum, 0.0f);
+        q = kernels::scalar::QuantizeValue<T>(sum, inv_scale, zero_point);
+      } else {
+        // torch's requantize_from_int: the integer product times the float
+        // multiplier scale_a * scale_b / scale, rounded half to even.
+        const float multiplier = x.scales[ia] * y.scales[ib] * (1.0f / out_scale);
+        const int64_t product = x.centered[ia] * y.centered[ib];
+        q = kernels::scalar::QuantizeValue<T>(static_cast<float>(product), multiplier, zero_point);
+        if (relu) q = std::max<T>(q, static_cast<T>(zero_point));
+      }
+      ints[k] = q;
+    });
+  });
+  return result;
+}
+
+}  // namespace qtensor::ops
