@@ -46,4 +46,9 @@
 %ignore qtensor::Tensor::Tensor(qt_tensor*);
 %ignore qtensor::Quantizer::Quantizer(qt_quantizer*);
 %ignore qtensor::Bundle::Bundle(qt_bundle*);
+// Tensors have no default constructor: the vector of them the cat functions
+// take is wrapped without the members that would need one.
+%ignore std::vector<qtensor::Tensor>::vector(size_type);
+%ignore std::vector<qtensor::Tensor>::resize;
 %include "qtensor/qtensor.hpp"
+%template(TensorVector) std::vector<qtensor::Tensor>;

@@ -63,69 +63,6 @@ public sealed partial class Tensor {
 
   /// <summary>A contiguous copy with its own storage.</summary>
   public Tensor Clone() => new Tensor(Native.clone());
-
-  /// <summary>
-  /// A new tensor holding this tensor's dequantized values quantized with
-  /// <paramref name="quantizer"/> (per tensor, or per channel along one of
-  /// the result's dims), as quantizing <see cref="Dequantize"/>'s floats
-  /// would, in one pass. A channel count that is not its axis's size throws
-  /// <see cref="QTensorShapeException"/>; an axis that is not a dim of the
-  /// result, <see cref="QTensorArgumentException"/>.
-  /// </summary>
-  public Tensor Requantize(Quantizer quantizer) {
-    NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
-    return new Tensor(Native.requantize(parameters));
-  }
-
-  /// <summary>torch.relu: max(q, zero point) on the integers; parameters kept.</summary>
-  public Tensor Relu() => new Tensor(Native.relu());
-
-  /// <summary>Relu written into this view itself (PyTorch's relu_()). Returns this.</summary>
-  public Tensor ReluInPlace() {
-    Native.relu_();
-    return this;
-  }
-
-  /// <summary>F.relu6: min(max(q, zero point), quantize(6)); parameters kept.</summary>
-  public Tensor Relu6() => new Tensor(Native.relu6());
-
-  /// <summary>
-  /// torch.clamp(q, min, max): the integers clamped to min and max quantized
-  /// with each element's own parameters (infinities: no bound); max wins
-  /// where min &gt; max. Parameters kept. A NaN bound throws
-  /// <see cref="QTensorArgumentException"/>.
-  /// </summary>
-  public Tensor Clamp(float min, float max) => new Tensor(Native.clamp(min, max));
-
-  /// <summary>
-  /// torch.ops.quantized.add(this, other, scale, zeroPoint): the sum with
-  /// NumPy broadcasting, each input dequantized with its own parameters, the
-  /// float32 sum quantized with <paramref name="scale"/> and
-  /// <paramref name="zeroPoint"/> into this tensor's dtype. Shapes that do
-  /// not broadcast throw <see cref="QTensorShapeException"/>; a bad scale or
-  /// zero point, <see cref="QTensorArgumentException"/>.
-  /// </summary>
-  public Tensor Add(Tensor other, double scale, long zeroPoint) =>
-      new Tensor(Native.add(OtherOf(other), scale, zeroPoint));
-
-  /// <summary><see cref="Add"/> with max(sum, 0) before quantizing (add_relu).</summary>
-  public Tensor AddRelu(Tensor other, double scale, long zeroPoint) =>
-      new Tensor(Native.add_relu(OtherOf(other), scale, zeroPoint));
-
-  /// <summary>
-  /// torch.ops.quantized.mul(this, other, scale, zeroPoint): PyTorch's
-  /// integer formula, zeroPoint + round((qa - za) * (qb - zb) * sa * sb /
-  /// scale), with NumPy broadcasting, in this tensor's dtype; errors as
-  /// <see cref="Add"/>.
-  /// </summary>
-  public Tensor Mul(Tensor other, double scale, long zeroPoint) =>
-      new Tensor(Native.mul(OtherOf(other), scale, zeroPoint));
-
-  /// <summary><see cref="Mul"/>, then max(q, zeroPoint) (mul_relu).</summary>
-  public Tensor MulRelu(Tensor other, double scale, long zeroPoint) =>
-      new Tensor(Native.mul_relu(OtherOf(other), scale, zeroPoint));
-
-  static NativeTensor OtherOf(Tensor other) => Arguments.NotNull(other, nameof(other)).Native;
 }
 
 }  // namespace QTensor

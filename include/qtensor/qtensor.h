@@ -527,6 +527,24 @@ QTENSOR_API qt_status qt_mul(qt_tensor** out, const qt_tensor* a, const qt_tenso
 QTENSOR_API qt_status qt_mul_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b,
                                   double scale, int64_t zero_point);
 
+/** torch.cat(tensors, dim) for quantized tensors, and with quantizer
+    torch.ops.quantized.cat(tensors, dim, scale, zero_point): the count
+    tensors one after another along dim (negative counts from the end). The
+    result has quantizer's parameters, or with quantizer NULL the first
+    tensor's, as torch.cat takes them; a tensor with other parameters or
+    another dtype is requantized (qt_requantize's formula), one with the
+    same ones copied integer for integer. Views of any layout.
+    @return QT_ERR_INVALID_ARGUMENT for NULL, count 0, a 0-dim tensor, or
+    quantizer NULL when the first tensor's per-channel axis is dim;
+    QT_ERR_OUT_OF_RANGE for dim; QT_ERR_SHAPE_MISMATCH when ranks or sizes
+    off dim differ. */
+QTENSOR_API qt_status qt_cat(qt_tensor** out, const qt_tensor* const* tensors, size_t count,
+                             int64_t dim, const qt_quantizer* quantizer);
+
+/** torch.ops.quantized.cat_relu: qt_cat, then max(q, zero point). */
+QTENSOR_API qt_status qt_cat_relu(qt_tensor** out, const qt_tensor* const* tensors, size_t count,
+                                  int64_t dim, const qt_quantizer* quantizer);
+
 /* -------------------------------------------------------------- printing */
 
 /**

@@ -432,6 +432,34 @@ class Tensor {
   std::shared_ptr<qt_tensor> handle_;
 };
 
+namespace detail {
+typedef qt_status (*JoinFunction)(qt_tensor**, const qt_tensor* const*, size_t, int64_t,
+                                  const qt_quantizer*);
+// qt_cat or qt_cat_relu over the tensors' handles.
+inline Tensor Join(JoinFunction join, const std::vector<Tensor>& tensors, int64_t dim,
+                   const qt_quantizer* quantizer) {
+  std::vector<const qt_tensor*> handles;
+  handles.reserve(tensors.size());
+  for (const Tensor& tensor : tensors) handles.push_back(tensor.get());
+  qt_tensor* out = nullptr;
+  Check(join(&out, handles.data(), handles.size(), dim, quantizer));
+  return Tensor(out);
+}
+}  // namespace detail
+
+// torch.cat(tensors, dim) of quantized tensors (the first one's parameters)
+// and torch.ops.quantized.cat / cat_relu with the result's quantizer given.
+inline Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
+  return detail::Join(qt_cat, tensors, dim, nullptr);
+}
+inline Tensor cat(const std::vector<Tensor>& tensors, int64_t dim, const Quantizer& quantizer) {
+  return detail::Join(qt_cat, tensors, dim, quantizer.get());
+}
+inline Tensor cat_relu(const std::vector<Tensor>& tensors, int64_t dim,
+                       const Quantizer& quantizer) {
+  return detail::Join(qt_cat_relu, tensors, dim, quantizer.get());
+}
+
 // Named tensors plus string metadata: a state dict that can be saved.
 class Bundle {
  public:

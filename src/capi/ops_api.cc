@@ -1,7 +1,12 @@
 // The operators (src/ops): qt_requantize, qt_relu, qt_relu_inplace,
-// qt_relu6, qt_clamp, qt_add, qt_add_relu, qt_mul, qt_mul_relu.
+// qt_relu6, qt_clamp, qt_add, qt_add_relu, qt_mul, qt_mul_relu, qt_cat,
+// qt_cat_relu.
+#include <string>
+#include <vector>
+
 #include "capi/handles.h"
 #include "ops/binary.h"
+#include "ops/cat.h"
 #include "ops/clamp.h"
 #include "ops/requantize.h"
 
@@ -20,6 +25,23 @@ qt_status BinaryTo(qt_tensor** out, BinaryOp op, const qt_tensor* a, const qt_te
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, qtensor::ops::Binary(op, TensorOf(a), TensorOf(b), scale, zero_point, relu));
+  });
+}
+
+qt_status CatTo(qt_tensor** out, const qt_tensor* const* tensors, size_t count, int64_t dim,
+                const qt_quantizer* quantizer, bool relu) {
+  return Guard([&] {
+    Required(out, "out");
+    if (count > 0) Required(tensors, "tensors");
+    std::vector<qtensor::core::Tensor> inputs;
+    inputs.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      const std::string name = "tensors[" + std::to_string(i) + "]";
+      inputs.push_back(Required(tensors[i], name.c_str())->tensor);
+    }
+    const qtensor::core::Quantizer* parameters =
+        quantizer != nullptr ? &QuantizerOf(quantizer) : nullptr;
+    ReturnTensor(out, qtensor::ops::Cat(inputs, dim, parameters, relu));
   });
 }
 
@@ -77,6 +99,16 @@ qt_status qt_mul(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double
 qt_status qt_mul_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b, double scale,
                       int64_t zero_point) {
   return BinaryTo(out, BinaryOp::kMul, a, b, scale, zero_point, true);
+}
+
+qt_status qt_cat(qt_tensor** out, const qt_tensor* const* tensors, size_t count, int64_t dim,
+                 const qt_quantizer* quantizer) {
+  return CatTo(out, tensors, count, dim, quantizer, false);
+}
+
+qt_status qt_cat_relu(qt_tensor** out, const qt_tensor* const* tensors, size_t count, int64_t dim,
+                      const qt_quantizer* quantizer) {
+  return CatTo(out, tensors, count, dim, quantizer, true);
 }
 
 }  // extern "C"

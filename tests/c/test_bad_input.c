@@ -1125,6 +1125,25 @@ static void test_operators(const fixtures* f) {
   CHECK_OK(qt_tensor_numel(&numel, out));
   CHECK_I64(numel, 6);
   qt_tensor_free(out);
+  out = SENTINEL_TENSOR;
+  const qt_tensor* pair[2] = {f->pt, column};
+  const qt_tensor* with_null[2] = {f->pt, NULL};
+  const qt_tensor* scalars[1] = {f->scalar};
+  for (int relu = 0; relu < 2; ++relu) {
+    qt_status (*join)(qt_tensor**, const qt_tensor* const*, size_t, int64_t, const qt_quantizer*) =
+        relu ? qt_cat_relu : qt_cat;
+    EXPECT_INVALID(join(NULL, pair, 1, 0, NULL));
+    EXPECT_INVALID(join(&out, NULL, 2, 0, NULL));
+    EXPECT_INVALID(join(&out, pair, 0, 0, NULL));
+    EXPECT_INVALID(join(&out, with_null, 2, 0, NULL));
+    EXPECT_MESSAGE_HAS("tensors[1]");
+    EXPECT_INVALID(join(&out, scalars, 1, 0, NULL));
+    EXPECT_OUT_OF_RANGE(join(&out, pair, 1, 2, NULL));
+    EXPECT_OUT_OF_RANGE(join(&out, pair, 1, -3, NULL));
+    EXPECT_SHAPE_MISMATCH(join(&out, pair, 2, 0, NULL));
+    EXPECT_SHAPE_MISMATCH(join(&out, pair, 2, 1, f->pt_quantizer));
+  }
+  CHECK(out == SENTINEL_TENSOR);
   qt_tensor_free(row);
   qt_tensor_free(column);
 }

@@ -73,6 +73,27 @@ public class OperatorTests {
   }
 
   [Test]
+  public void CatJoinsAndRequantizes() {
+    using (var q = Sample())
+    using (var other = Tensor.QuantizePerTensor(new[] { 1f, -1f, 2f }, new long[] { 1, 3 }, 0.25, 0,
+                                                DType.QInt8))
+    using (var joined = Tensor.Cat(new[] { q, other }, 0))
+    using (var target = Quantizer.PerTensor(1.0, 0, DType.QInt8))
+    using (var row = q.Select(0, 0))
+    using (var relu = Tensor.CatRelu(new[] { row, row }, -1, target)) {
+      Assert.AreEqual(new long[] { 3, 3 }, joined.Shape);
+      Assert.AreEqual(0.5, joined.QScale);  // the first tensor's parameters
+      // other's values 1, -1, 2 requantized into scale 0.5, zero point 2.
+      Assert.AreEqual(new sbyte[] { -8, 0, 2, 3, 14, 127, 4, 0, 6 }, joined.IntRepr<sbyte>());
+      Assert.AreEqual(new sbyte[] { 0, 0, 0, 0, 0, 0 }, relu.IntRepr<sbyte>());
+      Assert.Throws<QTensorShapeException>(() => Tensor.Cat(new[] { q, other }, 1));
+      Assert.Throws<QTensorArgumentException>(() => Tensor.Cat(new Tensor[0], 0));
+      Assert.Throws<ArgumentNullException>(() => Tensor.Cat(new[] { q, null }, 0));
+      Assert.Throws<ArgumentNullException>(() => Tensor.Cat(null, 0));
+    }
+  }
+
+  [Test]
   public void BadArgumentsThrow() {
     using (var q = Sample())
     using (var wide = Quantizer.PerChannel(new[] { 1.0, 1, 1, 1 }, new long[] { 0, 0, 0, 0 }, 0,

@@ -75,6 +75,31 @@ public class OperatorsTest {
   }
 
   @Test
+  public void catJoinsAndRequantizes() {
+    try (QTensor q = sample();
+         QTensor other = QTensor.quantizePerTensor(new float[] {1f, -1f, 2f}, new long[] {1, 3},
+                                                   0.25, 0, DType.QINT8);
+         QTensor joined = QTensor.cat(new QTensor[] {q, other}, 0);
+         Quantizer target = Quantizer.perTensor(1.0, 0, DType.QINT8)) {
+      assertArrayEquals(new long[] {3, 3}, joined.shape());
+      assertEquals(0.5, joined.qScale(), 0.0);  // the first tensor's parameters
+      // other's values 1, -1, 2 requantized into scale 0.5, zero point 2.
+      assertArrayEquals(new byte[] {-8, 0, 2, 3, 14, 127, 4, 0, 6}, joined.intReprInt8());
+      assertThrows(QTensorException.class, () -> QTensor.catRelu(new QTensor[] {q, other}, 1,
+                                                                 target));
+    }
+    try (QTensor q = sample(); QTensor row = q.select(0, 0);
+         Quantizer target = Quantizer.perTensor(1.0, 0, DType.QINT8);
+         QTensor relu = QTensor.catRelu(new QTensor[] {row, row}, 0, target)) {
+      // Row 0's values -5, -1, 0 twice, at scale 1, then relu.
+      assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0}, relu.intReprInt8());
+      assertThrows(NullPointerException.class, () -> QTensor.cat(new QTensor[] {row, null}, 0));
+      assertEquals(Status.INVALID_ARGUMENT,
+          assertThrows(QTensorException.class, () -> QTensor.cat(new QTensor[0], 0)).status());
+    }
+  }
+
+  @Test
   public void badArgumentsThrow() {
     try (QTensor q = sample();
          Quantizer wide = Quantizer.perChannel(new double[] {1, 1, 1, 1}, new long[] {0, 0, 0, 0},

@@ -217,3 +217,67 @@ def test_binary_operators_refuse_bad_arguments():
         with pytest.raises(TypeError):
             op(a, ints, 0.1, 0)
     np.testing.assert_array_equal(a.int_repr(), ints)
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+def test_cat_matches_torch(dtype, torch_dtype):
+    zero_point = ZERO_POINTS[dtype]
+    xs = [floats(3, 4, 5, seed=s) for s in range(3)]
+    qs = [qtensor.quantize_per_tensor(x, 0.05 * (i + 1), zero_point + i, dtype)
+          for i, x in enumerate(xs)]
+    ts = [torch.quantize_per_tensor(torch.from_numpy(x), 0.05 * (i + 1), zero_point + i,
+                                    torch_dtype) for i, x in enumerate(xs)]
+    for dim in (0, 1, 2, -1):
+        assert_same(qtensor.cat(qs, dim), torch.cat(ts, dim))
+        assert_same(qtensor.cat(qs[:1], dim), torch.cat(ts[:1], dim))
+        assert_same(qtensor.ops.quantized.cat(qs, dim, 0.13, zero_point),
+                    torch.ops.quantized.cat(ts, dim, 0.13, zero_point))
+        assert_same(qtensor.ops.quantized.cat_relu(qs, dim, 0.13, zero_point),
+                    torch.ops.quantized.cat_relu(ts, dim, 0.13, zero_point))
+    # Views of any layout.
+    qv = [q.transpose(0, 2)[1:] for q in qs]
+    tv = [t.transpose(0, 2)[1:] for t in ts]
+    assert_same(qtensor.cat(qv, 1), torch.cat(tv, 1))
+
+
+def test_cat_requantizes_per_channel_and_other_dtypes():
+    """Each input equals, in its part of the result, its own requantization
+    into the result's parameters; an input with those parameters already is
+    copied."""
+    x = floats(2, 3, seed=9)
+    per_channel = qtensor.quantize_per_channel(x, [0.02, 0.05, 0.1], [0, 3, -4], 1,
+                                               qtensor.qint8)
+    other = qtensor.quantize_per_tensor(x, 0.07, 200, qtensor.quint8)
+    first = qtensor.quantize_per_tensor(x, 0.04, 1, qtensor.qint8)
+    joined = qtensor.cat([first, per_channel, other], 0)
+    assert joined.shape == (6, 3) and joined.dtype is qtensor.qint8
+    target = first.quantizer()
+    np.testing.assert_array_equal(joined[0:2].int_repr(), first.int_repr())
+    np.testing.assert_array_equal(joined[2:4].int_repr(),
+                                  qtensor.requantize(per_channel, target).int_repr())
+    np.testing.assert_array_equal(joined[4:6].int_repr(),
+                                  qtensor.requantize(other, target).int_repr())
+    # Per-channel parameters of the first input are kept off the joined dim.
+    stacked = qtensor.cat([per_channel, per_channel], 0)
+    assert stacked.qscheme() is qtensor.per_channel_affine
+    np.testing.assert_array_equal(stacked.int_repr()[2:], per_channel.int_repr())
+
+
+def test_cat_refuses_bad_arguments():
+    a = qtensor.quantize_per_tensor(floats(2, 3), 0.05, 3, qtensor.qint8)
+    b = qtensor.quantize_per_tensor(floats(2, 4), 0.05, 3, qtensor.qint8)
+    assert qtensor.cat([a, b], 1).shape == (2, 7)
+    with pytest.raises(qtensor.ShapeMismatchError, match="only dim 0 may differ"):
+        qtensor.cat([a, b], 0)
+    with pytest.raises(qtensor.InvalidArgumentError, match="no tensors"):
+        qtensor.cat([], 0)
+    with pytest.raises(qtensor.OutOfRangeError, match="dim 2"):
+        qtensor.cat([a, a], 2)
+    with pytest.raises(qtensor.InvalidArgumentError, match="0-dim"):
+        qtensor.cat([a[0, 0], a[0, 0]], 0)
+    per_channel = qtensor.quantize_per_channel(floats(2, 3), [0.1, 0.2], [0, 0], 0,
+                                               qtensor.qint8)
+    with pytest.raises(qtensor.InvalidArgumentError, match="give the result's quantizer"):
+        qtensor.cat([per_channel, per_channel], 0)
+    with pytest.raises(TypeError):
+        qtensor.cat([a, np.zeros((2, 3))], 0)

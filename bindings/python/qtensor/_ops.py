@@ -6,7 +6,7 @@ spells torch.quantize_per_tensor(q.dequantize(), ...)."""
 from types import SimpleNamespace
 
 from . import native
-from ._arrays import float_of, int64_of
+from ._arrays import float_of, index_of, int64_of
 from ._errors import InvalidArgumentError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
@@ -77,6 +77,44 @@ def mul_relu(qa, qb, scale, zero_point):
     return _binary(native.Tensor.mul_relu, qa, qb, scale, zero_point)
 
 
+def _tensor_vector(tensors):
+    tensors = list(tensors)
+    return native.TensorVector([_tensor(t)._native for t in tensors])
+
+
+def cat(tensors, dim=0):
+    """torch.cat of quantized tensors: one after another along dim, with the
+    first tensor's parameters; a tensor with others (or another dtype) is
+    requantized."""
+    return Tensor._wrap(native.cat(_tensor_vector(tensors), index_of(dim, "dim")))
+
+
+def _quantized_cat(join, qx, dim, scale, zero_point):
+    tensors = list(qx)
+    if scale is None and zero_point is None:
+        if not tensors:
+            raise InvalidArgumentError("cat: no tensors to join")
+        first = _tensor(tensors[0])
+        quantizer = Quantizer.per_tensor_affine(first.q_scale(), first.q_zero_point(),
+                                                first.dtype)
+    else:
+        dtype = _tensor(tensors[0]).dtype if tensors else None
+        quantizer = Quantizer.per_tensor_affine(scale, zero_point, dtype)
+    return Tensor._wrap(join(_tensor_vector(tensors), index_of(dim, "dim"), quantizer._native))
+
+
+def quantized_cat(qx, dim, scale=None, zero_point=None):
+    """torch.ops.quantized.cat: the tensors joined along dim and quantized
+    with scale and zero_point (the first tensor's when both are None)."""
+    return _quantized_cat(native.cat, qx, dim, scale, zero_point)
+
+
+def quantized_cat_relu(qx, dim, scale=None, zero_point=None):
+    """torch.ops.quantized.cat_relu: quantized_cat, then max(q, zero_point)."""
+    return _quantized_cat(native.cat_relu, qx, dim, scale, zero_point)
+
+
 # qtensor.ops.quantized.add(qa, qb, scale, zero_point) as
 # torch.ops.quantized.add(qa, qb, scale, zero_point).
-quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_relu)
+quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_relu,
+                            cat=quantized_cat, cat_relu=quantized_cat_relu)

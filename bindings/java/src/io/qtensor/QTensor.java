@@ -557,6 +557,48 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().mul_relu(other(other), scale, zeroPoint));
   }
 
+  /**
+   * torch.cat of quantized tensors: the tensors one after another along dim
+   * (negative counts from the end), with the first tensor's parameters; a
+   * tensor with other parameters or another dtype is requantized.
+   *
+   * @throws QTensorException SHAPE_MISMATCH when ranks or sizes off dim
+   *     differ, OUT_OF_RANGE for dim, INVALID_ARGUMENT for no tensors, a
+   *     0-dim one, or a first tensor per channel along dim
+   */
+  public static QTensor cat(QTensor[] tensors, long dim) {
+    return join(tensors, vector -> NativeModule.cat(vector, dim));
+  }
+
+  /**
+   * torch.ops.quantized.cat: {@link #cat(QTensor[], long)} into quantizer's
+   * parameters.
+   */
+  public static QTensor cat(QTensor[] tensors, long dim, Quantizer quantizer) {
+    Objects.requireNonNull(quantizer, "quantizer");
+    return join(tensors, vector -> NativeModule.cat(vector, dim, quantizer.handle()));
+  }
+
+  /** torch.ops.quantized.cat_relu: cat, then max(q, zero point). */
+  public static QTensor catRelu(QTensor[] tensors, long dim, Quantizer quantizer) {
+    Objects.requireNonNull(quantizer, "quantizer");
+    return join(tensors, vector -> NativeModule.cat_relu(vector, dim, quantizer.handle()));
+  }
+
+  private static QTensor join(QTensor[] tensors,
+                              java.util.function.Function<TensorVector, NativeTensor> cat) {
+    Objects.requireNonNull(tensors, "tensors");
+    TensorVector vector = new TensorVector();
+    try {
+      for (int i = 0; i < tensors.length; ++i) {
+        vector.add(Objects.requireNonNull(tensors[i], "tensors[" + i + "]").handle());
+      }
+      return new QTensor(cat.apply(vector));
+    } finally {
+      vector.delete();
+    }
+  }
+
   private static NativeTensor other(QTensor other) {
     return Objects.requireNonNull(other, "other").handle();
   }

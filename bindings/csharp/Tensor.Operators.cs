@@ -1,0 +1,108 @@
+// Operators: new tensors computed from tensors (requantize, the clamps,
+// add / mul, cat), as PyTorch's quantized operators compute them.
+using System;
+
+namespace QTensor {
+
+public sealed partial class Tensor {
+  /// <summary>
+  /// A new tensor holding this tensor's dequantized values quantized with
+  /// <paramref name="quantizer"/> (per tensor, or per channel along one of
+  /// the result's dims), as quantizing <see cref="Dequantize"/>'s floats
+  /// would, in one pass. A channel count that is not its axis's size throws
+  /// <see cref="QTensorShapeException"/>; an axis that is not a dim of the
+  /// result, <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Requantize(Quantizer quantizer) {
+    NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
+    return new Tensor(Native.requantize(parameters));
+  }
+
+  /// <summary>torch.relu: max(q, zero point) on the integers; parameters kept.</summary>
+  public Tensor Relu() => new Tensor(Native.relu());
+
+  /// <summary>Relu written into this view itself (PyTorch's relu_()). Returns this.</summary>
+  public Tensor ReluInPlace() {
+    Native.relu_();
+    return this;
+  }
+
+  /// <summary>F.relu6: min(max(q, zero point), quantize(6)); parameters kept.</summary>
+  public Tensor Relu6() => new Tensor(Native.relu6());
+
+  /// <summary>
+  /// torch.clamp(q, min, max): the integers clamped to min and max quantized
+  /// with each element's own parameters (infinities: no bound); max wins
+  /// where min &gt; max. Parameters kept. A NaN bound throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Clamp(float min, float max) => new Tensor(Native.clamp(min, max));
+
+  /// <summary>
+  /// torch.ops.quantized.add(this, other, scale, zeroPoint): the sum with
+  /// NumPy broadcasting, each input dequantized with its own parameters, the
+  /// float32 sum quantized with <paramref name="scale"/> and
+  /// <paramref name="zeroPoint"/> into this tensor's dtype. Shapes that do
+  /// not broadcast throw <see cref="QTensorShapeException"/>; a bad scale or
+  /// zero point, <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Add(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.add(OtherOf(other), scale, zeroPoint));
+
+  /// <summary><see cref="Add"/> with max(sum, 0) before quantizing (add_relu).</summary>
+  public Tensor AddRelu(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.add_relu(OtherOf(other), scale, zeroPoint));
+
+  /// <summary>
+  /// torch.ops.quantized.mul(this, other, scale, zeroPoint): PyTorch's
+  /// integer formula, zeroPoint + round((qa - za) * (qb - zb) * sa * sb /
+  /// scale), with NumPy broadcasting, in this tensor's dtype; errors as
+  /// <see cref="Add"/>.
+  /// </summary>
+  public Tensor Mul(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.mul(OtherOf(other), scale, zeroPoint));
+
+  /// <summary><see cref="Mul"/>, then max(q, zeroPoint) (mul_relu).</summary>
+  public Tensor MulRelu(Tensor other, double scale, long zeroPoint) =>
+      new Tensor(Native.mul_relu(OtherOf(other), scale, zeroPoint));
+
+  /// <summary>
+  /// torch.cat of quantized tensors: the tensors one after another along
+  /// <paramref name="dim"/> (negative counts from the end), with the first
+  /// tensor's parameters; a tensor with other parameters or another dtype is
+  /// requantized. Sizes off dim that differ throw
+  /// <see cref="QTensorShapeException"/>; a bad dim,
+  /// <see cref="QTensorIndexException"/>; no tensors or a 0-dim one,
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static Tensor Cat(Tensor[] tensors, long dim) =>
+      Join(tensors, vector => QTensorNative.cat(vector, dim));
+
+  /// <summary>torch.ops.quantized.cat: <see cref="Cat(Tensor[], long)"/> into
+  /// <paramref name="quantizer"/>'s parameters.</summary>
+  public static Tensor Cat(Tensor[] tensors, long dim, Quantizer quantizer) {
+    NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
+    return Join(tensors, vector => QTensorNative.cat(vector, dim, parameters));
+  }
+
+  /// <summary>torch.ops.quantized.cat_relu: Cat, then max(q, zero point).</summary>
+  public static Tensor CatRelu(Tensor[] tensors, long dim, Quantizer quantizer) {
+    NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
+    return Join(tensors, vector => QTensorNative.cat_relu(vector, dim, parameters));
+  }
+
+  static Tensor Join(Tensor[] tensors, Func<TensorVector, NativeTensor> cat) {
+    Arguments.NotNull(tensors, nameof(tensors));
+    using (var vector = new TensorVector()) {
+      for (int i = 0; i < tensors.Length; ++i) {
+        if (tensors[i] == null) throw new ArgumentNullException($"tensors[{i}]");
+        vector.Add(tensors[i].Native);
+      }
+      return new Tensor(cat(vector));
+    }
+  }
+
+  static NativeTensor OtherOf(Tensor other) => Arguments.NotNull(other, nameof(other)).Native;
+}
+
+}  // namespace QTensor

@@ -1,0 +1,82 @@
+#include "ops/cat.h"
+
+#include <string>
+
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/shape.h"
+#include "core/tensor_ops.h"
+#include "ops/clamp.h"
+
+namespace qtensor::ops {
+namespace {
+
+using core::ErrorKind;
+using core::Fail;
+using core::Tensor;
+
+std::string Shape(const Tensor& t) { return core::ShapeText(t.shape(), core::ShapeStyle::kTuple); }
+
+// The result's shape; throws unless every input has the first's rank and
+// sizes off dim.
+std::vector<int64_t> JoinedShape(const std::vector<Tensor>& tensors, int64_t dim) {
+  std::vector<int64_t> shape = tensors[0].shape();
+  for (size_t i = 1; i < tensors.size(); ++i) {
+    const std::vector<int64_t>& other = tensors[i].shape();
+    bool fits = other.size() == shape.size();
+    for (size_t d = 0; fits && d < shape.size(); ++d) {
+      fits = static_cast<int64_t>(d) == dim || other[d] == shape[d];
+    }
+    if (!fits) {
+      Fail(ErrorKind::kShapeMismatch, "cat: tensor " + std::to_string(i) + " has shape " +
+                                          Shape(tensors[i]) + ", tensor 0 has " +
+                                          Shape(tensors[0]) + "; only dim " + std::to_string(dim) +
+                                          " may differ");
+    }
+    shape[dim] += other[dim];
+  }
+  return shape;
+}
+
+}  // namespace
+
+core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
+                 const core::Quantizer* quantizer, bool relu) {
+  if (tensors.empty()) Fail(ErrorKind::kInvalidArgument, "cat: no tensors to join");
+  const int64_t ndim = static_cast<int64_t>(tensors[0].ndim());
+  if (ndim == 0) Fail(ErrorKind::kInvalidArgument, "cat: a 0-dim tensor cannot be joined");
+  if (dim < -ndim || dim >= ndim) {
+    Fail(ErrorKind::kOutOfRange,
+         "cat: dim " + std::to_string(dim) + " is out of range for rank " + std::to_string(ndim));
+  }
+  if (dim < 0) dim += ndim;
+  const std::vector<int64_t> shape = JoinedShape(tensors, dim);
+  const core::Quantizer parameters =
+      quantizer != nullptr ? *quantizer : tensors[0].EffectiveQuantizer();
+  if (quantizer == nullptr && parameters.per_channel() && parameters.axis() == dim &&
+      shape[dim] != tensors[0].shape()[dim]) {
+    Fail(ErrorKind::kInvalidArgument,
+         "cat: the first tensor's per-channel parameters are along dim " + std::to_string(dim) +
+             ", which the tensors join; give the result's quantizer");
+  }
+  Tensor result = Tensor::ForOverwrite(shape, parameters);
+  int64_t offset = 0;
+  for (const Tensor& tensor : tensors) {
+    const int64_t size = tensor.shape()[dim];
+    const Tensor part = result.Slice(dim, offset, offset + size, 1);
+    offset += size;
+    if (part.numel() == 0) continue;
+    if (part.EffectiveQuantizer() == tensor.EffectiveQuantizer()) {
+      std::vector<uint8_t> ints(static_cast<size_t>(tensor.numel()) *
+                                core::ElementSize(tensor.dtype()));
+      core::IntRepr(tensor, ints.data());
+      core::WriteIntRepr(part, ints.data());
+    } else {
+      core::RequantizeInto(part, tensor);
+    }
+  }
+  if (relu) ReluInPlace(result);
+  return result;
+}
+
+}  // namespace qtensor::ops
