@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/shape.h"
 #include "core/tensor_ops.h"
+#include "kernels/elementwise_kernels.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::ops {
@@ -153,10 +154,7 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
     if (op == BinaryOp::kAdd) {
       kernels::DequantizePerTensor(x + start, count, sa, za, first.data());
       kernels::DequantizePerTensor(y + start, count, sb, zb, second.data());
-      for (size_t i = 0; i < count; ++i) {
-        const float sum = first[i] + second[i];
-        first[i] = relu ? std::max(sum, 0.0f) : sum;
-      }
+      kernels::AddFloats(first.data(), second.data(), count, relu, first.data());
       kernels::QuantizePerTensor(first.data(), count, inv_scale, zero_point, out + start);
     } else {
       for (size_t i = 0; i < count; ++i) {
@@ -204,8 +202,8 @@ core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, d
     ForEachElement(broadcast, [&](int64_t k, int64_t ia, int64_t ib) {
       T q;
       if (op == BinaryOp::kAdd) {
-        float sum = x.values[ia] + y.values[ib];
-        if (relu) sum = std::max(sum, 0.0f);
+        float sum = 0.0f;
+        kernels::scalar::AddFloats(&x.values[ia], &y.values[ib], 1, relu, &sum);
         q = kernels::scalar::QuantizeValue<T>(sum, inv_scale, zero_point);
       } else {
         // torch's requantize_from_int: the integer product times the float

@@ -9,6 +9,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "kernels/elementwise_kernels.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::ops {
@@ -46,7 +47,7 @@ T IntegerBound(const Bound& bound, const ElementParams& params, size_t c, T none
 // channel runs (a channel dim near the end) use a row of bounds instead.
 constexpr size_t kLongRun = 64;
 
-// out[k] = min(max(in[k], low), high) over the row-major
+// out[k] = min(max(in[k], low), high) (kernels::ClampIntegers) over the row-major
 // [outer][channels][inner] block of params, each channel with its own
 // bounds; in may be out.
 template <typename T>
@@ -59,7 +60,7 @@ void ClampBlock(const T* in, const ElementParams& params, const Bound& lower, co
       for (size_t c = 0; c < channels; ++c) {
         const T low = IntegerBound(lower, params, c, lowest);
         const T high = IntegerBound(upper, params, c, highest);
-        for (size_t i = 0; i < inner; ++i) out[i] = std::min(std::max(in[i], low), high);
+        kernels::ClampIntegers(in, inner, low, high, out);
         in += inner;
         out += inner;
       }

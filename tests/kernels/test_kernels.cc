@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/channel_tables.h"
+#include "for_each_target.h"
 #include "kernels/quantize_kernels.h"
 
 namespace {
@@ -62,24 +63,6 @@ std::string Describe(T v) {
     std::snprintf(buf, sizeof(buf), "%lld", static_cast<long long>(v));
   }
   return buf;
-}
-
-// Dispatch is forced to each target in turn, then restored.
-template <class Body>
-void ForEachTarget(const Body& body) {
-  struct Restore {
-    ~Restore() { hwy::SetSupportedTargetsForTest(0); }
-  } restore;
-  const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
-  REQUIRE(!targets.empty());
-  for (const int64_t target : targets) {
-    hwy::SetSupportedTargetsForTest(target);
-    // As a std::string: doctest would print a const char* as a pointer.
-    const std::string target_name = hwy::TargetName(target);
-    CAPTURE(target_name);
-    REQUIRE(qk::ActiveTargetName() == target_name);
-    body();
-  }
 }
 
 // Heap memory from a 64-byte aligned address and exactly `bytes` long, so

@@ -1,0 +1,85 @@
+// Elementwise kernels (elementwise_kernels.h) in Google Highway 1.0.3,
+// compiled once per target and dispatched at run time. Whole vectors go
+// through SIMD code and the last partial vector through the scalar kernel,
+// so no access passes the arrays' ends.
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "src/kernels/elementwise_kernels.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "kernels/elementwise_kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace qtensor::kernels {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <typename T>
+void Clamp(const T* in, size_t n, T low, T high, T* out) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto lower = hn::Set(d, low), upper = hn::Set(d, high);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    hn::StoreU(hn::Min(hn::Max(hn::LoadU(d, in + i), lower), upper), d, out + i);
+  }
+  scalar::ClampIntegers(in + i, n - i, low, high, out + i);
+}
+
+void ClampI8(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out) {
+  Clamp(in, n, low, high, out);
+}
+void ClampU8(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8_t* out) {
+  Clamp(in, n, low, high, out);
+}
+void ClampI32(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out) {
+  Clamp(in, n, low, high, out);
+}
+
+void Add(const float* a, const float* b, size_t n, bool relu, float* out) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto zero = hn::Zero(d);
+  size_t i = 0;
+  if (relu) {
+    for (; i + lanes <= n; i += lanes) {
+      const auto sum = hn::Add(hn::LoadU(d, a + i), hn::LoadU(d, b + i));
+      // sum > 0 ? sum : 0, so NaN and -0 give +0 as in the scalar kernel.
+      hn::StoreU(hn::IfThenElse(hn::Gt(sum, zero), sum, zero), d, out + i);
+    }
+  } else {
+    for (; i + lanes <= n; i += lanes) {
+      hn::StoreU(hn::Add(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
+    }
+  }
+  scalar::AddFloats(a + i, b + i, n - i, relu, out + i);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace qtensor::kernels
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace qtensor::kernels {
+
+HWY_EXPORT(ClampI8);
+HWY_EXPORT(ClampU8);
+HWY_EXPORT(ClampI32);
+HWY_EXPORT(Add);
+
+void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out) {
+  HWY_DYNAMIC_DISPATCH(ClampI8)(in, n, low, high, out);
+}
+void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8_t* out) {
+  HWY_DYNAMIC_DISPATCH(ClampU8)(in, n, low, high, out);
+}
+void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out) {
+  HWY_DYNAMIC_DISPATCH(ClampI32)(in, n, low, high, out);
+}
+void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out) {
+  HWY_DYNAMIC_DISPATCH(Add)(a, b, n, relu, out);
+}
+
+}  // namespace qtensor::kernels
+#endif  // HWY_ONCE

@@ -1,0 +1,35 @@
+// Elementwise kernels of the operators over contiguous arrays (src/ops):
+// integer clamps and float sums. Like the quantize kernels they know only
+// pointers, lengths and parameters, and each Highway target gives the bits
+// of the scalar kernels below.
+//
+//   ClampIntegers: out[i] = min(max(in[i], low), high)   (high wins if low > high)
+//   AddFloats:     out[i] = a[i] + b[i] in float32; with relu, then
+//                  out[i] > 0 ? out[i] : 0 (NaN and -0 give +0)
+// out may be in (or a or b): each element is read before it is written.
+#ifndef QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
+#define QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qtensor::kernels {
+
+void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out);
+void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8_t* out);
+void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out);
+
+void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
+
+namespace scalar {
+
+void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out);
+void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8_t* out);
+void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out);
+
+void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
+
+}  // namespace scalar
+}  // namespace qtensor::kernels
+
+#endif  // QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_

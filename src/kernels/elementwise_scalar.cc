@@ -1,0 +1,33 @@
+// The scalar elementwise kernels: the definitions the SIMD ones are held to.
+#include <algorithm>
+
+#include "kernels/elementwise_kernels.h"
+
+namespace qtensor::kernels::scalar {
+namespace {
+
+template <typename T>
+void Clamp(const T* in, size_t n, T low, T high, T* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = std::min(std::max(in[i], low), high);
+}
+
+}  // namespace
+
+void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out) {
+  Clamp(in, n, low, high, out);
+}
+void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8_t* out) {
+  Clamp(in, n, low, high, out);
+}
+void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out) {
+  Clamp(in, n, low, high, out);
+}
+
+void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const float sum = a[i] + b[i];
+    out[i] = relu ? (sum > 0.0f ? sum : 0.0f) : sum;
+  }
+}
+
+}  // namespace qtensor::kernels::scalar
