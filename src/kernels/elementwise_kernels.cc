@@ -56,6 +56,32 @@ void Add(const float* a, const float* b, size_t n, bool relu, float* out) {
   scalar::AddFloats(a + i, b + i, n - i, relu, out + i);
 }
 
+// 8-bit integers widened to int32: (a - za) * (b - zb) is exact there (at
+// most 255 * 255), and its conversion to float rounds once.
+template <typename T>
+void Multiply(const T* a, int64_t za, const T* b, int64_t zb, size_t n, float* out) {
+  const hn::ScalableTag<float> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  const hn::Rebind<T, decltype(di)> dt;
+  const size_t lanes = hn::Lanes(di);
+  const auto zero_a = hn::Set(di, static_cast<int32_t>(za));
+  const auto zero_b = hn::Set(di, static_cast<int32_t>(zb));
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const auto x = hn::Sub(hn::PromoteTo(di, hn::LoadU(dt, a + i)), zero_a);
+    const auto y = hn::Sub(hn::PromoteTo(di, hn::LoadU(dt, b + i)), zero_b);
+    hn::StoreU(hn::ConvertTo(df, hn::Mul(x, y)), df, out + i);
+  }
+  scalar::MultiplyCentered(a + i, za, b + i, zb, n - i, out + i);
+}
+
+void MultiplyI8(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n, float* out) {
+  Multiply(a, za, b, zb, n, out);
+}
+void MultiplyU8(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb, size_t n, float* out) {
+  Multiply(a, za, b, zb, n, out);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace qtensor::kernels
 HWY_AFTER_NAMESPACE();
@@ -67,6 +93,8 @@ HWY_EXPORT(ClampI8);
 HWY_EXPORT(ClampU8);
 HWY_EXPORT(ClampI32);
 HWY_EXPORT(Add);
+HWY_EXPORT(MultiplyI8);
+HWY_EXPORT(MultiplyU8);
 
 void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out) {
   HWY_DYNAMIC_DISPATCH(ClampI8)(in, n, low, high, out);
@@ -79,6 +107,14 @@ void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32
 }
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out) {
   HWY_DYNAMIC_DISPATCH(Add)(a, b, n, relu, out);
+}
+void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
+                      float* out) {
+  HWY_DYNAMIC_DISPATCH(MultiplyI8)(a, za, b, zb, n, out);
+}
+void MultiplyCentered(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb, size_t n,
+                      float* out) {
+  HWY_DYNAMIC_DISPATCH(MultiplyU8)(a, za, b, zb, n, out);
 }
 
 }  // namespace qtensor::kernels

@@ -6,6 +6,8 @@
 //   ClampIntegers: out[i] = min(max(in[i], low), high)   (high wins if low > high)
 //   AddFloats:     out[i] = a[i] + b[i] in float32; with relu, then
 //                  out[i] > 0 ? out[i] : 0 (NaN and -0 give +0)
+//   MultiplyCentered: out[i] = (float)((a[i] - za) * (b[i] - zb)), the
+//                  product exact in integers, rounded once to float32
 // out may be in (or a or b): each element is read before it is written.
 #ifndef QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
 #define QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
@@ -21,6 +23,11 @@ void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32
 
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
 
+void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
+                      float* out);
+void MultiplyCentered(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb, size_t n,
+                      float* out);
+
 namespace scalar {
 
 void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out);
@@ -28,6 +35,11 @@ void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8
 void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out);
 
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
+
+void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
+                      float* out);
+void MultiplyCentered(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb, size_t n,
+                      float* out);
 
 }  // namespace scalar
 }  // namespace qtensor::kernels

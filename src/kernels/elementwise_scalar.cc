@@ -7,6 +7,14 @@ namespace qtensor::kernels::scalar {
 namespace {
 
 template <typename T>
+void Multiply(const T* a, int64_t za, const T* b, int64_t zb, size_t n, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    out[i] =
+        static_cast<float>((static_cast<int64_t>(a[i]) - za) * (static_cast<int64_t>(b[i]) - zb));
+  }
+}
+
+template <typename T>
 void Clamp(const T* in, size_t n, T low, T high, T* out) {
   for (size_t i = 0; i < n; ++i) out[i] = std::min(std::max(in[i], low), high);
 }
@@ -28,6 +36,15 @@ void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out) 
     const float sum = a[i] + b[i];
     out[i] = relu ? (sum > 0.0f ? sum : 0.0f) : sum;
   }
+}
+
+void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
+                      float* out) {
+  Multiply(a, za, b, zb, n, out);
+}
+void MultiplyCentered(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb, size_t n,
+                      float* out) {
+  Multiply(a, za, b, zb, n, out);
 }
 
 }  // namespace qtensor::kernels::scalar

@@ -90,6 +90,26 @@ TEST_CASE("AddFloats matches the scalar kernel, with and without relu") {
   });
 }
 
+TEST_CASE_TEMPLATE("MultiplyCentered matches the scalar kernel", T, int8_t, uint8_t) {
+  const int64_t lowest = std::numeric_limits<T>::lowest(), highest = std::numeric_limits<T>::max();
+  const int64_t zero_points[][2] = {{0, 0}, {lowest, highest}, {highest, lowest}, {3, -1 - lowest}};
+  ForEachTarget([&] {
+    for (size_t n : kLengths) {
+      for (size_t offset : {0, 1}) {
+        const std::vector<T> a = RandomInts<T>(n + offset, 5), b = RandomInts<T>(n + offset, 6);
+        for (const auto& zp : zero_points) {
+          std::vector<float> want(n + offset), got(n + offset);
+          qk::scalar::MultiplyCentered(a.data() + offset, zp[0], b.data() + offset, zp[1], n,
+                                       want.data() + offset);
+          qk::MultiplyCentered(a.data() + offset, zp[0], b.data() + offset, zp[1], n,
+                               got.data() + offset);
+          CHECK(BytesOf(got) == BytesOf(want));
+        }
+      }
+    }
+  });
+}
+
 TEST_CASE("the scalar kernels give the defined answers") {
   const int8_t in[] = {-128, -3, 0, 7, 127};
   int8_t out[5];
@@ -106,6 +126,12 @@ TEST_CASE("the scalar kernels give the defined answers") {
   CHECK(sums[2] == 0.0f);  // NaN gives +0
   CHECK(!std::signbit(sums[3]));
   CHECK(sums[4] == INFINITY);
+  const uint8_t x[] = {255, 0, 7};
+  float products[3];
+  qk::scalar::MultiplyCentered(x, 0, x, 255, 3, products);
+  CHECK(products[0] == 0.0f);
+  CHECK(products[1] == 0.0f);
+  CHECK(products[2] == -1736.0f);  // 7 * (7 - 255)
 }
 
 }  // namespace
