@@ -17,22 +17,14 @@
 #include "kernels/quantize_kernels.h"
 #include "ops/binary.h"
 
+#include "random_tensor.h"
+
 namespace qtensor::ops {
 namespace {
 
 using core::DType;
 using core::Quantizer;
 using core::Tensor;
-
-Tensor Random(const std::vector<int64_t>& shape, const Quantizer& quantizer, uint32_t seed) {
-  int64_t numel = 1;
-  for (int64_t size : shape) numel *= size;
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 3.0f);
-  std::vector<float> values(static_cast<size_t>(numel));
-  for (float& v : values) v = normal(rng);
-  return core::Quantize(values.data(), shape, quantizer);
-}
 
 // One element's integer, zero point and scales, read through GetElement's
 // own index arithmetic rather than the operator's.
@@ -113,10 +105,10 @@ Quantizer PerChannel(DType dtype, int64_t channels, int64_t axis) {
 }
 
 TEST_CASE("add and mul follow their formulas with broadcasting, views and any scheme") {
-  const Tensor a = Random({4, 3, 5}, Quantizer::PerTensor(DType::kQUInt8, 0.031, 37), 1);
-  const Tensor b = Random({3, 1}, Quantizer::PerTensor(DType::kQUInt8, 0.047, 101), 2);
-  const Tensor c = Random({5, 3, 4}, PerChannel(DType::kQInt8, 3, 1), 3).Transpose(0, 2);
-  const Tensor d = Random({5}, Quantizer::PerTensor(DType::kQInt32, 0.002, -7), 4);
+  const Tensor a = RandomTensor({4, 3, 5}, Quantizer::PerTensor(DType::kQUInt8, 0.031, 37), 1);
+  const Tensor b = RandomTensor({3, 1}, Quantizer::PerTensor(DType::kQUInt8, 0.047, 101), 2);
+  const Tensor c = RandomTensor({5, 3, 4}, PerChannel(DType::kQInt8, 3, 1), 3).Transpose(0, 2);
+  const Tensor d = RandomTensor({5}, Quantizer::PerTensor(DType::kQInt32, 0.002, -7), 4);
   const struct {
     const Tensor& x;
     const Tensor& y;
@@ -145,8 +137,8 @@ TEST_CASE("a qint32 product past int32 is exact before it is scaled") {
 }
 
 TEST_CASE("shapes that do not broadcast and bad output parameters are refused") {
-  const Tensor a = Random({2, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 6);
-  const Tensor b = Random({4}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 7);
+  const Tensor a = RandomTensor({2, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 6);
+  const Tensor b = RandomTensor({4}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 7);
   try {
     Binary(BinaryOp::kAdd, a, b, 0.1, 0, false);
     FAIL("no error");
@@ -155,7 +147,7 @@ TEST_CASE("shapes that do not broadcast and bad output parameters are refused") 
   }
   CHECK_THROWS_AS(Binary(BinaryOp::kMul, a, a, -1.0, 0, true), core::Error);
   CHECK_THROWS_AS(Binary(BinaryOp::kMul, a, a, 0.1, 200, false), core::Error);
-  const Tensor empty = Random({0, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 8);
+  const Tensor empty = RandomTensor({0, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 8);
   CHECK(Binary(BinaryOp::kAdd, empty, a.Select(0, 1), 0.1, 0, false).shape() ==
         std::vector<int64_t>{0, 3});
 }

@@ -15,22 +15,14 @@
 #include "ops/clamp.h"
 #include "ops/requantize.h"
 
+#include "random_tensor.h"
+
 namespace qtensor::ops {
 namespace {
 
 using core::DType;
 using core::Quantizer;
 using core::Tensor;
-
-Tensor Random(const std::vector<int64_t>& shape, const Quantizer& quantizer, uint32_t seed) {
-  int64_t numel = 1;
-  for (int64_t size : shape) numel *= size;
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 3.0f);
-  std::vector<float> values(static_cast<size_t>(numel));
-  for (float& v : values) v = normal(rng);
-  return core::Quantize(values.data(), shape, quantizer);
-}
 
 std::vector<uint8_t> Ints(const Tensor& t) {
   std::vector<uint8_t> bytes(static_cast<size_t>(t.numel()) * core::ElementSize(t.dtype()));
@@ -41,11 +33,11 @@ std::vector<uint8_t> Ints(const Tensor& t) {
 TEST_CASE("each input's part is the input in the result's parameters") {
   const Quantizer first = Quantizer::PerTensor(DType::kQInt8, 0.05, 2);
   const std::vector<Tensor> inputs = {
-      Random({3, 4, 5}, first, 1),
-      Random({3, 5, 4}, Quantizer::PerTensor(DType::kQUInt8, 0.2, 130), 2).Transpose(1, 2),
-      Random({3, 4, 5}, Quantizer::PerChannel(DType::kQInt32, {0.01, 0.02, 0.03}, {0, 5, -5}, 0),
-             3),
-      Random({3, 4, 5}, Quantizer::PerTensor(DType::kQInt8, 0.07, -3), 7)};  // first's dtype
+      RandomTensor({3, 4, 5}, first, 1),
+      RandomTensor({3, 5, 4}, Quantizer::PerTensor(DType::kQUInt8, 0.2, 130), 2).Transpose(1, 2),
+      RandomTensor({3, 4, 5},
+                   Quantizer::PerChannel(DType::kQInt32, {0.01, 0.02, 0.03}, {0, 5, -5}, 0), 3),
+      RandomTensor({3, 4, 5}, Quantizer::PerTensor(DType::kQInt8, 0.07, -3), 7)};  // first's dtype
   for (int64_t dim : {0, 1, 2, -1}) {
     for (bool relu : {false, true}) {
       const Tensor result = Cat(inputs, dim, nullptr, relu);
@@ -70,14 +62,14 @@ TEST_CASE("each input's part is the input in the result's parameters") {
 
 TEST_CASE("cat refuses what it cannot join") {
   const Quantizer q = Quantizer::PerTensor(DType::kQInt8, 0.1, 0);
-  const Tensor a = Random({2, 3}, q, 4), b = Random({3, 3}, q, 5);
+  const Tensor a = RandomTensor({2, 3}, q, 4), b = RandomTensor({3, 3}, q, 5);
   CHECK(Cat({a, b}, 0, nullptr, false).shape() == std::vector<int64_t>{5, 3});
   CHECK_THROWS_AS(Cat({a, b}, 1, nullptr, false), core::Error);
   CHECK_THROWS_AS(Cat({}, 0, nullptr, false), core::Error);
   CHECK_THROWS_AS(Cat({a}, 2, nullptr, false), core::Error);
   CHECK_THROWS_AS(Cat({a.Select(0, 0).Select(0, 0)}, 0, nullptr, false), core::Error);
   const Tensor per_channel =
-      Random({2, 3}, Quantizer::PerChannel(DType::kQInt8, {0.1, 0.2}, {0, 0}, 0), 6);
+      RandomTensor({2, 3}, Quantizer::PerChannel(DType::kQInt8, {0.1, 0.2}, {0, 0}, 0), 6);
   CHECK_THROWS_AS(Cat({per_channel, per_channel}, 0, nullptr, false), core::Error);
   CHECK(Cat({per_channel, per_channel}, 1, nullptr, false).shape() == std::vector<int64_t>{2, 6});
 }

@@ -18,6 +18,8 @@
 #include "kernels/quantize_kernels.h"
 #include "ops/clamp.h"
 
+#include "random_tensor.h"
+
 namespace qtensor::ops {
 namespace {
 
@@ -26,13 +28,7 @@ using core::Quantizer;
 using core::Tensor;
 
 Tensor Random(const std::vector<int64_t>& shape, const Quantizer& quantizer, uint32_t seed) {
-  int64_t numel = 1;
-  for (int64_t size : shape) numel *= size;
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 8.0f);
-  std::vector<float> values(static_cast<size_t>(numel));
-  for (float& v : values) v = normal(rng);
-  return core::Quantize(values.data(), shape, quantizer);
+  return RandomTensor(shape, quantizer, seed, 8.0f);
 }
 
 Quantizer PerChannel(DType dtype, int64_t channels, int64_t axis) {
