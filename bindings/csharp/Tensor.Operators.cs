@@ -27,6 +27,13 @@ public sealed partial class Tensor {
     return this;
   }
 
+  /// <summary>
+  /// F.leaky_relu: x &gt;= 0 ? x : x * negativeSlope on the dequantized
+  /// values in float32, quantized with this tensor's own parameters. A
+  /// non-finite slope throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor LeakyRelu(float negativeSlope) => new Tensor(Native.leaky_relu(negativeSlope));
+
   /// <summary>F.relu6: min(max(q, zero point), quantize(6)); parameters kept.</summary>
   public Tensor Relu6() => new Tensor(Native.relu6());
 

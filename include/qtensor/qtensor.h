@@ -492,6 +492,12 @@ QTENSOR_API qt_status qt_relu(qt_tensor** out, const qt_tensor* tensor);
 /** q.relu_(): qt_relu written into the view itself. */
 QTENSOR_API qt_status qt_relu_inplace(qt_tensor* tensor);
 
+/** F.leaky_relu(q, negative_slope): each element dequantized, then
+    y = x >= 0 ? x : x * negative_slope in float32, quantized with the
+    tensor's own parameters (each channel's for per-channel tensors).
+    @return QT_ERR_INVALID_ARGUMENT for a non-finite slope. */
+QTENSOR_API qt_status qt_leaky_relu(qt_tensor** out, const qt_tensor* tensor, float negative_slope);
+
 /** F.relu6(q): min(max(q, zero point), quantize(6.0)), parameters kept. */
 QTENSOR_API qt_status qt_relu6(qt_tensor** out, const qt_tensor* tensor);
 

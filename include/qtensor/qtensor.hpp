@@ -293,6 +293,9 @@ class Tensor {
     detail::Check(qt_relu_inplace(handle()));
     return *this;
   }
+  Tensor leaky_relu(float negative_slope = 0.01f) const {
+    return Make([&](qt_tensor** out) { return qt_leaky_relu(out, get(), negative_slope); });
+  }
   Tensor relu6() const {
     return Make([&](qt_tensor** out) { return qt_relu6(out, get()); });
   }

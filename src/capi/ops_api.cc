@@ -1,5 +1,5 @@
 // The operators (src/ops): qt_requantize, qt_relu, qt_relu_inplace,
-// qt_relu6, qt_clamp, qt_add, qt_add_relu, qt_mul, qt_mul_relu, qt_cat,
+// qt_leaky_relu, qt_relu6, qt_clamp, qt_add, qt_add_relu, qt_mul, qt_mul_relu, qt_cat,
 // qt_cat_relu.
 #include <string>
 #include <vector>
@@ -8,6 +8,7 @@
 #include "ops/binary.h"
 #include "ops/cat.h"
 #include "ops/clamp.h"
+#include "ops/float_unary.h"
 #include "ops/requantize.h"
 
 using qtensor::capi::Guard;
@@ -65,6 +66,13 @@ qt_status qt_relu(qt_tensor** out, const qt_tensor* tensor) {
 
 qt_status qt_relu_inplace(qt_tensor* tensor) {
   return Guard([&] { qtensor::ops::ReluInPlace(TensorOf(tensor)); });
+}
+
+qt_status qt_leaky_relu(qt_tensor** out, const qt_tensor* tensor, float negative_slope) {
+  return Guard([&] {
+    Required(out, "out");
+    ReturnTensor(out, qtensor::ops::LeakyRelu(TensorOf(tensor), negative_slope));
+  });
 }
 
 qt_status qt_relu6(qt_tensor** out, const qt_tensor* tensor) {

@@ -100,14 +100,16 @@ bool SameElementParams(const ElementParams& a, const ElementParams& b) {
          std::equal(a.channel.zero_points, a.channel.zero_points + n, b.channel.zero_points);
 }
 
-// Requantizes src into dst (same shape, different storages) through the
-// buffer of `capacity` floats: at once if src fits, else in slices of the
-// leading dim, recursing into one leading index at a time while even one
-// index is larger than the buffer.
-void RequantizeThrough(const Tensor& dst, const Tensor& src, float* buffer, int64_t capacity) {
+// Maps src into dst (same shape, different storages) through the buffer of
+// `capacity` floats: at once if src fits, else in slices of the leading dim,
+// recursing into one leading index at a time while even one index is larger
+// than the buffer.
+void MapThrough(const Tensor& dst, const Tensor& src, const FloatMap& map, float* buffer,
+                int64_t capacity) {
   const int64_t numel = src.numel();
   if (numel <= capacity || src.ndim() == 0) {
     Dequantize(src, buffer);
+    if (map) map(buffer, static_cast<size_t>(numel));
     QuantizeInto(dst, buffer);
     return;
   }
@@ -115,15 +117,14 @@ void RequantizeThrough(const Tensor& dst, const Tensor& src, float* buffer, int6
   const int64_t row_numel = numel / rows;
   if (row_numel > capacity) {
     for (int64_t i = 0; i < rows; ++i) {
-      RequantizeThrough(dst.Select(0, i), src.Select(0, i), buffer, capacity);
+      MapThrough(dst.Select(0, i), src.Select(0, i), map, buffer, capacity);
     }
     return;
   }
   const int64_t step = capacity / row_numel;
   for (int64_t start = 0; start < rows; start += step) {
     const int64_t stop = std::min(rows, start + step);
-    Dequantize(src.Slice(0, start, stop, 1), buffer);
-    QuantizeInto(dst.Slice(0, start, stop, 1), buffer);
+    MapThrough(dst.Slice(0, start, stop, 1), src.Slice(0, start, stop, 1), map, buffer, capacity);
   }
 }
 
@@ -249,20 +250,23 @@ void Copy(const Tensor& dst, const Tensor& src) {
   RequantizeInto(dst, src);
 }
 
-void RequantizeInto(const Tensor& dst, const Tensor& src) {
-  // 16 Ki floats (64 KiB) stay in the L2 cache between the two passes.
+void RequantizeInto(const Tensor& dst, const Tensor& src) { MapInto(dst, src, nullptr); }
+
+void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map) {
+  // 16 Ki floats (64 KiB) stay in the L2 cache between the passes.
   constexpr int64_t kChunkElements = int64_t{1} << 14;
   const int64_t numel = src.numel();
   if (numel == 0) return;
   if (src.storage() == dst.storage()) {  // src is read whole before any write
     std::unique_ptr<float[]> values(new float[static_cast<size_t>(numel)]);
     Dequantize(src, values.get());
+    if (map) map(values.get(), static_cast<size_t>(numel));
     QuantizeInto(dst, values.get());
     return;
   }
   const int64_t capacity = std::min(numel, kChunkElements);
   std::unique_ptr<float[]> buffer(new float[static_cast<size_t>(capacity)]);
-  RequantizeThrough(dst, src, buffer.get(), capacity);
+  MapThrough(dst, src, map, buffer.get(), capacity);
 }
 
 Tensor Contiguous(const Tensor& tensor) { return tensor.IsContiguous() ? tensor : Clone(tensor); }

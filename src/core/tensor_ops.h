@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ void Copy(const Tensor& dst, const Tensor& src);
 // dst's elements' own parameters, a cache-sized chunk at a time; src may
 // share dst's storage (it is then read whole first).
 void RequantizeInto(const Tensor& dst, const Tensor& src);
+// The same with map applied to each chunk of dequantized values (row-major)
+// before they are quantized: the float function of an elementwise operator.
+using FloatMap = std::function<void(float* values, size_t count)>;
+void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map);
 
 // The view itself if contiguous, else Clone.
 Tensor Contiguous(const Tensor& tensor);

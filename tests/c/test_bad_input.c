@@ -1096,6 +1096,11 @@ static void test_operators(const fixtures* f) {
   EXPECT_INVALID(qt_relu(NULL, f->pt));
   EXPECT_INVALID(qt_relu(&out, NULL));
   EXPECT_INVALID(qt_relu_inplace(NULL));
+  EXPECT_INVALID(qt_leaky_relu(NULL, f->pc, 0.1f));
+  EXPECT_INVALID(qt_leaky_relu(&out, NULL, 0.1f));
+  EXPECT_INVALID(qt_leaky_relu(&out, f->pc, INFINITY));
+  EXPECT_INVALID(qt_leaky_relu(&out, f->pc, NAN));
+  EXPECT_MESSAGE_HAS("negative_slope");
   EXPECT_INVALID(qt_relu6(NULL, f->pc));
   EXPECT_INVALID(qt_relu6(&out, NULL));
   EXPECT_INVALID(qt_clamp(NULL, f->pt, 0.0f, 1.0f));

@@ -26,6 +26,10 @@ public class OperatorTests {
       Assert.AreEqual(new sbyte[] { 1, 1, 2, 3, 4, 4 }, clamped.IntRepr<sbyte>());
       Assert.AreEqual(new sbyte[] { 0, 0, 0, 0, 0, 0 }, swapped.IntRepr<sbyte>());  // max wins
       Assert.AreEqual(0.5, relu6.QScale);
+      using (var leaky = q.LeakyRelu(0.25f)) {
+        // -5 * 0.25 = -1.25 -> -2.5 steps -> -2 (even); -1 * 0.25 -> -0.5 -> 0.
+        Assert.AreEqual(new sbyte[] { 0, 2, 2, 3, 14, 127 }, leaky.IntRepr<sbyte>());
+      }
       Assert.AreEqual(2, clamped.QZeroPoint);
     }
   }

@@ -34,6 +34,10 @@ public class OperatorsTest {
       assertArrayEquals(new byte[] {1, 1, 2, 3, 4, 4}, clamped.intReprInt8());
       assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0}, swapped.intReprInt8());  // max wins
       assertEquals(0.5, relu6.qScale(), 0.0);
+      try (QTensor leaky = q.leakyRelu(0.25f)) {
+        // -5 * 0.25 = -1.25 -> -2.5 steps -> -2 (even); -1 * 0.25 -> -0.5 -> 0.
+        assertArrayEquals(new byte[] {0, 2, 2, 3, 14, 127}, leaky.intReprInt8());
+      }
       assertEquals(2, clamped.qZeroPoint());
     }
   }

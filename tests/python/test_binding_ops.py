@@ -281,3 +281,50 @@ def test_cat_refuses_bad_arguments():
         qtensor.cat([per_channel, per_channel], 0)
     with pytest.raises(TypeError):
         qtensor.cat([a, np.zeros((2, 3))], 0)
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.5, 0.0, -0.3])
+def test_leaky_relu_matches_torch(dtype, torch_dtype, slope):
+    """Equal to torch but where torch's vector body, which dequantizes with
+    a fused multiply-add, rounds a tie the other way (see torch_fused)."""
+    q, t = both(dtype, torch_dtype, scale=0.043)
+    zero_point = ZERO_POINTS[dtype]
+    for view in (lambda x: x, lambda x: x.transpose(0, 2)[1:, ::2], lambda x: x):
+        qv, tv = view(q), view(t)
+        ours = qtensor.leaky_relu(qv, slope)
+        theirs = torch.nn.functional.leaky_relu(tv, slope)
+        assert ours.q_scale() == theirs.q_scale() and ours.q_zero_point() == zero_point
+        fused = torch_fused(lambda x: np.where(x >= 0, x, (x * np.float32(slope))), qv.int_repr(),
+                            zero_point, 0.043, 0.043, zero_point, dtype)
+        differ = ours.int_repr() != theirs.int_repr().numpy()
+        assert (fused[differ] == theirs.int_repr().numpy()[differ]).all()
+        assert differ.sum() <= 4
+
+
+def torch_fused(function, q, zero_point, scale, out_scale, out_zero_point, dtype):
+    """What PyTorch 1.13's vectorized unary kernels compute: q dequantized
+    as fma(q, s, s * -z), rounded once, then function in float32, then
+    quantized."""
+    f32 = np.float32
+    premultiplied = np.float64(f32(f32(scale) * f32(-zero_point)))
+    x = (q.astype(np.float64) * np.float64(f32(scale)) + premultiplied).astype(f32)
+    y = np.asarray(function(x), dtype=f32)
+    info = np.iinfo(dtype.int_dtype)
+    steps = np.rint((y * (f32(1) / f32(out_scale))).astype(f32)).astype(np.int64)
+    return np.clip(steps + out_zero_point, info.min, info.max)
+
+
+def test_leaky_relu_of_per_channel_tensors_and_bad_slopes():
+    x = floats(4, 3, seed=11)
+    q = qtensor.quantize_per_channel(x, [0.02, 0.05, 0.1], [-5, 0, 9], 1, qtensor.qint8)
+    result = qtensor.leaky_relu(q, 0.1)
+    assert result.quantizer() == q.quantizer()
+    for c in range(3):
+        single = qtensor.quantize_per_tensor(x[:, c], [0.02, 0.05, 0.1][c], [-5, 0, 9][c],
+                                             qtensor.qint8)
+        np.testing.assert_array_equal(result[:, c].int_repr(),
+                                      qtensor.leaky_relu(single, 0.1).int_repr())
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(qtensor.InvalidArgumentError, match="negative_slope"):
+            qtensor.leaky_relu(q, bad)

@@ -23,6 +23,13 @@ def relu(input):
     return _tensor(input).relu()
 
 
+def leaky_relu(input, negative_slope=0.01):
+    """F.leaky_relu: x >= 0 ? x : x * negative_slope on the dequantized
+    values in float32, quantized with the input's own parameters."""
+    return Tensor._wrap(_tensor(input)._native.leaky_relu(float_of(negative_slope,
+                                                                     "negative_slope")))
+
+
 def relu6(input):
     """min(max(q, zero point), quantize(6.0)), parameters kept (F.relu6)."""
     return Tensor._wrap(_tensor(input)._native.relu6())

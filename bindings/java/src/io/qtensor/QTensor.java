@@ -508,6 +508,16 @@ public final class QTensor implements AutoCloseable {
     return this;
   }
 
+  /**
+   * F.leaky_relu: x &gt;= 0 ? x : x * negativeSlope on the dequantized values
+   * in float32, quantized with this tensor's own parameters.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for a non-finite slope
+   */
+  public QTensor leakyRelu(float negativeSlope) {
+    return new QTensor(handle().leaky_relu(negativeSlope));
+  }
+
   /** F.relu6: min(max(q, zero point), quantize(6)); parameters kept. */
   public QTensor relu6() {
     return new QTensor(handle().relu6());

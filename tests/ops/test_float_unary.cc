@@ -1,0 +1,61 @@
+// leaky_relu against its definition: dequantize, x >= 0 ? x : x * slope in
+// float32, quantize with the source's own parameters; views, per-channel
+// tensors and every dtype; bad slopes.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/tensor_ops.h"
+#include "ops/float_unary.h"
+#include "random_tensor.h"
+
+namespace qtensor::ops {
+namespace {
+
+using core::DType;
+using core::Quantizer;
+using core::Tensor;
+
+std::vector<uint8_t> Ints(const Tensor& t) {
+  std::vector<uint8_t> bytes(static_cast<size_t>(t.numel()) * core::ElementSize(t.dtype()));
+  core::IntRepr(t, bytes.data());
+  return bytes;
+}
+
+TEST_CASE("leaky_relu is its float formula on the dequantized values") {
+  for (DType dtype : {DType::kQInt8, DType::kQUInt8, DType::kQInt32}) {
+    const int64_t zp = dtype == DType::kQUInt8 ? 120 : -3;
+    const Tensor per_tensor = RandomTensor({4, 5, 6}, Quantizer::PerTensor(dtype, 0.043, zp), 1);
+    const Tensor per_channel =
+        RandomTensor({4, 5, 6},
+                     Quantizer::PerChannel(dtype, {0.01, 0.02, 0.03, 0.04, 0.05},
+                                           {zp, zp + 1, zp + 2, zp, zp}, 1),
+                     2);
+    for (const Tensor& source : {per_tensor, per_tensor.Transpose(0, 2).Slice(1, 0, 5, 2),
+                                 per_channel, per_channel.Select(2, 3)}) {
+      for (float slope : {0.01f, 1.5f, -0.3f, 0.0f}) {
+        std::vector<float> values(static_cast<size_t>(source.numel()));
+        core::Dequantize(source, values.data());
+        for (float& v : values) v = v >= 0.0f ? v : v * slope;
+        const Tensor expected =
+            core::Quantize(values.data(), source.shape(), source.EffectiveQuantizer());
+        const Tensor actual = LeakyRelu(source, slope);
+        CHECK(actual.EffectiveQuantizer() == source.EffectiveQuantizer());
+        CHECK(Ints(actual) == Ints(expected));
+      }
+    }
+  }
+}
+
+TEST_CASE("leaky_relu refuses a slope that is not finite") {
+  const Tensor source = RandomTensor({3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 3);
+  CHECK_THROWS_AS(LeakyRelu(source, NAN), core::Error);
+  CHECK_THROWS_AS(LeakyRelu(source, -INFINITY), core::Error);
+}
+
+}  // namespace
+}  // namespace qtensor::ops
