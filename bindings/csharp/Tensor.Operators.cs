@@ -34,6 +34,20 @@ public sealed partial class Tensor {
   /// </summary>
   public Tensor LeakyRelu(float negativeSlope) => new Tensor(Native.leaky_relu(negativeSlope));
 
+  /// <summary>
+  /// torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
+  /// fixed parameters for the dtype (scale 1/256; zero point 0, or -128 for
+  /// QInt8; QInt32: scale 2^-32).
+  /// </summary>
+  public Tensor Sigmoid() => new Tensor(Native.sigmoid());
+
+  /// <summary>
+  /// torch.tanh: tanh(x) in float32, quantized with PyTorch's fixed
+  /// parameters (scale 1/128; zero point 128 for QUInt8, else 0; QInt32:
+  /// scale 2^-31).
+  /// </summary>
+  public Tensor Tanh() => new Tensor(Native.tanh());
+
   /// <summary>F.relu6: min(max(q, zero point), quantize(6)); parameters kept.</summary>
   public Tensor Relu6() => new Tensor(Native.relu6());
 

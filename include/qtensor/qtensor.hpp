@@ -296,6 +296,12 @@ class Tensor {
   Tensor leaky_relu(float negative_slope = 0.01f) const {
     return Make([&](qt_tensor** out) { return qt_leaky_relu(out, get(), negative_slope); });
   }
+  Tensor sigmoid() const {
+    return Make([&](qt_tensor** out) { return qt_sigmoid(out, get()); });
+  }
+  Tensor tanh() const {
+    return Make([&](qt_tensor** out) { return qt_tanh(out, get()); });
+  }
   Tensor relu6() const {
     return Make([&](qt_tensor** out) { return qt_relu6(out, get()); });
   }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/dtype.h"
 #include "core/error.h"
 #include "core/tensor_ops.h"
 
@@ -20,6 +21,37 @@ core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
     }
   });
   return result;
+}
+
+namespace {
+
+// A new per-tensor tensor of src's shape: src's values mapped, quantized
+// with scale 2^-scale_bits and zero_point.
+core::Tensor MapToFixed(const core::Tensor& src, int scale_bits, int64_t zero_point,
+                        const core::FloatMap& map) {
+  const double scale = std::ldexp(1.0, -scale_bits);
+  core::Tensor result = core::Tensor::ForOverwrite(
+      src.shape(), core::Quantizer::PerTensor(src.dtype(), scale, zero_point));
+  core::MapInto(result, src, map);
+  return result;
+}
+
+}  // namespace
+
+core::Tensor Sigmoid(const core::Tensor& src) {
+  const bool wide = src.dtype() == core::DType::kQInt32;
+  const int64_t zero_point = src.dtype() == core::DType::kQInt8 ? -128 : 0;
+  return MapToFixed(src, wide ? 32 : 8, zero_point, [](float* values, size_t count) {
+    for (size_t i = 0; i < count; ++i) values[i] = 1.0f / (1.0f + std::exp(-values[i]));
+  });
+}
+
+core::Tensor Tanh(const core::Tensor& src) {
+  const bool wide = src.dtype() == core::DType::kQInt32;
+  const int64_t zero_point = src.dtype() == core::DType::kQUInt8 ? 128 : 0;
+  return MapToFixed(src, wide ? 31 : 7, zero_point, [](float* values, size_t count) {
+    for (size_t i = 0; i < count; ++i) values[i] = std::tanh(values[i]);
+  });
 }
 
 }  // namespace qtensor::ops

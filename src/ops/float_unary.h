@@ -13,6 +13,14 @@ namespace qtensor::ops {
 // slope.
 core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope);
 
+// torch.sigmoid(q): y = 1 / (1 + expf(-x)) in float32, quantized with
+// PyTorch's fixed parameters for src's dtype: scale 2^-8 (qint32: 2^-32),
+// zero point 0 (qint8: -128).
+core::Tensor Sigmoid(const core::Tensor& src);
+// torch.tanh(q): y = tanhf(x), quantized with scale 2^-7 (qint32: 2^-31)
+// and zero point 0 (quint8: 128).
+core::Tensor Tanh(const core::Tensor& src);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_FLOAT_UNARY_H_

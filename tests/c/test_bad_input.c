@@ -1101,6 +1101,10 @@ static void test_operators(const fixtures* f) {
   EXPECT_INVALID(qt_leaky_relu(&out, f->pc, INFINITY));
   EXPECT_INVALID(qt_leaky_relu(&out, f->pc, NAN));
   EXPECT_MESSAGE_HAS("negative_slope");
+  EXPECT_INVALID(qt_sigmoid(NULL, f->pc));
+  EXPECT_INVALID(qt_sigmoid(&out, NULL));
+  EXPECT_INVALID(qt_tanh(NULL, f->pc));
+  EXPECT_INVALID(qt_tanh(&out, NULL));
   EXPECT_INVALID(qt_relu6(NULL, f->pc));
   EXPECT_INVALID(qt_relu6(&out, NULL));
   EXPECT_INVALID(qt_clamp(NULL, f->pt, 0.0f, 1.0f));

@@ -26,6 +26,14 @@ public class OperatorTests {
       Assert.AreEqual(new sbyte[] { 1, 1, 2, 3, 4, 4 }, clamped.IntRepr<sbyte>());
       Assert.AreEqual(new sbyte[] { 0, 0, 0, 0, 0, 0 }, swapped.IntRepr<sbyte>());  // max wins
       Assert.AreEqual(0.5, relu6.QScale);
+      using (var sigmoid = q.Sigmoid())
+      using (var tanh = q.Tanh()) {
+        // sigmoid(-5, -1, 0, 0.5, 6, 62.5) * 256 - 128, rounded half to even.
+        Assert.AreEqual(new sbyte[] { -126, -59, 0, 31, 127, 127 }, sigmoid.IntRepr<sbyte>());
+        Assert.AreEqual(1.0 / 256, sigmoid.QScale);
+        // tanh(...) * 128: -128 (saturated), -97, 0, 59, 127, 127.
+        Assert.AreEqual(new sbyte[] { -128, -97, 0, 59, 127, 127 }, tanh.IntRepr<sbyte>());
+      }
       using (var leaky = q.LeakyRelu(0.25f)) {
         // -5 * 0.25 = -1.25 -> -2.5 steps -> -2 (even); -1 * 0.25 -> -0.5 -> 0.
         Assert.AreEqual(new sbyte[] { 0, 2, 2, 3, 14, 127 }, leaky.IntRepr<sbyte>());

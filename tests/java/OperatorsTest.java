@@ -34,6 +34,13 @@ public class OperatorsTest {
       assertArrayEquals(new byte[] {1, 1, 2, 3, 4, 4}, clamped.intReprInt8());
       assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0}, swapped.intReprInt8());  // max wins
       assertEquals(0.5, relu6.qScale(), 0.0);
+      try (QTensor sigmoid = q.sigmoid(); QTensor tanh = q.tanh()) {
+        // sigmoid(-5, -1, 0, 0.5, 6, 62.5) * 256 - 128, rounded half to even.
+        assertArrayEquals(new byte[] {-126, -59, 0, 31, 127, 127}, sigmoid.intReprInt8());
+        assertEquals(1.0 / 256, sigmoid.qScale(), 0.0);
+        // tanh(...) * 128: -128 (saturated), -97, 0, 59, 127, 127.
+        assertArrayEquals(new byte[] {-128, -97, 0, 59, 127, 127}, tanh.intReprInt8());
+      }
       try (QTensor leaky = q.leakyRelu(0.25f)) {
         // -5 * 0.25 = -1.25 -> -2.5 steps -> -2 (even); -1 * 0.25 -> -0.5 -> 0.
         assertArrayEquals(new byte[] {0, 2, 2, 3, 14, 127}, leaky.intReprInt8());

@@ -51,6 +51,33 @@ TEST_CASE("leaky_relu is its float formula on the dequantized values") {
   }
 }
 
+TEST_CASE("sigmoid and tanh are their float formulas, quantized with fixed parameters") {
+  struct Fixed {
+    DType dtype;
+    double sigmoid_scale, tanh_scale;
+    int64_t sigmoid_zero_point, tanh_zero_point;
+  };
+  const Fixed fixed[] = {{DType::kQUInt8, 1.0 / 256, 1.0 / 128, 0, 128},
+                         {DType::kQInt8, 1.0 / 256, 1.0 / 128, -128, 0},
+                         {DType::kQInt32, std::ldexp(1.0, -32), std::ldexp(1.0, -31), 0, 0}};
+  for (const Fixed& f : fixed) {
+    const Tensor source =
+        RandomTensor({4, 5}, Quantizer::PerTensor(f.dtype, 0.05, 3), 4).Transpose(0, 1);
+    std::vector<float> values(static_cast<size_t>(source.numel()));
+    core::Dequantize(source, values.data());
+    std::vector<float> sigmoid = values, tanh = values;
+    for (float& v : sigmoid) v = 1.0f / (1.0f + std::exp(-v));
+    for (float& v : tanh) v = std::tanh(v);
+    const Quantizer sigmoid_q =
+        Quantizer::PerTensor(f.dtype, f.sigmoid_scale, f.sigmoid_zero_point);
+    const Quantizer tanh_q = Quantizer::PerTensor(f.dtype, f.tanh_scale, f.tanh_zero_point);
+    CHECK(Sigmoid(source).EffectiveQuantizer() == sigmoid_q);
+    CHECK(Tanh(source).EffectiveQuantizer() == tanh_q);
+    CHECK(Ints(Sigmoid(source)) == Ints(core::Quantize(sigmoid.data(), source.shape(), sigmoid_q)));
+    CHECK(Ints(Tanh(source)) == Ints(core::Quantize(tanh.data(), source.shape(), tanh_q)));
+  }
+}
+
 TEST_CASE("leaky_relu refuses a slope that is not finite") {
   const Tensor source = RandomTensor({3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 3);
   CHECK_THROWS_AS(LeakyRelu(source, NAN), core::Error);

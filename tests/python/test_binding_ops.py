@@ -328,3 +328,24 @@ def test_leaky_relu_of_per_channel_tensors_and_bad_slopes():
     for bad in (float("nan"), float("inf")):
         with pytest.raises(qtensor.InvalidArgumentError, match="negative_slope"):
             qtensor.leaky_relu(q, bad)
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES[:2])
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_sigmoid_and_tanh_match_torch(dtype, torch_dtype, name):
+    for scale in (0.05, 0.0213, 0.3):
+        q, t = both(dtype, torch_dtype, scale=scale)
+        for view in (lambda x: x, lambda x: x.transpose(0, 2)[1:, ::2]):
+            assert_same(getattr(qtensor, name)(view(q)), getattr(torch, name)(view(t)))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_qint32_sigmoid_and_tanh_keep_torchs_parameters(name):
+    """PyTorch adds the zero point in float32, so its qint32 results past
+    2**24 steps (all of these, at scale 2**-32 or 2**-31) are rounded to
+    float32's 24 bits; qtensor's are exact. They agree to 2**8 steps."""
+    q, t = both(qtensor.qint32, torch.qint32)
+    ours, theirs = getattr(qtensor, name)(q), getattr(torch, name)(t)
+    assert ours.q_scale() == theirs.q_scale() and ours.q_zero_point() == theirs.q_zero_point()
+    difference = np.abs(ours.int_repr().astype(np.int64) - theirs.int_repr().numpy())
+    assert difference.max() <= 2**8

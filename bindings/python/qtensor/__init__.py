@@ -22,7 +22,8 @@ from ._functions import (deserialize, empty_quantized, from_int_repr, load,
 from ._library import (__version__, get_num_threads, set_max_simd_target, set_num_threads,
                        simd_target, version_number)
 from . import _ops as ops
-from ._ops import cat, clamp, hardtanh, leaky_relu, relu, relu6, requantize
+from ._ops import (cat, clamp, hardtanh, leaky_relu, relu, relu6, requantize, sigmoid,
+                   tanh)
 
 native.set_error_classes(BY_STATUS)
 
@@ -34,7 +35,7 @@ __all__ = [
     "make_per_tensor_quantized_tensor", "per_channel_affine", "per_tensor_affine", "qint8",
     "qint32", "quantize", "quantize_per_channel", "quantize_per_tensor", "quint8", "save",
     "serialize", "set_max_simd_target", "set_num_threads", "simd_target", "version_number",
-    "cat", "clamp", "hardtanh", "leaky_relu", "ops", "relu", "relu6", "requantize",
+    "cat", "clamp", "hardtanh", "leaky_relu", "ops", "sigmoid", "tanh", "relu", "relu6", "requantize",
 ]
 
 # Public classes print and pickle under the package's name.

@@ -30,6 +30,18 @@ def leaky_relu(input, negative_slope=0.01):
                                                                      "negative_slope")))
 
 
+def sigmoid(input):
+    """torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
+    fixed parameters (scale 1/256; zero point 0, or -128 for qint8)."""
+    return Tensor._wrap(_tensor(input)._native.sigmoid())
+
+
+def tanh(input):
+    """torch.tanh: tanh(x) in float32, quantized with PyTorch's fixed
+    parameters (scale 1/128; zero point 128 for quint8, else 0)."""
+    return Tensor._wrap(_tensor(input)._native.tanh())
+
+
 def relu6(input):
     """min(max(q, zero point), quantize(6.0)), parameters kept (F.relu6)."""
     return Tensor._wrap(_tensor(input)._native.relu6())

@@ -518,6 +518,24 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().leaky_relu(negativeSlope));
   }
 
+  /**
+   * torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
+   * fixed parameters for the dtype (scale 1/256; zero point 0, or -128 for
+   * QINT8; QINT32: scale 2^-32).
+   */
+  public QTensor sigmoid() {
+    return new QTensor(handle().sigmoid());
+  }
+
+  /**
+   * torch.tanh: tanh(x) in float32, quantized with PyTorch's fixed
+   * parameters (scale 1/128; zero point 128 for QUINT8, else 0; QINT32:
+   * scale 2^-31).
+   */
+  public QTensor tanh() {
+    return new QTensor(handle().tanh());
+  }
+
   /** F.relu6: min(max(q, zero point), quantize(6)); parameters kept. */
   public QTensor relu6() {
     return new QTensor(handle().relu6());
