@@ -35,6 +35,15 @@ public sealed partial class Tensor {
   public Tensor LeakyRelu(float negativeSlope) => new Tensor(Native.leaky_relu(negativeSlope));
 
   /// <summary>
+  /// torch.ops.quantized.hardswish: x * min(max(x + 3, 0), 6) / 6 in float32,
+  /// quantized with <paramref name="scale"/> and <paramref name="zeroPoint"/>
+  /// into this tensor's dtype; a bad scale or zero point throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Hardswish(double scale, long zeroPoint) =>
+      new Tensor(Native.hardswish(scale, zeroPoint));
+
+  /// <summary>
   /// torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
   /// fixed parameters for the dtype (scale 1/256; zero point 0, or -128 for
   /// QInt8; QInt32: scale 2^-32).

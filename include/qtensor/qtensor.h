@@ -498,6 +498,13 @@ QTENSOR_API qt_status qt_relu_inplace(qt_tensor* tensor);
     @return QT_ERR_INVALID_ARGUMENT for a non-finite slope. */
 QTENSOR_API qt_status qt_leaky_relu(qt_tensor** out, const qt_tensor* tensor, float negative_slope);
 
+/** torch.ops.quantized.hardswish(q, scale, zero_point): each element
+    dequantized, y = x * min(max(x + 3, 0), 6) / 6 in float32, quantized
+    with the given per-tensor scale and zero point into the tensor's dtype.
+    @return QT_ERR_INVALID_ARGUMENT for a bad scale or zero point. */
+QTENSOR_API qt_status qt_hardswish(qt_tensor** out, const qt_tensor* tensor, double scale,
+                                   int64_t zero_point);
+
 /** torch.sigmoid(q): each element dequantized, y = 1 / (1 + expf(-x)) in
     float32 (the C library's expf), quantized with PyTorch's fixed
     parameters for the dtype: scale 2^-8 and zero point 0 (quint8), -128

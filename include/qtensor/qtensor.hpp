@@ -296,6 +296,9 @@ class Tensor {
   Tensor leaky_relu(float negative_slope = 0.01f) const {
     return Make([&](qt_tensor** out) { return qt_leaky_relu(out, get(), negative_slope); });
   }
+  Tensor hardswish(double scale, int64_t zero_point) const {
+    return Make([&](qt_tensor** out) { return qt_hardswish(out, get(), scale, zero_point); });
+  }
   Tensor sigmoid() const {
     return Make([&](qt_tensor** out) { return qt_sigmoid(out, get()); });
   }

@@ -1,6 +1,6 @@
 // The operators (src/ops): qt_requantize, qt_relu, qt_relu_inplace,
-// qt_leaky_relu, qt_sigmoid, qt_tanh, qt_relu6, qt_clamp, qt_add, qt_add_relu, qt_mul, qt_mul_relu,
-// qt_cat, qt_cat_relu.
+// qt_leaky_relu, qt_hardswish, qt_sigmoid, qt_tanh, qt_relu6, qt_clamp, qt_add, qt_add_relu,
+// qt_mul, qt_mul_relu, qt_cat, qt_cat_relu.
 #include <string>
 #include <vector>
 
@@ -72,6 +72,13 @@ qt_status qt_leaky_relu(qt_tensor** out, const qt_tensor* tensor, float negative
   return Guard([&] {
     Required(out, "out");
     ReturnTensor(out, qtensor::ops::LeakyRelu(TensorOf(tensor), negative_slope));
+  });
+}
+
+qt_status qt_hardswish(qt_tensor** out, const qt_tensor* tensor, double scale, int64_t zero_point) {
+  return Guard([&] {
+    Required(out, "out");
+    ReturnTensor(out, qtensor::ops::Hardswish(TensorOf(tensor), scale, zero_point));
   });
 }
 

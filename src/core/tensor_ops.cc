@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "core/error.h"
@@ -100,31 +101,47 @@ bool SameElementParams(const ElementParams& a, const ElementParams& b) {
          std::equal(a.channel.zero_points, a.channel.zero_points + n, b.channel.zero_points);
 }
 
+// Quantizes mapped values into dst: with its own parameters, or for a
+// contiguous per-tensor dst with the given inverse scale (MapInto).
+void QuantizeMapped(const Tensor& dst, const float* values, const float* inverse_scale) {
+  if (inverse_scale == nullptr) {
+    QuantizeInto(dst, values);
+    return;
+  }
+  const int64_t zero_point = dst.Params().zero_point(0);
+  VisitDType(dst.dtype(), [&](auto t) {
+    using T = decltype(t);
+    kernels::QuantizePerTensor(values, static_cast<size_t>(dst.numel()), *inverse_scale, zero_point,
+                               reinterpret_cast<T*>(FirstElement(dst)));
+  });
+}
+
 // Maps src into dst (same shape, different storages) through the buffer of
 // `capacity` floats: at once if src fits, else in slices of the leading dim,
 // recursing into one leading index at a time while even one index is larger
 // than the buffer.
-void MapThrough(const Tensor& dst, const Tensor& src, const FloatMap& map, float* buffer,
-                int64_t capacity) {
+void MapThrough(const Tensor& dst, const Tensor& src, const FloatMap& map,
+                const float* inverse_scale, float* buffer, int64_t capacity) {
   const int64_t numel = src.numel();
   if (numel <= capacity || src.ndim() == 0) {
     Dequantize(src, buffer);
     if (map) map(buffer, static_cast<size_t>(numel));
-    QuantizeInto(dst, buffer);
+    QuantizeMapped(dst, buffer, inverse_scale);
     return;
   }
   const int64_t rows = src.shape()[0];
   const int64_t row_numel = numel / rows;
   if (row_numel > capacity) {
     for (int64_t i = 0; i < rows; ++i) {
-      MapThrough(dst.Select(0, i), src.Select(0, i), map, buffer, capacity);
+      MapThrough(dst.Select(0, i), src.Select(0, i), map, inverse_scale, buffer, capacity);
     }
     return;
   }
   const int64_t step = capacity / row_numel;
   for (int64_t start = 0; start < rows; start += step) {
     const int64_t stop = std::min(rows, start + step);
-    MapThrough(dst.Slice(0, start, stop, 1), src.Slice(0, start, stop, 1), map, buffer, capacity);
+    MapThrough(dst.Slice(0, start, stop, 1), src.Slice(0, start, stop, 1), map, inverse_scale,
+               buffer, capacity);
   }
 }
 
@@ -252,7 +269,12 @@ void Copy(const Tensor& dst, const Tensor& src) {
 
 void RequantizeInto(const Tensor& dst, const Tensor& src) { MapInto(dst, src, nullptr); }
 
-void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map) {
+void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map,
+             const float* inverse_scale) {
+  if (inverse_scale != nullptr &&
+      (!dst.IsContiguous() || dst.Params().channels != 1 || dst.Params().per_channel_arithmetic)) {
+    throw std::logic_error("MapInto: an inverse scale needs a contiguous per-tensor result");
+  }
   // 16 Ki floats (64 KiB) stay in the L2 cache between the passes.
   constexpr int64_t kChunkElements = int64_t{1} << 14;
   const int64_t numel = src.numel();
@@ -261,12 +283,12 @@ void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map) {
     std::unique_ptr<float[]> values(new float[static_cast<size_t>(numel)]);
     Dequantize(src, values.get());
     if (map) map(values.get(), static_cast<size_t>(numel));
-    QuantizeInto(dst, values.get());
+    QuantizeMapped(dst, values.get(), inverse_scale);
     return;
   }
   const int64_t capacity = std::min(numel, kChunkElements);
   std::unique_ptr<float[]> buffer(new float[static_cast<size_t>(capacity)]);
-  MapThrough(dst, src, map, buffer.get(), capacity);
+  MapThrough(dst, src, map, inverse_scale, buffer.get(), capacity);
 }
 
 Tensor Contiguous(const Tensor& tensor) { return tensor.IsContiguous() ? tensor : Clone(tensor); }

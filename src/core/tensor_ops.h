@@ -41,8 +41,12 @@ void Copy(const Tensor& dst, const Tensor& src);
 void RequantizeInto(const Tensor& dst, const Tensor& src);
 // The same with map applied to each chunk of dequantized values (row-major)
 // before they are quantized: the float function of an elementwise operator.
+// With inverse_scale, a contiguous per-tensor dst is quantized with that
+// inverse scale instead of its quantizer's 1 / (float)scale (some PyTorch
+// operators compute it as (float)(1 / scale) in double).
 using FloatMap = std::function<void(float* values, size_t count)>;
-void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map);
+void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map,
+             const float* inverse_scale = nullptr);
 
 // The view itself if contiguous, else Clone.
 Tensor Contiguous(const Tensor& tensor);

@@ -1,5 +1,6 @@
 #include "ops/float_unary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -37,6 +38,24 @@ core::Tensor MapToFixed(const core::Tensor& src, int scale_bits, int64_t zero_po
 }
 
 }  // namespace
+
+core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point) {
+  core::Tensor result = core::Tensor::ForOverwrite(
+      src.shape(), core::Quantizer::PerTensor(src.dtype(), scale, zero_point));
+  // PyTorch's hardswish quantizes with (float)(1 / scale) computed in
+  // double, not with 1 / (float)scale as quantize_per_tensor does.
+  const float inverse_scale = static_cast<float>(1.0 / scale);
+  core::MapInto(
+      result, src,
+      [](float* values, size_t count) {
+        for (size_t i = 0; i < count; ++i) {
+          const float x = values[i];
+          values[i] = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+        }
+      },
+      &inverse_scale);
+  return result;
+}
 
 core::Tensor Sigmoid(const core::Tensor& src) {
   const bool wide = src.dtype() == core::DType::kQInt32;

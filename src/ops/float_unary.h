@@ -4,6 +4,8 @@
 #ifndef QTENSOR_OPS_FLOAT_UNARY_H_
 #define QTENSOR_OPS_FLOAT_UNARY_H_
 
+#include <cstdint>
+
 #include "core/tensor.h"
 
 namespace qtensor::ops {
@@ -12,6 +14,12 @@ namespace qtensor::ops {
 // float32, quantized with src's own parameters. Throws for a non-finite
 // slope.
 core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope);
+
+// torch.ops.quantized.hardswish(q, scale, zero_point): y = x * min(max(x +
+// 3, 0), 6) / 6 in float32, quantized with the given per-tensor parameters
+// into src's dtype, multiplying by (float)(1 / scale) as PyTorch's kernel
+// does. Throws for a bad scale or zero point.
+core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point);
 
 // torch.sigmoid(q): y = 1 / (1 + expf(-x)) in float32, quantized with
 // PyTorch's fixed parameters for src's dtype: scale 2^-8 (qint32: 2^-32),

@@ -1101,6 +1101,10 @@ static void test_operators(const fixtures* f) {
   EXPECT_INVALID(qt_leaky_relu(&out, f->pc, INFINITY));
   EXPECT_INVALID(qt_leaky_relu(&out, f->pc, NAN));
   EXPECT_MESSAGE_HAS("negative_slope");
+  EXPECT_INVALID(qt_hardswish(NULL, f->pc, 0.1, 0));
+  EXPECT_INVALID(qt_hardswish(&out, NULL, 0.1, 0));
+  EXPECT_INVALID(qt_hardswish(&out, f->pc, 0.0, 0));
+  EXPECT_INVALID(qt_hardswish(&out, f->pc, 0.1, 300));
   EXPECT_INVALID(qt_sigmoid(NULL, f->pc));
   EXPECT_INVALID(qt_sigmoid(&out, NULL));
   EXPECT_INVALID(qt_tanh(NULL, f->pc));

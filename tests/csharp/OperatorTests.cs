@@ -34,6 +34,10 @@ public class OperatorTests {
         // tanh(...) * 128: -128 (saturated), -97, 0, 59, 127, 127.
         Assert.AreEqual(new sbyte[] { -128, -97, 0, 59, 127, 127 }, tanh.IntRepr<sbyte>());
       }
+      using (var hardswish = q.Hardswish(0.25, 0)) {
+        // x * min(max(x + 3, 0), 6) / 6: 0, -1/3, 0, 0.2917, 6, 62.5 at scale 0.25.
+        Assert.AreEqual(new sbyte[] { 0, -1, 0, 1, 24, 127 }, hardswish.IntRepr<sbyte>());
+      }
       using (var leaky = q.LeakyRelu(0.25f)) {
         // -5 * 0.25 = -1.25 -> -2.5 steps -> -2 (even); -1 * 0.25 -> -0.5 -> 0.
         Assert.AreEqual(new sbyte[] { 0, 2, 2, 3, 14, 127 }, leaky.IntRepr<sbyte>());

@@ -41,6 +41,10 @@ public class OperatorsTest {
         // tanh(...) * 128: -128 (saturated), -97, 0, 59, 127, 127.
         assertArrayEquals(new byte[] {-128, -97, 0, 59, 127, 127}, tanh.intReprInt8());
       }
+      try (QTensor hardswish = q.hardswish(0.25, 0)) {
+        // x * min(max(x + 3, 0), 6) / 6: 0, -1/3, 0, 0.2917, 6, 62.5 at scale 0.25.
+        assertArrayEquals(new byte[] {0, -1, 0, 1, 24, 127}, hardswish.intReprInt8());
+      }
       try (QTensor leaky = q.leakyRelu(0.25f)) {
         // -5 * 0.25 = -1.25 -> -2.5 steps -> -2 (even); -1 * 0.25 -> -0.5 -> 0.
         assertArrayEquals(new byte[] {0, 2, 2, 3, 14, 127}, leaky.intReprInt8());

@@ -3,6 +3,7 @@
 // tensors and every dtype; bad slopes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "kernels/quantize_kernels.h"
 #include "ops/float_unary.h"
 #include "random_tensor.h"
 
@@ -76,6 +78,35 @@ TEST_CASE("sigmoid and tanh are their float formulas, quantized with fixed param
     CHECK(Ints(Sigmoid(source)) == Ints(core::Quantize(sigmoid.data(), source.shape(), sigmoid_q)));
     CHECK(Ints(Tanh(source)) == Ints(core::Quantize(tanh.data(), source.shape(), tanh_q)));
   }
+}
+
+TEST_CASE("hardswish quantizes its formula with (float)(1 / scale)") {
+  for (DType dtype : {DType::kQInt8, DType::kQUInt8, DType::kQInt32}) {
+    const int64_t zp = dtype == DType::kQUInt8 ? 128 : -3;
+    const Tensor source =
+        RandomTensor({6, 7}, Quantizer::PerTensor(dtype, 0.05, zp), 5).Slice(1, 0, 7, 2);
+    std::vector<float> values(static_cast<size_t>(source.numel()));
+    core::Dequantize(source, values.data());
+    const double scale = 0.03;  // 1 / (float)0.03 and (float)(1 / 0.03) differ
+    const float inverse = static_cast<float>(1.0 / scale);
+    REQUIRE(inverse != 1.0f / static_cast<float>(scale));
+    const Tensor actual = Hardswish(source, scale, zp + 1);
+    CHECK(actual.EffectiveQuantizer() == Quantizer::PerTensor(dtype, scale, zp + 1));
+    std::vector<uint8_t> want;
+    core::VisitDType(dtype, [&](auto t) {
+      using T = decltype(t);
+      for (float x : values) {
+        const float y = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+        const T q = kernels::scalar::QuantizeValue<T>(y, inverse, zp + 1);
+        const auto* bytes = reinterpret_cast<const uint8_t*>(&q);
+        want.insert(want.end(), bytes, bytes + sizeof(T));
+      }
+    });
+    CHECK(Ints(actual) == want);
+  }
+  const Tensor source = RandomTensor({3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 6);
+  CHECK_THROWS_AS(Hardswish(source, 0.0, 0), core::Error);
+  CHECK_THROWS_AS(Hardswish(source, 0.1, 128), core::Error);
 }
 
 TEST_CASE("leaky_relu refuses a slope that is not finite") {

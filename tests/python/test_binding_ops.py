@@ -349,3 +349,21 @@ def test_qint32_sigmoid_and_tanh_keep_torchs_parameters(name):
     assert ours.q_scale() == theirs.q_scale() and ours.q_zero_point() == theirs.q_zero_point()
     difference = np.abs(ours.int_repr().astype(np.int64) - theirs.int_repr().numpy())
     assert difference.max() <= 2**8
+
+
+@pytest.mark.parametrize("dtype, torch_dtype", DTYPES)
+def test_hardswish_matches_torch(dtype, torch_dtype):
+    zero_point = ZERO_POINTS[dtype]
+    for scale, out_scale in ((0.05, 0.03), (0.0213, 0.1), (0.3, 0.011)):
+        q, t = both(dtype, torch_dtype, scale=scale)
+        for view in (lambda x: x, lambda x: x.transpose(0, 2)[1:, ::2]):
+            ours = qtensor.ops.quantized.hardswish(view(q), out_scale, zero_point + 1)
+            theirs = torch.ops.quantized.hardswish(view(t), out_scale, zero_point + 1)
+            if dtype is not qtensor.qint32:
+                assert_same(ours, theirs)
+                continue
+            # qint32: torch's vector body (fused dequantize) moves a few ties.
+            difference = np.abs(ours.int_repr().astype(np.int64) - theirs.int_repr().numpy())
+            assert difference.max() <= 1 and (difference > 0).sum() <= 2
+    with pytest.raises(qtensor.InvalidArgumentError, match="scale"):
+        qtensor.ops.quantized.hardswish(q, -1.0, 0)

@@ -30,6 +30,14 @@ def leaky_relu(input, negative_slope=0.01):
                                                                      "negative_slope")))
 
 
+def hardswish(input, output_scale, output_zero_point):
+    """torch.ops.quantized.hardswish: x * min(max(x + 3, 0), 6) / 6 in float32,
+    quantized with output_scale and output_zero_point into input's dtype."""
+    return Tensor._wrap(_tensor(input)._native.hardswish(
+        float_of(output_scale, "output_scale"),
+        int64_of(output_zero_point, "output_zero_point", InvalidArgumentError)))
+
+
 def sigmoid(input):
     """torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
     fixed parameters (scale 1/256; zero point 0, or -128 for qint8)."""
@@ -136,4 +144,4 @@ def quantized_cat_relu(qx, dim, scale=None, zero_point=None):
 # qtensor.ops.quantized.add(qa, qb, scale, zero_point) as
 # torch.ops.quantized.add(qa, qb, scale, zero_point).
 quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_relu,
-                            cat=quantized_cat, cat_relu=quantized_cat_relu)
+                            cat=quantized_cat, cat_relu=quantized_cat_relu, hardswish=hardswish)

@@ -519,6 +519,16 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * torch.ops.quantized.hardswish: x * min(max(x + 3, 0), 6) / 6 in float32,
+   * quantized with scale and zeroPoint into this tensor's dtype.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for a bad scale or zero point
+   */
+  public QTensor hardswish(double scale, long zeroPoint) {
+    return new QTensor(handle().hardswish(scale, zeroPoint));
+  }
+
+  /**
    * torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
    * fixed parameters for the dtype (scale 1/256; zero point 0, or -128 for
    * QINT8; QINT32: scale 2^-32).
