@@ -1,0 +1,262 @@
+#include "ops/observer.h"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "core/error.h"
+#include "core/shape.h"
+#include "core/storage.h"
+
+namespace qtensor::ops {
+
+using core::DType;
+using core::ErrorKind;
+using core::Fail;
+
+namespace {
+
+// Python's floor division, which torch's calculate_qmin_qmax uses.
+int64_t FloorDiv2(int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
+
+// torch.min / torch.max of two floats: NaN if either is NaN.
+float NanMin(float a, float b) { return (std::isnan(a) || std::isnan(b)) ? NAN : (b < a ? b : a); }
+float NanMax(float a, float b) { return (std::isnan(a) || std::isnan(b)) ? NAN : (b > a ? b : a); }
+
+std::string Text(double v) {
+  std::ostringstream s;
+  s.precision(9);
+  s << v;
+  return s.str();
+}
+
+const char* KindName(ObserverKind kind) {
+  switch (kind) {
+    case ObserverKind::kMinMax:
+      return "MinMaxObserver";
+    case ObserverKind::kMovingAverageMinMax:
+      return "MovingAverageMinMaxObserver";
+    case ObserverKind::kPerChannelMinMax:
+      return "PerChannelMinMaxObserver";
+    case ObserverKind::kMovingAveragePerChannelMinMax:
+      break;
+  }
+  return "MovingAveragePerChannelMinMaxObserver";
+}
+
+bool Moving(ObserverKind kind) {
+  return kind == ObserverKind::kMovingAverageMinMax ||
+         kind == ObserverKind::kMovingAveragePerChannelMinMax;
+}
+
+}  // namespace
+
+bool Observer::per_channel() const {
+  return options_.kind == ObserverKind::kPerChannelMinMax ||
+         options_.kind == ObserverKind::kMovingAveragePerChannelMinMax;
+}
+
+Observer::Observer(const ObserverOptions& options) : options_(options) {
+  const std::string name = KindName(options.kind);
+  const DType dtype = options.dtype;
+  if (options.symmetric && options.reduce_range && dtype == DType::kQUInt8) {
+    Fail(ErrorKind::kInvalidArgument,
+         name +
+             ": reduce_range is not supported with a symmetric scheme for quint8 (as in "
+             "PyTorch)");
+  }
+  if (options.custom_range) {
+    const int64_t lo = options.quant_min;
+    const int64_t hi = options.quant_max;
+    const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (!(lo <= 0 && 0 <= hi)) {
+      Fail(ErrorKind::kInvalidArgument, name + ": the quantization range " + range +
+                                            " must include 0 (quant_min <= 0 <= quant_max)");
+    }
+    if (!(lo < hi)) {
+      Fail(ErrorKind::kInvalidArgument,
+           name + ": quant_min must be less than quant_max, got " + range);
+    }
+    if (lo < core::QMin(dtype) || hi > core::QMax(dtype)) {
+      Fail(ErrorKind::kInvalidArgument, name + ": the quantization range " + range +
+                                            " does not fit " + core::DTypeName(dtype) + " [" +
+                                            std::to_string(core::QMin(dtype)) + ", " +
+                                            std::to_string(core::QMax(dtype)) + "]");
+    }
+    if (dtype == DType::kQInt32 && hi - lo + 1 > (int64_t{1} << 31)) {
+      Fail(ErrorKind::kInvalidArgument, name + ": the quantization range " + range +
+                                            " holds more than 2^31 values (PyTorch's limit "
+                                            "for qint32)");
+    }
+    quant_min_ = options.reduce_range ? FloorDiv2(lo) : lo;
+    quant_max_ = options.reduce_range ? FloorDiv2(hi) : hi;
+  } else if (dtype == DType::kQInt32) {
+    // torch keeps qint32's full range even with reduce_range.
+    quant_min_ = core::QMin(dtype);
+    quant_max_ = core::QMax(dtype);
+  } else {
+    quant_min_ = options.reduce_range ? FloorDiv2(core::QMin(dtype)) : core::QMin(dtype);
+    quant_max_ = options.reduce_range ? FloorDiv2(core::QMax(dtype)) : core::QMax(dtype);
+  }
+  if (Moving(options.kind) &&
+      !(options.averaging_constant > 0.0 && options.averaging_constant <= 1.0)) {
+    Fail(ErrorKind::kInvalidArgument,
+         name + ": averaging_constant " + Text(options.averaging_constant) + " must lie in (0, 1]");
+  }
+  const auto max_dims = static_cast<int64_t>(core::kMaxDims);
+  if (per_channel() && (options.ch_axis < -max_dims || options.ch_axis >= max_dims)) {
+    Fail(ErrorKind::kInvalidArgument,
+         name + ": ch_axis " + std::to_string(options.ch_axis) + " is outside [-64, 64)");
+  }
+}
+
+void Observer::Forward(const float* data, const std::vector<int64_t>& shape) {
+  core::CheckRank(shape.size());
+  // Floats are 4 bytes, as qint32's integers: the same size limits.
+  const auto numel = static_cast<size_t>(core::CheckedNumel(shape, DType::kQInt32));
+  size_t channels = 1;
+  size_t outer = 1;
+  size_t inner = numel;
+  if (per_channel()) {
+    const auto ndim = static_cast<int64_t>(shape.size());
+    const int64_t axis = options_.ch_axis;
+    if (axis < -ndim || axis >= ndim) {
+      Fail(ErrorKind::kOutOfRange, std::string(KindName(options_.kind)) + ": ch_axis " +
+                                       std::to_string(axis) + " is outside a batch of rank " +
+                                       std::to_string(ndim));
+    }
+    const auto a = static_cast<size_t>(axis < 0 ? axis + ndim : axis);
+    channels = static_cast<size_t>(shape[a]);
+    outer = 1;
+    for (size_t d = 0; d < a; ++d) outer *= static_cast<size_t>(shape[d]);
+    inner = 1;
+    for (size_t d = a + 1; d < shape.size(); ++d) inner *= static_cast<size_t>(shape[d]);
+  }
+  if (numel == 0) return;  // torch returns an empty batch unobserved
+  if (data == nullptr) Fail(ErrorKind::kInvalidArgument, "data is NULL");
+  if (has_data() && channels != min_val_.size()) {
+    Fail(ErrorKind::kShapeMismatch, std::string(KindName(options_.kind)) + ": a batch with " +
+                                        std::to_string(channels) + " channels along ch_axis " +
+                                        std::to_string(options_.ch_axis) + ", after " +
+                                        std::to_string(min_val_.size()) + " channels before");
+  }
+  // torch.aminmax: NaN if any element is NaN.
+  std::vector<float> lo(channels, std::numeric_limits<float>::infinity());
+  std::vector<float> hi(channels, -std::numeric_limits<float>::infinity());
+  std::vector<char> nan(channels, 0);
+  const float* p = data;
+  for (size_t o = 0; o < outer; ++o) {
+    for (size_t c = 0; c < channels; ++c) {
+      float l = lo[c];
+      float h = hi[c];
+      bool n = false;
+      for (size_t i = 0; i < inner; ++i) {
+        const float x = p[i];
+        n |= x != x;
+        l = x < l ? x : l;
+        h = x > h ? x : h;
+      }
+      lo[c] = l;
+      hi[c] = h;
+      nan[c] |= static_cast<char>(n);
+      p += inner;
+    }
+  }
+  for (size_t c = 0; c < channels; ++c) {
+    if (nan[c]) lo[c] = hi[c] = NAN;
+  }
+  if (!has_data()) {
+    min_val_ = std::move(lo);
+    max_val_ = std::move(hi);
+    return;
+  }
+  if (Moving(options_.kind)) {
+    // min + c * (cur - min), every operation in float32 as torch's.
+    const auto c32 = static_cast<float>(options_.averaging_constant);
+    for (size_t c = 0; c < channels; ++c) {
+      min_val_[c] = min_val_[c] + c32 * (lo[c] - min_val_[c]);
+      max_val_[c] = max_val_[c] + c32 * (hi[c] - max_val_[c]);
+    }
+  } else {
+    for (size_t c = 0; c < channels; ++c) {
+      min_val_[c] = NanMin(lo[c], min_val_[c]);
+      max_val_[c] = NanMax(hi[c], max_val_[c]);
+    }
+  }
+}
+
+ObserverParams Observer::CalculateQParams() const {
+  const std::string name = KindName(options_.kind);
+  if (!has_data()) {
+    Fail(ErrorKind::kInvalidArgument,
+         name +
+             ": calculate_qparams before the observer saw any data (feed it a batch with "
+             "elements first)");
+  }
+  const size_t channels = min_val_.size();
+  ObserverParams out;
+  out.scales.resize(channels);
+  out.zero_points.resize(channels);
+  const auto eps = std::numeric_limits<float>::epsilon();
+  const int64_t qmin = quant_min_;
+  const int64_t qmax = quant_max_;
+  for (size_t c = 0; c < channels; ++c) {
+    const float mn = min_val_[c];
+    const float mx = max_val_[c];
+    const std::string where = per_channel() ? " of channel " + std::to_string(c) : "";
+    if (std::isnan(mn) || std::isnan(mx)) {
+      Fail(ErrorKind::kInvalidArgument,
+           name + ": the observed range" + where +
+               " is NaN (the data held NaN, or an infinity entered a moving average): no "
+               "parameters");
+    }
+    const float min_neg = mn < 0.0f ? mn : 0.0f;
+    const float max_pos = mx > 0.0f ? mx : 0.0f;
+    float scale;
+    int64_t zero_point = 0;
+    if (options_.symmetric) {
+      const float amax = -min_neg > max_pos ? -min_neg : max_pos;
+      scale = amax / static_cast<float>(static_cast<double>(qmax - qmin) / 2);
+      scale = scale > eps ? scale : eps;
+      if (options_.dtype == DType::kQUInt8) {
+        zero_point = options_.custom_range ? FloorDiv2(qmin + qmax) : 128;
+      }
+    } else {
+      scale = (max_pos - min_neg) / static_cast<float>(static_cast<double>(qmax - qmin));
+      scale = scale > eps ? scale : eps;
+      // torch.round, then qmin - that, clamped. The rounded quotient is
+      // exact here: torch converts it to int32, which overflows for qint32
+      // observers whose min is far below -2^31 * scale (docs/numerics.md).
+      const float r = std::nearbyint(min_neg / scale);
+      if (std::isfinite(scale)) {
+        const double d = static_cast<double>(qmin) - static_cast<double>(r);
+        zero_point = d < static_cast<double>(qmin)   ? qmin
+                     : d > static_cast<double>(qmax) ? qmax
+                                                     : static_cast<int64_t>(d);
+      }
+    }
+    if (!std::isfinite(scale)) {
+      Fail(ErrorKind::kInvalidArgument,
+           name + ": the observed range" + where + " [" + Text(mn) + ", " + Text(mx) +
+               "] gives an infinite scale (an infinity was seen, or the range overflows "
+               "float32): no parameters");
+    }
+    out.scales[c] = scale;
+    out.zero_points[c] = zero_point;
+  }
+  return out;
+}
+
+core::Quantizer Observer::MakeQuantizer() const {
+  const ObserverParams p = CalculateQParams();
+  if (!per_channel()) {
+    return core::Quantizer::PerTensor(options_.dtype, p.scales[0], p.zero_points[0]);
+  }
+  std::vector<double> scales(p.scales.begin(), p.scales.end());
+  return core::Quantizer::PerChannel(options_.dtype, std::move(scales), p.zero_points,
+                                     options_.ch_axis);
+}
+
+}  // namespace qtensor::ops

@@ -1,0 +1,152 @@
+// Observers' and choose_qparams' argument checks and state rules (the values
+// themselves are checked against PyTorch in test_observer_golden.cc).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "core/error.h"
+#include "ops/observer.h"
+#include "ops/qparams.h"
+
+namespace {
+
+using qtensor::core::DType;
+using qtensor::core::Error;
+using qtensor::core::ErrorKind;
+using qtensor::ops::Observer;
+using qtensor::ops::ObserverKind;
+using qtensor::ops::ObserverOptions;
+
+template <typename Fn>
+ErrorKind KindOf(const Fn& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.kind();
+  }
+  FAIL("no error");
+  return ErrorKind::kNotFound;
+}
+
+ObserverOptions Options(ObserverKind kind, DType dtype = DType::kQUInt8) {
+  ObserverOptions o;
+  o.kind = kind;
+  o.dtype = dtype;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("observer options are checked as torch checks them, and more") {
+  ObserverOptions o = Options(ObserverKind::kMinMax);
+  o.symmetric = true;
+  o.reduce_range = true;
+  CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);
+  o.dtype = DType::kQInt8;
+  CHECK_NOTHROW(Observer{o});
+
+  o = Options(ObserverKind::kMinMax, DType::kQInt8);
+  o.custom_range = true;
+  for (auto [lo, hi] : std::vector<std::pair<int64_t, int64_t>>{
+           {1, 5}, {-5, -1}, {0, 0}, {3, -3}, {-129, 127}, {-128, 128}}) {
+    CAPTURE(lo);
+    CAPTURE(hi);
+    o.quant_min = lo;
+    o.quant_max = hi;
+    CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);
+  }
+  o.dtype = DType::kQInt32;
+  o.quant_min = std::numeric_limits<int32_t>::min();
+  o.quant_max = std::numeric_limits<int32_t>::max();
+  CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);  // 2^32 values
+  o.quant_min = -(int64_t{1} << 30);
+  o.quant_max = (int64_t{1} << 30) - 1;
+  CHECK_NOTHROW(Observer{o});
+
+  o = Options(ObserverKind::kMovingAverageMinMax);
+  for (double c : {0.0, -0.5, 1.5, std::nan("")}) {
+    o.averaging_constant = c;
+    CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);
+  }
+  o.averaging_constant = 1.0;
+  CHECK_NOTHROW(Observer{o});
+
+  o = Options(ObserverKind::kPerChannelMinMax);
+  o.ch_axis = 64;
+  CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);
+  o.ch_axis = -65;
+  CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);
+}
+
+TEST_CASE("reduce_range halves ranges with floor division; qint32's default range stays full") {
+  ObserverOptions o = Options(ObserverKind::kMinMax, DType::kQInt8);
+  o.reduce_range = true;
+  CHECK(Observer{o}.quant_min() == -64);
+  CHECK(Observer{o}.quant_max() == 63);
+  o.custom_range = true;
+  o.quant_min = -3;
+  o.quant_max = 7;
+  CHECK(Observer{o}.quant_min() == -2);
+  CHECK(Observer{o}.quant_max() == 3);
+  o = Options(ObserverKind::kMinMax, DType::kQInt32);
+  o.reduce_range = true;
+  CHECK(Observer{o}.quant_min() == std::numeric_limits<int32_t>::min());
+}
+
+TEST_CASE("a bad batch leaves the observer as it was") {
+  ObserverOptions o = Options(ObserverKind::kPerChannelMinMax);
+  o.ch_axis = 1;
+  Observer obs(o);
+  const std::vector<float> a = {1, 2, 3, -4, 5, 6};
+  CHECK(KindOf([&] { obs.CalculateQParams(); }) == ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { obs.Forward(a.data(), {6}); }) == ErrorKind::kOutOfRange);  // ch_axis 1
+  obs.Forward(a.data(), {2, 3});
+  REQUIRE(obs.min_val() == std::vector<float>{-4, 2, 3});
+  CHECK(KindOf([&] { obs.Forward(a.data(), {3, 2}); }) == ErrorKind::kShapeMismatch);
+  CHECK(KindOf([&] { obs.Forward(a.data(), {}); }) == ErrorKind::kOutOfRange);
+  CHECK(KindOf([&] { obs.Forward(nullptr, {2, 3}); }) == ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { obs.Forward(a.data(), {2, -3}); }) == ErrorKind::kInvalidArgument);
+  CHECK(obs.min_val() == std::vector<float>{-4, 2, 3});
+  CHECK(obs.max_val() == std::vector<float>{1, 5, 6});
+  obs.Forward(nullptr, {0, 3});  // empty: ignored, NULL allowed
+  CHECK(obs.min_val() == std::vector<float>{-4, 2, 3});
+  const auto p = obs.CalculateQParams();
+  CHECK(p.scales.size() == 3);
+  const auto q = obs.MakeQuantizer();
+  CHECK(q.per_channel());
+}
+
+TEST_CASE("an observer that saw only empty batches has no parameters") {
+  Observer obs(Options(ObserverKind::kMinMax));
+  obs.Forward(nullptr, {0});
+  obs.Forward(nullptr, {4, 0});
+  CHECK_FALSE(obs.has_data());
+  CHECK(KindOf([&] { obs.CalculateQParams(); }) == ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { obs.MakeQuantizer(); }) == ErrorKind::kInvalidArgument);
+}
+
+TEST_CASE("choose_qparams checks its arguments") {
+  using qtensor::ops::ChooseQuantizationParams;
+  const float inf = std::numeric_limits<float>::infinity();
+  CHECK(KindOf([&] { ChooseQuantizationParams(1, 0, 0, 255, false, false); }) ==
+        ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { ChooseQuantizationParams(0, inf, 0, 255, false, false); }) ==
+        ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { ChooseQuantizationParams(NAN, 1, 0, 255, false, false); }) ==
+        ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { ChooseQuantizationParams(0, 1, 5, 5, false, false); }) ==
+        ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { ChooseQuantizationParams(0, 1, 0, 1, false, true); }) ==
+        ErrorKind::kInvalidArgument);  // reduce_range leaves [0, 0]
+  CHECK(KindOf([&] { ChooseQuantizationParams(0, 1, 0, int64_t{1} << 31, false, false); }) ==
+        ErrorKind::kInvalidArgument);
+  const auto p = ChooseQuantizationParams(-1, 1, -128, 127, true, false);
+  CHECK(p.zero_point == 0);  // (qmin + qmax) / 2 = -0.5, rounded half to even
+  const std::vector<float> x = {1, 2};
+  CHECK(KindOf([&] { qtensor::ops::ChooseQParamsDynamic(x.data(), 2, DType::kQInt32, false); }) ==
+        ErrorKind::kInvalidArgument);
+  CHECK(KindOf([&] { qtensor::ops::ChooseQParamsPerTensor(x.data(), 0, false); }) ==
+        ErrorKind::kInvalidArgument);
+}
