@@ -46,4 +46,14 @@
 %ignore qtensor::Tensor::Tensor(qt_tensor*);
 %ignore qtensor::Quantizer::Quantizer(qt_quantizer*);
 %ignore qtensor::Bundle::Bundle(qt_bundle*);
+// Parameters from data (choose_qparams, Observer) reach Python only, for now:
+// Java and C# are issue 13's part still to do (docs/bindings.md).
+#ifndef SWIGPYTHON
+%ignore qtensor::QParams;
+%ignore qtensor::choose_qparams;
+%ignore qtensor::choose_qparams_per_tensor;
+%ignore qtensor::quantize_per_tensor_dynamic;
+%ignore qtensor::ObserverQParams;
+%ignore qtensor::Observer;
+#endif
 %include "qtensor/qtensor.hpp"
