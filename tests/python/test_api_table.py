@@ -56,10 +56,17 @@ def parameter_names(member):
 def resolve(entry):
     """The member an entry names and the parameter names it writes (None
     for an attribute or property, written without parentheses)."""
-    match = re.fullmatch(r"(?:(\w+)\.)?(\w+)(?:\(([^)]*)\))?", entry)
+    match = re.fullmatch(r"(?:([\w.]+)\.)?(\w+)(?:\(([^)]*)\))?", entry)
     assert match, f"cannot read the entry {entry!r}"
     owner_name, member_name, parameters = match.groups()
-    owner = qtensor if owner_name is None else CLASSES.get(owner_name)
+    if owner_name is not None and "." in owner_name:
+        # A class of a subpackage: ao.quantization.MinMaxObserver.
+        owner = qtensor
+        for part in owner_name.split("."):
+            owner = getattr(owner, part, None)
+        owner = owner if isinstance(owner, type) else None
+    else:
+        owner = qtensor if owner_name is None else CLASSES.get(owner_name)
     assert owner is not None, f"qtensor has no class {owner_name}"
     assert hasattr(owner, member_name), f"{owner_name or 'qtensor'} has no {member_name}"
     expected = None if parameters is None else [p.strip() for p in parameters.split(",") if p.strip()]
