@@ -150,3 +150,68 @@ TEST_CASE("choose_qparams checks its arguments") {
   CHECK(KindOf([&] { qtensor::ops::ChooseQParamsPerTensor(x.data(), 0, false); }) ==
         ErrorKind::kInvalidArgument);
 }
+
+TEST_CASE("the running min and max equal a plain loop's, NaN and infinities anywhere") {
+  // Lengths around the vector loops' steps, specials in the body and tails,
+  // every layout of channels (inner 1, channels last, and inner > 1).
+  uint32_t seed = 12345;
+  const auto next = [&] {
+    seed = seed * 1664525u + 1013904223u;
+    return seed;
+  };
+  const float specials[] = {NAN, std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(), -0.0f, 0.0f};
+  for (int64_t channels : {1, 3, 4, 7, 9}) {
+    for (int64_t outer : {1, 2, 5}) {
+      for (int64_t inner : {1, 3, 15, 16, 17, 33, 70}) {
+        const size_t n = static_cast<size_t>(outer * channels * inner);
+        std::vector<float> x(n);
+        for (float& v : x) v = static_cast<float>(static_cast<int32_t>(next() % 20001) - 10000) / 7;
+        for (int k = 0; k < 2; ++k) {
+          if (next() % 3 == 0) x[next() % n] = specials[next() % 5];
+        }
+        ObserverOptions o = Options(ObserverKind::kPerChannelMinMax);
+        o.ch_axis = 1;
+        Observer obs(o);
+        obs.Forward(x.data(), {outer, channels, inner});
+        Observer whole(Options(ObserverKind::kMinMax));
+        whole.Forward(x.data(), {static_cast<int64_t>(n)});
+        float all_lo = INFINITY, all_hi = -INFINITY;
+        bool all_nan = false;
+        for (int64_t c = 0; c < channels; ++c) {
+          float lo = INFINITY, hi = -INFINITY;
+          bool nan = false;
+          for (int64_t a = 0; a < outer; ++a) {
+            for (int64_t i = 0; i < inner; ++i) {
+              const float v = x[static_cast<size_t>((a * channels + c) * inner + i)];
+              nan |= std::isnan(v);
+              lo = v < lo ? v : lo;
+              hi = v > hi ? v : hi;
+            }
+          }
+          all_nan |= nan;
+          all_lo = lo < all_lo ? lo : all_lo;
+          all_hi = hi > all_hi ? hi : all_hi;
+          CAPTURE(channels);
+          CAPTURE(outer);
+          CAPTURE(inner);
+          CAPTURE(c);
+          const auto ci = static_cast<size_t>(c);
+          if (nan) {
+            CHECK(std::isnan(obs.min_val()[ci]));
+            CHECK(std::isnan(obs.max_val()[ci]));
+          } else {
+            CHECK(obs.min_val()[ci] == lo);
+            CHECK(obs.max_val()[ci] == hi);
+          }
+        }
+        if (all_nan) {
+          CHECK(std::isnan(whole.min_val()[0]));
+        } else {
+          CHECK(whole.min_val()[0] == all_lo);
+          CHECK(whole.max_val()[0] == all_hi);
+        }
+      }
+    }
+  }
+}
