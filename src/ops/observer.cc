@@ -5,6 +5,7 @@
 #include <emmintrin.h>
 #endif
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -84,7 +85,7 @@ void FoldMinMax(const float* p, size_t count, float& lo, float& hi, bool& nan) {
 
 // lo[c] = min(lo[c], p[c]), the same for hi, nan[c] |= isnan(p[c]), for c
 // in [0, count).
-void FoldRow(const float* p, size_t count, float* lo, float* hi, char* nan) {
+void FoldRow(const float* p, size_t count, float* lo, float* hi, bool* nan) {
   size_t c = 0;
 #if defined(__SSE2__)
   for (; c + 4 <= count; c += 4) {
@@ -93,14 +94,15 @@ void FoldRow(const float* p, size_t count, float* lo, float* hi, char* nan) {
     _mm_storeu_ps(hi + c, _mm_max_ps(x, _mm_loadu_ps(hi + c)));
     const int bad = _mm_movemask_ps(_mm_cmpunord_ps(x, x));
     if (bad != 0) {
-      for (int k = 0; k < 4; ++k)
-        nan[c + static_cast<size_t>(k)] |= static_cast<char>((bad >> k) & 1);
+      for (int k = 0; k < 4; ++k) {
+        if (((bad >> k) & 1) != 0) nan[c + static_cast<size_t>(k)] = true;
+      }
     }
   }
 #endif
   for (; c < count; ++c) {
     const float x = p[c];
-    nan[c] |= static_cast<char>(x != x);
+    if (x != x) nan[c] = true;
     lo[c] = x < lo[c] ? x : lo[c];
     hi[c] = x > hi[c] ? x : hi[c];
   }
@@ -219,19 +221,19 @@ void Observer::Forward(const float* data, const std::vector<int64_t>& shape) {
   // torch.aminmax: NaN if any element is NaN.
   std::vector<float> lo(channels, std::numeric_limits<float>::infinity());
   std::vector<float> hi(channels, -std::numeric_limits<float>::infinity());
-  std::vector<char> nan(channels, 0);
+  std::unique_ptr<bool[]> nan(new bool[channels]());
   const float* p = data;
   if (inner == 1 && channels > 1) {
     // Channels last: fold each row into the per-channel accumulators.
     for (size_t o = 0; o < outer; ++o, p += channels) {
-      FoldRow(p, channels, lo.data(), hi.data(), nan.data());
+      FoldRow(p, channels, lo.data(), hi.data(), nan.get());
     }
   }
   for (size_t o = 0; o < outer && !(inner == 1 && channels > 1); ++o) {
     for (size_t c = 0; c < channels; ++c) {
       bool n = false;
       FoldMinMax(p, inner, lo[c], hi[c], n);
-      nan[c] |= static_cast<char>(n);
+      if (n) nan[c] = true;
       p += inner;
     }
   }
@@ -278,10 +280,12 @@ ObserverParams Observer::CalculateQParams() const {
     const float mx = max_val_[c];
     const std::string where = per_channel() ? " of channel " + std::to_string(c) : "";
     if (std::isnan(mn) || std::isnan(mx)) {
-      Fail(ErrorKind::kInvalidArgument,
-           name + ": the observed range" + where +
-               " is NaN (the data held NaN, or an infinity entered a moving average): no "
-               "parameters");
+      std::string message = name;
+      message += ": the observed range" + where;
+      message +=
+          " is NaN (the data held NaN, or an infinity entered a moving average): no "
+          "parameters";
+      Fail(ErrorKind::kInvalidArgument, message);
     }
     const float min_neg = mn < 0.0f ? mn : 0.0f;
     const float max_pos = mx > 0.0f ? mx : 0.0f;
@@ -309,10 +313,13 @@ ObserverParams Observer::CalculateQParams() const {
       }
     }
     if (!std::isfinite(scale)) {
-      Fail(ErrorKind::kInvalidArgument,
-           name + ": the observed range" + where + " [" + Text(mn) + ", " + Text(mx) +
-               "] gives an infinite scale (an infinity was seen, or the range overflows "
-               "float32): no parameters");
+      std::string message = name;
+      message += ": the observed range" + where;
+      message += " [" + Text(mn) + ", " + Text(mx) + "]";
+      message +=
+          " gives an infinite scale (an infinity was seen, or the range overflows float32): no "
+          "parameters";
+      Fail(ErrorKind::kInvalidArgument, message);
     }
     out.scales[c] = scale;
     out.zero_points[c] = zero_point;
