@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/shape.h"
 #include "core/storage.h"
+#include "ops/histogram.h"
 
 namespace qtensor::ops {
 
@@ -117,9 +118,11 @@ const char* KindName(ObserverKind kind) {
     case ObserverKind::kPerChannelMinMax:
       return "PerChannelMinMaxObserver";
     case ObserverKind::kMovingAveragePerChannelMinMax:
+      return "MovingAveragePerChannelMinMaxObserver";
+    case ObserverKind::kHistogram:
       break;
   }
-  return "MovingAveragePerChannelMinMaxObserver";
+  return "HistogramObserver";
 }
 
 bool Moving(ObserverKind kind) {
@@ -137,7 +140,9 @@ bool Observer::per_channel() const {
 Observer::Observer(const ObserverOptions& options) : options_(options) {
   const std::string name = KindName(options.kind);
   const DType dtype = options.dtype;
-  if (options.symmetric && options.reduce_range && dtype == DType::kQUInt8) {
+  // (HistogramObserver skips this check of MinMaxObserver's, as in PyTorch.)
+  if (options.symmetric && options.reduce_range && dtype == DType::kQUInt8 &&
+      options.kind != ObserverKind::kHistogram) {
     Fail(ErrorKind::kInvalidArgument,
          name +
              ": reduce_range is not supported with a symmetric scheme for quint8 (as in "
@@ -181,6 +186,17 @@ Observer::Observer(const ObserverOptions& options) : options_(options) {
     Fail(ErrorKind::kInvalidArgument,
          name + ": averaging_constant " + Text(options.averaging_constant) + " must lie in (0, 1]");
   }
+  if (options.kind == ObserverKind::kHistogram) {
+    if (options.bins < 1 || options.bins > (int64_t{1} << 24)) {
+      Fail(ErrorKind::kInvalidArgument,
+           name + ": bins " + std::to_string(options.bins) + " is outside [1, 2^24]");
+    }
+    if (options.upsample_rate < 1 || options.upsample_rate > (int64_t{1} << 20)) {
+      Fail(ErrorKind::kInvalidArgument, name + ": upsample_rate " +
+                                            std::to_string(options.upsample_rate) +
+                                            " is outside [1, 2^20]");
+    }
+  }
   const auto max_dims = static_cast<int64_t>(core::kMaxDims);
   if (per_channel() && (options.ch_axis < -max_dims || options.ch_axis >= max_dims)) {
     Fail(ErrorKind::kInvalidArgument,
@@ -217,6 +233,24 @@ void Observer::Forward(const float* data, const std::vector<int64_t>& shape) {
                                         std::to_string(channels) + " channels along ch_axis " +
                                         std::to_string(options_.ch_axis) + ", after " +
                                         std::to_string(min_val_.size()) + " channels before");
+  }
+  if (options_.kind == ObserverKind::kHistogram) {
+    float lo_all = std::numeric_limits<float>::infinity();
+    float hi_all = -std::numeric_limits<float>::infinity();
+    bool any_nan = false;
+    FoldMinMax(data, numel, lo_all, hi_all, any_nan);
+    if (any_nan || !std::isfinite(lo_all) || !std::isfinite(hi_all)) {
+      Fail(ErrorKind::kInvalidArgument,
+           "HistogramObserver: the batch holds NaN or an infinity, which the histogram cannot "
+           "place (PyTorch fails too, after changing its min_val and max_val)");
+    }
+    Histogram next = histogram_;
+    HistogramForward(next, has_data(), data, numel, lo_all, hi_all,
+                     static_cast<size_t>(options_.bins), options_.upsample_rate);
+    histogram_ = std::move(next);
+    min_val_.assign(1, histogram_.min);
+    max_val_.assign(1, histogram_.max);
+    return;
   }
   // torch.aminmax: NaN if any element is NaN.
   std::vector<float> lo(channels, std::numeric_limits<float>::infinity());
@@ -268,7 +302,16 @@ ObserverParams Observer::CalculateQParams() const {
              ": calculate_qparams before the observer saw any data (feed it a batch with "
              "elements first)");
   }
-  const size_t channels = min_val_.size();
+  std::vector<float> mins = min_val_;
+  std::vector<float> maxs = max_val_;
+  if (options_.kind == ObserverKind::kHistogram) {
+    // The range the L2 search picks, for 2^bits levels of the dtype (256,
+    // or 2^32 for qint32, whatever the quantization range: PyTorch's
+    // dst_nbins).
+    const double levels = options_.dtype == DType::kQInt32 ? 4294967296.0 : 256.0;
+    HistogramSearch(histogram_, levels, mins[0], maxs[0]);
+  }
+  const size_t channels = mins.size();
   ObserverParams out;
   out.scales.resize(channels);
   out.zero_points.resize(channels);
@@ -276,8 +319,8 @@ ObserverParams Observer::CalculateQParams() const {
   const int64_t qmin = quant_min_;
   const int64_t qmax = quant_max_;
   for (size_t c = 0; c < channels; ++c) {
-    const float mn = min_val_[c];
-    const float mx = max_val_[c];
+    const float mn = mins[c];
+    const float mx = maxs[c];
     const std::string where = per_channel() ? " of channel " + std::to_string(c) : "";
     if (std::isnan(mn) || std::isnan(mx)) {
       std::string message = name;

@@ -1,7 +1,8 @@
 // Observers: quantization parameters from the running minimum and maximum of
 // float batches, with the semantics of PyTorch 1.13's torch.ao.quantization
 // MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver and
-// MovingAveragePerChannelMinMaxObserver. This header is the home of their
+// MovingAveragePerChannelMinMaxObserver, and HistogramObserver (its
+// histogram and search: ops/histogram.h). This header is the home of their
 // formulas; docs/numerics.md states them in prose.
 #ifndef QTENSOR_OPS_OBSERVER_H_
 #define QTENSOR_OPS_OBSERVER_H_
@@ -12,6 +13,7 @@
 
 #include "core/dtype.h"
 #include "core/quantizer.h"
+#include "ops/histogram.h"
 
 namespace qtensor::ops {
 
@@ -20,6 +22,7 @@ enum class ObserverKind {
   kMovingAverageMinMax,
   kPerChannelMinMax,
   kMovingAveragePerChannelMinMax,
+  kHistogram,
 };
 
 // What calculate_qparams gives: float32 scales and zero points, one each per
@@ -40,6 +43,8 @@ struct ObserverOptions {
   int64_t quant_max = 0;
   double averaging_constant = 0.01;  // moving-average observers
   int64_t ch_axis = 0;               // per-channel observers
+  int64_t bins = 2048;               // HistogramObserver
+  int64_t upsample_rate = 128;       // HistogramObserver
 };
 
 class Observer {
@@ -48,7 +53,8 @@ class Observer {
   // symmetric with reduce_range for quint8 (torch: NotImplementedError); a
   // custom range must hold 0, have quant_min < quant_max, fit the dtype and,
   // for qint32, hold at most 2^31 values (torch's limit);
-  // averaging_constant must lie in (0, 1]; ch_axis in [-64, 64).
+  // averaging_constant must lie in (0, 1]; ch_axis in [-64, 64); bins in
+  // [1, 2^24] and upsample_rate in [1, 2^20] (HistogramObserver).
   explicit Observer(const ObserverOptions& options);
 
   // Feeds one batch of row-major floats of the given shape. A batch without
@@ -83,6 +89,7 @@ class Observer {
   int64_t quant_max_ = 0;
   std::vector<float> min_val_;
   std::vector<float> max_val_;
+  Histogram histogram_;  // HistogramObserver only
 };
 
 }  // namespace qtensor::ops

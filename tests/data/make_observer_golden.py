@@ -29,7 +29,7 @@ keyword then its space-separated tokens. '#' lines are comments.
   kind KIND                 choose_qparams (min, max, qmin, qmax given),
                             choose_qparams_per_tensor, quantize_per_tensor_dynamic,
                             min_max, moving_average_min_max, per_channel_min_max,
-                            moving_average_per_channel_min_max
+                            moving_average_per_channel_min_max, histogram
   source torch|numpy        who computed the expected values
   dtype NAME                qint8, quint8 or qint32
   symmetric 0|1             observers: per_tensor/per_channel_symmetric
@@ -37,6 +37,7 @@ keyword then its space-separated tokens. '#' lines are comments.
   quant_range QMIN QMAX     observers: custom quant_min/quant_max (absent: None)
   averaging_constant HEX    moving-average observers (a float64)
   ch_axis INT               per-channel observers (may be negative)
+  bins INT / upsample_rate INT  histogram
   min HEX / max HEX         choose_qparams: the float32 min and max
   qmin INT / qmax INT       choose_qparams
   preserve_sparsity 0|1     choose_qparams
@@ -47,6 +48,8 @@ keyword then its space-separated tokens. '#' lines are comments.
   expect_zero_point INT ... zero points
   expect_int_repr INT ...   quantize_per_tensor_dynamic: the integers
   expect_error              qtensor reports an error (QT_ERR_INVALID_ARGUMENT)
+  expect_forward_error I    histogram: feeding batch I (NaN or inf) fails, and
+                            nothing after it is checked
   torch_result TEXT         with expect_error: what PyTorch 1.13 gave; or,
                             with expected values, PyTorch's different zero
                             points where its int32 arithmetic overflows
@@ -64,7 +67,7 @@ import zlib
 
 import numpy as np
 import torch
-from torch.ao.quantization import (MinMaxObserver, MovingAverageMinMaxObserver,
+from torch.ao.quantization import (HistogramObserver, MinMaxObserver, MovingAverageMinMaxObserver,
                                    MovingAveragePerChannelMinMaxObserver,
                                    PerChannelMinMaxObserver)
 
@@ -210,6 +213,162 @@ def np_observe(kind, batches, ch_axis, c):
             mn = np.where(np.isnan(cmn) | np.isnan(mn), F32(np.nan), np.minimum(cmn, mn))
             mx = np.where(np.isnan(cmx) | np.isnan(mx), F32(np.nan), np.maximum(cmx, mx))
     return mn, mx
+
+
+def np_torch_sum(a):
+    """torch.sum of a contiguous float32 vector as PyTorch 1.13 adds it on
+    CPU: SumKernel.cpp's cascade, Vectorized<float> of 8 lanes."""
+    a = np.asarray(a, F32)
+    n, lanes = a.size, 8
+    vec_size = n // lanes
+    vecs = a[:vec_size * lanes].reshape(vec_size, lanes)
+    size_ilp = vec_size // 4
+    lp = max(4, (1 if size_ilp <= 2 else int(size_ilp - 1).bit_length()) // 4)
+    step, mask = 1 << lp, (1 << lp) - 1
+    acc = np.zeros((4, 4, lanes), F32)
+    i = 0
+    while i + step <= size_ilp:
+        for _ in range(step):
+            acc[0] = acc[0] + vecs[i * 4:i * 4 + 4]
+            i += 1
+        for j in range(1, 4):
+            acc[j] = acc[j] + acc[j - 1]
+            acc[j - 1] = 0
+            if i & (mask << (j * lp)):
+                break
+    while i < size_ilp:
+        acc[0] = acc[0] + vecs[i * 4:i * 4 + 4]
+        i += 1
+    for j in range(1, 4):
+        acc[0] = acc[0] + acc[j]
+    partial = acc[0]
+    for i in range(size_ilp * 4, vec_size):
+        partial[0] = partial[0] + vecs[i]
+    for k in range(1, 4):
+        partial[0] = partial[0] + partial[k]
+    total = F32(0)
+    for k in range(vec_size * lanes, n):
+        total = F32(total + a[k])
+    for k in range(lanes):
+        total = F32(total + partial[0][k])
+    return total
+
+
+def np_histc(x, bins, lo, hi):
+    """torch.histc(x, bins, min=lo, max=hi) of PyTorch 1.13's CPU kernel."""
+    left, right = float(lo), float(hi)
+    if left == right and x.size:
+        left, right = float(x.min()), float(x.max())
+    if left == right:
+        left, right = left - 1, right + 1
+    lo32, hi32 = F32(left), F32(right)
+    v = x[(x >= lo32) & (x <= hi32)]
+    pos = np.trunc(((v - lo32).astype(F32) * F32(bins)).astype(F32) / F32(hi32 - lo32))
+    pos = pos.astype(np.int64)
+    pos[pos == bins] = bins - 1
+    hist = np.zeros(bins, F32)
+    np.add.at(hist, pos, F32(1))
+    return hist
+
+
+def np_div_floor(a, b):
+    """c10::div_floor_floating in float32."""
+    mod = np.fmod(a, b).astype(F32)
+    div = ((a - mod).astype(F32) / b).astype(F32)
+    div = np.where((mod != 0) & ((b < 0) != (mod < 0)), div - F32(1), div).astype(F32)
+    fl = np.floor(div).astype(F32)
+    fl = np.where((div - fl).astype(F32) > F32(0.5), fl + F32(1), fl).astype(F32)
+    return np.where(div != 0, fl, np.copysign(F32(0), (a / b).astype(F32))).astype(F32)
+
+
+class NpHistogram:
+    """HistogramObserver's forward and _non_linear_param_search."""
+
+    def __init__(self, bins, up, dst_nbins):
+        self.bins, self.up, self.dst = bins, up, dst_nbins
+        self.hist = np.zeros(bins, F32)
+        self.min, self.max = F32(np.inf), F32(-np.inf)
+
+    def forward(self, x):
+        x = np.asarray(x, F32).reshape(-1)
+        if x.size == 0:
+            return
+        if (self.min == np.inf and self.max == -np.inf) or self.min == self.max:
+            self.min, self.max = F32(x.min()), F32(x.max())
+            self.hist = np_histc(x, self.bins, int(self.min), int(self.max))
+            return
+        cmin, cmax = min(F32(x.min()), self.min), max(F32(x.max()), self.max)
+        hbw = F32(F32(self.max - self.min) / F32(self.bins * self.up))
+        width = F32(F32(self.bins) * hbw)
+        ratio = np.ceil(F32(F32(cmax - cmin) / width))
+        if not 1 <= ratio <= 2**31 - 1:
+            raise ValueError("the new range is too wide for the histogram's bins")
+        ds = int(ratio)
+        cmax = F32(cmax + F32(F32(F32(ds) * width) - F32(cmax - cmin)))
+        start = int(np.rint(F32(F32(self.min - cmin) / hbw)))
+        comb = np_histc(x, self.bins, int(cmin), int(cmax))
+        if cmin == self.min and cmax == self.max:
+            comb = (comb + self.hist).astype(F32)
+        else:
+            hw = np.zeros(self.bins * ds, F32)
+            hw[start:self.bins * self.up + start] = np.repeat(self.hist, self.up)
+            integral = np.cumsum(hw, dtype=np.float64)[ds - 1::ds]
+            shifted = np.zeros(self.bins, F32)
+            shifted[1:] = integral[:-1].astype(F32)
+            interp = (integral - shifted.astype(np.float64)) / self.up
+            comb = (comb + interp.astype(F32)).astype(F32)
+        self.hist, self.min, self.max = comb, cmin, cmax
+
+    def _error(self, s, e):
+        bw = (float(self.max) - float(self.min)) / self.bins
+        dbw = bw * (e - s + 1) / self.dst
+        if dbw == 0.0:
+            return 0.0
+        d32, half, mhalf = F32(dbw), F32(dbw / 2), F32(-dbw / 2)
+        begin = ((np.arange(self.bins) - s).astype(F32) * F32(bw)).astype(F32)
+        end = (begin + F32(bw)).astype(F32)
+        top = F32(self.dst - 1)
+        bb = np.clip(np_div_floor(begin, d32), F32(0), top).astype(F32)
+        eb = np.clip(np_div_floor(end, d32), F32(0), top).astype(F32)
+        density = (self.hist / F32(bw)).astype(F32)
+
+        def get_norm(b, e, dens):
+            return (dens * ((((e * e).astype(F32) * e).astype(F32)
+                             - ((b * b).astype(F32) * b).astype(F32)).astype(F32) / F32(3))
+                    ).astype(F32)
+        norm = get_norm((begin - ((bb + F32(0.5)).astype(F32) * d32).astype(F32)).astype(F32),
+                        np.full(self.bins, half, F32), density)
+        norm = (norm + ((eb - bb).astype(F32) - F32(1)).astype(F32)
+                * get_norm(mhalf, half, density)).astype(F32)
+        norm = (norm + get_norm(mhalf, (end - ((eb * d32).astype(F32) + half).astype(F32)
+                                        ).astype(F32), density)).astype(F32)
+        return float(np_torch_sum(norm))
+
+    def search(self):
+        bin_width = F32(F32(self.max - self.min) / F32(self.bins))
+        total = float(np_torch_sum(self.hist))
+        csum = np.cumsum(self.hist, dtype=np.float64).astype(F32)
+        alpha, beta, start, end, norm_min = 0.0, 1.0, 0, self.bins - 1, float("inf")
+        while alpha < beta:
+            na, nb = alpha + 1e-5, beta - 1e-5
+            lo, hi = start, end
+            while lo < end and csum[lo] < F32(na * total):
+                lo += 1
+            while hi > start and csum[hi] > F32(nb * total):
+                hi -= 1
+            ns, ne = start, end
+            if (lo - start) > (end - hi):
+                ns, alpha = lo, na
+            else:
+                ne, beta = hi, nb
+            if ns == start and ne == end:
+                continue
+            norm = self._error(ns, ne)
+            if norm > norm_min:
+                break
+            norm_min, start, end = norm, ns, ne
+        return (F32(self.min + F32(bin_width * F32(start))),
+                F32(self.min + F32(bin_width * F32(end + 1))))
 
 
 # ------------------------------------------------------------------ writers
@@ -380,6 +539,70 @@ def case_observer(name, kind, batches, dtype="quint8", symmetric=False, reduce_r
     emit("end")
 
 
+class pytest_raises:
+    """Asserts that the NumPy transcription fails where PyTorch did."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        assert kind is not None, "PyTorch failed where the transcription did not"
+        return True
+
+
+def case_histogram(name, batches, dtype="quint8", symmetric=False, reduce_range=False,
+                   quant_range=None, bins=2048, up=128):
+    qscheme = torch.per_tensor_symmetric if symmetric else torch.per_tensor_affine
+    kw = dict(bins=bins, upsample_rate=up, dtype=DTYPES[dtype], qscheme=qscheme,
+              reduce_range=reduce_range)
+    if quant_range is not None:
+        kw["quant_min"], kw["quant_max"] = quant_range
+    obs = HistogramObserver(**kw)
+    emit("case", name)
+    emit("kind", "histogram")
+    emit("source", "torch")
+    emit("dtype", dtype)
+    emit("symmetric", int(symmetric))
+    emit("reduce_range", int(reduce_range))
+    if quant_range is not None:
+        emit("quant_range", *quant_range)
+    emit("bins", bins)
+    emit("upsample_rate", up)
+    emit_batches(batches)
+    ref = NpHistogram(bins, up, 2 ** torch.iinfo(DTYPES[dtype]).bits)
+    for i, b in enumerate(batches):
+        try:
+            obs(torch.from_numpy(b))
+        except (RuntimeError, ValueError, OverflowError) as e:
+            # PyTorch fails in forward: int() of NaN or inf, or a range too
+            # wide to resample (after writing min_val and max_val, or with an
+            # overflow); qtensor refuses the batch and stays unchanged.
+            with pytest_raises():
+                ref.forward(b)
+            emit("expect_forward_error", i)
+            emit("torch_result", "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:100]))
+            emit("end")
+            return
+        ref.forward(b)
+    if ref.min == np.inf:
+        emit("expect_error")
+        emit("torch_result", torch_outcome(obs.calculate_qparams))
+        emit("end")
+        return
+    assert np.array_equal(obs.histogram.numpy().view(np.uint32), ref.hist.view(np.uint32)), name
+    assert (obs.min_val.item(), obs.max_val.item()) == (float(ref.min), float(ref.max)), name
+    mn, mx = ref.search()
+    tmn, tmx = obs._non_linear_param_search()
+    assert (tmn.item(), tmx.item()) == (float(mn), float(mx)), name
+    expected = np_calc([mn], [mx], dtype, symmetric, reduce_range, quant_range)
+    s, z = obs.calculate_qparams()
+    assert expected is not None and [F32(v) for v in s.tolist()] == expected[0], name
+    assert z.tolist() == expected[2], name
+    emit("expect_scale", *[hexf(v) for v in s.tolist()])
+    emit("expect_zero_point", *expected[1])
+    emit("end")
+
+
 def fixed(*values):
     return np.array(values, F32)
 
@@ -508,6 +731,35 @@ def main(path):
         else:
             many = [gen("%s_many_%d" % (kind, j), (j + 1, 3), 1.0 + j, 0.3 * j) for j in range(12)]
             case_observer(kind + "_twelve_batches", kind, many, **({"c": 0.3} if moving else {}))
+
+    # HistogramObserver: every dtype and scheme, bins and upsampling rates,
+    # ranges that grow (resampling), stay (adding) or start all equal.
+    hconfigs = []
+    for dtype in ("quint8", "qint8", "qint32"):
+        for sym in (False, True):
+            for rr in (False, True):
+                hconfigs.append(dict(dtype=dtype, symmetric=sym, reduce_range=rr))
+    hconfigs += [dict(dtype="qint8", quant_range=(-8, 7)), dict(dtype="quint8", quant_range=(0, 15)),
+                 dict(dtype="quint8", symmetric=True, quant_range=(0, 15))]
+    for ci, cfg in enumerate(hconfigs):
+        for vi, (bins, up, sc, sh) in enumerate(((2048, 128, 1.0, 0.0), (256, 16, 3.0, 2.5),
+                                                   (64, 1, 0.02, -0.01), (7, 3, 50.0, -80.0))):
+            nm = "histogram_%d_%d" % (ci, vi)
+            shapes = [(60,), (3, 40), (100,)][:1 + (ci + vi) % 3]
+            batches = [gen(nm + "_%d" % j, s, sc * (1 + j), sh * (1 - j)) for j, s in
+                       enumerate(shapes)]
+            case_histogram(nm, batches, bins=bins, up=up, **cfg)
+    for dn, bs in degenerate.items():
+        for ci in (0, 2, 5):
+            case_histogram("histogram_%s_%d" % (dn, ci), bs, **hconfigs[ci])
+            lead = gen("histogram_lead_" + dn, (30,), 2.0, 0.5)
+            case_histogram("histogram_%s_after_%d" % (dn, ci), [lead] + bs, **hconfigs[ci])
+            case_histogram("histogram_%s_then_%d" % (dn, ci), bs + [lead], **hconfigs[ci])
+    case_histogram("histogram_no_data", [])
+    case_histogram("histogram_fractions", [fixed(0.1, 0.4, 0.9), fixed(0.2, 0.35)])
+    case_histogram("histogram_truncated_range", [fixed(-0.7, 0.3, 2.5, 2.9), fixed(1.5, 3.7)])
+    case_histogram("histogram_four_batches",
+                   [gen("histogram_four_%d" % j, (50,), 1.0 + 3 * j, j - 1.5) for j in range(4)])
 
     header = ["# Written by tests/data/make_observer_golden.py from PyTorch %s; do not edit."
               % torch.__version__,

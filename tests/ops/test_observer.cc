@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "ops/histogram.h"
 #include "ops/observer.h"
 #include "ops/qparams.h"
 
@@ -214,4 +216,43 @@ TEST_CASE("the running min and max equal a plain loop's, NaN and infinities anyw
       }
     }
   }
+}
+
+TEST_CASE("TorchSum adds float32 in PyTorch 1.13's CPU order (torch.sum's values)") {
+  // x[i] = (i * 2654435761 mod 1000003) * 1e-3f - 500 in float32; the sums
+  // are torch.sum's, which differ from a plain loop's and a double sum's.
+  const std::pair<size_t, float> cases[] = {{37, 0x1.6155c2p+10f},
+                                            {1000, 0x1.721f4ap+11f},
+                                            {2048, 0x1.bbcf6ep+10f},
+                                            {5000, 0x1.735d74p+11f}};
+  for (const auto& [n, want] : cases) {
+    std::vector<float> x(n);
+    for (size_t i = 0; i < n; ++i) {
+      x[i] = static_cast<float>((uint64_t{i} * 2654435761u) % 1000003u) * 1e-3f - 500.0f;
+    }
+    CAPTURE(n);
+    CHECK(qtensor::ops::TorchSum(x.data(), n) == want);
+  }
+}
+
+TEST_CASE("HistogramObserver checks bins and upsample_rate, and refuses NaN or inf batches") {
+  ObserverOptions o = Options(ObserverKind::kHistogram);
+  for (const auto& [bins, up] : std::vector<std::pair<int64_t, int64_t>>{
+           {0, 128}, {-1, 128}, {(int64_t{1} << 24) + 1, 1}, {2048, 0}, {16, (1 << 20) + 1}}) {
+    o.bins = bins;
+    o.upsample_rate = up;
+    CHECK(KindOf([&] { Observer{o}; }) == ErrorKind::kInvalidArgument);
+  }
+  o.bins = 16;
+  o.upsample_rate = 4;
+  o.symmetric = true;
+  o.reduce_range = true;  // allowed for quint8 here, as in PyTorch
+  Observer obs(o);
+  const std::vector<float> good = {0.5f, 2.0f, -1.0f};
+  const std::vector<float> bad = {1.0f, NAN};
+  obs.Forward(good.data(), {3});
+  CHECK(KindOf([&] { obs.Forward(bad.data(), {2}); }) == ErrorKind::kInvalidArgument);
+  CHECK(obs.min_val() == std::vector<float>{-1.0f});
+  CHECK(obs.max_val() == std::vector<float>{2.0f});
+  CHECK(obs.CalculateQParams().zero_points == std::vector<int64_t>{128});
 }

@@ -113,7 +113,9 @@ uint64_t Bits(double v) {
   return b;
 }
 
-bool IsObserver(const std::string& kind) { return kind.find("min_max") != std::string::npos; }
+bool IsObserver(const std::string& kind) {
+  return kind.find("min_max") != std::string::npos || kind == "histogram";
+}
 
 ObserverOptions OptionsOf(const Case& c) {
   ObserverOptions o;
@@ -121,6 +123,7 @@ ObserverOptions OptionsOf(const Case& c) {
   o.kind = kind == "min_max"                  ? ObserverKind::kMinMax
            : kind == "moving_average_min_max" ? ObserverKind::kMovingAverageMinMax
            : kind == "per_channel_min_max"    ? ObserverKind::kPerChannelMinMax
+           : kind == "histogram"              ? ObserverKind::kHistogram
                                               : ObserverKind::kMovingAveragePerChannelMinMax;
   o.dtype = DTypeNamed(c.one("dtype"));
   o.symmetric = c.flag("symmetric");
@@ -132,12 +135,28 @@ ObserverOptions OptionsOf(const Case& c) {
   }
   if (c.has("averaging_constant")) o.averaging_constant = ParseHex(c.one("averaging_constant"));
   if (c.has("ch_axis")) o.ch_axis = c.integer("ch_axis");
+  if (c.has("bins")) o.bins = c.integer("bins");
+  if (c.has("upsample_rate")) o.upsample_rate = c.integer("upsample_rate");
   return o;
 }
 
 void CheckObserverCase(const Case& c) {
   Observer obs(OptionsOf(c));
-  for (const Batch& b : c.batches) obs.Forward(b.values.data(), b.shape);
+  const auto failing = c.has("expect_forward_error")
+                           ? static_cast<size_t>(c.integer("expect_forward_error"))
+                           : c.batches.size();
+  for (size_t i = 0; i < c.batches.size(); ++i) {
+    const Batch& b = c.batches[i];
+    if (i == failing) {
+      const std::vector<float> min_before = obs.min_val();
+      const std::vector<float> max_before = obs.max_val();
+      CHECK_THROWS_AS(obs.Forward(b.values.data(), b.shape), qtensor::core::Error);
+      CHECK(obs.min_val() == min_before);  // unchanged
+      CHECK(obs.max_val() == max_before);
+      return;
+    }
+    obs.Forward(b.values.data(), b.shape);
+  }
   if (c.has("expect_error")) {
     CHECK_THROWS_AS(obs.CalculateQParams(), qtensor::core::Error);
     CHECK_THROWS_AS(obs.MakeQuantizer(), qtensor::core::Error);
@@ -219,7 +238,7 @@ TEST_CASE("observer_golden.txt covers every kind, with torch's results and error
     errors += c.has("expect_error") ? 1 : 0;
     numpy += c.one("source") == "numpy" ? 1 : 0;
   }
-  CHECK(kinds.size() == 7);
+  CHECK(kinds.size() == 8);
   for (const auto& [kind, count] : kinds) {
     INFO(kind);
     CHECK(count >= 30);
@@ -236,7 +255,7 @@ TEST_CASE("observers equal PyTorch's calculate_qparams bit for bit") {
     CheckObserverCase(c);
     ++checked;
   }
-  CHECK(checked > 900);
+  CHECK(checked > 1100);
 }
 
 TEST_CASE(
