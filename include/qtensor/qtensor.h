@@ -383,6 +383,24 @@ QTENSOR_API qt_status qt_observer_new_moving_average_per_channel_min_max(
     qt_observer** out, double averaging_constant, int64_t ch_axis, qt_dtype dtype, bool symmetric,
     bool reduce_range, int64_t quant_min, int64_t quant_max);
 
+/**
+ * A new HistogramObserver: a histogram of bins counts over the running range
+ * (PyTorch 1.13's, including its truncation of the first range to integers),
+ * resampled with upsample_rate as the range grows; the parameters come from
+ * the range its L2 search picks.
+ * @param bins          in [1, 2^24] (PyTorch's default 2048).
+ * @param upsample_rate in [1, 2^20] (PyTorch's default 128).
+ * Other parameters and errors as qt_observer_new_min_max, except that
+ * symmetric quint8 with reduce_range is allowed, as in PyTorch. A batch
+ * holding NaN or an infinity, or widening the range too far to resample, is
+ * refused by qt_observer_forward (QT_ERR_INVALID_ARGUMENT; PyTorch fails
+ * too).
+ */
+QTENSOR_API qt_status qt_observer_new_histogram(qt_observer** out, int64_t bins,
+                                                int64_t upsample_rate, qt_dtype dtype,
+                                                bool symmetric, bool reduce_range,
+                                                int64_t quant_min, int64_t quant_max);
+
 /** Frees an observer. NULL is a no-op. */
 QTENSOR_API void qt_observer_free(qt_observer* observer);
 

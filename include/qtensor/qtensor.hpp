@@ -610,6 +610,15 @@ class Observer {
           out, averaging_constant, ch_axis, dtype, symmetric, reduce_range, quant_min, quant_max);
     });
   }
+  static Observer Histogram(int64_t bins = 2048, int64_t upsample_rate = 128,
+                            qt_dtype dtype = QT_QUINT8, bool symmetric = false,
+                            bool reduce_range = false, int64_t quant_min = 0,
+                            int64_t quant_max = 0) {
+    return Make([&](qt_observer** out) {
+      return qt_observer_new_histogram(out, bins, upsample_rate, dtype, symmetric, reduce_range,
+                                       quant_min, quant_max);
+    });
+  }
   // Takes ownership of a handle from the C API.
   explicit Observer(qt_observer* handle) : handle_(handle) {}
 

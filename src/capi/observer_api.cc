@@ -35,7 +35,8 @@ size_t FloatDataArgument(const float* data, const std::vector<int64_t>& shape) {
 
 qt_status NewObserver(qt_observer** out, ObserverKind kind, double averaging_constant,
                       int64_t ch_axis, qt_dtype dtype, bool symmetric, bool reduce_range,
-                      int64_t quant_min, int64_t quant_max) {
+                      int64_t quant_min, int64_t quant_max, int64_t bins = 2048,
+                      int64_t upsample_rate = 128) {
   return Guard([&] {
     Required(out, "out");
     ObserverOptions options;
@@ -48,6 +49,8 @@ qt_status NewObserver(qt_observer** out, ObserverKind kind, double averaging_con
     options.quant_max = quant_max;
     options.averaging_constant = averaging_constant;
     options.ch_axis = ch_axis;
+    options.bins = bins;
+    options.upsample_rate = upsample_rate;
     *out = new qt_observer{Observer(options)};
   });
 }
@@ -127,6 +130,13 @@ qt_status qt_observer_new_moving_average_per_channel_min_max(qt_observer** out,
                                                              int64_t quant_min, int64_t quant_max) {
   return NewObserver(out, ObserverKind::kMovingAveragePerChannelMinMax, averaging_constant, ch_axis,
                      dtype, symmetric, reduce_range, quant_min, quant_max);
+}
+
+qt_status qt_observer_new_histogram(qt_observer** out, int64_t bins, int64_t upsample_rate,
+                                    qt_dtype dtype, bool symmetric, bool reduce_range,
+                                    int64_t quant_min, int64_t quant_max) {
+  return NewObserver(out, ObserverKind::kHistogram, 0.01, 0, dtype, symmetric, reduce_range,
+                     quant_min, quant_max, bins, upsample_rate);
 }
 
 void qt_observer_free(qt_observer* observer) { delete observer; }

@@ -145,16 +145,15 @@ Quantizer ObserveQuantizer(const Arguments& arguments, const FloatArray& array, 
   const bool reduce_range = arguments.Has("reduce-range");
   const bool per_channel = arguments.Has("axis");
   const int64_t axis = per_channel ? ParseInt64("axis", arguments.options.at("axis")) : 0;
-  if (kind == "histogram") {
-    throw CliError(kExitUsage,
-                   "--observer histogram is not implemented yet (issue 13): use minmax or "
-                   "moving-average");
+  if (kind == "histogram" && per_channel) {
+    throw CliError(kExitUsage, "--observer histogram is per tensor: leave out --axis");
   }
-  if (kind != "minmax" && kind != "moving-average") {
+  if (kind != "minmax" && kind != "moving-average" && kind != "histogram") {
     throw CliError(kExitUsage,
                    "--observer must be minmax, moving-average or histogram, got '" + kind + "'");
   }
   const bool moving = kind == "moving-average";
+  const bool histogram = kind == "histogram";
   if (!moving && arguments.Has("averaging-constant")) {
     throw CliError(kExitUsage, "--averaging-constant needs --observer moving-average");
   }
@@ -179,6 +178,7 @@ Quantizer ObserveQuantizer(const Arguments& arguments, const FloatArray& array, 
   }
   const auto make = [&] {
     try {
+      if (histogram) return Observer::Histogram(2048, 128, dtype, symmetric, reduce_range);
       return moving
                  ? (per_channel
                         ? Observer::MovingAveragePerChannelMinMax(constant, batch_axis, dtype,
@@ -203,7 +203,7 @@ Quantizer ObserveQuantizer(const Arguments& arguments, const FloatArray& array, 
     }
     Quantizer quantizer = observer.quantizer();
     const ObserverQParams p = observer.calculate_qparams();
-    out << (moving ? "moving-average" : "minmax") << " observer, "
+    out << kind << " observer, "
         << (per_channel ? (symmetric ? "per_channel_symmetric" : "per_channel_affine")
                         : (symmetric ? "per_tensor_symmetric" : "per_tensor_affine"))
         << ", " << qt_dtype_name(dtype) << (reduce_range ? ", reduce_range" : "") << ": ";

@@ -14,7 +14,7 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out);
 
 // qtensor quantize IN.npy --scale S --zero-point Z --dtype D [--axis A] -o OUT;
 // without --scale and --zero-point an observer picks them from the data
-// (--observer minmax|moving-average, --symmetric, --reduce-range,
+// (--observer minmax|moving-average|histogram, --symmetric, --reduce-range,
 // --averaging-constant C) and what it chose is printed to out.
 void RunQuantize(const std::vector<std::string>& args, std::ostream& out);
 

@@ -119,6 +119,21 @@ static void test_min_max_family(void) {
   CHECK_I64(zps[0], 128);
   CHECK_I64(zps[1], 128);
   qt_observer_free(obs);
+  /* HistogramObserver(bins=16, upsample_rate=4, dtype=qint8): the second
+     batch widens the range to [-2, 3.25] and resamples the histogram. */
+  CHECK_OK(qt_observer_new_histogram(&obs, 16, 4, QT_QINT8, false, false, 0, 0));
+  CHECK_OK(qt_observer_forward(obs, kBatch1, kShape1, 1));
+  CHECK_OK(qt_observer_forward(obs, kBatch2, kShape2, 2));
+  params1(obs, &scale, &zp);
+  CHECK_F32(scale, 0x1.3c3c3cp-6f);
+  CHECK_I64(zp, -24);
+  qt_observer_free(obs);
+  CHECK_OK(qt_observer_new_histogram(&obs, 2048, 128, QT_QUINT8, false, false, 0, 0));
+  CHECK_OK(qt_observer_forward(obs, kBatch1, kShape1, 1));
+  params1(obs, &scale, &zp);
+  CHECK_F32(scale, 0x1.815152p-7f);
+  CHECK_I64(zp, 85);
+  qt_observer_free(obs);
   step_ok("min/max observers equal torch.ao.quantization's");
 }
 
@@ -197,6 +212,14 @@ static void test_bad_input(void) {
   CHECK_FAILS(qt_observer_new_moving_average_per_channel_min_max(&obs, -1.0, 0, QT_QUINT8, false,
                                                                  false, 0, 0),
               QT_ERR_INVALID_ARGUMENT);
+  CHECK_FAILS(qt_observer_new_histogram(&obs, 0, 128, QT_QUINT8, false, false, 0, 0),
+              QT_ERR_INVALID_ARGUMENT);
+  CHECK_FAILS(qt_observer_new_histogram(&obs, 2048, 0, QT_QUINT8, false, false, 0, 0),
+              QT_ERR_INVALID_ARGUMENT);
+  CHECK_FAILS(qt_observer_new_histogram(&obs, 2048, 128, QT_QINT8, false, false, 1, 5),
+              QT_ERR_INVALID_ARGUMENT);
+  CHECK_FAILS(qt_observer_new_histogram(NULL, 2048, 128, QT_QINT8, false, false, 0, 0),
+              QT_ERR_INVALID_ARGUMENT);
   CHECK(obs == sentinel);
 
   /* An observer before data; then bad batches leave it unchanged. */
@@ -250,6 +273,12 @@ static void test_bad_input(void) {
   CHECK_OK(qt_observer_forward(obs, with_inf, shape2, 1));
   CHECK_FAILS(qt_observer_calculate_qparams(scales, zps, 1, obs), QT_ERR_INVALID_ARGUMENT);
   CHECK(strstr(qt_last_error_message(), "infinite scale") != NULL);
+  qt_observer_free(obs);
+  CHECK_OK(qt_observer_new_histogram(&obs, 64, 2, QT_QUINT8, false, false, 0, 0));
+  CHECK_OK(qt_observer_forward(obs, kBatch1, kShape1, 1));
+  CHECK_FAILS(qt_observer_forward(obs, with_nan, shape2, 1), QT_ERR_INVALID_ARGUMENT);
+  CHECK_FAILS(qt_observer_forward(obs, with_inf, shape2, 1), QT_ERR_INVALID_ARGUMENT);
+  CHECK_OK(qt_observer_calculate_qparams(scales, zps, 1, obs)); /* still kBatch1's */
   qt_observer_free(obs);
   qt_observer_free(NULL);
 

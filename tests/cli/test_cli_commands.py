@@ -455,7 +455,7 @@ def test_quantize_without_scale_picks_torchs_parameters(tmp_path, observer, dtyp
 
 
 @pytest.mark.parametrize("options, status, message", [
-    (["--observer", "histogram"], EXIT_USAGE, "not implemented yet"),
+    (["--observer", "histogram", "--axis", "1"], EXIT_USAGE, "per tensor"),
     (["--observer", "kmeans"], EXIT_USAGE, "--observer must be"),
     (["--symmetric", "--reduce-range"], EXIT_USAGE, "reduce_range is not supported"),
     (["--averaging-constant", "0.5"], EXIT_USAGE, "needs --observer moving-average"),
@@ -488,3 +488,21 @@ def test_quantize_observer_refuses_data_without_parameters(tmp_path, values, mes
     assert result.returncode == EXIT_FAILURE
     assert message in result.stderr
     assert not (tmp_path / "q.qt").exists()
+
+
+@pytest.mark.parametrize("dtype", ["qint8", "quint8"])
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_quantize_with_the_histogram_observer_picks_torchs_parameters(tmp_path, dtype, symmetric):
+    from torch.ao import quantization as tq
+    x = (np.random.default_rng(5).standard_normal((20, 30)) * 2 + 0.3).astype(np.float32)
+    np.save(tmp_path / "in.npy", x)
+    args = ["quantize", tmp_path / "in.npy", "--dtype", dtype, "--observer", "histogram",
+            "-o", tmp_path / "q.qt"]
+    printed = run_ok(*(args + (["--symmetric"] if symmetric else [])))
+    obs = tq.HistogramObserver(dtype=getattr(torch, dtype), qscheme=torch.per_tensor_symmetric
+                               if symmetric else torch.per_tensor_affine)
+    obs(torch.from_numpy(x))
+    s, z = obs.calculate_qparams()
+    words = printed.split()
+    assert printed.startswith("histogram observer, ")
+    assert np.float32(float(words[-3])) == s.numpy()[0] and int(words[-1]) == z.item()

@@ -55,6 +55,17 @@ TEST_CASE("per-channel observers keep one range per channel") {
         }) == QT_ERR_INVALID_ARGUMENT);
 }
 
+TEST_CASE("Observer::Histogram gives torch's parameters") {
+  qtensor::Observer obs = qtensor::Observer::Histogram(16, 4, QT_QINT8);
+  obs.forward(std::vector<float>{-1.0f, 0.5f, 2.0f}, {3});
+  obs.forward(std::vector<float>{3.0f, -2.0f}, {2, 1});
+  const qtensor::ObserverQParams p = obs.calculate_qparams();
+  CHECK(p.scales == std::vector<float>{0x1.3c3c3cp-6f});
+  CHECK(p.zero_points == std::vector<int64_t>{-24});
+  CHECK(Status([&] { obs.forward(std::vector<float>{NAN}, {1}); }) == QT_ERR_INVALID_ARGUMENT);
+  CHECK(Status([&] { qtensor::Observer::Histogram(0); }) == QT_ERR_INVALID_ARGUMENT);
+}
+
 TEST_CASE("choose_qparams and quantize_per_tensor_dynamic") {
   const std::vector<float> x = {-1.0f, 0.5f, 2.0f};
   const qtensor::QParams p = qtensor::choose_qparams_per_tensor(x, {3});

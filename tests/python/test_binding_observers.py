@@ -240,3 +240,41 @@ def test_bad_input_raises_qtensor_errors():
         qtensor.choose_qparams(2.0, 1.0, 0, 255)
     with pytest.raises(TypeError, match="observer option"):
         qtensor.per_tensor_symmetric(0.1, 0, qtensor.qint8)
+
+
+HIST_CONFIGS = [(d, sym, rr) for d in DTYPES for sym in (False, True) for rr in (False, True)]
+
+
+@pytest.mark.parametrize("config", HIST_CONFIGS, ids=lambda c: f"{c[0][0].name}-sym{c[1]}-rr{c[2]}")
+@pytest.mark.parametrize("bins, up", [(2048, 128), (100, 8), (5, 1)])
+def test_histogram_observer_equals_torch(config, bins, up):
+    (qd, td), sym, rr = config
+    rng = np.random.default_rng(zlib.crc32(repr((qd.name, sym, rr, bins, up)).encode()))
+    kq = dict(bins=bins, upsample_rate=up, dtype=qd, reduce_range=rr,
+              qscheme=qtensor.per_tensor_symmetric if sym else qtensor.per_tensor_affine)
+    kt = dict(bins=bins, upsample_rate=up, dtype=td, reduce_range=rr,
+              qscheme=torch.per_tensor_symmetric if sym else torch.per_tensor_affine)
+    ours = qq.HistogramObserver(**kq)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = tq.HistogramObserver(**kt)
+    for i in range(3):
+        x = (rng.standard_normal((4, 50)) * 10.0 ** rng.integers(-1, 2) * (i + 1)
+             + rng.standard_normal()).astype(np.float32)
+        ours(x)
+        theirs(torch.from_numpy(x))
+        assert_same(ours.calculate_qparams(), theirs.calculate_qparams())
+
+
+def test_histogram_observer_bad_input():
+    obs = qq.HistogramObserver(bins=64)
+    with pytest.raises(qtensor.InvalidArgumentError, match="before the observer saw any data"):
+        obs.calculate_qparams()
+    obs([0.5, 1.5, -2.0])
+    for bad in (np.nan, np.inf):
+        with pytest.raises(qtensor.InvalidArgumentError, match="NaN or an infinity"):
+            obs([1.0, bad])
+    with pytest.raises(qtensor.InvalidArgumentError):
+        qq.HistogramObserver(bins=0)
+    with pytest.raises(qtensor.InvalidArgumentError):
+        qq.HistogramObserver(qscheme=qtensor.per_channel_affine)

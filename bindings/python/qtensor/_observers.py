@@ -173,3 +173,22 @@ class MovingAveragePerChannelMinMaxObserver(_Observer):
         self._native = native.Observer.MovingAveragePerChannelMinMax(
             self.averaging_constant, self.ch_axis, dtype.code, symmetric, self.reduce_range,
             *_range_of(quant_min, quant_max))
+
+
+class HistogramObserver(_Observer):
+    """torch.ao.quantization.HistogramObserver: a histogram of the running
+    range and the range its L2 search picks (bit for bit as PyTorch 1.13's,
+    including its truncation of the first range to integers). A batch with
+    NaN or an infinity raises InvalidArgumentError (PyTorch fails too)."""
+
+    __slots__ = ("bins", "upsample_rate")
+    _schemes = (per_tensor_affine, per_tensor_symmetric)
+
+    def __init__(self, bins=2048, upsample_rate=128, dtype=quint8, qscheme=per_tensor_affine,
+                 reduce_range=False, quant_min=None, quant_max=None):
+        symmetric = self._setup(dtype, qscheme, reduce_range)
+        self.bins = int64_of(bins, "bins", InvalidArgumentError)
+        self.upsample_rate = int64_of(upsample_rate, "upsample_rate", InvalidArgumentError)
+        self._native = native.Observer.Histogram(self.bins, self.upsample_rate, dtype.code,
+                                                 symmetric, self.reduce_range,
+                                                 *_range_of(quant_min, quant_max))
