@@ -436,6 +436,16 @@ QTENSOR_API qt_status qt_observer_num_channels(size_t* out, const qt_observer* o
 QTENSOR_API qt_status qt_observer_calculate_qparams(float* scales, int64_t* zero_points,
                                                     size_t capacity, const qt_observer* observer);
 
+/** observer.min_val: copies the running (or averaged, or the histogram's)
+    minimum, qt_observer_num_channels values; +inf for a per-tensor
+    observer that saw no data, as PyTorch's. QT_ERR_INVALID_ARGUMENT for NULL
+    pointers or a capacity too small. */
+QTENSOR_API qt_status qt_observer_min_val(float* out, size_t capacity, const qt_observer* observer);
+
+/** observer.max_val: as qt_observer_min_val for the maximum (-inf before
+    data). */
+QTENSOR_API qt_status qt_observer_max_val(float* out, size_t capacity, const qt_observer* observer);
+
 /** The observer's parameters as a new quantizer (caller frees): per tensor,
     or per channel along the observer's ch_axis. Errors as
     qt_observer_calculate_qparams. */

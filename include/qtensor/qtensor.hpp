@@ -643,6 +643,18 @@ class Observer {
     detail::Check(qt_observer_calculate_qparams(p.scales.data(), p.zero_points.data(), n, get()));
     return p;
   }
+  // The running minima and maxima (per channel; +inf and -inf before data
+  // for a per-tensor observer).
+  std::vector<float> min_val() const {
+    std::vector<float> out(num_channels());
+    detail::Check(qt_observer_min_val(out.data(), out.size(), get()));
+    return out;
+  }
+  std::vector<float> max_val() const {
+    std::vector<float> out(num_channels());
+    detail::Check(qt_observer_max_val(out.data(), out.size(), get()));
+    return out;
+  }
   Quantizer quantizer() const {
     qt_quantizer* handle = nullptr;
     detail::Check(qt_observer_quantizer(&handle, get()));

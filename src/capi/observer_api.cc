@@ -1,6 +1,7 @@
 // qt_choose_qparams*, qt_quantize_per_tensor_dynamic and qt_observer_*:
 // parameters chosen from data (src/ops/qparams.h, src/ops/observer.h).
 #include <algorithm>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,19 @@ qt_status NewObserver(qt_observer** out, ObserverKind kind, double averaging_con
 
 const Observer& ObserverOf(const qt_observer* handle) {
   return Required(handle, "observer")->observer;
+}
+
+// Copies min_val or max_val; a per-tensor observer before data has +inf and
+// -inf, as PyTorch's buffers start.
+void CopyRange(float* out, size_t capacity, const Observer& o, bool min) {
+  std::vector<float> values = min ? o.min_val() : o.max_val();
+  if (values.empty() && !o.per_channel()) {
+    const float inf = std::numeric_limits<float>::infinity();
+    values.push_back(min ? inf : -inf);
+  }
+  CheckCapacity(capacity, values.size(), "capacity");
+  if (!values.empty()) Required(out, "out");
+  std::copy(values.begin(), values.end(), out);
 }
 
 }  // namespace
@@ -169,6 +183,14 @@ qt_status qt_observer_calculate_qparams(float* scales, int64_t* zero_points, siz
     std::copy(p.scales.begin(), p.scales.end(), scales);
     std::copy(p.zero_points.begin(), p.zero_points.end(), zero_points);
   });
+}
+
+qt_status qt_observer_min_val(float* out, size_t capacity, const qt_observer* observer) {
+  return Guard([&] { CopyRange(out, capacity, ObserverOf(observer), true); });
+}
+
+qt_status qt_observer_max_val(float* out, size_t capacity, const qt_observer* observer) {
+  return Guard([&] { CopyRange(out, capacity, ObserverOf(observer), false); });
 }
 
 qt_status qt_observer_quantizer(qt_quantizer** out, const qt_observer* observer) {

@@ -36,8 +36,16 @@ static void test_min_max_family(void) {
   int64_t zp = 0;
 
   CHECK_OK(qt_observer_new_min_max(&obs, QT_QUINT8, false, false, 0, 0));
+  float lo = 0, hi = 0;
+  CHECK_OK(qt_observer_min_val(&lo, 1, obs)); /* torch's buffers before data */
+  CHECK_OK(qt_observer_max_val(&hi, 1, obs));
+  CHECK(isinf(lo) && lo > 0 && isinf(hi) && hi < 0);
   CHECK_OK(qt_observer_forward(obs, kBatch1, kShape1, 1));
   CHECK_OK(qt_observer_forward(obs, kBatch2, kShape2, 2));
+  CHECK_OK(qt_observer_min_val(&lo, 1, obs));
+  CHECK_OK(qt_observer_max_val(&hi, 1, obs));
+  CHECK_F32(lo, -2.0f);
+  CHECK_F32(hi, 3.0f);
   params1(obs, &scale, &zp);
   CHECK_F32(scale, 0x1.414142p-6f);
   CHECK_I64(zp, 102);
@@ -87,9 +95,23 @@ static void test_min_max_family(void) {
   CHECK_OK(qt_observer_new_per_channel_min_max(&obs, 1, QT_QINT8, false, false, 0, 0));
   CHECK_OK(qt_observer_num_channels(&n, obs));
   CHECK(n == 0);
+  CHECK_OK(qt_observer_min_val(NULL, 0, obs)); /* no channels yet: nothing to write */
   CHECK_OK(qt_observer_forward(obs, x, shape, 2));
   CHECK_OK(qt_observer_num_channels(&n, obs));
   CHECK(n == 3);
+  float mins[3] = {0}, maxs[3] = {0};
+  CHECK_OK(qt_observer_min_val(mins, 3, obs));
+  CHECK_OK(qt_observer_max_val(maxs, 3, obs));
+  CHECK_F32(mins[0], 1.0f);
+  CHECK_F32(mins[1], -2.0f);
+  CHECK_F32(mins[2], -0.75f);
+  CHECK_F32(maxs[0], 4.0f);
+  CHECK_F32(maxs[1], 0.5f);
+  CHECK_F32(maxs[2], 0.25f);
+  CHECK_STATUS(qt_observer_min_val(mins, 2, obs), QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_observer_max_val(NULL, 3, obs), QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_observer_max_val(maxs, 3, NULL), QT_ERR_INVALID_ARGUMENT);
+  CHECK_F32(maxs[2], 0.25f);
   CHECK_OK(qt_observer_calculate_qparams(scales, zps, 3, obs));
   CHECK_F32(scales[0], 0x1.010102p-6f);
   CHECK_F32(scales[1], 0x1.414142p-7f);

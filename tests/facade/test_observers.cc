@@ -42,6 +42,8 @@ TEST_CASE("per-channel observers keep one range per channel") {
   const qtensor::ObserverQParams p = obs.calculate_qparams();
   CHECK(p.scales == std::vector<float>{0x1.010102p-6f, 0x1.414142p-7f, 0x1.010102p-8f});
   CHECK(p.zero_points == std::vector<int64_t>{-128, 76, 63});
+  CHECK(obs.min_val() == std::vector<float>{1.0f, -2.0f, -0.75f});
+  CHECK(obs.max_val() == std::vector<float>{4.0f, 0.5f, 0.25f});
   CHECK(obs.quantizer().axis() == 1);
   CHECK(Status([&] {
           obs.forward(std::vector<float>{1, 2, 3, 4}, {4, 1});

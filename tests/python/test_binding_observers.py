@@ -278,3 +278,25 @@ def test_histogram_observer_bad_input():
         qq.HistogramObserver(bins=0)
     with pytest.raises(qtensor.InvalidArgumentError):
         qq.HistogramObserver(qscheme=qtensor.per_channel_affine)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[k[0] for k in KINDS])
+def test_min_val_and_max_val_equal_torchs(kind):
+    ours, theirs = make_pair(kind, DTYPES[1], False, False, ch_axis=1)
+    if not kind[1]:
+        assert ours.min_val.shape == () and ours.min_val == np.inf and ours.max_val == -np.inf
+    else:
+        assert ours.min_val.shape == (0,)
+    for i in range(3):
+        x = np.random.default_rng(i).standard_normal((2, 5, 3)).astype(np.float32) * (i + 1)
+        ours(x)
+        theirs(torch.from_numpy(x))
+        for got, want in ((ours.min_val, theirs.min_val), (ours.max_val, theirs.max_val)):
+            assert got.shape == tuple(want.shape)
+            assert got.view(np.uint32).tolist() == want.numpy().view(np.uint32).tolist()
+    h = qq.HistogramObserver(bins=32)
+    t = tq.HistogramObserver(bins=32)
+    for x in (np.array([0.5, 1.5, -2.0], np.float32), np.array([4.0, -3.0], np.float32)):
+        h(x)
+        t(torch.from_numpy(x))
+    assert (float(h.min_val), float(h.max_val)) == (t.min_val.item(), t.max_val.item())

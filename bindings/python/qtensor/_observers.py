@@ -103,6 +103,23 @@ class _Observer:
         return (np.array(p.scales, dtype=np.float32),
                 np.array(p.zero_points, dtype=np.int64 if symmetric else np.int32))
 
+    @property
+    def min_val(self):
+        """The running minimum as float32: a 0-dim array per tensor (inf
+        before data), one per channel for the per-channel observers."""
+        return self._range(self._native.min_val())
+
+    @property
+    def max_val(self):
+        """The running maximum, as min_val."""
+        return self._range(self._native.max_val())
+
+    def _range(self, values):
+        array = np.array(values, dtype=np.float32)
+        return array if isinstance(self, (PerChannelMinMaxObserver,
+                                          MovingAveragePerChannelMinMaxObserver)) \
+            else array.reshape(())
+
     def quantizer(self):
         """The parameters as a qtensor.Quantizer (per channel along ch_axis
         for the per-channel observers)."""
