@@ -92,6 +92,7 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %include <stdint.i>
 %template(Int64Vector) std::vector<int64_t>;
 %template(DoubleVector) std::vector<double>;
+%template(FloatVector) std::vector<float>;
 %include <std_string.i>
 %template(StringVector) std::vector<std::string>;
 
@@ -124,6 +125,20 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::Bundle::deserialize(const std::string&);
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Quantizer::operator!=;
+// One wrapper each (default arguments would make overloads that SWIG cannot
+// tell apart by the buffer typemap).
+%feature("compactdefaultargs") qtensor::choose_qparams_per_tensor;
+%feature("compactdefaultargs") qtensor::quantize_per_tensor_dynamic;
+%ignore qtensor::Observer::forward(const std::vector<float>&, const std::vector<int64_t>&);
+%ignore qtensor::Observer::Observer(qt_observer*);
+%ignore qtensor::Observer::get;
+%ignore qtensor::choose_qparams_per_tensor(const std::vector<float>&, const std::vector<int64_t>&,
+                                           bool);
+%ignore qtensor::choose_qparams_per_tensor(const std::vector<float>&, const std::vector<int64_t>&);
+%ignore qtensor::quantize_per_tensor_dynamic(const std::vector<float>&,
+                                             const std::vector<int64_t>&, qt_dtype, bool);
+%ignore qtensor::quantize_per_tensor_dynamic(const std::vector<float>&,
+                                             const std::vector<int64_t>&, qt_dtype);
 %rename(equals) qtensor::Quantizer::operator==;
 
 %include "../qtensor.i"

@@ -266,6 +266,191 @@ QTENSOR_API qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity,
     -1 and 2 differ) and parameters. */
 QTENSOR_API qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b);
 
+/* ---------------------------------------------------- parameters from data */
+/*
+ * Scales and zero points chosen from float data, bit for bit as PyTorch 1.13
+ * chooses them (docs/numerics.md states the formulas). Float data is a
+ * row-major array of float32 with a shape, as qt_quantize takes it. Where
+ * PyTorch gives no usable answer (NaN or an infinity in the data, an
+ * observer that saw no data) these functions fail with
+ * QT_ERR_INVALID_ARGUMENT and say why.
+ */
+
+/** An observer of float batches (torch.ao.quantization's MinMaxObserver and
+    relatives): it keeps the running minimum and maximum, per tensor or per
+    channel, and gives quantization parameters. Opaque; not thread-safe
+    (use one per thread, or lock). */
+typedef struct qt_observer qt_observer;
+
+/**
+ * PyTorch's ChooseQuantizationParams: a per-tensor scale and zero point for
+ * values in [min, max] and integers in [qmin, qmax].
+ * @param scale             receives the scale (a double, as PyTorch's).
+ * @param zero_point        receives the zero point, in [qmin, qmax].
+ * @param min, max          the range; finite, min <= max. It is widened to
+ *                          include 0.
+ * @param qmin, qmax        the integer range, inside int32, qmin < qmax.
+ * @param preserve_sparsity PyTorch's symmetric variant: with min < 0 < max
+ *                          the range is made symmetric and the zero point
+ *                          is the middle of [qmin, qmax].
+ * @param reduce_range      halve qmin and qmax first (towards zero).
+ * @return QT_ERR_INVALID_ARGUMENT for NULL outputs, min or max not finite,
+ *         min > max, qmin or qmax outside int32, or qmin >= qmax (after
+ *         reduce_range).
+ */
+QTENSOR_API qt_status qt_choose_qparams(double* scale, int64_t* zero_point, float min, float max,
+                                        int64_t qmin, int64_t qmax, bool preserve_sparsity,
+                                        bool reduce_range);
+
+/**
+ * torch._choose_qparams_per_tensor(x, reduce_range): qt_choose_qparams on
+ * the data's min and max with qmin 0 and qmax 255.
+ * @param data  numel floats (NULL only if numel is 0).
+ * @param shape ndim sizes, each >= 0 (may be NULL if ndim is 0).
+ * @return QT_ERR_INVALID_ARGUMENT for NULL pointers, bad shapes, no
+ *         elements, or a NaN or infinite element (the message names it).
+ */
+QTENSOR_API qt_status qt_choose_qparams_per_tensor(double* scale, int64_t* zero_point,
+                                                   const float* data, const int64_t* shape,
+                                                   size_t ndim, bool reduce_range);
+
+/**
+ * torch.quantize_per_tensor_dynamic(x, dtype, reduce_range): quantizes the
+ * data into a new contiguous per-tensor tensor with the parameters
+ * qt_choose_qparams picks from its min and max ([-128, 127] for qint8,
+ * [0, 255] for quint8).
+ * @param dtype QT_QINT8 or QT_QUINT8 (PyTorch refuses qint32 too).
+ * @return QT_ERR_INVALID_ARGUMENT as qt_choose_qparams_per_tensor, and for
+ *         another dtype; QT_ERR_OUT_OF_MEMORY.
+ */
+QTENSOR_API qt_status qt_quantize_per_tensor_dynamic(qt_tensor** out, const float* data,
+                                                     const int64_t* shape, size_t ndim,
+                                                     qt_dtype dtype, bool reduce_range);
+
+/**
+ * A new MinMaxObserver: parameters from the running minimum and maximum of
+ * every batch seen.
+ * @param out          receives the observer (caller frees with
+ *                     qt_observer_free).
+ * @param dtype        QT_QUINT8, QT_QINT8 or QT_QINT32.
+ * @param symmetric    false: per_tensor_affine; true: per_tensor_symmetric.
+ * @param reduce_range one bit less of range (not with symmetric quint8, as
+ *                     in PyTorch; ignored for qint32's default range, as in
+ *                     PyTorch).
+ * @param quant_min, quant_max  a custom integer range; both 0 selects the
+ *                     dtype's default (PyTorch's None). A custom range must
+ *                     include 0, have quant_min < quant_max, fit the dtype
+ *                     and, for qint32, hold at most 2^31 values.
+ * @return QT_ERR_INVALID_ARGUMENT for NULL out, an unknown dtype, or options
+ *         PyTorch refuses or that do not fit the dtype.
+ */
+QTENSOR_API qt_status qt_observer_new_min_max(qt_observer** out, qt_dtype dtype, bool symmetric,
+                                              bool reduce_range, int64_t quant_min,
+                                              int64_t quant_max);
+
+/**
+ * A new MovingAverageMinMaxObserver: the first batch's min and max, then
+ * min += averaging_constant * (batch min - min) (float32, as PyTorch's), the
+ * same for max.
+ * @param averaging_constant in (0, 1].
+ * Other parameters and errors as qt_observer_new_min_max, and
+ * QT_ERR_INVALID_ARGUMENT for averaging_constant outside (0, 1].
+ */
+QTENSOR_API qt_status qt_observer_new_moving_average_min_max(qt_observer** out,
+                                                             double averaging_constant,
+                                                             qt_dtype dtype, bool symmetric,
+                                                             bool reduce_range, int64_t quant_min,
+                                                             int64_t quant_max);
+
+/**
+ * A new PerChannelMinMaxObserver: a running min and max per index of
+ * ch_axis; every batch must have the same number of channels.
+ * @param ch_axis   the channel axis, in [-64, 64); negative counts from the
+ *                  end of each batch's shape.
+ * @param symmetric false: per_channel_affine; true: per_channel_symmetric.
+ * Other parameters and errors as qt_observer_new_min_max, and
+ * QT_ERR_INVALID_ARGUMENT for ch_axis outside [-64, 64).
+ */
+QTENSOR_API qt_status qt_observer_new_per_channel_min_max(qt_observer** out, int64_t ch_axis,
+                                                          qt_dtype dtype, bool symmetric,
+                                                          bool reduce_range, int64_t quant_min,
+                                                          int64_t quant_max);
+
+/** A new MovingAveragePerChannelMinMaxObserver: the moving average of
+    qt_observer_new_moving_average_min_max, per channel as
+    qt_observer_new_per_channel_min_max. Errors as those two. */
+QTENSOR_API qt_status qt_observer_new_moving_average_per_channel_min_max(
+    qt_observer** out, double averaging_constant, int64_t ch_axis, qt_dtype dtype, bool symmetric,
+    bool reduce_range, int64_t quant_min, int64_t quant_max);
+
+/**
+ * A new HistogramObserver: a histogram of bins counts over the running range
+ * (PyTorch 1.13's, including its truncation of the first range to integers),
+ * resampled with upsample_rate as the range grows; the parameters come from
+ * the range its L2 search picks.
+ * @param bins          in [1, 2^24] (PyTorch's default 2048).
+ * @param upsample_rate in [1, 2^20] (PyTorch's default 128).
+ * Other parameters and errors as qt_observer_new_min_max, except that
+ * symmetric quint8 with reduce_range is allowed, as in PyTorch. A batch
+ * holding NaN or an infinity, or widening the range too far to resample, is
+ * refused by qt_observer_forward (QT_ERR_INVALID_ARGUMENT; PyTorch fails
+ * too).
+ */
+QTENSOR_API qt_status qt_observer_new_histogram(qt_observer** out, int64_t bins,
+                                                int64_t upsample_rate, qt_dtype dtype,
+                                                bool symmetric, bool reduce_range,
+                                                int64_t quant_min, int64_t quant_max);
+
+/** Frees an observer. NULL is a no-op. */
+QTENSOR_API void qt_observer_free(qt_observer* observer);
+
+/**
+ * observer(x): records one batch of row-major floats of any shape. A batch
+ * without elements is ignored, as PyTorch ignores it. NaN and infinities are
+ * recorded as PyTorch records them; qt_observer_calculate_qparams then
+ * reports them. On error the observer is unchanged.
+ * @return QT_ERR_INVALID_ARGUMENT for NULL pointers or bad shapes;
+ *         QT_ERR_OUT_OF_RANGE for a per-channel observer whose ch_axis is
+ *         outside the batch's rank; QT_ERR_SHAPE_MISMATCH for a batch with
+ *         another number of channels than the first.
+ */
+QTENSOR_API qt_status qt_observer_forward(qt_observer* observer, const float* data,
+                                          const int64_t* shape, size_t ndim);
+
+/** The number of parameters qt_observer_calculate_qparams writes: 1 for a
+    per-tensor observer, the number of channels for a per-channel one that
+    saw data, 0 for one that saw none. */
+QTENSOR_API qt_status qt_observer_num_channels(size_t* out, const qt_observer* observer);
+
+/**
+ * observer.calculate_qparams(): copies the scales (float32, as PyTorch's)
+ * and zero points, qt_observer_num_channels of each.
+ * @param scales, zero_points  receive the parameters.
+ * @param capacity             the length of each array.
+ * @return QT_ERR_INVALID_ARGUMENT for NULL pointers, a capacity too small,
+ *         an observer that saw no data yet (PyTorch warns and gives 1.0 and
+ *         0), a NaN in the observed range (PyTorch fails an assertion), or
+ *         an infinite scale (an infinity was seen or the range overflows
+ *         float32; PyTorch gives the infinite scale).
+ */
+QTENSOR_API qt_status qt_observer_calculate_qparams(float* scales, int64_t* zero_points,
+                                                    size_t capacity, const qt_observer* observer);
+
+/** observer.min_val: copies the running (or averaged, or the histogram's)
+    minimum, qt_observer_num_channels values; +inf for a per-tensor
+    observer that saw no data, as PyTorch's. QT_ERR_INVALID_ARGUMENT for NULL
+    pointers or a capacity too small. */
+QTENSOR_API qt_status qt_observer_min_val(float* out, size_t capacity, const qt_observer* observer);
+
+/** observer.max_val: as qt_observer_min_val for the maximum (-inf before
+    data). */
+QTENSOR_API qt_status qt_observer_max_val(float* out, size_t capacity, const qt_observer* observer);
+
+/** The observer's parameters as a new quantizer (caller frees): per tensor,
+    or per channel along the observer's ch_axis. Errors as
+    qt_observer_calculate_qparams. */
+QTENSOR_API qt_status qt_observer_quantizer(qt_quantizer** out, const qt_observer* observer);
+
 /* -------------------------------------------------------------- creation */
 
 /**

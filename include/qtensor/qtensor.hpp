@@ -581,6 +581,178 @@ class Bundle {
   std::unique_ptr<qt_bundle, Deleter> handle_;
 };
 
+// ------------------------------------------------- parameters from data
+
+namespace detail {
+// count must be the number of elements of shape (negative sizes are left
+// for the library to report).
+inline void CheckFloatCount(size_t count, const std::vector<int64_t>& shape) {
+  size_t numel = 1;
+  for (int64_t size : shape) numel *= size > 0 ? static_cast<size_t>(size) : 0;
+  if (count != numel) {
+    throw Error(QT_ERR_SHAPE_MISMATCH, "got " + std::to_string(count) + " values for a shape of " +
+                                           std::to_string(numel) + " elements");
+  }
+}
+}  // namespace detail
+
+// A per-tensor scale and zero point chosen from data.
+struct QParams {
+  double scale = 0;
+  int64_t zero_point = 0;
+};
+
+// qt_choose_qparams: PyTorch's ChooseQuantizationParams.
+inline QParams choose_qparams(float min, float max, int64_t qmin, int64_t qmax,
+                              bool preserve_sparsity = false, bool reduce_range = false) {
+  QParams p;
+  detail::Check(qt_choose_qparams(&p.scale, &p.zero_point, min, max, qmin, qmax, preserve_sparsity,
+                                  reduce_range));
+  return p;
+}
+
+// qt_choose_qparams_per_tensor: torch._choose_qparams_per_tensor of count
+// row-major floats of the given shape.
+inline QParams choose_qparams_per_tensor(const float* data, size_t count,
+                                         const std::vector<int64_t>& shape,
+                                         bool reduce_range = false) {
+  detail::CheckFloatCount(count, shape);
+  QParams p;
+  detail::Check(qt_choose_qparams_per_tensor(&p.scale, &p.zero_point, data, shape.data(),
+                                             shape.size(), reduce_range));
+  return p;
+}
+inline QParams choose_qparams_per_tensor(const std::vector<float>& data,
+                                         const std::vector<int64_t>& shape,
+                                         bool reduce_range = false) {
+  return choose_qparams_per_tensor(data.data(), data.size(), shape, reduce_range);
+}
+
+// qt_quantize_per_tensor_dynamic: torch.quantize_per_tensor_dynamic.
+inline Tensor quantize_per_tensor_dynamic(const float* data, size_t count,
+                                          const std::vector<int64_t>& shape, qt_dtype dtype,
+                                          bool reduce_range = false) {
+  detail::CheckFloatCount(count, shape);
+  qt_tensor* handle = nullptr;
+  detail::Check(qt_quantize_per_tensor_dynamic(&handle, data, shape.data(), shape.size(), dtype,
+                                               reduce_range));
+  return Tensor(handle);
+}
+inline Tensor quantize_per_tensor_dynamic(const std::vector<float>& data,
+                                          const std::vector<int64_t>& shape, qt_dtype dtype,
+                                          bool reduce_range = false) {
+  return quantize_per_tensor_dynamic(data.data(), data.size(), shape, dtype, reduce_range);
+}
+
+// What an observer's calculate_qparams gives: float32 scales and zero
+// points, one per channel (one for a per-tensor observer).
+struct ObserverQParams {
+  std::vector<float> scales;
+  std::vector<int64_t> zero_points;
+};
+
+// An observer of float batches (torch.ao.quantization's MinMaxObserver and
+// relatives). Move-only. quant_min == quant_max == 0 selects the dtype's
+// default range (PyTorch's None).
+class Observer {
+ public:
+  static Observer MinMax(qt_dtype dtype = QT_QUINT8, bool symmetric = false,
+                         bool reduce_range = false, int64_t quant_min = 0, int64_t quant_max = 0) {
+    return Make([&](qt_observer** out) {
+      return qt_observer_new_min_max(out, dtype, symmetric, reduce_range, quant_min, quant_max);
+    });
+  }
+  static Observer MovingAverageMinMax(double averaging_constant = 0.01, qt_dtype dtype = QT_QUINT8,
+                                      bool symmetric = false, bool reduce_range = false,
+                                      int64_t quant_min = 0, int64_t quant_max = 0) {
+    return Make([&](qt_observer** out) {
+      return qt_observer_new_moving_average_min_max(out, averaging_constant, dtype, symmetric,
+                                                    reduce_range, quant_min, quant_max);
+    });
+  }
+  static Observer PerChannelMinMax(int64_t ch_axis = 0, qt_dtype dtype = QT_QUINT8,
+                                   bool symmetric = false, bool reduce_range = false,
+                                   int64_t quant_min = 0, int64_t quant_max = 0) {
+    return Make([&](qt_observer** out) {
+      return qt_observer_new_per_channel_min_max(out, ch_axis, dtype, symmetric, reduce_range,
+                                                 quant_min, quant_max);
+    });
+  }
+  static Observer MovingAveragePerChannelMinMax(double averaging_constant = 0.01,
+                                                int64_t ch_axis = 0, qt_dtype dtype = QT_QUINT8,
+                                                bool symmetric = false, bool reduce_range = false,
+                                                int64_t quant_min = 0, int64_t quant_max = 0) {
+    return Make([&](qt_observer** out) {
+      return qt_observer_new_moving_average_per_channel_min_max(
+          out, averaging_constant, ch_axis, dtype, symmetric, reduce_range, quant_min, quant_max);
+    });
+  }
+  static Observer Histogram(int64_t bins = 2048, int64_t upsample_rate = 128,
+                            qt_dtype dtype = QT_QUINT8, bool symmetric = false,
+                            bool reduce_range = false, int64_t quant_min = 0,
+                            int64_t quant_max = 0) {
+    return Make([&](qt_observer** out) {
+      return qt_observer_new_histogram(out, bins, upsample_rate, dtype, symmetric, reduce_range,
+                                       quant_min, quant_max);
+    });
+  }
+  // Takes ownership of a handle from the C API.
+  explicit Observer(qt_observer* handle) : handle_(handle) {}
+
+  // Records count row-major floats of the given shape.
+  void forward(const float* data, size_t count, const std::vector<int64_t>& shape) {
+    detail::CheckFloatCount(count, shape);
+    detail::Check(qt_observer_forward(handle_.get(), data, shape.data(), shape.size()));
+  }
+  void forward(const std::vector<float>& data, const std::vector<int64_t>& shape) {
+    forward(data.data(), data.size(), shape);
+  }
+  size_t num_channels() const {
+    size_t n = 0;
+    detail::Check(qt_observer_num_channels(&n, get()));
+    return n;
+  }
+  ObserverQParams calculate_qparams() const {
+    ObserverQParams p;
+    const size_t n = num_channels();
+    p.scales.resize(n);
+    p.zero_points.resize(n);
+    detail::Check(qt_observer_calculate_qparams(p.scales.data(), p.zero_points.data(), n, get()));
+    return p;
+  }
+  // The running minima and maxima (per channel; +inf and -inf before data
+  // for a per-tensor observer).
+  std::vector<float> min_val() const {
+    std::vector<float> out(num_channels());
+    detail::Check(qt_observer_min_val(out.data(), out.size(), get()));
+    return out;
+  }
+  std::vector<float> max_val() const {
+    std::vector<float> out(num_channels());
+    detail::Check(qt_observer_max_val(out.data(), out.size(), get()));
+    return out;
+  }
+  Quantizer quantizer() const {
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_observer_quantizer(&handle, get()));
+    return Quantizer(handle);
+  }
+
+  const qt_observer* get() const noexcept { return handle_.get(); }
+
+ private:
+  template <typename Fn>
+  static Observer Make(Fn&& make) {
+    qt_observer* handle = nullptr;
+    detail::Check(make(&handle));
+    return Observer(handle);
+  }
+  struct Deleter {
+    void operator()(qt_observer* observer) const noexcept { qt_observer_free(observer); }
+  };
+  std::unique_ptr<qt_observer, Deleter> handle_;
+};
+
 inline std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
   return out << tensor.to_string();
 }

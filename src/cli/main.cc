@@ -20,6 +20,13 @@ void PrintUsage(std::ostream& out) {
          "                        [--axis A] -o OUT\n"
          "           quantize float32/float64 .npy data; with --axis, S and Z are\n"
          "           comma-separated lists, one entry per channel\n"
+         "       qtensor quantize IN.npy --dtype D [--observer minmax|moving-average|histogram]\n"
+         "                        [--symmetric] [--reduce-range] [--averaging-constant C]\n"
+         "                        [--axis A] -o OUT\n"
+         "           without --scale and --zero-point, pick them from the data as\n"
+         "           torch.ao.quantization's observers do (per channel with --axis) and\n"
+         "           print them; moving-average reads the slices along dim 0 as batches;\n"
+         "           histogram (per tensor) is HistogramObserver's defaults\n"
          "       qtensor dequantize IN -o OUT.npy\n"
          "           write the dequantized values as a float32 .npy file\n";
 }
@@ -50,7 +57,7 @@ int Run(int argc, char** argv) {
   if (command == "info") {
     qtensor::cli::RunInfo(args, std::cout);
   } else if (command == "quantize") {
-    qtensor::cli::RunQuantize(args);
+    qtensor::cli::RunQuantize(args, std::cout);
   } else if (command == "dequantize") {
     qtensor::cli::RunDequantize(args);
   } else {

@@ -31,7 +31,8 @@ const std::string& Arguments::Required(const std::string& name) const {
   return found->second;
 }
 
-Arguments ParseArguments(const std::vector<std::string>& args, const std::set<std::string>& known) {
+Arguments ParseArguments(const std::vector<std::string>& args, const std::set<std::string>& known,
+                         const std::set<std::string>& flags) {
   Arguments parsed;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -52,8 +53,12 @@ Arguments ParseArguments(const std::vector<std::string>& args, const std::set<st
         has_value = true;
       }
     }
-    if (name.empty() || known.count(name) == 0) UsageError("unknown option " + arg);
-    if (!has_value) {
+    const bool flag = flags.count(name) != 0;
+    if (name.empty() || (known.count(name) == 0 && !flag)) UsageError("unknown option " + arg);
+    if (flag) {
+      if (has_value) UsageError("option --" + name + " takes no value");
+      value = "1";
+    } else if (!has_value) {
       if (i + 1 == args.size()) UsageError("option " + arg + " needs a value");
       value = args[++i];
     }

@@ -23,7 +23,9 @@ struct Arguments {
 // Splits args into options (only those in known; "-o" means "--output") and
 // positional arguments. Throws CliError(kExitUsage) for an unknown or
 // repeated option or one without a value.
-Arguments ParseArguments(const std::vector<std::string>& args, const std::set<std::string>& known);
+// Flags (in flags) take no value and are stored as "1".
+Arguments ParseArguments(const std::vector<std::string>& args, const std::set<std::string>& known,
+                         const std::set<std::string>& flags = {});
 
 // Whole-string numbers; the option's name appears in the error.
 double ParseDouble(const std::string& option, const std::string& text);

@@ -383,3 +383,126 @@ def test_help_lists_the_subcommands():
                   "[--axis A] -o OUT", "qtensor dequantize IN -o OUT.npy"):
         assert usage in text
     assert run_ok("--version").startswith("qtensor 0.2.0 (SIMD target ")
+
+
+# ------------------------------------------- quantize with parameters from data
+
+def observe_with_torch(x, dtype, symmetric, reduce_range, observer, axis, constant=0.01):
+    """(scales, zero_points) of torch.ao.quantization's observer for what the
+    CLI does: the whole array as one batch (minmax), or each slice along dim 0
+    as a batch (moving-average)."""
+    from torch.ao import quantization as tq
+    td = {"qint8": torch.qint8, "quint8": torch.quint8, "qint32": torch.qint32}[dtype]
+    if axis is None:
+        scheme = torch.per_tensor_symmetric if symmetric else torch.per_tensor_affine
+        kw = {}
+        cls = tq.MovingAverageMinMaxObserver if observer == "moving-average" else tq.MinMaxObserver
+    else:
+        scheme = torch.per_channel_symmetric if symmetric else torch.per_channel_affine
+        cls = (tq.MovingAveragePerChannelMinMaxObserver if observer == "moving-average"
+               else tq.PerChannelMinMaxObserver)
+        kw = {"ch_axis": axis - 1 if observer == "moving-average" and axis > 0 else axis}
+    if observer == "moving-average":
+        kw["averaging_constant"] = constant
+    obs = cls(dtype=td, qscheme=scheme, reduce_range=reduce_range, **kw)
+    batches = list(x) if observer == "moving-average" else [x]
+    for b in batches:
+        obs(torch.from_numpy(np.ascontiguousarray(b)))
+    s, z = obs.calculate_qparams()
+    return s.numpy(), z.numpy()
+
+
+@pytest.mark.parametrize("observer", ["minmax", "moving-average"])
+@pytest.mark.parametrize("dtype", ["qint8", "quint8", "qint32"])
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("reduce_range", [False, True])
+@pytest.mark.parametrize("axis", [None, 1, -1])
+def test_quantize_without_scale_picks_torchs_parameters(tmp_path, observer, dtype, symmetric,
+                                                        reduce_range, axis):
+    if symmetric and reduce_range and dtype == "quint8":
+        pytest.skip("refused, as in PyTorch (test_quantize_observer_bad_options)")
+    rng = np.random.default_rng(11)
+    x = (rng.standard_normal((4, 3, 5)) * 3 + 0.5).astype(np.float32)
+    np.save(tmp_path / "in.npy", x)
+    args = ["quantize", tmp_path / "in.npy", "--dtype", dtype, "-o", tmp_path / "q.qt"]
+    if observer != "minmax":
+        args += ["--observer", observer, "--averaging-constant", "0.25"]
+    if symmetric:
+        args.append("--symmetric")
+    if reduce_range:
+        args.append("--reduce-range")
+    if axis is not None:
+        args += ["--axis", axis]
+    printed = run_ok(*args)
+    scales, zero_points = observe_with_torch(x, dtype, symmetric, reduce_range, observer, axis,
+                                             0.25)
+    words = printed.split()
+    assert printed.startswith(f"{observer} observer, ")
+    if axis is None:
+        assert words[-4] == "scale" and words[-2] == "zero_point"
+        got_scales, got_zps = [words[-3]], [words[-1]]
+    else:
+        assert words[-6:-4] == ["axis", str(axis)]
+        got_scales, got_zps = words[-3].split(","), words[-1].split(",")
+    assert [np.float32(float(s)) for s in got_scales] == scales.tolist()
+    assert [int(z) for z in got_zps] == zero_points.tolist()
+    # The file holds x quantized with those parameters.
+    run_ok("dequantize", tmp_path / "q.qt", "-o", tmp_path / "back.npy")
+    q = quantize_reference(x, scales, zero_points, dtype, None if axis is None else axis)
+    expected = (dequantize_reference(q, float(scales[0]), int(zero_points[0])) if axis is None
+                else dequantize_reference(q, scales.astype(np.float64), zero_points, axis))
+    assert_same_bits(np.load(tmp_path / "back.npy"), expected)
+
+
+@pytest.mark.parametrize("options, status, message", [
+    (["--observer", "histogram", "--axis", "1"], EXIT_USAGE, "per tensor"),
+    (["--observer", "kmeans"], EXIT_USAGE, "--observer must be"),
+    (["--symmetric", "--reduce-range"], EXIT_USAGE, "reduce_range is not supported"),
+    (["--averaging-constant", "0.5"], EXIT_USAGE, "needs --observer moving-average"),
+    (["--observer", "moving-average", "--averaging-constant", "2"], EXIT_USAGE,
+     "averaging_constant"),
+    (["--observer", "moving-average", "--axis", "0"], EXIT_USAGE, "cannot be dim 0"),
+    (["--scale", "0.1", "--zero-point", "0", "--symmetric"], EXIT_USAGE,
+     "leave out --scale"),
+    (["--scale", "0.1"], EXIT_USAGE, "missing option --zero-point"),
+    (["--symmetric=1"], EXIT_USAGE, "takes no value"),
+    (["--axis", "5"], EXIT_FAILURE, "ch_axis 5"),
+])
+def test_quantize_observer_bad_options(tmp_path, options, status, message):
+    np.save(tmp_path / "in.npy", np.ones((2, 3), np.float32))
+    result = run("quantize", tmp_path / "in.npy", "--dtype", "quint8", "-o", tmp_path / "q.qt",
+                 *options)
+    assert result.returncode == status, result.stderr
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "q.qt").exists()
+
+
+@pytest.mark.parametrize("values, message", [
+    (np.array([1.0, np.nan], np.float32), "NaN"),
+    (np.array([1.0, np.inf], np.float32), "infinite scale"),
+    (np.zeros((0, 3), np.float32), "before the observer saw any data"),
+])
+def test_quantize_observer_refuses_data_without_parameters(tmp_path, values, message):
+    np.save(tmp_path / "in.npy", values)
+    result = run("quantize", tmp_path / "in.npy", "--dtype", "qint8", "-o", tmp_path / "q.qt")
+    assert result.returncode == EXIT_FAILURE
+    assert message in result.stderr
+    assert not (tmp_path / "q.qt").exists()
+
+
+@pytest.mark.parametrize("dtype", ["qint8", "quint8"])
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_quantize_with_the_histogram_observer_picks_torchs_parameters(tmp_path, dtype, symmetric):
+    from torch.ao import quantization as tq
+    x = (np.random.default_rng(5).standard_normal((20, 30)) * 2 + 0.3).astype(np.float32)
+    np.save(tmp_path / "in.npy", x)
+    args = ["quantize", tmp_path / "in.npy", "--dtype", dtype, "--observer", "histogram",
+            "-o", tmp_path / "q.qt"]
+    printed = run_ok(*(args + (["--symmetric"] if symmetric else [])))
+    obs = tq.HistogramObserver(dtype=getattr(torch, dtype), qscheme=torch.per_tensor_symmetric
+                               if symmetric else torch.per_tensor_affine)
+    obs(torch.from_numpy(x))
+    s, z = obs.calculate_qparams()
+    words = printed.split()
+    assert printed.startswith("histogram observer, ")
+    assert np.float32(float(words[-3])) == s.numpy()[0] and int(words[-1]) == z.item()

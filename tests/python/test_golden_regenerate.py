@@ -24,6 +24,7 @@ DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 OUTPUTS = {
     "make_golden.py": "golden.txt",
     "make_print_cases.py": "print_cases.txt",
+    "make_observer_golden.py": "observer_golden.txt",
 }
 
 torch = pytest.importorskip(

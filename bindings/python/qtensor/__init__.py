@@ -11,8 +11,8 @@ from . import native
 from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalError,
                       InvalidArgumentError, NotFoundError, OutOfMemoryError, OutOfRangeError,
                       ShapeMismatchError, TypeMismatchError)
-from ._types import (DType, QScheme, Size, per_channel_affine, per_tensor_affine, qint8, qint32,
-                     quint8)
+from ._types import (DType, QScheme, Size, per_channel_affine, per_channel_symmetric,
+                     per_tensor_affine, per_tensor_symmetric, qint8, qint32, quint8)
 from ._quantizer import Quantizer
 from ._tensor import Tensor
 from ._bundle import Bundle, Metadata
@@ -24,6 +24,9 @@ from ._library import (__version__, get_num_threads, set_max_simd_target, set_nu
 from . import _ops as ops
 from ._ops import (cat, clamp, hardtanh, leaky_relu, relu, relu6, requantize, sigmoid,
                    tanh)
+from ._observers import (_choose_qparams_per_tensor, choose_qparams, choose_qparams_per_tensor,
+                         quantize_per_tensor_dynamic)
+from . import ao
 
 native.set_error_classes(BY_STATUS)
 
@@ -35,7 +38,9 @@ __all__ = [
     "make_per_tensor_quantized_tensor", "per_channel_affine", "per_tensor_affine", "qint8",
     "qint32", "quantize", "quantize_per_channel", "quantize_per_tensor", "quint8", "save",
     "serialize", "set_max_simd_target", "set_num_threads", "simd_target", "version_number",
-    "cat", "clamp", "hardtanh", "leaky_relu", "ops", "sigmoid", "tanh", "relu", "relu6", "requantize",
+    "cat", "clamp", "hardtanh", "leaky_relu", "ops", "relu", "relu6", "requantize", "sigmoid",
+    "tanh", "ao", "choose_qparams", "choose_qparams_per_tensor", "per_channel_symmetric",
+    "per_tensor_symmetric", "quantize_per_tensor_dynamic",
 ]
 
 # Public classes print and pickle under the package's name.

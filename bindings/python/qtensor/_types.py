@@ -40,6 +40,9 @@ class QScheme:
         self.code = code
 
     def __call__(self, *args, **kwargs):
+        if self.code is None:
+            raise TypeError(f"qtensor.{self.name} is an observer option: quantizers are affine "
+                            "(an observer's quantizer() gives one)")
         from ._quantizer import Quantizer
         return getattr(Quantizer, self.name)(*args, **kwargs)
 
@@ -60,6 +63,9 @@ DTYPE_OF_INT = {d.int_dtype: d for d in (qint8, quint8, qint32)}
 per_tensor_affine = QScheme("per_tensor_affine", native.QT_PER_TENSOR_AFFINE)
 per_channel_affine = QScheme("per_channel_affine", native.QT_PER_CHANNEL_AFFINE)
 QSCHEMES = {s.code: s for s in (per_tensor_affine, per_channel_affine)}
+# Observer options only (torch.per_tensor_symmetric, ...): no quantizer has them.
+per_tensor_symmetric = QScheme("per_tensor_symmetric", None)
+per_channel_symmetric = QScheme("per_channel_symmetric", None)
 
 
 def check_dtype(dtype):
