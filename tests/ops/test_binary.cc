@@ -17,7 +17,7 @@
 #include "kernels/quantize_kernels.h"
 #include "ops/binary.h"
 
-#include "random_tensor.h"
+#include "tensor_helpers.h"
 
 namespace qtensor::ops {
 namespace {

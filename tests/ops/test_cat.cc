@@ -15,7 +15,7 @@
 #include "ops/clamp.h"
 #include "ops/requantize.h"
 
-#include "random_tensor.h"
+#include "tensor_helpers.h"
 
 namespace qtensor::ops {
 namespace {
@@ -23,12 +23,6 @@ namespace {
 using core::DType;
 using core::Quantizer;
 using core::Tensor;
-
-std::vector<uint8_t> Ints(const Tensor& t) {
-  std::vector<uint8_t> bytes(static_cast<size_t>(t.numel()) * core::ElementSize(t.dtype()));
-  core::IntRepr(t, bytes.data());
-  return bytes;
-}
 
 TEST_CASE("each input's part is the input in the result's parameters") {
   const Quantizer first = Quantizer::PerTensor(DType::kQInt8, 0.05, 2);
@@ -49,7 +43,7 @@ TEST_CASE("each input's part is the input in the result's parameters") {
         const int64_t size = input.shape()[d];
         Tensor expected = Requantize(input, first);
         if (relu) ReluInPlace(expected);
-        CHECK(Ints(result.Slice(d, offset, offset + size, 1)) == Ints(expected));
+        CHECK(IntBytes(result.Slice(d, offset, offset + size, 1)) == IntBytes(expected));
         offset += size;
       }
     }
@@ -57,7 +51,7 @@ TEST_CASE("each input's part is the input in the result's parameters") {
   const Quantizer given = Quantizer::PerTensor(DType::kQUInt8, 0.11, 77);
   const Tensor result = Cat(inputs, 1, &given, false);
   CHECK(result.EffectiveQuantizer() == given);
-  CHECK(Ints(result.Slice(1, 0, 4, 1)) == Ints(Requantize(inputs[0], given)));
+  CHECK(IntBytes(result.Slice(1, 0, 4, 1)) == IntBytes(Requantize(inputs[0], given)));
 }
 
 TEST_CASE("cat refuses what it cannot join") {

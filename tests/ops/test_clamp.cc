@@ -18,7 +18,7 @@
 #include "kernels/quantize_kernels.h"
 #include "ops/clamp.h"
 
-#include "random_tensor.h"
+#include "tensor_helpers.h"
 
 namespace qtensor::ops {
 namespace {

@@ -13,7 +13,7 @@
 #include "core/tensor_ops.h"
 #include "kernels/quantize_kernels.h"
 #include "ops/float_unary.h"
-#include "random_tensor.h"
+#include "tensor_helpers.h"
 
 namespace qtensor::ops {
 namespace {
@@ -21,12 +21,6 @@ namespace {
 using core::DType;
 using core::Quantizer;
 using core::Tensor;
-
-std::vector<uint8_t> Ints(const Tensor& t) {
-  std::vector<uint8_t> bytes(static_cast<size_t>(t.numel()) * core::ElementSize(t.dtype()));
-  core::IntRepr(t, bytes.data());
-  return bytes;
-}
 
 TEST_CASE("leaky_relu is its float formula on the dequantized values") {
   for (DType dtype : {DType::kQInt8, DType::kQUInt8, DType::kQInt32}) {
@@ -47,7 +41,7 @@ TEST_CASE("leaky_relu is its float formula on the dequantized values") {
             core::Quantize(values.data(), source.shape(), source.EffectiveQuantizer());
         const Tensor actual = LeakyRelu(source, slope);
         CHECK(actual.EffectiveQuantizer() == source.EffectiveQuantizer());
-        CHECK(Ints(actual) == Ints(expected));
+        CHECK(IntBytes(actual) == IntBytes(expected));
       }
     }
   }
@@ -75,8 +69,9 @@ TEST_CASE("sigmoid and tanh are their float formulas, quantized with fixed param
     const Quantizer tanh_q = Quantizer::PerTensor(f.dtype, f.tanh_scale, f.tanh_zero_point);
     CHECK(Sigmoid(source).EffectiveQuantizer() == sigmoid_q);
     CHECK(Tanh(source).EffectiveQuantizer() == tanh_q);
-    CHECK(Ints(Sigmoid(source)) == Ints(core::Quantize(sigmoid.data(), source.shape(), sigmoid_q)));
-    CHECK(Ints(Tanh(source)) == Ints(core::Quantize(tanh.data(), source.shape(), tanh_q)));
+    CHECK(IntBytes(Sigmoid(source)) ==
+          IntBytes(core::Quantize(sigmoid.data(), source.shape(), sigmoid_q)));
+    CHECK(IntBytes(Tanh(source)) == IntBytes(core::Quantize(tanh.data(), source.shape(), tanh_q)));
   }
 }
 
@@ -102,7 +97,7 @@ TEST_CASE("hardswish quantizes its formula with (float)(1 / scale)") {
         want.insert(want.end(), bytes, bytes + sizeof(T));
       }
     });
-    CHECK(Ints(actual) == want);
+    CHECK(IntBytes(actual) == want);
   }
   const Tensor source = RandomTensor({3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0), 6);
   CHECK_THROWS_AS(Hardswish(source, 0.0, 0), core::Error);

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/tensor_ops.h"
 #include "ops/requantize.h"
+#include "tensor_helpers.h"
 
 namespace qtensor::ops {
 namespace {
@@ -48,13 +49,6 @@ Quantizer PerChannel(DType dtype, int64_t channels, int64_t axis, double base) {
   return Quantizer::PerChannel(dtype, scales, zero_points, axis);
 }
 
-std::vector<uint8_t> Ints(const Tensor& tensor) {
-  std::vector<uint8_t> bytes(static_cast<size_t>(tensor.numel()) *
-                             core::ElementSize(tensor.dtype()));
-  core::IntRepr(tensor, bytes.data());
-  return bytes;
-}
-
 // Requantize(src, target) against Quantize(Dequantize(src), target).
 void CheckAgainstDefinition(const Tensor& src, const Quantizer& target) {
   std::vector<float> values(static_cast<size_t>(src.numel()));
@@ -64,7 +58,7 @@ void CheckAgainstDefinition(const Tensor& src, const Quantizer& target) {
   CHECK(actual.shape() == src.shape());
   CHECK(actual.IsContiguous());
   CHECK(actual.EffectiveQuantizer() == expected.EffectiveQuantizer());
-  CHECK(Ints(actual) == Ints(expected));
+  CHECK(IntBytes(actual) == IntBytes(expected));
 }
 
 const DType kDTypes[] = {DType::kQInt8, DType::kQUInt8, DType::kQInt32};
@@ -116,8 +110,8 @@ TEST_CASE("requantize refuses a quantizer whose channels do not fit the shape") 
       core::Quantize(data.data(), {2, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0));
   CHECK_THROWS_AS(Requantize(source, PerChannel(DType::kQInt8, 4, 1, 0.1)), core::Error);
   CHECK_THROWS_AS(Requantize(source, PerChannel(DType::kQInt8, 2, 2, 0.1)), core::Error);
-  CHECK(Ints(source) ==
-        Ints(core::Quantize(data.data(), {2, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0))));
+  CHECK(IntBytes(source) ==
+        IntBytes(core::Quantize(data.data(), {2, 3}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0))));
 }
 
 }  // namespace
