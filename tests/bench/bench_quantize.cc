@@ -203,6 +203,22 @@ void RegisterDequantize(const Case k) {
     Report(state, k.n, k.traffic());
   };
   Register(dequantize + "/qtensor", through_abi);
+  // Into a fresh float buffer each time, from the library's allocator (as an
+  // operator's result is): what a fresh result costs over an existing one.
+  if (!k.double_scales) {
+    Register(dequantize + "/qtensor_new", [k](benchmark::State& state) {
+      const Params p = ParamsFor(k);
+      const Array<float> x = TestFloats(k.n);
+      TensorHandle t;
+      NewTensor(k, p, x.data(), &t.get);
+      for (auto _ : state) {
+        const core::MemoryBlock out = core::AllocateBlock(k.n * sizeof(float));
+        Check(qt_dequantize(reinterpret_cast<float*>(out.get()), k.n, t.get), "qt_dequantize");
+        benchmark::DoNotOptimize(out.get());
+      }
+      Report(state, k.n, k.traffic());
+    });
+  }
   if (k.n >= kThreadedElements && !k.double_scales) {
     Register(dequantize + "/qtensor_threads", [through_abi](benchmark::State& state) {
       const AllCores threads;

@@ -219,6 +219,13 @@ def numpy_rates(min_time, repetitions, sizes):
                     quantize, n, min_time, repetitions)
                 rates[case_name("dequantize", scheme, dtype, n)] = best_rate(
                     dequantize, n, min_time, repetitions)
+    # A plain conversion into a new array, the floor of any quantize that
+    # returns one (issue 13 compares the binding's quantize_per_tensor to it).
+    for n in sizes:
+        x = test_floats(n)
+        for dtype in DTYPES:
+            rates[f"astype/{dtype}/{n}"] = best_rate(
+                lambda x=x, t=NP_INT[dtype]: x.astype(t), n, min_time, repetitions)
     elements = SIDE * SIDE
     ints = np.arange(elements, dtype=np.int64).astype(np.int8).reshape(SIDE, SIDE)
     rates[f"contiguous/transposed_4096x4096/qint8/{elements}"] = best_rate(
@@ -367,8 +374,9 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         "kernels' (`kernels::scalar`) on the same buffers. "
         "**vs PyTorch / NumPy / binding** are qtensor's rate over theirs: PyTorch and NumPy "
         "allocate their result, so the column **new** gives qtensor's quantize into a new tensor "
-        "(`qt_quantize_per_*`), which those ratios use. Per-channel cases have 64 channels, on the "
-        "first or the last of two dims.")
+        "(`qt_quantize_per_*`) and dequantize into a new buffer from the library's allocator "
+        "(`AllocateBlock`, as an operator's result), which those ratios use. Per-channel cases "
+        "have 64 channels, on the first or the last of two dims.")
     add("")
     add("| case | qtensor | kernel | new | memcpy | vs memcpy | vs scalar | PyTorch | vs PyTorch | "
         "NumPy | vs NumPy | binding | vs binding |")
@@ -407,6 +415,7 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
         "is `np.save` + `np.load` of the raw int8 array, PyTorch's is `torch.save` + `torch.load` "
         "through memory.")
     add("")
+    fresh_section(ours, numpy_r, binding_r, sizes, add)
     add("### 8-bit per-channel dequantize with 53-bit scales")
     add("")
     add("The per-channel formula `(float)((double)(q - zp) * scale)` runs in float arithmetic, "
@@ -496,6 +505,79 @@ def build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, bindin
                 f"{ratio(tensor, channel)} |")
         add("")
     return "\n".join(lines) + "\n"
+
+
+FRESH_LIMIT = 1.15
+ASTYPE_TARGET = 0.9
+
+
+def fresh_section(ours, numpy_r, binding_r, sizes, add):
+    """Issue 13: what a fresh result costs against writing into an existing one."""
+    big = sizes[-1]
+    add("## Fresh results (issue 13)")
+    add("")
+    add("Every operator allocates its result; a fresh result should cost at most "
+        f"{FRESH_LIMIT}x writing into an existing one. **existing**: quantize into an existing "
+        "tensor (`qt_copy_from_float`), dequantize into an existing buffer (`qt_dequantize`), "
+        "`qt_copy` of a transposed view into an existing contiguous tensor. **fresh**: "
+        "`qt_quantize_per_*` (a new tensor each call), dequantize into a new block from the "
+        "library's allocator each call, `qt_contiguous`. **fresh costs** is existing's rate over "
+        "fresh's (1.00x: no extra cost).")
+    add("")
+    add("The cause was the kernel, not the copy: every page of fresh memory is faulted in and "
+        "zeroed on first touch, which on this VM costs more than the copy itself (filling a new "
+        "64 MiB block: ~2 GB/s on 4 KiB pages, ~8 GB/s on 2 MiB pages, ~14 GB/s for memory "
+        "already mapped), and glibc's malloc unmaps blocks above its mmap threshold (at most "
+        "32 MiB) when they are freed, so every 64 MiB result was faulted in afresh; a fault in a "
+        "region advised for huge pages can also stall in direct compaction where the "
+        "transparent-huge-page `defrag` setting is `madvise`. Blocks of 2 MiB and more are now "
+        "kept mapped in a small, bounded cache when released and reused (src/core/memory_block.h "
+        "says how), and a fresh block is advised for huge pages only where the fault cannot "
+        "stall.")
+    add("")
+    add("| case | existing | fresh | fresh costs | holds |")
+    add("|---|---|---|---|---|")
+    cases = []
+    for n in sizes:
+        for op in ("quantize", "dequantize"):
+            for scheme in SCHEMES:
+                for dtype in DTYPES:
+                    case = case_name(op, scheme, dtype, n)
+                    cases.append((f"{op} {scheme.replace('_', ' ')} {dtype} {n // 1024} Ki",
+                                  items(ours, case), items(ours, case, "qtensor_new"), n == big))
+    case = f"contiguous/transposed_4096x4096/qint8/{SIDE * SIDE}"
+    cases.append(("contiguous() of 4096x4096ᵀ qint8", items(ours, case, "qtensor_existing"),
+                  items(ours, case), True))
+    for label, existing, fresh, judged in cases:
+        if not existing or not fresh:
+            continue
+        holds = "—"
+        if judged:
+            holds = "yes" if existing / fresh <= FRESH_LIMIT else "**no**"
+        add(f"| {label} | {fmt_rate(existing)} | {fmt_rate(fresh)} | {ratio(existing, fresh)} | "
+            f"{holds} |")
+    add("")
+    add(f"The target is for {big // 1024} Ki elements (**holds**). In smaller cases a new "
+        "tensor's fixed cost (its handle, quantizer and storage objects, about a microsecond) "
+        "is a visible share of the call, and blocks under 2 MiB come from malloc as before. "
+        "`qt_copy` from a transposed view takes a slower path than `qt_contiguous`, so there "
+        "the fresh result is the faster one.")
+    add("")
+    add("The Python binding's `qtensor.quantize_per_tensor(x, scale, zero_point, dtype)` of "
+        f"{big // 1024} Ki float32 values (a new tensor) against NumPy's own "
+        "`x.astype(...)` of the same array (a new array, no rounding or clamping), which "
+        f"should be at least {ASTYPE_TARGET}x:")
+    add("")
+    add("| case | binding | NumPy astype | binding vs astype | holds |")
+    add("|---|---|---|---|---|")
+    for dtype in DTYPES:
+        b = binding_r.get(case_name("quantize", "per_tensor", dtype, big), 0.0)
+        a = numpy_r.get(f"astype/{dtype}/{big}", 0.0)
+        if b and a:
+            add(f"| quantize_per_tensor {dtype} vs astype({NP_INT[dtype].__name__}) | "
+                f"{fmt_rate(b)} | {fmt_rate(a)} | {ratio(b, a)} | "
+                f"{'yes' if b / a >= ASTYPE_TARGET else '**no**'} |")
+    add("")
 
 
 def weight_rows(ours):
