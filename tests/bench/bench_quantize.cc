@@ -1,6 +1,8 @@
 // Quantize and dequantize, per tensor and per channel (channel axis first
 // and last), for every dtype at 4 Ki, 256 Ki and 16 Mi elements; 8-bit
 // per-channel dequantize also with scales that are not float32 values.
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -128,6 +130,42 @@ void ScalarDequantize(const Case& k, const Params& p, const T* in, float* out) {
   }
 }
 
+// A fresh result against an existing one, paired: each iteration times one
+// call of each, in alternating order, and the counter fresh_over_existing is
+// the median of the pairs' time ratios. The VM's speed phases (0.1 to 2 s)
+// and other processes' load last far longer than a pair of calls, so each
+// ratio compares like with like, where the best of separate runs may not.
+template <class Existing, class Fresh>
+void PairedFresh(benchmark::State& state, const Case& k, Existing existing, Fresh fresh) {
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](auto&& call) {
+    const Clock::time_point start = Clock::now();
+    call();
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  // Once untimed: the steady state of a program that makes results again
+  // and again (the first ever block of a size is faulted in, see
+  // src/core/memory_block.h).
+  fresh();
+  std::vector<double> ratios;
+  bool fresh_first = false;
+  for (auto _ : state) {
+    double e = 0, f = 0;
+    if (fresh_first) {
+      f = seconds(fresh);
+      e = seconds(existing);
+    } else {
+      e = seconds(existing);
+      f = seconds(fresh);
+    }
+    fresh_first = !fresh_first;
+    ratios.push_back(f / e);
+  }
+  std::sort(ratios.begin(), ratios.end());
+  if (!ratios.empty()) state.counters["fresh_over_existing"] = ratios[ratios.size() / 2];
+  Report(state, 2 * k.n, 2 * k.traffic());
+}
+
 template <typename T>
 void RegisterQuantize(const Case k) {
   const std::string quantize = k.name("quantize");
@@ -162,6 +200,25 @@ void RegisterQuantize(const Case k) {
     }
     Report(state, k.n, k.traffic());
   });
+  if (k.n >= kThreadedElements) {
+    Register(quantize + "/fresh_paired", [k](benchmark::State& state) {
+      const Params p = ParamsFor(k);
+      const Array<float> x = TestFloats(k.n);
+      TensorHandle t;
+      NewTensor(k, p, x.data(), &t.get);
+      PairedFresh(
+          state, k,
+          [&] {
+            Check(qt_copy_from_float(t.get, x.data(), k.n), "qt_copy_from_float");
+            benchmark::ClobberMemory();
+          },
+          [&] {
+            TensorHandle fresh;
+            NewTensor(k, p, x.data(), &fresh.get);
+            benchmark::DoNotOptimize(fresh.get);
+          });
+    });
+  }
   Register(quantize + "/kernel", [k](benchmark::State& state) {
     const Params p = ParamsFor(k);
     const Array<float> x = TestFloats(k.n);
@@ -217,6 +274,27 @@ void RegisterDequantize(const Case k) {
         benchmark::DoNotOptimize(out.get());
       }
       Report(state, k.n, k.traffic());
+    });
+  }
+  if (k.n >= kThreadedElements && !k.double_scales) {
+    Register(dequantize + "/fresh_paired", [k](benchmark::State& state) {
+      const Params p = ParamsFor(k);
+      const Array<float> x = TestFloats(k.n);
+      TensorHandle t;
+      NewTensor(k, p, x.data(), &t.get);
+      Array<float> out(k.n);
+      PairedFresh(
+          state, k,
+          [&] {
+            Check(qt_dequantize(out.data(), out.size(), t.get), "qt_dequantize");
+            benchmark::ClobberMemory();
+          },
+          [&] {
+            const core::MemoryBlock fresh = core::AllocateBlock(k.n * sizeof(float));
+            Check(qt_dequantize(reinterpret_cast<float*>(fresh.get()), k.n, t.get),
+                  "qt_dequantize");
+            benchmark::DoNotOptimize(fresh.get());
+          });
     });
   }
   if (k.n >= kThreadedElements && !k.double_scales) {
