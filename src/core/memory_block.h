@@ -17,7 +17,11 @@
 // is freed at once), a block left unused for kBlockCacheMaxAgeMs is freed at
 // the next allocation or release of a large block, and the cache is
 // thread-safe. A fresh large block is advised for huge pages only where the
-// fault cannot stall (see AllocateBlock).
+// fault cannot stall: THP "enabled" is "madvise" and either "defrag" never
+// compacts directly for advised regions ("defer", "never") or
+// /proc/buddyinfo shows twice the free 2 MiB pages the block needs (with
+// "enabled" "always" huge pages come without advice, which would only add
+// stalls). It is then faulted in with one MADV_POPULATE_WRITE call.
 #ifndef QTENSOR_CORE_MEMORY_BLOCK_H_
 #define QTENSOR_CORE_MEMORY_BLOCK_H_
 
