@@ -45,6 +45,18 @@ void RegisterTransposed() {
     }
     Report(state, kElements, 2 * kElements);
   });
+  // The same work into an existing contiguous tensor (copy_): what the
+  // fresh result of contiguous() costs over it.
+  Register(contiguous + "/qtensor_existing", [](benchmark::State& state) {
+    Transposed t;
+    TensorHandle copy;
+    Check(qt_contiguous(&copy.get, t.view.get), "qt_contiguous");
+    for (auto _ : state) {
+      Check(qt_copy(copy.get, t.view.get), "qt_copy");
+      benchmark::ClobberMemory();
+    }
+    Report(state, kElements, 2 * kElements);
+  });
   Register(int_repr + "/qtensor", [](benchmark::State& state) {
     Transposed t;
     Array<int8_t> out(kElements);
