@@ -20,10 +20,6 @@ StridedLayout LayoutOf(const Tensor& tensor) {
   return {ElementSize(tensor.dtype()), tensor.shape(), tensor.strides()};
 }
 
-uint8_t* FirstElement(const Tensor& tensor) {
-  return tensor.storage()->bytes() + tensor.offset() * ElementSize(tensor.dtype());
-}
-
 size_t ByteSize(const Tensor& tensor) {
   return static_cast<size_t>(tensor.numel()) * ElementSize(tensor.dtype());
 }
@@ -175,6 +171,10 @@ void IntRepr(const Tensor& tensor, void* out) {
   } else {
     GatherStrided(LayoutOf(tensor), FirstElement(tensor), static_cast<uint8_t*>(out));
   }
+}
+
+uint8_t* FirstElement(const Tensor& tensor) {
+  return tensor.storage()->bytes() + tensor.offset() * ElementSize(tensor.dtype());
 }
 
 void WriteIntRepr(const Tensor& dst, const void* data) {

@@ -23,6 +23,9 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
 
 // Writes the view's numel dequantized values, row-major.
 void Dequantize(const Tensor& tensor, float* out);
+// The address of the view's first element in its storage (a contiguous
+// view's integers start there).
+uint8_t* FirstElement(const Tensor& tensor);
 // Writes the view's numel integers, row-major.
 void IntRepr(const Tensor& tensor, void* out);
 // Writes numel row-major integers of the view's dtype into the view (the

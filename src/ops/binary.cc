@@ -133,11 +133,6 @@ bool TakesFastPath(const Tensor& a, const Tensor& b) {
          !a.Params().per_channel_arithmetic && !b.Params().per_channel_arithmetic;
 }
 
-template <typename T>
-const T* DataOf(const Tensor& t) {
-  return reinterpret_cast<const T*>(t.storage()->bytes()) + t.offset();
-}
-
 // (a - za) * (b - zb) as float: the SIMD kernel for two 8-bit arrays of one
 // type, else the same product in int64, rounded once.
 template <typename TA, typename TB>
@@ -160,8 +155,8 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
   const float sa = pa.channel.float_scales[0], sb = pb.channel.float_scales[0];
   const int64_t za = pa.zero_point(0), zb = pb.zero_point(0);
   const float multiplier = sa * sb * (1.0f / out_scale);
-  const TA* x = DataOf<TA>(a);
-  const TB* y = DataOf<TB>(b);
+  const TA* x = reinterpret_cast<const TA*>(core::FirstElement(a));
+  const TB* y = reinterpret_cast<const TB*>(core::FirstElement(b));
   std::vector<float> first(kChunk), second(kChunk);
   const size_t n = static_cast<size_t>(a.numel());
   for (size_t start = 0; start < n; start += kChunk) {
@@ -201,7 +196,7 @@ core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, d
         using TA = decltype(ta);
         using TB = decltype(tb);
         FastBinary<TA, TB>(op, relu, a, b, inv_scale, out_scale, zero_point,
-                           reinterpret_cast<TA*>(result.storage()->bytes()));
+                           reinterpret_cast<TA*>(core::FirstElement(result)));
       });
     });
     return result;
@@ -209,7 +204,7 @@ core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, d
   const Operand x = ReadOperand(op, a), y = ReadOperand(op, b);
   core::VisitDType(result.dtype(), [&](auto t) {
     using T = decltype(t);
-    T* ints = reinterpret_cast<T*>(result.storage()->bytes());
+    T* ints = reinterpret_cast<T*>(core::FirstElement(result));
     ForEachElement(broadcast, [&](int64_t k, int64_t ia, int64_t ib) {
       T q;
       if (op == BinaryOp::kAdd) {

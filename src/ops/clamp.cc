@@ -80,10 +80,6 @@ void ClampBlock(const T* in, const ElementParams& params, const Bound& lower, co
   }
 }
 
-uint8_t* FirstElement(const core::Tensor& tensor) {
-  return tensor.storage()->bytes() + tensor.offset() * core::ElementSize(tensor.dtype());
-}
-
 void ClampWith(const uint8_t* in, const ElementParams& params, core::DType dtype,
                const Bound& lower, const Bound& upper, uint8_t* out) {
   core::VisitDType(dtype, [&](auto t) {
@@ -96,10 +92,10 @@ void ClampWith(const uint8_t* in, const ElementParams& params, core::DType dtype
 core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound& upper) {
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
   if (result.numel() == 0) return result;
-  uint8_t* out = FirstElement(result);
+  uint8_t* out = core::FirstElement(result);
   const uint8_t* in = out;
   if (src.IsContiguous()) {
-    in = FirstElement(src);
+    in = core::FirstElement(src);
   } else {
     core::IntRepr(src, out);  // then clamped in place
   }
@@ -121,8 +117,8 @@ void ReluInPlace(const core::Tensor& tensor) {
   if (tensor.numel() == 0) return;
   const ElementParams params = tensor.Params();
   if (tensor.IsContiguous()) {
-    ClampWith(FirstElement(tensor), params, tensor.dtype(), kZeroPoint, kNoBound,
-              FirstElement(tensor));
+    ClampWith(core::FirstElement(tensor), params, tensor.dtype(), kZeroPoint, kNoBound,
+              core::FirstElement(tensor));
     return;
   }
   std::vector<uint8_t> ints(static_cast<size_t>(tensor.numel()) *
