@@ -82,7 +82,8 @@ public class ObserverTest {
                       : new PerChannelMinMaxObserver(axis, dtype, symmetric, rr);
       case "moving_average_per_channel_min_max":
         return custom
-            ? new MovingAveragePerChannelMinMaxObserver(constant, axis, dtype, symmetric, rr, lo, hi)
+            ? new MovingAveragePerChannelMinMaxObserver(constant, axis, dtype, symmetric, rr, lo,
+                                                        hi)
             : new MovingAveragePerChannelMinMaxObserver(constant, axis, dtype, symmetric, rr);
       case "histogram": {
         long bins = c.integer("bins");
