@@ -414,8 +414,7 @@ qtensor::QParams* ChooseQParamsPerTensorValues(float* values_in, int64_t count, 
                                                int64_t ndim, bool reduce_range) {
   qtensor_csharp::CheckCount(count);
   return new qtensor::QParams(qtensor::choose_qparams_per_tensor(
-      values_in, static_cast<size_t>(count), qtensor_csharp::Longs(shape_in, ndim),
-      reduce_range));
+      values_in, static_cast<size_t>(count), qtensor_csharp::Longs(shape_in, ndim), reduce_range));
 }
 qtensor::Tensor QuantizePerTensorDynamicValues(float* values_in, int64_t count, int64_t* shape_in,
                                                int64_t ndim, qt_dtype dtype, bool reduce_range) {

@@ -131,8 +131,7 @@ Array QtNewArray(JNIEnv* jenv, Array (JNIEnv::*make)(jsize), int64_t length) {
 }
 
 jfloatArray QtFloatsToJava(JNIEnv* jenv, const std::vector<float>& values) {
-  jfloatArray array =
-      QtNewArray(jenv, &JNIEnv::NewFloatArray, static_cast<int64_t>(values.size()));
+  jfloatArray array = QtNewArray(jenv, &JNIEnv::NewFloatArray, static_cast<int64_t>(values.size()));
   if (!values.empty()) {
     jenv->SetFloatArrayRegion(array, 0, static_cast<jsize>(values.size()), values.data());
   }
@@ -576,8 +575,8 @@ qtensor::QParams choose_qparams_per_tensor_array(JNIEnv* jenv, jfloatArray data,
                                             reduce_range);
 }
 qtensor::Tensor quantize_per_tensor_dynamic_array(JNIEnv* jenv, jfloatArray data,
-                                                  const std::vector<int64_t>& shape,
-                                                  qt_dtype dtype, bool reduce_range) {
+                                                  const std::vector<int64_t>& shape, qt_dtype dtype,
+                                                  bool reduce_range) {
   QtPinned floats(jenv, data, false);
   return qtensor::quantize_per_tensor_dynamic(floats.data<const float>(), floats.length(), shape,
                                               dtype, reduce_range);
