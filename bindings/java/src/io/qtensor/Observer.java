@@ -67,7 +67,8 @@ public abstract sealed class Observer implements AutoCloseable
 
   /**
    * observer.calculate_qparams(): float32 scales and zero points, bit for bit
-   * as PyTorch 1.13's; one of each per tensor, one per channel per channel.
+   * as PyTorch 1.13's: one scale and zero point for a per-tensor observer, one
+   * per channel for a per-channel one.
    *
    * @throws QTensorException INVALID_ARGUMENT before the observer saw data
    *     (PyTorch warns and gives 1.0 and 0), after a NaN (PyTorch fails an
