@@ -90,6 +90,30 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
+  /**
+   * torch.quantize_per_tensor_dynamic(x, dtype, reduce_range): quantizes
+   * row-major floats into a new per-tensor tensor with the parameters
+   * {@link QParams#choose} picks from their minimum and maximum ([-128, 127]
+   * for QINT8, [0, 255] for QUINT8), bit for bit as PyTorch 1.13.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for QINT32 (PyTorch refuses
+   *     it too), no elements, a NaN or an infinity; SHAPE_MISMATCH if data
+   *     has not the shape's number of elements
+   */
+  public static QTensor quantizePerTensorDynamic(float[] data, long[] shape, DType dtype,
+                                                 boolean reduceRange) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(dtype, "dtype");
+    return new QTensor(
+        NativeModule.quantize_per_tensor_dynamic_array(data, shape, dtype.code(), reduceRange));
+  }
+
+  /** {@link #quantizePerTensorDynamic(float[], long[], DType, boolean)} without reduceRange. */
+  public static QTensor quantizePerTensorDynamic(float[] data, long[] shape, DType dtype) {
+    return quantizePerTensorDynamic(data, shape, dtype, false);
+  }
+
   /** A tensor whose integers are all zero (not the zero point). */
   public static QTensor emptyQuantized(long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(shape, "shape");
