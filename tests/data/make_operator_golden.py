@@ -678,6 +678,9 @@ def main():
                     a = QT(ia, pt(dtype, 1.0, za))
                     b = QT(ia[::-1].copy(), pt(dtype, 1.0, zbb))
                     add_case(name, op, [a, b], {"scale": 1.0, "zero_point": 0})
+                    # the same through broadcasting (another code path)
+                    add_case(name + "-broadcast", op, [QT(ia.reshape(9, 1), a.quant), b],
+                             {"scale": 1.0, "zero_point": 0})
         # cat: inherited and given parameters, requantized and copied parts
         for op in ("cat", "cat_relu"):
             for k, (dim, shapes_, scales, target) in enumerate([
