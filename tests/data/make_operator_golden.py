@@ -610,7 +610,7 @@ def main():
                     (0.25, z, 0.5, ZP[to]), (0.043, z, 0.0213, ZP[to] + 1),
                     (0.1, z, 1e-3, ZP[to]), (3.0, z, 7.5, 0), (1e37, z, 1.0, ZP[to]),
                     (0.01, z, 1e-30, ZP[to])]):
-                for n in (7, 33, 67) + ((LONG,) if k == 0 else ()):
+                for n in (7, 33) + ((67, LONG) if k == 0 else ()):
                     name = f"requantize-{dtype}-{to}-{k}-{n}"
                     add_case(name, "requantize", [tensor(name, dtype, (n,), s_in, z_in)],
                              {"target": pt(to, s_out, z_out)})
@@ -628,8 +628,9 @@ def main():
                                      (1e-9, z, {}), (100.0, z, {})])
         bounds = [(-1.0, 2.5), (0.0, 6.0), (0.125, 0.375), (2.0, -2.0),
                   (-float("inf"), float("inf")), (-1e30, 1e30), (-1e8, 1e8), (1e4, 2e4)]
-        for op in ("clamp", "hardtanh"):
-            unary_cases(op, dtype, [(0.25, z, {"min": lo, "max": hi}) for lo, hi in bounds] +
+        for op in ("clamp", "hardtanh"):  # one kernel: hardtanh with fewer bounds
+            chosen = bounds if op == "clamp" else [bounds[0], bounds[3], bounds[4]]
+            unary_cases(op, dtype, [(0.25, z, {"min": lo, "max": hi}) for lo, hi in chosen] +
                         [(0.043, z, {"min": -1.0, "max": 2.5})])
         # float maps
         slopes = [0.01, 0.5, 0.25, 1.5, -0.3, 0.0, 1e30]
@@ -647,6 +648,27 @@ def main():
         for op in ("sigmoid", "tanh"):
             unary_cases(op, dtype, [(0.05, z, {}), (0.0213, z, {}), (0.3, z, {}),
                                     (1e-3, z, {}), (1e37, z, {})])
+        # PyTorch's vector body (fused dequantize) on 8-bit: long tensors with
+        # scales and zero points that are not powers of two
+        if dtype != "qint32":
+            for k, (scale, zp, slope) in enumerate([(0.043, z + 37, 0.2), (0.0213, z + 11, 0.01),
+                                                    (0.031, z - 13, 1.5)]):
+                name = f"leaky_relu-{dtype}-vector-{k}"
+                add_case(name, "leaky_relu", [tensor(name, dtype, (LONG,), scale, zp)],
+                         {"slope": slope})
+            for k, (scale, zp, out, zo) in enumerate([(0.043, z + 5, 0.03, z + 1),
+                                                      (0.0173, z - 9, 0.011, z + 3)]):
+                name = f"hardswish-{dtype}-vector-{k}"
+                add_case(name, "hardswish", [tensor(name, dtype, (LONG,), scale, zp)],
+                         {"scale": out, "zero_point": zo})
+            for op in ("sigmoid", "tanh"):
+                name = f"{op}-{dtype}-vector"
+                add_case(name, op, [tensor(name, dtype, (LONG,), 0.043, z + 9)], {})
+            for op in ("add", "add_relu"):
+                name = f"{op}-{dtype}-vector"
+                a = tensor(name + "a", dtype, (LONG,), 0.031, z + 13)
+                b = tensor(name + "b", dtype, (LONG,), 0.047, z + 7)
+                add_case(name, op, [a, b], {"scale": 0.05, "zero_point": z + 3})
         # binary operators, broadcasting
         shapes = [((1,), (1,)), ((7,), (7,)), ((31,), (31,)), ((33,), (33,)),
                   ((67,), (67,)), ((LONG,), (LONG,)), ((4, 5, 33), (33,)),
@@ -660,6 +682,8 @@ def main():
             else:
                 params.append((1.0, 1.0, 1.0, z))
             for k, (sa, sb, so, zo) in enumerate(params):
+                if dtype == "qint32" and k == 3:
+                    continue  # keeps the file under 2 MB
                 for sa_shape, sb_shape in shapes:
                     if k > 0 and sa_shape == (LONG,):
                         continue
