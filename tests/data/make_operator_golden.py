@@ -24,32 +24,35 @@ reason explains stops the script (AssertionError). So the file holds
 PyTorch's outputs as they are, and says where qtensor, which follows its
 one formula, must differ:
 
-  fma    PyTorch's vectorized body dequantizes with a fused multiply-add,
-         fma(q, s, s * -z) rounded once, instead of (q - z) * s: one step.
-  f32    PyTorch adds the zero point to the rounded product in float32 (and
-         qint32 dequantizes as float(q) - float(z)), so results past 2^24
-         keep float32's 24 bits (qint32 only).
-  conv   the value to quantize (or a clamp bound) is NaN or past the int32
-         / int64 range of PyTorch's float-to-integer conversion, which
-         gives the minimum integer (in the vector body the int32 minimum
-         plus the zero point, wrapping around), clamped to the dtype's
-         range (qmin, qmax, or qint32's -2^31 + zp; the zero point after
-         a fused relu); the formula saturates
-         (+inf and huge positives to qmax, -inf and huge negatives to qmin,
-         NaN to the zero point).
+  fma     PyTorch's vectorized body dequantizes with a fused multiply-add,
+          fma(float(q), s, s * -z) rounded once, instead of (q - z) * s:
+          one step on qint8 / quint8 (more on qint32, whose float(q) and
+          results keep 24 bits).
   fmahuge the same with a huge input scale (1e37 here), where the fused
-         q * s and the rounded s * -z no longer cancel: any amount.
-  bound  clamp, hardtanh: a bound that is infinite or past 2^63 steps is
-         converted (as in conv) to the minimum integer, so PyTorch clamps
-         every element to qmin; the formula saturates the bound.
-  inv    hardswish: PyTorch's scalar tail quantizes with quantize_val's
-         1 / (float)scale where its vector body (and the formula) multiply
-         by (float)(1 / scale): one step.
-  ulp    sigmoid, tanh: PyTorch's vectorized exp / tanh (not the C
-         library's expf / tanhf) give a float result up to two ulps away.
-  wrap   qint32: PyTorch computes the centred integer q - z (dequantize)
-         or mul's product of two in int32 arithmetic, which wraps; the
-         formula's integers are exact.
+          q * s and the rounded s * -z no longer cancel: any amount.
+  inv     hardswish: PyTorch's scalar tail quantizes with quantize_val's
+          1 / (float)scale where its vector body (and the formula)
+          multiply by (float)(1 / scale): one step.
+  ulp     sigmoid, tanh: PyTorch's vectorized exp / tanh (not the C
+          library's expf / tanhf) give a float result up to two ulps away.
+  f32     qint32 past 2^24: PyTorch adds the zero point to the rounded
+          value in float32, dequantizes as float(q) - float(z), or (cat)
+          requantizes through float32 a part it could copy.
+  wrap    qint32: PyTorch computes the centred integer q - z (dequantize)
+          or mul's product of two in int32 arithmetic, which wraps; the
+          formula's integers are exact.
+  conv    the value to quantize is NaN or past the int32 / int64 range of
+          PyTorch's float-to-integer conversion, which gives the minimum
+          integer (in the vector body the int32 minimum plus the zero
+          point, wrapping around), clamped to the dtype's range (qmin,
+          qmax, or qint32's -2^31 + zp; the zero point after a fused
+          relu); the formula saturates (+inf and huge positives to qmax,
+          -inf and huge negatives to qmin, NaN to the zero point).
+  bound   clamp, hardtanh: a bound that is infinite or past 2^63 steps
+          converts (as in conv) to the minimum integer, so PyTorch clamps
+          every element to qmin; the formula saturates the bound.
+
+Where two apply, the reason joins them with '+' (f32+fma, f32+wrap, ...).
 
 Output format: ASCII text, one record per case, one field per line, a
 keyword then space-separated tokens; '#' lines are comments. QUANT is
@@ -66,7 +69,8 @@ arguments are Python's float.hex() of a double ("inf", "-inf" too).
   data INTS
   diff INDEX VALUE REASON   a flat index where onednn differs from the
                             formula, the formula's value, the reason above
-  qnnpack rejected          the qnnpack engine refuses the case
+  qnnpack rejected          the qnnpack engine refuses the case (or
+                            would give other output parameters)
   qnnpack N                 qnnpack accepts it with the same output
                             parameters; N elements differ from onednn,
   qdiff INDEX VALUE         each listed with qnnpack's integer
