@@ -299,8 +299,7 @@ def reference(op, inputs, args, deq=dequantize, quant_fn=None, nudge=None):
         target = args.get("target") or a.quant
         parts = []
         for t in inputs:
-            same = not args.get("requantize_all") and (t.quant.dtype == target.dtype and t.quant.scales == target.scales and
-                    t.quant.zps == target.zps and t.quant.axis == target.axis)
+            same = not args.get("requantize_all") and same_params(t.quant, target)
             parts.append(t.ints if same else quant_fn(deq(t), target))
         q = np.concatenate(parts, axis=args["dim"])
         if relu:
@@ -385,9 +384,9 @@ def explain(op, inputs, args, ref, torch_ints, out):
             for qname, quant_fn in quants:
                 parts = sorted(set(p for p in (dname + "+" + qname).split("+") if p))
                 if parts:
-                    candidates.append(("+".join(parts), lambda deq=deq, quant_fn=quant_fn: reference(
-                        op, inputs, dict(args, requantize_all=True), deq=deq,
-                        quant_fn=quant_fn)[0]))
+                    candidates.append(("+".join(parts), lambda deq=deq, quant_fn=quant_fn:
+                                       reference(op, inputs, dict(args, requantize_all=True),
+                                                 deq=deq, quant_fn=quant_fn)[0]))
     if op in ("sigmoid", "tanh"):  # another exp / tanh, up to ULPS away
         for dname, deq in deqs:
             for qname, quant_fn in quants:
