@@ -28,6 +28,7 @@
 #include "ops/clamp.h"
 #include "ops/float_unary.h"
 #include "ops/requantize.h"
+#include "ops/scalar_binary.h"
 
 #ifndef QTENSOR_TEST_DATA_DIR
 #error "QTENSOR_TEST_DATA_DIR must be defined"
@@ -195,6 +196,12 @@ Tensor Run(const Case& c) {
     return Binary(kind, in.at(0), in.at(1), number("scale"), std::stoll(arg("zero_point").at(0)),
                   op.size() > 3);
   }
+  if (op == "add_scalar" || op == "add_scalar_relu") {
+    return AddScalar(in.at(0), number("other"), op == "add_scalar_relu");
+  }
+  if (op == "mul_scalar" || op == "mul_scalar_relu") {
+    return MulScalar(in.at(0), number("other"), op == "mul_scalar_relu");
+  }
   if (op == "cat" || op == "cat_relu") {
     const int64_t dim = std::stoll(arg("dim").at(0));
     if (c.args.count("target") != 0) {
@@ -259,6 +266,12 @@ const std::map<std::string, Counts> kExpected = {
     {"add_relu qint32", {4961, 1267, 0, 1267, 0}},
     {"add_relu qint8", {6094, 169, 181, 181, 372}},
     {"add_relu quint8", {6094, 245, 89, 258, 139}},
+    {"add_scalar qint32", {1889, 0, 0, 0, 0}},
+    {"add_scalar qint8", {20736, 0, 0, 0, 0}},
+    {"add_scalar quint8", {20736, 0, 0, 0, 0}},
+    {"add_scalar_relu qint32", {1889, 0, 0, 0, 0}},
+    {"add_scalar_relu qint8", {20736, 0, 0, 0, 0}},
+    {"add_scalar_relu quint8", {20736, 0, 0, 0, 0}},
     {"cat qint32", {1884, 366, 0, 366, 0}},
     {"cat qint8", {1884, 5, 0, 5, 0}},
     {"cat quint8", {1884, 3, 0, 3, 0}},
@@ -283,6 +296,12 @@ const std::map<std::string, Counts> kExpected = {
     {"mul_relu qint32", {4961, 2151, 0, 2151, 0}},
     {"mul_relu qint8", {5063, 0, 0, 0, 0}},
     {"mul_relu quint8", {5063, 0, 0, 0, 0}},
+    {"mul_scalar qint32", {1889, 0, 0, 0, 0}},
+    {"mul_scalar qint8", {3671, 0, 0, 0, 0}},
+    {"mul_scalar quint8", {3671, 0, 0, 0, 0}},
+    {"mul_scalar_relu qint32", {1889, 0, 0, 0, 0}},
+    {"mul_scalar_relu qint8", {3671, 0, 0, 0, 0}},
+    {"mul_scalar_relu quint8", {3671, 0, 0, 0, 0}},
     {"relu qint32", {1448, 0, 0, 0, 0}},
     {"relu qint8", {1448, 0, 0, 0, 0}},
     {"relu quint8", {1448, 0, 0, 0, 0}},
