@@ -12,17 +12,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/dtype.h"
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
+#include "golden_lines.h"
 #include "ops/binary.h"
 #include "ops/cat.h"
 #include "ops/clamp.h"
@@ -99,48 +98,42 @@ Golden ParseTensorHeader(const std::vector<std::string>& tokens) {
 }
 
 std::vector<Case> LoadCases() {
-  std::ifstream in(QTENSOR_TEST_DATA_DIR "/operator_golden.txt");
-  REQUIRE(in.good());
   std::vector<Case> cases;
   Case current;
   Golden* pending = nullptr;  // the tensor the next data line fills
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    std::string key;
-    words >> key;
-    std::vector<std::string> tokens;
-    for (std::string t; words >> t;) tokens.push_back(t);
-    if (key == "case") {
-      current = Case{};
-      current.name = tokens.at(0);
-      current.op = tokens.at(1);
-    } else if (key == "input") {
-      current.inputs.push_back(ParseTensorHeader(tokens));
-      pending = &current.inputs.back();
-    } else if (key == "output") {
-      current.output = ParseTensorHeader(tokens);
-      pending = &current.output;
-    } else if (key == "data") {
-      REQUIRE(pending != nullptr);
-      for (const auto& t : tokens) pending->ints.push_back(std::stoll(t));
-      pending = nullptr;
-    } else if (key == "arg") {
-      current.args[tokens.at(0)] = std::vector<std::string>(tokens.begin() + 1, tokens.end());
-    } else if (key == "diff") {
-      current.diffs.push_back({std::stoll(tokens.at(0)), std::stoll(tokens.at(1)), tokens.at(2)});
-    } else if (key == "qnnpack") {
-      current.qnnpack_rejected = tokens.at(0) == "rejected";
-    } else if (key == "qdiff") {
-      current.qnnpack_diffs[std::stoll(tokens.at(0))] = std::stoll(tokens.at(1));
-    } else if (key == "end") {
-      cases.push_back(std::move(current));
-      current = Case{};
-    } else {
-      FAIL("unknown line " << line);
-    }
-  }
+  qtensor::testing::ForEachGoldenLine(
+      QTENSOR_TEST_DATA_DIR "/operator_golden.txt",
+      [&](const std::string& key, const std::vector<std::string>& tokens, const std::string& line) {
+        if (key == "case") {
+          current = Case{};
+          current.name = tokens.at(0);
+          current.op = tokens.at(1);
+        } else if (key == "input") {
+          current.inputs.push_back(ParseTensorHeader(tokens));
+          pending = &current.inputs.back();
+        } else if (key == "output") {
+          current.output = ParseTensorHeader(tokens);
+          pending = &current.output;
+        } else if (key == "data") {
+          REQUIRE(pending != nullptr);
+          for (const auto& t : tokens) pending->ints.push_back(std::stoll(t));
+          pending = nullptr;
+        } else if (key == "arg") {
+          current.args[tokens.at(0)] = std::vector<std::string>(tokens.begin() + 1, tokens.end());
+        } else if (key == "diff") {
+          current.diffs.push_back(
+              {std::stoll(tokens.at(0)), std::stoll(tokens.at(1)), tokens.at(2)});
+        } else if (key == "qnnpack") {
+          current.qnnpack_rejected = tokens.at(0) == "rejected";
+        } else if (key == "qdiff") {
+          current.qnnpack_diffs[std::stoll(tokens.at(0))] = std::stoll(tokens.at(1));
+        } else if (key == "end") {
+          cases.push_back(std::move(current));
+          current = Case{};
+        } else {
+          FAIL("unknown line " << line);
+        }
+      });
   return cases;
 }
 
