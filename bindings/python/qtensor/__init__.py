@@ -26,6 +26,7 @@ from ._ops import (cat, clamp, hardtanh, leaky_relu, relu, relu6, requantize, si
                    tanh)
 from ._observers import (_choose_qparams_per_tensor, choose_qparams, choose_qparams_per_tensor,
                          quantize_per_tensor_dynamic)
+from ._torch import from_torch
 from . import ao
 
 native.set_error_classes(BY_STATUS)
@@ -40,7 +41,7 @@ __all__ = [
     "serialize", "set_max_simd_target", "set_num_threads", "simd_target", "version_number",
     "cat", "clamp", "hardtanh", "leaky_relu", "ops", "relu", "relu6", "requantize", "sigmoid",
     "tanh", "ao", "choose_qparams", "choose_qparams_per_tensor", "per_channel_symmetric",
-    "per_tensor_symmetric", "quantize_per_tensor_dynamic",
+    "per_tensor_symmetric", "quantize_per_tensor_dynamic", "from_torch",
 ]
 
 # Public classes print and pickle under the package's name.

@@ -95,11 +95,27 @@ class Tensor:
         return self._native.q_per_channel_axis()
 
     # -------------------------------------------------------------- read-out
-    def dequantize(self):
-        """The values as a NumPy float32 array of this shape."""
-        out = np.empty(self._native.sizes(), dtype=np.float32)
+    def dequantize(self, out=None):
+        """The values as a NumPy float32 array of this shape; with out, written
+        into that C-contiguous float32 array of this shape, which is returned."""
+        if out is None:
+            out = np.empty(self._native.sizes(), dtype=np.float32)
+        elif not isinstance(out, np.ndarray) or out.dtype != np.float32:
+            raise TypeError(f"out must be a float32 NumPy array, not {type(out).__name__}"
+                            + (f" of {out.dtype}" if isinstance(out, np.ndarray) else ""))
+        elif out.shape != tuple(self._native.sizes()):
+            raise ValueError(f"out has shape {out.shape}, the tensor "
+                             f"{tuple(self._native.sizes())}")
+        elif not (out.flags.c_contiguous and out.flags.writeable):
+            raise ValueError("out must be C-contiguous and writable")
         self._native.dequantize_into(out)
         return out
+
+    def to_torch(self):
+        """A quantized torch tensor with this shape, integers and parameters
+        (torch's per_tensor_affine or per_channel_affine), bit for bit."""
+        from ._torch import to_torch
+        return to_torch(self)
 
     def int_repr(self):
         """The integers as a NumPy int8 / uint8 / int32 array of this shape."""
