@@ -171,11 +171,13 @@ std::optional<Tensor> Tensor::ViewIfViewable(const std::vector<int64_t>& new_sha
       continue;
     }
     if (new_shape[d] == 1 || count == 0) continue;  // walks no base dim
-    // The innermost old dim of the chunk whose stride divides this one.
+    // Of the chunk's old dims whose stride divides this one, the outermost:
+    // an unchanged dim keeps its own base dim, a merged one walks the
+    // innermost of the dims it merges, a split one the dim it splits.
     int64_t best = -1;
     for (int64_t o = layout->chunk_first[d]; o <= layout->chunk_last[d]; ++o) {
       if (shape_[o] == 1 || o == old_channel || stride % old_strides[o] != 0) continue;
-      if (best < 0 || std::llabs(old_strides[o]) < std::llabs(old_strides[best])) best = o;
+      if (best < 0 || std::llabs(old_strides[o]) > std::llabs(old_strides[best])) best = o;
     }
     if (best < 0) throw std::logic_error("view: no base dim for a new dim");
     view.base_dim_[d] = base_dim_[best];
