@@ -141,7 +141,7 @@ std::optional<Tensor> Tensor::ViewIfViewable(const std::vector<int64_t>& new_sha
     }
     if (new_channel < 0 && shape_[old_channel] > 1 && count > 0) {
       Fail(ErrorKind::kInvalidArgument,
-           "view: the channel dim (dim " + std::to_string(old_channel) + ", size " +
+           "the channel dim (dim " + std::to_string(old_channel) + ", size " +
                std::to_string(shape_[old_channel]) + ") of a per-channel quantized tensor " +
                ShapeText(shape_, ShapeStyle::kList) + " would be merged with or split across " +
                "other dims in shape " + ShapeText(new_shape, ShapeStyle::kList) +

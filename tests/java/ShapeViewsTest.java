@@ -96,7 +96,7 @@ public class ShapeViewsTest {
       assertArrayEquals(q.dequantize(), v.dequantize(), 0f);
       assertEquals(1, split.qPerChannelAxis());
       assertStatus(Status.INVALID_ARGUMENT,
-          "view: the channel dim (dim 1, size 3) of a per-channel quantized tensor [2, 3, 4] "
+          "the channel dim (dim 1, size 3) of a per-channel quantized tensor [2, 3, 4] "
               + "would be merged with or split across other dims in shape [24]; a quantizer "
               + "has one channel axis",
           () -> q.flatten());
