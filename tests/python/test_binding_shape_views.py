@@ -318,3 +318,72 @@ def test_shape_arguments():
         q.view("ab")
     with pytest.raises(qtensor.Error):
         q.view([1] * 65)
+
+
+def random_target(rng, shape):
+    """A random shape with the same element count: sizes merged, split by a
+    divisor, size-1 dims added or dropped, maybe one -1."""
+    shape = list(shape)
+    for _ in range(rng.integers(1, 4)):
+        kind = rng.integers(0, 4)
+        if kind == 0 and len(shape) >= 2:
+            d = rng.integers(0, len(shape) - 1)
+            shape[d:d + 2] = [shape[d] * shape[d + 1]]
+        elif kind == 1 and shape:
+            d = rng.integers(0, len(shape))
+            divisors = [k for k in range(2, shape[d]) if shape[d] % k == 0]
+            if divisors:
+                k = int(rng.choice(divisors))
+                shape[d:d + 1] = [k, shape[d] // k]
+        elif kind == 2 and len(shape) < 6:
+            shape.insert(int(rng.integers(0, len(shape) + 1)), 1)
+        elif shape:
+            d = rng.integers(0, len(shape))
+            if shape[d] == 1:
+                del shape[d]
+    if shape and 0 not in shape and rng.integers(0, 3) == 0:
+        shape[rng.integers(0, len(shape))] = -1
+    return shape
+
+
+def test_random_layouts_view_as_torch_views_them():
+    """Random chains of transposes, slices, selects and unsqueezes, then a
+    random view: qtensor views exactly where torch does, with torch's
+    strides for every dim larger than 1, and reshape agrees too."""
+    rng = np.random.default_rng(5)
+    viewed = refused = 0
+    for trial in range(1000):
+        shape = tuple(int(s) for s in rng.integers(1, 5, size=rng.integers(2, 5)))
+        q, t = per_tensor(shape, qtensor.qint8, torch.qint8, seed=trial)
+        for _ in range(rng.integers(1, 5)):
+            kind = rng.integers(0, 4)
+            d = int(rng.integers(0, t.dim()))
+            if kind == 0:
+                e = int(rng.integers(0, t.dim()))
+                q, t = q.transpose(d, e), t.transpose(d, e)
+            elif kind == 1:
+                start, step = int(rng.integers(0, 2)), int(rng.integers(1, 3))
+                q, t = q[(slice(None),) * d + (slice(start, None, step),)], \
+                    t[(slice(None),) * d + (slice(start, None, step),)]
+            elif kind == 2 and t.dim() > 1 and t.shape[d] > 0:
+                q, t = q.select(d, 0), t.select(d, 0)
+            else:
+                q, t = q.unsqueeze(d), t.unsqueeze(d)
+        target = random_target(rng, t.shape)
+        try:
+            expected = t.view(target)
+        except RuntimeError as error:
+            refused += 1
+            with pytest.raises(RuntimeError) as raised:
+                q.view(target)
+            assert str(raised.value) == str(error).splitlines()[0], (shape, target)
+            copy, torch_copy = q.reshape(target), t.reshape(target)
+            assert_same(copy, torch_copy)
+            assert not copy.shares_storage_with(q)
+            continue
+        viewed += 1
+        result = q.view(target)
+        assert_same(result, expected, strides="sized")
+        assert result.shares_storage_with(q)
+        assert q.reshape(target).shares_storage_with(q)
+    assert viewed > 300 and refused > 30
