@@ -50,5 +50,11 @@
 // take is wrapped without the members that would need one.
 %ignore std::vector<qtensor::Tensor>::vector(size_type);
 %ignore std::vector<qtensor::Tensor>::resize;
+#ifndef SWIGPYTHON
+// The integers in place: Python's int_view wraps them in a NumPy array;
+// Java's and C#'s buffer views are not written yet.
+%ignore qtensor::Tensor::data_ptr;
+%ignore qtensor::Tensor::nbytes;
+#endif
 %include "qtensor/qtensor.hpp"
 %template(TensorVector) std::vector<qtensor::Tensor>;

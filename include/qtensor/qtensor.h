@@ -545,6 +545,16 @@ QTENSOR_API qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor
 /** True if both handles view the same storage. */
 QTENSOR_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tensor* b);
 
+/** torch's data_ptr() and nbytes: the address of a contiguous view's first
+    integer, its numel integers following row-major, and their size in bytes.
+    The pointer is borrowed from the storage: valid while any handle to the
+    storage lives, and what it points to changes with every write through a
+    view of the storage (and may be written through, as the view's own
+    integers). An empty view gives *bytes 0 and a pointer not to be read.
+    @return QT_ERR_INVALID_ARGUMENT for a view that is not contiguous (make
+    one with qt_contiguous). */
+QTENSOR_API qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor);
+
 /** The effective quantizer of the view, in the view's own dim numbering
     (caller frees). A view that selected away the channel axis gets a
     per-tensor quantizer with that channel's parameters. */

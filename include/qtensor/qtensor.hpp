@@ -229,6 +229,20 @@ class Tensor {
   qt_qscheme qscheme() const { return Get(qt_tensor_qscheme); }
   bool is_quantized() const { return Get(qt_tensor_is_quantized); }
   bool is_contiguous() const { return Get(qt_tensor_is_contiguous); }
+  // torch's data_ptr() and nbytes() of a contiguous view (qt_tensor_data):
+  // its integers in place, borrowed from the storage.
+  void* data_ptr() const {
+    void* data = nullptr;
+    size_t bytes = 0;
+    detail::Check(qt_tensor_data(&data, &bytes, get()));
+    return data;
+  }
+  size_t nbytes() const {
+    void* data = nullptr;
+    size_t bytes = 0;
+    detail::Check(qt_tensor_data(&data, &bytes, get()));
+    return bytes;
+  }
   bool shares_storage_with(const Tensor& other) const {
     bool shared = false;
     detail::Check(qt_tensor_shares_storage(&shared, get(), other.get()));

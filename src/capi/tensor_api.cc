@@ -206,6 +206,22 @@ qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor) {
   });
 }
 
+qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor) {
+  return Guard([&] {
+    Required(data, "data");
+    Required(bytes, "bytes");
+    const qtensor::core::Tensor& view = TensorOf(tensor);
+    if (!view.IsContiguous()) {
+      qtensor::core::Fail(qtensor::core::ErrorKind::kInvalidArgument,
+                          "data: the view is not contiguous (call contiguous() first)");
+    }
+    const size_t size =
+        static_cast<size_t>(view.numel()) * qtensor::core::ElementSize(view.dtype());
+    *data = qtensor::core::FirstElement(view);
+    *bytes = size;
+  });
+}
+
 qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tensor* b) {
   return Guard([&] {
     const bool shared = TensorOf(a).storage() == TensorOf(b).storage();

@@ -1161,6 +1161,34 @@ static void test_operators(const fixtures* f) {
   qt_tensor_free(column);
 }
 
+/* qt_tensor_data: the integers in place for a contiguous view, refused for
+   others, NULL outputs refused; outputs untouched on failure. */
+static void test_data_pointer(const fixtures* f) {
+  step("tensor_data");
+  void* data = NULL;
+  size_t bytes = 0;
+  CHECK_OK(qt_tensor_data(&data, &bytes, f->i32));
+  CHECK_I64(bytes, 24);
+  int32_t ints[6];
+  CHECK_OK(qt_int_repr(ints, sizeof ints, f->i32));
+  CHECK(memcmp(data, ints, sizeof ints) == 0);
+  CHECK_OK(qt_tensor_data(&data, &bytes, f->empty));
+  CHECK_I64(bytes, 0);
+  qt_tensor* transposed = NULL;
+  CHECK_OK(qt_transpose(&transposed, f->pt, 0, 1));
+  void* untouched = &bytes;
+  data = untouched;
+  bytes = 77;
+  EXPECT_INVALID(qt_tensor_data(&data, &bytes, transposed));
+  EXPECT_MESSAGE_HAS("not contiguous");
+  EXPECT_INVALID(qt_tensor_data(NULL, &bytes, f->pt));
+  EXPECT_INVALID(qt_tensor_data(&data, NULL, f->pt));
+  EXPECT_INVALID(qt_tensor_data(&data, &bytes, NULL));
+  CHECK(data == untouched);
+  CHECK_I64(bytes, 77);
+  qt_tensor_free(transposed);
+}
+
 /* Every integer of t, compared with the six of pt (qint8 (2, 3)). */
 static void check_pt_ints(const qt_tensor* t, const int8_t expected[6]) {
   int8_t ints[6];
@@ -1362,6 +1390,7 @@ int main(void) {
   CHECK_ALL_UNCHANGED(&f, &before);
   test_operators(&f);
   test_operator_forms(&f);
+  test_data_pointer(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_thread_local_error();
 

@@ -1,7 +1,10 @@
-"""PyTorch interop: qtensor.from_torch and Tensor.to_torch bit for bit
-(integers and parameters) for every dtype and scheme both have, views
+"""PyTorch and NumPy interop: qtensor.from_torch and Tensor.to_torch bit for
+bit (integers and parameters) for every dtype and scheme both have, views
 included; torch dtypes and float tensors accepted where qtensor takes its
-own dtypes and arrays; dequantize(out=) into a caller's array."""
+own dtypes and arrays; dequantize(out=) into a caller's array; int_view,
+the integers in place without a copy."""
+
+import gc
 
 import numpy as np
 import pytest
@@ -160,3 +163,34 @@ def test_dequantize_into_a_callers_array():
     with pytest.raises(ValueError, match="C-contiguous"):
         q.dequantize(out=strided)
     np.testing.assert_array_equal(before, 7.0)
+
+
+@pytest.mark.parametrize("dtype", [qtensor.qint8, qtensor.quint8, qtensor.qint32])
+def test_int_view_shares_the_integers_without_a_copy(dtype):
+    q = qtensor.quantize_per_tensor(np.arange(12, dtype=np.float32).reshape(3, 4), 0.5, 3, dtype)
+    view = q.int_view()
+    assert view.dtype == dtype.int_dtype and view.shape == (3, 4)
+    np.testing.assert_array_equal(view, q.int_repr())
+    assert not view.flags.writeable
+    with pytest.raises(ValueError):
+        view[0, 0] = 1
+    q[1, 2] = 4.0  # a write through the tensor shows in the array
+    assert view[1, 2] == 11
+    row = q[2]  # a contiguous view: its own integers, in place
+    writable = row.int_view(writable=True)
+    writable[0] = 20
+    assert q[2, 0].item() == (20 - 3) * 0.5
+    # The array keeps the storage alive after every tensor handle is gone.
+    expected = view.copy()
+    del q, row
+    gc.collect()
+    np.testing.assert_array_equal(view, expected)
+
+
+def test_int_view_of_a_view_that_is_not_contiguous_is_refused():
+    q = qtensor.quantize_per_tensor(np.ones((2, 3), np.float32), 1.0, 0, qtensor.qint8)
+    with pytest.raises(qtensor.InvalidArgumentError, match="not contiguous"):
+        q.transpose(0, 1).int_view()
+    assert q.transpose(0, 1).contiguous().int_view().shape == (3, 2)
+    empty = qtensor.quantize_per_tensor(np.ones((0, 3), np.float32), 1.0, 0, qtensor.qint8)
+    assert empty.int_view().shape == (0, 3)

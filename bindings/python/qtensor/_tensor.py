@@ -1,5 +1,7 @@
 """qtensor.Tensor: a quantized tensor (a view of a shared storage)."""
 
+import ctypes
+
 import numpy as np
 
 from ._arrays import float_input, float_of, index_of, path_of
@@ -110,6 +112,24 @@ class Tensor:
             raise ValueError("out must be C-contiguous and writable")
         self._native.dequantize_into(out)
         return out
+
+    def int_view(self, writable=False):
+        """The integers of this contiguous tensor in place, as a NumPy array
+        of its shape that shares their memory (no copy) and keeps the storage
+        alive: it sees every later write through any view of the storage.
+        Read-only unless writable (then writing it writes the tensor).
+        InvalidArgumentError for a view that is not contiguous."""
+        address = int(self._native.data_ptr())
+        nbytes = self._native.nbytes()
+        dtype = self.dtype.int_dtype
+        if nbytes == 0:
+            array = np.empty(self._native.sizes(), dtype=dtype)
+        else:
+            memory = (ctypes.c_char * nbytes).from_address(address)
+            memory._owner = self  # the storage lives as long as the array
+            array = np.frombuffer(memory, dtype=dtype).reshape(self._native.sizes())
+        array.flags.writeable = bool(writable)
+        return array
 
     def to_torch(self):
         """A quantized torch tensor with this shape, integers and parameters
