@@ -19,9 +19,13 @@ install(TARGETS qtensor EXPORT qtensorTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/qtensor DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         COMPONENT development)
 install(TARGETS qtensor_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+# The manual page, compressed as Debian's policy asks (man reads it as is).
+# Configuring again when the source changes, CMake rewrites both.
 configure_file(${PROJECT_SOURCE_DIR}/docs/man/qtensor.1 ${CMAKE_CURRENT_BINARY_DIR}/man/qtensor.1
                @ONLY)
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/man/qtensor.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+execute_process(COMMAND gzip -9 -n -f -k ${CMAKE_CURRENT_BINARY_DIR}/man/qtensor.1
+                COMMAND_ERROR_IS_FATAL ANY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/man/qtensor.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
         COMPONENT runtime)
 
 set(QTENSOR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/qtensor)

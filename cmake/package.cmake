@@ -23,9 +23,10 @@ set(CPACK_RESOURCE_FILE_README ${PROJECT_SOURCE_DIR}/README.md)
 set(CPACK_GENERATOR TGZ DEB)
 # One package holding the C/C++ components; the language bindings have
 # packages of their own kind.
-set(CPACK_COMPONENTS_ALL runtime development doc)
-set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)
-set(CPACK_DEB_COMPONENT_INSTALL OFF)
+set(CPACK_INSTALL_CMAKE_PROJECTS)
+foreach(component runtime development doc)
+  list(APPEND CPACK_INSTALL_CMAKE_PROJECTS ${PROJECT_BINARY_DIR} ${PROJECT_NAME} ${component} /)
+endforeach()
 set(CPACK_STRIP_FILES ON)
 set(CPACK_SOURCE_GENERATOR "")
 
