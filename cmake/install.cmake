@@ -8,8 +8,8 @@
 #
 # Install components: runtime (library, program, manual page), development
 # (headers, link name, pkg-config and CMake files), doc (HTML reference),
-# and one per language binding (python, java, csharp). CPack packs the first
-# three: the C/C++ package.
+# and java and csharp for those bindings' files. CPack packs the first three:
+# the C/C++ package.
 include(CMakePackageConfigHelpers)
 
 install(TARGETS qtensor EXPORT qtensorTargets
@@ -47,7 +47,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/qtensorConfig.cmake
 
 # pkg-config: two forms, chosen when installing. Under the prefix /usr (a
 # distribution's package, the .deb) the paths are plain and there is no
-# RUNPATH, the dynamic loader looks there anyway. Anywhere else (the
+# rpath: the dynamic loader looks there anyway. Anywhere else (the
 # tarball, /usr/local, /opt, a home directory) the prefix is found from the
 # .pc file's own location, and Libs carry -Wl,-rpath,${libdir}, so a
 # program linked with `pkg-config --libs qtensor` starts without
@@ -56,8 +56,9 @@ set(QTENSOR_PC_PREFIX /usr)
 set(QTENSOR_PC_RPATH "")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/qtensor.pc.in ${CMAKE_CURRENT_BINARY_DIR}/pc/system/qtensor.pc
                @ONLY)
-set(root /qtensor-install-root)
-file(RELATIVE_PATH QTENSOR_PC_TO_PREFIX ${root}/${CMAKE_INSTALL_LIBDIR}/pkgconfig ${root})
+set(qtensor_root /qtensor-install-root)  # only the relation of the two counts
+file(RELATIVE_PATH QTENSOR_PC_TO_PREFIX ${qtensor_root}/${CMAKE_INSTALL_LIBDIR}/pkgconfig
+     ${qtensor_root})
 string(REGEX REPLACE "/+$" "" QTENSOR_PC_TO_PREFIX "${QTENSOR_PC_TO_PREFIX}")
 set(QTENSOR_PC_PREFIX "\${pcfiledir}/${QTENSOR_PC_TO_PREFIX}")
 set(QTENSOR_PC_RPATH " -Wl,-rpath,\${libdir}")

@@ -7,6 +7,11 @@
 # DESTINATION (relative to the prefix, like CMAKE_INSTALL_BINDIR); give it
 # the RUNPATH from there to the installed library's directory.
 function(qtensor_install_rpath target destination)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${destination}")
+    # An absolute directory is not relocatable anyway: name it.
+    set_target_properties(${target} PROPERTIES INSTALL_RPATH "${CMAKE_INSTALL_FULL_LIBDIR}")
+    return()
+  endif()
   set(root /qtensor-install-root)  # any absolute path: only the relation counts
   file(RELATIVE_PATH to_libdir ${root}/${destination} ${root}/${CMAKE_INSTALL_LIBDIR})
   string(REGEX REPLACE "/+$" "" to_libdir "${to_libdir}")
