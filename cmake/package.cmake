@@ -37,6 +37,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+# Any later release of one SONAME will do for what was built against this one.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "Quantized tensors (int8, uint8 and int32 values with scales and zero points, per
 tensor or per channel) in a C++ library with a C ABI, libqtensor.so: the

@@ -93,7 +93,7 @@ for dependency in libprotobuf libhwy libstdc++6 libc6; do
   grep -q "$dependency" <<<"$depends" || fail "Depends lacks $dependency: $depends"
 done
 soversion=$(objdump -p "$root/lib/libqtensor.so.$version" | awk '/SONAME/ { sub(/libqtensor\.so\./, "", $2); print $2 }')
-[ "$(dpkg-deb -I "$deb" shlibs)" = "libqtensor $soversion qtensor (= $version)" ] ||
+[ "$(dpkg-deb -I "$deb" shlibs)" = "libqtensor $soversion qtensor (>= $version)" ] ||
   fail "shlibs: $(dpkg-deb -I "$deb" shlibs)"
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 for file in ./usr/bin/qtensor ./usr/include/qtensor/qtensor.h ./usr/include/qtensor/qtensor.hpp \
