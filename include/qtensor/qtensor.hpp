@@ -3,8 +3,15 @@
 // RAII classes that own their handles and throw qtensor::Error on failure.
 // Method names follow PyTorch's C++ API (q_scale, int_repr, copy_, ...).
 // Everything here calls only qt_* functions.
+//
+// Requires C++17 (-std=c++17 or later; CMake's qtensor::qtensor target asks
+// for it). From C, include qtensor.h instead.
 #ifndef QTENSOR_QTENSOR_HPP
 #define QTENSOR_QTENSOR_HPP
+
+#if !defined(SWIG) && (!defined(__cplusplus) || __cplusplus < 201703L)
+#error "qtensor.hpp requires C++17 or later (compile with -std=c++17); C code includes qtensor.h"
+#endif
 
 #include <cstdint>
 #include <memory>

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the built library into a scratch prefix and builds a C program
-# against it twice: with pkg-config and with find_package(qtensor). Also
-# checks the exported symbols and the SONAME.
+# against it twice: with pkg-config and with find_package(qtensor), neither
+# given an rpath nor LD_LIBRARY_PATH. Also checks the exported symbols, the
+# SONAME and the $ORIGIN-relative RUNPATHs of the installed programs and
+# modules.
 # Builds and runs the README's C example the same way, comparing its output.
 # usage: check_install.sh BUILD_DIR THIS_DIR WORK_DIR README
 set -euo pipefail
+unset LD_LIBRARY_PATH
 build=$1 here=$2 work=$3 readme=$4
 rm -rf "$work"
 prefix=$work/prefix
@@ -29,21 +32,43 @@ others=$(nm -D --defined-only --with-symbol-versions "$lib" | awk '{print $3}' |
 [ -z "$others" ] || { echo "symbols other than versioned qt_* exported:"; echo "$others"; exit 1; }
 echo "SONAME $soname; $(nm -D --defined-only "$lib" | grep -c ' qt_') qt_* symbols, nothing else"
 
+# Whatever links the library finds it relative to itself: RUNPATH $ORIGIN/...
+runpath() { readelf -d "$1" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]$/\1/p'; }
+check_runpath() {  # FILE EXPECTED
+  [ -f "$prefix/$1" ] || return 0  # a binding not built
+  local found
+  found=$(runpath "$prefix/$1")
+  [ "$found" = "$2" ] || { echo "$1: RUNPATH '$found', expected '$2'"; exit 1; }
+  ldd "$prefix/$1" | grep -q "libqtensor.so.* => $prefix/" ||
+    { echo "$1 does not load the installed library:"; ldd "$prefix/$1"; exit 1; }
+  echo "$1: RUNPATH $found"
+}
+libname=$(basename "$libdir")
+check_runpath bin/qtensor "\$ORIGIN/../$libname"
+check_runpath "$libname/libqtensor_java.so" "\$ORIGIN"
+check_runpath "$libname/cli/qtensor/libqtensor_csharp.so" "\$ORIGIN/../.."
+version=$(awk '$1 == "#define" && $2 ~ /^QTENSOR_VERSION_(MAJOR|MINOR|PATCH)$/ { v = v sep $3; sep = "." }
+               END { print v }' "$prefix/include/qtensor/qtensor.h")
+"$prefix/bin/qtensor" --version | grep -q "^qtensor $version " ||
+  { echo "the installed qtensor program does not say version $version"; exit 1; }
+
+# pkg-config's Libs carry the rpath: the program starts as it is.
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 cc -std=c99 -Wall -Werror "$here/consumer.c" -o "$work/consumer_pkgconfig" \
-  $(pkg-config --cflags --libs qtensor) -Wl,-rpath,"$libdir"
-"$work/consumer_pkgconfig"
+  $(pkg-config --cflags --libs qtensor)
+"$work/consumer_pkgconfig" >"$work/consumer_pkgconfig.out"
+diff -u <(echo "qtensor $version"; cat "$here/consumer.expected") "$work/consumer_pkgconfig.out"
 
 # The README's example: its one ```c block.
 awk '/^```c$/ { inside = 1; next } /^```$/ { inside = 0 } inside' "$readme" >"$work/readme_example.c"
 cc -std=c99 -Wall -Werror "$work/readme_example.c" -o "$work/readme_example" \
-  $(pkg-config --cflags --libs qtensor) -Wl,-rpath,"$libdir"
+  $(pkg-config --cflags --libs qtensor)
 "$work/readme_example" >"$work/readme_example.out"
 diff -u "$here/readme_example.expected" "$work/readme_example.out"
 echo "the README's example prints what readme_example.expected holds"
 
-cmake -S "$here" -B "$work/cmake_build" -DCMAKE_PREFIX_PATH="$prefix" \
-  -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
+cmake -S "$here" -B "$work/cmake_build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/cmake_build" >/dev/null
-"$work/cmake_build/consumer"
+"$work/cmake_build/consumer" >"$work/consumer_cmake.out"
+diff -u "$work/consumer_pkgconfig.out" "$work/consumer_cmake.out"
 echo "pkg-config and find_package consumers both work"
