@@ -13,6 +13,10 @@ namespace qtensor::ops {
 // quantize(dequantize(src)) gives them, in one pass. src may be any view.
 core::Tensor Requantize(const core::Tensor& src, const core::Quantizer& quantizer);
 
+// The same into an existing tensor dst of src's shape (any layout and
+// parameters); dst may share src's storage.
+void RequantizeInto(const core::Tensor& dst, const core::Tensor& src);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_REQUANTIZE_H_
