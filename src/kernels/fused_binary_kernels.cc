@@ -7,12 +7,18 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/fused_binary_kernels.cc"
+#include <hwy/cache_control.h>
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "kernels/fused_binary_kernels.h"
+#include "kernels/quantize_kernels.h"  // kStreamBytes
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -43,69 +49,118 @@ HWY_INLINE VI LoadInt32(const T* p) {
   return hn::PromoteTo(DI(), hn::LoadU(DT<T>(), p));
 }
 
-// QuantizeValue on lanes: x * inv rounded half to even (NaN -> 0), plus the
-// zero point, clamped to T's range. In float: r + zp is exact below 2^24,
-// and beyond it the sum is far outside the range either way; the clamped
-// value is an integer, so the conversion is exact.
-template <typename T>
-HWY_INLINE void QuantizeStore(VF x, VF inv, VF zero, T* out) {
-  const DF df;
-  const VF lo = hn::Set(df, static_cast<float>(std::numeric_limits<T>::min()));
-  const VF hi = hn::Set(df, static_cast<float>(std::numeric_limits<T>::max()));
-  const VF v = hn::Mul(x, inv);
-  const VF r = hn::Round(hn::IfThenZeroElse(hn::IsNaN(v), v));
-  const VF q = hn::Min(hn::Max(hn::Add(r, zero), lo), hi);
-  hn::StoreU(hn::DemoteTo(DT<T>(), hn::ConvertTo(DI(), q)), DT<T>(), out);
+// 1.5 * 2^23: a float in [2^23, 2^24) holds integers in its low mantissa
+// bits, so adding it to |v| < 2^22 rounds v to an integer (half to even, the
+// default rounding mode, as Round and nearbyint do), and the low byte of the
+// sum's bits is that integer's two's complement byte.
+constexpr float kMagic = 12582912.0f;
+
+// QuantizeValue on lanes for finite or infinite v (never NaN: the callers
+// check their parameters): v rounded half to even, plus the zero point,
+// clamped to [floor, T's max], all while offset by kMagic. For |v| >= 2^22
+// the rounding differs, but then v + kMagic is beyond the clamp's bounds on
+// the same side as v, so the clamp gives what the scalar kernel's does.
+template <bool kStream, typename T>
+HWY_INLINE void QuantizeStore(VF v, VF zero, VF floor_magic, VF high_magic, T* out) {
+  const VF magic = hn::Set(DF(), kMagic);
+  const VF q = hn::Min(hn::Max(hn::Add(hn::Add(v, magic), zero), floor_magic), high_magic);
+  const hn::Rebind<uint8_t, DF> d8;
+  const auto bytes = hn::TruncateTo(d8, hn::BitCast(hn::RebindToUnsigned<DI>(), q));
+  if constexpr (kStream) {
+    hn::Stream(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
+  } else {
+    hn::StoreU(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
+  }
+}
+
+// Runs body(stream, i) for the whole vectors of [0, n), from first, and
+// returns where they end; a head [0, first) and that tail are the caller's
+// (the scalar kernel's). Outputs of kStreamBytes and more are streamed
+// (non-temporal stores skip reading each line before it is overwritten),
+// where a vector's output is a whole 16-byte block (16 lanes, AVX3): first
+// then aligns out + first to it.
+template <typename T, class Body>
+HWY_INLINE size_t ForEachVector(size_t n, const T* out, size_t& first, const Body& body) {
+  const size_t lanes = hn::Lanes(DF());
+  size_t i = 0;
+  if constexpr (hn::MaxLanes(DF()) * sizeof(T) == 16) {
+    if (n * sizeof(T) >= kStreamBytes) {
+      i = first = std::min(n, (16 - reinterpret_cast<uintptr_t>(out) % 16) % 16);
+      for (; i + lanes <= n; i += lanes) body(std::true_type(), i);
+      hwy::FlushStream();
+      return i;
+    }
+  }
+  first = 0;
+  for (; i + lanes <= n; i += lanes) body(std::false_type(), i);
+  return i;
+}
+
+HWY_INLINE VF Magic(float value) {
+  return hn::Set(DF(), value + kMagic);  // exact: |value| <= 255
 }
 
 template <typename T>
 void Add(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
+  // NaN could arise only from an infinite dequantized value (inf - inf) or
+  // an infinite inverse scale (0 * inf): those parameters take the scalar
+  // kernel.
+  if (!(256.0 * (double{p.scale_a} + double{p.scale_b}) < 1e38) || !std::isfinite(p.inv_scale)) {
+    scalar::AddQuantized(a, b, n, p, out);
+    return;
+  }
   const DF df;
   const DI di;
-  const size_t lanes = hn::Lanes(df);
   const VI za = hn::Set(di, static_cast<int32_t>(p.zero_a));
   const VI zb = hn::Set(di, static_cast<int32_t>(p.zero_b));
   const VF sa = hn::Set(df, p.scale_a), sb = hn::Set(df, p.scale_b);
   const VF inv = hn::Set(df, p.inv_scale);
   const VF zero_out = hn::Set(df, static_cast<float>(p.zero_out));
   const VF zero = hn::Zero(df);
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
+  const VF low = Magic(std::numeric_limits<T>::min());
+  const VF high = Magic(std::numeric_limits<T>::max());
+  const bool relu = p.relu;
+  size_t first = 0;
+  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
     // (float)(q - zp) * scale: the difference exact in int32 and in float.
     const VF x = hn::Mul(hn::ConvertTo(df, hn::Sub(LoadInt32(a + i), za)), sa);
     const VF y = hn::Mul(hn::ConvertTo(df, hn::Sub(LoadInt32(b + i), zb)), sb);
     VF sum = hn::Add(x, y);
-    // sum > 0 ? sum : 0, so NaN and -0 give +0 as in the scalar kernel.
-    if (p.relu) sum = hn::IfThenElse(hn::Gt(sum, zero), sum, zero);
-    QuantizeStore(sum, inv, zero_out, out + i);
-  }
-  scalar::AddQuantized(a + i, b + i, n - i, p, out + i);
+    // sum > 0 ? sum : 0, so -0 gives +0 as in the scalar kernel.
+    if (relu) sum = hn::IfThenElse(hn::Gt(sum, zero), sum, zero);
+    QuantizeStore<decltype(stream)::value>(hn::Mul(sum, inv), zero_out, low, high, out + i);
+  });
+  scalar::AddQuantized(a, b, first, p, out);
+  scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
 }
 
 template <typename T>
 void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
+  // An infinite multiplier makes 0 * inf = NaN: the scalar kernel.
+  if (!std::isfinite(p.inv_scale)) {
+    scalar::MultiplyQuantized(a, b, n, p, out);
+    return;
+  }
   const DF df;
   const DI di;
-  const size_t lanes = hn::Lanes(df);
   const VI za = hn::Set(di, static_cast<int32_t>(p.zero_a));
   const VI zb = hn::Set(di, static_cast<int32_t>(p.zero_b));
   const VF multiplier = hn::Set(df, p.inv_scale);
-  // max(q, zo) after the clamp: zo lies in T's range, so the float maximum
-  // before the conversion is the scalar kernel's integer maximum.
   const VF zero_out = hn::Set(df, static_cast<float>(p.zero_out));
-  const VF floor =
-      p.relu ? zero_out : hn::Set(df, static_cast<float>(std::numeric_limits<T>::min()));
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
+  // max(q, zo) after the clamp: zo lies in T's range, so a clamp from zo is
+  // the scalar kernel's integer maximum.
+  const VF low =
+      p.relu ? Magic(static_cast<float>(p.zero_out)) : Magic(std::numeric_limits<T>::min());
+  const VF high = Magic(std::numeric_limits<T>::max());
+  size_t first = 0;
+  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
     // At most 255 * 255 in magnitude: exact in int32 and in float.
     const VI product = hn::Mul(hn::Sub(LoadInt32(a + i), za), hn::Sub(LoadInt32(b + i), zb));
-    const VF v = hn::Mul(hn::ConvertTo(df, product), multiplier);
-    const VF r = hn::Round(hn::IfThenZeroElse(hn::IsNaN(v), v));
-    const VF hi = hn::Set(df, static_cast<float>(std::numeric_limits<T>::max()));
-    const VF q = hn::Min(hn::Max(hn::Add(r, zero_out), floor), hi);
-    hn::StoreU(hn::DemoteTo(DT<T>(), hn::ConvertTo(di, q)), DT<T>(), out + i);
-  }
-  scalar::MultiplyQuantized(a + i, b + i, n - i, p, out + i);
+    QuantizeStore<decltype(stream)::value>(hn::Mul(hn::ConvertTo(df, product), multiplier),
+                                           zero_out, low, high, out + i);
+  });
+  scalar::MultiplyQuantized(a, b, first, p, out);
+  scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
 }
 #endif
 

@@ -4,6 +4,7 @@
 // unaligned starts.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <type_traits>
@@ -11,6 +12,7 @@
 
 #include "for_each_target.h"
 #include "kernels/fused_binary_kernels.h"
+#include "kernels/quantize_kernels.h"
 
 namespace {
 
@@ -82,6 +84,26 @@ TEST_CASE_TEMPLATE("fused add and mul match the scalar kernels", T, int8_t, uint
           }
         }
       }
+    }
+  });
+}
+
+TEST_CASE_TEMPLATE("fused add and mul stream large outputs with the same bytes", T, int8_t,
+                   uint8_t) {
+  const size_t n = qk::kStreamBytes + 77;
+  std::mt19937 rng(9);
+  std::vector<T> a(n + 3), b(n + 3);
+  for (size_t k = 0; k < a.size(); ++k) {
+    a[k] = static_cast<T>(rng());
+    b[k] = static_cast<T>(rng());
+  }
+  qk::FusedBinaryParams p = ParamsFor(std::is_signed_v<T>)[0];
+  p.relu = true;
+  ForEachTarget([&] {
+    for (const bool multiply : {false, true}) {
+      CAPTURE(multiply);
+      CheckAgainstScalar(multiply, a, b, 3, p);  // an output at offset 0 and one not aligned
+      CheckAgainstScalar(multiply, a, b, 0, p);
     }
   });
 }
