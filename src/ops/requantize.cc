@@ -7,11 +7,11 @@ namespace qtensor::ops {
 
 core::Tensor Requantize(const core::Tensor& src, const core::Quantizer& quantizer) {
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), quantizer);
-  ops::RequantizeInto(result, src);
+  RequantizeExisting(result, src);
   return result;
 }
 
-void RequantizeInto(const core::Tensor& dst, const core::Tensor& src) {
+void RequantizeExisting(const core::Tensor& dst, const core::Tensor& src) {
   RequantizeElements(dst, src);
 }
 

@@ -14,8 +14,10 @@ namespace qtensor::ops {
 core::Tensor Requantize(const core::Tensor& src, const core::Quantizer& quantizer);
 
 // The same into an existing tensor dst of src's shape (any layout and
-// parameters); dst may share src's storage.
-void RequantizeInto(const core::Tensor& dst, const core::Tensor& src);
+// parameters); dst may share src's storage. (Not named RequantizeInto:
+// core::RequantizeInto, found by argument-dependent lookup, would make
+// unqualified calls ambiguous.)
+void RequantizeExisting(const core::Tensor& dst, const core::Tensor& src);
 
 }  // namespace qtensor::ops
 

@@ -145,7 +145,7 @@ void RegisterUnary() {
         [t](const Tensor& s) {
           return ops::Requantize(s, Quantizer::PerTensor(t.dtype, 0.07, t.zero_point - 1));
         },
-        ops::RequantizeInto);
+        ops::RequantizeExisting);
   }
 }
 

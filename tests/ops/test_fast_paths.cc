@@ -110,7 +110,7 @@ TEST_CASE("requantizing into shared storage through the table") {
   // first, as MapInto does.
   const Tensor src = EveryByte(DType::kQUInt8, 0.047, 121, 64);
   const Tensor expected = Requantize(src, Quantizer::PerTensor(DType::kQUInt8, 0.047, 121));
-  ops::RequantizeInto(src, src);
+  ops::RequantizeExisting(src, src);
   CHECK(IntBytes(src) == IntBytes(expected));
 }
 
