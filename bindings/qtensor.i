@@ -50,15 +50,5 @@
 // take is wrapped without the members that would need one.
 %ignore std::vector<qtensor::Tensor>::vector(size_type);
 %ignore std::vector<qtensor::Tensor>::resize;
-// Parameters from data (choose_qparams, Observer) reach Python only, for now:
-// Java and C# are issue 13's part still to do (docs/bindings.md).
-#ifndef SWIGPYTHON
-%ignore qtensor::QParams;
-%ignore qtensor::choose_qparams;
-%ignore qtensor::choose_qparams_per_tensor;
-%ignore qtensor::quantize_per_tensor_dynamic;
-%ignore qtensor::ObserverQParams;
-%ignore qtensor::Observer;
-#endif
 %include "qtensor/qtensor.hpp"
 %template(TensorVector) std::vector<qtensor::Tensor>;

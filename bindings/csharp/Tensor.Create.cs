@@ -43,6 +43,24 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
+  /// torch.quantize_per_tensor_dynamic(x, dtype, reduce_range): quantizes
+  /// row-major <paramref name="data"/> into a new per-tensor tensor with the
+  /// parameters <see cref="QParams.Choose"/> picks from its minimum and
+  /// maximum ([-128, 127] for QInt8, [0, 255] for QUInt8), bit for bit as
+  /// PyTorch 1.13. QInt32 (PyTorch refuses it too), no elements, a NaN or an
+  /// infinity throw <see cref="QTensorArgumentException"/>; a data length
+  /// other than the shape's element count, <see cref="QTensorShapeException"/>.
+  /// </summary>
+  public static Tensor QuantizePerTensorDynamic(float[] data, long[] shape, DType dtype,
+                                                bool reduceRange = false) {
+    Arguments.NotNull(data, nameof(data));
+    Arguments.NotNull(shape, nameof(shape));
+    return new Tensor(QTensorNative.QuantizePerTensorDynamicValues(data, data.Length, shape,
+                                                                  shape.Length, dtype,
+                                                                  reduceRange));
+  }
+
+  /// <summary>
   /// A tensor of the given shape and quantizer whose integers are unspecified
   /// (PyTorch's _empty_affine_quantized).
   /// </summary>

@@ -1,5 +1,6 @@
 // Operators: new tensors computed from tensors (requantize, the clamps,
-// add / mul, cat), as PyTorch's quantized operators compute them.
+// add / mul, cat), as PyTorch's quantized operators compute them, and their
+// in-place and out= forms.
 using System;
 
 namespace QTensor {
@@ -34,6 +35,13 @@ public sealed partial class Tensor {
   /// </summary>
   public Tensor LeakyRelu(float negativeSlope) => new Tensor(Native.leaky_relu(negativeSlope));
 
+  /// <summary><see cref="LeakyRelu"/> written into this view itself
+  /// (F.leaky_relu with inplace=True). Returns this.</summary>
+  public Tensor LeakyReluInPlace(float negativeSlope) {
+    Native.leaky_relu_(negativeSlope);
+    return this;
+  }
+
   /// <summary>
   /// torch.ops.quantized.hardswish: x * min(max(x + 3, 0), 6) / 6 in float32,
   /// quantized with <paramref name="scale"/> and <paramref name="zeroPoint"/>
@@ -60,6 +68,12 @@ public sealed partial class Tensor {
   /// <summary>F.relu6: min(max(q, zero point), quantize(6)); parameters kept.</summary>
   public Tensor Relu6() => new Tensor(Native.relu6());
 
+  /// <summary><see cref="Relu6"/> written into this view itself. Returns this.</summary>
+  public Tensor Relu6InPlace() {
+    Native.relu6_();
+    return this;
+  }
+
   /// <summary>
   /// torch.clamp(q, min, max): the integers clamped to min and max quantized
   /// with each element's own parameters (infinities: no bound); max wins
@@ -67,6 +81,13 @@ public sealed partial class Tensor {
   /// <see cref="QTensorArgumentException"/>.
   /// </summary>
   public Tensor Clamp(float min, float max) => new Tensor(Native.clamp(min, max));
+
+  /// <summary><see cref="Clamp"/> written into this view itself (F.hardtanh
+  /// with inplace=True). Returns this.</summary>
+  public Tensor ClampInPlace(float min, float max) {
+    Native.clamp_(min, max);
+    return this;
+  }
 
   /// <summary>
   /// torch.ops.quantized.add(this, other, scale, zeroPoint): the sum with
@@ -97,6 +118,64 @@ public sealed partial class Tensor {
       new Tensor(Native.mul_relu(OtherOf(other), scale, zeroPoint));
 
   /// <summary>
+  /// torch.ops.quantized.add.out(this, other, out): <see cref="Add(Tensor, double, long)"/>
+  /// with <paramref name="output"/>'s scale and zero point, written into the
+  /// view <paramref name="output"/> (which may be this or other); returns it.
+  /// A per-channel output throws <see cref="QTensorArgumentException"/>;
+  /// one of another dtype, <see cref="QTensorTypeException"/>; one not of
+  /// the broadcast shape, <see cref="QTensorShapeException"/>.
+  /// </summary>
+  public Tensor Add(Tensor other, Tensor output) {
+    QTensorNative.add_out(OutputOf(output), Native, OtherOf(other));
+    return output;
+  }
+
+  /// <summary>add_relu.out: <see cref="AddRelu(Tensor, double, long)"/> into
+  /// <paramref name="output"/>, as <see cref="Add(Tensor, Tensor)"/>.</summary>
+  public Tensor AddRelu(Tensor other, Tensor output) {
+    QTensorNative.add_relu_out(OutputOf(output), Native, OtherOf(other));
+    return output;
+  }
+
+  /// <summary>mul.out: <see cref="Mul(Tensor, double, long)"/> into
+  /// <paramref name="output"/>, as <see cref="Add(Tensor, Tensor)"/>.</summary>
+  public Tensor Mul(Tensor other, Tensor output) {
+    QTensorNative.mul_out(OutputOf(output), Native, OtherOf(other));
+    return output;
+  }
+
+  /// <summary>mul_relu.out: <see cref="MulRelu(Tensor, double, long)"/> into
+  /// <paramref name="output"/>, as <see cref="Add(Tensor, Tensor)"/>.</summary>
+  public Tensor MulRelu(Tensor other, Tensor output) {
+    QTensorNative.mul_relu_out(OutputOf(output), Native, OtherOf(other));
+    return output;
+  }
+
+  /// <summary>
+  /// torch.ops.quantized.add_scalar(this, other): output parameters derived
+  /// as PyTorch's (the zero point moves by round(other / scale) while it
+  /// stays in range; beyond, the range stretches and the integers are
+  /// requantized). A per-channel tensor, a non-finite other or other / scale
+  /// past the int32 range throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor AddScalar(double other) => new Tensor(Native.add_scalar(other));
+
+  /// <summary>add_scalar_relu: <see cref="AddScalar"/>, then max(q, zero point).</summary>
+  public Tensor AddScalarRelu(double other) => new Tensor(Native.add_scalar_relu(other));
+
+  /// <summary>
+  /// torch.ops.quantized.mul_scalar(this, other): scale |other| * scale, the
+  /// integers kept (other &gt; 0), mirrored (other &lt; 0) or zeroed with
+  /// scale 1 (other == 0). A per-channel tensor, a non-finite other or a
+  /// scale that underflows or overflows throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor MulScalar(double other) => new Tensor(Native.mul_scalar(other));
+
+  /// <summary>mul_scalar_relu: <see cref="MulScalar"/>, then max(q, zero point).</summary>
+  public Tensor MulScalarRelu(double other) => new Tensor(Native.mul_scalar_relu(other));
+
+  /// <summary>
   /// torch.cat of quantized tensors: the tensors one after another along
   /// <paramref name="dim"/> (negative counts from the end), with the first
   /// tensor's parameters; a tensor with other parameters or another dtype is
@@ -121,18 +200,47 @@ public sealed partial class Tensor {
     return Join(tensors, vector => QTensorNative.cat_relu(vector, dim, parameters));
   }
 
-  static Tensor Join(Tensor[] tensors, Func<TensorVector, NativeTensor> cat) {
+  /// <summary>
+  /// torch.ops.quantized.cat_out: <see cref="Cat(Tensor[], long)"/> with
+  /// <paramref name="output"/>'s parameters, written into the view
+  /// <paramref name="output"/>, which is returned. Errors as Cat, and an
+  /// output not of the joined shape throws <see cref="QTensorShapeException"/>.
+  /// </summary>
+  public static Tensor Cat(Tensor[] tensors, long dim, Tensor output) {
+    NativeTensor target = OutputOf(output);
+    return WithVector(tensors, vector => {
+      QTensorNative.cat_out(target, vector, dim);
+      return output;
+    });
+  }
+
+  /// <summary>torch.ops.quantized.cat_relu_out: cat into
+  /// <paramref name="output"/>, then max(q, zero point).</summary>
+  public static Tensor CatRelu(Tensor[] tensors, long dim, Tensor output) {
+    NativeTensor target = OutputOf(output);
+    return WithVector(tensors, vector => {
+      QTensorNative.cat_relu_out(target, vector, dim);
+      return output;
+    });
+  }
+
+  static Tensor Join(Tensor[] tensors, Func<TensorVector, NativeTensor> cat) =>
+      WithVector(tensors, vector => new Tensor(cat(vector)));
+
+  // body applied to a native vector of the tensors' handles, disposed after.
+  static Tensor WithVector(Tensor[] tensors, Func<TensorVector, Tensor> body) {
     Arguments.NotNull(tensors, nameof(tensors));
     using (var vector = new TensorVector()) {
       for (int i = 0; i < tensors.Length; ++i) {
         if (tensors[i] == null) throw new ArgumentNullException($"tensors[{i}]");
         vector.Add(tensors[i].Native);
       }
-      return new Tensor(cat(vector));
+      return body(vector);
     }
   }
 
   static NativeTensor OtherOf(Tensor other) => Arguments.NotNull(other, nameof(other)).Native;
+  static NativeTensor OutputOf(Tensor output) => Arguments.NotNull(output, nameof(output)).Native;
 }
 
 }  // namespace QTensor

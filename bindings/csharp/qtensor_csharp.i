@@ -231,6 +231,23 @@ public enum%}
 %include <std_string.i>
 %typemap(csin) const std::string& "Arguments.Utf8($csinput)"
 
+// Parameters from data: the observers and the per-tensor choosers take C#
+// arrays through the helpers below; QParams crosses as NativeQParams.
+%rename(NativeObserver) qtensor::Observer;
+%rename(NativeQParams) qtensor::QParams;
+// Observer is move-only: return it by moving.
+%feature("valuewrapper") qtensor::Observer;
+%ignore qtensor::Observer::Observer(qt_observer*);
+%ignore qtensor::Observer::get;
+%ignore qtensor::Observer::forward;
+%ignore qtensor::Observer::calculate_qparams;
+%ignore qtensor::Observer::min_val;
+%ignore qtensor::Observer::max_val;
+%ignore qtensor::Observer::num_channels;
+%ignore qtensor::ObserverQParams;
+%ignore qtensor::choose_qparams_per_tensor;
+%ignore qtensor::quantize_per_tensor_dynamic;
+
 %include "../qtensor.i"
 
 
@@ -368,3 +385,42 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
     return $self->metadata_key(static_cast<size_t>(index));
   }
 }
+
+%extend qtensor::Observer {
+  void ForwardValues(float* values_in, int64_t count, int64_t* shape_in, int64_t ndim) {
+    qtensor_csharp::CheckCount(count);
+    $self->forward(qtensor_csharp::Track(values_in), static_cast<size_t>(count),
+                   qtensor_csharp::Longs(shape_in, ndim));
+  }
+  int64_t NumChannels() const { return static_cast<int64_t>($self->num_channels()); }
+  // calculate_qparams into arrays of NumChannels() elements.
+  void CalculateQParamsInto(float* values_out, int64_t* longs_out, int64_t count) const {
+    const qtensor::ObserverQParams p = $self->calculate_qparams();
+    qtensor_csharp::CopyOut(p.scales, values_out, count);
+    qtensor_csharp::CopyOut(p.zero_points, longs_out, count);
+  }
+  void MinValInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->min_val(), values_out, count);
+  }
+  void MaxValInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->max_val(), values_out, count);
+  }
+}
+
+%newobject ChooseQParamsPerTensorValues;
+%inline %{
+// choose_qparams_per_tensor and quantize_per_tensor_dynamic of a C# array.
+qtensor::QParams* ChooseQParamsPerTensorValues(float* values_in, int64_t count, int64_t* shape_in,
+                                               int64_t ndim, bool reduce_range) {
+  qtensor_csharp::CheckCount(count);
+  return new qtensor::QParams(qtensor::choose_qparams_per_tensor(
+      values_in, static_cast<size_t>(count), qtensor_csharp::Longs(shape_in, ndim), reduce_range));
+}
+qtensor::Tensor QuantizePerTensorDynamicValues(float* values_in, int64_t count, int64_t* shape_in,
+                                               int64_t ndim, qt_dtype dtype, bool reduce_range) {
+  qtensor_csharp::CheckCount(count);
+  return qtensor::quantize_per_tensor_dynamic(values_in, static_cast<size_t>(count),
+                                              qtensor_csharp::Longs(shape_in, ndim), dtype,
+                                              reduce_range);
+}
+%}

@@ -130,6 +130,14 @@ Array QtNewArray(JNIEnv* jenv, Array (JNIEnv::*make)(jsize), int64_t length) {
   return array;
 }
 
+jfloatArray QtFloatsToJava(JNIEnv* jenv, const std::vector<float>& values) {
+  jfloatArray array = QtNewArray(jenv, &JNIEnv::NewFloatArray, static_cast<int64_t>(values.size()));
+  if (!values.empty()) {
+    jenv->SetFloatArrayRegion(array, 0, static_cast<jsize>(values.size()), values.data());
+  }
+  return array;
+}
+
 jbyteArray QtBytesToJava(JNIEnv* jenv, const std::string& bytes) {
   jbyteArray array = QtNewArray(jenv, &JNIEnv::NewByteArray, static_cast<int64_t>(bytes.size()));
   jenv->SetByteArrayRegion(array, 0, static_cast<jsize>(bytes.size()),
@@ -401,6 +409,22 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
 
+// Parameters from data: the observers and the per-tensor choosers take Java
+// arrays through the helpers below; QParams crosses as NativeQParams.
+%rename(NativeObserver) qtensor::Observer;
+%rename(NativeQParams) qtensor::QParams;
+// Observer is move-only: return it by moving.
+%feature("valuewrapper") qtensor::Observer;
+%ignore qtensor::Observer::Observer(qt_observer*);
+%ignore qtensor::Observer::get;
+%ignore qtensor::Observer::forward;
+%ignore qtensor::Observer::calculate_qparams;
+%ignore qtensor::Observer::min_val;
+%ignore qtensor::Observer::max_val;
+%ignore qtensor::ObserverQParams;
+%ignore qtensor::choose_qparams_per_tensor;
+%ignore qtensor::quantize_per_tensor_dynamic;
+
 %include "../qtensor.i"
 
 %extend qtensor::Tensor {
@@ -516,3 +540,45 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
   jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
 }
+
+%extend qtensor::Observer {
+  void forwardArray(JNIEnv* jenv, jfloatArray data, const std::vector<int64_t>& shape) {
+    QtPinned floats(jenv, data, false);
+    $self->forward(floats.data<const float>(), floats.length(), shape);
+  }
+  // calculate_qparams: the scales in a new array; the zero points written
+  // into zero_points, which must have num_channels() elements.
+  jfloatArray calculateQParamsArrays(JNIEnv* jenv, jlongArray zero_points) const {
+    const qtensor::ObserverQParams p = $self->calculate_qparams();
+    if (QtArrayLength(jenv, zero_points) != static_cast<jlong>(p.zero_points.size())) {
+      throw qtensor::Error(QT_ERR_INTERNAL, "zero point array of the wrong length");
+    }
+    jfloatArray scales = QtFloatsToJava(jenv, p.scales);
+    if (!p.zero_points.empty()) {
+      jenv->SetLongArrayRegion(zero_points, 0, static_cast<jsize>(p.zero_points.size()),
+                               reinterpret_cast<const jlong*>(p.zero_points.data()));
+    }
+    return scales;
+  }
+  jfloatArray minValArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->min_val()); }
+  jfloatArray maxValArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->max_val()); }
+}
+
+%inline %{
+// choose_qparams_per_tensor and quantize_per_tensor_dynamic of a Java
+// array, pinned for the call.
+qtensor::QParams choose_qparams_per_tensor_array(JNIEnv* jenv, jfloatArray data,
+                                                 const std::vector<int64_t>& shape,
+                                                 bool reduce_range) {
+  QtPinned floats(jenv, data, false);
+  return qtensor::choose_qparams_per_tensor(floats.data<const float>(), floats.length(), shape,
+                                            reduce_range);
+}
+qtensor::Tensor quantize_per_tensor_dynamic_array(JNIEnv* jenv, jfloatArray data,
+                                                  const std::vector<int64_t>& shape, qt_dtype dtype,
+                                                  bool reduce_range) {
+  QtPinned floats(jenv, data, false);
+  return qtensor::quantize_per_tensor_dynamic(floats.data<const float>(), floats.length(), shape,
+                                              dtype, reduce_range);
+}
+%}

@@ -683,6 +683,10 @@ QTENSOR_API qt_status qt_relu_inplace(qt_tensor* tensor);
     @return QT_ERR_INVALID_ARGUMENT for a non-finite slope. */
 QTENSOR_API qt_status qt_leaky_relu(qt_tensor** out, const qt_tensor* tensor, float negative_slope);
 
+/** F.leaky_relu(q, negative_slope, inplace=True): qt_leaky_relu written
+    into the view itself. */
+QTENSOR_API qt_status qt_leaky_relu_inplace(qt_tensor* tensor, float negative_slope);
+
 /** torch.ops.quantized.hardswish(q, scale, zero_point): each element
     dequantized, y = x * min(max(x + 3, 0), 6) / 6 in float32, quantized
     with the given per-tensor scale and zero point into the tensor's dtype.
@@ -703,12 +707,19 @@ QTENSOR_API qt_status qt_tanh(qt_tensor** out, const qt_tensor* tensor);
 /** F.relu6(q): min(max(q, zero point), quantize(6.0)), parameters kept. */
 QTENSOR_API qt_status qt_relu6(qt_tensor** out, const qt_tensor* tensor);
 
+/** F.relu6(q, inplace=True): qt_relu6 written into the view itself. */
+QTENSOR_API qt_status qt_relu6_inplace(qt_tensor* tensor);
+
 /** torch.clamp(q, min, max) (F.hardtanh): min(max(q, quantize(min)),
     quantize(max)), each bound quantized with the element's own parameters
     (saturating: -INFINITY / INFINITY mean no bound); max wins where
     min > max, as in torch.clamp. Parameters kept.
     @return QT_ERR_INVALID_ARGUMENT for a NaN bound. */
 QTENSOR_API qt_status qt_clamp(qt_tensor** out, const qt_tensor* tensor, float min, float max);
+
+/** F.hardtanh(q, min, max, inplace=True): qt_clamp written into the view
+    itself. */
+QTENSOR_API qt_status qt_clamp_inplace(qt_tensor* tensor, float min, float max);
 
 /** torch.ops.quantized.add(a, b, scale, zero_point): a + b with NumPy
     broadcasting, each input dequantized with its own parameters, the float32
@@ -735,6 +746,44 @@ QTENSOR_API qt_status qt_mul(qt_tensor** out, const qt_tensor* a, const qt_tenso
 QTENSOR_API qt_status qt_mul_relu(qt_tensor** out, const qt_tensor* a, const qt_tensor* b,
                                   double scale, int64_t zero_point);
 
+/** torch.ops.quantized.add.out(a, b, out) and add_relu.out, mul.out,
+    mul_relu.out: qt_add (qt_add_relu, qt_mul, qt_mul_relu) with out's
+    scale and zero point, written into the view out, which may be a or b
+    or share their storage.
+    @return QT_ERR_INVALID_ARGUMENT for a per-channel out;
+    QT_ERR_TYPE_MISMATCH for an out of another dtype than a;
+    QT_ERR_SHAPE_MISMATCH for shapes that do not broadcast or an out not of
+    the broadcast shape. */
+QTENSOR_API qt_status qt_add_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b);
+QTENSOR_API qt_status qt_add_relu_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b);
+QTENSOR_API qt_status qt_mul_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b);
+QTENSOR_API qt_status qt_mul_relu_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b);
+
+/** torch.ops.quantized.add_scalar(tensor, other): with c_q =
+    round(other / scale), the integers are kept and the zero point becomes
+    z - c_q when that is in the dtype's range; otherwise PyTorch's rule
+    stretches the range (docs/numerics.md) and requantizes. Per tensor only,
+    as PyTorch.
+    @return QT_ERR_INVALID_ARGUMENT for a per-channel tensor, a non-finite
+    other, or other / scale past the int32 range (PyTorch fails there too). */
+QTENSOR_API qt_status qt_add_scalar(qt_tensor** out, const qt_tensor* tensor, double other);
+
+/** torch.ops.quantized.add_scalar_relu: qt_add_scalar, then max(q, zero
+    point). */
+QTENSOR_API qt_status qt_add_scalar_relu(qt_tensor** out, const qt_tensor* tensor, double other);
+
+/** torch.ops.quantized.mul_scalar(tensor, other): scale |other| * scale;
+    the integers kept (other > 0) or mirrored to qmin + qmax - q with zero
+    point qmax - (z - qmin) (other < 0); other == 0 gives integers 0, scale
+    1, zero point 0. Per tensor only, as PyTorch.
+    @return QT_ERR_INVALID_ARGUMENT for a per-channel tensor, a non-finite
+    other, or a new scale that underflows to 0 or overflows. */
+QTENSOR_API qt_status qt_mul_scalar(qt_tensor** out, const qt_tensor* tensor, double other);
+
+/** torch.ops.quantized.mul_scalar_relu: qt_mul_scalar, then max(q, zero
+    point). */
+QTENSOR_API qt_status qt_mul_scalar_relu(qt_tensor** out, const qt_tensor* tensor, double other);
+
 /** torch.cat(tensors, dim) for quantized tensors, and with quantizer
     torch.ops.quantized.cat(tensors, dim, scale, zero_point): the count
     tensors one after another along dim (negative counts from the end). The
@@ -752,6 +801,15 @@ QTENSOR_API qt_status qt_cat(qt_tensor** out, const qt_tensor* const* tensors, s
 /** torch.ops.quantized.cat_relu: qt_cat, then max(q, zero point). */
 QTENSOR_API qt_status qt_cat_relu(qt_tensor** out, const qt_tensor* const* tensors, size_t count,
                                   int64_t dim, const qt_quantizer* quantizer);
+
+/** torch.ops.quantized.cat_out(tensors, dim, out) and cat_relu_out: qt_cat
+    (qt_cat_relu) with out's parameters, written into the view out.
+    @return as qt_cat, and QT_ERR_SHAPE_MISMATCH for an out not of the
+    joined shape. */
+QTENSOR_API qt_status qt_cat_out(qt_tensor* out, const qt_tensor* const* tensors, size_t count,
+                                 int64_t dim);
+QTENSOR_API qt_status qt_cat_relu_out(qt_tensor* out, const qt_tensor* const* tensors, size_t count,
+                                      int64_t dim);
 
 /* -------------------------------------------------------------- printing */
 

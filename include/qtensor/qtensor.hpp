@@ -282,7 +282,8 @@ class Tensor {
   }
 
   // Operators (qt_requantize, qt_relu, ...): each gives a new tensor but
-  // relu_, which writes this view.
+  // the in-place ones (relu_, leaky_relu_, relu6_, clamp_), which write this
+  // view.
   Tensor requantize(const Quantizer& quantizer) const {
     return Make([&](qt_tensor** out) { return qt_requantize(out, get(), quantizer.get()); });
   }
@@ -295,6 +296,10 @@ class Tensor {
   }
   Tensor leaky_relu(float negative_slope = 0.01f) const {
     return Make([&](qt_tensor** out) { return qt_leaky_relu(out, get(), negative_slope); });
+  }
+  const Tensor& leaky_relu_(float negative_slope = 0.01f) const {
+    detail::Check(qt_leaky_relu_inplace(handle(), negative_slope));
+    return *this;
   }
   Tensor hardswish(double scale, int64_t zero_point) const {
     return Make([&](qt_tensor** out) { return qt_hardswish(out, get(), scale, zero_point); });
@@ -310,6 +315,14 @@ class Tensor {
   }
   Tensor clamp(float min, float max) const {
     return Make([&](qt_tensor** out) { return qt_clamp(out, get(), min, max); });
+  }
+  const Tensor& relu6_() const {
+    detail::Check(qt_relu6_inplace(handle()));
+    return *this;
+  }
+  const Tensor& clamp_(float min, float max) const {
+    detail::Check(qt_clamp_inplace(handle(), min, max));
+    return *this;
   }
   // torch.ops.quantized.add / add_relu / mul / mul_relu(this, other, scale,
   // zero_point), with NumPy broadcasting.
@@ -328,6 +341,20 @@ class Tensor {
   Tensor mul_relu(const Tensor& other, double scale, int64_t zero_point) const {
     return Make(
         [&](qt_tensor** out) { return qt_mul_relu(out, get(), other.get(), scale, zero_point); });
+  }
+  // torch.ops.quantized.add_scalar / add_scalar_relu / mul_scalar /
+  // mul_scalar_relu(this, other): output parameters derived as PyTorch's.
+  Tensor add_scalar(double other) const {
+    return Make([&](qt_tensor** out) { return qt_add_scalar(out, get(), other); });
+  }
+  Tensor add_scalar_relu(double other) const {
+    return Make([&](qt_tensor** out) { return qt_add_scalar_relu(out, get(), other); });
+  }
+  Tensor mul_scalar(double other) const {
+    return Make([&](qt_tensor** out) { return qt_mul_scalar(out, get(), other); });
+  }
+  Tensor mul_scalar_relu(double other) const {
+    return Make([&](qt_tensor** out) { return qt_mul_scalar_relu(out, get(), other); });
   }
 
   float item() const { return Get(qt_tensor_item); }
@@ -445,14 +472,21 @@ class Tensor {
 };
 
 namespace detail {
+// The handle an out= form writes through: a const Tensor still names a
+// mutable view, as Tensor::handle() says.
+inline qt_tensor* Writable(const Tensor& tensor) { return const_cast<qt_tensor*>(tensor.get()); }
+inline std::vector<const qt_tensor*> HandlesOf(const std::vector<Tensor>& tensors) {
+  std::vector<const qt_tensor*> handles;
+  handles.reserve(tensors.size());
+  for (const Tensor& tensor : tensors) handles.push_back(tensor.get());
+  return handles;
+}
 typedef qt_status (*JoinFunction)(qt_tensor**, const qt_tensor* const*, size_t, int64_t,
                                   const qt_quantizer*);
 // qt_cat or qt_cat_relu over the tensors' handles.
 inline Tensor Join(JoinFunction join, const std::vector<Tensor>& tensors, int64_t dim,
                    const qt_quantizer* quantizer) {
-  std::vector<const qt_tensor*> handles;
-  handles.reserve(tensors.size());
-  for (const Tensor& tensor : tensors) handles.push_back(tensor.get());
+  const std::vector<const qt_tensor*> handles = HandlesOf(tensors);
   qt_tensor* out = nullptr;
   Check(join(&out, handles.data(), handles.size(), dim, quantizer));
   return Tensor(out);
@@ -470,6 +504,36 @@ inline Tensor cat(const std::vector<Tensor>& tensors, int64_t dim, const Quantiz
 inline Tensor cat_relu(const std::vector<Tensor>& tensors, int64_t dim,
                        const Quantizer& quantizer) {
   return detail::Join(qt_cat_relu, tensors, dim, quantizer.get());
+}
+
+// The out= forms (at::add_out & co.): the result, with out's scale and zero
+// point, written into the view out; out is returned.
+inline const Tensor& add_out(const Tensor& out, const Tensor& a, const Tensor& b) {
+  detail::Check(qt_add_out(detail::Writable(out), a.get(), b.get()));
+  return out;
+}
+inline const Tensor& add_relu_out(const Tensor& out, const Tensor& a, const Tensor& b) {
+  detail::Check(qt_add_relu_out(detail::Writable(out), a.get(), b.get()));
+  return out;
+}
+inline const Tensor& mul_out(const Tensor& out, const Tensor& a, const Tensor& b) {
+  detail::Check(qt_mul_out(detail::Writable(out), a.get(), b.get()));
+  return out;
+}
+inline const Tensor& mul_relu_out(const Tensor& out, const Tensor& a, const Tensor& b) {
+  detail::Check(qt_mul_relu_out(detail::Writable(out), a.get(), b.get()));
+  return out;
+}
+inline const Tensor& cat_out(const Tensor& out, const std::vector<Tensor>& tensors, int64_t dim) {
+  const std::vector<const qt_tensor*> handles = detail::HandlesOf(tensors);
+  detail::Check(qt_cat_out(detail::Writable(out), handles.data(), handles.size(), dim));
+  return out;
+}
+inline const Tensor& cat_relu_out(const Tensor& out, const std::vector<Tensor>& tensors,
+                                  int64_t dim) {
+  const std::vector<const qt_tensor*> handles = detail::HandlesOf(tensors);
+  detail::Check(qt_cat_relu_out(detail::Writable(out), handles.data(), handles.size(), dim));
+  return out;
 }
 
 // Named tensors plus string metadata: a state dict that can be saved.

@@ -1,6 +1,7 @@
 // The operators (src/ops): qt_requantize, qt_relu, qt_relu_inplace,
 // qt_leaky_relu, qt_hardswish, qt_sigmoid, qt_tanh, qt_relu6, qt_clamp, qt_add, qt_add_relu,
-// qt_mul, qt_mul_relu, qt_cat, qt_cat_relu.
+// qt_mul, qt_mul_relu, qt_cat, qt_cat_relu; their in-place and out= forms; qt_add_scalar,
+// qt_add_scalar_relu, qt_mul_scalar, qt_mul_scalar_relu.
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "ops/clamp.h"
 #include "ops/float_unary.h"
 #include "ops/requantize.h"
+#include "ops/scalar_binary.h"
+#include "ops/write_into.h"
 
 using qtensor::capi::Guard;
 using qtensor::capi::QuantizerOf;
@@ -29,20 +32,50 @@ qt_status BinaryTo(qt_tensor** out, BinaryOp op, const qt_tensor* a, const qt_te
   });
 }
 
+qt_status BinaryOutTo(qt_tensor* out, BinaryOp op, const qt_tensor* a, const qt_tensor* b,
+                      bool relu) {
+  return Guard([&] {
+    qtensor::ops::BinaryOut(op, Required(out, "out")->tensor, TensorOf(a), TensorOf(b), relu);
+  });
+}
+
+qt_status ScalarTo(qt_tensor** out, const qt_tensor* tensor, double other, bool mul, bool relu) {
+  return Guard([&] {
+    Required(out, "out");
+    const qtensor::core::Tensor& input = TensorOf(tensor);
+    ReturnTensor(out, mul ? qtensor::ops::MulScalar(input, other, relu)
+                          : qtensor::ops::AddScalar(input, other, relu));
+  });
+}
+
+// The count tensors of a qt_cat call; throws for NULL.
+std::vector<qtensor::core::Tensor> CatInputs(const qt_tensor* const* tensors, size_t count) {
+  if (count > 0) Required(tensors, "tensors");
+  std::vector<qtensor::core::Tensor> inputs;
+  inputs.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const std::string name = "tensors[" + std::to_string(i) + "]";
+    inputs.push_back(Required(tensors[i], name.c_str())->tensor);
+  }
+  return inputs;
+}
+
 qt_status CatTo(qt_tensor** out, const qt_tensor* const* tensors, size_t count, int64_t dim,
                 const qt_quantizer* quantizer, bool relu) {
   return Guard([&] {
     Required(out, "out");
-    if (count > 0) Required(tensors, "tensors");
-    std::vector<qtensor::core::Tensor> inputs;
-    inputs.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-      const std::string name = "tensors[" + std::to_string(i) + "]";
-      inputs.push_back(Required(tensors[i], name.c_str())->tensor);
-    }
+    const std::vector<qtensor::core::Tensor> inputs = CatInputs(tensors, count);
     const qtensor::core::Quantizer* parameters =
         quantizer != nullptr ? &QuantizerOf(quantizer) : nullptr;
     ReturnTensor(out, qtensor::ops::Cat(inputs, dim, parameters, relu));
+  });
+}
+
+qt_status CatOutTo(qt_tensor* out, const qt_tensor* const* tensors, size_t count, int64_t dim,
+                   bool relu) {
+  return Guard([&] {
+    const qtensor::core::Tensor& output = Required(out, "out")->tensor;
+    qtensor::ops::CatOut(output, CatInputs(tensors, count), dim, relu);
   });
 }
 
@@ -138,6 +171,59 @@ qt_status qt_cat(qt_tensor** out, const qt_tensor* const* tensors, size_t count,
 qt_status qt_cat_relu(qt_tensor** out, const qt_tensor* const* tensors, size_t count, int64_t dim,
                       const qt_quantizer* quantizer) {
   return CatTo(out, tensors, count, dim, quantizer, true);
+}
+
+qt_status qt_leaky_relu_inplace(qt_tensor* tensor, float negative_slope) {
+  return Guard([&] { qtensor::ops::LeakyReluInPlace(TensorOf(tensor), negative_slope); });
+}
+
+qt_status qt_relu6_inplace(qt_tensor* tensor) {
+  return Guard([&] { qtensor::ops::Relu6InPlace(TensorOf(tensor)); });
+}
+
+qt_status qt_clamp_inplace(qt_tensor* tensor, float min, float max) {
+  return Guard([&] { qtensor::ops::ClampInPlace(TensorOf(tensor), min, max); });
+}
+
+qt_status qt_add_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b) {
+  return BinaryOutTo(out, BinaryOp::kAdd, a, b, false);
+}
+
+qt_status qt_add_relu_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b) {
+  return BinaryOutTo(out, BinaryOp::kAdd, a, b, true);
+}
+
+qt_status qt_mul_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b) {
+  return BinaryOutTo(out, BinaryOp::kMul, a, b, false);
+}
+
+qt_status qt_mul_relu_out(qt_tensor* out, const qt_tensor* a, const qt_tensor* b) {
+  return BinaryOutTo(out, BinaryOp::kMul, a, b, true);
+}
+
+qt_status qt_add_scalar(qt_tensor** out, const qt_tensor* tensor, double other) {
+  return ScalarTo(out, tensor, other, false, false);
+}
+
+qt_status qt_add_scalar_relu(qt_tensor** out, const qt_tensor* tensor, double other) {
+  return ScalarTo(out, tensor, other, false, true);
+}
+
+qt_status qt_mul_scalar(qt_tensor** out, const qt_tensor* tensor, double other) {
+  return ScalarTo(out, tensor, other, true, false);
+}
+
+qt_status qt_mul_scalar_relu(qt_tensor** out, const qt_tensor* tensor, double other) {
+  return ScalarTo(out, tensor, other, true, true);
+}
+
+qt_status qt_cat_out(qt_tensor* out, const qt_tensor* const* tensors, size_t count, int64_t dim) {
+  return CatOutTo(out, tensors, count, dim, false);
+}
+
+qt_status qt_cat_relu_out(qt_tensor* out, const qt_tensor* const* tensors, size_t count,
+                          int64_t dim) {
+  return CatOutTo(out, tensors, count, dim, true);
 }
 
 }  // extern "C"

@@ -134,16 +134,21 @@ bool TakesFastPath(const Tensor& a, const Tensor& b) {
          !a.Params().per_channel_arithmetic && !b.Params().per_channel_arithmetic;
 }
 
+// The exact product of two centred integers (each within +-(2^32 - 1), so
+// the product can pass int64) rounded once to float.
+float ProductAsFloat(int64_t a, int64_t b) {
+  return static_cast<float>(static_cast<__int128>(a) * b);
+}
+
 // (a - za) * (b - zb) as float: the SIMD kernel for two 8-bit arrays of one
-// type, else the same product in int64, rounded once.
+// type, else the exact product, rounded once.
 template <typename TA, typename TB>
 void MultiplyCentered(const TA* a, int64_t za, const TB* b, int64_t zb, size_t n, float* out) {
   if constexpr (std::is_same_v<TA, TB> && sizeof(TA) == 1) {
     kernels::MultiplyCentered(a, za, b, zb, n, out);
   } else {
     for (size_t i = 0; i < n; ++i) {
-      out[i] =
-          static_cast<float>((static_cast<int64_t>(a[i]) - za) * (static_cast<int64_t>(b[i]) - zb));
+      out[i] = ProductAsFloat(static_cast<int64_t>(a[i]) - za, static_cast<int64_t>(b[i]) - zb);
     }
   }
 }
@@ -232,8 +237,8 @@ void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, con
         // torch's requantize_from_int: the integer product times the float
         // multiplier scale_a * scale_b / scale, rounded half to even.
         const float multiplier = x.scales[ia] * y.scales[ib] * (1.0f / out_scale);
-        const int64_t product = x.centered[ia] * y.centered[ib];
-        q = kernels::scalar::QuantizeValue<T>(static_cast<float>(product), multiplier, zero_point);
+        const float product = ProductAsFloat(x.centered[ia], y.centered[ib]);
+        q = kernels::scalar::QuantizeValue<T>(product, multiplier, zero_point);
         if (relu) q = std::max<T>(q, static_cast<T>(zero_point));
       }
       ints[k] = q;

@@ -1161,6 +1161,82 @@ static void test_operators(const fixtures* f) {
   qt_tensor_free(column);
 }
 
+/* Every integer of t, compared with the six of pt (qint8 (2, 3)). */
+static void check_pt_ints(const qt_tensor* t, const int8_t expected[6]) {
+  int8_t ints[6];
+  CHECK_OK(qt_int_repr(ints, sizeof ints, t));
+  for (int i = 0; i < 6; ++i) CHECK_I64(ints[i], expected[i]);
+}
+
+/* The in-place, out= and scalar forms: NULL anywhere, outputs of another
+   scheme, dtype or shape, bad numbers; outputs and inputs stay as they were. */
+static void test_operator_forms(const fixtures* f) {
+  step("leaky_relu_inplace, relu6_inplace, clamp_inplace, *_out, *_scalar");
+  const int8_t pt_ints[6] = {1, 2, 3, 4, 5, 6};
+  EXPECT_INVALID(qt_leaky_relu_inplace(NULL, 0.1f));
+  EXPECT_INVALID(qt_leaky_relu_inplace(f->pt, NAN));
+  EXPECT_MESSAGE_HAS("negative_slope");
+  EXPECT_INVALID(qt_relu6_inplace(NULL));
+  EXPECT_INVALID(qt_clamp_inplace(NULL, 0.0f, 1.0f));
+  EXPECT_INVALID(qt_clamp_inplace(f->pt, NAN, 1.0f));
+  check_pt_ints(f->pt, pt_ints);
+
+  qt_status (*const binary_out[])(qt_tensor*, const qt_tensor*, const qt_tensor*) = {
+      qt_add_out, qt_add_relu_out, qt_mul_out, qt_mul_relu_out};
+  qt_tensor* out = NULL; /* qint8 (2, 3), per tensor: the one good output */
+  const int8_t out_ints[6] = {-1, -2, -3, -4, -5, -6};
+  CHECK_OK(qt_make_per_tensor_quantized_int8(&out, out_ints, kShape23, 2, 0.25, 3));
+  for (size_t i = 0; i < sizeof binary_out / sizeof binary_out[0]; ++i) {
+    EXPECT_INVALID(binary_out[i](NULL, f->pt, f->pt));
+    EXPECT_INVALID(binary_out[i](out, NULL, f->pt));
+    EXPECT_INVALID(binary_out[i](out, f->pt, NULL));
+    EXPECT_INVALID(binary_out[i](f->pc, f->pt, f->pt)); /* per-channel out */
+    EXPECT_MESSAGE_HAS("per tensor");
+    EXPECT_TYPE_MISMATCH(binary_out[i](f->u8, f->pt, f->pt));
+    EXPECT_MESSAGE_HAS("out is quint8, a is qint8");
+    EXPECT_SHAPE_MISMATCH(binary_out[i](f->pt_row, f->pt, f->pt));
+    EXPECT_MESSAGE_HAS("out has shape (3,), the result (2, 3)");
+  }
+  const int8_t* unchanged = out_ints;
+  check_pt_ints(out, unchanged);
+  check_pt_ints(f->pt, pt_ints);
+
+  qt_status (*const scalar[])(qt_tensor**, const qt_tensor*, double) = {
+      qt_add_scalar, qt_add_scalar_relu, qt_mul_scalar, qt_mul_scalar_relu};
+  qt_tensor* result = SENTINEL_TENSOR;
+  for (size_t i = 0; i < sizeof scalar / sizeof scalar[0]; ++i) {
+    EXPECT_INVALID(scalar[i](NULL, f->pt, 1.0));
+    EXPECT_INVALID(scalar[i](&result, NULL, 1.0));
+    EXPECT_INVALID(scalar[i](&result, f->pc, 1.0));
+    EXPECT_MESSAGE_HAS("per tensor");
+    EXPECT_INVALID(scalar[i](&result, f->pt, NAN));
+    EXPECT_MESSAGE_HAS("not finite");
+    EXPECT_INVALID(scalar[i](&result, f->pt, -INFINITY));
+  }
+  EXPECT_INVALID(qt_add_scalar(&result, f->pt, 1e10)); /* 2e10 steps of 0.5 */
+  EXPECT_MESSAGE_HAS("int32");
+  EXPECT_INVALID(qt_mul_scalar(&result, f->pt, 1e-320)); /* scale underflows */
+  EXPECT_INVALID(qt_mul_scalar(&result, f->pt, 1e308));  /* and overflows */
+  CHECK(result == SENTINEL_TENSOR);
+
+  const qt_tensor* pair[2] = {f->pt, f->pt};
+  const qt_tensor* with_null[2] = {f->pt, NULL};
+  for (int relu = 0; relu < 2; ++relu) {
+    qt_status (*join)(qt_tensor*, const qt_tensor* const*, size_t, int64_t) =
+        relu ? qt_cat_relu_out : qt_cat_out;
+    EXPECT_INVALID(join(NULL, pair, 2, 0));
+    EXPECT_INVALID(join(out, NULL, 2, 0));
+    EXPECT_INVALID(join(out, with_null, 2, 0));
+    EXPECT_MESSAGE_HAS("tensors[1]");
+    EXPECT_INVALID(join(out, pair, 0, 0));
+    EXPECT_OUT_OF_RANGE(join(out, pair, 2, 2));
+    EXPECT_SHAPE_MISMATCH(join(out, pair, 2, 0)); /* (4, 3) into (2, 3) */
+    EXPECT_MESSAGE_HAS("out has shape (2, 3), the result (4, 3)");
+  }
+  check_pt_ints(out, unchanged);
+  qt_tensor_free(out);
+}
+
 static void test_readout(const fixtures* f) {
   step("dequantize, int_repr, to_string");
   float values[6] = {-1.0f, -2.0f, -3.0f, -4.0f, -5.0f, -6.0f};
@@ -1285,6 +1361,7 @@ int main(void) {
   test_readout(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_operators(&f);
+  test_operator_forms(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_thread_local_error();
 

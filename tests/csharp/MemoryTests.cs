@@ -45,6 +45,35 @@ public class MemoryTests {
     Console.WriteLine("resident growth over {0} tensors: {1} bytes", Count, growth);
     Assert.Less(growth, AllowedGrowthBytes);
   }
+
+  // Observers of 4096 channels keep two floats per channel (32 KiB):
+  // keeping 20 000 of them would add over 600 MB.
+  static long CreateAndDisposeObservers(int count, float[] batch) {
+    long checksum = 0;
+    for (int i = 0; i < count; ++i) {
+      using (var observer = new PerChannelMinMaxObserver()) {
+        observer.Forward(batch, new long[] { batch.Length / 2, 2 });
+        checksum += observer.CalculateQParams().ZeroPoints[i % (batch.Length / 2)];
+      }
+    }
+    return checksum;
+  }
+
+  [Test]
+  public void DisposedObserversReturnTheirMemory() {
+    var batch = new float[2 * 4096];
+    for (int c = 0; c < 4096; ++c) {
+      batch[2 * c] = -c;
+      batch[2 * c + 1] = c + 1;
+    }
+    CreateAndDisposeObservers(2000, batch);
+    long before = ResidentBytes();
+    long checksum = CreateAndDisposeObservers(20000, batch);
+    long growth = ResidentBytes() - before;
+    Console.WriteLine("resident growth over 20000 observers: {0} bytes", growth);
+    Assert.Greater(checksum, 0);
+    Assert.Less(growth, AllowedGrowthBytes);
+  }
 }
 
 }  // namespace QTensor.Tests

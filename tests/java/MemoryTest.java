@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.qtensor.DType;
+import io.qtensor.ObserverQParams;
+import io.qtensor.PerChannelMinMaxObserver;
 import io.qtensor.QTensor;
 import io.qtensor.Quantizer;
 import java.io.IOException;
@@ -62,5 +64,37 @@ public class MemoryTest {
       assertEquals(expected, checksum);
       assertTrue("resident memory grew by " + growth + " bytes", growth < BOUND_BYTES);
     }
+  }
+
+  // Observers of 4096 channels keep two floats per channel (32 KiB):
+  // leaking 20 000 of them would add over 600 MB.
+  static long churnObservers(int count, float[] batch) {
+    long checksum = 0;
+    for (int i = 0; i < count; i++) {
+      try (PerChannelMinMaxObserver observer =
+               new PerChannelMinMaxObserver(0, DType.QUINT8, false, false)) {
+        observer.forward(batch, new long[] {batch.length / 2, 2});
+        ObserverQParams p = observer.calculateQParams();
+        checksum += p.zeroPoint(i % (batch.length / 2));
+      }
+    }
+    return checksum;
+  }
+
+  @Test
+  public void closedObserversReturnTheirMemory() throws IOException {
+    // Channel c holds -c and c + 1: zero point round(c / ((2c + 1) / 255)).
+    float[] batch = new float[2 * 4096];
+    for (int c = 0; c < 4096; c++) {
+      batch[2 * c] = -c;
+      batch[2 * c + 1] = c + 1;
+    }
+    churnObservers(2_000, batch);
+    long before = residentBytes();
+    long checksum = churnObservers(20_000, batch);
+    long growth = residentBytes() - before;
+    System.out.println("resident growth over 20000 observers: " + growth + " bytes");
+    assertTrue(checksum > 0);
+    assertTrue("resident memory grew by " + growth + " bytes", growth < BOUND_BYTES);
   }
 }

@@ -25,6 +25,7 @@ OUTPUTS = {
     "make_golden.py": "golden.txt",
     "make_print_cases.py": "print_cases.txt",
     "make_observer_golden.py": "observer_golden.txt",
+    "make_operator_golden.py": "operator_golden.txt",
 }
 
 torch = pytest.importorskip(

@@ -1,6 +1,7 @@
 """Quantized operators under PyTorch's names: torch.relu, F.relu6,
 torch.clamp, F.hardtanh, torch.ops.quantized.add / add_relu / mul /
-mul_relu (also as qtensor.ops.quantized.*); and requantize, which PyTorch
+mul_relu with their .out and .Scalar overloads, add_scalar / mul_scalar
+(also as qtensor.ops.quantized.*); and requantize, which PyTorch
 spells torch.quantize_per_tensor(q.dequantize(), ...)."""
 
 from types import SimpleNamespace
@@ -23,11 +24,15 @@ def relu(input):
     return _tensor(input).relu()
 
 
-def leaky_relu(input, negative_slope=0.01):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """F.leaky_relu: x >= 0 ? x : x * negative_slope on the dequantized
-    values in float32, quantized with the input's own parameters."""
-    return Tensor._wrap(_tensor(input)._native.leaky_relu(float_of(negative_slope,
-                                                                     "negative_slope")))
+    values in float32, quantized with the input's own parameters. With
+    inplace, written into input, which is returned."""
+    slope = float_of(negative_slope, "negative_slope")
+    if inplace:
+        _tensor(input)._native.leaky_relu_(slope)
+        return input
+    return Tensor._wrap(_tensor(input)._native.leaky_relu(slope))
 
 
 def hardswish(input, output_scale, output_zero_point):
@@ -50,8 +55,12 @@ def tanh(input):
     return Tensor._wrap(_tensor(input)._native.tanh())
 
 
-def relu6(input):
-    """min(max(q, zero point), quantize(6.0)), parameters kept (F.relu6)."""
+def relu6(input, inplace=False):
+    """min(max(q, zero point), quantize(6.0)), parameters kept (F.relu6).
+    With inplace, written into input, which is returned."""
+    if inplace:
+        _tensor(input)._native.relu6_()
+        return input
     return Tensor._wrap(_tensor(input)._native.relu6())
 
 
@@ -60,8 +69,11 @@ def clamp(input, min=None, max=None):
     return _tensor(input).clamp(min, max)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0):
-    """F.hardtanh(q, min_val, max_val): clamp with PyTorch's defaults."""
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """F.hardtanh(q, min_val, max_val): clamp with PyTorch's defaults. With
+    inplace, written into input, which is returned."""
+    if inplace:
+        return _tensor(input).clamp_(min_val, max_val)
     return _tensor(input).clamp(min_val, max_val)
 
 
@@ -75,33 +87,78 @@ def requantize(input, quantizer):
     return Tensor._wrap(_tensor(input)._native.requantize(quantizer._native))
 
 
-def _binary(native_op, qa, qb, scale, zero_point):
-    return Tensor._wrap(native_op(_tensor(qa)._native, _tensor(qb)._native,
-                                  float_of(scale, "scale"),
-                                  int64_of(zero_point, "zero_point", InvalidArgumentError)))
+def _binary(op, qa, qb, scale, zero_point, out):
+    """The operator op (add, add_relu, mul, mul_relu) as torch.ops.quantized
+    overloads it: two tensors and output parameters; two tensors and out=
+    (the .out overload); a tensor and a number (the .Scalar overload)."""
+    qa = _tensor(qa)
+    if not isinstance(qb, Tensor):
+        if scale is not None or zero_point is not None or out is not None:
+            raise TypeError(f"{op}(qa, number) takes no scale, zero_point or out")
+        scalar_op = op.replace("_relu", "") + "_scalar" + ("_relu" if "_relu" in op else "")
+        return Tensor._wrap(getattr(qa._native, scalar_op)(float_of(qb, "other")))
+    if out is not None:
+        if scale is not None or zero_point is not None:
+            raise TypeError(f"{op}(qa, qb, out=) takes its scale and zero point from out")
+        getattr(native, op + "_out")(_tensor(out)._native, qa._native, qb._native)
+        return out
+    if scale is None or zero_point is None:
+        raise TypeError(f"{op}(qa, qb) needs scale and zero_point, or out=")
+    return Tensor._wrap(getattr(qa._native, op)(
+        qb._native, float_of(scale, "scale"),
+        int64_of(zero_point, "zero_point", InvalidArgumentError)))
 
 
-def add(qa, qb, scale, zero_point):
+def add(qa, qb, scale=None, zero_point=None, out=None):
     """torch.ops.quantized.add: qa + qb (NumPy broadcasting), each input
     dequantized with its own parameters, the float32 sum quantized with
-    scale and zero_point into qa's dtype."""
-    return _binary(native.Tensor.add, qa, qb, scale, zero_point)
+    scale and zero_point (or out's, written into out) into qa's dtype;
+    add(qa, number) is add_scalar."""
+    return _binary("add", qa, qb, scale, zero_point, out)
 
 
-def add_relu(qa, qb, scale, zero_point):
-    """torch.ops.quantized.add_relu: add with max(sum, 0) before quantizing."""
-    return _binary(native.Tensor.add_relu, qa, qb, scale, zero_point)
+def add_relu(qa, qb, scale=None, zero_point=None, out=None):
+    """torch.ops.quantized.add_relu: add with max(sum, 0) before quantizing;
+    add_relu(qa, number) is add_scalar_relu."""
+    return _binary("add_relu", qa, qb, scale, zero_point, out)
 
 
-def mul(qa, qb, scale, zero_point):
+def mul(qa, qb, scale=None, zero_point=None, out=None):
     """torch.ops.quantized.mul: PyTorch's integer formula, zero_point +
-    round((qa - za) * (qb - zb) * (sa * sb / scale)), in qa's dtype."""
-    return _binary(native.Tensor.mul, qa, qb, scale, zero_point)
+    round((qa - za) * (qb - zb) * (sa * sb / scale)), in qa's dtype (or
+    out's parameters, written into out); mul(qa, number) is mul_scalar."""
+    return _binary("mul", qa, qb, scale, zero_point, out)
 
 
-def mul_relu(qa, qb, scale, zero_point):
-    """torch.ops.quantized.mul_relu: mul, then max(q, zero_point)."""
-    return _binary(native.Tensor.mul_relu, qa, qb, scale, zero_point)
+def mul_relu(qa, qb, scale=None, zero_point=None, out=None):
+    """torch.ops.quantized.mul_relu: mul, then max(q, zero_point);
+    mul_relu(qa, number) is mul_scalar_relu."""
+    return _binary("mul_relu", qa, qb, scale, zero_point, out)
+
+
+def add_scalar(qa, b):
+    """torch.ops.quantized.add_scalar: qa + b with PyTorch's derived output
+    parameters (the zero point moves by round(b / scale) while it stays in
+    range; beyond, the range stretches and the integers are requantized)."""
+    return Tensor._wrap(_tensor(qa)._native.add_scalar(float_of(b, "b")))
+
+
+def add_scalar_relu(qa, b):
+    """torch.ops.quantized.add_scalar_relu: add_scalar, then max(q, zero
+    point)."""
+    return Tensor._wrap(_tensor(qa)._native.add_scalar_relu(float_of(b, "b")))
+
+
+def mul_scalar(qa, b):
+    """torch.ops.quantized.mul_scalar: scale |b| * scale, the integers kept
+    (b > 0), mirrored (b < 0) or zeroed with scale 1 (b == 0)."""
+    return Tensor._wrap(_tensor(qa)._native.mul_scalar(float_of(b, "b")))
+
+
+def mul_scalar_relu(qa, b):
+    """torch.ops.quantized.mul_scalar_relu: mul_scalar, then max(q, zero
+    point)."""
+    return Tensor._wrap(_tensor(qa)._native.mul_scalar_relu(float_of(b, "b")))
 
 
 def _tensor_vector(tensors):
@@ -109,10 +166,12 @@ def _tensor_vector(tensors):
     return native.TensorVector([_tensor(t)._native for t in tensors])
 
 
-def cat(tensors, dim=0):
+def cat(tensors, dim=0, out=None):
     """torch.cat of quantized tensors: one after another along dim, with the
-    first tensor's parameters; a tensor with others (or another dtype) is
-    requantized."""
+    first tensor's parameters (or out's, written into out); a tensor with
+    others (or another dtype) is requantized."""
+    if out is not None:
+        return quantized_cat_out(tensors, dim, out)
     return Tensor._wrap(native.cat(_tensor_vector(tensors), index_of(dim, "dim")))
 
 
@@ -141,7 +200,25 @@ def quantized_cat_relu(qx, dim, scale=None, zero_point=None):
     return _quantized_cat(native.cat_relu, qx, dim, scale, zero_point)
 
 
+def quantized_cat_out(qx, dim, out):
+    """torch.ops.quantized.cat_out: the tensors joined along dim with out's
+    parameters, written into out, which is returned."""
+    native.cat_out(_tensor(out)._native, _tensor_vector(qx), index_of(dim, "dim"))
+    return out
+
+
+def quantized_cat_relu_out(qx, dim, out):
+    """torch.ops.quantized.cat_relu_out: quantized_cat_out, then max(q, zero
+    point)."""
+    native.cat_relu_out(_tensor(out)._native, _tensor_vector(qx), index_of(dim, "dim"))
+    return out
+
+
 # qtensor.ops.quantized.add(qa, qb, scale, zero_point) as
 # torch.ops.quantized.add(qa, qb, scale, zero_point).
 quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_relu,
-                            cat=quantized_cat, cat_relu=quantized_cat_relu, hardswish=hardswish)
+                            add_scalar=add_scalar, add_scalar_relu=add_scalar_relu,
+                            mul_scalar=mul_scalar, mul_scalar_relu=mul_scalar_relu,
+                            cat=quantized_cat, cat_relu=quantized_cat_relu,
+                            cat_out=quantized_cat_out, cat_relu_out=quantized_cat_relu_out,
+                            hardswish=hardswish)

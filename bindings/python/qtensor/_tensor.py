@@ -180,6 +180,14 @@ class Tensor:
         high = np.inf if max is None else float_of(max, "max")
         return Tensor._wrap(self._native.clamp(low, high))
 
+    def clamp_(self, min=None, max=None):
+        """clamp written into this view (PyTorch 1.13 has no quantized
+        clamp_; its F.hardtanh(q, inplace=True) is this). Returns self."""
+        low = -np.inf if min is None else float_of(min, "min")
+        high = np.inf if max is None else float_of(max, "max")
+        self._native.clamp_(low, high)
+        return self
+
     # ---------------------------------------------------------------- writes
     def copy_(self, src):
         """Copies a tensor (requantizing if this is part of a storage) or

@@ -90,6 +90,30 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
+  /**
+   * torch.quantize_per_tensor_dynamic(x, dtype, reduce_range): quantizes
+   * row-major floats into a new per-tensor tensor with the parameters
+   * {@link QParams#choose} picks from their minimum and maximum ([-128, 127]
+   * for QINT8, [0, 255] for QUINT8), bit for bit as PyTorch 1.13.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for QINT32 (PyTorch refuses
+   *     it too), no elements, a NaN or an infinity; SHAPE_MISMATCH if data
+   *     has not the shape's number of elements
+   */
+  public static QTensor quantizePerTensorDynamic(float[] data, long[] shape, DType dtype,
+                                                 boolean reduceRange) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(dtype, "dtype");
+    return new QTensor(
+        NativeModule.quantize_per_tensor_dynamic_array(data, shape, dtype.code(), reduceRange));
+  }
+
+  /** {@link #quantizePerTensorDynamic(float[], long[], DType, boolean)} without reduceRange. */
+  public static QTensor quantizePerTensorDynamic(float[] data, long[] shape, DType dtype) {
+    return quantizePerTensorDynamic(data, shape, dtype, false);
+  }
+
   /** A tensor whose integers are all zero (not the zero point). */
   public static QTensor emptyQuantized(long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(shape, "shape");
@@ -519,6 +543,15 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * {@link #leakyRelu} written into this view itself (F.leaky_relu with
+   * inplace=True). Returns this.
+   */
+  public QTensor leakyReluInPlace(float negativeSlope) {
+    handle().leaky_relu_(negativeSlope);
+    return this;
+  }
+
+  /**
    * torch.ops.quantized.hardswish: x * min(max(x + 3, 0), 6) / 6 in float32,
    * quantized with scale and zeroPoint into this tensor's dtype.
    *
@@ -551,6 +584,12 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().relu6());
   }
 
+  /** {@link #relu6} written into this view itself. Returns this. */
+  public QTensor relu6InPlace() {
+    handle().relu6_();
+    return this;
+  }
+
   /**
    * torch.clamp(q, min, max): the integers clamped to min and max quantized
    * with each element's own parameters (infinities: no bound); max wins
@@ -560,6 +599,15 @@ public final class QTensor implements AutoCloseable {
    */
   public QTensor clamp(float min, float max) {
     return new QTensor(handle().clamp(min, max));
+  }
+
+  /**
+   * {@link #clamp} written into this view itself (F.hardtanh with
+   * inplace=True). Returns this.
+   */
+  public QTensor clampInPlace(float min, float max) {
+    handle().clamp_(min, max);
+    return this;
   }
 
   /**
@@ -596,6 +644,73 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * torch.ops.quantized.add.out(this, other, out): {@link #add} with out's
+   * scale and zero point, written into the view out (which may be this or
+   * other). Returns out.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for a per-channel out,
+   *     TYPE_MISMATCH for an out of another dtype, SHAPE_MISMATCH for an out
+   *     not of the broadcast shape
+   */
+  public QTensor add(QTensor other, QTensor out) {
+    NativeModule.add_out(output(out), handle(), other(other));
+    return out;
+  }
+
+  /** add_relu.out: {@link #addRelu} into out, as {@link #add(QTensor, QTensor)}. */
+  public QTensor addRelu(QTensor other, QTensor out) {
+    NativeModule.add_relu_out(output(out), handle(), other(other));
+    return out;
+  }
+
+  /** mul.out: {@link #mul} into out, as {@link #add(QTensor, QTensor)}. */
+  public QTensor mul(QTensor other, QTensor out) {
+    NativeModule.mul_out(output(out), handle(), other(other));
+    return out;
+  }
+
+  /** mul_relu.out: {@link #mulRelu} into out, as {@link #add(QTensor, QTensor)}. */
+  public QTensor mulRelu(QTensor other, QTensor out) {
+    NativeModule.mul_relu_out(output(out), handle(), other(other));
+    return out;
+  }
+
+  /**
+   * torch.ops.quantized.add_scalar(this, other): the output parameters
+   * derived as PyTorch's (the zero point moves by round(other / scale)
+   * while it stays in range; beyond, the range stretches and the integers
+   * are requantized). Per-tensor tensors only.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for a per-channel tensor, a
+   *     non-finite other, or other / scale past the int32 range
+   */
+  public QTensor addScalar(double other) {
+    return new QTensor(handle().add_scalar(other));
+  }
+
+  /** add_scalar_relu: {@link #addScalar}, then max(q, zero point). */
+  public QTensor addScalarRelu(double other) {
+    return new QTensor(handle().add_scalar_relu(other));
+  }
+
+  /**
+   * torch.ops.quantized.mul_scalar(this, other): scale |other| * scale, the
+   * integers kept (other &gt; 0), mirrored (other &lt; 0) or zeroed with
+   * scale 1 (other == 0). Per-tensor tensors only.
+   *
+   * @throws QTensorException INVALID_ARGUMENT for a per-channel tensor, a
+   *     non-finite other, or a scale that underflows or overflows
+   */
+  public QTensor mulScalar(double other) {
+    return new QTensor(handle().mul_scalar(other));
+  }
+
+  /** mul_scalar_relu: {@link #mulScalar}, then max(q, zero point). */
+  public QTensor mulScalarRelu(double other) {
+    return new QTensor(handle().mul_scalar_relu(other));
+  }
+
+  /**
    * torch.cat of quantized tensors: the tensors one after another along dim
    * (negative counts from the end), with the first tensor's parameters; a
    * tensor with other parameters or another dtype is requantized.
@@ -623,18 +738,52 @@ public final class QTensor implements AutoCloseable {
     return join(tensors, vector -> NativeModule.cat_relu(vector, dim, quantizer.handle()));
   }
 
+  /**
+   * torch.ops.quantized.cat_out: {@link #cat(QTensor[], long)} with out's
+   * parameters, written into the view out. Returns out.
+   *
+   * @throws QTensorException as {@link #cat(QTensor[], long)}, and
+   *     SHAPE_MISMATCH for an out not of the joined shape
+   */
+  public static QTensor cat(QTensor[] tensors, long dim, QTensor out) {
+    NativeTensor target = output(out);
+    return withVector(tensors, vector -> {
+      NativeModule.cat_out(target, vector, dim);
+      return out;
+    });
+  }
+
+  /** torch.ops.quantized.cat_relu_out: cat into out, then max(q, zero point). */
+  public static QTensor catRelu(QTensor[] tensors, long dim, QTensor out) {
+    NativeTensor target = output(out);
+    return withVector(tensors, vector -> {
+      NativeModule.cat_relu_out(target, vector, dim);
+      return out;
+    });
+  }
+
   private static QTensor join(QTensor[] tensors,
                               java.util.function.Function<TensorVector, NativeTensor> cat) {
+    return withVector(tensors, vector -> new QTensor(cat.apply(vector)));
+  }
+
+  // body applied to a native vector of the tensors' handles, freed after.
+  private static QTensor withVector(QTensor[] tensors,
+                                    java.util.function.Function<TensorVector, QTensor> body) {
     Objects.requireNonNull(tensors, "tensors");
     TensorVector vector = new TensorVector();
     try {
       for (int i = 0; i < tensors.length; ++i) {
         vector.add(Objects.requireNonNull(tensors[i], "tensors[" + i + "]").handle());
       }
-      return new QTensor(cat.apply(vector));
+      return body.apply(vector);
     } finally {
       vector.delete();
     }
+  }
+
+  private static NativeTensor output(QTensor out) {
+    return Objects.requireNonNull(out, "out").handle();
   }
 
   private static NativeTensor other(QTensor other) {

@@ -1,0 +1,44 @@
+package io.qtensor;
+
+/**
+ * torch.ao.quantization.HistogramObserver: a histogram of bins counts over
+ * the running range (PyTorch 1.13's, including its truncation of the first
+ * range to integers), resampled with upsampleRate as the range grows; the
+ * parameters come from the range its L2 search picks, bit for bit as
+ * PyTorch's. A batch holding NaN or an infinity is refused by
+ * {@link #forward} (INVALID_ARGUMENT; PyTorch fails too), and the observer
+ * stays as it was.
+ */
+public final class HistogramObserver extends Observer {
+  /** PyTorch's defaults: 2048 bins, upsample rate 128, QUINT8, per_tensor_affine. */
+  public HistogramObserver() {
+    this(2048, 128, DType.QUINT8, false, false);
+  }
+
+  /**
+   * HistogramObserver(bins, upsample_rate, dtype, qscheme, reduce_range)
+   * with the dtype's default integer range.
+   *
+   * @param bins in [1, 2^24]
+   * @param upsampleRate in [1, 2^20]
+   * @throws QTensorException INVALID_ARGUMENT for bins or upsampleRate out of
+   *     range, or options PyTorch refuses (symmetric QUINT8 with reduceRange
+   *     is allowed here, as in PyTorch)
+   */
+  public HistogramObserver(long bins, long upsampleRate, DType dtype, boolean symmetric,
+                           boolean reduceRange) {
+    super("HistogramObserver",
+          NativeObserver.Histogram(bins, upsampleRate, code(dtype), symmetric, reduceRange, 0, 0),
+          dtype, symmetric);
+  }
+
+  /** As the constructor without a range, with a custom one (see {@link MinMaxObserver}). */
+  public HistogramObserver(long bins, long upsampleRate, DType dtype, boolean symmetric,
+                           boolean reduceRange, long quantMin, long quantMax) {
+    super("HistogramObserver",
+          NativeObserver.Histogram(bins, upsampleRate, code(dtype), symmetric, reduceRange,
+                                   checkRange("HistogramObserver", quantMin, quantMax),
+                                   quantMax),
+          dtype, symmetric);
+  }
+}
