@@ -135,8 +135,12 @@ bool TakesFastPath(const Tensor& a, const Tensor& b) {
 }
 
 // The exact product of two centred integers (each within +-(2^32 - 1), so
-// the product can pass int64) rounded once to float.
+// the product can pass int64) rounded once to float: in int64 where it does
+// not overflow (nearly every case; the 128-bit conversion is a slow library
+// call), else in 128 bits.
 float ProductAsFloat(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return static_cast<float>(product);
   return static_cast<float>(static_cast<__int128>(a) * b);
 }
 
