@@ -56,6 +56,47 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
+  /// The same elements in row-major order under <paramref name="shape"/>,
+  /// one of whose sizes may be -1 (inferred), sharing the storage (torch's
+  /// view). Strides that cannot be viewed so throw
+  /// <see cref="QTensorShapeException"/>; use <see cref="Reshape"/>.
+  /// </summary>
+  public Tensor View(params long[] shape) {
+    Arguments.NotNull(shape, nameof(shape));
+    return new Tensor(Native.View(shape, shape.Length));
+  }
+
+  /// <summary>
+  /// <see cref="View"/> where the strides allow it, else a view of a
+  /// contiguous copy.
+  /// </summary>
+  public Tensor Reshape(params long[] shape) {
+    Arguments.NotNull(shape, nameof(shape));
+    return new Tensor(Native.Reshape(shape, shape.Length));
+  }
+
+  /// <summary>
+  /// Dimensions <paramref name="startDim"/> .. <paramref name="endDim"/>
+  /// (negative values count from the end) merged into one, as
+  /// <see cref="Reshape"/> does it.
+  /// </summary>
+  public Tensor Flatten(long startDim = 0, long endDim = -1) {
+    return new Tensor(Native.flatten(startDim, endDim));
+  }
+
+  /// <summary>The view with a new size-1 dimension at <paramref name="dim"/>.</summary>
+  public Tensor Unsqueeze(long dim) => new Tensor(Native.unsqueeze(dim));
+
+  /// <summary>The view without any of its size-1 dimensions.</summary>
+  public Tensor Squeeze() => new Tensor(Native.squeeze());
+
+  /// <summary>
+  /// The view without dimension <paramref name="dim"/> if its size is 1,
+  /// else the same view.
+  /// </summary>
+  public Tensor Squeeze(long dim) => new Tensor(Native.squeeze(dim));
+
+  /// <summary>
   /// This view if already contiguous (a new handle to it), else a contiguous
   /// copy.
   /// </summary>

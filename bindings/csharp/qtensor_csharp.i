@@ -183,6 +183,8 @@ public enum%}
 %ignore qtensor::Tensor::EmptyQuantized;
 %ignore qtensor::Tensor::FromIntRepr;
 %ignore qtensor::Tensor::permute;
+%ignore qtensor::Tensor::view;
+%ignore qtensor::Tensor::reshape;
 %ignore qtensor::Tensor::at;
 %ignore qtensor::Tensor::set;
 %ignore qtensor::Tensor::sizes;
@@ -339,6 +341,12 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
 
   qtensor::Tensor Permute(int64_t* longs_in, int64_t count) const {
     return $self->permute(qtensor_csharp::Longs(longs_in, count));
+  }
+  qtensor::Tensor View(int64_t* longs_in, int64_t count) const {
+    return $self->view(qtensor_csharp::Longs(longs_in, count));
+  }
+  qtensor::Tensor Reshape(int64_t* longs_in, int64_t count) const {
+    return $self->reshape(qtensor_csharp::Longs(longs_in, count));
   }
   float At(int64_t* longs_in, int64_t count) const {
     return $self->at(qtensor_csharp::Longs(longs_in, count));

@@ -595,6 +595,49 @@ QTENSOR_API qt_status qt_transpose(qt_tensor** out, const qt_tensor* tensor, int
 QTENSOR_API qt_status qt_permute(qt_tensor** out, const qt_tensor* tensor, const int64_t* dims,
                                  size_t ndims);
 
+/* ---------------------------------------------------------- shape views */
+
+/** q.view(shape): the same elements in row-major order under a new shape of
+    ndim sizes, one of which may be -1 (inferred). Shares the storage. A
+    per-channel view keeps its channel dim where a new dim of the same size
+    starts at the same row-major place (torch keeps the axis number instead).
+    @return QT_ERR_INVALID_ARGUMENT for NULL pointers, two -1s, a size below
+    -1, ndim above QTENSOR_MAX_DIMS, or a per-channel view whose channel dim
+    would be merged with or split across other dims; QT_ERR_SHAPE_MISMATCH
+    for a shape that does not hold numel elements, or strides that cannot be
+    viewed so ("view size is not compatible with input tensor's size and
+    stride ..."), as in torch. */
+QTENSOR_API qt_status qt_view(qt_tensor** out, const qt_tensor* tensor, const int64_t* shape,
+                              size_t ndim);
+
+/** q.reshape(shape): qt_view where the strides allow it, else a view of a
+    contiguous copy in a new storage. Errors as qt_view, except that strides
+    never are one. */
+QTENSOR_API qt_status qt_reshape(qt_tensor** out, const qt_tensor* tensor, const int64_t* shape,
+                                 size_t ndim);
+
+/** q.flatten(start_dim, end_dim): dims start_dim..end_dim (negative count
+    from the end) merged into one, by qt_reshape; a new handle to the same
+    view when start_dim == end_dim, and shape (1) for a 0-dim tensor.
+    @return QT_ERR_OUT_OF_RANGE for a dim outside the tensor;
+    QT_ERR_INVALID_ARGUMENT if start_dim comes after end_dim; as qt_reshape. */
+QTENSOR_API qt_status qt_flatten(qt_tensor** out, const qt_tensor* tensor, int64_t start_dim,
+                                 int64_t end_dim);
+
+/** q.unsqueeze(dim): a view with a new size-1 dim at dim, in
+    [-ndim - 1, ndim] (QT_ERR_OUT_OF_RANGE otherwise;
+    QT_ERR_INVALID_ARGUMENT past QTENSOR_MAX_DIMS). */
+QTENSOR_API qt_status qt_unsqueeze(qt_tensor** out, const qt_tensor* tensor, int64_t dim);
+
+/** q.squeeze(): a view without any of its size-1 dims. Squeezing a
+    per-channel view's size-1 channel dim leaves a per-tensor view with that
+    channel's parameters, as qt_select does (torch refuses it). */
+QTENSOR_API qt_status qt_squeeze(qt_tensor** out, const qt_tensor* tensor);
+
+/** q.squeeze(dim): a view without dim if its size is 1, else a new handle to
+    the same view. @return QT_ERR_OUT_OF_RANGE for a dim outside the tensor. */
+QTENSOR_API qt_status qt_squeeze_dim(qt_tensor** out, const qt_tensor* tensor, int64_t dim);
+
 /** q.contiguous(): a new handle to the same view if it is already
     contiguous, else a contiguous copy in a new storage carrying the view's
     effective quantizer. */

@@ -269,6 +269,27 @@ class Tensor {
   Tensor permute(const std::vector<int64_t>& dims) const {
     return Make([&](qt_tensor** out) { return qt_permute(out, get(), dims.data(), dims.size()); });
   }
+  // Shape views (qt_view, qt_reshape, qt_flatten, qt_unsqueeze, qt_squeeze,
+  // qt_squeeze_dim); a shape may hold one -1.
+  Tensor view(const std::vector<int64_t>& shape) const {
+    return Make([&](qt_tensor** out) { return qt_view(out, get(), shape.data(), shape.size()); });
+  }
+  Tensor reshape(const std::vector<int64_t>& shape) const {
+    return Make(
+        [&](qt_tensor** out) { return qt_reshape(out, get(), shape.data(), shape.size()); });
+  }
+  Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const {
+    return Make([&](qt_tensor** out) { return qt_flatten(out, get(), start_dim, end_dim); });
+  }
+  Tensor unsqueeze(int64_t dim) const {
+    return Make([&](qt_tensor** out) { return qt_unsqueeze(out, get(), dim); });
+  }
+  Tensor squeeze() const {
+    return Make([&](qt_tensor** out) { return qt_squeeze(out, get()); });
+  }
+  Tensor squeeze(int64_t dim) const {
+    return Make([&](qt_tensor** out) { return qt_squeeze_dim(out, get(), dim); });
+  }
   Tensor contiguous() const {
     return Make([&](qt_tensor** out) { return qt_contiguous(out, get()); });
   }

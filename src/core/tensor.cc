@@ -59,7 +59,8 @@ int64_t Tensor::numel() const { return Product(shape_, 0, shape_.size()); }
 std::vector<int64_t> Tensor::strides() const {
   std::vector<int64_t> strides(shape_.size());
   for (size_t d = 0; d < shape_.size(); ++d) {
-    strides[d] = step_[d] * storage_->strides()[base_dim_[d]];
+    const int64_t b = base_dim_[d];
+    strides[d] = b < 0 ? step_[d] : step_[d] * storage_->strides()[b];
   }
   return strides;
 }
@@ -185,7 +186,7 @@ Tensor Tensor::Select(int64_t dim, int64_t index) const {
   }
   if (index < 0) index += size;
   Tensor view = *this;
-  view.origin_[base_dim_[d]] += index * step_[d];
+  if (base_dim_[d] >= 0) view.origin_[base_dim_[d]] += index * step_[d];
   view.shape_.erase(view.shape_.begin() + d);
   view.base_dim_.erase(view.base_dim_.begin() + d);
   view.step_.erase(view.step_.begin() + d);
@@ -200,7 +201,7 @@ Tensor Tensor::Slice(int64_t dim, int64_t start, int64_t stop, int64_t step) con
   const int64_t size = AdjustSliceIndices(shape_[d], step, start, stop);
   Tensor view = *this;
   view.shape_[d] = size;
-  if (size > 0) view.origin_[base_dim_[d]] += start * step_[d];
+  if (size > 0 && base_dim_[d] >= 0) view.origin_[base_dim_[d]] += start * step_[d];
   // With two or more elements |step| < shape[d], so the product stays within
   // the base dim; with fewer the step is never used.
   view.step_[d] = size > 1 ? step_[d] * step : 1;

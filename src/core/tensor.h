@@ -4,12 +4,18 @@
 // bare strides, is what lets every view find each element's own channel:
 //   base coordinate of base dim b = origin[b] + sum over view dims d walking b
 //                                   of index[d] * step[d]
-// and strides and offset follow from it.
+// and strides and offset follow from it. A view dim may also walk no base
+// dim (base dim -1): a size-1 dim from unsqueeze or view, or any dim of an
+// empty view; its step is then its stride in elements. A dim that view()
+// merged from several base dims walks the innermost of them, past that
+// dim's extent: the sum stays each element's position, and no dim but the
+// channel dim ever walks a per-channel storage's channel axis.
 #ifndef QTENSOR_CORE_TENSOR_H_
 #define QTENSOR_CORE_TENSOR_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/channel_tables.h"
@@ -66,7 +72,7 @@ class Tensor {
   ElementParams Params() const;
   // The view's own quantizer, in its own dim numbering (docs/design.md).
   Quantizer EffectiveQuantizer() const;
-  // The base dim walked by view dim d.
+  // The base dim walked by view dim d, or -1 (see the opening comment).
   int64_t base_dim(int64_t d) const { return base_dim_[d]; }
 
   // Position in the storage (in elements) of the element at a full index
@@ -80,6 +86,16 @@ class Tensor {
   Tensor Narrow(int64_t dim, int64_t start, int64_t length) const;
   Tensor Transpose(int64_t dim0, int64_t dim1) const;
   Tensor Permute(const std::vector<int64_t>& dims) const;
+  // Shape views (src/core/reshape.cc). View takes a shape already checked
+  // by InferShape (core/reshape.h) and throws where torch's view does, and
+  // where it would merge or split a per-channel view's channel dim;
+  // ViewIfViewable gives nullopt instead for a stride layout that
+  // cannot be viewed so.
+  Tensor View(const std::vector<int64_t>& shape) const;
+  std::optional<Tensor> ViewIfViewable(const std::vector<int64_t>& shape) const;
+  Tensor Unsqueeze(int64_t dim) const;
+  Tensor Squeeze() const;             // every size-1 dim
+  Tensor Squeeze(int64_t dim) const;  // dim if its size is 1, else the same view
 
   // A checked, non-negative form of dim for this tensor's rank.
   int64_t WrapDim(int64_t dim) const;

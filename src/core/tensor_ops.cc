@@ -89,6 +89,16 @@ void DequantizeRows(const T* in, const ElementParams& params, float* out) {
   });
 }
 
+// Whether a whole-storage dst can hand its storage quantizer over: a
+// per-channel quantizer's axis must be a dim of the storage's own shape,
+// walked one by one (a view() or unsqueeze() of the storage may have its
+// channel dim on a size-1 dim of its own, or on merged dims).
+bool StorageCanTake(const Tensor& dst, const Quantizer& quantizer) {
+  if (!quantizer.per_channel()) return true;
+  const int64_t b = dst.base_dim(quantizer.axis());
+  return b >= 0 && dst.storage()->shape()[b] == dst.shape()[quantizer.axis()];
+}
+
 bool SameElementParams(const ElementParams& a, const ElementParams& b) {
   const size_t n = a.channels;
   return a.per_channel_arithmetic == b.per_channel_arithmetic && a.outer == b.outer &&
@@ -246,10 +256,10 @@ void Copy(const Tensor& dst, const Tensor& src) {
                                        DTypeName(src.dtype()));
   }
   // Read src completely first: src and dst may share a storage.
-  if (dst.IsWholeStorage()) {
+  Quantizer quantizer = src.EffectiveQuantizer();
+  if (dst.IsWholeStorage() && StorageCanTake(dst, quantizer)) {
     std::vector<uint8_t> packed(ByteSize(src));
     IntRepr(src, packed.data());
-    Quantizer quantizer = src.EffectiveQuantizer();
     if (quantizer.per_channel()) {
       quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
                                         quantizer.zero_points(), dst.base_dim(quantizer.axis()));

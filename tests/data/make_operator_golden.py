@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Generates operator_golden.txt: PyTorch 1.13's results for the elementwise
 quantized operators (requantize, relu, relu6, clamp, hardtanh, leaky_relu,
-hardswish, sigmoid, tanh, add, add_relu, mul, mul_relu, cat, cat_relu), for
+hardswish, sigmoid, tanh, add, add_relu, mul, mul_relu, add_scalar,
+add_scalar_relu, mul_scalar, mul_scalar_relu, cat, cat_relu), for
 tests/ops/test_operator_golden.cc.
 
 Usage: /usr/bin/python3 make_operator_golden.py OUTPUT_PATH
@@ -63,7 +64,8 @@ arguments are Python's float.hex() of a double ("inf", "-inf" too).
   input RANK DIMS QUANT     an input tensor (contiguous), its integers on
   data INTS                 the next line, row-major
   arg KEY TOKENS            operator arguments: scale SCALE, zero_point ZP,
-                            slope F, min F, max F, dim D, target QUANT
+                            slope F, min F, max F, dim D, other F
+                            (add_scalar's and mul_scalar's number), target QUANT
                             (requantize's / cat's given quantizer)
   output RANK DIMS QUANT    PyTorch's (onednn) result and its integers
   data INTS
@@ -267,6 +269,8 @@ def reference(op, inputs, args, deq=dequantize, quant_fn=None, nudge=None):
             return quant_fn(y, out, F32(1.0 / args["scale"])), out
         out = Quant(dtype, *FIXED[(op, dtype)])
         return quant_fn(y, out), out
+    if op in ("add_scalar", "add_scalar_relu", "mul_scalar", "mul_scalar_relu"):
+        return scalar_reference(op, a, args["other"])
     out = Quant(dtype, args.get("scale", 1.0), args.get("zero_point", 0))
     relu = op.endswith("_relu")
     if op.startswith("add"):
@@ -306,6 +310,38 @@ def reference(op, inputs, args, deq=dequantize, quant_fn=None, nudge=None):
             q = np.maximum(q, target.zps[0])
         return q, target
     raise ValueError(op)
+
+
+def scalar_reference(op, a, other):
+    """add_scalar / mul_scalar as docs/numerics.md writes them: the output's
+    parameters derived from the input's and the number (doubles), and the
+    integers kept, mirrored or requantized."""
+    dtype = a.quant.dtype
+    lo, hi = RANGE[dtype]
+    s, z = a.quant.scales[0], a.quant.zps[0]
+    relu = op.endswith("_relu")
+    if op.startswith("mul"):
+        if other == 0.0:
+            return np.zeros_like(a.ints), Quant(dtype, 1.0, 0)
+        if other > 0.0:
+            q, out = a.ints.copy(), Quant(dtype, other * s, z)
+        else:
+            q, out = lo + hi - a.ints, Quant(dtype, -other * s, hi - (z - lo))
+        return (np.maximum(q, out.zps[0]) if relu else q), out
+    c_q = int(np.rint(F64(other) / F64(s)))
+    shifted = z - c_q
+    if lo <= shifted <= hi:
+        out = Quant(dtype, s, shifted)
+        q = a.ints.copy()
+    else:
+        if shifted < lo:
+            out = Quant(dtype, (F64(hi) - F64(shifted)) / (F64(hi) - F64(lo)) * s, lo)
+        else:
+            out = Quant(dtype, (F64(shifted) - F64(lo)) / (F64(hi) - F64(lo)) * s, hi)
+        m = F32(F32(s) * F32(F32(1) / F32(out.scales[0])))
+        p = (int_to_f32(a.ints - z + c_q) * m).astype(F32)
+        q = saturate(np.rint(p), np.full(p.shape, out.zps[0]), dtype)
+    return (np.maximum(q, out.zps[0]) if relu else q), out
 
 
 # --- PyTorch's variants, to explain where it differs ---------------------------
@@ -486,6 +522,8 @@ def torch_run(op, inputs, args):
         return getattr(torch, op)(ts[0])
     if op in ("add", "add_relu", "mul", "mul_relu"):
         return getattr(torch.ops.quantized, op)(ts[0], ts[1], args["scale"], args["zero_point"])
+    if op in ("add_scalar", "add_scalar_relu", "mul_scalar", "mul_scalar_relu"):
+        return getattr(torch.ops.quantized, op)(ts[0], args["other"])
     if op in ("cat", "cat_relu"):
         target = args.get("target")
         if target is None:
@@ -547,7 +585,7 @@ def add_case(name, op, inputs, args):
     for k, v in args.items():
         if k == "target":
             emit("arg", k, *v.tokens())
-        elif k in ("slope", "min", "max", "scale"):
+        elif k in ("slope", "min", "max", "scale", "other"):
             emit("arg", k, hexf(v))
         else:
             emit("arg", k, v)
@@ -708,6 +746,25 @@ def main():
                     # the same through broadcasting (another code path)
                     add_case(name + "-broadcast", op, [QT(ia.reshape(9, 1), a.quant), b],
                              {"scale": 1.0, "zero_point": 0})
+        # a tensor and a number: the zero point moved, the range stretched
+        # past either end (8-bit), mirrored and zeroed by mul
+        others = [0.0, 0.3, -0.3, 2.5, -7.77, 100.0, -100.0, 1e6, 0.0125]
+        zero_points = [z] + ([RANGE[dtype][0], RANGE[dtype][1]] if dtype != "qint32" else [])
+        for op in ("add_scalar", "add_scalar_relu", "mul_scalar", "mul_scalar_relu"):
+            for k, zp in enumerate(zero_points):
+                for scale in (0.05, 0.1, 0.003):
+                    for j, other in enumerate(others):
+                        if abs(other / scale) > 2**31 - 1:
+                            continue  # PyTorch fails: c_q is not an int32
+                        name = f"{op}-{dtype}-{k}-{scale}-{j}"
+                        if dtype == "qint32" or op.startswith("mul"):
+                            n = LONG if (k, j, scale) == (0, 3, 0.05) else 33
+                            x = tensor(name, dtype, (n,), scale, zp)
+                        else:  # every integer: ties in a stretched range are rare
+                            lo, hi = RANGE[dtype]
+                            ints = rng_for(name).permutation(np.arange(lo, hi + 1))
+                            x = QT(ints.astype(np.int64), pt(dtype, scale, zp))
+                        add_case(name, op, [x], {"other": other})
         # cat: inherited and given parameters, requantized and copied parts
         for op in ("cat", "cat_relu"):
             for k, (dim, shapes_, scales, target) in enumerate([

@@ -15,29 +15,56 @@ using qtensor::Tensor;
 
 namespace {
 
-// A strided view over a flat row-major array, kept beside each qtensor view
-// to say which base element each view element is.
+// Which base element (row-major position) each element of a view is, kept
+// beside each qtensor view as an explicit array, so that a reshape is a new
+// shape over the same list.
 struct ReferenceView {
   std::vector<int64_t> shape;
-  std::vector<int64_t> strides;
-  int64_t offset = 0;
+  std::vector<int64_t> positions;  // row-major over shape
 
   static ReferenceView Of(const std::vector<int64_t>& shape) {
-    ReferenceView view{shape, std::vector<int64_t>(shape.size()), 0};
-    int64_t stride = 1;
-    for (size_t d = shape.size(); d-- > 0;) {
-      view.strides[d] = stride;
-      stride *= shape[d];
+    ReferenceView view{shape, std::vector<int64_t>(Count(shape))};
+    for (size_t i = 0; i < view.positions.size(); ++i) view.positions[i] = static_cast<int64_t>(i);
+    return view;
+  }
+
+  static int64_t Count(const std::vector<int64_t>& shape) {
+    int64_t count = 1;
+    for (int64_t s : shape) count *= s;
+    return count;
+  }
+
+  // The element at a full index of this view.
+  int64_t At(const std::vector<int64_t>& index) const {
+    int64_t flat = 0;
+    for (size_t d = 0; d < shape.size(); ++d) flat = flat * shape[d] + index[d];
+    return positions[flat];
+  }
+
+  // A view of new_shape whose element at index is this view's element at
+  // source(index).
+  template <typename Source>
+  ReferenceView Gather(const std::vector<int64_t>& new_shape, Source source) const {
+    ReferenceView view{new_shape, {}};
+    const int64_t count = Count(new_shape);
+    std::vector<int64_t> index(new_shape.size(), 0);
+    for (int64_t i = 0; i < count; ++i) {
+      view.positions.push_back(At(source(index)));
+      for (size_t d = new_shape.size(); d-- > 0;) {
+        if (++index[d] < new_shape[d]) break;
+        index[d] = 0;
+      }
     }
     return view;
   }
 
-  ReferenceView Select(int64_t d, int64_t index) const {
-    ReferenceView view = *this;
-    view.offset += index * strides[d];
-    view.shape.erase(view.shape.begin() + d);
-    view.strides.erase(view.strides.begin() + d);
-    return view;
+  ReferenceView Select(int64_t d, int64_t at) const {
+    std::vector<int64_t> new_shape = shape;
+    new_shape.erase(new_shape.begin() + d);
+    return Gather(new_shape, [&](std::vector<int64_t> index) {
+      index.insert(index.begin() + d, at);
+      return index;
+    });
   }
 
   // Indices walked by Python's range(len)[start:stop:step], listed directly.
@@ -52,34 +79,31 @@ struct ReferenceView {
     const int64_t first = normalize(start);
     const int64_t last = normalize(stop);
     for (int64_t i = first; step > 0 ? i < last : i > last; i += step) walked.push_back(i);
-    ReferenceView view = *this;
-    view.shape[d] = static_cast<int64_t>(walked.size());
-    if (!walked.empty()) view.offset += walked[0] * strides[d];
-    view.strides[d] *= step;
-    return view;
+    std::vector<int64_t> new_shape = shape;
+    new_shape[d] = static_cast<int64_t>(walked.size());
+    return Gather(new_shape, [&](std::vector<int64_t> index) {
+      index[d] = walked[index[d]];
+      return index;
+    });
   }
 
   ReferenceView Permute(const std::vector<int64_t>& dims) const {
-    ReferenceView view = *this;
-    for (size_t i = 0; i < dims.size(); ++i) {
-      view.shape[i] = shape[dims[i]];
-      view.strides[i] = strides[dims[i]];
-    }
-    return view;
+    std::vector<int64_t> new_shape(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) new_shape[i] = shape[dims[i]];
+    return Gather(new_shape, [&](const std::vector<int64_t>& index) {
+      std::vector<int64_t> old(dims.size());
+      for (size_t i = 0; i < dims.size(); ++i) old[dims[i]] = index[i];
+      return old;
+    });
   }
 
-  // Row-major list of flat positions.
-  std::vector<int64_t> Positions() const {
-    std::vector<int64_t> positions = {offset};
-    for (size_t d = 0; d < shape.size(); ++d) {
-      std::vector<int64_t> next;
-      for (int64_t p : positions) {
-        for (int64_t i = 0; i < shape[d]; ++i) next.push_back(p + i * strides[d]);
-      }
-      positions = next;
-    }
-    return positions;
+  // view / reshape / flatten / squeeze / unsqueeze: the same elements in the
+  // same order under another shape.
+  ReferenceView Reshape(const std::vector<int64_t>& new_shape) const {
+    return ReferenceView{new_shape, positions};
   }
+
+  std::vector<int64_t> Positions() const { return positions; }
 };
 
 bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
@@ -92,13 +116,152 @@ bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
   return true;
 }
 
+std::string ShapeString(const std::vector<int64_t>& shape) {
+  std::string text;
+  for (int64_t s : shape) text += (text.empty() ? "" : ",") + std::to_string(s);
+  return text;
+}
+
+// A random shape holding the same elements: adjacent dims merged, a dim
+// split by one of its divisors, size-1 dims added or removed, and maybe one
+// size written as -1.
+std::vector<int64_t> RandomReshape(std::mt19937& rng, std::vector<int64_t> shape) {
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  for (int64_t changes = pick(1, 3); changes > 0; --changes) {
+    const int64_t ndim = static_cast<int64_t>(shape.size());
+    const int64_t kind = pick(0, 3);
+    if (kind == 0 && ndim >= 2) {
+      const int64_t d = pick(0, ndim - 2);
+      shape[d] *= shape[d + 1];
+      shape.erase(shape.begin() + d + 1);
+    } else if (kind == 1 && ndim >= 1) {
+      const int64_t d = pick(0, ndim - 1);
+      std::vector<int64_t> divisors;
+      for (int64_t k = 2; k < shape[d]; ++k) {
+        if (shape[d] % k == 0) divisors.push_back(k);
+      }
+      if (divisors.empty()) continue;
+      const int64_t k = divisors[pick(0, static_cast<int64_t>(divisors.size()) - 1)];
+      shape[d] /= k;
+      shape.insert(shape.begin() + d, k);
+    } else if (kind == 2 && ndim < 6) {
+      shape.insert(shape.begin() + pick(0, ndim), 1);
+    } else if (ndim >= 1) {
+      const int64_t d = pick(0, ndim - 1);
+      if (shape[d] == 1) shape.erase(shape.begin() + d);
+    }
+  }
+  bool empty = false;
+  for (int64_t s : shape) empty = empty || s == 0;
+  if (!shape.empty() && !empty && pick(0, 2) == 0) shape[pick(0, shape.size() - 1)] = -1;
+  return shape;
+}
+
+// view, reshape, flatten, unsqueeze or squeeze, applied to both. A view that
+// torch cannot make (strides) must fail with QT_ERR_SHAPE_MISMATCH and
+// reshape then copies; merging or splitting a per-channel view's channel
+// dim fails with QT_ERR_INVALID_ARGUMENT. Either leaves the view as it was.
+void ShapeViewStep(std::mt19937& rng, Tensor& tensor, ReferenceView& ref, std::string& trail) {
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  const int64_t ndim = static_cast<int64_t>(ref.shape.size());
+  const int64_t kind = ndim == 0 ? 0 : pick(0, 4);
+  if (kind == 0) {
+    if (ndim >= 6) return;
+    const int64_t d = pick(-ndim - 1, ndim);
+    tensor = tensor.unsqueeze(d);
+    std::vector<int64_t> shape = ref.shape;
+    shape.insert(shape.begin() + (d < 0 ? d + ndim + 1 : d), 1);
+    ref = ref.Reshape(shape);
+    trail += " unsqueeze(" + std::to_string(d) + ")";
+    return;
+  }
+  if (kind == 1) {
+    std::vector<int64_t> shape;
+    if (pick(0, 1) == 0) {
+      for (int64_t s : ref.shape) {
+        if (s != 1) shape.push_back(s);
+      }
+      tensor = tensor.squeeze();
+      trail += " squeeze()";
+    } else {
+      const int64_t d = pick(0, ndim - 1);
+      shape = ref.shape;
+      if (shape[d] == 1) shape.erase(shape.begin() + d);
+      tensor = tensor.squeeze(d - (pick(0, 1) ? ndim : 0));
+      trail += " squeeze(" + std::to_string(d) + ")";
+    }
+    ref = ref.Reshape(shape);
+    return;
+  }
+  std::vector<int64_t> requested;
+  std::string call;
+  int64_t start = 0, end = 0;
+  if (kind == 2) {
+    start = pick(0, ndim - 1);
+    end = pick(start, ndim - 1);
+    requested.assign(ref.shape.begin(), ref.shape.begin() + start);
+    int64_t merged = 1;
+    for (int64_t d = start; d <= end; ++d) merged *= ref.shape[d];
+    requested.push_back(merged);
+    requested.insert(requested.end(), ref.shape.begin() + end + 1, ref.shape.end());
+    call = " flatten(" + std::to_string(start) + "," + std::to_string(end) + ")";
+  } else {
+    requested = RandomReshape(rng, ref.shape);
+    call = " view(" + ShapeString(requested) + ")";
+  }
+  std::vector<int64_t> shape = requested;
+  int64_t known = 1, unknown = -1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] < 0)
+      unknown = static_cast<int64_t>(d);
+    else
+      known *= shape[d];
+  }
+  if (unknown >= 0) shape[unknown] = ReferenceView::Count(ref.shape) / known;
+  const int64_t flatten_start = start - (pick(0, 1) ? ndim : 0);
+  try {
+    Tensor view = tensor.view(kind == 2 ? shape : requested);
+    if (kind == 2) view = tensor.flatten(flatten_start, end);
+    CHECK(view.shares_storage_with(tensor));
+    CHECK(tensor.reshape(requested).shares_storage_with(tensor));
+    tensor = view;
+    ref = ref.Reshape(shape);
+    trail += call;
+  } catch (const qtensor::Error& e) {
+    CAPTURE(trail + call);
+    if (e.status() == QT_ERR_SHAPE_MISMATCH) {
+      const Tensor copy = tensor.reshape(requested);
+      CHECK_FALSE(copy.shares_storage_with(tensor));
+      CHECK(copy.sizes() == shape);
+      CHECK(copy.int_repr<int32_t>() == tensor.int_repr<int32_t>());
+      CHECK(SameBits(copy.dequantize(), tensor.dequantize()));
+      if (kind == 2) {
+        const Tensor flat = tensor.flatten(flatten_start, end);
+        CHECK_FALSE(flat.shares_storage_with(tensor));
+        CHECK(flat.int_repr<int32_t>() == tensor.int_repr<int32_t>());
+      }
+    } else {
+      CHECK(e.status() == QT_ERR_INVALID_ARGUMENT);
+      CHECK(tensor.qscheme() == QT_PER_CHANNEL_AFFINE);
+      CHECK_THROWS_AS(tensor.reshape(requested), qtensor::Error);
+    }
+  }
+}
+
 // Applies one random view op to both the tensor and its reference.
 void RandomViewStep(std::mt19937& rng, Tensor& tensor, ReferenceView& ref, std::string& trail) {
   auto pick = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
   const int64_t ndim = static_cast<int64_t>(ref.shape.size());
-  if (ndim == 0) return;
+  if (ndim == 0 || pick(0, 9) < 4) {
+    ShapeViewStep(rng, tensor, ref, trail);
+    return;
+  }
   const int64_t d = pick(0, ndim - 1);
   switch (pick(0, 4)) {
     case 0: {
@@ -180,7 +343,7 @@ std::vector<float> DequantizeByQuantizer(const Tensor& view, bool per_channel_ar
 TEST_CASE("every chain of views dequantizes bit for bit like its base") {
   std::mt19937 rng(1234);
   const std::vector<std::vector<int64_t>> shapes = {{5}, {4, 6}, {3, 5, 4}, {2, 3, 4, 5}};
-  for (int trial = 0; trial < 400; ++trial) {
+  for (int trial = 0; trial < 1000; ++trial) {
     const std::vector<int64_t>& shape = shapes[trial % shapes.size()];
     int64_t numel = 1;
     for (int64_t s : shape) numel *= s;
@@ -201,7 +364,7 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
     Tensor view = base;
     ReferenceView ref = ReferenceView::Of(shape);
     std::string trail = per_channel ? "per_channel axis " + std::to_string(axis) : "per_tensor";
-    const int steps = 1 + trial % 5;
+    const int steps = 1 + trial % 7;
     for (int s = 0; s < steps; ++s) RandomViewStep(rng, view, ref, trail);
     CAPTURE(trail);
 

@@ -8,15 +8,14 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
+#include "golden_lines.h"
 #include "ops/observer.h"
 #include "ops/qparams.h"
 
@@ -55,37 +54,30 @@ struct Case {
 double ParseHex(const std::string& token) { return std::strtod(token.c_str(), nullptr); }
 
 std::vector<Case> LoadCases() {
-  std::ifstream in(QTENSOR_TEST_DATA_DIR "/observer_golden.txt");
-  REQUIRE(in.good());
   std::vector<Case> cases;
-  std::string line;
   Case current;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    std::string key;
-    words >> key;
-    std::vector<std::string> tokens;
-    for (std::string t; words >> t;) tokens.push_back(t);
-    if (key == "case") {
-      current = Case{};
-      current.name = tokens.at(0);
-    } else if (key == "end") {
-      cases.push_back(current);
-    } else if (key == "batch_shape") {
-      Batch b;
-      for (const auto& t : tokens) b.shape.push_back(std::stoll(t));
-      current.batches.push_back(b);
-    } else if (key == "batch") {
-      for (const auto& t : tokens) {
-        current.batches.back().values.push_back(static_cast<float>(ParseHex(t)));
-      }
-    } else if (key == "torch_result") {
-      current.fields[key] = {line};
-    } else {
-      current.fields[key] = tokens;
-    }
-  }
+  qtensor::testing::ForEachGoldenLine(
+      QTENSOR_TEST_DATA_DIR "/observer_golden.txt",
+      [&](const std::string& key, const std::vector<std::string>& tokens, const std::string& line) {
+        if (key == "case") {
+          current = Case{};
+          current.name = tokens.at(0);
+        } else if (key == "end") {
+          cases.push_back(current);
+        } else if (key == "batch_shape") {
+          Batch b;
+          for (const auto& t : tokens) b.shape.push_back(std::stoll(t));
+          current.batches.push_back(b);
+        } else if (key == "batch") {
+          for (const auto& t : tokens) {
+            current.batches.back().values.push_back(static_cast<float>(ParseHex(t)));
+          }
+        } else if (key == "torch_result") {
+          current.fields[key] = {line};
+        } else {
+          current.fields[key] = tokens;
+        }
+      });
   return cases;
 }
 

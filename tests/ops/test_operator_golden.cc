@@ -12,22 +12,22 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/dtype.h"
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
+#include "golden_lines.h"
 #include "ops/binary.h"
 #include "ops/cat.h"
 #include "ops/clamp.h"
 #include "ops/float_unary.h"
 #include "ops/requantize.h"
+#include "ops/scalar_binary.h"
 
 #ifndef QTENSOR_TEST_DATA_DIR
 #error "QTENSOR_TEST_DATA_DIR must be defined"
@@ -98,48 +98,42 @@ Golden ParseTensorHeader(const std::vector<std::string>& tokens) {
 }
 
 std::vector<Case> LoadCases() {
-  std::ifstream in(QTENSOR_TEST_DATA_DIR "/operator_golden.txt");
-  REQUIRE(in.good());
   std::vector<Case> cases;
   Case current;
   Golden* pending = nullptr;  // the tensor the next data line fills
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    std::string key;
-    words >> key;
-    std::vector<std::string> tokens;
-    for (std::string t; words >> t;) tokens.push_back(t);
-    if (key == "case") {
-      current = Case{};
-      current.name = tokens.at(0);
-      current.op = tokens.at(1);
-    } else if (key == "input") {
-      current.inputs.push_back(ParseTensorHeader(tokens));
-      pending = &current.inputs.back();
-    } else if (key == "output") {
-      current.output = ParseTensorHeader(tokens);
-      pending = &current.output;
-    } else if (key == "data") {
-      REQUIRE(pending != nullptr);
-      for (const auto& t : tokens) pending->ints.push_back(std::stoll(t));
-      pending = nullptr;
-    } else if (key == "arg") {
-      current.args[tokens.at(0)] = std::vector<std::string>(tokens.begin() + 1, tokens.end());
-    } else if (key == "diff") {
-      current.diffs.push_back({std::stoll(tokens.at(0)), std::stoll(tokens.at(1)), tokens.at(2)});
-    } else if (key == "qnnpack") {
-      current.qnnpack_rejected = tokens.at(0) == "rejected";
-    } else if (key == "qdiff") {
-      current.qnnpack_diffs[std::stoll(tokens.at(0))] = std::stoll(tokens.at(1));
-    } else if (key == "end") {
-      cases.push_back(std::move(current));
-      current = Case{};
-    } else {
-      FAIL("unknown line " << line);
-    }
-  }
+  qtensor::testing::ForEachGoldenLine(
+      QTENSOR_TEST_DATA_DIR "/operator_golden.txt",
+      [&](const std::string& key, const std::vector<std::string>& tokens, const std::string& line) {
+        if (key == "case") {
+          current = Case{};
+          current.name = tokens.at(0);
+          current.op = tokens.at(1);
+        } else if (key == "input") {
+          current.inputs.push_back(ParseTensorHeader(tokens));
+          pending = &current.inputs.back();
+        } else if (key == "output") {
+          current.output = ParseTensorHeader(tokens);
+          pending = &current.output;
+        } else if (key == "data") {
+          REQUIRE(pending != nullptr);
+          for (const auto& t : tokens) pending->ints.push_back(std::stoll(t));
+          pending = nullptr;
+        } else if (key == "arg") {
+          current.args[tokens.at(0)] = std::vector<std::string>(tokens.begin() + 1, tokens.end());
+        } else if (key == "diff") {
+          current.diffs.push_back(
+              {std::stoll(tokens.at(0)), std::stoll(tokens.at(1)), tokens.at(2)});
+        } else if (key == "qnnpack") {
+          current.qnnpack_rejected = tokens.at(0) == "rejected";
+        } else if (key == "qdiff") {
+          current.qnnpack_diffs[std::stoll(tokens.at(0))] = std::stoll(tokens.at(1));
+        } else if (key == "end") {
+          cases.push_back(std::move(current));
+          current = Case{};
+        } else {
+          FAIL("unknown line " << line);
+        }
+      });
   return cases;
 }
 
@@ -194,6 +188,12 @@ Tensor Run(const Case& c) {
     const BinaryOp kind = op[0] == 'a' ? BinaryOp::kAdd : BinaryOp::kMul;
     return Binary(kind, in.at(0), in.at(1), number("scale"), std::stoll(arg("zero_point").at(0)),
                   op.size() > 3);
+  }
+  if (op == "add_scalar" || op == "add_scalar_relu") {
+    return AddScalar(in.at(0), number("other"), op == "add_scalar_relu");
+  }
+  if (op == "mul_scalar" || op == "mul_scalar_relu") {
+    return MulScalar(in.at(0), number("other"), op == "mul_scalar_relu");
   }
   if (op == "cat" || op == "cat_relu") {
     const int64_t dim = std::stoll(arg("dim").at(0));
@@ -259,6 +259,12 @@ const std::map<std::string, Counts> kExpected = {
     {"add_relu qint32", {4961, 1267, 0, 1267, 0}},
     {"add_relu qint8", {6094, 169, 181, 181, 372}},
     {"add_relu quint8", {6094, 245, 89, 258, 139}},
+    {"add_scalar qint32", {1889, 0, 0, 0, 0}},
+    {"add_scalar qint8", {20736, 0, 0, 0, 0}},
+    {"add_scalar quint8", {20736, 0, 0, 0, 0}},
+    {"add_scalar_relu qint32", {1889, 0, 0, 0, 0}},
+    {"add_scalar_relu qint8", {20736, 0, 0, 0, 0}},
+    {"add_scalar_relu quint8", {20736, 0, 0, 0, 0}},
     {"cat qint32", {1884, 366, 0, 366, 0}},
     {"cat qint8", {1884, 5, 0, 5, 0}},
     {"cat quint8", {1884, 3, 0, 3, 0}},
@@ -283,6 +289,12 @@ const std::map<std::string, Counts> kExpected = {
     {"mul_relu qint32", {4961, 2151, 0, 2151, 0}},
     {"mul_relu qint8", {5063, 0, 0, 0, 0}},
     {"mul_relu quint8", {5063, 0, 0, 0, 0}},
+    {"mul_scalar qint32", {1889, 0, 0, 0, 0}},
+    {"mul_scalar qint8", {3671, 0, 0, 0, 0}},
+    {"mul_scalar quint8", {3671, 0, 0, 0, 0}},
+    {"mul_scalar_relu qint32", {1889, 0, 0, 0, 0}},
+    {"mul_scalar_relu qint8", {3671, 0, 0, 0, 0}},
+    {"mul_scalar_relu quint8", {3671, 0, 0, 0, 0}},
     {"relu qint32", {1448, 0, 0, 0, 0}},
     {"relu qint8", {1448, 0, 0, 0, 0}},
     {"relu quint8", {1448, 0, 0, 0, 0}},

@@ -103,8 +103,8 @@ def test_indexing_errors():
         q["a"]
     with pytest.raises(TypeError):
         q[1.5]
-    with pytest.raises(TypeError):
-        q[None]
+    with pytest.raises(IndexError):
+        q[None, 0, 0, 0]
     with pytest.raises(IndexError):
         q[5] = 1.0
     with pytest.raises(qtensor.OutOfRangeError):

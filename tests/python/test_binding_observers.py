@@ -219,8 +219,10 @@ def test_bad_input_raises_qtensor_errors():
             qq.MovingAverageMinMaxObserver(averaging_constant=c)
     with pytest.raises(qtensor.InvalidArgumentError):
         qq.PerChannelMinMaxObserver(ch_axis=64)
-    with pytest.raises(TypeError):
-        qq.MinMaxObserver(dtype=torch.qint8)
+    # torch's quantized dtypes are accepted; its float dtypes are not.
+    assert qq.MinMaxObserver(dtype=torch.qint8).dtype is qtensor.qint8
+    with pytest.raises(TypeError, match="quantized dtype"):
+        qq.MinMaxObserver(dtype=torch.float32)
     obs = qq.PerChannelMinMaxObserver(ch_axis=2)
     with pytest.raises(qtensor.OutOfRangeError):
         obs(np.zeros((2, 3), np.float32))

@@ -9,8 +9,8 @@ channel) with PyTorch's names, speaking NumPy arrays.
 
 from . import native
 from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalError,
-                      InvalidArgumentError, NotFoundError, OutOfMemoryError, OutOfRangeError,
-                      ShapeMismatchError, TypeMismatchError)
+                      InvalidArgumentError, InvalidShapeError, NotFoundError, OutOfMemoryError,
+                      OutOfRangeError, ShapeMismatchError, ShapeViewError, TypeMismatchError)
 from ._types import (DType, QScheme, Size, per_channel_affine, per_channel_symmetric,
                      per_tensor_affine, per_tensor_symmetric, qint8, qint32, quint8)
 from ._quantizer import Quantizer
@@ -26,6 +26,8 @@ from ._ops import (cat, clamp, hardtanh, leaky_relu, relu, relu6, requantize, si
                    tanh)
 from ._observers import (_choose_qparams_per_tensor, choose_qparams, choose_qparams_per_tensor,
                          quantize_per_tensor_dynamic)
+from ._torch import from_torch
+from ._shape_functions import flatten, reshape, squeeze, unsqueeze
 from . import ao
 
 native.set_error_classes(BY_STATUS)
@@ -40,12 +42,14 @@ __all__ = [
     "serialize", "set_max_simd_target", "set_num_threads", "simd_target", "version_number",
     "cat", "clamp", "hardtanh", "leaky_relu", "ops", "relu", "relu6", "requantize", "sigmoid",
     "tanh", "ao", "choose_qparams", "choose_qparams_per_tensor", "per_channel_symmetric",
-    "per_tensor_symmetric", "quantize_per_tensor_dynamic",
+    "per_tensor_symmetric", "quantize_per_tensor_dynamic", "from_torch", "flatten", "reshape",
+    "squeeze", "unsqueeze", "InvalidShapeError", "ShapeViewError",
 ]
 
 # Public classes print and pickle under the package's name.
 for _public in (Error, InvalidArgumentError, OutOfRangeError, ShapeMismatchError,
                 TypeMismatchError, OutOfMemoryError, FileError, CorruptDataError, InternalError,
-                NotFoundError, DType, QScheme, Size, Quantizer, Tensor, Bundle, Metadata):
+                NotFoundError, InvalidShapeError, ShapeViewError, DType, QScheme, Size, Quantizer,
+                Tensor, Bundle, Metadata):
     _public.__module__ = __name__
 del _public

@@ -13,7 +13,11 @@ INT64_MAX = 2**63 - 1
 
 def float_input(data):
     """A C-contiguous float32 array of data: the same object (no copy) when it
-    already is one, else a converted copy (float64, strided, lists, ...)."""
+    already is one, else a converted copy (float64, strided, lists, torch
+    float tensors, ...)."""
+    from ._torch import float_array_of_torch, is_torch_tensor
+    if is_torch_tensor(data):
+        data = float_array_of_torch(data)
     array = np.asarray(data)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"expected real numbers, got an array of {array.dtype}")

@@ -48,6 +48,22 @@ class NotFoundError(Error, KeyError):
     __str__ = Exception.__str__
 
 
+class ShapeViewError(ShapeMismatchError, RuntimeError):
+    """A shape that view, reshape or flatten cannot give (wrong element
+    count, strides that cannot be viewed): a RuntimeError, as in torch."""
+
+
+class InvalidShapeError(InvalidArgumentError, RuntimeError):
+    """A bad shape argument of view, reshape or flatten (two -1s, a size
+    below -1, start_dim after end_dim, a per-channel tensor's channel dim
+    merged or split): a RuntimeError, as in torch."""
+
+
+# What the shape views raise for a status whose error torch raises as
+# RuntimeError.
+SHAPE_VIEW_ERRORS = {ShapeMismatchError: ShapeViewError, InvalidArgumentError: InvalidShapeError}
+
+
 # Indexed by qt_status (QT_OK = 0 never raises).
 BY_STATUS = (
     InternalError,

@@ -1,4 +1,5 @@
-"""Python indexing (ints, slices with any step, tuples, Ellipsis) as views."""
+"""Python indexing (ints, slices with any step, tuples, Ellipsis, None for a
+new size-1 dim) as views."""
 
 from ._arrays import INT64_MAX, INT64_MIN, index_of, integer_of
 
@@ -26,14 +27,19 @@ def _expand(key, ndim):
     if ellipses == 0:
         return items
     at = next(i for i, item in enumerate(items) if item is Ellipsis)
-    fill = max(0, ndim - (len(items) - 1))
+    fill = max(0, ndim - _dims_taken(items))
     return items[:at] + (slice(None),) * fill + items[at + 1:]
+
+
+def _dims_taken(items):
+    """How many of the tensor's dims the items index (None adds one)."""
+    return sum(1 for item in items if item is not None and item is not Ellipsis)
 
 
 def view_of(native_tensor, key):
     """The native view that tensor[key] names."""
     items = _expand(key, native_tensor.dim())
-    if len(items) > native_tensor.dim():
+    if _dims_taken(items) > native_tensor.dim():
         raise IndexError(f"too many indices for a tensor of dimension {native_tensor.dim()}")
     view = native_tensor
     dim = 0
@@ -48,7 +54,8 @@ def view_of(native_tensor, key):
             view = view.slice(dim, start, stop, step)
             dim += 1
         elif item is None:
-            raise TypeError("indexing with None (a new axis) is not supported")
+            view = view.unsqueeze(dim)
+            dim += 1
         else:
             view = view.select(dim, index_of(item))
     return view

@@ -11,8 +11,8 @@ from ._arrays import float_input, float_of, int64_of
 from ._errors import InvalidArgumentError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
-from ._types import (check_dtype, per_channel_affine, per_channel_symmetric, per_tensor_affine,
-                     per_tensor_symmetric, quint8)
+from ._types import (DTYPES, check_dtype, per_channel_affine, per_channel_symmetric,
+                     per_tensor_affine, per_tensor_symmetric, quint8)
 
 
 def _flag(value, what):
@@ -75,7 +75,7 @@ class _Observer:
     _schemes = ()
 
     def _setup(self, dtype, qscheme, reduce_range):
-        check_dtype(dtype)
+        dtype = DTYPES[check_dtype(dtype)]  # qtensor's or torch's
         if qscheme not in self._schemes:
             raise InvalidArgumentError(
                 f"{type(self).__name__} takes qscheme " +
@@ -139,7 +139,7 @@ class MinMaxObserver(_Observer):
     def __init__(self, dtype=quint8, qscheme=per_tensor_affine, reduce_range=False,
                  quant_min=None, quant_max=None):
         symmetric = self._setup(dtype, qscheme, reduce_range)
-        self._native = native.Observer.MinMax(dtype.code, symmetric, self.reduce_range,
+        self._native = native.Observer.MinMax(self.dtype.code, symmetric, self.reduce_range,
                                               *_range_of(quant_min, quant_max))
 
 
@@ -155,7 +155,7 @@ class MovingAverageMinMaxObserver(_Observer):
         symmetric = self._setup(dtype, qscheme, reduce_range)
         self.averaging_constant = float_of(averaging_constant, "averaging_constant")
         self._native = native.Observer.MovingAverageMinMax(
-            self.averaging_constant, dtype.code, symmetric, self.reduce_range,
+            self.averaging_constant, self.dtype.code, symmetric, self.reduce_range,
             *_range_of(quant_min, quant_max))
 
 
@@ -171,7 +171,7 @@ class PerChannelMinMaxObserver(_Observer):
         symmetric = self._setup(dtype, qscheme, reduce_range)
         self.ch_axis = int64_of(ch_axis, "ch_axis", InvalidArgumentError)
         self._native = native.Observer.PerChannelMinMax(
-            self.ch_axis, dtype.code, symmetric, self.reduce_range,
+            self.ch_axis, self.dtype.code, symmetric, self.reduce_range,
             *_range_of(quant_min, quant_max))
 
 
@@ -188,7 +188,7 @@ class MovingAveragePerChannelMinMaxObserver(_Observer):
         self.averaging_constant = float_of(averaging_constant, "averaging_constant")
         self.ch_axis = int64_of(ch_axis, "ch_axis", InvalidArgumentError)
         self._native = native.Observer.MovingAveragePerChannelMinMax(
-            self.averaging_constant, self.ch_axis, dtype.code, symmetric, self.reduce_range,
+            self.averaging_constant, self.ch_axis, self.dtype.code, symmetric, self.reduce_range,
             *_range_of(quant_min, quant_max))
 
 
@@ -206,6 +206,6 @@ class HistogramObserver(_Observer):
         symmetric = self._setup(dtype, qscheme, reduce_range)
         self.bins = int64_of(bins, "bins", InvalidArgumentError)
         self.upsample_rate = int64_of(upsample_rate, "upsample_rate", InvalidArgumentError)
-        self._native = native.Observer.Histogram(self.bins, self.upsample_rate, dtype.code,
+        self._native = native.Observer.Histogram(self.bins, self.upsample_rate, self.dtype.code,
                                                  symmetric, self.reduce_range,
                                                  *_range_of(quant_min, quant_max))

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._arrays import float_input, float_of, index_of, path_of
-from ._errors import OutOfRangeError
+from ._errors import SHAPE_VIEW_ERRORS, OutOfRangeError
 from ._indexing import view_of
 from ._quantizer import Quantizer
 from ._types import DTYPES, QSCHEMES, Size
@@ -95,11 +95,27 @@ class Tensor:
         return self._native.q_per_channel_axis()
 
     # -------------------------------------------------------------- read-out
-    def dequantize(self):
-        """The values as a NumPy float32 array of this shape."""
-        out = np.empty(self._native.sizes(), dtype=np.float32)
+    def dequantize(self, out=None):
+        """The values as a NumPy float32 array of this shape; with out, written
+        into that C-contiguous float32 array of this shape, which is returned."""
+        if out is None:
+            out = np.empty(self._native.sizes(), dtype=np.float32)
+        elif not isinstance(out, np.ndarray) or out.dtype != np.float32:
+            raise TypeError(f"out must be a float32 NumPy array, not {type(out).__name__}"
+                            + (f" of {out.dtype}" if isinstance(out, np.ndarray) else ""))
+        elif out.shape != tuple(self._native.sizes()):
+            raise ValueError(f"out has shape {out.shape}, the tensor "
+                             f"{tuple(self._native.sizes())}")
+        elif not (out.flags.c_contiguous and out.flags.writeable):
+            raise ValueError("out must be C-contiguous and writable")
         self._native.dequantize_into(out)
         return out
+
+    def to_torch(self):
+        """A quantized torch tensor with this shape, integers and parameters
+        (torch's per_tensor_affine or per_channel_affine), bit for bit."""
+        from ._torch import to_torch
+        return to_torch(self)
 
     def int_repr(self):
         """The integers as a NumPy int8 / uint8 / int32 array of this shape."""
@@ -134,6 +150,24 @@ class Tensor:
         return Tensor._wrap(
             self._native.narrow(index_of(dim, "dim"), index_of(start, "start"),
                                 index_of(length, "length")))
+
+    def view(self, *shape):
+        return _shape_view(self._native.view, _sizes(shape))
+
+    def reshape(self, *shape):
+        return _shape_view(self._native.reshape, _sizes(shape))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _shape_view(self._native.flatten, index_of(start_dim, "start_dim"),
+                           index_of(end_dim, "end_dim"))
+
+    def unsqueeze(self, dim):
+        return Tensor._wrap(self._native.unsqueeze(index_of(dim, "dim")))
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return Tensor._wrap(self._native.squeeze())
+        return Tensor._wrap(self._native.squeeze(index_of(dim, "dim")))
 
     def contiguous(self):
         return Tensor._wrap(self._native.contiguous())
@@ -224,3 +258,21 @@ class Tensor:
     def __reduce__(self):
         from ._functions import deserialize
         return (deserialize, (self.serialize(),))
+
+
+def _sizes(shape):
+    """view(2, 3), view((2, 3)) and view([2, 3]) alike, as a list of ints."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        try:
+            shape = tuple(shape[0])
+        except TypeError:
+            raise TypeError(f"a shape is a sequence of ints, not {shape[0]!r}") from None
+    return [index_of(size, "size") for size in shape]
+
+
+def _shape_view(call, *args):
+    """call's view, its ValueErrors raised as torch's RuntimeErrors too."""
+    try:
+        return Tensor._wrap(call(*args))
+    except tuple(SHAPE_VIEW_ERRORS) as error:
+        raise SHAPE_VIEW_ERRORS[type(error)](str(error)) from None

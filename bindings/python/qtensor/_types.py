@@ -69,7 +69,11 @@ per_channel_symmetric = QScheme("per_channel_symmetric", None)
 
 
 def check_dtype(dtype):
-    """The library's code of a qtensor dtype; TypeError for anything else."""
+    """The library's code of a qtensor dtype or of PyTorch's torch.qint8,
+    torch.quint8, torch.qint32; TypeError for anything else."""
+    from ._torch import dtype_of_torch, is_torch_dtype
+    if is_torch_dtype(dtype):
+        dtype = dtype_of_torch(dtype)
     if not isinstance(dtype, DType):
         raise TypeError(f"dtype must be qtensor.qint8, quint8 or qint32, not {dtype!r}")
     return dtype.code

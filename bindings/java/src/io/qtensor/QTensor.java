@@ -494,6 +494,48 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().permute(dims));
   }
 
+  /**
+   * The same elements in row-major order under a new shape, one of whose
+   * sizes may be -1 (inferred), sharing the storage (PyTorch's view). Strides
+   * that cannot be viewed so throw {@link QTensorException} with status
+   * SHAPE_MISMATCH; {@link #reshape} copies then.
+   */
+  public QTensor view(long... shape) {
+    Objects.requireNonNull(shape, "shape");
+    return new QTensor(handle().view(shape));
+  }
+
+  /** {@link #view} where the strides allow it, else a view of a contiguous copy. */
+  public QTensor reshape(long... shape) {
+    Objects.requireNonNull(shape, "shape");
+    return new QTensor(handle().reshape(shape));
+  }
+
+  /** All dims merged into one: {@code flatten(0, -1)}. */
+  public QTensor flatten() {
+    return flatten(0, -1);
+  }
+
+  /** Dims startDim..endDim (negative counts from the end) merged into one, by {@link #reshape}. */
+  public QTensor flatten(long startDim, long endDim) {
+    return new QTensor(handle().flatten(startDim, endDim));
+  }
+
+  /** The view with a new size-1 dim at dim (in -dim()-1 .. dim()). */
+  public QTensor unsqueeze(long dim) {
+    return new QTensor(handle().unsqueeze(dim));
+  }
+
+  /** The view without any of its size-1 dims. */
+  public QTensor squeeze() {
+    return new QTensor(handle().squeeze());
+  }
+
+  /** The view without dim if its size is 1, else the same view. */
+  public QTensor squeeze(long dim) {
+    return new QTensor(handle().squeeze(dim));
+  }
+
   /** This view if contiguous (a new handle to it), else a contiguous copy. */
   public QTensor contiguous() {
     return new QTensor(handle().contiguous());

@@ -1,0 +1,105 @@
+"""PyTorch interop: qtensor.from_torch(t) and Tensor.to_torch(), integers
+and parameters bit for bit, and torch inputs where qtensor takes arrays
+(float tensors) or dtypes (torch.qint8). torch is imported only when a
+torch object is handed over, so qtensor does not need it."""
+
+import numpy as np
+
+from ._errors import InvalidArgumentError
+
+# torch's quantized dtypes that qtensor has, by name.
+_DTYPE_NAMES = ("qint8", "quint8", "qint32")
+
+
+def is_torch_tensor(value):
+    """Whether value is a torch.Tensor (or a subclass such as Parameter),
+    without importing torch."""
+    return any(c.__module__.startswith("torch") and c.__name__ == "Tensor"
+               for c in type(value).__mro__)
+
+
+def is_torch_dtype(value):
+    return type(value).__module__ == "torch" and type(value).__name__ == "dtype"
+
+
+def dtype_of_torch(value):
+    """qtensor's dtype for torch.qint8 / quint8 / qint32; TypeError for any
+    other torch dtype."""
+    from ._types import qint8, qint32, quint8
+    name = str(value).replace("torch.", "")
+    dtype = {"qint8": qint8, "quint8": quint8, "qint32": qint32}.get(name)
+    if dtype is None:
+        raise TypeError(f"dtype must be a quantized dtype qtensor has (torch.qint8, "
+                        f"torch.quint8, torch.qint32), not {value}")
+    return dtype
+
+
+def float_array_of_torch(tensor):
+    """A float32 NumPy array of a float (or integer) torch tensor's values;
+    TypeError for a quantized one, ValueError for one off the CPU."""
+    if tensor.is_quantized:
+        raise TypeError("this torch tensor is already quantized: convert it with "
+                        "qtensor.from_torch(t)")
+    if tensor.device.type != "cpu":
+        raise ValueError(f"a torch tensor on {tensor.device} must be moved to the CPU first "
+                         "(t.cpu())")
+    if tensor.is_complex():
+        raise TypeError(f"expected real numbers, got a torch tensor of {tensor.dtype}")
+    import torch
+    return tensor.detach().to(torch.float32).numpy()
+
+
+def from_torch(tensor):
+    """qtensor's copy of a quantized torch tensor: the same shape, integers
+    and parameters (per tensor or per channel, qint8, quint8, qint32), also
+    for the views PyTorch can read out. The result is contiguous."""
+    from ._functions import from_int_repr
+    from ._quantizer import Quantizer
+    if not is_torch_tensor(tensor):
+        raise TypeError(f"expected a torch.Tensor, not {type(tensor).__name__}")
+    if not tensor.is_quantized:
+        raise TypeError("from_torch takes a quantized torch tensor; quantize a float tensor "
+                        "with qtensor.quantize_per_tensor(t, scale, zero_point, dtype)")
+    if tensor.device.type != "cpu":
+        raise ValueError(f"a torch tensor on {tensor.device} must be moved to the CPU first")
+    dtype = dtype_of_torch(tensor.dtype)
+    import torch
+    scheme = tensor.qscheme()
+    try:
+        ints = tensor.int_repr().numpy()
+        if scheme in (torch.per_tensor_affine, torch.per_tensor_symmetric):
+            quantizer = Quantizer.per_tensor_affine(tensor.q_scale(), tensor.q_zero_point(),
+                                                    dtype)
+        elif scheme in (torch.per_channel_affine, torch.per_channel_symmetric):
+            scales = tensor.q_per_channel_scales().to(torch.float64).numpy()
+            axis = tensor.q_per_channel_axis()
+            if not 0 <= axis < tensor.dim() or tensor.shape[axis] != len(scales):
+                # PyTorch 1.13's select of a dim after the channel axis
+                # shifts the axis it reports, and its dequantize() fails.
+                raise RuntimeError(f"it reports channel axis {axis} with {len(scales)} "
+                                   f"channels for shape {tuple(tensor.shape)}")
+            quantizer = Quantizer.per_channel_affine(
+                scales, tensor.q_per_channel_zero_points().to(torch.int64).numpy(), axis,
+                dtype)
+        else:
+            raise TypeError(f"qtensor has no {scheme} tensors (float zero points)")
+    except RuntimeError as error:
+        # PyTorch 1.13 cannot read some views of per-channel tensors itself.
+        raise InvalidArgumentError(
+            f"PyTorch cannot read this tensor's integers or parameters ({error}); convert "
+            "its base and take the view in qtensor") from None
+    return from_int_repr(ints, quantizer)
+
+
+def to_torch(q):
+    """A new quantized torch tensor with q's shape, integers and parameters
+    (torch's per_tensor_affine or per_channel_affine)."""
+    import torch
+    from ._types import per_tensor_affine
+    ints = torch.from_numpy(np.ascontiguousarray(q.int_repr()))
+    if q.qscheme() is per_tensor_affine:
+        return torch._make_per_tensor_quantized_tensor(ints, q.q_scale(), q.q_zero_point())
+    scales = torch.from_numpy(np.asarray(q.q_per_channel_scales(), dtype=np.float64))
+    zero_points = torch.from_numpy(np.asarray(q.q_per_channel_zero_points(), dtype=np.int64))
+    return torch._make_per_channel_quantized_tensor(ints, scales, zero_points,
+                                                    q.q_per_channel_axis())
