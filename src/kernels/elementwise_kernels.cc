@@ -5,26 +5,58 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/elementwise_kernels.cc"
+#include <hwy/cache_control.h>
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "kernels/elementwise_kernels.h"
+#include "kernels/quantize_kernels.h"  // kStreamBytes
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <typename T>
-void Clamp(const T* in, size_t n, T low, T high, T* out) {
+template <bool kStream, typename T>
+HWY_INLINE void ClampVectors(const T* in, size_t n, T low, T high, T* out) {
   const hn::ScalableTag<T> d;
   const size_t lanes = hn::Lanes(d);
   const auto lower = hn::Set(d, low), upper = hn::Set(d, high);
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    hn::StoreU(hn::Min(hn::Max(hn::LoadU(d, in + i), lower), upper), d, out + i);
+  for (size_t i = 0; i + lanes <= n; i += lanes) {
+    const auto v = hn::Min(hn::Max(hn::LoadU(d, in + i), lower), upper);
+    if constexpr (kStream) {
+      hn::Stream(v, d, out + i);
+    } else {
+      hn::StoreU(v, d, out + i);
+    }
   }
-  scalar::ClampIntegers(in + i, n - i, low, high, out + i);
+}
+
+// Outputs too large for the caches (not in place) are streamed: non-temporal
+// stores skip reading each line before overwriting it. They need out aligned
+// to the vector, so a head goes the scalar way first.
+template <typename T>
+void Clamp(const T* in, size_t n, T low, T high, T* out) {
+  const size_t lanes = hn::Lanes(hn::ScalableTag<T>());
+  const bool stream = n * sizeof(T) >= kStreamBytes && in != out &&
+                      reinterpret_cast<uintptr_t>(out) % sizeof(T) == 0;
+  size_t head = 0;
+  if (stream) {
+    const size_t bytes = lanes * sizeof(T);
+    head = std::min(n, (bytes - reinterpret_cast<uintptr_t>(out) % bytes) % bytes / sizeof(T));
+    scalar::ClampIntegers(in, head, low, high, out);
+  }
+  const size_t body = (n - head) / lanes * lanes;
+  if (stream) {
+    ClampVectors<true>(in + head, body, low, high, out + head);
+    hwy::FlushStream();
+  } else {
+    ClampVectors<false>(in + head, body, low, high, out + head);
+  }
+  scalar::ClampIntegers(in + head + body, n - head - body, low, high, out + head + body);
 }
 
 void ClampI8(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out) {

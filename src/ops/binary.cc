@@ -11,6 +11,7 @@
 #include "core/shape.h"
 #include "core/tensor_ops.h"
 #include "kernels/elementwise_kernels.h"
+#include "kernels/fused_binary_kernels.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::ops {
@@ -134,8 +135,12 @@ bool TakesFastPath(const Tensor& a, const Tensor& b) {
 }
 
 // The exact product of two centred integers (each within +-(2^32 - 1), so
-// the product can pass int64) rounded once to float.
+// the product can pass int64) rounded once to float: in int64 where it does
+// not overflow (nearly every case; the 128-bit conversion is a slow library
+// call), else in 128 bits.
 float ProductAsFloat(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return static_cast<float>(product);
   return static_cast<float>(static_cast<__int128>(a) * b);
 }
 
@@ -162,8 +167,26 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
   const float multiplier = sa * sb * (1.0f / out_scale);
   const TA* x = reinterpret_cast<const TA*>(core::FirstElement(a));
   const TB* y = reinterpret_cast<const TB*>(core::FirstElement(b));
-  std::vector<float> first(kChunk), second(kChunk);
   const size_t n = static_cast<size_t>(a.numel());
+  if constexpr (std::is_same_v<TA, TB> && std::is_same_v<TA, TOut> && sizeof(TA) == 1) {
+    // Two 8-bit arrays of one dtype: one pass, no float buffers, the same
+    // formulas element by element (kernels/fused_binary_kernels.h).
+    kernels::FusedBinaryParams p;
+    p.scale_a = sa;
+    p.scale_b = sb;
+    p.zero_a = za;
+    p.zero_b = zb;
+    p.inv_scale = op == BinaryOp::kAdd ? inv_scale : multiplier;
+    p.zero_out = zero_point;
+    p.relu = relu;
+    if (op == BinaryOp::kAdd) {
+      kernels::AddQuantized(x, y, n, p, out);
+    } else {
+      kernels::MultiplyQuantized(x, y, n, p, out);
+    }
+    return;
+  }
+  std::vector<float> first(kChunk), second(kChunk);
   for (size_t start = 0; start < n; start += kChunk) {
     const size_t count = std::min(kChunk, n - start);
     if (op == BinaryOp::kAdd) {
@@ -184,32 +207,30 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
 
 }  // namespace
 
-core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, double scale,
-                    int64_t zero_point, bool relu) {
-  const char* name = NameOf(op, relu);
-  const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), name);
-  Tensor result = Tensor::ForOverwrite(broadcast.shape,
-                                       core::Quantizer::PerTensor(a.dtype(), scale, zero_point));
-  const int64_t numel = result.numel();
-  if (numel == 0) return result;
-  const ElementParams out = result.Params();
+void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, const core::Tensor& b,
+                bool relu) {
+  const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), NameOf(op, relu));
+  const int64_t numel = dst.numel();
+  if (numel == 0) return;
+  const ElementParams out = dst.Params();
   const float inv_scale = out.channel.inv_scales[0];
-  const float out_scale = static_cast<float>(scale);
+  const float out_scale = static_cast<float>(out.scale(0));
+  const int64_t zero_point = out.zero_point(0);
   if (TakesFastPath(a, b)) {
     core::VisitDType(a.dtype(), [&](auto ta) {
       core::VisitDType(b.dtype(), [&](auto tb) {
         using TA = decltype(ta);
         using TB = decltype(tb);
         FastBinary<TA, TB>(op, relu, a, b, inv_scale, out_scale, zero_point,
-                           reinterpret_cast<TA*>(core::FirstElement(result)));
+                           reinterpret_cast<TA*>(core::FirstElement(dst)));
       });
     });
-    return result;
+    return;
   }
   const Operand x = ReadOperand(op, a), y = ReadOperand(op, b);
-  core::VisitDType(result.dtype(), [&](auto t) {
+  core::VisitDType(dst.dtype(), [&](auto t) {
     using T = decltype(t);
-    T* ints = reinterpret_cast<T*>(core::FirstElement(result));
+    T* ints = reinterpret_cast<T*>(core::FirstElement(dst));
     ForEachElement(broadcast, [&](int64_t k, int64_t ia, int64_t ib) {
       T q;
       if (op == BinaryOp::kAdd) {
@@ -227,6 +248,14 @@ core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, d
       ints[k] = q;
     });
   });
+}
+
+core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, double scale,
+                    int64_t zero_point, bool relu) {
+  const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), NameOf(op, relu));
+  Tensor result = Tensor::ForOverwrite(broadcast.shape,
+                                       core::Quantizer::PerTensor(a.dtype(), scale, zero_point));
+  BinaryInto(op, result, a, b, relu);
   return result;
 }
 

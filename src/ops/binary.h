@@ -19,6 +19,12 @@ enum class BinaryOp { kAdd, kMul };
 // Throws for shapes that do not broadcast and for a bad scale or zero point.
 core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, double scale,
                     int64_t zero_point, bool relu);
+// The same into an existing contiguous per-tensor tensor dst of the
+// broadcast shape, with the output's parameters and a's dtype (the
+// benchmarks' fresh-versus-existing comparison); dst shares no storage
+// with a or b.
+void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, const core::Tensor& b,
+                bool relu);
 
 }  // namespace qtensor::ops
 

@@ -7,6 +7,7 @@
 #include "core/shape.h"
 #include "core/tensor_ops.h"
 #include "ops/clamp.h"
+#include "ops/lookup_table.h"
 
 namespace qtensor::ops {
 namespace {
@@ -67,12 +68,19 @@ core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
     offset += size;
     if (part.numel() == 0) continue;
     if (part.EffectiveQuantizer() == tensor.EffectiveQuantizer()) {
-      std::vector<uint8_t> ints(static_cast<size_t>(tensor.numel()) *
-                                core::ElementSize(tensor.dtype()));
-      core::IntRepr(tensor, ints.data());
-      core::WriteIntRepr(part, ints.data());
+      // One copy where either side is contiguous, else through a buffer.
+      if (part.IsContiguous()) {
+        core::IntRepr(tensor, core::FirstElement(part));
+      } else if (tensor.IsContiguous()) {
+        core::WriteIntRepr(part, core::FirstElement(tensor));
+      } else {
+        std::vector<uint8_t> ints(static_cast<size_t>(tensor.numel()) *
+                                  core::ElementSize(tensor.dtype()));
+        core::IntRepr(tensor, ints.data());
+        core::WriteIntRepr(part, ints.data());
+      }
     } else {
-      core::RequantizeInto(part, tensor);
+      RequantizeElements(part, tensor);
     }
   }
   if (relu) ReluInPlace(result);

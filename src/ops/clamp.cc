@@ -88,11 +88,11 @@ void ClampWith(const uint8_t* in, const ElementParams& params, core::DType dtype
   });
 }
 
-// A new contiguous tensor with src's parameters and its integers clamped.
-core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound& upper) {
-  core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
-  if (result.numel() == 0) return result;
-  uint8_t* out = core::FirstElement(result);
+// dst (contiguous, src's shape and parameters) = src's integers clamped.
+void ClampInto(const core::Tensor& dst, const core::Tensor& src, const Bound& lower,
+               const Bound& upper) {
+  if (dst.numel() == 0) return;
+  uint8_t* out = core::FirstElement(dst);
   const uint8_t* in = out;
   if (src.IsContiguous()) {
     in = core::FirstElement(src);
@@ -100,6 +100,12 @@ core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound
     core::IntRepr(src, out);  // then clamped in place
   }
   ClampWith(in, src.Params(), src.dtype(), lower, upper, out);
+}
+
+// A new contiguous tensor with src's parameters and its integers clamped.
+core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound& upper) {
+  core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
+  ClampInto(result, src, lower, upper);
   return result;
 }
 
@@ -136,6 +142,20 @@ core::Tensor Clamp(const core::Tensor& src, float min, float max) {
   CheckBound(min, "min");
   CheckBound(max, "max");
   return ClampToNew(src, ValueBound(min), ValueBound(max));
+}
+
+void ReluInto(const core::Tensor& dst, const core::Tensor& src) {
+  ClampInto(dst, src, kZeroPoint, kNoBound);
+}
+
+void Relu6Into(const core::Tensor& dst, const core::Tensor& src) {
+  ClampInto(dst, src, kZeroPoint, ValueBound(6.0f));
+}
+
+void ClampInto(const core::Tensor& dst, const core::Tensor& src, float min, float max) {
+  CheckBound(min, "min");
+  CheckBound(max, "max");
+  ClampInto(dst, src, ValueBound(min), ValueBound(max));
 }
 
 }  // namespace qtensor::ops

@@ -20,6 +20,12 @@ core::Tensor Relu6(const core::Tensor& src);
 // in torch.clamp. Throws for a NaN bound.
 core::Tensor Clamp(const core::Tensor& src, float min, float max);
 
+// The same into an existing contiguous tensor dst of src's shape and
+// parameters (for callers that reuse a result, and the benchmarks).
+void ReluInto(const core::Tensor& dst, const core::Tensor& src);
+void Relu6Into(const core::Tensor& dst, const core::Tensor& src);
+void ClampInto(const core::Tensor& dst, const core::Tensor& src, float min, float max);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_CLAMP_H_

@@ -7,16 +7,39 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "ops/lookup_table.h"
 
 namespace qtensor::ops {
 
-core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
+namespace {
+
+void CheckSlope(float negative_slope) {
   if (!std::isfinite(negative_slope)) {
     core::Fail(core::ErrorKind::kInvalidArgument,
                "leaky_relu: negative_slope " + std::to_string(negative_slope) + " is not finite");
   }
-  core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
-  core::MapInto(result, src, [negative_slope](float* values, size_t count) {
+}
+
+// A per-tensor quantizer of scale 2^-scale_bits (sigmoid's and tanh's).
+core::Quantizer Fixed(core::DType dtype, int scale_bits, int64_t zero_point) {
+  return core::Quantizer::PerTensor(dtype, std::ldexp(1.0, -scale_bits), zero_point);
+}
+
+core::Quantizer SigmoidQuantizer(core::DType dtype) {
+  const bool wide = dtype == core::DType::kQInt32;
+  return Fixed(dtype, wide ? 32 : 8, dtype == core::DType::kQInt8 ? -128 : 0);
+}
+
+core::Quantizer TanhQuantizer(core::DType dtype) {
+  const bool wide = dtype == core::DType::kQInt32;
+  return Fixed(dtype, wide ? 31 : 7, dtype == core::DType::kQUInt8 ? 128 : 0);
+}
+
+}  // namespace
+
+void LeakyReluInto(const core::Tensor& dst, const core::Tensor& src, float negative_slope) {
+  CheckSlope(negative_slope);
+  MapElements(dst, src, [negative_slope](float* values, size_t count) {
     // max(x, 0) + min(x, 0) * slope is x >= 0 ? x : x * slope but for the
     // sign of a zero, which quantizes the same; it compiles to vector
     // min/max instead of a branch on random signs (12x slower here).
@@ -26,32 +49,21 @@ core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
       values[i] = std::max(x, 0.0f) + std::min(x, 0.0f) * slope;
     }
   });
+}
+
+core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
+  CheckSlope(negative_slope);
+  core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
+  LeakyReluInto(result, src, negative_slope);
   return result;
 }
 
-namespace {
-
-// A new per-tensor tensor of src's shape: src's values mapped, quantized
-// with scale 2^-scale_bits and zero_point.
-core::Tensor MapToFixed(const core::Tensor& src, int scale_bits, int64_t zero_point,
-                        const core::FloatMap& map) {
-  const double scale = std::ldexp(1.0, -scale_bits);
-  core::Tensor result = core::Tensor::ForOverwrite(
-      src.shape(), core::Quantizer::PerTensor(src.dtype(), scale, zero_point));
-  core::MapInto(result, src, map);
-  return result;
-}
-
-}  // namespace
-
-core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point) {
-  core::Tensor result = core::Tensor::ForOverwrite(
-      src.shape(), core::Quantizer::PerTensor(src.dtype(), scale, zero_point));
+void HardswishInto(const core::Tensor& dst, const core::Tensor& src) {
   // PyTorch's hardswish quantizes with (float)(1 / scale) computed in
   // double, not with 1 / (float)scale as quantize_per_tensor does.
-  const float inverse_scale = static_cast<float>(1.0 / scale);
-  core::MapInto(
-      result, src,
+  const float inverse_scale = static_cast<float>(1.0 / dst.Params().scale(0));
+  MapElements(
+      dst, src,
       [](float* values, size_t count) {
         for (size_t i = 0; i < count; ++i) {
           const float x = values[i];
@@ -59,23 +71,37 @@ core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point
         }
       },
       &inverse_scale);
+}
+
+core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point) {
+  core::Tensor result = core::Tensor::ForOverwrite(
+      src.shape(), core::Quantizer::PerTensor(src.dtype(), scale, zero_point));
+  HardswishInto(result, src);
   return result;
 }
 
-core::Tensor Sigmoid(const core::Tensor& src) {
-  const bool wide = src.dtype() == core::DType::kQInt32;
-  const int64_t zero_point = src.dtype() == core::DType::kQInt8 ? -128 : 0;
-  return MapToFixed(src, wide ? 32 : 8, zero_point, [](float* values, size_t count) {
+void SigmoidInto(const core::Tensor& dst, const core::Tensor& src) {
+  MapElements(dst, src, [](float* values, size_t count) {
     for (size_t i = 0; i < count; ++i) values[i] = 1.0f / (1.0f + std::exp(-values[i]));
   });
 }
 
-core::Tensor Tanh(const core::Tensor& src) {
-  const bool wide = src.dtype() == core::DType::kQInt32;
-  const int64_t zero_point = src.dtype() == core::DType::kQUInt8 ? 128 : 0;
-  return MapToFixed(src, wide ? 31 : 7, zero_point, [](float* values, size_t count) {
+core::Tensor Sigmoid(const core::Tensor& src) {
+  core::Tensor result = core::Tensor::ForOverwrite(src.shape(), SigmoidQuantizer(src.dtype()));
+  SigmoidInto(result, src);
+  return result;
+}
+
+void TanhInto(const core::Tensor& dst, const core::Tensor& src) {
+  MapElements(dst, src, [](float* values, size_t count) {
     for (size_t i = 0; i < count; ++i) values[i] = std::tanh(values[i]);
   });
+}
+
+core::Tensor Tanh(const core::Tensor& src) {
+  core::Tensor result = core::Tensor::ForOverwrite(src.shape(), TanhQuantizer(src.dtype()));
+  TanhInto(result, src);
+  return result;
 }
 
 }  // namespace qtensor::ops

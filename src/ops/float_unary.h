@@ -29,6 +29,15 @@ core::Tensor Sigmoid(const core::Tensor& src);
 // and zero point 0 (quint8: 128).
 core::Tensor Tanh(const core::Tensor& src);
 
+// The same into an existing tensor dst of src's shape with the result's
+// parameters (an operator above gives such a tensor); dst may not share
+// src's storage unless it is src itself. For the benchmarks' fresh-versus-
+// existing comparison and for callers that reuse a result.
+void LeakyReluInto(const core::Tensor& dst, const core::Tensor& src, float negative_slope);
+void HardswishInto(const core::Tensor& dst, const core::Tensor& src);
+void SigmoidInto(const core::Tensor& dst, const core::Tensor& src);
+void TanhInto(const core::Tensor& dst, const core::Tensor& src);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_FLOAT_UNARY_H_

@@ -13,6 +13,12 @@ namespace qtensor::ops {
 // quantize(dequantize(src)) gives them, in one pass. src may be any view.
 core::Tensor Requantize(const core::Tensor& src, const core::Quantizer& quantizer);
 
+// The same into an existing tensor dst of src's shape (any layout and
+// parameters); dst may share src's storage. (Not named RequantizeInto:
+// core::RequantizeInto, found by argument-dependent lookup, would make
+// unqualified calls ambiguous.)
+void RequantizeExisting(const core::Tensor& dst, const core::Tensor& src);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_REQUANTIZE_H_

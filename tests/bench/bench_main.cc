@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
   qtensor::bench::RegisterQuantizeBenchmarks();
   qtensor::bench::RegisterLayoutBenchmarks();
+  qtensor::bench::RegisterOpBenchmarks();
 #ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif

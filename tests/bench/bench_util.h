@@ -112,6 +112,7 @@ void Register(const std::string& name, Fn fn) {
 void RegisterQuantizeBenchmarks();
 void RegisterLayoutBenchmarks();
 void RegisterSerializeBenchmarks();
+void RegisterOpBenchmarks();
 
 }  // namespace qtensor::bench
 

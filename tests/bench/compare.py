@@ -27,6 +27,9 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare_ops  # noqa: E402
+
 SIZES = (4 << 10, 256 << 10, 16 << 20)
 CHANNELS = 64
 SCHEMES = ("per_tensor", "per_channel_axis_first", "per_channel_axis_last")
@@ -803,7 +806,13 @@ def main():
     parser.add_argument("--repetitions", type=int, default=20)
     parser.add_argument("--quick", action="store_true",
                         help="only 4 Ki elements and short runs (to check the script)")
+    parser.add_argument("--ops-only", action="store_true",
+                        help="measure only the operators (issue 13) and replace their section "
+                        "of the existing report, leaving the rest as it was")
     args = parser.parse_args()
+    if args.ops_only:
+        ops_only(args)
+        return
     bench = args.bench or os.path.join(args.build, "tests", "bench", "qtensor_bench")
     sizes = SIZES[:1] if args.quick else SIZES
     if args.quick:
@@ -821,8 +830,32 @@ def main():
     load_after = " ".join(f"{v:.2f}" for v in os.getloadavg())
     report = build_report(ours, context, torch_r, torch_note, numpy_r, numpy_note, binding_r,
                           binding_note, info, load_after, args, sizes)
+    if not args.quick:
+        print("timing PyTorch's operators", file=sys.stderr)
+        ops_torch, ops_errors, ops_note = compare_ops.torch_rates(args.min_time, args.repetitions)
+        when = "in the run above"
+        report = compare_ops.replace_section(
+            report, compare_ops.ops_section(ours, ops_torch, ops_errors, ops_note, when))
     with open(args.output, "w") as f:
         f.write(report)
+    print(f"wrote {os.path.normpath(args.output)}", file=sys.stderr)
+
+
+def ops_only(args):
+    """--ops-only: the operators' benchmarks and PyTorch's, into their section."""
+    bench = args.bench or os.path.join(args.build, "tests", "bench", "qtensor_bench")
+    ours, context = run_benchmarks(bench, args.min_time, args.repetitions, "^(op|observer)/")
+    print("timing PyTorch's operators", file=sys.stderr)
+    ops_torch, ops_errors, ops_note = compare_ops.torch_rates(args.min_time, args.repetitions)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = (f"separately from the sections above ({now}, `compare.py --ops-only`, kernels "
+            f"dispatched to {context.get('qt_simd_target', '?')}, load average after: "
+            f"{' '.join(f'{v:.2f}' for v in os.getloadavg())})")
+    with open(args.output) as f:
+        text = f.read()
+    with open(args.output, "w") as f:
+        f.write(compare_ops.replace_section(
+            text, compare_ops.ops_section(ours, ops_torch, ops_errors, ops_note, when)))
     print(f"wrote {os.path.normpath(args.output)}", file=sys.stderr)
 
 

@@ -4,6 +4,7 @@
 // whose sum overflows.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include "for_each_target.h"
 #include "kernels/elementwise_kernels.h"
+#include "kernels/quantize_kernels.h"
 
 namespace {
 
@@ -67,6 +69,23 @@ TEST_CASE_TEMPLATE("ClampIntegers matches the scalar kernel", T, int8_t, uint8_t
       }
     }
   });
+}
+
+TEST_CASE_TEMPLATE("ClampIntegers streams large outputs with the same integers", T, int8_t, uint8_t,
+                   int32_t) {
+  const size_t n = qk::kStreamBytes / sizeof(T) + 77;
+  const std::vector<T> in = RandomInts<T>(n + 5, 17);
+  const T low = static_cast<T>(3), high = static_cast<T>(90);
+  for (size_t offset : {0, 1, 5}) {
+    std::vector<T> want(n), got(n + offset);
+    qk::scalar::ClampIntegers(in.data() + offset, n - offset, low, high, want.data());
+    ForEachTarget([&] {
+      // An output that is not aligned to the vector (offset), and one that is.
+      qk::ClampIntegers(in.data() + offset, n - offset, low, high, got.data() + offset);
+      CHECK(std::equal(want.begin(), want.begin() + static_cast<std::ptrdiff_t>(n - offset),
+                       got.begin() + static_cast<std::ptrdiff_t>(offset)));
+    });
+  }
 }
 
 TEST_CASE("AddFloats matches the scalar kernel, with and without relu") {

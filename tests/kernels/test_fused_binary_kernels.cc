@@ -1,0 +1,111 @@
+// The fused add / mul kernels on every Highway target against the scalar
+// ones, bit for bit: every pair of 8-bit inputs, parameters that make ties
+// and saturate, relu on and off, lengths around the vector sizes and
+// unaligned starts.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <type_traits>
+#include <vector>
+
+#include "for_each_target.h"
+#include "kernels/fused_binary_kernels.h"
+#include "kernels/quantize_kernels.h"
+
+namespace {
+
+namespace qk = qtensor::kernels;
+
+std::vector<qk::FusedBinaryParams> ParamsFor(bool is_signed) {
+  const int64_t mid = is_signed ? 0 : 128;
+  std::vector<qk::FusedBinaryParams> all;
+  // scale_a, scale_b, zero_a, zero_b, inv_scale, zero_out: ordinary ones,
+  // halves and powers of two (exact sums on .5: ties), tiny and huge
+  // scales (saturation), inv_scale of an ordinary output scale.
+  const float params[][6] = {
+      {0.047f, 0.031f, 3, -5, 1.0f / 0.1f, 7}, {0.5f, 0.25f, 0, 1, 1.0f, 0},
+      {1.0f, 1.0f, -2, 2, 0.5f, -3},           {1e-3f, 2e-3f, 10, -10, 1e4f, 1},
+      {30.0f, 45.0f, 0, 0, 0.25f, 0},          {0.02f, 0.03f, 1, 1, 3e38f, 0}};
+  for (const auto& row : params) {
+    qk::FusedBinaryParams p;
+    p.scale_a = row[0];
+    p.scale_b = row[1];
+    p.zero_a = static_cast<int64_t>(row[2]) + mid;
+    p.zero_b = static_cast<int64_t>(row[3]) + mid;
+    p.inv_scale = row[4];
+    p.zero_out = static_cast<int64_t>(row[5]) + mid;
+    all.push_back(p);
+  }
+  return all;
+}
+
+template <typename T>
+void CheckAgainstScalar(bool multiply, const std::vector<T>& a, const std::vector<T>& b,
+                        size_t offset, const qk::FusedBinaryParams& p) {
+  const size_t n = a.size() - offset;
+  std::vector<T> want(n), got(n);
+  if (multiply) {
+    qk::scalar::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
+    qk::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
+  } else {
+    qk::scalar::AddQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
+    qk::AddQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
+  }
+  CHECK(got == want);
+}
+
+TEST_CASE_TEMPLATE("fused add and mul match the scalar kernels", T, int8_t, uint8_t) {
+  // Every (a, b) pair once.
+  std::vector<T> a(65536), b(65536);
+  for (size_t k = 0; k < a.size(); ++k) {
+    a[k] = static_cast<T>(k & 255);
+    b[k] = static_cast<T>(k >> 8);
+  }
+  std::mt19937 rng(5);
+  ForEachTarget([&] {
+    for (qk::FusedBinaryParams p : ParamsFor(std::is_signed_v<T>)) {
+      for (const bool relu : {false, true}) {
+        p.relu = relu;
+        for (const bool multiply : {false, true}) {
+          CAPTURE(multiply);
+          CAPTURE(relu);
+          CHECK_NOTHROW(CheckAgainstScalar(multiply, a, b, 0, p));
+          for (size_t n : {0, 1, 3, 15, 16, 17, 33, 64, 65, 100}) {
+            for (size_t offset : {0, 1, 7}) {
+              std::vector<T> x(n + offset), y(n + offset);
+              for (size_t k = 0; k < x.size(); ++k) {
+                x[k] = static_cast<T>(rng());
+                y[k] = static_cast<T>(rng());
+              }
+              CheckAgainstScalar(multiply, x, y, offset, p);
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE_TEMPLATE("fused add and mul stream large outputs with the same bytes", T, int8_t,
+                   uint8_t) {
+  const size_t n = qk::kStreamBytes + 77;
+  std::mt19937 rng(9);
+  std::vector<T> a(n + 3), b(n + 3);
+  for (size_t k = 0; k < a.size(); ++k) {
+    a[k] = static_cast<T>(rng());
+    b[k] = static_cast<T>(rng());
+  }
+  qk::FusedBinaryParams p = ParamsFor(std::is_signed_v<T>)[0];
+  p.relu = true;
+  ForEachTarget([&] {
+    for (const bool multiply : {false, true}) {
+      CAPTURE(multiply);
+      CheckAgainstScalar(multiply, a, b, 3, p);  // an output at offset 0 and one not aligned
+      CheckAgainstScalar(multiply, a, b, 0, p);
+    }
+  });
+}
+
+}  // namespace
