@@ -39,7 +39,9 @@ check_runpath() {  # FILE EXPECTED
   local found
   found=$(runpath "$prefix/$1")
   [ "$found" = "$2" ] || { echo "$1: RUNPATH '$found', expected '$2'"; exit 1; }
-  ldd "$prefix/$1" | grep -q "libqtensor.so.* => $prefix/" ||
+  # grep reads all of ldd's output (no -q): under pipefail an early exit
+  # would make ldd die of SIGPIPE and the pipeline fail at random.
+  ldd "$prefix/$1" | grep "libqtensor.so.* => $prefix/" >/dev/null ||
     { echo "$1 does not load the installed library:"; ldd "$prefix/$1"; exit 1; }
   echo "$1: RUNPATH $found"
 }
@@ -49,7 +51,7 @@ check_runpath "$libname/libqtensor_java.so" "\$ORIGIN"
 check_runpath "$libname/cli/qtensor/libqtensor_csharp.so" "\$ORIGIN/../.."
 version=$(awk '$1 == "#define" && $2 ~ /^QTENSOR_VERSION_(MAJOR|MINOR|PATCH)$/ { v = v sep $3; sep = "." }
                END { print v }' "$prefix/include/qtensor/qtensor.h")
-"$prefix/bin/qtensor" --version | grep -q "^qtensor $version " ||
+"$prefix/bin/qtensor" --version | grep "^qtensor $version " >/dev/null ||
   { echo "the installed qtensor program does not say version $version"; exit 1; }
 
 # pkg-config's Libs carry the rpath: the program starts as it is.

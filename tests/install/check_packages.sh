@@ -51,7 +51,7 @@ if [ "$have_docs" = 1 ]; then
 fi
 [ "$(runpath "$root/bin/qtensor")" = '$ORIGIN/../lib' ] ||
   fail "bin/qtensor's RUNPATH is '$(runpath "$root/bin/qtensor")'"
-"$root/bin/qtensor" --version | grep -q "^qtensor $version " || fail "qtensor --version"
+"$root/bin/qtensor" --version | grep "^qtensor $version " >/dev/null || fail "qtensor --version"
 # The manual page renders, without warnings, with its name and version.
 man_text=$(MANWIDTH=80 MANPAGER=cat man --warnings -l "$root/share/man/man1/qtensor.1.gz" 2>"$scratch/man.err")
 [ ! -s "$scratch/man.err" ] || { cat "$scratch/man.err"; fail "man page warnings"; }
@@ -77,7 +77,7 @@ cp "$here/consumer.c" "$scratch/project/"
 cmake -S "$scratch/project" -B "$scratch/project/build" -DCMAKE_PREFIX_PATH="$root" \
   >"$scratch/cmake.log" 2>&1 || { cat "$scratch/cmake.log"; fail "configure"; }
 cmake --build "$scratch/project/build" >"$scratch/cmake.log" 2>&1 || { cat "$scratch/cmake.log"; fail "build"; }
-grep -B3 '"file": ".*consumer\.cc"' "$scratch/project/build/compile_commands.json" | grep -q -- '-std=c++17' ||
+grep -B3 '"file": ".*consumer\.cc"' "$scratch/project/build/compile_commands.json" | grep -- '-std=c++17' >/dev/null ||
   fail "qtensor::qtensor did not raise the C++ standard to 17"
 for program in consumer_c consumer_cxx; do
   "$scratch/project/build/$program" >"$scratch/$program.out"
@@ -107,5 +107,5 @@ dpkg-deb -x "$deb" "$scratch/deb"
 # Under /usr: plain paths, no rpath in pkg-config's Libs.
 grep -qx 'prefix=/usr' "$scratch/deb/usr/lib/pkgconfig/qtensor.pc" || fail "the .deb's .pc prefix"
 ! grep -q rpath "$scratch/deb/usr/lib/pkgconfig/qtensor.pc" || fail "the .deb's .pc has an rpath"
-"$scratch/deb/usr/bin/qtensor" --version | grep -q "^qtensor $version " || fail "the .deb's qtensor"
+"$scratch/deb/usr/bin/qtensor" --version | grep "^qtensor $version " >/dev/null || fail "the .deb's qtensor"
 echo "deb: qtensor $version, Depends: $depends"
