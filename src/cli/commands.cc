@@ -90,16 +90,21 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 void RefuseNumPyFile(const std::string& path, const std::string& bytes) {
   if (HasNpyMagic(bytes)) {
     std::string what;
+    std::string convert;
     try {
       const NpyHeader header = ParseNpyHeader(bytes);
       what = "is a NumPy .npy file (" + NpyTypeName(header.descr) + ", shape " +
              NpyShapeText(header.shape) + ")";
+      const std::string type = header.descr.substr(1);
+      if (type != "f4" && type != "f8") {
+        convert = "; qtensor quantize reads float32 and float64: convert it first";
+      }
     } catch (const NpyError& error) {
       what = "looks like a NumPy .npy file (" + std::string(error.what()) + ")";
     }
-    throw CliError(kExitFailure, path + " " + what +
-                                     ", not a qtensor file: make one with qtensor quantize " +
-                                     path + " --dtype qint8 -o OUT.qt (see qtensor help quantize)");
+    throw CliError(kExitFailure,
+                   path + " " + what + ", not a qtensor file: make one with qtensor quantize " +
+                       path + " --dtype qint8 -o OUT.qt (see qtensor help quantize)" + convert);
   }
   if (bytes.compare(0, 4, "PK\x03\x04", 4) == 0 || bytes.compare(0, 4, "PK\x05\x06", 4) == 0) {
     throw CliError(kExitFailure, path +

@@ -345,6 +345,25 @@ def test_a_bundle_name_that_is_not_utf8_is_refused_by_the_reader(tmp_path, qtens
     assert not (tmp_path / "n.npz").exists()
 
 
+def test_a_bundle_too_big_for_a_zip_without_zip64_is_refused(tmp_path, qtensor_pb2):
+    pb = qtensor_pb2
+    file = pb.File(magic="qtensor", format_version=1)
+    for i in range(65536):
+        file.bundle.tensors.add(name=f"t{i}", dtype=pb.QINT8, shape=[1], scale=1.0,
+                                qscheme=pb.PER_TENSOR_AFFINE, data=bytes([i % 128]))
+    (tmp_path / "many.qtb").write_bytes(file.SerializeToString())
+    assert_fails(run("dequantize", tmp_path / "many.qtb", "-o", tmp_path / "many.npz"),
+                 EXIT_FAILURE, "more than 4 GiB or 65535 arrays", "ZIP64", "--name")
+    assert not (tmp_path / "many.npz").exists()
+    # One fewer fits.
+    del file.bundle.tensors[-1]
+    (tmp_path / "many.qtb").write_bytes(file.SerializeToString())
+    run_ok("dequantize", tmp_path / "many.qtb", "--int-repr", "-o", tmp_path / "many.npz")
+    with np.load(tmp_path / "many.npz") as npz:
+        assert len(npz.files) == 65535
+        assert npz["t65534"].tolist() == [65534 % 128]
+
+
 def test_dequantize_name_errors(tmp_path, qtensor_pb2):
     write_bundle(tmp_path / "b.qtb", qtensor_pb2, bundle_arrays()[:2])
     assert_fails(run("dequantize", tmp_path / "b.qtb", "--name", "nope", "-o", tmp_path / "x.npy"),
@@ -544,10 +563,11 @@ def test_info_and_dequantize_of_a_npy_file_say_what_it_is(tmp_path):
         result = run(*args)
         assert_fails(result, EXIT_FAILURE, f"{path} is a NumPy .npy file (float32, shape (2, 3))",
                      "not a qtensor file", f"qtensor quantize {path}")
-        assert "CORRUPT" not in result.stderr
+        assert "CORRUPT" not in result.stderr and "convert it first" not in result.stderr
     np.save(tmp_path / "v.npy", np.zeros(3, dtype=">i2"))
     assert_fails(run("info", tmp_path / "v.npy"), EXIT_FAILURE,
-                 "is a NumPy .npy file (int16 (big-endian), shape (3,))")
+                 "is a NumPy .npy file (int16 (big-endian), shape (3,))",
+                 "qtensor quantize reads float32 and float64: convert it first")
     (tmp_path / "bad.npy").write_bytes(npy_with_header("{'descr': '<f4', }"))
     assert_fails(run("info", tmp_path / "bad.npy"), EXIT_FAILURE,
                  "looks like a NumPy .npy file (the .npy header must have exactly the keys")
