@@ -14,6 +14,7 @@ QTENSOR_PROTOC and QTENSOR_PROTO, to write a bundle with Python's protobuf runti
 import importlib
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -280,6 +281,11 @@ def test_dequantize_a_bundle_to_npz_round_trips_through_numpy_load(tmp_path, qte
     with zipfile.ZipFile(tmp_path / "all.npz") as archive:
         assert archive.testzip() is None
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+    # Info-ZIP's reader agrees, where it is installed.
+    if shutil.which("unzip"):
+        check = subprocess.run(["unzip", "-t", tmp_path / "all.npz"], capture_output=True,
+                               text=True)
+        assert check.returncode == 0 and "No errors detected" in check.stdout, check.stdout
 
 
 @pytest.mark.parametrize("int_repr", [False, True])
