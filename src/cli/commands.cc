@@ -424,7 +424,8 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
       } else {
         if (!npz) {
           throw CliError(kExitUsage, input + " is a bundle of " + std::to_string(bundle.size()) +
-                                         " tensors: write them all with -o OUT.npz, or one "
+                                         (bundle.size() == 1 ? " tensor" : " tensors") +
+                                         ": write them all with -o OUT.npz, or one "
                                          "with --name NAME (tensors: " +
                                          NameList(bundle.names()) + ")");
         }

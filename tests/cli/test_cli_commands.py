@@ -377,6 +377,9 @@ def test_dequantize_name_errors(tmp_path, qtensor_pb2):
                  "'qint8.per_channel'")
     assert_fails(run("dequantize", tmp_path / "b.qtb", "-o", tmp_path / "x.npy"), EXIT_USAGE,
                  "is a bundle of 2 tensors", "-o OUT.npz", "--name NAME")
+    write_bundle(tmp_path / "one.qtb", qtensor_pb2, bundle_arrays()[:1])
+    assert_fails(run("dequantize", tmp_path / "one.qtb", "-o", tmp_path / "x"), EXIT_USAGE,
+                 "is a bundle of 1 tensor:", "(tensors: 'qint8.per_tensor')")
     quantize(tmp_path, good_npy(tmp_path), *QUANTIZE_OPTIONS)
     assert_fails(run("dequantize", tmp_path / "out.qt", "--name", "w", "-o", tmp_path / "x.npy"),
                  EXIT_USAGE, "--name is for bundles")
