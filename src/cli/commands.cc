@@ -10,6 +10,7 @@
 
 #include "cli_error.h"
 #include "npy_file.h"
+#include "npz_file.h"
 #include "options.h"
 #include "qtensor/qtensor.hpp"
 
@@ -77,6 +78,101 @@ bool HoldsBundle(const std::string& bytes) {
     pos += static_cast<size_t>(skip);
   }
   return bundle;
+}
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Refuses a NumPy file where a qtensor file is expected, saying what it is
+// (a valid file of the other kind is not corrupt data).
+void RefuseNumPyFile(const std::string& path, const std::string& bytes) {
+  if (HasNpyMagic(bytes)) {
+    std::string what;
+    std::string convert;
+    try {
+      const NpyHeader header = ParseNpyHeader(bytes);
+      what = "is a NumPy .npy file (" + NpyTypeName(header.descr) + ", shape " +
+             NpyShapeText(header.shape) + ")";
+      const std::string type = header.descr.substr(1);
+      if (type != "f4" && type != "f8") {
+        convert = "; qtensor quantize reads float32 and float64: convert it first";
+      }
+    } catch (const NpyError& error) {
+      what = "looks like a NumPy .npy file (" + std::string(error.what()) + ")";
+    }
+    throw CliError(kExitFailure,
+                   path + " " + what + ", not a qtensor file: make one with qtensor quantize " +
+                       path + " --dtype qint8 -o OUT.qt (see qtensor help quantize)" + convert);
+  }
+  if (bytes.compare(0, 4, "PK\x03\x04", 4) == 0 || bytes.compare(0, 4, "PK\x05\x06", 4) == 0) {
+    throw CliError(kExitFailure, path +
+                                     " is a ZIP archive (a NumPy .npz file?), not a qtensor "
+                                     "file: qtensor quantize reads .npy files");
+  }
+}
+
+// Refuses a qtensor file where a .npy file is expected, saying what it is.
+void RefuseQTensorFile(const std::string& path, const std::string& bytes) {
+  if (HasNpyMagic(bytes)) return;
+  std::string what;
+  try {
+    if (HoldsBundle(bytes)) {
+      const size_t count = Bundle::deserialize(bytes).size();
+      what = "a qtensor bundle file (" + std::to_string(count) + " tensor" +
+             (count == 1 ? "" : "s") + ")";
+    } else {
+      const Tensor tensor = Tensor::deserialize(bytes);
+      what = std::string("a qtensor file (") + qt_dtype_name(tensor.dtype()) + ", shape " +
+             NpyShapeText(tensor.sizes()) + ")";
+    }
+  } catch (const Error&) {
+    return;  // neither: the .npy reader says what is wrong
+  }
+  throw CliError(kExitFailure, path + " is " + what +
+                                   ", not a .npy file: it is quantized already; qtensor "
+                                   "dequantize turns it back into NumPy data");
+}
+
+// "a, b, c" (the first few, then how many in all).
+std::string NameList(const std::vector<std::string>& names) {
+  constexpr size_t kShown = 10;
+  std::string text;
+  for (size_t i = 0; i < names.size() && i < kShown; ++i) {
+    text += (i ? ", '" : "'") + names[i] + "'";
+  }
+  if (names.size() > kShown) text += ", ... (" + std::to_string(names.size()) + " in all)";
+  return names.empty() ? "none" : text;
+}
+
+template <typename T>
+std::string LittleEndianBytes(const std::vector<T>& values) {
+  std::string bytes;
+  bytes.reserve(values.size() * sizeof(T));
+  for (T value : values) {
+    std::make_unsigned_t<std::conditional_t<std::is_floating_point_v<T>, uint32_t, T>> bits;
+    static_assert(sizeof bits == sizeof value);
+    std::memcpy(&bits, &value, sizeof bits);
+    for (size_t i = 0; i < sizeof bits; ++i) bytes += static_cast<char>((bits >> (8 * i)) & 0xff);
+  }
+  return bytes;
+}
+
+// A tensor as the bytes of a .npy file: its dequantized floats (float32), or
+// with int_repr its integers (int8, uint8 or int32).
+std::string TensorNpy(const Tensor& tensor, bool int_repr) {
+  const std::vector<int64_t> shape = tensor.sizes();
+  if (!int_repr) return EncodeNpy("<f4", shape, LittleEndianBytes(tensor.dequantize()));
+  switch (tensor.dtype()) {
+    case QT_QINT8:
+      return EncodeNpy("|i1", shape, LittleEndianBytes(tensor.int_repr<int8_t>()));
+    case QT_QUINT8:
+      return EncodeNpy("|u1", shape, LittleEndianBytes(tensor.int_repr<uint8_t>()));
+    case QT_QINT32:
+      return EncodeNpy("<i4", shape, LittleEndianBytes(tensor.int_repr<int32_t>()));
+  }
+  throw CliError(kExitFailure, std::string("no NumPy type for ") + qt_dtype_name(tensor.dtype()));
 }
 
 qt_dtype ParseDType(const std::string& name) {
@@ -226,6 +322,7 @@ Quantizer ObserveQuantizer(const Arguments& arguments, const FloatArray& array, 
 void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
   const std::string path = OnePositional(ParseArguments(args, {}), "FILE");
   const std::string bytes = ReadFile(path);
+  RefuseNumPyFile(path, bytes);
   try {
     if (!HoldsBundle(bytes)) {
       out << Tensor::deserialize(bytes).to_string() << "\n";
@@ -278,11 +375,13 @@ void RunQuantize(const std::vector<std::string>& args, std::ostream& out) {
   } else {
     ParseDType(arguments.Required("dtype"));  // usage errors before the file is read
   }
+  const std::string bytes = ReadFile(input);
+  RefuseQTensorFile(input, bytes);
   FloatArray array;
   try {
-    array = ReadNpy(input);
+    array = ParseNpy(bytes);
   } catch (const NpyError& error) {
-    throw CliError(kExitFailure, error.what());
+    throw CliError(kExitFailure, input + ": " + error.what());
   }
   if (observe) quantizer.emplace(ObserveQuantizer(arguments, array, out));
   const Tensor tensor = Tensor::Quantize(array.values, array.shape, *quantizer);
@@ -294,24 +393,117 @@ void RunQuantize(const std::vector<std::string>& args, std::ostream& out) {
   }
 }
 
-void RunDequantize(const std::vector<std::string>& args) {
-  const Arguments arguments = ParseArguments(args, {"output"});
+void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
+  const Arguments arguments = ParseArguments(args, {"output", "name"}, {"int-repr"});
   const std::string input = OnePositional(arguments, "input file");
   const std::string& output = arguments.Required("output");
-  FloatArray array;
+  const bool int_repr = arguments.Has("int-repr");
+  // The output's name picks the format: .npz is NumPy's archive of arrays.
+  const bool npz = EndsWith(output, ".npz");
+  const std::string bytes = ReadFile(input);
+  RefuseNumPyFile(input, bytes);
   try {
-    const Tensor tensor = Tensor::deserialize(ReadFile(input));
-    array.shape = tensor.sizes();
-    array.values = tensor.dequantize();
+    // Each entry: a name (for .npz) and its tensor.
+    std::vector<std::pair<std::string, Tensor>> arrays;
+    if (!HoldsBundle(bytes)) {
+      Tensor tensor = Tensor::deserialize(bytes);
+      if (arguments.Has("name")) {
+        throw CliError(kExitUsage,
+                       "--name is for bundles: " + input + " holds one tensor (leave out --name)");
+      }
+      arrays.emplace_back("arr_0", std::move(tensor));  // numpy.savez's name for it
+    } else {
+      const Bundle bundle = Bundle::deserialize(bytes);
+      if (arguments.Has("name")) {
+        const std::string& name = arguments.options.at("name");
+        if (!bundle.contains(name)) {
+          throw CliError(kExitFailure, input + " has no tensor named '" + name +
+                                           "'; its tensors are " + NameList(bundle.names()));
+        }
+        arrays.emplace_back(name, bundle.get(name));
+      } else {
+        if (!npz) {
+          throw CliError(kExitUsage, input + " is a bundle of " + std::to_string(bundle.size()) +
+                                         (bundle.size() == 1 ? " tensor" : " tensors") +
+                                         ": write them all with -o OUT.npz, or one "
+                                         "with --name NAME (tensors: " +
+                                         NameList(bundle.names()) + ")");
+        }
+        for (size_t i = 0; i < bundle.size(); ++i)
+          arrays.emplace_back(bundle.name(i), bundle.at(i));
+      }
+    }
+    try {
+      if (!npz) {
+        WriteBytes(output, TensorNpy(arrays[0].second, int_repr));
+        return;
+      }
+      NpzWriter writer(output);
+      for (const auto& [name, tensor] : arrays) writer.Add(name, TensorNpy(tensor, int_repr));
+      writer.Finish();
+    } catch (const NpyError& error) {
+      throw CliError(kExitFailure, error.what());
+    }
   } catch (const Error& error) {
     throw CliError(kExitFailure,
                    input + ": " + qt_status_name(error.status()) + ": " + error.what());
   }
-  try {
-    WriteNpy(output, array);
-  } catch (const NpyError& error) {
-    throw CliError(kExitFailure, error.what());
+}
+
+namespace {
+
+constexpr char kInfoUsage[] =
+    "qtensor info FILE\n"
+    "    print the tensor of a qtensor file, or each tensor and the metadata of a\n"
+    "    bundle file, as PyTorch prints tensors\n";
+
+constexpr char kQuantizeUsage[] =
+    "qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32\n"
+    "                 [--axis A] -o OUT\n"
+    "    quantize the float32 or float64 data of a .npy file (little- or\n"
+    "    big-endian, C or Fortran order) into a qtensor file; with --axis A, per\n"
+    "    channel along dim A, S and Z being comma-separated lists with one entry\n"
+    "    per channel\n"
+    "qtensor quantize IN.npy --dtype D [--observer minmax|moving-average|histogram]\n"
+    "                 [--symmetric] [--reduce-range] [--averaging-constant C]\n"
+    "                 [--axis A] -o OUT\n"
+    "    without --scale and --zero-point, pick them from the data as\n"
+    "    torch.ao.quantization's observers do (per channel with --axis) and\n"
+    "    print them; moving-average reads the slices along dim 0 as batches\n"
+    "    (C defaults to 0.01); histogram (per tensor) is HistogramObserver's\n"
+    "    defaults\n";
+
+constexpr char kDequantizeUsage[] =
+    "qtensor dequantize IN [--int-repr] -o OUT.npy\n"
+    "    write the dequantized values of a tensor file as a float32 .npy file;\n"
+    "    with --int-repr, its integers instead (int8, uint8 or int32)\n"
+    "qtensor dequantize BUNDLE --name NAME [--int-repr] -o OUT.npy\n"
+    "    the same for the bundle's tensor called NAME\n"
+    "qtensor dequantize BUNDLE [--int-repr] -o OUT.npz\n"
+    "    write every tensor of a bundle into one NumPy .npz file (uncompressed,\n"
+    "    as numpy.savez writes), as the member NAME.npy, so that numpy.load's\n"
+    "    keys are the tensors' names; '/', '\\', '%' and control characters in a\n"
+    "    name are written %XX (a/b becomes a%2Fb)\n"
+    "    An output ending in .npz is always a .npz file (a tensor file's one\n"
+    "    array is called arr_0 there, as numpy.savez calls it); any other name\n"
+    "    gets a .npy file.\n";
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"info", kInfoUsage, RunInfo},
+      {"quantize", kQuantizeUsage, RunQuantize},
+      {"dequantize", kDequantizeUsage, RunDequantize},
+  };
+  return commands;
+}
+
+const Command* FindCommand(const std::string& name) {
+  for (const Command& command : Commands()) {
+    if (name == command.name) return &command;
   }
+  return nullptr;
 }
 
 }  // namespace qtensor::cli

@@ -1,5 +1,6 @@
 // The subcommands of the qtensor program. Each takes the arguments after its
-// name, throws CliError (or qtensor::Error) on failure.
+// name and throws CliError (or qtensor::Error) on failure; each has its usage
+// text beside it, the one place --help, help CMD and CMD --help read it from.
 #ifndef QTENSOR_CLI_COMMANDS_H_
 #define QTENSOR_CLI_COMMANDS_H_
 
@@ -8,6 +9,19 @@
 #include <vector>
 
 namespace qtensor::cli {
+
+struct Command {
+  const char* name;
+  // Lines starting "qtensor NAME ..." and their explanation, each ending in '\n'.
+  const char* usage;
+  void (*run)(const std::vector<std::string>& args, std::ostream& out);
+};
+
+// Every subcommand, in the order --help lists them.
+const std::vector<Command>& Commands();
+
+// The subcommand called name, or nullptr.
+const Command* FindCommand(const std::string& name);
 
 // qtensor info FILE: each tensor of a tensor or bundle file, as PyTorch prints it.
 void RunInfo(const std::vector<std::string>& args, std::ostream& out);
@@ -18,8 +32,10 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out);
 // --averaging-constant C) and what it chose is printed to out.
 void RunQuantize(const std::vector<std::string>& args, std::ostream& out);
 
-// qtensor dequantize IN -o OUT.npy
-void RunDequantize(const std::vector<std::string>& args);
+// qtensor dequantize IN [--name NAME] [--int-repr] -o OUT.npy|OUT.npz: floats
+// (or with --int-repr the integers) as a .npy file, or a bundle's tensors as
+// a .npz file.
+void RunDequantize(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace qtensor::cli
 

@@ -11,24 +11,50 @@
 
 namespace {
 
+using qtensor::cli::Command;
+using qtensor::cli::Commands;
+
+bool IsHelp(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
+// The whole usage: the program's own forms, then each command's usage.
 void PrintUsage(std::ostream& out) {
-  out << "usage: qtensor            walk through the quantized-tensor notebook\n"
-         "       qtensor --version  print the library version\n"
-         "       qtensor --help     this text\n"
-         "       qtensor info FILE  print the tensor(s) in a .qt file as PyTorch would\n"
-         "       qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32\n"
-         "                        [--axis A] -o OUT\n"
-         "           quantize float32/float64 .npy data; with --axis, S and Z are\n"
-         "           comma-separated lists, one entry per channel\n"
-         "       qtensor quantize IN.npy --dtype D [--observer minmax|moving-average|histogram]\n"
-         "                        [--symmetric] [--reduce-range] [--averaging-constant C]\n"
-         "                        [--axis A] -o OUT\n"
-         "           without --scale and --zero-point, pick them from the data as\n"
-         "           torch.ao.quantization's observers do (per channel with --axis) and\n"
-         "           print them; moving-average reads the slices along dim 0 as batches;\n"
-         "           histogram (per tensor) is HistogramObserver's defaults\n"
-         "       qtensor dequantize IN -o OUT.npy\n"
-         "           write the dequantized values as a float32 .npy file\n";
+  out << "usage: qtensor                walk through the quantized-tensor notebook\n"
+         "       qtensor --version      print the library version\n"
+         "       qtensor --help         this text (also: qtensor help, qtensor -h)\n"
+         "       qtensor help COMMAND   one command's usage (also: qtensor COMMAND --help)\n"
+         "\n"
+         "commands:\n";
+  for (const Command& command : Commands()) out << "\n" << command.usage;
+  out << "\n"
+         "Exit status: 0 on success, 1 when a file cannot be read or written, 2 for\n"
+         "bad arguments.\n";
+}
+
+std::string CommandNames() {
+  std::string names;
+  for (const Command& command : Commands()) {
+    names += (names.empty() ? "" : ", ") + std::string(command.name);
+  }
+  return names;
+}
+
+// qtensor help [COMMAND] (and --help / -h [COMMAND]).
+void RunHelp(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    PrintUsage(std::cout);
+    return;
+  }
+  if (args.size() > 1) {
+    throw qtensor::cli::CliError(qtensor::cli::kExitUsage,
+                                 "help takes one command, got " + std::to_string(args.size()));
+  }
+  const Command* command = qtensor::cli::FindCommand(args[0]);
+  if (command == nullptr) {
+    throw qtensor::cli::CliError(
+        qtensor::cli::kExitUsage,
+        "no command '" + args[0] + "'; the commands are " + CommandNames());
+  }
+  std::cout << "usage:\n" << command->usage;
 }
 
 // Errors are reported on one line, whatever the message holds.
@@ -44,25 +70,25 @@ int Run(int argc, char** argv) {
     qtensor::cli::RunWalkthrough(std::cout);
     return 0;
   }
-  const std::string command = argv[1];
+  const std::string name = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "--version" && args.empty()) {
+  if (name == "--version" && args.empty()) {
     std::cout << "qtensor " << qt_version() << " (SIMD target " << qt_simd_target() << ")\n";
-    return 0;
-  }
-  if (command == "--help" && args.empty()) {
-    PrintUsage(std::cout);
-    return 0;
-  }
-  if (command == "info") {
-    qtensor::cli::RunInfo(args, std::cout);
-  } else if (command == "quantize") {
-    qtensor::cli::RunQuantize(args, std::cout);
-  } else if (command == "dequantize") {
-    qtensor::cli::RunDequantize(args);
+  } else if (name == "help" || IsHelp(name)) {
+    RunHelp(args);
+  } else if (const Command* command = qtensor::cli::FindCommand(name)) {
+    // As in git and pip, asking for help wins over everything else given.
+    bool help = false;
+    for (const std::string& arg : args) help = help || IsHelp(arg);
+    if (help) {
+      RunHelp({name});
+    } else {
+      command->run(args, std::cout);
+    }
   } else {
     throw qtensor::cli::CliError(qtensor::cli::kExitUsage,
-                                 "unknown command '" + command + "' (see qtensor --help)");
+                                 "unknown command '" + name + "'; the commands are " +
+                                     CommandNames() + " (see qtensor --help)");
   }
   std::cout.flush();
   return std::cout ? 0 : qtensor::cli::kExitFailure;

@@ -137,9 +137,19 @@ uint32_t ReadLittleEndian(const std::string& bytes, size_t pos, size_t width) {
   return value;
 }
 
-float DecodeValue(const unsigned char* p, size_t width) {
+// How one stored float is laid out: 4 or 8 bytes, in either byte order.
+struct Element {
+  size_t width;
+  bool big_endian;
+};
+
+float DecodeValue(const unsigned char* p, Element element) {
+  const size_t width = element.width;
   uint64_t bits = 0;
-  for (size_t i = 0; i < width; ++i) bits |= static_cast<uint64_t>(p[i]) << (8 * i);
+  for (size_t i = 0; i < width; ++i) {
+    const size_t shift = 8 * (element.big_endian ? width - 1 - i : i);
+    bits |= static_cast<uint64_t>(p[i]) << shift;
+  }
   if (width == 4) {
     const uint32_t bits32 = static_cast<uint32_t>(bits);
     float value;
@@ -152,7 +162,7 @@ float DecodeValue(const unsigned char* p, size_t width) {
 }
 
 // Index of each C-order element in Fortran-order storage, walked in C order.
-void FortranToC(const std::vector<int64_t>& shape, const unsigned char* data, size_t width,
+void FortranToC(const std::vector<int64_t>& shape, const unsigned char* data, Element element,
                 std::vector<float>& out) {
   const size_t rank = shape.size();
   std::vector<size_t> fortran_stride(rank, 1);
@@ -162,7 +172,7 @@ void FortranToC(const std::vector<int64_t>& shape, const unsigned char* data, si
   std::vector<int64_t> index(rank, 0);
   size_t offset = 0;
   for (float& value : out) {
-    value = DecodeValue(data + offset * width, width);
+    value = DecodeValue(data + offset * element.width, element);
     for (size_t d = rank; d-- > 0;) {
       if (++index[d] < shape[d]) {
         offset += fortran_stride[d];
@@ -176,8 +186,12 @@ void FortranToC(const std::vector<int64_t>& shape, const unsigned char* data, si
 
 }  // namespace
 
-FloatArray ParseNpy(const std::string& bytes) {
-  if (bytes.size() < kMagicSize + 2 || bytes.compare(0, kMagicSize, kMagic, kMagicSize) != 0) {
+bool HasNpyMagic(const std::string& bytes) {
+  return bytes.compare(0, kMagicSize, kMagic, kMagicSize) == 0;
+}
+
+NpyHeader ParseNpyHeader(const std::string& bytes) {
+  if (bytes.size() < kMagicSize + 2 || !HasNpyMagic(bytes)) {
     Fail("not a .npy file (no \\x93NUMPY magic)");
   }
   const int major = static_cast<uint8_t>(bytes[6]);
@@ -209,21 +223,54 @@ FloatArray ParseNpy(const std::string& bytes) {
   if (descr->second.kind != HeaderParser::Value::kString) Fail("descr is not a string");
   if (fortran->second.kind != HeaderParser::Value::kBool) Fail("fortran_order is not a bool");
   if (shape->second.kind != HeaderParser::Value::kTuple) Fail("shape is not a tuple");
+  NpyHeader parsed;
+  parsed.descr = descr->second.text;
+  parsed.fortran_order = fortran->second.flag;
+  parsed.shape = shape->second.ints;
+  parsed.data_offset = header_start + header_size;
+  return parsed;
+}
+
+std::string NpyTypeName(const std::string& descr) {
+  static const std::map<std::string, std::string> kNames = {
+      {"f2", "float16"},   {"f4", "float32"},    {"f8", "float64"}, {"i1", "int8"},
+      {"i2", "int16"},     {"i4", "int32"},      {"i8", "int64"},   {"u1", "uint8"},
+      {"u2", "uint16"},    {"u4", "uint32"},     {"u8", "uint64"},  {"b1", "bool"},
+      {"c8", "complex64"}, {"c16", "complex128"}};
+  if (descr.size() < 2 || std::string("<>|=").find(descr[0]) == std::string::npos) return descr;
+  const auto found = kNames.find(descr.substr(1));
+  if (found == kNames.end()) return descr;
+  return found->second + (descr[0] == '>' ? " (big-endian)" : "");
+}
+
+std::string NpyShapeText(const std::vector<int64_t>& shape) {
+  std::string text = "(";
+  for (size_t d = 0; d < shape.size(); ++d) {
+    text += (d ? ", " : "") + std::to_string(shape[d]);
+  }
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+FloatArray ParseNpy(const std::string& bytes) {
+  const NpyHeader header = ParseNpyHeader(bytes);
+  // NumPy writes the byte order first: '<' little-endian, '>' big-endian.
   size_t width = 0;
-  if (descr->second.text == "<f4") {
+  bool big_endian = false;
+  if (header.descr == "<f4" || header.descr == ">f4") {
     width = 4;
-  } else if (descr->second.text == "<f8") {
+  } else if (header.descr == "<f8" || header.descr == ">f8") {
     width = 8;
   } else {
-    Fail("unsupported dtype '" + descr->second.text +
-         "' (only little-endian float32 '<f4' and float64 '<f8')");
+    Fail("unsupported dtype '" + header.descr + "' (" + NpyTypeName(header.descr) +
+         "): only float32 ('<f4', '>f4') and float64 ('<f8', '>f8') are read");
   }
+  big_endian = header.descr[0] == '>';
 
   FloatArray array;
-  array.shape = shape->second.ints;
+  array.shape = header.shape;
   // The data must be exactly numel * width bytes, so nothing is allocated
   // beyond the file's size.
-  const size_t data_size = bytes.size() - header_start - header_size;
+  const size_t data_size = bytes.size() - header.data_offset;
   uint64_t numel = 1;
   bool overflow = false;
   for (int64_t dim : array.shape) {
@@ -241,12 +288,12 @@ FloatArray ParseNpy(const std::string& bytes) {
   }
 
   array.values.resize(numel);
-  const auto* data =
-      reinterpret_cast<const unsigned char*>(bytes.data()) + header_start + header_size;
-  if (fortran->second.flag && numel > 0) {
-    FortranToC(array.shape, data, width, array.values);
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data()) + header.data_offset;
+  const Element element{width, big_endian};
+  if (header.fortran_order && numel > 0) {
+    FortranToC(array.shape, data, element, array.values);
   } else {
-    for (size_t i = 0; i < numel; ++i) array.values[i] = DecodeValue(data + i * width, width);
+    for (size_t i = 0; i < numel; ++i) array.values[i] = DecodeValue(data + i * width, element);
   }
   return array;
 }
@@ -263,13 +310,10 @@ FloatArray ReadNpy(const std::string& path) {
   }
 }
 
-void WriteNpy(const std::string& path, const FloatArray& array) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
-  for (size_t d = 0; d < array.shape.size(); ++d) {
-    header += std::to_string(array.shape[d]) + (array.shape.size() == 1 ? "," : "");
-    if (d + 1 < array.shape.size()) header += ", ";
-  }
-  header += "), }";
+std::string EncodeNpy(const std::string& descr, const std::vector<int64_t>& shape,
+                      const std::string& data) {
+  std::string header =
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + NpyShapeText(shape) + ", }";
   // Pad with spaces so the data starts on a 64-byte boundary, as NumPy does.
   const size_t prefix = kMagicSize + 2 + 2;
   const size_t padded = (prefix + header.size() + 1 + 63) / 64 * 64;
@@ -282,13 +326,22 @@ void WriteNpy(const std::string& path, const FloatArray& array) {
   bytes += static_cast<char>(header.size() & 0xff);
   bytes += static_cast<char>(header.size() >> 8);
   bytes += header;
-  bytes.reserve(bytes.size() + array.values.size() * 4);
+  bytes += data;
+  return bytes;
+}
+
+void WriteNpy(const std::string& path, const FloatArray& array) {
+  std::string data;
+  data.reserve(array.values.size() * 4);
   for (float value : array.values) {
     uint32_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    for (int i = 0; i < 4; ++i) bytes += static_cast<char>((bits >> (8 * i)) & 0xff);
+    for (int i = 0; i < 4; ++i) data += static_cast<char>((bits >> (8 * i)) & 0xff);
   }
+  WriteBytes(path, EncodeNpy("<f4", array.shape, data));
+}
 
+void WriteBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) Fail("cannot create " + path + ": " + std::strerror(errno));
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

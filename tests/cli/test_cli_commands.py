@@ -14,8 +14,10 @@ QTENSOR_PROTOC and QTENSOR_PROTO, to write a bundle with Python's protobuf runti
 import importlib
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -205,13 +207,185 @@ def test_info_of_a_bundle_prints_each_name_tensor_and_the_metadata(tmp_path, qte
     assert run_ok("info", tmp_path / "b.qtb") == expected
 
 
-def test_dequantize_of_a_bundle_fails_cleanly(tmp_path, qtensor_pb2):
+def test_dequantize_of_an_empty_bundle(tmp_path, qtensor_pb2):
     file = qtensor_pb2.File(magic="qtensor", format_version=1)
     file.bundle.metadata["k"] = "v"
     (tmp_path / "b.qtb").write_bytes(file.SerializeToString())
     assert_fails(run("dequantize", tmp_path / "b.qtb", "-o", tmp_path / "out.npy"),
-                 EXIT_FAILURE, "QT_ERR_CORRUPT_DATA")
+                 EXIT_USAGE, "bundle of 0 tensors", "-o OUT.npz", "--name NAME")
     assert not (tmp_path / "out.npy").exists()
+    run_ok("dequantize", tmp_path / "b.qtb", "-o", tmp_path / "out.npz")
+    with np.load(tmp_path / "out.npz") as npz:
+        assert npz.files == []
+
+
+# ------------------------------------------------------ bundles to .npz files
+
+NUMPY_INTS = {"qint8": np.int8, "quint8": np.uint8, "qint32": np.int32}
+
+
+def bundle_arrays():
+    """(name, dtype, integers, scales, zero points, axis) for each dtype and scheme."""
+    rng = np.random.default_rng(3)
+    arrays = []
+    for dtype, (qmin, qmax) in RANGES.items():
+        ints = rng.integers(qmin, qmax, size=(3, 4), endpoint=True, dtype=NUMPY_INTS[dtype])
+        zp = (qmin + qmax) // 2 if dtype != "qint32" else 12345
+        arrays.append((f"{dtype}.per_tensor", dtype, ints, [0.037], [zp], None))
+        arrays.append((f"{dtype}.per_channel", dtype, ints, [0.5, 0.01, 3e-5, 1.75],
+                       [qmin, zp, qmax, zp], 1))
+    return arrays
+
+
+def write_bundle(path, pb, arrays):
+    file = pb.File(magic="qtensor", format_version=1)
+    for name, dtype, ints, scales, zero_points, axis in arrays:
+        tensor = file.bundle.tensors.add(name=name, dtype=getattr(pb, dtype.upper()),
+                                         shape=ints.shape, data=ints.astype(
+                                             ints.dtype.newbyteorder("<")).tobytes())
+        if axis is None:
+            tensor.qscheme = pb.PER_TENSOR_AFFINE
+            tensor.scale, tensor.zero_point = scales[0], zero_points[0]
+        else:
+            tensor.qscheme = pb.PER_CHANNEL_AFFINE
+            tensor.scales.extend(scales)
+            tensor.zero_points.extend(zero_points)
+            tensor.axis = axis
+    path.write_bytes(file.SerializeToString())
+
+
+def expected_floats(ints, scales, zero_points, axis):
+    q = ints.astype(np.int64)
+    if axis is None:
+        return dequantize_reference(q, zero_points=zero_points[0], scales=scales[0])
+    return dequantize_reference(q, scales, zero_points, axis)
+
+
+@pytest.mark.parametrize("int_repr", [False, True])
+def test_dequantize_a_bundle_to_npz_round_trips_through_numpy_load(tmp_path, qtensor_pb2,
+                                                                   int_repr):
+    arrays = bundle_arrays()
+    write_bundle(tmp_path / "b.qtb", qtensor_pb2, arrays)
+    flags = ["--int-repr"] if int_repr else []
+    assert run_ok("dequantize", tmp_path / "b.qtb", *flags, "-o", tmp_path / "all.npz") == ""
+    with np.load(tmp_path / "all.npz") as npz:
+        assert npz.files == [name for name, *_ in arrays]
+        for name, dtype, ints, scales, zero_points, axis in arrays:
+            if int_repr:
+                assert npz[name].dtype == NUMPY_INTS[dtype]
+                assert npz[name].shape == ints.shape
+                assert np.array_equal(npz[name], ints)
+            else:
+                assert_same_bits(npz[name], expected_floats(ints, scales, zero_points, axis))
+    # A valid, uncompressed ZIP whose CRCs match (zipfile checks them).
+    with zipfile.ZipFile(tmp_path / "all.npz") as archive:
+        assert archive.testzip() is None
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+    # Info-ZIP's reader agrees, where it is installed.
+    if shutil.which("unzip"):
+        check = subprocess.run(["unzip", "-t", tmp_path / "all.npz"], capture_output=True,
+                               text=True)
+        assert check.returncode == 0 and "No errors detected" in check.stdout, check.stdout
+
+
+@pytest.mark.parametrize("int_repr", [False, True])
+def test_dequantize_name_picks_one_tensor_of_a_bundle(tmp_path, qtensor_pb2, int_repr):
+    arrays = bundle_arrays()
+    write_bundle(tmp_path / "b.qtb", qtensor_pb2, arrays)
+    flags = ["--int-repr"] if int_repr else []
+    for name, dtype, ints, scales, zero_points, axis in arrays:
+        run_ok("dequantize", tmp_path / "b.qtb", "--name", name, *flags, "-o", tmp_path / "t.npy")
+        got = np.load(tmp_path / "t.npy")
+        if int_repr:
+            assert got.dtype == NUMPY_INTS[dtype] and np.array_equal(got, ints)
+        else:
+            assert_same_bits(got, expected_floats(ints, scales, zero_points, axis))
+    # To a .npz file: one member, named after the tensor.
+    run_ok("dequantize", tmp_path / "b.qtb", "--name=qint8.per_channel", "-o", tmp_path / "t.npz")
+    with np.load(tmp_path / "t.npz") as npz:
+        assert npz.files == ["qint8.per_channel"]
+
+
+def test_dequantize_int_repr_of_a_tensor_file(tmp_path, values):
+    np.save(tmp_path / "in.npy", values)
+    for dtype in RANGES:
+        run_ok("quantize", tmp_path / "in.npy", "--scale", "0.05", "--zero-point", "3",
+               "--dtype", dtype, "-o", tmp_path / "q.qt")
+        run_ok("dequantize", tmp_path / "q.qt", "--int-repr", "-o", tmp_path / "i.npy")
+        got = np.load(tmp_path / "i.npy")
+        assert got.dtype == NUMPY_INTS[dtype]
+        assert np.array_equal(got, quantize_reference(values, 0.05, 3, dtype))
+    # A .npz output holds the one array as numpy.savez names it.
+    run_ok("dequantize", tmp_path / "q.qt", "-o", tmp_path / "q.npz")
+    with np.load(tmp_path / "q.npz") as npz:
+        assert npz.files == ["arr_0"]
+        assert_same_bits(npz["arr_0"], dequantize_reference(
+            quantize_reference(values, 0.05, 3, "qint32"), 0.05, 3))
+
+
+def test_npz_member_names_that_are_not_file_names(tmp_path, qtensor_pb2):
+    ints = np.arange(4, dtype=np.int8)
+    names = {"a/b": "a%2Fb", "..": "..", "/abs": "%2Fabs", "back\\slash": "back%5Cslash",
+             "100%": "100%25", "a%2Fb": "a%252Fb", "tab\there": "tab%09here",
+             "del\x7f": "del%7F", "grüße ∑": "grüße ∑", "layer.0.weight": "layer.0.weight"}
+    write_bundle(tmp_path / "b.qtb", qtensor_pb2,
+                 [(name, "qint8", ints + i, [1.0], [0], None) for i, name in enumerate(names)])
+    run_ok("dequantize", tmp_path / "b.qtb", "--int-repr", "-o", tmp_path / "n.npz")
+    with np.load(tmp_path / "n.npz") as npz:
+        assert npz.files == list(names.values())
+        for i, key in enumerate(names.values()):
+            assert np.array_equal(npz[key], ints + i)
+    with zipfile.ZipFile(tmp_path / "n.npz") as archive:
+        assert archive.testzip() is None
+        assert all("/" not in info.filename for info in archive.infolist())
+
+
+def test_a_bundle_name_that_is_not_utf8_is_refused_by_the_reader(tmp_path, qtensor_pb2):
+    write_bundle(tmp_path / "b.qtb", qtensor_pb2, [("ab\u00e9", "qint8", np.zeros(2, np.int8),
+                                                    [1.0], [0], None)])
+    raw = (tmp_path / "b.qtb").read_bytes()
+    assert raw.count("ab\u00e9".encode()) == 1
+    (tmp_path / "b.qtb").write_bytes(raw.replace("ab\u00e9".encode(), b"ab\xff\xfe"))
+    assert_fails(run("dequantize", tmp_path / "b.qtb", "-o", tmp_path / "n.npz"), EXIT_FAILURE,
+                 "QT_ERR_CORRUPT_DATA", "UTF-8")
+    assert not (tmp_path / "n.npz").exists()
+
+
+def test_a_bundle_too_big_for_a_zip_without_zip64_is_refused(tmp_path, qtensor_pb2):
+    pb = qtensor_pb2
+    file = pb.File(magic="qtensor", format_version=1)
+    for i in range(65536):
+        file.bundle.tensors.add(name=f"t{i}", dtype=pb.QINT8, shape=[1], scale=1.0,
+                                qscheme=pb.PER_TENSOR_AFFINE, data=bytes([i % 128]))
+    (tmp_path / "many.qtb").write_bytes(file.SerializeToString())
+    assert_fails(run("dequantize", tmp_path / "many.qtb", "-o", tmp_path / "many.npz"),
+                 EXIT_FAILURE, "more than 4 GiB or 65535 arrays", "ZIP64", "--name")
+    assert not (tmp_path / "many.npz").exists()
+    # One fewer fits.
+    del file.bundle.tensors[-1]
+    (tmp_path / "many.qtb").write_bytes(file.SerializeToString())
+    run_ok("dequantize", tmp_path / "many.qtb", "--int-repr", "-o", tmp_path / "many.npz")
+    with np.load(tmp_path / "many.npz") as npz:
+        assert len(npz.files) == 65535
+        assert npz["t65534"].tolist() == [65534 % 128]
+
+
+def test_dequantize_name_errors(tmp_path, qtensor_pb2):
+    write_bundle(tmp_path / "b.qtb", qtensor_pb2, bundle_arrays()[:2])
+    assert_fails(run("dequantize", tmp_path / "b.qtb", "--name", "nope", "-o", tmp_path / "x.npy"),
+                 EXIT_FAILURE, "has no tensor named 'nope'", "'qint8.per_tensor', "
+                 "'qint8.per_channel'")
+    assert_fails(run("dequantize", tmp_path / "b.qtb", "-o", tmp_path / "x.npy"), EXIT_USAGE,
+                 "is a bundle of 2 tensors", "-o OUT.npz", "--name NAME")
+    write_bundle(tmp_path / "one.qtb", qtensor_pb2, bundle_arrays()[:1])
+    assert_fails(run("dequantize", tmp_path / "one.qtb", "-o", tmp_path / "x"), EXIT_USAGE,
+                 "is a bundle of 1 tensor:", "(tensors: 'qint8.per_tensor')")
+    quantize(tmp_path, good_npy(tmp_path), *QUANTIZE_OPTIONS)
+    assert_fails(run("dequantize", tmp_path / "out.qt", "--name", "w", "-o", tmp_path / "x.npy"),
+                 EXIT_USAGE, "--name is for bundles")
+    assert_fails(run("dequantize", tmp_path / "out.qt", "--int-repr=1", "-o", tmp_path / "x.npy"),
+                 EXIT_USAGE, "--int-repr takes no value")
+    assert not (tmp_path / "x.npy").exists()
 
 
 # ---------------------------------------------------------------- bad input
@@ -272,11 +446,32 @@ def test_trailing_bytes_after_the_data(tmp_path):
                  "data is 25 bytes but its shape needs 24")
 
 
-@pytest.mark.parametrize("dtype", ["<i4", ">f4", "<f2", "<c8", "|u1"])
-def test_wrong_dtype(tmp_path, dtype):
+@pytest.mark.parametrize("dtype,name", [("<i4", "int32"), (">i4", "int32 (big-endian)"),
+                                        ("<f2", "float16"), ("<c8", "complex64"),
+                                        ("|u1", "uint8")])
+def test_wrong_dtype(tmp_path, dtype, name):
     np.save(tmp_path / "w.npy", np.zeros((2, 2), dtype=dtype))
     assert_fails(quantize(tmp_path, tmp_path / "w.npy", *QUANTIZE_OPTIONS), EXIT_FAILURE,
-                 "unsupported dtype")
+                 f"unsupported dtype '{dtype}' ({name})", "float32", "float64")
+
+
+@pytest.mark.parametrize("dtype", [">f4", ">f8"])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_big_endian_input_gives_the_little_endian_result(tmp_path, values, dtype, order):
+    little = values.astype("<" + dtype[1:])
+    big = np.asarray(values.astype(dtype), order=order)
+    assert big.dtype.byteorder == ">" and np.array_equal(big, little)
+    np.save(tmp_path / "little.npy", little)
+    np.save(tmp_path / "big.npy", big)
+    for name in ("little", "big"):
+        run_ok("quantize", tmp_path / f"{name}.npy", "--scale", "0.02", "--zero-point", "-5",
+               "--dtype", "qint8", "-o", tmp_path / f"{name}.qt")
+    assert (tmp_path / "big.qt").read_bytes() == (tmp_path / "little.qt").read_bytes()
+    # The observers see the same numbers too.
+    outputs = [run_ok("quantize", tmp_path / f"{name}.npy", "--dtype", "quint8", "--axis", "1",
+                      "-o", tmp_path / f"{name}.qt") for name in ("little", "big")]
+    assert outputs[0] == outputs[1]
+    assert (tmp_path / "big.qt").read_bytes() == (tmp_path / "little.qt").read_bytes()
 
 
 def npy_with_header(header, data=b""):
@@ -364,8 +559,41 @@ def test_corrupt_qtensor_files(tmp_path):
     assert_fails(run("info", tmp_path / "junk.qt"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
                  str(tmp_path / "junk.qt"))
     good_npy(tmp_path)
-    assert_fails(run("dequantize", tmp_path / "good.npy", "-o", tmp_path / "x.npy"),
+    assert_fails(run("dequantize", tmp_path / "junk.qt", "-o", tmp_path / "x.npy"),
                  EXIT_FAILURE, "QT_ERR_CORRUPT_DATA")
+    assert not (tmp_path / "x.npy").exists()
+
+
+# ------------------------------------------- a valid file of the other kind
+
+def test_info_and_dequantize_of_a_npy_file_say_what_it_is(tmp_path):
+    path = good_npy(tmp_path)
+    for args in (("info", path), ("dequantize", path, "-o", tmp_path / "x.npy")):
+        result = run(*args)
+        assert_fails(result, EXIT_FAILURE, f"{path} is a NumPy .npy file (float32, shape (2, 3))",
+                     "not a qtensor file", f"qtensor quantize {path}")
+        assert "CORRUPT" not in result.stderr and "convert it first" not in result.stderr
+    np.save(tmp_path / "v.npy", np.zeros(3, dtype=">i2"))
+    assert_fails(run("info", tmp_path / "v.npy"), EXIT_FAILURE,
+                 "is a NumPy .npy file (int16 (big-endian), shape (3,))",
+                 "qtensor quantize reads float32 and float64: convert it first")
+    (tmp_path / "bad.npy").write_bytes(npy_with_header("{'descr': '<f4', }"))
+    assert_fails(run("info", tmp_path / "bad.npy"), EXIT_FAILURE,
+                 "looks like a NumPy .npy file (the .npy header must have exactly the keys")
+    np.savez(tmp_path / "z.npz", a=np.zeros(2))
+    assert_fails(run("info", tmp_path / "z.npz"), EXIT_FAILURE, "is a ZIP archive (a NumPy .npz")
+
+
+def test_quantize_of_a_qtensor_file_says_what_it_is(tmp_path, qtensor_pb2):
+    quantize(tmp_path, good_npy(tmp_path), *QUANTIZE_OPTIONS)
+    result = run("quantize", tmp_path / "out.qt", *QUANTIZE_OPTIONS, "-o", tmp_path / "again.qt")
+    assert_fails(result, EXIT_FAILURE, "is a qtensor file (qint8, shape (2, 3)), not a .npy file",
+                 "qtensor dequantize")
+    assert "magic" not in result.stderr
+    write_bundle(tmp_path / "b.qtb", qtensor_pb2, bundle_arrays())
+    assert_fails(run("quantize", tmp_path / "b.qtb", *QUANTIZE_OPTIONS, "-o", tmp_path / "a.qt"),
+                 EXIT_FAILURE, "is a qtensor bundle file (6 tensors), not a .npy file")
+    assert not (tmp_path / "again.qt").exists() and not (tmp_path / "a.qt").exists()
 
 
 def test_unwritable_output(tmp_path):
@@ -380,9 +608,37 @@ def test_unwritable_output(tmp_path):
 def test_help_lists_the_subcommands():
     text = run_ok("--help")
     for usage in ("qtensor info FILE", "qtensor quantize IN.npy --scale S --zero-point Z",
-                  "[--axis A] -o OUT", "qtensor dequantize IN -o OUT.npy"):
+                  "[--axis A] -o OUT", "qtensor dequantize IN [--int-repr] -o OUT.npy",
+                  "qtensor dequantize BUNDLE --name NAME [--int-repr] -o OUT.npy",
+                  "qtensor dequantize BUNDLE [--int-repr] -o OUT.npz", "qtensor help COMMAND"):
         assert usage in text
+    assert run_ok("help") == text
+    assert run_ok("-h") == text
     assert run_ok("--version").startswith("qtensor 0.2.0 (SIMD target ")
+
+
+@pytest.mark.parametrize("command", ["info", "quantize", "dequantize"])
+def test_each_command_has_one_usage_for_every_form_of_help(command):
+    usage = run_ok("help", command)
+    assert usage.startswith(f"usage:\nqtensor {command} ")
+    # The overall help is made of the commands' usages.
+    assert usage[len("usage:\n"):] in run_ok("--help")
+    assert run_ok("--help", command) == usage
+    assert run_ok(command, "--help") == usage
+    assert run_ok(command, "-h") == usage
+    # Asking for help wins over whatever else is given, valid or not.
+    assert run_ok(command, "missing.qt", "--frobnicate", "--help", "-o") == usage
+
+
+@pytest.mark.parametrize("args,message", [
+    (("help", "frobnicate"), "no command 'frobnicate'; the commands are info, quantize, "
+                             "dequantize"),
+    (("help", "info", "quantize"), "help takes one command, got 2"),
+    (("frobnicate", "--help"), "unknown command 'frobnicate'; the commands are info"),
+    (("--version", "x"), "unknown command '--version'"),
+])
+def test_help_usage_errors(args, message):
+    assert_fails(run(*args), EXIT_USAGE, message)
 
 
 # ------------------------------------------- quantize with parameters from data
