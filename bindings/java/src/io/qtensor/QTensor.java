@@ -1,7 +1,9 @@
 package io.qtensor;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -154,6 +156,42 @@ public final class QTensor implements AutoCloseable {
     Objects.requireNonNull(shape, "shape");
     requireDType(quantizer, DType.QINT32, "int[]");
     return new QTensor(NativeTensor.fromInt32(data, shape, quantizer.handle()));
+  }
+
+  /**
+   * A tensor holding a copy of the 8-bit integers from data's position to
+   * its limit, heap or direct: QINT8 integers, or QUINT8 ones read as the
+   * unsigned bytes they are (the quantizer must be one of the two). data's
+   * position, limit and contents are left as they were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for a QINT32 quantizer;
+   *     SHAPE_MISMATCH if remaining() is not the shape's number of elements
+   */
+  public static QTensor fromIntRepr(ByteBuffer data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(quantizer, "quantizer");
+    if (quantizer.dtype() == DType.QINT32) {
+      throw new QTensorException(Status.TYPE_MISMATCH,
+                                 "fromIntRepr(ByteBuffer) holds QINT8 or QUINT8 integers, got a "
+                                     + "QINT32 quantizer (use an IntBuffer)");
+    }
+    byte[] bytes = new byte[data.remaining()];
+    data.duplicate().get(bytes);
+    return new QTensor(NativeTensor.fromInt8(bytes, shape, quantizer.handle()));
+  }
+
+  /**
+   * A tensor holding a copy of the qint32 integers from data's position to
+   * its limit, heap or direct (the quantizer must be QINT32); data's
+   * position, limit and contents are left as they were.
+   */
+  public static QTensor fromIntRepr(IntBuffer data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    requireDType(quantizer, DType.QINT32, "IntBuffer");
+    int[] ints = new int[data.remaining()];
+    data.duplicate().get(ints);
+    return fromIntRepr(ints, shape, quantizer);
   }
 
   /** torch._make_per_tensor_quantized_tensor of int8 integers: a QINT8 tensor. */
@@ -417,6 +455,48 @@ public final class QTensor implements AutoCloseable {
   public void intReprTo(int[] destination) {
     Objects.requireNonNull(destination, "destination");
     handle().intReprToInts(destination);
+  }
+
+  /**
+   * Writes the numel() integers of a QINT8 or QUINT8 tensor (QUINT8 ones as
+   * their unsigned bytes), row-major, from destination's position on, heap
+   * or direct; destination's position and limit, and its bytes past
+   * numel(), are left as they were.
+   *
+   * @throws QTensorException TYPE_MISMATCH for a QINT32 tensor;
+   *     INVALID_ARGUMENT if remaining() is less than numel() (nothing is
+   *     written then)
+   */
+  public void intReprTo(ByteBuffer destination) {
+    Objects.requireNonNull(destination, "destination");
+    DType dtype = dtype();
+    if (dtype == DType.QINT32) {
+      throw new QTensorException(Status.TYPE_MISMATCH,
+                                 "intReprTo(ByteBuffer) needs a QINT8 or QUINT8 tensor, got QINT32"
+                                     + " (use an IntBuffer)");
+    }
+    requireRoom(destination.remaining());
+    destination.duplicate().put(handle().intReprBytes());
+  }
+
+  /**
+   * Writes the numel() integers of a QINT32 tensor, row-major, from
+   * destination's position on, heap or direct, as {@link
+   * #intReprTo(ByteBuffer)} does for 8-bit ones.
+   */
+  public void intReprTo(IntBuffer destination) {
+    Objects.requireNonNull(destination, "destination");
+    requireDType(DType.QINT32, "intReprTo(IntBuffer)");
+    requireRoom(destination.remaining());
+    destination.duplicate().put(handle().intReprInts());
+  }
+
+  private void requireRoom(int room) {
+    long numel = numel();
+    if (room < numel) {
+      throw new QTensorException(Status.INVALID_ARGUMENT, "destination has room for " + room
+          + " integers, the tensor has " + numel);
+    }
   }
 
   /** The value of a one-element tensor (SHAPE_MISMATCH otherwise). */
