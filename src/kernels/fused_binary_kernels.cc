@@ -65,7 +65,14 @@ HWY_INLINE void QuantizeStore(VF v, VF zero, VF floor_magic, VF high_magic, T* o
   const VF magic = hn::Set(DF(), kMagic);
   const VF q = hn::Min(hn::Max(hn::Add(hn::Add(v, magic), zero), floor_magic), high_magic);
   const hn::Rebind<uint8_t, DF> d8;
+#if HWY_TARGET == HWY_AVX3_DL
+  // Highway 1.0.3's AVX3_DL TruncateTo from 16 uint32 lanes to bytes
+  // permutes 32-bit lanes (_mm512_permutexvar_epi32 where epi8 is meant) and
+  // returns wrong bytes: truncate with vpmovdb instead.
+  const hn::Vec<decltype(d8)> bytes{_mm512_cvtepi32_epi8(hn::BitCast(DI(), q).raw)};
+#else
   const auto bytes = hn::TruncateTo(d8, hn::BitCast(hn::RebindToUnsigned<DI>(), q));
+#endif
   if constexpr (kStream) {
     hn::Stream(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
   } else {

@@ -4,8 +4,8 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/lookup_kernels.cc"
-#include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/cache_control.h>
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
 #include <algorithm>
@@ -23,6 +23,26 @@ namespace hn = hwy::HWY_NAMESPACE;
 // One lane: TableLookupBytes cannot index 16 bytes there.
 void Lookup(const uint8_t* in, size_t n, const uint8_t* table, uint8_t* out) {
   scalar::LookupBytes(in, n, table, out);
+}
+#else
+#if HWY_TARGET == HWY_AVX3_DL
+// VBMI: the 256-entry table is four registers; two 128-entry permutes
+// (vpermi2b, index bits 0..6) look x up in each half and bit 7 picks one.
+template <bool kStream>
+HWY_INLINE void LookupVectors(const uint8_t* in, size_t n, const uint8_t* table, uint8_t* out) {
+  const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
+  const __m512i t2 = _mm512_loadu_si512(table + 128), t3 = _mm512_loadu_si512(table + 192);
+  for (size_t i = 0; i + 64 <= n; i += 64) {
+    const __m512i x = _mm512_loadu_si512(in + i);
+    const __m512i low = _mm512_permutex2var_epi8(t0, x, t1);
+    const __m512i high = _mm512_permutex2var_epi8(t2, x, t3);
+    const __m512i picked = _mm512_mask_blend_epi8(_mm512_movepi8_mask(x), low, high);
+    if constexpr (kStream) {
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(out + i), picked);
+    } else {
+      _mm512_storeu_si512(out + i, picked);
+    }
+  }
 }
 #else
 // Sixteen 16-entry sub-tables, each broadcast to every 128-bit block: the
@@ -56,6 +76,7 @@ HWY_INLINE void LookupVectors(const uint8_t* in, size_t n, const uint8_t* table,
     }
   }
 }
+#endif  // HWY_AVX3_DL
 
 void Lookup(const uint8_t* in, size_t n, const uint8_t* table, uint8_t* out) {
   const size_t lanes = hn::Lanes(hn::ScalableTag<uint8_t>());
