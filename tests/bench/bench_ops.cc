@@ -47,30 +47,6 @@ Tensor Input(const DTypeCase& t, double scale, size_t n, int64_t rows = 1) {
   return core::Quantize(x.data(), shape, Quantizer::PerTensor(t.dtype, scale, t.zero_point));
 }
 
-// A fresh result against an existing one, call by call in alternating
-// order; the counters are the fastest call of each side (seconds).
-void Paired(benchmark::State& state, const std::function<void()>& existing,
-            const std::function<void()>& fresh, size_t traffic) {
-  using Clock = std::chrono::steady_clock;
-  const auto seconds = [](const std::function<void()>& call) {
-    const Clock::time_point start = Clock::now();
-    call();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-  };
-  fresh();
-  double best_existing = 1e30, best_fresh = 1e30;
-  bool fresh_first = false;
-  for (auto _ : state) {
-    if (fresh_first) best_fresh = std::min(best_fresh, seconds(fresh));
-    best_existing = std::min(best_existing, seconds(existing));
-    if (!fresh_first) best_fresh = std::min(best_fresh, seconds(fresh));
-    fresh_first = !fresh_first;
-  }
-  state.counters["existing_best"] = best_existing;
-  state.counters["fresh_best"] = best_fresh;
-  Report(state, 2 * kElements, 2 * traffic);
-}
-
 // An operator as a fresh call and an into-existing call on inputs made once.
 struct Op {
   std::function<Tensor()> fresh;
@@ -99,13 +75,13 @@ void RegisterOp(const std::string& case_name, size_t traffic, const MakeOp& make
   Register(case_name + "/fresh_paired", [=](benchmark::State& state) {
     const Op op = make();
     const Tensor dst = op.fresh();
-    Paired(
+    PairedFresh(
         state, [&] { op.into(dst); },
         [&] {
           Tensor result = op.fresh();
           benchmark::DoNotOptimize(result);
         },
-        traffic);
+        kElements, traffic);
   });
   Register(case_name + "/memcpy",
            [=](benchmark::State& state) { MemcpyBaseline(state, kElements, traffic); });

@@ -130,42 +130,6 @@ void ScalarDequantize(const Case& k, const Params& p, const T* in, float* out) {
   }
 }
 
-// A fresh result against an existing one, paired: each iteration times one
-// call of each, one right after the other (in alternating order), and the
-// counters existing_best and fresh_best are the fastest call of each side
-// in seconds. On this VM a 64 MiB write takes either ~3.3 or ~7.3 ms from
-// one call to the next (the host's memory, other guests), so a single
-// pair's ratio is 0.45, 1 or 2.2; the best of many calls interleaved this
-// way sees both sides at the fast speed, under the same load.
-template <class Existing, class Fresh>
-void PairedFresh(benchmark::State& state, const Case& k, Existing existing, Fresh fresh) {
-  using Clock = std::chrono::steady_clock;
-  const auto seconds = [](auto&& call) {
-    const Clock::time_point start = Clock::now();
-    call();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-  };
-  // Once untimed: the steady state of a program that makes results again
-  // and again (the first ever block of a size is faulted in, see
-  // src/core/memory_block.h).
-  fresh();
-  double best_existing = 1e30, best_fresh = 1e30;
-  bool fresh_first = false;
-  for (auto _ : state) {
-    if (fresh_first) {
-      best_fresh = std::min(best_fresh, seconds(fresh));
-      best_existing = std::min(best_existing, seconds(existing));
-    } else {
-      best_existing = std::min(best_existing, seconds(existing));
-      best_fresh = std::min(best_fresh, seconds(fresh));
-    }
-    fresh_first = !fresh_first;
-  }
-  state.counters["existing_best"] = best_existing;
-  state.counters["fresh_best"] = best_fresh;
-  Report(state, 2 * k.n, 2 * k.traffic());
-}
-
 template <typename T>
 void RegisterQuantize(const Case k) {
   const std::string quantize = k.name("quantize");
@@ -207,7 +171,7 @@ void RegisterQuantize(const Case k) {
       TensorHandle t;
       NewTensor(k, p, x.data(), &t.get);
       PairedFresh(
-          state, k,
+          state,
           [&] {
             Check(qt_copy_from_float(t.get, x.data(), k.n), "qt_copy_from_float");
             benchmark::ClobberMemory();
@@ -216,7 +180,8 @@ void RegisterQuantize(const Case k) {
             TensorHandle fresh;
             NewTensor(k, p, x.data(), &fresh.get);
             benchmark::DoNotOptimize(fresh.get);
-          });
+          },
+          k.n, k.traffic());
     });
   }
   Register(quantize + "/kernel", [k](benchmark::State& state) {
@@ -284,7 +249,7 @@ void RegisterDequantize(const Case k) {
       NewTensor(k, p, x.data(), &t.get);
       Array<float> out(k.n);
       PairedFresh(
-          state, k,
+          state,
           [&] {
             Check(qt_dequantize(out.data(), out.size(), t.get), "qt_dequantize");
             benchmark::ClobberMemory();
@@ -294,7 +259,8 @@ void RegisterDequantize(const Case k) {
             Check(qt_dequantize(reinterpret_cast<float*>(fresh.get()), k.n, t.get),
                   "qt_dequantize");
             benchmark::DoNotOptimize(fresh.get());
-          });
+          },
+          k.n, k.traffic());
     });
   }
   if (k.n >= kThreadedElements && !k.double_scales) {
