@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/dtype.h"
+
 namespace qtensor::testing {
 
 // Calls on_line(key, tokens, line) for every field line of the file.
@@ -28,6 +30,14 @@ void ForEachGoldenLine(const std::string& path, const OnLine& on_line) {
     for (std::string t; words >> t;) tokens.push_back(t);
     on_line(key, tokens, line);
   }
+}
+
+// A dtype as the golden files spell it (PyTorch's name).
+inline core::DType GoldenDType(const std::string& name) {
+  if (name == "qint8") return core::DType::kQInt8;
+  if (name == "quint8") return core::DType::kQUInt8;
+  REQUIRE_MESSAGE(name == "qint32", "unknown dtype " << name);
+  return core::DType::kQInt32;
 }
 
 }  // namespace qtensor::testing

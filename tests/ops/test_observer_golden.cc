@@ -86,13 +86,6 @@ const std::vector<Case>& Cases() {
   return cases;
 }
 
-DType DTypeNamed(const std::string& name) {
-  if (name == "qint8") return DType::kQInt8;
-  if (name == "quint8") return DType::kQUInt8;
-  REQUIRE(name == "qint32");
-  return DType::kQInt32;
-}
-
 uint32_t Bits(float v) {
   uint32_t b;
   std::memcpy(&b, &v, sizeof b);
@@ -117,7 +110,7 @@ ObserverOptions OptionsOf(const Case& c) {
            : kind == "per_channel_min_max"    ? ObserverKind::kPerChannelMinMax
            : kind == "histogram"              ? ObserverKind::kHistogram
                                               : ObserverKind::kMovingAveragePerChannelMinMax;
-  o.dtype = DTypeNamed(c.one("dtype"));
+  o.dtype = qtensor::testing::GoldenDType(c.one("dtype"));
   o.symmetric = c.flag("symmetric");
   o.reduce_range = c.flag("reduce_range");
   if (c.has("quant_range")) {
@@ -185,7 +178,7 @@ void CheckPerTensorCase(const Case& c) {
       } else {
         REQUIRE(kind == "quantize_per_tensor_dynamic");
         got = qtensor::ops::ChooseQParamsDynamic(b.values.data(), b.values.size(),
-                                                 DTypeNamed(c.one("dtype")), rr);
+                                                 qtensor::testing::GoldenDType(c.one("dtype")), rr);
       }
     }
   };
@@ -199,7 +192,7 @@ void CheckPerTensorCase(const Case& c) {
   if (kind == "quantize_per_tensor_dynamic") {
     // Quantizing with the chosen parameters gives torch's integers.
     const Batch& b = c.batches[0];
-    const DType dtype = DTypeNamed(c.one("dtype"));
+    const DType dtype = qtensor::testing::GoldenDType(c.one("dtype"));
     const auto q = qtensor::core::Quantize(
         b.values.data(), b.shape,
         qtensor::core::Quantizer::PerTensor(dtype, got.scale, got.zero_point));

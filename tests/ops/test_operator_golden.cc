@@ -39,19 +39,11 @@ using qtensor::core::DType;
 using qtensor::core::Quantizer;
 using qtensor::core::Tensor;
 
-DType ParseDType(const std::string& name) {
-  if (name == "qint8") return DType::kQInt8;
-  if (name == "quint8") return DType::kQUInt8;
-  if (name == "qint32") return DType::kQInt32;
-  FAIL("unknown dtype " << name);
-  return DType::kQInt8;
-}
-
 double ParseDouble(const std::string& token) { return std::strtod(token.c_str(), nullptr); }
 
 // "DTYPE pt SCALE ZP" or "DTYPE pc AXIS C SCALE*C ZP*C" from tokens[at].
 Quantizer ParseQuant(const std::vector<std::string>& tokens, size_t at) {
-  const DType dtype = ParseDType(tokens.at(at));
+  const DType dtype = qtensor::testing::GoldenDType(tokens.at(at));
   if (tokens.at(at + 1) == "pt") {
     return Quantizer::PerTensor(dtype, ParseDouble(tokens.at(at + 2)),
                                 std::stoll(tokens.at(at + 3)));
