@@ -88,6 +88,32 @@ void Add(const float* a, const float* b, size_t n, bool relu, float* out) {
   scalar::AddFloats(a + i, b + i, n - i, relu, out + i);
 }
 
+void LeakyRelu(const float* in, size_t n, float slope, float* out) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto zero = hn::Zero(d), factor = hn::Set(d, slope);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const auto x = hn::LoadU(d, in + i);
+    hn::StoreU(hn::IfThenElse(hn::Gt(x, zero), x, hn::Mul(x, factor)), d, out + i);
+  }
+  scalar::LeakyReluFloats(in + i, n - i, slope, out + i);
+}
+
+void Hardswish(const float* in, size_t n, float* out) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto zero = hn::Zero(d), three = hn::Set(d, 3.0f), six = hn::Set(d, 6.0f);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const auto x = hn::LoadU(d, in + i);
+    const auto t = hn::Add(x, three);
+    const auto c = hn::IfThenElse(hn::Gt(t, zero), hn::Min(t, six), zero);
+    hn::StoreU(hn::Div(hn::Mul(x, c), six), d, out + i);
+  }
+  scalar::HardswishFloats(in + i, n - i, out + i);
+}
+
 // 8-bit integers widened to int32: (a - za) * (b - zb) is exact there (at
 // most 255 * 255), and its conversion to float rounds once.
 template <typename T>
@@ -125,6 +151,8 @@ HWY_EXPORT(ClampI8);
 HWY_EXPORT(ClampU8);
 HWY_EXPORT(ClampI32);
 HWY_EXPORT(Add);
+HWY_EXPORT(LeakyRelu);
+HWY_EXPORT(Hardswish);
 HWY_EXPORT(MultiplyI8);
 HWY_EXPORT(MultiplyU8);
 
@@ -139,6 +167,12 @@ void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32
 }
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out) {
   HWY_DYNAMIC_DISPATCH(Add)(a, b, n, relu, out);
+}
+void LeakyReluFloats(const float* in, size_t n, float slope, float* out) {
+  HWY_DYNAMIC_DISPATCH(LeakyRelu)(in, n, slope, out);
+}
+void HardswishFloats(const float* in, size_t n, float* out) {
+  HWY_DYNAMIC_DISPATCH(Hardswish)(in, n, out);
 }
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out) {

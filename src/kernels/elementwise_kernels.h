@@ -8,6 +8,9 @@
 //                  out[i] > 0 ? out[i] : 0 (NaN and -0 give +0)
 //   MultiplyCentered: out[i] = (float)((a[i] - za) * (b[i] - zb)), the
 //                  product exact in integers, rounded once to float32
+//   LeakyReluFloats: out[i] = x > 0 ? x : x * slope          (x = in[i])
+//   HardswishFloats: out[i] = x * c / 6 (left to right), where t = x + 3 and
+//                  c = t > 0 ? min(t, 6) : 0 (so c is never NaN)
 // out may be in (or a or b): each element is read before it is written.
 #ifndef QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
 #define QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
@@ -22,6 +25,8 @@ void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8
 void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out);
 
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
+void LeakyReluFloats(const float* in, size_t n, float slope, float* out);
+void HardswishFloats(const float* in, size_t n, float* out);
 
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out);
@@ -35,6 +40,8 @@ void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8
 void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out);
 
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
+void LeakyReluFloats(const float* in, size_t n, float slope, float* out);
+void HardswishFloats(const float* in, size_t n, float* out);
 
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out);

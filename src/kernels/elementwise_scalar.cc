@@ -38,6 +38,18 @@ void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out) 
   }
 }
 
+void LeakyReluFloats(const float* in, size_t n, float slope, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = in[i] > 0.0f ? in[i] : in[i] * slope;
+}
+
+void HardswishFloats(const float* in, size_t n, float* out) {
+  for (size_t i = 0; i < n; ++i) {
+    const float x = in[i], t = x + 3.0f;
+    const float c = t > 0.0f ? std::min(t, 6.0f) : 0.0f;
+    out[i] = x * c / 6.0f;
+  }
+}
+
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out) {
   Multiply(a, za, b, zb, n, out);

@@ -152,6 +152,27 @@ HWY_INLINE VI Quantize32(VF x, VF inv, VD zp_lo, VD zp_hi) {
   return hn::Combine(DI(), hn::DemoteTo(DI2(), q_hi), hn::DemoteTo(DI2(), q_lo));
 }
 
+// The int32 zero point as QuantizeBlockTo takes it: f64 lanes for the exact
+// formula above, and int32 lanes for the shortcut below when |zp| < 2^30.
+struct Int32ZeroPoint {
+  VD wide;
+  VI narrow;
+  bool small;
+};
+
+// Quantize32 for one zero point, with a shortcut for nearly every vector:
+// where |r| <= 2^30 in every lane and |zp| < 2^30, r + zp cannot overflow
+// int32, so it is added there without f64 or a clamp (NaN and +-inf fail
+// the test and take the exact formula).
+HWY_INLINE VI Quantize32(VF x, VF inv, const Int32ZeroPoint& zp) {
+  const DF df;
+  const VF r = hn::Round(hn::Mul(x, inv));
+  if (zp.small && hn::AllTrue(df, hn::Le(hn::Abs(r), hn::Set(df, 1073741824.0f)))) {
+    return hn::Add(hn::ConvertTo(DI(), r), zp.narrow);
+  }
+  return Quantize32(x, inv, zp.wide, zp.wide);
+}
+
 // Loads one vector of stored integers as int32.
 template <typename T>
 HWY_INLINE VI LoadAsInt32(const T* p) {
@@ -252,14 +273,16 @@ constexpr size_t QuantizeBlock() {
   return sizeof(T) == 1 ? 4 * hn::MaxLanes(DF()) : hn::MaxLanes(DF());
 }
 
-// The zero point as the vector QuantizeBlockTo takes: float (exact) for 8
-// bits, f64 for int32.
+// The zero point as QuantizeBlockTo takes it: float (exact) for 8 bits,
+// Int32ZeroPoint for int32.
 template <typename T>
 HWY_INLINE auto ZeroPointVector(int64_t zero_point) {
   if constexpr (sizeof(T) == 1) {
     return hn::Set(DF(), static_cast<float>(zero_point));
   } else {
-    return hn::Set(DD(), static_cast<double>(zero_point));
+    const bool small = zero_point > -(int64_t{1} << 30) && zero_point < (int64_t{1} << 30);
+    return Int32ZeroPoint{hn::Set(DD(), static_cast<double>(zero_point)),
+                          hn::Set(DI(), small ? static_cast<int32_t>(zero_point) : 0), small};
   }
 }
 
@@ -275,7 +298,7 @@ HWY_INLINE void QuantizeBlockTo(const float* x, VF inv, VZ zp, T* q) {
     const VI d = Quantize8<T>(hn::LoadU(df, x + 3 * N), inv, zp);
     StoreVector<kStream>(PackBytes<T>(a, b, c, d), DBytes<T>(), q);
   } else {
-    StoreVector<kStream>(Quantize32(hn::LoadU(df, x), inv, zp, zp), DI(), q);
+    StoreVector<kStream>(Quantize32(hn::LoadU(df, x), inv, zp), DI(), q);
   }
 }
 

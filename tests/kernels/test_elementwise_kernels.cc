@@ -109,6 +109,40 @@ TEST_CASE("AddFloats matches the scalar kernel, with and without relu") {
   });
 }
 
+// Random floats with hardswish's and leaky relu's edges mixed in.
+std::vector<float> UnaryInputs(size_t n, uint32_t seed) {
+  std::vector<float> values = RandomFloats(n, seed);
+  const float edges[] = {-3.0f, 3.0f, -2.9999998f, -3.0000002f, 2.9999998f, 6.0f, -1e-45f, 0.5f};
+  for (size_t i = 3; i < n; i += 7) values[i] = edges[(i / 7) % 8];
+  return values;
+}
+
+TEST_CASE("LeakyReluFloats and HardswishFloats match the scalar kernels") {
+  ForEachTarget([&] {
+    for (size_t n : kLengths) {
+      for (size_t offset : {0, 3}) {
+        const std::vector<float> in = UnaryInputs(n + offset, 7);
+        for (float slope : {0.01f, -0.3f, 1.5f, 0.0f}) {
+          std::vector<float> want(n + offset), got(n + offset), in_place = in;
+          qk::scalar::LeakyReluFloats(in.data() + offset, n, slope, want.data() + offset);
+          qk::LeakyReluFloats(in.data() + offset, n, slope, got.data() + offset);
+          qk::LeakyReluFloats(in_place.data() + offset, n, slope, in_place.data() + offset);
+          CHECK(BytesOf(got) == BytesOf(want));
+          std::copy(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(offset), want.begin());
+          CHECK(BytesOf(in_place) == BytesOf(want));
+        }
+        std::vector<float> want(n + offset), got(n + offset), in_place = in;
+        qk::scalar::HardswishFloats(in.data() + offset, n, want.data() + offset);
+        qk::HardswishFloats(in.data() + offset, n, got.data() + offset);
+        qk::HardswishFloats(in_place.data() + offset, n, in_place.data() + offset);
+        CHECK(BytesOf(got) == BytesOf(want));
+        std::copy(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(offset), want.begin());
+        CHECK(BytesOf(in_place) == BytesOf(want));
+      }
+    }
+  });
+}
+
 TEST_CASE_TEMPLATE("MultiplyCentered matches the scalar kernel", T, int8_t, uint8_t) {
   const int64_t lowest = std::numeric_limits<T>::lowest(), highest = std::numeric_limits<T>::max();
   const int64_t zero_points[][2] = {{0, 0}, {lowest, highest}, {highest, lowest}, {3, -1 - lowest}};
@@ -151,6 +185,16 @@ TEST_CASE("the scalar kernels give the defined answers") {
   CHECK(products[0] == 0.0f);
   CHECK(products[1] == 0.0f);
   CHECK(products[2] == -1736.0f);  // 7 * (7 - 255)
+  const float x_values[] = {-4.0f, -1.5f, 1.5f, 4.0f, NAN, -INFINITY};
+  float y[6];
+  qk::scalar::HardswishFloats(x_values, 6, y);
+  CHECK(std::vector<float>(y, y + 4) == std::vector<float>{-0.0f, -0.375f, 1.125f, 4.0f});
+  CHECK(std::isnan(y[4]));
+  CHECK(std::isnan(y[5]));  // -inf * 0
+  qk::scalar::LeakyReluFloats(x_values, 6, 0.5f, y);
+  CHECK(std::vector<float>(y, y + 4) == std::vector<float>{-2.0f, -0.75f, 1.5f, 4.0f});
+  CHECK(std::isnan(y[4]));
+  CHECK(y[5] == -INFINITY);
 }
 
 }  // namespace

@@ -469,6 +469,55 @@ TEST_CASE_TEMPLATE("QuantizePerTensor matches the scalar kernel", T, int8_t, uin
   });
 }
 
+// int32 results computed in int32 where every lane's rounded value and the
+// zero point are within 2^30 (the shortcut), next to vectors just past that
+// bound or with a zero point past it (the f64 formula): runs of values of
+// one size class, so that whole vectors take each path.
+TEST_CASE("QuantizePerTensor int32: the int32 shortcut and its bounds match the scalar kernel") {
+  std::mt19937 rng(4321);
+  const float bound = 0x1p30f;
+  std::vector<float> inputs;
+  std::uniform_real_distribution<float> inside(-bound, bound);
+  std::uniform_int_distribution<int32_t> half_integers(-4000, 4000);
+  for (int run = 0; run < 64; ++run) {
+    for (int i = 0; i < 61; ++i) {
+      switch (run % 4) {
+        case 0:
+          inputs.push_back(inside(rng));
+          break;
+        case 1:
+          inputs.push_back(static_cast<float>(half_integers(rng)) + 0.5f);
+          break;
+        case 2:
+          inputs.push_back(i % 2 ? bound : -bound);
+          break;
+        default:
+          inputs.push_back(i % 3 ? std::nextafter(bound, 2 * bound) : inside(rng));
+      }
+    }
+  }
+  const int64_t big = int64_t{1} << 30;
+  ForEachTarget([&] {
+    for (const float inv : {1.0f, 0.5f, 1.0f / 3.0f, 2.0f}) {
+      for (const int64_t zp : {int64_t{0}, int64_t{-7}, big, -big, big + 1, -big - 1,
+                               int64_t{kI32Max}, int64_t{kI32Min}}) {
+        CAPTURE(Describe(inv));
+        CAPTURE(zp);
+        for (const size_t n : {inputs.size(), size_t{61}, size_t{17}}) {
+          for (const auto& offsets : kOffsets) {
+            CheckSame<float, int32_t>(
+                inputs.data(), n, offsets[0], offsets[1],
+                [&](const float* in, int32_t* out) { qk::QuantizePerTensor(in, n, inv, zp, out); },
+                [&](const float* in, int32_t* out) {
+                  scalar::QuantizePerTensor(in, n, inv, zp, out);
+                });
+          }
+        }
+      }
+    }
+  });
+}
+
 // Stored integers: every 8-bit value, or int32 extremes, values whose
 // difference to zero points needs 33 bits or rounds as a float, and random.
 template <typename T>
