@@ -14,6 +14,7 @@
 
 #include "kernels/elementwise_kernels.h"
 #include "kernels/quantize_kernels.h"  // kStreamBytes
+#include "src/kernels/float_map_lanes-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -91,11 +92,10 @@ void Add(const float* a, const float* b, size_t n, bool relu, float* out) {
 void LeakyRelu(const float* in, size_t n, float slope, float* out) {
   const hn::ScalableTag<float> d;
   const size_t lanes = hn::Lanes(d);
-  const auto zero = hn::Zero(d), factor = hn::Set(d, slope);
+  const auto factor = hn::Set(d, slope);
   size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
-    const auto x = hn::LoadU(d, in + i);
-    hn::StoreU(hn::IfThenElse(hn::Gt(x, zero), x, hn::Mul(x, factor)), d, out + i);
+    hn::StoreU(LeakyReluLanes(d, hn::LoadU(d, in + i), factor), d, out + i);
   }
   scalar::LeakyReluFloats(in + i, n - i, slope, out + i);
 }
@@ -103,14 +103,9 @@ void LeakyRelu(const float* in, size_t n, float slope, float* out) {
 void Hardswish(const float* in, size_t n, float* out) {
   const hn::ScalableTag<float> d;
   const size_t lanes = hn::Lanes(d);
-  const auto zero = hn::Zero(d), three = hn::Set(d, 3.0f), six = hn::Set(d, 6.0f);
   size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    const auto x = hn::LoadU(d, in + i);
-    const auto t = hn::Add(x, three);
-    const auto c = hn::IfThenElse(hn::Gt(t, zero), hn::Min(t, six), zero);
-    hn::StoreU(hn::Div(hn::Mul(x, c), six), d, out + i);
-  }
+  for (; i + lanes <= n; i += lanes)
+    hn::StoreU(HardswishLanes(d, hn::LoadU(d, in + i)), d, out + i);
   scalar::HardswishFloats(in + i, n - i, out + i);
 }
 

@@ -19,6 +19,7 @@
 
 #include "kernels/fused_binary_kernels.h"
 #include "kernels/quantize_kernels.h"  // kStreamBytes
+#include "src/kernels/int32_lanes-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -35,14 +36,13 @@ template <typename T>
 void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
   scalar::MultiplyQuantized(a, b, n, p, out);
 }
+void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+            int32_t* out) {
+  scalar::AddQuantized(a, b, n, p, out);
+}
 #else
 
-using DF = hn::ScalableTag<float>;
-using DI = hn::RebindToSigned<DF>;
-template <typename T>
-using DT = hn::Rebind<T, DF>;  // one stored integer per float lane
-using VF = hn::Vec<DF>;
-using VI = hn::Vec<DI>;
+// DF, DI, DT<T>, VF, VI and the int32 lane formulas: int32_lanes-inl.h.
 
 template <typename T>
 HWY_INLINE VI LoadInt32(const T* p) {
@@ -83,16 +83,18 @@ HWY_INLINE void QuantizeStore(VF v, VF zero, VF floor_magic, VF high_magic, T* o
 // Runs body(stream, i) for the whole vectors of [0, n), from first, and
 // returns where they end; a head [0, first) and that tail are the caller's
 // (the scalar kernel's). Outputs of kStreamBytes and more are streamed
-// (non-temporal stores skip reading each line before it is overwritten),
-// where a vector's output is a whole 16-byte block (16 lanes, AVX3): first
-// then aligns out + first to it.
+// (non-temporal stores skip reading each line before it is overwritten)
+// where a vector's output is a whole vector (int32) or a whole 16-byte block
+// (8 bits, 16 lanes: AVX3): first then aligns out + first to it.
 template <typename T, class Body>
 HWY_INLINE size_t ForEachVector(size_t n, const T* out, size_t& first, const Body& body) {
   const size_t lanes = hn::Lanes(DF());
   size_t i = 0;
-  if constexpr (hn::MaxLanes(DF()) * sizeof(T) == 16) {
-    if (n * sizeof(T) >= kStreamBytes) {
-      i = first = std::min(n, (16 - reinterpret_cast<uintptr_t>(out) % 16) % 16);
+  if constexpr (sizeof(T) == 4 || hn::MaxLanes(DF()) * sizeof(T) == 16) {
+    const size_t bytes = lanes * sizeof(T);
+    const uintptr_t address = reinterpret_cast<uintptr_t>(out);
+    if (n * sizeof(T) >= kStreamBytes && address % sizeof(T) == 0) {
+      i = first = std::min(n, (bytes - address % bytes) % bytes / sizeof(T));
       for (; i + lanes <= n; i += lanes) body(std::true_type(), i);
       hwy::FlushStream();
       return i;
@@ -169,6 +171,36 @@ void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* o
   scalar::MultiplyQuantized(a, b, first, p, out);
   scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
 }
+// int32: the lane formulas of int32_lanes-inl.h hold for every value
+// (differences of 33 bits, NaN from inf - inf, saturation), so no
+// parameters need the scalar kernel.
+void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+            int32_t* out) {
+  const DF df;
+  const DI di;
+  const VI za = hn::Set(di, static_cast<int32_t>(p.zero_a));
+  const VI zb = hn::Set(di, static_cast<int32_t>(p.zero_b));
+  const VF sa = hn::Set(df, p.scale_a), sb = hn::Set(df, p.scale_b);
+  const VF inv = hn::Set(df, p.inv_scale);
+  const VF zero = hn::Zero(df);
+  const Int32ZeroPoint zero_out = MakeInt32ZeroPoint(p.zero_out);
+  const bool relu = p.relu;
+  size_t first = 0;
+  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+    const VF x = hn::Mul(Int32MinusToFloat(hn::LoadU(di, a + i), za), sa);
+    const VF y = hn::Mul(Int32MinusToFloat(hn::LoadU(di, b + i), zb), sb);
+    VF sum = hn::Add(x, y);
+    if (relu) sum = hn::IfThenElse(hn::Gt(sum, zero), sum, zero);
+    const VI q = Quantize32(sum, inv, zero_out);
+    if constexpr (decltype(stream)::value) {
+      hn::Stream(q, di, out + i);
+    } else {
+      hn::StoreU(q, di, out + i);
+    }
+  });
+  scalar::AddQuantized(a, b, first, p, out);
+  scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
+}
 #endif
 
 void AddI8(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryParams& p, int8_t* out) {
@@ -195,6 +227,7 @@ namespace qtensor::kernels {
 
 HWY_EXPORT(AddI8);
 HWY_EXPORT(AddU8);
+HWY_EXPORT(AddI32);
 HWY_EXPORT(MultiplyI8);
 HWY_EXPORT(MultiplyU8);
 
@@ -205,6 +238,10 @@ void AddQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryP
 void AddQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
                   uint8_t* out) {
   HWY_DYNAMIC_DISPATCH(AddU8)(a, b, n, p, out);
+}
+void AddQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                  int32_t* out) {
+  HWY_DYNAMIC_DISPATCH(AddI32)(a, b, n, p, out);
 }
 void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryParams& p,
                        int8_t* out) {

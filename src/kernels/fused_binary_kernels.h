@@ -1,6 +1,7 @@
-// add and mul of two contiguous per-tensor 8-bit arrays of one dtype in one
-// pass (no float buffers), with docs/numerics.md's formulas, element by
-// element exactly those of the scalar kernels composed:
+// add and mul of two contiguous per-tensor 8-bit arrays of one dtype, and
+// add of two int32 arrays, in one pass (no float buffers), with
+// docs/numerics.md's formulas, element by element exactly those of the
+// scalar kernels composed:
 //
 //   add: s = (float)(a - za) * sa + (float)(b - zb) * sb   (each op rounded)
 //        relu: s = s > 0 ? s : 0;   out = QuantizeValue(s, inv_scale, zo)
@@ -28,6 +29,8 @@ void AddQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryP
                   int8_t* out);
 void AddQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
                   uint8_t* out);
+void AddQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                  int32_t* out);
 void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryParams& p,
                        int8_t* out);
 void MultiplyQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
@@ -39,6 +42,8 @@ void AddQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryP
                   int8_t* out);
 void AddQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
                   uint8_t* out);
+void AddQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                  int32_t* out);
 void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryParams& p,
                        int8_t* out);
 void MultiplyQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,

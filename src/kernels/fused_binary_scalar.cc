@@ -41,6 +41,10 @@ void AddQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinar
                   uint8_t* out) {
   Add(a, b, n, p, out);
 }
+void AddQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                  int32_t* out) {
+  Add(a, b, n, p, out);
+}
 void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryParams& p,
                        int8_t* out) {
   Multiply(a, b, n, p, out);

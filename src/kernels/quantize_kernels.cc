@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "kernels/quantize_kernels.h"
+#include "src/kernels/int32_lanes-inl.h"
 #include "src/kernels/kernel_loops-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -42,21 +43,6 @@ void DequantizeChannels(const T* in, size_t outer, size_t channels, size_t inner
 }
 #else
 
-// One vector of floats; every other vector type has as many lanes, or half
-// as many for doubles (a float vector is converted to f64 in two halves).
-using DF = hn::ScalableTag<float>;
-using DI = hn::RebindToSigned<DF>;   // int32
-using DF2 = hn::Half<DF>;            // half of the float lanes
-using DI2 = hn::Half<DI>;            // half of the int32 lanes
-using DD = hn::Rebind<double, DF2>;  // as many f64 lanes as DF2 has floats
-template <typename T>
-using DT = hn::Rebind<T, DF>;  // the stored integers, one per float lane
-template <typename T>
-using DBytes = hn::Repartition<T, DF>;  // a full vector of 8-bit integers
-using VF = hn::Vec<DF>;
-using VI = hn::Vec<DI>;
-using VD = hn::Vec<DD>;
-
 // f64 -> f32 with IEEE rounding, overflow included. EMU128's DemoteTo
 // saturates at +-FLT_MAX where IEEE (every SIMD target, and the scalar kernels)
 // gives +-inf, so there we convert lane by lane.
@@ -72,14 +58,6 @@ HWY_INLINE hn::Vec<DF2> DemoteToFloat(VD v) {
 #else
   return hn::DemoteTo(df2, v);
 #endif
-}
-
-// x * inv rounded half to even (Round uses the default rounding mode, as
-// nearbyint does), with NaN -> 0 so that NaN gives the zero point once it is
-// added. +-inf stay infinite and saturate.
-HWY_INLINE VF ScaleAndRound(VF x, VF inv) {
-  const VF v = hn::Mul(x, inv);
-  return hn::Round(hn::IfThenZeroElse(hn::IsNaN(v), v));
 }
 
 // q = clamp(r + zp, qmin, qmax) for 8-bit T, as int32 lanes. r + zp is
@@ -137,42 +115,6 @@ HWY_INLINE hn::Vec<DBytes<T> > PackBytes(VI a, VI b, VI c, VI d) {
 #endif
 }
 
-// The same for int32, in f64 where r + zp is exact below 2^53 and
-// [INT32_MIN, INT32_MAX] is exact; zp_lo / zp_hi are the zero points of the
-// lower / upper half of the lanes.
-HWY_INLINE VI Quantize32(VF x, VF inv, VD zp_lo, VD zp_hi) {
-  const DD dd;
-  const VF r = ScaleAndRound(x, inv);
-  const VD lo = hn::Set(dd, double{std::numeric_limits<int32_t>::min()});
-  const VD hi = hn::Set(dd, double{std::numeric_limits<int32_t>::max()});
-  const VD q_lo =
-      hn::Min(hn::Max(hn::Add(hn::PromoteTo(dd, hn::LowerHalf(DF2(), r)), zp_lo), lo), hi);
-  const VD q_hi =
-      hn::Min(hn::Max(hn::Add(hn::PromoteTo(dd, hn::UpperHalf(DF2(), r)), zp_hi), lo), hi);
-  return hn::Combine(DI(), hn::DemoteTo(DI2(), q_hi), hn::DemoteTo(DI2(), q_lo));
-}
-
-// The int32 zero point as QuantizeBlockTo takes it: f64 lanes for the exact
-// formula above, and int32 lanes for the shortcut below when |zp| < 2^30.
-struct Int32ZeroPoint {
-  VD wide;
-  VI narrow;
-  bool small;
-};
-
-// Quantize32 for one zero point, with a shortcut for nearly every vector:
-// where |r| <= 2^30 in every lane and |zp| < 2^30, r + zp cannot overflow
-// int32, so it is added there without f64 or a clamp (NaN and +-inf fail
-// the test and take the exact formula).
-HWY_INLINE VI Quantize32(VF x, VF inv, const Int32ZeroPoint& zp) {
-  const DF df;
-  const VF r = hn::Round(hn::Mul(x, inv));
-  if (zp.small && hn::AllTrue(df, hn::Le(hn::Abs(r), hn::Set(df, 1073741824.0f)))) {
-    return hn::Add(hn::ConvertTo(DI(), r), zp.narrow);
-  }
-  return Quantize32(x, inv, zp.wide, zp.wide);
-}
-
 // Loads one vector of stored integers as int32.
 template <typename T>
 HWY_INLINE VI LoadAsInt32(const T* p) {
@@ -183,37 +125,11 @@ HWY_INLINE VI LoadAsInt32(const T* p) {
   }
 }
 
-// (double)(q - zp) for the lower and upper half of the lanes: exact.
-HWY_INLINE VD LowerMinus(VI q, VD zp) {
-  return hn::Sub(hn::PromoteTo(DD(), hn::LowerHalf(DI2(), q)), zp);
-}
-HWY_INLINE VD UpperMinus(VI q, VD zp) {
-  return hn::Sub(hn::PromoteTo(DD(), hn::UpperHalf(DI2(), q)), zp);
-}
-
 // Per channel: (float)((double)(q - zp) * scale), per half.
 HWY_INLINE VF DequantizeF64(VI q, VD zp_lo, VD zp_hi, VD scale_lo, VD scale_hi) {
   const hn::Vec<DF2> lo = DemoteToFloat(hn::Mul(LowerMinus(q, zp_lo), scale_lo));
   const hn::Vec<DF2> hi = DemoteToFloat(hn::Mul(UpperMinus(q, zp_hi), scale_hi));
   return hn::Combine(DF(), hi, lo);
-}
-
-// (float)(q - zp) for int32 q and zp, rounded once: the int32 difference
-// converted when no lane overflows (the usual case, and always for zp = 0),
-// else the exact f64 difference demoted.
-HWY_INLINE VF Int32MinusToFloat(VI q, VI zp) {
-  const DI di;
-  const VI d = hn::Sub(q, zp);  // wraps where the difference needs 33 bits
-  // Overflow: q and zp of opposite signs, and the sign of d not q's.
-  const VI overflow = hn::And(hn::Xor(q, zp), hn::Xor(q, d));
-  if (HWY_LIKELY(hn::AllFalse(di, hn::Lt(overflow, hn::Zero(di))))) {
-    return hn::ConvertTo(DF(), d);
-  }
-  const DD dd;
-  const VD zp_lo = hn::PromoteTo(dd, hn::LowerHalf(DI2(), zp));
-  const VD zp_hi = hn::PromoteTo(dd, hn::UpperHalf(DI2(), zp));
-  return hn::Combine(DF(), hn::DemoteTo(DF2(), UpperMinus(q, zp_hi)),
-                     hn::DemoteTo(DF2(), LowerMinus(q, zp_lo)));
 }
 
 // Nonzero exactly in the lanes whose q is outside [-2^23, 2^23): q + 2^23
@@ -280,9 +196,7 @@ HWY_INLINE auto ZeroPointVector(int64_t zero_point) {
   if constexpr (sizeof(T) == 1) {
     return hn::Set(DF(), static_cast<float>(zero_point));
   } else {
-    const bool small = zero_point > -(int64_t{1} << 30) && zero_point < (int64_t{1} << 30);
-    return Int32ZeroPoint{hn::Set(DD(), static_cast<double>(zero_point)),
-                          hn::Set(DI(), small ? static_cast<int32_t>(zero_point) : 0), small};
+    return MakeInt32ZeroPoint(zero_point);
   }
 }
 

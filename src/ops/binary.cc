@@ -168,23 +168,25 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
   const TA* x = reinterpret_cast<const TA*>(core::FirstElement(a));
   const TB* y = reinterpret_cast<const TB*>(core::FirstElement(b));
   const size_t n = static_cast<size_t>(a.numel());
-  if constexpr (std::is_same_v<TA, TB> && std::is_same_v<TA, TOut> && sizeof(TA) == 1) {
-    // Two 8-bit arrays of one dtype: one pass, no float buffers, the same
-    // formulas element by element (kernels/fused_binary_kernels.h).
-    kernels::FusedBinaryParams p;
-    p.scale_a = sa;
-    p.scale_b = sb;
-    p.zero_a = za;
-    p.zero_b = zb;
-    p.inv_scale = op == BinaryOp::kAdd ? inv_scale : multiplier;
-    p.zero_out = zero_point;
-    p.relu = relu;
-    if (op == BinaryOp::kAdd) {
-      kernels::AddQuantized(x, y, n, p, out);
-    } else {
-      kernels::MultiplyQuantized(x, y, n, p, out);
+  if constexpr (std::is_same_v<TA, TB> && std::is_same_v<TA, TOut>) {
+    // Two arrays of one dtype (for mul, 8-bit): one pass, no float buffers,
+    // the same formulas element by element (kernels/fused_binary_kernels.h).
+    if (sizeof(TA) == 1 || op == BinaryOp::kAdd) {
+      kernels::FusedBinaryParams p;
+      p.scale_a = sa;
+      p.scale_b = sb;
+      p.zero_a = za;
+      p.zero_b = zb;
+      p.inv_scale = op == BinaryOp::kAdd ? inv_scale : multiplier;
+      p.zero_out = zero_point;
+      p.relu = relu;
+      if (op == BinaryOp::kAdd) {
+        kernels::AddQuantized(x, y, n, p, out);
+      } else if constexpr (sizeof(TA) == 1) {
+        kernels::MultiplyQuantized(x, y, n, p, out);
+      }
+      return;
     }
-    return;
   }
   std::vector<float> first(kChunk), second(kChunk);
   for (size_t start = 0; start < n; start += kChunk) {

@@ -6,7 +6,6 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/tensor_ops.h"
-#include "kernels/elementwise_kernels.h"
 #include "ops/lookup_table.h"
 
 namespace qtensor::ops {
@@ -39,9 +38,7 @@ core::Quantizer TanhQuantizer(core::DType dtype) {
 
 void LeakyReluInto(const core::Tensor& dst, const core::Tensor& src, float negative_slope) {
   CheckSlope(negative_slope);
-  MapElements(dst, src, [negative_slope](float* values, size_t count) {
-    kernels::LeakyReluFloats(values, count, negative_slope, values);
-  });
+  MapElements(dst, src, KnownMap{kernels::Int32Map::kLeakyRelu, negative_slope});
 }
 
 core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
@@ -55,10 +52,7 @@ void HardswishInto(const core::Tensor& dst, const core::Tensor& src) {
   // PyTorch's hardswish quantizes with (float)(1 / scale) computed in
   // double, not with 1 / (float)scale as quantize_per_tensor does.
   const float inverse_scale = static_cast<float>(1.0 / dst.Params().scale(0));
-  MapElements(
-      dst, src,
-      [](float* values, size_t count) { kernels::HardswishFloats(values, count, values); },
-      &inverse_scale);
+  MapElements(dst, src, KnownMap{kernels::Int32Map::kHardswish}, &inverse_scale);
 }
 
 core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point) {

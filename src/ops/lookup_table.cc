@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/dtype.h"
+#include "kernels/elementwise_kernels.h"
 #include "kernels/lookup_kernels.h"
 
 namespace qtensor::ops {
@@ -14,6 +15,32 @@ constexpr int64_t kTableElements = 2048;
 
 bool EightBitPerTensor(const core::Tensor& t) {
   return core::ElementSize(t.dtype()) == 1 && !t.Params().per_channel_arithmetic;
+}
+
+bool ContiguousInt32PerTensor(const core::Tensor& t) {
+  return t.dtype() == core::DType::kQInt32 && t.IsContiguous() &&
+         !t.Params().per_channel_arithmetic;
+}
+
+// Both contiguous qint32 per tensor, and one pass reads each element before
+// writing it: separate storages, or the very same elements.
+bool TakesInt32Pass(const core::Tensor& dst, const core::Tensor& src) {
+  return ContiguousInt32PerTensor(src) && ContiguousInt32PerTensor(dst) &&
+         (src.storage() != dst.storage() || src.offset() == dst.offset());
+}
+
+core::FloatMap FloatMapOf(const KnownMap& map) {
+  switch (map.kind) {
+    case kernels::Int32Map::kLeakyRelu:
+      return [slope = map.slope](float* values, size_t count) {
+        kernels::LeakyReluFloats(values, count, slope, values);
+      };
+    case kernels::Int32Map::kHardswish:
+      return [](float* values, size_t count) { kernels::HardswishFloats(values, count, values); };
+    case kernels::Int32Map::kIdentity:
+      break;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -52,6 +79,25 @@ void MapElements(const core::Tensor& dst, const core::Tensor& src, const core::F
   core::IntRepr(src, ints.data());
   kernels::LookupBytes(ints.data(), n, table.data(), ints.data());
   core::WriteIntRepr(dst, ints.data());
+}
+
+void MapElements(const core::Tensor& dst, const core::Tensor& src, const KnownMap& map,
+                 const float* inverse_scale) {
+  if (!TakesInt32Pass(dst, src) || src.numel() == 0) {
+    MapElements(dst, src, FloatMapOf(map), inverse_scale);
+    return;
+  }
+  const core::ElementParams in = src.Params(), out = dst.Params();
+  kernels::Int32MapParams p;
+  p.scale = in.channel.float_scales[0];
+  p.zero_point = in.zero_point(0);
+  p.map = map.kind;
+  p.slope = map.slope;
+  p.inv_scale = inverse_scale != nullptr ? *inverse_scale : out.channel.inv_scales[0];
+  p.out_zero_point = out.zero_point(0);
+  kernels::MapInt32(reinterpret_cast<const int32_t*>(core::FirstElement(src)),
+                    static_cast<size_t>(src.numel()), p,
+                    reinterpret_cast<int32_t*>(core::FirstElement(dst)));
 }
 
 }  // namespace qtensor::ops

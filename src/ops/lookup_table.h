@@ -11,6 +11,7 @@
 
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
+#include "kernels/int32_map_kernels.h"
 
 namespace qtensor::ops {
 
@@ -26,9 +27,21 @@ std::array<uint8_t, 256> BuildTable(const core::Tensor& dst, const core::Tensor&
 // core::MapInto's contract and results; through the table where TakesTable.
 void MapElements(const core::Tensor& dst, const core::Tensor& src, const core::FloatMap& map,
                  const float* inverse_scale = nullptr);
+
+// A map kernels::MapInt32 also applies (with its slope for leaky relu).
+struct KnownMap {
+  kernels::Int32Map kind = kernels::Int32Map::kIdentity;
+  float slope = 0.0f;
+};
+
+// The same for a known map; where both tensors are contiguous qint32 of
+// per-tensor arithmetic, in one pass of kernels::MapInt32 (the same bits).
+void MapElements(const core::Tensor& dst, const core::Tensor& src, const KnownMap& map,
+                 const float* inverse_scale = nullptr);
+
 // core::RequantizeInto's, likewise.
 inline void RequantizeElements(const core::Tensor& dst, const core::Tensor& src) {
-  MapElements(dst, src, nullptr);
+  MapElements(dst, src, KnownMap{});
 }
 
 }  // namespace qtensor::ops

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <type_traits>
 #include <vector>
@@ -46,13 +47,17 @@ void CheckAgainstScalar(bool multiply, const std::vector<T>& a, const std::vecto
                         size_t offset, const qk::FusedBinaryParams& p) {
   const size_t n = a.size() - offset;
   std::vector<T> want(n), got(n);
-  if (multiply) {
-    qk::scalar::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
-    qk::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
-  } else {
-    qk::scalar::AddQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
-    qk::AddQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
+  if constexpr (sizeof(T) == 1) {
+    if (multiply) {
+      qk::scalar::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
+      qk::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
+      CHECK(got == want);
+      return;
+    }
   }
+  REQUIRE(!multiply);  // mul has no int32 kernel
+  qk::scalar::AddQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
+  qk::AddQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
   CHECK(got == want);
 }
 
@@ -104,6 +109,59 @@ TEST_CASE_TEMPLATE("fused add and mul stream large outputs with the same bytes",
       CAPTURE(multiply);
       CheckAgainstScalar(multiply, a, b, 3, p);  // an output at offset 0 and one not aligned
       CheckAgainstScalar(multiply, a, b, 0, p);
+    }
+  });
+}
+
+// int32 add: random values and int32 extremes (differences to the zero
+// point of 33 bits), zero points at the ends of int32 and near the 2^30
+// shortcut bounds, huge scales (inf - inf: NaN), and outputs long enough to
+// be streamed, at offsets that leave a head.
+TEST_CASE("fused int32 add matches the scalar kernel") {
+  constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+  constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+  std::mt19937 rng(11);
+  const size_t n = qk::kStreamBytes / 4 + 77;
+  std::vector<int32_t> a(n + 3), b(n + 3);
+  std::uniform_int_distribution<int32_t> small(-200000, 200000), any(kMin, kMax);
+  const int32_t specials[] = {kMin, kMax, 0, -1, 16777217, 1 << 30};
+  for (size_t k = 0; k < a.size(); ++k) {
+    const bool wide = (k / 64) % 4 == 3;
+    a[k] = k % 97 == 0 ? specials[k % 6] : wide ? any(rng) : small(rng);
+    b[k] = k % 89 == 0 ? specials[k % 6] : wide ? any(rng) : small(rng);
+  }
+  struct Case {
+    float scale_a, scale_b;
+    int64_t zero_a, zero_b;
+    float inv_scale;
+    int64_t zero_out;
+  };
+  const Case cases[] = {{0.047f, 0.031f, 3, -5, 10.0f, 7},
+                        {1.0f, 1.0f, kMin, kMax, 0.5f, (1 << 30) - 1},
+                        {1.0f, 2.0f, kMax, 0, 1.0f, 1 << 30},
+                        {3e38f, 3e38f, 0, 5, 1.0f, kMin},
+                        {1e-3f, 3e-3f, -9, 9, 1e3f, kMax}};
+  ForEachTarget([&] {
+    for (const Case& c : cases) {
+      for (const bool relu : {false, true}) {
+        qk::FusedBinaryParams p;
+        p.scale_a = c.scale_a;
+        p.scale_b = c.scale_b;
+        p.zero_a = c.zero_a;
+        p.zero_b = c.zero_b;
+        p.inv_scale = c.inv_scale;
+        p.zero_out = c.zero_out;
+        p.relu = relu;
+        CAPTURE(c.zero_out);
+        CAPTURE(relu);
+        CheckAgainstScalar(false, a, b, 3, p);
+        CheckAgainstScalar(false, a, b, 0, p);
+        for (size_t length : {1, 15, 16, 17, 100}) {
+          const std::vector<int32_t> x(a.begin(), a.begin() + length + 1);
+          const std::vector<int32_t> y(b.begin() + 64 * 3, b.begin() + 64 * 3 + length + 1);
+          CheckAgainstScalar(false, x, y, 1, p);
+        }
+      }
     }
   });
 }
