@@ -45,6 +45,22 @@ grep -q "UnsatisfiedLinkError: qtensor: this jar carries no native library for l
   "$scratch/riscv.txt" || { cat "$scratch/riscv.txt"; fail "unclear error for linux-riscv64"; }
 echo "os.arch riscv64: $(grep -o 'this jar carries no native library for [a-z0-9_-]*' "$scratch/riscv.txt")"
 
+# The property io.qtensor.library comes before the jar's copies: a missing
+# file is an error naming it, and the build tree's module (beside the jar)
+# runs the example.
+missing=$scratch/missing/libqtensor_java.so
+if "$java" -Dio.qtensor.library="$missing" -cp qtensor.jar Example.java >/dev/null 2>"$scratch/missing.txt"
+then
+  fail "io.qtensor.library=$missing was not used"
+fi
+grep -q "UnsatisfiedLinkError.*$missing" "$scratch/missing.txt" ||
+  { cat "$scratch/missing.txt"; fail "the error does not name $missing"; }
+build_module=$(dirname "$jar")/libqtensor_java.so
+"$java" -Dio.qtensor.library="$build_module" -cp qtensor.jar Example.java >"$scratch/property.txt"
+diff -u "$scratch/expected.txt" "$scratch/property.txt" ||
+  fail "Example.java with io.qtensor.library=$build_module printed something else"
+echo "io.qtensor.library is honoured first"
+
 # Manifest, module name, Maven metadata.
 cd "$scratch/unpacked"
 "$jar_tool" --extract --file "$scratch/run/qtensor.jar"
