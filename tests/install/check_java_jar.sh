@@ -61,6 +61,22 @@ diff -u "$scratch/expected.txt" "$scratch/property.txt" ||
   fail "Example.java with io.qtensor.library=$build_module printed something else"
 echo "io.qtensor.library is honoured first"
 
+# A jar whose libqtensor.so is damaged: an error naming the file, no crash.
+native=$("$jar_tool" --list --file qtensor.jar |
+         sed -n 's|^\(io/qtensor/native/[^/]*\)/libraries.txt$|\1|p')
+soname=$("$jar_tool" --list --file qtensor.jar |
+         sed -n "s|^$native/\(libqtensor\.so\..*\)\$|\1|p")
+mkdir -p "$scratch/damaged/$native"
+cp qtensor.jar "$scratch/damaged/qtensor.jar"
+echo "not a shared library" >"$scratch/damaged/$native/$soname"
+"$jar_tool" --update --file "$scratch/damaged/qtensor.jar" -C "$scratch/damaged" io
+if "$java" -cp "$scratch/damaged/qtensor.jar" Example.java >/dev/null 2>"$scratch/damaged.txt"; then
+  fail "ran with a damaged $soname"
+fi
+grep -q "UnsatisfiedLinkError: qtensor: cannot load $soname extracted from the jar" \
+  "$scratch/damaged.txt" || { cat "$scratch/damaged.txt"; fail "unclear error for a damaged $soname"; }
+echo "a damaged $soname: $(grep -o "cannot load $soname extracted from the jar" "$scratch/damaged.txt")"
+
 # Manifest, module name, Maven metadata.
 cd "$scratch/unpacked"
 "$jar_tool" --extract --file "$scratch/run/qtensor.jar"
@@ -81,10 +97,9 @@ grep -q "<groupId>io.qtensor</groupId>" "$maven/pom.xml" &&
 echo "manifest and pom: io.qtensor:qtensor:$version, Automatic-Module-Name io.qtensor"
 
 # The JNI module finds libqtensor.so beside it, wherever it is extracted.
-native=$(ls -d io/qtensor/native/*/)
 runpath=$(readelf -d "$native/libqtensor_java.so" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]$/\1/p')
 [ "$runpath" = "\$ORIGIN" ] || fail "$native/libqtensor_java.so has RUNPATH '$runpath'"
-echo "$native: $(tr '\n' ' ' <"$native/libraries.txt")(RUNPATH \$ORIGIN)"
+echo "$native/: $(tr '\n' ' ' <"$native/libraries.txt")(RUNPATH \$ORIGIN)"
 
 # javadoc -Xdoclint:all said nothing, and documented the public API only.
 javadoc_log=$(dirname "$javadoc_jar")/javadoc.log

@@ -54,13 +54,12 @@ final class NativeLibrary {
     try {
       System.loadLibrary("qtensor_java");
     } catch (UnsatisfiedLinkError e) {
-      UnsatisfiedLinkError error = new UnsatisfiedLinkError(
+      throw loadError(
           "qtensor: this jar carries no native library for " + platform + " (os.name "
-          + System.getProperty("os.name") + ", os.arch " + System.getProperty("os.arch")
-          + ") and none was found on java.library.path; build qtensor for this platform and"
-          + " name its libqtensor_java.so with -D" + PATH_PROPERTY + "=FILE");
-      error.initCause(e);
-      throw error;
+              + System.getProperty("os.name") + ", os.arch " + System.getProperty("os.arch")
+              + ") and none was found on java.library.path; build qtensor for this platform and"
+              + " name its libqtensor_java.so with -D" + PATH_PROPERTY + "=FILE",
+          e);
     }
   }
 
@@ -106,7 +105,7 @@ final class NativeLibrary {
         }
       }
     } catch (IOException e) {
-      throw new LoadError(
+      throw loadError(
           "qtensor: cannot read the jar's list of native libraries for " + platform + ": " + e, e);
     }
     return names;
@@ -123,9 +122,9 @@ final class NativeLibrary {
         try (InputStream in =
                  NativeLibrary.class.getResourceAsStream(RESOURCE_ROOT + platform + "/" + name)) {
           if (in == null) {
-            throw new LoadError("qtensor: the jar lists " + name + " for " + platform
-                                    + " but does not hold it",
-                                null);
+            throw loadError(
+                "qtensor: the jar lists " + name + " for " + platform + " but does not hold it",
+                null);
           }
           Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -133,13 +132,20 @@ final class NativeLibrary {
       // The JNI module comes last and finds libqtensor.so already loaded
       // (and beside it, through its RUNPATH $ORIGIN).
       for (Path file : files) {
-        System.load(file.toAbsolutePath().toString());
+        try {
+          System.load(file.toAbsolutePath().toString());
+        } catch (UnsatisfiedLinkError e) {
+          throw loadError("qtensor: cannot load " + file.getFileName() + " extracted from the jar: "
+                              + e.getMessage() + " (if java.io.tmpdir is mounted noexec, set"
+                              + " -Djava.io.tmpdir to another directory)",
+                          e);
+        }
       }
     } catch (IOException e) {
       String where = directory == null ? "a temporary directory" : directory.toString();
-      throw new LoadError("qtensor: cannot extract the native libraries for " + platform + " to "
-                              + where + " (set java.io.tmpdir to a writable directory): " + e,
-                          e);
+      throw loadError("qtensor: cannot extract the native libraries for " + platform + " to "
+                          + where + " (set java.io.tmpdir to a writable directory): " + e,
+                      e);
     } finally {
       // Loaded libraries stay mapped: the files are not needed any more.
       for (Path file : files) {
@@ -168,15 +174,12 @@ final class NativeLibrary {
     }
   }
 
-  /** An UnsatisfiedLinkError that carries its cause. */
-  private static final class LoadError extends UnsatisfiedLinkError {
-    private static final long serialVersionUID = 1L;
-
-    LoadError(String message, Throwable cause) {
-      super(message);
-      if (cause != null) {
-        initCause(cause);
-      }
+  /** An UnsatisfiedLinkError, which is what a failed System.load throws, with its cause. */
+  private static UnsatisfiedLinkError loadError(String message, Throwable cause) {
+    UnsatisfiedLinkError error = new UnsatisfiedLinkError(message);
+    if (cause != null) {
+      error.initCause(cause);
     }
+    return error;
   }
 }
