@@ -20,7 +20,8 @@ import org.junit.Test;
 /**
  * Runs docs/java.md: its ```java blocks, in order, form the body of one
  * main method (their import lines go to the top of the file); the ```text
- * block after a java block is what that block prints. The paths come from
+ * block right after a java block is what that block prints. Blocks of
+ * another kind, ```java Example.java included, and their output are skipped. The paths come from
  * the system properties qtensor.doc and qtensor.jar.
  */
 public class DocsTest {
@@ -39,15 +40,21 @@ public class DocsTest {
   static List<Cell> parse(List<String> lines) {
     List<Cell> cells = new ArrayList<>();
     StringBuilder target = null;
+    boolean afterCell = false;  // the last block closed was a ```java cell
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (target == null && line.equals("```java")) {
         cells.add(new Cell(i + 1));
         target = cells.get(cells.size() - 1).code;
-      } else if (target == null && line.equals("```text") && !cells.isEmpty()) {
+        afterCell = true;
+      } else if (target == null && line.equals("```text") && afterCell) {
         target = cells.get(cells.size() - 1).output;
+        afterCell = false;
       } else if (target == null && line.startsWith("```") && !line.equals("```")) {
-        target = new StringBuilder();  // another language: skipped
+        // Another language, or a whole program such as ```java Example.java
+        // (run by java_self_contained_jar), and the output after it: skipped.
+        target = new StringBuilder();
+        afterCell = false;
       } else if (line.equals("```") && target != null) {
         target = null;
       } else if (target != null) {

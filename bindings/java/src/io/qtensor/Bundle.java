@@ -31,17 +31,23 @@ public final class Bundle implements AutoCloseable {
     return ref.get();
   }
 
-  /** The number of tensors. */
+  /** {@return the number of tensors} */
   public int size() {
     return (int) handle().size();
   }
 
-  /** True if the bundle holds no tensor. */
+  /** {@return true if the bundle holds no tensor} */
   public boolean isEmpty() {
     return size() == 0;
   }
 
-  /** Adds the tensor under name, or replaces the tensor of that name in place. */
+  /**
+   * Adds the tensor under name, or replaces the tensor of that name in place.
+   *
+   * @param name the tensor's name
+   * @param tensor the tensor (the bundle keeps its own handle)
+   * @return this bundle, for chaining
+   */
   public Bundle put(String name, QTensor tensor) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(tensor, "tensor");
@@ -49,13 +55,21 @@ public final class Bundle implements AutoCloseable {
     return this;
   }
 
-  /** A new handle to the named tensor (NOT_FOUND if absent). */
+  /**
+   * {@return a new handle to the named tensor (NOT_FOUND if absent)}
+   *
+   * @param name the tensor's name
+   */
   public QTensor get(String name) {
     Objects.requireNonNull(name, "name");
     return new QTensor(handle().get(name));
   }
 
-  /** A new handle to the tensor at index, in insertion order (OUT_OF_RANGE if outside). */
+  /**
+   * {@return a new handle to the tensor at index, in insertion order (OUT_OF_RANGE if outside)}
+   *
+   * @param index the position in insertion order
+   */
   public QTensor get(int index) {
     return new QTensor(handle().at(checkedIndex(index)));
   }
@@ -63,6 +77,9 @@ public final class Bundle implements AutoCloseable {
   /**
    * Removes the named tensor; returns whether there was one (as Map.remove
    * does, a missing name is no error).
+   *
+   * @param name the tensor's name
+   * @return true if the bundle held a tensor of that name
    */
   public boolean remove(String name) {
     Objects.requireNonNull(name, "name");
@@ -74,23 +91,37 @@ public final class Bundle implements AutoCloseable {
     return true;
   }
 
-  /** True if the bundle holds a tensor of that name. */
+  /**
+   * {@return true if the bundle holds a tensor of that name}
+   *
+   * @param name the tensor's name
+   */
   public boolean containsKey(String name) {
     Objects.requireNonNull(name, "name");
     return handle().contains(name);
   }
 
-  /** The name at index, in insertion order. */
+  /**
+   * {@return the name at index, in insertion order}
+   *
+   * @param index the position in insertion order
+   */
   public String name(int index) {
     return handle().name(checkedIndex(index));
   }
 
-  /** The names in insertion order (an unmodifiable copy). */
+  /** {@return the names in insertion order (an unmodifiable copy)} */
   public List<String> names() {
     return Collections.unmodifiableList(Arrays.asList(handle().names()));
   }
 
-  /** Sets a metadata string (key non-empty; value may be empty). */
+  /**
+   * Sets a metadata string (key non-empty; value may be empty).
+   *
+   * @param key the metadata key
+   * @param value the metadata value
+   * @return this bundle, for chaining
+   */
   public Bundle putMetadata(String key, String value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
@@ -98,52 +129,78 @@ public final class Bundle implements AutoCloseable {
     return this;
   }
 
-  /** The value of a metadata key (NOT_FOUND if absent). */
+  /**
+   * {@return the value of a metadata key (NOT_FOUND if absent)}
+   *
+   * @param key the metadata key
+   */
   public String getMetadata(String key) {
     Objects.requireNonNull(key, "key");
     return handle().metadata(key);
   }
 
-  /** The metadata keys in sorted order (an unmodifiable copy). */
+  /** {@return the metadata keys in sorted order (an unmodifiable copy)} */
   public List<String> metadataKeys() {
     return Collections.unmodifiableList(Arrays.asList(handle().metadata_keys()));
   }
 
-  /** The number of metadata keys (without listing them). */
+  /** {@return the number of metadata keys (without listing them)} */
   public int metadataSize() {
     return Math.toIntExact(handle().metadata_size());
   }
 
-  /** The file format's bytes of the tensors and metadata (proto/qtensor.proto). */
+  /** {@return the file format's bytes of the tensors and metadata (proto/qtensor.proto)} */
   public byte[] serialize() {
     return handle().serializeBytes();
   }
 
-  /** A new bundle from serialize()'s bytes (CORRUPT_DATA for bad input). */
+  /**
+   * {@return a new bundle from serialize()'s bytes (CORRUPT_DATA for bad input)}
+   *
+   * @param data bytes that serialize() gave
+   */
   public static Bundle deserialize(byte[] data) {
     Objects.requireNonNull(data, "data");
     return new Bundle(NativeBundle.deserializeBytes(data));
   }
 
-  /** Writes the bundle to a file (replaced if it exists; IO if it cannot be written). */
+  /**
+   * Writes the bundle to a file (replaced if it exists; IO if it cannot be written).
+   *
+   * @param path the file to write
+   */
   public void save(String path) {
     Objects.requireNonNull(path, "path");
     handle().save(path);
   }
 
-  /** save(String) of the path. */
+  /**
+   * save(String) of the path.
+   *
+   * @param path the file to write
+   */
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
   }
 
-  /** Reads a bundle file (IO if it cannot be read, CORRUPT_DATA if it is not one). */
+  /**
+   * Reads a bundle file (IO if it cannot be read, CORRUPT_DATA if it is not one).
+   *
+   * @param path the file to read
+   * @return a new bundle (close it)
+   */
   public static Bundle load(String path) {
     Objects.requireNonNull(path, "path");
     return new Bundle(NativeBundle.load(path));
   }
 
-  /** load(String) of the path. */
+  /**
+   * load(String) of the path.
+   *
+   * @param path the file to read
+   * @return a new bundle (close it)
+   */
   public static Bundle load(Path path) {
     Objects.requireNonNull(path, "path");
     return load(path.toString());
@@ -155,7 +212,7 @@ public final class Bundle implements AutoCloseable {
     return ref.isClosed() ? "Bundle(closed)" : "Bundle" + names();
   }
 
-  /** True once close() was called. */
+  /** {@return true once close() was called} */
   public boolean isClosed() {
     return ref.isClosed();
   }

@@ -22,12 +22,12 @@ public enum DType {
     return code;
   }
 
-  /** The name PyTorch gives the dtype: "qint8", "quint8", "qint32". */
+  /** {@return the name PyTorch gives the dtype: "qint8", "quint8", "qint32"} */
   public String torchName() {
     return NativeModule.dtype_name(code);
   }
 
-  /** The size of one integer in bytes: 1, 1, 4. */
+  /** {@return the size of one integer in bytes: 1, 1, 4} */
   public int itemSize() {
     return Math.toIntExact(NativeModule.dtype_size(code));
   }

@@ -21,6 +21,9 @@ public final class HistogramObserver extends Observer {
    *
    * @param bins in [1, 2^24]
    * @param upsampleRate in [1, 2^20]
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
    * @throws QTensorException INVALID_ARGUMENT for bins or upsampleRate out of
    *     range, or options PyTorch refuses (symmetric QUINT8 with reduceRange
    *     is allowed here, as in PyTorch)
@@ -32,7 +35,17 @@ public final class HistogramObserver extends Observer {
           dtype, symmetric);
   }
 
-  /** As the constructor without a range, with a custom one (see {@link MinMaxObserver}). */
+  /**
+   * As the constructor without a range, with a custom one (see {@link MinMaxObserver}).
+   *
+   * @param bins the number of histogram bins, in [1, 2^24]
+   * @param upsampleRate how finely the histogram is resampled when its range grows, in [1, 2^16]
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @param quantMin the smallest integer
+   * @param quantMax the largest integer
+   */
   public HistogramObserver(long bins, long upsampleRate, DType dtype, boolean symmetric,
                            boolean reduceRange, long quantMin, long quantMax) {
     super("HistogramObserver",

@@ -10,20 +10,20 @@ import java.util.Objects;
 public final class Library {
   private Library() {}
 
-  /** The library's version, "MAJOR.MINOR.PATCH". */
+  /** {@return the library's version, "MAJOR.MINOR.PATCH"} */
   public static String version() {
     return NativeModule.version();
   }
 
   /**
-   * The loaded library's version as one number, MAJOR * 10000 + MINOR * 100 +
-   * PATCH (200 for 0.2.0): the C header's {@code QTENSOR_VERSION_NUMBER}.
+   * {@return the loaded library's version as one number, MAJOR * 10000 + MINOR * 100 +
+   * PATCH (200 for 0.2.0): the C header's {@code QTENSOR_VERSION_NUMBER}}
    */
   public static int versionNumber() {
     return Math.toIntExact(NativeModule.version_number());
   }
 
-  /** The SIMD target the kernels dispatch to on this CPU ("AVX2", "SSE4", ...). */
+  /** {@return the SIMD target the kernels dispatch to on this CPU ("AVX2", "SSE4", ...)} */
   public static String simdTarget() {
     return NativeModule.simd_target();
   }
@@ -38,6 +38,7 @@ public final class Library {
    * variable {@code QTENSOR_MAX_SIMD_TARGET}, read when the library loads,
    * sets the same cap.
    *
+   * @param target the highest target to use, or "" for none
    * @throws QTensorException (INVALID_ARGUMENT) for an unknown name; the cap
    *     is then unchanged
    * @throws IllegalArgumentException for a name holding U+0000 or an unpaired
@@ -55,6 +56,7 @@ public final class Library {
    * may use, for the whole process: 1, the default, starts none; 0 means one
    * per logical core. Results do not depend on it.
    *
+   * @param threads the thread count: 0 for one per logical core, at most 64
    * @throws QTensorException (INVALID_ARGUMENT) for a count below 0 or above
    *     64; the setting is then unchanged
    */
@@ -62,7 +64,7 @@ public final class Library {
     NativeModule.set_num_threads(threads);
   }
 
-  /** The thread count setNumThreads set (1 by default; for 0, the cores). */
+  /** {@return the thread count setNumThreads set (1 by default; for 0, the cores)} */
   public static int getNumThreads() {
     return NativeModule.get_num_threads();
   }

@@ -18,6 +18,7 @@ public final class MinMaxObserver extends Observer {
    * @param symmetric false for per_tensor_affine, true for per_tensor_symmetric
    * @param reduceRange one bit less of range (not with symmetric QUINT8, as
    *     in PyTorch)
+   * @param dtype the type of the integers
    * @throws QTensorException INVALID_ARGUMENT for options PyTorch refuses
    */
   public MinMaxObserver(DType dtype, boolean symmetric, boolean reduceRange) {
@@ -30,6 +31,11 @@ public final class MinMaxObserver extends Observer {
    * custom integer range, which must include 0, have quantMin &lt; quantMax
    * and fit the dtype (for QINT32, at most 2^31 values).
    *
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @param quantMin the smallest integer
+   * @param quantMax the largest integer
    * @throws QTensorException INVALID_ARGUMENT for a range or options PyTorch
    *     refuses
    */

@@ -16,6 +16,9 @@ public final class MovingAverageMinMaxObserver extends Observer {
    * reduce_range) with the dtype's default integer range.
    *
    * @param averagingConstant in (0, 1]
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
    * @throws QTensorException INVALID_ARGUMENT for averagingConstant outside
    *     (0, 1] or options PyTorch refuses (see {@link MinMaxObserver})
    */
@@ -27,7 +30,16 @@ public final class MovingAverageMinMaxObserver extends Observer {
           dtype, symmetric);
   }
 
-  /** As the constructor without a range, with a custom one (see {@link MinMaxObserver}). */
+  /**
+   * As the constructor without a range, with a custom one (see {@link MinMaxObserver}).
+   *
+   * @param averagingConstant the weight of a new batch's minimum and maximum, in (0, 1]
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @param quantMin the smallest integer
+   * @param quantMax the largest integer
+   */
   public MovingAverageMinMaxObserver(double averagingConstant, DType dtype, boolean symmetric,
                                      boolean reduceRange, long quantMin, long quantMax) {
     super("MovingAverageMinMaxObserver",

@@ -15,6 +15,12 @@ public final class MovingAveragePerChannelMinMaxObserver extends Observer {
    * MovingAveragePerChannelMinMaxObserver(averaging_constant, ch_axis, dtype,
    * qscheme, reduce_range) with the dtype's default integer range; errors as
    * the two observers it combines.
+   *
+   * @param averagingConstant the weight of a new batch's minimum and maximum, in (0, 1]
+   * @param chAxis the channel dim of the batches (negative counts from the end)
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
    */
   public MovingAveragePerChannelMinMaxObserver(double averagingConstant, long chAxis,
                                                DType dtype, boolean symmetric,
@@ -25,7 +31,17 @@ public final class MovingAveragePerChannelMinMaxObserver extends Observer {
           dtype, symmetric);
   }
 
-  /** As the constructor without a range, with a custom one (see {@link MinMaxObserver}). */
+  /**
+   * As the constructor without a range, with a custom one (see {@link MinMaxObserver}).
+   *
+   * @param averagingConstant the weight of a new batch's minimum and maximum, in (0, 1]
+   * @param chAxis the channel dim of the batches (negative counts from the end)
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @param quantMin the smallest integer
+   * @param quantMax the largest integer
+   */
   public MovingAveragePerChannelMinMaxObserver(double averagingConstant, long chAxis,
                                                DType dtype, boolean symmetric,
                                                boolean reduceRange, long quantMin,

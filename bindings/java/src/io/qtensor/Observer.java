@@ -53,6 +53,8 @@ public abstract sealed class Observer implements AutoCloseable
    * (any shape; a batch without elements is ignored, as PyTorch ignores it).
    * x is only read. On error the observer is unchanged.
    *
+   * @param x the batch of floats, row-major
+   * @param shape the sizes of the dims
    * @throws QTensorException SHAPE_MISMATCH if x has not the shape's number
    *     of elements, or a per-channel observer gets another number of
    *     channels than before; OUT_OF_RANGE if a per-channel observer's
@@ -66,9 +68,9 @@ public abstract sealed class Observer implements AutoCloseable
   }
 
   /**
-   * observer.calculate_qparams(): float32 scales and zero points, bit for bit
+   * {@return observer.calculate_qparams(): float32 scales and zero points, bit for bit
    * as PyTorch 1.13's: one scale and zero point for a per-tensor observer, one
-   * per channel for a per-channel one.
+   * per channel for a per-channel one}
    *
    * @throws QTensorException INVALID_ARGUMENT before the observer saw data
    *     (PyTorch warns and gives 1.0 and 0), after a NaN (PyTorch fails an
@@ -83,31 +85,31 @@ public abstract sealed class Observer implements AutoCloseable
   }
 
   /**
-   * observer.min_val: the running (or averaged, or the histogram's) minimum,
+   * {@return observer.min_val: the running (or averaged, or the histogram's) minimum,
    * one per channel; a per-tensor observer's one value, +inf before data (a
-   * per-channel one has none before data).
+   * per-channel one has none before data)}
    */
   public float[] minVal() {
     return handle().minValArray();
   }
 
-  /** observer.max_val: as {@link #minVal()} for the maximum (-inf before data). */
+  /** {@return observer.max_val: as {@link #minVal()} for the maximum (-inf before data)} */
   public float[] maxVal() {
     return handle().maxValArray();
   }
 
   /**
-   * The number of parameters {@link #calculateQParams()} gives: 1 for a
+   * {@return the number of parameters {@link #calculateQParams()} gives: 1 for a
    * per-tensor observer, the number of channels for a per-channel one that
-   * saw data, 0 for one that saw none.
+   * saw data, 0 for one that saw none}
    */
   public long numChannels() {
     return handle().num_channels();
   }
 
   /**
-   * The parameters as a new quantizer (close it): per tensor, or per channel
-   * along the observer's chAxis. Errors as {@link #calculateQParams()}.
+   * {@return the parameters as a new quantizer (close it): per tensor, or per channel
+   * along the observer's chAxis} Errors as {@link #calculateQParams()}.
    */
   public Quantizer quantizer() {
     return new Quantizer(handle().quantizer());
@@ -122,7 +124,7 @@ public abstract sealed class Observer implements AutoCloseable
     return ref.isClosed() ? getClass().getSimpleName() + "(closed)" : description;
   }
 
-  /** True once close() was called. */
+  /** {@return true once close() was called} */
   public boolean isClosed() {
     return ref.isClosed();
   }

@@ -17,22 +17,30 @@ public final class ObserverQParams {
     this.zeroPoints = zeroPoints;
   }
 
-  /** The scales (float32, as PyTorch's), one per channel. */
+  /** {@return the scales (float32, as PyTorch's), one per channel} */
   public float[] scales() {
     return scales.clone();
   }
 
-  /** The zero points, one per channel. */
+  /** {@return the zero points, one per channel} */
   public long[] zeroPoints() {
     return zeroPoints.clone();
   }
 
-  /** The scale of channel c (of a per-tensor observer: c is 0). */
+  /**
+   * {@return the scale of channel c (of a per-tensor observer: c is 0)}
+   *
+   * @param c the channel
+   */
   public float scale(int c) {
     return scales[c];
   }
 
-  /** The zero point of channel c (of a per-tensor observer: c is 0). */
+  /**
+   * {@return the zero point of channel c (of a per-tensor observer: c is 0)}
+   *
+   * @param c the channel
+   */
   public long zeroPoint(int c) {
     return zeroPoints[c];
   }

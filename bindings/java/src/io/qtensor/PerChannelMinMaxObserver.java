@@ -20,6 +20,8 @@ public final class PerChannelMinMaxObserver extends Observer {
    *     end of each batch's shape
    * @param symmetric false for per_channel_affine, true for
    *     per_channel_symmetric
+   * @param dtype the type of the integers
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
    * @throws QTensorException INVALID_ARGUMENT for chAxis outside [-64, 64)
    *     or options PyTorch refuses (see {@link MinMaxObserver})
    */
@@ -30,7 +32,16 @@ public final class PerChannelMinMaxObserver extends Observer {
           dtype, symmetric);
   }
 
-  /** As the constructor without a range, with a custom one (see {@link MinMaxObserver}). */
+  /**
+   * As the constructor without a range, with a custom one (see {@link MinMaxObserver}).
+   *
+   * @param chAxis the channel dim of the batches (negative counts from the end)
+   * @param dtype the type of the integers
+   * @param symmetric false for the affine schemes, true for the symmetric ones (PyTorch's qscheme)
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @param quantMin the smallest integer
+   * @param quantMax the largest integer
+   */
   public PerChannelMinMaxObserver(long chAxis, DType dtype, boolean symmetric,
                                   boolean reduceRange, long quantMin, long quantMax) {
     super("PerChannelMinMaxObserver",

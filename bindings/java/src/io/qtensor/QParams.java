@@ -19,6 +19,11 @@ public record QParams(double scale, long zeroPoint) {
    *     max the range is made symmetric and the zero point is the middle of
    *     [qmin, qmax]
    * @param reduceRange halve qmin and qmax first (towards zero)
+   * @param min the smallest value
+   * @param max the largest value
+   * @param qmin the smallest integer
+   * @param qmax the largest integer
+   * @return the scale and zero point
    * @throws QTensorException INVALID_ARGUMENT for min or max not finite,
    *     min &gt; max, qmin or qmax outside int32, or qmin &gt;= qmax
    */
@@ -30,6 +35,12 @@ public record QParams(double scale, long zeroPoint) {
   /**
    * {@link #choose(float, float, long, long, boolean, boolean)} without
    * preserveSparsity or reduceRange.
+   *
+   * @param min the smallest value
+   * @param max the largest value
+   * @param qmin the smallest integer
+   * @param qmax the largest integer
+   * @return the scale and zero point
    */
   public static QParams choose(float min, float max, long qmin, long qmax) {
     return choose(min, max, qmin, qmax, false, false);
@@ -39,6 +50,10 @@ public record QParams(double scale, long zeroPoint) {
    * torch._choose_qparams_per_tensor(x, reduce_range): {@link #choose} on
    * the row-major data's minimum and maximum, for quint8's [0, 255].
    *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @return the scale and zero point
    * @throws QTensorException SHAPE_MISMATCH if data has not the shape's
    *     number of elements; INVALID_ARGUMENT for no elements, a NaN or an
    *     infinity (the message names the element), or a bad shape
@@ -49,7 +64,13 @@ public record QParams(double scale, long zeroPoint) {
     return of(NativeModule.choose_qparams_per_tensor_array(data, shape, reduceRange));
   }
 
-  /** {@link #choosePerTensor(float[], long[], boolean)} without reduceRange. */
+  /**
+   * {@link #choosePerTensor(float[], long[], boolean)} without reduceRange.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @return the scale and zero point
+   */
   public static QParams choosePerTensor(float[] data, long[] shape) {
     return choosePerTensor(data, shape, false);
   }

@@ -13,7 +13,7 @@ public enum QScheme {
     this.code = code;
   }
 
-  /** The name PyTorch gives the scheme: "per_tensor_affine", "per_channel_affine". */
+  /** {@return the name PyTorch gives the scheme: "per_tensor_affine", "per_channel_affine"} */
   public String torchName() {
     return NativeModule.qscheme_name(code);
   }

@@ -36,7 +36,14 @@ public final class QTensor implements AutoCloseable {
 
   // ------------------------------------------------------------- creation
 
-  /** Quantizes row-major floats of the given shape with the quantizer. */
+  /**
+   * Quantizes row-major floats of the given shape with the quantizer.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
+   * @return a new tensor (close it)
+   */
   public static QTensor quantize(float[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
@@ -48,6 +55,11 @@ public final class QTensor implements AutoCloseable {
    * Quantizes the buffer's remaining() floats, from its position (which is
    * left where it was). A direct buffer in native byte order is read in
    * place, without a copy; any other buffer is copied first.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
+   * @return a new tensor (close it)
    */
   public static QTensor quantize(FloatBuffer data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
@@ -60,7 +72,16 @@ public final class QTensor implements AutoCloseable {
                                                    quantizer.handle()));
   }
 
-  /** torch.quantize_per_tensor. */
+  /**
+   * torch.quantize_per_tensor.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param scale the scale
+   * @param zeroPoint the zero point
+   * @param dtype the type of the integers
+   * @return a new tensor (close it)
+   */
   public static QTensor quantizePerTensor(float[] data, long[] shape, double scale,
                                           long zeroPoint, DType dtype) {
     try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, dtype)) {
@@ -68,7 +89,16 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** torch.quantize_per_tensor from a FloatBuffer (see quantize). */
+  /**
+   * torch.quantize_per_tensor from a FloatBuffer (see quantize).
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param scale the scale
+   * @param zeroPoint the zero point
+   * @param dtype the type of the integers
+   * @return a new tensor (close it)
+   */
   public static QTensor quantizePerTensor(FloatBuffer data, long[] shape, double scale,
                                           long zeroPoint, DType dtype) {
     try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, dtype)) {
@@ -76,7 +106,17 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** torch.quantize_per_channel. */
+  /**
+   * torch.quantize_per_channel.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param scales one scale per channel
+   * @param zeroPoints one zero point per channel
+   * @param axis the channel dim (negative counts from the end)
+   * @param dtype the type of the integers
+   * @return a new tensor (close it)
+   */
   public static QTensor quantizePerChannel(float[] data, long[] shape, double[] scales,
                                            long[] zeroPoints, long axis, DType dtype) {
     try (Quantizer quantizer = Quantizer.perChannel(scales, zeroPoints, axis, dtype)) {
@@ -84,7 +124,17 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** torch.quantize_per_channel from a FloatBuffer (see quantize). */
+  /**
+   * torch.quantize_per_channel from a FloatBuffer (see quantize).
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param scales one scale per channel
+   * @param zeroPoints one zero point per channel
+   * @param axis the channel dim (negative counts from the end)
+   * @param dtype the type of the integers
+   * @return a new tensor (close it)
+   */
   public static QTensor quantizePerChannel(FloatBuffer data, long[] shape, double[] scales,
                                            long[] zeroPoints, long axis, DType dtype) {
     try (Quantizer quantizer = Quantizer.perChannel(scales, zeroPoints, axis, dtype)) {
@@ -98,6 +148,11 @@ public final class QTensor implements AutoCloseable {
    * {@link QParams#choose} picks from their minimum and maximum ([-128, 127]
    * for QINT8, [0, 255] for QUINT8), bit for bit as PyTorch 1.13.
    *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param dtype QINT8 or QUINT8
+   * @param reduceRange true to use one bit less of the integer range, as PyTorch's reduce_range
+   * @return a new tensor (close it)
    * @throws QTensorException INVALID_ARGUMENT for QINT32 (PyTorch refuses
    *     it too), no elements, a NaN or an infinity; SHAPE_MISMATCH if data
    *     has not the shape's number of elements
@@ -111,19 +166,37 @@ public final class QTensor implements AutoCloseable {
         NativeModule.quantize_per_tensor_dynamic_array(data, shape, dtype.code(), reduceRange));
   }
 
-  /** {@link #quantizePerTensorDynamic(float[], long[], DType, boolean)} without reduceRange. */
+  /**
+   * {@link #quantizePerTensorDynamic(float[], long[], DType, boolean)} without reduceRange.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims
+   * @param dtype QINT8 or QUINT8
+   * @return a new tensor (close it)
+   */
   public static QTensor quantizePerTensorDynamic(float[] data, long[] shape, DType dtype) {
     return quantizePerTensorDynamic(data, shape, dtype, false);
   }
 
-  /** A tensor whose integers are all zero (not the zero point). */
+  /**
+   * {@return a tensor whose integers are all zero (not the zero point)}
+   *
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
+   */
   public static QTensor emptyQuantized(long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(quantizer, "quantizer");
     return new QTensor(NativeTensor.EmptyQuantized(shape, quantizer.handle()));
   }
 
-  /** A tensor holding a copy of qint8 integers (the quantizer must be QINT8). */
+  /**
+   * {@return a tensor holding a copy of qint8 integers (the quantizer must be QINT8)}
+   *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
+   */
   public static QTensor fromIntRepr(byte[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
@@ -132,8 +205,12 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * A tensor holding a copy of quint8 integers, each 0..255 (the quantizer
-   * must be QUINT8); IllegalArgumentException for a value outside 0..255.
+   * {@return a tensor holding a copy of quint8 integers, each 0..255 (the quantizer
+   * must be QUINT8); IllegalArgumentException for a value outside 0..255}
+   *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
    */
   public static QTensor fromIntRepr(short[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
@@ -150,7 +227,13 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(NativeTensor.fromInt8(bits, shape, quantizer.handle()));
   }
 
-  /** A tensor holding a copy of qint32 integers (the quantizer must be QINT32). */
+  /**
+   * {@return a tensor holding a copy of qint32 integers (the quantizer must be QINT32)}
+   *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
+   */
   public static QTensor fromIntRepr(int[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
@@ -159,11 +242,14 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * A tensor holding a copy of the 8-bit integers from data's position to
+   * {@return a tensor holding a copy of the 8-bit integers from data's position to
    * its limit, heap or direct: QINT8 integers, or QUINT8 ones read as the
-   * unsigned bytes they are (the quantizer must be one of the two). data's
+   * unsigned bytes they are (the quantizer must be one of the two)} data's
    * position, limit and contents are left as they were.
    *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
    * @throws QTensorException TYPE_MISMATCH for a QINT32 quantizer;
    *     SHAPE_MISMATCH if remaining() is not the shape's number of elements
    */
@@ -182,9 +268,13 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * A tensor holding a copy of the qint32 integers from data's position to
+   * {@return a tensor holding a copy of the qint32 integers from data's position to
    * its limit, heap or direct (the quantizer must be QINT32); data's
-   * position, limit and contents are left as they were.
+   * position, limit and contents are left as they were}
+   *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
    */
   public static QTensor fromIntRepr(IntBuffer data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
@@ -194,7 +284,15 @@ public final class QTensor implements AutoCloseable {
     return fromIntRepr(ints, shape, quantizer);
   }
 
-  /** torch._make_per_tensor_quantized_tensor of int8 integers: a QINT8 tensor. */
+  /**
+   * torch._make_per_tensor_quantized_tensor of int8 integers: a QINT8 tensor.
+   *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param scale the scale
+   * @param zeroPoint the zero point
+   * @return a new tensor (close it)
+   */
   public static QTensor makePerTensorQuantized(byte[] data, long[] shape, double scale,
                                                long zeroPoint) {
     try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, DType.QINT8)) {
@@ -202,7 +300,15 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** torch._make_per_tensor_quantized_tensor of int32 integers: a QINT32 tensor. */
+  /**
+   * torch._make_per_tensor_quantized_tensor of int32 integers: a QINT32 tensor.
+   *
+   * @param data the integers, row-major
+   * @param shape the sizes of the dims
+   * @param scale the scale
+   * @param zeroPoint the zero point
+   * @return a new tensor (close it)
+   */
   public static QTensor makePerTensorQuantized(int[] data, long[] shape, double scale,
                                                long zeroPoint) {
     try (Quantizer quantizer = Quantizer.perTensor(scale, zeroPoint, DType.QINT32)) {
@@ -213,6 +319,12 @@ public final class QTensor implements AutoCloseable {
   /**
    * torch._make_per_tensor_quantized_tensor of uint8 integers (each 0..255,
    * held in shorts since Java's byte is signed): a QUINT8 tensor.
+   *
+   * @param data the integers, row-major, each 0..255
+   * @param shape the sizes of the dims
+   * @param scale the scale
+   * @param zeroPoint the zero point
+   * @return a new tensor (close it)
    */
   public static QTensor makePerTensorQuantizedUInt8(short[] data, long[] shape, double scale,
                                                     long zeroPoint) {
@@ -227,22 +339,26 @@ public final class QTensor implements AutoCloseable {
     return ref.get();
   }
 
-  /** The number of dims (0 for a tensor holding one value). */
+  /** {@return the number of dims (0 for a tensor holding one value)} */
   public int dim() {
     return (int) handle().dim();
   }
 
-  /** The number of elements: the product of the shape (1 for 0 dims). */
+  /** {@return the number of elements: the product of the shape (1 for 0 dims)} */
   public long numel() {
     return handle().numel();
   }
 
-  /** The sizes of the dims (PyTorch's size()). */
+  /** {@return the sizes of the dims (PyTorch's size())} */
   public long[] shape() {
     return handle().sizes();
   }
 
-  /** The size of one dim; a negative dim counts from the end. */
+  /**
+   * {@return the size of one dim; a negative dim counts from the end}
+   *
+   * @param dim the dim (negative counts from the end)
+   */
   public long size(int dim) {
     long[] shape = shape();
     int index = dim < 0 ? dim + shape.length : dim;
@@ -253,76 +369,80 @@ public final class QTensor implements AutoCloseable {
     return shape[index];
   }
 
-  /** Strides in elements (may be negative). */
+  /** {@return the strides, in elements (may be negative)} */
   public long[] strides() {
     return handle().strides();
   }
 
-  /** The offset of the view's first element in the shared storage, in elements. */
+  /** {@return the offset of the view's first element in the shared storage, in elements} */
   public long storageOffset() {
     return handle().storage_offset();
   }
 
-  /** The type of the integers. */
+  /** {@return the type of the integers} */
   public DType dtype() {
     return DType.fromCode(handle().dtype());
   }
 
-  /** The effective scheme of this view. */
+  /** {@return the effective scheme of this view} */
   public QScheme qscheme() {
     return QScheme.fromCode(handle().qscheme());
   }
 
-  /** Always true for an open tensor. */
+  /** {@return true: every open tensor is quantized} */
   public boolean isQuantized() {
     return handle().is_quantized();
   }
 
-  /** True if the view's elements lie next to each other in row-major order. */
+  /** {@return true if the view's elements lie next to each other in row-major order} */
   public boolean isContiguous() {
     return handle().is_contiguous();
   }
 
-  /** True if this tensor and other are views of the same storage. */
+  /**
+   * {@return true if this tensor and other are views of the same storage}
+   *
+   * @param other another tensor
+   */
   public boolean sharesStorageWith(QTensor other) {
     Objects.requireNonNull(other, "other");
     return handle().shares_storage_with(other.handle());
   }
 
-  /** The effective quantizer of this view, in its own dim numbering (close it). */
+  /** {@return the effective quantizer of this view, in its own dim numbering (close it)} */
   public Quantizer quantizer() {
     return new Quantizer(handle().quantizer());
   }
 
-  /** The scale of a per-tensor view (TYPE_MISMATCH otherwise). */
+  /** {@return the scale of a per-tensor view (TYPE_MISMATCH otherwise)} */
   public double qScale() {
     return handle().q_scale();
   }
 
-  /** The zero point of a per-tensor view (TYPE_MISMATCH otherwise). */
+  /** {@return the zero point of a per-tensor view (TYPE_MISMATCH otherwise)} */
   public long qZeroPoint() {
     return handle().q_zero_point();
   }
 
-  /** The scales of a per-channel view (TYPE_MISMATCH otherwise). */
+  /** {@return the scales of a per-channel view (TYPE_MISMATCH otherwise)} */
   public double[] qPerChannelScales() {
     return handle().q_per_channel_scales();
   }
 
-  /** The zero points of a per-channel view (TYPE_MISMATCH otherwise). */
+  /** {@return the zero points of a per-channel view (TYPE_MISMATCH otherwise)} */
   public long[] qPerChannelZeroPoints() {
     return handle().q_per_channel_zero_points();
   }
 
-  /** The view's own channel dim (TYPE_MISMATCH for a per-tensor view). */
+  /** {@return the view's own channel dim (TYPE_MISMATCH for a per-tensor view)} */
   public long qPerChannelAxis() {
     return handle().q_per_channel_axis();
   }
 
   /**
-   * The view's number of channels: its size along the channel dim for a
+   * {@return the view's number of channels: its size along the channel dim for a
    * per-channel view, else 1 (also for a view that selected the channel dim
-   * away). Copies no scales.
+   * away)} Copies no scales.
    */
   public long qNumChannels() {
     return handle().q_num_channels();
@@ -330,7 +450,7 @@ public final class QTensor implements AutoCloseable {
 
   // ------------------------------------------------------------ read-out
 
-  /** The dequantized values, row-major. */
+  /** {@return the dequantized values, row-major} */
   public float[] dequantize() {
     return handle().dequantizeArray();
   }
@@ -339,6 +459,7 @@ public final class QTensor implements AutoCloseable {
    * Writes the numel() dequantized values, row-major, at the start of
    * destination; its elements from numel() on are left as they were.
    *
+   * @param destination the array that receives the values
    * @throws QTensorException (INVALID_ARGUMENT) if destination is shorter than
    *     numel(); nothing is written then
    */
@@ -355,6 +476,7 @@ public final class QTensor implements AutoCloseable {
    * native byte order and a buffer backed by an array are written in place;
    * another direct buffer gets a copy.
    *
+   * @param destination the buffer that receives the values
    * @throws QTensorException (INVALID_ARGUMENT) if remaining() is less than
    *     numel(); nothing is written then
    * @throws IllegalArgumentException if the buffer is read-only
@@ -380,7 +502,7 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** The integers, row-major, widened to int (QUINT8 as 0..255). Any dtype. */
+  /** {@return the integers, row-major, widened to int (QUINT8 as 0..255)} Any dtype. */
   public int[] intRepr() {
     NativeTensor proxy = handle();
     if (DType.fromCode(proxy.dtype()) == DType.QINT32) {
@@ -395,13 +517,13 @@ public final class QTensor implements AutoCloseable {
     return values;
   }
 
-  /** The integers of a QINT8 tensor (TYPE_MISMATCH for another dtype). */
+  /** {@return the integers of a QINT8 tensor (TYPE_MISMATCH for another dtype)} */
   public byte[] intReprInt8() {
     requireDType(DType.QINT8, "intReprInt8");
     return handle().intReprBytes();
   }
 
-  /** The integers of a QUINT8 tensor, each 0..255 (TYPE_MISMATCH otherwise). */
+  /** {@return the integers of a QUINT8 tensor, each 0..255 (TYPE_MISMATCH otherwise)} */
   public short[] intReprUInt8() {
     requireDType(DType.QUINT8, "intReprUInt8");
     byte[] bytes = handle().intReprBytes();
@@ -412,7 +534,7 @@ public final class QTensor implements AutoCloseable {
     return values;
   }
 
-  /** The integers of a QINT32 tensor (TYPE_MISMATCH for another dtype). */
+  /** {@return the integers of a QINT32 tensor (TYPE_MISMATCH for another dtype)} */
   public int[] intReprInt32() {
     requireDType(DType.QINT32, "intReprInt32");
     return handle().intReprInts();
@@ -423,6 +545,7 @@ public final class QTensor implements AutoCloseable {
    * of destination, in place; its elements from numel() on are left as they
    * were.
    *
+   * @param destination the array that receives the integers
    * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
    *     if destination is shorter than numel() (nothing is written then)
    */
@@ -436,6 +559,7 @@ public final class QTensor implements AutoCloseable {
    * intReprUInt8() gives them, at the start of destination; its elements
    * from numel() on are left as they were.
    *
+   * @param destination the array that receives the integers
    * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
    *     if destination is shorter than numel() (nothing is written then)
    */
@@ -449,6 +573,7 @@ public final class QTensor implements AutoCloseable {
    * of destination, in place; its elements from numel() on are left as they
    * were.
    *
+   * @param destination the array that receives the integers
    * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
    *     if destination is shorter than numel() (nothing is written then)
    */
@@ -463,6 +588,7 @@ public final class QTensor implements AutoCloseable {
    * or direct; destination's position and limit, and its bytes past
    * numel(), are left as they were.
    *
+   * @param destination the buffer that receives the integers
    * @throws QTensorException TYPE_MISMATCH for a QINT32 tensor;
    *     INVALID_ARGUMENT if remaining() is less than numel() (nothing is
    *     written then)
@@ -483,6 +609,8 @@ public final class QTensor implements AutoCloseable {
    * Writes the numel() integers of a QINT32 tensor, row-major, from
    * destination's position on, heap or direct, as {@link
    * #intReprTo(ByteBuffer)} does for 8-bit ones.
+   *
+   * @param destination the buffer that receives the integers
    */
   public void intReprTo(IntBuffer destination) {
     Objects.requireNonNull(destination, "destination");
@@ -499,12 +627,16 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** The value of a one-element tensor (SHAPE_MISMATCH otherwise). */
+  /** {@return the value of a one-element tensor (SHAPE_MISMATCH otherwise)} */
   public float item() {
     return handle().item();
   }
 
-  /** The dequantized value at a full index; negative entries count from the end. */
+  /**
+   * {@return the dequantized value at a full index; negative entries count from the end}
+   *
+   * @param index one position per dim (negative counts from the end)
+   */
   public float getValue(long... index) {
     Objects.requireNonNull(index, "index");
     return handle().at(index);
@@ -512,12 +644,21 @@ public final class QTensor implements AutoCloseable {
 
   // ---------------------------------------------------------------- views
 
-  /** The view that drops dim, at index (negative counts from the end). */
+  /**
+   * {@return the view that drops dim, at index (negative counts from the end)}
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param index the position along the dim (negative counts from the end)
+   */
   public QTensor select(long dim, long index) {
     return new QTensor(handle().select(dim, index));
   }
 
-  /** q[index]: select(0, index). */
+  /**
+   * {@return q[index]: select(0, index)}
+   *
+   * @param index the position along the dim (negative counts from the end)
+   */
   public QTensor get(long index) {
     return select(0, index);
   }
@@ -528,6 +669,11 @@ public final class QTensor implements AutoCloseable {
    * negative step walks backwards. Long.MIN_VALUE / Long.MAX_VALUE reach
    * past either end (for an open end, see the overload taking Long).
    *
+   * @param dim the dim (negative counts from the end)
+   * @param start the first position
+   * @param stop the position to stop before
+   * @param step the distance from one position to the next (not 0)
+   * @return a new tensor (close it)
    * @throws QTensorException OUT_OF_RANGE for a bad dim, INVALID_ARGUMENT
    *     for step 0
    */
@@ -535,7 +681,14 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().slice(dim, start, stop, step));
   }
 
-  /** slice with step 1. */
+  /**
+   * slice with step 1.
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param start the first position
+   * @param stop the position to stop before
+   * @return a new tensor (close it)
+   */
   public QTensor slice(long dim, long start, long stop) {
     return slice(dim, start, stop, 1);
   }
@@ -545,6 +698,12 @@ public final class QTensor implements AutoCloseable {
    * omitted bound is in Python: q[::-1] is {@code slice(0, null, null, -1)}
    * and q[2:] is {@code slice(0, 2L, null, 1)}. Other ends are as for the
    * overload taking long.
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param start the first position
+   * @param stop the position to stop before
+   * @param step the distance from one position to the next (not 0)
+   * @return a new tensor (close it)
    */
   public QTensor slice(long dim, Long start, Long stop, long step) {
     // The C ABI's open ends: from the first element walked, to past the last.
@@ -553,70 +712,113 @@ public final class QTensor implements AutoCloseable {
     return slice(dim, start != null ? start : openStart, stop != null ? stop : openStop, step);
   }
 
-  /** slice with step 1, where null is an open end. */
+  /**
+   * slice with step 1, where null is an open end.
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param start the first position
+   * @param stop the position to stop before
+   * @return a new tensor (close it)
+   */
   public QTensor slice(long dim, Long start, Long stop) {
     return slice(dim, start, stop, 1);
   }
 
-  /** length elements of dim from start (the range must lie inside the dim). */
+  /**
+   * {@return the view of length elements of dim from start (the range must lie inside the dim)}
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param start the first position
+   * @param length the number of elements kept
+   */
   public QTensor narrow(long dim, long start, long length) {
     return new QTensor(handle().narrow(dim, start, length));
   }
 
-  /** The view with dims dim0 and dim1 swapped (negative counts from the end). */
+  /**
+   * {@return the view with dims dim0 and dim1 swapped (negative counts from the end)}
+   *
+   * @param dim0 one dim to swap
+   * @param dim1 the other dim to swap
+   */
   public QTensor transpose(long dim0, long dim1) {
     return new QTensor(handle().transpose(dim0, dim1));
   }
 
-  /** The view with its dims reordered; dims is a permutation of 0..dim()-1. */
+  /**
+   * {@return the view with its dims reordered; dims is a permutation of 0..dim()-1}
+   *
+   * @param dims a permutation of 0..dim()-1
+   */
   public QTensor permute(long... dims) {
     Objects.requireNonNull(dims, "dims");
     return new QTensor(handle().permute(dims));
   }
 
   /**
-   * The same elements in row-major order under a new shape, one of whose
-   * sizes may be -1 (inferred), sharing the storage (PyTorch's view). Strides
+   * {@return the same elements in row-major order under a new shape, one of whose
+   * sizes may be -1 (inferred), sharing the storage (PyTorch's view)} Strides
    * that cannot be viewed so throw {@link QTensorException} with status
    * SHAPE_MISMATCH; {@link #reshape} copies then.
+   *
+   * @param shape the new sizes; one may be -1
    */
   public QTensor view(long... shape) {
     Objects.requireNonNull(shape, "shape");
     return new QTensor(handle().view(shape));
   }
 
-  /** {@link #view} where the strides allow it, else a view of a contiguous copy. */
+  /**
+   * {@link #view} where the strides allow it, else a view of a contiguous copy.
+   *
+   * @param shape the new sizes; one may be -1
+   * @return a new tensor (close it)
+   */
   public QTensor reshape(long... shape) {
     Objects.requireNonNull(shape, "shape");
     return new QTensor(handle().reshape(shape));
   }
 
-  /** All dims merged into one: {@code flatten(0, -1)}. */
+  /** {@return all dims merged into one: {@code flatten(0, -1)}} */
   public QTensor flatten() {
     return flatten(0, -1);
   }
 
-  /** Dims startDim..endDim (negative counts from the end) merged into one, by {@link #reshape}. */
+  /**
+   * {@return dims startDim..endDim (negative counts from the end) merged into one, by
+   * {@link #reshape}}
+   *
+   * @param startDim the first dim merged
+   * @param endDim the last dim merged
+   */
   public QTensor flatten(long startDim, long endDim) {
     return new QTensor(handle().flatten(startDim, endDim));
   }
 
-  /** The view with a new size-1 dim at dim (in -dim()-1 .. dim()). */
+  /**
+   * {@return the view with a new size-1 dim at dim (in -dim()-1 .. dim())}
+   *
+   * @param dim the dim (negative counts from the end)
+   */
   public QTensor unsqueeze(long dim) {
     return new QTensor(handle().unsqueeze(dim));
   }
 
-  /** The view without any of its size-1 dims. */
+  /** {@return the view without any of its size-1 dims} */
   public QTensor squeeze() {
     return new QTensor(handle().squeeze());
   }
 
-  /** The view without dim if its size is 1, else the same view. */
+  /**
+   * {@return the view without dim if its size is 1, else the same view}
+   *
+   * @param dim the dim (negative counts from the end)
+   */
   public QTensor squeeze(long dim) {
     return new QTensor(handle().squeeze(dim));
   }
 
-  /** This view if contiguous (a new handle to it), else a contiguous copy. */
+  /** {@return this view if contiguous (a new handle to it), else a contiguous copy} */
   public QTensor contiguous() {
     return new QTensor(handle().contiguous());
   }
@@ -630,10 +832,11 @@ public final class QTensor implements AutoCloseable {
   // ------------------------------------------------------------ operators
 
   /**
-   * A new tensor holding this tensor's dequantized values quantized with
+   * {@return a new tensor holding this tensor's dequantized values quantized with
    * quantizer (per tensor, or per channel along one of the result's dims),
-   * as quantizing {@link #dequantize()}'s floats would, in one pass.
+   * as quantizing {@link #dequantize()}'s floats would, in one pass}
    *
+   * @param quantizer the parameters of the result
    * @throws QTensorException SHAPE_MISMATCH if a per-channel quantizer's
    *     channel count is not the size of its axis, INVALID_ARGUMENT if the
    *     axis is not a dim of the result
@@ -643,12 +846,20 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().requantize(quantizer.handle()));
   }
 
-  /** torch.relu: max(q, zero point) on the integers; parameters kept. */
+  /**
+   * torch.relu: max(q, zero point) on the integers; parameters kept.
+   *
+   * @return a new tensor (close it)
+   */
   public QTensor relu() {
     return new QTensor(handle().relu());
   }
 
-  /** relu written into this view itself (PyTorch's relu_()). Returns this. */
+  /**
+   * relu written into this view itself (PyTorch's relu_()). Returns this.
+   *
+   * @return this tensor
+   */
   public QTensor reluInPlace() {
     handle().relu_();
     return this;
@@ -658,6 +869,8 @@ public final class QTensor implements AutoCloseable {
    * F.leaky_relu: x &gt;= 0 ? x : x * negativeSlope on the dequantized values
    * in float32, quantized with this tensor's own parameters.
    *
+   * @param negativeSlope the factor of the negative values
+   * @return a new tensor (close it)
    * @throws QTensorException INVALID_ARGUMENT for a non-finite slope
    */
   public QTensor leakyRelu(float negativeSlope) {
@@ -667,6 +880,9 @@ public final class QTensor implements AutoCloseable {
   /**
    * {@link #leakyRelu} written into this view itself (F.leaky_relu with
    * inplace=True). Returns this.
+   *
+   * @param negativeSlope the factor of the negative values
+   * @return this tensor
    */
   public QTensor leakyReluInPlace(float negativeSlope) {
     handle().leaky_relu_(negativeSlope);
@@ -677,6 +893,9 @@ public final class QTensor implements AutoCloseable {
    * torch.ops.quantized.hardswish: x * min(max(x + 3, 0), 6) / 6 in float32,
    * quantized with scale and zeroPoint into this tensor's dtype.
    *
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor (close it)
    * @throws QTensorException INVALID_ARGUMENT for a bad scale or zero point
    */
   public QTensor hardswish(double scale, long zeroPoint) {
@@ -687,6 +906,8 @@ public final class QTensor implements AutoCloseable {
    * torch.sigmoid: 1 / (1 + exp(-x)) in float32, quantized with PyTorch's
    * fixed parameters for the dtype (scale 1/256; zero point 0, or -128 for
    * QINT8; QINT32: scale 2^-32).
+   *
+   * @return a new tensor (close it)
    */
   public QTensor sigmoid() {
     return new QTensor(handle().sigmoid());
@@ -696,17 +917,27 @@ public final class QTensor implements AutoCloseable {
    * torch.tanh: tanh(x) in float32, quantized with PyTorch's fixed
    * parameters (scale 1/128; zero point 128 for QUINT8, else 0; QINT32:
    * scale 2^-31).
+   *
+   * @return a new tensor (close it)
    */
   public QTensor tanh() {
     return new QTensor(handle().tanh());
   }
 
-  /** F.relu6: min(max(q, zero point), quantize(6)); parameters kept. */
+  /**
+   * F.relu6: min(max(q, zero point), quantize(6)); parameters kept.
+   *
+   * @return a new tensor (close it)
+   */
   public QTensor relu6() {
     return new QTensor(handle().relu6());
   }
 
-  /** {@link #relu6} written into this view itself. Returns this. */
+  /**
+   * {@link #relu6} written into this view itself. Returns this.
+   *
+   * @return this tensor
+   */
   public QTensor relu6InPlace() {
     handle().relu6_();
     return this;
@@ -717,6 +948,9 @@ public final class QTensor implements AutoCloseable {
    * with each element's own parameters (infinities: no bound); max wins
    * where min &gt; max. Parameters kept.
    *
+   * @param min the lower bound (negative infinity: none)
+   * @param max the upper bound (positive infinity: none)
+   * @return a new tensor (close it)
    * @throws QTensorException INVALID_ARGUMENT for a NaN bound
    */
   public QTensor clamp(float min, float max) {
@@ -726,6 +960,10 @@ public final class QTensor implements AutoCloseable {
   /**
    * {@link #clamp} written into this view itself (F.hardtanh with
    * inplace=True). Returns this.
+   *
+   * @param min the lower bound (negative infinity: none)
+   * @param max the upper bound (positive infinity: none)
+   * @return this tensor
    */
   public QTensor clampInPlace(float min, float max) {
     handle().clamp_(min, max);
@@ -737,6 +975,10 @@ public final class QTensor implements AutoCloseable {
    * NumPy broadcasting, each input dequantized with its own parameters, the
    * float32 sum quantized with scale and zeroPoint into this tensor's dtype.
    *
+   * @param other the second operand, broadcast with this tensor
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor (close it)
    * @throws QTensorException SHAPE_MISMATCH for shapes that do not
    *     broadcast, INVALID_ARGUMENT for a bad scale or zero point
    */
@@ -744,7 +986,14 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().add(other(other), scale, zeroPoint));
   }
 
-  /** {@link #add} with max(sum, 0) before quantizing (add_relu). */
+  /**
+   * {@link #add} with max(sum, 0) before quantizing (add_relu).
+   *
+   * @param other the second operand, broadcast with this tensor
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor (close it)
+   */
   public QTensor addRelu(QTensor other, double scale, long zeroPoint) {
     return new QTensor(handle().add_relu(other(other), scale, zeroPoint));
   }
@@ -754,13 +1003,24 @@ public final class QTensor implements AutoCloseable {
    * integer formula, zeroPoint + round((qa - za) * (qb - zb) * sa * sb /
    * scale), with NumPy broadcasting, in this tensor's dtype.
    *
+   * @param other the second operand, broadcast with this tensor
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor (close it)
    * @throws QTensorException as {@link #add}
    */
   public QTensor mul(QTensor other, double scale, long zeroPoint) {
     return new QTensor(handle().mul(other(other), scale, zeroPoint));
   }
 
-  /** {@link #mul}, then max(q, zeroPoint) (mul_relu). */
+  /**
+   * {@link #mul}, then max(q, zeroPoint) (mul_relu).
+   *
+   * @param other the second operand, broadcast with this tensor
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor (close it)
+   */
   public QTensor mulRelu(QTensor other, double scale, long zeroPoint) {
     return new QTensor(handle().mul_relu(other(other), scale, zeroPoint));
   }
@@ -770,6 +1030,9 @@ public final class QTensor implements AutoCloseable {
    * scale and zero point, written into the view out (which may be this or
    * other). Returns out.
    *
+   * @param other the second operand, broadcast with this tensor
+   * @param out the view that receives the result
+   * @return out
    * @throws QTensorException INVALID_ARGUMENT for a per-channel out,
    *     TYPE_MISMATCH for an out of another dtype, SHAPE_MISMATCH for an out
    *     not of the broadcast shape
@@ -779,19 +1042,37 @@ public final class QTensor implements AutoCloseable {
     return out;
   }
 
-  /** add_relu.out: {@link #addRelu} into out, as {@link #add(QTensor, QTensor)}. */
+  /**
+   * add_relu.out: {@link #addRelu} into out, as {@link #add(QTensor, QTensor)}.
+   *
+   * @param other the second operand, broadcast with this tensor
+   * @param out the view that receives the result
+   * @return out
+   */
   public QTensor addRelu(QTensor other, QTensor out) {
     NativeModule.add_relu_out(output(out), handle(), other(other));
     return out;
   }
 
-  /** mul.out: {@link #mul} into out, as {@link #add(QTensor, QTensor)}. */
+  /**
+   * mul.out: {@link #mul} into out, as {@link #add(QTensor, QTensor)}.
+   *
+   * @param other the second operand, broadcast with this tensor
+   * @param out the view that receives the result
+   * @return out
+   */
   public QTensor mul(QTensor other, QTensor out) {
     NativeModule.mul_out(output(out), handle(), other(other));
     return out;
   }
 
-  /** mul_relu.out: {@link #mulRelu} into out, as {@link #add(QTensor, QTensor)}. */
+  /**
+   * mul_relu.out: {@link #mulRelu} into out, as {@link #add(QTensor, QTensor)}.
+   *
+   * @param other the second operand, broadcast with this tensor
+   * @param out the view that receives the result
+   * @return out
+   */
   public QTensor mulRelu(QTensor other, QTensor out) {
     NativeModule.mul_relu_out(output(out), handle(), other(other));
     return out;
@@ -803,6 +1084,8 @@ public final class QTensor implements AutoCloseable {
    * while it stays in range; beyond, the range stretches and the integers
    * are requantized). Per-tensor tensors only.
    *
+   * @param other the float added to every element
+   * @return a new tensor (close it)
    * @throws QTensorException INVALID_ARGUMENT for a per-channel tensor, a
    *     non-finite other, or other / scale past the int32 range
    */
@@ -810,7 +1093,12 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().add_scalar(other));
   }
 
-  /** add_scalar_relu: {@link #addScalar}, then max(q, zero point). */
+  /**
+   * add_scalar_relu: {@link #addScalar}, then max(q, zero point).
+   *
+   * @param other the float added to every element
+   * @return a new tensor (close it)
+   */
   public QTensor addScalarRelu(double other) {
     return new QTensor(handle().add_scalar_relu(other));
   }
@@ -820,6 +1108,8 @@ public final class QTensor implements AutoCloseable {
    * integers kept (other &gt; 0), mirrored (other &lt; 0) or zeroed with
    * scale 1 (other == 0). Per-tensor tensors only.
    *
+   * @param other the float every element is multiplied by
+   * @return a new tensor (close it)
    * @throws QTensorException INVALID_ARGUMENT for a per-channel tensor, a
    *     non-finite other, or a scale that underflows or overflows
    */
@@ -827,7 +1117,12 @@ public final class QTensor implements AutoCloseable {
     return new QTensor(handle().mul_scalar(other));
   }
 
-  /** mul_scalar_relu: {@link #mulScalar}, then max(q, zero point). */
+  /**
+   * mul_scalar_relu: {@link #mulScalar}, then max(q, zero point).
+   *
+   * @param other the float every element is multiplied by
+   * @return a new tensor (close it)
+   */
   public QTensor mulScalarRelu(double other) {
     return new QTensor(handle().mul_scalar_relu(other));
   }
@@ -837,6 +1132,9 @@ public final class QTensor implements AutoCloseable {
    * (negative counts from the end), with the first tensor's parameters; a
    * tensor with other parameters or another dtype is requantized.
    *
+   * @param tensors the tensors to join, in order
+   * @param dim the dim (negative counts from the end)
+   * @return a new tensor (close it)
    * @throws QTensorException SHAPE_MISMATCH when ranks or sizes off dim
    *     differ, OUT_OF_RANGE for dim, INVALID_ARGUMENT for no tensors, a
    *     0-dim one, or a first tensor per channel along dim
@@ -848,13 +1146,25 @@ public final class QTensor implements AutoCloseable {
   /**
    * torch.ops.quantized.cat: {@link #cat(QTensor[], long)} into quantizer's
    * parameters.
+   *
+   * @param tensors the tensors to join, in order
+   * @param dim the dim (negative counts from the end)
+   * @param quantizer the parameters of the result
+   * @return a new tensor (close it)
    */
   public static QTensor cat(QTensor[] tensors, long dim, Quantizer quantizer) {
     Objects.requireNonNull(quantizer, "quantizer");
     return join(tensors, vector -> NativeModule.cat(vector, dim, quantizer.handle()));
   }
 
-  /** torch.ops.quantized.cat_relu: cat, then max(q, zero point). */
+  /**
+   * torch.ops.quantized.cat_relu: cat, then max(q, zero point).
+   *
+   * @param tensors the tensors to join, in order
+   * @param dim the dim (negative counts from the end)
+   * @param quantizer the parameters of the result
+   * @return a new tensor (close it)
+   */
   public static QTensor catRelu(QTensor[] tensors, long dim, Quantizer quantizer) {
     Objects.requireNonNull(quantizer, "quantizer");
     return join(tensors, vector -> NativeModule.cat_relu(vector, dim, quantizer.handle()));
@@ -864,6 +1174,10 @@ public final class QTensor implements AutoCloseable {
    * torch.ops.quantized.cat_out: {@link #cat(QTensor[], long)} with out's
    * parameters, written into the view out. Returns out.
    *
+   * @param tensors the tensors to join, in order
+   * @param dim the dim (negative counts from the end)
+   * @param out the view that receives the result
+   * @return out
    * @throws QTensorException as {@link #cat(QTensor[], long)}, and
    *     SHAPE_MISMATCH for an out not of the joined shape
    */
@@ -875,7 +1189,14 @@ public final class QTensor implements AutoCloseable {
     });
   }
 
-  /** torch.ops.quantized.cat_relu_out: cat into out, then max(q, zero point). */
+  /**
+   * torch.ops.quantized.cat_relu_out: cat into out, then max(q, zero point).
+   *
+   * @param tensors the tensors to join, in order
+   * @param dim the dim (negative counts from the end)
+   * @param out the view that receives the result
+   * @return out
+   */
   public static QTensor catRelu(QTensor[] tensors, long dim, QTensor out) {
     NativeTensor target = output(out);
     return withVector(tensors, vector -> {
@@ -913,9 +1234,9 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * A second handle to this same view (no copy: same storage, shape and
+   * {@return a second handle to this same view (no copy: same storage, shape and
    * strides), to be closed on its own: closing either handle never affects
-   * the other.
+   * the other}
    */
   public QTensor share() {
     return new QTensor(handle().share());
@@ -927,6 +1248,8 @@ public final class QTensor implements AutoCloseable {
    * q[index] = value at a full index (one entry per dim; negative entries
    * count from the end): quantizes value with the element's own parameters.
    *
+   * @param index one position per dim (negative counts from the end)
+   * @param value the float to quantize and store
    * @throws QTensorException OUT_OF_RANGE if index has not dim() entries or
    *     one lies outside its dim
    */
@@ -935,7 +1258,12 @@ public final class QTensor implements AutoCloseable {
     handle().set(index, value);
   }
 
-  /** Stores value, quantized, in every element of this view. */
+  /**
+   * Stores value, quantized, in every element of this view.
+   *
+   * @param value the float to quantize into every element
+   * @return this tensor
+   */
   public QTensor fill(float value) {
     handle().fill_(value);
     return this;
@@ -945,6 +1273,9 @@ public final class QTensor implements AutoCloseable {
    * PyTorch's copy_(source): equal shapes and dtypes. A whole contiguous
    * tensor takes source's integers and quantizer; a partial view requantizes
    * source's values into its own parameters. Returns this tensor.
+   *
+   * @param source the tensor to copy from
+   * @return this tensor
    */
   public QTensor copyFrom(QTensor source) {
     Objects.requireNonNull(source, "source");
@@ -955,6 +1286,9 @@ public final class QTensor implements AutoCloseable {
   /**
    * Quantizes numel() row-major floats into this view with its parameters
    * (SHAPE_MISMATCH unless values has numel() elements). Returns this tensor.
+   *
+   * @param values numel() floats, row-major
+   * @return this tensor
    */
   public QTensor copyFrom(float[] values) {
     Objects.requireNonNull(values, "values");
@@ -965,6 +1299,9 @@ public final class QTensor implements AutoCloseable {
   /**
    * copyFrom of the buffer's remaining() floats, from its position (left
    * where it was); a direct buffer in native byte order is read in place.
+   *
+   * @param values numel() floats, row-major
+   * @return this tensor
    */
   public QTensor copyFrom(FloatBuffer values) {
     Objects.requireNonNull(values, "values");
@@ -988,12 +1325,16 @@ public final class QTensor implements AutoCloseable {
 
   // ------------------------------------------------------- serialization
 
-  /** The file format's bytes (proto/qtensor.proto); a view writes its own elements. */
+  /** {@return the file format's bytes (proto/qtensor.proto); a view writes its own elements} */
   public byte[] serialize() {
     return handle().serializeBytes();
   }
 
-  /** A new contiguous tensor from serialize()'s bytes (CORRUPT_DATA for bad input). */
+  /**
+   * {@return a new contiguous tensor from serialize()'s bytes (CORRUPT_DATA for bad input)}
+   *
+   * @param data bytes that serialize() gave
+   */
   public static QTensor deserialize(byte[] data) {
     Objects.requireNonNull(data, "data");
     return new QTensor(NativeTensor.deserializeBytes(data));
@@ -1003,13 +1344,19 @@ public final class QTensor implements AutoCloseable {
    * Writes the tensor to a file (replaced if it exists; IO if it cannot be
    * written). IllegalArgumentException for a path holding U+0000 or an
    * unpaired surrogate.
+   *
+   * @param path the file to write
    */
   public void save(String path) {
     Objects.requireNonNull(path, "path");
     handle().save(path);
   }
 
-  /** save(String) of the path. */
+  /**
+   * save(String) of the path.
+   *
+   * @param path the file to write
+   */
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
@@ -1019,13 +1366,21 @@ public final class QTensor implements AutoCloseable {
    * Reads a tensor file (IO if it cannot be read, CORRUPT_DATA if it is not
    * one). IllegalArgumentException for a path holding U+0000 or an unpaired
    * surrogate.
+   *
+   * @param path the file to read
+   * @return a new tensor (close it)
    */
   public static QTensor load(String path) {
     Objects.requireNonNull(path, "path");
     return new QTensor(NativeTensor.load(path));
   }
 
-  /** load(String) of the path. */
+  /**
+   * load(String) of the path.
+   *
+   * @param path the file to read
+   * @return a new tensor (close it)
+   */
   public static QTensor load(Path path) {
     Objects.requireNonNull(path, "path");
     return load(path.toString());
@@ -1033,7 +1388,7 @@ public final class QTensor implements AutoCloseable {
 
   // -------------------------------------------------------------- closing
 
-  /** True once close() was called. */
+  /** {@return true once close() was called} */
   public boolean isClosed() {
     return ref.isClosed();
   }

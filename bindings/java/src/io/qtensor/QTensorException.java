@@ -6,9 +6,15 @@ import java.util.Objects;
 public class QTensorException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The status the library reported. */
   private final Status status;
 
-  /** An exception of the given status and message. */
+  /**
+   * An exception of the given status and message.
+   *
+   * @param status why the operation failed
+   * @param message what went wrong, in words
+   */
   public QTensorException(Status status, String message) {
     super(message);
     this.status = Objects.requireNonNull(status, "status");
@@ -19,7 +25,7 @@ public class QTensorException extends RuntimeException {
     this(Status.fromCode(code), message);
   }
 
-  /** Why the operation failed. */
+  /** {@return why the operation failed} */
   public Status status() {
     return status;
   }

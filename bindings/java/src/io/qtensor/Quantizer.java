@@ -21,15 +21,26 @@ public final class Quantizer implements AutoCloseable {
                           NativeModuleJNI::delete_NativeQuantizer);
   }
 
-  /** A per-tensor affine quantizer: q = clamp(zeroPoint + round(x / scale)). */
+  /**
+   * {@return a per-tensor affine quantizer: q = clamp(zeroPoint + round(x / scale))}
+   *
+   * @param scale the scale
+   * @param zeroPoint the zero point
+   * @param dtype the type of the integers
+   */
   public static Quantizer perTensor(double scale, long zeroPoint, DType dtype) {
     Objects.requireNonNull(dtype, "dtype");
     return new Quantizer(NativeQuantizer.PerTensor(dtype.code(), scale, zeroPoint));
   }
 
   /**
-   * A per-channel affine quantizer: channel c of {@code axis} uses
-   * scales[c] and zeroPoints[c]. A negative axis counts from the end.
+   * {@return a per-channel affine quantizer: channel c of {@code axis} uses
+   * scales[c] and zeroPoints[c]} A negative axis counts from the end.
+   *
+   * @param scales one scale per channel
+   * @param zeroPoints one zero point per channel
+   * @param axis the channel dim (negative counts from the end)
+   * @param dtype the type of the integers
    */
   public static Quantizer perChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
     Objects.requireNonNull(scales, "scales");
@@ -42,42 +53,42 @@ public final class Quantizer implements AutoCloseable {
     return ref.get();
   }
 
-  /** The type of the integers. */
+  /** {@return the type of the integers} */
   public DType dtype() {
     return DType.fromCode(handle().dtype());
   }
 
-  /** The scheme: per tensor or per channel. */
+  /** {@return the scheme: per tensor or per channel} */
   public QScheme qscheme() {
     return QScheme.fromCode(handle().qscheme());
   }
 
-  /** The scale of a per-tensor quantizer (TYPE_MISMATCH if per-channel). */
+  /** {@return the scale of a per-tensor quantizer (TYPE_MISMATCH if per-channel)} */
   public double scale() {
     return handle().scale();
   }
 
-  /** The zero point of a per-tensor quantizer (TYPE_MISMATCH if per-channel). */
+  /** {@return the zero point of a per-tensor quantizer (TYPE_MISMATCH if per-channel)} */
   public long zeroPoint() {
     return handle().zero_point();
   }
 
-  /** The channel axis as given at creation (TYPE_MISMATCH if per-tensor). */
+  /** {@return the channel axis as given at creation (TYPE_MISMATCH if per-tensor)} */
   public long axis() {
     return handle().axis();
   }
 
-  /** The number of channels; 1 for per-tensor. */
+  /** {@return the number of channels; 1 for per-tensor} */
   public long numChannels() {
     return handle().num_channels();
   }
 
-  /** The per-channel scales (the one scale for per-tensor). */
+  /** {@return the per-channel scales (the one scale for per-tensor)} */
   public double[] scales() {
     return handle().scales();
   }
 
-  /** The per-channel zero points (the one zero point for per-tensor). */
+  /** {@return the per-channel zero points (the one zero point for per-tensor)} */
   public long[] zeroPoints() {
     return handle().zero_points();
   }
@@ -134,7 +145,7 @@ public final class Quantizer implements AutoCloseable {
         + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
   }
 
-  /** True once close() was called. */
+  /** {@return true once close() was called} */
   public boolean isClosed() {
     return ref.isClosed();
   }

@@ -27,7 +27,7 @@ public enum Status {
     this.code = code;
   }
 
-  /** The C ABI's numeric status code. */
+  /** {@return the C ABI's numeric status code} */
   public int code() {
     return code;
   }
