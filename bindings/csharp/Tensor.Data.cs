@@ -1,15 +1,15 @@
 // Reading and writing a tensor's values: dequantized floats, the integer
 // representation, single elements, fill and copy.
 using System;
+using System.Runtime.InteropServices;
 
 namespace QTensor {
 
 public sealed partial class Tensor {
   /// <summary>The dequantized values in row-major order (a new array).</summary>
   public float[] Dequantize() {
-    NativeTensor tensor = Native;
-    var values = new float[tensor.numel()];
-    tensor.DequantizeInto(values, values.Length);
+    var values = new float[Native.numel()];
+    DequantizeTo(new Span<float>(values));
     return values;
   }
 
@@ -21,9 +21,19 @@ public sealed partial class Tensor {
   /// </summary>
   public void DequantizeTo(float[] destination) {
     Arguments.NotNull(destination, nameof(destination));
+    DequantizeTo(new Span<float>(destination));
+  }
+
+  /// <summary>
+  /// <see cref="DequantizeTo(float[])"/> into a span: part of an array, stack
+  /// or native memory, written in place.
+  /// </summary>
+  public unsafe void DequantizeTo(Span<float> destination) {
     NativeTensor tensor = Native;
-    CheckDestination(destination, tensor.numel());
-    tensor.DequantizeInto(destination, destination.LongLength);
+    CheckDestination(destination.Length, tensor.numel());
+    fixed (float* values = &MemoryMarshal.GetReference(destination)) {
+      tensor.DequantizeInto((IntPtr)values, destination.Length);
+    }
   }
 
   /// <summary>
@@ -81,9 +91,13 @@ public sealed partial class Tensor {
 
   // The rule of every binding (docs/bindings.md): at least numel elements.
   static void CheckDestination(Array destination, long numel) {
-    if (destination.LongLength < numel) {
+    CheckDestination(destination.LongLength, numel);
+  }
+
+  static void CheckDestination(long length, long numel) {
+    if (length < numel) {
       throw new QTensorArgumentException(
-          $"the destination holds {destination.LongLength} elements but the tensor has {numel}");
+          $"the destination holds {length} elements but the tensor has {numel}");
     }
   }
 
@@ -139,7 +153,17 @@ public sealed partial class Tensor {
   /// </summary>
   public Tensor CopyFrom(float[] values) {
     Arguments.NotNull(values, nameof(values));
-    Native.CopyValues(values, values.Length);
+    return CopyFrom(new ReadOnlySpan<float>(values));
+  }
+
+  /// <summary>
+  /// <see cref="CopyFrom(float[])"/> from a span, read in place.
+  /// </summary>
+  public unsafe Tensor CopyFrom(ReadOnlySpan<float> values) {
+    NativeTensor tensor = Native;
+    fixed (float* start = &MemoryMarshal.GetReference(values)) {
+      tensor.CopyValues((IntPtr)start, values.Length);
+    }
     return this;
   }
 
