@@ -2,7 +2,6 @@
 // integer representation (PyTorch's quantize_per_tensor, quantize_per_channel,
 // _empty_affine_quantized, _make_per_tensor_quantized_tensor).
 using System;
-using System.Runtime.InteropServices;
 
 namespace QTensor {
 
@@ -15,26 +14,15 @@ public sealed partial class Tensor {
   /// </summary>
   public static Tensor Quantize(float[] data, long[] shape, Quantizer quantizer) {
     Arguments.NotNull(data, nameof(data));
-    return Quantize(new ReadOnlySpan<float>(data), shape, quantizer);
-  }
-
-  /// <summary>
-  /// <see cref="Quantize(float[], long[], Quantizer)"/> from a span: part of
-  /// an array, stack or native memory, read in place (no copy is made).
-  /// </summary>
-  public static unsafe Tensor Quantize(ReadOnlySpan<float> data, long[] shape,
-                                       Quantizer quantizer) {
     Arguments.NotNull(shape, nameof(shape));
     NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
-    fixed (float* values = &MemoryMarshal.GetReference(data)) {
-      return new Tensor(NativeTensor.QuantizeValues((IntPtr)values, data.Length, shape,
-                                                    shape.Length, parameters));
-    }
+    return new Tensor(
+        NativeTensor.QuantizeValues(data, data.Length, shape, shape.Length, parameters));
   }
 
   /// <summary>
-  /// PyTorch's quantize_per_tensor: <see cref="Quantize(float[], long[], Quantizer)"/>
-  /// with <see cref="Quantizer.PerTensor"/>(scale, zeroPoint, dtype).
+  /// PyTorch's quantize_per_tensor: <see cref="Quantize"/> with
+  /// <see cref="Quantizer.PerTensor"/>(scale, zeroPoint, dtype).
   /// </summary>
   public static Tensor QuantizePerTensor(float[] data, long[] shape, double scale, long zeroPoint,
                                          DType dtype) {
@@ -44,32 +32,10 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
-  /// <see cref="QuantizePerTensor(float[], long[], double, long, DType)"/>
-  /// from a span, read in place.
-  /// </summary>
-  public static Tensor QuantizePerTensor(ReadOnlySpan<float> data, long[] shape, double scale,
-                                         long zeroPoint, DType dtype) {
-    using (Quantizer quantizer = Quantizer.PerTensor(scale, zeroPoint, dtype)) {
-      return Quantize(data, shape, quantizer);
-    }
-  }
-
-  /// <summary>
-  /// PyTorch's quantize_per_channel: <see cref="Quantize(float[], long[], Quantizer)"/>
-  /// with <see cref="Quantizer.PerChannel"/>(scales, zeroPoints, axis, dtype).
+  /// PyTorch's quantize_per_channel: <see cref="Quantize"/> with
+  /// <see cref="Quantizer.PerChannel"/>(scales, zeroPoints, axis, dtype).
   /// </summary>
   public static Tensor QuantizePerChannel(float[] data, long[] shape, double[] scales,
-                                          long[] zeroPoints, long axis, DType dtype) {
-    using (Quantizer quantizer = Quantizer.PerChannel(scales, zeroPoints, axis, dtype)) {
-      return Quantize(data, shape, quantizer);
-    }
-  }
-
-  /// <summary>
-  /// <see cref="QuantizePerChannel(float[], long[], double[], long[], long, DType)"/>
-  /// from a span, read in place.
-  /// </summary>
-  public static Tensor QuantizePerChannel(ReadOnlySpan<float> data, long[] shape, double[] scales,
                                           long[] zeroPoints, long axis, DType dtype) {
     using (Quantizer quantizer = Quantizer.PerChannel(scales, zeroPoints, axis, dtype)) {
       return Quantize(data, shape, quantizer);

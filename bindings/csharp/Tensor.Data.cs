@@ -1,15 +1,15 @@
 // Reading and writing a tensor's values: dequantized floats, the integer
 // representation, single elements, fill and copy.
 using System;
-using System.Runtime.InteropServices;
 
 namespace QTensor {
 
 public sealed partial class Tensor {
   /// <summary>The dequantized values in row-major order (a new array).</summary>
   public float[] Dequantize() {
-    var values = new float[Native.numel()];
-    DequantizeTo(new Span<float>(values));
+    NativeTensor tensor = Native;
+    var values = new float[tensor.numel()];
+    tensor.DequantizeInto(values, values.Length);
     return values;
   }
 
@@ -21,19 +21,9 @@ public sealed partial class Tensor {
   /// </summary>
   public void DequantizeTo(float[] destination) {
     Arguments.NotNull(destination, nameof(destination));
-    DequantizeTo(new Span<float>(destination));
-  }
-
-  /// <summary>
-  /// <see cref="DequantizeTo(float[])"/> into a span: part of an array, stack
-  /// or native memory, written in place.
-  /// </summary>
-  public unsafe void DequantizeTo(Span<float> destination) {
     NativeTensor tensor = Native;
-    CheckDestination(destination.Length, tensor.numel());
-    fixed (float* values = &MemoryMarshal.GetReference(destination)) {
-      tensor.DequantizeInto((IntPtr)values, destination.Length);
-    }
+    CheckDestination(destination, tensor.numel());
+    tensor.DequantizeInto(destination, destination.LongLength);
   }
 
   /// <summary>
@@ -91,13 +81,9 @@ public sealed partial class Tensor {
 
   // The rule of every binding (docs/bindings.md): at least numel elements.
   static void CheckDestination(Array destination, long numel) {
-    CheckDestination(destination.LongLength, numel);
-  }
-
-  static void CheckDestination(long length, long numel) {
-    if (length < numel) {
+    if (destination.LongLength < numel) {
       throw new QTensorArgumentException(
-          $"the destination holds {length} elements but the tensor has {numel}");
+          $"the destination holds {destination.LongLength} elements but the tensor has {numel}");
     }
   }
 
@@ -153,17 +139,7 @@ public sealed partial class Tensor {
   /// </summary>
   public Tensor CopyFrom(float[] values) {
     Arguments.NotNull(values, nameof(values));
-    return CopyFrom(new ReadOnlySpan<float>(values));
-  }
-
-  /// <summary>
-  /// <see cref="CopyFrom(float[])"/> from a span, read in place.
-  /// </summary>
-  public unsafe Tensor CopyFrom(ReadOnlySpan<float> values) {
-    NativeTensor tensor = Native;
-    fixed (float* start = &MemoryMarshal.GetReference(values)) {
-      tensor.CopyValues((IntPtr)start, values.Length);
-    }
+    Native.CopyValues(values, values.Length);
     return this;
   }
 

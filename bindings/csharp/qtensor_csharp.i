@@ -217,13 +217,6 @@ public enum%}
 %feature("valuewrapper") qtensor::Quantizer;
 
 // C# arrays pass as pointers to their (pinned) elements, never copied.
-// Spans (and the arrays of the same methods) pass as the address of their
-// first element, pinned by `fixed` in the C# method.
-%typemap(ctype) float* span_in, float* span_out "float*"
-%typemap(imtype) float* span_in, float* span_out "global::System.IntPtr"
-%typemap(cstype) float* span_in, float* span_out "global::System.IntPtr"
-%typemap(csin) float* span_in, float* span_out "$csinput"
-%typemap(in) float* span_in, float* span_out "$1 = $input;"
 %apply float INPUT[] { float* values_in };
 %apply float OUTPUT[] { float* values_out };
 %apply double INPUT[] { double* doubles_in };
@@ -300,10 +293,10 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
 }
 
 %extend qtensor::Tensor {
-  static qtensor::Tensor QuantizeValues(float* span_in, int64_t count, int64_t* shape_in,
+  static qtensor::Tensor QuantizeValues(float* values_in, int64_t count, int64_t* shape_in,
                                         int64_t ndim, const qtensor::Quantizer& quantizer) {
     qtensor_csharp::CheckCount(count);
-    return qtensor::Tensor::Quantize(qtensor_csharp::Track(span_in), static_cast<size_t>(count),
+    return qtensor::Tensor::Quantize(qtensor_csharp::Track(values_in), static_cast<size_t>(count),
                                      qtensor_csharp::Longs(shape_in, ndim), quantizer);
   }
   static qtensor::Tensor Empty(int64_t* shape_in, int64_t ndim,
@@ -366,14 +359,14 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   void SetAt(int64_t* longs_in, int64_t count, float value) const {
     $self->set(qtensor_csharp::Longs(longs_in, count), value);
   }
-  void CopyValues(float* span_in, int64_t count) const {
+  void CopyValues(float* values_in, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->copy_(qtensor_csharp::Track(span_in), static_cast<size_t>(count));
+    $self->copy_(values_in, static_cast<size_t>(count));
   }
 
-  void DequantizeInto(float* span_out, int64_t count) const {
+  void DequantizeInto(float* values_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
-    $self->dequantize_into(qtensor_csharp::Track(span_out), static_cast<size_t>(count));
+    $self->dequantize_into(qtensor_csharp::Track(values_out), static_cast<size_t>(count));
   }
   void IntReprInt8(int8_t* int8_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
