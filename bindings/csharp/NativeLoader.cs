@@ -51,18 +51,21 @@ static class NativeLoader {
     }
   }
 
+  // .NET 4.5 has no RuntimeInformation: the OS from Environment, the
+  // architecture from RuntimeInformation by reflection where the runtime
+  // has it (Mono 6, .NET Core), else from the pointer size.
   internal static string CurrentOs() {
-    if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return "win";
-    return RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx" : "linux";
+    if (Environment.OSVersion.Platform == PlatformID.Win32NT) return "win";
+    bool mac = Environment.OSVersion.Platform == PlatformID.MacOSX ||
+               Directory.Exists("/System/Library/CoreServices");
+    return mac ? "osx" : "linux";
   }
 
   internal static string CurrentArch() {
-    switch (RuntimeInformation.ProcessArchitecture) {
-      case Architecture.X86: return "x86";
-      case Architecture.Arm: return "arm";
-      case Architecture.Arm64: return "arm64";
-      default: return "x64";
-    }
+    Type info = Type.GetType("System.Runtime.InteropServices.RuntimeInformation");
+    PropertyInfo architecture = info?.GetProperty("ProcessArchitecture");
+    if (architecture != null) return architecture.GetValue(null).ToString().ToLowerInvariant();
+    return IntPtr.Size == 8 ? "x64" : "x86";
   }
 
   // The first candidate that exists, or null (then the runtime's own lookup,

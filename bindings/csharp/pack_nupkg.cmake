@@ -2,7 +2,8 @@
 # the native libraries into STAGE as the package lays them out, gives the
 # module RUNPATH $ORIGIN (it finds libqtensor.so.0 beside it), strips both
 # libraries of symbols and build paths, and runs `nuget pack` there.
-# usage: cmake -DNUGET= -DSTRIP= -DNUSPEC= -DASSEMBLY_DIR= -DMODULE= -DLIBRARY=
+# build/net45/ gets TARGETS (QTensor.targets, for packages.config projects).
+# usage: cmake -DNUGET= -DSTRIP= -DNUSPEC= -DTARGETS= -DASSEMBLY_DIR= -DMODULE= -DLIBRARY=
 #              -DLIBRARY_SONAME= -DSTAGE= -DOUTPUT=DIR/QTensor.VERSION.nupkg -P pack_nupkg.cmake
 set(lib ${STAGE}/lib/net45)
 set(native ${STAGE}/runtimes/linux-x64/native)
@@ -10,6 +11,7 @@ get_filename_component(output_dir ${OUTPUT} DIRECTORY)
 file(REMOVE_RECURSE ${STAGE} ${output_dir})
 file(MAKE_DIRECTORY ${lib} ${native} ${output_dir})
 file(COPY ${ASSEMBLY_DIR}/QTensor.dll ${ASSEMBLY_DIR}/QTensor.xml DESTINATION ${lib})
+file(COPY ${TARGETS} DESTINATION ${STAGE}/build/net45)
 file(COPY_FILE ${MODULE} ${native}/libqtensor_csharp.so)
 file(COPY_FILE ${LIBRARY} ${native}/${LIBRARY_SONAME})
 file(RPATH_SET FILE ${native}/libqtensor_csharp.so NEW_RPATH "$ORIGIN")

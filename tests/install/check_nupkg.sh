@@ -7,11 +7,16 @@
 # lib/net45/QTensor.dll there and run by mono in two layouts, with nothing
 # pointing into the build tree: an app folder as a NuGet consumer's build
 # output is (the assembly plus runtimes/linux-x64/native/), and the package
-# folder itself on MONO_PATH. Its output is compared both times.
+# folder itself on MONO_PATH. A classic project (packages.config style,
+# importing build/net45/QTensor.targets) is built by xbuild for .NET
+# Framework 4.5, whose reference assemblies it compiles against, and run from
+# its output. The output is compared each time. Without libqtensor beside the
+# module, the error must name it.
 # usage: check_nupkg.sh BUILD_DIR SOURCE_DIR THIS_DIR NUPKG VERSION LIBRARY_SONAME MCS MONO NUGET
+#                       XBUILD
 set -euo pipefail
 unset LD_LIBRARY_PATH MONO_PATH MONO_CONFIG
-build=$1 source=$2 here=$3 nupkg=$4 version=$5 soname=$6 mcs=$7 mono=$8 nuget=$9
+build=$1 source=$2 here=$3 nupkg=$4 version=$5 soname=$6 mcs=$7 mono=$8 nuget=$9 xbuild=${10}
 fail() { echo "FAIL: $*"; exit 1; }
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/qtensor-nupkg.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -26,7 +31,7 @@ package=$scratch/feed/$(basename "$nupkg")
 # --- The package's contents.
 native=runtimes/linux-x64/native
 expected_files=$(printf '%s\n' '[Content_Types].xml' QTensor.nuspec _rels/.rels \
-  lib/net45/QTensor.dll lib/net45/QTensor.xml "$native/$soname" "$native/libqtensor_csharp.so" \
+  lib/net45/QTensor.dll lib/net45/QTensor.xml build/net45/QTensor.targets "$native/$soname" "$native/libqtensor_csharp.so" \
   package/services/metadata/core-properties/ | sort)
 actual_files=$(unzip -Z1 "$package" | sed 's#core-properties/.*\.psmdcp$#core-properties/#' | sort)
 [ "$actual_files" = "$expected_files" ] ||
@@ -70,3 +75,45 @@ check_run "app folder" "$mono" "$app/NupkgConsumer.exe"
 
 # The package folder itself, found through MONO_PATH.
 check_run "package folder" env MONO_PATH="$installed/lib/net45" "$mono" "$scratch/out/NupkgConsumer.exe"
+
+# A project built by xbuild for .NET Framework 4.5 with the package's
+# targets file imported, as NuGet's packages.config restore adds it.
+project=$scratch/project
+mkdir -p "$project"
+cp "$here/NupkgConsumer.cs" "$project/"
+cat >"$project/Consumer.csproj" <<PROJECT
+<?xml version="1.0" encoding="utf-8"?>
+<Project ToolsVersion="4.0" DefaultTargets="Build" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <AssemblyName>NupkgConsumer</AssemblyName>
+    <TargetFrameworkVersion>v4.5</TargetFrameworkVersion>
+    <OutputPath>bin/</OutputPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <Reference Include="System" />
+    <Reference Include="QTensor"><HintPath>$installed/lib/net45/QTensor.dll</HintPath></Reference>
+    <Compile Include="NupkgConsumer.cs" />
+  </ItemGroup>
+  <Import Project="\$(MSBuildToolsPath)/Microsoft.CSharp.targets" />
+  <Import Project="$installed/build/net45/QTensor.targets" />
+</Project>
+PROJECT
+(cd "$project" && "$xbuild" /nologo /verbosity:minimal Consumer.csproj >"$scratch/xbuild.log" 2>&1) ||
+  { cat "$scratch/xbuild.log"; fail "xbuild"; }
+for file in QTensor.dll "$native/libqtensor_csharp.so" "$native/$soname"; do
+  [ -f "$project/bin/$file" ] || fail "xbuild's output lacks $file: $(find "$project/bin")"
+done
+check_run "xbuild output" "$mono" "$project/bin/NupkgConsumer.exe"
+
+# Without libqtensor beside the module, the error names what is missing.
+broken=$scratch/broken
+mkdir -p "$broken/runtimes/linux-x64/native"
+cp "$app/NupkgConsumer.exe" "$app/QTensor.dll" "$broken/"
+cp "$installed/$native/libqtensor_csharp.so" "$broken/$native/"
+if output=$(cd "$scratch/elsewhere" && "$mono" "$broken/NupkgConsumer.exe" 2>&1); then
+  fail "ran without $soname"
+fi
+grep -qF "cannot load $broken/$native/libqtensor_csharp.so: $soname: cannot open shared object file" \
+  <<<"$output" || { echo "$output"; fail "no clear error without $soname"; }
+echo "ok: a clear error without $soname"
