@@ -16,6 +16,8 @@ namespace QTensor {
 /// it); each tensor read from it is a new handle to dispose.
 /// </summary>
 public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tensor>> {
+  static Bundle() { NativeLoader.EnsureLoaded(); }
+
   NativeBundle native;
   readonly BundleMetadata metadata;
 
@@ -175,6 +177,8 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
 /// The metadata of a bundle: string keys and values, keys in sorted order.
 /// </summary>
 public sealed class BundleMetadata : IEnumerable<KeyValuePair<string, string>> {
+  static BundleMetadata() { NativeLoader.EnsureLoaded(); }
+
   readonly Bundle bundle;
 
   internal BundleMetadata(Bundle bundle) { this.bundle = bundle; }

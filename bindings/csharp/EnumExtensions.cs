@@ -4,6 +4,8 @@ namespace QTensor {
 
 /// <summary>PyTorch's names and the element sizes of <see cref="DType"/> values.</summary>
 public static class DTypeExtensions {
+  static DTypeExtensions() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// PyTorch's name of the dtype: "qint8", "quint8", "qint32". A value
   /// outside the enum throws <see cref="QTensorArgumentException"/>.
@@ -19,6 +21,8 @@ public static class DTypeExtensions {
 
 /// <summary>PyTorch's names of <see cref="QScheme"/> values.</summary>
 public static class QSchemeExtensions {
+  static QSchemeExtensions() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// PyTorch's name of the scheme: "per_tensor_affine", "per_channel_affine".
   /// A value outside the enum throws <see cref="QTensorArgumentException"/>.

@@ -8,6 +8,8 @@ namespace QTensor {
 /// threads large quantize and dequantize calls may use.
 /// </summary>
 public static class Library {
+  static Library() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>The library's version, "MAJOR.MINOR.PATCH".</summary>
   public static string Version => QTensorNative.version();
 

@@ -18,6 +18,8 @@ namespace QTensor {
 /// native handle (dispose it). Not thread-safe: use one per thread, or lock.
 /// </summary>
 public abstract class Observer : IDisposable {
+  static Observer() { NativeLoader.EnsureLoaded(); }
+
   NativeObserver native;
   readonly string description;
 
@@ -145,6 +147,8 @@ public abstract class Observer : IDisposable {
 /// and maximum of every batch seen (see <see cref="Observer"/>).
 /// </summary>
 public sealed class MinMaxObserver : Observer {
+  static MinMaxObserver() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// MinMaxObserver(dtype, qscheme, reduce_range, quant_min, quant_max), with
   /// PyTorch's defaults (QUInt8, per_tensor_affine, the dtype's range). A
@@ -166,6 +170,8 @@ public sealed class MinMaxObserver : Observer {
 /// float32, as PyTorch's; the same for the maximum.
 /// </summary>
 public sealed class MovingAverageMinMaxObserver : Observer {
+  static MovingAverageMinMaxObserver() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// MovingAverageMinMaxObserver(averaging_constant, dtype, qscheme,
   /// reduce_range, quant_min, quant_max), with PyTorch's defaults.
@@ -188,6 +194,8 @@ public sealed class MovingAverageMinMaxObserver : Observer {
 /// channels. Its quantizer is per channel along chAxis.
 /// </summary>
 public sealed class PerChannelMinMaxObserver : Observer {
+  static PerChannelMinMaxObserver() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// PerChannelMinMaxObserver(ch_axis, dtype, qscheme, reduce_range,
   /// quant_min, quant_max), with PyTorch's defaults (chAxis 0, QUInt8,
@@ -210,6 +218,8 @@ public sealed class PerChannelMinMaxObserver : Observer {
 /// <see cref="PerChannelMinMaxObserver"/>.
 /// </summary>
 public sealed class MovingAveragePerChannelMinMaxObserver : Observer {
+  static MovingAveragePerChannelMinMaxObserver() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// MovingAveragePerChannelMinMaxObserver(averaging_constant, ch_axis,
   /// dtype, qscheme, reduce_range, quant_min, quant_max), with PyTorch's
@@ -235,6 +245,8 @@ public sealed class MovingAveragePerChannelMinMaxObserver : Observer {
 /// <see cref="Observer.Forward"/> (PyTorch fails too) and changes nothing.
 /// </summary>
 public sealed class HistogramObserver : Observer {
+  static HistogramObserver() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>
   /// HistogramObserver(bins, upsample_rate, dtype, qscheme, reduce_range,
   /// quant_min, quant_max), with PyTorch's defaults (2048 bins, upsample rate
@@ -259,6 +271,8 @@ public sealed class HistogramObserver : Observer {
 /// return new arrays.
 /// </summary>
 public sealed class ObserverQParams : IEquatable<ObserverQParams> {
+  static ObserverQParams() { NativeLoader.EnsureLoaded(); }
+
   readonly float[] scales;
   readonly long[] zeroPoints;
 

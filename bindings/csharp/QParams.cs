@@ -10,6 +10,8 @@ namespace QTensor {
 /// 1.13 chooses them (docs/numerics.md gives the formulas). Immutable.
 /// </summary>
 public sealed class QParams : IEquatable<QParams> {
+  static QParams() { NativeLoader.EnsureLoaded(); }
+
   /// <summary>Parameters of the given values.</summary>
   public QParams(double scale, long zeroPoint) {
     Scale = scale;

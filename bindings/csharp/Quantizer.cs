@@ -12,6 +12,8 @@ namespace QTensor {
 /// a native handle (dispose it).
 /// </summary>
 public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
+  static Quantizer() { NativeLoader.EnsureLoaded(); }
+
   NativeQuantizer native;
   // Computed once, so that it stays the same after Dispose and a quantizer
   // in a hash collection can still be found there.

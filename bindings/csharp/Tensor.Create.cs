@@ -61,8 +61,8 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
-  /// A tensor of the given shape and quantizer whose integers are unspecified
-  /// (PyTorch's _empty_affine_quantized).
+  /// A tensor of the given shape and quantizer whose integers are all zero
+  /// (PyTorch's _empty_affine_quantized, whose memory is left uninitialised).
   /// </summary>
   public static Tensor EmptyQuantized(long[] shape, Quantizer quantizer) {
     Arguments.NotNull(shape, nameof(shape));

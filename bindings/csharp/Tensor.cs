@@ -13,6 +13,8 @@ namespace QTensor {
 /// valid.
 /// </summary>
 public sealed partial class Tensor : IDisposable {
+  static Tensor() { NativeLoader.EnsureLoaded(); }
+
   NativeTensor native;
 
   internal Tensor(NativeTensor native) { this.native = native; }

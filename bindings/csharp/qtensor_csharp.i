@@ -86,6 +86,11 @@ class Bytes {
   return $null;
 %enddef
 
+// No static initializer may call a P/Invoke: Mono may run one while it
+// compiles a method of the public API, before that class's static
+// constructor has run NativeLoader (see NativeLoader.cs). Constants are
+// therefore C# literals.
+%csconst(1);
 %pragma(csharp) moduleclassmodifiers="internal class"
 %typemap(csclassmodifiers) SWIGTYPE "internal class"
 
