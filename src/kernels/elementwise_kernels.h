@@ -35,6 +35,12 @@ void MultiplyCentered(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb
 
 namespace scalar {
 
+// The exact product of two centred integers a - za and b - zb (each within
+// +-(2^32 - 1)) rounded once to float32.
+float CenteredProduct(int64_t a, int64_t b);
+void MultiplyCentered(const int32_t* a, int64_t za, const int32_t* b, int64_t zb, size_t n,
+                      float* out);
+
 void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out);
 void ClampIntegers(const uint8_t* in, size_t n, uint8_t low, uint8_t high, uint8_t* out);
 void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32_t* out);

@@ -9,8 +9,7 @@ namespace {
 template <typename T>
 void Multiply(const T* a, int64_t za, const T* b, int64_t zb, size_t n, float* out) {
   for (size_t i = 0; i < n; ++i) {
-    out[i] =
-        static_cast<float>((static_cast<int64_t>(a[i]) - za) * (static_cast<int64_t>(b[i]) - zb));
+    out[i] = CenteredProduct(static_cast<int64_t>(a[i]) - za, static_cast<int64_t>(b[i]) - zb);
   }
 }
 
@@ -20,6 +19,14 @@ void Clamp(const T* in, size_t n, T low, T high, T* out) {
 }
 
 }  // namespace
+
+// In int64 where it does not overflow (nearly every case; the 128-bit
+// conversion is a slow library call), else in 128 bits.
+float CenteredProduct(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return static_cast<float>(product);
+  return static_cast<float>(static_cast<__int128>(a) * b);
+}
 
 void ClampIntegers(const int8_t* in, size_t n, int8_t low, int8_t high, int8_t* out) {
   Clamp(in, n, low, high, out);
@@ -55,6 +62,10 @@ void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, 
   Multiply(a, za, b, zb, n, out);
 }
 void MultiplyCentered(const uint8_t* a, int64_t za, const uint8_t* b, int64_t zb, size_t n,
+                      float* out) {
+  Multiply(a, za, b, zb, n, out);
+}
+void MultiplyCentered(const int32_t* a, int64_t za, const int32_t* b, int64_t zb, size_t n,
                       float* out) {
   Multiply(a, za, b, zb, n, out);
 }

@@ -40,6 +40,10 @@ void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParam
             int32_t* out) {
   scalar::AddQuantized(a, b, n, p, out);
 }
+void MultiplyI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                 int32_t* out) {
+  scalar::MultiplyQuantized(a, b, n, p, out);
+}
 #else
 
 // DF, DI, DT<T>, VF, VI and the int32 lane formulas: int32_lanes-inl.h.
@@ -201,6 +205,44 @@ void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParam
   scalar::AddQuantized(a, b, first, p, out);
   scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
 }
+// int32 mul: each difference exact in f64 (33 bits), and their product too
+// while below 2^53 in magnitude, then rounded once to float as the scalar
+// kernel's int64 (or 128-bit) product is. A vector with a larger product
+// goes through the scalar kernel.
+void MultiplyI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                 int32_t* out) {
+  const DF df;
+  const DI di;
+  const DD dd;
+  const VD za = hn::Set(dd, static_cast<double>(p.zero_a));
+  const VD zb = hn::Set(dd, static_cast<double>(p.zero_b));
+  const VD exact_below = hn::Set(dd, 9007199254740992.0);  // 2^53
+  const VF multiplier = hn::Set(df, p.inv_scale);
+  const Int32ZeroPoint zero_out = MakeInt32ZeroPoint(p.zero_out);
+  // relu: max(q, zo), zo being a qint32 zero point.
+  const VI floor =
+      hn::Set(di, p.relu ? static_cast<int32_t>(p.zero_out) : std::numeric_limits<int32_t>::min());
+  const size_t lanes = hn::Lanes(df);
+  size_t first = 0;
+  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+    const VI qa = hn::LoadU(di, a + i), qb = hn::LoadU(di, b + i);
+    const VD lo = hn::Mul(LowerMinus(qa, za), LowerMinus(qb, zb));
+    const VD hi = hn::Mul(UpperMinus(qa, za), UpperMinus(qb, zb));
+    if (HWY_UNLIKELY(!hn::AllTrue(dd, hn::Lt(hn::Max(hn::Abs(lo), hn::Abs(hi)), exact_below)))) {
+      scalar::MultiplyQuantized(a + i, b + i, lanes, p, out + i);
+      return;
+    }
+    const VF product = hn::Combine(df, hn::DemoteTo(DF2(), hi), hn::DemoteTo(DF2(), lo));
+    const VI q = hn::Max(Quantize32(product, multiplier, zero_out), floor);
+    if constexpr (decltype(stream)::value) {
+      hn::Stream(q, di, out + i);
+    } else {
+      hn::StoreU(q, di, out + i);
+    }
+  });
+  scalar::MultiplyQuantized(a, b, first, p, out);
+  scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
+}
 #endif
 
 void AddI8(const int8_t* a, const int8_t* b, size_t n, const FusedBinaryParams& p, int8_t* out) {
@@ -228,6 +270,7 @@ namespace qtensor::kernels {
 HWY_EXPORT(AddI8);
 HWY_EXPORT(AddU8);
 HWY_EXPORT(AddI32);
+HWY_EXPORT(MultiplyI32);
 HWY_EXPORT(MultiplyI8);
 HWY_EXPORT(MultiplyU8);
 
@@ -250,6 +293,10 @@ void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBi
 void MultiplyQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
                        uint8_t* out) {
   HWY_DYNAMIC_DISPATCH(MultiplyU8)(a, b, n, p, out);
+}
+void MultiplyQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                       int32_t* out) {
+  HWY_DYNAMIC_DISPATCH(MultiplyI32)(a, b, n, p, out);
 }
 
 }  // namespace qtensor::kernels

@@ -1,11 +1,12 @@
-// add and mul of two contiguous per-tensor 8-bit arrays of one dtype, and
-// add of two int32 arrays, in one pass (no float buffers), with
+// add and mul of two contiguous per-tensor arrays of one dtype (8-bit or
+// int32) in one pass (no float buffers), with
 // docs/numerics.md's formulas, element by element exactly those of the
 // scalar kernels composed:
 //
 //   add: s = (float)(a - za) * sa + (float)(b - zb) * sb   (each op rounded)
 //        relu: s = s > 0 ? s : 0;   out = QuantizeValue(s, inv_scale, zo)
-//   mul: out = QuantizeValue((float)((a - za) * (b - zb)), multiplier, zo)
+//   mul: out = QuantizeValue((float)((a - za) * (b - zb)), multiplier, zo),
+//        the product exact (scalar::CenteredProduct) and rounded once
 //        relu: out = max(out, zo)
 //
 // The result has the inputs' dtype. Each Highway target gives these bits.
@@ -35,6 +36,8 @@ void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBi
                        int8_t* out);
 void MultiplyQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
                        uint8_t* out);
+void MultiplyQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                       int32_t* out);
 
 namespace scalar {
 
@@ -48,6 +51,8 @@ void MultiplyQuantized(const int8_t* a, const int8_t* b, size_t n, const FusedBi
                        int8_t* out);
 void MultiplyQuantized(const uint8_t* a, const uint8_t* b, size_t n, const FusedBinaryParams& p,
                        uint8_t* out);
+void MultiplyQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                       int32_t* out);
 
 }  // namespace scalar
 }  // namespace qtensor::kernels

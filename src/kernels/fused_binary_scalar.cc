@@ -53,5 +53,9 @@ void MultiplyQuantized(const uint8_t* a, const uint8_t* b, size_t n, const Fused
                        uint8_t* out) {
   Multiply(a, b, n, p, out);
 }
+void MultiplyQuantized(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParams& p,
+                       int32_t* out) {
+  Multiply(a, b, n, p, out);
+}
 
 }  // namespace qtensor::kernels::scalar

@@ -134,26 +134,13 @@ bool TakesFastPath(const Tensor& a, const Tensor& b) {
          !a.Params().per_channel_arithmetic && !b.Params().per_channel_arithmetic;
 }
 
-// The exact product of two centred integers (each within +-(2^32 - 1), so
-// the product can pass int64) rounded once to float: in int64 where it does
-// not overflow (nearly every case; the 128-bit conversion is a slow library
-// call), else in 128 bits.
-float ProductAsFloat(int64_t a, int64_t b) {
-  int64_t product = 0;
-  if (!__builtin_mul_overflow(a, b, &product)) return static_cast<float>(product);
-  return static_cast<float>(static_cast<__int128>(a) * b);
-}
-
-// (a - za) * (b - zb) as float: the SIMD kernel for two 8-bit arrays of one
-// type, else the exact product, rounded once.
+// (a - za) * (b - zb) as float for inputs of two dtypes (one dtype takes
+// the fused kernels).
 template <typename TA, typename TB>
 void MultiplyCentered(const TA* a, int64_t za, const TB* b, int64_t zb, size_t n, float* out) {
-  if constexpr (std::is_same_v<TA, TB> && sizeof(TA) == 1) {
-    kernels::MultiplyCentered(a, za, b, zb, n, out);
-  } else {
-    for (size_t i = 0; i < n; ++i) {
-      out[i] = ProductAsFloat(static_cast<int64_t>(a[i]) - za, static_cast<int64_t>(b[i]) - zb);
-    }
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = kernels::scalar::CenteredProduct(static_cast<int64_t>(a[i]) - za,
+                                              static_cast<int64_t>(b[i]) - zb);
   }
 }
 
@@ -169,24 +156,22 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
   const TB* y = reinterpret_cast<const TB*>(core::FirstElement(b));
   const size_t n = static_cast<size_t>(a.numel());
   if constexpr (std::is_same_v<TA, TB> && std::is_same_v<TA, TOut>) {
-    // Two arrays of one dtype (for mul, 8-bit): one pass, no float buffers,
-    // the same formulas element by element (kernels/fused_binary_kernels.h).
-    if (sizeof(TA) == 1 || op == BinaryOp::kAdd) {
-      kernels::FusedBinaryParams p;
-      p.scale_a = sa;
-      p.scale_b = sb;
-      p.zero_a = za;
-      p.zero_b = zb;
-      p.inv_scale = op == BinaryOp::kAdd ? inv_scale : multiplier;
-      p.zero_out = zero_point;
-      p.relu = relu;
-      if (op == BinaryOp::kAdd) {
-        kernels::AddQuantized(x, y, n, p, out);
-      } else if constexpr (sizeof(TA) == 1) {
-        kernels::MultiplyQuantized(x, y, n, p, out);
-      }
-      return;
+    // Two arrays of one dtype: one pass, no float buffers, the same formulas
+    // element by element (kernels/fused_binary_kernels.h).
+    kernels::FusedBinaryParams p;
+    p.scale_a = sa;
+    p.scale_b = sb;
+    p.zero_a = za;
+    p.zero_b = zb;
+    p.inv_scale = op == BinaryOp::kAdd ? inv_scale : multiplier;
+    p.zero_out = zero_point;
+    p.relu = relu;
+    if (op == BinaryOp::kAdd) {
+      kernels::AddQuantized(x, y, n, p, out);
+    } else {
+      kernels::MultiplyQuantized(x, y, n, p, out);
     }
+    return;
   }
   std::vector<float> first(kChunk), second(kChunk);
   for (size_t start = 0; start < n; start += kChunk) {
@@ -243,7 +228,7 @@ void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, con
         // torch's requantize_from_int: the integer product times the float
         // multiplier scale_a * scale_b / scale, rounded half to even.
         const float multiplier = x.scales[ia] * y.scales[ib] * (1.0f / out_scale);
-        const float product = ProductAsFloat(x.centered[ia], y.centered[ib]);
+        const float product = kernels::scalar::CenteredProduct(x.centered[ia], y.centered[ib]);
         q = kernels::scalar::QuantizeValue<T>(product, multiplier, zero_point);
         if (relu) q = std::max<T>(q, static_cast<T>(zero_point));
       }

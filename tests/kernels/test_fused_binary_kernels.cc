@@ -47,17 +47,13 @@ void CheckAgainstScalar(bool multiply, const std::vector<T>& a, const std::vecto
                         size_t offset, const qk::FusedBinaryParams& p) {
   const size_t n = a.size() - offset;
   std::vector<T> want(n), got(n);
-  if constexpr (sizeof(T) == 1) {
-    if (multiply) {
-      qk::scalar::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
-      qk::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
-      CHECK(got == want);
-      return;
-    }
+  if (multiply) {
+    qk::scalar::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
+    qk::MultiplyQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
+  } else {
+    qk::scalar::AddQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
+    qk::AddQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
   }
-  REQUIRE(!multiply);  // mul has no int32 kernel
-  qk::scalar::AddQuantized(a.data() + offset, b.data() + offset, n, p, want.data());
-  qk::AddQuantized(a.data() + offset, b.data() + offset, n, p, got.data());
   CHECK(got == want);
 }
 
@@ -113,11 +109,11 @@ TEST_CASE_TEMPLATE("fused add and mul stream large outputs with the same bytes",
   });
 }
 
-// int32 add: random values and int32 extremes (differences to the zero
-// point of 33 bits), zero points at the ends of int32 and near the 2^30
-// shortcut bounds, huge scales (inf - inf: NaN), and outputs long enough to
-// be streamed, at offsets that leave a head.
-TEST_CASE("fused int32 add matches the scalar kernel") {
+// int32 add and mul: random values and int32 extremes (differences to the
+// zero point of 33 bits, products past 2^53), zero points at the ends of
+// int32 and near the 2^30 shortcut bounds, huge scales (inf - inf: NaN), and
+// outputs long enough to be streamed, at offsets that leave a head.
+TEST_CASE("fused int32 add and mul match the scalar kernels") {
   constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
   constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
   std::mt19937 rng(11);
@@ -140,7 +136,9 @@ TEST_CASE("fused int32 add matches the scalar kernel") {
                         {1.0f, 1.0f, kMin, kMax, 0.5f, (1 << 30) - 1},
                         {1.0f, 2.0f, kMax, 0, 1.0f, 1 << 30},
                         {3e38f, 3e38f, 0, 5, 1.0f, kMin},
-                        {1e-3f, 3e-3f, -9, 9, 1e3f, kMax}};
+                        {1e-3f, 3e-3f, -9, 9, 1e3f, kMax},
+                        {0.5f, 0.5f, 3, -3, 1e-9f, 11},  // mul's products in range
+                        {1.0f, 1.0f, 0, 1, 0x1p-20f, -100}};
   ForEachTarget([&] {
     for (const Case& c : cases) {
       for (const bool relu : {false, true}) {
@@ -154,15 +152,34 @@ TEST_CASE("fused int32 add matches the scalar kernel") {
         p.relu = relu;
         CAPTURE(c.zero_out);
         CAPTURE(relu);
-        CheckAgainstScalar(false, a, b, 3, p);
-        CheckAgainstScalar(false, a, b, 0, p);
-        for (size_t length : {1, 15, 16, 17, 100}) {
-          const std::vector<int32_t> x(a.begin(), a.begin() + length + 1);
-          const std::vector<int32_t> y(b.begin() + 64 * 3, b.begin() + 64 * 3 + length + 1);
-          CheckAgainstScalar(false, x, y, 1, p);
+        for (const bool multiply : {false, true}) {
+          CAPTURE(multiply);
+          CheckAgainstScalar(multiply, a, b, 3, p);
+          CheckAgainstScalar(multiply, a, b, 0, p);
+          for (size_t length : {1, 15, 16, 17, 100}) {
+            const std::vector<int32_t> x(a.begin(), a.begin() + length + 1);
+            const std::vector<int32_t> y(b.begin() + 64 * 3, b.begin() + 64 * 3 + length + 1);
+            CheckAgainstScalar(multiply, x, y, 1, p);
+          }
         }
       }
     }
+  });
+}
+
+// Products just past 2^53 that f64 would round to a float tie (2^53 + 2^29)
+// and then to 2^53, where rounding once gives 2^53 + 2^30: they must take
+// the exact product. 103893785 * 86696233 = 2^53 + 2^29 + 1.
+TEST_CASE("fused int32 mul rounds products past 2^53 once") {
+  const std::vector<int32_t> a(40, 103893785), b(40, 86696233);
+  qk::FusedBinaryParams p;
+  p.inv_scale = 0x1p-30f;
+  std::vector<int32_t> want(40), got(40);
+  qk::scalar::MultiplyQuantized(a.data(), b.data(), 40, p, want.data());
+  CHECK(want[0] == 8388609);  // (2^53 + 2^30) / 2^30
+  ForEachTarget([&] {
+    qk::MultiplyQuantized(a.data(), b.data(), 40, p, got.data());
+    CHECK(got == want);
   });
 }
 
