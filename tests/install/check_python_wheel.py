@@ -2,7 +2,9 @@
 the build tree), its file list, RECORD and RUNPATHs; then installed into a
 fresh venv and used from outside the source and build trees with no
 PYTHONPATH or LD_LIBRARY_PATH: values, where qtensor and libqtensor load
-from, docs/python.md's blocks and mypy on the installed stubs.
+from, docs/python.md's blocks and mypy on the installed stubs. Last, the
+CMake install of the components runtime and python, moved elsewhere after
+installing, loads the library from its own prefix.
 
 Usage: check_python_wheel.py SOURCE_DIR BUILD_DIR VERSION LIBRARY_SONAME
 (the scratch directory is a new one under the system's temporary directory,
@@ -23,19 +25,20 @@ import zipfile
 SOURCE, BUILD = (pathlib.Path(arg).resolve() for arg in sys.argv[1:3])
 VERSION, SONAME = sys.argv[3:5]
 SCRATCH = pathlib.Path(tempfile.mkdtemp(prefix="qtensor-wheel-check-")).resolve()
-# What runs inside the venv, from a directory of its own.
+# Run from a directory of its own: quantizes, checks values, and that
+# libqtensor was loaded from argv[2] ("package": the package's directory).
 USE_PROGRAM = r"""
-import os, pathlib, sys
+import pathlib, sys
 import numpy as np
 import qtensor
 package = pathlib.Path(qtensor.__file__).resolve().parent
-assert package.is_relative_to(pathlib.Path(sys.prefix).resolve()), (package, sys.prefix)
 q = qtensor.quantize_per_tensor(np.array([0.5, -1.0, 2.0], dtype=np.float32), 0.1, 3, qtensor.qint8)
 assert q.int_repr().tolist() == [8, -7, 23], q.int_repr()
 assert q.dequantize().tolist() == [0.5, -1.0, 2.0]
 assert (q.q_scale(), q.q_zero_point()) == (0.1, 3)
+library_dir = package if sys.argv[2] == "package" else pathlib.Path(sys.argv[2])
 loaded = [line.split()[-1] for line in open("/proc/self/maps") if "libqtensor" in line]
-assert loaded and {pathlib.Path(p).parent for p in loaded} == {package}, loaded
+assert loaded and {pathlib.Path(p).parent for p in loaded} == {library_dir}, loaded
 assert qtensor.__version__ == sys.argv[1], qtensor.__version__
 print("used", qtensor.__version__, "from", package)
 """
@@ -43,7 +46,11 @@ print("used", qtensor.__version__, "from", package)
 
 def run(command, **kwargs):
     print("+", " ".join(str(part).strip().split("\n")[0] for part in command), flush=True)
-    return subprocess.run(list(map(str, command)), check=True, **kwargs)
+    try:
+        return subprocess.run(list(map(str, command)), check=True, **kwargs)
+    except subprocess.CalledProcessError as error:
+        print(error.stdout or "", error.stderr or "", sep="\n")  # what a captured run said
+        raise
 
 
 def clean_environment():
@@ -124,7 +131,7 @@ def install_and_use(wheel):
     elsewhere.mkdir()
     run([python, "-m", "pip", "install", "--no-index", "--no-deps", wheel], env=environment,
         cwd=elsewhere)
-    used = run([python, "-c", USE_PROGRAM, VERSION], env=environment, cwd=elsewhere,
+    used = run([python, "-c", USE_PROGRAM, VERSION, "package"], env=environment, cwd=elsewhere,
                capture_output=True, text=True)
     print(used.stdout, end="")
     assert used.stdout.startswith(f"used {VERSION} from {venv.resolve()}/"), used.stdout
@@ -143,6 +150,24 @@ def install_and_use(wheel):
     print("mypy --strict on the installed stubs: no errors")
 
 
+def install_with_cmake_and_move():
+    """cmake --install of runtime + python, then the prefix renamed: the
+    module still loads the library of its (new) prefix."""
+    for component in ("runtime", "python"):
+        run(["cmake", "--install", BUILD, "--component", component, "--prefix",
+             SCRATCH / "prefix"], stdout=subprocess.DEVNULL)
+    moved = SCRATCH / "moved"
+    (SCRATCH / "prefix").rename(moved)
+    [package] = [path.parent for path in moved.rglob("qtensor/__init__.py")]
+    [library] = moved.rglob(SONAME)
+    assert not (package / SONAME).exists(), "the library is the runtime component's"
+    used = run(["/usr/bin/python3", "-c", USE_PROGRAM, VERSION, library.parent],
+               env=dict(clean_environment(), PYTHONPATH=str(package.parent)),
+               cwd=SCRATCH / "elsewhere", capture_output=True, text=True)
+    assert used.stdout.startswith(f"used {VERSION} from {package}"), used.stdout
+    print(f"installed by CMake and moved: {package} loads {library}")
+
+
 def main():
     for tree in (SOURCE, BUILD):
         assert not SCRATCH.is_relative_to(tree), f"{SCRATCH} is inside {tree}: set TMPDIR"
@@ -151,6 +176,7 @@ def main():
         check_record(wheel)
         check_runpaths(wheel)
         install_and_use(wheel)
+        install_with_cmake_and_move()
     finally:
         shutil.rmtree(SCRATCH, ignore_errors=True)
     print("python wheel: OK")
