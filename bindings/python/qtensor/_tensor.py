@@ -231,7 +231,8 @@ class Tensor:
         return Tensor._wrap(self._native.squeeze(index_of(dim, "dim")))
 
     def contiguous(self):
-        """This tensor if it is contiguous, else a contiguous copy."""
+        """A contiguous tensor: a view of the same storage when this one is
+        contiguous, else a copy."""
         return Tensor._wrap(self._native.contiguous())
 
     def clone(self):
