@@ -5,7 +5,7 @@ import qtensor
 from qtensor.ao.quantization import MinMaxObserver
 
 q = qtensor.quantize_per_tensor([1.0], "0.1", 0, qtensor.qint8)  # error: "str"; expected "float"
-r = qtensor.quantize_per_tensor([1.0], 0.1, 0.5, qtensor.qint8)  # error: "float"; expected "SupportsIndex"
+r = qtensor.quantize_per_tensor([1.0], 0.1, 0.5, qtensor.qint8)  # error: expected "SupportsIndex"
 s = qtensor.quantize_per_tensor([1.0], 0.1, 0, "qint8")  # error: "str"; expected "DType"
 n: str = q.item()  # error: expression has type "float", variable has type "str"
 q.dequantize().no_such_method()  # error: has no attribute "no_such_method"
