@@ -1,7 +1,11 @@
 // Python module qtensor.native (low level): the shared interface plus
 // buffer-protocol typemaps. NumPy conversions and PyTorch-like sugar live in
 // the pure-Python package (qtensor/).
-%module(package="qtensor") native
+%define QTENSOR_NATIVE_DOC
+"The SWIG wrapper over qtensor's C++ facade that the qtensor package is built
+on; use the package's names (qtensor.Tensor, ...), not these."
+%enddef
+%module(package="qtensor", docstring=QTENSOR_NATIVE_DOC) native
 
 %{
 #include <cstring>

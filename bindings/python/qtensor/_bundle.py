@@ -35,6 +35,8 @@ class Metadata(MutableMapping):
     __slots__ = ("_native",)
 
     def __init__(self, handle):
+        """The metadata of the library's bundle handle (Bundle.metadata
+        makes one)."""
         self._native = handle
 
     def __getitem__(self, key):
@@ -82,6 +84,7 @@ class Bundle(MutableMapping):
 
     @property
     def metadata(self):
+        """The bundle's metadata: a live Metadata mapping of str to str."""
         return Metadata(self._native)
 
     def __getitem__(self, name):

@@ -67,11 +67,19 @@ def _range_of(quant_min, quant_max):
     return lo, hi
 
 
+AVERAGING_CONSTANT_DOC = "The weight of each new batch's minimum and maximum (0 to 1]."
+CH_AXIS_DOC = "The dimension whose indices get parameters of their own."
+
+
 class _Observer:
     """The methods every observer shares: forward (or calling the
     observer), calculate_qparams and quantizer."""
 
-    __slots__ = ("_native", "dtype", "qscheme", "reduce_range")
+    __slots__ = {"_native": "The library's observer.",
+                 "dtype": "The dtype the parameters are for (qtensor.qint8, quint8, qint32).",
+                 "qscheme": "The scheme: per_tensor_affine / per_tensor_symmetric, or "
+                            "per_channel_affine / per_channel_symmetric.",
+                 "reduce_range": "Whether the integer range is cut by one bit, as torch's."}
     _schemes = ()
 
     def _setup(self, dtype, qscheme, reduce_range):
@@ -147,7 +155,7 @@ class MovingAverageMinMaxObserver(_Observer):
     """torch.ao.quantization.MovingAverageMinMaxObserver: the moving average
     of each batch's minimum and maximum."""
 
-    __slots__ = ("averaging_constant",)
+    __slots__ = {"averaging_constant": AVERAGING_CONSTANT_DOC}
     _schemes = (per_tensor_affine, per_tensor_symmetric)
 
     def __init__(self, averaging_constant=0.01, dtype=quint8, qscheme=per_tensor_affine,
@@ -163,7 +171,7 @@ class PerChannelMinMaxObserver(_Observer):
     """torch.ao.quantization.PerChannelMinMaxObserver: a running minimum and
     maximum per index of ch_axis."""
 
-    __slots__ = ("ch_axis",)
+    __slots__ = {"ch_axis": CH_AXIS_DOC}
     _schemes = (per_channel_affine, per_channel_symmetric)
 
     def __init__(self, ch_axis=0, dtype=quint8, qscheme=per_channel_affine, reduce_range=False,
@@ -178,7 +186,7 @@ class PerChannelMinMaxObserver(_Observer):
 class MovingAveragePerChannelMinMaxObserver(_Observer):
     """torch.ao.quantization.MovingAveragePerChannelMinMaxObserver."""
 
-    __slots__ = ("averaging_constant", "ch_axis")
+    __slots__ = {"averaging_constant": AVERAGING_CONSTANT_DOC, "ch_axis": CH_AXIS_DOC}
     _schemes = (per_channel_affine, per_channel_symmetric)
 
     def __init__(self, averaging_constant=0.01, ch_axis=0, dtype=quint8,
@@ -198,7 +206,8 @@ class HistogramObserver(_Observer):
     including its truncation of the first range to integers). A batch with
     NaN or an infinity raises InvalidArgumentError (PyTorch fails too)."""
 
-    __slots__ = ("bins", "upsample_rate")
+    __slots__ = {"bins": "The number of histogram bins.",
+                 "upsample_rate": "How finely the histogram is upsampled when it is merged."}
     _schemes = (per_tensor_affine, per_tensor_symmetric)
 
     def __init__(self, bins=2048, upsample_rate=128, dtype=quint8, qscheme=per_tensor_affine,

@@ -62,12 +62,17 @@ class Quantizer:
 
     @classmethod
     def per_tensor_affine(cls, scale, zero_point, dtype):
+        """A per-tensor quantizer: q = round(x / scale) + zero_point, clamped
+        to dtype's range. InvalidArgumentError for a scale that is not finite
+        and positive or a zero point outside dtype's range."""
         return cls._wrap(
             native.Quantizer.PerTensor(check_dtype(dtype), float_of(scale, "scale"),
                                        int64_of(zero_point, "zero_point", InvalidArgumentError)))
 
     @classmethod
     def per_channel_affine(cls, scales, zero_points, axis, dtype):
+        """A per-channel quantizer: one scale and zero point per index of
+        dimension axis (sequences of equal length)."""
         return cls._wrap(
             native.Quantizer.PerChannel(check_dtype(dtype), _scales_list(scales),
                                         _zero_points_list(zero_points),
@@ -75,22 +80,30 @@ class Quantizer:
 
     @property
     def dtype(self):
+        """The quantized dtype: qtensor.qint8, quint8 or qint32."""
         return DTYPES[self._native.dtype()]
 
     @property
     def qscheme(self):
+        """The scheme: qtensor.per_tensor_affine or per_channel_affine."""
         return QSCHEMES[self._native.qscheme()]
 
     @property
     def scale(self):
+        """The scale (a float) of a per-tensor quantizer; TypeMismatchError
+        for a per-channel one."""
         return self._native.scale()
 
     @property
     def zero_point(self):
+        """The zero point (an int) of a per-tensor quantizer;
+        TypeMismatchError for a per-channel one."""
         return self._native.zero_point()
 
     @property
     def axis(self):
+        """The channel dimension (an int) of a per-channel quantizer;
+        TypeMismatchError for a per-tensor one."""
         return self._native.axis()
 
     @property
@@ -100,10 +113,12 @@ class Quantizer:
 
     @property
     def scales(self):
+        """The scales as a float64 NumPy array (one element per tensor)."""
         return np.array(self._native.scales(), dtype=np.float64)
 
     @property
     def zero_points(self):
+        """The zero points as an int64 NumPy array (one element per tensor)."""
         return np.array(self._native.zero_points(), dtype=np.int64)
 
     def __eq__(self, other):

@@ -29,13 +29,18 @@ class Tensor:
     # ------------------------------------------------------------ inspection
     @property
     def dtype(self):
+        """The quantized dtype: qtensor.qint8, quint8 or qint32."""
         return DTYPES[self._native.dtype()]
 
     @property
     def shape(self):
+        """The sizes as a qtensor.Size (a tuple), as torch's Tensor.shape."""
         return Size(self._native.sizes())
 
     def size(self, dim=None):
+        """The sizes as a qtensor.Size, or with dim the size of that dimension
+        (an int; negative dims count from the end). OutOfRangeError for a dim
+        outside the tensor."""
         sizes = self._native.sizes()
         if dim is None:
             return Size(sizes)
@@ -45,26 +50,33 @@ class Tensor:
         return sizes[dim]
 
     def stride(self):
+        """The strides in elements, a tuple of ints (one per dimension)."""
         return tuple(self._native.strides())
 
     def storage_offset(self):
+        """Where this view starts in its storage, in elements (an int)."""
         return self._native.storage_offset()
 
     def dim(self):
+        """The number of dimensions (an int; 0 for a scalar)."""
         return self._native.dim()
 
     @property
     def ndim(self):
+        """The number of dimensions, as dim()."""
         return self._native.dim()
 
     def numel(self):
+        """The number of elements (an int): the product of the sizes."""
         return self._native.numel()
 
     @property
     def is_quantized(self):
+        """Always True: every qtensor.Tensor is quantized (torch's flag)."""
         return self._native.is_quantized()
 
     def is_contiguous(self):
+        """Whether the elements lie in row-major order without gaps (a bool)."""
         return self._native.is_contiguous()
 
     def shares_storage_with(self, other):
@@ -76,24 +88,36 @@ class Tensor:
         return self._native.shares_storage_with(other._native)
 
     def qscheme(self):
+        """The scheme: qtensor.per_tensor_affine or per_channel_affine."""
         return QSCHEMES[self._native.qscheme()]
 
     def quantizer(self):
+        """The tensor's parameters and dtype as a qtensor.Quantizer."""
         return Quantizer._wrap(self._native.quantizer())
 
     def q_scale(self):
+        """The scale of a per-tensor tensor (a float); TypeMismatchError for a
+        per-channel one."""
         return self._native.q_scale()
 
     def q_zero_point(self):
+        """The zero point of a per-tensor tensor (an int); TypeMismatchError
+        for a per-channel one."""
         return self._native.q_zero_point()
 
     def q_per_channel_scales(self):
+        """A per-channel tensor's scales, a float64 NumPy array (one per
+        channel); TypeMismatchError for a per-tensor one."""
         return np.array(self._native.q_per_channel_scales(), dtype=np.float64)
 
     def q_per_channel_zero_points(self):
+        """A per-channel tensor's zero points, an int64 NumPy array (one per
+        channel); TypeMismatchError for a per-tensor one."""
         return np.array(self._native.q_per_channel_zero_points(), dtype=np.int64)
 
     def q_per_channel_axis(self):
+        """The dimension a per-channel tensor's channels run along (an int);
+        TypeMismatchError for a per-tensor one."""
         return self._native.q_per_channel_axis()
 
     # -------------------------------------------------------------- read-out
@@ -149,6 +173,8 @@ class Tensor:
         return values if dtype is None else values.astype(dtype)
 
     def item(self):
+        """The dequantized value of a one-element tensor, as a Python float;
+        ShapeMismatchError for any other element count."""
         return self._native.item()
 
     def __float__(self):
@@ -156,43 +182,61 @@ class Tensor:
 
     # ----------------------------------------------------------------- views
     def transpose(self, dim0, dim1):
+        """A view with dims dim0 and dim1 swapped (no copy)."""
         return Tensor._wrap(self._native.transpose(index_of(dim0, "dim"), index_of(dim1, "dim")))
 
     def permute(self, *dims):
+        """A view with the dims reordered: permute(1, 0) or permute((1, 0))
+        (no copy)."""
         if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
             dims = tuple(dims[0])
         return Tensor._wrap(self._native.permute([index_of(d, "dim") for d in dims]))
 
     def select(self, dim, index):
+        """The view at index along dim, that dim removed (q[:, 2] is
+        select(1, 2))."""
         return Tensor._wrap(self._native.select(index_of(dim, "dim"), index_of(index)))
 
     def narrow(self, dim, start, length):
+        """The view of length elements from start along dim (no copy)."""
         return Tensor._wrap(
             self._native.narrow(index_of(dim, "dim"), index_of(start, "start"),
                                 index_of(length, "length")))
 
     def view(self, *shape):
+        """A view of another shape with the same elements: view(2, 3) or
+        view((2, 3)), one size may be -1. ShapeViewError where the strides
+        cannot be viewed so (reshape copies instead)."""
         return _shape_view(self._native.view, _sizes(shape))
 
     def reshape(self, *shape):
+        """The tensor in another shape, as view when it can be one, else a
+        contiguous copy."""
         return _shape_view(self._native.reshape, _sizes(shape))
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """The dims start_dim to end_dim merged into one (a view when it can
+        be one, else a copy)."""
         return _shape_view(self._native.flatten, index_of(start_dim, "start_dim"),
                            index_of(end_dim, "end_dim"))
 
     def unsqueeze(self, dim):
+        """A view with a new dimension of size 1 at dim."""
         return Tensor._wrap(self._native.unsqueeze(index_of(dim, "dim")))
 
     def squeeze(self, dim=None):
+        """A view without the dimensions of size 1 (only dim's, with dim)."""
         if dim is None:
             return Tensor._wrap(self._native.squeeze())
         return Tensor._wrap(self._native.squeeze(index_of(dim, "dim")))
 
     def contiguous(self):
+        """A contiguous tensor: a view of the same storage when this one is
+        contiguous, else a copy."""
         return Tensor._wrap(self._native.contiguous())
 
     def clone(self):
+        """A copy with storage of its own (contiguous, same parameters)."""
         return Tensor._wrap(self._native.clone())
 
     def __getitem__(self, key):
@@ -254,6 +298,8 @@ class Tensor:
         return self
 
     def fill_(self, value):
+        """Sets every element to value quantized with its parameters. Returns
+        self."""
         self._native.fill_(float_of(value, "value"))
         return self
 

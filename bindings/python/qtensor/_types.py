@@ -9,7 +9,9 @@ from . import native
 class DType:
     """A quantized integer type; repr 'qtensor.qint8' like 'torch.qint8'."""
 
-    __slots__ = ("name", "code", "int_dtype")
+    __slots__ = {"name": "The dtype's name: 'qint8', 'quint8' or 'qint32'.",
+                 "code": "The library's qt_dtype code (an int).",
+                 "int_dtype": "The NumPy dtype of the integers (int8, uint8, int32)."}
 
     def __init__(self, name, code, int_dtype):
         self.name = name
@@ -33,7 +35,8 @@ class QScheme:
     makes a quantizer of the scheme: qtensor.per_tensor_affine(scale,
     zero_point, dtype) is Quantizer.per_tensor_affine(scale, zero_point, dtype)."""
 
-    __slots__ = ("name", "code")
+    __slots__ = {"name": "The scheme's name, as torch spells it: 'per_tensor_affine', ...",
+                 "code": "The library's qt_qscheme code; None for the observer options."}
 
     def __init__(self, name, code):
         self.name = name
@@ -88,6 +91,7 @@ class Size(tuple):
         return f"qtensor.Size({list(self)!r})"
 
     def numel(self):
+        """The number of elements of a tensor of this shape (an int)."""
         count = 1
         for size in self:
             count *= size

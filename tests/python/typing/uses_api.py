@@ -1,0 +1,87 @@
+"""A typed program over qtensor's public API: mypy --strict must find no
+error in it (test_binding_typing.py), and running it must print OK."""
+
+import io
+
+import numpy as np
+import numpy.typing as npt
+
+import qtensor
+from qtensor.ao.quantization import HistogramObserver, MinMaxObserver, PerChannelMinMaxObserver
+
+
+def per_tensor() -> qtensor.Tensor:
+    q = qtensor.quantize_per_tensor([0.5, -1.0, 2.0], 0.1, 0, qtensor.qint8)
+    ints: npt.NDArray[np.int8] = q.int_repr()
+    assert ints.tolist() == [5, -10, 20]
+    scale: float = q.q_scale()
+    zero_point: int = q.q_zero_point()
+    assert (scale, zero_point) == (0.1, 0)
+    assert q.shape == (3,) and q.size(0) == 3 and q.numel() == 3
+    first: float = q[0].item()
+    assert first == 0.5
+    return q
+
+
+def per_channel() -> None:
+    quantizer = qtensor.Quantizer.per_channel_affine([0.1, 0.2], [0, 1], 0, qtensor.quint8)
+    q = qtensor.quantize(np.ones((2, 3), dtype=np.float32), quantizer)
+    scales: npt.NDArray[np.float64] = q.q_per_channel_scales()
+    assert scales.tolist() == [0.1, 0.2]
+    assert q.qscheme() is qtensor.per_channel_affine
+    values: npt.NDArray[np.float32] = q.transpose(0, 1).contiguous().dequantize()
+    assert values.shape == (3, 2)
+
+
+def operators(q: qtensor.Tensor) -> None:
+    relu = qtensor.relu(q)
+    total = qtensor.ops.add(q, relu, 0.2, 0)
+    scaled = qtensor.ops.quantized.mul_scalar(total, 2.0)
+    joined = qtensor.cat([q, relu], dim=0)
+    assert joined.shape == (6,)
+    assert total.int_repr().tolist() == [5, -5, 20]  # 1.0, -1.0, 4.0 at scale 0.2
+    assert scaled.q_scale() == 0.4 and scaled.dequantize().tolist() == [2.0, -2.0, 8.0]
+    assert qtensor.ops.add(q, 1.0).numel() == 3
+
+
+def observers() -> None:
+    observer = MinMaxObserver(dtype=qtensor.quint8)
+    observer(np.array([-1.0, 3.0], dtype=np.float32))
+    scales, zero_points = observer.calculate_qparams()
+    assert zero_points.tolist() == [64] and abs(float(scales[0]) - 4 / 255) < 1e-7
+    per_channel_observer = PerChannelMinMaxObserver(ch_axis=1)
+    per_channel_observer.forward(np.ones((2, 2), dtype=np.float32))
+    histogram = HistogramObserver(bins=16)
+    histogram(np.array([0.0, 1.0, 2.0, 3.0], dtype=np.float32))
+    histogram_quantizer = histogram.quantizer()
+    assert histogram_quantizer.zero_point == 0 and histogram_quantizer.dtype is qtensor.quint8
+    scale, zero_point = qtensor.choose_qparams(-1.0, 1.0, 0, 255)
+    assert zero_point == 128 and scale > 0
+
+
+def files(q: qtensor.Tensor) -> None:
+    bundle = qtensor.Bundle({"weight": q}, metadata={"model": "typed"})
+    buffer = io.BytesIO()
+    qtensor.save(bundle, buffer)
+    loaded = qtensor.deserialize(buffer.getvalue())
+    assert isinstance(loaded, qtensor.Bundle)
+    assert loaded.metadata["model"] == "typed"
+    assert loaded["weight"].int_repr().tolist() == [5, -10, 20]
+    again = qtensor.Tensor.serialize(q)
+    assert isinstance(qtensor.deserialize(again), qtensor.Tensor)
+
+
+def main() -> None:
+    q = per_tensor()
+    per_channel()
+    operators(q)
+    observers()
+    files(q)
+    version: str = qtensor.__version__
+    assert qtensor.version_number() == int(version.split(".")[1]) * 100 \
+        + int(version.split(".")[0]) * 10000 + int(version.split(".")[2])
+    print("OK")
+
+
+if __name__ == "__main__":
+    main()
