@@ -20,6 +20,7 @@
 #include "kernels/fused_binary_kernels.h"
 #include "kernels/quantize_kernels.h"  // kStreamBytes
 #include "src/kernels/int32_lanes-inl.h"
+#include "src/kernels/kernel_loops-inl.h"  // StoreVector
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -77,11 +78,7 @@ HWY_INLINE void QuantizeStore(VF v, VF zero, VF floor_magic, VF high_magic, T* o
 #else
   const auto bytes = hn::TruncateTo(d8, hn::BitCast(hn::RebindToUnsigned<DI>(), q));
 #endif
-  if constexpr (kStream) {
-    hn::Stream(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
-  } else {
-    hn::StoreU(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
-  }
+  StoreVector<kStream>(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
 }
 
 // Runs body(stream, i) for the whole vectors of [0, n), from first, and
@@ -175,6 +172,7 @@ void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* o
   scalar::MultiplyQuantized(a, b, first, p, out);
   scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
 }
+
 // int32: the lane formulas of int32_lanes-inl.h hold for every value
 // (differences of 33 bits, NaN from inf - inf, saturation), so no
 // parameters need the scalar kernel.
@@ -196,15 +194,12 @@ void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParam
     VF sum = hn::Add(x, y);
     if (relu) sum = hn::IfThenElse(hn::Gt(sum, zero), sum, zero);
     const VI q = Quantize32(sum, inv, zero_out);
-    if constexpr (decltype(stream)::value) {
-      hn::Stream(q, di, out + i);
-    } else {
-      hn::StoreU(q, di, out + i);
-    }
+    StoreVector<decltype(stream)::value>(q, di, out + i);
   });
   scalar::AddQuantized(a, b, first, p, out);
   scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
 }
+
 // int32 mul: each difference exact in f64 (33 bits), and their product too
 // while below 2^53 in magnitude, then rounded once to float as the scalar
 // kernel's int64 (or 128-bit) product is. A vector with a larger product
@@ -234,11 +229,7 @@ void MultiplyI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinary
     }
     const VF product = hn::Combine(df, hn::DemoteTo(DF2(), hi), hn::DemoteTo(DF2(), lo));
     const VI q = hn::Max(Quantize32(product, multiplier, zero_out), floor);
-    if constexpr (decltype(stream)::value) {
-      hn::Stream(q, di, out + i);
-    } else {
-      hn::StoreU(q, di, out + i);
-    }
+    StoreVector<decltype(stream)::value>(q, di, out + i);
   });
   scalar::MultiplyQuantized(a, b, first, p, out);
   scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
