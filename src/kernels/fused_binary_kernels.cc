@@ -81,30 +81,62 @@ HWY_INLINE void QuantizeStore(VF v, VF zero, VF floor_magic, VF high_magic, T* o
   StoreVector<kStream>(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
 }
 
-// Runs body(stream, i) for the whole vectors of [0, n), from first, and
-// returns where they end; a head [0, first) and that tail are the caller's
-// (the scalar kernel's). Outputs of kStreamBytes and more are streamed
-// (non-temporal stores skip reading each line before it is overwritten)
-// where a vector's output is a whole vector (int32) or a whole 16-byte block
-// (8 bits, 16 lanes: AVX3): first then aligns out + first to it.
-template <typename T, class Body>
+// Runs body(stream, i) for the whole steps of kVectors vectors in [0, n),
+// from first, and returns where they end; a head [0, first) and that tail
+// are the caller's (the scalar kernel's). Outputs of kStreamBytes and more
+// are streamed (non-temporal stores skip reading each line before it is
+// overwritten) where a step's output is a whole vector (int32, or 8 bits four
+// vectors at a time) or a whole 16-byte block (8 bits, 16 lanes: AVX3):
+// first then aligns out + first to it.
+template <size_t kVectors = 1, typename T, class Body>
 HWY_INLINE size_t ForEachVector(size_t n, const T* out, size_t& first, const Body& body) {
-  const size_t lanes = hn::Lanes(DF());
+  const size_t step = kVectors * hn::Lanes(DF());
   size_t i = 0;
-  if constexpr (sizeof(T) == 4 || hn::MaxLanes(DF()) * sizeof(T) == 16) {
-    const size_t bytes = lanes * sizeof(T);
+  if constexpr (sizeof(T) * kVectors == 4 || hn::MaxLanes(DF()) * sizeof(T) == 16) {
+    const size_t bytes = step * sizeof(T);
     const uintptr_t address = reinterpret_cast<uintptr_t>(out);
     if (n * sizeof(T) >= kStreamBytes && address % sizeof(T) == 0) {
       i = first = std::min(n, (bytes - address % bytes) % bytes / sizeof(T));
-      for (; i + lanes <= n; i += lanes) body(std::true_type(), i);
+      for (; i + step <= n; i += step) body(std::true_type(), i);
       hwy::FlushStream();
       return i;
     }
   }
   first = 0;
-  for (; i + lanes <= n; i += lanes) body(std::false_type(), i);
+  for (; i + step <= n; i += step) body(std::false_type(), i);
   return i;
 }
+
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// AVX-512 only: whether QuantizePack4 may take values up to `bound` in
+// magnitude times a positive factor inv: below 2^30, so that rounding,
+// converting and adding the zero point cannot overflow int32.
+HWY_INLINE bool Packable(double bound, float inv) {
+  return inv > 0.0f && bound * double{inv} < 1073741824.0;
+}
+
+// QuantizeStore for four vectors of values below 2^30 in magnitude (the
+// callers check Packable): rounded half to even and converted in one
+// instruction (vcvtps2dq, default rounding), the zero point added and the
+// floor taken in int32, then the saturating packs to int16 and to T clamp to
+// T's range. The same integers as QuantizeStore's with floor_magic the
+// floor's, with a third of its operations per element.
+template <bool kStream, typename T>
+HWY_INLINE void QuantizePack4(VF v0, VF v1, VF v2, VF v3, VI zero, VI floor, T* out) {
+  const auto q = [&](VF v) HWY_ATTR {
+    return hn::Max(hn::Add(VI{_mm512_cvtps_epi32(v.raw)}, zero), floor).raw;
+  };
+  const __m512i low = _mm512_packs_epi32(q(v0), q(v1));
+  const __m512i high = _mm512_packs_epi32(q(v2), q(v3));
+  // The packs work within 128-bit blocks: block k holds 4 bytes of block k
+  // of v0, then of v1, v2 and v3.
+  const __m512i blocks =
+      std::is_signed_v<T> ? _mm512_packs_epi16(low, high) : _mm512_packus_epi16(low, high);
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const hn::Repartition<T, DF> d;
+  StoreVector<kStream>(hn::Vec<decltype(d)>{_mm512_permutexvar_epi32(order, blocks)}, d, out);
+}
+#endif
 
 HWY_INLINE VF Magic(float value) {
   return hn::Set(DF(), value + kMagic);  // exact: |value| <= 255
@@ -130,12 +162,33 @@ void Add(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
   const VF low = Magic(std::numeric_limits<T>::min());
   const VF high = Magic(std::numeric_limits<T>::max());
   const bool relu = p.relu;
-  size_t first = 0;
-  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
-    // (float)(q - zp) * scale: the difference exact in int32 and in float.
+  // (float)(q - zp) * scale: the difference exact in int32 and in float.
+  const auto dequantize_sum = [&](size_t i) HWY_ATTR {
     const VF x = hn::Mul(hn::ConvertTo(df, hn::Sub(LoadInt32(a + i), za)), sa);
     const VF y = hn::Mul(hn::ConvertTo(df, hn::Sub(LoadInt32(b + i), zb)), sb);
-    VF sum = hn::Add(x, y);
+    return hn::Add(x, y);
+  };
+  size_t first = 0, end = 0;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if (Packable(256.0 * (double{p.scale_a} + double{p.scale_b}), p.inv_scale)) {
+    // relu as max(q, zo) on the integers: with inv > 0, quantizing sum > 0 ?
+    // sum : 0 gives exactly that.
+    const VI zero_point = hn::Set(di, static_cast<int32_t>(p.zero_out));
+    const VI floor = relu ? zero_point : hn::Set(di, std::numeric_limits<int32_t>::min());
+    const size_t lanes = hn::Lanes(df);
+    end = ForEachVector<4>(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+      QuantizePack4<decltype(stream)::value>(
+          hn::Mul(dequantize_sum(i), inv), hn::Mul(dequantize_sum(i + lanes), inv),
+          hn::Mul(dequantize_sum(i + 2 * lanes), inv), hn::Mul(dequantize_sum(i + 3 * lanes), inv),
+          zero_point, floor, out + i);
+    });
+    scalar::AddQuantized(a, b, first, p, out);
+    scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
+    return;
+  }
+#endif
+  end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+    VF sum = dequantize_sum(i);
     // sum > 0 ? sum : 0, so -0 gives +0 as in the scalar kernel.
     if (relu) sum = hn::IfThenElse(hn::Gt(sum, zero), sum, zero);
     QuantizeStore<decltype(stream)::value>(hn::Mul(sum, inv), zero_out, low, high, out + i);
@@ -162,12 +215,29 @@ void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* o
   const VF low =
       p.relu ? Magic(static_cast<float>(p.zero_out)) : Magic(std::numeric_limits<T>::min());
   const VF high = Magic(std::numeric_limits<T>::max());
-  size_t first = 0;
-  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
-    // At most 255 * 255 in magnitude: exact in int32 and in float.
+  // At most 255 * 255 in magnitude: exact in int32 and in float.
+  const auto scaled_product = [&](size_t i) HWY_ATTR {
     const VI product = hn::Mul(hn::Sub(LoadInt32(a + i), za), hn::Sub(LoadInt32(b + i), zb));
-    QuantizeStore<decltype(stream)::value>(hn::Mul(hn::ConvertTo(df, product), multiplier),
-                                           zero_out, low, high, out + i);
+    return hn::Mul(hn::ConvertTo(df, product), multiplier);
+  };
+  size_t first = 0, end = 0;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if (Packable(65536.0, p.inv_scale)) {
+    const VI zero_point = hn::Set(di, static_cast<int32_t>(p.zero_out));
+    const VI floor = p.relu ? zero_point : hn::Set(di, std::numeric_limits<int32_t>::min());
+    const size_t lanes = hn::Lanes(df);
+    end = ForEachVector<4>(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+      QuantizePack4<decltype(stream)::value>(
+          scaled_product(i), scaled_product(i + lanes), scaled_product(i + 2 * lanes),
+          scaled_product(i + 3 * lanes), zero_point, floor, out + i);
+    });
+    scalar::MultiplyQuantized(a, b, first, p, out);
+    scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
+    return;
+  }
+#endif
+  end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+    QuantizeStore<decltype(stream)::value>(scaled_product(i), zero_out, low, high, out + i);
   });
   scalar::MultiplyQuantized(a, b, first, p, out);
   scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
