@@ -50,7 +50,12 @@ static class DocExampleRunner {
                                   "static class DocExample {\n  static void Main() {\n" + code +
                                   "  }\n}\n");
     File.Copy(args[4], Path.Combine(workDir, "QTensor.dll"), true);
-    File.Copy(args[4] + ".config", Path.Combine(workDir, "QTensor.dll.config"), true);
+    // The build tree's assembly has a dllmap beside it; an installed
+    // package's has none (its runtimes/ folder, which the caller puts in
+    // workDir, serves instead).
+    if (File.Exists(args[4] + ".config")) {
+      File.Copy(args[4] + ".config", Path.Combine(workDir, "QTensor.dll.config"), true);
+    }
 
     int status;
     string compiler = Run(args[2], $"-nologo -out:\"{program}\" -r:\"{args[4]}\" \"{source}\"",

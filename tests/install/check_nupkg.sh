@@ -12,11 +12,13 @@
 # Framework 4.5, whose reference assemblies it compiles against, and run from
 # its output. The output is compared each time. Without libqtensor beside the
 # module, the error must name it.
+# Last, docs/csharp.md's examples run against the installed package.
 # usage: check_nupkg.sh BUILD_DIR SOURCE_DIR THIS_DIR NUPKG VERSION LIBRARY_SONAME MCS MONO NUGET
-#                       XBUILD
+#                       XBUILD DOC_RUNNER
 set -euo pipefail
 unset LD_LIBRARY_PATH MONO_PATH MONO_CONFIG
 build=$1 source=$2 here=$3 nupkg=$4 version=$5 soname=$6 mcs=$7 mono=$8 nuget=$9 xbuild=${10}
+doc_runner=${11}
 fail() { echo "FAIL: $*"; exit 1; }
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/qtensor-nupkg.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -117,3 +119,14 @@ fi
 grep -qF "cannot load $broken/$native/libqtensor_csharp.so: $soname: cannot open shared object file" \
   <<<"$output" || { echo "$output"; fail "no clear error without $soname"; }
 echo "ok: a clear error without $soname"
+
+# docs/csharp.md's examples, compiled against the installed assembly and run
+# beside it with the package's runtimes/ folder (the app-folder layout).
+docs=$scratch/docs
+mkdir -p "$docs"
+cp -r "$installed/runtimes" "$docs/"
+(cd "$scratch/elsewhere" && "$mono" "$doc_runner" "$source/docs/csharp.md" "$docs" "$mcs" "$mono" \
+   "$installed/lib/net45/QTensor.dll") >"$scratch/docs.log" 2>&1 ||
+  { cat "$scratch/docs.log"; fail "docs/csharp.md against the installed package"; }
+[ ! -e "$docs/QTensor.dll.config" ] || fail "the docs run used a dllmap"
+echo "ok: docs/csharp.md's examples against the installed package"
