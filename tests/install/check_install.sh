@@ -4,11 +4,13 @@
 # given an rpath nor LD_LIBRARY_PATH. Also checks the exported symbols, the
 # SONAME and the $ORIGIN-relative RUNPATHs of the installed programs and
 # modules.
-# Builds and runs the README's C example the same way, comparing its output.
-# usage: check_install.sh BUILD_DIR THIS_DIR WORK_DIR README
+# Builds and runs the README's C example the same way, comparing its output,
+# and docs/notebook.md's C blocks inside notebook_harness.c, comparing what
+# it prints with the page's text blocks.
+# usage: check_install.sh BUILD_DIR THIS_DIR WORK_DIR README NOTEBOOK
 set -euo pipefail
 unset LD_LIBRARY_PATH
-build=$1 here=$2 work=$3 readme=$4
+build=$1 here=$2 work=$3 readme=$4 notebook=$5
 rm -rf "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -68,6 +70,23 @@ cc -std=c99 -Wall -Werror "$work/readme_example.c" -o "$work/readme_example" \
 "$work/readme_example" >"$work/readme_example.out"
 diff -u "$here/readme_example.expected" "$work/readme_example.out"
 echo "the README's example prints what readme_example.expected holds"
+
+# docs/notebook.md: block N of C goes to notebook_block_N.c, which the
+# harness includes in order; the text blocks are what it must print.
+blocks=$work/notebook_blocks
+mkdir -p "$blocks"
+awk -v dir="$blocks" '/^```c$/ { n++; inside = 1; file = dir "/notebook_block_" n ".c"; printf "" > file; next }
+                      /^```$/ { inside = 0 } inside { print > file }' "$notebook"
+count=$(find "$blocks" -name 'notebook_block_*.c' | wc -l)
+included=$(grep -c '^#include "notebook_block_' "$here/notebook_harness.c")
+[ "$count" = "$included" ] ||
+  { echo "docs/notebook.md has $count C blocks; notebook_harness.c includes $included"; exit 1; }
+awk '/^```text$/ { inside = 1; next } /^```$/ { inside = 0 } inside' "$notebook" >"$work/notebook.expected"
+cc -std=c99 -Wall -Werror -I"$blocks" "$here/notebook_harness.c" -o "$work/notebook" \
+  $(pkg-config --cflags --libs qtensor)
+"$work/notebook" >"$work/notebook.out"
+diff -u "$work/notebook.expected" "$work/notebook.out"
+echo "docs/notebook.md's $count C blocks print its text blocks"
 
 cmake -S "$here" -B "$work/cmake_build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/cmake_build" >/dev/null
