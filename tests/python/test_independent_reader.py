@@ -12,6 +12,7 @@ QTENSOR_PROTOC, protoc; QTENSOR_PROTO, proto/qtensor.proto.
 import importlib
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -208,3 +209,31 @@ def test_library_rejects_data_of_the_wrong_length(pb, tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 1
     assert "QT_ERR_CORRUPT_DATA" in result.stderr
+
+
+# ------------------------------------------------ docs/format.md's example
+
+
+def format_doc_example():
+    """The Python block of docs/format.md, which reads weights.qt into x."""
+    docs = pathlib.Path(os.environ["QTENSOR_PROTO"]).parent.parent / "docs" / "format.md"
+    blocks = re.findall(r"```python\n(.*?)```", docs.read_text(), re.S)
+    assert len(blocks) == 1, "docs/format.md should have one Python block"
+    return blocks[0]
+
+
+@pytest.mark.parametrize("options", [
+    ("--scale", 0.02, "--zero-point", 3, "--dtype", "qint8"),
+    ("--axis", 1, "--scale", "0.05,0.001,0.3", "--zero-point", "0,-2,1", "--dtype", "qint32"),
+])
+def test_format_doc_example_reads_what_the_library_wrote(pb, tmp_path, options):
+    x = (np.arange(12, dtype=np.float32).reshape(4, 3) - 5.5) * np.float32(0.37)
+    library_writes(tmp_path, x, *options)
+    (tmp_path / "out.qt").rename(tmp_path / "weights.qt")
+    run_cli("dequantize", tmp_path / "weights.qt", "-o", tmp_path / "expected.npy")
+    env = dict(os.environ, PYTHONPATH=str(pathlib.Path(pb.__file__).parent))
+    subprocess.run([sys.executable, "-c", format_doc_example() + "np.save('x.npy', x)\n"],
+                   cwd=tmp_path, env=env, check=True, timeout=60)
+    got, want = np.load(tmp_path / "x.npy"), np.load(tmp_path / "expected.npy")
+    assert got.dtype == np.float32 and got.shape == (4, 3)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
