@@ -57,17 +57,54 @@ void ForEachRow(const StridedLayout& layout, RowFn&& row) {
   }
 }
 
+// Outputs from this size on are written with non-temporal stores where
+// their rows allow (aligned lines here): they would not stay in the caches,
+// and are then not read in before being overwritten, as in a large memcpy.
+constexpr size_t kStreamBytes = size_t{8} << 20;
+// Rows scattered into such an output are streamed from this length on.
+constexpr size_t kStreamRowBytes = 1024;
+
+// memcpy with non-temporal stores for the 16-byte-aligned body; the caller
+// ends the run of rows with a store fence.
+void StreamRow(void* to, const void* from, size_t bytes) {
+#if defined(__SSE2__)
+  auto* out = static_cast<uint8_t*>(to);
+  const auto* in = static_cast<const uint8_t*>(from);
+  const size_t head = std::min(bytes, (16 - reinterpret_cast<uintptr_t>(out) % 16) % 16);
+  std::memcpy(out, in, head);
+  size_t i = head;
+  for (; i + 16 <= bytes; i += 16) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)));
+  }
+  std::memcpy(out + i, in + i, bytes - i);
+#else
+  std::memcpy(to, from, bytes);
+#endif
+}
+
 template <typename T, bool kGather>
 void CopyRows(const StridedLayout& layout, T* strided, T* packed) {
   const int64_t length = layout.shape.back();
   const int64_t stride = layout.strides.back();
+  const size_t row_bytes = static_cast<size_t>(length) * sizeof(T);
+  // A large scatter of long rows (cat along an inner dim, writes into big
+  // views) streams them.
+  size_t total_bytes = row_bytes;
+  for (size_t d = 0; d + 1 < layout.shape.size(); ++d) {
+    total_bytes *= static_cast<size_t>(layout.shape[d]);
+  }
+  const bool stream =
+      !kGather && stride == 1 && row_bytes >= kStreamRowBytes && total_bytes >= kStreamBytes;
   ForEachRow(layout, [&](int64_t offset) {
     T* row = strided + offset;
     if (stride == 1) {
       if (kGather) {
-        std::memcpy(packed, row, length * sizeof(T));
+        std::memcpy(packed, row, row_bytes);
+      } else if (stream) {
+        StreamRow(row, packed, row_bytes);
       } else {
-        std::memcpy(row, packed, length * sizeof(T));
+        std::memcpy(row, packed, row_bytes);
       }
     } else {
       for (int64_t i = 0; i < length; ++i) {
@@ -80,6 +117,9 @@ void CopyRows(const StridedLayout& layout, T* strided, T* packed) {
     }
     packed += length;
   });
+#if defined(__SSE2__)
+  if (stream) _mm_sfence();  // the streamed lines before anything after
+#endif
 }
 
 // to[j * to_stride + k] = from[k * from_stride + j] for a kLanes x kLanes
@@ -186,9 +226,6 @@ void TransposeTile(const T* from, int64_t from_stride, T* to, int64_t to_stride)
     std::memcpy(to + j * to_stride, out + j * kT, 64);
   }
 }
-
-// Outputs of a transpose from this size on are streamed, when aligned.
-constexpr size_t kStreamBytes = size_t{8} << 20;
 
 // to[j * to_stride + k] = from[k * from_stride + j] for j < cols, k < rows:
 // the transpose of a rows x cols matrix whose rows are contiguous.

@@ -170,3 +170,15 @@ TEST_CASE("strided copy kernel: transposes of 8 MiB and more (streamed lines)") 
     CheckRoundTrip(elem_size, {rows, cols}, {1, 0}, 0, 1, 16);  // packed side not line-aligned
   }
 }
+
+TEST_CASE("strided copy kernel: long rows scattered into 8 MiB and more (streamed rows)") {
+  for (size_t elem_size : {1, 4}) {
+    CAPTURE(elem_size);
+    // Sliced from 3 on in both dims: rows of 4096 or 1028 elements, starting
+    // off any 16-byte boundary and ending mid-line.
+    const int64_t cols = elem_size == 1 ? 4099 : 1031;
+    const int64_t rows = static_cast<int64_t>((size_t{8} << 20) / elem_size / cols) + 70;
+    CheckRoundTrip(elem_size, {rows, cols}, {0, 1}, 3, 1);
+    CheckRoundTrip(elem_size, {rows, cols}, {0, 1}, 3, 1, 5);  // packed side unaligned
+  }
+}
