@@ -152,10 +152,15 @@ TEST_CASE("fused int32 add and mul match the scalar kernels") {
         p.relu = relu;
         CAPTURE(c.zero_out);
         CAPTURE(relu);
+        // Whole (streamed outputs) for the first case; 4 Ki elements, every
+        // kind of value, for the others (the sanitizer build runs this too).
+        const bool whole = &c == &cases[0];
+        const std::vector<int32_t> part_a(a.begin(), whole ? a.end() : a.begin() + 4096);
+        const std::vector<int32_t> part_b(b.begin(), whole ? b.end() : b.begin() + 4096);
         for (const bool multiply : {false, true}) {
           CAPTURE(multiply);
-          CheckAgainstScalar(multiply, a, b, 3, p);
-          CheckAgainstScalar(multiply, a, b, 0, p);
+          CheckAgainstScalar(multiply, part_a, part_b, 3, p);
+          CheckAgainstScalar(multiply, part_a, part_b, 0, p);
           for (size_t length : {1, 15, 16, 17, 100}) {
             const std::vector<int32_t> x(a.begin(), a.begin() + length + 1);
             const std::vector<int32_t> y(b.begin() + 64 * 3, b.begin() + 64 * 3 + length + 1);
