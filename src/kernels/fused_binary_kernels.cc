@@ -81,17 +81,32 @@ HWY_INLINE void QuantizeStore(VF v, VF zero, VF floor_magic, VF high_magic, T* o
   StoreVector<kStream>(hn::BitCast(DT<T>(), bytes), DT<T>(), out);
 }
 
-// Runs body(stream, i) for the whole steps of kVectors vectors in [0, n),
-// from first, and returns where they end; a head [0, first) and that tail
-// are the caller's (the scalar kernel's). Outputs of kStreamBytes and more
-// are streamed (non-temporal stores skip reading each line before it is
-// overwritten) where a step's output is a whole vector (int32, or 8 bits four
-// vectors at a time) or a whole 16-byte block (8 bits, 16 lanes: AVX3):
-// first then aligns out + first to it.
-template <size_t kVectors = 1, typename T, class Body>
-HWY_INLINE size_t ForEachVector(size_t n, const T* out, size_t& first, const Body& body) {
+// The scalar kernels as objects (an overload set cannot be passed).
+struct ScalarAdd {
+  template <typename T>
+  void operator()(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) const {
+    scalar::AddQuantized(a, b, n, p, out);
+  }
+};
+struct ScalarMultiply {
+  template <typename T>
+  void operator()(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) const {
+    scalar::MultiplyQuantized(a, b, n, p, out);
+  }
+};
+
+// All of [0, n): body(stream, i) for the whole steps of kVectors vectors,
+// the scalar kernel for a head [0, first) and the tail after them. Outputs
+// of kStreamBytes and more are streamed (non-temporal stores skip reading
+// each line before it is overwritten) where a step's output is a whole
+// vector (int32, or 8 bits four vectors at a time) or a whole 16-byte block
+// (8 bits, 16 lanes: AVX3): the head then aligns out + first to it.
+template <size_t kVectors = 1, typename T, class Scalar, class Body>
+HWY_INLINE void ForEachVector(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out,
+                              const Scalar& scalar_kernel, const Body& body) {
   const size_t step = kVectors * hn::Lanes(DF());
-  size_t i = 0;
+  size_t i = 0, first = 0;
+  bool streamed = false;
   if constexpr (sizeof(T) * kVectors == 4 || hn::MaxLanes(DF()) * sizeof(T) == 16) {
     const size_t bytes = step * sizeof(T);
     const uintptr_t address = reinterpret_cast<uintptr_t>(out);
@@ -99,12 +114,14 @@ HWY_INLINE size_t ForEachVector(size_t n, const T* out, size_t& first, const Bod
       i = first = std::min(n, (bytes - address % bytes) % bytes / sizeof(T));
       for (; i + step <= n; i += step) body(std::true_type(), i);
       hwy::FlushStream();
-      return i;
+      streamed = true;
     }
   }
-  first = 0;
-  for (; i + step <= n; i += step) body(std::false_type(), i);
-  return i;
+  if (!streamed) {
+    for (; i + step <= n; i += step) body(std::false_type(), i);
+  }
+  scalar_kernel(a, b, first, p, out);
+  scalar_kernel(a + i, b + i, n - i, p, out + i);
 }
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
@@ -168,7 +185,6 @@ void Add(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
     const VF y = hn::Mul(hn::ConvertTo(df, hn::Sub(LoadInt32(b + i), zb)), sb);
     return hn::Add(x, y);
   };
-  size_t first = 0, end = 0;
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   if (Packable(256.0 * (double{p.scale_a} + double{p.scale_b}), p.inv_scale)) {
     // relu as max(q, zo) on the integers: with inv > 0, quantizing sum > 0 ?
@@ -176,25 +192,21 @@ void Add(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
     const VI zero_point = hn::Set(di, static_cast<int32_t>(p.zero_out));
     const VI floor = relu ? zero_point : hn::Set(di, std::numeric_limits<int32_t>::min());
     const size_t lanes = hn::Lanes(df);
-    end = ForEachVector<4>(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+    ForEachVector<4>(a, b, n, p, out, ScalarAdd(), [&](auto stream, size_t i) HWY_ATTR {
       QuantizePack4<decltype(stream)::value>(
           hn::Mul(dequantize_sum(i), inv), hn::Mul(dequantize_sum(i + lanes), inv),
           hn::Mul(dequantize_sum(i + 2 * lanes), inv), hn::Mul(dequantize_sum(i + 3 * lanes), inv),
           zero_point, floor, out + i);
     });
-    scalar::AddQuantized(a, b, first, p, out);
-    scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
     return;
   }
 #endif
-  end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+  ForEachVector(a, b, n, p, out, ScalarAdd(), [&](auto stream, size_t i) HWY_ATTR {
     VF sum = dequantize_sum(i);
     // sum > 0 ? sum : 0, so -0 gives +0 as in the scalar kernel.
     if (relu) sum = hn::IfThenElse(hn::Gt(sum, zero), sum, zero);
     QuantizeStore<decltype(stream)::value>(hn::Mul(sum, inv), zero_out, low, high, out + i);
   });
-  scalar::AddQuantized(a, b, first, p, out);
-  scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
 }
 
 template <typename T>
@@ -220,27 +232,22 @@ void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* o
     const VI product = hn::Mul(hn::Sub(LoadInt32(a + i), za), hn::Sub(LoadInt32(b + i), zb));
     return hn::Mul(hn::ConvertTo(df, product), multiplier);
   };
-  size_t first = 0, end = 0;
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   if (Packable(65536.0, p.inv_scale)) {
     const VI zero_point = hn::Set(di, static_cast<int32_t>(p.zero_out));
     const VI floor = p.relu ? zero_point : hn::Set(di, std::numeric_limits<int32_t>::min());
     const size_t lanes = hn::Lanes(df);
-    end = ForEachVector<4>(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+    ForEachVector<4>(a, b, n, p, out, ScalarMultiply(), [&](auto stream, size_t i) HWY_ATTR {
       QuantizePack4<decltype(stream)::value>(
           scaled_product(i), scaled_product(i + lanes), scaled_product(i + 2 * lanes),
           scaled_product(i + 3 * lanes), zero_point, floor, out + i);
     });
-    scalar::MultiplyQuantized(a, b, first, p, out);
-    scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
     return;
   }
 #endif
-  end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+  ForEachVector(a, b, n, p, out, ScalarMultiply(), [&](auto stream, size_t i) HWY_ATTR {
     QuantizeStore<decltype(stream)::value>(scaled_product(i), zero_out, low, high, out + i);
   });
-  scalar::MultiplyQuantized(a, b, first, p, out);
-  scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
 }
 
 // int32: the lane formulas of int32_lanes-inl.h hold for every value
@@ -257,8 +264,7 @@ void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParam
   const VF zero = hn::Zero(df);
   const Int32ZeroPoint zero_out = MakeInt32ZeroPoint(p.zero_out);
   const bool relu = p.relu;
-  size_t first = 0;
-  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+  ForEachVector(a, b, n, p, out, ScalarAdd(), [&](auto stream, size_t i) HWY_ATTR {
     const VF x = hn::Mul(Int32MinusToFloat(hn::LoadU(di, a + i), za), sa);
     const VF y = hn::Mul(Int32MinusToFloat(hn::LoadU(di, b + i), zb), sb);
     VF sum = hn::Add(x, y);
@@ -266,8 +272,6 @@ void AddI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinaryParam
     const VI q = Quantize32(sum, inv, zero_out);
     StoreVector<decltype(stream)::value>(q, di, out + i);
   });
-  scalar::AddQuantized(a, b, first, p, out);
-  scalar::AddQuantized(a + end, b + end, n - end, p, out + end);
 }
 
 // int32 mul: each difference exact in f64 (33 bits), and their product too
@@ -288,8 +292,7 @@ void MultiplyI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinary
   const VI floor =
       hn::Set(di, p.relu ? static_cast<int32_t>(p.zero_out) : std::numeric_limits<int32_t>::min());
   const size_t lanes = hn::Lanes(df);
-  size_t first = 0;
-  const size_t end = ForEachVector(n, out, first, [&](auto stream, size_t i) HWY_ATTR {
+  ForEachVector(a, b, n, p, out, ScalarMultiply(), [&](auto stream, size_t i) HWY_ATTR {
     const VI qa = hn::LoadU(di, a + i), qb = hn::LoadU(di, b + i);
     const VD lo = hn::Mul(LowerMinus(qa, za), LowerMinus(qb, zb));
     const VD hi = hn::Mul(UpperMinus(qa, za), UpperMinus(qb, zb));
@@ -301,8 +304,6 @@ void MultiplyI32(const int32_t* a, const int32_t* b, size_t n, const FusedBinary
     const VI q = hn::Max(Quantize32(product, multiplier, zero_out), floor);
     StoreVector<decltype(stream)::value>(q, di, out + i);
   });
-  scalar::MultiplyQuantized(a, b, first, p, out);
-  scalar::MultiplyQuantized(a + end, b + end, n - end, p, out + end);
 }
 #endif
 
