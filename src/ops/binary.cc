@@ -194,6 +194,11 @@ void FastBinary(BinaryOp op, bool relu, const Tensor& a, const Tensor& b, float 
 
 }  // namespace
 
+std::vector<int64_t> BinaryShape(BinaryOp op, const core::Tensor& a, const core::Tensor& b,
+                                 bool relu) {
+  return BroadcastShapes(a.shape(), b.shape(), NameOf(op, relu)).shape;
+}
+
 void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, const core::Tensor& b,
                 bool relu) {
   const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), NameOf(op, relu));

@@ -8,6 +8,7 @@
 #define QTENSOR_OPS_BINARY_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "core/tensor.h"
 
@@ -19,6 +20,9 @@ enum class BinaryOp { kAdd, kMul };
 // Throws for shapes that do not broadcast and for a bad scale or zero point.
 core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, double scale,
                     int64_t zero_point, bool relu);
+// The broadcast shape of a and b; throws where they do not broadcast.
+std::vector<int64_t> BinaryShape(BinaryOp op, const core::Tensor& a, const core::Tensor& b,
+                                 bool relu);
 // The same into an existing contiguous per-tensor tensor dst of the
 // broadcast shape, with the output's parameters and a's dtype (the
 // benchmarks' fresh-versus-existing comparison); dst shares no storage

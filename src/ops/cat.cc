@@ -39,10 +39,10 @@ std::vector<int64_t> JoinedShape(const std::vector<Tensor>& tensors, int64_t dim
   return shape;
 }
 
-}  // namespace
-
-core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
-                 const core::Quantizer* quantizer, bool relu) {
+// The dim as an index into the shapes (negative counts from the end), and
+// the joined shape; throws for no inputs, a 0-dim input, a dim out of range
+// and shapes that do not join.
+std::vector<int64_t> CheckedJoin(const std::vector<Tensor>& tensors, int64_t& dim) {
   if (tensors.empty()) Fail(ErrorKind::kInvalidArgument, "cat: no tensors to join");
   const int64_t ndim = static_cast<int64_t>(tensors[0].ndim());
   if (ndim == 0) Fail(ErrorKind::kInvalidArgument, "cat: a 0-dim tensor cannot be joined");
@@ -51,16 +51,11 @@ core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
          "cat: dim " + std::to_string(dim) + " is out of range for rank " + std::to_string(ndim));
   }
   if (dim < 0) dim += ndim;
-  const std::vector<int64_t> shape = JoinedShape(tensors, dim);
-  const core::Quantizer parameters =
-      quantizer != nullptr ? *quantizer : tensors[0].EffectiveQuantizer();
-  if (quantizer == nullptr && parameters.per_channel() && parameters.axis() == dim &&
-      shape[dim] != tensors[0].shape()[dim]) {
-    Fail(ErrorKind::kInvalidArgument,
-         "cat: the first tensor's per-channel parameters are along dim " + std::to_string(dim) +
-             ", which the tensors join; give the result's quantizer");
-  }
-  Tensor result = Tensor::ForOverwrite(shape, parameters);
+  return JoinedShape(tensors, dim);
+}
+
+// Each input into its slice of result along dim (already checked).
+void WriteParts(const Tensor& result, const std::vector<Tensor>& tensors, int64_t dim, bool relu) {
   int64_t offset = 0;
   for (const Tensor& tensor : tensors) {
     const int64_t size = tensor.shape()[dim];
@@ -84,7 +79,34 @@ core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
     }
   }
   if (relu) ReluInPlace(result);
+}
+
+}  // namespace
+
+core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
+                 const core::Quantizer* quantizer, bool relu) {
+  const std::vector<int64_t> shape = CheckedJoin(tensors, dim);
+  const core::Quantizer parameters =
+      quantizer != nullptr ? *quantizer : tensors[0].EffectiveQuantizer();
+  if (quantizer == nullptr && parameters.per_channel() && parameters.axis() == dim &&
+      shape[dim] != tensors[0].shape()[dim]) {
+    Fail(ErrorKind::kInvalidArgument,
+         "cat: the first tensor's per-channel parameters are along dim " + std::to_string(dim) +
+             ", which the tensors join; give the result's quantizer");
+  }
+  Tensor result = Tensor::ForOverwrite(shape, parameters);
+  WriteParts(result, tensors, dim, relu);
   return result;
+}
+
+std::vector<int64_t> CatShape(const std::vector<core::Tensor>& tensors, int64_t dim) {
+  return CheckedJoin(tensors, dim);
+}
+
+void CatInto(const core::Tensor& dst, const std::vector<core::Tensor>& tensors, int64_t dim,
+             bool relu) {
+  CheckedJoin(tensors, dim);
+  WriteParts(dst, tensors, dim, relu);
 }
 
 }  // namespace qtensor::ops

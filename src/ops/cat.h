@@ -22,6 +22,14 @@ namespace qtensor::ops {
 core::Tensor Cat(const std::vector<core::Tensor>& tensors, int64_t dim,
                  const core::Quantizer* quantizer, bool relu);
 
+// The shape Cat gives, with Cat's checks of the inputs.
+std::vector<int64_t> CatShape(const std::vector<core::Tensor>& tensors, int64_t dim);
+
+// Cat into dst, which has CatShape's shape and the result's parameters (its
+// own quantizer) and shares no storage with an input.
+void CatInto(const core::Tensor& dst, const std::vector<core::Tensor>& tensors, int64_t dim,
+             bool relu);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_CAT_H_
