@@ -255,26 +255,39 @@ void Copy(const Tensor& dst, const Tensor& src) {
                                        DTypeName(dst.dtype()) + ", source " +
                                        DTypeName(src.dtype()));
   }
-  // Read src completely first: src and dst may share a storage.
+  // A whole storage takes src's parameters; otherwise they must be dst's
+  // own for the integers to be copied, else the values are requantized.
   Quantizer quantizer = src.EffectiveQuantizer();
-  if (dst.IsWholeStorage() && StorageCanTake(dst, quantizer)) {
-    std::vector<uint8_t> packed(ByteSize(src));
-    IntRepr(src, packed.data());
-    if (quantizer.per_channel()) {
-      quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
-                                        quantizer.zero_points(), dst.base_dim(quantizer.axis()));
-    }
-    dst.storage()->set_quantizer(quantizer);
-    WriteIntRepr(dst, packed.data());
+  const bool takes_quantizer = dst.IsWholeStorage() && StorageCanTake(dst, quantizer);
+  if (!takes_quantizer && !SameElementParams(dst.Params(), src.Params())) {
+    RequantizeInto(dst, src);
     return;
   }
-  if (SameElementParams(dst.Params(), src.Params())) {
-    std::vector<uint8_t> packed(ByteSize(src));
-    IntRepr(src, packed.data());
-    WriteIntRepr(dst, packed.data());
+  if (takes_quantizer && quantizer.per_channel()) {
+    quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
+                                      quantizer.zero_points(), dst.base_dim(quantizer.axis()));
+  }
+  if (src.numel() == 0) {
+    if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
     return;
   }
-  RequantizeInto(dst, src);
+  // The integers go straight across where the two share no storage; where
+  // they do, src is read completely (into a buffer) before dst is written.
+  const bool shared = src.storage() == dst.storage();
+  if (!shared && dst.IsContiguous()) {
+    if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
+    IntRepr(src, FirstElement(dst));
+    return;
+  }
+  std::unique_ptr<uint8_t[]> packed;
+  const uint8_t* ints = FirstElement(src);
+  if (shared || !src.IsContiguous()) {
+    packed.reset(new uint8_t[ByteSize(src)]);
+    IntRepr(src, packed.get());
+    ints = packed.get();
+  }
+  if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
+  WriteIntRepr(dst, ints);
 }
 
 void RequantizeInto(const Tensor& dst, const Tensor& src) { MapInto(dst, src, nullptr); }
