@@ -11,6 +11,7 @@
 #include "kernels/channel_params.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/quantize_kernels.h"
+#include "kernels/sum_requantize_kernels.h"
 
 namespace qtensor::ops {
 
@@ -70,28 +71,51 @@ void Requantize(const std::vector<int32_t>& products, const UnsignedRows& rows,
   const float input_scale = static_cast<float>(input_params.scale(0));
   const float output_scale = static_cast<float>(scale);
   // Per column: the multiplier, and the terms of acc that do not depend on
-  // the row (in int64: exact for every depth the kernels take).
-  std::vector<float> multiplier(n);
+  // the row, in int64 (exact for every depth the kernels take).
+  std::vector<float> multipliers(n);
   std::vector<int64_t> column_terms(n);
+  int64_t largest_bias = 0;
+  bool zero_weight_zero_points = true;
   for (size_t j = 0; j < n; ++j) {
     const double weight_scale = weights.scales()[j];
-    multiplier[j] = static_cast<float>(weight_scale) * input_scale / output_scale;
+    multipliers[j] = static_cast<float>(weight_scale) * input_scale / output_scale;
     int64_t bias = 0;
     if (!weights.bias().empty()) {
       bias = kernels::scalar::QuantizeValue<int32_t>(
           weights.bias()[j], kernels::InverseScale(input_params.scale(0) * weight_scale), 0);
     }
+    largest_bias = std::max(largest_bias, bias < 0 ? -bias : bias);
     const int64_t zw = weights.zero_points()[j];
+    zero_weight_zero_points = zero_weight_zero_points && zw == 0;
     column_terms[j] = bias - int64_t{rows.zero_point} * weights.column_sums()[j] +
                       static_cast<int64_t>(depth) * rows.zero_point * zw;
+  }
+  const T floor = relu ? static_cast<T>(zero_point) : std::numeric_limits<T>::min();
+  // |acc| <= depth * 255 * 255 + |bias|: where that fits in int32, the
+  // kernels' int32 arithmetic is exact.
+  if (static_cast<int64_t>(depth) * 255 * 255 + largest_bias <=
+      std::numeric_limits<int32_t>::max()) {
+    std::vector<int32_t> terms(column_terms.begin(),
+                               column_terms.end());  // wrapped: exact mod 2^32
+    kernels::SumRequantizeParams p;
+    p.weight_zero_points = zero_weight_zero_points ? nullptr : weights.zero_points().data();
+    p.column_terms = terms.data();
+    p.multipliers = multipliers.data();
+    p.zero_point = static_cast<int32_t>(zero_point);
+    p.floor = floor;
+    for (size_t i = 0; i < rows.sums.size(); ++i) {
+      p.row_sum = rows.sums[i];
+      kernels::RequantizeSums(products.data() + i * n, n, p, out + i * n);
+    }
+    return;
   }
   for (size_t i = 0; i < rows.sums.size(); ++i) {
     for (size_t j = 0; j < n; ++j) {
       const int64_t acc = int64_t{products[i * n + j]} -
                           int64_t{weights.zero_points()[j]} * rows.sums[i] + column_terms[j];
-      T q = kernels::scalar::QuantizeValue<T>(static_cast<float>(acc), multiplier[j], zero_point);
-      if (relu) q = std::max(q, static_cast<T>(zero_point));
-      out[i * n + j] = q;
+      const T q =
+          kernels::scalar::QuantizeValue<T>(static_cast<float>(acc), multipliers[j], zero_point);
+      out[i * n + j] = std::max(q, floor);
     }
   }
 }

@@ -49,7 +49,9 @@ std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vect
       }
       if (!bias.empty()) {
         const float inv = 1.0f / static_cast<float>(xp.scale(0) * wp.scale(c));
-        acc += static_cast<int64_t>(std::nearbyint(bias[j] * inv));
+        // quantize_per_tensor to qint32: saturated at int32's ends.
+        const float q = std::nearbyint(bias[j] * inv);
+        acc += q >= 0x1p31f ? INT32_MAX : q < -0x1p31f ? INT32_MIN : static_cast<int64_t>(q);
       }
       const float m_j = static_cast<float>(wp.scale(c)) * static_cast<float>(xp.scale(0)) /
                         static_cast<float>(scale);
@@ -104,6 +106,20 @@ TEST_CASE("linear takes any leading shape and any view of the input") {
   // No rows: an empty result.
   const Tensor empty = core::Tensor::Empty({0, 33}, Quantizer::PerTensor(DType::kQUInt8, 0.1, 0));
   CHECK(Linear(empty, packed, 0.5, 0, false).shape() == std::vector<int64_t>{0, 20});
+}
+
+TEST_CASE("linear with biases past int32's reach takes the exact int64 path") {
+  // sx * sw = 1e-4: a bias of 1e6 is 1e10 steps, saturated to 2^31 - 1 as
+  // quantize_per_tensor does; the sums then exceed int32.
+  const Tensor x = RandomTensor({5, 40}, Quantizer::PerTensor(DType::kQUInt8, 0.01, 3), 6);
+  const Tensor w = RandomTensor({9, 40}, Quantizer::PerTensor(DType::kQInt8, 0.01, 1), 7, 1.0f);
+  std::vector<float> bias(9, 1e6f);
+  bias[2] = -1e6f;
+  bias[4] = 0.25f;
+  const PackedLinear packed(w, bias);
+  for (const double scale : {1e4, 1e7}) {
+    CHECK(IntsOf(Linear(x, packed, scale, 128, false)) == Reference(x, w, bias, scale, 128, false));
+  }
 }
 
 TEST_CASE("linear on two threads gives one thread's integers") {
