@@ -120,6 +120,13 @@ TEST_CASE("linear with biases past int32's reach takes the exact int64 path") {
   for (const double scale : {1e4, 1e7}) {
     CHECK(IntsOf(Linear(x, packed, scale, 128, false)) == Reference(x, w, bias, scale, 128, false));
   }
+  // Past 2^31 the sums saturate the output; wrapped int32 sums would not.
+  const Tensor ones = RandomTensor({1, 40}, Quantizer::PerTensor(DType::kQUInt8, 0.01, 0), 1);
+  const Tensor big = core::Quantize(std::vector<float>(40, 1.27f).data(), {1, 40},
+                                    Quantizer::PerTensor(DType::kQInt8, 0.01, 0));
+  const PackedLinear saturating(big, {1e6f});
+  core::Fill(ones, 2.55f);
+  CHECK(IntsOf(Linear(ones, saturating, 1e-3, 0, false)) == std::vector<int64_t>{255});
 }
 
 TEST_CASE("linear on two threads gives one thread's integers") {
