@@ -864,6 +864,66 @@ QTENSOR_API qt_status qt_cat_out(qt_tensor* out, const qt_tensor* const* tensors
 QTENSOR_API qt_status qt_cat_relu_out(qt_tensor* out, const qt_tensor* const* tensors, size_t count,
                                       int64_t dim);
 
+/* ---------------------------------------------------------------- linear */
+
+/** Weights of a quantized linear layer packed once for the 8-bit matrix
+    product (torch.ops.quantized.linear_prepack's packed params). Opaque and
+    immutable: many threads may use one at once. */
+typedef struct qt_packed_linear qt_packed_linear;
+
+/**
+ * torch.ops.quantized.linear_prepack(weight, bias): packs a copy of the
+ * weight (later changes to its storage do not reach the packed weights).
+ * @param out       receives the handle (caller frees with
+ *                  qt_packed_linear_free).
+ * @param weight    qint8 [out_features, in_features], per tensor or per
+ *                  channel on axis 0, any view; in_features in [1, 65536].
+ * @param bias      out_features finite floats, or NULL with bias_len 0 for
+ *                  none.
+ * @return QT_ERR_TYPE_MISMATCH for another dtype; QT_ERR_SHAPE_MISMATCH for
+ *         a weight that is not 2-D or a bias of another length;
+ *         QT_ERR_INVALID_ARGUMENT for NULL pointers, channels on axis 1,
+ *         in_features out of range or a bias that is not finite.
+ */
+QTENSOR_API qt_status qt_linear_prepack(qt_packed_linear** out, const qt_tensor* weight,
+                                        const float* bias, size_t bias_len);
+
+QTENSOR_API void qt_packed_linear_free(qt_packed_linear* packed);
+
+/** The packed weight as a new contiguous tensor (its own storage). */
+QTENSOR_API qt_status qt_packed_linear_weight(qt_tensor** out, const qt_packed_linear* packed);
+
+/** The bias: *count receives its length (0 for none); up to capacity values
+    are written to out (which may be NULL when capacity is 0). */
+QTENSOR_API qt_status qt_packed_linear_bias(float* out, size_t capacity, size_t* count,
+                                            const qt_packed_linear* packed);
+
+/** in_features and out_features. */
+QTENSOR_API qt_status qt_packed_linear_in_features(size_t* out, const qt_packed_linear* packed);
+QTENSOR_API qt_status qt_packed_linear_out_features(size_t* out, const qt_packed_linear* packed);
+
+/**
+ * torch.ops.quantized.linear(input, packed, scale, zero_point): input
+ * [..., in_features] quint8 (or qint8, as ONNX's QLinearMatMul allows) per
+ * tensor, any view; the result [..., out_features] has input's dtype and the
+ * given scale and zero point. Exact int32 accumulation and one
+ * requantization formula on every CPU (docs/numerics.md, "Linear"); it is
+ * PyTorch's qnnpack engine's. Uses qt_set_num_threads' threads for large
+ * products, with the same result.
+ * @return QT_ERR_TYPE_MISMATCH for another input dtype;
+ *         QT_ERR_SHAPE_MISMATCH when the last dim is not in_features;
+ *         QT_ERR_INVALID_ARGUMENT for NULL pointers, a per-channel input, or
+ *         a bad scale or zero point.
+ */
+QTENSOR_API qt_status qt_linear(qt_tensor** out, const qt_tensor* input,
+                                const qt_packed_linear* packed, double scale, int64_t zero_point);
+
+/** torch.ops.quantized.linear_relu: qt_linear with outputs below the zero
+    point raised to it. */
+QTENSOR_API qt_status qt_linear_relu(qt_tensor** out, const qt_tensor* input,
+                                     const qt_packed_linear* packed, double scale,
+                                     int64_t zero_point);
+
 /* -------------------------------------------------------------- printing */
 
 /**

@@ -859,6 +859,65 @@ class Observer {
   std::unique_ptr<qt_observer, Deleter> handle_;
 };
 
+// Weights of a quantized linear layer packed once (PyTorch's
+// linear_prepack); shared by copies, immutable, usable from many threads.
+class PackedLinear {
+ public:
+  // Takes ownership of a handle from the C API.
+  explicit PackedLinear(qt_packed_linear* handle) : handle_(handle, Deleter()) {}
+
+  static PackedLinear prepack(const Tensor& weight, const std::vector<float>& bias = {}) {
+    qt_packed_linear* handle = nullptr;
+    detail::Check(qt_linear_prepack(&handle, weight.get(), bias.data(), bias.size()));
+    return PackedLinear(handle);
+  }
+
+  Tensor weight() const {
+    qt_tensor* out = nullptr;
+    detail::Check(qt_packed_linear_weight(&out, get()));
+    return Tensor(out);
+  }
+  std::vector<float> bias() const {
+    size_t count = 0;
+    detail::Check(qt_packed_linear_bias(nullptr, 0, &count, get()));
+    std::vector<float> out(count);
+    detail::Check(qt_packed_linear_bias(out.data(), out.size(), &count, get()));
+    return out;
+  }
+  size_t in_features() const {
+    size_t n = 0;
+    detail::Check(qt_packed_linear_in_features(&n, get()));
+    return n;
+  }
+  size_t out_features() const {
+    size_t n = 0;
+    detail::Check(qt_packed_linear_out_features(&n, get()));
+    return n;
+  }
+
+  const qt_packed_linear* get() const noexcept { return handle_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(qt_packed_linear* packed) const noexcept { qt_packed_linear_free(packed); }
+  };
+  std::shared_ptr<qt_packed_linear> handle_;
+};
+
+// torch.ops.quantized.linear / linear_relu.
+inline Tensor linear(const Tensor& input, const PackedLinear& packed, double scale,
+                     int64_t zero_point) {
+  qt_tensor* out = nullptr;
+  detail::Check(qt_linear(&out, input.get(), packed.get(), scale, zero_point));
+  return Tensor(out);
+}
+inline Tensor linear_relu(const Tensor& input, const PackedLinear& packed, double scale,
+                          int64_t zero_point) {
+  qt_tensor* out = nullptr;
+  detail::Check(qt_linear_relu(&out, input.get(), packed.get(), scale, zero_point));
+  return Tensor(out);
+}
+
 inline std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
   return out << tensor.to_string();
 }

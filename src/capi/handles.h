@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -17,10 +18,15 @@
 #include "core/quantizer.h"
 #include "core/tensor.h"
 #include "io/bundle.h"
+#include "ops/packed_linear.h"
 #include "qtensor/qtensor.h"
 
 struct qt_tensor {
   qtensor::core::Tensor tensor;
+};
+
+struct qt_packed_linear {
+  std::shared_ptr<const qtensor::ops::PackedLinear> packed;
 };
 
 struct qt_quantizer {

@@ -1,0 +1,47 @@
+// The facade's linear layers: PackedLinear::prepack, its read-back, linear and
+// linear_relu with PyTorch 1.13's integers, and errors as qtensor::Error.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "qtensor/qtensor.hpp"
+
+namespace {
+
+TEST_CASE("linear and linear_relu give torch's integers; the packed weights read back") {
+  const qtensor::Tensor x = qtensor::Tensor::MakePerTensorQuantized(
+      std::vector<uint8_t>{0, 10, 255, 128, 7, 200}, {2, 3}, 0.05, 10);
+  const qtensor::Tensor w = qtensor::Tensor::MakePerTensorQuantized(
+      std::vector<int8_t>{1, -2, 3, 127, -128, 0, 5, 5, 5, -7, 0, 9}, {4, 3}, 0.02, 0);
+  const std::vector<float> bias{0.5f, -1.0f, 0.0f, 2.25f};
+  const qtensor::PackedLinear packed = qtensor::PackedLinear::prepack(w, bias);
+  CHECK(packed.in_features() == 3);
+  CHECK(packed.out_features() == 4);
+  CHECK(packed.bias() == bias);
+  CHECK(packed.weight().int_repr<int8_t>() == w.int_repr<int8_t>());
+  CHECK(qtensor::linear(x, packed, 0.03, 100).int_repr<uint8_t>() ==
+        std::vector<uint8_t>{141, 24, 139, 251, 140, 255, 151, 204});
+  CHECK(qtensor::linear_relu(x, packed, 0.03, 100).int_repr<uint8_t>() ==
+        std::vector<uint8_t>{141, 100, 139, 251, 140, 255, 151, 204});
+  const qtensor::PackedLinear copy = packed;  // shares the handle
+  CHECK(copy.get() == packed.get());
+}
+
+TEST_CASE("linear's errors are qtensor::Error with the C status") {
+  const qtensor::Tensor w =
+      qtensor::Tensor::MakePerTensorQuantized(std::vector<int8_t>{1, 2, 3, 4}, {2, 2}, 0.1, 0);
+  const qtensor::Tensor x3 =
+      qtensor::Tensor::MakePerTensorQuantized(std::vector<uint8_t>{1, 2, 3}, {1, 3}, 0.1, 0);
+  const qtensor::PackedLinear packed = qtensor::PackedLinear::prepack(w);
+  CHECK(packed.bias().empty());
+  try {
+    qtensor::linear(x3, packed, 0.1, 0);
+    FAIL("no error");
+  } catch (const qtensor::Error& e) {
+    CHECK(e.status() == QT_ERR_SHAPE_MISMATCH);
+  }
+  CHECK_THROWS_AS(qtensor::PackedLinear::prepack(w, {1.0f}), qtensor::Error);
+}
+
+}  // namespace
