@@ -12,7 +12,7 @@ namespace qtensor::ops {
 
 namespace {
 
-void CheckWeight(const core::Tensor& weight) {
+const core::Tensor& CheckedWeight(const core::Tensor& weight) {
   if (weight.dtype() != core::DType::kQInt8) {
     core::Fail(
         core::ErrorKind::kTypeMismatch,
@@ -34,19 +34,14 @@ void CheckWeight(const core::Tensor& weight) {
                                                       " is outside [1, " +
                                                       std::to_string(kernels::kGemmMaxDepth) + "]");
   }
+  return weight;
 }
 
-}  // namespace
-
-PackedLinear::PackedLinear(const core::Tensor& weight, std::vector<float> bias)
-    : weight_(core::Tensor::Empty({0}, core::Quantizer::PerTensor(core::DType::kQInt8, 1.0, 0))) {
-  CheckWeight(weight);
-  out_features_ = static_cast<size_t>(weight.shape()[0]);
-  in_features_ = static_cast<size_t>(weight.shape()[1]);
-  if (!bias.empty() && bias.size() != out_features_) {
+std::vector<float> CheckedBias(std::vector<float> bias, size_t out_features) {
+  if (!bias.empty() && bias.size() != out_features) {
     core::Fail(core::ErrorKind::kShapeMismatch,
                "linear: the bias has " + std::to_string(bias.size()) + " values for out_features " +
-                   std::to_string(out_features_));
+                   std::to_string(out_features));
   }
   for (size_t j = 0; j < bias.size(); ++j) {
     if (!std::isfinite(bias[j])) {
@@ -54,27 +49,32 @@ PackedLinear::PackedLinear(const core::Tensor& weight, std::vector<float> bias)
                  "linear: bias[" + std::to_string(j) + "] is not finite");
     }
   }
-  weight_ = core::Clone(weight);
-  bias_ = std::move(bias);
+  return bias;
+}
 
-  const core::ElementParams params = weight_.Params();
-  scales_.resize(out_features_);
-  zero_points_.resize(out_features_);
-  column_sums_.assign(out_features_, 0);
-  const auto* w = reinterpret_cast<const int8_t*>(core::FirstElement(weight_));
-  for (size_t j = 0; j < out_features_; ++j) {
+// The weight's matrix: its integers row by row with each row's parameters.
+PackedMatrix MatrixOf(const core::Tensor& weight, const std::vector<float>& bias) {
+  const size_t columns = static_cast<size_t>(weight.shape()[0]);
+  const size_t depth = static_cast<size_t>(weight.shape()[1]);
+  const core::ElementParams params = weight.Params();
+  std::vector<double> scales(columns);
+  std::vector<int32_t> zero_points(columns);
+  for (size_t j = 0; j < columns; ++j) {
     const size_t c = params.channels == 1 ? 0 : j;
-    scales_[j] = params.scale(c);
-    zero_points_[j] = static_cast<int32_t>(params.zero_point(c));
-    for (size_t k = 0; k < in_features_; ++k) column_sums_[j] += w[j * in_features_ + k];
+    scales[j] = params.scale(c);
+    zero_points[j] = static_cast<int32_t>(params.zero_point(c));
   }
-  packed_ = core::AllocateBlock(kernels::GemmPackedBytes(out_features_, in_features_));
-  kernels::PackGemmWeights(w, out_features_, in_features_,
-                           reinterpret_cast<int8_t*>(packed_.get()));
+  return PackedMatrix(reinterpret_cast<const int8_t*>(core::FirstElement(weight)), columns, depth,
+                      std::move(scales), std::move(zero_points), bias);
 }
 
-const int8_t* PackedLinear::packed() const {
-  return reinterpret_cast<const int8_t*>(packed_.get());
-}
+}  // namespace
+
+PackedLinear::PackedLinear(const core::Tensor& weight, std::vector<float> bias)
+    : weight_(core::Clone(CheckedWeight(weight))),
+      bias_(CheckedBias(std::move(bias), static_cast<size_t>(weight.shape()[0]))),
+      out_features_(static_cast<size_t>(weight.shape()[0])),
+      in_features_(static_cast<size_t>(weight.shape()[1])),
+      matrix_(MatrixOf(weight_, bias_)) {}
 
 }  // namespace qtensor::ops

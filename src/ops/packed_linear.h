@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/memory_block.h"
 #include "core/tensor.h"
+#include "ops/quantized_matmul.h"
 
 namespace qtensor::ops {
 
@@ -28,20 +28,14 @@ class PackedLinear {
   size_t out_features() const { return out_features_; }
   size_t in_features() const { return in_features_; }
 
-  // For the operators: the packed integers, and per output column the
-  // weight's scale and zero point and the sum of its integers.
-  const int8_t* packed() const;
-  const std::vector<double>& scales() const { return scales_; }
-  const std::vector<int32_t>& zero_points() const { return zero_points_; }
-  const std::vector<int32_t>& column_sums() const { return column_sums_; }
+  // For the operator: the weights as the matrix product takes them.
+  const PackedMatrix& matrix() const { return matrix_; }
 
  private:
   core::Tensor weight_;
   std::vector<float> bias_;
   size_t out_features_ = 0, in_features_ = 0;
-  core::MemoryBlock packed_;
-  std::vector<double> scales_;
-  std::vector<int32_t> zero_points_, column_sums_;
+  PackedMatrix matrix_;
 };
 
 }  // namespace qtensor::ops

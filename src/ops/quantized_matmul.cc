@@ -1,0 +1,141 @@
+#include "ops/quantized_matmul.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "core/parallel.h"
+#include "kernels/channel_params.h"
+#include "kernels/gemm_kernels.h"
+#include "kernels/quantize_kernels.h"
+#include "kernels/sum_requantize_kernels.h"
+
+namespace qtensor::ops {
+
+PackedMatrix::PackedMatrix(const int8_t* weights, size_t columns, size_t depth,
+                           std::vector<double> scales, std::vector<int32_t> zero_points,
+                           std::vector<float> bias)
+    : columns_(columns),
+      depth_(depth),
+      packed_(core::AllocateBlock(kernels::GemmPackedBytes(columns, depth))),
+      scales_(std::move(scales)),
+      zero_points_(std::move(zero_points)),
+      column_sums_(columns, 0),
+      bias_(std::move(bias)) {
+  for (size_t j = 0; j < columns; ++j) {
+    for (size_t k = 0; k < depth; ++k) column_sums_[j] += weights[j * depth + k];
+  }
+  kernels::PackGemmWeights(weights, columns, depth, reinterpret_cast<int8_t*>(packed_.get()));
+}
+
+UnsignedRows::UnsignedRows(size_t rows, size_t depth, core::DType dtype, int64_t zero_point)
+    : rows(rows),
+      depth(depth),
+      stride(kernels::GemmPaddedDepth(depth)),
+      shifted(dtype == core::DType::kQInt8),
+      zero_point(static_cast<int32_t>(zero_point) + (shifted ? 128 : 0)),
+      bytes(rows * stride, 0),
+      sums(rows, 0) {}
+
+void UnsignedRows::ComputeSums() {
+  for (size_t i = 0; i < rows; ++i) {
+    const uint8_t* r = row(i);
+    int32_t sum = 0;
+    for (size_t k = 0; k < depth; ++k) sum += r[k];
+    sums[i] = sum;
+  }
+}
+
+namespace {
+
+// The multipliers and the row-independent terms of acc, per column.
+struct ColumnTerms {
+  std::vector<float> multipliers;
+  std::vector<int64_t> terms;
+  int64_t largest_bias = 0;
+  bool zero_weight_zero_points = true;
+};
+
+ColumnTerms MakeColumnTerms(const UnsignedRows& a, const PackedMatrix& w,
+                            const MatmulOutput& output) {
+  const size_t n = w.columns();
+  ColumnTerms c;
+  c.multipliers.resize(n);
+  c.terms.resize(n);
+  const float input_scale = static_cast<float>(output.input_scale);
+  const float output_scale = static_cast<float>(output.scale);
+  for (size_t j = 0; j < n; ++j) {
+    const double weight_scale = w.scales()[j];
+    c.multipliers[j] = static_cast<float>(weight_scale) * input_scale / output_scale;
+    int64_t bias = 0;
+    if (!w.bias().empty()) {
+      bias = kernels::scalar::QuantizeValue<int32_t>(
+          w.bias()[j], kernels::InverseScale(output.input_scale * weight_scale), 0);
+    }
+    c.largest_bias = std::max(c.largest_bias, bias < 0 ? -bias : bias);
+    const int64_t zw = w.zero_points()[j];
+    c.zero_weight_zero_points = c.zero_weight_zero_points && zw == 0;
+    c.terms[j] = bias - int64_t{a.zero_point} * w.column_sums()[j] +
+                 static_cast<int64_t>(w.depth()) * a.zero_point * zw;
+  }
+  return c;
+}
+
+}  // namespace
+
+template <typename T>
+void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulOutput& output,
+                     T* out, size_t out_stride) {
+  const size_t n = w.columns();
+  if (a.rows == 0 || n == 0) return;
+  std::vector<int32_t> products(a.rows * n);
+  kernels::GemmShape gemm;
+  gemm.rows = a.rows;
+  gemm.columns = n;
+  gemm.depth = w.depth();
+  gemm.a_stride = a.stride;
+  gemm.c_stride = n;
+  const size_t panels = kernels::GemmPanels(n);
+  // Work in units of 16 multiply-adds per element of kParallelElements.
+  const size_t parts = core::PartsFor(a.rows * n * w.depth() / 16, panels);
+  core::RunParts(parts, [&](size_t part) {
+    const size_t first = panels * part / parts, last = panels * (part + 1) / parts;
+    kernels::GemmU8S8(a.bytes.data(), w.packed(), gemm, first, last - first, products.data());
+  });
+
+  const ColumnTerms c = MakeColumnTerms(a, w, output);
+  const T floor = output.relu ? static_cast<T>(output.zero_point) : std::numeric_limits<T>::min();
+  // |acc| <= depth * 255 * 255 + |bias|: where that fits in int32, the
+  // kernels' int32 arithmetic is exact; otherwise int64 here.
+  if (static_cast<int64_t>(w.depth()) * 255 * 255 + c.largest_bias <=
+      std::numeric_limits<int32_t>::max()) {
+    const std::vector<int32_t> terms(c.terms.begin(), c.terms.end());  // each fits: exact
+    kernels::SumRequantizeParams p;
+    p.weight_zero_points = c.zero_weight_zero_points ? nullptr : w.zero_points().data();
+    p.column_terms = terms.data();
+    p.multipliers = c.multipliers.data();
+    p.zero_point = static_cast<int32_t>(output.zero_point);
+    p.floor = floor;
+    for (size_t i = 0; i < a.rows; ++i) {
+      p.row_sum = a.sums[i];
+      kernels::RequantizeSums(products.data() + i * n, n, p, out + i * out_stride);
+    }
+    return;
+  }
+  for (size_t i = 0; i < a.rows; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      const int64_t acc =
+          int64_t{products[i * n + j]} - int64_t{w.zero_points()[j]} * a.sums[i] + c.terms[j];
+      const T q = kernels::scalar::QuantizeValue<T>(static_cast<float>(acc), c.multipliers[j],
+                                                    output.zero_point);
+      out[i * out_stride + j] = std::max(q, floor);
+    }
+  }
+}
+
+template void QuantizedMatmul<uint8_t>(const UnsignedRows&, const PackedMatrix&,
+                                       const MatmulOutput&, uint8_t*, size_t);
+template void QuantizedMatmul<int8_t>(const UnsignedRows&, const PackedMatrix&, const MatmulOutput&,
+                                      int8_t*, size_t);
+
+}  // namespace qtensor::ops
