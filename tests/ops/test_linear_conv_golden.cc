@@ -1,9 +1,11 @@
-// tests/data/linear_golden.txt (written by tests/data/make_linear_golden.py
-// from PyTorch 1.13): ops::Linear must give the formula's integer for every
-// element, and the file pins how often each of torch's engines differs from
-// the formula (docs/numerics.md, "Linear").
+// tests/data/linear_golden.txt and conv2d_golden.txt (written by
+// tests/data/make_linear_conv_golden.py from PyTorch 1.13): ops::Linear and
+// ops::Conv2d must give the formula's integer for every element, and the
+// files pin how often each of torch's engines differs from the formula
+// (docs/numerics.md, "Linear" and "Conv2d").
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -12,6 +14,7 @@
 
 #include "core/tensor_ops.h"
 #include "golden_lines.h"
+#include "ops/conv2d.h"
 #include "ops/linear.h"
 
 #ifndef QTENSOR_TEST_DATA_DIR
@@ -27,6 +30,7 @@ using qtensor::core::Tensor;
 struct LinearCase {
   std::string name;
   bool relu = false;
+  qtensor::ops::Conv2dSettings conv;  // conv2d cases
   std::vector<int64_t> input_shape, weight_shape;
   DType dtype = DType::kQUInt8;
   double input_scale = 1.0, output_scale = 1.0;
@@ -45,34 +49,53 @@ std::vector<int64_t> Integers(const std::vector<std::string>& tokens, size_t fro
   return v;
 }
 
-std::vector<LinearCase> ReadCases() {
+// The leading integer tokens (a shape), and the index of the first other.
+std::vector<int64_t> LeadingShape(const std::vector<std::string>& t, size_t* next) {
+  std::vector<int64_t> shape;
+  size_t i = 0;
+  for (; i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i][0])) != 0); ++i) {
+    shape.push_back(std::stoll(t[i]));
+  }
+  *next = i;
+  return shape;
+}
+
+std::vector<LinearCase> ReadCases(const std::string& file) {
   std::vector<LinearCase> cases;
   LinearCase c;
   bool weight_data = false;
   qtensor::testing::ForEachGoldenLine(
-      QTENSOR_TEST_DATA_DIR "/linear_golden.txt",
+      QTENSOR_TEST_DATA_DIR "/" + file,
       [&](const std::string& key, const std::vector<std::string>& t, const std::string& line) {
         if (key == "case") {
           c = LinearCase{};
           c.name = t.at(0);
           c.relu = t.at(1) == "1";
+          if (t.size() == 9) {
+            const std::vector<int64_t> v = Integers(t, 2);
+            c.conv.stride = {v[0], v[1]};
+            c.conv.padding = {v[2], v[3]};
+            c.conv.dilation = {v[4], v[5]};
+            c.conv.groups = v[6];
+          }
           weight_data = false;
         } else if (key == "input") {
-          c.input_shape = {std::stoll(t.at(0)), std::stoll(t.at(1))};
-          c.dtype = qtensor::testing::GoldenDType(t.at(2));
-          c.input_scale = std::strtod(t.at(3).c_str(), nullptr);
-          c.input_zero = std::stoll(t.at(4));
+          size_t i = 0;
+          c.input_shape = LeadingShape(t, &i);
+          c.dtype = qtensor::testing::GoldenDType(t.at(i));
+          c.input_scale = std::strtod(t.at(i + 1).c_str(), nullptr);
+          c.input_zero = std::stoll(t.at(i + 2));
         } else if (key == "data") {
           (weight_data ? c.w : c.x) = Integers(t);
         } else if (key == "weight") {
           weight_data = true;
-          const int64_t n = std::stoll(t.at(0));
-          c.weight_shape = {n, std::stoll(t.at(1))};
-          c.per_channel = t.at(2) == "pc";
-          const size_t count = c.per_channel ? static_cast<size_t>(n) : 1;
-          for (size_t i = 0; i < count; ++i) {
-            c.weight_scales.push_back(std::strtod(t.at(3 + i).c_str(), nullptr));
-            c.weight_zeros.push_back(std::stoll(t.at(3 + count + i)));
+          size_t i = 0;
+          c.weight_shape = LeadingShape(t, &i);
+          c.per_channel = t.at(i) == "pc";
+          const size_t count = c.per_channel ? static_cast<size_t>(c.weight_shape[0]) : 1;
+          for (size_t k = 0; k < count; ++k) {
+            c.weight_scales.push_back(std::strtod(t.at(i + 1 + k).c_str(), nullptr));
+            c.weight_zeros.push_back(std::stoll(t.at(i + 1 + count + k)));
           }
         } else if (key == "bias") {
           if (t.at(0) != "none") {
@@ -122,11 +145,16 @@ size_t Differences(const std::vector<int64_t>& a, const std::vector<int64_t>& b)
   return count;
 }
 
-TEST_CASE("linear equals the formula on PyTorch's golden cases; the engines' differences") {
-  const std::vector<LinearCase> cases = ReadCases();
-  REQUIRE(cases.size() == 40);
-  size_t elements = 0, onednn_differs = 0, onednn_rejects = 0, qnnpack_differs = 0;
-  for (const LinearCase& c : cases) {
+// Runs every case of file through ops::Linear (2-D inputs) or ops::Conv2d
+// (4-D) and counts how often each engine differs from the formula.
+struct EngineCounts {
+  size_t cases = 0, elements = 0, onednn_differs = 0, onednn_rejects = 0, qnnpack_differs = 0,
+         qnnpack_rejects = 0;
+};
+
+EngineCounts RunCases(const std::string& file) {
+  EngineCounts counts;
+  for (const LinearCase& c : ReadCases(file)) {
     CAPTURE(c.name);
     const Quantizer input_quantizer = Quantizer::PerTensor(c.dtype, c.input_scale, c.input_zero);
     const Tensor x = c.dtype == DType::kQInt8
@@ -135,26 +163,55 @@ TEST_CASE("linear equals the formula on PyTorch's golden cases; the engines' dif
     const Quantizer weight_quantizer =
         c.per_channel ? Quantizer::PerChannel(DType::kQInt8, c.weight_scales, c.weight_zeros, 0)
                       : Quantizer::PerTensor(DType::kQInt8, c.weight_scales[0], c.weight_zeros[0]);
-    const qtensor::ops::PackedLinear packed(FromInts<int8_t>(c.w, c.weight_shape, weight_quantizer),
-                                            c.bias);
-    const Tensor y = qtensor::ops::Linear(x, packed, c.output_scale, c.output_zero, c.relu);
+    const Tensor w = FromInts<int8_t>(c.w, c.weight_shape, weight_quantizer);
+    Tensor y = x;
+    if (c.input_shape.size() == 2) {
+      const qtensor::ops::PackedLinear packed(w, c.bias);
+      y = qtensor::ops::Linear(x, packed, c.output_scale, c.output_zero, c.relu);
+      CHECK(y.shape() == std::vector<int64_t>{c.input_shape[0], c.weight_shape[0]});
+    } else {
+      const qtensor::ops::PackedConv2d packed(w, c.bias, c.conv);
+      y = qtensor::ops::Conv2d(x, packed, c.output_scale, c.output_zero, c.relu);
+      CHECK(y.shape()[1] == c.weight_shape[0]);
+    }
     const std::vector<int64_t>& want = c.results.at("formula");
     REQUIRE(Ints(y) == want);
-    CHECK(y.shape() == std::vector<int64_t>{c.input_shape[0], c.weight_shape[0]});
-    elements += want.size();
+    ++counts.cases;
+    counts.elements += want.size();
     if (c.results.count("onednn")) {
-      onednn_differs += Differences(c.results.at("onednn"), want);
+      counts.onednn_differs += Differences(c.results.at("onednn"), want);
     } else {
-      ++onednn_rejects;
+      ++counts.onednn_rejects;
     }
-    qnnpack_differs += Differences(c.results.at("qnnpack"), want);
+    if (c.results.count("qnnpack")) {
+      counts.qnnpack_differs += Differences(c.results.at("qnnpack"), want);
+    } else {
+      ++counts.qnnpack_rejects;
+    }
   }
+  return counts;
+}
+
+TEST_CASE("linear equals the formula on PyTorch's golden cases; the engines' differences") {
+  const EngineCounts counts = RunCases("linear_golden.txt");
   // qnnpack computes the formula; onednn adds the float bias after scaling
   // (one step off on 5 elements) and refuses weight zero points.
-  CHECK(elements == 8750);
-  CHECK(qnnpack_differs == 0);
-  CHECK(onednn_differs == 5);
-  CHECK(onednn_rejects == 2);
+  CHECK(counts.cases == 40);
+  CHECK(counts.elements == 8750);
+  CHECK(counts.qnnpack_differs == 0);
+  CHECK(counts.qnnpack_rejects == 0);
+  CHECK(counts.onednn_differs == 5);
+  CHECK(counts.onednn_rejects == 2);
+}
+
+TEST_CASE("conv2d equals the formula on PyTorch's golden cases; the engines' differences") {
+  const EngineCounts counts = RunCases("conv2d_golden.txt");
+  CHECK(counts.cases == 12);
+  CHECK(counts.elements == 5063);
+  CHECK(counts.qnnpack_differs == 0);
+  CHECK(counts.qnnpack_rejects == 0);
+  CHECK(counts.onednn_differs == 2);
+  CHECK(counts.onednn_rejects == 0);
 }
 
 }  // namespace
