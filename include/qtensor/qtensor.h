@@ -924,6 +924,75 @@ QTENSOR_API qt_status qt_linear_relu(qt_tensor** out, const qt_tensor* input,
                                      const qt_packed_linear* packed, double scale,
                                      int64_t zero_point);
 
+/* ---------------------------------------------------------------- conv2d */
+
+/** Weights of a quantized 2-D convolution packed once with its settings
+    (torch.ops.quantized.conv2d_prepack's packed params). Opaque and
+    immutable: many threads may use one at once. */
+typedef struct qt_packed_conv2d qt_packed_conv2d;
+
+/**
+ * torch.ops.quantized.conv2d_prepack(weight, bias, stride, padding,
+ * dilation, groups): packs a copy of the weight.
+ * @param out      receives the handle (caller frees with
+ *                 qt_packed_conv2d_free).
+ * @param weight   qint8 [out_channels, in_channels / groups, kH, kW], per
+ *                 tensor or per channel on axis 0, any view;
+ *                 in_channels / groups * kH * kW in [1, 65536].
+ * @param bias     out_channels finite floats, or NULL with bias_len 0.
+ * @param stride   2 values (height, width), each >= 1.
+ * @param padding  2 values, each >= 0 (zeros: the input's zero point).
+ * @param dilation 2 values, each >= 1.
+ * @param groups   >= 1, dividing out_channels (depthwise: groups =
+ *                 in_channels).
+ * @return QT_ERR_TYPE_MISMATCH for another dtype; QT_ERR_SHAPE_MISMATCH for
+ *         a weight that is not 4-D or a bias of another length;
+ *         QT_ERR_INVALID_ARGUMENT for NULL pointers, channels on another
+ *         axis, a bad stride, padding, dilation or groups, or a bias that is
+ *         not finite.
+ */
+QTENSOR_API qt_status qt_conv2d_prepack(qt_packed_conv2d** out, const qt_tensor* weight,
+                                        const float* bias, size_t bias_len, const int64_t* stride,
+                                        const int64_t* padding, const int64_t* dilation,
+                                        int64_t groups);
+
+QTENSOR_API void qt_packed_conv2d_free(qt_packed_conv2d* packed);
+
+/** The packed weight as a new contiguous tensor (its own storage). */
+QTENSOR_API qt_status qt_packed_conv2d_weight(qt_tensor** out, const qt_packed_conv2d* packed);
+
+/** The bias, as qt_packed_linear_bias. */
+QTENSOR_API qt_status qt_packed_conv2d_bias(float* out, size_t capacity, size_t* count,
+                                            const qt_packed_conv2d* packed);
+
+/** The settings: stride, padding and dilation receive 2 values each (any of
+    them may be NULL), groups 1 (may be NULL). */
+QTENSOR_API qt_status qt_packed_conv2d_settings(int64_t* stride, int64_t* padding,
+                                                int64_t* dilation, int64_t* groups,
+                                                const qt_packed_conv2d* packed);
+
+/**
+ * torch.ops.quantized.conv2d(input, packed, scale, zero_point): input
+ * [N, in_channels, H, W] quint8 (or qint8) per tensor, any view; the result
+ * [N, out_channels, oH, oW] with oH = (H + 2 padding - dilation (kH - 1) -
+ * 1) / stride + 1 (and oW alike) has input's dtype, the given scale and zero
+ * point, and channels-last strides as PyTorch's. Each output is
+ * docs/numerics.md's linear formula over its receptive field ("Conv2d").
+ * @return QT_ERR_TYPE_MISMATCH for another input dtype;
+ *         QT_ERR_SHAPE_MISMATCH for another rank or channel count, or a
+ *         dilated kernel larger than the padded input;
+ *         QT_ERR_INVALID_ARGUMENT for NULL pointers, a per-channel input, or
+ *         a bad scale or zero point.
+ */
+QTENSOR_API qt_status qt_conv2d(qt_tensor** out, const qt_tensor* input,
+                                const qt_packed_conv2d* packed, double scale, int64_t zero_point);
+
+/** torch.ops.quantized.conv2d_relu: qt_conv2d with outputs below the zero
+    point raised to it. */
+QTENSOR_API qt_status qt_conv2d_relu(qt_tensor** out, const qt_tensor* input,
+                                     const qt_packed_conv2d* packed, double scale,
+                                     int64_t zero_point);
+
 /* -------------------------------------------------------------- printing */
 
 /**

@@ -13,6 +13,7 @@
 #error "qtensor.hpp requires C++17 or later (compile with -std=c++17); C code includes qtensor.h"
 #endif
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -915,6 +916,72 @@ inline Tensor linear_relu(const Tensor& input, const PackedLinear& packed, doubl
                           int64_t zero_point) {
   qt_tensor* out = nullptr;
   detail::Check(qt_linear_relu(&out, input.get(), packed.get(), scale, zero_point));
+  return Tensor(out);
+}
+
+// The settings of a 2-D convolution (PyTorch's conv2d_prepack arguments).
+struct Conv2dSettings {
+  std::array<int64_t, 2> stride{1, 1};
+  std::array<int64_t, 2> padding{0, 0};
+  std::array<int64_t, 2> dilation{1, 1};
+  int64_t groups = 1;
+};
+
+// Weights of a quantized 2-D convolution packed once with its settings
+// (PyTorch's conv2d_prepack); shared by copies, immutable.
+class PackedConv2d {
+ public:
+  // Takes ownership of a handle from the C API.
+  explicit PackedConv2d(qt_packed_conv2d* handle) : handle_(handle, Deleter()) {}
+
+  static PackedConv2d prepack(const Tensor& weight, const std::vector<float>& bias = {},
+                              const Conv2dSettings& settings = {}) {
+    qt_packed_conv2d* handle = nullptr;
+    detail::Check(qt_conv2d_prepack(&handle, weight.get(), bias.data(), bias.size(),
+                                    settings.stride.data(), settings.padding.data(),
+                                    settings.dilation.data(), settings.groups));
+    return PackedConv2d(handle);
+  }
+
+  Tensor weight() const {
+    qt_tensor* out = nullptr;
+    detail::Check(qt_packed_conv2d_weight(&out, get()));
+    return Tensor(out);
+  }
+  std::vector<float> bias() const {
+    size_t count = 0;
+    detail::Check(qt_packed_conv2d_bias(nullptr, 0, &count, get()));
+    std::vector<float> out(count);
+    detail::Check(qt_packed_conv2d_bias(out.data(), out.size(), &count, get()));
+    return out;
+  }
+  Conv2dSettings settings() const {
+    Conv2dSettings s;
+    detail::Check(qt_packed_conv2d_settings(s.stride.data(), s.padding.data(), s.dilation.data(),
+                                            &s.groups, get()));
+    return s;
+  }
+
+  const qt_packed_conv2d* get() const noexcept { return handle_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(qt_packed_conv2d* packed) const noexcept { qt_packed_conv2d_free(packed); }
+  };
+  std::shared_ptr<qt_packed_conv2d> handle_;
+};
+
+// torch.ops.quantized.conv2d / conv2d_relu.
+inline Tensor conv2d(const Tensor& input, const PackedConv2d& packed, double scale,
+                     int64_t zero_point) {
+  qt_tensor* out = nullptr;
+  detail::Check(qt_conv2d(&out, input.get(), packed.get(), scale, zero_point));
+  return Tensor(out);
+}
+inline Tensor conv2d_relu(const Tensor& input, const PackedConv2d& packed, double scale,
+                          int64_t zero_point) {
+  qt_tensor* out = nullptr;
+  detail::Check(qt_conv2d_relu(&out, input.get(), packed.get(), scale, zero_point));
   return Tensor(out);
 }
 

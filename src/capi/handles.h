@@ -18,6 +18,7 @@
 #include "core/quantizer.h"
 #include "core/tensor.h"
 #include "io/bundle.h"
+#include "ops/conv2d.h"
 #include "ops/packed_linear.h"
 #include "qtensor/qtensor.h"
 
@@ -27,6 +28,10 @@ struct qt_tensor {
 
 struct qt_packed_linear {
   std::shared_ptr<const qtensor::ops::PackedLinear> packed;
+};
+
+struct qt_packed_conv2d {
+  std::shared_ptr<const qtensor::ops::PackedConv2d> packed;
 };
 
 struct qt_quantizer {

@@ -1,5 +1,6 @@
-// The facade's linear layers: PackedLinear::prepack, its read-back, linear and
-// linear_relu with PyTorch 1.13's integers, and errors as qtensor::Error.
+// The facade's linear layers and convolutions: PackedLinear and PackedConv2d,
+// linear, linear_relu, conv2d and conv2d_relu with PyTorch 1.13's integers, and errors
+// as qtensor::Error.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -42,6 +43,34 @@ TEST_CASE("linear's errors are qtensor::Error with the C status") {
     CHECK(e.status() == QT_ERR_SHAPE_MISMATCH);
   }
   CHECK_THROWS_AS(qtensor::PackedLinear::prepack(w, {1.0f}), qtensor::Error);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("conv2d gives torch's integers; the packed weights and settings read back") {
+  std::vector<uint8_t> xs(32);
+  std::vector<int8_t> ws(54);
+  for (int i = 0; i < 32; ++i) xs[static_cast<size_t>(i)] = static_cast<uint8_t>(7 * i);
+  for (int i = 0; i < 54; ++i) ws[static_cast<size_t>(i)] = static_cast<int8_t>(37 * i % 255 - 127);
+  const qtensor::Tensor x = qtensor::Tensor::MakePerTensorQuantized(xs, {1, 2, 4, 4}, 0.05, 20);
+  const qtensor::Tensor w = qtensor::Tensor::MakePerTensorQuantized(ws, {3, 2, 3, 3}, 0.01, 0);
+  qtensor::Conv2dSettings settings;
+  settings.stride = {2, 2};
+  settings.padding = {1, 1};
+  const qtensor::PackedConv2d packed =
+      qtensor::PackedConv2d::prepack(w, {0.25f, -0.5f, 1.0f}, settings);
+  CHECK(qtensor::conv2d(x, packed, 0.1, 128).int_repr<uint8_t>() ==
+        std::vector<uint8_t>{68, 40, 12, 0, 157, 195, 61, 144, 80, 112, 157, 206});
+  CHECK(qtensor::conv2d_relu(x, packed, 0.1, 128).int_repr<uint8_t>() ==
+        std::vector<uint8_t>{128, 128, 128, 128, 157, 195, 128, 144, 128, 128, 157, 206});
+  CHECK(packed.settings().stride == std::array<int64_t, 2>{2, 2});
+  CHECK(packed.settings().groups == 1);
+  CHECK(packed.bias() == std::vector<float>{0.25f, -0.5f, 1.0f});
+  CHECK(packed.weight().int_repr<int8_t>() == ws);
+  settings.groups = 2;  // does not divide 3 output channels
+  CHECK_THROWS_AS(qtensor::PackedConv2d::prepack(w, {}, settings), qtensor::Error);
 }
 
 }  // namespace
