@@ -924,6 +924,23 @@ QTENSOR_API qt_status qt_linear_relu(qt_tensor** out, const qt_tensor* input,
                                      const qt_packed_linear* packed, double scale,
                                      int64_t zero_point);
 
+/**
+ * torch.ops.quantized.linear_dynamic(input, packed, reduce_range): float
+ * input quantized per call to quint8 (as qt_quantize_per_tensor_dynamic),
+ * float output: y = (float)acc * ((float)sx * (float)sw) + bias, acc the
+ * exact integer sum (docs/numerics.md, "Linear, dynamic").
+ * @param out      receives numel / in_features * out_features floats,
+ *                 row-major [..., out_features]; capacity must hold them.
+ * @param data     numel floats, row-major with the given shape
+ *                 [..., in_features] (NULL only if numel is 0).
+ * @return QT_ERR_SHAPE_MISMATCH when the last dim is not in_features;
+ *         QT_ERR_INVALID_ARGUMENT for NULL pointers, a bad shape, a
+ *         capacity below the output's size, or a NaN or infinite input.
+ */
+QTENSOR_API qt_status qt_linear_dynamic(float* out, size_t capacity, const float* data,
+                                        const int64_t* shape, size_t ndim,
+                                        const qt_packed_linear* packed, bool reduce_range);
+
 /* ---------------------------------------------------------------- conv2d */
 
 /** Weights of a quantized 2-D convolution packed once with its settings

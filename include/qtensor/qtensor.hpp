@@ -971,6 +971,20 @@ class PackedConv2d {
   std::shared_ptr<qt_packed_conv2d> handle_;
 };
 
+// torch.ops.quantized.linear_dynamic: float data of the given shape [...,
+// in_features] in, floats [..., out_features] out.
+inline std::vector<float> linear_dynamic(const std::vector<float>& data,
+                                         const std::vector<int64_t>& shape,
+                                         const PackedLinear& packed, bool reduce_range = false) {
+  detail::CheckFloatCount(data.size(), shape);
+  size_t rows = 1;
+  for (size_t d = 0; d + 1 < shape.size(); ++d) rows *= static_cast<size_t>(shape[d]);
+  std::vector<float> out(shape.empty() ? 0 : rows * packed.out_features());
+  detail::Check(qt_linear_dynamic(out.data(), out.size(), data.data(), shape.data(), shape.size(),
+                                  packed.get(), reduce_range));
+  return out;
+}
+
 // torch.ops.quantized.conv2d / conv2d_relu.
 inline Tensor conv2d(const Tensor& input, const PackedConv2d& packed, double scale,
                      int64_t zero_point) {

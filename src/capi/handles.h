@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/quantizer.h"
+#include "core/storage.h"
 #include "core/tensor.h"
 #include "io/bundle.h"
 #include "ops/conv2d.h"
@@ -92,6 +93,13 @@ std::vector<T> ArrayArgument(const T* data, size_t count, const char* name) {
 // A shape argument, its rank checked (core::CheckRank) before the array is
 // copied.
 std::vector<int64_t> ShapeArgument(const int64_t* shape, size_t ndim);
+
+// The float data of a shape: numel checked, data required when numel > 0.
+inline size_t FloatDataArgument(const float* data, const std::vector<int64_t>& shape) {
+  const auto numel = static_cast<size_t>(core::CheckedNumel(shape, core::DType::kQInt32));
+  if (numel > 0) Required(data, "data");
+  return numel;
+}
 
 // Checks that a caller's output buffer holds count elements.
 void CheckCapacity(size_t capacity, size_t count, const char* name);

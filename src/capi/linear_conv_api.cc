@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -13,9 +14,11 @@
 #include "ops/linear.h"
 
 using qtensor::capi::ArrayArgument;
+using qtensor::capi::FloatDataArgument;
 using qtensor::capi::Guard;
 using qtensor::capi::Required;
 using qtensor::capi::ReturnTensor;
+using qtensor::capi::ShapeArgument;
 using qtensor::capi::TensorOf;
 
 namespace {
@@ -72,6 +75,23 @@ qt_status qt_linear(qt_tensor** out, const qt_tensor* input, const qt_packed_lin
     Required(out, "out");
     ReturnTensor(out,
                  qtensor::ops::Linear(TensorOf(input), PackedOf(packed), scale, zero_point, false));
+  });
+}
+
+qt_status qt_linear_dynamic(float* out, size_t capacity, const float* data, const int64_t* shape,
+                            size_t ndim, const qt_packed_linear* packed, bool reduce_range) {
+  return Guard([&] {
+    const qtensor::ops::PackedLinear& weights = PackedOf(packed);
+    const std::vector<int64_t> dims = ShapeArgument(shape, ndim);
+    FloatDataArgument(data, dims);
+    const size_t needed = qtensor::ops::LinearDynamicOutputSize(dims, weights);
+    if (needed > 0) Required(out, "out");
+    if (capacity < needed) {
+      qtensor::core::Fail(qtensor::core::ErrorKind::kInvalidArgument,
+                          "capacity " + std::to_string(capacity) + " is below the " +
+                              std::to_string(needed) + " output values");
+    }
+    qtensor::ops::LinearDynamic(data, dims, weights, reduce_range, out);
   });
 }
 

@@ -17,6 +17,7 @@ struct qt_observer {
 
 using qtensor::capi::CheckCapacity;
 using qtensor::capi::DTypeArgument;
+using qtensor::capi::FloatDataArgument;
 using qtensor::capi::Guard;
 using qtensor::capi::Required;
 using qtensor::capi::ShapeArgument;
@@ -26,13 +27,6 @@ using qtensor::ops::ObserverKind;
 using qtensor::ops::ObserverOptions;
 
 namespace {
-
-// The float data of a shape: numel checked, data required when numel > 0.
-size_t FloatDataArgument(const float* data, const std::vector<int64_t>& shape) {
-  const auto numel = static_cast<size_t>(qtensor::core::CheckedNumel(shape, DType::kQInt32));
-  if (numel > 0) Required(data, "data");
-  return numel;
-}
 
 qt_status NewObserver(qt_observer** out, ObserverKind kind, double averaging_constant,
                       int64_t ch_axis, qt_dtype dtype, bool symmetric, bool reduce_range,

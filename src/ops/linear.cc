@@ -1,10 +1,14 @@
 #include "ops/linear.h"
 
+#include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/storage.h"
 #include "core/tensor_ops.h"
+#include "ops/qparams.h"
 #include "ops/quantized_matmul.h"
 
 namespace qtensor::ops {
@@ -57,6 +61,36 @@ core::Tensor Linear(const core::Tensor& input, const PackedLinear& weights, doub
     QuantizedMatmul(a, weights.matrix(), output, out, columns);
   }
   return result;
+}
+
+size_t LinearDynamicOutputSize(const std::vector<int64_t>& shape, const PackedLinear& weights) {
+  if (shape.empty() || shape.back() != static_cast<int64_t>(weights.in_features())) {
+    core::Fail(core::ErrorKind::kShapeMismatch,
+               "linear_dynamic: the input's last dim must be in_features " +
+                   std::to_string(weights.in_features()));
+  }
+  const auto rows =
+      static_cast<size_t>(core::CheckedNumel(shape, core::DType::kQUInt8)) / weights.in_features();
+  if (rows > std::numeric_limits<size_t>::max() / sizeof(float) / weights.out_features()) {
+    core::Fail(core::ErrorKind::kInvalidArgument, "linear_dynamic: the output is too large");
+  }
+  return rows * weights.out_features();
+}
+
+void LinearDynamic(const float* data, const std::vector<int64_t>& shape,
+                   const PackedLinear& weights, bool reduce_range, float* out) {
+  const size_t depth = weights.in_features();
+  const size_t rows = LinearDynamicOutputSize(shape, weights) / weights.out_features();
+  const size_t count = rows * depth;
+  if (rows == 0) return;
+  const QParams q = ChooseQParamsDynamic(data, count, core::DType::kQUInt8, reduce_range);
+  const core::Tensor x = core::Quantize(
+      data, shape, core::Quantizer::PerTensor(core::DType::kQUInt8, q.scale, q.zero_point));
+  UnsignedRows a(rows, depth, core::DType::kQUInt8, q.zero_point);
+  const uint8_t* in = core::FirstElement(x);
+  for (size_t i = 0; i < rows; ++i) std::copy_n(in + i * depth, depth, a.row(i));
+  a.ComputeSums();
+  FloatMatmul(a, weights.matrix(), q.scale, out, weights.out_features());
 }
 
 }  // namespace qtensor::ops

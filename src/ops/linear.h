@@ -15,6 +15,7 @@
 #define QTENSOR_OPS_LINEAR_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "core/tensor.h"
 #include "ops/packed_linear.h"
@@ -23,6 +24,24 @@ namespace qtensor::ops {
 
 core::Tensor Linear(const core::Tensor& input, const PackedLinear& weights, double scale,
                     int64_t zero_point, bool relu);
+
+// torch.ops.quantized.linear_dynamic(x, packed, reduce_range): the n floats
+// of x, row-major with the given shape [..., in_features], quantized to
+// quint8 per tensor as quantize_per_tensor_dynamic(x, quint8, reduce_range)
+// does, then for each row and output column
+//
+//   y[i][j] = (float)acc[i][j] * ((float)sx * (float)sw[j]) + bias[j]   (float32)
+//
+// with acc as in Linear but without the bias (PyTorch's qnnpack formula).
+// Writes numel / in_features * out_features floats to out. Throws
+// kShapeMismatch when the last dim is not in_features and kInvalidArgument
+// for NaN or infinite inputs.
+// The number of floats LinearDynamic writes for an input of this shape;
+// throws as LinearDynamic does for a bad shape.
+size_t LinearDynamicOutputSize(const std::vector<int64_t>& shape, const PackedLinear& weights);
+
+void LinearDynamic(const float* data, const std::vector<int64_t>& shape,
+                   const PackedLinear& weights, bool reduce_range, float* out);
 
 }  // namespace qtensor::ops
 

@@ -83,11 +83,10 @@ ColumnTerms MakeColumnTerms(const UnsignedRows& a, const PackedMatrix& w,
 
 }  // namespace
 
-template <typename T>
-void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulOutput& output,
-                     T* out, size_t out_stride) {
+// The matrix product's int32 sums, rows x columns, split across threads by
+// panels of columns.
+std::vector<int32_t> Products(const UnsignedRows& a, const PackedMatrix& w) {
   const size_t n = w.columns();
-  if (a.rows == 0 || n == 0) return;
   std::vector<int32_t> products(a.rows * n);
   kernels::GemmShape gemm;
   gemm.rows = a.rows;
@@ -102,7 +101,15 @@ void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulO
     const size_t first = panels * part / parts, last = panels * (part + 1) / parts;
     kernels::GemmU8S8(a.bytes.data(), w.packed(), gemm, first, last - first, products.data());
   });
+  return products;
+}
 
+template <typename T>
+void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulOutput& output,
+                     T* out, size_t out_stride) {
+  const size_t n = w.columns();
+  if (a.rows == 0 || n == 0) return;
+  const std::vector<int32_t> products = Products(a, w);
   const ColumnTerms c = MakeColumnTerms(a, w, output);
   const T floor = output.relu ? static_cast<T>(output.zero_point) : std::numeric_limits<T>::min();
   // |acc| <= depth * 255 * 255 + |bias|: where that fits in int32, the
@@ -129,6 +136,28 @@ void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulO
       const T q = kernels::scalar::QuantizeValue<T>(static_cast<float>(acc), c.multipliers[j],
                                                     output.zero_point);
       out[i * out_stride + j] = std::max(q, floor);
+    }
+  }
+}
+
+void FloatMatmul(const UnsignedRows& a, const PackedMatrix& w, double input_scale, float* out,
+                 size_t out_stride) {
+  const size_t n = w.columns();
+  if (a.rows == 0 || n == 0) return;
+  const std::vector<int32_t> products = Products(a, w);
+  std::vector<float> multipliers(n);
+  std::vector<int64_t> terms(n);
+  for (size_t j = 0; j < n; ++j) {
+    multipliers[j] = static_cast<float>(input_scale) * static_cast<float>(w.scales()[j]);
+    terms[j] = -int64_t{a.zero_point} * w.column_sums()[j] +
+               static_cast<int64_t>(w.depth()) * a.zero_point * w.zero_points()[j];
+  }
+  for (size_t i = 0; i < a.rows; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      const int64_t acc =
+          int64_t{products[i * n + j]} - int64_t{w.zero_points()[j]} * a.sums[i] + terms[j];
+      const float y = static_cast<float>(acc) * multipliers[j];
+      out[i * out_stride + j] = w.bias().empty() ? y : y + w.bias()[j];
     }
   }
 }

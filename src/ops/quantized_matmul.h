@@ -68,6 +68,12 @@ template <typename T>
 void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulOutput& output,
                      T* out, size_t out_stride);
 
+// The float results of a dynamically quantized product (PyTorch's
+// linear_dynamic): out[i * out_stride + j] = (float)acc * ((float)
+// input_scale * (float)scale_j) + bias_j in float32, acc the exact sum.
+void FloatMatmul(const UnsignedRows& a, const PackedMatrix& w, double input_scale, float* out,
+                 size_t out_stride);
+
 }  // namespace qtensor::ops
 
 #endif  // QTENSOR_OPS_QUANTIZED_MATMUL_H_

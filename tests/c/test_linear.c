@@ -1,6 +1,8 @@
 /* Quantized linear layers through the C ABI: PyTorch 1.13's integers for a
    small layer (torch.ops.quantized.linear / linear_relu, per tensor and per
    channel), the packed weights read back, leading dims, and bad input. */
+#include <math.h>
+
 #include "check.h"
 
 static const int64_t kInputShape[2] = {2, 3};
@@ -137,7 +139,37 @@ static void test_bad_input(void) {
   qt_tensor_free(x);
 }
 
+/* torch.ops.quantized.linear_dynamic(x, packed, False) with qnnpack, bit for
+   bit (onednn's second value is one ulp away). */
+static void test_dynamic_matches_torch(void) {
+  const float x[6] = {0.5f, -1.25f, 3.0f, 2.0f, 0.0f, -0.75f};
+  const float expected[8] = {0x1.7ae148p-1f, 0x1.bc28f4p+1f, 0x1.ccccccp-3f, 0x1.5c28f6p+1f,
+                             0x1.fae148p-2f, 0x1.051eb8p+2f, 0x1.0p-3f,      0x1.d5c29p+0f};
+  qt_tensor* w = NULL;
+  CHECK_OK(qt_make_per_tensor_quantized_int8(&w, kWeight, kWeightShape, 2, 0.02, 0));
+  qt_packed_linear* packed = NULL;
+  CHECK_OK(qt_linear_prepack(&packed, w, kBias, 4));
+  float y[9];
+  y[8] = 42.0f;
+  CHECK_OK(qt_linear_dynamic(y, 9, x, kInputShape, 2, packed, false));
+  for (int i = 0; i < 8; ++i) CHECK(memcmp(&y[i], &expected[i], sizeof(float)) == 0);
+  CHECK(y[8] == 42.0f);
+  CHECK_STATUS(qt_linear_dynamic(y, 7, x, kInputShape, 2, packed, false),
+               QT_ERR_INVALID_ARGUMENT); /* capacity */
+  const int64_t wrong[2] = {3, 2};
+  CHECK_STATUS(qt_linear_dynamic(y, 9, x, wrong, 2, packed, false), QT_ERR_SHAPE_MISMATCH);
+  const float nan_x[6] = {0.5f, NAN, 3.0f, 2.0f, 0.0f, -0.75f};
+  CHECK_STATUS(qt_linear_dynamic(y, 9, nan_x, kInputShape, 2, packed, false),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_linear_dynamic(y, 9, NULL, kInputShape, 2, packed, false),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_linear_dynamic(y, 9, x, kInputShape, 2, NULL, false), QT_ERR_INVALID_ARGUMENT);
+  qt_packed_linear_free(packed);
+  qt_tensor_free(w);
+}
+
 int main(void) {
+  test_dynamic_matches_torch();
   test_matches_torch();
   test_reads_back_and_takes_leading_dims();
   test_bad_input();

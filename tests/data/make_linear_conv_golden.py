@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes tests/data/linear_golden.txt and tests/data/conv2d_golden.txt:
+"""Writes tests/data/linear_golden.txt, linear_dynamic_golden.txt and
+conv2d_golden.txt:
 torch.ops.quantized.linear / linear_relu and conv2d / conv2d_relu of PyTorch
 1.13 on both of its engines here (onednn, the default, under
 LRU_CACHE_CAPACITY=1, and qnnpack), next to docs/numerics.md's linear formula
@@ -25,7 +26,13 @@ A conv2d case has the same lines, with
   case NAME relu(0|1) STRIDE_H STRIDE_W PAD_H PAD_W DIL_H DIL_W GROUPS
   input N C H W dtype SCALE ZP
   weight O I/groups kH kW pt|pc ...
-and the results in the output's NCHW order.
+and the results in the output's NCHW order. A linear_dynamic case:
+  case NAME reduce_range(0|1)
+  input M K float
+  data M*K float32 values as hex floats
+  weight, data, bias as for linear
+  formula / onednn / qnnpack M*N float32 results as hex floats
+  end
 """
 import os
 
@@ -242,6 +249,64 @@ def conv_cases():
     add_conv_case("batch3", rng, 3, 3, 5, 5, 4, (3, 3))
 
 
+def add_dynamic_case(name, rng, m, k, n, per_channel=False, bias=True, reduce_range=False,
+                     spread=3.0):
+    x = (rng.standard_normal((m, k)) * spread).astype(F32)
+    w = rng.integers(-128, 128, size=(n, k))
+    if per_channel:
+        sw = ((rng.random(n) * 2 + 0.25) * 0.01).astype(np.float32).astype(np.float64)
+    else:
+        sw = np.full(n, np.float64(np.float32(0.01)))
+    zw = np.zeros(n, dtype=np.int64)
+    b = (rng.standard_normal(n)).astype(F32) if bias else None
+    # onednn's (the default engine's) parameters: under qnnpack PyTorch
+    # ignores reduce_range.
+    torch.backends.quantized.engine = "onednn"
+    qx = torch.quantize_per_tensor_dynamic(torch.from_numpy(x), torch.quint8, reduce_range)
+    sx, zx = qx.q_scale(), qx.q_zero_point()
+    acc = (qx.int_repr().numpy().astype(np.int64) - zx) @ (w.astype(np.int64) - zw[:, None]).T
+    ref = acc.astype(F32) * (F32(sx) * sw.astype(F32))
+    if b is not None:
+        ref = ref + b
+    emit("case", name, int(reduce_range))
+    emit("input", m, k, "float")
+    emit("data", *[hexf(v) for v in x.reshape(-1)])
+    if per_channel:
+        emit("weight", n, k, "pc", *[hexf(v) for v in sw], *zw)
+    else:
+        emit("weight", n, k, "pt", hexf(sw[0]), zw[0])
+    emit("data", *w.reshape(-1))
+    emit("bias", "none") if b is None else emit("bias", *[hexf(v) for v in b])
+    emit("formula", *[hexf(v) for v in ref.reshape(-1)])
+    for engine in ("onednn", "qnnpack"):
+        torch.backends.quantized.engine = engine
+        wi = torch.from_numpy(w.astype(np.int8))
+        if per_channel:
+            qw = torch._make_per_channel_quantized_tensor(
+                wi, torch.from_numpy(sw), torch.from_numpy(zw), 0)
+        else:
+            qw = torch._make_per_tensor_quantized_tensor(wi, float(sw[0]), 0)
+        packed = torch.ops.quantized.linear_prepack(
+            qw, torch.from_numpy(b) if b is not None else None)
+        got = torch.ops.quantized.linear_dynamic(torch.from_numpy(x), packed, reduce_range)
+        emit(engine, *[hexf(v) for v in got.numpy().reshape(-1)])
+    emit("end")
+
+
+def dynamic_cases():
+    rng = np.random.default_rng(17)
+    for m, k, n in [(1, 1, 1), (3, 5, 7), (8, 64, 16), (5, 200, 33), (2, 1000, 12)]:
+        for per_channel in (False, True):
+            for reduce_range in (False, True):
+                name = "%dx%dx%d-%s-%s" % (m, k, n, "pc" if per_channel else "pt",
+                                           "reduce" if reduce_range else "full")
+                add_dynamic_case(name, rng, m, k, n, per_channel=per_channel,
+                                 bias=(m + k) % 2 == 0 or per_channel,
+                                 reduce_range=reduce_range)
+    add_dynamic_case("positive-only", rng, 4, 30, 6, spread=0.001)
+    add_dynamic_case("wide-range", rng, 4, 30, 6, spread=1e4, per_channel=True)
+
+
 def main():
     rng = np.random.default_rng(15)
     shapes = [(1, 1, 1), (3, 5, 7), (4, 64, 16), (7, 33, 65), (2, 256, 40), (16, 300, 17),
@@ -270,6 +335,8 @@ def main():
     write("linear_golden.txt")
     conv_cases()
     write("conv2d_golden.txt")
+    dynamic_cases()
+    write("linear_dynamic_golden.txt")
 
 
 def write(name):

@@ -25,6 +25,12 @@ TEST_CASE("linear and linear_relu give torch's integers; the packed weights read
         std::vector<uint8_t>{141, 24, 139, 251, 140, 255, 151, 204});
   CHECK(qtensor::linear_relu(x, packed, 0.03, 100).int_repr<uint8_t>() ==
         std::vector<uint8_t>{141, 100, 139, 251, 140, 255, 151, 204});
+  // linear_dynamic: qnnpack's floats, bit for bit.
+  const std::vector<float> y =
+      qtensor::linear_dynamic({0.5f, -1.25f, 3.0f, 2.0f, 0.0f, -0.75f}, {2, 3}, packed);
+  CHECK(y == std::vector<float>{0x1.7ae148p-1f, 0x1.bc28f4p+1f, 0x1.ccccccp-3f, 0x1.5c28f6p+1f,
+                                0x1.fae148p-2f, 0x1.051eb8p+2f, 0x1.0p-3f, 0x1.d5c29p+0f});
+  CHECK_THROWS_AS(qtensor::linear_dynamic({1.0f, 2.0f}, {1, 2}, packed), qtensor::Error);
   const qtensor::PackedLinear copy = packed;  // shares the handle
   CHECK(copy.get() == packed.get());
 }

@@ -6,8 +6,10 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,7 +31,7 @@ using qtensor::core::Tensor;
 
 struct LinearCase {
   std::string name;
-  bool relu = false;
+  bool relu = false;  // linear_dynamic cases: reduce_range
   qtensor::ops::Conv2dSettings conv;  // conv2d cases
   std::vector<int64_t> input_shape, weight_shape;
   DType dtype = DType::kQUInt8;
@@ -41,11 +43,21 @@ struct LinearCase {
   std::vector<int64_t> x, w;
   std::vector<float> bias;
   std::map<std::string, std::vector<int64_t>> results;  // formula, onednn, qnnpack
+  // linear_dynamic: float inputs and results.
+  bool float_input = false;
+  std::vector<float> x_floats;
+  std::map<std::string, std::vector<float>> float_results;
 };
 
 std::vector<int64_t> Integers(const std::vector<std::string>& tokens, size_t from = 0) {
   std::vector<int64_t> v;
   for (size_t i = from; i < tokens.size(); ++i) v.push_back(std::stoll(tokens[i]));
+  return v;
+}
+
+std::vector<float> Floats(const std::vector<std::string>& tokens) {
+  std::vector<float> v;
+  for (const std::string& token : tokens) v.push_back(std::strtof(token.c_str(), nullptr));
   return v;
 }
 
@@ -82,11 +94,18 @@ std::vector<LinearCase> ReadCases(const std::string& file) {
         } else if (key == "input") {
           size_t i = 0;
           c.input_shape = LeadingShape(t, &i);
-          c.dtype = qtensor::testing::GoldenDType(t.at(i));
-          c.input_scale = std::strtod(t.at(i + 1).c_str(), nullptr);
-          c.input_zero = std::stoll(t.at(i + 2));
+          c.float_input = t.at(i) == "float";
+          if (!c.float_input) {
+            c.dtype = qtensor::testing::GoldenDType(t.at(i));
+            c.input_scale = std::strtod(t.at(i + 1).c_str(), nullptr);
+            c.input_zero = std::stoll(t.at(i + 2));
+          }
         } else if (key == "data") {
-          (weight_data ? c.w : c.x) = Integers(t);
+          if (c.float_input && !weight_data) {
+            c.x_floats = Floats(t);
+          } else {
+            (weight_data ? c.w : c.x) = Integers(t);
+          }
         } else if (key == "weight") {
           weight_data = true;
           size_t i = 0;
@@ -98,14 +117,16 @@ std::vector<LinearCase> ReadCases(const std::string& file) {
             c.weight_zeros.push_back(std::stoll(t.at(i + 1 + count + k)));
           }
         } else if (key == "bias") {
-          if (t.at(0) != "none") {
-            for (const std::string& v : t) c.bias.push_back(std::strtof(v.c_str(), nullptr));
-          }
+          if (t.at(0) != "none") c.bias = Floats(t);
         } else if (key == "output") {
           c.output_scale = std::strtod(t.at(0).c_str(), nullptr);
           c.output_zero = std::stoll(t.at(1));
         } else if (key == "formula" || key == "onednn" || key == "qnnpack") {
-          if (t.at(0) != "rejected") c.results[key] = Integers(t);
+          if (c.float_input) {
+            c.float_results[key] = Floats(t);
+          } else if (t.at(0) != "rejected") {
+            c.results[key] = Integers(t);
+          }
         } else if (key == "end") {
           cases.push_back(c);
         } else {
@@ -212,6 +233,47 @@ TEST_CASE("conv2d equals the formula on PyTorch's golden cases; the engines' dif
   CHECK(counts.qnnpack_rejects == 0);
   CHECK(counts.onednn_differs == 2);
   CHECK(counts.onednn_rejects == 0);
+}
+
+// The float results' bits, to compare exactly.
+std::vector<uint32_t> Bits(const std::vector<float>& values) {
+  std::vector<uint32_t> bits(values.size());
+  std::memcpy(bits.data(), values.data(), values.size() * sizeof(float));
+  return bits;
+}
+
+TEST_CASE("linear_dynamic equals the formula on PyTorch's golden cases; the engines' differences") {
+  size_t cases = 0, elements = 0, onednn_differs = 0, qnnpack_differs = 0;
+  for (const LinearCase& c : ReadCases("linear_dynamic_golden.txt")) {
+    CAPTURE(c.name);
+    REQUIRE(c.float_input);
+    const Quantizer weight_quantizer =
+        c.per_channel ? Quantizer::PerChannel(DType::kQInt8, c.weight_scales, c.weight_zeros, 0)
+                      : Quantizer::PerTensor(DType::kQInt8, c.weight_scales[0], c.weight_zeros[0]);
+    const qtensor::ops::PackedLinear packed(FromInts<int8_t>(c.w, c.weight_shape, weight_quantizer),
+                                            c.bias);
+    const std::vector<float>& want = c.float_results.at("formula");
+    std::vector<float> y(want.size());
+    qtensor::ops::LinearDynamic(c.x_floats.data(), c.input_shape, packed, c.relu, y.data());
+    REQUIRE(Bits(y) == Bits(want));
+    ++cases;
+    elements += want.size();
+    const std::vector<float>& onednn = c.float_results.at("onednn");
+    const std::vector<float>& qnnpack = c.float_results.at("qnnpack");
+    for (size_t i = 0; i < want.size(); ++i) {
+      // onednn sums in another order: within a few float32 ulps of the
+      // largest term.
+      CHECK(std::fabs(onednn[i] - want[i]) <= 1e-5f * (std::fabs(want[i]) + 1.0f));
+      onednn_differs += Bits({onednn[i]}) != Bits({want[i]});
+      qnnpack_differs += Bits({qnnpack[i]}) != Bits({want[i]});
+    }
+  }
+  CHECK(cases == 22);
+  CHECK(elements == 1404);
+  // qnnpack is the formula but ignores reduce_range: it differs exactly on
+  // the reduce_range cases' outputs (677 of them).
+  CHECK(qnnpack_differs == 677);
+  CHECK(onednn_differs == 651);
 }
 
 }  // namespace
