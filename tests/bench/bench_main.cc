@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   qtensor::bench::RegisterQuantizeBenchmarks();
   qtensor::bench::RegisterLayoutBenchmarks();
   qtensor::bench::RegisterOpBenchmarks();
+  qtensor::bench::RegisterGemmBenchmarks();
 #ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif

@@ -114,6 +114,7 @@ void RegisterQuantizeBenchmarks();
 void RegisterLayoutBenchmarks();
 void RegisterSerializeBenchmarks();
 void RegisterOpBenchmarks();
+void RegisterGemmBenchmarks();
 
 // A fresh result against an existing one, call by call in alternating order;
 // the counters existing_best and fresh_best are each side's fastest call in
