@@ -300,7 +300,7 @@ def all_cases():
             for kind in ("max", "min", "alternating"):
                 for zp in (zps[0], zps[2]):
                     shape, args = cases[1]
-                    shape = shape[:-3] + (2,) + shape[-2:]  # one batch, two planes
+                    shape = shape[:-3] + (2,) + shape[-2:]  # two channels
                     name = f"{op}-{dtype}-{kind}-{zp}"
                     yield name, op, dtype, zp, extreme_ints(kind, shape, dtype), args
         for name, op, zp, ints, args in tie_cases(dtype):
