@@ -200,6 +200,7 @@ MAX_CASES = [
     ((2, 2, 9, 9), pool_args(3, 3, 1, 2, ceil=True)), ((3, 5, 6), pool_args(2, 1, 1)),
     ((1, 1, 5, 5), pool_args(5)), ((2, 3, 1, 2), pool_args(3, 3, ceil=True)),
     ((1, 4, 11, 10), pool_args((4, 3), (3, 2), (2, 1), ceil=True)),
+    ((2, 3, 5, 8), pool_args(3, 3, 1, ceil=True)),  # ceil_mode drops a last window
 ]
 AVG_CASES = [
     ((2, 3, 7, 9), pool_args(2)), ((2, 3, 7, 9), pool_args(3, 1, 1)),
@@ -212,6 +213,7 @@ AVG_CASES = [
     ((2, 2, 6, 7), pool_args(6, 1, 3)), ((1, 1, 7, 7), pool_args(3, 2, 1)),
     ((2, 5, 1, 1), pool_args(1)), ((2, 3, 1, 2), pool_args(3, 3, ceil=True)),
     ((2, 3, 5, 5), pool_args(2, 2, 1, dov=-3)),
+    ((2, 3, 5, 8), pool_args(3, 3, 1, ceil=True, cip=False)),  # ceil_mode drops a last window
 ]
 ADAPTIVE_CASES = [
     ((2, 3, 7, 9), (3, 4)), ((2, 3, 8, 8), (4, 4)), ((2, 3, 8, 8), (3, 5)), ((3, 10, 7), (4, 3)),
