@@ -18,7 +18,11 @@ namespace {
 // The integer nearest to value (ties to even), saturated to T's range.
 template <typename T>
 T RoundToInteger(float value) {
-  const float rounded = std::nearbyint(value);
+  // Below 2^22 in magnitude, adding and taking away 1.5 * 2^23 rounds to an
+  // integer, ties to even, as nearbyint does, without a call into libm.
+  constexpr float kShifter = 12582912.0f, kExactBelow = 4194304.0f;
+  const float rounded =
+      std::fabs(value) < kExactBelow ? (value + kShifter) - kShifter : std::nearbyint(value);
   if (!(rounded > static_cast<float>(std::numeric_limits<T>::lowest()))) {
     return std::numeric_limits<T>::lowest();
   }
@@ -45,27 +49,40 @@ struct AvgOptions {
 };
 
 // round(float(sum - size * zp) * float(1.0 / divisor) + float(zp)), all in
-// float32 as PyTorch's kernel does.
+// float32 as PyTorch's kernel does. Each window's size and multiplier is the
+// same in every plane: computed once.
 template <typename T>
 void AvgPlanes(const pool::PlaneLayout& in, const std::vector<pool::Taps>& rows,
                const std::vector<pool::Taps>& cols, const AvgOptions& options, T* out) {
+  std::vector<int64_t> sizes;
+  std::vector<float> multipliers;
+  sizes.reserve(rows.size() * cols.size());
+  multipliers.reserve(rows.size() * cols.size());
+  for (const pool::Taps& r : rows) {
+    for (const pool::Taps& w : cols) {
+      const int64_t size = r.count * w.count;
+      const int64_t divisor = options.divisor_override != 0 ? options.divisor_override
+                              : options.count_include_pad   ? r.extent * w.extent
+                                                            : size;
+      sizes.push_back(size);
+      multipliers.push_back(static_cast<float>(1.0 / static_cast<double>(divisor)));
+    }
+  }
   const T* base = reinterpret_cast<const T*>(in.first);
   for (int64_t n = 0; n < in.batch; ++n) {
     for (int64_t c = 0; c < in.channels; ++c) {
       const T* plane = base + n * in.batch_stride + c * in.channel_stride;
       const int64_t zero_point = in.zero_points[n * in.channels + c];
+      const float zero = static_cast<float>(zero_point);
+      size_t k = 0;
       for (const pool::Taps& r : rows) {
+        const T* row0 = plane + r.first * in.row_stride;
         for (const pool::Taps& w : cols) {
-          const int64_t size = r.count * w.count;
-          const int64_t divisor = options.divisor_override != 0 ? options.divisor_override
-                                  : options.count_include_pad   ? r.extent * w.extent
-                                                                : size;
-          const float multiplier = static_cast<float>(1.0 / static_cast<double>(divisor));
-          const int64_t sum =
-              WindowSum(plane + r.first * in.row_stride + w.first * in.column_stride, r.count,
-                        w.count, in.row_stride, in.column_stride);
-          const float centred = static_cast<float>(sum - size * zero_point);
-          *out++ = RoundToInteger<T>(centred * multiplier + static_cast<float>(zero_point));
+          const int64_t sum = WindowSum(row0 + w.first * in.column_stride, r.count, w.count,
+                                        in.row_stride, in.column_stride);
+          const float centred = static_cast<float>(sum - sizes[k] * zero_point);
+          *out++ = RoundToInteger<T>(centred * multipliers[k] + zero);
+          ++k;
         }
       }
     }
