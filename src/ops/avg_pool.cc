@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/dtype.h"
@@ -122,15 +123,19 @@ std::vector<pool::Taps> AdaptiveTaps(int64_t pooled, int64_t size) {
   return taps;
 }
 
-template <class Fill>
+// A new result of the pooled shape, filled by fill(rows, cols, out) with the
+// windows make_windows() gives. The result is allocated (its size checked)
+// before the windows are listed, and an empty one is returned as it is.
+template <class MakeWindows, class Fill>
 core::Tensor PoolInto(const pool::PlaneLayout& in, core::DType dtype, int64_t height, int64_t width,
-                      const Fill& fill) {
+                      const MakeWindows& make_windows, const Fill& fill) {
   core::Tensor result =
       core::Tensor::ForOverwrite(pool::OutputShape(in, height, width), in.quantizer);
   if (result.numel() == 0) return result;
+  const auto windows = make_windows();  // (rows, cols)
   core::VisitDType(dtype, [&](auto t) {
     using T = decltype(t);
-    fill(reinterpret_cast<T*>(result.storage()->bytes()));
+    fill(windows.first, windows.second, reinterpret_cast<T*>(result.storage()->bytes()));
   });
   return result;
 }
@@ -149,13 +154,17 @@ core::Tensor AvgPool2d(const core::Tensor& input, const PoolWindow& window, bool
                                           window.padding[0], 1, window.ceil_mode, op);
   const int64_t width = pool::PooledSize(in.width, window.kernel[1], window.stride[1],
                                          window.padding[1], 1, window.ceil_mode, op);
-  const std::vector<pool::Taps> rows = pool::WindowTaps(height, in.height, window.kernel[0],
-                                                        window.stride[0], window.padding[0], 1, op);
-  const std::vector<pool::Taps> cols = pool::WindowTaps(width, in.width, window.kernel[1],
-                                                        window.stride[1], window.padding[1], 1, op);
   const AvgOptions options{count_include_pad, divisor_override};
-  return PoolInto(in, input.dtype(), height, width,
-                  [&](auto* out) { AvgPlanes(in, rows, cols, options, out); });
+  auto windows = [&] {
+    return std::make_pair(pool::WindowTaps(height, in.height, window.kernel[0], window.stride[0],
+                                           window.padding[0], 1, op),
+                          pool::WindowTaps(width, in.width, window.kernel[1], window.stride[1],
+                                           window.padding[1], 1, op));
+  };
+  return PoolInto(in, input.dtype(), height, width, windows,
+                  [&](const auto& rows, const auto& cols, auto* out) {
+                    AvgPlanes(in, rows, cols, options, out);
+                  });
 }
 
 core::Tensor AdaptiveAvgPool2d(const core::Tensor& input, int64_t output_height,
@@ -169,10 +178,13 @@ core::Tensor AdaptiveAvgPool2d(const core::Tensor& input, int64_t output_height,
                    std::to_string(output_height) + ", " + std::to_string(output_width) + ")");
   }
   const pool::PlaneLayout in = pool::Planes(input, op);
-  const std::vector<pool::Taps> rows = AdaptiveTaps(output_height, in.height);
-  const std::vector<pool::Taps> cols = AdaptiveTaps(output_width, in.width);
-  return PoolInto(in, input.dtype(), output_height, output_width,
-                  [&](auto* out) { AdaptivePlanes(in, rows, cols, out); });
+  auto windows = [&] {
+    return std::make_pair(AdaptiveTaps(output_height, in.height),
+                          AdaptiveTaps(output_width, in.width));
+  };
+  return PoolInto(
+      in, input.dtype(), output_height, output_width, windows,
+      [&](const auto& rows, const auto& cols, auto* out) { AdaptivePlanes(in, rows, cols, out); });
 }
 
 }  // namespace qtensor::ops

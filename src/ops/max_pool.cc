@@ -49,15 +49,17 @@ core::Tensor MaxPool2d(const core::Tensor& input, const PoolWindow& window) {
   const int64_t width =
       pool::PooledSize(in.width, window.kernel[1], window.stride[1], window.padding[1],
                        window.dilation[1], window.ceil_mode, op);
+  // The result first: its size is checked before tables of its rows and
+  // columns are built.
+  core::Tensor result =
+      core::Tensor::ForOverwrite(pool::OutputShape(in, height, width), in.quantizer);
+  if (result.numel() == 0) return result;
   const std::vector<pool::Taps> rows =
       pool::WindowTaps(height, in.height, window.kernel[0], window.stride[0], window.padding[0],
                        window.dilation[0], op);
   const std::vector<pool::Taps> cols =
       pool::WindowTaps(width, in.width, window.kernel[1], window.stride[1], window.padding[1],
                        window.dilation[1], op);
-  core::Tensor result =
-      core::Tensor::ForOverwrite(pool::OutputShape(in, height, width), in.quantizer);
-  if (result.numel() == 0) return result;
   core::VisitDType(input.dtype(), [&](auto t) {
     using T = decltype(t);
     MaxPlanes(in, rows, cols, window.dilation[0], window.dilation[1],

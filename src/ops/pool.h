@@ -26,7 +26,8 @@ struct PoolWindow {
 // Throws kInvalidArgument for another rank, a per-channel axis on H or W,
 // H or W of 0, a kernel, stride or dilation below 1, a padding below 0 or
 // above kernel / 2, an output size below 1, or a window that holds no
-// input element; the input is never written.
+// input element (looked for only where the result has elements); the input
+// is never written.
 
 // The largest integer of each window (padding never wins).
 core::Tensor MaxPool2d(const core::Tensor& input, const PoolWindow& window);

@@ -48,6 +48,20 @@ TEST_CASE("pooling an empty batch or no channels gives an empty result of the po
   }
 }
 
+TEST_CASE("the result's size is checked before any table of its windows is made") {
+  const Quantizer q = Quantizer::PerTensor(DType::kQUInt8, 0.1, 0);
+  const int64_t most = (int64_t{1} << 31) - 1;
+  // Empty: returned at once, though 2^31 - 1 rows of windows were asked for.
+  CHECK(qtensor::ops::AdaptiveAvgPool2d(Counting({0, 2, 3, 3}, q), most, 1).shape() ==
+        std::vector<int64_t>{0, 2, most, 1});
+  try {
+    qtensor::ops::AdaptiveAvgPool2d(Counting({1, 2, 3, 3}, q), most, most);
+    FAIL("no exception for a (1, 2, 2^31 - 1, 2^31 - 1) result");
+  } catch (const qtensor::core::Error& e) {
+    CHECK(e.kind() == qtensor::core::ErrorKind::kOutOfMemory);
+  }
+}
+
 TEST_CASE("a 3-D input pools as the 4-D one with a batch of one") {
   const Tensor planes = Counting({3, 7, 6}, Quantizer::PerTensor(DType::kQUInt8, 0.1, 9));
   const Tensor batch = planes.Unsqueeze(0);
