@@ -59,6 +59,53 @@ public sealed partial class Tensor {
   public Tensor Sigmoid() => new Tensor(Native.sigmoid());
 
   /// <summary>
+  /// F.max_pool2d on this (C, H, W) or (N, C, H, W) tensor: the largest
+  /// integer of each window, padding never winning; the result keeps this
+  /// tensor's parameters. Each size has one entry (both dims) or two
+  /// (height, width); a null <paramref name="stride"/> is
+  /// <paramref name="kernelSize"/>. A bad size, rank or window throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor MaxPool2d(long[] kernelSize, long[] stride, long[] padding, long[] dilation,
+                          bool ceilMode) {
+    Arguments.NotNull(kernelSize, nameof(kernelSize));
+    Arguments.NotNull(padding, nameof(padding));
+    Arguments.NotNull(dilation, nameof(dilation));
+    long[] steps = stride ?? new long[0];
+    return new Tensor(Native.MaxPool2d(kernelSize, kernelSize.Length, steps, steps.Length,
+                                       padding, padding.Length, dilation, dilation.Length,
+                                       ceilMode));
+  }
+
+  /// <summary>
+  /// F.avg_pool2d: the average of each window, rounded as PyTorch's quantized
+  /// kernel does (docs/numerics.md, "Pooling"); the divisor is
+  /// <paramref name="divisorOverride"/> unless 0, else the window's size with
+  /// its padding (<paramref name="countIncludePad"/>) or without. Sizes and
+  /// errors as <see cref="MaxPool2d"/>'s.
+  /// </summary>
+  public Tensor AvgPool2d(long[] kernelSize, long[] stride, long[] padding, bool ceilMode,
+                          bool countIncludePad, long divisorOverride) {
+    Arguments.NotNull(kernelSize, nameof(kernelSize));
+    Arguments.NotNull(padding, nameof(padding));
+    long[] steps = stride ?? new long[0];
+    return new Tensor(Native.AvgPool2d(kernelSize, kernelSize.Length, steps, steps.Length,
+                                       padding, padding.Length, ceilMode, countIncludePad,
+                                       divisorOverride));
+  }
+
+  /// <summary>
+  /// F.adaptive_avg_pool2d: output row i averages input rows
+  /// floor(i * H / out) to ceil((i + 1) * H / out), columns alike; the result
+  /// keeps this tensor's parameters. <paramref name="outputSize"/> has one
+  /// entry (both dims) or two (height, width).
+  /// </summary>
+  public Tensor AdaptiveAvgPool2d(params long[] outputSize) {
+    Arguments.NotNull(outputSize, nameof(outputSize));
+    return new Tensor(Native.AdaptiveAvgPool2d(outputSize, outputSize.Length));
+  }
+
+  /// <summary>
   /// torch.tanh: tanh(x) in float32, quantized with PyTorch's fixed
   /// parameters (scale 1/128; zero point 128 for QUInt8, else 0; QInt32:
   /// scale 2^-31).

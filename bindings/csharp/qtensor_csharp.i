@@ -188,6 +188,9 @@ public enum%}
 %ignore qtensor::Tensor::EmptyQuantized;
 %ignore qtensor::Tensor::FromIntRepr;
 %ignore qtensor::Tensor::permute;
+%ignore qtensor::Tensor::max_pool2d;
+%ignore qtensor::Tensor::avg_pool2d;
+%ignore qtensor::Tensor::adaptive_avg_pool2d;
 %ignore qtensor::Tensor::view;
 %ignore qtensor::Tensor::reshape;
 %ignore qtensor::Tensor::at;
@@ -222,9 +225,14 @@ public enum%}
 %apply double INPUT[] { double* doubles_in };
 %apply double OUTPUT[] { double* doubles_out };
 %apply long long INPUT[] { int64_t* longs_in, int64_t* shape_in };
+// The pooling sizes, four arrays in one call.
+%apply long long INPUT[] { int64_t* kernel_in, int64_t* stride_in, int64_t* padding_in,
+                           int64_t* dilation_in };
 %apply long long OUTPUT[] { int64_t* longs_out };
 // int64_t is long, not long long, on LP64 Linux.
 %typemap(in) int64_t* longs_in, int64_t* shape_in, int64_t* longs_out "$1 = ($1_ltype)$input;"
+%typemap(in) int64_t* kernel_in, int64_t* stride_in, int64_t* padding_in,
+             int64_t* dilation_in "$1 = ($1_ltype)$input;"
 %apply signed char INPUT[] { int8_t* int8_in };
 %apply signed char OUTPUT[] { int8_t* int8_out };
 %apply unsigned char INPUT[] { uint8_t* uint8_in };
@@ -344,6 +352,26 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
     qtensor_csharp::CopyOut($self->q_per_channel_zero_points(), longs_out, count);
   }
 
+  qtensor::Tensor MaxPool2d(int64_t* kernel_in, int64_t kernel_count, int64_t* stride_in,
+                            int64_t stride_count, int64_t* padding_in, int64_t padding_count,
+                            int64_t* dilation_in, int64_t dilation_count, bool ceil_mode) const {
+    return $self->max_pool2d(qtensor_csharp::Longs(kernel_in, kernel_count),
+                             qtensor_csharp::Longs(stride_in, stride_count),
+                             qtensor_csharp::Longs(padding_in, padding_count),
+                             qtensor_csharp::Longs(dilation_in, dilation_count), ceil_mode);
+  }
+  qtensor::Tensor AvgPool2d(int64_t* kernel_in, int64_t kernel_count, int64_t* stride_in,
+                            int64_t stride_count, int64_t* padding_in, int64_t padding_count,
+                            bool ceil_mode, bool count_include_pad,
+                            int64_t divisor_override) const {
+    return $self->avg_pool2d(qtensor_csharp::Longs(kernel_in, kernel_count),
+                             qtensor_csharp::Longs(stride_in, stride_count),
+                             qtensor_csharp::Longs(padding_in, padding_count), ceil_mode,
+                             count_include_pad, divisor_override);
+  }
+  qtensor::Tensor AdaptiveAvgPool2d(int64_t* longs_in, int64_t count) const {
+    return $self->adaptive_avg_pool2d(qtensor_csharp::Longs(longs_in, count));
+  }
   qtensor::Tensor Permute(int64_t* longs_in, int64_t count) const {
     return $self->permute(qtensor_csharp::Longs(longs_in, count));
   }

@@ -1010,6 +1010,58 @@ QTENSOR_API qt_status qt_conv2d_relu(qt_tensor** out, const qt_tensor* input,
                                      const qt_packed_conv2d* packed, double scale,
                                      int64_t zero_point);
 
+/* --------------------------------------------------------------- pooling */
+/*
+ * PyTorch 1.13's quantized 2-D pooling (torch.nn.quantized.functional).
+ * input is a (C, H, W) or (N, C, H, W) view of any layout; the result is a
+ * new contiguous tensor with input's quantizer: per tensor, or per channel
+ * along N or C (each plane keeps its own parameters). Each pair of int64
+ * is (height, width). Where a pair may be NULL, NULL means PyTorch's
+ * default. docs/numerics.md ("Pooling") gives the output size and the
+ * averages' rounding.
+ * All three return QT_ERR_INVALID_ARGUMENT, leaving input untouched, for
+ * NULL out, input or kernel_size / output_size; a rank other than 3 or 4;
+ * a per-channel axis on H or W; H or W of 0; a kernel, stride or dilation
+ * below 1; a padding below 0 or above kernel / 2; a parameter past
+ * 2^31 - 1; an output size below 1; or a window that reads no input
+ * element.
+ */
+
+/** F.max_pool2d(q, kernel_size, stride, padding, dilation, ceil_mode): the
+    largest integer of each window (padding never wins).
+    @param kernel_size two entries.
+    @param stride      two entries, or NULL for kernel_size.
+    @param padding     two entries, or NULL for (0, 0); each at most half
+                       the kernel size.
+    @param dilation    two entries, or NULL for (1, 1).
+    @param ceil_mode   round the output size up (a last window must still
+                       start inside the input or its left padding). */
+QTENSOR_API qt_status qt_max_pool2d(qt_tensor** out, const qt_tensor* input,
+                                    const int64_t* kernel_size, const int64_t* stride,
+                                    const int64_t* padding, const int64_t* dilation,
+                                    bool ceil_mode);
+
+/** F.avg_pool2d(q, kernel_size, stride, padding, ceil_mode,
+    count_include_pad, divisor_override): each window's integers summed, the
+    zero point taken off, and round(sum * float(1 / divisor) + zero point)
+    in float32, as PyTorch's NCHW kernel. The divisor is divisor_override, or
+    the window's size including its padding (count_include_pad), or the
+    number of input elements it reads.
+    @param kernel_size, stride, padding as qt_max_pool2d's.
+    @param divisor_override 0 for none (PyTorch's None; it rejects 0). */
+QTENSOR_API qt_status qt_avg_pool2d(qt_tensor** out, const qt_tensor* input,
+                                    const int64_t* kernel_size, const int64_t* stride,
+                                    const int64_t* padding, bool ceil_mode, bool count_include_pad,
+                                    int64_t divisor_override);
+
+/** F.adaptive_avg_pool2d(q, output_size): output row i averages input rows
+    floor(i * H / out_h) up to ceil((i + 1) * H / out_h), columns alike;
+    round(sum * ((1.0f / rows) / columns)) in float32, as PyTorch's NCHW
+    kernel.
+    @param output_size two entries, each 1 to 2^31 - 1. */
+QTENSOR_API qt_status qt_adaptive_avg_pool2d(qt_tensor** out, const qt_tensor* input,
+                                             const int64_t* output_size);
+
 /* -------------------------------------------------------------- printing */
 
 /**

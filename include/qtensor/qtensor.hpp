@@ -61,6 +61,15 @@ std::string TakeBuffer(Write&& write) {
   return std::string(reinterpret_cast<const char*>(buffer), size);
 }
 
+// A pooling size as PyTorch takes it: one number for both dims, or
+// (height, width).
+inline std::array<int64_t, 2> PoolPair(const std::vector<int64_t>& values, const char* name) {
+  if (values.size() == 1) return {values[0], values[0]};
+  if (values.size() == 2) return {values[0], values[1]};
+  throw Error(QT_ERR_INVALID_ARGUMENT, std::string(name) + " must have 1 or 2 entries, got " +
+                                           std::to_string(values.size()));
+}
+
 template <typename T>
 constexpr qt_dtype DTypeOf() {
   static_assert(
@@ -358,6 +367,41 @@ class Tensor {
   }
   Tensor clamp(float min, float max) const {
     return Make([&](qt_tensor** out) { return qt_clamp(out, get(), min, max); });
+  }
+  // F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d on this (C, H, W) or
+  // (N, C, H, W) tensor (qt_max_pool2d & co.): each size one number or
+  // (height, width); an empty stride is kernel_size; divisor_override 0 is
+  // none.
+  Tensor max_pool2d(const std::vector<int64_t>& kernel_size,
+                    const std::vector<int64_t>& stride = {},
+                    const std::vector<int64_t>& padding = {0},
+                    const std::vector<int64_t>& dilation = {1}, bool ceil_mode = false) const {
+    const std::array<int64_t, 2> kernel = detail::PoolPair(kernel_size, "kernel_size");
+    const std::array<int64_t, 2> steps =
+        stride.empty() ? kernel : detail::PoolPair(stride, "stride");
+    const std::array<int64_t, 2> pad = detail::PoolPair(padding, "padding");
+    const std::array<int64_t, 2> dilated = detail::PoolPair(dilation, "dilation");
+    return Make([&](qt_tensor** out) {
+      return qt_max_pool2d(out, get(), kernel.data(), steps.data(), pad.data(), dilated.data(),
+                           ceil_mode);
+    });
+  }
+  Tensor avg_pool2d(const std::vector<int64_t>& kernel_size,
+                    const std::vector<int64_t>& stride = {},
+                    const std::vector<int64_t>& padding = {0}, bool ceil_mode = false,
+                    bool count_include_pad = true, int64_t divisor_override = 0) const {
+    const std::array<int64_t, 2> kernel = detail::PoolPair(kernel_size, "kernel_size");
+    const std::array<int64_t, 2> steps =
+        stride.empty() ? kernel : detail::PoolPair(stride, "stride");
+    const std::array<int64_t, 2> pad = detail::PoolPair(padding, "padding");
+    return Make([&](qt_tensor** out) {
+      return qt_avg_pool2d(out, get(), kernel.data(), steps.data(), pad.data(), ceil_mode,
+                           count_include_pad, divisor_override);
+    });
+  }
+  Tensor adaptive_avg_pool2d(const std::vector<int64_t>& output_size) const {
+    const std::array<int64_t, 2> size = detail::PoolPair(output_size, "output_size");
+    return Make([&](qt_tensor** out) { return qt_adaptive_avg_pool2d(out, get(), size.data()); });
   }
   const Tensor& relu6_() const {
     detail::Check(qt_relu6_inplace(handle()));

@@ -1,7 +1,9 @@
 // The operators (src/ops): qt_requantize, qt_relu, qt_relu_inplace,
 // qt_leaky_relu, qt_hardswish, qt_sigmoid, qt_tanh, qt_relu6, qt_clamp, qt_add, qt_add_relu,
 // qt_mul, qt_mul_relu, qt_cat, qt_cat_relu; their in-place and out= forms; qt_add_scalar,
-// qt_add_scalar_relu, qt_mul_scalar, qt_mul_scalar_relu.
+// qt_add_scalar_relu, qt_mul_scalar, qt_mul_scalar_relu; qt_max_pool2d, qt_avg_pool2d,
+// qt_adaptive_avg_pool2d.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "ops/cat.h"
 #include "ops/clamp.h"
 #include "ops/float_unary.h"
+#include "ops/pool.h"
 #include "ops/requantize.h"
 #include "ops/scalar_binary.h"
 #include "ops/write_into.h"
@@ -77,6 +80,22 @@ qt_status CatOutTo(qt_tensor* out, const qt_tensor* const* tensors, size_t count
     const qtensor::core::Tensor& output = Required(out, "out")->tensor;
     qtensor::ops::CatOut(output, CatInputs(tensors, count), dim, relu);
   });
+}
+
+// A (height, width) pair from the caller: pair[0], pair[1], or fallback for NULL.
+std::array<int64_t, 2> PairOr(const int64_t* pair, std::array<int64_t, 2> fallback) {
+  return pair == nullptr ? fallback : std::array<int64_t, 2>{pair[0], pair[1]};
+}
+
+qtensor::ops::PoolWindow WindowOf(const int64_t* kernel_size, const int64_t* stride,
+                                  const int64_t* padding, const int64_t* dilation, bool ceil_mode) {
+  qtensor::ops::PoolWindow window;
+  window.kernel = PairOr(Required(kernel_size, "kernel_size"), {});
+  window.stride = PairOr(stride, window.kernel);
+  window.padding = PairOr(padding, {0, 0});
+  window.dilation = PairOr(dilation, {1, 1});
+  window.ceil_mode = ceil_mode;
+  return window;
 }
 
 }  // namespace
@@ -224,6 +243,38 @@ qt_status qt_cat_out(qt_tensor* out, const qt_tensor* const* tensors, size_t cou
 qt_status qt_cat_relu_out(qt_tensor* out, const qt_tensor* const* tensors, size_t count,
                           int64_t dim) {
   return CatOutTo(out, tensors, count, dim, true);
+}
+
+qt_status qt_max_pool2d(qt_tensor** out, const qt_tensor* input, const int64_t* kernel_size,
+                        const int64_t* stride, const int64_t* padding, const int64_t* dilation,
+                        bool ceil_mode) {
+  return Guard([&] {
+    Required(out, "out");
+    const qtensor::ops::PoolWindow window =
+        WindowOf(kernel_size, stride, padding, dilation, ceil_mode);
+    ReturnTensor(out, qtensor::ops::MaxPool2d(TensorOf(input), window));
+  });
+}
+
+qt_status qt_avg_pool2d(qt_tensor** out, const qt_tensor* input, const int64_t* kernel_size,
+                        const int64_t* stride, const int64_t* padding, bool ceil_mode,
+                        bool count_include_pad, int64_t divisor_override) {
+  return Guard([&] {
+    Required(out, "out");
+    const qtensor::ops::PoolWindow window =
+        WindowOf(kernel_size, stride, padding, nullptr, ceil_mode);
+    ReturnTensor(
+        out, qtensor::ops::AvgPool2d(TensorOf(input), window, count_include_pad, divisor_override));
+  });
+}
+
+qt_status qt_adaptive_avg_pool2d(qt_tensor** out, const qt_tensor* input,
+                                 const int64_t* output_size) {
+  return Guard([&] {
+    Required(out, "out");
+    const std::array<int64_t, 2> size = PairOr(Required(output_size, "output_size"), {});
+    ReturnTensor(out, qtensor::ops::AdaptiveAvgPool2d(TensorOf(input), size[0], size[1]));
+  });
 }
 
 }  // extern "C"

@@ -1161,6 +1161,69 @@ static void test_operators(const fixtures* f) {
   qt_tensor_free(column);
 }
 
+/* The pooling functions: NULL arguments, ranks, windows and sizes refused
+   with QT_ERR_INVALID_ARGUMENT, the output untouched. */
+static void test_pooling(const fixtures* f) {
+  step("pooling");
+  qt_tensor* out = SENTINEL_TENSOR;
+  qt_tensor* planes = NULL; /* f->pt as (1, 2, 3): one plane of 2 x 3 */
+  CHECK_OK(qt_unsqueeze(&planes, f->pt, 0));
+  const int64_t two[2] = {2, 2}, one[2] = {1, 1}, zero[2] = {0, 0}, three[2] = {3, 3};
+  const int64_t big[2] = {(int64_t)1 << 40, 1}, negative[2] = {-1, 0};
+  EXPECT_INVALID(qt_max_pool2d(NULL, planes, two, NULL, NULL, NULL, false));
+  EXPECT_INVALID(qt_max_pool2d(&out, NULL, two, NULL, NULL, NULL, false));
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, NULL, NULL, NULL, NULL, false));
+  EXPECT_MESSAGE_HAS("kernel_size");
+  EXPECT_INVALID(qt_max_pool2d(&out, f->pt, two, NULL, NULL, NULL, false));
+  EXPECT_MESSAGE_HAS("3-D");
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, zero, NULL, NULL, NULL, false));
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, two, zero, NULL, NULL, false));
+  EXPECT_MESSAGE_HAS("stride");
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, two, NULL, NULL, zero, false));
+  EXPECT_MESSAGE_HAS("dilation");
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, two, NULL, two, NULL, false));
+  EXPECT_MESSAGE_HAS("padding");
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, two, NULL, negative, NULL, false));
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, three, NULL, NULL, NULL, false));
+  EXPECT_MESSAGE_HAS("does not fit");
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, big, NULL, NULL, NULL, false));
+  EXPECT_INVALID(qt_max_pool2d(&out, planes, two, one, one, three, false));
+  EXPECT_MESSAGE_HAS("reads no input");
+  EXPECT_INVALID(qt_avg_pool2d(NULL, planes, two, NULL, NULL, false, true, 0));
+  EXPECT_INVALID(qt_avg_pool2d(&out, NULL, two, NULL, NULL, false, true, 0));
+  EXPECT_INVALID(qt_avg_pool2d(&out, planes, NULL, NULL, NULL, false, true, 0));
+  EXPECT_INVALID(qt_avg_pool2d(&out, f->scalar, two, NULL, NULL, false, true, 0));
+  EXPECT_INVALID(qt_avg_pool2d(&out, planes, two, zero, NULL, false, true, 0));
+  EXPECT_INVALID(qt_avg_pool2d(&out, planes, one, NULL, one, false, true, 0));
+  EXPECT_INVALID(qt_avg_pool2d(&out, planes, three, NULL, NULL, false, false, 0));
+  EXPECT_INVALID(qt_adaptive_avg_pool2d(NULL, planes, two));
+  EXPECT_INVALID(qt_adaptive_avg_pool2d(&out, NULL, two));
+  EXPECT_INVALID(qt_adaptive_avg_pool2d(&out, planes, NULL));
+  EXPECT_INVALID(qt_adaptive_avg_pool2d(&out, planes, zero));
+  EXPECT_MESSAGE_HAS("output_size");
+  EXPECT_INVALID(qt_adaptive_avg_pool2d(&out, planes, big));
+  EXPECT_INVALID(qt_adaptive_avg_pool2d(&out, f->empty, two));
+  CHECK(out == SENTINEL_TENSOR);
+  /* A per-channel axis on W (pc's axis 1 is the width of its (1, 2, 3) view). */
+  qt_tensor* pc_planes = NULL;
+  CHECK_OK(qt_unsqueeze(&pc_planes, f->pc, 0));
+  EXPECT_INVALID(qt_max_pool2d(&out, pc_planes, one, NULL, NULL, NULL, false));
+  EXPECT_MESSAGE_HAS("axis");
+  CHECK(out == SENTINEL_TENSOR);
+  /* And calls that work: 1 + 2 * (ints 1..6 as 2 x 3), windows of 2 x 2. */
+  CHECK_OK(qt_max_pool2d(&out, planes, two, one, NULL, NULL, false));
+  signed char ints[2] = {0, 0};
+  CHECK_OK(qt_int_repr(ints, sizeof ints, out));
+  CHECK(ints[0] == 5 && ints[1] == 6);
+  qt_tensor_free(out);
+  CHECK_OK(qt_avg_pool2d(&out, planes, two, one, NULL, false, true, 0));
+  CHECK_OK(qt_int_repr(ints, sizeof ints, out)); /* (1 + 2 + 4 + 5) / 4 = 3, 4 */
+  CHECK(ints[0] == 3 && ints[1] == 4);
+  qt_tensor_free(out);
+  qt_tensor_free(pc_planes);
+  qt_tensor_free(planes);
+}
+
 /* qt_tensor_data: the integers in place for a contiguous view, refused for
    others, NULL outputs refused; outputs untouched on failure. */
 static void test_data_pointer(const fixtures* f) {
@@ -1390,6 +1453,7 @@ int main(void) {
   CHECK_ALL_UNCHANGED(&f, &before);
   test_operators(&f);
   test_operator_forms(&f);
+  test_pooling(&f);
   test_data_pointer(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_thread_local_error();

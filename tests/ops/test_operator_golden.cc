@@ -22,6 +22,7 @@
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
 #include "golden_lines.h"
+#include "golden_tensors.h"
 #include "ops/binary.h"
 #include "ops/cat.h"
 #include "ops/clamp.h"
@@ -38,33 +39,12 @@ namespace {
 using qtensor::core::DType;
 using qtensor::core::Quantizer;
 using qtensor::core::Tensor;
-
-double ParseDouble(const std::string& token) { return std::strtod(token.c_str(), nullptr); }
-
-// "DTYPE pt SCALE ZP" or "DTYPE pc AXIS C SCALE*C ZP*C" from tokens[at].
-Quantizer ParseQuant(const std::vector<std::string>& tokens, size_t at) {
-  const DType dtype = qtensor::testing::GoldenDType(tokens.at(at));
-  if (tokens.at(at + 1) == "pt") {
-    return Quantizer::PerTensor(dtype, ParseDouble(tokens.at(at + 2)),
-                                std::stoll(tokens.at(at + 3)));
-  }
-  REQUIRE(tokens.at(at + 1) == "pc");
-  const int64_t axis = std::stoll(tokens.at(at + 2));
-  const size_t channels = std::stoul(tokens.at(at + 3));
-  std::vector<double> scales;
-  std::vector<int64_t> zero_points;
-  for (size_t c = 0; c < channels; ++c) {
-    scales.push_back(ParseDouble(tokens.at(at + 4 + c)));
-    zero_points.push_back(std::stoll(tokens.at(at + 4 + channels + c)));
-  }
-  return Quantizer::PerChannel(dtype, scales, zero_points, axis);
-}
-
-struct Golden {
-  std::vector<int64_t> shape;
-  Quantizer quantizer = Quantizer::PerTensor(DType::kQUInt8, 1.0, 0);
-  std::vector<int64_t> ints;
-};
+using qtensor::testing::Golden;
+using qtensor::testing::Ints;
+using qtensor::testing::MakeTensor;
+using qtensor::testing::ParseDouble;
+using qtensor::testing::ParseQuant;
+using qtensor::testing::ParseTensorHeader;
 
 struct Diff {
   int64_t index, value;
@@ -80,14 +60,6 @@ struct Case {
   bool qnnpack_rejected = false;
   std::map<int64_t, int64_t> qnnpack_diffs;  // index -> qnnpack's integer
 };
-
-Golden ParseTensorHeader(const std::vector<std::string>& tokens) {
-  Golden g;
-  const size_t rank = std::stoul(tokens.at(0));
-  for (size_t d = 0; d < rank; ++d) g.shape.push_back(std::stoll(tokens.at(1 + d)));
-  g.quantizer = ParseQuant(tokens, 1 + rank);
-  return g;
-}
 
 std::vector<Case> LoadCases() {
   std::vector<Case> cases;
@@ -127,29 +99,6 @@ std::vector<Case> LoadCases() {
         }
       });
   return cases;
-}
-
-Tensor MakeTensor(const Golden& g) {
-  std::vector<uint8_t> bytes(g.ints.size() * qtensor::core::ElementSize(g.quantizer.dtype()));
-  qtensor::core::VisitDType(g.quantizer.dtype(), [&](auto v) {
-    using T = decltype(v);
-    for (size_t i = 0; i < g.ints.size(); ++i) {
-      reinterpret_cast<T*>(bytes.data())[i] = static_cast<T>(g.ints[i]);
-    }
-  });
-  return qtensor::core::FromIntRepr(bytes.data(), bytes.size(), g.shape, g.quantizer);
-}
-
-std::vector<int64_t> Ints(const Tensor& t) {
-  std::vector<uint8_t> bytes(static_cast<size_t>(t.numel()) *
-                             qtensor::core::ElementSize(t.dtype()));
-  qtensor::core::IntRepr(t, bytes.data());
-  std::vector<int64_t> out(static_cast<size_t>(t.numel()));
-  qtensor::core::VisitDType(t.dtype(), [&](auto v) {
-    using T = decltype(v);
-    for (size_t i = 0; i < out.size(); ++i) out[i] = reinterpret_cast<const T*>(bytes.data())[i];
-  });
-  return out;
 }
 
 Tensor Run(const Case& c) {

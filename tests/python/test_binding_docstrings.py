@@ -1,7 +1,8 @@
 """Every public name of the qtensor package has a docstring, so help() tells
 what it does and returns: the modules' public attributes (qtensor,
 qtensor.ops with its ops.quantized namespace, qtensor.ao,
-qtensor.ao.quantization) and every public method, property and attribute
+qtensor.ao.quantization, qtensor.nn, qtensor.nn.quantized,
+qtensor.nn.quantized.functional) and every public method, property and attribute
 of the classes among them. Fails listing each name without one."""
 
 import inspect
@@ -9,6 +10,7 @@ import types
 
 import qtensor
 import qtensor.ao.quantization
+import qtensor.nn.quantized.functional
 
 
 def _is_ours(obj):
@@ -41,7 +43,9 @@ def _class_members(cls, qualified):
 def public_surface():
     """(qualified name, documented) for the whole public surface."""
     modules = {"qtensor": qtensor, "qtensor.ops": qtensor.ops, "qtensor.ao": qtensor.ao,
-               "qtensor.ao.quantization": qtensor.ao.quantization}
+               "qtensor.ao.quantization": qtensor.ao.quantization, "qtensor.nn": qtensor.nn,
+               "qtensor.nn.quantized": qtensor.nn.quantized,
+               "qtensor.nn.quantized.functional": qtensor.nn.quantized.functional}
     found, seen_classes = [], set()
     for module_name, module in modules.items():
         names = set(getattr(module, "__all__", [])) | {n for n in vars(module)
@@ -70,7 +74,8 @@ def test_the_walk_reaches_the_whole_api():
                      "qtensor.quantize_per_tensor", "qtensor.native", "qtensor.Size.numel",
                      "qtensor.ao.quantization.HistogramObserver.calculate_qparams",
                      "qtensor.ao.quantization.PerChannelMinMaxObserver.ch_axis",
-                     "qtensor.ao.quantization.MinMaxObserver.min_val"]:
+                     "qtensor.ao.quantization.MinMaxObserver.min_val",
+                     "qtensor.nn.quantized.functional.avg_pool2d"]:
         assert expected in names
     assert len(names) > 200
 

@@ -16,14 +16,20 @@ import pytest
 
 import qtensor
 import qtensor.ao.quantization
+import qtensor.nn.quantized.functional
 
 HERE = pathlib.Path(__file__).resolve().parent
 PACKAGE = pathlib.Path(qtensor.__file__).resolve().parent
 STUBS = {"qtensor": PACKAGE / "__init__.pyi", "qtensor.ops": PACKAGE / "_ops.pyi",
          "qtensor.ao": PACKAGE / "ao" / "__init__.pyi",
-         "qtensor.ao.quantization": PACKAGE / "ao" / "quantization" / "__init__.pyi"}
+         "qtensor.ao.quantization": PACKAGE / "ao" / "quantization" / "__init__.pyi",
+         "qtensor.nn": PACKAGE / "nn" / "__init__.pyi",
+         "qtensor.nn.quantized": PACKAGE / "nn" / "quantized" / "__init__.pyi",
+         "qtensor.nn.quantized.functional": PACKAGE / "nn" / "quantized" / "functional.pyi"}
 MODULES = {"qtensor": qtensor, "qtensor.ops": qtensor.ops, "qtensor.ao": qtensor.ao,
-           "qtensor.ao.quantization": qtensor.ao.quantization}
+           "qtensor.ao.quantization": qtensor.ao.quantization, "qtensor.nn": qtensor.nn,
+           "qtensor.nn.quantized": qtensor.nn.quantized,
+           "qtensor.nn.quantized.functional": qtensor.nn.quantized.functional}
 
 
 def mypy(tmp_path, *files):

@@ -26,6 +26,7 @@ OUTPUTS = {
     "make_print_cases.py": "print_cases.txt",
     "make_observer_golden.py": "observer_golden.txt",
     "make_operator_golden.py": "operator_golden.txt",
+    "make_pool_golden.py": "pool_golden.txt",
 }
 
 torch = pytest.importorskip(

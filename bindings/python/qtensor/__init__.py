@@ -29,6 +29,7 @@ from ._observers import (_choose_qparams_per_tensor, choose_qparams, choose_qpar
 from ._torch import from_torch
 from ._shape_functions import flatten, reshape, squeeze, unsqueeze
 from . import ao
+from . import nn
 
 native.set_error_classes(BY_STATUS)
 
@@ -43,7 +44,7 @@ __all__ = [
     "cat", "clamp", "hardtanh", "leaky_relu", "ops", "relu", "relu6", "requantize", "sigmoid",
     "tanh", "ao", "choose_qparams", "choose_qparams_per_tensor", "per_channel_symmetric",
     "per_tensor_symmetric", "quantize_per_tensor_dynamic", "from_torch", "flatten", "reshape",
-    "squeeze", "unsqueeze", "InvalidShapeError", "ShapeViewError",
+    "squeeze", "unsqueeze", "InvalidShapeError", "ShapeViewError", "nn",
 ]
 
 # Public classes print and pickle under the package's name.

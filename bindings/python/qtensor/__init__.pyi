@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from . import _ops as ops
 from . import ao as ao
+from . import nn as nn
 from ._ops import cat as cat, clamp as clamp, hardtanh as hardtanh, \
     leaky_relu as leaky_relu, relu as relu, relu6 as relu6, requantize as requantize, \
     sigmoid as sigmoid, tanh as tanh

@@ -8,6 +8,7 @@ import numpy.typing as npt
 
 import qtensor
 from qtensor.ao.quantization import HistogramObserver, MinMaxObserver, PerChannelMinMaxObserver
+from qtensor.nn.quantized import functional as QF
 
 
 def per_tensor() -> qtensor.Tensor:
@@ -71,12 +72,23 @@ def files(q: qtensor.Tensor) -> None:
     assert isinstance(qtensor.deserialize(again), qtensor.Tensor)
 
 
+def pooling() -> None:
+    q = qtensor.quantize_per_tensor(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4), 1.0, 0,
+                                    qtensor.quint8)
+    largest: qtensor.Tensor = QF.max_pool2d(q, 2)
+    assert largest.int_repr().reshape(-1).tolist() == [5, 7, 13, 15]
+    mean = QF.avg_pool2d(q, (2, 2), stride=2, padding=0, divisor_override=None)
+    assert mean.int_repr().reshape(-1).tolist() == [2, 4, 10, 12]
+    assert QF.adaptive_avg_pool2d(q, 1).int_repr().reshape(-1).tolist() == [8]
+
+
 def main() -> None:
     q = per_tensor()
     per_channel()
     operators(q)
     observers()
     files(q)
+    pooling()
     version: str = qtensor.__version__
     assert qtensor.version_number() == int(version.split(".")[1]) * 100 \
         + int(version.split(".")[0]) * 10000 + int(version.split(".")[2])

@@ -925,6 +925,67 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * F.max_pool2d on this (C, H, W) or (N, C, H, W) tensor: the largest
+   * integer of each window, padding never winning; the result keeps this
+   * tensor's parameters. Each size has one entry (both dims) or two
+   * (height, width).
+   *
+   * @param kernelSize the window
+   * @param stride the step, or null for kernelSize
+   * @param padding at most half the kernel on each side
+   * @param dilation the distance of the window's taps
+   * @param ceilMode round the output size up
+   * @return a new contiguous tensor (close it)
+   * @throws QTensorException INVALID_ARGUMENT for a bad size, rank or window
+   */
+  public QTensor maxPool2d(long[] kernelSize, long[] stride, long[] padding, long[] dilation,
+                           boolean ceilMode) {
+    return new QTensor(handle().max_pool2d(sizes(kernelSize, "kernelSize"),
+                                           stride == null ? new long[0] : stride,
+                                           sizes(padding, "padding"),
+                                           sizes(dilation, "dilation"), ceilMode));
+  }
+
+  /**
+   * F.avg_pool2d: the average of each window, rounded as PyTorch's
+   * quantized kernel does (docs/numerics.md, "Pooling"); the result keeps
+   * this tensor's parameters.
+   *
+   * @param kernelSize the window (one or two entries)
+   * @param stride the step, or null for kernelSize
+   * @param padding at most half the kernel on each side
+   * @param ceilMode round the output size up
+   * @param countIncludePad divide by the window's size with its padding
+   * @param divisorOverride the divisor, or 0 for none
+   * @return a new contiguous tensor (close it)
+   * @throws QTensorException INVALID_ARGUMENT for a bad size, rank or window
+   */
+  public QTensor avgPool2d(long[] kernelSize, long[] stride, long[] padding, boolean ceilMode,
+                           boolean countIncludePad, long divisorOverride) {
+    return new QTensor(handle().avg_pool2d(sizes(kernelSize, "kernelSize"),
+                                           stride == null ? new long[0] : stride,
+                                           sizes(padding, "padding"), ceilMode, countIncludePad,
+                                           divisorOverride));
+  }
+
+  /**
+   * F.adaptive_avg_pool2d: output row i averages input rows floor(i * H /
+   * out) to ceil((i + 1) * H / out), columns alike; the result keeps this
+   * tensor's parameters.
+   *
+   * @param outputSize one entry (both dims) or two (height, width)
+   * @return a new contiguous tensor (close it)
+   * @throws QTensorException INVALID_ARGUMENT for a bad size or rank
+   */
+  public QTensor adaptiveAvgPool2d(long... outputSize) {
+    return new QTensor(handle().adaptive_avg_pool2d(sizes(outputSize, "outputSize")));
+  }
+
+  private static long[] sizes(long[] values, String name) {
+    return Objects.requireNonNull(values, name);
+  }
+
+  /**
    * F.relu6: min(max(q, zero point), quantize(6)); parameters kept.
    *
    * @return a new tensor (close it)
