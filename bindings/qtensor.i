@@ -56,5 +56,15 @@
 %ignore qtensor::Tensor::data_ptr;
 %ignore qtensor::Tensor::nbytes;
 #endif
+// Taken by each language's own wrappers (shapes as int64 vectors and the
+// settings' fixed arrays need the language's typemaps).
+%ignore qtensor::PackedLinear;
+%ignore qtensor::linear;
+%ignore qtensor::linear_relu;
+%ignore qtensor::linear_dynamic;
+%ignore qtensor::Conv2dSettings;
+%ignore qtensor::PackedConv2d;
+%ignore qtensor::conv2d;
+%ignore qtensor::conv2d_relu;
 %include "qtensor/qtensor.hpp"
 %template(TensorVector) std::vector<qtensor::Tensor>;
