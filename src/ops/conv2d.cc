@@ -1,6 +1,8 @@
 #include "ops/conv2d.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
@@ -8,6 +10,7 @@
 #include "core/error.h"
 #include "core/tensor_ops.h"
 #include "kernels/gemm_kernels.h"
+#include "kernels/sum_requantize_kernels.h"
 
 namespace qtensor::ops {
 
@@ -84,14 +87,19 @@ std::vector<float> CheckedBias(std::vector<float> bias, int64_t out_channels) {
 }
 
 // One matrix per group: the weight's rows of that group, each flattened in
-// (channel, kh, kw) order, with their parameters and bias.
+// (kh, kw, channel) order, the order of a channels-last receptive field,
+// with their parameters and bias.
 std::vector<PackedMatrix> GroupMatrices(const core::Tensor& weight, const std::vector<float>& bias,
                                         int64_t groups) {
-  const size_t out_channels = static_cast<size_t>(weight.shape()[0]);
+  const std::vector<int64_t>& shape = weight.shape();
+  const size_t out_channels = static_cast<size_t>(shape[0]);
   const size_t columns = out_channels / static_cast<size_t>(groups);
-  const size_t depth = static_cast<size_t>(weight.numel()) / out_channels;
+  const auto group_channels = static_cast<size_t>(shape[1]);
+  const auto window = static_cast<size_t>(shape[2] * shape[3]);
+  const size_t depth = group_channels * window;
   const core::ElementParams params = weight.Params();
   const auto* w = reinterpret_cast<const int8_t*>(core::FirstElement(weight));
+  std::vector<int8_t> rows(columns * depth);
   std::vector<PackedMatrix> matrices;
   for (size_t g = 0; g < static_cast<size_t>(groups); ++g) {
     std::vector<double> scales(columns);
@@ -103,9 +111,14 @@ std::vector<PackedMatrix> GroupMatrices(const core::Tensor& weight, const std::v
       scales[j] = params.scale(c);
       zero_points[j] = static_cast<int32_t>(params.zero_point(c));
       if (!bias.empty()) group_bias.push_back(bias[o]);
+      for (size_t ch = 0; ch < group_channels; ++ch) {
+        for (size_t k = 0; k < window; ++k) {
+          rows[j * depth + k * group_channels + ch] = w[(o * group_channels + ch) * window + k];
+        }
+      }
     }
-    matrices.emplace_back(w + g * columns * depth, columns, depth, std::move(scales),
-                          std::move(zero_points), std::move(group_bias));
+    matrices.emplace_back(rows.data(), columns, depth, std::move(scales), std::move(zero_points),
+                          std::move(group_bias));
   }
   return matrices;
 }
@@ -133,6 +146,130 @@ PackedConv2d::PackedConv2d(const core::Tensor& weight, std::vector<float> bias,
       settings_(settings),
       groups_(GroupMatrices(weight_, bias_, settings.groups)) {}
 
+namespace {
+
+// Where the windows of a convolution fall: the input's and output's sizes
+// and the settings.
+struct Geometry {
+  int64_t batch, height, width, channels;
+  int64_t out_h, out_w, out_channels;
+  int64_t kernel_h, kernel_w, group_channels;
+  Conv2dSettings s;
+};
+
+// The input as channels-last unsigned bytes ([N, H, W, C]; a qint8 value
+// shifted by 128, as its zero point is): the input's own storage when it
+// already is one (quint8), else a copy.
+class ChannelsLast {
+ public:
+  explicit ChannelsLast(const core::Tensor& input)
+      : view_(core::Contiguous(input.Permute({0, 2, 3, 1}))) {
+    bytes_ = core::FirstElement(view_);
+    if (input.dtype() == core::DType::kQInt8) {
+      copy_.resize(static_cast<size_t>(view_.numel()));
+      for (size_t i = 0; i < copy_.size(); ++i) copy_[i] = bytes_[i] ^ 0x80;
+      bytes_ = copy_.data();
+    }
+  }
+  const uint8_t* pixel(const Geometry& g, int64_t n, int64_t h, int64_t w) const {
+    return bytes_ + ((n * g.height + h) * g.width + w) * g.channels;
+  }
+
+ private:
+  core::Tensor view_;
+  std::vector<uint8_t> copy_;
+  const uint8_t* bytes_;
+};
+
+// im2col for image n and group: one row per output pixel holding its
+// receptive field in (kh, kw, channel) order, positions outside the input at
+// the zero point.
+void LayOutWindows(const ChannelsLast& x, const Geometry& g, int64_t n, int64_t group,
+                   UnsignedRows* a) {
+  const auto pad = static_cast<uint8_t>(a->zero_point);
+  const auto run = static_cast<size_t>(g.group_channels);
+  for (int64_t oh = 0; oh < g.out_h; ++oh) {
+    for (int64_t ow = 0; ow < g.out_w; ++ow) {
+      uint8_t* row = a->row(static_cast<size_t>(oh * g.out_w + ow));
+      for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+        const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
+        for (int64_t kw = 0; kw < g.kernel_w; ++kw, row += run) {
+          const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
+          if (ih < 0 || ih >= g.height || iw < 0 || iw >= g.width) {
+            std::memset(row, pad, run);
+          } else {
+            std::memcpy(row, x.pixel(g, n, ih, iw) + group * g.group_channels, run);
+          }
+        }
+      }
+    }
+  }
+}
+
+// A depthwise convolution (one input and one output channel per group),
+// summed directly across the channels of each pixel: the exact sums of the
+// formula, then the same requantization. False, with nothing written, where
+// a sum plus its bias might not fit in int32 (the matrix product's int64
+// path takes those).
+template <typename T>
+bool Depthwise(const ChannelsLast& x, const Geometry& g, const PackedConv2d& weights,
+               int32_t input_zero_point, const MatmulOutput& output, T* out) {
+  const auto channels = static_cast<size_t>(g.channels);
+  const auto window = static_cast<size_t>(g.kernel_h * g.kernel_w);
+  // Centered weights [k][c], and per channel the multiplier and bias.
+  std::vector<int32_t> centered(window * channels);
+  std::vector<float> multipliers(channels);
+  std::vector<int32_t> biases(channels, 0);
+  for (size_t c = 0; c < channels; ++c) {
+    const PackedMatrix& m = weights.groups()[c];
+    const auto* w = reinterpret_cast<const int8_t*>(core::FirstElement(weights.weight()));
+    for (size_t k = 0; k < window; ++k) {
+      centered[k * channels + c] = int32_t{w[c * window + k]} - m.zero_points()[0];
+    }
+    multipliers[c] = Multiplier(output.input_scale, m.scales()[0], output.scale);
+    if (!m.bias().empty()) {
+      biases[c] =
+          static_cast<int32_t>(QuantizedBias(m.bias()[0], output.input_scale, m.scales()[0]));
+    }
+  }
+  const int64_t largest_sum = static_cast<int64_t>(window) * 255 * 255;
+  for (const int32_t bias : biases) {
+    if (largest_sum + std::abs(int64_t{bias}) > std::numeric_limits<int32_t>::max()) return false;
+  }
+  kernels::SumRequantizeParams p;
+  p.column_terms = biases.data();
+  p.multipliers = multipliers.data();
+  p.zero_point = static_cast<int32_t>(output.zero_point);
+  p.floor = output.relu ? p.zero_point : std::numeric_limits<int32_t>::min();
+  std::vector<int32_t> sums(channels);
+  for (int64_t n = 0; n < g.batch; ++n) {
+    for (int64_t oh = 0; oh < g.out_h; ++oh) {
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        std::fill(sums.begin(), sums.end(), 0);
+        for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+          const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
+          if (ih < 0 || ih >= g.height) continue;
+          for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+            const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
+            if (iw < 0 || iw >= g.width) continue;
+            const uint8_t* in = x.pixel(g, n, ih, iw);
+            const int32_t* wk =
+                centered.data() + static_cast<size_t>(kh * g.kernel_w + kw) * channels;
+            for (size_t c = 0; c < channels; ++c) {
+              sums[c] += (int32_t{in[c]} - input_zero_point) * wk[c];
+            }
+          }
+        }
+        const size_t pixel = static_cast<size_t>((n * g.out_h + oh) * g.out_w + ow);
+        kernels::RequantizeSums(sums.data(), channels, p, out + pixel * channels);
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 core::Tensor Conv2d(const core::Tensor& input, const PackedConv2d& weights, double scale,
                     int64_t zero_point, bool relu) {
   if (input.dtype() != core::DType::kQUInt8 && input.dtype() != core::DType::kQInt8) {
@@ -146,63 +283,55 @@ core::Tensor Conv2d(const core::Tensor& input, const PackedConv2d& weights, doub
     Refuse(core::ErrorKind::kShapeMismatch,
            "the input must be [N, " + std::to_string(weights.in_channels()) + ", H, W]");
   }
-  const Conv2dSettings& s = weights.settings();
-  const std::vector<int64_t>& in_shape = input.shape();
   const std::vector<int64_t>& w_shape = weights.weight().shape();
-  const int64_t batch = in_shape[0], height = in_shape[2], width = in_shape[3];
-  const int64_t out_h =
-      OutputSize(height, w_shape[2], s.stride[0], s.padding[0], s.dilation[0], "height");
-  const int64_t out_w =
-      OutputSize(width, w_shape[3], s.stride[1], s.padding[1], s.dilation[1], "width");
-  const int64_t out_channels = weights.out_channels();
+  Geometry g{};
+  g.s = weights.settings();
+  g.batch = input.shape()[0];
+  g.channels = input.shape()[1];
+  g.height = input.shape()[2];
+  g.width = input.shape()[3];
+  g.kernel_h = w_shape[2];
+  g.kernel_w = w_shape[3];
+  g.group_channels = w_shape[1];
+  g.out_channels = weights.out_channels();
+  g.out_h =
+      OutputSize(g.height, g.kernel_h, g.s.stride[0], g.s.padding[0], g.s.dilation[0], "height");
+  g.out_w =
+      OutputSize(g.width, g.kernel_w, g.s.stride[1], g.s.padding[1], g.s.dilation[1], "width");
   // Channels-last storage, shown as NCHW.
   core::Tensor result =
-      core::Tensor::ForOverwrite({batch, out_h, out_w, out_channels},
+      core::Tensor::ForOverwrite({g.batch, g.out_h, g.out_w, g.out_channels},
                                  core::Quantizer::PerTensor(input.dtype(), scale, zero_point));
-  const int64_t pixels = out_h * out_w;
-  if (batch == 0 || pixels == 0) return result.Permute({0, 3, 1, 2});
+  const int64_t pixels = g.out_h * g.out_w;
+  if (g.batch == 0 || pixels == 0) return result.Permute({0, 3, 1, 2});
 
-  const core::Tensor x = core::Contiguous(input);
-  const uint8_t* in = core::FirstElement(x);
-  const size_t group_channels = static_cast<size_t>(w_shape[1]);
-  const size_t depth = group_channels * static_cast<size_t>(w_shape[2] * w_shape[3]);
-  UnsignedRows a(static_cast<size_t>(pixels), depth, input.dtype(), input.Params().zero_point(0));
-  const uint8_t flip = a.shifted ? 0x80 : 0;
-  const auto pad = static_cast<uint8_t>(a.zero_point);  // dequantizes to 0
+  const ChannelsLast x(input);
   const MatmulOutput output{input.Params().scale(0), scale, zero_point, relu};
+  const bool shifted = input.dtype() == core::DType::kQInt8;
   uint8_t* out = core::FirstElement(result);
-  const size_t columns = static_cast<size_t>(out_channels / s.groups);
-  for (int64_t n = 0; n < batch; ++n) {
-    for (int64_t g = 0; g < s.groups; ++g) {
-      // im2col: one row per output pixel, (channel, kh, kw) along the row.
-      for (int64_t oh = 0; oh < out_h; ++oh) {
-        for (int64_t ow = 0; ow < out_w; ++ow) {
-          uint8_t* row = a.row(static_cast<size_t>(oh * out_w + ow));
-          for (size_t c = 0; c < group_channels; ++c) {
-            const uint8_t* plane =
-                in + ((n * weights.in_channels() + g * static_cast<int64_t>(group_channels) +
-                       static_cast<int64_t>(c)) *
-                      height * width);
-            for (int64_t kh = 0; kh < w_shape[2]; ++kh) {
-              const int64_t ih = oh * s.stride[0] - s.padding[0] + kh * s.dilation[0];
-              for (int64_t kw = 0; kw < w_shape[3]; ++kw) {
-                const int64_t iw = ow * s.stride[1] - s.padding[1] + kw * s.dilation[1];
-                const bool inside = ih >= 0 && ih < height && iw >= 0 && iw < width;
-                *row++ = inside ? static_cast<uint8_t>(plane[ih * width + iw] ^ flip) : pad;
-              }
-            }
-          }
-        }
-      }
+  const int32_t input_zero_point =
+      static_cast<int32_t>(input.Params().zero_point(0)) + (shifted ? 128 : 0);
+  const int64_t window = g.kernel_h * g.kernel_w;
+  if (g.group_channels == 1 && g.s.groups == g.out_channels &&
+      (shifted ? Depthwise(x, g, weights, input_zero_point, output, reinterpret_cast<int8_t*>(out))
+               : Depthwise(x, g, weights, input_zero_point, output, out))) {
+    return result.Permute({0, 3, 1, 2});
+  }
+  const size_t depth = static_cast<size_t>(g.group_channels * window);
+  UnsignedRows a(static_cast<size_t>(pixels), depth, input.dtype(), input.Params().zero_point(0));
+  const size_t columns = static_cast<size_t>(g.out_channels / g.s.groups);
+  for (int64_t n = 0; n < g.batch; ++n) {
+    for (int64_t group = 0; group < g.s.groups; ++group) {
+      LayOutWindows(x, g, n, group, &a);
       a.ComputeSums();
       const size_t offset =
-          static_cast<size_t>(n * pixels * out_channels) + static_cast<size_t>(g) * columns;
-      const PackedMatrix& matrix = weights.groups()[static_cast<size_t>(g)];
-      if (a.shifted) {
-        QuantizedMatmul(a, matrix, output, reinterpret_cast<int8_t*>(out) + offset,
-                        static_cast<size_t>(out_channels));
+          static_cast<size_t>(n * pixels * g.out_channels) + static_cast<size_t>(group) * columns;
+      const PackedMatrix& matrix = weights.groups()[static_cast<size_t>(group)];
+      const auto stride = static_cast<size_t>(g.out_channels);
+      if (shifted) {
+        QuantizedMatmul(a, matrix, output, reinterpret_cast<int8_t*>(out) + offset, stride);
       } else {
-        QuantizedMatmul(a, matrix, output, out + offset, static_cast<size_t>(out_channels));
+        QuantizedMatmul(a, matrix, output, out + offset, stride);
       }
     }
   }

@@ -46,6 +46,16 @@ void UnsignedRows::ComputeSums() {
   }
 }
 
+int64_t QuantizedBias(float bias, double input_scale, double weight_scale) {
+  return kernels::scalar::QuantizeValue<int32_t>(
+      bias, kernels::InverseScale(input_scale * weight_scale), 0);
+}
+
+float Multiplier(double input_scale, double weight_scale, double output_scale) {
+  return static_cast<float>(weight_scale) * static_cast<float>(input_scale) /
+         static_cast<float>(output_scale);
+}
+
 namespace {
 
 // The multipliers and the row-independent terms of acc, per column.
@@ -62,16 +72,11 @@ ColumnTerms MakeColumnTerms(const UnsignedRows& a, const PackedMatrix& w,
   ColumnTerms c;
   c.multipliers.resize(n);
   c.terms.resize(n);
-  const float input_scale = static_cast<float>(output.input_scale);
-  const float output_scale = static_cast<float>(output.scale);
   for (size_t j = 0; j < n; ++j) {
     const double weight_scale = w.scales()[j];
-    c.multipliers[j] = static_cast<float>(weight_scale) * input_scale / output_scale;
-    int64_t bias = 0;
-    if (!w.bias().empty()) {
-      bias = kernels::scalar::QuantizeValue<int32_t>(
-          w.bias()[j], kernels::InverseScale(output.input_scale * weight_scale), 0);
-    }
+    c.multipliers[j] = Multiplier(output.input_scale, weight_scale, output.scale);
+    const int64_t bias =
+        w.bias().empty() ? 0 : QuantizedBias(w.bias()[j], output.input_scale, weight_scale);
     c.largest_bias = std::max(c.largest_bias, bias < 0 ? -bias : bias);
     const int64_t zw = w.zero_points()[j];
     c.zero_weight_zero_points = c.zero_weight_zero_points && zw == 0;

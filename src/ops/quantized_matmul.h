@@ -62,6 +62,12 @@ struct MatmulOutput {
   bool relu;
 };
 
+// The formula's per-column pieces: bias_j quantized to qint32 with scale
+// input_scale * weight_scale (as quantize_per_tensor does, saturated), and
+// m_j = ((float)weight_scale * (float)input_scale) / (float)output_scale.
+int64_t QuantizedBias(float bias, double input_scale, double weight_scale);
+float Multiplier(double input_scale, double weight_scale, double output_scale);
+
 // out[i * out_stride + j] for every row i of a and column j of w, in the
 // input's 8-bit type (T: int8_t for a shifted qint8 input, else uint8_t).
 template <typename T>

@@ -66,7 +66,8 @@ std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vect
           }
           if (!bias.empty()) {
             const float inv = 1.0f / static_cast<float>(xp.scale(0) * wp.scale(ch));
-            acc += static_cast<int64_t>(std::nearbyint(bias[static_cast<size_t>(o)] * inv));
+            const float q = std::nearbyint(bias[static_cast<size_t>(o)] * inv);
+            acc += q >= 0x1p31f ? INT32_MAX : q < -0x1p31f ? INT32_MIN : static_cast<int64_t>(q);
           }
           const float m = static_cast<float>(wp.scale(ch)) * static_cast<float>(xp.scale(0)) /
                           static_cast<float>(scale);
@@ -109,6 +110,34 @@ TEST_CASE("conv2d of qint8 and quint8 inputs, with weight zero points, equals th
         const Tensor y = Conv2d(x, packed, 0.15, zo, relu);
         CHECK(y.shape() == std::vector<int64_t>{2, 4, 5, 10});
         CHECK(IntsOf(y) == Reference(x, w, bias, s, 0.15, zo, relu));
+      }
+    }
+  }
+}
+
+TEST_CASE("depthwise conv2d equals the formula, also with biases past int32's reach") {
+  for (const DType dtype : {DType::kQInt8, DType::kQUInt8}) {
+    for (const bool per_channel : {false, true}) {
+      Conv2dSettings s;
+      s.stride = {1, 2};
+      s.padding = {1, 1};
+      s.groups = 6;
+      const int64_t zx = dtype == DType::kQInt8 ? -7 : 140;
+      const Tensor x = RandomTensor({2, 6, 7, 9}, Quantizer::PerTensor(dtype, 0.05, zx), 8)
+                           .Transpose(2, 3)
+                           .Transpose(2, 3);
+      const Tensor w = Weight({6, 1, 3, 3}, per_channel, 9);
+      const int64_t zo = dtype == DType::kQInt8 ? 4 : 125;
+      // The last bias is 1e11 steps: saturated to 2^31 - 1, too large for
+      // the direct int32 sums.
+      for (const float big : {0.5f, 1e8f}) {
+        const std::vector<float> bias{0.3f, -0.7f, 1.1f, 0.0f, -2.0f, big};
+        const PackedConv2d packed(w, bias, s);
+        for (const bool relu : {false, true}) {
+          CAPTURE(big);
+          CHECK(IntsOf(Conv2d(x, packed, 0.1, zo, relu)) ==
+                Reference(x, w, bias, s, 0.1, zo, relu));
+        }
       }
     }
   }
