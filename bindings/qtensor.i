@@ -46,6 +46,8 @@
 %ignore qtensor::Tensor::Tensor(qt_tensor*);
 %ignore qtensor::Quantizer::Quantizer(qt_quantizer*);
 %ignore qtensor::Bundle::Bundle(qt_bundle*);
+%ignore qtensor::PackedLinear::PackedLinear(qt_packed_linear*);
+%ignore qtensor::PackedLinear::get;
 // Tensors have no default constructor: the vector of them the cat functions
 // take is wrapped without the members that would need one.
 %ignore std::vector<qtensor::Tensor>::vector(size_type);
