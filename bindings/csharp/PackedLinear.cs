@@ -41,12 +41,18 @@ public sealed class PackedLinear : IDisposable {
   /// packed weights) and <paramref name="bias"/> (outFeatures finite floats,
   /// or null for none). Another dtype throws
   /// <see cref="QTensorTypeException"/>; a weight that is not 2-D or a bias
-  /// of another length, <see cref="QTensorShapeException"/>; channels on
+  /// of another length (an empty one included),
+  /// <see cref="QTensorShapeException"/>; channels on
   /// dim 1, inFeatures above 65536 or a bias that is not finite,
   /// <see cref="QTensorArgumentException"/>.
   /// </summary>
   public static PackedLinear Prepack(Tensor weight, float[] bias) {
     NativeTensor tensor = Arguments.NotNull(weight, nameof(weight)).Native;
+    // The library reads an empty bias as none; here it is one of the wrong length.
+    if (bias != null && bias.Length == 0 && weight.Dim == 2 && weight.Shape[0] != 0) {
+      throw new QTensorShapeException(
+          $"linear: the bias has 0 values for out_features {weight.Shape[0]}");
+    }
     float[] values = bias ?? new float[0];
     return new PackedLinear(NativePackedLinear.PrepackValues(tensor, values, values.Length));
   }

@@ -97,6 +97,7 @@ public class LinearTests {
     using (var packed = PackedLinear.Prepack(w, Bias)) {
       Assert.Throws<QTensorTypeException>(() => PackedLinear.Prepack(wrongDType, null));
       Assert.Throws<QTensorShapeException>(() => PackedLinear.Prepack(w, new float[3]));
+      Assert.Throws<QTensorShapeException>(() => PackedLinear.Prepack(w, new float[0]));
       Assert.Throws<QTensorShapeException>(() => PackedLinear.Prepack(flatWeight, null));
       var nan = Assert.Throws<QTensorArgumentException>(
           () => PackedLinear.Prepack(w, new[] { 0f, float.NaN, 0f, 0f }));

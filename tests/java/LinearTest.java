@@ -111,6 +111,7 @@ public class LinearTest {
          PackedLinear packed = PackedLinear.prepack(w, BIAS)) {
       assertStatus(Status.TYPE_MISMATCH, () -> PackedLinear.prepack(wrongDType, null));
       assertStatus(Status.SHAPE_MISMATCH, () -> PackedLinear.prepack(w, new float[3]));
+      assertStatus(Status.SHAPE_MISMATCH, () -> PackedLinear.prepack(w, new float[0]));
       assertStatus(Status.SHAPE_MISMATCH, () -> PackedLinear.prepack(flatWeight, null));
       assertStatus(Status.INVALID_ARGUMENT,
                    () -> PackedLinear.prepack(w, new float[] {0, Float.NaN, 0, 0}));

@@ -95,6 +95,8 @@ def test_bad_input_raises_the_library_error_class():
         quantized.linear_prepack(w, BIAS[:3])
     with pytest.raises(qtensor.ShapeMismatchError):
         quantized.linear_prepack(w, BIAS.reshape(2, 2))
+    with pytest.raises(qtensor.ShapeMismatchError, match="0 values"):
+        quantized.linear_prepack(w, [])
     with pytest.raises(qtensor.InvalidArgumentError, match="finite"):
         quantized.linear_prepack(w, [0.0, float("nan"), 0.0, 0.0])
     with pytest.raises(TypeError):
@@ -118,6 +120,15 @@ def test_bad_input_raises_the_library_error_class():
         quantized.linear_unpack(None)
     with pytest.raises(TypeError):
         qtensor.LinearPackedParams()
+
+
+def test_a_torch_weight_is_converted_with_from_torch():
+    torch = pytest.importorskip("torch")
+    t_weight = torch._make_per_tensor_quantized_tensor(torch.from_numpy(WEIGHT), 0.02, 0)
+    with pytest.raises(TypeError, match="from_torch"):
+        quantized.linear_prepack(t_weight, BIAS)
+    packed = quantized.linear_prepack(qtensor.from_torch(t_weight), BIAS)
+    assert quantized.linear(small_input(), packed, 0.03, 100).int_repr().tolist() == PLAIN
 
 
 def test_a_qint8_input_gives_a_qint8_result():

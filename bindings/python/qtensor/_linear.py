@@ -25,14 +25,18 @@ def _packed(value):
     return value
 
 
-def _bias_values(bias):
+def _bias_values(bias, weight):
     """The bias as a list of Python floats ([] for None); a bias that is not
-    1-D is a ShapeMismatchError, as one of the wrong length is."""
+    1-D is a ShapeMismatchError, as one of the wrong length is (also an
+    empty one, which the library would read as no bias)."""
     if bias is None:
         return []
     values = float_input(bias)
     if values.ndim != 1:
         raise ShapeMismatchError(f"the bias must be 1-D, got shape {values.shape}")
+    if values.size == 0 and weight.dim() == 2 and weight.size(0) != 0:
+        raise ShapeMismatchError(
+            f"linear: the bias has 0 values for out_features {weight.size(0)}")
     return values.tolist()
 
 
@@ -83,8 +87,8 @@ def linear_prepack(weight, bias=None):
     torch tensor). TypeMismatchError for another dtype, ShapeMismatchError
     for a weight that is not 2-D or a bias of another length,
     InvalidArgumentError for a bias that is not finite."""
-    handle = native.PackedLinear.prepack(_qtensor(weight, "weight")._native,
-                                         _bias_values(bias))
+    weight = _qtensor(weight, "weight")
+    handle = native.PackedLinear.prepack(weight._native, _bias_values(bias, weight))
     return LinearPackedParams._wrap(handle)
 
 

@@ -28,13 +28,20 @@ public final class PackedLinear implements AutoCloseable {
    * @param bias outFeatures finite floats, or null for none
    * @return the packed weights (close them)
    * @throws QTensorException TYPE_MISMATCH for another dtype; SHAPE_MISMATCH
-   *     for a weight that is not 2-D or a bias of another length;
+   *     for a weight that is not 2-D or a bias of another length (an empty
+   *     one included);
    *     INVALID_ARGUMENT for channels on dim 1, inFeatures above 65536 or a
    *     bias that is not finite
    */
   public static PackedLinear prepack(QTensor weight, float[] bias) {
-    Objects.requireNonNull(weight, "weight");
-    return new PackedLinear(NativePackedLinear.prepackArray(weight.handle(), bias));
+    NativeTensor tensor = Objects.requireNonNull(weight, "weight").handle();
+    // The library reads an empty bias as none; here it is one of the wrong length.
+    if (bias != null && bias.length == 0 && tensor.dim() == 2 && tensor.sizes()[0] != 0) {
+      throw new QTensorException(Status.SHAPE_MISMATCH,
+                                 "linear: the bias has 0 values for out_features "
+                                     + tensor.sizes()[0]);
+    }
+    return new PackedLinear(NativePackedLinear.prepackArray(tensor, bias));
   }
 
   NativePackedLinear handle() {
