@@ -99,6 +99,8 @@ def test_bad_input_raises_the_library_error_class():
         quantized.linear_prepack(w, [])
     with pytest.raises(qtensor.InvalidArgumentError, match="finite"):
         quantized.linear_prepack(w, [0.0, float("nan"), 0.0, 0.0])
+    with pytest.raises(qtensor.InvalidArgumentError, match="bias.2. is not finite"):
+        quantized.linear_prepack(w, [0.0, 0.0, -float("inf"), 0.0])
     with pytest.raises(TypeError):
         quantized.linear_prepack(WEIGHT, BIAS)
     with pytest.raises(TypeError):
