@@ -46,6 +46,8 @@
 %ignore qtensor::Tensor::Tensor(qt_tensor*);
 %ignore qtensor::Quantizer::Quantizer(qt_quantizer*);
 %ignore qtensor::Bundle::Bundle(qt_bundle*);
+%ignore qtensor::PackedLinear::PackedLinear(qt_packed_linear*);
+%ignore qtensor::PackedLinear::get;
 // Tensors have no default constructor: the vector of them the cat functions
 // take is wrapped without the members that would need one.
 %ignore std::vector<qtensor::Tensor>::vector(size_type);
@@ -58,9 +60,6 @@
 #endif
 // Taken by each language's own wrappers (shapes as int64 vectors and the
 // settings' fixed arrays need the language's typemaps).
-%ignore qtensor::PackedLinear;
-%ignore qtensor::linear;
-%ignore qtensor::linear_relu;
 %ignore qtensor::linear_dynamic;
 %ignore qtensor::Conv2dSettings;
 %ignore qtensor::PackedConv2d;

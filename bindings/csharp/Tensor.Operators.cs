@@ -271,6 +271,27 @@ public sealed partial class Tensor {
     });
   }
 
+  /// <summary>
+  /// torch.ops.quantized.linear(this, packed, scale, zeroPoint): this tensor
+  /// [..., inFeatures] (QUInt8, or QInt8, per tensor) times the packed
+  /// weight plus the bias, exact in int32 and requantized as PyTorch's
+  /// qnnpack engine does, into a new tensor [..., outFeatures] of this dtype
+  /// with <paramref name="scale"/> and <paramref name="zeroPoint"/>. A last
+  /// dim other than inFeatures throws <see cref="QTensorShapeException"/>;
+  /// QInt32, <see cref="QTensorTypeException"/>; a per-channel tensor or a
+  /// bad scale or zero point, <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Linear(PackedLinear packed, double scale, long zeroPoint) =>
+      new Tensor(QTensorNative.linear(Native, PackedOf(packed), scale, zeroPoint));
+
+  /// <summary>torch.ops.quantized.linear_relu: <see cref="Linear"/>, with
+  /// outputs below <paramref name="zeroPoint"/> raised to it.</summary>
+  public Tensor LinearRelu(PackedLinear packed, double scale, long zeroPoint) =>
+      new Tensor(QTensorNative.linear_relu(Native, PackedOf(packed), scale, zeroPoint));
+
+  static NativePackedLinear PackedOf(PackedLinear packed) =>
+      Arguments.NotNull(packed, nameof(packed)).Native;
+
   static Tensor Join(Tensor[] tensors, Func<TensorVector, NativeTensor> cat) =>
       WithVector(tensors, vector => new Tensor(cat(vector)));
 

@@ -263,6 +263,13 @@ public enum%}
 %ignore qtensor::choose_qparams_per_tensor;
 %ignore qtensor::quantize_per_tensor_dynamic;
 
+// Linear layers: the bias crosses as C# float[], the sizes as long.
+%rename(NativePackedLinear) qtensor::PackedLinear;
+%ignore qtensor::PackedLinear::prepack;
+%ignore qtensor::PackedLinear::bias;
+%ignore qtensor::PackedLinear::in_features;
+%ignore qtensor::PackedLinear::out_features;
+
 %include "../qtensor.i"
 
 
@@ -445,6 +452,20 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   void MaxValInto(float* values_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->max_val(), values_out, count);
+  }
+}
+
+%extend qtensor::PackedLinear {
+  static qtensor::PackedLinear PrepackValues(const qtensor::Tensor& weight, float* values_in,
+                                             int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::PackedLinear::prepack(weight, std::vector<float>(values_in, values_in + count));
+  }
+  int64_t InFeatures() const { return static_cast<int64_t>($self->in_features()); }
+  int64_t OutFeatures() const { return static_cast<int64_t>($self->out_features()); }
+  int64_t BiasCount() const { return static_cast<int64_t>($self->bias().size()); }
+  void BiasInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->bias(), values_out, count);
   }
 }
 

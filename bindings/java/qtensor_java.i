@@ -425,6 +425,11 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::choose_qparams_per_tensor;
 %ignore qtensor::quantize_per_tensor_dynamic;
 
+// Linear layers: the bias crosses as a Java float[] (null for none).
+%rename(NativePackedLinear) qtensor::PackedLinear;
+%ignore qtensor::PackedLinear::prepack;
+%ignore qtensor::PackedLinear::bias;
+
 %include "../qtensor.i"
 
 %extend qtensor::Tensor {
@@ -562,6 +567,21 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
   jfloatArray minValArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->min_val()); }
   jfloatArray maxValArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->max_val()); }
+}
+
+%extend qtensor::PackedLinear {
+  static qtensor::PackedLinear prepackArray(JNIEnv* jenv, const qtensor::Tensor& weight,
+                                            jfloatArray bias) {
+    std::vector<float> values;
+    if (bias != nullptr) {
+      values.resize(static_cast<size_t>(jenv->GetArrayLength(bias)));
+      if (!values.empty()) {
+        jenv->GetFloatArrayRegion(bias, 0, static_cast<jsize>(values.size()), values.data());
+      }
+    }
+    return qtensor::PackedLinear::prepack(weight, values);
+  }
+  jfloatArray biasArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->bias()); }
 }
 
 %inline %{

@@ -103,23 +103,26 @@ public class DisposeTests {
     }
   }
 
-  // Every public instance member of Tensor, Quantizer, Bundle and
-  // BundleMetadata but those of StillAllowed throws ObjectDisposedException
-  // once its object is disposed (the metadata's once its bundle is).
+  // Every public instance member of Tensor, Quantizer, Bundle,
+  // BundleMetadata and PackedLinear but those of StillAllowed throws
+  // ObjectDisposedException once its object is disposed (the metadata's once
+  // its bundle is).
   [Test]
   public void EveryOtherUseOfADisposedObjectThrows() {
     Tensor tensor = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0);
     Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8);
     var bundle = new Bundle();
     BundleMetadata metadata = bundle.Metadata;
+    PackedLinear packed = PackedLinear.Prepack(tensor.View(1, 1), null);
     tensor.Dispose();
     quantizer.Dispose();
     bundle.Dispose();
+    packed.Dispose();
     var failures = new List<string>();
     int checkedCount = 0;
     using (Tensor open = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
     using (Quantizer openQuantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8)) {
-      foreach (object disposed in new object[] { tensor, quantizer, bundle, metadata }) {
+      foreach (object disposed in new object[] { tensor, quantizer, bundle, metadata, packed }) {
         foreach (MethodInfo method in PublicApi.InstanceMethods(disposed.GetType())) {
           if (StillAllowed.Contains(method.Name)) continue;
           ++checkedCount;
@@ -136,14 +139,16 @@ public class DisposeTests {
     Assert.GreaterOrEqual(checkedCount, 60);
   }
 
-  // Every public member taking a Tensor or Quantizer throws
+  // Every public member taking a Tensor, Quantizer or PackedLinear throws
   // ObjectDisposedException for a disposed one (Quantizer.Equals excepted).
   [Test]
   public void DisposedArgumentsThrow() {
     Tensor disposedTensor = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0);
     Quantizer disposedQuantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8);
+    PackedLinear disposedPacked = PackedLinear.Prepack(disposedTensor.View(1, 1), null);
     disposedTensor.Dispose();
     disposedQuantizer.Dispose();
+    disposedPacked.Dispose();
     var failures = new List<string>();
     var checkedMembers = new List<string>();
     using (Tensor open = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
@@ -158,9 +163,12 @@ public class DisposeTests {
         ParameterInfo[] parameters = method.GetParameters();
         for (int i = 0; i < parameters.Length; ++i) {
           Type type = parameters[i].ParameterType;
-          if (type != typeof(Tensor) && type != typeof(Quantizer)) continue;
+          if (type != typeof(Tensor) && type != typeof(Quantizer) && type != typeof(PackedLinear)) {
+            continue;
+          }
           object[] arguments = PublicApi.Samples(method, open, openQuantizer);
-          arguments[i] = type == typeof(Tensor) ? (object)disposedTensor : disposedQuantizer;
+          arguments[i] = type == typeof(Tensor) ? disposedTensor
+                         : type == typeof(Quantizer) ? (object)disposedQuantizer : disposedPacked;
           object target = method.IsStatic || method is ConstructorInfo
                               ? null : targets[method.DeclaringType];
           checkedMembers.Add(PublicApi.Describe(method));
@@ -178,6 +186,8 @@ public class DisposeTests {
       "Tensor.Quantize(Single[] data, Int64[] shape, Quantizer quantizer)",
       "Tensor.CopyFrom(Tensor source)", "Tensor.SharesStorageWith(Tensor other)",
       "Bundle.Add(String name, Tensor tensor)", "Bundle.set_Item(String name, Tensor value)",
+      "PackedLinear.Prepack(Tensor weight, Single[] bias)",
+      "Tensor.Linear(PackedLinear packed, Double scale, Int64 zeroPoint)",
     }, checkedMembers);
   }
 

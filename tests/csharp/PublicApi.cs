@@ -39,6 +39,14 @@ static class PublicApi {
     return $"{method.DeclaringType.Name}.{method.Name}({parameters})";
   }
 
+  // A layer of one input and one output feature (never disposed).
+  static readonly Lazy<PackedLinear> SamplePacked = new Lazy<PackedLinear>(() => {
+    using (Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8))
+    using (Tensor weight = Tensor.FromIntRepr(new sbyte[] { 1 }, new long[] { 1, 1 }, quantizer)) {
+      return PackedLinear.Prepack(weight, null);
+    }
+  });
+
   // A valid argument of each parameter type the API takes; Tensor and
   // Quantizer arguments come from the caller (open or disposed ones).
   public static object Sample(Type type, Tensor tensor, Quantizer quantizer) {
@@ -46,6 +54,7 @@ static class PublicApi {
     if (type == typeof(string)) return "x";
     if (type == typeof(Tensor)) return tensor;
     if (type == typeof(Quantizer)) return quantizer;
+    if (type == typeof(PackedLinear)) return SamplePacked.Value;
     if (type == typeof(long?)) return null;
     if (type == typeof(long[])) return new long[] { 1 };
     if (type == typeof(double[])) return new[] { 1.0 };

@@ -1,12 +1,14 @@
 """Quantized operators under PyTorch's names: torch.relu, F.relu6,
 torch.clamp, F.hardtanh, torch.ops.quantized.add / add_relu / mul /
 mul_relu with their .out and .Scalar overloads, add_scalar / mul_scalar
-(also as qtensor.ops.quantized.*); and requantize, which PyTorch
-spells torch.quantize_per_tensor(q.dequantize(), ...)."""
+(also as qtensor.ops.quantized.*); requantize, which PyTorch
+spells torch.quantize_per_tensor(q.dequantize(), ...); and the quantized
+linear layer (ops.quantized.linear_prepack, linear, linear_relu,
+linear_unpack)."""
 
 from types import SimpleNamespace
 
-from . import native
+from . import _linear, native
 from ._arrays import float_of, index_of, int64_of
 from ._errors import InvalidArgumentError
 from ._quantizer import Quantizer
@@ -221,4 +223,6 @@ quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_re
                             mul_scalar=mul_scalar, mul_scalar_relu=mul_scalar_relu,
                             cat=quantized_cat, cat_relu=quantized_cat_relu,
                             cat_out=quantized_cat_out, cat_relu_out=quantized_cat_relu_out,
-                            hardswish=hardswish)
+                            hardswish=hardswish, linear_prepack=_linear.linear_prepack,
+                            linear=_linear.linear, linear_relu=_linear.linear_relu,
+                            linear_unpack=_linear.linear_unpack)

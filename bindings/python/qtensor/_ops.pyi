@@ -1,7 +1,10 @@
 # Types of qtensor.ops (see __init__.pyi).
 from typing import Iterable, Protocol, SupportsIndex, overload
 
-from . import Quantizer, Tensor
+import numpy as np
+import numpy.typing as npt
+
+from . import LinearPackedParams, Quantizer, Tensor
 
 def relu(input: Tensor) -> Tensor: ...
 def leaky_relu(input: Tensor, negative_slope: float = ..., inplace: bool = ...) -> Tensor: ...
@@ -70,5 +73,17 @@ class _Quantized:
     @staticmethod
     def hardswish(input: Tensor, output_scale: float,
                   output_zero_point: SupportsIndex) -> Tensor: ...
+    @staticmethod
+    def linear_prepack(weight: Tensor,
+                       bias: npt.ArrayLike | None = ...) -> LinearPackedParams: ...
+    @staticmethod
+    def linear(x: Tensor, packed: LinearPackedParams, scale: float,
+               zero_point: SupportsIndex) -> Tensor: ...
+    @staticmethod
+    def linear_relu(x: Tensor, packed: LinearPackedParams, scale: float,
+                    zero_point: SupportsIndex) -> Tensor: ...
+    @staticmethod
+    def linear_unpack(
+            packed: LinearPackedParams) -> tuple[Tensor, npt.NDArray[np.float32] | None]: ...
 
 quantized: _Quantized

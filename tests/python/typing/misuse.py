@@ -10,5 +10,6 @@ s = qtensor.quantize_per_tensor([1.0], 0.1, 0, "qint8")  # error: "str"; expecte
 n: str = q.item()  # error: expression has type "float", variable has type "str"
 q.dequantize().no_such_method()  # error: has no attribute "no_such_method"
 qtensor.ops.add(q, r, out=s, scale=0.1)  # error: No overload variant of "__call__"
+qtensor.ops.quantized.linear(q, q, 0.1, 0)  # error: "Tensor"; expected "LinearPackedParams"
 MinMaxObserver(reduce_range="yes")  # error: "str"; expected "bool"
 qtensor.nn.quantized.functional.avg_pool2d(q, 2, divisor_override=1.5)  # error: incompatible type "float"

@@ -60,6 +60,20 @@ def observers() -> None:
     assert zero_point == 128 and scale > 0
 
 
+def linear_layer() -> None:
+    weight = qtensor.quantize_per_tensor([[1.0, -1.0], [0.5, 0.0]], 0.5, 0, qtensor.qint8)
+    packed = qtensor.ops.quantized.linear_prepack(weight, [0.25, 0.0])
+    assert (packed.in_features, packed.out_features) == (2, 2)
+    x = qtensor.quantize_per_tensor([[2.0, 1.0]], 0.25, 0, qtensor.quint8)
+    y = qtensor.ops.quantized.linear(x, packed, 0.25, 0)
+    assert y.dequantize().tolist() == [[1.25, 1.0]]
+    relu = qtensor.ops.quantized.linear_relu(x, packed, 0.25, 0)
+    assert relu.shape == (1, 2)
+    unpacked, bias = qtensor.ops.quantized.linear_unpack(packed)
+    assert unpacked.int_repr().tolist() == [[2, -2], [1, 0]]
+    assert bias is not None and bias.tolist() == [0.25, 0.0]
+
+
 def files(q: qtensor.Tensor) -> None:
     bundle = qtensor.Bundle({"weight": q}, metadata={"model": "typed"})
     buffer = io.BytesIO()
@@ -87,6 +101,7 @@ def main() -> None:
     per_channel()
     operators(q)
     observers()
+    linear_layer()
     files(q)
     pooling()
     version: str = qtensor.__version__

@@ -1266,6 +1266,41 @@ public final class QTensor implements AutoCloseable {
     });
   }
 
+  /**
+   * torch.ops.quantized.linear(this, packed, scale, zeroPoint): this tensor
+   * [..., inFeatures] (QUINT8, or QINT8, per tensor) times the packed
+   * weight plus the bias, exact in int32 and requantized as PyTorch's
+   * qnnpack engine does, into this dtype with scale and zeroPoint.
+   *
+   * @param packed the layer's packed weight and bias
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor [..., outFeatures] (close it)
+   * @throws QTensorException SHAPE_MISMATCH when the last dim is not
+   *     inFeatures; TYPE_MISMATCH for QINT32; INVALID_ARGUMENT for a
+   *     per-channel tensor or a bad scale or zero point
+   */
+  public QTensor linear(PackedLinear packed, double scale, long zeroPoint) {
+    return new QTensor(NativeModule.linear(handle(), packed(packed), scale, zeroPoint));
+  }
+
+  /**
+   * torch.ops.quantized.linear_relu: {@link #linear}, with outputs below
+   * zeroPoint raised to it.
+   *
+   * @param packed the layer's packed weight and bias
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor [..., outFeatures] (close it)
+   */
+  public QTensor linearRelu(PackedLinear packed, double scale, long zeroPoint) {
+    return new QTensor(NativeModule.linear_relu(handle(), packed(packed), scale, zeroPoint));
+  }
+
+  private static NativePackedLinear packed(PackedLinear packed) {
+    return Objects.requireNonNull(packed, "packed").handle();
+  }
+
   private static QTensor join(QTensor[] tensors,
                               java.util.function.Function<TensorVector, NativeTensor> cat) {
     return withVector(tensors, vector -> new QTensor(cat.apply(vector)));
