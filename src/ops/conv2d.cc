@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "kernels/depthwise_kernels.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/sum_requantize_kernels.h"
 
@@ -242,24 +243,25 @@ bool Depthwise(const ChannelsLast& x, const Geometry& g, const PackedConv2d& wei
   p.zero_point = static_cast<int32_t>(output.zero_point);
   p.floor = output.relu ? p.zero_point : std::numeric_limits<int32_t>::min();
   std::vector<int32_t> sums(channels);
+  std::vector<const uint8_t*> inputs(window);
+  std::vector<const int32_t*> tap_weights(window);
   for (int64_t n = 0; n < g.batch; ++n) {
     for (int64_t oh = 0; oh < g.out_h; ++oh) {
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        std::fill(sums.begin(), sums.end(), 0);
+        size_t taps = 0;  // the window's positions inside the input
         for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
           const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
           if (ih < 0 || ih >= g.height) continue;
           for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
             const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
             if (iw < 0 || iw >= g.width) continue;
-            const uint8_t* in = x.pixel(g, n, ih, iw);
-            const int32_t* wk =
+            inputs[taps] = x.pixel(g, n, ih, iw);
+            tap_weights[taps++] =
                 centered.data() + static_cast<size_t>(kh * g.kernel_w + kw) * channels;
-            for (size_t c = 0; c < channels; ++c) {
-              sums[c] += (int32_t{in[c]} - input_zero_point) * wk[c];
-            }
           }
         }
+        kernels::DepthwiseSums(inputs.data(), tap_weights.data(), taps, input_zero_point, 0,
+                               channels, sums.data());
         const size_t pixel = static_cast<size_t>((n * g.out_h + oh) * g.out_w + ow);
         kernels::RequantizeSums(sums.data(), channels, p, out + pixel * channels);
       }

@@ -1,0 +1,28 @@
+// One output pixel of a depthwise convolution: for every channel c in
+// [first, end),
+//
+//   sums[c] = sum over taps t of (inputs[t][c] - zero_point) * weights[t][c]
+//
+// in int32 (the callers keep every sum within int32: exact), inputs the
+// pixels under the window (unsigned bytes, channels-last) and weights the
+// centered weights of each tap. Each Highway target gives the scalar
+// kernel's sums.
+#ifndef QTENSOR_KERNELS_DEPTHWISE_KERNELS_H_
+#define QTENSOR_KERNELS_DEPTHWISE_KERNELS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qtensor::kernels {
+
+void DepthwiseSums(const uint8_t* const* inputs, const int32_t* const* weights, size_t taps,
+                   int32_t zero_point, size_t first, size_t end, int32_t* sums);
+
+namespace scalar {
+void DepthwiseSums(const uint8_t* const* inputs, const int32_t* const* weights, size_t taps,
+                   int32_t zero_point, size_t first, size_t end, int32_t* sums);
+}  // namespace scalar
+
+}  // namespace qtensor::kernels
+
+#endif  // QTENSOR_KERNELS_DEPTHWISE_KERNELS_H_
