@@ -194,8 +194,10 @@ struct MakeVnni {
 };
 #endif
 
-// 256 of the depth: 16 KiB of weights for four panels.
+// 256 of the depth: 16 KiB of weights for four panels; 64 rows: 16 KiB of
+// their sums for four panels.
 constexpr size_t kBlockGroups = 64;
+constexpr size_t kBlockRows = 64;
 
 template <class Tiles>
 void GemmWith(const TileTable<Tiles>& tiles, const uint8_t* a, const int8_t* packed,
@@ -210,16 +212,20 @@ void GemmWith(const TileTable<Tiles>& tiles, const uint8_t* a, const int8_t* pac
     const size_t tile_panels = std::min(Tiles::kPanels, end - p);
     t.columns =
         std::min(shape.columns - std::min(shape.columns, p * kGemmPanel), tile_panels * kGemmPanel);
-    // Blocks of the depth whose weights stay in L1 while every row passes.
-    for (size_t g = 0; g < padded / kGemmGroup; g += kBlockGroups) {
-      t.groups = std::min(kBlockGroups, padded / kGemmGroup - g);
-      t.accumulate = g > 0;
-      t.panel = packed + p * t.panel_bytes + g * kGemmBlockBytes;
-      for (size_t i = 0; i < shape.rows; i += Tiles::kRows) {
-        const size_t rows = std::min(Tiles::kRows, shape.rows - i);
-        t.a = a + i * shape.a_stride + g * kGemmGroup;
-        t.c = c + i * shape.c_stride + p * kGemmPanel;
-        tiles[rows - 1][tile_panels - 1](t);
+    // Blocks of rows whose sums stay in L1 / L2, and within them blocks of
+    // the depth whose weights stay in L1 while every row of the block passes.
+    for (size_t first_row = 0; first_row < shape.rows; first_row += kBlockRows) {
+      const size_t last_row = std::min(shape.rows, first_row + kBlockRows);
+      for (size_t g = 0; g < padded / kGemmGroup; g += kBlockGroups) {
+        t.groups = std::min(kBlockGroups, padded / kGemmGroup - g);
+        t.accumulate = g > 0;
+        t.panel = packed + p * t.panel_bytes + g * kGemmBlockBytes;
+        for (size_t i = first_row; i < last_row; i += Tiles::kRows) {
+          const size_t rows = std::min(Tiles::kRows, last_row - i);
+          t.a = a + i * shape.a_stride + g * kGemmGroup;
+          t.c = c + i * shape.c_stride + p * kGemmPanel;
+          tiles[rows - 1][tile_panels - 1](t);
+        }
       }
     }
   }
