@@ -89,10 +89,23 @@ ColumnTerms MakeColumnTerms(const UnsignedRows& a, const PackedMatrix& w,
 }  // namespace
 
 // The matrix product's int32 sums, rows x columns, split across threads by
-// panels of columns.
-std::vector<int32_t> Products(const UnsignedRows& a, const PackedMatrix& w) {
+// panels of columns. In a block from the library's cache of large blocks:
+// every sum is written, and a fresh zeroed vector cost a page fault per
+// 4 KiB.
+class Sums {
+ public:
+  explicit Sums(size_t n) : block_(core::AllocateBlock(n * sizeof(int32_t))) {}
+  int32_t* data() { return reinterpret_cast<int32_t*>(block_.get()); }
+  const int32_t* data() const { return reinterpret_cast<const int32_t*>(block_.get()); }
+  int32_t operator[](size_t i) const { return data()[i]; }
+
+ private:
+  core::MemoryBlock block_;
+};
+
+Sums Products(const UnsignedRows& a, const PackedMatrix& w) {
   const size_t n = w.columns();
-  std::vector<int32_t> products(a.rows * n);
+  Sums products(a.rows * n);
   kernels::GemmShape gemm;
   gemm.rows = a.rows;
   gemm.columns = n;
@@ -114,7 +127,7 @@ void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulO
                      T* out, size_t out_stride) {
   const size_t n = w.columns();
   if (a.rows == 0 || n == 0) return;
-  const std::vector<int32_t> products = Products(a, w);
+  const Sums products = Products(a, w);
   const ColumnTerms c = MakeColumnTerms(a, w, output);
   const T floor = output.relu ? static_cast<T>(output.zero_point) : std::numeric_limits<T>::min();
   // |acc| <= depth * 255 * 255 + |bias|: where that fits in int32, the
@@ -149,7 +162,7 @@ void FloatMatmul(const UnsignedRows& a, const PackedMatrix& w, double input_scal
                  size_t out_stride) {
   const size_t n = w.columns();
   if (a.rows == 0 || n == 0) return;
-  const std::vector<int32_t> products = Products(a, w);
+  const Sums products = Products(a, w);
   std::vector<float> multipliers(n);
   std::vector<int64_t> terms(n);
   for (size_t j = 0; j < n; ++j) {
