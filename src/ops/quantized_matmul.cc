@@ -8,6 +8,7 @@
 #include "kernels/channel_params.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/quantize_kernels.h"
+#include "kernels/row_sum_kernels.h"
 #include "kernels/sum_requantize_kernels.h"
 
 namespace qtensor::ops {
@@ -38,12 +39,7 @@ UnsignedRows::UnsignedRows(size_t rows, size_t depth, core::DType dtype, int64_t
       sums(rows, 0) {}
 
 void UnsignedRows::ComputeSums() {
-  for (size_t i = 0; i < rows; ++i) {
-    const uint8_t* r = row(i);
-    int32_t sum = 0;
-    for (size_t k = 0; k < depth; ++k) sum += r[k];
-    sums[i] = sum;
-  }
+  kernels::RowSums(bytes.data(), rows, depth, stride, sums.data());
 }
 
 int64_t QuantizedBias(float bias, double input_scale, double weight_scale) {
