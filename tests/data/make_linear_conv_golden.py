@@ -7,8 +7,8 @@ LRU_CACHE_CAPACITY=1, and qnnpack), next to docs/numerics.md's linear formula
 computed here with exact integers and float32 steps (conv2d: the same formula
 over each output's receptive field, padding at the input's zero point).
 
-Run with Debian's /usr/bin/python3 (NumPy, torch 1.13) from the repository
-root. Each linear case:
+Run with Debian's /usr/bin/python3 (NumPy, torch 1.13); the files go to
+the directory given as the only argument, by default tests/data. Each linear case:
 
   case NAME relu(0|1)
   input M K dtype SCALE ZP          (SCALE as a C99 hex float, double)
@@ -35,8 +35,13 @@ and the results in the output's NCHW order. A linear_dynamic case:
   end
 """
 import os
+import sys
 
 os.environ["LRU_CACHE_CAPACITY"] = "1"  # onednn caches primitives by shape
+# onednn's AVX-512 VNNI kernels on every machine that has them, AMX or not,
+# so the file regenerates the same wherever the tests run (on an AVX2-only
+# CPU onednn's 16-bit products saturate and its integers differ).
+os.environ["ONEDNN_MAX_CPU_ISA"] = "AVX512_CORE_VNNI"
 
 import numpy as np
 import torch
@@ -340,10 +345,14 @@ def main():
 
 
 def write(name):
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), name), "w") as f:
+    with open(os.path.join(OUT_DIR, name), "w") as f:
         f.write("\n".join(OUT) + "\n")
     OUT[:] = [HEADER]
 
+
+# The three files go to the directory given as the argument, by default this
+# script's own (tests/data).
+OUT_DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 
 if __name__ == "__main__":
     main()
