@@ -109,6 +109,22 @@ void Hardswish(const float* in, size_t n, float* out) {
   scalar::HardswishFloats(in + i, n - i, out + i);
 }
 
+void Sigmoid(const float* in, size_t n, float* out) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) hn::StoreU(SigmoidLanes(d, hn::LoadU(d, in + i)), d, out + i);
+  scalar::SigmoidFloats(in + i, n - i, out + i);
+}
+
+void Tanh(const float* in, size_t n, float* out) {
+  const hn::ScalableTag<float> d;
+  const size_t lanes = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) hn::StoreU(TanhLanes(d, hn::LoadU(d, in + i)), d, out + i);
+  scalar::TanhFloats(in + i, n - i, out + i);
+}
+
 // 8-bit integers widened to int32: (a - za) * (b - zb) is exact there (at
 // most 255 * 255), and its conversion to float rounds once.
 template <typename T>
@@ -148,6 +164,8 @@ HWY_EXPORT(ClampI32);
 HWY_EXPORT(Add);
 HWY_EXPORT(LeakyRelu);
 HWY_EXPORT(Hardswish);
+HWY_EXPORT(Sigmoid);
+HWY_EXPORT(Tanh);
 HWY_EXPORT(MultiplyI8);
 HWY_EXPORT(MultiplyU8);
 
@@ -169,6 +187,10 @@ void LeakyReluFloats(const float* in, size_t n, float slope, float* out) {
 void HardswishFloats(const float* in, size_t n, float* out) {
   HWY_DYNAMIC_DISPATCH(Hardswish)(in, n, out);
 }
+void SigmoidFloats(const float* in, size_t n, float* out) {
+  HWY_DYNAMIC_DISPATCH(Sigmoid)(in, n, out);
+}
+void TanhFloats(const float* in, size_t n, float* out) { HWY_DYNAMIC_DISPATCH(Tanh)(in, n, out); }
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out) {
   HWY_DYNAMIC_DISPATCH(MultiplyI8)(a, za, b, zb, n, out);

@@ -37,6 +37,8 @@ HWY_INLINE void MapWith(const int32_t* in, size_t n, const Int32MapParams& p, in
         VF x = hn::Mul(Int32MinusToFloat(hn::LoadU(DI(), q), zp), scale);
         if constexpr (kMap == Int32Map::kLeakyRelu) x = LeakyReluLanes(df, x, slope);
         if constexpr (kMap == Int32Map::kHardswish) x = HardswishLanes(df, x);
+        if constexpr (kMap == Int32Map::kSigmoid) x = SigmoidLanes(df, x);
+        if constexpr (kMap == Int32Map::kTanh) x = TanhLanes(df, x);
         StoreVector<decltype(streamed)::value>(Quantize32(x, inv, zp_out), DI(), r);
       });
 }
@@ -49,6 +51,10 @@ void Map(const int32_t* in, size_t n, const Int32MapParams& p, int32_t* out) {
       return MapWith<Int32Map::kLeakyRelu>(in, n, p, out);
     case Int32Map::kHardswish:
       return MapWith<Int32Map::kHardswish>(in, n, p, out);
+    case Int32Map::kSigmoid:
+      return MapWith<Int32Map::kSigmoid>(in, n, p, out);
+    case Int32Map::kTanh:
+      return MapWith<Int32Map::kTanh>(in, n, p, out);
   }
 }
 #endif
