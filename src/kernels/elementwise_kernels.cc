@@ -15,6 +15,7 @@
 #include "kernels/elementwise_kernels.h"
 #include "kernels/quantize_kernels.h"  // kStreamBytes
 #include "src/kernels/float_map_lanes-inl.h"
+#include "src/kernels/kernel_loops-inl.h"  // QTENSOR_KERNEL_OP
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -89,40 +90,43 @@ void Add(const float* a, const float* b, size_t n, bool relu, float* out) {
   scalar::AddFloats(a + i, b + i, n - i, relu, out + i);
 }
 
-void LeakyRelu(const float* in, size_t n, float slope, float* out) {
+// Whole vectors through a lane map, the last partial vector through its
+// scalar kernel (tail).
+template <class LaneMap, class Tail>
+HWY_INLINE void MapFloatVectors(const float* in, size_t n, float* out, const LaneMap& map,
+                                const Tail& tail) {
   const hn::ScalableTag<float> d;
   const size_t lanes = hn::Lanes(d);
-  const auto factor = hn::Set(d, slope);
   size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    hn::StoreU(LeakyReluLanes(d, hn::LoadU(d, in + i), factor), d, out + i);
-  }
-  scalar::LeakyReluFloats(in + i, n - i, slope, out + i);
+  for (; i + lanes <= n; i += lanes) hn::StoreU(map(d, hn::LoadU(d, in + i)), d, out + i);
+  tail(in + i, n - i, out + i);
+}
+
+void LeakyRelu(const float* in, size_t n, float slope, float* out) {
+  const auto factor = hn::Set(hn::ScalableTag<float>(), slope);
+  MapFloatVectors(
+      in, n, out, [&](auto d, auto x) QTENSOR_KERNEL_OP { return LeakyReluLanes(d, x, factor); },
+      [slope](const float* tail_in, size_t count, float* tail_out) {
+        scalar::LeakyReluFloats(tail_in, count, slope, tail_out);
+      });
 }
 
 void Hardswish(const float* in, size_t n, float* out) {
-  const hn::ScalableTag<float> d;
-  const size_t lanes = hn::Lanes(d);
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes)
-    hn::StoreU(HardswishLanes(d, hn::LoadU(d, in + i)), d, out + i);
-  scalar::HardswishFloats(in + i, n - i, out + i);
+  MapFloatVectors(
+      in, n, out, [](auto d, auto x) QTENSOR_KERNEL_OP { return HardswishLanes(d, x); },
+      scalar::HardswishFloats);
 }
 
 void Sigmoid(const float* in, size_t n, float* out) {
-  const hn::ScalableTag<float> d;
-  const size_t lanes = hn::Lanes(d);
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes) hn::StoreU(SigmoidLanes(d, hn::LoadU(d, in + i)), d, out + i);
-  scalar::SigmoidFloats(in + i, n - i, out + i);
+  MapFloatVectors(
+      in, n, out, [](auto d, auto x) QTENSOR_KERNEL_OP { return SigmoidLanes(d, x); },
+      scalar::SigmoidFloats);
 }
 
 void Tanh(const float* in, size_t n, float* out) {
-  const hn::ScalableTag<float> d;
-  const size_t lanes = hn::Lanes(d);
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes) hn::StoreU(TanhLanes(d, hn::LoadU(d, in + i)), d, out + i);
-  scalar::TanhFloats(in + i, n - i, out + i);
+  MapFloatVectors(
+      in, n, out, [](auto d, auto x) QTENSOR_KERNEL_OP { return TanhLanes(d, x); },
+      scalar::TanhFloats);
 }
 
 // 8-bit integers widened to int32: (a - za) * (b - zb) is exact there (at
