@@ -17,13 +17,13 @@ each other, and why) that docs/numerics.md quotes.
 
 Every output written is also computed by the NumPy transcription below of
 docs/numerics.md's formulas (exact integer arithmetic, float32 where the
-formula says float32, glibc's expf / tanhf through ctypes). Where PyTorch's
-default engine (onednn) differs from that formula, the element is listed
-with the formula's value and a reason, and the reason is confirmed by
-recomputing PyTorch's own arithmetic for that element; an element no known
-reason explains stops the script (AssertionError). So the file holds
-PyTorch's outputs as they are, and says where qtensor, which follows its
-one formula, must differ:
+formula says float32, qtensor's sigmoid and tanh one float32 operation at a
+time). Where PyTorch's default engine (onednn) differs from that formula,
+the element is listed with the formula's value and a reason, and the
+reason is confirmed by recomputing PyTorch's own arithmetic for that
+element; an element no known reason explains stops the script
+(AssertionError). So the file holds PyTorch's outputs as they are, and
+says where qtensor, which follows its one formula, must differ:
 
   fma     PyTorch's vectorized body dequantizes with a fused multiply-add,
           fma(float(q), s, s * -z) rounded once, instead of (q - z) * s:
@@ -34,8 +34,8 @@ one formula, must differ:
   inv     hardswish: PyTorch's scalar tail quantizes with quantize_val's
           1 / (float)scale where its vector body (and the formula)
           multiply by (float)(1 / scale): one step.
-  ulp     sigmoid, tanh: PyTorch's vectorized exp / tanh (not the C
-          library's expf / tanhf) give a float result up to two ulps away.
+  ulp     sigmoid, tanh: PyTorch's vectorized exp / tanh (not qtensor's
+          formula) give a float result up to two ulps away.
   f32     qint32 past 2^24: PyTorch adds the zero point to the rounded
           value in float32, dequantizes as float(q) - float(z), or (cat)
           requantizes through float32 a part it could copy.
