@@ -747,14 +747,16 @@ QTENSOR_API qt_status qt_leaky_relu_inplace(qt_tensor* tensor, float negative_sl
 QTENSOR_API qt_status qt_hardswish(qt_tensor** out, const qt_tensor* tensor, double scale,
                                    int64_t zero_point);
 
-/** torch.sigmoid(q): each element dequantized, y = 1 / (1 + expf(-x)) in
-    float32 (the C library's expf), quantized with PyTorch's fixed
-    parameters for the dtype: scale 2^-8 and zero point 0 (quint8), -128
-    (qint8); scale 2^-32 and zero point 0 (qint32). */
+/** torch.sigmoid(q): each element dequantized, y = 1 / (1 + exp(-x)) in
+    float32 by qtensor's own formula (docs/numerics.md: the same bits on
+    every CPU, within 2 ulps of the true value), quantized with PyTorch's
+    fixed parameters for the dtype: scale 2^-8 and zero point 0 (quint8),
+    -128 (qint8); scale 2^-32 and zero point 0 (qint32). */
 QTENSOR_API qt_status qt_sigmoid(qt_tensor** out, const qt_tensor* tensor);
 
-/** torch.tanh(q): y = tanhf(x), quantized with scale 2^-7 and zero point 128
-    (quint8) or 0 (qint8); scale 2^-31 and zero point 0 (qint32). */
+/** torch.tanh(q): y = tanh(x) by qtensor's own float32 formula (likewise),
+    quantized with scale 2^-7 and zero point 128 (quint8) or 0 (qint8);
+    scale 2^-31 and zero point 0 (qint32). */
 QTENSOR_API qt_status qt_tanh(qt_tensor** out, const qt_tensor* tensor);
 
 /** F.relu6(q): min(max(q, zero point), quantize(6.0)), parameters kept. */

@@ -15,6 +15,7 @@
 #include "kernels/elementwise_kernels.h"
 #include "kernels/quantize_kernels.h"  // kStreamBytes
 #include "src/kernels/float_map_lanes-inl.h"
+#include "src/kernels/kernel_loops-inl.h"  // QTENSOR_KERNEL_OP
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -89,24 +90,43 @@ void Add(const float* a, const float* b, size_t n, bool relu, float* out) {
   scalar::AddFloats(a + i, b + i, n - i, relu, out + i);
 }
 
-void LeakyRelu(const float* in, size_t n, float slope, float* out) {
+// Whole vectors through a lane map, the last partial vector through its
+// scalar kernel (tail).
+template <class LaneMap, class Tail>
+HWY_INLINE void MapFloatVectors(const float* in, size_t n, float* out, const LaneMap& map,
+                                const Tail& tail) {
   const hn::ScalableTag<float> d;
   const size_t lanes = hn::Lanes(d);
-  const auto factor = hn::Set(d, slope);
   size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    hn::StoreU(LeakyReluLanes(d, hn::LoadU(d, in + i), factor), d, out + i);
-  }
-  scalar::LeakyReluFloats(in + i, n - i, slope, out + i);
+  for (; i + lanes <= n; i += lanes) hn::StoreU(map(d, hn::LoadU(d, in + i)), d, out + i);
+  tail(in + i, n - i, out + i);
+}
+
+void LeakyRelu(const float* in, size_t n, float slope, float* out) {
+  const auto factor = hn::Set(hn::ScalableTag<float>(), slope);
+  MapFloatVectors(
+      in, n, out, [&](auto d, auto x) QTENSOR_KERNEL_OP { return LeakyReluLanes(d, x, factor); },
+      [slope](const float* tail_in, size_t count, float* tail_out) {
+        scalar::LeakyReluFloats(tail_in, count, slope, tail_out);
+      });
 }
 
 void Hardswish(const float* in, size_t n, float* out) {
-  const hn::ScalableTag<float> d;
-  const size_t lanes = hn::Lanes(d);
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes)
-    hn::StoreU(HardswishLanes(d, hn::LoadU(d, in + i)), d, out + i);
-  scalar::HardswishFloats(in + i, n - i, out + i);
+  MapFloatVectors(
+      in, n, out, [](auto d, auto x) QTENSOR_KERNEL_OP { return HardswishLanes(d, x); },
+      scalar::HardswishFloats);
+}
+
+void Sigmoid(const float* in, size_t n, float* out) {
+  MapFloatVectors(
+      in, n, out, [](auto d, auto x) QTENSOR_KERNEL_OP { return SigmoidLanes(d, x); },
+      scalar::SigmoidFloats);
+}
+
+void Tanh(const float* in, size_t n, float* out) {
+  MapFloatVectors(
+      in, n, out, [](auto d, auto x) QTENSOR_KERNEL_OP { return TanhLanes(d, x); },
+      scalar::TanhFloats);
 }
 
 // 8-bit integers widened to int32: (a - za) * (b - zb) is exact there (at
@@ -148,6 +168,8 @@ HWY_EXPORT(ClampI32);
 HWY_EXPORT(Add);
 HWY_EXPORT(LeakyRelu);
 HWY_EXPORT(Hardswish);
+HWY_EXPORT(Sigmoid);
+HWY_EXPORT(Tanh);
 HWY_EXPORT(MultiplyI8);
 HWY_EXPORT(MultiplyU8);
 
@@ -169,6 +191,10 @@ void LeakyReluFloats(const float* in, size_t n, float slope, float* out) {
 void HardswishFloats(const float* in, size_t n, float* out) {
   HWY_DYNAMIC_DISPATCH(Hardswish)(in, n, out);
 }
+void SigmoidFloats(const float* in, size_t n, float* out) {
+  HWY_DYNAMIC_DISPATCH(Sigmoid)(in, n, out);
+}
+void TanhFloats(const float* in, size_t n, float* out) { HWY_DYNAMIC_DISPATCH(Tanh)(in, n, out); }
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out) {
   HWY_DYNAMIC_DISPATCH(MultiplyI8)(a, za, b, zb, n, out);

@@ -11,6 +11,9 @@
 //   LeakyReluFloats: out[i] = x > 0 ? x : x * slope          (x = in[i])
 //   HardswishFloats: out[i] = x * c / 6 (left to right), where t = x + 3 and
 //                  c = t > 0 ? min(t, 6) : 0 (so c is never NaN)
+//   SigmoidFloats, TanhFloats: qtensor's float32 sigmoid and tanh, step by
+//                  step as exp_formula_constants.h and docs/numerics.md write
+//                  them (within 2 ulps of the true functions)
 // out may be in (or a or b): each element is read before it is written.
 #ifndef QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
 #define QTENSOR_KERNELS_ELEMENTWISE_KERNELS_H_
@@ -27,6 +30,8 @@ void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
 void LeakyReluFloats(const float* in, size_t n, float slope, float* out);
 void HardswishFloats(const float* in, size_t n, float* out);
+void SigmoidFloats(const float* in, size_t n, float* out);
+void TanhFloats(const float* in, size_t n, float* out);
 
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out);
@@ -48,6 +53,8 @@ void ClampIntegers(const int32_t* in, size_t n, int32_t low, int32_t high, int32
 void AddFloats(const float* a, const float* b, size_t n, bool relu, float* out);
 void LeakyReluFloats(const float* in, size_t n, float slope, float* out);
 void HardswishFloats(const float* in, size_t n, float* out);
+void SigmoidFloats(const float* in, size_t n, float* out);
+void TanhFloats(const float* in, size_t n, float* out);
 
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,
                       float* out);

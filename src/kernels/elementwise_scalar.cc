@@ -1,10 +1,58 @@
 // The scalar elementwise kernels: the definitions the SIMD ones are held to.
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 #include "kernels/elementwise_kernels.h"
+#include "kernels/exp_formula_constants.h"
 
 namespace qtensor::kernels::scalar {
 namespace {
+
+// 1 + e^t for t in [-20, 87], in exp_formula_constants.h's steps.
+float OnePlusExp(float t) {
+  const float k = t * kLog2e + kRoundMagic;
+  const float n = k - kRoundMagic;
+  const float r = (t - n * kLn2Hi) - n * kLn2Lo;
+  float p = kExp6;
+  p = p * r + kExp5;
+  p = p * r + kExp4;
+  p = p * r + kExp3;
+  p = p * r + kExp2;
+  const float e = r + (r * r) * p;
+  uint32_t k_bits = 0;
+  std::memcpy(&k_bits, &k, sizeof k);
+  const uint32_t s_bits = (k_bits << 23) + kExponentOne;
+  float s = 0.0f;
+  std::memcpy(&s, &s_bits, sizeof s);
+  const float se = s * e;
+  return n >= kExactOnePlus ? s + (1.0f + se) : (1.0f + s) + se;
+}
+
+float Sigmoid(float x) {
+  if (std::isnan(x)) return x;
+  if (x < kSigmoidArgMin) return 0.0f;
+  return 1.0f / OnePlusExp(std::max(std::min(-x, -kSigmoidArgMin), -kSigmoidArgMax));
+}
+
+float Tanh(float x) {
+  if (std::isnan(x)) return x;
+  const float a = std::fabs(x);
+  float y = 0.0f;
+  if (a < kTanhPolyBelow) {
+    const float z = a * a;
+    float p = kTanh11;
+    p = p * z + kTanh9;
+    p = p * z + kTanh7;
+    p = p * z + kTanh5;
+    p = p * z + kTanh3;
+    y = a + a * (z * p);
+  } else {
+    const float m = std::min(a, kTanhArgMax);
+    y = 1.0f - 2.0f / OnePlusExp(m + m);
+  }
+  return std::copysign(y, x);
+}
 
 template <typename T>
 void Multiply(const T* a, int64_t za, const T* b, int64_t zb, size_t n, float* out) {
@@ -55,6 +103,14 @@ void HardswishFloats(const float* in, size_t n, float* out) {
     const float c = t > 0.0f ? std::min(t, 6.0f) : 0.0f;
     out[i] = x * c / 6.0f;
   }
+}
+
+void SigmoidFloats(const float* in, size_t n, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = Sigmoid(in[i]);
+}
+
+void TanhFloats(const float* in, size_t n, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = Tanh(in[i]);
 }
 
 void MultiplyCentered(const int8_t* a, int64_t za, const int8_t* b, int64_t zb, size_t n,

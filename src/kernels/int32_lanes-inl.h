@@ -62,29 +62,45 @@ HWY_INLINE VI Quantize32(VF x, VF inv, VD zp_lo, VD zp_hi) {
 }
 
 // The int32 zero point as the quantize kernels take it: f64 lanes for the exact
-// formula above, and int32 lanes for the shortcut below when |zp| < 2^30.
+// formula above, and int32 lanes for the shortcuts below when |zp| < 2^30.
 struct Int32ZeroPoint {
   VD wide;
   VI narrow;
   bool small;
+  bool zero;
 };
 
 HWY_INLINE Int32ZeroPoint MakeInt32ZeroPoint(int64_t zero_point) {
   const bool small = zero_point > -(int64_t{1} << 30) && zero_point < (int64_t{1} << 30);
   return Int32ZeroPoint{hn::Set(DD(), static_cast<double>(zero_point)),
-                        hn::Set(DI(), small ? static_cast<int32_t>(zero_point) : 0), small};
+                        hn::Set(DI(), small ? static_cast<int32_t>(zero_point) : 0), small,
+                        zero_point == 0};
+}
+
+// Quantize32 with a zero point of 0: clamp(r, INT32_MIN, INT32_MAX) in int32
+// lanes. Every integer-valued float below 2^31 is at most 2^31 - 128, so the
+// float clamp changes no lane that is not saturated.
+HWY_INLINE VI Quantize32ZeroZp(VF x, VF inv) {
+  const DF df;
+  const VF r = ScaleAndRound(x, inv);
+  const VF clamped = hn::Min(hn::Max(r, hn::Set(df, -2147483648.0f)), hn::Set(df, 2147483520.0f));
+  return hn::IfThenElse(hn::RebindMask(DI(), hn::Ge(r, hn::Set(df, 2147483648.0f))),
+                        hn::Set(DI(), std::numeric_limits<int32_t>::max()),
+                        hn::ConvertTo(DI(), clamped));
 }
 
 // Quantize32 for one zero point, with a shortcut for nearly every vector:
 // where |r| <= 2^30 in every lane and |zp| < 2^30, r + zp cannot overflow
 // int32, so it is added there without f64 or a clamp (NaN and +-inf fail
-// the test and take the exact formula).
+// the test and take the exact formula). A zero point of 0 (sigmoid's and
+// tanh's, whose results are mostly past 2^30) clamps in int32 lanes instead.
 HWY_INLINE VI Quantize32(VF x, VF inv, const Int32ZeroPoint& zp) {
   const DF df;
   const VF r = hn::Round(hn::Mul(x, inv));
   if (zp.small && hn::AllTrue(df, hn::Le(hn::Abs(r), hn::Set(df, 1073741824.0f)))) {
     return hn::Add(hn::ConvertTo(DI(), r), zp.narrow);
   }
+  if (zp.zero) return Quantize32ZeroZp(x, inv);
   return Quantize32(x, inv, zp.wide, zp.wide);
 }
 

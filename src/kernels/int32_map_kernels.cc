@@ -31,13 +31,19 @@ HWY_INLINE void MapWith(const int32_t* in, size_t n, const Int32MapParams& p, in
   const VF inv = hn::Set(df, p.inv_scale);
   const VI zp = hn::Set(DI(), static_cast<int32_t>(p.zero_point));
   const Int32ZeroPoint zp_out = MakeInt32ZeroPoint(p.out_zero_point);
+  // Sigmoid's and tanh's results at their qint32 scales are mostly past
+  // 2^30 steps: with a zero point of 0 they go straight to the int32 clamp.
+  const bool clamp_only = (kMap == Int32Map::kSigmoid || kMap == Int32Map::kTanh) && zp_out.zero;
   ForEachBlock<hn::MaxLanes(DF())>(
       in, n, out, 0, ShouldStream<int32_t>(n) && in != out,
       [&](auto streamed, size_t, const int32_t* q, int32_t* r) QTENSOR_KERNEL_OP {
         VF x = hn::Mul(Int32MinusToFloat(hn::LoadU(DI(), q), zp), scale);
         if constexpr (kMap == Int32Map::kLeakyRelu) x = LeakyReluLanes(df, x, slope);
         if constexpr (kMap == Int32Map::kHardswish) x = HardswishLanes(df, x);
-        StoreVector<decltype(streamed)::value>(Quantize32(x, inv, zp_out), DI(), r);
+        if constexpr (kMap == Int32Map::kSigmoid) x = SigmoidLanes(df, x);
+        if constexpr (kMap == Int32Map::kTanh) x = TanhLanes(df, x);
+        const VI q_out = clamp_only ? Quantize32ZeroZp(x, inv) : Quantize32(x, inv, zp_out);
+        StoreVector<decltype(streamed)::value>(q_out, DI(), r);
       });
 }
 
@@ -49,6 +55,10 @@ void Map(const int32_t* in, size_t n, const Int32MapParams& p, int32_t* out) {
       return MapWith<Int32Map::kLeakyRelu>(in, n, p, out);
     case Int32Map::kHardswish:
       return MapWith<Int32Map::kHardswish>(in, n, p, out);
+    case Int32Map::kSigmoid:
+      return MapWith<Int32Map::kSigmoid>(in, n, p, out);
+    case Int32Map::kTanh:
+      return MapWith<Int32Map::kTanh>(in, n, p, out);
   }
 }
 #endif

@@ -1,10 +1,11 @@
 // One pass from int32 values of one per-tensor quantizer to int32 values of
-// another, through a float map: requantize, leaky relu and hardswish of
-// qint32 tensors without float buffers. Element by element the result is the
+// another, through a float map: requantize, leaky relu, hardswish, sigmoid
+// and tanh of qint32 tensors without float buffers. Element by element the result is the
 // scalar kernels composed (quantize_kernels.h, elementwise_kernels.h):
 //
 //   x = (float)(q - zero_point) * scale          dequantize per tensor
-//   y = x | LeakyReluFloats(x, slope) | HardswishFloats(x)
+//   y = x | LeakyReluFloats(x, slope) | HardswishFloats(x) | SigmoidFloats(x)
+//       | TanhFloats(x)
 //   out = quantize y with inv_scale, out_zero_point to int32
 //
 // out may equal in (each vector is read before it is written), not overlap
@@ -17,7 +18,7 @@
 
 namespace qtensor::kernels {
 
-enum class Int32Map { kIdentity, kLeakyRelu, kHardswish };
+enum class Int32Map { kIdentity, kLeakyRelu, kHardswish, kSigmoid, kTanh };
 
 struct Int32MapParams {
   float scale = 1.0f;

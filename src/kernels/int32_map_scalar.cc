@@ -15,6 +15,8 @@ void MapInt32(const int32_t* in, size_t n, const Int32MapParams& p, int32_t* out
     DequantizePerTensor(in + start, count, p.scale, p.zero_point, values);
     if (p.map == Int32Map::kLeakyRelu) LeakyReluFloats(values, count, p.slope, values);
     if (p.map == Int32Map::kHardswish) HardswishFloats(values, count, values);
+    if (p.map == Int32Map::kSigmoid) SigmoidFloats(values, count, values);
+    if (p.map == Int32Map::kTanh) TanhFloats(values, count, values);
     QuantizePerTensor(values, count, p.inv_scale, p.out_zero_point, out + start);
   }
 }

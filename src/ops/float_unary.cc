@@ -63,9 +63,7 @@ core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point
 }
 
 void SigmoidInto(const core::Tensor& dst, const core::Tensor& src) {
-  MapElements(dst, src, [](float* values, size_t count) {
-    for (size_t i = 0; i < count; ++i) values[i] = 1.0f / (1.0f + std::exp(-values[i]));
-  });
+  MapElements(dst, src, KnownMap{kernels::Int32Map::kSigmoid});
 }
 
 core::Tensor Sigmoid(const core::Tensor& src) {
@@ -75,9 +73,7 @@ core::Tensor Sigmoid(const core::Tensor& src) {
 }
 
 void TanhInto(const core::Tensor& dst, const core::Tensor& src) {
-  MapElements(dst, src, [](float* values, size_t count) {
-    for (size_t i = 0; i < count; ++i) values[i] = std::tanh(values[i]);
-  });
+  MapElements(dst, src, KnownMap{kernels::Int32Map::kTanh});
 }
 
 core::Tensor Tanh(const core::Tensor& src) {

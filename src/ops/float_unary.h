@@ -21,12 +21,12 @@ core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope);
 // does. Throws for a bad scale or zero point.
 core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point);
 
-// torch.sigmoid(q): y = 1 / (1 + expf(-x)) in float32, quantized with
-// PyTorch's fixed parameters for src's dtype: scale 2^-8 (qint32: 2^-32),
-// zero point 0 (qint8: -128).
+// torch.sigmoid(q): y = sigmoid(x) by qtensor's own float32 formula
+// (kernels::SigmoidFloats), quantized with PyTorch's fixed parameters for
+// src's dtype: scale 2^-8 (qint32: 2^-32), zero point 0 (qint8: -128).
 core::Tensor Sigmoid(const core::Tensor& src);
-// torch.tanh(q): y = tanhf(x), quantized with scale 2^-7 (qint32: 2^-31)
-// and zero point 0 (quint8: 128).
+// torch.tanh(q): y = tanh(x) by qtensor's own formula (kernels::TanhFloats),
+// quantized with scale 2^-7 (qint32: 2^-31) and zero point 0 (quint8: 128).
 core::Tensor Tanh(const core::Tensor& src);
 
 // The same into an existing tensor dst of src's shape with the result's

@@ -37,6 +37,10 @@ core::FloatMap FloatMapOf(const KnownMap& map) {
       };
     case kernels::Int32Map::kHardswish:
       return [](float* values, size_t count) { kernels::HardswishFloats(values, count, values); };
+    case kernels::Int32Map::kSigmoid:
+      return [](float* values, size_t count) { kernels::SigmoidFloats(values, count, values); };
+    case kernels::Int32Map::kTanh:
+      return [](float* values, size_t count) { kernels::TanhFloats(values, count, values); };
     case kernels::Int32Map::kIdentity:
       break;
   }

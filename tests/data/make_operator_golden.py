@@ -17,13 +17,13 @@ each other, and why) that docs/numerics.md quotes.
 
 Every output written is also computed by the NumPy transcription below of
 docs/numerics.md's formulas (exact integer arithmetic, float32 where the
-formula says float32, glibc's expf / tanhf through ctypes). Where PyTorch's
-default engine (onednn) differs from that formula, the element is listed
-with the formula's value and a reason, and the reason is confirmed by
-recomputing PyTorch's own arithmetic for that element; an element no known
-reason explains stops the script (AssertionError). So the file holds
-PyTorch's outputs as they are, and says where qtensor, which follows its
-one formula, must differ:
+formula says float32, qtensor's sigmoid and tanh one float32 operation at a
+time). Where PyTorch's default engine (onednn) differs from that formula,
+the element is listed with the formula's value and a reason, and the
+reason is confirmed by recomputing PyTorch's own arithmetic for that
+element; an element no known reason explains stops the script
+(AssertionError). So the file holds PyTorch's outputs as they are, and
+says where qtensor, which follows its one formula, must differ:
 
   fma     PyTorch's vectorized body dequantizes with a fused multiply-add,
           fma(float(q), s, s * -z) rounded once, instead of (q - z) * s:
@@ -34,8 +34,8 @@ one formula, must differ:
   inv     hardswish: PyTorch's scalar tail quantizes with quantize_val's
           1 / (float)scale where its vector body (and the formula)
           multiply by (float)(1 / scale): one step.
-  ulp     sigmoid, tanh: PyTorch's vectorized exp / tanh (not the C
-          library's expf / tanhf) give a float result up to two ulps away.
+  ulp     sigmoid, tanh: PyTorch's vectorized exp / tanh (not qtensor's
+          formula) give a float result up to two ulps away.
   f32     qint32 past 2^24: PyTorch adds the zero point to the rounded
           value in float32, dequantizes as float(q) - float(z), or (cat)
           requantizes through float32 a part it could copy.
@@ -84,7 +84,6 @@ import sys
 
 os.environ["LRU_CACHE_CAPACITY"] = "1"
 
-import ctypes  # noqa: E402
 import zlib  # noqa: E402
 from collections import defaultdict  # noqa: E402
 
@@ -98,11 +97,56 @@ F64 = np.float64
 RANGE = {"qint8": (-128, 127), "quint8": (0, 255), "qint32": (-2**31, 2**31 - 1)}
 TORCH_DTYPE = {"qint8": torch.qint8, "quint8": torch.quint8, "qint32": torch.qint32}
 INT_DTYPE = {"qint8": np.int8, "quint8": np.uint8, "qint32": np.int32}
-LIBM = ctypes.CDLL("libm.so.6")
-LIBM.expf.restype = ctypes.c_float
-LIBM.expf.argtypes = [ctypes.c_float]
-LIBM.tanhf.restype = ctypes.c_float
-LIBM.tanhf.argtypes = [ctypes.c_float]
+
+
+def f32hex(text):
+    return F32(float.fromhex(text))
+
+
+# qtensor's float32 sigmoid and tanh (docs/numerics.md, "Sigmoid and tanh";
+# src/kernels/exp_formula_constants.h), one float32 operation per step.
+LOG2E, ROUND_MAGIC = f32hex("0x1.715476p+0"), F32(1.5 * 2**23)
+LN2_HI, LN2_LO = f32hex("0x1.62ep-1"), f32hex("0x1.0bfbe8p-15")
+EXP_POLY = [f32hex(c) for c in ("0x1.6a106cp-10", "0x1.1245d4p-7", "0x1.55593ep-5",
+                                "0x1.555482p-3", "0x1.fffffcp-2")]  # r^4 .. r^0 of p
+SIGMOID_MIN, SIGMOID_MAX = F32(-87), F32(20)
+TANH_POLY_BELOW, TANH_MAX = F32(0.5625), F32(9.5)
+TANH_POLY = [f32hex(c) for c in ("-0x1.950010p-8", "0x1.582faep-6", "-0x1.b90946p-5",
+                                 "0x1.110c72p-3", "-0x1.555548p-2")]  # z^4 .. z^0 of p
+ONE = F32(1)
+
+
+def one_plus_exp(t):
+    """1 + e^t for float32 t in [-20, 87]."""
+    k = t * LOG2E + ROUND_MAGIC
+    n = k - ROUND_MAGIC
+    r = (t - n * LN2_HI) - n * LN2_LO
+    p = EXP_POLY[0]
+    for c in EXP_POLY[1:]:
+        p = p * r + c
+    e = r + (r * r) * p
+    s = ((k.view(np.uint32) << np.uint32(23)) + np.uint32(127 << 23)).view(F32)  # 2^n
+    se = s * e
+    return np.where(n >= F32(24), s + (ONE + se), (ONE + s) + se)
+
+
+def sigmoid_f32(x):
+    t = np.maximum(np.minimum(-x, -SIGMOID_MIN), -SIGMOID_MAX)
+    y = np.where(x < SIGMOID_MIN, F32(0), ONE / one_plus_exp(t))
+    return np.where(np.isnan(x), x, y)
+
+
+def tanh_f32(x):
+    a = np.abs(x)
+    z = a * a
+    p = TANH_POLY[0]
+    for c in TANH_POLY[1:]:
+        p = p * z + c
+    small = a + a * (z * p)
+    m = np.minimum(a, TANH_MAX)
+    large = ONE - F32(2) / one_plus_exp(m + m)
+    y = np.copysign(np.where(a < TANH_POLY_BELOW, small, large), x)
+    return np.where(np.isnan(x), x, y)
 
 
 def hexf(v):
@@ -225,11 +269,9 @@ def float_map(op, x, args):
             t = np.where(np.isnan(x), x, t)
             return ((x * t).astype(F32) / F32(6)).astype(F32)
         if op == "sigmoid":
-            e = np.array([LIBM.expf(float(-v)) for v in x.reshape(-1)], dtype=F32)
-            return (F32(1) / (F32(1) + e).astype(F32)).astype(F32).reshape(x.shape)
+            return sigmoid_f32(np.asarray(x, dtype=F32))
         if op == "tanh":
-            return np.array([LIBM.tanhf(float(v)) for v in x.reshape(-1)],
-                            dtype=F32).reshape(x.shape)
+            return tanh_f32(np.asarray(x, dtype=F32))
     raise ValueError(op)
 
 

@@ -1,7 +1,8 @@
 // The int32 map on every Highway target against the scalar kernels composed,
 // bit for bit: int32 extremes and differences to the zero point that need
 // 33 bits, results past int32 (saturating) and near the 2^30 shortcut
-// bounds, long inputs (streamed stores) and in-place calls.
+// bounds, a zero output zero point (sigmoid's and tanh's), long inputs
+// (streamed stores) and in-place calls.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -47,12 +48,19 @@ TEST_CASE("MapInt32 matches the scalar kernels composed") {
     float inv_scale;
     int64_t out_zero_point;
   };
-  const Case cases[] = {{0.05f, 3, 1.0f / 0.07f, -5},    {1.0f, kMin, 1.0f, kMax},
-                        {1.0f, kMax, 0.5f, 0},           {2.0f, 0, 1.0f, (1 << 30) - 1},
-                        {3e-5f, -77, 40000.0f, 1 << 30}, {1e30f, 0, 1e-30f, kMin}};
+  const Case cases[] = {{0.05f, 3, 1.0f / 0.07f, -5},
+                        {1.0f, kMin, 1.0f, kMax},
+                        {1.0f, kMax, 0.5f, 0},
+                        {2.0f, 0, 1.0f, (1 << 30) - 1},
+                        {3e-5f, -77, 40000.0f, 1 << 30},
+                        {1e30f, 0, 1e-30f, kMin},
+                        // sigmoid's and tanh's qint32 outputs: 2^-32 and 2^-31, zero point 0
+                        {0.05f, 3, 4294967296.0f, 0},
+                        {2e-9f, -5, 2147483648.0f, 0}};
   const size_t lengths[] = {0, 1, 15, 16, 17, 33, 1000, 70000};
   const qk::Int32Map maps[] = {qk::Int32Map::kIdentity, qk::Int32Map::kLeakyRelu,
-                               qk::Int32Map::kHardswish};
+                               qk::Int32Map::kHardswish, qk::Int32Map::kSigmoid,
+                               qk::Int32Map::kTanh};
   ForEachTarget([&] {
     for (const Case& c : cases) {
       for (const qk::Int32Map map : maps) {
@@ -93,6 +101,18 @@ TEST_CASE("scalar MapInt32 gives the hand-worked answers") {
   CHECK(out[0] == 10);
   CHECK(out[1] == 0);
   CHECK(out[2] == 1000);
+  // sigmoid into 2^-32 steps: 5 -> 0.99330717 and 500 -> 1 (both saturate),
+  // -5 -> 0.006692851 (its float times 2^32)
+  qk::scalar::MapInt32(in, 3, {0.5f, 0, qk::Int32Map::kSigmoid, 0.0f, 4294967296.0f, 0}, out);
+  CHECK(out[0] == kMax);
+  CHECK(out[1] == 28745576);
+  CHECK(out[2] == kMax);
+  // tanh into 2^-31 steps: 0.5 -> 0.46211717, -0.5 -> -0.46211717, 50 -> 1
+  // (saturates)
+  qk::scalar::MapInt32(in, 3, {0.05f, 0, qk::Int32Map::kTanh, 0.0f, 2147483648.0f, 0}, out);
+  CHECK(out[0] == 992389056);
+  CHECK(out[1] == -992389056);
+  CHECK(out[2] == kMax);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "kernels/elementwise_kernels.h"
 #include "kernels/quantize_kernels.h"
 #include "ops/float_unary.h"
 #include "tensor_helpers.h"
@@ -61,9 +62,9 @@ TEST_CASE("sigmoid and tanh are their float formulas, quantized with fixed param
         RandomTensor({4, 5}, Quantizer::PerTensor(f.dtype, 0.05, 3), 4).Transpose(0, 1);
     std::vector<float> values(static_cast<size_t>(source.numel()));
     core::Dequantize(source, values.data());
-    std::vector<float> sigmoid = values, tanh = values;
-    for (float& v : sigmoid) v = 1.0f / (1.0f + std::exp(-v));
-    for (float& v : tanh) v = std::tanh(v);
+    std::vector<float> sigmoid(values.size()), tanh(values.size());
+    kernels::scalar::SigmoidFloats(values.data(), values.size(), sigmoid.data());
+    kernels::scalar::TanhFloats(values.data(), values.size(), tanh.data());
     const Quantizer sigmoid_q =
         Quantizer::PerTensor(f.dtype, f.sigmoid_scale, f.sigmoid_zero_point);
     const Quantizer tanh_q = Quantizer::PerTensor(f.dtype, f.tanh_scale, f.tanh_zero_point);
