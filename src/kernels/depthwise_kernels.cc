@@ -15,7 +15,8 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 void Sums(const uint8_t* const* inputs, const int32_t* const* weights, size_t taps,
-          int32_t zero_point, size_t first, size_t end, int32_t* sums) {
+          int32_t zero_point, size_t pixels, size_t pixel_step, size_t first, size_t end,
+          int32_t* sums) {
   size_t c = first;
 #if HWY_TARGET != HWY_SCALAR
   const hn::ScalableTag<int32_t> di;
@@ -23,17 +24,21 @@ void Sums(const uint8_t* const* inputs, const int32_t* const* weights, size_t ta
   const hn::Rebind<uint32_t, decltype(di)> du;
   const size_t lanes = hn::Lanes(di);
   const auto zero = hn::Set(di, zero_point);
-  for (; c + lanes <= end; c += lanes) {
-    auto sum = hn::Zero(di);
-    for (size_t t = 0; t < taps; ++t) {
-      const auto x =
-          hn::Sub(hn::BitCast(di, hn::PromoteTo(du, hn::LoadU(d8, inputs[t] + c))), zero);
-      sum = hn::Add(sum, hn::Mul(x, hn::LoadU(di, weights[t] + c)));
+  for (size_t q = 0; q < pixels; ++q) {
+    const size_t offset = q * pixel_step;
+    for (c = first; c + lanes <= end; c += lanes) {
+      auto sum = hn::Zero(di);
+      for (size_t t = 0; t < taps; ++t) {
+        const auto x = hn::Sub(
+            hn::BitCast(di, hn::PromoteTo(du, hn::LoadU(d8, inputs[t] + offset + c))), zero);
+        sum = hn::Add(sum, hn::Mul(x, hn::LoadU(di, weights[t] + c)));
+      }
+      hn::StoreU(sum, di, sums + q * end + c);
     }
-    hn::StoreU(sum, di, sums + c);
   }
 #endif
-  scalar::DepthwiseSums(inputs, weights, taps, zero_point, c, end, sums);
+  // The channels past the last whole vector, every pixel.
+  scalar::DepthwiseSums(inputs, weights, taps, zero_point, pixels, pixel_step, c, end, sums);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -46,8 +51,10 @@ namespace qtensor::kernels {
 HWY_EXPORT(Sums);
 
 void DepthwiseSums(const uint8_t* const* inputs, const int32_t* const* weights, size_t taps,
-                   int32_t zero_point, size_t first, size_t end, int32_t* sums) {
-  HWY_DYNAMIC_DISPATCH(Sums)(inputs, weights, taps, zero_point, first, end, sums);
+                   int32_t zero_point, size_t pixels, size_t pixel_step, size_t first, size_t end,
+                   int32_t* sums) {
+  HWY_DYNAMIC_DISPATCH(Sums)
+  (inputs, weights, taps, zero_point, pixels, pixel_step, first, end, sums);
 }
 
 }  // namespace qtensor::kernels

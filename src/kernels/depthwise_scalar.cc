@@ -5,11 +5,16 @@
 namespace qtensor::kernels::scalar {
 
 void DepthwiseSums(const uint8_t* const* inputs, const int32_t* const* weights, size_t taps,
-                   int32_t zero_point, size_t first, size_t end, int32_t* sums) {
-  for (size_t c = first; c < end; ++c) {
-    int32_t sum = 0;
-    for (size_t t = 0; t < taps; ++t) sum += (int32_t{inputs[t][c]} - zero_point) * weights[t][c];
-    sums[c] = sum;
+                   int32_t zero_point, size_t pixels, size_t pixel_step, size_t first, size_t end,
+                   int32_t* sums) {
+  for (size_t q = 0; q < pixels; ++q) {
+    for (size_t c = first; c < end; ++c) {
+      int32_t sum = 0;
+      for (size_t t = 0; t < taps; ++t) {
+        sum += (int32_t{inputs[t][q * pixel_step + c]} - zero_point) * weights[t][c];
+      }
+      sums[q * end + c] = sum;
+    }
   }
 }
 

@@ -237,34 +237,68 @@ bool Depthwise(const ChannelsLast& x, const Geometry& g, const PackedConv2d& wei
   for (const int32_t bias : biases) {
     if (largest_sum + std::abs(int64_t{bias}) > std::numeric_limits<int32_t>::max()) return false;
   }
+  // The per-channel pieces repeated for every pixel of an output row: a row
+  // of sums is requantized in one call.
+  const auto out_w = static_cast<size_t>(g.out_w);
+  std::vector<float> row_multipliers(out_w * channels);
+  std::vector<int32_t> row_biases(out_w * channels);
+  for (size_t q = 0; q < out_w; ++q) {
+    std::copy(multipliers.begin(), multipliers.end(), row_multipliers.begin() + q * channels);
+    std::copy(biases.begin(), biases.end(), row_biases.begin() + q * channels);
+  }
   kernels::SumRequantizeParams p;
-  p.column_terms = biases.data();
-  p.multipliers = multipliers.data();
+  p.column_terms = row_biases.data();
+  p.multipliers = row_multipliers.data();
   p.zero_point = static_cast<int32_t>(output.zero_point);
   p.floor = output.relu ? p.zero_point : std::numeric_limits<int32_t>::min();
-  std::vector<int32_t> sums(channels);
+  // The pixels whose window lies inside the input across its width: ow in
+  // [inner_first, inner_end).
+  const int64_t reach = (g.kernel_w - 1) * g.s.dilation[1];
+  const int64_t inner_first =
+      std::min(g.out_w, (g.s.padding[1] + g.s.stride[1] - 1) / g.s.stride[1]);
+  const int64_t inner_end =
+      std::max(inner_first,
+               std::min(g.out_w, g.width - 1 + g.s.padding[1] - reach < 0
+                                     ? 0
+                                     : (g.width - 1 + g.s.padding[1] - reach) / g.s.stride[1] + 1));
+  std::vector<int32_t> sums(out_w * channels);
   std::vector<const uint8_t*> inputs(window);
   std::vector<const int32_t*> tap_weights(window);
+  // The taps of output (oh, ow) that fall inside the input.
+  const auto gather = [&](int64_t n, int64_t oh, int64_t ow) {
+    size_t taps = 0;
+    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
+      if (ih < 0 || ih >= g.height) continue;
+      for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+        const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
+        if (iw < 0 || iw >= g.width) continue;
+        inputs[taps] = x.pixel(g, n, ih, iw);
+        tap_weights[taps++] =
+            centered.data() + static_cast<size_t>(kh * g.kernel_w + kw) * channels;
+      }
+    }
+    return taps;
+  };
+  const size_t step = static_cast<size_t>(g.s.stride[1]) * channels;
   for (int64_t n = 0; n < g.batch; ++n) {
     for (int64_t oh = 0; oh < g.out_h; ++oh) {
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        size_t taps = 0;  // the window's positions inside the input
-        for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
-          const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
-          if (ih < 0 || ih >= g.height) continue;
-          for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
-            const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
-            if (iw < 0 || iw >= g.width) continue;
-            inputs[taps] = x.pixel(g, n, ih, iw);
-            tap_weights[taps++] =
-                centered.data() + static_cast<size_t>(kh * g.kernel_w + kw) * channels;
-          }
+        if (ow == inner_first && inner_first < inner_end) {
+          // The whole inner run of the row in one call.
+          const size_t taps = gather(n, oh, ow);
+          kernels::DepthwiseSums(inputs.data(), tap_weights.data(), taps, input_zero_point,
+                                 static_cast<size_t>(inner_end - inner_first), step, 0, channels,
+                                 sums.data() + static_cast<size_t>(ow) * channels);
+          ow = inner_end - 1;
+          continue;
         }
-        kernels::DepthwiseSums(inputs.data(), tap_weights.data(), taps, input_zero_point, 0,
-                               channels, sums.data());
-        const size_t pixel = static_cast<size_t>((n * g.out_h + oh) * g.out_w + ow);
-        kernels::RequantizeSums(sums.data(), channels, p, out + pixel * channels);
+        const size_t taps = gather(n, oh, ow);
+        kernels::DepthwiseSums(inputs.data(), tap_weights.data(), taps, input_zero_point, 1, 0, 0,
+                               channels, sums.data() + static_cast<size_t>(ow) * channels);
       }
+      const size_t row = static_cast<size_t>((n * g.out_h + oh) * g.out_w);
+      kernels::RequantizeSums(sums.data(), out_w * channels, p, out + row * channels);
     }
   }
   return true;

@@ -1,6 +1,6 @@
 // The depthwise sums on every Highway target against the scalar kernel, bit
 // for bit: channel counts around the vector sizes, 0 to 9 taps, the extreme
-// bytes and weights, a channel range that starts past 0.
+// bytes and weights, a channel range that starts past 0, several pixels.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -41,9 +41,18 @@ TEST_CASE("depthwise sums match the scalar kernel on every target") {
           CAPTURE(count);
           CAPTURE(first);
           std::vector<int32_t> want(n, -1), got(n, -1);
-          qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, 200, first, n, want.data());
-          qk::DepthwiseSums(inputs.data(), taps.data(), count, 200, first, n, got.data());
+          qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, 200, 1, 0, first, n,
+                                    want.data());
+          qk::DepthwiseSums(inputs.data(), taps.data(), count, 200, 1, 0, first, n, got.data());
           CHECK(got == want);
+          // Three pixels along a row, 2 channels apart in the input.
+          if (n + 4 <= kMax) {
+            std::vector<int32_t> want3(3 * n, -1), got3(3 * n, -1);
+            qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, 200, 3, 2, first, n,
+                                      want3.data());
+            qk::DepthwiseSums(inputs.data(), taps.data(), count, 200, 3, 2, first, n, got3.data());
+            CHECK(got3 == want3);
+          }
         }
       }
     }

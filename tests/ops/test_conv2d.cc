@@ -118,9 +118,11 @@ TEST_CASE("conv2d of qint8 and quint8 inputs, with weight zero points, equals th
 TEST_CASE("depthwise conv2d equals the formula, also with biases past int32's reach") {
   for (const DType dtype : {DType::kQInt8, DType::kQUInt8}) {
     for (const bool per_channel : {false, true}) {
+      // Stride 2 across, or dilation 2 with a padding wider than the kernel.
       Conv2dSettings s;
-      s.stride = {1, 2};
-      s.padding = {1, 1};
+      s.stride = per_channel ? std::array<int64_t, 2>{1, 1} : std::array<int64_t, 2>{1, 2};
+      s.padding = per_channel ? std::array<int64_t, 2>{0, 3} : std::array<int64_t, 2>{1, 1};
+      s.dilation = per_channel ? std::array<int64_t, 2>{1, 2} : std::array<int64_t, 2>{1, 1};
       s.groups = 6;
       const int64_t zx = dtype == DType::kQInt8 ? -7 : 140;
       const Tensor x = RandomTensor({2, 6, 7, 9}, Quantizer::PerTensor(dtype, 0.05, zx), 8)
