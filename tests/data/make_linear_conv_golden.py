@@ -74,19 +74,26 @@ def requantize(acc, sx, sw, bias, so, zo, relu, dtype):
     return np.clip(np.rint(v) + zo, lo, hi).astype(np.int64)
 
 
-def run_torch(engine, x, zx, sx, w, zw, sw, per_channel, bias, so, zo, relu, dtype):
-    torch.backends.quantized.engine = engine
-    if dtype == "quint8":
-        qx = torch._make_per_tensor_quantized_tensor(torch.from_numpy(x.astype(np.uint8)), sx, zx)
-    else:
-        qx = torch._make_per_tensor_quantized_tensor(torch.from_numpy(x.astype(np.int8)), sx, zx)
+def torch_input(x, sx, zx, dtype):
+    ints = x.astype(np.uint8 if dtype == "quint8" else np.int8)
+    return torch._make_per_tensor_quantized_tensor(torch.from_numpy(ints), sx, zx)
+
+
+def torch_weight(w, sw, zw, per_channel):
     wi = torch.from_numpy(w.astype(np.int8))
     if per_channel:
-        qw = torch._make_per_channel_quantized_tensor(
+        return torch._make_per_channel_quantized_tensor(
             wi, torch.from_numpy(sw.astype(np.float64)), torch.from_numpy(zw.astype(np.int64)), 0)
-    else:
-        qw = torch._make_per_tensor_quantized_tensor(wi, float(sw[0]), int(zw[0]))
-    b = torch.from_numpy(bias.astype(np.float32)) if bias is not None else None
+    return torch._make_per_tensor_quantized_tensor(wi, float(sw[0]), int(zw[0]))
+
+
+def torch_bias(bias):
+    return torch.from_numpy(bias.astype(np.float32)) if bias is not None else None
+
+
+def run_torch(engine, x, zx, sx, w, zw, sw, per_channel, bias, so, zo, relu, dtype):
+    torch.backends.quantized.engine = engine
+    qx, qw, b = torch_input(x, sx, zx, dtype), torch_weight(w, sw, zw, per_channel), torch_bias(bias)
     try:
         packed = torch.ops.quantized.linear_prepack(qw, b)
         op = torch.ops.quantized.linear_relu if relu else torch.ops.quantized.linear
@@ -174,15 +181,7 @@ def conv_acc(x, zx, w, zw, stride, padding, dilation, groups):
 
 def run_torch_conv(engine, x, zx, sx, w, zw, sw, per_channel, bias, settings, so, zo, relu, dtype):
     torch.backends.quantized.engine = engine
-    qx = torch._make_per_tensor_quantized_tensor(
-        torch.from_numpy(x.astype(np.uint8 if dtype == "quint8" else np.int8)), sx, zx)
-    wi = torch.from_numpy(w.astype(np.int8))
-    if per_channel:
-        qw = torch._make_per_channel_quantized_tensor(
-            wi, torch.from_numpy(sw.astype(np.float64)), torch.from_numpy(zw.astype(np.int64)), 0)
-    else:
-        qw = torch._make_per_tensor_quantized_tensor(wi, float(sw[0]), int(zw[0]))
-    b = torch.from_numpy(bias.astype(np.float32)) if bias is not None else None
+    qx, qw, b = torch_input(x, sx, zx, dtype), torch_weight(w, sw, zw, per_channel), torch_bias(bias)
     stride, padding, dilation, groups = settings
     try:
         packed = torch.ops.quantized.conv2d_prepack(qw, b, list(stride), list(padding),
@@ -285,14 +284,8 @@ def add_dynamic_case(name, rng, m, k, n, per_channel=False, bias=True, reduce_ra
     emit("formula", *[hexf(v) for v in ref.reshape(-1)])
     for engine in ("onednn", "qnnpack"):
         torch.backends.quantized.engine = engine
-        wi = torch.from_numpy(w.astype(np.int8))
-        if per_channel:
-            qw = torch._make_per_channel_quantized_tensor(
-                wi, torch.from_numpy(sw), torch.from_numpy(zw), 0)
-        else:
-            qw = torch._make_per_tensor_quantized_tensor(wi, float(sw[0]), 0)
-        packed = torch.ops.quantized.linear_prepack(
-            qw, torch.from_numpy(b) if b is not None else None)
+        packed = torch.ops.quantized.linear_prepack(torch_weight(w, sw, zw, per_channel),
+                                                    torch_bias(b))
         got = torch.ops.quantized.linear_dynamic(torch.from_numpy(x), packed, reduce_range)
         emit(engine, *[hexf(v) for v in got.numpy().reshape(-1)])
     emit("end")

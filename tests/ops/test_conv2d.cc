@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
+#include "matmul_reference.h"
 #include "ops/conv2d.h"
 #include "tensor_helpers.h"
 
@@ -20,14 +21,6 @@ namespace {
 using core::DType;
 using core::Quantizer;
 using core::Tensor;
-
-std::vector<int64_t> IntsOf(const Tensor& t) {
-  std::vector<int64_t> out;
-  for (uint8_t b : IntBytes(t)) {
-    out.push_back(t.dtype() == DType::kQInt8 ? int64_t{static_cast<int8_t>(b)} : int64_t{b});
-  }
-  return out;
-}
 
 // docs/numerics.md's formula over each receptive field, in NCHW order.
 std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vector<float>& bias,
@@ -40,8 +33,6 @@ std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vect
   const int64_t oh = (xd[2] + 2 * s.padding[0] - s.dilation[0] * (wd[2] - 1) - 1) / s.stride[0] + 1;
   const int64_t ow = (xd[3] + 2 * s.padding[1] - s.dilation[1] * (wd[3] - 1) - 1) / s.stride[1] + 1;
   const int64_t og = wd[0] / s.groups;
-  const int64_t lo = relu ? zero_point : (x.dtype() == DType::kQInt8 ? -128 : 0);
-  const int64_t hi = x.dtype() == DType::kQInt8 ? 127 : 255;
   std::vector<int64_t> out;
   for (int64_t n = 0; n < xd[0]; ++n) {
     for (int64_t o = 0; o < wd[0]; ++o) {
@@ -64,15 +55,9 @@ std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vect
               }
             }
           }
-          if (!bias.empty()) {
-            const float inv = 1.0f / static_cast<float>(xp.scale(0) * wp.scale(ch));
-            const float q = std::nearbyint(bias[static_cast<size_t>(o)] * inv);
-            acc += q >= 0x1p31f ? INT32_MAX : q < -0x1p31f ? INT32_MIN : static_cast<int64_t>(q);
-          }
-          const float m = static_cast<float>(wp.scale(ch)) * static_cast<float>(xp.scale(0)) /
-                          static_cast<float>(scale);
-          const float v = static_cast<float>(acc) * m;
-          out.push_back(std::clamp(static_cast<int64_t>(std::nearbyint(v)) + zero_point, lo, hi));
+          out.push_back(ReferenceOutput(acc, bias.empty() ? nullptr : &bias[static_cast<size_t>(o)],
+                                        xp.scale(0), wp.scale(ch), scale, zero_point, relu,
+                                        x.dtype()));
         }
       }
     }
@@ -179,14 +164,6 @@ TEST_CASE("conv2d on two threads gives one thread's integers") {
 }
 
 TEST_CASE("conv2d refuses bad settings, weights, biases and inputs") {
-  const auto kind_of = [](auto&& call) {
-    try {
-      call();
-    } catch (const core::Error& e) {
-      return e.kind();
-    }
-    return core::ErrorKind::kNotFound;  // nothing thrown
-  };
   using core::ErrorKind;
   const Tensor w = Weight({4, 2, 3, 3}, false, 1);
   const auto with = [](auto change) {
@@ -194,49 +171,50 @@ TEST_CASE("conv2d refuses bad settings, weights, biases and inputs") {
     change(s);
     return s;
   };
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] {
           PackedConv2d(w, {}, with([](auto& s) { s.stride = {0, 1}; }));
         }) == ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] {
           PackedConv2d(w, {}, with([](auto& s) { s.dilation = {1, 0}; }));
         }) == ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] {
           PackedConv2d(w, {}, with([](auto& s) { s.padding = {-1, 0}; }));
         }) == ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] { PackedConv2d(w, {}, with([](auto& s) { s.groups = 3; })); }) ==
+  CHECK(ErrorKindOf([&] { PackedConv2d(w, {}, with([](auto& s) { s.groups = 3; })); }) ==
         ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] { PackedConv2d(w, {}, with([](auto& s) { s.groups = 0; })); }) ==
+  CHECK(ErrorKindOf([&] { PackedConv2d(w, {}, with([](auto& s) { s.groups = 0; })); }) ==
         ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] { PackedConv2d(w.Select(0, 0), {}, Conv2dSettings{}); }) ==
+  CHECK(ErrorKindOf([&] { PackedConv2d(w.Select(0, 0), {}, Conv2dSettings{}); }) ==
         ErrorKind::kShapeMismatch);
-  CHECK(kind_of([&] { PackedConv2d(w, {1.0f}, Conv2dSettings{}); }) == ErrorKind::kShapeMismatch);
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] { PackedConv2d(w, {1.0f}, Conv2dSettings{}); }) ==
+        ErrorKind::kShapeMismatch);
+  CHECK(ErrorKindOf([&] {
           PackedConv2d(w, {0, 0, INFINITY, 0}, Conv2dSettings{});
         }) == ErrorKind::kInvalidArgument);
   const Tensor w_u8 = RandomTensor({4, 2, 3, 3}, Quantizer::PerTensor(DType::kQUInt8, 0.1, 0), 1);
-  CHECK(kind_of([&] { PackedConv2d(w_u8, {}, Conv2dSettings{}); }) == ErrorKind::kTypeMismatch);
+  CHECK(ErrorKindOf([&] { PackedConv2d(w_u8, {}, Conv2dSettings{}); }) == ErrorKind::kTypeMismatch);
   const Tensor w_axis1 =
       RandomTensor({4, 2, 3, 3}, Quantizer::PerChannel(DType::kQInt8, {0.1, 0.2}, {0, 0}, 1), 1);
-  CHECK(kind_of([&] { PackedConv2d(w_axis1, {}, Conv2dSettings{}); }) ==
+  CHECK(ErrorKindOf([&] { PackedConv2d(w_axis1, {}, Conv2dSettings{}); }) ==
         ErrorKind::kInvalidArgument);
 
   const PackedConv2d packed(w, {}, Conv2dSettings{});
   const Quantizer u8 = Quantizer::PerTensor(DType::kQUInt8, 0.1, 0);
   const Tensor x = RandomTensor({1, 2, 5, 5}, u8, 2);
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] {
           Conv2d(RandomTensor({1, 3, 5, 5}, u8, 2), packed, 0.1, 0, false);
         }) == ErrorKind::kShapeMismatch);
-  CHECK(kind_of([&] { Conv2d(x.Select(0, 0), packed, 0.1, 0, false); }) ==
+  CHECK(ErrorKindOf([&] { Conv2d(x.Select(0, 0), packed, 0.1, 0, false); }) ==
         ErrorKind::kShapeMismatch);
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] {
           Conv2d(RandomTensor({1, 2, 2, 5}, u8, 2), packed, 0.1, 0, false);
         }) == ErrorKind::kShapeMismatch);  // kernel taller than the input
-  CHECK(kind_of([&] {
+  CHECK(ErrorKindOf([&] {
           Conv2d(RandomTensor({1, 2, 5, 5}, Quantizer::PerTensor(DType::kQInt32, 0.1, 0), 2),
                  packed, 0.1, 0, false);
         }) == ErrorKind::kTypeMismatch);
-  CHECK(kind_of([&] { Conv2d(x, packed, -1.0, 0, false); }) != ErrorKind::kNotFound);
-  CHECK(kind_of([&] { Conv2d(x, packed, 0.1, 999, false); }) != ErrorKind::kNotFound);
+  CHECK(ErrorKindOf([&] { Conv2d(x, packed, -1.0, 0, false); }) != ErrorKind::kNotFound);
+  CHECK(ErrorKindOf([&] { Conv2d(x, packed, 0.1, 999, false); }) != ErrorKind::kNotFound);
   // An empty batch gives an empty result.
   CHECK(Conv2d(RandomTensor({0, 2, 5, 5}, u8, 2), packed, 0.1, 0, false).shape() ==
         std::vector<int64_t>{0, 4, 3, 3});

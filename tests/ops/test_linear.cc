@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
+#include "matmul_reference.h"
 #include "ops/linear.h"
 #include "tensor_helpers.h"
 
@@ -21,15 +22,6 @@ using core::DType;
 using core::Quantizer;
 using core::Tensor;
 
-std::vector<int64_t> IntsOf(const Tensor& t) {
-  std::vector<int64_t> out;
-  const std::vector<uint8_t> bytes = IntBytes(t);
-  for (uint8_t b : bytes) {
-    out.push_back(t.dtype() == DType::kQInt8 ? int64_t{static_cast<int8_t>(b)} : int64_t{b});
-  }
-  return out;
-}
-
 // docs/numerics.md's formula, element by element, from the integers.
 std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vector<float>& bias,
                                double scale, int64_t zero_point, bool relu) {
@@ -37,8 +29,6 @@ std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vect
   const size_t k = static_cast<size_t>(w.shape()[1]), n = static_cast<size_t>(w.shape()[0]);
   const size_t m = xs.size() / k;
   const core::ElementParams xp = x.Params(), wp = w.Params();
-  const int64_t lo = relu ? zero_point : (x.dtype() == DType::kQInt8 ? -128 : 0);
-  const int64_t hi = x.dtype() == DType::kQInt8 ? 127 : 255;
   std::vector<int64_t> out;
   for (size_t i = 0; i < m; ++i) {
     for (size_t j = 0; j < n; ++j) {
@@ -47,16 +37,8 @@ std::vector<int64_t> Reference(const Tensor& x, const Tensor& w, const std::vect
       for (size_t kk = 0; kk < k; ++kk) {
         acc += (xs[i * k + kk] - xp.zero_point(0)) * (ws[j * k + kk] - wp.zero_point(c));
       }
-      if (!bias.empty()) {
-        const float inv = 1.0f / static_cast<float>(xp.scale(0) * wp.scale(c));
-        // quantize_per_tensor to qint32: saturated at int32's ends.
-        const float q = std::nearbyint(bias[j] * inv);
-        acc += q >= 0x1p31f ? INT32_MAX : q < -0x1p31f ? INT32_MIN : static_cast<int64_t>(q);
-      }
-      const float m_j = static_cast<float>(wp.scale(c)) * static_cast<float>(xp.scale(0)) /
-                        static_cast<float>(scale);
-      const float v = static_cast<float>(acc) * m_j;
-      out.push_back(std::clamp(static_cast<int64_t>(std::nearbyint(v)) + zero_point, lo, hi));
+      out.push_back(ReferenceOutput(acc, bias.empty() ? nullptr : &bias[j], xp.scale(0),
+                                    wp.scale(c), scale, zero_point, relu, x.dtype()));
     }
   }
   return out;
@@ -153,42 +135,37 @@ TEST_CASE("packed linear keeps its weight and bias") {
 }
 
 TEST_CASE("linear refuses bad weights, biases, inputs and output parameters") {
-  const auto kind_of = [](auto&& call) {
-    try {
-      call();
-    } catch (const core::Error& e) {
-      return e.kind();
-    }
-    return core::ErrorKind::kNotFound;  // nothing thrown
-  };
   using core::ErrorKind;
   const Tensor w = Weight(4, 6, false, 1);
   const Tensor w_u8 = RandomTensor({4, 6}, Quantizer::PerTensor(DType::kQUInt8, 0.1, 0), 1);
-  CHECK(kind_of([&] { PackedLinear(w_u8, {}); }) == ErrorKind::kTypeMismatch);
-  CHECK(kind_of([&] { PackedLinear(w.Unsqueeze(0), {}); }) == ErrorKind::kShapeMismatch);
+  CHECK(ErrorKindOf([&] { PackedLinear(w_u8, {}); }) == ErrorKind::kTypeMismatch);
+  CHECK(ErrorKindOf([&] { PackedLinear(w.Unsqueeze(0), {}); }) == ErrorKind::kShapeMismatch);
   const Tensor w_axis1 =
       RandomTensor({4, 6},
                    Quantizer::PerChannel(DType::kQInt8, std::vector<double>(6, 0.1),
                                          std::vector<int64_t>(6, 0), 1),
                    1);
-  CHECK(kind_of([&] { PackedLinear(w_axis1, {}); }) == ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] { PackedLinear(w, {1.0f, 2.0f}); }) == ErrorKind::kShapeMismatch);
-  CHECK(kind_of([&] { PackedLinear(w, {1.0f, NAN, 0.0f, 0.0f}); }) == ErrorKind::kInvalidArgument);
+  CHECK(ErrorKindOf([&] { PackedLinear(w_axis1, {}); }) == ErrorKind::kInvalidArgument);
+  CHECK(ErrorKindOf([&] { PackedLinear(w, {1.0f, 2.0f}); }) == ErrorKind::kShapeMismatch);
+  CHECK(ErrorKindOf([&] {
+          PackedLinear(w, {1.0f, NAN, 0.0f, 0.0f});
+        }) == ErrorKind::kInvalidArgument);
   const Tensor no_depth = Tensor::Empty({4, 0}, Quantizer::PerTensor(DType::kQInt8, 0.1, 0));
-  CHECK(kind_of([&] { PackedLinear(no_depth, {}); }) == ErrorKind::kInvalidArgument);
+  CHECK(ErrorKindOf([&] { PackedLinear(no_depth, {}); }) == ErrorKind::kInvalidArgument);
 
   const PackedLinear packed(w, {});
   const Tensor x = RandomTensor({3, 6}, Quantizer::PerTensor(DType::kQUInt8, 0.1, 0), 2);
   const Tensor x32 = RandomTensor({3, 6}, Quantizer::PerTensor(DType::kQInt32, 0.1, 0), 2);
   const Tensor x_channels =
       RandomTensor({3, 6}, Quantizer::PerChannel(DType::kQUInt8, {0.1, 0.2, 0.3}, {0, 0, 0}, 0), 2);
-  CHECK(kind_of([&] { Linear(x32, packed, 0.1, 0, false); }) == ErrorKind::kTypeMismatch);
-  CHECK(kind_of([&] { Linear(x_channels, packed, 0.1, 0, false); }) == ErrorKind::kInvalidArgument);
-  CHECK(kind_of([&] { Linear(x.Narrow(1, 0, 5), packed, 0.1, 0, false); }) ==
+  CHECK(ErrorKindOf([&] { Linear(x32, packed, 0.1, 0, false); }) == ErrorKind::kTypeMismatch);
+  CHECK(ErrorKindOf([&] { Linear(x_channels, packed, 0.1, 0, false); }) ==
+        ErrorKind::kInvalidArgument);
+  CHECK(ErrorKindOf([&] { Linear(x.Narrow(1, 0, 5), packed, 0.1, 0, false); }) ==
         ErrorKind::kShapeMismatch);
-  CHECK(kind_of([&] { Linear(x, packed, 0.0, 0, false); }) != ErrorKind::kNotFound);
-  CHECK(kind_of([&] { Linear(x, packed, 0.1, 256, false); }) != ErrorKind::kNotFound);
-  CHECK(kind_of([&] { Linear(x, packed, NAN, 0, false); }) != ErrorKind::kNotFound);
+  CHECK(ErrorKindOf([&] { Linear(x, packed, 0.0, 0, false); }) != ErrorKind::kNotFound);
+  CHECK(ErrorKindOf([&] { Linear(x, packed, 0.1, 256, false); }) != ErrorKind::kNotFound);
+  CHECK(ErrorKindOf([&] { Linear(x, packed, NAN, 0, false); }) != ErrorKind::kNotFound);
 }
 
 }  // namespace
