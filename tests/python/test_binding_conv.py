@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import qtensor
+from qnnpack_weights import weight_pair
 
 quantized = qtensor.ops.quantized
 
@@ -186,16 +187,7 @@ def test_random_convolutions_match_torch_qnnpack(case, per_channel):
     try:
         x = qtensor.make_per_tensor_quantized_tensor(ints, x_scale, x_zero)
         tx = torch._make_per_tensor_quantized_tensor(torch.from_numpy(ints), x_scale, x_zero)
-        if per_channel:
-            scales = rng.uniform(0.001, 0.05, size=out_c)
-            w = qtensor.from_int_repr(weight_ints, qtensor.Quantizer.per_channel_affine(
-                scales, [0] * out_c, 0, qtensor.qint8))
-            tw = torch._make_per_channel_quantized_tensor(
-                torch.from_numpy(weight_ints), torch.from_numpy(scales),
-                torch.zeros(out_c, dtype=torch.int64), 0)
-        else:
-            w = qtensor.make_per_tensor_quantized_tensor(weight_ints, 0.01, 0)
-            tw = torch._make_per_tensor_quantized_tensor(torch.from_numpy(weight_ints), 0.01, 0)
+        w, tw = weight_pair(torch, weight_ints, per_channel, rng)
         packed = quantized.conv2d_prepack(w, bias, stride, padding, dilation, groups)
         tpacked = torch.ops.quantized.conv2d_prepack(tw, torch.from_numpy(bias), _pair(stride),
                                                      _pair(padding), _pair(dilation), groups)
@@ -218,8 +210,7 @@ def test_random_linear_dynamic_matches_torch_qnnpack_bits(shape):
     bias = rng.normal(0, 2, size=out_features).astype(np.float32)
     torch, previous = _torch_qnnpack()
     try:
-        w = qtensor.make_per_tensor_quantized_tensor(weight_ints, 0.01, 0)
-        tw = torch._make_per_tensor_quantized_tensor(torch.from_numpy(weight_ints), 0.01, 0)
+        w, tw = weight_pair(torch, weight_ints, False, rng)
         tpacked = torch.ops.quantized.linear_prepack(tw, torch.from_numpy(bias))
         expected = torch.ops.quantized.linear_dynamic(torch.from_numpy(data), tpacked,
                                                       False).numpy()

@@ -8,7 +8,7 @@ import numpy as np
 from . import native
 from ._arrays import int64_of
 from ._errors import InvalidArgumentError
-from ._linear import _apply, _bias_list, _qtensor
+from ._linear import _apply, _bias_list, _packed_of, _qtensor
 from ._tensor import Tensor
 
 
@@ -20,10 +20,7 @@ def _pair(value, what):
 
 
 def _packed(value):
-    if not isinstance(value, Conv2dPackedParams):
-        raise TypeError("packed must be what qtensor.ops.quantized.conv2d_prepack returns, "
-                        f"not {type(value).__name__}")
-    return value
+    return _packed_of(value, Conv2dPackedParams, "conv2d_prepack")
 
 
 class Conv2dPackedParams:

@@ -18,11 +18,16 @@ def _qtensor(value, what):
     return value
 
 
-def _packed(value):
-    if not isinstance(value, LinearPackedParams):
-        raise TypeError("packed must be what qtensor.ops.quantized.linear_prepack returns, "
+def _packed_of(value, cls, prepack):
+    """value, when it is packed params of cls (made by ops.quantized.prepack)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"packed must be what qtensor.ops.quantized.{prepack} returns, "
                         f"not {type(value).__name__}")
     return value
+
+
+def _packed(value):
+    return _packed_of(value, LinearPackedParams, "linear_prepack")
 
 
 def _bias_list(bias):
