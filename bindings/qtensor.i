@@ -58,12 +58,70 @@
 %ignore qtensor::Tensor::data_ptr;
 %ignore qtensor::Tensor::nbytes;
 #endif
-// Taken by each language's own wrappers (shapes as int64 vectors and the
-// settings' fixed arrays need the language's typemaps).
+// Each language passes the settings' fixed arrays and linear_dynamic's
+// floats as its own arrays, through the helpers below.
 %ignore qtensor::linear_dynamic;
 %ignore qtensor::Conv2dSettings;
-%ignore qtensor::PackedConv2d;
-%ignore qtensor::conv2d;
-%ignore qtensor::conv2d_relu;
+%ignore qtensor::PackedConv2d::PackedConv2d(qt_packed_conv2d*);
+%ignore qtensor::PackedConv2d::get;
+%ignore qtensor::PackedConv2d::prepack;
+%ignore qtensor::PackedConv2d::settings;
+%{
+namespace qtensor_swig {
+
+// One conv2d setting as the library takes it: exactly two values.
+inline std::array<int64_t, 2> Conv2dPair(const std::vector<int64_t>& values, const char* what) {
+  if (values.size() != 2) {
+    throw qtensor::Error(QT_ERR_INVALID_ARGUMENT, std::string("conv2d: ") + what +
+                                                      " needs 2 values (height, width), got " +
+                                                      std::to_string(values.size()));
+  }
+  return {values[0], values[1]};
+}
+
+// conv2d_prepack from each language's arrays; has_bias tells an empty bias
+// (one of the wrong length) from none, which the library would confuse.
+inline qtensor::PackedConv2d PrepackConv2d(const qtensor::Tensor& weight, bool has_bias,
+                                           const std::vector<float>& bias,
+                                           const std::vector<int64_t>& stride,
+                                           const std::vector<int64_t>& padding,
+                                           const std::vector<int64_t>& dilation, int64_t groups) {
+  if (has_bias && bias.empty() && weight.dim() == 4 && weight.sizes()[0] != 0) {
+    throw qtensor::Error(QT_ERR_SHAPE_MISMATCH, "conv2d: the bias has 0 values for " +
+                                                    std::to_string(weight.sizes()[0]) +
+                                                    " output channels");
+  }
+  qtensor::Conv2dSettings settings;
+  settings.stride = Conv2dPair(stride, "stride");
+  settings.padding = Conv2dPair(padding, "padding");
+  settings.dilation = Conv2dPair(dilation, "dilation");
+  settings.groups = groups;
+  return qtensor::PackedConv2d::prepack(weight, bias, settings);
+}
+
+// The settings as 7 values: stride (2), padding (2), dilation (2), groups.
+inline std::vector<int64_t> Conv2dSettingValues(const qtensor::PackedConv2d& packed) {
+  qtensor::Conv2dSettings s = packed.settings();
+  return {s.stride[0],   s.stride[1],   s.padding[0], s.padding[1],
+          s.dilation[0], s.dilation[1], s.groups};
+}
+
+// linear_dynamic of count floats in place (no copy of the input).
+inline std::vector<float> LinearDynamic(const float* data, size_t count,
+                                        const std::vector<int64_t>& shape,
+                                        const qtensor::PackedLinear& packed, bool reduce_range) {
+  qtensor::detail::CheckFloatCount(count, shape);
+  size_t rows = 1;
+  for (size_t d = 0; d + 1 < shape.size(); ++d) {
+    rows *= shape[d] > 0 ? static_cast<size_t>(shape[d]) : 0;
+  }
+  std::vector<float> out(shape.empty() ? 0 : rows * packed.out_features());
+  qtensor::detail::Check(qt_linear_dynamic(out.data(), out.size(), data, shape.data(),
+                                           shape.size(), packed.get(), reduce_range));
+  return out;
+}
+
+}  // namespace qtensor_swig
+%}
 %include "qtensor/qtensor.hpp"
 %template(TensorVector) std::vector<qtensor::Tensor>;

@@ -81,6 +81,31 @@ public sealed class PackedLinear : IDisposable {
   /// <summary>out_features: the weight's dim 0.</summary>
   public long OutFeatures => Native.OutFeatures();
 
+  /// <summary>
+  /// torch.ops.quantized.linear_dynamic(x, this, reduceRange): the floats
+  /// <paramref name="data"/> of <paramref name="shape"/> [..., inFeatures]
+  /// quantized per call to QUInt8 with parameters from their min and max (as
+  /// <see cref="Tensor.QuantizePerTensorDynamic"/>; 7 bits with
+  /// <paramref name="reduceRange"/>), times the packed weight, plus the
+  /// bias, in float with qnnpack's formula bit for bit: a new row-major
+  /// array [..., outFeatures]. A last dim other than inFeatures or data not
+  /// of the shape's size throws <see cref="QTensorShapeException"/>; an
+  /// empty shape, a NaN or an infinity, <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public float[] LinearDynamic(float[] data, long[] shape, bool reduceRange = false) {
+    Arguments.NotNull(data, nameof(data));
+    Arguments.NotNull(shape, nameof(shape));
+    NativePackedLinear packed = Native;
+    // Rows as the data holds them; a shape that disagrees throws natively
+    // before anything is written.
+    long last = shape.Length == 0 ? 0 : shape[shape.Length - 1];
+    long rows = last > 0 ? data.Length / last : 0;
+    var output = new float[rows * packed.OutFeatures()];
+    packed.LinearDynamicInto(data, data.Length, shape, shape.Length, reduceRange, output,
+                             output.Length);
+    return output;
+  }
+
   /// <summary>Frees the native packed weights; later calls are harmless.</summary>
   public void Dispose() {
     NativePackedLinear current = Interlocked.Exchange(ref native, null);

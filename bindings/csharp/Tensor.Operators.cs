@@ -292,6 +292,29 @@ public sealed partial class Tensor {
   static NativePackedLinear PackedOf(PackedLinear packed) =>
       Arguments.NotNull(packed, nameof(packed)).Native;
 
+  /// <summary>
+  /// torch.ops.quantized.conv2d(this, packed, scale, zeroPoint): this tensor
+  /// [N, inChannels, H, W] (QUInt8, or QInt8, per tensor) convolved with the
+  /// packed weight plus the bias, exact in int32 and requantized as
+  /// PyTorch's qnnpack engine does, into a new tensor [N, outChannels, oH,
+  /// oW] (channels-last strides) of this dtype with
+  /// <paramref name="scale"/> and <paramref name="zeroPoint"/>. Another rank
+  /// or channel count, or a kernel larger than the padded input, throws
+  /// <see cref="QTensorShapeException"/>; QInt32,
+  /// <see cref="QTensorTypeException"/>; a per-channel tensor or a bad scale
+  /// or zero point, <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Tensor Conv2d(PackedConv2d packed, double scale, long zeroPoint) =>
+      new Tensor(QTensorNative.conv2d(Native, PackedOf(packed), scale, zeroPoint));
+
+  /// <summary>torch.ops.quantized.conv2d_relu: <see cref="Conv2d"/>, with
+  /// outputs below <paramref name="zeroPoint"/> raised to it.</summary>
+  public Tensor Conv2dRelu(PackedConv2d packed, double scale, long zeroPoint) =>
+      new Tensor(QTensorNative.conv2d_relu(Native, PackedOf(packed), scale, zeroPoint));
+
+  static NativePackedConv2d PackedOf(PackedConv2d packed) =>
+      Arguments.NotNull(packed, nameof(packed)).Native;
+
   static Tensor Join(Tensor[] tensors, Func<TensorVector, NativeTensor> cat) =>
       WithVector(tensors, vector => new Tensor(cat(vector)));
 

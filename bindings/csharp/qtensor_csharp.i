@@ -269,6 +269,9 @@ public enum%}
 %ignore qtensor::PackedLinear::bias;
 %ignore qtensor::PackedLinear::in_features;
 %ignore qtensor::PackedLinear::out_features;
+// Convolutions: the bias crosses as float[], each setting as long[].
+%rename(NativePackedConv2d) qtensor::PackedConv2d;
+%ignore qtensor::PackedConv2d::bias;
 
 %include "../qtensor.i"
 
@@ -466,6 +469,36 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   int64_t BiasCount() const { return static_cast<int64_t>($self->bias().size()); }
   void BiasInto(float* values_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->bias(), values_out, count);
+  }
+  void LinearDynamicInto(float* values_in, int64_t count, int64_t* shape_in, int64_t ndim,
+                         bool reduce_range, float* values_out, int64_t out_count) const {
+    qtensor_csharp::CheckCount(count);
+    qtensor_csharp::CopyOut(
+        qtensor_swig::LinearDynamic(values_in, static_cast<size_t>(count),
+                                    qtensor_csharp::Longs(shape_in, ndim), *$self, reduce_range),
+        values_out, out_count);
+  }
+}
+
+%extend qtensor::PackedConv2d {
+  static qtensor::PackedConv2d PrepackValues(const qtensor::Tensor& weight, bool has_bias,
+                                             float* values_in, int64_t count, int64_t* stride_in,
+                                             int64_t stride_count, int64_t* padding_in,
+                                             int64_t padding_count, int64_t* dilation_in,
+                                             int64_t dilation_count, int64_t groups) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor_swig::PrepackConv2d(weight, has_bias,
+                                       std::vector<float>(values_in, values_in + count),
+                                       qtensor_csharp::Longs(stride_in, stride_count),
+                                       qtensor_csharp::Longs(padding_in, padding_count),
+                                       qtensor_csharp::Longs(dilation_in, dilation_count), groups);
+  }
+  int64_t BiasCount() const { return static_cast<int64_t>($self->bias().size()); }
+  void BiasInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->bias(), values_out, count);
+  }
+  void SettingsInto(int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut(qtensor_swig::Conv2dSettingValues(*$self), longs_out, count);
   }
 }
 

@@ -429,6 +429,9 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %rename(NativePackedLinear) qtensor::PackedLinear;
 %ignore qtensor::PackedLinear::prepack;
 %ignore qtensor::PackedLinear::bias;
+// Convolutions: the bias crosses as float[], each setting as long[].
+%rename(NativePackedConv2d) qtensor::PackedConv2d;
+%ignore qtensor::PackedConv2d::bias;
 
 %include "../qtensor.i"
 
@@ -584,6 +587,26 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   jfloatArray biasArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->bias()); }
 }
 
+%extend qtensor::PackedConv2d {
+  static qtensor::PackedConv2d prepackArray(JNIEnv* jenv, const qtensor::Tensor& weight,
+                                            jfloatArray bias, const std::vector<int64_t>& stride,
+                                            const std::vector<int64_t>& padding,
+                                            const std::vector<int64_t>& dilation,
+                                            int64_t groups) {
+    std::vector<float> values;
+    if (bias != nullptr) {
+      values.resize(static_cast<size_t>(jenv->GetArrayLength(bias)));
+      if (!values.empty()) {
+        jenv->GetFloatArrayRegion(bias, 0, static_cast<jsize>(values.size()), values.data());
+      }
+    }
+    return qtensor_swig::PrepackConv2d(weight, bias != nullptr, values, stride, padding, dilation,
+                                       groups);
+  }
+  jfloatArray biasArray(JNIEnv* jenv) const { return QtFloatsToJava(jenv, $self->bias()); }
+  std::vector<int64_t> settingValues() const { return qtensor_swig::Conv2dSettingValues(*$self); }
+}
+
 %inline %{
 // choose_qparams_per_tensor and quantize_per_tensor_dynamic of a Java
 // array, pinned for the call.
@@ -593,6 +616,18 @@ qtensor::QParams choose_qparams_per_tensor_array(JNIEnv* jenv, jfloatArray data,
   QtPinned floats(jenv, data, false);
   return qtensor::choose_qparams_per_tensor(floats.data<const float>(), floats.length(), shape,
                                             reduce_range);
+}
+// linear_dynamic of a Java array: the floats out are copied to a new array
+// once the input is unpinned.
+jfloatArray linear_dynamic_array(JNIEnv* jenv, jfloatArray data, const std::vector<int64_t>& shape,
+                                 const qtensor::PackedLinear& packed, bool reduce_range) {
+  std::vector<float> out;
+  {
+    QtPinned floats(jenv, data, false);
+    out = qtensor_swig::LinearDynamic(floats.data<const float>(), floats.length(), shape, packed,
+                                      reduce_range);
+  }
+  return QtFloatsToJava(jenv, out);
 }
 qtensor::Tensor quantize_per_tensor_dynamic_array(JNIEnv* jenv, jfloatArray data,
                                                   const std::vector<int64_t>& shape, qt_dtype dtype,

@@ -172,3 +172,26 @@ size_t last_float_input_address() {
   return reinterpret_cast<size_t>(qt_python_last_float_input);
 }
 %}
+
+// Conv2d settings cross as lists of ints; linear_dynamic reads the floats in
+// place and gives its floats back as a tuple.
+%extend qtensor::PackedConv2d {
+  static qtensor::PackedConv2d prepack_values(const qtensor::Tensor& weight, bool has_bias,
+                                              const std::vector<float>& bias,
+                                              const std::vector<int64_t>& stride,
+                                              const std::vector<int64_t>& padding,
+                                              const std::vector<int64_t>& dilation,
+                                              int64_t groups) {
+    return qtensor_swig::PrepackConv2d(weight, has_bias, bias, stride, padding, dilation, groups);
+  }
+  std::vector<int64_t> setting_values() const {
+    return qtensor_swig::Conv2dSettingValues(*$self);
+  }
+}
+%inline %{
+std::vector<float> linear_dynamic_values(const float* data, size_t count,
+                                         const std::vector<int64_t>& shape,
+                                         const qtensor::PackedLinear& packed, bool reduce_range) {
+  return qtensor_swig::LinearDynamic(data, count, shape, packed, reduce_range);
+}
+%}

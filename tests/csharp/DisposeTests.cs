@@ -104,7 +104,7 @@ public class DisposeTests {
   }
 
   // Every public instance member of Tensor, Quantizer, Bundle,
-  // BundleMetadata and PackedLinear but those of StillAllowed throws
+  // BundleMetadata, PackedLinear and PackedConv2d but those of StillAllowed throws
   // ObjectDisposedException once its object is disposed (the metadata's once
   // its bundle is).
   [Test]
@@ -114,15 +114,20 @@ public class DisposeTests {
     var bundle = new Bundle();
     BundleMetadata metadata = bundle.Metadata;
     PackedLinear packed = PackedLinear.Prepack(tensor.View(1, 1), null);
+    var one = new long[] { 1, 1 };
+    PackedConv2d conv = PackedConv2d.Prepack(tensor.View(1, 1, 1, 1), null, one, new long[2], one,
+                                             1);
     tensor.Dispose();
     quantizer.Dispose();
     bundle.Dispose();
     packed.Dispose();
+    conv.Dispose();
     var failures = new List<string>();
     int checkedCount = 0;
     using (Tensor open = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
     using (Quantizer openQuantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8)) {
-      foreach (object disposed in new object[] { tensor, quantizer, bundle, metadata, packed }) {
+      foreach (object disposed in new object[] { tensor, quantizer, bundle, metadata, packed,
+                                                    conv }) {
         foreach (MethodInfo method in PublicApi.InstanceMethods(disposed.GetType())) {
           if (StillAllowed.Contains(method.Name)) continue;
           ++checkedCount;
@@ -139,16 +144,21 @@ public class DisposeTests {
     Assert.GreaterOrEqual(checkedCount, 60);
   }
 
-  // Every public member taking a Tensor, Quantizer or PackedLinear throws
+  // Every public member taking a Tensor, Quantizer, PackedLinear or
+  // PackedConv2d throws
   // ObjectDisposedException for a disposed one (Quantizer.Equals excepted).
   [Test]
   public void DisposedArgumentsThrow() {
     Tensor disposedTensor = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0);
     Quantizer disposedQuantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8);
     PackedLinear disposedPacked = PackedLinear.Prepack(disposedTensor.View(1, 1), null);
+    var one = new long[] { 1, 1 };
+    PackedConv2d disposedConv = PackedConv2d.Prepack(disposedTensor.View(1, 1, 1, 1), null, one,
+                                                     new long[2], one, 1);
     disposedTensor.Dispose();
     disposedQuantizer.Dispose();
     disposedPacked.Dispose();
+    disposedConv.Dispose();
     var failures = new List<string>();
     var checkedMembers = new List<string>();
     using (Tensor open = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
@@ -163,12 +173,14 @@ public class DisposeTests {
         ParameterInfo[] parameters = method.GetParameters();
         for (int i = 0; i < parameters.Length; ++i) {
           Type type = parameters[i].ParameterType;
-          if (type != typeof(Tensor) && type != typeof(Quantizer) && type != typeof(PackedLinear)) {
+          if (type != typeof(Tensor) && type != typeof(Quantizer) && type != typeof(PackedLinear) &&
+              type != typeof(PackedConv2d)) {
             continue;
           }
           object[] arguments = PublicApi.Samples(method, open, openQuantizer);
           arguments[i] = type == typeof(Tensor) ? disposedTensor
-                         : type == typeof(Quantizer) ? (object)disposedQuantizer : disposedPacked;
+                         : type == typeof(Quantizer) ? disposedQuantizer
+                         : type == typeof(PackedLinear) ? (object)disposedPacked : disposedConv;
           object target = method.IsStatic || method is ConstructorInfo
                               ? null : targets[method.DeclaringType];
           checkedMembers.Add(PublicApi.Describe(method));
@@ -188,6 +200,9 @@ public class DisposeTests {
       "Bundle.Add(String name, Tensor tensor)", "Bundle.set_Item(String name, Tensor value)",
       "PackedLinear.Prepack(Tensor weight, Single[] bias)",
       "Tensor.Linear(PackedLinear packed, Double scale, Int64 zeroPoint)",
+      "PackedConv2d.Prepack(Tensor weight, Single[] bias, Int64[] stride, Int64[] padding, " +
+          "Int64[] dilation, Int64 groups)",
+      "Tensor.Conv2d(PackedConv2d packed, Double scale, Int64 zeroPoint)",
     }, checkedMembers);
   }
 

@@ -47,6 +47,16 @@ static class PublicApi {
     }
   });
 
+  // A 1x1 convolution of one channel (never disposed).
+  static readonly Lazy<PackedConv2d> SamplePackedConv2d = new Lazy<PackedConv2d>(() => {
+    using (Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8))
+    using (Tensor weight = Tensor.FromIntRepr(new sbyte[] { 1 }, new long[] { 1, 1, 1, 1 },
+                                              quantizer)) {
+      var one = new long[] { 1, 1 };
+      return PackedConv2d.Prepack(weight, null, one, new long[] { 0, 0 }, one, 1);
+    }
+  });
+
   // A valid argument of each parameter type the API takes; Tensor and
   // Quantizer arguments come from the caller (open or disposed ones).
   public static object Sample(Type type, Tensor tensor, Quantizer quantizer) {
@@ -55,6 +65,7 @@ static class PublicApi {
     if (type == typeof(Tensor)) return tensor;
     if (type == typeof(Quantizer)) return quantizer;
     if (type == typeof(PackedLinear)) return SamplePacked.Value;
+    if (type == typeof(PackedConv2d)) return SamplePackedConv2d.Value;
     if (type == typeof(long?)) return null;
     if (type == typeof(long[])) return new long[] { 1 };
     if (type == typeof(double[])) return new[] { 1.0 };

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import qtensor
+from qnnpack_weights import weight_pair
 
 quantized = qtensor.ops.quantized
 
@@ -154,16 +155,7 @@ def test_random_layers_match_torch_qnnpack(shape, per_channel):
     out_scale, out_zero = float(rng.uniform(0.01, 0.5)), int(rng.integers(0, 256))
     x = qtensor.make_per_tensor_quantized_tensor(ints, x_scale, x_zero)
     tx = torch._make_per_tensor_quantized_tensor(torch.from_numpy(ints), x_scale, x_zero)
-    if per_channel:
-        scales = rng.uniform(0.001, 0.05, size=out_features)
-        w = qtensor.from_int_repr(weight_ints, qtensor.Quantizer.per_channel_affine(
-            scales, [0] * out_features, 0, qtensor.qint8))
-        tw = torch._make_per_channel_quantized_tensor(
-            torch.from_numpy(weight_ints), torch.from_numpy(scales),
-            torch.zeros(out_features, dtype=torch.int64), 0)
-    else:
-        w = qtensor.make_per_tensor_quantized_tensor(weight_ints, 0.01, 0)
-        tw = torch._make_per_tensor_quantized_tensor(torch.from_numpy(weight_ints), 0.01, 0)
+    w, tw = weight_pair(torch, weight_ints, per_channel, rng)
     packed = quantized.linear_prepack(w, bias)
     previous = torch.backends.quantized.engine
     torch.backends.quantized.engine = "qnnpack"

@@ -22,6 +22,7 @@ from ._functions import (deserialize, empty_quantized, from_int_repr, load,
 from ._library import (__version__, get_num_threads, set_max_simd_target, set_num_threads,
                        simd_target, version_number)
 from . import _ops as ops
+from ._conv import Conv2dPackedParams
 from ._linear import LinearPackedParams
 from ._ops import (cat, clamp, hardtanh, leaky_relu, relu, relu6, requantize, sigmoid,
                    tanh)
@@ -46,12 +47,13 @@ __all__ = [
     "tanh", "ao", "choose_qparams", "choose_qparams_per_tensor", "per_channel_symmetric",
     "per_tensor_symmetric", "quantize_per_tensor_dynamic", "from_torch", "flatten", "reshape",
     "squeeze", "unsqueeze", "InvalidShapeError", "ShapeViewError", "nn", "LinearPackedParams",
+    "Conv2dPackedParams",
 ]
 
 # Public classes print and pickle under the package's name.
 for _public in (Error, InvalidArgumentError, OutOfRangeError, ShapeMismatchError,
                 TypeMismatchError, OutOfMemoryError, FileError, CorruptDataError, InternalError,
                 NotFoundError, InvalidShapeError, ShapeViewError, DType, QScheme, Size, Quantizer,
-                Tensor, Bundle, Metadata, LinearPackedParams):
+                Tensor, Bundle, Metadata, LinearPackedParams, Conv2dPackedParams):
     _public.__module__ = __name__
 del _public

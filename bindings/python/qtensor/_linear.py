@@ -18,26 +18,37 @@ def _qtensor(value, what):
     return value
 
 
-def _packed(value):
-    if not isinstance(value, LinearPackedParams):
-        raise TypeError("packed must be what qtensor.ops.quantized.linear_prepack returns, "
+def _packed_of(value, cls, prepack):
+    """value, when it is packed params of cls (made by ops.quantized.prepack)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"packed must be what qtensor.ops.quantized.{prepack} returns, "
                         f"not {type(value).__name__}")
     return value
 
 
-def _bias_values(bias, weight):
+def _packed(value):
+    return _packed_of(value, LinearPackedParams, "linear_prepack")
+
+
+def _bias_list(bias):
     """The bias as a list of Python floats ([] for None); a bias that is not
-    1-D is a ShapeMismatchError, as one of the wrong length is (also an
-    empty one, which the library would read as no bias)."""
+    1-D is a ShapeMismatchError, as one of the wrong length is."""
     if bias is None:
         return []
     values = float_input(bias)
     if values.ndim != 1:
         raise ShapeMismatchError(f"the bias must be 1-D, got shape {values.shape}")
-    if values.size == 0 and weight.dim() == 2 and weight.size(0) != 0:
+    return values.tolist()
+
+
+def _bias_values(bias, weight):
+    """_bias_list, with an empty bias refused (the library would read it as
+    no bias)."""
+    values = _bias_list(bias)
+    if bias is not None and not values and weight.dim() == 2 and weight.size(0) != 0:
         raise ShapeMismatchError(
             f"linear: the bias has 0 values for out_features {weight.size(0)}")
-    return values.tolist()
+    return values
 
 
 class LinearPackedParams:
@@ -93,7 +104,8 @@ def linear_prepack(weight, bias=None):
 
 
 def _apply(op, x, packed, scale, zero_point):
-    return Tensor._wrap(op(_qtensor(x, "x")._native, _packed(packed)._native,
+    """op(x, packed params, scale, zero_point) of checked arguments."""
+    return Tensor._wrap(op(_qtensor(x, "x")._native, packed._native,
                            float_of(scale, "scale"),
                            int64_of(zero_point, "zero_point", InvalidArgumentError)))
 
@@ -105,16 +117,35 @@ def linear(x, packed, scale, zero_point):
     and zero_point: a new tensor [..., out_features]. ShapeMismatchError
     when x's last dim is not in_features, TypeMismatchError for qint32,
     InvalidArgumentError for a per-channel x or a bad scale or zero point."""
-    return _apply(native.linear, x, packed, scale, zero_point)
+    return _apply(native.linear, x, _packed(packed), scale, zero_point)
 
 
 def linear_relu(x, packed, scale, zero_point):
     """torch.ops.quantized.linear_relu: linear, with outputs below
     zero_point raised to it."""
-    return _apply(native.linear_relu, x, packed, scale, zero_point)
+    return _apply(native.linear_relu, x, _packed(packed), scale, zero_point)
 
 
 def linear_unpack(packed):
     """torch.ops.quantized.linear_unpack: (weight, bias) of packed params
     (see LinearPackedParams.unpack)."""
     return _packed(packed).unpack()
+
+
+def linear_dynamic(x, packed, reduce_range=False):
+    """torch.ops.quantized.linear_dynamic: float x [..., in_features] (a
+    NumPy array, an array-like or a float torch tensor) quantized per call
+    to quint8 with parameters from its min and max (as
+    quantize_per_tensor_dynamic; reduce_range uses 7 bits), times the packed
+    weight, plus the bias, in float: a new float32 NumPy array [...,
+    out_features]. The formula is qnnpack's, bit for bit. ShapeMismatchError
+    for a 0-dim x or one whose last dim is not in_features,
+    InvalidArgumentError for NaN or an infinity."""
+    packed = _packed(packed)
+    values = float_input(x)
+    if not isinstance(reduce_range, (bool, np.bool_)):
+        raise TypeError(f"reduce_range must be a bool, not {type(reduce_range).__name__}")
+    out = native.linear_dynamic_values(values, list(values.shape), packed._native,
+                                       bool(reduce_range))
+    shape = values.shape[:-1] + (packed.out_features,) if values.ndim else ()
+    return np.array(out, dtype=np.float32).reshape(shape)

@@ -4,11 +4,12 @@ mul_relu with their .out and .Scalar overloads, add_scalar / mul_scalar
 (also as qtensor.ops.quantized.*); requantize, which PyTorch
 spells torch.quantize_per_tensor(q.dequantize(), ...); and the quantized
 linear layer (ops.quantized.linear_prepack, linear, linear_relu,
-linear_unpack)."""
+linear_unpack, linear_dynamic) and 2-D convolution (conv2d_prepack, conv2d,
+conv2d_relu, conv2d_unpack)."""
 
 from types import SimpleNamespace
 
-from . import _linear, native
+from . import _conv, _linear, native
 from ._arrays import float_of, index_of, int64_of
 from ._errors import InvalidArgumentError
 from ._quantizer import Quantizer
@@ -225,4 +226,7 @@ quantized = SimpleNamespace(add=add, add_relu=add_relu, mul=mul, mul_relu=mul_re
                             cat_out=quantized_cat_out, cat_relu_out=quantized_cat_relu_out,
                             hardswish=hardswish, linear_prepack=_linear.linear_prepack,
                             linear=_linear.linear, linear_relu=_linear.linear_relu,
-                            linear_unpack=_linear.linear_unpack)
+                            linear_unpack=_linear.linear_unpack,
+                            linear_dynamic=_linear.linear_dynamic,
+                            conv2d_prepack=_conv.conv2d_prepack, conv2d=_conv.conv2d,
+                            conv2d_relu=_conv.conv2d_relu, conv2d_unpack=_conv.conv2d_unpack)

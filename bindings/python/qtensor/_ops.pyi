@@ -1,10 +1,10 @@
 # Types of qtensor.ops (see __init__.pyi).
-from typing import Iterable, Protocol, SupportsIndex, overload
+from typing import Iterable, Protocol, Sequence, SupportsIndex, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from . import LinearPackedParams, Quantizer, Tensor
+from . import Conv2dPackedParams, LinearPackedParams, Quantizer, Tensor
 
 def relu(input: Tensor) -> Tensor: ...
 def leaky_relu(input: Tensor, negative_slope: float = ..., inplace: bool = ...) -> Tensor: ...
@@ -85,5 +85,23 @@ class _Quantized:
     @staticmethod
     def linear_unpack(
             packed: LinearPackedParams) -> tuple[Tensor, npt.NDArray[np.float32] | None]: ...
+    @staticmethod
+    def linear_dynamic(x: npt.ArrayLike, packed: LinearPackedParams,
+                       reduce_range: bool = ...) -> npt.NDArray[np.float32]: ...
+    @staticmethod
+    def conv2d_prepack(weight: Tensor, bias: npt.ArrayLike | None = ...,
+                       stride: SupportsIndex | Sequence[SupportsIndex] = ...,
+                       padding: SupportsIndex | Sequence[SupportsIndex] = ...,
+                       dilation: SupportsIndex | Sequence[SupportsIndex] = ...,
+                       groups: SupportsIndex = ...) -> Conv2dPackedParams: ...
+    @staticmethod
+    def conv2d(x: Tensor, packed: Conv2dPackedParams, scale: float,
+               zero_point: SupportsIndex) -> Tensor: ...
+    @staticmethod
+    def conv2d_relu(x: Tensor, packed: Conv2dPackedParams, scale: float,
+                    zero_point: SupportsIndex) -> Tensor: ...
+    @staticmethod
+    def conv2d_unpack(
+            packed: Conv2dPackedParams) -> tuple[Tensor, npt.NDArray[np.float32] | None]: ...
 
 quantized: _Quantized

@@ -74,6 +74,23 @@ def linear_layer() -> None:
     assert bias is not None and bias.tolist() == [0.25, 0.0]
 
 
+def convolution() -> None:
+    quantized = qtensor.ops.quantized
+    weight = qtensor.quantize_per_tensor([[[[1.0]]], [[[-0.5]]]], 0.5, 0, qtensor.qint8)
+    packed = quantized.conv2d_prepack(weight, [0.25, 0.0], 1, [0, 0], (1, 1), 1)
+    assert (packed.stride(), packed.padding(), packed.groups()) == ([1, 1], [0, 0], 1)
+    x = qtensor.quantize_per_tensor([[[[2.0, 1.0]]]], 0.25, 0, qtensor.quint8)
+    y = quantized.conv2d(x, packed, 0.25, 128)
+    assert y.dequantize().tolist() == [[[[2.25, 1.25]], [[-1.0, -0.5]]]]
+    assert quantized.conv2d_relu(x, packed, 0.25, 128).shape == (1, 2, 1, 2)
+    unpacked, bias = quantized.conv2d_unpack(packed)
+    assert unpacked.shape == (2, 1, 1, 1) and bias is not None
+    layer = quantized.linear_prepack(
+        qtensor.quantize_per_tensor([[1.0, -1.0]], 0.5, 0, qtensor.qint8))
+    out = quantized.linear_dynamic([[2.0, 1.0]], layer, reduce_range=False)
+    assert out.shape == (1, 1)
+
+
 def files(q: qtensor.Tensor) -> None:
     bundle = qtensor.Bundle({"weight": q}, metadata={"model": "typed"})
     buffer = io.BytesIO()
@@ -102,6 +119,7 @@ def main() -> None:
     operators(q)
     observers()
     linear_layer()
+    convolution()
     files(q)
     pooling()
     version: str = qtensor.__version__

@@ -70,6 +70,38 @@ public final class PackedLinear implements AutoCloseable {
   }
 
   /**
+   * torch.ops.quantized.linear_dynamic(x, this, reduceRange): float data of
+   * the given shape [..., inFeatures] quantized per call to QUINT8 with
+   * parameters from its min and max (as
+   * {@link QTensor#quantizePerTensorDynamic}), times the packed weight, plus
+   * the bias, in float with qnnpack's formula bit for bit.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims, the last one inFeatures
+   * @param reduceRange quantize the input to 7 bits
+   * @return the floats [..., outFeatures], row-major
+   * @throws QTensorException SHAPE_MISMATCH when the last dim is not
+   *     inFeatures or data has not the shape's number of elements;
+   *     INVALID_ARGUMENT for an empty shape or a NaN or an infinity
+   */
+  public float[] linearDynamic(float[] data, long[] shape, boolean reduceRange) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    return NativeModule.linear_dynamic_array(data, shape, handle(), reduceRange);
+  }
+
+  /**
+   * {@link #linearDynamic(float[], long[], boolean)} without reduceRange.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims, the last one inFeatures
+   * @return the floats [..., outFeatures], row-major
+   */
+  public float[] linearDynamic(float[] data, long[] shape) {
+    return linearDynamic(data, shape, false);
+  }
+
+  /**
    * For example {@code PackedLinear(inFeatures=3, outFeatures=4)};
    * {@code PackedLinear(closed)} once closed.
    */

@@ -1301,6 +1301,43 @@ public final class QTensor implements AutoCloseable {
     return Objects.requireNonNull(packed, "packed").handle();
   }
 
+  /**
+   * torch.ops.quantized.conv2d(this, packed, scale, zeroPoint): this tensor
+   * [N, inChannels, H, W] (QUINT8, or QINT8, per tensor) convolved with the
+   * packed weight plus the bias, exact in int32 and requantized as PyTorch's
+   * qnnpack engine does, into this dtype with scale and zeroPoint.
+   *
+   * @param packed the convolution's packed weight, bias and settings
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor [N, outChannels, oH, oW] with channels-last strides
+   *     (close it)
+   * @throws QTensorException SHAPE_MISMATCH for another rank or channel
+   *     count, or a kernel larger than the padded input; TYPE_MISMATCH for
+   *     QINT32; INVALID_ARGUMENT for a per-channel tensor or a bad scale or
+   *     zero point
+   */
+  public QTensor conv2d(PackedConv2d packed, double scale, long zeroPoint) {
+    return new QTensor(NativeModule.conv2d(handle(), packed(packed), scale, zeroPoint));
+  }
+
+  /**
+   * torch.ops.quantized.conv2d_relu: {@link #conv2d}, with outputs below
+   * zeroPoint raised to it.
+   *
+   * @param packed the convolution's packed weight, bias and settings
+   * @param scale the scale of the result
+   * @param zeroPoint the zero point of the result
+   * @return a new tensor [N, outChannels, oH, oW] (close it)
+   */
+  public QTensor conv2dRelu(PackedConv2d packed, double scale, long zeroPoint) {
+    return new QTensor(NativeModule.conv2d_relu(handle(), packed(packed), scale, zeroPoint));
+  }
+
+  private static NativePackedConv2d packed(PackedConv2d packed) {
+    return Objects.requireNonNull(packed, "packed").handle();
+  }
+
   private static QTensor join(QTensor[] tensors,
                               java.util.function.Function<TensorVector, NativeTensor> cat) {
     return withVector(tensors, vector -> new QTensor(cat.apply(vector)));
