@@ -67,7 +67,9 @@ struct VnniTiles {
 };
 
 // Highway 1.0.3's AVX3_DL compiles for AVX-VNNI (the VEX form) rather than
-// AVX512-VNNI: the tile asks for the latter itself, and Gemm checks the CPU.
+// AVX512-VNNI: the tile asks for the latter itself (with the target's own
+// features: clang replaces them with a function's target attribute, GCC
+// adds to them), and Gemm checks the CPU.
 // sum += the four u8 x s8 products of each lane, in int32 (vpdpbusd). In
 // inline assembly because GCC 12 wraps each intrinsic call in two register
 // copies of the sum (the instruction overwrites its sum operand), which
@@ -84,7 +86,8 @@ HWY_INLINE __mmask16 ColumnMask(const TileArgs& t, size_t p) {
 }
 
 template <size_t kRows, size_t kPanels>
-HWY_NOINLINE __attribute__((target("avx512vnni"))) void VnniTile(const TileArgs& t) {
+HWY_NOINLINE __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void VnniTile(
+    const TileArgs& t) {
   __m512i sum[kRows][kPanels];
   QTENSOR_UNROLL for (size_t p = 0; p < kPanels; ++p) {
     QTENSOR_UNROLL for (size_t r = 0; r < kRows; ++r) {

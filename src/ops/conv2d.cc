@@ -243,8 +243,8 @@ bool Depthwise(const ChannelsLast& x, const Geometry& g, const PackedConv2d& wei
   std::vector<float> row_multipliers(out_w * channels);
   std::vector<int32_t> row_biases(out_w * channels);
   for (size_t q = 0; q < out_w; ++q) {
-    std::copy(multipliers.begin(), multipliers.end(), row_multipliers.begin() + q * channels);
-    std::copy(biases.begin(), biases.end(), row_biases.begin() + q * channels);
+    std::copy(multipliers.begin(), multipliers.end(), row_multipliers.data() + q * channels);
+    std::copy(biases.begin(), biases.end(), row_biases.data() + q * channels);
   }
   kernels::SumRequantizeParams p;
   p.column_terms = row_biases.data();
