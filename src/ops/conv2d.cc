@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/tensor_ops.h"
 #include "kernels/depthwise_kernels.h"
 #include "kernels/gemm_kernels.h"
@@ -182,25 +183,25 @@ class ChannelsLast {
   const uint8_t* bytes_;
 };
 
-// im2col for image n and group: one row per output pixel holding its
-// receptive field in (kh, kw, channel) order, positions outside the input at
-// the zero point.
+// im2col for image n and group, a->rows output pixels from first_pixel on:
+// one row per pixel holding its receptive field in (kh, kw, channel) order, positions outside the
+// input at the zero point.
 void LayOutWindows(const ChannelsLast& x, const Geometry& g, int64_t n, int64_t group,
-                   UnsignedRows* a) {
+                   int64_t first_pixel, UnsignedRows* a) {
   const auto pad = static_cast<uint8_t>(a->zero_point);
   const auto run = static_cast<size_t>(g.group_channels);
-  for (int64_t oh = 0; oh < g.out_h; ++oh) {
-    for (int64_t ow = 0; ow < g.out_w; ++ow) {
-      uint8_t* row = a->row(static_cast<size_t>(oh * g.out_w + ow));
-      for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
-        const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
-        for (int64_t kw = 0; kw < g.kernel_w; ++kw, row += run) {
-          const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
-          if (ih < 0 || ih >= g.height || iw < 0 || iw >= g.width) {
-            std::memset(row, pad, run);
-          } else {
-            std::memcpy(row, x.pixel(g, n, ih, iw) + group * g.group_channels, run);
-          }
+  for (size_t r = 0; r < a->rows; ++r) {
+    const int64_t pixel = first_pixel + static_cast<int64_t>(r);
+    const int64_t oh = pixel / g.out_w, ow = pixel % g.out_w;
+    uint8_t* row = a->row(r);
+    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
+      for (int64_t kw = 0; kw < g.kernel_w; ++kw, row += run) {
+        const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
+        if (ih < 0 || ih >= g.height || iw < 0 || iw >= g.width) {
+          std::memset(row, pad, run);
+        } else {
+          std::memcpy(row, x.pixel(g, n, ih, iw) + group * g.group_channels, run);
         }
       }
     }
@@ -261,28 +262,31 @@ bool Depthwise(const ChannelsLast& x, const Geometry& g, const PackedConv2d& wei
                std::min(g.out_w, g.width - 1 + g.s.padding[1] - reach < 0
                                      ? 0
                                      : (g.width - 1 + g.s.padding[1] - reach) / g.s.stride[1] + 1));
-  std::vector<int32_t> sums(out_w * channels);
-  std::vector<const uint8_t*> inputs(window);
-  std::vector<const int32_t*> tap_weights(window);
-  // The taps of output (oh, ow) that fall inside the input.
-  const auto gather = [&](int64_t n, int64_t oh, int64_t ow) {
-    size_t taps = 0;
-    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
-      const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
-      if (ih < 0 || ih >= g.height) continue;
-      for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
-        const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
-        if (iw < 0 || iw >= g.width) continue;
-        inputs[taps] = x.pixel(g, n, ih, iw);
-        tap_weights[taps++] =
-            centered.data() + static_cast<size_t>(kh * g.kernel_w + kw) * channels;
-      }
-    }
-    return taps;
-  };
   const size_t step = static_cast<size_t>(g.s.stride[1]) * channels;
-  for (int64_t n = 0; n < g.batch; ++n) {
-    for (int64_t oh = 0; oh < g.out_h; ++oh) {
+  // Output rows (n, oh) numbered n * out_h + oh; threads take ranges of them.
+  const auto rows = static_cast<size_t>(g.batch * g.out_h);
+  const auto run_rows = [&](size_t first_row, size_t last_row) {
+    std::vector<int32_t> sums(out_w * channels);
+    std::vector<const uint8_t*> inputs(window);
+    std::vector<const int32_t*> tap_weights(window);
+    // The taps of output (oh, ow) that fall inside the input.
+    const auto gather = [&](int64_t n, int64_t oh, int64_t ow) {
+      size_t taps = 0;
+      for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+        const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
+        if (ih < 0 || ih >= g.height) continue;
+        for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+          const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
+          if (iw < 0 || iw >= g.width) continue;
+          inputs[taps] = x.pixel(g, n, ih, iw);
+          tap_weights[taps++] =
+              centered.data() + static_cast<size_t>(kh * g.kernel_w + kw) * channels;
+        }
+      }
+      return taps;
+    };
+    for (size_t r = first_row; r < last_row; ++r) {
+      const auto n = static_cast<int64_t>(r) / g.out_h, oh = static_cast<int64_t>(r) % g.out_h;
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
         if (ow == inner_first && inner_first < inner_end) {
           // The whole inner run of the row in one call.
@@ -297,10 +301,12 @@ bool Depthwise(const ChannelsLast& x, const Geometry& g, const PackedConv2d& wei
         kernels::DepthwiseSums(inputs.data(), tap_weights.data(), taps, input_zero_point, 1, 0, 0,
                                channels, sums.data() + static_cast<size_t>(ow) * channels);
       }
-      const size_t row = static_cast<size_t>((n * g.out_h + oh) * g.out_w);
-      kernels::RequantizeSums(sums.data(), out_w * channels, p, out + row * channels);
+      kernels::RequantizeSums(sums.data(), out_w * channels, p, out + r * out_w * channels);
     }
-  }
+  };
+  const size_t parts = core::PartsFor(rows * out_w * channels * window, rows);
+  core::RunParts(parts,
+                 [&](size_t part) { run_rows(rows * part / parts, rows * (part + 1) / parts); });
   return true;
 }
 
@@ -354,23 +360,35 @@ core::Tensor Conv2d(const core::Tensor& input, const PackedConv2d& weights, doub
     return result.Permute({0, 3, 1, 2});
   }
   const size_t depth = static_cast<size_t>(g.group_channels * window);
-  UnsignedRows a(static_cast<size_t>(pixels), depth, input.dtype(), input.Params().zero_point(0));
   const size_t columns = static_cast<size_t>(g.out_channels / g.s.groups);
-  for (int64_t n = 0; n < g.batch; ++n) {
-    for (int64_t group = 0; group < g.s.groups; ++group) {
-      LayOutWindows(x, g, n, group, &a);
-      a.ComputeSums();
-      const size_t offset =
-          static_cast<size_t>(n * pixels * g.out_channels) + static_cast<size_t>(group) * columns;
-      const PackedMatrix& matrix = weights.groups()[static_cast<size_t>(group)];
-      const auto stride = static_cast<size_t>(g.out_channels);
-      if (shifted) {
-        QuantizedMatmul(a, matrix, output, reinterpret_cast<int8_t*>(out) + offset, stride);
-      } else {
-        QuantizedMatmul(a, matrix, output, out + offset, stride);
+  const auto stride = static_cast<size_t>(g.out_channels);
+  // Threads take ranges of output pixels, each laying out its own windows
+  // (with one part, the matrix product may split its columns instead).
+  const size_t parts =
+      core::PartsFor(static_cast<size_t>(pixels) * static_cast<size_t>(g.out_channels) * depth / 16,
+                     static_cast<size_t>(pixels));
+  const MatmulOutput part_output{output.input_scale, output.scale, output.zero_point, output.relu,
+                                 parts == 1};
+  core::RunParts(parts, [&](size_t part) {
+    const auto first = static_cast<int64_t>(static_cast<size_t>(pixels) * part / parts);
+    const auto last = static_cast<int64_t>(static_cast<size_t>(pixels) * (part + 1) / parts);
+    UnsignedRows a(static_cast<size_t>(last - first), depth, input.dtype(),
+                   input.Params().zero_point(0));
+    for (int64_t n = 0; n < g.batch; ++n) {
+      for (int64_t group = 0; group < g.s.groups; ++group) {
+        LayOutWindows(x, g, n, group, first, &a);
+        a.ComputeSums();
+        const size_t offset = static_cast<size_t>((n * pixels + first) * g.out_channels) +
+                              static_cast<size_t>(group) * columns;
+        const PackedMatrix& matrix = weights.groups()[static_cast<size_t>(group)];
+        if (shifted) {
+          QuantizedMatmul(a, matrix, part_output, reinterpret_cast<int8_t*>(out) + offset, stride);
+        } else {
+          QuantizedMatmul(a, matrix, part_output, out + offset, stride);
+        }
       }
     }
-  }
+  });
   return result.Permute({0, 3, 1, 2});
 }
 

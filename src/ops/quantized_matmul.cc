@@ -99,7 +99,7 @@ class Sums {
   core::MemoryBlock block_;
 };
 
-Sums Products(const UnsignedRows& a, const PackedMatrix& w) {
+Sums Products(const UnsignedRows& a, const PackedMatrix& w, bool threads) {
   const size_t n = w.columns();
   Sums products(a.rows * n);
   kernels::GemmShape gemm;
@@ -110,7 +110,7 @@ Sums Products(const UnsignedRows& a, const PackedMatrix& w) {
   gemm.c_stride = n;
   const size_t panels = kernels::GemmPanels(n);
   // Work in units of 16 multiply-adds per element of kParallelElements.
-  const size_t parts = core::PartsFor(a.rows * n * w.depth() / 16, panels);
+  const size_t parts = threads ? core::PartsFor(a.rows * n * w.depth() / 16, panels) : 1;
   core::RunParts(parts, [&](size_t part) {
     const size_t first = panels * part / parts, last = panels * (part + 1) / parts;
     kernels::GemmU8S8(a.bytes.data(), w.packed(), gemm, first, last - first, products.data());
@@ -123,7 +123,7 @@ void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulO
                      T* out, size_t out_stride) {
   const size_t n = w.columns();
   if (a.rows == 0 || n == 0) return;
-  const Sums products = Products(a, w);
+  const Sums products = Products(a, w, output.threads);
   const ColumnTerms c = MakeColumnTerms(a, w, output);
   const T floor = output.relu ? static_cast<T>(output.zero_point) : std::numeric_limits<T>::min();
   // |acc| <= depth * 255 * 255 + |bias|: where that fits in int32, the
@@ -158,7 +158,7 @@ void FloatMatmul(const UnsignedRows& a, const PackedMatrix& w, double input_scal
                  size_t out_stride) {
   const size_t n = w.columns();
   if (a.rows == 0 || n == 0) return;
-  const Sums products = Products(a, w);
+  const Sums products = Products(a, w, true);
   std::vector<float> multipliers(n);
   std::vector<int64_t> terms(n);
   for (size_t j = 0; j < n; ++j) {

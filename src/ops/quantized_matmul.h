@@ -60,6 +60,7 @@ struct MatmulOutput {
   double scale;
   int64_t zero_point;
   bool relu;
+  bool threads = true;  // may split the product across qt_set_num_threads' threads
 };
 
 // The formula's per-column pieces: bias_j quantized to qint32 with scale

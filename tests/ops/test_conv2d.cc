@@ -148,19 +148,27 @@ TEST_CASE("conv2d reads any view of the input and gives channels-last strides") 
 }
 
 TEST_CASE("conv2d on two threads gives one thread's integers") {
+  // Large enough to be split (by output pixels), as a convolution and as a
+  // depthwise one.
   const Tensor x =
-      RandomTensor({1, 32, 20, 20}, Quantizer::PerTensor(DType::kQUInt8, 0.05, 100), 1);
-  const Tensor w = Weight({64, 32, 3, 3}, true, 2);
-  Conv2dSettings s;
-  s.padding = {1, 1};
-  const PackedConv2d packed(w, std::vector<float>(64, 0.5f), s);
-  core::SetNumThreads(1);
-  const std::vector<int64_t> one = IntsOf(Conv2d(x, packed, 0.3, 128, false));
-  core::SetNumThreads(2);
-  const std::vector<int64_t> two = IntsOf(Conv2d(x, packed, 0.3, 128, false));
-  core::SetNumThreads(1);
-  CHECK(one == two);
-  CHECK(one == Reference(x, w, std::vector<float>(64, 0.5f), s, 0.3, 128, false));
+      RandomTensor({1, 32, 64, 64}, Quantizer::PerTensor(DType::kQUInt8, 0.05, 100), 1);
+  for (const int64_t groups : {1, 32}) {
+    CAPTURE(groups);
+    const int64_t out_channels = groups == 1 ? 64 : 32;
+    const Tensor w = Weight({out_channels, 32 / groups, 3, 3}, true, 2);
+    Conv2dSettings s;
+    s.padding = {1, 1};
+    s.groups = groups;
+    const std::vector<float> bias(static_cast<size_t>(out_channels), 0.5f);
+    const PackedConv2d packed(w, bias, s);
+    core::SetNumThreads(1);
+    const std::vector<int64_t> one = IntsOf(Conv2d(x, packed, 0.3, 128, false));
+    core::SetNumThreads(2);
+    const std::vector<int64_t> two = IntsOf(Conv2d(x, packed, 0.3, 128, false));
+    core::SetNumThreads(1);
+    CHECK(one == two);
+    CHECK(one == Reference(x, w, bias, s, 0.3, 128, false));
+  }
 }
 
 TEST_CASE("conv2d refuses bad settings, weights, biases and inputs") {
