@@ -54,6 +54,14 @@ float Multiplier(double input_scale, double weight_scale, double output_scale) {
 
 namespace {
 
+// The part of sum_k (x - zx)(w_j - zw_j) that depends on neither the row
+// nor the products: -zx * sum_k w_j + depth * zx * zw_j (the row's part is
+// -zw_j * sum_k x).
+int64_t ZeroPointTerm(const UnsignedRows& a, const PackedMatrix& w, size_t j) {
+  return -int64_t{a.zero_point} * w.column_sums()[j] +
+         static_cast<int64_t>(w.depth()) * a.zero_point * w.zero_points()[j];
+}
+
 // The multipliers and the row-independent terms of acc, per column.
 struct ColumnTerms {
   std::vector<float> multipliers;
@@ -76,8 +84,7 @@ ColumnTerms MakeColumnTerms(const UnsignedRows& a, const PackedMatrix& w,
     c.largest_bias = std::max(c.largest_bias, bias < 0 ? -bias : bias);
     const int64_t zw = w.zero_points()[j];
     c.zero_weight_zero_points = c.zero_weight_zero_points && zw == 0;
-    c.terms[j] = bias - int64_t{a.zero_point} * w.column_sums()[j] +
-                 static_cast<int64_t>(w.depth()) * a.zero_point * zw;
+    c.terms[j] = bias + ZeroPointTerm(a, w, j);
   }
   return c;
 }
@@ -163,8 +170,7 @@ void FloatMatmul(const UnsignedRows& a, const PackedMatrix& w, double input_scal
   std::vector<int64_t> terms(n);
   for (size_t j = 0; j < n; ++j) {
     multipliers[j] = static_cast<float>(input_scale) * static_cast<float>(w.scales()[j]);
-    terms[j] = -int64_t{a.zero_point} * w.column_sums()[j] +
-               static_cast<int64_t>(w.depth()) * a.zero_point * w.zero_points()[j];
+    terms[j] = ZeroPointTerm(a, w, j);
   }
   for (size_t i = 0; i < a.rows; ++i) {
     for (size_t j = 0; j < n; ++j) {
