@@ -125,33 +125,58 @@ HWY_INLINE void ForEachVector(const T* a, const T* b, size_t n, const FusedBinar
 }
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-// AVX-512 only: whether QuantizePack4 may take values up to `bound` in
+// AVX-512 only: whether PackedLoop may take values up to `bound` in
 // magnitude times a positive factor inv: below 2^30, so that rounding,
 // converting and adding the zero point cannot overflow int32.
 HWY_INLINE bool Packable(double bound, float inv) {
   return inv > 0.0f && bound * double{inv} < 1073741824.0;
 }
 
-// QuantizeStore for four vectors of values below 2^30 in magnitude (the
-// callers check Packable): rounded half to even and converted in one
-// instruction (vcvtps2dq, default rounding), the zero point added and the
-// floor taken in int32, then the saturating packs to int16 and to T clamp to
-// T's range. The same integers as QuantizeStore's with floor_magic the
-// floor's, with a third of its operations per element.
-template <bool kStream, typename T>
-HWY_INLINE void QuantizePack4(VF v0, VF v1, VF v2, VF v3, VI zero, VI floor, T* out) {
-  const auto q = [&](VF v) HWY_ATTR {
-    return hn::Max(hn::Add(VI{_mm512_cvtps_epi32(v.raw)}, zero), floor).raw;
+// The four vectors' values rounded half to even and converted in one
+// instruction (vcvtps2dq, default rounding), the zero point added in int32,
+// then the saturating packs to int16 and to T clamp to T's range:
+// QuantizeStore's integers, with a third of its operations. The values must
+// lie below 2^30 in magnitude (the callers check Packable). The packs work
+// within 128-bit blocks: block k of the result holds 4 bytes of block k of
+// v[0], then of v[1], v[2] and v[3].
+template <typename T>
+HWY_INLINE __m512i PackInBlocks(const VF (&v)[4], VI zero) {
+  const auto q = [&](int j) HWY_ATTR {
+    const VI rounded{_mm512_cvtps_epi32(v[j].raw)};
+    return hn::Add(rounded, zero).raw;
   };
-  const __m512i low = _mm512_packs_epi32(q(v0), q(v1));
-  const __m512i high = _mm512_packs_epi32(q(v2), q(v3));
-  // The packs work within 128-bit blocks: block k holds 4 bytes of block k
-  // of v0, then of v1, v2 and v3.
-  const __m512i blocks =
-      std::is_signed_v<T> ? _mm512_packs_epi16(low, high) : _mm512_packus_epi16(low, high);
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i low = _mm512_packs_epi32(q(0), q(1));
+  const __m512i high = _mm512_packs_epi32(q(2), q(3));
+  return std::is_signed_v<T> ? _mm512_packs_epi16(low, high) : _mm512_packus_epi16(low, high);
+}
+
+// The AVX-512 loop over steps of 64 elements: values(i, v) gives the four
+// vectors of values to quantize at step i, in memory order (put back in
+// order after the packs by a permute of 32-bit lanes). relu is max(q, zo),
+// taken on the 64 bytes at once: zo lies in T's range, so max(clamp(q), zo)
+// is clamp(max(q, zo)).
+template <typename T, class Scalar, class Values>
+HWY_INLINE void PackedLoop(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out,
+                           const Scalar& scalar_kernel, const Values& values) {
+  const VI zero_point = hn::Set(DI(), static_cast<int32_t>(p.zero_out));
   const hn::Repartition<T, DF> d;
-  StoreVector<kStream>(hn::Vec<decltype(d)>{_mm512_permutexvar_epi32(order, blocks)}, d, out);
+  const auto relu_floor = hn::Set(d, static_cast<T>(p.zero_out));
+  const auto loop = [&](auto relu) HWY_ATTR {
+    ForEachVector<4>(a, b, n, p, out, scalar_kernel, [&](auto stream, size_t i) HWY_ATTR {
+      VF v[4];
+      values(i, v);
+      const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+      auto bytes =
+          hn::Vec<decltype(d)>{_mm512_permutexvar_epi32(order, PackInBlocks<T>(v, zero_point))};
+      if constexpr (decltype(relu)::value) bytes = hn::Max(bytes, relu_floor);
+      StoreVector<decltype(stream)::value>(bytes, d, out + i);
+    });
+  };
+  if (p.relu) {
+    loop(std::true_type());
+  } else {
+    loop(std::false_type());
+  }
 }
 #endif
 
@@ -189,14 +214,8 @@ void Add(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out) {
   if (Packable(256.0 * (double{p.scale_a} + double{p.scale_b}), p.inv_scale)) {
     // relu as max(q, zo) on the integers: with inv > 0, quantizing sum > 0 ?
     // sum : 0 gives exactly that.
-    const VI zero_point = hn::Set(di, static_cast<int32_t>(p.zero_out));
-    const VI floor = relu ? zero_point : hn::Set(di, std::numeric_limits<int32_t>::min());
-    const size_t lanes = hn::Lanes(df);
-    ForEachVector<4>(a, b, n, p, out, ScalarAdd(), [&](auto stream, size_t i) HWY_ATTR {
-      QuantizePack4<decltype(stream)::value>(
-          hn::Mul(dequantize_sum(i), inv), hn::Mul(dequantize_sum(i + lanes), inv),
-          hn::Mul(dequantize_sum(i + 2 * lanes), inv), hn::Mul(dequantize_sum(i + 3 * lanes), inv),
-          zero_point, floor, out + i);
+    PackedLoop(a, b, n, p, out, ScalarAdd(), [&](size_t i, VF(&v)[4]) HWY_ATTR {
+      for (size_t j = 0; j < 4; ++j) v[j] = hn::Mul(dequantize_sum(i + j * hn::Lanes(df)), inv);
     });
     return;
   }
@@ -234,13 +253,8 @@ void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* o
   };
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   if (Packable(65536.0, p.inv_scale)) {
-    const VI zero_point = hn::Set(di, static_cast<int32_t>(p.zero_out));
-    const VI floor = p.relu ? zero_point : hn::Set(di, std::numeric_limits<int32_t>::min());
-    const size_t lanes = hn::Lanes(df);
-    ForEachVector<4>(a, b, n, p, out, ScalarMultiply(), [&](auto stream, size_t i) HWY_ATTR {
-      QuantizePack4<decltype(stream)::value>(
-          scaled_product(i), scaled_product(i + lanes), scaled_product(i + 2 * lanes),
-          scaled_product(i + 3 * lanes), zero_point, floor, out + i);
+    PackedLoop(a, b, n, p, out, ScalarMultiply(), [&](size_t i, VF(&v)[4]) HWY_ATTR {
+      for (size_t j = 0; j < 4; ++j) v[j] = scaled_product(i + j * hn::Lanes(df));
     });
     return;
   }
