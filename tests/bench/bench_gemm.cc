@@ -1,5 +1,6 @@
 // Quantized linear and conv2d (issue 15) at the shapes of the report, on one
-// thread and two: gemm/linear/<M>x<K>x<N>/t<threads>,
+// thread and two: gemm/linear/<M>x<K>x<N>/t<threads> (and gemm/linear7/...
+// with activations of 7 bits),
 // gemm/conv/<layer>/t<threads>; items are operations (2 per multiply-add),
 // so items_per_second is OPS. Beside them: gemm/linear/.../weights_memcpy,
 // a memcpy of the weight bytes (the bandwidth a GEMV's weights stream at),
@@ -35,6 +36,14 @@ Tensor Activations(const std::vector<int64_t>& shape) {
   const Array<float> x = TestFloats(n);
   return core::Quantize(x.data(), shape, Quantizer::PerTensor(DType::kQUInt8, 16.0 / 255, 128));
 }
+// Activations of 7 bits (0..127), as PyTorch's reduce_range observers give:
+// the AVX2 kernel's full-rate path.
+Tensor SevenBitActivations(const std::vector<int64_t>& shape) {
+  size_t n = 1;
+  for (int64_t d : shape) n *= static_cast<size_t>(d);
+  const Array<float> x = TestFloats(n);
+  return core::Quantize(x.data(), shape, Quantizer::PerTensor(DType::kQUInt8, 16.0 / 127, 64));
+}
 Tensor Weights(const std::vector<int64_t>& shape) {
   size_t n = 1;
   for (int64_t d : shape) n *= static_cast<size_t>(d);
@@ -57,17 +66,30 @@ struct Threads {
 constexpr std::array<std::array<int64_t, 3>, 4> kLinearShapes{
     {{1, 4096, 4096}, {16, 4096, 4096}, {128, 768, 3072}, {1024, 1024, 1024}}};
 
+// The linear cases: full-range activations on one thread and two, and
+// 7-bit ones on one thread.
+struct LinearRun {
+  const char* family;
+  int threads;
+  bool seven_bit;
+};
+constexpr LinearRun kLinearRuns[] = {
+    {"linear", 1, false}, {"linear", 2, false}, {"linear7", 1, true}};
+
 void RegisterLinear() {
   for (const auto& s : kLinearShapes) {
-    const std::string name = "gemm/linear/" + std::to_string(s[0]) + "x" + std::to_string(s[1]) +
-                             "x" + std::to_string(s[2]);
+    const std::string shape =
+        std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
     const size_t ops = 2 * static_cast<size_t>(s[0] * s[1] * s[2]);
-    for (const int threads : {1, 2}) {
-      Register(name + "/t" + std::to_string(threads), [=](benchmark::State& state) {
-        const Tensor x = Activations({s[0], s[1]});
+    for (const LinearRun& run : kLinearRuns) {
+      const std::string name =
+          std::string("gemm/") + run.family + "/" + shape + "/t" + std::to_string(run.threads);
+      Register(name, [=](benchmark::State& state) {
+        const Tensor x =
+            run.seven_bit ? SevenBitActivations({s[0], s[1]}) : Activations({s[0], s[1]});
         const ops::PackedLinear packed(Weights({s[2], s[1]}),
                                        std::vector<float>(static_cast<size_t>(s[2]), 0.25f));
-        const Threads use(threads);
+        const Threads use(run.threads);
         for (auto _ : state) {
           Tensor y = ops::Linear(x, packed, 0.5, 128, false);
           benchmark::DoNotOptimize(y);
@@ -75,7 +97,7 @@ void RegisterLinear() {
         Report(state, ops, static_cast<size_t>(s[1] * s[2]));
       });
     }
-    Register(name + "/weights_memcpy", [=](benchmark::State& state) {
+    Register("gemm/linear/" + shape + "/weights_memcpy", [=](benchmark::State& state) {
       // Copying the weights' bytes reads and writes them: twice their size.
       MemcpyBaseline(state, ops, 2 * static_cast<size_t>(s[1] * s[2]));
     });
@@ -135,10 +157,11 @@ __attribute__((target("avx512f,avx512vnni"))) void VpdpbusdPeak(benchmark::State
     for (int64_t i = 0; i < kSteps; ++i) {
 #define QTENSOR_DPBUSD(s) asm("vpdpbusd %2, %1, %0" : "+v"(s) : "v"(x), "v"(w));
       QTENSOR_DPBUSD(s0)
-      QTENSOR_DPBUSD(s1) QTENSOR_DPBUSD(s2) QTENSOR_DPBUSD(s3) QTENSOR_DPBUSD(s4) QTENSOR_DPBUSD(s5)
-          QTENSOR_DPBUSD(s6) QTENSOR_DPBUSD(s7) QTENSOR_DPBUSD(s8) QTENSOR_DPBUSD(s9)
-              QTENSOR_DPBUSD(s10) QTENSOR_DPBUSD(s11) QTENSOR_DPBUSD(s12) QTENSOR_DPBUSD(s13)
-                  QTENSOR_DPBUSD(s14) QTENSOR_DPBUSD(s15)
+      QTENSOR_DPBUSD(s1)
+      QTENSOR_DPBUSD(s2) QTENSOR_DPBUSD(s3) QTENSOR_DPBUSD(s4) QTENSOR_DPBUSD(s5) QTENSOR_DPBUSD(s6)
+          QTENSOR_DPBUSD(s7) QTENSOR_DPBUSD(s8) QTENSOR_DPBUSD(s9) QTENSOR_DPBUSD(s10)
+              QTENSOR_DPBUSD(s11) QTENSOR_DPBUSD(s12) QTENSOR_DPBUSD(s13) QTENSOR_DPBUSD(s14)
+                  QTENSOR_DPBUSD(s15)
 #undef QTENSOR_DPBUSD
     }
   }

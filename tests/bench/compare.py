@@ -112,7 +112,7 @@ def best_rate(fn, items, min_time, repetitions):
 
 # ------------------------------------------------------------------ C++ side
 
-def run_benchmarks(bench, min_time, repetitions, bench_filter):
+def run_benchmarks(bench, min_time, repetitions, bench_filter, env=None):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         path = out.name
     cmd = [bench, f"--benchmark_out={path}", "--benchmark_out_format=json",
@@ -120,7 +120,7 @@ def run_benchmarks(bench, min_time, repetitions, bench_filter):
            "--benchmark_enable_random_interleaving=true",
            f"--benchmark_filter={bench_filter}"]
     print("running", " ".join(cmd), file=sys.stderr)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
     with open(path) as f:
         data = json.load(f)
     os.unlink(path)

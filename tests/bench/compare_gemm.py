@@ -35,11 +35,14 @@ ENGINES = {"onednn": ("onednn", {}),
            "onednn_vnni": ("onednn", {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_VNNI"}),
            "qnnpack": ("qnnpack", {})}
 THREADS = (1, 2)
+# AVX2 only, one thread: qtensor with QTENSOR_MAX_SIMD_TARGET=AVX2 against
+# onednn capped the same way (qnnpack uses no wider vectors than that).
+AVX2_ENGINES = {"onednn_avx2": ("onednn", {"ONEDNN_MAX_CPU_ISA": "AVX2"})}
 SECTION = "## Linear and conv2d (issue 15)"
 
 
-def linear_case(s):
-    return "gemm/linear/%dx%dx%d" % s
+def linear_case(s, family="linear"):
+    return f"gemm/{family}/%dx%dx%d" % s
 
 
 def conv_case(name):
@@ -76,6 +79,11 @@ def torch_child(path, engine, threads, min_time, repetitions):
         packed = torch.ops.quantized.linear_prepack(w, torch.full((n,), 0.25))
         measure(linear_case((m, k, n)),
                 lambda x=x, p=packed: torch.ops.quantized.linear(x, p, 0.5, 128), 2 * m * k * n)
+        # 7-bit activations (0..127), as bench_gemm.cc's gemm/linear7.
+        x7 = torch.quantize_per_tensor(torch.rand(m, k, generator=gen) * 16 - 8, 16 / 127, 64,
+                                       torch.quint8)
+        measure(linear_case((m, k, n), "linear7"),
+                lambda x=x7, p=packed: torch.ops.quantized.linear(x, p, 0.5, 128), 2 * m * k * n)
     for name, c in CONV.items():
         channels, size, out_channels, kernel, stride, groups = c
         x = torch.quantize_per_tensor(torch.rand(1, channels, size, size, generator=gen) * 16 - 8,
@@ -96,26 +104,27 @@ def torch_child(path, engine, threads, min_time, repetitions):
 def torch_rates(min_time, repetitions):
     """{(engine key, threads): {case: ops/s}} and notes, one child per setting."""
     results, notes = {}, []
-    for key, (engine, extra_env) in ENGINES.items():
-        for threads in THREADS:
-            with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
-                path = out.name
-            env = dict(os.environ, LRU_CACHE_CAPACITY="1", **extra_env)
-            cmd = [sys.executable, os.path.abspath(__file__), "--torch-json", path, "--engine",
-                   engine, "--threads", str(threads), "--min-time", str(min_time),
-                   "--repetitions", str(repetitions)]
-            try:
-                subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
-                with open(path) as f:
-                    data = json.load(f)
-                results[(key, threads)] = data["rates"]
-                for case, error in data["errors"].items():
-                    notes.append(f"{key}, {threads} thread(s), {case}: {error}")
-            except (subprocess.CalledProcessError, OSError, ValueError) as e:
-                notes.append(f"{key}, {threads} thread(s): not measured ({e})")
-            finally:
-                if os.path.exists(path):
-                    os.unlink(path)
+    settings = [(key, value, threads) for key, value in ENGINES.items() for threads in THREADS]
+    settings += [(key, value, 1) for key, value in AVX2_ENGINES.items()]
+    for key, (engine, extra_env), threads in settings:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+            path = out.name
+        env = dict(os.environ, LRU_CACHE_CAPACITY="1", **extra_env)
+        cmd = [sys.executable, os.path.abspath(__file__), "--torch-json", path, "--engine",
+               engine, "--threads", str(threads), "--min-time", str(min_time),
+               "--repetitions", str(repetitions)]
+        try:
+            subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
+            with open(path) as f:
+                data = json.load(f)
+            results[(key, threads)] = data["rates"]
+            for case, error in data["errors"].items():
+                notes.append(f"{key}, {threads} thread(s), {case}: {error}")
+        except (subprocess.CalledProcessError, OSError, ValueError) as e:
+            notes.append(f"{key}, {threads} thread(s): not measured ({e})")
+        finally:
+            if os.path.exists(path):
+                os.unlink(path)
     return results, notes
 
 
@@ -125,7 +134,31 @@ def gops(rate):
     return f"{rate / 1e9:.1f}" if rate else "—"
 
 
-def section(ours, torch_r, notes, when):
+def avx2_section(ours, torch_r):
+    """The one-thread table of qtensor and onednn both capped to AVX2."""
+    lines = ["### AVX2 only, 1 thread", "",
+             "qtensor with QTENSOR_MAX_SIMD_TARGET=AVX2, onednn with ONEDNN_MAX_CPU_ISA=AVX2 "
+             "(whose `vpmaddubsw` saturates: wrong answers on general inputs, see "
+             "docs/numerics.md), qnnpack as above. `linear7` has activations of 7 bits "
+             "(0..127, as PyTorch's reduce_range gives), where qtensor takes its full-rate "
+             "`vpmaddubsw` path, exact there; on other inputs it widens to 16 bits "
+             "(`vpmaddwd`), half the multiplies per instruction.", "",
+             "| case | qtensor AVX2 GOPS | onednn AVX2 | qnnpack | vs onednn AVX2 "
+             "| vs faster of onednn AVX2, qnnpack |",
+             "|---|---:|---:|---:|---:|---:|"]
+    cases = ([linear_case(s) for s in LINEAR] + [linear_case(s, "linear7") for s in LINEAR] +
+             [conv_case(n) for n in CONV])
+    for case in cases:
+        rate = ours.get(case, {}).get("t1", {}).get("items", 0.0)
+        onednn = torch_r.get(("onednn_avx2", 1), {}).get(case, 0.0)
+        qnn = torch_r.get(("qnnpack", 1), {}).get(case, 0.0)
+        best = max(onednn, qnn)
+        lines.append(f"| {case.split('/', 1)[1]} | {gops(rate)} | {gops(onednn)} | {gops(qnn)} | "
+                     f"{rate / onednn if onednn else 0:.2f}x | {rate / best if best else 0:.2f}x |")
+    return lines + [""]
+
+
+def section(ours, torch_r, notes, when, ours_avx2=None):
     lines = []
     add = lines.append
     peak = ours.get("gemm/peak", {}).get("vpdpbusd", {}).get("items", 0.0)
@@ -173,6 +206,8 @@ def section(ours, torch_r, notes, when):
             f"{memcpy / 2**30:.1f} GiB/s of traffic (read plus write) in the same run: "
             f"{100 * weights / memcpy:.0f}% of the memory bandwidth.")
         add("")
+    if ours_avx2:
+        lines += avx2_section(ours_avx2, torch_r)
     if notes:
         add("Not measured: " + "; ".join(notes) + ".")
         add("")
@@ -204,6 +239,9 @@ def main():
         return
     bench = os.path.join(args.build, "tests", "bench", "qtensor_bench")
     ours, _ = run_benchmarks(bench, args.min_time, args.repetitions, "^gemm/")
+    ours_avx2, _ = run_benchmarks(bench, args.min_time, args.repetitions,
+                                  "^gemm/(linear|linear7|conv)/.*/t1",
+                                  env=dict(os.environ, QTENSOR_MAX_SIMD_TARGET="AVX2"))
     torch_r, notes = torch_rates(args.min_time, args.repetitions)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     m = machine()
@@ -211,7 +249,7 @@ def main():
     with open(args.report) as f:
         text = f.read()
     with open(args.report, "w") as f:
-        f.write(replace_section(text, section(ours, torch_r, notes, when)))
+        f.write(replace_section(text, section(ours, torch_r, notes, when, ours_avx2)))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 // kernel, and the scalar kernel against the sum written out: shapes around
 // the tile and panel sizes and the blocks of rows (64) and depth (256),
 // strides wider than the rows, column ranges, and
-// the extreme products (255 * -128, 255 * 127) that 16-bit paths saturate.
+// the extreme products (255 * -128, 255 * 127) that 16-bit paths saturate,
+// and activations of 7 bits (AVX2's full-rate vpmaddubsw path: 127 * -128
+// and 127 * 127 pairs just fit int16) beside ones where one byte is 128.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -23,7 +25,10 @@ struct Problem {
   std::vector<int8_t> packed;
 };
 
-Problem MakeProblem(size_t rows, size_t columns, size_t depth, std::mt19937& rng, int fill) {
+// fill 0: random a (below a_limit) and w; 1: a = a_limit - 1, w = 127;
+// -1: a = a_limit - 1, w = -128.
+Problem MakeProblem(size_t rows, size_t columns, size_t depth, std::mt19937& rng, int fill,
+                    unsigned a_limit = 256) {
   Problem pr;
   pr.shape.rows = rows;
   pr.shape.columns = columns;
@@ -34,7 +39,8 @@ Problem MakeProblem(size_t rows, size_t columns, size_t depth, std::mt19937& rng
   pr.w.resize(columns * depth);
   for (size_t i = 0; i < rows; ++i) {
     for (size_t k = 0; k < depth; ++k) {
-      pr.a[i * pr.shape.a_stride + k] = fill == 0 ? static_cast<uint8_t>(rng()) : 255;
+      pr.a[i * pr.shape.a_stride + k] =
+          static_cast<uint8_t>(fill == 0 ? rng() % a_limit : a_limit - 1);
     }
   }
   for (int8_t& v : pr.w) v = fill == 0 ? static_cast<int8_t>(rng()) : fill > 0 ? 127 : -128;
@@ -103,6 +109,32 @@ TEST_CASE("the 8-bit matrix product does not saturate") {
       const int32_t want = static_cast<int32_t>(depth) * 255 * (fill > 0 ? 127 : -128);
       CHECK(c[0] == want);
       CHECK(c[6 * pr.shape.c_stride + 32] == want);
+    }
+  });
+}
+
+TEST_CASE("the 8-bit matrix product of 7-bit activations matches the scalar kernel") {
+  std::mt19937 rng(11);
+  ForEachTarget([&] {
+    for (const int fill : {0, 1, -1}) {
+      for (const size_t rows : {1, 5, 70}) {
+        CAPTURE(fill);
+        CAPTURE(rows);
+        const size_t depth = fill == 0 ? 300 : 4099;
+        Problem pr = MakeProblem(rows, 33, depth, rng, fill, 128);
+        const size_t panels = qk::GemmPanels(33);
+        const std::vector<int32_t> c = Run(pr, true, 0, panels);
+        CHECK(c == Run(pr, false, 0, panels));
+        if (fill != 0) {
+          const int32_t want = static_cast<int32_t>(depth) * 127 * (fill > 0 ? 127 : -128);
+          CHECK(c[0] == want);
+          CHECK(c[(rows - 1) * pr.shape.c_stride + 32] == want);
+        }
+        // One pair of the last row past 7 bits (255, 255: a vpmaddubsw pair
+        // that would saturate with weights of one sign): the general path.
+        pr.a[(rows - 1) * pr.shape.a_stride] = pr.a[(rows - 1) * pr.shape.a_stride + 1] = 255;
+        CHECK(Run(pr, true, 0, panels) == Run(pr, false, 0, panels));
+      }
     }
   });
 }
