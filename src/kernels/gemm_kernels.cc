@@ -385,18 +385,19 @@ struct MakeVnni {
 constexpr size_t kBlockWeightBytes = 16384;
 constexpr size_t kBlockRows = 64;
 
-// a16: a widened (WidenRows), a16_stride apart, for the widen tiles; else null.
+// c for the rows of a [0, shape.rows) and the panels [first_panel, end).
+// a16: those rows widened (WidenRows), a16_stride apart, for the widen
+// tiles; else null.
 template <class Tiles>
-void GemmWith(const TileTable<Tiles>& tiles, const uint8_t* a, const int16_t* a16,
+void GemmRows(const TileTable<Tiles>& tiles, const uint8_t* a, const int16_t* a16,
               size_t a16_stride, const int8_t* packed, const GemmShape& shape, size_t first_panel,
-              size_t panels, int32_t* c) {
+              size_t end, int32_t* c) {
   const size_t padded = GemmPaddedDepth(shape.depth);
   TileArgs t{};
   t.a_stride = shape.a_stride;
   t.a16_stride = a16_stride;
   t.panel_bytes = padded * kGemmPanel;
   t.c_stride = shape.c_stride;
-  const size_t end = first_panel + panels;
   constexpr size_t kBlockGroups = kBlockWeightBytes / (Tiles::kPanels * kGemmBlockBytes);
   for (size_t p = first_panel; p < end; p += Tiles::kPanels) {
     const size_t tile_panels = std::min(Tiles::kPanels, end - p);
@@ -422,6 +423,27 @@ void GemmWith(const TileTable<Tiles>& tiles, const uint8_t* a, const int16_t* a1
   }
 }
 
+// With widen, kBlockRows rows at a time are widened (into a buffer that
+// stays in L2 while every panel passes over them), then multiplied.
+template <class Tiles>
+void GemmWith(const TileTable<Tiles>& tiles, bool widen, const uint8_t* a, const int8_t* packed,
+              const GemmShape& shape, size_t first_panel, size_t panels, int32_t* c) {
+  if (!widen) {
+    return GemmRows<Tiles>(tiles, a, nullptr, 0, packed, shape, first_panel, first_panel + panels,
+                           c);
+  }
+  const size_t padded = GemmPaddedDepth(shape.depth);
+  std::vector<int16_t> a16(kBlockRows * padded);
+  for (size_t first_row = 0; first_row < shape.rows; first_row += kBlockRows) {
+    GemmShape block = shape;
+    block.rows = std::min(kBlockRows, shape.rows - first_row);
+    const uint8_t* rows = a + first_row * shape.a_stride;
+    WidenRows(rows, shape.a_stride, block.rows, padded, a16.data(), padded);
+    GemmRows<Tiles>(tiles, rows, a16.data(), padded, packed, block, first_panel,
+                    first_panel + panels, c + first_row * shape.c_stride);
+  }
+}
+
 void Gemm(const uint8_t* a, const int8_t* packed, const GemmShape& shape, size_t first_panel,
           size_t panels, int32_t* c) {
   const size_t padded = GemmPaddedDepth(shape.depth);
@@ -430,22 +452,19 @@ void Gemm(const uint8_t* a, const int8_t* packed, const GemmShape& shape, size_t
   static constexpr auto kVnniTiles =
       MakeTiles<VnniTiles>(std::make_index_sequence<VnniTiles::kRows>(), MakeVnni());
   if (kVnni) {
-    return GemmWith<VnniTiles>(kVnniTiles, a, nullptr, 0, packed, shape, first_panel, panels, c);
+    return GemmWith<VnniTiles>(kVnniTiles, false, a, packed, shape, first_panel, panels, c);
   }
 #endif
 #if HWY_TARGET == HWY_AVX2
   static constexpr auto kSevenBitTiles =
       MakeTiles<SevenBitTiles>(std::make_index_sequence<SevenBitTiles::kRows>(), MakeSevenBit());
   if (SevenBit(a, shape.a_stride, shape.rows, padded)) {
-    return GemmWith<SevenBitTiles>(kSevenBitTiles, a, nullptr, 0, packed, shape, first_panel,
-                                   panels, c);
+    return GemmWith<SevenBitTiles>(kSevenBitTiles, false, a, packed, shape, first_panel, panels, c);
   }
 #endif
   static constexpr auto kWidenTiles =
       MakeTiles<WidenTiles>(std::make_index_sequence<WidenTiles::kRows>(), MakeWiden());
-  std::vector<int16_t> a16(shape.rows * padded);
-  WidenRows(a, shape.a_stride, shape.rows, padded, a16.data(), padded);
-  GemmWith<WidenTiles>(kWidenTiles, a, a16.data(), padded, packed, shape, first_panel, panels, c);
+  GemmWith<WidenTiles>(kWidenTiles, true, a, packed, shape, first_panel, panels, c);
 }
 #endif
 
