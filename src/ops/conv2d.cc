@@ -150,6 +150,10 @@ PackedConv2d::PackedConv2d(const core::Tensor& weight, std::vector<float> bias,
 
 namespace {
 
+// The laid-out windows a thread multiplies at a time: within L2 with the
+// weights and sums beside them.
+constexpr size_t kChunkBytes = 262144;
+
 // Where the windows of a convolution fall: the input's and output's sizes
 // and the settings.
 struct Geometry {
@@ -194,8 +198,18 @@ void LayOutWindows(const ChannelsLast& x, const Geometry& g, int64_t n, int64_t 
     const int64_t pixel = first_pixel + static_cast<int64_t>(r);
     const int64_t oh = pixel / g.out_w, ow = pixel % g.out_w;
     uint8_t* row = a->row(r);
+    const int64_t first_iw = ow * g.s.stride[1] - g.s.padding[1];
+    // One group, no dilation across the width, the kernel's width inside the
+    // input: a kernel row's windows are consecutive pixels, one copy.
+    const bool whole_rows = g.s.groups == 1 && g.s.dilation[1] == 1 && first_iw >= 0 &&
+                            first_iw + g.kernel_w <= g.width;
     for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
       const int64_t ih = oh * g.s.stride[0] - g.s.padding[0] + kh * g.s.dilation[0];
+      if (whole_rows && ih >= 0 && ih < g.height) {
+        std::memcpy(row, x.pixel(g, n, ih, first_iw), run * static_cast<size_t>(g.kernel_w));
+        row += run * static_cast<size_t>(g.kernel_w);
+        continue;
+      }
       for (int64_t kw = 0; kw < g.kernel_w; ++kw, row += run) {
         const int64_t iw = ow * g.s.stride[1] - g.s.padding[1] + kw * g.s.dilation[1];
         if (ih < 0 || ih >= g.height || iw < 0 || iw >= g.width) {
@@ -369,22 +383,30 @@ core::Tensor Conv2d(const core::Tensor& input, const PackedConv2d& weights, doub
                      static_cast<size_t>(pixels));
   const MatmulOutput part_output{output.input_scale, output.scale, output.zero_point, output.relu,
                                  parts == 1};
+  // Each part lays out and multiplies chunks of its pixels whose windows
+  // (about 256 KiB, at least 64 rows) stay in L2 through the product.
+  const auto chunk =
+      static_cast<int64_t>(std::max<size_t>(64, kChunkBytes / kernels::GemmPaddedDepth(depth)));
   core::RunParts(parts, [&](size_t part) {
     const auto first = static_cast<int64_t>(static_cast<size_t>(pixels) * part / parts);
     const auto last = static_cast<int64_t>(static_cast<size_t>(pixels) * (part + 1) / parts);
-    UnsignedRows a(static_cast<size_t>(last - first), depth, input.dtype(),
+    UnsignedRows a(static_cast<size_t>(std::min(chunk, last - first)), depth, input.dtype(),
                    input.Params().zero_point(0));
     for (int64_t n = 0; n < g.batch; ++n) {
       for (int64_t group = 0; group < g.s.groups; ++group) {
-        LayOutWindows(x, g, n, group, first, &a);
-        a.ComputeSums();
-        const size_t offset = static_cast<size_t>((n * pixels + first) * g.out_channels) +
-                              static_cast<size_t>(group) * columns;
         const PackedMatrix& matrix = weights.groups()[static_cast<size_t>(group)];
-        if (shifted) {
-          QuantizedMatmul(a, matrix, part_output, reinterpret_cast<int8_t*>(out) + offset, stride);
-        } else {
-          QuantizedMatmul(a, matrix, part_output, out + offset, stride);
+        for (int64_t begin = first; begin < last; begin += chunk) {
+          a.rows = static_cast<size_t>(std::min(chunk, last - begin));  // within the allocation
+          LayOutWindows(x, g, n, group, begin, &a);
+          a.ComputeSums();
+          const size_t offset = static_cast<size_t>((n * pixels + begin) * g.out_channels) +
+                                static_cast<size_t>(group) * columns;
+          if (shifted) {
+            QuantizedMatmul(a, matrix, part_output, reinterpret_cast<int8_t*>(out) + offset,
+                            stride);
+          } else {
+            QuantizedMatmul(a, matrix, part_output, out + offset, stride);
+          }
         }
       }
     }
