@@ -69,7 +69,7 @@ HWY_INLINE uint32_t LoadGroup(const uint8_t* p) {
 #if HWY_TARGET == HWY_AVX3_DL
 // 24 sums, 4 weight vectors and a broadcast row group: 29 of 32 registers.
 struct VnniTiles {
-  static constexpr size_t kRows = 4, kPanels = 4;
+  static constexpr size_t kRows = 6, kPanels = 4;
 };
 
 // Highway 1.0.3's AVX3_DL compiles for AVX-VNNI (the VEX form) rather than
