@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "kernels/sum_requantize_kernels.h"
 
@@ -33,15 +34,38 @@ void Requantize(const int32_t* sums, size_t n, const SumRequantizeParams& p, T* 
       hn::Set(df, static_cast<float>(int32_t{std::numeric_limits<T>::max()} - p.zero_point));
   const auto zero_point = hn::Set(di, p.zero_point);
   const auto row_sum = hn::Set(di, p.row_sum);
-  size_t j = 0;
-  for (; j + lanes <= n; j += lanes) {
-    auto acc = hn::Add(hn::LoadU(di, sums + j), hn::LoadU(di, p.column_terms + j));
-    if (p.weight_zero_points) {
-      acc = hn::Sub(acc, hn::Mul(hn::LoadU(di, p.weight_zero_points + j), row_sum));
+  // Locals: stores to out could alias the parameters' arrays for the compiler.
+  const int32_t* weight_zero_points = p.weight_zero_points;
+  const int32_t* column_terms = p.column_terms;
+  const float* multipliers = p.multipliers;
+  // The product, NaN as 0, clamped: within [lowest, highest] from here on.
+  const auto clamped = [&](size_t j) HWY_ATTR {
+    auto acc = hn::Add(hn::LoadU(di, sums + j), hn::LoadU(di, column_terms + j));
+    if (weight_zero_points) {
+      acc = hn::Sub(acc, hn::Mul(hn::LoadU(di, weight_zero_points + j), row_sum));
     }
-    auto v = hn::Mul(hn::ConvertTo(df, acc), hn::LoadU(df, p.multipliers + j));
-    v = hn::Min(hn::Max(hn::IfThenZeroElse(hn::IsNaN(v), v), lowest), highest);
-    hn::StoreU(hn::DemoteTo(dt, hn::Add(hn::NearestInt(v), zero_point)), dt, out + j);
+    const auto v = hn::Mul(hn::ConvertTo(df, acc), hn::LoadU(df, multipliers + j));
+    return hn::Min(hn::Max(hn::IfThenZeroElse(hn::IsNaN(v), v), lowest), highest);
+  };
+  size_t j = 0;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  // 64 outputs a step: the clamped values convert without overflow
+  // (vcvtps2dq, half to even), and two saturating packs (saturating
+  // nothing) and a permute of 32-bit lanes narrow four vectors at once.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const auto rounded = [&](size_t k) HWY_ATTR {
+    return _mm512_add_epi32(_mm512_cvtps_epi32(clamped(k).raw), zero_point.raw);
+  };
+  for (; j + 4 * lanes <= n; j += 4 * lanes) {
+    const __m512i low = _mm512_packs_epi32(rounded(j), rounded(j + lanes));
+    const __m512i high = _mm512_packs_epi32(rounded(j + 2 * lanes), rounded(j + 3 * lanes));
+    const __m512i bytes =
+        std::is_signed_v<T> ? _mm512_packs_epi16(low, high) : _mm512_packus_epi16(low, high);
+    _mm512_storeu_si512(out + j, _mm512_permutexvar_epi32(order, bytes));
+  }
+#endif
+  for (; j + lanes <= n; j += lanes) {
+    hn::StoreU(hn::DemoteTo(dt, hn::Add(hn::NearestInt(clamped(j)), zero_point)), dt, out + j);
   }
   SumRequantizeParams rest = p;
   if (rest.weight_zero_points) rest.weight_zero_points += j;

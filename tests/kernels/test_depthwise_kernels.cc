@@ -1,10 +1,12 @@
 // The depthwise sums on every Highway target against the scalar kernel, bit
 // for bit: channel counts around the vector sizes, 0 to 9 taps, the extreme
-// bytes and weights, a channel range that starts past 0, several pixels.
+// bytes and weights, zero points at the ends, a channel range that starts
+// past 0, several pixels (enough for the paired path too).
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "for_each_target.h"
@@ -40,18 +42,26 @@ TEST_CASE("depthwise sums match the scalar kernel on every target") {
           CAPTURE(n);
           CAPTURE(count);
           CAPTURE(first);
-          std::vector<int32_t> want(n, -1), got(n, -1);
-          qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, 200, 1, 0, first, n,
-                                    want.data());
-          qk::DepthwiseSums(inputs.data(), taps.data(), count, 200, 1, 0, first, n, got.data());
-          CHECK(got == want);
-          // Three pixels along a row, 2 channels apart in the input.
-          if (n + 4 <= kMax) {
-            std::vector<int32_t> want3(3 * n, -1), got3(3 * n, -1);
-            qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, 200, 3, 2, first, n,
-                                      want3.data());
-            qk::DepthwiseSums(inputs.data(), taps.data(), count, 200, 3, 2, first, n, got3.data());
-            CHECK(got3 == want3);
+          for (const int32_t zero_point : {0, 200, 255}) {
+            CAPTURE(zero_point);
+            std::vector<int32_t> want(n, -1), got(n, -1);
+            qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, zero_point, 1, 0, first, n,
+                                      want.data());
+            qk::DepthwiseSums(inputs.data(), taps.data(), count, zero_point, 1, 0, first, n,
+                              got.data());
+            CHECK(got == want);
+            // Pixels along a row, 2 and 1 channels apart in the input: 3,
+            // and 9 (enough for the paired path).
+            for (const auto& [pixels, step] : {std::pair<size_t, size_t>{3, 2}, {9, 1}}) {
+              if (n + step * (pixels - 1) > kMax) continue;
+              CAPTURE(pixels);
+              std::vector<int32_t> want_row(pixels * n, -1), got_row(pixels * n, -1);
+              qk::scalar::DepthwiseSums(inputs.data(), taps.data(), count, zero_point, pixels, step,
+                                        first, n, want_row.data());
+              qk::DepthwiseSums(inputs.data(), taps.data(), count, zero_point, pixels, step, first,
+                                n, got_row.data());
+              CHECK(got_row == want_row);
+            }
           }
         }
       }
