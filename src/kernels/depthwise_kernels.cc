@@ -73,7 +73,7 @@ void Sums(const uint8_t* const* inputs, const int32_t* const* weights, size_t ta
     shares[j] = static_cast<int32_t>(share);
     for (size_t pair = 0; pair < pairs; ++pair) {
       const auto low = static_cast<uint16_t>(weights[2 * pair][first + j]);
-      const auto high =
+      const uint16_t high =
           2 * pair + 1 < taps ? static_cast<uint16_t>(weights[2 * pair + 1][first + j]) : 0;
       paired[pair * width + j] = static_cast<int32_t>(uint32_t{low} | uint32_t{high} << 16);
     }
