@@ -106,31 +106,47 @@ class Sums {
   core::MemoryBlock block_;
 };
 
-Sums Products(const UnsignedRows& a, const PackedMatrix& w, bool threads) {
+// The products of a's rows [first_row, first_row + rows) and w's panels
+// [first_panel, first_panel + panels), into products (rows of n sums).
+void ProductsOf(const UnsignedRows& a, const PackedMatrix& w, size_t first_row, size_t rows,
+                size_t first_panel, size_t panels, int32_t* products) {
   const size_t n = w.columns();
-  Sums products(a.rows * n);
   kernels::GemmShape gemm;
-  gemm.rows = a.rows;
+  gemm.rows = rows;
   gemm.columns = n;
   gemm.depth = w.depth();
   gemm.a_stride = a.stride;
   gemm.c_stride = n;
+  kernels::GemmU8S8(a.bytes.data() + first_row * a.stride, w.packed(), gemm, first_panel, panels,
+                    products + first_row * n);
+}
+
+// Threads split the columns (panels) of the product: for few rows, where
+// each thread then reads only its part of the weights.
+Sums Products(const UnsignedRows& a, const PackedMatrix& w, bool threads) {
+  const size_t n = w.columns();
+  Sums products(a.rows * n);
   const size_t panels = kernels::GemmPanels(n);
   // Work in units of 16 multiply-adds per element of kParallelElements.
   const size_t parts = threads ? core::PartsFor(a.rows * n * w.depth() / 16, panels) : 1;
   core::RunParts(parts, [&](size_t part) {
     const size_t first = panels * part / parts, last = panels * (part + 1) / parts;
-    kernels::GemmU8S8(a.bytes.data(), w.packed(), gemm, first, last - first, products.data());
+    ProductsOf(a, w, 0, a.rows, first, last - first, products.data());
   });
   return products;
 }
+
+// From this many rows a thread, threads split the rows instead, each
+// requantizing its own: every thread reads all the weights (from the shared
+// cache) but only its rows of the activations, and no step is left on one
+// thread.
+constexpr size_t kRowsPerThread = 128;
 
 template <typename T>
 void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulOutput& output,
                      T* out, size_t out_stride) {
   const size_t n = w.columns();
   if (a.rows == 0 || n == 0) return;
-  const Sums products = Products(a, w, output.threads);
   const ColumnTerms c = MakeColumnTerms(a, w, output);
   const T floor = output.relu ? static_cast<T>(output.zero_point) : std::numeric_limits<T>::min();
   // |acc| <= depth * 255 * 255 + |bias|: where that fits in int32, the
@@ -144,12 +160,29 @@ void QuantizedMatmul(const UnsignedRows& a, const PackedMatrix& w, const MatmulO
     p.multipliers = c.multipliers.data();
     p.zero_point = static_cast<int32_t>(output.zero_point);
     p.floor = floor;
-    for (size_t i = 0; i < a.rows; ++i) {
-      p.row_sum = a.sums[i];
-      kernels::RequantizeSums(products.data() + i * n, n, p, out + i * out_stride);
+    const auto requantize = [&](const int32_t* products, size_t first, size_t last) {
+      kernels::SumRequantizeParams row = p;
+      for (size_t i = first; i < last; ++i) {
+        row.row_sum = a.sums[i];
+        kernels::RequantizeSums(products + i * n, n, row, out + i * out_stride);
+      }
+    };
+    const size_t row_parts =
+        output.threads ? core::PartsFor(a.rows * n * w.depth() / 16, a.rows / kRowsPerThread) : 1;
+    if (row_parts > 1) {
+      Sums products(a.rows * n);
+      core::RunParts(row_parts, [&](size_t part) {
+        const size_t first = a.rows * part / row_parts, last = a.rows * (part + 1) / row_parts;
+        ProductsOf(a, w, first, last - first, 0, kernels::GemmPanels(n), products.data());
+        requantize(products.data(), first, last);
+      });
+      return;
     }
+    const Sums products = Products(a, w, output.threads);
+    requantize(products.data(), 0, a.rows);
     return;
   }
+  const Sums products = Products(a, w, output.threads);
   for (size_t i = 0; i < a.rows; ++i) {
     for (size_t j = 0; j < n; ++j) {
       const int64_t acc =

@@ -112,16 +112,23 @@ TEST_CASE("linear with biases past int32's reach takes the exact int64 path") {
 }
 
 TEST_CASE("linear on two threads gives one thread's integers") {
-  const Tensor x = RandomTensor({64, 512}, Quantizer::PerTensor(DType::kQUInt8, 0.05, 100), 1);
-  const Tensor w = Weight(256, 512, true, 2);
-  const PackedLinear packed(w, Bias(256));
-  core::SetNumThreads(1);
-  const std::vector<int64_t> one = IntsOf(Linear(x, packed, 0.3, 128, false));
-  core::SetNumThreads(2);
-  const std::vector<int64_t> two = IntsOf(Linear(x, packed, 0.3, 128, false));
-  core::SetNumThreads(1);
-  CHECK(one == two);
-  CHECK(one == Reference(x, w, Bias(256), 0.3, 128, false));
+  // 64 rows: the threads split the columns; 300: the rows.
+  for (const int64_t rows : {64, 300}) {
+    CAPTURE(rows);
+    const Tensor x = RandomTensor({rows, 512}, Quantizer::PerTensor(DType::kQUInt8, 0.05, 100), 1);
+    const Tensor w = Weight(256, 512, true, 2);
+    const PackedLinear packed(w, Bias(256));
+    // Both results alive at once: the second cannot reuse the first's block
+    // (results are not zeroed), so every integer it holds was written.
+    core::SetNumThreads(1);
+    const Tensor y1 = Linear(x, packed, 0.3, 128, false);
+    core::SetNumThreads(2);
+    const Tensor y2 = Linear(x, packed, 0.3, 128, false);
+    core::SetNumThreads(1);
+    const std::vector<int64_t> one = IntsOf(y1), two = IntsOf(y2);
+    CHECK(one == two);
+    CHECK(one == Reference(x, w, Bias(256), 0.3, 128, false));
+  }
 }
 
 TEST_CASE("packed linear keeps its weight and bias") {
