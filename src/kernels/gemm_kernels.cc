@@ -356,27 +356,22 @@ constexpr TileTable<Tiles> MakeTiles(std::index_sequence<kRows...>, Make make) {
   return {TileRow<kRows + 1>(std::make_index_sequence<Tiles::kPanels>(), make)...};
 }
 
-struct MakeWiden {
-  template <size_t kRows, size_t kPanels>
-  constexpr TileFunction Get() const {
-    return &WidenTile<kRows, kPanels>;
+// Maker: a type whose Get<kRows, kPanels>() is &Tile<kRows, kPanels>, for
+// MakeTiles (a function template cannot be passed as a template argument).
+#define QTENSOR_TILE_MAKER(Maker, Tile)     \
+  struct Maker {                            \
+    template <size_t kRows, size_t kPanels> \
+    constexpr TileFunction Get() const {    \
+      return &Tile<kRows, kPanels>;         \
+    }                                       \
   }
-};
+
+QTENSOR_TILE_MAKER(MakeWiden, WidenTile);
 #if HWY_TARGET == HWY_AVX2
-struct MakeSevenBit {
-  template <size_t kRows, size_t kPanels>
-  constexpr TileFunction Get() const {
-    return &SevenBitTile<kRows, kPanels>;
-  }
-};
+QTENSOR_TILE_MAKER(MakeSevenBit, SevenBitTile);
 #endif
 #if HWY_TARGET == HWY_AVX3_DL
-struct MakeVnni {
-  template <size_t kRows, size_t kPanels>
-  constexpr TileFunction Get() const {
-    return &VnniTile<kRows, kPanels>;
-  }
-};
+QTENSOR_TILE_MAKER(MakeVnni, VnniTile);
 #endif
 
 // Blocks of the depth with 16 KiB of weights for a tile's panels (256 of
