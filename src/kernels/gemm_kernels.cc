@@ -358,12 +358,12 @@ constexpr TileTable<Tiles> MakeTiles(std::index_sequence<kRows...>, Make make) {
 
 // Maker: a type whose Get<kRows, kPanels>() is &Tile<kRows, kPanels>, for
 // MakeTiles (a function template cannot be passed as a template argument).
-#define QTENSOR_TILE_MAKER(Maker, Tile)     \
-  struct Maker {                            \
-    template <size_t kRows, size_t kPanels> \
-    constexpr TileFunction Get() const {    \
-      return &Tile<kRows, kPanels>;         \
-    }                                       \
+#define QTENSOR_TILE_MAKER(Maker, Tile)                                      \
+  struct Maker {                                                             \
+    template <size_t kRows, size_t kPanels>                                  \
+    constexpr TileFunction Get() const {                                     \
+      return &Tile<kRows, kPanels>; /* NOLINT(bugprone-macro-parentheses) */ \
+    }                                                                        \
   }
 
 QTENSOR_TILE_MAKER(MakeWiden, WidenTile);
