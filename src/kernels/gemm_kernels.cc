@@ -441,7 +441,6 @@ void GemmWith(const TileTable<Tiles>& tiles, bool widen, const uint8_t* a, const
 
 void Gemm(const uint8_t* a, const int8_t* packed, const GemmShape& shape, size_t first_panel,
           size_t panels, int32_t* c) {
-  const size_t padded = GemmPaddedDepth(shape.depth);
 #if HWY_TARGET == HWY_AVX3_DL
   static const bool kVnni = __builtin_cpu_supports("avx512vnni");
   static constexpr auto kVnniTiles =
@@ -453,7 +452,7 @@ void Gemm(const uint8_t* a, const int8_t* packed, const GemmShape& shape, size_t
 #if HWY_TARGET == HWY_AVX2
   static constexpr auto kSevenBitTiles =
       MakeTiles<SevenBitTiles>(std::make_index_sequence<SevenBitTiles::kRows>(), MakeSevenBit());
-  if (SevenBit(a, shape.a_stride, shape.rows, padded)) {
+  if (SevenBit(a, shape.a_stride, shape.rows, GemmPaddedDepth(shape.depth))) {
     return GemmWith<SevenBitTiles>(kSevenBitTiles, false, a, packed, shape, first_panel, panels, c);
   }
 #endif
