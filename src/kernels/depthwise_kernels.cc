@@ -16,6 +16,9 @@ namespace qtensor::kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// From this many pixels per call, Sums pairs the taps.
+constexpr size_t kPairedFrom = 8;
+
 // Taps are taken two at a time: an int32 lane holds the two taps' inputs as
 // int16 (the even tap's in the low half) and their weights alike, and one
 // vpmaddwd (ReorderWidenMulAccumulate) adds both products, where widening,
@@ -23,10 +26,9 @@ namespace hn = hwy::HWY_NAMESPACE;
 // instructions (vpmulld is two). The inputs are not centered: the zero
 // point's share, zero_point * sum_t weights[t][c], is subtracted instead
 // (inputs below 256 and weights within int16 keep every pair exact; the
-// wrapping int32 sums then equal the centered ones).
-// From this many pixels per call, Sums pairs the taps (below).
-constexpr size_t kPairedFrom = 8;
-
+// wrapping int32 sums then equal the centered ones). With fewer than
+// kPairedFrom pixels a call, pairing the weights costs more than it saves,
+// and each tap is taken on its own.
 void Sums(const uint8_t* const* inputs, const int32_t* const* weights, size_t taps,
           int32_t zero_point, size_t pixels, size_t pixel_step, size_t first, size_t end,
           int32_t* sums) {
