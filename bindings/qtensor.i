@@ -55,6 +55,9 @@
 #ifndef SWIGPYTHON
 // The integers in place: Python's int_view wraps them in a NumPy array;
 // Java's and C#'s buffer views are not written yet.
+// Storage-form bytes: each language wraps them as its own byte array.
+%ignore qtensor::Tensor::FromPacked;
+%ignore qtensor::Tensor::packed_repr;
 %ignore qtensor::Tensor::data_ptr;
 %ignore qtensor::Tensor::nbytes;
 #endif

@@ -161,6 +161,12 @@ public enum%}
 %csattributes QT_QINT8 "/// <summary>int8 values, range [-128, 127].</summary>"
 %csattributes QT_QUINT8 "/// <summary>uint8 values, range [0, 255].</summary>"
 %csattributes QT_QINT32 "/// <summary>int32 values, range [-2^31, 2^31 - 1].</summary>"
+%csattributes QT_QINT16 "/// <summary>int16 values, range [-32768, 32767] (ONNX's int16).</summary>"
+%csattributes QT_QUINT16 "/// <summary>uint16 values, range [0, 65535] (ONNX's uint16).</summary>"
+%csattributes QT_QUINT4X2 "/// <summary>PyTorch's quint4x2: 4-bit, range [0, 15], two per byte.</summary>"
+%csattributes QT_QUINT2X4 "/// <summary>PyTorch's quint2x4: 2-bit, range [0, 3], four per byte.</summary>"
+%csattributes QT_QINT4 "/// <summary>ONNX's int4: 4-bit, range [-8, 7], two per byte.</summary>"
+%csattributes QT_QUINT4 "/// <summary>ONNX's uint4: 4-bit, range [0, 15], two per byte.</summary>"
 %typemap(csclassmodifiers) enum qt_qscheme %{/// <summary>
 /// Quantization schemes, as PyTorch's torch.per_tensor_affine and
 /// torch.per_channel_affine (<see cref="QSchemeExtensions"/> names them).
@@ -172,6 +178,12 @@ public enum%}
 %rename(QInt8) QT_QINT8;
 %rename(QUInt8) QT_QUINT8;
 %rename(QInt32) QT_QINT32;
+%rename(QInt16) QT_QINT16;
+%rename(QUInt16) QT_QUINT16;
+%rename(QUInt4x2) QT_QUINT4X2;
+%rename(QUInt2x4) QT_QUINT2X4;
+%rename(QInt4) QT_QINT4;
+%rename(QUInt4) QT_QUINT4;
 %rename(QScheme) qt_qscheme;
 %rename(PerTensorAffine) QT_PER_TENSOR_AFFINE;
 %rename(PerChannelAffine) QT_PER_CHANNEL_AFFINE;

@@ -1,6 +1,8 @@
 /*
  * qtensor.h - the C ABI of libqtensor: quantized tensors (qint8, quint8,
- * qint32) with per-tensor or per-channel affine quantization parameters.
+ * qint32, the 16-bit qint16 and quint16, and the packed 4- and 2-bit
+ * quint4x2, quint2x4, qint4 and quint4) with per-tensor or per-channel
+ * affine quantization parameters.
  *
  * Naming (one rule for every name in this header)
  * - Operations that compute, make, read out or write tensors are qt_<verb>,
@@ -13,7 +15,7 @@
  *   (qt_bundle_serialize, qt_buffer_free) is named after that object.
  * - Facts and settings of the library or of a dtype are qt_<noun>:
  *   qt_version, qt_simd_target, qt_set_num_threads (torch's name),
- *   qt_dtype_name, qt_dtype_size.
+ *   qt_dtype_name, qt_dtype_size, qt_dtype_bits.
  * - Macros are QTENSOR_-prefixed (Qt's headers define QT_ macros); enum
  *   constants are QT_-prefixed like the functions.
  *
@@ -24,7 +26,8 @@
  *   the *_free functions, qt_last_error_message, the name and version
  *   queries (qt_status_name, qt_dtype_name, qt_qscheme_name, qt_version,
  *   qt_version_number, qt_simd_target), qt_get_num_threads, and
- *   qt_dtype_size (0 for an unknown dtype, which no real dtype has).
+ *   qt_dtype_size and qt_dtype_bits (0 for an unknown dtype, which no real
+ *   dtype has).
  * - Outputs come first in each parameter list, then the object acted on, then
  *   the inputs (as libgit2 does).
  * - Constructors put a new object in an out-parameter. The caller owns it and
@@ -119,11 +122,21 @@ typedef enum qt_status {
   QT_ERR_NOT_FOUND = 9
 } qt_status;
 
-/** Quantized integer types. */
+/** Quantized integer types. The operators (qt_add, qt_linear, ...) compute
+    on qint8, quint8 and qint32; the others are stored, viewed, converted
+    (qt_requantize, qt_quantize, qt_dequantize, qt_copy) and saved. The
+    packed dtypes keep several values per byte, the first in the lowest bits;
+    their int_repr has one int8_t / uint8_t per value. */
 typedef enum qt_dtype {
-  QT_QINT8 = 1,  /**< int8 values, range [-128, 127] */
-  QT_QUINT8 = 2, /**< uint8 values, range [0, 255] */
-  QT_QINT32 = 3  /**< int32 values, range [-2^31, 2^31 - 1] */
+  QT_QINT8 = 1,    /**< int8 values, range [-128, 127] */
+  QT_QUINT8 = 2,   /**< uint8 values, range [0, 255] */
+  QT_QINT32 = 3,   /**< int32 values, range [-2^31, 2^31 - 1] */
+  QT_QINT16 = 4,   /**< int16 values, range [-32768, 32767] (ONNX's int16) */
+  QT_QUINT16 = 5,  /**< uint16 values, range [0, 65535] (ONNX's uint16) */
+  QT_QUINT4X2 = 6, /**< PyTorch's quint4x2: 4-bit, range [0, 15], two per byte */
+  QT_QUINT2X4 = 7, /**< PyTorch's quint2x4: 2-bit, range [0, 3], four per byte */
+  QT_QINT4 = 8,    /**< ONNX's int4: 4-bit, range [-8, 7], two per byte */
+  QT_QUINT4 = 9    /**< ONNX's uint4: 4-bit, range [0, 15], two per byte */
 } qt_dtype;
 
 /** Quantization schemes. */
@@ -490,15 +503,31 @@ QTENSOR_API qt_status qt_empty_quantized(qt_tensor** out, const int64_t* shape, 
 
 /**
  * A new contiguous tensor holding a copy of row-major integers.
- * @param int_data   numel integers of the quantizer's dtype (int8_t, uint8_t or
- *                   int32_t); may be NULL if numel is 0.
- * @param data_bytes the size of int_data in bytes; must be numel * element size.
+ * @param int_data   numel integers of the quantizer's dtype, as qt_int_repr
+ *                   writes them (int8_t, uint8_t, int16_t, uint16_t or
+ *                   int32_t; one int8_t / uint8_t per value for the packed
+ *                   dtypes); may be NULL if numel is 0.
+ * @param data_bytes the size of int_data in bytes; must be numel *
+ *                   qt_dtype_size(dtype).
  * Other parameters and errors as qt_quantize; QT_ERR_SHAPE_MISMATCH if
- * data_bytes is wrong.
+ * data_bytes is wrong; QT_ERR_INVALID_ARGUMENT for a value outside a packed
+ * dtype's range.
  */
 QTENSOR_API qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_bytes,
                                        const int64_t* shape, size_t ndim,
                                        const qt_quantizer* quantizer);
+
+/**
+ * A new contiguous tensor from integers in storage form: for the packed
+ * dtypes ceil(numel * bits / 8) bytes, the first value in the lowest bits
+ * (as PyTorch's quint4x2 and ONNX's int4 keep them) and the unused high bits
+ * of the last byte 0; for the others as qt_from_int_repr.
+ * @return QT_ERR_SHAPE_MISMATCH for a wrong data_bytes, QT_ERR_CORRUPT_DATA
+ *         for unused bits that are not 0; otherwise as qt_from_int_repr.
+ */
+QTENSOR_API qt_status qt_from_packed(qt_tensor** out, const void* data, size_t data_bytes,
+                                     const int64_t* shape, size_t ndim,
+                                     const qt_quantizer* quantizer);
 
 /** A new per-tensor quint8 tensor from uint8 integers, scale and zero point
     (torch._make_per_tensor_quantized_tensor on a uint8 tensor). */
@@ -546,13 +575,15 @@ QTENSOR_API qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor
 QTENSOR_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, const qt_tensor* b);
 
 /** torch's data_ptr() and nbytes: the address of a contiguous view's first
-    integer, its numel integers following row-major, and their size in bytes.
+    integer, its numel integers following row-major, and their size in bytes
+    (for a packed dtype ceil(numel * bits / 8) bytes in storage form, as
+    qt_packed_repr describes; the last byte may hold values of other views).
     The pointer is borrowed from the storage: valid while any handle to the
     storage lives, and what it points to changes with every write through a
     view of the storage (and may be written through, as the view's own
     integers). An empty view gives *bytes 0 and a pointer not to be read.
-    @return QT_ERR_INVALID_ARGUMENT for a view that is not contiguous (make
-    one with qt_contiguous). */
+    @return QT_ERR_INVALID_ARGUMENT for a view that is not contiguous or, for a
+    packed dtype, starts inside a byte (make one with qt_contiguous). */
 QTENSOR_API qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor);
 
 /** The effective quantizer of the view, in the view's own dim numbering
@@ -700,14 +731,27 @@ QTENSOR_API qt_status qt_copy_from_float(qt_tensor* dst, const float* data, size
     @return QT_ERR_INVALID_ARGUMENT for a capacity below numel. */
 QTENSOR_API qt_status qt_dequantize(float* out, size_t capacity, const qt_tensor* tensor);
 
-/** int_repr(): writes the numel row-major integers (int8_t, uint8_t or
-    int32_t by dtype) to out; capacity_bytes >= numel * element size, and
+/** int_repr(): writes the numel row-major integers (int8_t, uint8_t,
+    int16_t, uint16_t or int32_t by dtype; one int8_t / uint8_t per value for
+    the packed dtypes) to out; capacity_bytes >= numel * qt_dtype_size, and
     the bytes after those are left as they were.
     @return QT_ERR_INVALID_ARGUMENT for a smaller capacity. */
 QTENSOR_API qt_status qt_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor);
 
-/** The size in bytes of one element of dtype (0 if unknown). */
+/** The view's integers row-major in storage form (what qt_from_packed
+    takes): for the packed dtypes ceil(numel * bits / 8) bytes, packed from
+    the first value on whatever the view's layout, the unused high bits 0;
+    for the others as qt_int_repr. capacity_bytes must hold them.
+    @return QT_ERR_INVALID_ARGUMENT for a smaller capacity. */
+QTENSOR_API qt_status qt_packed_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor);
+
+/** The size in bytes of one element of dtype's int_repr: 1, 2 or 4; 1 for
+    the packed dtypes (0 if unknown). */
 QTENSOR_API size_t qt_dtype_size(qt_dtype dtype);
+
+/** The bits one element of dtype takes in storage: 2, 4, 8, 16 or 32 (0 if
+    unknown). */
+QTENSOR_API size_t qt_dtype_bits(qt_dtype dtype);
 
 /* ------------------------------------------------------------- operators */
 /* Each takes a view of any layout and gives a new contiguous tensor (the

@@ -70,14 +70,34 @@ inline std::array<int64_t, 2> PoolPair(const std::vector<int64_t>& values, const
                                            std::to_string(values.size()));
 }
 
+// The dtype whose integers are T's.
 template <typename T>
 constexpr qt_dtype DTypeOf() {
-  static_assert(
-      std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, int32_t>,
-      "quantized integers are int8_t, uint8_t or int32_t");
+  static_assert(std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> ||
+                    std::is_same_v<T, int16_t> || std::is_same_v<T, uint16_t> ||
+                    std::is_same_v<T, int32_t>,
+                "quantized integers are int8_t, uint8_t, int16_t, uint16_t or int32_t");
   if constexpr (std::is_same_v<T, int8_t>) return QT_QINT8;
   if constexpr (std::is_same_v<T, uint8_t>) return QT_QUINT8;
+  if constexpr (std::is_same_v<T, int16_t>) return QT_QINT16;
+  if constexpr (std::is_same_v<T, uint16_t>) return QT_QUINT16;
   return QT_QINT32;
+}
+
+// Whether T is the type of dtype's int_repr: the packed dtypes give one
+// int8_t (qint4) or uint8_t (the others) per value.
+template <typename T>
+bool IsIntReprOf(qt_dtype dtype) {
+  switch (dtype) {
+    case QT_QINT4:
+      return std::is_same_v<T, int8_t>;
+    case QT_QUINT4X2:
+    case QT_QUINT2X4:
+    case QT_QUINT4:
+      return std::is_same_v<T, uint8_t>;
+    default:
+      return DTypeOf<T>() == dtype;
+  }
 }
 
 }  // namespace detail
@@ -109,6 +129,12 @@ inline size_t dtype_size(qt_dtype dtype) {
   size_t size = qt_dtype_size(dtype);
   if (size == 0) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown dtype");
   return size;
+}
+// The bits one element takes in storage (4 for quint4x2).
+inline size_t dtype_bits(qt_dtype dtype) {
+  size_t bits = qt_dtype_bits(dtype);
+  if (bits == 0) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown dtype");
+  return bits;
 }
 inline std::string dtype_name(qt_dtype dtype) {
   const char* name = qt_dtype_name(dtype);
@@ -226,7 +252,15 @@ class Tensor {
       return qt_from_int_repr(out, data, bytes, shape.data(), shape.size(), quantizer.get());
     });
   }
-  // The dtype follows T: uint8_t -> quint8, int8_t -> qint8, int32_t -> qint32.
+  // From integers in storage form (qt_from_packed): packed for quint4x2 & co.
+  static Tensor FromPacked(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                           const Quantizer& quantizer) {
+    return Make([&](qt_tensor** out) {
+      return qt_from_packed(out, data, bytes, shape.data(), shape.size(), quantizer.get());
+    });
+  }
+  // The dtype follows T: uint8_t -> quint8, int8_t -> qint8, int32_t -> qint32
+  // (int16_t -> qint16, uint16_t -> quint16).
   template <typename T>
   static Tensor MakePerTensorQuantized(const std::vector<T>& data,
                                        const std::vector<int64_t>& shape, double scale,
@@ -483,15 +517,23 @@ class Tensor {
     detail::Check(qt_dequantize(out.data(), out.size(), get()));
     return out;
   }
-  // T must match the dtype (int8_t for qint8, uint8_t for quint8, int32_t
-  // for qint32).
+  // T must match the dtype (int8_t for qint8 and qint4, uint8_t for quint8
+  // and the packed unsigned dtypes, int16_t, uint16_t, int32_t for qint32).
   template <typename T>
   std::vector<T> int_repr() const {
-    if (detail::DTypeOf<T>() != dtype()) {
+    if (!detail::IsIntReprOf<T>(dtype())) {
       throw Error(QT_ERR_TYPE_MISMATCH, "int_repr: element type does not match the dtype");
     }
     std::vector<T> out(static_cast<size_t>(numel()));
     detail::Check(qt_int_repr(out.data(), out.size() * sizeof(T), get()));
+    return out;
+  }
+
+  // The integers in storage form (qt_packed_repr): packed for quint4x2 & co.
+  std::vector<uint8_t> packed_repr() const {
+    const size_t bits = dtype_bits(dtype());
+    std::vector<uint8_t> out((static_cast<size_t>(numel()) * bits + 7) / 8);
+    detail::Check(qt_packed_repr(out.data(), out.size(), get()));
     return out;
   }
 

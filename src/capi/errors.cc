@@ -79,7 +79,7 @@ core::DType DTypeArgument(const qt_dtype& dtype) {
   if (!core::IsValidDType(value)) {
     core::Fail(core::ErrorKind::kInvalidArgument,
                "unknown dtype " + std::to_string(value) +
-                   " (expected QT_QINT8 = 1, QT_QUINT8 = 2 or QT_QINT32 = 3)");
+                   " (expected one of QT_QINT8 = 1 to QT_QUINT4 = 9)");
   }
   return static_cast<core::DType>(value);
 }
@@ -142,6 +142,12 @@ size_t qt_dtype_size(qt_dtype dtype) {
   const int32_t value = qtensor::capi::EnumValue(dtype);
   if (!qtensor::core::IsValidDType(value)) return 0;
   return qtensor::core::ElementSize(static_cast<qtensor::core::DType>(value));
+}
+
+size_t qt_dtype_bits(qt_dtype dtype) {
+  const int32_t value = qtensor::capi::EnumValue(dtype);
+  if (!qtensor::core::IsValidDType(value)) return 0;
+  return static_cast<size_t>(qtensor::core::ElementBits(static_cast<qtensor::core::DType>(value)));
 }
 
 }  // extern "C"

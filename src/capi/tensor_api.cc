@@ -121,6 +121,16 @@ qt_status qt_from_int_repr(qt_tensor** out, const void* int_data, size_t data_by
   });
 }
 
+qt_status qt_from_packed(qt_tensor** out, const void* data, size_t data_bytes, const int64_t* shape,
+                         size_t ndim, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    Required(out, "out");
+    if (data_bytes > 0) Required(data, "data");
+    ReturnTensor(out, qtensor::core::FromStorageRepr(data, data_bytes, ShapeArgument(shape, ndim),
+                                                     QuantizerOf(quantizer)));
+  });
+}
+
 qt_status qt_make_per_tensor_quantized_uint8(qt_tensor** out, const uint8_t* int_data,
                                              const int64_t* shape, size_t ndim, double scale,
                                              int64_t zero_point) {
@@ -215,8 +225,11 @@ qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor) {
       qtensor::core::Fail(qtensor::core::ErrorKind::kInvalidArgument,
                           "data: the view is not contiguous (call contiguous() first)");
     }
-    const size_t size =
-        static_cast<size_t>(view.numel()) * qtensor::core::ElementSize(view.dtype());
+    if (view.offset() * qtensor::core::ElementBits(view.dtype()) % 8 != 0) {
+      qtensor::core::Fail(qtensor::core::ErrorKind::kInvalidArgument,
+                          "data: the packed view starts inside a byte (call contiguous() first)");
+    }
+    const size_t size = qtensor::core::StorageBytes(view.dtype(), view.numel());
     *data = qtensor::core::FirstElement(view);
     *bytes = size;
   });
@@ -292,6 +305,15 @@ qt_status qt_int_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor)
         static_cast<size_t>(view.numel()) * qtensor::core::ElementSize(view.dtype());
     CheckCapacity(capacity_bytes, bytes, "out (bytes)");
     if (bytes > 0) qtensor::core::IntRepr(view, Required(out, "out"));
+  });
+}
+
+qt_status qt_packed_repr(void* out, size_t capacity_bytes, const qt_tensor* tensor) {
+  return Guard([&] {
+    const Tensor& view = TensorOf(tensor);
+    const size_t bytes = qtensor::core::StorageBytes(view.dtype(), view.numel());
+    CheckCapacity(capacity_bytes, bytes, "out (bytes)");
+    if (bytes > 0) qtensor::core::StorageRepr(view, Required(out, "out"));
   });
 }
 

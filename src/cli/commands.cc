@@ -171,15 +171,29 @@ std::string TensorNpy(const Tensor& tensor, bool int_repr) {
       return EncodeNpy("|u1", shape, LittleEndianBytes(tensor.int_repr<uint8_t>()));
     case QT_QINT32:
       return EncodeNpy("<i4", shape, LittleEndianBytes(tensor.int_repr<int32_t>()));
+    case QT_QINT16:
+      return EncodeNpy("<i2", shape, LittleEndianBytes(tensor.int_repr<int16_t>()));
+    case QT_QUINT16:
+      return EncodeNpy("<u2", shape, LittleEndianBytes(tensor.int_repr<uint16_t>()));
+    case QT_QINT4:  // one value per byte, as int_repr gives them
+      return EncodeNpy("|i1", shape, LittleEndianBytes(tensor.int_repr<int8_t>()));
+    case QT_QUINT4X2:
+    case QT_QUINT2X4:
+    case QT_QUINT4:
+      return EncodeNpy("|u1", shape, LittleEndianBytes(tensor.int_repr<uint8_t>()));
   }
   throw CliError(kExitFailure, std::string("no NumPy type for ") + qt_dtype_name(tensor.dtype()));
 }
 
 qt_dtype ParseDType(const std::string& name) {
-  for (qt_dtype dtype : {QT_QINT8, QT_QUINT8, QT_QINT32}) {
+  for (qt_dtype dtype : {QT_QINT8, QT_QUINT8, QT_QINT32, QT_QINT16, QT_QUINT16, QT_QUINT4X2,
+                         QT_QUINT2X4, QT_QINT4, QT_QUINT4}) {
     if (name == qt_dtype_name(dtype)) return dtype;
   }
-  throw CliError(kExitUsage, "--dtype must be qint8, quint8 or qint32, got '" + name + "'");
+  throw CliError(kExitUsage,
+                 "--dtype must be qint8, quint8, qint32, qint16, quint16, quint4x2, quint2x4, "
+                 "qint4 or quint4, got '" +
+                     name + "'");
 }
 
 Quantizer MakeQuantizer(const Arguments& arguments) {
@@ -458,7 +472,7 @@ constexpr char kInfoUsage[] =
     "    bundle file, as PyTorch prints tensors\n";
 
 constexpr char kQuantizeUsage[] =
-    "qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32\n"
+    "qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32|...\n"
     "                 [--axis A] -o OUT\n"
     "    quantize the float32 or float64 data of a .npy file (little- or\n"
     "    big-endian, C or Fortran order) into a qtensor file; with --axis A, per\n"

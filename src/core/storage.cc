@@ -34,7 +34,7 @@ int64_t CheckedNumel(const std::vector<int64_t>& shape, DType dtype) {
   }
   // As NumPy does, the product of the non-zero sizes must fit even when a
   // zero makes the tensor empty: strides are computed from it.
-  const int64_t max_elements = kMaxStorageBytes / static_cast<int64_t>(ElementSize(dtype));
+  const int64_t max_elements = kMaxStorageBytes / ElementBits(dtype) * 8;
   int64_t product = 1;
   bool empty = false;
   for (int64_t size : shape) {
@@ -65,7 +65,7 @@ Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer, 
       shape_(shape),
       strides_(RowMajorStrides(shape)),
       numel_(CheckedNumel(shape, quantizer.dtype())) {
-  const size_t bytes = static_cast<size_t>(numel_) * ElementSize(dtype());
+  const size_t bytes = StorageBytes(dtype(), numel_);
   const size_t padded = (bytes + kAlignment) / kAlignment * kAlignment;
   data_ = AllocateBlock(padded);
   if (init == StorageInit::kZeroed) {

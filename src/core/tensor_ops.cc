@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/dtype_conversion.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/print.h"
@@ -20,8 +21,80 @@ StridedLayout LayoutOf(const Tensor& tensor) {
   return {ElementSize(tensor.dtype()), tensor.shape(), tensor.strides()};
 }
 
+// The bytes of the view's int_repr.
 size_t ByteSize(const Tensor& tensor) {
   return static_cast<size_t>(tensor.numel()) * ElementSize(tensor.dtype());
+}
+
+// Calls run(position, count, step) for each row of the view's last dim, in
+// row-major order: count elements at storage positions position + k * step.
+template <class Run>
+void ForEachRow(const Tensor& tensor, const Run& run) {
+  if (tensor.numel() == 0) return;
+  const size_t ndim = tensor.ndim();
+  if (ndim == 0) {
+    run(tensor.offset(), size_t{1}, int64_t{1});
+    return;
+  }
+  const std::vector<int64_t>& shape = tensor.shape();
+  const std::vector<int64_t> strides = tensor.strides();
+  const auto count = static_cast<size_t>(shape[ndim - 1]);
+  const int64_t rows = tensor.numel() / shape[ndim - 1];
+  std::vector<int64_t> index(ndim - 1, 0);
+  int64_t position = tensor.offset();
+  for (int64_t r = 0; r < rows; ++r) {
+    run(position, count, strides[ndim - 1]);
+    for (size_t d = ndim - 1; d-- > 0;) {
+      if (++index[d] < shape[d]) {
+        position += strides[d];
+        break;
+      }
+      position -= strides[d] * (shape[d] - 1);
+      index[d] = 0;
+    }
+  }
+}
+
+// IntRepr and WriteIntRepr of a packed dtype's view.
+void UnpackView(const Tensor& tensor, uint8_t* out) {
+  const uint8_t* bytes = tensor.storage()->bytes();
+  ForEachRow(tensor, [&](int64_t position, size_t count, int64_t step) {
+    if (step == 1) {
+      UnpackElements(tensor.dtype(), bytes, position, count, out);
+    } else {
+      for (size_t k = 0; k < count; ++k) {
+        UnpackElements(tensor.dtype(), bytes, position + static_cast<int64_t>(k) * step, 1,
+                       out + k);
+      }
+    }
+    out += count;
+  });
+}
+
+void PackView(const Tensor& dst, const uint8_t* in) {
+  uint8_t* bytes = dst.storage()->bytes();
+  ForEachRow(dst, [&](int64_t position, size_t count, int64_t step) {
+    if (step == 1) {
+      PackElements(dst.dtype(), in, count, bytes, position);
+    } else {
+      for (size_t k = 0; k < count; ++k) {
+        PackElements(dst.dtype(), in + k, 1, bytes, position + static_cast<int64_t>(k) * step);
+      }
+    }
+    in += count;
+  });
+}
+
+// The view's integers in its compute dtype's form, row-major.
+std::vector<uint8_t> ComputeInts(const Tensor& tensor) {
+  const auto numel = static_cast<size_t>(tensor.numel());
+  std::vector<uint8_t> ints(ByteSize(tensor));
+  IntRepr(tensor, ints.data());
+  const DType compute = ComputeDType(tensor.dtype());
+  if (ElementSize(compute) == ElementSize(tensor.dtype())) return ints;
+  std::vector<uint8_t> wide(numel * ElementSize(compute));
+  WidenToCompute(tensor.dtype(), ints.data(), numel, wide.data());
+  return wide;
 }
 
 // Calls run(first, outer, first_channel, channels, inner) on parts of
@@ -169,14 +242,55 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
                                         " of " + DTypeName(quantizer.dtype()) + " needs " +
                                         std::to_string(expected));
   }
+  CheckIntReprRange(quantizer.dtype(), data, static_cast<size_t>(numel));
   Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
-  if (expected > 0) std::memcpy(FirstElement(tensor), data, expected);
+  if (expected > 0) WriteIntRepr(tensor, data);
   return tensor;
+}
+
+Tensor FromStorageRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                       const Quantizer& quantizer) {
+  const DType dtype = quantizer.dtype();
+  if (!IsPacked(dtype)) return FromIntRepr(data, bytes, shape, quantizer);
+  const int64_t numel = CheckedNumel(shape, dtype);
+  const size_t expected = StorageBytes(dtype, numel);
+  if (bytes != expected) {
+    Fail(ErrorKind::kShapeMismatch, "packed data has " + std::to_string(bytes) +
+                                        " bytes but shape " + ShapeText(shape, ShapeStyle::kTuple) +
+                                        " of " + DTypeName(dtype) + " needs " +
+                                        std::to_string(expected));
+  }
+  const auto used_bits = static_cast<unsigned>(numel * ElementBits(dtype) % 8);
+  const auto* in = static_cast<const uint8_t*>(data);
+  if (used_bits != 0 && (in[expected - 1] >> used_bits) != 0) {
+    Fail(ErrorKind::kCorruptData, std::string("the unused high bits of the last byte of ") +
+                                      DTypeName(dtype) + " data are not 0");
+  }
+  Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
+  if (expected > 0) std::memcpy(FirstElement(tensor), in, expected);
+  return tensor;
+}
+
+void StorageRepr(const Tensor& tensor, void* out) {
+  const DType dtype = tensor.dtype();
+  if (!IsPacked(dtype)) {
+    IntRepr(tensor, out);
+    return;
+  }
+  const size_t bytes = StorageBytes(dtype, tensor.numel());
+  if (bytes == 0) return;
+  auto* packed = static_cast<uint8_t*>(out);
+  std::memset(packed, 0, bytes);
+  std::vector<uint8_t> ints(ByteSize(tensor));
+  IntRepr(tensor, ints.data());
+  PackElements(dtype, ints.data(), ints.size(), packed, 0);
 }
 
 void IntRepr(const Tensor& tensor, void* out) {
   if (tensor.numel() == 0) return;
-  if (tensor.IsContiguous()) {
+  if (IsPacked(tensor.dtype())) {
+    UnpackView(tensor, static_cast<uint8_t*>(out));
+  } else if (tensor.IsContiguous()) {
     std::memcpy(out, FirstElement(tensor), ByteSize(tensor));
   } else {
     GatherStrided(LayoutOf(tensor), FirstElement(tensor), static_cast<uint8_t*>(out));
@@ -184,13 +298,19 @@ void IntRepr(const Tensor& tensor, void* out) {
 }
 
 uint8_t* FirstElement(const Tensor& tensor) {
-  return tensor.storage()->bytes() + tensor.offset() * ElementSize(tensor.dtype());
+  const int bits = ElementBits(tensor.dtype());
+  if (tensor.offset() * bits % 8 != 0) {
+    throw std::logic_error("FirstElement: a packed view starting inside a byte");
+  }
+  return tensor.storage()->bytes() + tensor.offset() * bits / 8;
 }
 
 void WriteIntRepr(const Tensor& dst, const void* data) {
   if (dst.numel() == 0) return;
   const auto* packed = static_cast<const uint8_t*>(data);
-  if (dst.IsContiguous()) {
+  if (IsPacked(dst.dtype())) {
+    PackView(dst, packed);
+  } else if (dst.IsContiguous()) {
     std::memcpy(FirstElement(dst), packed, ByteSize(dst));
   } else {
     ScatterStrided(LayoutOf(dst), packed, FirstElement(dst));
@@ -200,14 +320,11 @@ void WriteIntRepr(const Tensor& dst, const void* data) {
 void Dequantize(const Tensor& tensor, float* out) {
   if (tensor.numel() == 0) return;
   std::vector<uint8_t> packed;
-  const uint8_t* ints = FirstElement(tensor);
-  if (!tensor.IsContiguous()) {
-    packed.resize(ByteSize(tensor));
-    IntRepr(tensor, packed.data());
-    ints = packed.data();
-  }
+  const bool direct = tensor.IsContiguous() && IsComputeDType(tensor.dtype());
+  if (!direct) packed = ComputeInts(tensor);
+  const uint8_t* ints = direct ? FirstElement(tensor) : packed.data();
   const ElementParams params = tensor.Params();
-  VisitDType(tensor.dtype(), [&](auto t) {
+  VisitComputeType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
     DequantizeRows(reinterpret_cast<const T*>(ints), params, out);
   });
@@ -216,21 +333,26 @@ void Dequantize(const Tensor& tensor, float* out) {
 void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
   const ElementParams params = dst.Params();
-  const bool direct = dst.IsContiguous();
-  std::vector<uint8_t> packed(direct ? 0 : ByteSize(dst));
+  const DType dtype = dst.dtype();
+  const bool direct = dst.IsContiguous() && IsComputeDType(dtype);
+  const auto numel = static_cast<size_t>(dst.numel());
+  std::vector<uint8_t> packed(direct ? 0 : numel * ElementSize(ComputeDType(dtype)));
   uint8_t* ints = direct ? FirstElement(dst) : packed.data();
-  VisitDType(dst.dtype(), [&](auto t) {
+  VisitComputeType(dtype, [&](auto t) {
     using T = decltype(t);
     QuantizeRows(data, params, reinterpret_cast<T*>(ints));
   });
-  if (!direct) ScatterStrided(LayoutOf(dst), packed.data(), FirstElement(dst));
+  if (direct) return;
+  NarrowFromCompute(dtype, packed.data(), numel, packed.data());
+  WriteIntRepr(dst, packed.data());
 }
 
 void Fill(const Tensor& dst, float value) {
   if (dst.numel() == 0) return;
   const ElementParams params = dst.Params();
-  std::vector<uint8_t> packed(ByteSize(dst));
-  VisitDType(dst.dtype(), [&](auto t) {
+  const auto numel = static_cast<size_t>(dst.numel());
+  std::vector<uint8_t> packed(numel * ElementSize(ComputeDType(dst.dtype())));
+  VisitComputeType(dst.dtype(), [&](auto t) {
     using T = decltype(t);
     T* out = reinterpret_cast<T*>(packed.data());
     for (size_t o = 0; o < params.outer; ++o) {
@@ -241,6 +363,7 @@ void Fill(const Tensor& dst, float value) {
       }
     }
   });
+  NarrowFromCompute(dst.dtype(), packed.data(), numel, packed.data());
   WriteIntRepr(dst, packed.data());
 }
 
@@ -274,14 +397,15 @@ void Copy(const Tensor& dst, const Tensor& src) {
   // The integers go straight across where the two share no storage; where
   // they do, src is read completely (into a buffer) before dst is written.
   const bool shared = src.storage() == dst.storage();
-  if (!shared && dst.IsContiguous()) {
+  if (!shared && dst.IsContiguous() && !IsPacked(dst.dtype())) {
     if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
     IntRepr(src, FirstElement(dst));
     return;
   }
   std::unique_ptr<uint8_t[]> packed;
-  const uint8_t* ints = FirstElement(src);
-  if (shared || !src.IsContiguous()) {
+  const bool direct = !shared && src.IsContiguous() && !IsPacked(src.dtype());
+  const uint8_t* ints = direct ? FirstElement(src) : nullptr;
+  if (!direct) {
     packed.reset(new uint8_t[ByteSize(src)]);
     IntRepr(src, packed.get());
     ints = packed.get();
@@ -314,7 +438,10 @@ void MapInto(const Tensor& dst, const Tensor& src, const FloatMap& map,
   MapThrough(dst, src, map, inverse_scale, buffer.get(), capacity);
 }
 
-Tensor Contiguous(const Tensor& tensor) { return tensor.IsContiguous() ? tensor : Clone(tensor); }
+Tensor Contiguous(const Tensor& tensor) {
+  const bool starts_on_a_byte = tensor.offset() * ElementBits(tensor.dtype()) % 8 == 0;
+  return tensor.IsContiguous() && starts_on_a_byte ? tensor : Clone(tensor);
+}
 
 Tensor Clone(const Tensor& tensor) {
   const ElementParams params = tensor.Params();
@@ -331,7 +458,13 @@ Tensor Clone(const Tensor& tensor) {
     }
     return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
   }();
-  IntRepr(tensor, FirstElement(copy));
+  if (IsPacked(tensor.dtype())) {
+    std::vector<uint8_t> ints(ByteSize(tensor));
+    IntRepr(tensor, ints.data());
+    WriteIntRepr(copy, ints.data());
+  } else {
+    IntRepr(tensor, FirstElement(copy));
+  }
   return copy;
 }
 
@@ -354,21 +487,52 @@ std::vector<int64_t> CheckedIndex(const Tensor& tensor, const std::vector<int64_
   return wrapped;
 }
 
+namespace {
+
+// One element's integer at a storage position, in its compute dtype's form
+// (at most 4 bytes), and the reverse.
+void ReadElement(const Tensor& tensor, int64_t position, uint8_t* compute) {
+  const DType dtype = tensor.dtype();
+  uint8_t repr[4] = {};
+  if (IsPacked(dtype)) {
+    UnpackElements(dtype, tensor.storage()->bytes(), position, 1, repr);
+  } else {
+    std::memcpy(repr, tensor.storage()->bytes() + position * ElementSize(dtype),
+                ElementSize(dtype));
+  }
+  WidenToCompute(dtype, repr, 1, compute);
+}
+
+void WriteElement(const Tensor& tensor, int64_t position, const uint8_t* compute) {
+  const DType dtype = tensor.dtype();
+  uint8_t repr[4] = {};
+  NarrowFromCompute(dtype, compute, 1, repr);
+  if (IsPacked(dtype)) {
+    PackElements(dtype, repr, 1, tensor.storage()->bytes(), position);
+  } else {
+    std::memcpy(tensor.storage()->bytes() + position * ElementSize(dtype), repr,
+                ElementSize(dtype));
+  }
+}
+
+}  // namespace
+
 float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
   const std::vector<int64_t> at = CheckedIndex(tensor, index);
   const Quantizer& quantizer = tensor.storage()->quantizer();
   const kernels::ChannelParams channel =
       quantizer.KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
-  const uint8_t* element =
-      tensor.storage()->bytes() + tensor.PositionOf(at) * ElementSize(tensor.dtype());
+  alignas(4) uint8_t element[4] = {};
+  ReadElement(tensor, tensor.PositionOf(at), element);
   float value = 0.0f;
-  VisitDType(tensor.dtype(), [&](auto t) {
+  VisitComputeType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
-    const T* q = reinterpret_cast<const T*>(element);
+    T q;
+    std::memcpy(&q, element, sizeof q);
     if (quantizer.per_channel()) {
-      kernels::scalar::DequantizePerChannel(q, 1, 1, 1, channel, &value);
+      kernels::scalar::DequantizePerChannel(&q, 1, 1, 1, channel, &value);
     } else {
-      kernels::scalar::DequantizePerTensor(q, 1, channel.float_scales[0], channel.zero_points[0],
+      kernels::scalar::DequantizePerTensor(&q, 1, channel.float_scales[0], channel.zero_points[0],
                                            &value);
     }
   });
@@ -379,13 +543,14 @@ void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float v
   const std::vector<int64_t> at = CheckedIndex(tensor, index);
   const kernels::ChannelParams channel =
       tensor.storage()->quantizer().KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
-  uint8_t* element =
-      tensor.storage()->bytes() + tensor.PositionOf(at) * ElementSize(tensor.dtype());
-  VisitDType(tensor.dtype(), [&](auto t) {
+  uint8_t element[4] = {};
+  VisitComputeType(tensor.dtype(), [&](auto t) {
     using T = decltype(t);
-    *reinterpret_cast<T*>(element) =
+    const T q =
         kernels::scalar::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
+    std::memcpy(element, &q, sizeof q);
   });
+  WriteElement(tensor, tensor.PositionOf(at), element);
 }
 
 float Item(const Tensor& tensor) {

@@ -21,6 +21,15 @@ Tensor Quantize(const float* data, const std::vector<int64_t>& shape, const Quan
 Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
                    const Quantizer& quantizer);
 
+// The same from integers in storage form (core/dtype.h): packed for the
+// packed dtypes, whose unused high bits of the last byte must be 0 (else
+// kCorruptData). What files hold.
+Tensor FromStorageRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                       const Quantizer& quantizer);
+// Writes the view's integers row-major in storage form: StorageBytes(dtype,
+// numel) bytes, the unused high bits of a packed last byte 0.
+void StorageRepr(const Tensor& tensor, void* out);
+
 // Writes the view's numel dequantized values, row-major.
 void Dequantize(const Tensor& tensor, float* out);
 // The address of the view's first element in its storage (a contiguous

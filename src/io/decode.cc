@@ -49,7 +49,7 @@ void ParseFile(const uint8_t* data, size_t size, ParsedFile* parsed) {
 }
 
 core::Tensor MakeTensor(const ByteSpan& values, const ValidTensor& valid) {
-  return core::FromIntRepr(values.data, values.size, valid.shape, valid.quantizer);
+  return core::FromStorageRepr(values.data, values.size, valid.shape, valid.quantizer);
 }
 
 bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }

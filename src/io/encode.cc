@@ -69,7 +69,7 @@ class EncodedTensor {
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
       : tensor_(&tensor),
         name_(name),
-        data_bytes_(static_cast<uint64_t>(tensor.numel()) * core::ElementSize(tensor.dtype())) {
+        data_bytes_(core::StorageBytes(tensor.dtype(), tensor.numel())) {
     v1::Tensor message;
     const core::Quantizer quantizer = tensor.EffectiveQuantizer();
     message.set_dtype(static_cast<v1::DType>(quantizer.dtype()));
@@ -97,7 +97,7 @@ class EncodedTensor {
     out = WriteBytes(out, header_);
     if (data_bytes_ > 0) {
       out = WriteFieldHead(out, kTensorDataTag, data_bytes_);
-      core::IntRepr(*tensor_, out);
+      core::StorageRepr(*tensor_, out);
       out += data_bytes_;
     }
     if (!name_.empty()) out = WriteBytes(WriteFieldHead(out, kTensorNameTag, name_.size()), name_);

@@ -22,7 +22,8 @@ core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
   const int value = message.dtype();
   if (!core::IsValidDType(value)) {
     Corrupt(where, "dtype " + std::to_string(value) +
-                       " is unknown (expected 1 = QINT8, 2 = QUINT8 or 3 = QINT32)");
+                       " is unknown: unsupported by this version of qtensor, which reads 1 = "
+                       "QINT8 to 9 = QUINT4");
   }
   return static_cast<core::DType>(value);
 }
@@ -147,8 +148,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
                                   ? PerChannelQuantizer(message, dtype, shape, where)
                                   : PerTensorQuantizer(message, dtype, where);
-  // numel * element size fits: CheckedNumel bounds it by 2^48 bytes.
-  const uint64_t bytes = static_cast<uint64_t>(numel) * core::ElementSize(dtype);
+  // The size fits: CheckedNumel bounds it by 2^48 bytes.
+  const uint64_t bytes = core::StorageBytes(dtype, numel);
   if (data_bytes != bytes) {
     Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
                        core::ShapeText(shape, core::ShapeStyle::kList) + " of " +

@@ -64,9 +64,10 @@ void WriteParts(const Tensor& result, const std::vector<Tensor>& tensors, int64_
     if (part.numel() == 0) continue;
     if (part.EffectiveQuantizer() == tensor.EffectiveQuantizer()) {
       // One copy where either side is contiguous, else through a buffer.
-      if (part.IsContiguous()) {
+      const bool packed = core::IsPacked(tensor.dtype());
+      if (part.IsContiguous() && !packed) {
         core::IntRepr(tensor, core::FirstElement(part));
-      } else if (tensor.IsContiguous()) {
+      } else if (tensor.IsContiguous() && !packed) {
         core::WriteIntRepr(part, core::FirstElement(tensor));
       } else {
         std::vector<uint8_t> ints(static_cast<size_t>(tensor.numel()) *

@@ -14,7 +14,8 @@ namespace {
 constexpr int64_t kTableElements = 2048;
 
 bool EightBitPerTensor(const core::Tensor& t) {
-  return core::ElementSize(t.dtype()) == 1 && !t.Params().per_channel_arithmetic;
+  return (t.dtype() == core::DType::kQInt8 || t.dtype() == core::DType::kQUInt8) &&
+         !t.Params().per_channel_arithmetic;
 }
 
 bool ContiguousInt32PerTensor(const core::Tensor& t) {

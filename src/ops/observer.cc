@@ -148,6 +148,10 @@ Observer::Observer(const ObserverOptions& options) : options_(options) {
              ": reduce_range is not supported with a symmetric scheme for quint8 (as in "
              "PyTorch)");
   }
+  if (options.kind == ObserverKind::kHistogram && !core::IsComputeDType(dtype)) {
+    Fail(ErrorKind::kInvalidArgument, name + ": dtype " + core::DTypeName(dtype) +
+                                          " is not supported (it takes quint8, qint8 or qint32)");
+  }
   if (options.custom_range) {
     const int64_t lo = options.quant_min;
     const int64_t hi = options.quant_max;

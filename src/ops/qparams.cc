@@ -141,10 +141,10 @@ QParams ChooseQParamsPerTensor(const float* data, size_t count, bool reduce_rang
 
 QParams ChooseQParamsDynamic(const float* data, size_t count, core::DType dtype,
                              bool reduce_range) {
-  if (dtype == core::DType::kQInt32) {
-    Fail(ErrorKind::kInvalidArgument,
-         "quantize_per_tensor_dynamic: dtype qint32 is not supported (PyTorch takes qint8 or "
-         "quint8)");
+  if (dtype != core::DType::kQInt8 && dtype != core::DType::kQUInt8) {
+    Fail(ErrorKind::kInvalidArgument, std::string("quantize_per_tensor_dynamic: dtype ") +
+                                          core::DTypeName(dtype) +
+                                          " is not supported (PyTorch takes qint8 or quint8)");
   }
   const MinMax mm = FiniteMinMax(data, count, "quantize_per_tensor_dynamic");
   return ChooseQuantizationParams(mm.min, mm.max, core::QMin(dtype), core::QMax(dtype), false,

@@ -1374,12 +1374,14 @@ static void test_unknown_enum_values(void) {
   CHECK(qt_status_name((qt_status)99) != NULL);
   CHECK(qt_status_name((qt_status)99)[0] != '\0');
   CHECK(qt_status_name((qt_status)-1) != NULL);
-  CHECK(qt_dtype_name((qt_dtype)4) == NULL);
+  CHECK(qt_dtype_name((qt_dtype)10) == NULL);
+  CHECK_I64(qt_dtype_bits((qt_dtype)10), 0);
+  CHECK_I64(qt_dtype_bits((qt_dtype)-1), 0);
   CHECK(qt_dtype_name((qt_dtype)99) == NULL);
   CHECK(qt_dtype_name((qt_dtype)-1) == NULL);
   CHECK(qt_qscheme_name((qt_qscheme)99) == NULL);
   CHECK(qt_qscheme_name((qt_qscheme)-1) == NULL);
-  CHECK_I64(qt_dtype_size((qt_dtype)4), 0);
+  CHECK_I64(qt_dtype_size((qt_dtype)10), 0);
   CHECK_I64(qt_dtype_size((qt_dtype)99), 0);
   CHECK_I64(qt_dtype_size((qt_dtype)-1), 0);
 
@@ -1387,7 +1389,7 @@ static void test_unknown_enum_values(void) {
   EXPECT_INVALID(qt_quantizer_new_per_tensor(&q, (qt_dtype)99, 1.0, 0));
   EXPECT_MESSAGE_HAS("99");
   EXPECT_INVALID(qt_quantizer_new_per_tensor(&q, (qt_dtype)-1, 1.0, 0));
-  EXPECT_INVALID(qt_quantizer_new_per_tensor(&q, (qt_dtype)4, 1.0, 0));
+  EXPECT_INVALID(qt_quantizer_new_per_tensor(&q, (qt_dtype)10, 1.0, 0));
   EXPECT_INVALID(qt_quantizer_new_per_channel(&q, (qt_dtype)99, kPcScales, kPcZeroPoints, 3, 0));
   CHECK(q == SENTINEL_QUANTIZER);
   qt_tensor* t = SENTINEL_TENSOR;

@@ -158,7 +158,7 @@ def build_cases(pb):
 
     # Each tensor rule broken on its own.
     add("dtype_unspecified.qt", tensor_file(pb, per_tensor(pb, dtype=0)), "dtype 0 is unknown")
-    add("dtype_4.qt", tensor_file(pb, per_tensor(pb, dtype=4)), "dtype 4 is unknown")
+    add("dtype_10.qt", tensor_file(pb, per_tensor(pb, dtype=10)), "dtype 10 is unknown")
     add("dtype_negative.qt", tensor_file(pb, per_tensor(pb, dtype=-1)), "dtype -1 is unknown")
     add("qscheme_unspecified.qt", tensor_file(pb, per_tensor(pb, qscheme=0)),
         "qscheme 0 is unknown")
@@ -259,8 +259,8 @@ def build_cases(pb):
         bundle_file(pb, [named(per_tensor(pb), "a")], {"": "x"}),
         "bundle metadata has an empty key", kind="bundle")
     add("bundle_bad_tensor.qt",
-        bundle_file(pb, [named(per_tensor(pb), "a"), named(per_tensor(pb, dtype=9), "b")]),
-        'bundle tensors[1] ("b"): dtype 9 is unknown', kind="bundle")
+        bundle_file(pb, [named(per_tensor(pb), "a"), named(per_tensor(pb, dtype=10), "b")]),
+        'bundle tensors[1] ("b"): dtype 10 is unknown', kind="bundle")
     add("bundle_name_with_nul.qt",
         bundle_file(pb, [named(per_tensor(pb), "a"), named(per_tensor(pb), "b\0c")]),
         'bundle tensors[1] ("b\\x00c"): the name contains a NUL byte', kind="bundle")
@@ -311,7 +311,7 @@ def build_cases(pb):
     flip("flip_magic_letter.qt", 3, 5, 'magic is "qTensor"')
     flip("flip_version.qt", magic_end + 1, 1, "format_version 3 is newer")
     flip("flip_tensor_length.qt", tensor_start + 1, 6, "malformed data")
-    flip("flip_dtype.qt", body + 1, 2, "dtype 5 is unknown")
+    flip("flip_dtype.qt", body + 1, 4, "dtype 17 is unknown")
     flip("flip_dtype_wire_type.qt", body, 0, "malformed data")
     shape_at = small.index(b"\x12\x02\x02\x03", body)  # packed shape [2, 3]
     flip("flip_shape_dim.qt", shape_at + 3, 2, "data holds 6 bytes but shape [2, 7] of qint8 needs 14")

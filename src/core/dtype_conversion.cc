@@ -1,0 +1,115 @@
+#include "core/dtype_conversion.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace qtensor::core {
+namespace {
+
+// The position of element i of a packed storage: its byte and bit shift.
+struct Slot {
+  size_t byte;
+  unsigned shift;
+};
+
+Slot SlotOf(int bits, int64_t element) {
+  const auto bit = static_cast<uint64_t>(element) * static_cast<uint64_t>(bits);
+  return {static_cast<size_t>(bit / 8), static_cast<unsigned>(bit % 8)};
+}
+
+uint8_t Saturate(DType dtype, int64_t value) {
+  return static_cast<uint8_t>(std::clamp(value, QMin(dtype), QMax(dtype)));
+}
+
+int64_t ReprValue(DType dtype, uint8_t byte) {
+  return QMin(dtype) < 0 ? int64_t{static_cast<int8_t>(byte)} : int64_t{byte};
+}
+
+template <typename From, typename To>
+void Convert(const void* in, size_t count, void* out, int64_t lo, int64_t hi) {
+  const auto* from = static_cast<const From*>(in);
+  auto* to = static_cast<To*>(out);
+  for (size_t i = 0; i < count; ++i) {
+    to[i] = static_cast<To>(std::clamp(static_cast<int64_t>(from[i]), lo, hi));
+  }
+}
+
+}  // namespace
+
+void UnpackElements(DType dtype, const uint8_t* storage, int64_t first, size_t count,
+                    uint8_t* out) {
+  const int bits = ElementBits(dtype);
+  const unsigned mask = (1u << bits) - 1;
+  const bool is_signed = QMin(dtype) < 0;
+  const unsigned sign = 1u << (bits - 1);
+  for (size_t i = 0; i < count; ++i) {
+    const Slot slot = SlotOf(bits, first + static_cast<int64_t>(i));
+    unsigned value = (storage[slot.byte] >> slot.shift) & mask;
+    if (is_signed) value = (value ^ sign) - sign;  // sign-extends; wraps to the int8 pattern
+    out[i] = static_cast<uint8_t>(value);
+  }
+}
+
+void PackElements(DType dtype, const uint8_t* in, size_t count, uint8_t* storage, int64_t first) {
+  const int bits = ElementBits(dtype);
+  const unsigned mask = (1u << bits) - 1;
+  for (size_t i = 0; i < count; ++i) {
+    const Slot slot = SlotOf(bits, first + static_cast<int64_t>(i));
+    const unsigned value = Saturate(dtype, ReprValue(dtype, in[i])) & mask;
+    uint8_t& byte = storage[slot.byte];
+    byte = static_cast<uint8_t>((byte & ~(mask << slot.shift)) | (value << slot.shift));
+  }
+}
+
+void WidenToCompute(DType dtype, const void* int_repr, size_t count, void* compute) {
+  const int64_t lo = QMin(dtype), hi = QMax(dtype);
+  switch (dtype) {
+    case DType::kQInt16:
+      Convert<int16_t, int32_t>(int_repr, count, compute, lo, hi);
+      return;
+    case DType::kQUInt16:
+      Convert<uint16_t, int32_t>(int_repr, count, compute, lo, hi);
+      return;
+    default:
+      if (compute != int_repr) std::memmove(compute, int_repr, count * ElementSize(dtype));
+  }
+}
+
+void NarrowFromCompute(DType dtype, const void* compute, size_t count, void* int_repr) {
+  const int64_t lo = QMin(dtype), hi = QMax(dtype);
+  switch (dtype) {
+    case DType::kQInt16:
+      Convert<int32_t, int16_t>(compute, count, int_repr, lo, hi);
+      return;
+    case DType::kQUInt16:
+      Convert<int32_t, uint16_t>(compute, count, int_repr, lo, hi);
+      return;
+    case DType::kQInt4:
+      Convert<int8_t, int8_t>(compute, count, int_repr, lo, hi);
+      return;
+    case DType::kQUInt4x2:
+    case DType::kQUInt2x4:
+    case DType::kQUInt4:
+      Convert<uint8_t, uint8_t>(compute, count, int_repr, lo, hi);
+      return;
+    default:
+      if (compute != int_repr) std::memmove(int_repr, compute, count * ElementSize(dtype));
+  }
+}
+
+void CheckIntReprRange(DType dtype, const void* int_repr, size_t count) {
+  if (!IsPacked(dtype)) return;
+  const auto* bytes = static_cast<const uint8_t*>(int_repr);
+  for (size_t i = 0; i < count; ++i) {
+    const int64_t value = ReprValue(dtype, bytes[i]);
+    if (value < QMin(dtype) || value > QMax(dtype)) {
+      Fail(ErrorKind::kInvalidArgument, "integer " + std::to_string(value) + " at element " +
+                                            std::to_string(i) + " is outside " + DTypeName(dtype) +
+                                            "'s range [" + std::to_string(QMin(dtype)) + ", " +
+                                            std::to_string(QMax(dtype)) + "]");
+    }
+  }
+}
+
+}  // namespace qtensor::core

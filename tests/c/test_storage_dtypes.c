@@ -1,0 +1,115 @@
+/* The storage dtypes through the C ABI: sizes and bits, a quint4x2 tensor
+   made from packed bytes as PyTorch keeps them, its unpacked int_repr, a
+   view starting inside a byte, qt_packed_repr and qt_tensor_data, qint16
+   through a file, and the errors. */
+#include "check.h"
+
+static void test_sizes_and_bits(void) {
+  CHECK_I64(qt_dtype_size(QT_QINT16), 2);
+  CHECK_I64(qt_dtype_bits(QT_QINT16), 16);
+  CHECK_I64(qt_dtype_size(QT_QUINT16), 2);
+  CHECK_I64(qt_dtype_size(QT_QUINT4X2), 1);
+  CHECK_I64(qt_dtype_bits(QT_QUINT4X2), 4);
+  CHECK_I64(qt_dtype_bits(QT_QUINT2X4), 2);
+  CHECK_I64(qt_dtype_bits(QT_QINT4), 4);
+  CHECK_I64(qt_dtype_bits(QT_QINT8), 8);
+  CHECK_I64(qt_dtype_bits(QT_QINT32), 32);
+  CHECK(strcmp(qt_dtype_name(QT_QUINT4X2), "quint4x2") == 0);
+  CHECK(strcmp(qt_dtype_name(QT_QINT4), "qint4") == 0);
+}
+
+static void test_packed_quint4x2(void) {
+  /* torch.quantize_per_tensor([-1, 0, .5, 1.2, 3, 7.9], .5, 2, torch.quint4x2)
+     keeps the bytes 32, 67, 248. */
+  const uint8_t packed[3] = {32, 67, 248};
+  const int64_t shape[1] = {6};
+  qt_quantizer* quantizer = NULL;
+  qt_tensor* q = NULL;
+  qt_tensor* tail = NULL;
+  qt_tensor* copy = NULL;
+  CHECK_OK(qt_quantizer_new_per_tensor(&quantizer, QT_QUINT4X2, 0.5, 2));
+  CHECK_OK(qt_from_packed(&q, packed, sizeof packed, shape, 1, quantizer));
+  uint8_t ints[6] = {0};
+  CHECK_OK(qt_int_repr(ints, sizeof ints, q));
+  const uint8_t expected_ints[6] = {0, 2, 3, 4, 8, 15};
+  CHECK(memcmp(ints, expected_ints, sizeof ints) == 0);
+  float values[6];
+  CHECK_OK(qt_dequantize(values, 6, q));
+  CHECK_F32(values[5], 6.5f);
+  CHECK_F32(values[0], -1.0f);
+
+  /* Elements 1..5 start inside the first byte: repacked from the first bit. */
+  CHECK_OK(qt_slice(&tail, q, 0, 1, 6, 1));
+  uint8_t repacked[3] = {0xAA, 0xAA, 0xAA};
+  CHECK_OK(qt_packed_repr(repacked, 3, tail));
+  CHECK_I64(repacked[0], 2 | 3 << 4);
+  CHECK_I64(repacked[1], 4 | 8 << 4);
+  CHECK_I64(repacked[2], 15);
+  void* data = NULL;
+  size_t bytes = 0;
+  CHECK_STATUS(qt_tensor_data(&data, &bytes, tail), QT_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(qt_last_error_message(), "inside a byte") != NULL);
+  CHECK_OK(qt_contiguous(&copy, tail));
+  CHECK_OK(qt_tensor_data(&data, &bytes, copy));
+  CHECK_I64(bytes, 3);
+  CHECK(memcmp(data, repacked, 3) == 0);
+  CHECK_OK(qt_tensor_data(&data, &bytes, q));
+  CHECK_I64(bytes, 3);
+  CHECK(memcmp(data, packed, 3) == 0);
+
+  /* Errors: too small a buffer, wrong sizes, unused bits set, bad values. */
+  CHECK_STATUS(qt_packed_repr(repacked, 2, tail), QT_ERR_INVALID_ARGUMENT);
+  qt_tensor* bad = NULL;
+  CHECK_STATUS(qt_from_packed(&bad, packed, 2, shape, 1, quantizer), QT_ERR_SHAPE_MISMATCH);
+  const int64_t five[1] = {5};
+  CHECK_STATUS(qt_from_packed(&bad, packed, 3, five, 1, quantizer), QT_ERR_CORRUPT_DATA);
+  const uint8_t out_of_range[2] = {3, 16};
+  const int64_t two[1] = {2};
+  CHECK_STATUS(qt_from_int_repr(&bad, out_of_range, 2, two, 1, quantizer), QT_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(qt_last_error_message(), "outside quint4x2's range [0, 15]") != NULL);
+  CHECK_STATUS(qt_from_packed(&bad, NULL, 3, shape, 1, quantizer), QT_ERR_INVALID_ARGUMENT);
+  CHECK(bad == NULL);
+  qt_tensor_free(copy);
+  qt_tensor_free(tail);
+  qt_tensor_free(q);
+  qt_quantizer_free(quantizer);
+}
+
+static void test_qint16_file_and_operators(void) {
+  const float x[4] = {-40000.0f, -1.5f, 2.5f, 40000.0f};
+  const int64_t shape[1] = {4};
+  qt_tensor* q = NULL;
+  qt_tensor* back = NULL;
+  qt_tensor* sum = NULL;
+  CHECK_OK(qt_quantize_per_tensor(&q, x, shape, 1, 1.0, 3, QT_QINT16));
+  int16_t ints[4];
+  CHECK_OK(qt_int_repr(ints, sizeof ints, q));
+  CHECK_I64(ints[0], -32768);
+  CHECK_I64(ints[1], 1); /* nearbyint(-1.5) = -2, + 3 */
+  CHECK_I64(ints[2], 5); /* nearbyint(2.5) = 2, + 3 */
+  CHECK_I64(ints[3], 32767);
+  uint8_t* bytes = NULL;
+  size_t size = 0;
+  CHECK_OK(qt_serialize(&bytes, &size, q));
+  CHECK_OK(qt_deserialize(&back, bytes, size));
+  int16_t read[4];
+  CHECK_OK(qt_int_repr(read, sizeof read, back));
+  CHECK(memcmp(read, ints, sizeof ints) == 0);
+  qt_dtype dtype = QT_QINT8;
+  CHECK_OK(qt_tensor_dtype(&dtype, back));
+  CHECK_I64(dtype, QT_QINT16);
+  CHECK_STATUS(qt_add(&sum, q, q, 1.0, 0), QT_ERR_TYPE_MISMATCH);
+  CHECK(strstr(qt_last_error_message(), "requantize") != NULL);
+  CHECK(sum == NULL);
+  qt_buffer_free(bytes);
+  qt_tensor_free(back);
+  qt_tensor_free(q);
+}
+
+int main(void) {
+  test_sizes_and_bits();
+  test_packed_quint4x2();
+  test_qint16_file_and_operators();
+  printf("test_storage_dtypes: %ld checks passed\n", g_checks);
+  return 0;
+}
