@@ -145,6 +145,16 @@ typedef enum qt_qscheme {
   QT_PER_CHANNEL_AFFINE = 2 /**< a scale and zero point per index of one axis */
 } qt_qscheme;
 
+/** Which formula quantizes floats into a tensor (docs/numerics.md): where
+    a quantizer is used to quantize, fill, copy floats in or requantize. The
+    operators (qt_add, qt_linear, ...) compute PyTorch's formulas. */
+typedef enum qt_rounding {
+  QT_ROUNDING_PYTORCH = 1, /**< x * (1.0f / scale), half to even, NaN -> zero point (the
+                                default: torch.quantize_per_tensor's) */
+  QT_ROUNDING_ONNX = 2     /**< x / scale in float32, half to even, NaN -> qmin (ONNX
+                                Runtime's QuantizeLinear) */
+} qt_rounding;
+
 /** A quantized tensor (a view of a shared storage). Opaque. */
 typedef struct qt_tensor qt_tensor;
 /** Quantization parameters and dtype. Opaque and immutable. */
@@ -167,6 +177,9 @@ QTENSOR_API const char* qt_version(void);
 /** The library version as MAJOR * 10000 + MINOR * 100 + PATCH: the loaded
     library's QTENSOR_VERSION_NUMBER. */
 QTENSOR_API unsigned qt_version_number(void);
+
+/** The name of a rounding ("pytorch", "onnx"), or NULL if unknown. */
+QTENSOR_API const char* qt_rounding_name(qt_rounding rounding);
 
 /** The name of a dtype as PyTorch spells it ("qint8"), or NULL if unknown. */
 QTENSOR_API const char* qt_dtype_name(qt_dtype dtype);
@@ -242,6 +255,20 @@ QTENSOR_API qt_status qt_quantizer_new_per_tensor(qt_quantizer** out, qt_dtype d
 QTENSOR_API qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype,
                                                    const double* scales, const int64_t* zero_points,
                                                    size_t num_channels, int64_t axis);
+
+/**
+ * A copy of quantizer that quantizes with the given rounding (a new
+ * quantizer has QT_ROUNDING_PYTORCH). A tensor made with it keeps the
+ * rounding for every later quantize into it, through its views and files.
+ * @return QT_ERR_INVALID_ARGUMENT for an unknown rounding, or
+ *         QT_ROUNDING_ONNX with a dtype ONNX's QuantizeLinear has no output
+ *         type for (qint32, quint4x2, quint2x4).
+ */
+QTENSOR_API qt_status qt_quantizer_with_rounding(qt_quantizer** out, const qt_quantizer* quantizer,
+                                                 qt_rounding rounding);
+
+/** The quantizer's rounding. */
+QTENSOR_API qt_status qt_quantizer_rounding(qt_rounding* out, const qt_quantizer* quantizer);
 
 /** Frees a quantizer. NULL is a no-op. */
 QTENSOR_API void qt_quantizer_free(qt_quantizer* quantizer);
@@ -1132,8 +1159,10 @@ QTENSOR_API void qt_string_free(char* str);
  * QT_ERR_OUT_OF_MEMORY, and no file is left behind.
  */
 
-/** The format version this library writes (and the newest it reads). */
-#define QTENSOR_FORMAT_VERSION 1
+/** The newest format version this library reads. It writes each file with
+    the lowest version that holds it: 1, or 2 where a tensor quantizes with
+    QT_ROUNDING_ONNX (docs/format.md). */
+#define QTENSOR_FORMAT_VERSION 2
 
 /**
  * Serializes a tensor (a view writes its own elements, row-major, with the

@@ -132,6 +132,12 @@ const char* qt_dtype_name(qt_dtype dtype) {
   return qtensor::core::DTypeName(static_cast<qtensor::core::DType>(value));
 }
 
+const char* qt_rounding_name(qt_rounding rounding) {
+  const int32_t value = qtensor::capi::EnumValue(rounding);
+  if (!qtensor::core::IsValidRounding(value)) return nullptr;
+  return qtensor::core::RoundingName(static_cast<qtensor::core::Rounding>(value));
+}
+
 const char* qt_qscheme_name(qt_qscheme qscheme) {
   const int32_t value = qtensor::capi::EnumValue(qscheme);
   if (value != QT_PER_TENSOR_AFFINE && value != QT_PER_CHANNEL_AFFINE) return nullptr;

@@ -50,6 +50,22 @@ qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype, const
 
 void qt_quantizer_free(qt_quantizer* quantizer) { delete quantizer; }
 
+qt_status qt_quantizer_with_rounding(qt_quantizer** out, const qt_quantizer* quantizer,
+                                     qt_rounding rounding) {
+  return Guard([&] {
+    Required(out, "out");
+    const auto value = static_cast<qtensor::core::Rounding>(qtensor::capi::EnumValue(rounding));
+    *out = new qt_quantizer{QuantizerOf(quantizer).WithRounding(value)};
+  });
+}
+
+qt_status qt_quantizer_rounding(qt_rounding* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const auto rounding = static_cast<qt_rounding>(QuantizerOf(quantizer).rounding());
+    *Required(out, "out") = rounding;
+  });
+}
+
 qt_status qt_quantizer_dtype(qt_dtype* out, const qt_quantizer* quantizer) {
   return Guard([&] {
     const qt_dtype dtype = static_cast<qt_dtype>(QuantizerOf(quantizer).dtype());

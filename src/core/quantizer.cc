@@ -13,7 +13,7 @@ namespace {
 void CheckDType(DType dtype) {
   if (!IsValidDType(static_cast<int>(dtype))) {
     Fail(ErrorKind::kInvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)) +
-                                          " (expected qint8 = 1, quint8 = 2 or qint32 = 3)");
+                                          " (expected qint8 = 1 to quint4 = 9)");
   }
 }
 
@@ -57,6 +57,34 @@ void CheckZeroPoint(DType dtype, int64_t zero_point, const ParamName& param) {
 
 const char* QSchemeName(QScheme scheme) {
   return scheme == QScheme::kPerChannelAffine ? "per_channel_affine" : "per_tensor_affine";
+}
+
+const char* RoundingName(Rounding rounding) {
+  return rounding == Rounding::kOnnx ? "onnx" : "pytorch";
+}
+
+bool IsValidRounding(int value) {
+  return value == static_cast<int>(Rounding::kPyTorch) ||
+         value == static_cast<int>(Rounding::kOnnx);
+}
+
+Quantizer Quantizer::WithRounding(Rounding rounding) const {
+  if (!IsValidRounding(static_cast<int>(rounding))) {
+    Fail(ErrorKind::kInvalidArgument, "unknown rounding " +
+                                          std::to_string(static_cast<int>(rounding)) +
+                                          " (expected pytorch = 1 or onnx = 2)");
+  }
+  const bool onnx_type =
+      dtype_ != DType::kQInt32 && dtype_ != DType::kQUInt4x2 && dtype_ != DType::kQUInt2x4;
+  if (rounding == Rounding::kOnnx && !onnx_type) {
+    Fail(ErrorKind::kInvalidArgument,
+         std::string("ONNX rounding needs a dtype ONNX's QuantizeLinear gives (qint8, quint8, "
+                     "qint16, quint16, qint4, quint4), not ") +
+             DTypeName(dtype_));
+  }
+  Quantizer q = *this;
+  q.rounding_ = rounding;
+  return q;
 }
 
 Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
@@ -118,7 +146,8 @@ int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
 
 bool Quantizer::operator==(const Quantizer& other) const {
   return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
-         scales() == other.scales() && zero_points() == other.zero_points();
+         rounding_ == other.rounding_ && scales() == other.scales() &&
+         zero_points() == other.zero_points();
 }
 
 }  // namespace qtensor::core

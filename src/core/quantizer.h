@@ -19,6 +19,16 @@ enum class QScheme { kPerTensorAffine = 1, kPerChannelAffine = 2 };
 
 const char* QSchemeName(QScheme scheme);  // "per_tensor_affine"
 
+// Which formula quantizes floats into a tensor (docs/numerics.md). Values
+// equal the C ABI's qt_rounding.
+enum class Rounding {
+  kPyTorch = 1,  // x * (1.0f / scale), half to even, NaN -> zero point
+  kOnnx = 2,     // x / scale in float32, half to even, NaN -> qmin (ONNX Runtime's)
+};
+
+const char* RoundingName(Rounding rounding);  // "pytorch", "onnx"
+bool IsValidRounding(int value);
+
 class Quantizer {
  public:
   static Quantizer PerTensor(DType dtype, double scale, int64_t zero_point);
@@ -41,6 +51,12 @@ class Quantizer {
   // the number of channels; throws for a bad axis or channel count.
   int64_t ResolveAxis(const std::vector<int64_t>& shape) const;
 
+  Rounding rounding() const { return rounding_; }
+  // The same parameters quantizing with rounding; ONNX's is refused for the
+  // dtypes ONNX's QuantizeLinear has no output type for (qint32, quint4x2,
+  // quint2x4).
+  Quantizer WithRounding(Rounding rounding) const;
+
   bool operator==(const Quantizer& other) const;
   bool operator!=(const Quantizer& other) const { return !(*this == other); }
 
@@ -51,6 +67,7 @@ class Quantizer {
   QScheme scheme_ = QScheme::kPerTensorAffine;
   ChannelTables tables_;
   int64_t axis_ = 0;
+  Rounding rounding_ = Rounding::kPyTorch;
 };
 
 }  // namespace qtensor::core

@@ -18,8 +18,8 @@ Quantizer ResolvedQuantizer(const Quantizer& quantizer, const std::vector<int64_
   if (!quantizer.per_channel()) return quantizer;
   const int64_t axis = quantizer.ResolveAxis(shape);
   if (axis == quantizer.axis()) return quantizer;
-  return Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(),
-                               axis);
+  return Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(), axis)
+      .WithRounding(quantizer.rounding());
 }
 
 }  // namespace
@@ -71,7 +71,10 @@ Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer, 
   if (init == StorageInit::kZeroed) {
     std::memset(data_.get(), 0, padded);
   } else {
-    std::memset(data_.get() + bytes, 0, padded - bytes);  // the padding only
+    // The padding only, and a packed dtype's last byte, whose unused bits
+    // no element write touches.
+    const size_t from = IsPacked(dtype()) && bytes > 0 ? bytes - 1 : bytes;
+    std::memset(data_.get() + from, 0, padded - from);
   }
 }
 

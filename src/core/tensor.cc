@@ -143,9 +143,11 @@ Quantizer Tensor::EffectiveQuantizer() const {
   if (storage_->channel_axis() < 0) return storage_->quantizer();
   const ElementParams params = Params();
   if (params.channel_dim < 0) {
-    return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0));
+    return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0))
+        .WithRounding(storage_->quantizer().rounding());
   }
-  return Quantizer::PerChannel(dtype(), params.Scales(), params.ZeroPoints(), params.channel_dim);
+  return Quantizer::PerChannel(dtype(), params.Scales(), params.ZeroPoints(), params.channel_dim)
+      .WithRounding(storage_->quantizer().rounding());
 }
 
 int64_t Tensor::PositionOf(const std::vector<int64_t>& index) const {

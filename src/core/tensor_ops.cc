@@ -12,6 +12,7 @@
 #include "core/print.h"
 #include "core/shape.h"
 #include "core/strided_copy.h"
+#include "kernels/onnx_quantize_kernels.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::core {
@@ -144,6 +145,49 @@ void QuantizeRows(const float* in, const ElementParams& params, T* out) {
     kernels::QuantizePerChannel(in + first, outer, channels, inner, params.channel.From(c),
                                 out + first);
   });
+}
+
+// ONNX's rounding (Rounding::kOnnx): int_repr values, per tensor or per
+// channel; 4-bit values come one per byte.
+template <typename T, bool kFourBit>
+void QuantizeRowsOnnx(const float* in, const ElementParams& p, T* out) {
+  namespace onnx = kernels::onnx;
+  if (p.channels == 1) {
+    const size_t n = p.outer * p.inner;
+    const float scale = p.channel.float_scales[0];
+    if constexpr (kFourBit) {
+      onnx::QuantizePerTensor4Bit(in, n, scale, p.zero_point(0), out);
+    } else {
+      onnx::QuantizePerTensor(in, n, scale, p.zero_point(0), out);
+    }
+  } else if constexpr (kFourBit) {
+    onnx::QuantizePerAxis4Bit(in, p.outer, p.channels, p.inner, p.channel, out);
+  } else {
+    onnx::QuantizePerAxis(in, p.outer, p.channels, p.inner, p.channel, out);
+  }
+}
+
+void QuantizeOnnx(const float* in, const ElementParams& p, DType dtype, uint8_t* out) {
+  switch (dtype) {
+    case DType::kQInt8:
+      return QuantizeRowsOnnx<int8_t, false>(in, p, reinterpret_cast<int8_t*>(out));
+    case DType::kQUInt8:
+      return QuantizeRowsOnnx<uint8_t, false>(in, p, out);
+    case DType::kQInt16:
+      return QuantizeRowsOnnx<int16_t, false>(in, p, reinterpret_cast<int16_t*>(out));
+    case DType::kQUInt16:
+      return QuantizeRowsOnnx<uint16_t, false>(in, p, reinterpret_cast<uint16_t*>(out));
+    case DType::kQInt4:
+      return QuantizeRowsOnnx<int8_t, true>(in, p, reinterpret_cast<int8_t*>(out));
+    case DType::kQUInt4:
+      return QuantizeRowsOnnx<uint8_t, true>(in, p, out);
+    default:
+      throw std::logic_error("ONNX rounding of a dtype WithRounding refuses");
+  }
+}
+
+bool OnnxRounding(const Tensor& tensor) {
+  return tensor.storage()->quantizer().rounding() == Rounding::kOnnx;
 }
 
 template <typename T>
@@ -334,6 +378,13 @@ void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
   const ElementParams params = dst.Params();
   const DType dtype = dst.dtype();
+  if (OnnxRounding(dst)) {
+    const bool direct = dst.IsContiguous() && !IsPacked(dtype);
+    std::vector<uint8_t> ints(direct ? 0 : ByteSize(dst));
+    QuantizeOnnx(data, params, dtype, direct ? FirstElement(dst) : ints.data());
+    if (!direct) WriteIntRepr(dst, ints.data());
+    return;
+  }
   const bool direct = dst.IsContiguous() && IsComputeDType(dtype);
   const auto numel = static_cast<size_t>(dst.numel());
   std::vector<uint8_t> packed(direct ? 0 : numel * ElementSize(ComputeDType(dtype)));
@@ -349,6 +400,10 @@ void QuantizeInto(const Tensor& dst, const float* data) {
 
 void Fill(const Tensor& dst, float value) {
   if (dst.numel() == 0) return;
+  if (OnnxRounding(dst)) {
+    QuantizeInto(dst, std::vector<float>(static_cast<size_t>(dst.numel()), value).data());
+    return;
+  }
   const ElementParams params = dst.Params();
   const auto numel = static_cast<size_t>(dst.numel());
   std::vector<uint8_t> packed(numel * ElementSize(ComputeDType(dst.dtype())));
@@ -388,7 +443,8 @@ void Copy(const Tensor& dst, const Tensor& src) {
   }
   if (takes_quantizer && quantizer.per_channel()) {
     quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
-                                      quantizer.zero_points(), dst.base_dim(quantizer.axis()));
+                                      quantizer.zero_points(), dst.base_dim(quantizer.axis()))
+                    .WithRounding(quantizer.rounding());
   }
   if (src.numel() == 0) {
     if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
@@ -453,7 +509,8 @@ Tensor Clone(const Tensor& tensor) {
       std::vector<int64_t> base_shape = tensor.shape();
       base_shape.insert(base_shape.begin(), 1);
       const Quantizer one_channel =
-          Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0);
+          Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0)
+              .WithRounding(tensor.storage()->quantizer().rounding());
       return Tensor::ForOverwrite(base_shape, one_channel).Select(0, 0);
     }
     return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
@@ -489,11 +546,11 @@ std::vector<int64_t> CheckedIndex(const Tensor& tensor, const std::vector<int64_
 
 namespace {
 
-// One element's integer at a storage position, in its compute dtype's form
-// (at most 4 bytes), and the reverse.
+// One element's integer at a storage position: read in its compute dtype's
+// form, written from its int_repr form (at most 4 bytes each).
 void ReadElement(const Tensor& tensor, int64_t position, uint8_t* compute) {
   const DType dtype = tensor.dtype();
-  uint8_t repr[4] = {};
+  alignas(4) uint8_t repr[4] = {};
   if (IsPacked(dtype)) {
     UnpackElements(dtype, tensor.storage()->bytes(), position, 1, repr);
   } else {
@@ -503,10 +560,8 @@ void ReadElement(const Tensor& tensor, int64_t position, uint8_t* compute) {
   WidenToCompute(dtype, repr, 1, compute);
 }
 
-void WriteElement(const Tensor& tensor, int64_t position, const uint8_t* compute) {
+void WriteElement(const Tensor& tensor, int64_t position, const uint8_t* repr) {
   const DType dtype = tensor.dtype();
-  uint8_t repr[4] = {};
-  NarrowFromCompute(dtype, compute, 1, repr);
   if (IsPacked(dtype)) {
     PackElements(dtype, repr, 1, tensor.storage()->bytes(), position);
   } else {
@@ -543,13 +598,20 @@ void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float v
   const std::vector<int64_t> at = CheckedIndex(tensor, index);
   const kernels::ChannelParams channel =
       tensor.storage()->quantizer().KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
-  uint8_t element[4] = {};
-  VisitComputeType(tensor.dtype(), [&](auto t) {
-    using T = decltype(t);
-    const T q =
-        kernels::scalar::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
-    std::memcpy(element, &q, sizeof q);
-  });
+  alignas(4) uint8_t element[4] = {};
+  if (OnnxRounding(tensor)) {
+    ElementParams one;
+    one.channel = channel;
+    QuantizeOnnx(&value, one, tensor.dtype(), element);
+  } else {
+    VisitComputeType(tensor.dtype(), [&](auto t) {
+      using T = decltype(t);
+      const T q =
+          kernels::scalar::QuantizeValue<T>(value, channel.inv_scales[0], channel.zero_points[0]);
+      std::memcpy(element, &q, sizeof q);
+    });
+    NarrowFromCompute(tensor.dtype(), element, 1, element);
+  }
   WriteElement(tensor, tensor.PositionOf(at), element);
 }
 

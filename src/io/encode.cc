@@ -35,7 +35,13 @@ static_assert(std::max({v1::Tensor::kDtypeFieldNumber, v1::Tensor::kShapeFieldNu
                         v1::Tensor::kZeroPointFieldNumber, v1::Tensor::kScalesFieldNumber,
                         v1::Tensor::kZeroPointsFieldNumber, v1::Tensor::kAxisFieldNumber}) <
                   v1::Tensor::kDataFieldNumber &&
-              v1::Tensor::kDataFieldNumber < v1::Tensor::kNameFieldNumber);
+              v1::Tensor::kDataFieldNumber < v1::Tensor::kNameFieldNumber &&
+              v1::Tensor::kNameFieldNumber < v1::Tensor::kRoundingFieldNumber);
+
+// Version 2 added Tensor.rounding; a file using it says so.
+uint32_t VersionFor(const core::Quantizer& quantizer) {
+  return quantizer.rounding() == core::Rounding::kOnnx ? 2 : 1;
+}
 
 // The fields written by hand are length-delimited: tag, length, payload.
 uint64_t FieldSize(uint32_t tag, uint64_t payload) {
@@ -62,8 +68,9 @@ std::string Deterministic(const google::protobuf::MessageLite& message) {
   return bytes;
 }
 
-// A Tensor message: protobuf encodes every field but data and name, the two
-// last by number, which follow by hand in protobuf's own order.
+// A Tensor message: protobuf encodes every field but data and name, which
+// follow by hand in protobuf's own order, and then the one field numbered
+// after them (rounding), encoded by protobuf again.
 class EncodedTensor {
  public:
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
@@ -86,11 +93,18 @@ class EncodedTensor {
     }
     message.ByteSizeLong();
     header_ = Deterministic(message);
+    v1::Tensor tail;
+    if (quantizer.rounding() == core::Rounding::kOnnx) tail.set_rounding(v1::ONNX_ROUNDING);
+    tail.ByteSizeLong();
+    tail_ = Deterministic(tail);
+    version_ = VersionFor(quantizer);
   }
+
+  uint32_t version() const { return version_; }
 
   uint64_t size() const {
     return header_.size() + (data_bytes_ > 0 ? FieldSize(kTensorDataTag, data_bytes_) : 0) +
-           (name_.empty() ? 0 : FieldSize(kTensorNameTag, name_.size()));
+           (name_.empty() ? 0 : FieldSize(kTensorNameTag, name_.size())) + tail_.size();
   }
 
   uint8_t* Write(uint8_t* out) const {
@@ -101,7 +115,7 @@ class EncodedTensor {
       out += data_bytes_;
     }
     if (!name_.empty()) out = WriteBytes(WriteFieldHead(out, kTensorNameTag, name_.size()), name_);
-    return out;
+    return WriteBytes(out, tail_);
   }
 
  private:
@@ -109,13 +123,15 @@ class EncodedTensor {
   std::string name_;
   uint64_t data_bytes_;
   std::string header_;
+  std::string tail_;
+  uint32_t version_ = 1;
 };
 
 // File's magic and format_version, the fields before its content.
-std::string FileHeader() {
+std::string FileHeader(uint32_t version) {
   v1::File file;
   file.set_magic(kMagic);
-  file.set_format_version(kFormatVersion);
+  file.set_format_version(version);
   file.ByteSizeLong();
   return Deterministic(file);
 }
@@ -142,8 +158,8 @@ void CheckWritten(const Buffer& buffer, const uint8_t* end) {
 }  // namespace
 
 Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
-  const std::string header = FileHeader();
   const EncodedTensor encoded(tensor, "");
+  const std::string header = FileHeader(encoded.version());
   Buffer buffer = Allocate(header.size() + FieldSize(kFileTensorTag, encoded.size()), max_bytes);
   uint8_t* out = WriteBytes(buffer.data.get(), header);
   out = encoded.Write(WriteFieldHead(out, kFileTensorTag, encoded.size()));
@@ -152,14 +168,16 @@ Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
 }
 
 Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes) {
-  const std::string header = FileHeader();
   std::vector<EncodedTensor> tensors;
   tensors.reserve(bundle.tensors.size());
   uint64_t content = 0;
+  uint32_t version = 1;
   for (const auto& [name, tensor] : bundle.tensors) {
     tensors.emplace_back(tensor, name);
     content += FieldSize(kBundleTensorsTag, tensors.back().size());
+    version = std::max(version, tensors.back().version());
   }
+  const std::string header = FileHeader(version);
   // Metadata follows the tensors, as protobuf orders them by number.
   v1::Bundle metadata_only;
   metadata_only.mutable_metadata()->insert(bundle.metadata.begin(), bundle.metadata.end());

@@ -7,7 +7,9 @@
 namespace qtensor::io {
 
 inline constexpr char kMagic[] = "qtensor";
-inline constexpr uint32_t kFormatVersion = 1;
+// The newest version this library reads. Files are written with the
+// lowest version that holds them: 2 only where a tensor uses ONNX rounding.
+inline constexpr uint32_t kFormatVersion = 2;
 
 }  // namespace qtensor::io
 

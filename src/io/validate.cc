@@ -139,6 +139,23 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
+core::Quantizer WithCheckedRounding(const v1::Tensor& message, const core::Quantizer& quantizer,
+                                    const std::string& where) {
+  switch (message.rounding()) {
+    case v1::PYTORCH_ROUNDING:
+      return quantizer;
+    case v1::ONNX_ROUNDING:
+      try {
+        return quantizer.WithRounding(core::Rounding::kOnnx);
+      } catch (const core::Error& error) {
+        Corrupt(where, error.what());
+      }
+    default:
+      Corrupt(where, "rounding " + std::to_string(message.rounding()) +
+                         " is unknown (expected 0 = PYTORCH_ROUNDING or 1 = ONNX_ROUNDING)");
+  }
+}
+
 ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                            const std::string& where) {
   const core::DType dtype = CheckedDType(message, where);
@@ -148,6 +165,7 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
                                   ? PerChannelQuantizer(message, dtype, shape, where)
                                   : PerTensorQuantizer(message, dtype, where);
+  quantizer = WithCheckedRounding(message, quantizer, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.
   const uint64_t bytes = core::StorageBytes(dtype, numel);
   if (data_bytes != bytes) {

@@ -2,6 +2,8 @@
    made from packed bytes as PyTorch keeps them, its unpacked int_repr, a
    view starting inside a byte, qt_packed_repr and qt_tensor_data, qint16
    through a file, and the errors. */
+#include <math.h>
+
 #include "check.h"
 
 static void test_sizes_and_bits(void) {
@@ -106,10 +108,55 @@ static void test_qint16_file_and_operators(void) {
   qt_tensor_free(q);
 }
 
+static void test_onnx_rounding(void) {
+  /* 0.273939937f / 0.00214854861f is 127.4999...: ONNX's division rounds to
+     127, PyTorch's multiplication by the reciprocal to 128. */
+  const float x[2] = {0.273939937f, NAN};
+  const int64_t shape[1] = {2};
+  qt_quantizer* pytorch = NULL;
+  qt_quantizer* onnx = NULL;
+  qt_tensor* q = NULL;
+  qt_rounding rounding = QT_ROUNDING_ONNX;
+  CHECK_OK(qt_quantizer_new_per_tensor(&pytorch, QT_QUINT8, 0.00214854861f, 10));
+  CHECK_OK(qt_quantizer_rounding(&rounding, pytorch));
+  CHECK_I64(rounding, QT_ROUNDING_PYTORCH);
+  CHECK_OK(qt_quantizer_with_rounding(&onnx, pytorch, QT_ROUNDING_ONNX));
+  CHECK_OK(qt_quantizer_rounding(&rounding, onnx));
+  CHECK_I64(rounding, QT_ROUNDING_ONNX);
+  CHECK(strcmp(qt_rounding_name(QT_ROUNDING_ONNX), "onnx") == 0);
+  CHECK(strcmp(qt_rounding_name(QT_ROUNDING_PYTORCH), "pytorch") == 0);
+  CHECK(qt_rounding_name((qt_rounding)3) == NULL);
+
+  uint8_t ints[2];
+  CHECK_OK(qt_quantize(&q, x, shape, 1, pytorch));
+  CHECK_OK(qt_int_repr(ints, sizeof ints, q));
+  CHECK_I64(ints[0], 138);
+  CHECK_I64(ints[1], 10); /* NaN -> the zero point */
+  qt_tensor_free(q);
+  CHECK_OK(qt_quantize(&q, x, shape, 1, onnx));
+  CHECK_OK(qt_int_repr(ints, sizeof ints, q));
+  CHECK_I64(ints[0], 137);
+  CHECK_I64(ints[1], 0); /* NaN -> qmin, as ONNX Runtime gives it */
+  qt_tensor_free(q);
+
+  qt_quantizer* bad = NULL;
+  CHECK_STATUS(qt_quantizer_with_rounding(&bad, pytorch, (qt_rounding)7), QT_ERR_INVALID_ARGUMENT);
+  qt_quantizer* wide = NULL;
+  CHECK_OK(qt_quantizer_new_per_tensor(&wide, QT_QINT32, 1.0, 0));
+  CHECK_STATUS(qt_quantizer_with_rounding(&bad, wide, QT_ROUNDING_ONNX), QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_quantizer_with_rounding(NULL, wide, QT_ROUNDING_ONNX), QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_quantizer_rounding(&rounding, NULL), QT_ERR_INVALID_ARGUMENT);
+  CHECK(bad == NULL);
+  qt_quantizer_free(wide);
+  qt_quantizer_free(onnx);
+  qt_quantizer_free(pytorch);
+}
+
 int main(void) {
   test_sizes_and_bits();
   test_packed_quint4x2();
   test_qint16_file_and_operators();
+  test_onnx_rounding();
   printf("test_storage_dtypes: %ld checks passed\n", g_checks);
   return 0;
 }

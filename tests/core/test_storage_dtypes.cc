@@ -277,3 +277,49 @@ TEST_CASE("requantize converts between the storage and compute dtypes; operators
   CHECK_THROWS_WITH_AS(qtensor::ops::Binary(qtensor::ops::BinaryOp::kAdd, q4, q4, 0.1, 0, false),
                        doctest::Contains("add: qint4 tensors are not computed on"), core::Error);
 }
+
+TEST_CASE(
+    "a quantizer with ONNX rounding divides, and keeps its rounding through views and files") {
+  // The issue's example: 128 PyTorch's way (x * (1 / scale)), 127 ONNX's.
+  const float x[3] = {0.273939937f, NAN, -1e9f};
+  const Quantizer pytorch = Quantizer::PerTensor(DType::kQUInt8, 0.00214854861f, 3);
+  const Quantizer onnx = pytorch.WithRounding(core::Rounding::kOnnx);
+  CHECK(pytorch.rounding() == core::Rounding::kPyTorch);
+  CHECK(onnx != pytorch);
+  CHECK(Ints(core::Quantize(x, {3}, pytorch)) == std::vector<int64_t>{131, 3, 0});
+  CHECK(Ints(core::Quantize(x, {3}, onnx)) == std::vector<int64_t>{130, 0, 0});  // NaN -> qmin
+
+  // Views, fill, element writes and requantize into an ONNX tensor divide.
+  const Tensor base = core::Quantize(x, {3}, onnx);
+  CHECK(base.Slice(0, 1, 3, 1).EffectiveQuantizer().rounding() == core::Rounding::kOnnx);
+  core::Fill(base.Slice(0, 0, 1, 1), x[0]);
+  core::SetElement(base, {1}, x[0]);
+  CHECK(Ints(base) == std::vector<int64_t>{130, 130, 0});
+  const Tensor source = core::Quantize(x, {1}, Quantizer::PerTensor(DType::kQInt32, 1e-9, 0));
+  float value = 0.0f;
+  core::Dequantize(source, &value);
+  const float one[1] = {value};
+  CHECK(Ints(qtensor::ops::Requantize(source, onnx)) == Ints(core::Quantize(one, {1}, onnx)));
+
+  // Per channel and 4-bit: qint4 packs what ONNX's int4 QuantizeLinear gives.
+  const float y[4] = {2.5f, -2.5f, 100.0f, 0.5f};
+  const Quantizer per_channel = Quantizer::PerChannel(DType::kQInt4, {1.0, 0.5}, {0, -1}, 0)
+                                    .WithRounding(core::Rounding::kOnnx);
+  CHECK(Ints(core::Quantize(y, {2, 2}, per_channel)) == std::vector<int64_t>{2, -2, 7, 0});
+
+  // Files: version 2 only where a tensor rounds ONNX's way.
+  for (const Quantizer& q : {pytorch, onnx}) {
+    const auto buffer = qtensor::io::SerializeTensor(core::Quantize(x, {3}, q));
+    const Tensor back = qtensor::io::DeserializeTensor(buffer.data.get(), buffer.size);
+    CHECK(back.storage()->quantizer() == q);
+    const std::string bytes(reinterpret_cast<const char*>(buffer.data.get()), buffer.size);
+    CHECK(bytes.find(q.rounding() == core::Rounding::kOnnx ? std::string("\x10\x02", 2)
+                                                           : std::string("\x10\x01", 2)) == 9);
+  }
+
+  // ONNX's QuantizeLinear has no qint32, quint4x2 or quint2x4 output.
+  for (DType dtype : {DType::kQInt32, DType::kQUInt4x2, DType::kQUInt2x4}) {
+    CHECK_THROWS_WITH_AS(Quantizer::PerTensor(dtype, 1.0, 0).WithRounding(core::Rounding::kOnnx),
+                         doctest::Contains("ONNX rounding needs a dtype"), core::Error);
+  }
+}
