@@ -95,7 +95,7 @@ const GgufValue* FindGgufValue(const std::vector<GgufKeyValue>& metadata, const 
 uint32_t GgufAlignment(const std::vector<GgufKeyValue>& metadata, core::ErrorKind kind) {
   const GgufValue* value = FindGgufValue(metadata, kGgufAlignmentKey);
   if (value == nullptr) return kGgufDefaultAlignment;
-  const std::string where = std::string("metadata ") + Quoted(kGgufAlignmentKey) + ": ";
+  const std::string where = std::string("GGUF metadata ") + Quoted(kGgufAlignmentKey) + ": ";
   if (value->type != GgufValueType::kUint32) {
     core::Fail(kind, where + "type is " + GgufValueTypeName(value->type) + ", expected UINT32");
   }
