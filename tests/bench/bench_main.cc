@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   qtensor::bench::RegisterLayoutBenchmarks();
   qtensor::bench::RegisterOpBenchmarks();
   qtensor::bench::RegisterGemmBenchmarks();
+  qtensor::bench::RegisterGgufBenchmarks();
 #ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif

@@ -115,6 +115,7 @@ void RegisterLayoutBenchmarks();
 void RegisterSerializeBenchmarks();
 void RegisterOpBenchmarks();
 void RegisterGemmBenchmarks();
+void RegisterGgufBenchmarks();
 
 // A fresh result against an existing one, call by call in alternating order;
 // the counters existing_best and fresh_best are each side's fastest call in
