@@ -214,7 +214,9 @@ TEST_CASE("gguf: the default alignment is 32, and the header layout is the speci
 
 TEST_CASE("gguf: valid files of gguf_corrupt/ read, and write back with the same content") {
   size_t valid = 0;
-  for (const auto& [name, expected] : Manifest()) {
+  for (const auto& entry : Manifest()) {
+    const std::string& name = entry.first;
+    const std::string& expected = entry.second;
     if (expected != "valid") continue;
     CAPTURE(name);
     const std::string bytes = ReadBytes(kDir + "/" + name);
@@ -236,7 +238,9 @@ TEST_CASE("gguf: valid files of gguf_corrupt/ read, and write back with the same
 TEST_CASE("gguf: each corrupt file of gguf_corrupt/ fails with its own message") {
   std::set<std::string> listed;
   size_t corrupt = 0;
-  for (const auto& [name, expected] : Manifest()) {
+  for (const auto& entry : Manifest()) {
+    const std::string& name = entry.first;
+    const std::string& expected = entry.second;
     CAPTURE(name);
     listed.insert(name);
     if (expected == "valid") continue;
