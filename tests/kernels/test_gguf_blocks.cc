@@ -124,10 +124,10 @@ void CheckSameAsScalar(const Format& format, const std::vector<float>& x, size_t
   CAPTURE(format.name);
   CAPTURE(offset);
   const size_t n = x.size(), blocks = n / 32, bytes = blocks * format.block_bytes;
-  std::vector<uint8_t> in_buffer(n * 4 + offset + 64), expected(bytes),
+  std::vector<uint8_t> in_buffer(n * 4 + offset * 4 + 64), expected(bytes),
       out_buffer(bytes + offset + 64, 0xa5);
-  auto* in = reinterpret_cast<float*>(in_buffer.data() + (offset & ~size_t{3}));
-  std::memcpy(in, x.data(), n * 4);
+  float* in = reinterpret_cast<float*>(in_buffer.data()) + offset;  // offset floats in
+  if (n > 0) std::memcpy(in, x.data(), n * 4);
   uint8_t* out = out_buffer.data() + offset;
   format.scalar_quantize(in, n, expected.data());
   format.quantize(in, n, out);
