@@ -31,9 +31,9 @@ using DI = hn::Rebind<int32_t, DF>;
 using VF = hn::Vec<DF>;
 using VI = hn::Vec<DI>;
 
-// scalar::X86FloatToInt8 of each lane of a value already truncated or
-// rounded to an integer, sign-extended to int32: out-of-range and NaN lanes
-// (INT32_MIN on x86, whose low byte is 0) give 0.
+// scalar::X86FloatToInt8 of each lane (truncated toward zero by ConvertTo),
+// sign-extended to int32: out-of-range and NaN lanes (INT32_MIN on x86,
+// whose low byte is 0) give 0.
 HWY_INLINE VI ToInt8Lanes(VF v) {
   const DF df;
   const DI di;
@@ -82,7 +82,7 @@ void Q8_0(const float* in, size_t n, uint8_t* out) {
 HWY_INLINE VI Q4Lanes(const float* x, VF id) {
   const DF df;
   const DI di;
-  const VF t = hn::Trunc(hn::Add(hn::Mul(hn::LoadU(df, x), id), hn::Set(df, 8.5f)));
+  const VF t = hn::Add(hn::Mul(hn::LoadU(df, x), id), hn::Set(df, 8.5f));
   return hn::Min(ToInt8Lanes(t), hn::Set(di, 15));
 }
 
