@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   qtensor::bench::RegisterOpBenchmarks();
   qtensor::bench::RegisterGemmBenchmarks();
   qtensor::bench::RegisterOnnxQuantizeBenchmarks();
+  qtensor::bench::RegisterGgufBenchmarks();
 #ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif

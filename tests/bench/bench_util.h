@@ -116,6 +116,7 @@ void RegisterSerializeBenchmarks();
 void RegisterOpBenchmarks();
 void RegisterGemmBenchmarks();
 void RegisterOnnxQuantizeBenchmarks();
+void RegisterGgufBenchmarks();
 
 // A fresh result against an existing one, call by call in alternating order;
 // the counters existing_best and fresh_best are each side's fastest call in
