@@ -155,6 +155,16 @@ typedef enum qt_rounding {
                                 Runtime's QuantizeLinear) */
 } qt_rounding;
 
+/** The floating-point type a quantizer's scales are kept in. Scales are
+    doubles in every call; the type only says which values are allowed and
+    how they go back out (files keep it). No result depends on it. */
+typedef enum qt_scale_type {
+  QT_SCALE_FLOAT64 = 1, /**< any double (the default, PyTorch's) */
+  QT_SCALE_FLOAT32 = 2, /**< float32 values (ONNX's usual scales) */
+  QT_SCALE_FLOAT16 = 3, /**< IEEE half values (GGUF's block scales, ONNX float16) */
+  QT_SCALE_BFLOAT16 = 4 /**< bfloat16 values */
+} qt_scale_type;
+
 /** A quantized tensor (a view of a shared storage). Opaque. */
 typedef struct qt_tensor qt_tensor;
 /** Quantization parameters and dtype. Opaque and immutable. */
@@ -177,6 +187,9 @@ QTENSOR_API const char* qt_version(void);
 /** The library version as MAJOR * 10000 + MINOR * 100 + PATCH: the loaded
     library's QTENSOR_VERSION_NUMBER. */
 QTENSOR_API unsigned qt_version_number(void);
+
+/** The name of a scale type ("float64", "float16", ...), or NULL if unknown. */
+QTENSOR_API const char* qt_scale_type_name(qt_scale_type type);
 
 /** The name of a rounding ("pytorch", "onnx"), or NULL if unknown. */
 QTENSOR_API const char* qt_rounding_name(qt_rounding rounding);
@@ -269,6 +282,20 @@ QTENSOR_API qt_status qt_quantizer_with_rounding(qt_quantizer** out, const qt_qu
 
 /** The quantizer's rounding. */
 QTENSOR_API qt_status qt_quantizer_rounding(qt_rounding* out, const qt_quantizer* quantizer);
+
+/**
+ * A copy of quantizer whose scales are of the given type (a new quantizer's
+ * are QT_SCALE_FLOAT64). Views, clones and files keep it.
+ * @return QT_ERR_INVALID_ARGUMENT for an unknown type, or a scale that is
+ *         not a value of the type (the message names it and the nearest
+ *         value; round the scales first).
+ */
+QTENSOR_API qt_status qt_quantizer_with_scale_type(qt_quantizer** out,
+                                                   const qt_quantizer* quantizer,
+                                                   qt_scale_type type);
+
+/** The type the quantizer's scales are kept in. */
+QTENSOR_API qt_status qt_quantizer_scale_type(qt_scale_type* out, const qt_quantizer* quantizer);
 
 /** Frees a quantizer. NULL is a no-op. */
 QTENSOR_API void qt_quantizer_free(qt_quantizer* quantizer);
@@ -1161,7 +1188,8 @@ QTENSOR_API void qt_string_free(char* str);
 
 /** The newest format version this library reads. It writes each file with
     the lowest version that holds it: 1, or 2 where a tensor quantizes with
-    QT_ROUNDING_ONNX (docs/format.md). */
+    QT_ROUNDING_ONNX or a scale type other than QT_SCALE_FLOAT64
+    (docs/format.md). */
 #define QTENSOR_FORMAT_VERSION 2
 
 /**

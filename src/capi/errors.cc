@@ -132,6 +132,12 @@ const char* qt_dtype_name(qt_dtype dtype) {
   return qtensor::core::DTypeName(static_cast<qtensor::core::DType>(value));
 }
 
+const char* qt_scale_type_name(qt_scale_type type) {
+  const int32_t value = qtensor::capi::EnumValue(type);
+  if (!qtensor::core::IsValidScaleType(value)) return nullptr;
+  return qtensor::core::ScaleTypeName(static_cast<qtensor::core::ScaleType>(value));
+}
+
 const char* qt_rounding_name(qt_rounding rounding) {
   const int32_t value = qtensor::capi::EnumValue(rounding);
   if (!qtensor::core::IsValidRounding(value)) return nullptr;

@@ -59,6 +59,22 @@ qt_status qt_quantizer_with_rounding(qt_quantizer** out, const qt_quantizer* qua
   });
 }
 
+qt_status qt_quantizer_with_scale_type(qt_quantizer** out, const qt_quantizer* quantizer,
+                                       qt_scale_type type) {
+  return Guard([&] {
+    Required(out, "out");
+    const auto value = static_cast<qtensor::core::ScaleType>(qtensor::capi::EnumValue(type));
+    *out = new qt_quantizer{QuantizerOf(quantizer).WithScaleType(value)};
+  });
+}
+
+qt_status qt_quantizer_scale_type(qt_scale_type* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const auto type = static_cast<qt_scale_type>(QuantizerOf(quantizer).scale_type());
+    *Required(out, "out") = type;
+  });
+}
+
 qt_status qt_quantizer_rounding(qt_rounding* out, const qt_quantizer* quantizer) {
   return Guard([&] {
     const auto rounding = static_cast<qt_rounding>(QuantizerOf(quantizer).rounding());

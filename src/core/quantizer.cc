@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/print.h"
 #include "core/shape.h"
+#include "kernels/half_float.h"
 
 namespace qtensor::core {
 namespace {
@@ -87,6 +88,70 @@ Quantizer Quantizer::WithRounding(Rounding rounding) const {
   return q;
 }
 
+const char* ScaleTypeName(ScaleType type) {
+  switch (type) {
+    case ScaleType::kFloat32:
+      return "float32";
+    case ScaleType::kFloat16:
+      return "float16";
+    case ScaleType::kBFloat16:
+      return "bfloat16";
+    default:
+      return "float64";
+  }
+}
+
+bool IsValidScaleType(int value) {
+  return value >= static_cast<int>(ScaleType::kFloat64) &&
+         value <= static_cast<int>(ScaleType::kBFloat16);
+}
+
+namespace {
+
+// The scale as the nearest value of type (round half to even).
+double AsScaleType(double scale, ScaleType type) {
+  const auto single = static_cast<float>(scale);
+  switch (type) {
+    case ScaleType::kFloat32:
+      return single;
+    case ScaleType::kFloat16:
+      return kernels::HalfBitsToFloat(kernels::FloatToHalfBits(single));
+    case ScaleType::kBFloat16:
+      return kernels::BFloat16BitsToFloat(kernels::FloatToBFloat16Bits(single));
+    default:
+      return scale;
+  }
+}
+
+}  // namespace
+
+Quantizer Quantizer::WithScaleType(ScaleType type) const {
+  if (!IsValidScaleType(static_cast<int>(type))) {
+    Fail(ErrorKind::kInvalidArgument, "unknown scale type " +
+                                          std::to_string(static_cast<int>(type)) +
+                                          " (expected float64 = 1 to bfloat16 = 4)");
+  }
+  for (size_t c = 0; c < scales().size(); ++c) {
+    const double scale = scales()[c];
+    // Rounding to float32 first rounds twice for float16 and bfloat16, but
+    // a value of either type is a float32 value, so the exact check holds.
+    if (AsScaleType(scale, type) != scale) {
+      const ParamName name =
+          per_channel() ? ParamName{"scales", static_cast<int64_t>(c)} : ParamName{"scale"};
+      Fail(ErrorKind::kInvalidArgument,
+           name.Text() + " = " + FormatPythonFloat(scale) + " is not a " + ScaleTypeName(type) +
+               " value (the nearest is " + FormatPythonFloat(AsScaleType(scale, type)) + ")");
+    }
+  }
+  Quantizer q = *this;
+  q.scale_type_ = type;
+  return q;
+}
+
+Quantizer Quantizer::WithFormsOf(const Quantizer& other) const {
+  return WithRounding(other.rounding()).WithScaleType(other.scale_type());
+}
+
 Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
   CheckDType(dtype);
   CheckScale(scale, {"scale"});
@@ -146,8 +211,8 @@ int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
 
 bool Quantizer::operator==(const Quantizer& other) const {
   return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
-         rounding_ == other.rounding_ && scales() == other.scales() &&
-         zero_points() == other.zero_points();
+         rounding_ == other.rounding_ && scale_type_ == other.scale_type_ &&
+         scales() == other.scales() && zero_points() == other.zero_points();
 }
 
 }  // namespace qtensor::core

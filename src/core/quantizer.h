@@ -29,6 +29,16 @@ enum class Rounding {
 const char* RoundingName(Rounding rounding);  // "pytorch", "onnx"
 bool IsValidRounding(int value);
 
+// The floating-point type the scales are kept in (PyTorch's are float64;
+// ONNX models and GGUF files carry float32, float16 or bfloat16 ones). The
+// scales are held as doubles, which hold every such value exactly, so the
+// type changes no result: it is kept so that a scale goes back out in the
+// type it came in. Values equal the C ABI's qt_scale_type.
+enum class ScaleType { kFloat64 = 1, kFloat32 = 2, kFloat16 = 3, kBFloat16 = 4 };
+
+const char* ScaleTypeName(ScaleType type);  // "float64", "float32", "float16", "bfloat16"
+bool IsValidScaleType(int value);
+
 class Quantizer {
  public:
   static Quantizer PerTensor(DType dtype, double scale, int64_t zero_point);
@@ -56,6 +66,12 @@ class Quantizer {
   // dtypes ONNX's QuantizeLinear has no output type for (qint32, quint4x2,
   // quint2x4).
   Quantizer WithRounding(Rounding rounding) const;
+  ScaleType scale_type() const { return scale_type_; }
+  // The same parameters with scales of the given type; every scale must be
+  // a value of that type (else kInvalidArgument naming the scale).
+  Quantizer WithScaleType(ScaleType type) const;
+  // Rounding and scale type of other, on these parameters.
+  Quantizer WithFormsOf(const Quantizer& other) const;
 
   bool operator==(const Quantizer& other) const;
   bool operator!=(const Quantizer& other) const { return !(*this == other); }
@@ -68,6 +84,7 @@ class Quantizer {
   ChannelTables tables_;
   int64_t axis_ = 0;
   Rounding rounding_ = Rounding::kPyTorch;
+  ScaleType scale_type_ = ScaleType::kFloat64;
 };
 
 }  // namespace qtensor::core

@@ -19,7 +19,7 @@ Quantizer ResolvedQuantizer(const Quantizer& quantizer, const std::vector<int64_
   const int64_t axis = quantizer.ResolveAxis(shape);
   if (axis == quantizer.axis()) return quantizer;
   return Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(), axis)
-      .WithRounding(quantizer.rounding());
+      .WithFormsOf(quantizer);
 }
 
 }  // namespace

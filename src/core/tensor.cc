@@ -144,10 +144,10 @@ Quantizer Tensor::EffectiveQuantizer() const {
   const ElementParams params = Params();
   if (params.channel_dim < 0) {
     return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0))
-        .WithRounding(storage_->quantizer().rounding());
+        .WithFormsOf(storage_->quantizer());
   }
   return Quantizer::PerChannel(dtype(), params.Scales(), params.ZeroPoints(), params.channel_dim)
-      .WithRounding(storage_->quantizer().rounding());
+      .WithFormsOf(storage_->quantizer());
 }
 
 int64_t Tensor::PositionOf(const std::vector<int64_t>& index) const {

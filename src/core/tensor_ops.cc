@@ -444,7 +444,7 @@ void Copy(const Tensor& dst, const Tensor& src) {
   if (takes_quantizer && quantizer.per_channel()) {
     quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
                                       quantizer.zero_points(), dst.base_dim(quantizer.axis()))
-                    .WithRounding(quantizer.rounding());
+                    .WithFormsOf(quantizer);
   }
   if (src.numel() == 0) {
     if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
@@ -510,7 +510,7 @@ Tensor Clone(const Tensor& tensor) {
       base_shape.insert(base_shape.begin(), 1);
       const Quantizer one_channel =
           Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0)
-              .WithRounding(tensor.storage()->quantizer().rounding());
+              .WithFormsOf(tensor.storage()->quantizer());
       return Tensor::ForOverwrite(base_shape, one_channel).Select(0, 0);
     }
     return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());

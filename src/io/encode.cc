@@ -36,11 +36,15 @@ static_assert(std::max({v1::Tensor::kDtypeFieldNumber, v1::Tensor::kShapeFieldNu
                         v1::Tensor::kZeroPointsFieldNumber, v1::Tensor::kAxisFieldNumber}) <
                   v1::Tensor::kDataFieldNumber &&
               v1::Tensor::kDataFieldNumber < v1::Tensor::kNameFieldNumber &&
-              v1::Tensor::kNameFieldNumber < v1::Tensor::kRoundingFieldNumber);
+              v1::Tensor::kNameFieldNumber < v1::Tensor::kRoundingFieldNumber &&
+              v1::Tensor::kRoundingFieldNumber < v1::Tensor::kScaleTypeFieldNumber);
 
-// Version 2 added Tensor.rounding; a file using it says so.
+// Version 2 added Tensor.rounding and Tensor.scale_type; a file using them
+// says so.
 uint32_t VersionFor(const core::Quantizer& quantizer) {
-  return quantizer.rounding() == core::Rounding::kOnnx ? 2 : 1;
+  const bool new_fields = quantizer.rounding() != core::Rounding::kPyTorch ||
+                          quantizer.scale_type() != core::ScaleType::kFloat64;
+  return new_fields ? 2 : 1;
 }
 
 // The fields written by hand are length-delimited: tag, length, payload.
@@ -69,8 +73,8 @@ std::string Deterministic(const google::protobuf::MessageLite& message) {
 }
 
 // A Tensor message: protobuf encodes every field but data and name, which
-// follow by hand in protobuf's own order, and then the one field numbered
-// after them (rounding), encoded by protobuf again.
+// follow by hand in protobuf's own order, and then the fields numbered
+// after them (rounding, scale_type), encoded by protobuf again.
 class EncodedTensor {
  public:
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
@@ -95,6 +99,8 @@ class EncodedTensor {
     header_ = Deterministic(message);
     v1::Tensor tail;
     if (quantizer.rounding() == core::Rounding::kOnnx) tail.set_rounding(v1::ONNX_ROUNDING);
+    // The file's values are the C ABI's minus one (0 is the default there).
+    tail.set_scale_type(static_cast<v1::ScaleType>(static_cast<int>(quantizer.scale_type()) - 1));
     tail.ByteSizeLong();
     tail_ = Deterministic(tail);
     version_ = VersionFor(quantizer);

@@ -139,20 +139,25 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
-core::Quantizer WithCheckedRounding(const v1::Tensor& message, const core::Quantizer& quantizer,
-                                    const std::string& where) {
-  switch (message.rounding()) {
-    case v1::PYTORCH_ROUNDING:
-      return quantizer;
-    case v1::ONNX_ROUNDING:
-      try {
-        return quantizer.WithRounding(core::Rounding::kOnnx);
-      } catch (const core::Error& error) {
-        Corrupt(where, error.what());
-      }
-    default:
-      Corrupt(where, "rounding " + std::to_string(message.rounding()) +
-                         " is unknown (expected 0 = PYTORCH_ROUNDING or 1 = ONNX_ROUNDING)");
+// The quantizer with the message's rounding and scale type (format
+// version 2), each checked against the parameters.
+core::Quantizer WithCheckedForms(const v1::Tensor& message, const core::Quantizer& quantizer,
+                                 const std::string& where) {
+  if (message.rounding() != v1::PYTORCH_ROUNDING && message.rounding() != v1::ONNX_ROUNDING) {
+    Corrupt(where, "rounding " + std::to_string(message.rounding()) +
+                       " is unknown (expected 0 = PYTORCH_ROUNDING or 1 = ONNX_ROUNDING)");
+  }
+  const int scale_type = static_cast<int>(message.scale_type()) + 1;
+  if (!core::IsValidScaleType(scale_type)) {
+    Corrupt(where, "scale_type " + std::to_string(message.scale_type()) +
+                       " is unknown (expected 0 = FLOAT64 to 3 = BFLOAT16)");
+  }
+  const core::Rounding rounding =
+      message.rounding() == v1::ONNX_ROUNDING ? core::Rounding::kOnnx : core::Rounding::kPyTorch;
+  try {
+    return quantizer.WithRounding(rounding).WithScaleType(static_cast<core::ScaleType>(scale_type));
+  } catch (const core::Error& error) {
+    Corrupt(where, error.what());
   }
 }
 
@@ -165,7 +170,7 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
                                   ? PerChannelQuantizer(message, dtype, shape, where)
                                   : PerTensorQuantizer(message, dtype, where);
-  quantizer = WithCheckedRounding(message, quantizer, where);
+  quantizer = WithCheckedForms(message, quantizer, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.
   const uint64_t bytes = core::StorageBytes(dtype, numel);
   if (data_bytes != bytes) {

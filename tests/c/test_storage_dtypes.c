@@ -152,11 +152,54 @@ static void test_onnx_rounding(void) {
   qt_quantizer_free(pytorch);
 }
 
+static void test_scale_types(void) {
+  qt_quantizer* plain = NULL;
+  qt_quantizer* half = NULL;
+  qt_quantizer* bad = NULL;
+  qt_scale_type type = QT_SCALE_FLOAT16;
+  CHECK_OK(qt_quantizer_new_per_tensor(&plain, QT_QUINT4, 0.0999755859375, 8));
+  CHECK_OK(qt_quantizer_scale_type(&type, plain));
+  CHECK_I64(type, QT_SCALE_FLOAT64);
+  CHECK_OK(qt_quantizer_with_scale_type(&half, plain, QT_SCALE_FLOAT16));
+  CHECK_OK(qt_quantizer_scale_type(&type, half));
+  CHECK_I64(type, QT_SCALE_FLOAT16);
+  CHECK(strcmp(qt_scale_type_name(QT_SCALE_BFLOAT16), "bfloat16") == 0);
+  CHECK(qt_scale_type_name((qt_scale_type)5) == NULL);
+  CHECK_STATUS(qt_quantizer_with_scale_type(&bad, plain, QT_SCALE_BFLOAT16),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(qt_last_error_message(), "is not a bfloat16 value") != NULL);
+  CHECK_STATUS(qt_quantizer_with_scale_type(&bad, plain, (qt_scale_type)0),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK(bad == NULL);
+
+  /* A tensor keeps it through a file. */
+  const float x[3] = {0.1f, 0.2f, 0.3f};
+  const int64_t shape[1] = {3};
+  qt_tensor* q = NULL;
+  qt_tensor* back = NULL;
+  qt_quantizer* read = NULL;
+  uint8_t* bytes = NULL;
+  size_t size = 0;
+  CHECK_OK(qt_quantize(&q, x, shape, 1, half));
+  CHECK_OK(qt_serialize(&bytes, &size, q));
+  CHECK_OK(qt_deserialize(&back, bytes, size));
+  CHECK_OK(qt_tensor_quantizer(&read, back));
+  CHECK_OK(qt_quantizer_scale_type(&type, read));
+  CHECK_I64(type, QT_SCALE_FLOAT16);
+  qt_quantizer_free(read);
+  qt_buffer_free(bytes);
+  qt_tensor_free(back);
+  qt_tensor_free(q);
+  qt_quantizer_free(half);
+  qt_quantizer_free(plain);
+}
+
 int main(void) {
   test_sizes_and_bits();
   test_packed_quint4x2();
   test_qint16_file_and_operators();
   test_onnx_rounding();
+  test_scale_types();
   printf("test_storage_dtypes: %ld checks passed\n", g_checks);
   return 0;
 }

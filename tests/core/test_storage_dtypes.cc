@@ -323,3 +323,37 @@ TEST_CASE(
                          doctest::Contains("ONNX rounding needs a dtype"), core::Error);
   }
 }
+
+TEST_CASE("a quantizer keeps its scale type through views and files, and refuses other values") {
+  const Quantizer plain = Quantizer::PerChannel(DType::kQInt8, {0.0999755859375, 0.5}, {0, 1}, 1);
+  const Quantizer half = plain.WithScaleType(core::ScaleType::kFloat16);
+  CHECK(half.scale_type() == core::ScaleType::kFloat16);
+  CHECK(half != plain);
+  CHECK_THROWS_WITH_AS(
+      Quantizer::PerTensor(DType::kQInt8, 0.1, 0).WithScaleType(core::ScaleType::kFloat16),
+      doctest::Contains("scale = 0.1 is not a float16 value (the nearest is 0.0999755859375)"),
+      core::Error);
+  CHECK_THROWS_WITH_AS(
+      Quantizer::PerTensor(DType::kQInt8, 0.1, 0).WithScaleType(core::ScaleType::kBFloat16),
+      doctest::Contains("the nearest is 0.10009765625"), core::Error);
+  CHECK_THROWS_WITH_AS(
+      Quantizer::PerTensor(DType::kQInt8, 0.1, 0).WithScaleType(core::ScaleType::kFloat32),
+      doctest::Contains("is not a float32 value"), core::Error);
+  CHECK(Quantizer::PerTensor(DType::kQInt8, 0.1f, 0)
+            .WithScaleType(core::ScaleType::kFloat32)
+            .scale_type() == core::ScaleType::kFloat32);
+
+  const float x[6] = {1, 2, 3, 4, 5, 6};
+  const Tensor q = core::Quantize(x, {3, 2}, half);
+  CHECK(q.Slice(0, 1, 3, 1).EffectiveQuantizer().scale_type() == core::ScaleType::kFloat16);
+  CHECK(q.Select(1, 0).EffectiveQuantizer().scale_type() == core::ScaleType::kFloat16);
+  CHECK(core::Clone(q.Transpose(0, 1)).storage()->quantizer().scale_type() ==
+        core::ScaleType::kFloat16);
+  const auto buffer = qtensor::io::SerializeTensor(q);
+  const Tensor back = qtensor::io::DeserializeTensor(buffer.data.get(), buffer.size);
+  CHECK(back.storage()->quantizer() == half);
+  CHECK(buffer.data.get()[10] == 2);  // format_version 2
+  const auto plain_buffer = qtensor::io::SerializeTensor(core::Quantize(x, {3, 2}, plain));
+  CHECK(plain_buffer.data.get()[10] == 1);
+  CHECK(plain_buffer.size + 2 == buffer.size);  // the one varint field scale_type
+}

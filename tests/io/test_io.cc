@@ -17,6 +17,7 @@
 #include "capi/handles.h"
 #include "core/error.h"
 #include "io/serialize.h"
+#include "qtensor.pb.h"
 #include "qtensor/qtensor.hpp"
 
 using qtensor::Bundle;
@@ -357,4 +358,37 @@ TEST_CASE("io: malformed buffers get their own errors") {
     CAPTURE(cut);
     CHECK(error_of(good.substr(0, cut)).first == QT_ERR_CORRUPT_DATA);
   }
+}
+
+TEST_CASE("version-2 fields are checked: rounding and scale type against the parameters") {
+  auto file_with = [](int rounding, int scale_type, int dtype) {
+    qtensor::v1::File file;
+    file.set_magic("qtensor");
+    file.set_format_version(2);
+    qtensor::v1::Tensor* t = file.mutable_tensor();
+    t->set_dtype(static_cast<qtensor::v1::DType>(dtype));
+    t->add_shape(1);
+    t->set_qscheme(qtensor::v1::PER_TENSOR_AFFINE);
+    t->set_scale(0.1);
+    t->set_data(std::string(dtype == 3 ? 4 : 1, '\x01'));
+    t->set_rounding(static_cast<qtensor::v1::Rounding>(rounding));
+    t->set_scale_type(static_cast<qtensor::v1::ScaleType>(scale_type));
+    return file.SerializeAsString();
+  };
+  auto error_of = [](const std::string& bytes) -> std::string {
+    try {
+      qtensor::io::DeserializeTensor(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    } catch (const qtensor::core::Error& e) {
+      CHECK(e.kind() == qtensor::core::ErrorKind::kCorruptData);
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(error_of(file_with(0, 0, 1)).empty());
+  CHECK(error_of(file_with(1, 0, 1)).empty());
+  CHECK(error_of(file_with(0, 2, 1)).find("scale = 0.1 is not a float16 value") !=
+        std::string::npos);
+  CHECK(error_of(file_with(1, 0, 3)).find("ONNX rounding needs a dtype") != std::string::npos);
+  CHECK(error_of(file_with(2, 0, 1)).find("rounding 2 is unknown") != std::string::npos);
+  CHECK(error_of(file_with(0, 4, 1)).find("scale_type 4 is unknown") != std::string::npos);
 }
