@@ -174,6 +174,7 @@ public enum%}
 public enum%}
 %csattributes QT_PER_TENSOR_AFFINE "/// <summary>One scale and zero point.</summary>"
 %csattributes QT_PER_CHANNEL_AFFINE "/// <summary>A scale and zero point per channel.</summary>"
+%csattributes QT_PER_BLOCK_AFFINE "/// <summary>A scale and zero point per block of elements along one axis.</summary>"
 %rename(DType) qt_dtype;
 %rename(QInt8) QT_QINT8;
 %rename(QUInt8) QT_QUINT8;
@@ -187,6 +188,7 @@ public enum%}
 %rename(QScheme) qt_qscheme;
 %rename(PerTensorAffine) QT_PER_TENSOR_AFFINE;
 %rename(PerChannelAffine) QT_PER_CHANNEL_AFFINE;
+%rename(PerBlockAffine) QT_PER_BLOCK_AFFINE;
 
 %rename(NativeTensor) qtensor::Tensor;
 %rename(NativeQuantizer) qtensor::Quantizer;

@@ -141,8 +141,10 @@ typedef enum qt_dtype {
 
 /** Quantization schemes. */
 typedef enum qt_qscheme {
-  QT_PER_TENSOR_AFFINE = 1, /**< one scale and zero point */
-  QT_PER_CHANNEL_AFFINE = 2 /**< a scale and zero point per index of one axis */
+  QT_PER_TENSOR_AFFINE = 1,  /**< one scale and zero point */
+  QT_PER_CHANNEL_AFFINE = 2, /**< a scale and zero point per index of one axis */
+  QT_PER_BLOCK_AFFINE = 3    /**< a scale and zero point per block of consecutive elements
+                                  along one axis (ONNX's blocked quantization) */
 } qt_qscheme;
 
 /** Which formula quantizes floats into a tensor (docs/numerics.md): where
@@ -297,6 +299,25 @@ QTENSOR_API qt_status qt_quantizer_with_scale_type(qt_quantizer** out,
 /** The type the quantizer's scales are kept in. */
 QTENSOR_API qt_status qt_quantizer_scale_type(qt_scale_type* out, const qt_quantizer* quantizer);
 
+/**
+ * Creates a per-block affine quantizer: one scale and zero point for each
+ * block of block_size consecutive elements along axis, the last block of a
+ * row possibly short (ONNX's blocked QuantizeLinear, GGUF's Q8_0 / Q4_0).
+ * For a tensor of shape S the parameters are laid out row-major in ONNX's
+ * shape for them, S with S[axis] replaced by ceil(S[axis] / block_size), so
+ * count must be their product (checked when the quantizer is used). The
+ * dequantize formula is the per-tensor one, with the element's block's
+ * parameters; the operators refuse per-block tensors (requantize first).
+ * @return QT_ERR_INVALID_ARGUMENT as for qt_quantizer_new_per_channel, or a
+ *         block_size below 1.
+ */
+QTENSOR_API qt_status qt_quantizer_new_per_block(qt_quantizer** out, qt_dtype dtype,
+                                                 const double* scales, const int64_t* zero_points,
+                                                 size_t count, int64_t axis, int64_t block_size);
+
+/** The block size of a per-block quantizer (QT_ERR_TYPE_MISMATCH otherwise). */
+QTENSOR_API qt_status qt_quantizer_block_size(int64_t* out, const qt_quantizer* quantizer);
+
 /** Frees a quantizer. NULL is a no-op. */
 QTENSOR_API void qt_quantizer_free(qt_quantizer* quantizer);
 
@@ -306,21 +327,22 @@ QTENSOR_API qt_status qt_quantizer_dtype(qt_dtype* out, const qt_quantizer* quan
 /** The quantizer's scheme. */
 QTENSOR_API qt_status qt_quantizer_qscheme(qt_qscheme* out, const qt_quantizer* quantizer);
 
-/** The scale of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH if per-channel). */
+/** The scale of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH otherwise). */
 QTENSOR_API qt_status qt_quantizer_scale(double* out, const qt_quantizer* quantizer);
 
-/** The zero point of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH if per-channel). */
+/** The zero point of a per-tensor quantizer (QT_ERR_TYPE_MISMATCH otherwise). */
 QTENSOR_API qt_status qt_quantizer_zero_point(int64_t* out, const qt_quantizer* quantizer);
 
-/** The channel axis of a per-channel quantizer, as given at creation
+/** The axis of a per-channel or per-block quantizer, as given at creation
     (QT_ERR_TYPE_MISMATCH if per-tensor). */
 QTENSOR_API qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer);
 
-/** The number of channels of a per-channel quantizer; 1 for per-tensor. */
+/** The number of channels of a per-channel quantizer (of parameters of a
+    per-block one); 1 for per-tensor. */
 QTENSOR_API qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer* quantizer);
 
-/** Copies the per-channel scales into out[0..num_channels). For a per-tensor
-    quantizer, copies its one scale. */
+/** Copies the per-channel (per-block) scales into out[0..num_channels). For
+    a per-tensor quantizer, copies its one scale. */
 QTENSOR_API qt_status qt_quantizer_scales(double* out, size_t capacity,
                                           const qt_quantizer* quantizer);
 

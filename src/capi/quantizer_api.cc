@@ -17,10 +17,10 @@ namespace {
 
 const Quantizer& PerTensorQuantizerOf(const qt_quantizer* handle) {
   const Quantizer& quantizer = QuantizerOf(handle);
-  if (quantizer.per_channel()) {
-    Fail(ErrorKind::kTypeMismatch,
-         "the quantizer is per-channel: it has no single scale or "
-         "zero point");
+  if (quantizer.per_channel() || quantizer.per_block()) {
+    Fail(ErrorKind::kTypeMismatch, std::string("the quantizer is ") +
+                                       qtensor::core::QSchemeName(quantizer.scheme()) +
+                                       ": it has no single scale or zero point");
   }
   return quantizer;
 }
@@ -45,6 +45,17 @@ qt_status qt_quantizer_new_per_channel(qt_quantizer** out, qt_dtype dtype, const
     *out = new qt_quantizer{
         Quantizer::PerChannel(DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
                               ArrayArgument(zero_points, num_channels, "zero_points"), axis)};
+  });
+}
+
+qt_status qt_quantizer_new_per_block(qt_quantizer** out, qt_dtype dtype, const double* scales,
+                                     const int64_t* zero_points, size_t count, int64_t axis,
+                                     int64_t block_size) {
+  return Guard([&] {
+    Required(out, "out");
+    *out = new qt_quantizer{
+        Quantizer::PerBlock(DTypeArgument(dtype), ArrayArgument(scales, count, "scales"),
+                            ArrayArgument(zero_points, count, "zero_points"), axis, block_size)};
   });
 }
 
@@ -113,8 +124,22 @@ qt_status qt_quantizer_zero_point(int64_t* out, const qt_quantizer* quantizer) {
 qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer) {
   return Guard([&] {
     const Quantizer& q = QuantizerOf(quantizer);
-    if (!q.per_channel()) Fail(ErrorKind::kTypeMismatch, "the quantizer is per-tensor: no axis");
+    if (!q.per_channel() && !q.per_block()) {
+      Fail(ErrorKind::kTypeMismatch, "the quantizer is per-tensor: no axis");
+    }
     *Required(out, "out") = q.axis();
+  });
+}
+
+qt_status qt_quantizer_block_size(int64_t* out, const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const Quantizer& q = QuantizerOf(quantizer);
+    if (!q.per_block()) {
+      Fail(ErrorKind::kTypeMismatch, std::string("the quantizer is ") +
+                                         qtensor::core::QSchemeName(q.scheme()) +
+                                         ": it has no block size");
+    }
+    *Required(out, "out") = q.block_size();
   });
 }
 

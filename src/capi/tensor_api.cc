@@ -54,13 +54,19 @@ Quantizer PerTensorQuantizerOf(const qt_tensor* tensor) {
     Fail(ErrorKind::kTypeMismatch,
          "the tensor is per-channel quantized: use the per-channel scales and zero points");
   }
+  if (quantizer.per_block()) {
+    Fail(ErrorKind::kTypeMismatch,
+         "the tensor is per-block quantized: read its parameters from qt_tensor_quantizer");
+  }
   return quantizer;
 }
 
 Quantizer PerChannelQuantizerOf(const qt_tensor* tensor) {
   Quantizer quantizer = TensorOf(tensor).EffectiveQuantizer();
   if (!quantizer.per_channel()) {
-    Fail(ErrorKind::kTypeMismatch, "the tensor is per-tensor quantized: it has no channel axis");
+    Fail(ErrorKind::kTypeMismatch, std::string("the tensor is ") +
+                                       qtensor::core::QSchemeName(quantizer.scheme()) +
+                                       " quantized: it has no channel axis");
   }
   return quantizer;
 }

@@ -476,10 +476,15 @@ std::string FormatQuantizedTensor(const PrintableTensor& tensor) {
       kDtypePrefix + tensor.dtype_name,
   };
   if (tensor.per_channel) {
-    suffixes.push_back("quantization_scheme=torch.per_channel_affine");
+    // Per block (which PyTorch lacks) prints as per channel does, its
+    // scales flat in their row-major order, then the block size.
+    suffixes.push_back(tensor.block_size > 0 ? "quantization_scheme=torch.per_block_affine"
+                                             : "quantization_scheme=torch.per_channel_affine");
     suffixes.push_back("scale=" + ScalesRepr(tensor.scales));
     suffixes.push_back("zero_point=" + ZeroPointsRepr(tensor.zero_points));
     suffixes.push_back("axis=" + std::to_string(tensor.axis));
+    if (tensor.block_size > 0)
+      suffixes.push_back("block_size=" + std::to_string(tensor.block_size));
   } else {
     suffixes.push_back("quantization_scheme=torch.per_tensor_affine");
     suffixes.push_back("scale=" + FormatPythonFloat(tensor.scale));

@@ -28,6 +28,7 @@ struct PrintableTensor {
   std::vector<double> scales;        // per channel
   std::vector<int64_t> zero_points;  // per channel
   int64_t axis = 0;                  // per channel
+  int64_t block_size = 0;            // per block (which also sets per_channel)
 };
 
 // repr(q) of PyTorch 1.13 for the same values and parameters.

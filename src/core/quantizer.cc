@@ -57,7 +57,14 @@ void CheckZeroPoint(DType dtype, int64_t zero_point, const ParamName& param) {
 }  // namespace
 
 const char* QSchemeName(QScheme scheme) {
-  return scheme == QScheme::kPerChannelAffine ? "per_channel_affine" : "per_tensor_affine";
+  switch (scheme) {
+    case QScheme::kPerChannelAffine:
+      return "per_channel_affine";
+    case QScheme::kPerBlockAffine:
+      return "per_block_affine";
+    default:
+      return "per_tensor_affine";
+  }
 }
 
 const char* RoundingName(Rounding rounding) {
@@ -192,14 +199,51 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
   return q;
 }
 
+Quantizer Quantizer::PerBlock(DType dtype, std::vector<double> scales,
+                              std::vector<int64_t> zero_points, int64_t axis, int64_t block_size) {
+  if (block_size < 1) {
+    Fail(ErrorKind::kInvalidArgument,
+         "block_size must be at least 1, got " + std::to_string(block_size));
+  }
+  Quantizer q = PerChannel(dtype, std::move(scales), std::move(zero_points), axis);
+  q.scheme_ = QScheme::kPerBlockAffine;
+  q.block_size_ = block_size;
+  return q;
+}
+
+Quantizer Quantizer::Resolved(const std::vector<int64_t>& shape) const {
+  if (scheme_ == QScheme::kPerTensorAffine) return *this;
+  Quantizer q = *this;
+  q.axis_ = ResolveAxis(shape);
+  return q;
+}
+
 int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
   const int64_t ndim = static_cast<int64_t>(shape.size());
   if (axis_ < -ndim || axis_ >= ndim) {
-    Fail(ErrorKind::kInvalidArgument, "per-channel axis " + std::to_string(axis_) +
-                                          " is out of range for a tensor of rank " +
-                                          std::to_string(ndim));
+    Fail(ErrorKind::kInvalidArgument,
+         std::string(per_block() ? "per-block" : "per-channel") + " axis " + std::to_string(axis_) +
+             " is out of range for a tensor of rank " + std::to_string(ndim));
   }
   const int64_t axis = axis_ < 0 ? axis_ + ndim : axis_;
+  if (per_block()) {
+    // ONNX's shape rule, counted: every element outside the axis, times
+    // the blocks along it.
+    const int64_t size = shape[axis];
+    const int64_t blocks = BlockCount(size, block_size_);
+    int64_t expected = blocks;
+    for (int64_t d = 0; d < ndim; ++d) {
+      if (d != axis) expected = shape[d] == 0 || expected == 0 ? 0 : expected * shape[d];
+    }
+    if (static_cast<int64_t>(num_channels()) != expected) {
+      Fail(ErrorKind::kShapeMismatch,
+           "per-block quantizer has " + std::to_string(num_channels()) +
+               " scales but a tensor of shape " + ShapeText(shape, ShapeStyle::kTuple) +
+               " with blocks of " + std::to_string(block_size_) + " along axis " +
+               std::to_string(axis) + " needs " + std::to_string(expected));
+    }
+    return axis;
+  }
   if (static_cast<int64_t>(num_channels()) != shape[axis]) {
     Fail(ErrorKind::kShapeMismatch, "per-channel quantizer has " + std::to_string(num_channels()) +
                                         " channels but the tensor's size on axis " +
@@ -211,8 +255,9 @@ int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
 
 bool Quantizer::operator==(const Quantizer& other) const {
   return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
-         rounding_ == other.rounding_ && scale_type_ == other.scale_type_ &&
-         scales() == other.scales() && zero_points() == other.zero_points();
+         block_size_ == other.block_size_ && rounding_ == other.rounding_ &&
+         scale_type_ == other.scale_type_ && scales() == other.scales() &&
+         zero_points() == other.zero_points();
 }
 
 }  // namespace qtensor::core

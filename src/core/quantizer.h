@@ -1,5 +1,6 @@
 // Affine quantization parameters: one scale and zero point for the whole
-// tensor, or one per index of a channel axis. Immutable once made; the
+// tensor, one per index of a channel axis, or one per block of block_size
+// consecutive elements along an axis (ONNX's blocked quantization). Immutable once made; the
 // factories reject invalid parameters with a message naming the value.
 #ifndef QTENSOR_CORE_QUANTIZER_H_
 #define QTENSOR_CORE_QUANTIZER_H_
@@ -15,9 +16,16 @@
 namespace qtensor::core {
 
 // Values equal the C ABI's qt_qscheme.
-enum class QScheme { kPerTensorAffine = 1, kPerChannelAffine = 2 };
+enum class QScheme { kPerTensorAffine = 1, kPerChannelAffine = 2, kPerBlockAffine = 3 };
 
 const char* QSchemeName(QScheme scheme);  // "per_tensor_affine"
+
+// The number of blocks of block_size (>= 1) along an axis of size (>= 0)
+// elements, the last possibly short: ceil(size / block_size), without
+// overflow.
+inline int64_t BlockCount(int64_t size, int64_t block_size) {
+  return size == 0 ? 0 : (size - 1) / block_size + 1;
+}
 
 // Which formula quantizes floats into a tensor (docs/numerics.md). Values
 // equal the C ABI's qt_rounding.
@@ -46,9 +54,18 @@ class Quantizer {
   static Quantizer PerChannel(DType dtype, std::vector<double> scales,
                               std::vector<int64_t> zero_points, int64_t axis);
 
+  // Per block: the parameters of a tensor of shape S are laid out row-major
+  // in ONNX's shape for them, S with S[axis] replaced by
+  // ceil(S[axis] / block_size); element (..., i, ...) with i on axis uses
+  // those at (..., i / block_size, ...), so the last block may be short.
+  static Quantizer PerBlock(DType dtype, std::vector<double> scales,
+                            std::vector<int64_t> zero_points, int64_t axis, int64_t block_size);
+
   DType dtype() const { return dtype_; }
   QScheme scheme() const { return scheme_; }
   bool per_channel() const { return scheme_ == QScheme::kPerChannelAffine; }
+  bool per_block() const { return scheme_ == QScheme::kPerBlockAffine; }
+  int64_t block_size() const { return block_size_; }  // per block; 0 otherwise
   // Per tensor: one entry each. Per channel: one per channel.
   const std::vector<double>& scales() const { return tables_.scales(); }
   const std::vector<int64_t>& zero_points() const { return tables_.zero_points(); }
@@ -58,8 +75,11 @@ class Quantizer {
   int64_t axis() const { return axis_; }
 
   // The axis as a dim of a rank-ndim tensor whose shape is checked against
-  // the number of channels; throws for a bad axis or channel count.
+  // the number of channels (per block: of parameters); throws for a bad
+  // axis or count.
   int64_t ResolveAxis(const std::vector<int64_t>& shape) const;
+  // The same quantizer with its axis resolved against shape.
+  Quantizer Resolved(const std::vector<int64_t>& shape) const;
 
   Rounding rounding() const { return rounding_; }
   // The same parameters quantizing with rounding; ONNX's is refused for the
@@ -83,6 +103,7 @@ class Quantizer {
   QScheme scheme_ = QScheme::kPerTensorAffine;
   ChannelTables tables_;
   int64_t axis_ = 0;
+  int64_t block_size_ = 0;
   Rounding rounding_ = Rounding::kPyTorch;
   ScaleType scale_type_ = ScaleType::kFloat64;
 };

@@ -15,11 +15,7 @@ constexpr int64_t kMaxStorageBytes = int64_t{1} << 48;
 constexpr size_t kAlignment = 64;
 
 Quantizer ResolvedQuantizer(const Quantizer& quantizer, const std::vector<int64_t>& shape) {
-  if (!quantizer.per_channel()) return quantizer;
-  const int64_t axis = quantizer.ResolveAxis(shape);
-  if (axis == quantizer.axis()) return quantizer;
-  return Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(), axis)
-      .WithFormsOf(quantizer);
+  return quantizer.Resolved(shape);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "core/block_layout.h"
 #include "core/error.h"
 
 namespace qtensor::core {
@@ -104,6 +105,11 @@ std::vector<int64_t> ElementParams::ZeroPoints() const {
 
 ElementParams Tensor::Params() const {
   const Quantizer& quantizer = storage_->quantizer();
+  if (quantizer.per_block()) {
+    Fail(ErrorKind::kTypeMismatch,
+         "this operation takes per-tensor or per-channel tensors, not per-block ones (requantize "
+         "first)");
+  }
   const kernels::ChannelParams all = quantizer.KernelParams();
   const int64_t axis = storage_->channel_axis();
   ElementParams params;
@@ -140,6 +146,7 @@ ElementParams Tensor::Params() const {
 }
 
 Quantizer Tensor::EffectiveQuantizer() const {
+  if (storage_->quantizer().per_block()) return PerBlockQuantizerOf(*this);
   if (storage_->channel_axis() < 0) return storage_->quantizer();
   const ElementParams params = Params();
   if (params.channel_dim < 0) {
@@ -158,6 +165,9 @@ int64_t Tensor::PositionOf(const std::vector<int64_t>& index) const {
 }
 
 int64_t Tensor::ChannelOf(const std::vector<int64_t>& index) const {
+  if (storage_->quantizer().per_block()) {
+    return static_cast<int64_t>(BlockLayout(*storage_).ParamOf(PositionOf(index)));
+  }
   const int64_t axis = storage_->channel_axis();
   if (axis < 0) return 0;
   const int64_t d = channel_dim();

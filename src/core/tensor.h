@@ -69,14 +69,19 @@ class Tensor {
 
   // The view dim walking the storage's channel axis, or -1.
   int64_t channel_dim() const;
+  // Throws kTypeMismatch for a per-block storage, whose parameters follow
+  // each element's position instead (core/block_layout.h).
   ElementParams Params() const;
   // The view's own quantizer, in its own dim numbering (docs/design.md).
   Quantizer EffectiveQuantizer() const;
   // The base dim walked by view dim d, or -1 (see the opening comment).
   int64_t base_dim(int64_t d) const { return base_dim_[d]; }
+  // The step of view dim d in base coordinates (see the opening comment).
+  int64_t step(int64_t d) const { return step_[d]; }
 
   // Position in the storage (in elements) of the element at a full index
-  // (already checked and non-negative), and that element's channel.
+  // (already checked and non-negative), and that element's channel (per
+  // block: the index of its parameters).
   int64_t PositionOf(const std::vector<int64_t>& index) const;
   int64_t ChannelOf(const std::vector<int64_t>& index) const;
 

@@ -6,13 +6,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/block_quantize.h"
 #include "core/dtype_conversion.h"
 #include "core/error.h"
+#include "core/onnx_rounding.h"
 #include "core/parallel.h"
 #include "core/print.h"
 #include "core/shape.h"
 #include "core/strided_copy.h"
-#include "kernels/onnx_quantize_kernels.h"
+#include "core/view_walk.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::core {
@@ -25,35 +27,6 @@ StridedLayout LayoutOf(const Tensor& tensor) {
 // The bytes of the view's int_repr.
 size_t ByteSize(const Tensor& tensor) {
   return static_cast<size_t>(tensor.numel()) * ElementSize(tensor.dtype());
-}
-
-// Calls run(position, count, step) for each row of the view's last dim, in
-// row-major order: count elements at storage positions position + k * step.
-template <class Run>
-void ForEachRow(const Tensor& tensor, const Run& run) {
-  if (tensor.numel() == 0) return;
-  const size_t ndim = tensor.ndim();
-  if (ndim == 0) {
-    run(tensor.offset(), size_t{1}, int64_t{1});
-    return;
-  }
-  const std::vector<int64_t>& shape = tensor.shape();
-  const std::vector<int64_t> strides = tensor.strides();
-  const auto count = static_cast<size_t>(shape[ndim - 1]);
-  const int64_t rows = tensor.numel() / shape[ndim - 1];
-  std::vector<int64_t> index(ndim - 1, 0);
-  int64_t position = tensor.offset();
-  for (int64_t r = 0; r < rows; ++r) {
-    run(position, count, strides[ndim - 1]);
-    for (size_t d = ndim - 1; d-- > 0;) {
-      if (++index[d] < shape[d]) {
-        position += strides[d];
-        break;
-      }
-      position -= strides[d] * (shape[d] - 1);
-      index[d] = 0;
-    }
-  }
 }
 
 // IntRepr and WriteIntRepr of a packed dtype's view.
@@ -147,45 +120,6 @@ void QuantizeRows(const float* in, const ElementParams& params, T* out) {
   });
 }
 
-// ONNX's rounding (Rounding::kOnnx): int_repr values, per tensor or per
-// channel; 4-bit values come one per byte.
-template <typename T, bool kFourBit>
-void QuantizeRowsOnnx(const float* in, const ElementParams& p, T* out) {
-  namespace onnx = kernels::onnx;
-  if (p.channels == 1) {
-    const size_t n = p.outer * p.inner;
-    const float scale = p.channel.float_scales[0];
-    if constexpr (kFourBit) {
-      onnx::QuantizePerTensor4Bit(in, n, scale, p.zero_point(0), out);
-    } else {
-      onnx::QuantizePerTensor(in, n, scale, p.zero_point(0), out);
-    }
-  } else if constexpr (kFourBit) {
-    onnx::QuantizePerAxis4Bit(in, p.outer, p.channels, p.inner, p.channel, out);
-  } else {
-    onnx::QuantizePerAxis(in, p.outer, p.channels, p.inner, p.channel, out);
-  }
-}
-
-void QuantizeOnnx(const float* in, const ElementParams& p, DType dtype, uint8_t* out) {
-  switch (dtype) {
-    case DType::kQInt8:
-      return QuantizeRowsOnnx<int8_t, false>(in, p, reinterpret_cast<int8_t*>(out));
-    case DType::kQUInt8:
-      return QuantizeRowsOnnx<uint8_t, false>(in, p, out);
-    case DType::kQInt16:
-      return QuantizeRowsOnnx<int16_t, false>(in, p, reinterpret_cast<int16_t*>(out));
-    case DType::kQUInt16:
-      return QuantizeRowsOnnx<uint16_t, false>(in, p, reinterpret_cast<uint16_t*>(out));
-    case DType::kQInt4:
-      return QuantizeRowsOnnx<int8_t, true>(in, p, reinterpret_cast<int8_t*>(out));
-    case DType::kQUInt4:
-      return QuantizeRowsOnnx<uint8_t, true>(in, p, out);
-    default:
-      throw std::logic_error("ONNX rounding of a dtype WithRounding refuses");
-  }
-}
-
 bool OnnxRounding(const Tensor& tensor) {
   return tensor.storage()->quantizer().rounding() == Rounding::kOnnx;
 }
@@ -211,6 +145,7 @@ void DequantizeRows(const T* in, const ElementParams& params, float* out) {
 // walked one by one (a view() or unsqueeze() of the storage may have its
 // channel dim on a size-1 dim of its own, or on merged dims).
 bool StorageCanTake(const Tensor& dst, const Quantizer& quantizer) {
+  if (quantizer.per_block()) return dst.shape() == dst.storage()->shape();
   if (!quantizer.per_channel()) return true;
   const int64_t b = dst.base_dim(quantizer.axis());
   return b >= 0 && dst.storage()->shape()[b] == dst.shape()[quantizer.axis()];
@@ -361,8 +296,16 @@ void WriteIntRepr(const Tensor& dst, const void* data) {
   }
 }
 
+namespace {
+bool PerBlock(const Tensor& tensor) { return tensor.storage()->quantizer().per_block(); }
+}  // namespace
+
 void Dequantize(const Tensor& tensor, float* out) {
   if (tensor.numel() == 0) return;
+  if (PerBlock(tensor)) {
+    DequantizeBlocks(tensor, ComputeInts(tensor).data(), out);
+    return;
+  }
   std::vector<uint8_t> packed;
   const bool direct = tensor.IsContiguous() && IsComputeDType(tensor.dtype());
   if (!direct) packed = ComputeInts(tensor);
@@ -376,6 +319,12 @@ void Dequantize(const Tensor& tensor, float* out) {
 
 void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
+  if (PerBlock(dst)) {
+    std::vector<uint8_t> ints(ByteSize(dst));
+    QuantizeBlocks(dst, data, ints.data());
+    WriteIntRepr(dst, ints.data());
+    return;
+  }
   const ElementParams params = dst.Params();
   const DType dtype = dst.dtype();
   if (OnnxRounding(dst)) {
@@ -400,7 +349,7 @@ void QuantizeInto(const Tensor& dst, const float* data) {
 
 void Fill(const Tensor& dst, float value) {
   if (dst.numel() == 0) return;
-  if (OnnxRounding(dst)) {
+  if (OnnxRounding(dst) || PerBlock(dst)) {
     QuantizeInto(dst, std::vector<float>(static_cast<size_t>(dst.numel()), value).data());
     return;
   }
@@ -437,7 +386,8 @@ void Copy(const Tensor& dst, const Tensor& src) {
   // own for the integers to be copied, else the values are requantized.
   Quantizer quantizer = src.EffectiveQuantizer();
   const bool takes_quantizer = dst.IsWholeStorage() && StorageCanTake(dst, quantizer);
-  if (!takes_quantizer && !SameElementParams(dst.Params(), src.Params())) {
+  const bool blocks = PerBlock(dst) || PerBlock(src);
+  if (!takes_quantizer && (blocks || !SameElementParams(dst.Params(), src.Params()))) {
     RequantizeInto(dst, src);
     return;
   }
@@ -500,8 +450,9 @@ Tensor Contiguous(const Tensor& tensor) {
 }
 
 Tensor Clone(const Tensor& tensor) {
-  const ElementParams params = tensor.Params();
   Tensor copy = [&] {
+    if (PerBlock(tensor)) return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
+    const ElementParams params = tensor.Params();
     if (params.per_channel_arithmetic && params.channel_dim < 0) {
       // The view selected away the channel axis. Keep that one channel as a
       // size-1 base dim, selected away again, so the copy dequantizes with
@@ -658,8 +609,9 @@ std::string ToString(const Tensor& tensor) {
   printable.shown_values = ShownValues(tensor);
   printable.dtype_name = DTypeName(tensor.dtype());
   const Quantizer quantizer = tensor.EffectiveQuantizer();
-  printable.per_channel = quantizer.per_channel();
-  if (quantizer.per_channel()) {
+  printable.per_channel = quantizer.per_channel() || quantizer.per_block();
+  printable.block_size = quantizer.block_size();
+  if (printable.per_channel) {
     printable.scales = quantizer.scales();
     printable.zero_points = quantizer.zero_points();
     printable.axis = quantizer.axis();

@@ -37,13 +37,15 @@ static_assert(std::max({v1::Tensor::kDtypeFieldNumber, v1::Tensor::kShapeFieldNu
                   v1::Tensor::kDataFieldNumber &&
               v1::Tensor::kDataFieldNumber < v1::Tensor::kNameFieldNumber &&
               v1::Tensor::kNameFieldNumber < v1::Tensor::kRoundingFieldNumber &&
-              v1::Tensor::kRoundingFieldNumber < v1::Tensor::kScaleTypeFieldNumber);
+              v1::Tensor::kRoundingFieldNumber < v1::Tensor::kScaleTypeFieldNumber &&
+              v1::Tensor::kScaleTypeFieldNumber < v1::Tensor::kBlockSizeFieldNumber);
 
 // Version 2 added Tensor.rounding and Tensor.scale_type; a file using them
 // says so.
 uint32_t VersionFor(const core::Quantizer& quantizer) {
   const bool new_fields = quantizer.rounding() != core::Rounding::kPyTorch ||
-                          quantizer.scale_type() != core::ScaleType::kFloat64;
+                          quantizer.scale_type() != core::ScaleType::kFloat64 ||
+                          quantizer.per_block();
   return new_fields ? 2 : 1;
 }
 
@@ -74,7 +76,7 @@ std::string Deterministic(const google::protobuf::MessageLite& message) {
 
 // A Tensor message: protobuf encodes every field but data and name, which
 // follow by hand in protobuf's own order, and then the fields numbered
-// after them (rounding, scale_type), encoded by protobuf again.
+// after them (rounding, scale_type, block_size), encoded by protobuf again.
 class EncodedTensor {
  public:
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
@@ -85,8 +87,8 @@ class EncodedTensor {
     const core::Quantizer quantizer = tensor.EffectiveQuantizer();
     message.set_dtype(static_cast<v1::DType>(quantizer.dtype()));
     for (int64_t size : tensor.shape()) message.add_shape(size);
-    if (quantizer.per_channel()) {
-      message.set_qscheme(v1::PER_CHANNEL_AFFINE);
+    if (quantizer.per_channel() || quantizer.per_block()) {
+      message.set_qscheme(quantizer.per_block() ? v1::PER_BLOCK_AFFINE : v1::PER_CHANNEL_AFFINE);
       for (double scale : quantizer.scales()) message.add_scales(scale);
       for (int64_t zero_point : quantizer.zero_points()) message.add_zero_points(zero_point);
       message.set_axis(quantizer.axis());
@@ -101,6 +103,7 @@ class EncodedTensor {
     if (quantizer.rounding() == core::Rounding::kOnnx) tail.set_rounding(v1::ONNX_ROUNDING);
     // The file's values are the C ABI's minus one (0 is the default there).
     tail.set_scale_type(static_cast<v1::ScaleType>(static_cast<int>(quantizer.scale_type()) - 1));
+    tail.set_block_size(quantizer.block_size());
     tail.ByteSizeLong();
     tail_ = Deterministic(tail);
     version_ = VersionFor(quantizer);

@@ -30,9 +30,15 @@ core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
 
 void CheckQScheme(const v1::Tensor& message, const std::string& where) {
   const int value = message.qscheme();
-  if (value != v1::PER_TENSOR_AFFINE && value != v1::PER_CHANNEL_AFFINE) {
+  if (value != v1::PER_TENSOR_AFFINE && value != v1::PER_CHANNEL_AFFINE &&
+      value != v1::PER_BLOCK_AFFINE) {
     Corrupt(where, "qscheme " + std::to_string(value) +
-                       " is unknown (expected 1 = PER_TENSOR_AFFINE or 2 = PER_CHANNEL_AFFINE)");
+                       " is unknown (expected 1 = PER_TENSOR_AFFINE, 2 = PER_CHANNEL_AFFINE or 3 "
+                       "= PER_BLOCK_AFFINE)");
+  }
+  if (value != v1::PER_BLOCK_AFFINE && message.block_size() != 0) {
+    Corrupt(where, "block_size is " + std::to_string(message.block_size()) +
+                       ": only a per-block tensor has one");
   }
 }
 
@@ -120,6 +126,38 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
   });
 }
 
+core::Quantizer PerBlockQuantizer(const v1::Tensor& message, core::DType dtype,
+                                  const std::vector<int64_t>& shape, const std::string& where) {
+  const std::string rule = ": a per-block tensor leaves the per-tensor fields 0";
+  if (message.scale() != 0.0) {
+    Corrupt(where, "scale is " + core::FormatPythonFloat(message.scale()) + rule);
+  }
+  if (message.zero_point() != 0) {
+    Corrupt(where, "zero_point is " + std::to_string(message.zero_point()) + rule);
+  }
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  const int64_t axis = message.axis();
+  if (axis < 0 || axis >= rank) {
+    Corrupt(where, "axis " + std::to_string(axis) + " is out of range for rank " +
+                       std::to_string(rank) + " (0 <= axis < rank)");
+  }
+  if (message.block_size() < 1) {
+    Corrupt(where, "block_size " + std::to_string(message.block_size()) + " is not >= 1");
+  }
+  if (message.zero_points_size() != message.scales_size()) {
+    Corrupt(where, "scales has " + std::to_string(message.scales_size()) +
+                       " values but zero_points " + std::to_string(message.zero_points_size()));
+  }
+  return CheckedQuantizer(where, [&] {
+    core::Quantizer quantizer = core::Quantizer::PerBlock(
+        dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
+        std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis,
+        message.block_size());
+    quantizer.ResolveAxis(shape);  // the count of parameters
+    return quantizer;
+  });
+}
+
 }  // namespace
 
 std::string Quoted(const std::string& text) {
@@ -169,6 +207,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   const int64_t numel = CheckedNumel(shape, dtype, where);
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
                                   ? PerChannelQuantizer(message, dtype, shape, where)
+                              : message.qscheme() == v1::PER_BLOCK_AFFINE
+                                  ? PerBlockQuantizer(message, dtype, shape, where)
                                   : PerTensorQuantizer(message, dtype, where);
   quantizer = WithCheckedForms(message, quantizer, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.

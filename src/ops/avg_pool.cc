@@ -10,7 +10,7 @@
 
 #include "core/dtype.h"
 #include "core/error.h"
-#include "ops/compute_dtype.h"
+#include "ops/computable.h"
 #include "ops/pool.h"
 #include "ops/pool_planes.h"
 
@@ -145,7 +145,7 @@ core::Tensor PoolInto(const pool::PlaneLayout& in, core::DType dtype, int64_t he
 
 core::Tensor AvgPool2d(const core::Tensor& input, const PoolWindow& window, bool count_include_pad,
                        int64_t divisor_override) {
-  RequireComputeDType(input, "avg_pool2d");
+  RequireComputable(input, "avg_pool2d");
   const char* op = "avg_pool2d";
   pool::CheckWindow(window, op);
   if (window.dilation[0] != 1 || window.dilation[1] != 1) {
@@ -171,7 +171,7 @@ core::Tensor AvgPool2d(const core::Tensor& input, const PoolWindow& window, bool
 
 core::Tensor AdaptiveAvgPool2d(const core::Tensor& input, int64_t output_height,
                                int64_t output_width) {
-  RequireComputeDType(input, "adaptive_avg_pool2d");
+  RequireComputable(input, "adaptive_avg_pool2d");
   const char* op = "adaptive_avg_pool2d";
   constexpr int64_t kLargest = std::numeric_limits<int32_t>::max();  // torch's int sizes
   if (output_height < 1 || output_width < 1 || output_height > kLargest ||

@@ -1,5 +1,5 @@
 #include "ops/binary.h"
-#include "ops/compute_dtype.h"
+#include "ops/computable.h"
 
 #include <algorithm>
 #include <cmath>
@@ -202,9 +202,9 @@ std::vector<int64_t> BinaryShape(BinaryOp op, const core::Tensor& a, const core:
 
 void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, const core::Tensor& b,
                 bool relu) {
-  RequireComputeDType(a, NameOf(op, relu));
-  RequireComputeDType(b, NameOf(op, relu));
-  RequireComputeDType(dst, NameOf(op, relu));
+  RequireComputable(a, NameOf(op, relu));
+  RequireComputable(b, NameOf(op, relu));
+  RequireComputable(dst, NameOf(op, relu));
   const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), NameOf(op, relu));
   const int64_t numel = dst.numel();
   if (numel == 0) return;
@@ -248,8 +248,8 @@ void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, con
 
 core::Tensor Binary(BinaryOp op, const core::Tensor& a, const core::Tensor& b, double scale,
                     int64_t zero_point, bool relu) {
-  RequireComputeDType(a, NameOf(op, relu));
-  RequireComputeDType(b, NameOf(op, relu));
+  RequireComputable(a, NameOf(op, relu));
+  RequireComputable(b, NameOf(op, relu));
   const Broadcast broadcast = BroadcastShapes(a.shape(), b.shape(), NameOf(op, relu));
   Tensor result = Tensor::ForOverwrite(broadcast.shape,
                                        core::Quantizer::PerTensor(a.dtype(), scale, zero_point));

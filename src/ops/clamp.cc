@@ -1,5 +1,5 @@
 #include "ops/clamp.h"
-#include "ops/compute_dtype.h"
+#include "ops/computable.h"
 
 #include <algorithm>
 #include <cmath>
@@ -92,8 +92,8 @@ void ClampWith(const uint8_t* in, const ElementParams& params, core::DType dtype
 // dst (contiguous, src's shape and parameters) = src's integers clamped.
 void ClampInto(const core::Tensor& dst, const core::Tensor& src, const Bound& lower,
                const Bound& upper) {
-  RequireComputeDType(src, "clamp");
-  RequireComputeDType(dst, "clamp");
+  RequireComputable(src, "clamp");
+  RequireComputable(dst, "clamp");
   if (dst.numel() == 0) return;
   uint8_t* out = core::FirstElement(dst);
   const uint8_t* in = out;
@@ -107,7 +107,7 @@ void ClampInto(const core::Tensor& dst, const core::Tensor& src, const Bound& lo
 
 // A new contiguous tensor with src's parameters and its integers clamped.
 core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound& upper) {
-  RequireComputeDType(src, "clamp");
+  RequireComputable(src, "clamp");
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
   ClampInto(result, src, lower, upper);
   return result;
@@ -124,7 +124,7 @@ void CheckBound(float value, const char* name) {
 core::Tensor Relu(const core::Tensor& src) { return ClampToNew(src, kZeroPoint, kNoBound); }
 
 void ReluInPlace(const core::Tensor& tensor) {
-  RequireComputeDType(tensor, "relu_");
+  RequireComputable(tensor, "relu_");
   if (tensor.numel() == 0) return;
   const ElementParams params = tensor.Params();
   if (tensor.IsContiguous()) {

@@ -1,5 +1,5 @@
 #include "ops/float_unary.h"
-#include "ops/compute_dtype.h"
+#include "ops/computable.h"
 
 #include <cmath>
 #include <string>
@@ -38,14 +38,14 @@ core::Quantizer TanhQuantizer(core::DType dtype) {
 }  // namespace
 
 void LeakyReluInto(const core::Tensor& dst, const core::Tensor& src, float negative_slope) {
-  RequireComputeDType(src, "leaky_relu");
-  RequireComputeDType(dst, "leaky_relu");
+  RequireComputable(src, "leaky_relu");
+  RequireComputable(dst, "leaky_relu");
   CheckSlope(negative_slope);
   MapElements(dst, src, KnownMap{kernels::Int32Map::kLeakyRelu, negative_slope});
 }
 
 core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
-  RequireComputeDType(src, "leaky_relu");
+  RequireComputable(src, "leaky_relu");
   CheckSlope(negative_slope);
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
   LeakyReluInto(result, src, negative_slope);
@@ -53,8 +53,8 @@ core::Tensor LeakyRelu(const core::Tensor& src, float negative_slope) {
 }
 
 void HardswishInto(const core::Tensor& dst, const core::Tensor& src) {
-  RequireComputeDType(src, "hardswish");
-  RequireComputeDType(dst, "hardswish");
+  RequireComputable(src, "hardswish");
+  RequireComputable(dst, "hardswish");
   // PyTorch's hardswish quantizes with (float)(1 / scale) computed in
   // double, not with 1 / (float)scale as quantize_per_tensor does.
   const float inverse_scale = static_cast<float>(1.0 / dst.Params().scale(0));
@@ -62,7 +62,7 @@ void HardswishInto(const core::Tensor& dst, const core::Tensor& src) {
 }
 
 core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point) {
-  RequireComputeDType(src, "hardswish");
+  RequireComputable(src, "hardswish");
   core::Tensor result = core::Tensor::ForOverwrite(
       src.shape(), core::Quantizer::PerTensor(src.dtype(), scale, zero_point));
   HardswishInto(result, src);
@@ -70,26 +70,26 @@ core::Tensor Hardswish(const core::Tensor& src, double scale, int64_t zero_point
 }
 
 void SigmoidInto(const core::Tensor& dst, const core::Tensor& src) {
-  RequireComputeDType(src, "sigmoid");
-  RequireComputeDType(dst, "sigmoid");
+  RequireComputable(src, "sigmoid");
+  RequireComputable(dst, "sigmoid");
   MapElements(dst, src, KnownMap{kernels::Int32Map::kSigmoid});
 }
 
 core::Tensor Sigmoid(const core::Tensor& src) {
-  RequireComputeDType(src, "sigmoid");
+  RequireComputable(src, "sigmoid");
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), SigmoidQuantizer(src.dtype()));
   SigmoidInto(result, src);
   return result;
 }
 
 void TanhInto(const core::Tensor& dst, const core::Tensor& src) {
-  RequireComputeDType(src, "tanh");
-  RequireComputeDType(dst, "tanh");
+  RequireComputable(src, "tanh");
+  RequireComputable(dst, "tanh");
   MapElements(dst, src, KnownMap{kernels::Int32Map::kTanh});
 }
 
 core::Tensor Tanh(const core::Tensor& src) {
-  RequireComputeDType(src, "tanh");
+  RequireComputable(src, "tanh");
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), TanhQuantizer(src.dtype()));
   TanhInto(result, src);
   return result;

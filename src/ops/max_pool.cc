@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/dtype.h"
-#include "ops/compute_dtype.h"
+#include "ops/computable.h"
 #include "ops/pool.h"
 #include "ops/pool_planes.h"
 
@@ -41,7 +41,7 @@ void MaxPlanes(const pool::PlaneLayout& in, const std::vector<pool::Taps>& rows,
 }  // namespace
 
 core::Tensor MaxPool2d(const core::Tensor& input, const PoolWindow& window) {
-  RequireComputeDType(input, "max_pool2d");
+  RequireComputable(input, "max_pool2d");
   const char* op = "max_pool2d";
   pool::CheckWindow(window, op);
   const pool::PlaneLayout in = pool::Planes(input, op);

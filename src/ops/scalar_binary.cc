@@ -1,5 +1,5 @@
 #include "ops/scalar_binary.h"
-#include "ops/compute_dtype.h"
+#include "ops/computable.h"
 
 #include <algorithm>
 #include <cmath>
@@ -36,7 +36,7 @@ core::Quantizer PerTensorInput(const Tensor& src, double other, const char* name
 // quantizer's parameters.
 template <class Map>
 Tensor MapIntegers(const Tensor& src, const core::Quantizer& quantizer, const Map& map) {
-  RequireComputeDType(src, "add_scalar / mul_scalar");
+  RequireComputable(src, "add_scalar / mul_scalar");
   Tensor result = Tensor::ForOverwrite(src.shape(), quantizer);
   if (result.numel() == 0) return result;
   uint8_t* out = core::FirstElement(result);

@@ -194,12 +194,64 @@ static void test_scale_types(void) {
   qt_quantizer_free(plain);
 }
 
+static void test_per_block(void) {
+  /* A 2 x 5 quint4 weight in blocks of 2 along axis 1, as ONNX's blocked
+     QuantizeLinear lays out its parameters: 2 rows x 3 blocks. */
+  const double scales[6] = {0.5, 0.25, 1.0, 0.125, 2.0, 0.5};
+  const int64_t zero_points[6] = {8, 8, 0, 15, 1, 2};
+  const float x[10] = {1.0f, -1.0f, 0.5f, 0.25f, 3.0f, -0.5f, 1.0f, 2.0f, 4.0f, 0.0f};
+  const int64_t shape[2] = {2, 5};
+  qt_quantizer* q = NULL;
+  qt_quantizer* read = NULL;
+  qt_tensor* t = NULL;
+  qt_tensor* column = NULL;
+  CHECK_OK(qt_quantizer_new_per_block(&q, QT_QUINT4, scales, zero_points, 6, 1, 2));
+  CHECK_OK(qt_quantize(&t, x, shape, 2, q));
+  uint8_t ints[10];
+  CHECK_OK(qt_int_repr(ints, sizeof ints, t));
+  /* Row 0: blocks {1, -1} / .5 + 8, {.5, .25} / .25 + 8, {3} / 1 + 0;
+     row 1: {-.5, 1} / .125 + 15 (23 saturates to 15), {2, 4} / 2 + 1, {0} + 2. */
+  const uint8_t expected[10] = {10, 6, 10, 9, 3, 11, 15, 2, 3, 2};
+  CHECK(memcmp(ints, expected, sizeof ints) == 0);
+  float values[2];
+  CHECK_OK(qt_select(&column, t, 1, 3));
+  CHECK_OK(qt_dequantize(values, 2, column));
+  CHECK_F32(values[0], 0.25f);
+  CHECK_F32(values[1], 4.0f); /* (3 - 1) * 2 */
+  qt_qscheme scheme = QT_PER_TENSOR_AFFINE;
+  int64_t block_size = 0;
+  CHECK_OK(qt_tensor_quantizer(&read, t));
+  CHECK_OK(qt_quantizer_qscheme(&scheme, read));
+  CHECK_I64(scheme, QT_PER_BLOCK_AFFINE);
+  CHECK_OK(qt_quantizer_block_size(&block_size, read));
+  CHECK_I64(block_size, 2);
+  CHECK(strcmp(qt_qscheme_name(QT_PER_BLOCK_AFFINE), "per_block_affine") == 0);
+
+  double scale = 0.0;
+  qt_tensor* sum = NULL;
+  CHECK_STATUS(qt_tensor_q_scale(&scale, t), QT_ERR_TYPE_MISMATCH);
+  CHECK_STATUS(qt_quantizer_scale(&scale, q), QT_ERR_TYPE_MISMATCH);
+  CHECK_STATUS(qt_add(&sum, t, t, 1.0, 0), QT_ERR_TYPE_MISMATCH);
+  qt_quantizer* bad = NULL;
+  CHECK_STATUS(qt_quantizer_new_per_block(&bad, QT_QUINT4, scales, zero_points, 6, 1, 0),
+               QT_ERR_INVALID_ARGUMENT);
+  qt_tensor* wrong = NULL;
+  const int64_t other[2] = {5, 2};
+  CHECK_STATUS(qt_quantize(&wrong, x, other, 2, q), QT_ERR_SHAPE_MISMATCH);
+  CHECK(bad == NULL && wrong == NULL && sum == NULL);
+  qt_tensor_free(column);
+  qt_tensor_free(t);
+  qt_quantizer_free(read);
+  qt_quantizer_free(q);
+}
+
 int main(void) {
   test_sizes_and_bits();
   test_packed_quint4x2();
   test_qint16_file_and_operators();
   test_onnx_rounding();
   test_scale_types();
+  test_per_block();
   printf("test_storage_dtypes: %ld checks passed\n", g_checks);
   return 0;
 }

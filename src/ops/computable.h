@@ -1,0 +1,33 @@
+// The operators compute on per-tensor or per-channel tensors of qint8,
+// quint8 and qint32 (core/dtype.h); other dtypes and per-block tensors are
+// converted with requantize first.
+#ifndef QTENSOR_OPS_COMPUTABLE_H_
+#define QTENSOR_OPS_COMPUTABLE_H_
+
+#include <string>
+
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/tensor.h"
+
+namespace qtensor::ops {
+
+// Throws kTypeMismatch, naming op, for a tensor of another dtype or a
+// per-block one.
+inline void RequireComputable(const core::Tensor& tensor, const char* op) {
+  if (tensor.storage()->quantizer().per_block()) {
+    core::Fail(core::ErrorKind::kTypeMismatch,
+               std::string(op) +
+                   ": per-block tensors are not computed on (the operators take per-tensor and "
+                   "per-channel ones); requantize first");
+  }
+  if (core::IsComputeDType(tensor.dtype())) return;
+  core::Fail(core::ErrorKind::kTypeMismatch,
+             std::string(op) + ": " + core::DTypeName(tensor.dtype()) +
+                 " tensors are not computed on (the operators take qint8, quint8 and qint32); "
+                 "requantize to one of those first");
+}
+
+}  // namespace qtensor::ops
+
+#endif  // QTENSOR_OPS_COMPUTABLE_H_

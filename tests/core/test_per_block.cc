@@ -1,0 +1,209 @@
+// Per-block quantization: one scale and zero point per block of block_size
+// elements along an axis, parameters in ONNX's layout. The whole storage
+// (kernels) and every view (element by element) against the formulas, the
+// effective quantizer of views, files, printing and the operators' refusal.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/tensor.h"
+#include "core/tensor_ops.h"
+#include "io/serialize.h"
+#include "ops/binary.h"
+#include "ops/requantize.h"
+
+namespace {
+
+using qtensor::core::DType;
+using qtensor::core::Quantizer;
+using qtensor::core::Rounding;
+using qtensor::core::Tensor;
+namespace core = qtensor::core;
+
+struct Case {
+  std::vector<int64_t> shape;
+  int64_t axis, block_size;
+};
+
+// Random parameters for shape: ceil(size / block) blocks along axis.
+Quantizer RandomBlocks(DType dtype, const Case& c, unsigned seed) {
+  size_t count = 1;
+  const int64_t axis = c.axis < 0 ? c.axis + static_cast<int64_t>(c.shape.size()) : c.axis;
+  for (size_t d = 0; d < c.shape.size(); ++d) {
+    const int64_t size = c.shape[d];
+    count *= static_cast<size_t>(
+        static_cast<int64_t>(d) == axis ? (size + c.block_size - 1) / c.block_size : size);
+  }
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> scale(0.01f, 0.5f);
+  std::uniform_int_distribution<int64_t> zero_point(core::QMin(dtype), core::QMax(dtype));
+  std::vector<double> scales(count);
+  std::vector<int64_t> zero_points(count);
+  for (size_t i = 0; i < count; ++i) {
+    scales[i] = scale(rng);
+    zero_points[i] = zero_point(rng) / 2;
+  }
+  return Quantizer::PerBlock(dtype, scales, zero_points, c.axis, c.block_size);
+}
+
+// The index of the parameters of the element at flat row-major index k.
+size_t ParamIndex(const Case& c, int64_t k) {
+  int64_t inner = 1;
+  for (size_t d = static_cast<size_t>(c.axis) + 1; d < c.shape.size(); ++d) inner *= c.shape[d];
+  const int64_t size = c.shape[c.axis];
+  const int64_t blocks = (size + c.block_size - 1) / c.block_size;
+  const int64_t o = k / (size * inner), a = k / inner % size, i = k % inner;
+  return static_cast<size_t>((o * blocks + a / c.block_size) * inner + i);
+}
+
+int64_t Quantized(float x, double scale, int64_t zero_point, DType dtype, Rounding rounding) {
+  const float s = static_cast<float>(scale);
+  const float v = rounding == Rounding::kOnnx ? x / s : x * (1.0f / s);
+  const int64_t q = zero_point + static_cast<int64_t>(std::nearbyint(v));
+  return std::min(std::max(q, core::QMin(dtype)), core::QMax(dtype));
+}
+
+std::vector<int64_t> IntsOf(const Tensor& t) {
+  const auto n = static_cast<size_t>(t.numel());
+  std::vector<uint8_t> bytes(n * core::ElementSize(t.dtype()));
+  core::IntRepr(t, bytes.data());
+  std::vector<int64_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (t.dtype() == DType::kQInt16) {
+      int16_t v;
+      std::memcpy(&v, &bytes[2 * i], 2);
+      out[i] = v;
+    } else {
+      out[i] = core::QMin(t.dtype()) < 0 ? int64_t{static_cast<int8_t>(bytes[i])} : bytes[i];
+    }
+  }
+  return out;
+}
+
+std::vector<float> Values(const Tensor& t) {
+  std::vector<float> out(static_cast<size_t>(t.numel()));
+  core::Dequantize(t, out.data());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("per block: the whole storage quantizes and dequantizes by the formulas") {
+  const Case cases[] = {{{3, 70}, 1, 32}, {{70, 3}, 0, 32}, {{2, 5, 9}, 1, 2}, {{4, 6}, -1, 7}};
+  for (const Case& c : cases) {
+    for (DType dtype : {DType::kQInt8, DType::kQUInt4, DType::kQInt4, DType::kQInt16}) {
+      for (Rounding rounding : {Rounding::kPyTorch, Rounding::kOnnx}) {
+        CAPTURE(core::DTypeName(dtype));
+        CAPTURE(static_cast<int>(rounding));
+        CAPTURE(c.shape.size());
+        const Quantizer q = RandomBlocks(dtype, c, 5).WithRounding(rounding);
+        const Case resolved{c.shape,
+                            c.axis < 0 ? c.axis + static_cast<int64_t>(c.shape.size()) : c.axis,
+                            c.block_size};
+        int64_t numel = 1;
+        for (int64_t size : c.shape) numel *= size;
+        std::mt19937 rng(9);
+        std::uniform_real_distribution<float> dist(-6.0f, 6.0f);
+        std::vector<float> x(static_cast<size_t>(numel));
+        for (float& v : x) v = dist(rng);
+        const Tensor t = core::Quantize(x.data(), c.shape, q);
+        const std::vector<int64_t> ints = IntsOf(t);
+        const std::vector<float> values = Values(t);
+        for (int64_t k = 0; k < numel; ++k) {
+          const size_t p = ParamIndex(resolved, k);
+          const auto i = static_cast<size_t>(k);
+          REQUIRE(ints[i] == Quantized(x[i], q.scales()[p], q.zero_points()[p], dtype, rounding));
+          REQUIRE(values[i] == static_cast<float>(ints[i] - q.zero_points()[p]) *
+                                   static_cast<float>(q.scales()[p]));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("per block: views read, write and report their own parameters") {
+  const Case c{{3, 70}, 1, 32};
+  const Quantizer q = RandomBlocks(DType::kQUInt4, c, 7);
+  std::vector<float> x(210);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 13) * 0.37f - 2.0f;
+  const Tensor base = core::Quantize(x.data(), c.shape, q);
+  const std::vector<float> all = Values(base);
+
+  // Element by element (views) against the kernels (the whole storage).
+  const Tensor transposed = base.Transpose(0, 1).Slice(0, 3, 70, 5);  // [14, 3]
+  const std::vector<float> values = Values(transposed);
+  for (int64_t i = 0; i < 14; ++i) {
+    for (int64_t j = 0; j < 3; ++j) {
+      CHECK(values[static_cast<size_t>(i * 3 + j)] == all[static_cast<size_t>(j * 70 + 3 + 5 * i)]);
+    }
+  }
+  // Effective quantizers: an aligned slice keeps blocks of 32; an unaligned
+  // one gives each element its own; a clone dequantizes the same.
+  const Tensor aligned = base.Slice(1, 32, 70, 1);
+  const Quantizer qa = aligned.EffectiveQuantizer();
+  CHECK(qa.per_block());
+  CHECK(qa.block_size() == 32);
+  CHECK(qa.axis() == 1);
+  CHECK(qa.num_channels() == 6);
+  CHECK(qa.scales()[0] == q.scales()[1]);
+  const Tensor unaligned = base.Slice(1, 1, 70, 1);
+  CHECK(unaligned.EffectiveQuantizer().block_size() == 1);
+  CHECK(unaligned.EffectiveQuantizer().num_channels() == 3 * 69);
+  CHECK(Values(core::Clone(unaligned)) == Values(unaligned));
+  CHECK(Values(core::Clone(transposed)) == values);
+  CHECK(base.Select(0, 1).Select(0, 40).EffectiveQuantizer().scales()[0] == q.scales()[4]);
+
+  // Writing one column through a view quantizes with each element's block.
+  core::Fill(base.Select(1, 33), 1.5f);
+  for (int64_t r = 0; r < 3; ++r) {
+    const size_t p = static_cast<size_t>(r * 3 + 1);
+    const float expected = static_cast<float>(Quantized(1.5f, q.scales()[p], q.zero_points()[p],
+                                                        DType::kQUInt4, Rounding::kPyTorch) -
+                                              q.zero_points()[p]) *
+                           static_cast<float>(q.scales()[p]);
+    CHECK(core::GetElement(base, {r, 33}) == expected);
+  }
+}
+
+TEST_CASE("per block: files, printing, requantize, and what is refused") {
+  const Case c{{2, 40}, 1, 32};
+  const Quantizer q = RandomBlocks(DType::kQInt8, c, 11);
+  std::vector<float> x(80, 0.75f);
+  const Tensor t = core::Quantize(x.data(), c.shape, q);
+  for (const Tensor& view : {t, t.Slice(1, 32, 40, 1), t.Transpose(0, 1)}) {
+    const auto buffer = qtensor::io::SerializeTensor(view);
+    CHECK(buffer.data.get()[10] == 2);  // format_version 2
+    const Tensor back = qtensor::io::DeserializeTensor(buffer.data.get(), buffer.size);
+    CHECK(back.storage()->quantizer().per_block());
+    CHECK(Values(back) == Values(view));
+    CHECK(IntsOf(back) == IntsOf(view));
+  }
+  const std::string text = core::ToString(t);
+  CHECK(text.find("quantization_scheme=qtensor.per_block_affine") != std::string::npos);
+  CHECK(text.find("axis=1, block_size=32)") != std::string::npos);
+
+  const Tensor per_tensor =
+      qtensor::ops::Requantize(t, Quantizer::PerTensor(DType::kQInt8, 0.01, 0));
+  std::vector<float> expected = Values(t);
+  CHECK(IntsOf(per_tensor) == IntsOf(core::Quantize(expected.data(), {2, 40},
+                                                    Quantizer::PerTensor(DType::kQInt8, 0.01, 0))));
+  CHECK_THROWS_WITH_AS(qtensor::ops::Binary(qtensor::ops::BinaryOp::kAdd, t, t, 0.1, 0, false),
+                       doctest::Contains("per-block tensors are not computed on"), core::Error);
+  CHECK_THROWS_WITH_AS(Quantizer::PerBlock(DType::kQInt8, {1.0}, {0}, 0, 0),
+                       doctest::Contains("block_size must be at least 1"), core::Error);
+  CHECK_THROWS_WITH_AS(core::Quantize(x.data(), {8, 10}, q), doctest::Contains("needs 8"),
+                       core::Error);
+  // The count needs no overflow: a block size past every size is one block.
+  const Quantizer huge = Quantizer::PerBlock(DType::kQInt8, {0.5, 0.25}, {0, 0}, 1, INT64_MAX);
+  const Tensor one_block = core::Quantize(x.data(), {2, 40}, huge);
+  CHECK(Values(one_block)[79] == 0.75f);
+}
