@@ -45,7 +45,7 @@ public class EnumExtensionsTests {
       var size = Assert.Throws<QTensorArgumentException>(() => ((DType)value).ItemSize());
       Assert.AreEqual("unknown dtype", size.Message);
     }
-    foreach (int value in new[] { 0, 3, -1 }) {
+    foreach (int value in new[] { 0, 4, -1 }) {
       var error = Assert.Throws<QTensorArgumentException>(() => ((QScheme)value).TorchName());
       Assert.AreEqual(Status.InvalidArgument, error.Status);
       Assert.AreEqual("unknown qscheme", error.Message);

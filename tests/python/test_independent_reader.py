@@ -190,7 +190,7 @@ def test_library_loads_a_bundle(pb, tmp_path):
 
 @pytest.mark.parametrize("change,message", [
     ({"magic": "qtensr"}, "magic"),
-    ({"version": 2}, "version"),
+    ({"version": 3}, "version"),
 ])
 def test_library_rejects_a_wrong_header(pb, tmp_path, change, message):
     tensor = pb.Tensor(dtype=pb.QINT8, shape=[1], qscheme=pb.PER_TENSOR_AFFINE, scale=1.0,

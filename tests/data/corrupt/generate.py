@@ -147,8 +147,8 @@ def build_cases(pb):
         "malformed data")
     add("format_version_0.qt", tensor_file(pb, per_tensor(pb), version=0),
         "format_version is 0")
-    add("format_version_2.qt", tensor_file(pb, per_tensor(pb), version=2),
-        "format_version 2 is newer than this library reads (1)")
+    add("format_version_3.qt", tensor_file(pb, per_tensor(pb), version=3),
+        "format_version 3 is newer than this library reads (2)")
     add("no_content.qt", serialize(pb.File(magic="qtensor", format_version=1)),
         "neither a tensor nor a bundle")
     add("bundle_read_as_tensor.qt", bundle_file(pb, [named(per_tensor(pb), "a")]),
@@ -162,7 +162,7 @@ def build_cases(pb):
     add("dtype_negative.qt", tensor_file(pb, per_tensor(pb, dtype=-1)), "dtype -1 is unknown")
     add("qscheme_unspecified.qt", tensor_file(pb, per_tensor(pb, qscheme=0)),
         "qscheme 0 is unknown")
-    add("qscheme_3.qt", tensor_file(pb, per_tensor(pb, qscheme=3)), "qscheme 3 is unknown")
+    add("qscheme_4.qt", tensor_file(pb, per_tensor(pb, qscheme=4)), "qscheme 4 is unknown")
     add("rank_65.qt", tensor_file(pb, per_tensor(pb, shape=[1] * 65, data=b"\x00")),
         "rank 65 exceeds the maximum of 64")
     add("rank_64_valid_but_data_short.qt",
