@@ -77,11 +77,13 @@ def from_packed(data, shape, quantizer):
     CorruptDataError for unused bits that are not 0."""
     if not isinstance(quantizer, Quantizer):
         raise TypeError(f"expected a qtensor.Quantizer, not {type(quantizer).__name__}")
-    if isinstance(data, np.ndarray) and data.dtype != np.uint8:
-        raise TypeError(f"packed data is bytes or a uint8 array, not an array of {data.dtype}")
-    view = np.ascontiguousarray(np.frombuffer(memoryview(data).cast("B"), dtype=np.uint8)
-                                if not isinstance(data, np.ndarray) else data.reshape(-1))
-    return Tensor._wrap(native.Tensor.FromPacked(view, shape_of(shape), quantizer._native))
+    if isinstance(data, np.ndarray):
+        if data.dtype != np.uint8:
+            raise TypeError(f"packed data is bytes or a uint8 array, not an array of {data.dtype}")
+        packed = np.ascontiguousarray(data).reshape(-1)
+    else:
+        packed = np.frombuffer(memoryview(data).cast("B"), dtype=np.uint8)
+    return Tensor._wrap(native.Tensor.FromPacked(packed, shape_of(shape), quantizer._native))
 
 
 def serialize(obj):

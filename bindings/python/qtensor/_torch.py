@@ -5,7 +5,7 @@ torch object is handed over, so qtensor does not need it."""
 
 import numpy as np
 
-from ._errors import InvalidArgumentError, TypeMismatchError
+from ._errors import InternalError, InvalidArgumentError, TypeMismatchError
 
 
 def is_torch_tensor(value):
@@ -127,7 +127,7 @@ def _to_torch_packed(q):
     storage = out.storage().untyped()
     packed = q.packed_repr()
     if storage.nbytes() < packed.size:
-        raise TypeMismatchError(f"PyTorch allocated {storage.nbytes()} bytes for "
+        raise InternalError(f"PyTorch allocated {storage.nbytes()} bytes for "
                                 f"{packed.size} bytes of {q.dtype.name} values")
     if packed.size:
         padded = np.zeros(storage.nbytes(), dtype=np.uint8)
