@@ -7,16 +7,24 @@ public static class DTypeExtensions {
   static DTypeExtensions() { NativeLoader.EnsureLoaded(); }
 
   /// <summary>
-  /// PyTorch's name of the dtype: "qint8", "quint8", "qint32". A value
+  /// PyTorch's name of the dtype: "qint8", "quint8", "qint32", "quint4x2", ... A value
   /// outside the enum throws <see cref="QTensorArgumentException"/>.
   /// </summary>
   public static string TorchName(this DType dtype) => QTensorNative.dtype_name(dtype);
 
   /// <summary>
-  /// The size in bytes of one integer of the dtype: 1, 1, 4. A value outside
-  /// the enum throws <see cref="QTensorArgumentException"/>.
+  /// The size in bytes of one integer of the dtype's IntRepr: 1, 2 or 4 (1
+  /// for the packed dtypes). A value outside the enum throws
+  /// <see cref="QTensorArgumentException"/>.
   /// </summary>
   public static int ItemSize(this DType dtype) => checked((int)QTensorNative.dtype_size(dtype));
+
+  /// <summary>
+  /// The bits one value of the dtype takes in storage: 2, 4, 8, 16 or 32 (4
+  /// for QUInt4x2, two per byte). A value outside the enum throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static int Bits(this DType dtype) => checked((int)QTensorNative.dtype_bits(dtype));
 }
 
 /// <summary>PyTorch's names of <see cref="QScheme"/> values.</summary>

@@ -71,23 +71,53 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
-  /// A tensor holding the row-major integers <paramref name="data"/>; the
-  /// array type must match the quantizer's dtype (sbyte[] QInt8, byte[]
-  /// QUInt8, int[] QInt32), else <see cref="QTensorTypeException"/>.
+  /// A tensor holding the row-major integers <paramref name="data"/>, one per
+  /// value; the array type must match the quantizer's dtype (sbyte[] QInt8
+  /// and QInt4, byte[] QUInt8, QUInt4x2, QUInt2x4 and QUInt4, short[]
+  /// QInt16, ushort[] QUInt16, int[] QInt32), else
+  /// <see cref="QTensorTypeException"/>. A value outside a packed dtype's
+  /// range throws <see cref="QTensorArgumentException"/>.
   /// </summary>
   public static Tensor FromIntRepr(sbyte[] data, long[] shape, Quantizer quantizer) {
-    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer, DType.QInt8);
+    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer);
     return new Tensor(NativeTensor.FromInt8(data, data.Length, shape, shape.Length, parameters));
   }
-  /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QUInt8.</summary>
+  /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QUInt8 and the unsigned packed dtypes.</summary>
   public static Tensor FromIntRepr(byte[] data, long[] shape, Quantizer quantizer) {
-    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer, DType.QUInt8);
+    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer);
     return new Tensor(NativeTensor.FromUInt8(data, data.Length, shape, shape.Length, parameters));
+  }
+  /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QInt16.</summary>
+  public static Tensor FromIntRepr(short[] data, long[] shape, Quantizer quantizer) {
+    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer);
+    return new Tensor(NativeTensor.FromInt16(data, data.Length, shape, shape.Length, parameters));
+  }
+  /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QUInt16.</summary>
+  public static Tensor FromIntRepr(ushort[] data, long[] shape, Quantizer quantizer) {
+    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer);
+    return new Tensor(NativeTensor.FromUInt16(data, data.Length, shape, shape.Length, parameters));
   }
   /// <summary>As <see cref="FromIntRepr(sbyte[], long[], Quantizer)"/>, for QInt32.</summary>
   public static Tensor FromIntRepr(int[] data, long[] shape, Quantizer quantizer) {
-    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer, DType.QInt32);
+    NativeQuantizer parameters = CheckIntRepr(data, shape, quantizer);
     return new Tensor(NativeTensor.FromInt32(data, data.Length, shape, shape.Length, parameters));
+  }
+
+  /// <summary>
+  /// A tensor from integers in storage form, row-major: for the packed
+  /// dtypes (QUInt4x2, QUInt2x4, QInt4, QUInt4) ceil(numel * bits / 8) bytes,
+  /// the first value in the lowest bits (as PyTorch keeps quint4x2) and the
+  /// unused high bits of the last byte 0, as <see cref="PackedRepr"/> gives
+  /// them; for the other dtypes the integers' bytes in the platform's order.
+  /// The wrong number of bytes throws <see cref="QTensorShapeException"/>,
+  /// unused bits that are not 0 <see cref="QTensorCorruptDataException"/>.
+  /// </summary>
+  public static Tensor FromPacked(byte[] data, long[] shape, Quantizer quantizer) {
+    Arguments.NotNull(data, nameof(data));
+    Arguments.NotNull(shape, nameof(shape));
+    NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
+    return new Tensor(
+        NativeTensor.FromPackedBytes(data, data.Length, shape, shape.Length, parameters));
   }
 
   /// <summary>
@@ -141,16 +171,15 @@ public sealed partial class Tensor {
     return new long[] { Arguments.NotNull(data, nameof(data)).LongLength };
   }
 
-  static NativeQuantizer CheckIntRepr(Array data, long[] shape, Quantizer quantizer,
-                                      DType arrayDType) {
+  static NativeQuantizer CheckIntRepr(Array data, long[] shape, Quantizer quantizer) {
     Arguments.NotNull(data, nameof(data));
     Arguments.NotNull(shape, nameof(shape));
     NativeQuantizer parameters = Arguments.NotNull(quantizer, nameof(quantizer)).Native;
     DType dtype = parameters.dtype();
-    if (dtype != arrayDType) {
+    if (data.GetType().GetElementType() != ElementTypeOf(dtype)) {
       throw new QTensorTypeException(
-          $"{data.GetType().Name} holds {arrayDType} integers but the quantizer's dtype is " +
-          $"{dtype} (use {ElementTypeOf(dtype).Name}[])");
+          $"{data.GetType().Name} does not hold {dtype} integers (use " +
+          $"{ElementTypeOf(dtype).Name}[])");
     }
     return parameters;
   }

@@ -27,16 +27,30 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
-  /// The integers, row-major, in the array type of the dtype: sbyte[] for
-  /// QInt8, byte[] for QUInt8, int[] for QInt32 (a new array).
+  /// The integers, row-major, one per value in the array type of the dtype:
+  /// sbyte[] for QInt8 and QInt4, byte[] for QUInt8, QUInt4x2, QUInt2x4 and
+  /// QUInt4, short[] for QInt16, ushort[] for QUInt16, int[] for QInt32 (a
+  /// new array).
   /// </summary>
   public Array IntRepr() {
-    switch (DType) {
-      case DType.QInt8: return IntRepr<sbyte>();
-      case DType.QUInt8: return IntRepr<byte>();
-      default: return IntRepr<int>();
-    }
+    Type element = ElementTypeOf(DType);
+    if (element == typeof(sbyte)) return IntRepr<sbyte>();
+    if (element == typeof(byte)) return IntRepr<byte>();
+    if (element == typeof(short)) return IntRepr<short>();
+    if (element == typeof(ushort)) return IntRepr<ushort>();
+    return IntRepr<int>();
   }
+
+  /// <summary>
+  /// The integers in storage form, row-major (a new array): for the packed
+  /// dtypes (QUInt4x2, QUInt2x4, QInt4, QUInt4) ceil(numel * bits / 8)
+  /// bytes packed from the first value whatever the view's layout, the first
+  /// value in the lowest bits and the unused high bits of the last byte 0
+  /// (PyTorch 1.13's int_repr() of a quint4x2 tensor gives the same bytes);
+  /// for the other dtypes the integers' bytes in the platform's order.
+  /// <see cref="FromPacked"/> takes them back.
+  /// </summary>
+  public byte[] PackedRepr() => Arguments.TakeBytes(Native.PackedReprBytes());
 
   /// <summary>
   /// As <see cref="IntRepr()"/>, typed; <typeparamref name="T"/> must match
@@ -54,8 +68,10 @@ public sealed partial class Tensor {
   /// Writes the <see cref="Numel"/> integers, row-major, into the first
   /// <see cref="Numel"/> elements of <paramref name="destination"/> (pinned:
   /// no copy is made); the elements after them are left as they were.
-  /// <typeparamref name="T"/> must match the dtype: sbyte for QInt8, byte for
-  /// QUInt8, int for QInt32 (else <see cref="QTensorTypeException"/>). A
+  /// <typeparamref name="T"/> must match the dtype: sbyte for QInt8 and
+  /// QInt4, byte for QUInt8 and the unsigned packed dtypes, short for QInt16,
+  /// ushort for QUInt16, int for QInt32 (else
+  /// <see cref="QTensorTypeException"/>). A
   /// shorter destination throws <see cref="QTensorArgumentException"/>.
   /// </summary>
   public void IntReprTo<T>(T[] destination) where T : struct {
@@ -65,11 +81,12 @@ public sealed partial class Tensor {
     CheckElementType<T>(dtype, "IntReprTo");
     CheckDestination(destination, tensor.numel());
     long count = destination.LongLength;
-    switch (dtype) {
-      case DType.QInt8: tensor.IntReprInt8((sbyte[])(object)destination, count); break;
-      case DType.QUInt8: tensor.IntReprUInt8((byte[])(object)destination, count); break;
-      default: tensor.IntReprInt32((int[])(object)destination, count); break;
-    }
+    object array = destination;
+    if (typeof(T) == typeof(sbyte)) tensor.IntReprInt8((sbyte[])array, count);
+    else if (typeof(T) == typeof(byte)) tensor.IntReprUInt8((byte[])array, count);
+    else if (typeof(T) == typeof(short)) tensor.IntReprInt16((short[])array, count);
+    else if (typeof(T) == typeof(ushort)) tensor.IntReprUInt16((ushort[])array, count);
+    else tensor.IntReprInt32((int[])array, count);
   }
 
   static void CheckElementType<T>(DType dtype, string method) {
@@ -145,8 +162,14 @@ public sealed partial class Tensor {
 
   internal static Type ElementTypeOf(DType dtype) {
     switch (dtype) {
-      case DType.QInt8: return typeof(sbyte);
-      case DType.QUInt8: return typeof(byte);
+      case DType.QInt8:
+      case DType.QInt4: return typeof(sbyte);
+      case DType.QUInt8:
+      case DType.QUInt4x2:
+      case DType.QUInt2x4:
+      case DType.QUInt4: return typeof(byte);
+      case DType.QInt16: return typeof(short);
+      case DType.QUInt16: return typeof(ushort);
       default: return typeof(int);
     }
   }

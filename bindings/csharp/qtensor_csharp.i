@@ -253,6 +253,10 @@ public enum%}
 %apply unsigned char OUTPUT[] { uint8_t* uint8_out };
 %apply int INPUT[] { int32_t* int32_in };
 %apply int OUTPUT[] { int32_t* int32_out };
+%apply short INPUT[] { int16_t* int16_in };
+%apply short OUTPUT[] { int16_t* int16_out };
+%apply unsigned short INPUT[] { uint16_t* uint16_in };
+%apply unsigned short OUTPUT[] { uint16_t* uint16_out };
 
 // Strings: checked before the marshaller converts them to UTF-8 (see
 // Arguments.Utf8). std_string.i is included first so that the shared file's
@@ -305,6 +309,7 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
 %}
 
 %newobject qtensor::Tensor::SerializeBytes;
+%newobject qtensor::Tensor::PackedReprBytes;
 %newobject qtensor::Bundle::SerializeBytes;
 
 
@@ -353,12 +358,35 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
     return qtensor::Tensor::FromIntRepr(int32_in, static_cast<size_t>(count) * sizeof(int32_t),
                                         qtensor_csharp::Longs(shape_in, ndim), quantizer);
   }
+  static qtensor::Tensor FromInt16(int16_t* int16_in, int64_t count, int64_t* shape_in,
+                                   int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::FromIntRepr(int16_in, static_cast<size_t>(count) * sizeof(int16_t),
+                                        qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  static qtensor::Tensor FromUInt16(uint16_t* uint16_in, int64_t count, int64_t* shape_in,
+                                    int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::FromIntRepr(uint16_in, static_cast<size_t>(count) * sizeof(uint16_t),
+                                        qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
+  // Integers in storage form (qt_from_packed).
+  static qtensor::Tensor FromPackedBytes(uint8_t* uint8_in, int64_t count, int64_t* shape_in,
+                                         int64_t ndim, const qtensor::Quantizer& quantizer) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Tensor::FromPacked(uint8_in, static_cast<size_t>(count),
+                                       qtensor_csharp::Longs(shape_in, ndim), quantizer);
+  }
   static qtensor::Tensor DeserializeBytes(uint8_t* uint8_in, int64_t count) {
     qtensor_csharp::CheckCount(count);
     return qtensor::Tensor::deserialize(uint8_in, static_cast<size_t>(count));
   }
   qtensor_csharp::Bytes* SerializeBytes() const {
     return new qtensor_csharp::Bytes($self->serialize());
+  }
+  qtensor_csharp::Bytes* PackedReprBytes() const {
+    const std::vector<uint8_t> packed = $self->packed_repr();
+    return new qtensor_csharp::Bytes(std::string(packed.begin(), packed.end()));
   }
 
   void ShapeInto(int64_t* longs_out, int64_t count) const {
@@ -427,6 +455,16 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   void IntReprUInt8(uint8_t* uint8_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);
     $self->int_repr_into(qtensor_csharp::Track(uint8_out), static_cast<size_t>(count));
+  }
+  void IntReprInt16(int16_t* int16_out, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->int_repr_into(qtensor_csharp::Track(int16_out),
+                         static_cast<size_t>(count) * sizeof(int16_t));
+  }
+  void IntReprUInt16(uint16_t* uint16_out, int64_t count) const {
+    qtensor_csharp::CheckCount(count);
+    $self->int_repr_into(qtensor_csharp::Track(uint16_out),
+                         static_cast<size_t>(count) * sizeof(uint16_t));
   }
   void IntReprInt32(int32_t* int32_out, int64_t count) const {
     qtensor_csharp::CheckCount(count);

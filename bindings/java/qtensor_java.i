@@ -227,16 +227,24 @@ std::string QtJavaDTypeName(qt_dtype dtype) {
   return name;
 }
 
-// intReprTo's element type must be the dtype's: byte[] for QINT8, short[]
-// for QUINT8, int[] for QINT32.
-void QtRequireIntReprType(const qtensor::Tensor& tensor, qt_dtype expected, const char* array) {
-  if (tensor.dtype() != expected) {
+// intReprTo's element type must be the dtype's: byte[] for QINT8 and QINT4,
+// short[] for QUINT8 and the unsigned packed dtypes, int[] for QINT32 (the
+// 16-bit dtypes are converted on the Java side).
+void QtRequireIntReprType(const qtensor::Tensor& tensor, bool matches, const char* array) {
+  if (!matches) {
     throw qtensor::Error(
         QT_ERR_TYPE_MISMATCH,
-        std::string("intReprTo(") + array + ") needs a " + QtJavaDTypeName(expected) +
-            " tensor, got " + QtJavaDTypeName(tensor.dtype()) +
-            " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)");
+        std::string("intReprTo(") + array + ") does not take a " +
+            QtJavaDTypeName(tensor.dtype()) +
+            " tensor (integers are byte[] for QINT8 and QINT4, short[] for QUINT8, QUINT4X2, "
+            "QUINT2X4, QUINT4 and QINT16, int[] for QINT32 and QUINT16)");
   }
+}
+
+// Whether int_repr gives one uint8_t per value (QUINT8 and the unsigned
+// packed dtypes).
+bool QtIsUnsignedByteRepr(qt_dtype dtype) {
+  return dtype == QT_QUINT8 || dtype == QT_QUINT4X2 || dtype == QT_QUINT2X4 || dtype == QT_QUINT4;
 }
 
 // dequantizeTo and intReprTo: a destination of fewer than numel elements is
@@ -463,6 +471,18 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     QtPinned bytes(jenv, data, false);
     return qtensor::Tensor::deserialize(bytes.data<const void>(), bytes.length());
   }
+  // Integers in storage form (qt_from_packed): packed bytes for QUINT4X2 &
+  // co., the native-order bytes of the integers for the others.
+  static qtensor::Tensor fromPackedBytes(JNIEnv* jenv, jbyteArray data,
+                                         const std::vector<int64_t>& shape,
+                                         const qtensor::Quantizer& quantizer) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Tensor::FromPacked(bytes.data<const void>(), bytes.length(), shape, quantizer);
+  }
+  jbyteArray packedReprBytes(JNIEnv* jenv) const {
+    const std::vector<uint8_t> packed = $self->packed_repr();
+    return QtBytesToJava(jenv, std::string(packed.begin(), packed.end()));
+  }
 
   jfloatArray dequantizeArray(JNIEnv* jenv) const {
     jfloatArray out = QtNewArray(jenv, &JNIEnv::NewFloatArray, $self->numel());
@@ -483,10 +503,13 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     QtRequireRoom(*$self, count);
     $self->dequantize_into(floats, static_cast<size_t>(count));
   }
-  // The integers of a qint8 or quint8 tensor, byte for byte.
+  // The integers of a tensor with one byte per value (qint8, quint8 and the
+  // packed dtypes), byte for byte.
   jbyteArray intReprBytes(JNIEnv* jenv) const {
-    if ($self->dtype() == QT_QINT32) {
-      throw qtensor::Error(QT_ERR_TYPE_MISMATCH, "a byte array needs a qint8 or quint8 tensor, got qint32");
+    if (qtensor::dtype_size($self->dtype()) != 1) {
+      throw qtensor::Error(QT_ERR_TYPE_MISMATCH,
+                           std::string("a byte array needs a tensor of one byte per value, got ") +
+                               qt_dtype_name($self->dtype()));
     }
     jbyteArray out = QtNewArray(jenv, &JNIEnv::NewByteArray, $self->numel());
     QtPinned bytes(jenv, out, true);
@@ -503,17 +526,18 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   // intReprTo: the numel integers written at the start of the caller's
   // array, whose element type must match the dtype.
   void intReprToBytes(JNIEnv* jenv, jbyteArray destination) const {
-    QtRequireIntReprType(*$self, QT_QINT8, "byte[]");
+    QtRequireIntReprType(*$self, $self->dtype() == QT_QINT8 || $self->dtype() == QT_QINT4,
+                         "byte[]");
     QtRequireRoom(*$self, QtArrayLength(jenv, destination));
     QtPinned bytes(jenv, destination, true);
     $self->int_repr_into(bytes.data<void>(), bytes.length());
   }
-  // quint8 into short[]: the library writes numel bytes at the start of the
+  // quint8 (or an unsigned packed dtype) into short[]: the library writes numel bytes at the start of the
   // array's memory, which are then widened in place, from the last down, so
   // that no byte is overwritten before it is read (short i covers bytes 2i
   // and 2i + 1, never a byte j < i). No second buffer.
   void intReprToShorts(JNIEnv* jenv, jshortArray destination) const {
-    QtRequireIntReprType(*$self, QT_QUINT8, "short[]");
+    QtRequireIntReprType(*$self, QtIsUnsignedByteRepr($self->dtype()), "short[]");
     QtRequireRoom(*$self, QtArrayLength(jenv, destination));
     QtPinned shorts(jenv, destination, true);
     $self->int_repr_into(shorts.data<void>(), shorts.length() * sizeof(jshort));
@@ -525,7 +549,7 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     }
   }
   void intReprToInts(JNIEnv* jenv, jintArray destination) const {
-    QtRequireIntReprType(*$self, QT_QINT32, "int[]");
+    QtRequireIntReprType(*$self, $self->dtype() == QT_QINT32, "int[]");
     QtRequireRoom(*$self, QtArrayLength(jenv, destination));
     QtPinned ints(jenv, destination, true);
     $self->int_repr_into(ints.data<void>(), ints.length() * sizeof(int32_t));

@@ -144,14 +144,21 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::quantize_per_tensor_dynamic(const std::vector<float>&,
                                              const std::vector<int64_t>&, qt_dtype);
 %rename(equals) qtensor::Quantizer::operator==;
+// Storage-form bytes cross as bytes (packed_repr_bytes below).
+%ignore qtensor::Tensor::packed_repr;
 
 %include "../qtensor.i"
 
-// Serialized forms are bytes, not text.
+// Serialized forms and packed integers are bytes, not text or tuples.
 %extend qtensor::Tensor {
   PyObject* serialize_bytes() const {
     std::string data = $self->serialize();
     return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
+  }
+  PyObject* packed_repr_bytes() const {
+    std::vector<uint8_t> data = $self->packed_repr();
+    return PyBytes_FromStringAndSize(reinterpret_cast<const char*>(data.data()),
+                                     (Py_ssize_t)data.size());
   }
 }
 %extend qtensor::Bundle {

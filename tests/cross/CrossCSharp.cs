@@ -47,6 +47,19 @@ static class CrossCSharp {
     }
   }
 
+  static Tensor QInt16PerTensor() {
+    return Tensor.QuantizePerTensor(new[] { -300.0f, 1000.25f, 0.0f, 12345.5f },
+                                    new long[] { 4 }, 0.25, -7, DType.QInt16);
+  }
+
+  // Starts at element 1, inside the base's first byte.
+  static Tensor QUInt4x2View() {
+    using (Tensor based = Tensor.QuantizePerTensor(Ramp(15, i => i * 0.5 - 1.0),
+                                                   new long[] { 3, 5 }, 0.5, 2, DType.QUInt4x2)) {
+      return based.Slice(1, 1, 4);
+    }
+  }
+
   static readonly KeyValuePair<string, Func<Tensor>>[] TensorFiles = {
     new KeyValuePair<string, Func<Tensor>>("qint8_per_tensor.qt", QInt8PerTensor),
     new KeyValuePair<string, Func<Tensor>>("quint8_per_channel.qt", QUInt8PerChannel),
@@ -54,6 +67,8 @@ static class CrossCSharp {
     new KeyValuePair<string, Func<Tensor>>("qint32_per_channel.qt", QInt32PerChannel),
     new KeyValuePair<string, Func<Tensor>>("scalar.qt", Scalar),
     new KeyValuePair<string, Func<Tensor>>("view.qt", View),
+    new KeyValuePair<string, Func<Tensor>>("qint16_per_tensor.qt", QInt16PerTensor),
+    new KeyValuePair<string, Func<Tensor>>("quint4x2_view.qt", QUInt4x2View),
   };
   const string BundleFile = "bundle.qtb";
 
@@ -103,6 +118,12 @@ static class CrossCSharp {
       if (!gotInts.GetValue(i).Equals(wantInts.GetValue(i))) {
         return $"integer {i} is {gotInts.GetValue(i)}, expected {wantInts.GetValue(i)}";
       }
+    }
+    byte[] gotPacked = got.PackedRepr();
+    byte[] wantPacked = want.PackedRepr();
+    if (!gotPacked.SequenceEqual(wantPacked)) {
+      return $"packed bytes [{string.Join(", ", gotPacked)}], expected " +
+             $"[{string.Join(", ", wantPacked)}]";
     }
     string gotText = got.ToString();
     string wantText = want.ToString();

@@ -19,7 +19,8 @@ import java.util.function.IntToDoubleFunction;
 public final class CrossJava {
   static final String[] TENSOR_FILES = {"qint8_per_tensor.qt", "quint8_per_channel.qt",
                                         "qint32_per_tensor.qt", "qint32_per_channel.qt",
-                                        "scalar.qt", "view.qt"};
+                                        "scalar.qt", "view.qt", "qint16_per_tensor.qt",
+                                        "quint4x2_view.qt"};
 
   private CrossJava() {}
 
@@ -55,6 +56,15 @@ public final class CrossJava {
         try (QTensor base = build("quint8_per_channel.qt");
              QTensor transposed = base.transpose(0, 1)) {
           return transposed.slice(0, 0, 4, 2);
+        }
+      case "qint16_per_tensor.qt":
+        return QTensor.quantizePerTensor(new float[] {-300.0f, 1000.25f, 0.0f, 12345.5f},
+                                         new long[] {4}, 0.25, -7, DType.QINT16);
+      case "quint4x2_view.qt":
+        try (QTensor base = QTensor.quantizePerTensor(values(15, i -> i * 0.5 - 1.0),
+                                                      new long[] {3, 5}, 0.5, 2,
+                                                      DType.QUINT4X2)) {
+          return base.slice(1, 1, 4);
         }
       default:
         throw new IllegalArgumentException("no such file in SPEC.md: " + file);
@@ -107,6 +117,8 @@ public final class CrossJava {
         differences.add("integer " + i + ": got " + gotInts[i] + ", want " + wantInts[i]);
       }
     }
+    check(differences, "packed bytes", Arrays.toString(got.packedRepr()),
+          Arrays.toString(want.packedRepr()));
     check(differences, "printed form", "\n" + got + "\n", "\n" + want + "\n");
     return differences;
   }

@@ -78,6 +78,26 @@ static int make_view(qt_tensor** out) {
   return ok;
 }
 
+static int make_qint16_per_tensor(qt_tensor** out) {
+  static const float values[] = {-300.0f, 1000.25f, 0.0f, 12345.5f};
+  static const int64_t shape[] = {4};
+  CHECK(qt_quantize_per_tensor(out, values, shape, 1, 0.25, -7, QT_QINT16));
+  return 1;
+}
+
+// Starts at element 1, inside the base's first byte.
+static int make_quint4x2_view(qt_tensor** out) {
+  float values[15];
+  for (int i = 0; i < 15; ++i) values[i] = (float)(i * 0.5 - 1.0);
+  static const int64_t shape[] = {3, 5};
+  qt_tensor* base = NULL;
+  int ok = qt_quantize_per_tensor(&base, values, shape, 2, 0.5, 2, QT_QUINT4X2) == QT_OK &&
+           qt_slice(out, base, 1, 1, 4, 1) == QT_OK;
+  if (!ok) fprintf(stderr, "quint4x2 view: %s\n", qt_last_error_message());
+  qt_tensor_free(base);
+  return ok;
+}
+
 typedef int (*tensor_maker)(qt_tensor** out);
 
 static const struct {
@@ -90,6 +110,8 @@ static const struct {
     {"qint32_per_channel.qt", make_qint32_per_channel},
     {"scalar.qt", make_scalar},
     {"view.qt", make_view},
+    {"qint16_per_tensor.qt", make_qint16_per_tensor},
+    {"quint4x2_view.qt", make_quint4x2_view},
 };
 enum { kNumTensorFiles = sizeof kTensorFiles / sizeof kTensorFiles[0] };
 static const char kBundleFile[] = "bundle.qtb";
@@ -235,6 +257,23 @@ static int compare_values(const char* what, const qt_tensor* got, const qt_tenso
   }
   free(got_ints);
   free(want_ints);
+  if (!ok) return 0;
+
+  // The storage form too: packed bytes for quint4x2, bit for bit.
+  size_t packed_bytes = (numel * qt_dtype_bits(dtype) + 7) / 8;
+  unsigned char* got_packed = malloc(packed_bytes + 1);
+  unsigned char* want_packed = malloc(packed_bytes + 1);
+  ok = got_packed && want_packed &&
+       qt_packed_repr(got_packed, packed_bytes, got) == QT_OK &&
+       qt_packed_repr(want_packed, packed_bytes, want) == QT_OK;
+  if (!ok) {
+    printf("%s: packed_repr failed: %s\n", what, qt_last_error_message());
+  } else if (memcmp(got_packed, want_packed, packed_bytes) != 0) {
+    printf("%s: packed_repr differs\n", what);
+    ok = 0;
+  }
+  free(got_packed);
+  free(want_packed);
   if (!ok) return 0;
 
   char* got_text = NULL;

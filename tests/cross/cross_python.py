@@ -34,6 +34,12 @@ def tensors():
             np.array(2.5, dtype=np.float32), 0.5, -3, qtensor.qint8),
     }
     made["view.qt"] = made["quint8_per_channel.qt"].transpose(0, 1)[0:4:2]
+    made["qint16_per_tensor.qt"] = qtensor.quantize_per_tensor(
+        np.array([-300.0, 1000.25, 0.0, 12345.5], dtype=np.float32), 0.25, -7, qtensor.qint16)
+    quint4x2 = qtensor.quantize_per_tensor(
+        (np.arange(15, dtype=np.float64) * 0.5 - 1.0).astype(np.float32).reshape(3, 5), 0.5, 2,
+        qtensor.quint4x2)
+    made["quint4x2_view.qt"] = quint4x2[:, 1:4]
     return made
 
 
@@ -80,6 +86,9 @@ def differences(what, got, want):
     if not np.array_equal(got.int_repr(), want.int_repr()):
         found.append(f"{what}: int_repr {got.int_repr().tolist()}, "
                      f"expected {want.int_repr().tolist()}")
+    elif not np.array_equal(got.packed_repr(), want.packed_repr()):
+        found.append(f"{what}: packed_repr {got.packed_repr().tolist()}, "
+                     f"expected {want.packed_repr().tolist()}")
     if repr(got) != repr(want):
         found.append(f"{what}: printed\n{got!r}\nexpected\n{want!r}")
     return found

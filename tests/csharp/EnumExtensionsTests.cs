@@ -39,11 +39,13 @@ public class EnumExtensionsTests {
 
   [Test]
   public void ValuesOutsideTheEnumsThrow() {
-    foreach (int value in new[] { 0, 4, -1, int.MaxValue }) {
+    foreach (int value in new[] { 0, 10, -1, int.MaxValue }) {
       var name = Assert.Throws<QTensorArgumentException>(() => ((DType)value).TorchName());
       Assert.AreEqual("unknown dtype", name.Message);
       var size = Assert.Throws<QTensorArgumentException>(() => ((DType)value).ItemSize());
       Assert.AreEqual("unknown dtype", size.Message);
+      var bits = Assert.Throws<QTensorArgumentException>(() => ((DType)value).Bits());
+      Assert.AreEqual("unknown dtype", bits.Message);
     }
     foreach (int value in new[] { 0, 4, -1 }) {
       var error = Assert.Throws<QTensorArgumentException>(() => ((QScheme)value).TorchName());

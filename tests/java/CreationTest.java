@@ -123,8 +123,8 @@ public class CreationTest {
       QTensorException wrongType = assertThrows(QTensorException.class,
           () -> QTensor.fromIntRepr(new byte[] {1}, new long[] {1}, uint8));
       assertEquals(Status.TYPE_MISMATCH, wrongType.status());
-      assertEquals("fromIntRepr(byte[]) needs a QINT8 quantizer, got QUINT8 (integers are byte[]"
-          + " for QINT8, short[] for QUINT8, int[] for QINT32)", wrongType.getMessage());
+      assertEquals("fromIntRepr(byte[]) does not take a QUINT8 quantizer"
+          + ReadOutTest.INT_REPR_TYPES, wrongType.getMessage());
       IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
           () -> QTensor.fromIntRepr(new short[] {5, 256}, new long[] {2}, uint8));
       assertEquals("quint8 value 256 at index 1 is outside 0..255", outOfRange.getMessage());

@@ -46,7 +46,7 @@ public class ErrorsAndLifetimeTest {
           () -> q.get(2));
       assertStatus(Status.TYPE_MISMATCH, "the tensor is per-tensor quantized: it has no channel axis",
           q::qPerChannelAxis);
-      assertStatus(Status.TYPE_MISMATCH, "intReprUInt8 needs a QUINT8 tensor, got QINT8",
+      assertStatus(Status.TYPE_MISMATCH, "intReprUInt8 needs a QUINT8 or QUINT4X2 or QUINT2X4 or QUINT4 tensor, got QINT8",
           q::intReprUInt8);
       assertStatus(Status.TYPE_MISMATCH, "intReprInt32 needs a QINT32 tensor, got QINT8",
           q::intReprInt32);

@@ -21,6 +21,10 @@ import org.junit.function.ThrowingRunnable;
  * stays untouched; a wrong element type for the dtype is TYPE_MISMATCH.
  */
 public class ReadOutTest {
+  /** The end of every message about an integer array of the wrong type. */
+  static final String INT_REPR_TYPES = " (integers are byte[] for QINT8 and QINT4, short[] for "
+      + "QUINT8, QUINT4X2, QUINT2X4, QUINT4 and QINT16, int[] for QINT32 and QUINT16)";
+
   static final float MARK = -777f;
 
   static float[] marked(int length) {
@@ -42,11 +46,10 @@ public class ReadOutTest {
                  error.getMessage());
   }
 
-  static void assertWrongType(String array, DType wanted, DType got, ThrowingRunnable action) {
+  static void assertWrongType(String array, DType got, ThrowingRunnable action) {
     QTensorException error = assertThrows(QTensorException.class, action);
     assertEquals(Status.TYPE_MISMATCH, error.status());
-    assertEquals("intReprTo(" + array + ") needs a " + wanted + " tensor, got " + got
-                 + " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)",
+    assertEquals("intReprTo(" + array + ") does not take a " + got + " tensor" + INT_REPR_TYPES,
                  error.getMessage());
   }
 
@@ -209,13 +212,13 @@ public class ReadOutTest {
                                                              new long[] {3}, 1, 0);
          QTensor int32 = QTensor.makePerTensorQuantized(new int[] {1, 2, 3}, new long[] {3}, 1,
                                                         0)) {
-      assertWrongType("byte[]", DType.QINT8, DType.QUINT8, () -> uint8.intReprTo(new byte[3]));
-      assertWrongType("byte[]", DType.QINT8, DType.QINT32, () -> int32.intReprTo(new byte[12]));
-      assertWrongType("short[]", DType.QUINT8, DType.QINT8, () -> int8.intReprTo(new short[3]));
-      assertWrongType("int[]", DType.QINT32, DType.QINT8, () -> int8.intReprTo(new int[3]));
-      assertWrongType("int[]", DType.QINT32, DType.QUINT8, () -> uint8.intReprTo(new int[3]));
+      assertWrongType("byte[]", DType.QUINT8, () -> uint8.intReprTo(new byte[3]));
+      assertWrongType("byte[]", DType.QINT32, () -> int32.intReprTo(new byte[12]));
+      assertWrongType("short[]", DType.QINT8, () -> int8.intReprTo(new short[3]));
+      assertWrongType("int[]", DType.QINT8, () -> int8.intReprTo(new int[3]));
+      assertWrongType("int[]", DType.QUINT8, () -> uint8.intReprTo(new int[3]));
       // The type is checked first, then the length.
-      assertWrongType("short[]", DType.QUINT8, DType.QINT32, () -> int32.intReprTo(new short[0]));
+      assertWrongType("short[]", DType.QINT32, () -> int32.intReprTo(new short[0]));
       byte[] bytes = {9, 9};
       assertTooShort(2, 3, () -> int8.intReprTo(bytes));
       assertArrayEquals(new byte[] {9, 9}, bytes);

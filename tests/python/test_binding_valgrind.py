@@ -51,11 +51,16 @@ def workload():
         bundle = qtensor.Bundle({"q": q, "i": ints}, metadata={"k": "v"})
         qtensor.deserialize(bundle.serialize())["q"].int_repr()
         pickle.loads(pickle.dumps(q))
+        packed = qtensor.quantize_per_tensor(x.reshape(6, 4), 0.5, 3, qtensor.quint4x2)[1:, 1:]
+        qtensor.from_packed(packed.packed_repr(), packed.shape, packed.quantizer()).int_repr()
+        qtensor.quantize_per_tensor(x, 0.01, -5, qtensor.qint16).int_repr()
         for bad in (lambda: q[9], lambda: qtensor.deserialize(b"garbage"),
                     lambda: q.q_scale(), lambda: bundle["absent"],
                     lambda: qtensor.quantize_per_tensor(x, -1.0, 0, qtensor.qint8),
                     lambda: qtensor.native.Tensor.dim(None),
-                    lambda: q._native.dequantize_into(np.empty(1, np.float32))):
+                    lambda: q._native.dequantize_into(np.empty(1, np.float32)),
+                    lambda: qtensor.from_packed(b"\xff", [1], packed.quantizer()),
+                    lambda: qtensor.relu(packed)):
             try:
                 bad()
             except (qtensor.Error, TypeError, IndexError, KeyError, ValueError):

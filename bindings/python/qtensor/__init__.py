@@ -1,5 +1,7 @@
 """qtensor: quantized tensors (qint8, quint8, qint32; per tensor or per
-channel) with PyTorch's names, speaking NumPy arrays.
+channel) with PyTorch's names, speaking NumPy arrays. The storage dtypes
+qint16, quint16 and the packed quint4x2, quint2x4, qint4, quint4 are kept,
+viewed, converted and saved; requantize them to compute.
 
     >>> import numpy as np, qtensor
     >>> q = qtensor.quantize_per_tensor(np.array([0.5, -1.0]), 0.1, 0, qtensor.qint8)
@@ -12,11 +14,12 @@ from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalErr
                       InvalidArgumentError, InvalidShapeError, NotFoundError, OutOfMemoryError,
                       OutOfRangeError, ShapeMismatchError, ShapeViewError, TypeMismatchError)
 from ._types import (DType, QScheme, Size, per_channel_affine, per_channel_symmetric,
-                     per_tensor_affine, per_tensor_symmetric, qint8, qint32, quint8)
+                     per_tensor_affine, per_tensor_symmetric, qint4, qint8, qint16, qint32,
+                     quint2x4, quint4, quint4x2, quint8, quint16)
 from ._quantizer import Quantizer
 from ._tensor import Tensor
 from ._bundle import Bundle, Metadata
-from ._functions import (deserialize, empty_quantized, from_int_repr, load,
+from ._functions import (deserialize, empty_quantized, from_int_repr, from_packed, load,
                          make_per_tensor_quantized_tensor, quantize, quantize_per_channel,
                          quantize_per_tensor, save, serialize)
 from ._library import (__version__, get_num_threads, set_max_simd_target, set_num_threads,
@@ -47,7 +50,8 @@ __all__ = [
     "tanh", "ao", "choose_qparams", "choose_qparams_per_tensor", "per_channel_symmetric",
     "per_tensor_symmetric", "quantize_per_tensor_dynamic", "from_torch", "flatten", "reshape",
     "squeeze", "unsqueeze", "InvalidShapeError", "ShapeViewError", "nn", "LinearPackedParams",
-    "Conv2dPackedParams",
+    "Conv2dPackedParams", "qint16", "quint16", "quint4x2", "quint2x4", "qint4", "quint4",
+    "from_packed",
 ]
 
 # Public classes print and pickle under the package's name.

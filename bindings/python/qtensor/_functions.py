@@ -51,14 +51,39 @@ def from_int_repr(int_data, quantizer):
         native.Tensor.FromIntRepr(values, list(values.shape), quantizer._native))
 
 
-def make_per_tensor_quantized_tensor(int_data, scale, zero_point):
-    """torch._make_per_tensor_quantized_tensor: the dtype follows the integer
-    array's (uint8 -> quint8, int8 -> qint8, int32 -> qint32)."""
+def make_per_tensor_quantized_tensor(int_data, scale, zero_point, dtype=None):
+    """torch._make_per_tensor_quantized_tensor: without dtype, the dtype
+    follows the integer array's (uint8 -> quint8, int8 -> qint8, int32 ->
+    qint32, int16 -> qint16, uint16 -> quint16). A packed dtype is named:
+    dtype=qtensor.quint4x2 (or quint2x4, quint4) takes one uint8 per value,
+    dtype=qtensor.qint4 one int8; InvalidArgumentError for a value outside
+    its range."""
     array = np.asarray(int_data)
-    dtype = DTYPE_OF_INT.get(array.dtype)
     if dtype is None:
-        raise TypeError(f"expected an array of uint8, int8 or int32, not {array.dtype}")
+        dtype = DTYPE_OF_INT.get(array.dtype)
+        if dtype is None:
+            raise TypeError(f"expected an array of uint8, int8, int16, uint16 or int32 (or a "
+                            f"dtype= keyword), not {array.dtype}")
     return from_int_repr(array, Quantizer.per_tensor_affine(scale, zero_point, dtype))
+
+
+def from_packed(data, shape, quantizer):
+    """A tensor of the shape from integers in storage form (a bytes-like
+    object or a NumPy uint8 array, read in row-major order): for the packed
+    dtypes ceil(numel * bits / 8) bytes, the first value in the lowest bits
+    (as PyTorch 1.13's int_repr() gives quint4x2 and quint2x4 tensors) and
+    the unused high bits of the last byte 0; for the others int_repr()'s
+    bytes. ShapeMismatchError for the wrong number of bytes,
+    CorruptDataError for unused bits that are not 0."""
+    if not isinstance(quantizer, Quantizer):
+        raise TypeError(f"expected a qtensor.Quantizer, not {type(quantizer).__name__}")
+    if isinstance(data, np.ndarray):
+        if data.dtype != np.uint8:
+            raise TypeError(f"packed data is bytes or a uint8 array, not an array of {data.dtype}")
+        packed = np.ascontiguousarray(data).reshape(-1)
+    else:
+        packed = np.frombuffer(memoryview(data).cast("B"), dtype=np.uint8)
+    return Tensor._wrap(native.Tensor.FromPacked(packed, shape_of(shape), quantizer._native))
 
 
 def serialize(obj):

@@ -80,7 +80,8 @@ class Quantizer:
 
     @property
     def dtype(self):
-        """The quantized dtype: qtensor.qint8, quint8 or qint32."""
+        """The quantized dtype: qtensor.qint8, quint8, qint32, qint16, quint16,
+        quint4x2, quint2x4, qint4 or quint4."""
         return DTYPES[self._native.dtype()]
 
     @property

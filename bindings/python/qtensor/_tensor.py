@@ -5,7 +5,7 @@ import ctypes
 import numpy as np
 
 from ._arrays import float_input, float_of, index_of, path_of
-from ._errors import SHAPE_VIEW_ERRORS, OutOfRangeError
+from ._errors import SHAPE_VIEW_ERRORS, OutOfRangeError, TypeMismatchError
 from ._indexing import view_of
 from ._quantizer import Quantizer
 from ._types import DTYPES, QSCHEMES, Size
@@ -29,7 +29,8 @@ class Tensor:
     # ------------------------------------------------------------ inspection
     @property
     def dtype(self):
-        """The quantized dtype: qtensor.qint8, quint8 or qint32."""
+        """The quantized dtype: qtensor.qint8, quint8, qint32, or a storage
+        dtype (qint16, quint16, quint4x2, quint2x4, qint4, quint4)."""
         return DTYPES[self._native.dtype()]
 
     @property
@@ -142,7 +143,12 @@ class Tensor:
         of its shape that shares their memory (no copy) and keeps the storage
         alive: it sees every later write through any view of the storage.
         Read-only unless writable (then writing it writes the tensor).
-        InvalidArgumentError for a view that is not contiguous."""
+        InvalidArgumentError for a view that is not contiguous;
+        TypeMismatchError for a packed dtype (quint4x2, ...), whose integers
+        share bytes: packed_repr() copies them out."""
+        if self.dtype.is_packed:
+            raise TypeMismatchError(f"int_view: the integers of a {self.dtype.name} tensor share "
+                                    "bytes; packed_repr() gives them as packed bytes")
         address = int(self._native.data_ptr())
         nbytes = self._native.nbytes()
         dtype = self.dtype.int_dtype
@@ -162,10 +168,23 @@ class Tensor:
         return to_torch(self)
 
     def int_repr(self):
-        """The integers as a NumPy int8 / uint8 / int32 array of this shape."""
+        """The integers as a NumPy array of this shape, one element per value:
+        int8 (qint8, qint4), uint8 (quint8, quint4x2, quint2x4, quint4),
+        int16 (qint16), uint16 (quint16) or int32 (qint32). PyTorch 1.13's
+        int_repr() of a quint4x2 / quint2x4 tensor gives packed bytes instead:
+        that is packed_repr() here."""
         out = np.empty(self._native.sizes(), dtype=self.dtype.int_dtype)
         self._native.int_repr_into(out)
         return out
+
+    def packed_repr(self):
+        """The integers in storage form, as a 1-dim NumPy uint8 array: for the
+        packed dtypes ceil(numel * bits / 8) bytes, row-major from the first
+        value whatever the view's layout, the first value in the lowest bits
+        and the unused high bits of the last byte 0 (exactly what PyTorch
+        1.13's int_repr() gives for quint4x2 and quint2x4, and what
+        qtensor.from_packed takes); for the other dtypes int_repr()'s bytes."""
+        return np.frombuffer(self._native.packed_repr_bytes(), dtype=np.uint8).copy()
 
     def __array__(self, dtype=None):
         """np.asarray(tensor): the dequantized values."""

@@ -5,10 +5,7 @@ torch object is handed over, so qtensor does not need it."""
 
 import numpy as np
 
-from ._errors import InvalidArgumentError
-
-# torch's quantized dtypes that qtensor has, by name.
-_DTYPE_NAMES = ("qint8", "quint8", "qint32")
+from ._errors import InternalError, InvalidArgumentError, TypeMismatchError
 
 
 def is_torch_tensor(value):
@@ -23,14 +20,15 @@ def is_torch_dtype(value):
 
 
 def dtype_of_torch(value):
-    """qtensor's dtype for torch.qint8 / quint8 / qint32; TypeError for any
-    other torch dtype."""
-    from ._types import qint8, qint32, quint8
+    """qtensor's dtype for torch.qint8 / quint8 / qint32 / quint4x2 /
+    quint2x4; TypeError for any other torch dtype."""
+    from ._types import qint8, qint32, quint2x4, quint4x2, quint8
     name = str(value).replace("torch.", "")
-    dtype = {"qint8": qint8, "quint8": quint8, "qint32": qint32}.get(name)
+    dtype = {d.name: d for d in (qint8, quint8, qint32, quint4x2, quint2x4)}.get(name)
     if dtype is None:
         raise TypeError(f"dtype must be a quantized dtype qtensor has (torch.qint8, "
-                        f"torch.quint8, torch.qint32), not {value}")
+                        f"torch.quint8, torch.qint32, torch.quint4x2, torch.quint2x4), "
+                        f"not {value}")
     return dtype
 
 
@@ -51,8 +49,9 @@ def float_array_of_torch(tensor):
 
 def from_torch(tensor):
     """qtensor's copy of a quantized torch tensor: the same shape, integers
-    and parameters (per tensor or per channel, qint8, quint8, qint32), also
-    for the views PyTorch can read out. The result is contiguous."""
+    and parameters (per tensor or per channel, qint8, quint8, qint32; per
+    tensor quint4x2 and quint2x4), also for the views PyTorch can read out.
+    The result is contiguous."""
     from ._functions import from_int_repr
     from ._quantizer import Quantizer
     if not is_torch_tensor(tensor):
@@ -64,6 +63,8 @@ def from_torch(tensor):
         raise ValueError(f"a torch tensor on {tensor.device} must be moved to the CPU first")
     dtype = dtype_of_torch(tensor.dtype)
     import torch
+    if dtype.is_packed:
+        return _from_torch_packed(tensor, dtype)
     scheme = tensor.qscheme()
     try:
         ints = tensor.int_repr().numpy()
@@ -91,11 +92,61 @@ def from_torch(tensor):
     return from_int_repr(ints, quantizer)
 
 
-def to_torch(q):
-    """A new quantized torch tensor with q's shape, integers and parameters
-    (torch's per_tensor_affine or per_channel_affine)."""
+def _from_torch_packed(tensor, dtype):
+    """from_torch of a quint4x2 / quint2x4 tensor: PyTorch 1.13's int_repr()
+    gives its packed bytes. Its views of these dtypes misread their storage
+    (strides count values, the storage counts bytes), so only a whole
+    contiguous tensor is taken."""
+    import torch
+    from ._functions import from_packed
+    from ._quantizer import Quantizer
+    if tensor.qscheme() not in (torch.per_tensor_affine, torch.per_tensor_symmetric):
+        raise TypeMismatchError(f"qtensor reads per-tensor {dtype.name} torch tensors only, "
+                                f"not {tensor.qscheme()}")
+    if not tensor.is_contiguous() or tensor.storage_offset() != 0:
+        raise InvalidArgumentError(f"PyTorch 1.13 cannot read a view of a {dtype.name} tensor; "
+                                   "convert its base and take the view in qtensor")
+    quantizer = Quantizer.per_tensor_affine(tensor.q_scale(), tensor.q_zero_point(), dtype)
+    return from_packed(tensor.int_repr().numpy(), list(tensor.shape), quantizer)
+
+
+def _to_torch_packed(q):
+    """to_torch of a quint4x2 / quint2x4 tensor: an empty torch tensor of the
+    dtype, whose storage gets q's packed bytes (PyTorch 1.13's
+    _make_per_tensor_quantized_tensor takes 8-bit and 32-bit integers only)."""
     import torch
     from ._types import per_tensor_affine
+    if q.qscheme() is not per_tensor_affine:
+        raise TypeMismatchError(f"PyTorch 1.13 has no per-channel {q.dtype.name} tensors to "
+                                "convert to")
+    torch_dtype = getattr(torch, q.dtype.name)
+    out = torch._empty_affine_quantized(list(q.shape), scale=q.q_scale(),
+                                        zero_point=q.q_zero_point(), dtype=torch_dtype)
+    # torch 1.13 allocates ceil(last dim * bits / 8) bytes per row but keeps
+    # the values packed flat from the first byte, as packed_repr() has them.
+    storage = out.storage().untyped()
+    packed = q.packed_repr()
+    if storage.nbytes() < packed.size:
+        raise InternalError(f"PyTorch allocated {storage.nbytes()} bytes for "
+                                f"{packed.size} bytes of {q.dtype.name} values")
+    if packed.size:
+        padded = np.zeros(storage.nbytes(), dtype=np.uint8)
+        padded[:packed.size] = packed
+        storage.copy_(torch.from_numpy(padded).storage().untyped())
+    return out
+
+
+def to_torch(q):
+    """A new quantized torch tensor with q's shape, integers and parameters
+    (torch's per_tensor_affine or per_channel_affine). TypeMismatchError for
+    a dtype torch lacks (qint16, quint16, qint4, quint4)."""
+    import torch
+    from ._types import per_tensor_affine, quint2x4, quint4x2
+    if q.dtype in (quint4x2, quint2x4):
+        return _to_torch_packed(q)
+    if q.dtype.name not in ("qint8", "quint8", "qint32"):
+        raise TypeMismatchError(f"PyTorch has no {q.dtype.name} dtype: requantize to one it has "
+                                "(qtensor.requantize(q, qtensor.Quantizer.per_tensor_affine(...)))")
     ints = torch.from_numpy(np.ascontiguousarray(q.int_repr()))
     if q.qscheme() is per_tensor_affine:
         return torch._make_per_tensor_quantized_tensor(ints, q.q_scale(), q.q_zero_point())

@@ -9,9 +9,11 @@ from . import native
 class DType:
     """A quantized integer type; repr 'qtensor.qint8' like 'torch.qint8'."""
 
-    __slots__ = {"name": "The dtype's name: 'qint8', 'quint8' or 'qint32'.",
+    __slots__ = {"name": "The dtype's name: 'qint8', 'quint8', 'qint32', 'quint4x2', ...",
                  "code": "The library's qt_dtype code (an int).",
-                 "int_dtype": "The NumPy dtype of the integers (int8, uint8, int32)."}
+                 "int_dtype": "The NumPy dtype of int_repr()'s integers (int8, uint8, int16, "
+                              "uint16, int32; int8 for qint4, uint8 for the other packed "
+                              "dtypes)."}
 
     def __init__(self, name, code, int_dtype):
         self.name = name
@@ -28,6 +30,18 @@ class DType:
     def itemsize(self):
         """Bytes per element, as torch.dtype.itemsize (1 for qint8)."""
         return native.dtype_size(self.code)
+
+    @property
+    def bits(self):
+        """Bits one element takes in storage: 8 for qint8, 4 for quint4x2 and
+        qint4 (two per byte), 2 for quint2x4, 16, 32."""
+        return native.dtype_bits(self.code)
+
+    @property
+    def is_packed(self):
+        """Whether several elements share a byte (quint4x2, quint2x4, qint4,
+        quint4): their packed_repr() differs from int_repr()."""
+        return self.bits < 8
 
 
 class QScheme:
@@ -59,9 +73,19 @@ class QScheme:
 qint8 = DType("qint8", native.QT_QINT8, np.int8)
 quint8 = DType("quint8", native.QT_QUINT8, np.uint8)
 qint32 = DType("qint32", native.QT_QINT32, np.int32)
-DTYPES = {d.code: d for d in (qint8, quint8, qint32)}
-# The integer dtype of make_per_tensor_quantized_tensor's input picks the dtype.
-DTYPE_OF_INT = {d.int_dtype: d for d in (qint8, quint8, qint32)}
+# Storage dtypes: the operators refuse them (requantize to compute).
+qint16 = DType("qint16", native.QT_QINT16, np.int16)
+quint16 = DType("quint16", native.QT_QUINT16, np.uint16)
+quint4x2 = DType("quint4x2", native.QT_QUINT4X2, np.uint8)
+quint2x4 = DType("quint2x4", native.QT_QUINT2X4, np.uint8)
+qint4 = DType("qint4", native.QT_QINT4, np.int8)
+quint4 = DType("quint4", native.QT_QUINT4, np.uint8)
+DTYPES = {d.code: d for d in (qint8, quint8, qint32, qint16, quint16, quint4x2, quint2x4, qint4,
+                              quint4)}
+# The integer dtype of make_per_tensor_quantized_tensor's input picks the
+# dtype when none is given (the packed dtypes share int8 / uint8, so they are
+# picked by name).
+DTYPE_OF_INT = {d.int_dtype: d for d in (qint8, quint8, qint32, qint16, quint16)}
 
 per_tensor_affine = QScheme("per_tensor_affine", native.QT_PER_TENSOR_AFFINE)
 per_channel_affine = QScheme("per_channel_affine", native.QT_PER_CHANNEL_AFFINE)
@@ -73,12 +97,14 @@ per_channel_symmetric = QScheme("per_channel_symmetric", None)
 
 def check_dtype(dtype):
     """The library's code of a qtensor dtype or of PyTorch's torch.qint8,
-    torch.quint8, torch.qint32; TypeError for anything else."""
+    torch.quint8, torch.qint32, torch.quint4x2, torch.quint2x4; TypeError for
+    anything else."""
     from ._torch import dtype_of_torch, is_torch_dtype
     if is_torch_dtype(dtype):
         dtype = dtype_of_torch(dtype)
     if not isinstance(dtype, DType):
-        raise TypeError(f"dtype must be qtensor.qint8, quint8 or qint32, not {dtype!r}")
+        raise TypeError(f"dtype must be a qtensor dtype (qtensor.qint8, quint8, qint32, "
+                        f"qint16, quint16, quint4x2, quint2x4, qint4, quint4), not {dtype!r}")
     return dtype.code
 
 

@@ -113,6 +113,18 @@ def pooling() -> None:
     assert QF.adaptive_avg_pool2d(q, 1).int_repr().reshape(-1).tolist() == [8]
 
 
+def storage_dtypes() -> None:
+    q4 = qtensor.quantize_per_tensor(np.array([0.0, 0.5, 7.5]), 0.5, 0, qtensor.quint4x2)
+    bits: int = q4.dtype.bits
+    packed: npt.NDArray[np.uint8] = q4.packed_repr()
+    assert bits == 4 and packed.tolist() == [16, 15]
+    same = qtensor.from_packed(packed, [3], q4.quantizer())
+    assert same.int_repr().tolist() == [0, 1, 15]
+    ints = np.array([-8, 7], dtype=np.int8)
+    assert qtensor.make_per_tensor_quantized_tensor(ints, 1.0, 0, dtype=qtensor.qint4).dtype \
+        is qtensor.qint4
+
+
 def main() -> None:
     q = per_tensor()
     per_channel()
@@ -122,6 +134,7 @@ def main() -> None:
     convolution()
     files(q)
     pooling()
+    storage_dtypes()
     version: str = qtensor.__version__
     assert qtensor.version_number() == int(version.split(".")[1]) * 100 \
         + int(version.split(".")[0]) * 10000 + int(version.split(".")[2])

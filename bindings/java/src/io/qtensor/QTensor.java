@@ -5,7 +5,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A quantized tensor: a view (shape, strides, offset) of a shared storage of
@@ -191,7 +193,9 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * {@return a tensor holding a copy of qint8 integers (the quantizer must be QINT8)}
+   * {@return a tensor holding a copy of qint8 or qint4 integers, one per value (the
+   * quantizer must be QINT8 or QINT4; INVALID_ARGUMENT for a QINT4 value
+   * outside -8..7)}
    *
    * @param data the integers, row-major
    * @param shape the sizes of the dims
@@ -200,13 +204,16 @@ public final class QTensor implements AutoCloseable {
   public static QTensor fromIntRepr(byte[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
-    requireDType(quantizer, DType.QINT8, "byte[]");
+    requireDType(quantizer, "byte[]", DType.QINT8, DType.QINT4);
     return new QTensor(NativeTensor.fromInt8(data, shape, quantizer.handle()));
   }
 
   /**
-   * {@return a tensor holding a copy of quint8 integers, each 0..255 (the quantizer
-   * must be QUINT8); IllegalArgumentException for a value outside 0..255}
+   * {@return a tensor holding a copy of short integers: qint16 ones, or quint8
+   * ones and those of the unsigned packed dtypes (QUINT4X2, QUINT2X4, QUINT4),
+   * each 0..255 (the quantizer must be one of these dtypes);
+   * IllegalArgumentException for a value outside 0..255, INVALID_ARGUMENT for
+   * one outside a packed dtype's range}
    *
    * @param data the integers, row-major
    * @param shape the sizes of the dims
@@ -215,12 +222,19 @@ public final class QTensor implements AutoCloseable {
   public static QTensor fromIntRepr(short[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
-    requireDType(quantizer, DType.QUINT8, "short[]");
+    requireDType(quantizer, "short[]", DType.QUINT8, DType.QUINT4X2, DType.QUINT2X4, DType.QUINT4,
+                 DType.QINT16);
+    if (quantizer.dtype() == DType.QINT16) {
+      ByteBuffer bytes = nativeBytes(data.length * 2);
+      bytes.asShortBuffer().put(data);
+      return new QTensor(NativeTensor.fromPackedBytes(bytes.array(), shape, quantizer.handle()));
+    }
+    String name = quantizer.dtype().torchName();
     byte[] bits = new byte[data.length];
     for (int i = 0; i < data.length; i++) {
       if (data[i] < 0 || data[i] > 255) {
         throw new IllegalArgumentException(
-            "quint8 value " + data[i] + " at index " + i + " is outside 0..255");
+            name + " value " + data[i] + " at index " + i + " is outside 0..255");
       }
       bits[i] = (byte) data[i];
     }
@@ -228,7 +242,9 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * {@return a tensor holding a copy of qint32 integers (the quantizer must be QINT32)}
+   * {@return a tensor holding a copy of qint32 integers, or of quint16 ones, each
+   * 0..65535 (the quantizer must be QINT32 or QUINT16);
+   * IllegalArgumentException for a quint16 value outside 0..65535}
    *
    * @param data the integers, row-major
    * @param shape the sizes of the dims
@@ -237,8 +253,39 @@ public final class QTensor implements AutoCloseable {
   public static QTensor fromIntRepr(int[] data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
-    requireDType(quantizer, DType.QINT32, "int[]");
+    requireDType(quantizer, "int[]", DType.QINT32, DType.QUINT16);
+    if (quantizer.dtype() == DType.QUINT16) {
+      ByteBuffer bytes = nativeBytes(data.length * 2);
+      for (int i = 0; i < data.length; i++) {
+        if (data[i] < 0 || data[i] > 65535) {
+          throw new IllegalArgumentException(
+              "quint16 value " + data[i] + " at index " + i + " is outside 0..65535");
+        }
+        bytes.putShort(i * 2, (short) data[i]);
+      }
+      return new QTensor(NativeTensor.fromPackedBytes(bytes.array(), shape, quantizer.handle()));
+    }
     return new QTensor(NativeTensor.fromInt32(data, shape, quantizer.handle()));
+  }
+
+  /**
+   * {@return a tensor from integers in storage form, row-major: for the packed
+   * dtypes (QUINT4X2, QUINT2X4, QINT4, QUINT4) ceil(numel * bits / 8) bytes,
+   * the first value in the lowest bits (as PyTorch keeps quint4x2) and the
+   * unused high bits of the last byte 0, as {@link #packedRepr()} gives
+   * them; for the other dtypes the integers' bytes in the platform's order}
+   *
+   * @param data the bytes
+   * @param shape the sizes of the dims
+   * @param quantizer the scale or scales, zero point or points and dtype
+   * @throws QTensorException SHAPE_MISMATCH for the wrong number of bytes;
+   *     CORRUPT_DATA for unused bits that are not 0
+   */
+  public static QTensor fromPacked(byte[] data, long[] shape, Quantizer quantizer) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(quantizer, "quantizer");
+    return new QTensor(NativeTensor.fromPackedBytes(data, shape, quantizer.handle()));
   }
 
   /**
@@ -257,10 +304,10 @@ public final class QTensor implements AutoCloseable {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(quantizer, "quantizer");
-    if (quantizer.dtype() == DType.QINT32) {
+    if (quantizer.dtype().itemSize() != 1) {
       throw new QTensorException(Status.TYPE_MISMATCH,
-                                 "fromIntRepr(ByteBuffer) holds QINT8 or QUINT8 integers, got a "
-                                     + "QINT32 quantizer (use an IntBuffer)");
+                                 "fromIntRepr(ByteBuffer) holds one byte per value, got a "
+                                     + quantizer.dtype() + " quantizer (use an array)");
     }
     byte[] bytes = new byte[data.remaining()];
     data.duplicate().get(bytes);
@@ -278,7 +325,7 @@ public final class QTensor implements AutoCloseable {
    */
   public static QTensor fromIntRepr(IntBuffer data, long[] shape, Quantizer quantizer) {
     Objects.requireNonNull(data, "data");
-    requireDType(quantizer, DType.QINT32, "IntBuffer");
+    requireDType(quantizer, "IntBuffer", DType.QINT32, DType.QUINT16);
     int[] ints = new int[data.remaining()];
     data.duplicate().get(ints);
     return fromIntRepr(ints, shape, quantizer);
@@ -502,30 +549,49 @@ public final class QTensor implements AutoCloseable {
     }
   }
 
-  /** {@return the integers, row-major, widened to int (QUINT8 as 0..255)} Any dtype. */
+  /**
+   * {@return the integers, row-major, one per value widened to int (QUINT8 as
+   * 0..255, QUINT16 as 0..65535)} Any dtype.
+   */
   public int[] intRepr() {
     NativeTensor proxy = handle();
-    if (DType.fromCode(proxy.dtype()) == DType.QINT32) {
+    DType dtype = DType.fromCode(proxy.dtype());
+    if (dtype == DType.QINT32) {
       return proxy.intReprInts();
+    }
+    if (dtype == DType.QINT16 || dtype == DType.QUINT16) {
+      short[] shorts = sixteenBitIntRepr();
+      int[] values = new int[shorts.length];
+      for (int i = 0; i < shorts.length; i++) {
+        values[i] = dtype == DType.QUINT16 ? Short.toUnsignedInt(shorts[i]) : shorts[i];
+      }
+      return values;
     }
     byte[] bytes = proxy.intReprBytes();
     int[] values = new int[bytes.length];
-    boolean unsigned = DType.fromCode(proxy.dtype()) == DType.QUINT8;
+    boolean unsigned = dtype != DType.QINT8 && dtype != DType.QINT4;
     for (int i = 0; i < bytes.length; i++) {
       values[i] = unsigned ? Byte.toUnsignedInt(bytes[i]) : bytes[i];
     }
     return values;
   }
 
-  /** {@return the integers of a QINT8 tensor (TYPE_MISMATCH for another dtype)} */
+  /**
+   * {@return the integers of a QINT8 or QINT4 tensor, one per value
+   * (TYPE_MISMATCH for another dtype)}
+   */
   public byte[] intReprInt8() {
-    requireDType(DType.QINT8, "intReprInt8");
+    requireDType("intReprInt8", DType.QINT8, DType.QINT4);
     return handle().intReprBytes();
   }
 
-  /** {@return the integers of a QUINT8 tensor, each 0..255 (TYPE_MISMATCH otherwise)} */
+  /**
+   * {@return the integers of a QUINT8 tensor or of an unsigned packed one
+   * (QUINT4X2, QUINT2X4, QUINT4), one per value, each 0..255 (TYPE_MISMATCH
+   * otherwise)}
+   */
   public short[] intReprUInt8() {
-    requireDType(DType.QUINT8, "intReprUInt8");
+    requireDType("intReprUInt8", DType.QUINT8, DType.QUINT4X2, DType.QUINT2X4, DType.QUINT4);
     byte[] bytes = handle().intReprBytes();
     short[] values = new short[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
@@ -536,12 +602,51 @@ public final class QTensor implements AutoCloseable {
 
   /** {@return the integers of a QINT32 tensor (TYPE_MISMATCH for another dtype)} */
   public int[] intReprInt32() {
-    requireDType(DType.QINT32, "intReprInt32");
+    requireDType("intReprInt32", DType.QINT32);
     return handle().intReprInts();
   }
 
+  /** {@return the integers of a QINT16 tensor (TYPE_MISMATCH for another dtype)} */
+  public short[] intReprInt16() {
+    requireDType("intReprInt16", DType.QINT16);
+    return sixteenBitIntRepr();
+  }
+
   /**
-   * Writes the numel() integers of a QINT8 tensor, row-major, at the start
+   * {@return the integers of a QUINT16 tensor, each 0..65535 (TYPE_MISMATCH for
+   * another dtype)}
+   */
+  public int[] intReprUInt16() {
+    requireDType("intReprUInt16", DType.QUINT16);
+    return intRepr();
+  }
+
+  /**
+   * {@return the integers in storage form, row-major: for the packed dtypes
+   * (QUINT4X2, QUINT2X4, QINT4, QUINT4) ceil(numel * bits / 8) bytes packed
+   * from the first value, whatever the view's layout, the first value in the
+   * lowest bits and the unused high bits of the last byte 0 (PyTorch 1.13's
+   * int_repr() of a quint4x2 tensor gives the same bytes); for the other
+   * dtypes the integers' bytes in the platform's order} {@link #fromPacked}
+   * takes them back.
+   */
+  public byte[] packedRepr() {
+    return handle().packedReprBytes();
+  }
+
+  private short[] sixteenBitIntRepr() {
+    short[] values = new short[Math.toIntExact(numel())];
+    ByteBuffer.wrap(handle().packedReprBytes()).order(ByteOrder.nativeOrder()).asShortBuffer()
+        .get(values);
+    return values;
+  }
+
+  private static ByteBuffer nativeBytes(int length) {
+    return ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+  }
+
+  /**
+   * Writes the numel() integers of a QINT8 or QINT4 tensor, row-major, at the start
    * of destination, in place; its elements from numel() on are left as they
    * were.
    *
@@ -555,9 +660,10 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
-   * Writes the numel() integers of a QUINT8 tensor, each 0..255 as
-   * intReprUInt8() gives them, at the start of destination; its elements
-   * from numel() on are left as they were.
+   * Writes the numel() integers of a QUINT8 tensor or an unsigned packed one,
+   * each 0..255 as intReprUInt8() gives them, or of a QINT16 tensor, at the
+   * start of destination; its elements from numel() on are left as they
+   * were.
    *
    * @param destination the array that receives the integers
    * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
@@ -565,13 +671,19 @@ public final class QTensor implements AutoCloseable {
    */
   public void intReprTo(short[] destination) {
     Objects.requireNonNull(destination, "destination");
+    if (dtype() == DType.QINT16) {
+      requireRoom(destination.length);
+      short[] values = sixteenBitIntRepr();
+      System.arraycopy(values, 0, destination, 0, values.length);
+      return;
+    }
     handle().intReprToShorts(destination);
   }
 
   /**
-   * Writes the numel() integers of a QINT32 tensor, row-major, at the start
-   * of destination, in place; its elements from numel() on are left as they
-   * were.
+   * Writes the numel() integers of a QINT32 tensor, or of a QUINT16 one
+   * (each 0..65535), row-major, at the start of destination; its elements
+   * from numel() on are left as they were.
    *
    * @param destination the array that receives the integers
    * @throws QTensorException TYPE_MISMATCH for another dtype; INVALID_ARGUMENT
@@ -579,6 +691,12 @@ public final class QTensor implements AutoCloseable {
    */
   public void intReprTo(int[] destination) {
     Objects.requireNonNull(destination, "destination");
+    if (dtype() == DType.QUINT16) {
+      requireRoom(destination.length);
+      int[] values = intRepr();
+      System.arraycopy(values, 0, destination, 0, values.length);
+      return;
+    }
     handle().intReprToInts(destination);
   }
 
@@ -596,10 +714,10 @@ public final class QTensor implements AutoCloseable {
   public void intReprTo(ByteBuffer destination) {
     Objects.requireNonNull(destination, "destination");
     DType dtype = dtype();
-    if (dtype == DType.QINT32) {
+    if (dtype.itemSize() != 1) {
       throw new QTensorException(Status.TYPE_MISMATCH,
-                                 "intReprTo(ByteBuffer) needs a QINT8 or QUINT8 tensor, got QINT32"
-                                     + " (use an IntBuffer)");
+                                 "intReprTo(ByteBuffer) needs a tensor of one byte per value, got "
+                                     + dtype + " (use an array)");
     }
     requireRoom(destination.remaining());
     destination.duplicate().put(handle().intReprBytes());
@@ -614,9 +732,9 @@ public final class QTensor implements AutoCloseable {
    */
   public void intReprTo(IntBuffer destination) {
     Objects.requireNonNull(destination, "destination");
-    requireDType(DType.QINT32, "intReprTo(IntBuffer)");
+    requireDType("intReprTo(IntBuffer)", DType.QINT32, DType.QUINT16);
     requireRoom(destination.remaining());
-    destination.duplicate().put(handle().intReprInts());
+    destination.duplicate().put(intRepr());
   }
 
   private void requireRoom(int room) {
@@ -1534,21 +1652,23 @@ public final class QTensor implements AutoCloseable {
 
   // -------------------------------------------------------------- helpers
 
-  private void requireDType(DType expected, String what) {
+  private void requireDType(String what, DType... accepted) {
     DType actual = dtype();
-    if (actual != expected) {
+    if (!Arrays.asList(accepted).contains(actual)) {
+      String wanted = Arrays.stream(accepted).map(DType::name).collect(Collectors.joining(" or "));
       throw new QTensorException(Status.TYPE_MISMATCH,
-                                 what + " needs a " + expected + " tensor, got " + actual);
+                                 what + " needs a " + wanted + " tensor, got " + actual);
     }
   }
 
-  private static void requireDType(Quantizer quantizer, DType expected, String arrayType) {
+  private static void requireDType(Quantizer quantizer, String arrayType, DType... accepted) {
     Objects.requireNonNull(quantizer, "quantizer");
     DType actual = quantizer.dtype();
-    if (actual != expected) {
-      throw new QTensorException(Status.TYPE_MISMATCH, "fromIntRepr(" + arrayType + ") needs a "
-          + expected + " quantizer, got " + actual
-          + " (integers are byte[] for QINT8, short[] for QUINT8, int[] for QINT32)");
+    if (!Arrays.asList(accepted).contains(actual)) {
+      throw new QTensorException(Status.TYPE_MISMATCH, "fromIntRepr(" + arrayType
+          + ") does not take a " + actual + " quantizer (integers are byte[] for QINT8 and QINT4,"
+          + " short[] for QUINT8, QUINT4X2, QUINT2X4, QUINT4 and QINT16, int[] for QINT32 and"
+          + " QUINT16)");
     }
   }
 
