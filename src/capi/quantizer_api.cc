@@ -18,9 +18,9 @@ namespace {
 const Quantizer& PerTensorQuantizerOf(const qt_quantizer* handle) {
   const Quantizer& quantizer = QuantizerOf(handle);
   if (quantizer.per_channel() || quantizer.per_block()) {
-    Fail(ErrorKind::kTypeMismatch, std::string("the quantizer is ") +
-                                       qtensor::core::QSchemeName(quantizer.scheme()) +
-                                       ": it has no single scale or zero point");
+    Fail(ErrorKind::kTypeMismatch,
+         std::string("the quantizer is ") + (quantizer.per_block() ? "per-block" : "per-channel") +
+             ": it has no single scale or zero point");
   }
   return quantizer;
 }
@@ -136,7 +136,7 @@ qt_status qt_quantizer_block_size(int64_t* out, const qt_quantizer* quantizer) {
     const Quantizer& q = QuantizerOf(quantizer);
     if (!q.per_block()) {
       Fail(ErrorKind::kTypeMismatch, std::string("the quantizer is ") +
-                                         qtensor::core::QSchemeName(q.scheme()) +
+                                         (q.per_channel() ? "per-channel" : "per-tensor") +
                                          ": it has no block size");
     }
     *Required(out, "out") = q.block_size();

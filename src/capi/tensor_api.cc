@@ -65,7 +65,7 @@ Quantizer PerChannelQuantizerOf(const qt_tensor* tensor) {
   Quantizer quantizer = TensorOf(tensor).EffectiveQuantizer();
   if (!quantizer.per_channel()) {
     Fail(ErrorKind::kTypeMismatch, std::string("the tensor is ") +
-                                       qtensor::core::QSchemeName(quantizer.scheme()) +
+                                       (quantizer.per_block() ? "per-block" : "per-tensor") +
                                        " quantized: it has no channel axis");
   }
   return quantizer;
