@@ -7,6 +7,7 @@
 #include "core/dtype_conversion.h"
 #include "core/onnx_rounding.h"
 #include "core/view_walk.h"
+#include "kernels/block_row_kernels.h"
 #include "kernels/onnx_quantize_kernels.h"
 #include "kernels/quantize_kernels.h"
 
@@ -50,7 +51,82 @@ void QuantizeStorage(const float* in, const BlockLayout& layout, const kernels::
   }
 }
 
+// Rows at a time for the row-block paths: about 16 KiB of one-byte values,
+// which stay in the L1 cache between the kernel and the packing.
+constexpr int64_t kChunkValues = int64_t{1} << 14;
+
+// Calls run(first_row, rows) over the storage's rows in cache-sized runs,
+// if tensor takes the row-block paths.
+template <class Run>
+bool ForEachRowRun(const Tensor& tensor, const Run& run) {
+  const BlockLayout layout(*tensor.storage());
+  if (!InOwnLayout(tensor) || layout.inner() != 1 || ElementBits(tensor.dtype()) > 8 ||
+      tensor.numel() == 0) {
+    return false;
+  }
+  const int64_t rows = layout.outer(), size = layout.size();
+  const int64_t step = std::max<int64_t>(1, kChunkValues / size);
+  for (int64_t first = 0; first < rows; first += step) run(first, std::min(step, rows - first));
+  return true;
+}
+
 }  // namespace
+
+bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
+  const Storage& storage = *tensor.storage();
+  const BlockLayout layout(storage);
+  const kernels::ChannelParams p = storage.quantizer().KernelParams();
+  const DType dtype = tensor.dtype();
+  const int64_t size = layout.size(), blocks = layout.blocks();
+  std::vector<uint8_t> values;
+  return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
+    const int64_t at = first * size, count = rows * size;
+    const uint8_t* ints = storage.bytes() + at;
+    if (IsPacked(dtype)) {
+      values.resize(static_cast<size_t>(count));
+      UnpackElements(dtype, storage.bytes(), at, values.size(), values.data());
+      ints = values.data();
+    }
+    const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size),
+                               static_cast<size_t>(layout.block_size())};
+    const auto param = static_cast<size_t>(first * blocks);
+    kernels::DequantizeBlockRows(ints, QMin(dtype) < 0, b, p.float_scales + param,
+                                 p.small_zero_points + param, out + at);
+  });
+}
+
+bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
+  const Storage& storage = *tensor.storage();
+  const Quantizer& quantizer = storage.quantizer();
+  const BlockLayout layout(storage);
+  const kernels::ChannelParams p = quantizer.KernelParams();
+  const DType dtype = tensor.dtype();
+  const int64_t size = layout.size(), blocks = layout.blocks();
+  const auto qmin = static_cast<int32_t>(QMin(dtype)), qmax = static_cast<int32_t>(QMax(dtype));
+  std::vector<uint8_t> values;
+  uint8_t* bytes = tensor.storage()->bytes();
+  return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
+    const int64_t at = first * size, count = rows * size;
+    uint8_t* ints = bytes + at;
+    if (IsPacked(dtype)) {
+      values.resize(static_cast<size_t>(count));
+      ints = values.data();
+    }
+    const auto param = static_cast<size_t>(first * blocks);
+    const auto block_size = static_cast<size_t>(layout.block_size());
+    if (quantizer.rounding() == Rounding::kOnnx) {
+      const BlockShape shape{static_cast<size_t>(rows), static_cast<size_t>(size), 1};
+      QuantizeOnnxBlocked(in + at, shape,
+                          {p.float_scales + param, p.small_zero_points + param, block_size}, dtype,
+                          ints);
+    } else {
+      const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size), block_size};
+      kernels::QuantizeBlockRows(in + at, b, p.inv_scales + param, p.small_zero_points + param,
+                                 qmin, qmax, ints);
+    }
+    if (IsPacked(dtype)) PackElements(dtype, values.data(), values.size(), bytes, at);
+  });
+}
 
 void DequantizeBlocks(const Tensor& view, const uint8_t* compute, float* out) {
   const BlockLayout layout(*view.storage());

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "kernels/nibble_kernels.h"
+
 namespace qtensor::core {
 namespace {
 
@@ -16,10 +18,6 @@ struct Slot {
 Slot SlotOf(int bits, int64_t element) {
   const auto bit = static_cast<uint64_t>(element) * static_cast<uint64_t>(bits);
   return {static_cast<size_t>(bit / 8), static_cast<unsigned>(bit % 8)};
-}
-
-uint8_t Saturate(DType dtype, int64_t value) {
-  return static_cast<uint8_t>(std::clamp(value, QMin(dtype), QMax(dtype)));
 }
 
 int64_t ReprValue(DType dtype, uint8_t byte) {
@@ -35,10 +33,8 @@ void Convert(const void* in, size_t count, void* out, int64_t lo, int64_t hi) {
   }
 }
 
-}  // namespace
-
-void UnpackElements(DType dtype, const uint8_t* storage, int64_t first, size_t count,
-                    uint8_t* out) {
+// Elements one at a time: any width and start.
+void UnpackEach(DType dtype, const uint8_t* storage, int64_t first, size_t count, uint8_t* out) {
   const int bits = ElementBits(dtype);
   const unsigned mask = (1u << bits) - 1;
   const bool is_signed = QMin(dtype) < 0;
@@ -51,15 +47,40 @@ void UnpackElements(DType dtype, const uint8_t* storage, int64_t first, size_t c
   }
 }
 
-void PackElements(DType dtype, const uint8_t* in, size_t count, uint8_t* storage, int64_t first) {
+void PackEach(DType dtype, const uint8_t* in, size_t count, uint8_t* storage, int64_t first) {
   const int bits = ElementBits(dtype);
   const unsigned mask = (1u << bits) - 1;
   for (size_t i = 0; i < count; ++i) {
     const Slot slot = SlotOf(bits, first + static_cast<int64_t>(i));
-    const unsigned value = Saturate(dtype, ReprValue(dtype, in[i])) & mask;
+    const unsigned value = in[i] & mask;
     uint8_t& byte = storage[slot.byte];
     byte = static_cast<uint8_t>((byte & ~(mask << slot.shift)) | (value << slot.shift));
   }
+}
+
+}  // namespace
+
+// 4-bit runs take the nibble kernels from a byte boundary on; the rest goes
+// one element at a time.
+void UnpackElements(DType dtype, const uint8_t* storage, int64_t first, size_t count,
+                    uint8_t* out) {
+  if (ElementBits(dtype) != 4 || count < 2) return UnpackEach(dtype, storage, first, count, out);
+  const size_t head = static_cast<size_t>(first % 2);
+  UnpackEach(dtype, storage, first, head, out);
+  const size_t pairs = (count - head) / 2;
+  kernels::UnpackNibbles(storage + (first + 1) / 2, pairs, QMin(dtype) < 0, out + head);
+  const size_t done = head + 2 * pairs;
+  UnpackEach(dtype, storage, first + static_cast<int64_t>(done), count - done, out + done);
+}
+
+void PackElements(DType dtype, const uint8_t* in, size_t count, uint8_t* storage, int64_t first) {
+  if (ElementBits(dtype) != 4 || count < 2) return PackEach(dtype, in, count, storage, first);
+  const size_t head = static_cast<size_t>(first % 2);
+  PackEach(dtype, in, head, storage, first);
+  const size_t pairs = (count - head) / 2;
+  kernels::PackNibbles(in + head, pairs, storage + (first + 1) / 2);
+  const size_t done = head + 2 * pairs;
+  PackEach(dtype, in + done, count - done, storage, first + static_cast<int64_t>(done));
 }
 
 void WidenToCompute(DType dtype, const void* int_repr, size_t count, void* compute) {

@@ -15,9 +15,10 @@ namespace qtensor::core {
 // Packed dtypes: reads count elements from storage element `first` on as
 // int_repr values (sign-extended for qint4).
 void UnpackElements(DType dtype, const uint8_t* storage, int64_t first, size_t count, uint8_t* out);
-// Packed dtypes: writes count int_repr values into storage from element
-// `first` on, each saturated to the dtype's range; the other elements
-// sharing the first and last bytes keep their values.
+// Packed dtypes: writes count int_repr values, each in the dtype's range
+// (NarrowFromCompute or CheckIntReprRange made sure), into storage from
+// element `first` on; the other elements sharing the first and last bytes
+// keep their values.
 void PackElements(DType dtype, const uint8_t* in, size_t count, uint8_t* storage, int64_t first);
 
 // int_repr -> compute: count values (16-bit ones widen to int32).

@@ -303,7 +303,8 @@ bool PerBlock(const Tensor& tensor) { return tensor.storage()->quantizer().per_b
 void Dequantize(const Tensor& tensor, float* out) {
   if (tensor.numel() == 0) return;
   if (PerBlock(tensor)) {
-    DequantizeBlocks(tensor, ComputeInts(tensor).data(), out);
+    if (!DequantizeRowBlocks(tensor, out))
+      DequantizeBlocks(tensor, ComputeInts(tensor).data(), out);
     return;
   }
   std::vector<uint8_t> packed;
@@ -320,6 +321,7 @@ void Dequantize(const Tensor& tensor, float* out) {
 void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
   if (PerBlock(dst)) {
+    if (QuantizeRowBlocks(dst, data)) return;
     std::vector<uint8_t> ints(ByteSize(dst));
     QuantizeBlocks(dst, data, ints.data());
     WriteIntRepr(dst, ints.data());

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   qtensor::bench::RegisterGemmBenchmarks();
   qtensor::bench::RegisterOnnxQuantizeBenchmarks();
   qtensor::bench::RegisterGgufBenchmarks();
+  qtensor::bench::RegisterPerBlockBenchmarks();
 #ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif

@@ -117,6 +117,7 @@ void RegisterOpBenchmarks();
 void RegisterGemmBenchmarks();
 void RegisterOnnxQuantizeBenchmarks();
 void RegisterGgufBenchmarks();
+void RegisterPerBlockBenchmarks();
 
 // A fresh result against an existing one, call by call in alternating order;
 // the counters existing_best and fresh_best are each side's fastest call in

@@ -1,0 +1,156 @@
+// The nibble packing and per-block row kernels on every Highway target
+// against the scalar ones: every byte and nibble, lengths around the vector
+// sizes, unaligned starts, short last blocks, ties, saturation, NaN and
+// infinities; and the scalar kernels against the formulas written out.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "for_each_target.h"
+#include "kernels/block_row_kernels.h"
+#include "kernels/nibble_kernels.h"
+
+namespace {
+
+namespace qk = qtensor::kernels;
+
+std::vector<uint8_t> RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> bytes(n);
+  for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+  return bytes;
+}
+
+// Floats that hit every case: ties at several scales, values past the
+// ranges, NaN, infinities, -0.
+std::vector<float> TestFloats(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-40.0f, 40.0f);
+  const float special[] = {0.5f,
+                           1.5f,
+                           -2.5f,
+                           2.5f,
+                           -0.0f,
+                           std::nanf(""),
+                           std::numeric_limits<float>::infinity(),
+                           -std::numeric_limits<float>::infinity(),
+                           1e30f,
+                           -1e30f,
+                           7.5f,
+                           -8.5f};
+  std::vector<float> x(n);
+  for (size_t i = 0; i < n; ++i) x[i] = i % 5 == 0 ? special[(i / 5) % 12] : dist(rng);
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("nibbles: every pair packs low nibble first and unpacks back") {
+  std::vector<uint8_t> values(512);
+  for (size_t i = 0; i < 256; ++i) {
+    values[2 * i] = static_cast<uint8_t>(i & 15);
+    values[2 * i + 1] = static_cast<uint8_t>(i >> 4);
+  }
+  std::vector<uint8_t> packed(256), back(512), signed_back(512);
+  qk::scalar::PackNibbles(values.data(), 256, packed.data());
+  for (size_t i = 0; i < 256; ++i) CHECK(packed[i] == i);
+  qk::scalar::UnpackNibbles(packed.data(), 256, false, back.data());
+  CHECK(back == values);
+  qk::scalar::UnpackNibbles(packed.data(), 256, true, signed_back.data());
+  for (size_t i = 0; i < 512; ++i) {
+    const int nibble = values[i];
+    CHECK(static_cast<int8_t>(signed_back[i]) == (nibble >= 8 ? nibble - 16 : nibble));
+  }
+}
+
+TEST_CASE("nibbles: every target matches the scalar kernels") {
+  ForEachTarget([] {
+    for (size_t pairs : {0u, 1u, 7u, 8u, 15u, 16u, 31u, 32u, 33u, 64u, 100u, 1000u}) {
+      for (size_t offset : {0u, 1u, 3u}) {
+        CAPTURE(pairs);
+        CAPTURE(offset);
+        std::vector<uint8_t> values = RandomBytes(2 * pairs + offset, 3);
+        for (uint8_t& v : values) v &= 15;
+        std::vector<uint8_t> packed(pairs + offset, 0xAA), expected(pairs + offset, 0xAA);
+        qk::PackNibbles(values.data() + offset, pairs, packed.data() + offset);
+        qk::scalar::PackNibbles(values.data() + offset, pairs, expected.data() + offset);
+        CHECK(packed == expected);
+        for (bool sign_extend : {false, true}) {
+          const std::vector<uint8_t> bytes = RandomBytes(pairs + offset, 5);
+          std::vector<uint8_t> out(2 * pairs + offset, 0xAA), want(2 * pairs + offset, 0xAA);
+          qk::UnpackNibbles(bytes.data() + offset, pairs, sign_extend, out.data() + offset);
+          qk::scalar::UnpackNibbles(bytes.data() + offset, pairs, sign_extend,
+                                    want.data() + offset);
+          CHECK(out == want);
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE("block rows: the scalar kernels follow the formulas") {
+  // Two rows of 5 in blocks of 2: three parameters a row, the last block short.
+  const float x[10] = {1.0f, -1.0f, 0.75f, 0.25f, 3.0f, std::nanf(""), 100.0f, 2.0f, 5.0f, 0.0f};
+  const float inv[6] = {2.0f, 4.0f, 1.0f, 8.0f, 0.5f, 2.0f};
+  const int32_t zp[6] = {8, 8, 0, 15, 1, 2};
+  uint8_t q[10];
+  qk::scalar::QuantizeBlockRows(x, {2, 5, 2}, inv, zp, 0, 15, q);
+  // 0.75 * 4 = 3: 11; nearbyint(0.25 * 4 = 1) + 8 = 9; NaN -> 15 (its zp);
+  // 100 * 8 + 15 saturates; 2 * .5 = 1 + 1; 5 * .5 = 2.5 -> 2 (half to even) + 1.
+  const uint8_t expected[10] = {10, 6, 11, 9, 3, 15, 15, 2, 3, 2};
+  for (int i = 0; i < 10; ++i) CHECK(q[i] == expected[i]);
+  float back[10];
+  const float scales[6] = {0.5f, 0.25f, 1.0f, 0.125f, 2.0f, 0.5f};
+  qk::scalar::DequantizeBlockRows(q, false, {2, 5, 2}, scales, zp, back);
+  CHECK(back[0] == 1.0f);
+  CHECK(back[2] == 0.75f);
+  CHECK(back[6] == 0.0f);
+  CHECK(back[8] == 4.0f);
+  const uint8_t negative[2] = {0xFF, 0x80};  // -1 and -128 as int8
+  const int32_t zero[1] = {0};
+  const float one[1] = {1.0f};
+  qk::scalar::DequantizeBlockRows(negative, true, {1, 2, 2}, one, zero, back);
+  CHECK(back[0] == -1.0f);
+  CHECK(back[1] == -128.0f);
+}
+
+TEST_CASE("block rows: every target matches the scalar kernels") {
+  ForEachTarget([] {
+    for (size_t size : {1u, 5u, 16u, 31u, 32u, 33u, 100u, 4096u}) {
+      for (size_t block : {1u, 2u, 7u, 16u, 32u, 64u, 128u}) {
+        for (int32_t qmin : {-8, 0, -128}) {
+          CAPTURE(size);
+          CAPTURE(block);
+          CAPTURE(qmin);
+          const int32_t qmax = qmin == -8 ? 7 : qmin == 0 ? 15 : 127;
+          const qk::BlockRows b{3, size, block};
+          const size_t blocks = 3 * ((size + block - 1) / block);
+          std::vector<float> inv(blocks), scales(blocks);
+          std::vector<int32_t> zp(blocks);
+          std::mt19937 rng(static_cast<uint32_t>(size * 131 + block));
+          for (size_t p = 0; p < blocks; ++p) {
+            scales[p] = 0.05f + static_cast<float>(rng() % 100) * 0.01f;
+            inv[p] = 1.0f / scales[p];
+            zp[p] = qmin + static_cast<int32_t>(rng() % static_cast<uint32_t>(qmax - qmin + 1));
+          }
+          const std::vector<float> x = TestFloats(3 * size + 1, 11);
+          std::vector<uint8_t> q(3 * size + 1, 0xAA), want(3 * size + 1, 0xAA);
+          qk::QuantizeBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax, q.data() + 1);
+          qk::scalar::QuantizeBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax,
+                                        want.data() + 1);
+          REQUIRE(q == want);
+          std::vector<float> out(3 * size + 1), expected(3 * size + 1);
+          qk::DequantizeBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
+                                  out.data() + 1);
+          qk::scalar::DequantizeBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
+                                          expected.data() + 1);
+          REQUIRE(out == expected);
+        }
+      }
+    }
+  });
+}
