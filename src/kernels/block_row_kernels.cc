@@ -4,6 +4,7 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/block_row_kernels.cc"
+#include <hwy/cache_control.h>
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
@@ -30,6 +31,10 @@ HWY_INLINE void ForEachBlock(const BlockRows& b, const Run& run) {
   }
 }
 
+// How far ahead of the loads to prefetch: 16 KiB (measured: 8 KiB and
+// 32 KiB were slower).
+constexpr size_t kPrefetchFloats = 4096;
+
 template <typename T>
 void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
                    const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* out) {
@@ -44,6 +49,9 @@ void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
     const auto z = hn::Set(di, zp);
     size_t i = 0;
     for (; i + lanes <= count; i += lanes) {
+      // Blocks are short: the hardware prefetcher alone left the loads
+      // waiting on memory for half the time.
+      hwy::Prefetch(in + first + i + kPrefetchFloats);
       const auto v = hn::Mul(hn::LoadU(df, in + first + i), inv);
       // NearestInt saturates; clamping before adding zp cannot overflow,
       // and a NaN lane becomes 0, so zp.
