@@ -94,9 +94,11 @@ core::Quantizer PerTensorQuantizer(const v1::Tensor& message, core::DType dtype,
   });
 }
 
-core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
-                                    const std::vector<int64_t>& shape, const std::string& where) {
-  const std::string rule = ": a per-channel tensor leaves the per-tensor fields 0";
+// The checks per-channel and per-block tensors share: the per-tensor fields
+// left 0 and an axis of the shape, which this returns.
+int64_t CheckedAxis(const v1::Tensor& message, const std::vector<int64_t>& shape,
+                    const char* scheme, const std::string& where) {
+  const std::string rule = std::string(": a ") + scheme + " tensor leaves the per-tensor fields 0";
   if (message.scale() != 0.0) {
     Corrupt(where, "scale is " + core::FormatPythonFloat(message.scale()) + rule);
   }
@@ -109,6 +111,12 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
     Corrupt(where, "axis " + std::to_string(axis) + " is out of range for rank " +
                        std::to_string(rank) + " (0 <= axis < rank)");
   }
+  return axis;
+}
+
+core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
+                                    const std::vector<int64_t>& shape, const std::string& where) {
+  const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
   const std::string channels = "shape[" + std::to_string(axis) +
                                "] = " + std::to_string(shape[axis]) + " (the channel axis)";
   if (message.scales_size() != shape[axis]) {
@@ -128,19 +136,7 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
 
 core::Quantizer PerBlockQuantizer(const v1::Tensor& message, core::DType dtype,
                                   const std::vector<int64_t>& shape, const std::string& where) {
-  const std::string rule = ": a per-block tensor leaves the per-tensor fields 0";
-  if (message.scale() != 0.0) {
-    Corrupt(where, "scale is " + core::FormatPythonFloat(message.scale()) + rule);
-  }
-  if (message.zero_point() != 0) {
-    Corrupt(where, "zero_point is " + std::to_string(message.zero_point()) + rule);
-  }
-  const int64_t rank = static_cast<int64_t>(shape.size());
-  const int64_t axis = message.axis();
-  if (axis < 0 || axis >= rank) {
-    Corrupt(where, "axis " + std::to_string(axis) + " is out of range for rank " +
-                       std::to_string(rank) + " (0 <= axis < rank)");
-  }
+  const int64_t axis = CheckedAxis(message, shape, "per-block", where);
   if (message.block_size() < 1) {
     Corrupt(where, "block_size " + std::to_string(message.block_size()) + " is not >= 1");
   }

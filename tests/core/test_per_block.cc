@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
+#include "int_values.h"
 #include "io/serialize.h"
 #include "ops/binary.h"
 #include "ops/requantize.h"
@@ -72,23 +73,6 @@ int64_t Quantized(float x, double scale, int64_t zero_point, DType dtype, Roundi
   return std::min(std::max(q, core::QMin(dtype)), core::QMax(dtype));
 }
 
-std::vector<int64_t> IntsOf(const Tensor& t) {
-  const auto n = static_cast<size_t>(t.numel());
-  std::vector<uint8_t> bytes(n * core::ElementSize(t.dtype()));
-  core::IntRepr(t, bytes.data());
-  std::vector<int64_t> out(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (t.dtype() == DType::kQInt16) {
-      int16_t v;
-      std::memcpy(&v, &bytes[2 * i], 2);
-      out[i] = v;
-    } else {
-      out[i] = core::QMin(t.dtype()) < 0 ? int64_t{static_cast<int8_t>(bytes[i])} : bytes[i];
-    }
-  }
-  return out;
-}
-
 std::vector<float> Values(const Tensor& t) {
   std::vector<float> out(static_cast<size_t>(t.numel()));
   core::Dequantize(t, out.data());
@@ -116,7 +100,7 @@ TEST_CASE("per block: the whole storage quantizes and dequantizes by the formula
         std::vector<float> x(static_cast<size_t>(numel));
         for (float& v : x) v = dist(rng);
         const Tensor t = core::Quantize(x.data(), c.shape, q);
-        const std::vector<int64_t> ints = IntsOf(t);
+        const std::vector<int64_t> ints = IntValues(t);
         const std::vector<float> values = Values(t);
         for (int64_t k = 0; k < numel; ++k) {
           const size_t p = ParamIndex(resolved, k);
@@ -185,7 +169,7 @@ TEST_CASE("per block: files, printing, requantize, and what is refused") {
     const Tensor back = qtensor::io::DeserializeTensor(buffer.data.get(), buffer.size);
     CHECK(back.storage()->quantizer().per_block());
     CHECK(Values(back) == Values(view));
-    CHECK(IntsOf(back) == IntsOf(view));
+    CHECK(IntValues(back) == IntValues(view));
   }
   const std::string text = core::ToString(t);
   CHECK(text.find("quantization_scheme=qtensor.per_block_affine") != std::string::npos);
@@ -194,8 +178,9 @@ TEST_CASE("per block: files, printing, requantize, and what is refused") {
   const Tensor per_tensor =
       qtensor::ops::Requantize(t, Quantizer::PerTensor(DType::kQInt8, 0.01, 0));
   std::vector<float> expected = Values(t);
-  CHECK(IntsOf(per_tensor) == IntsOf(core::Quantize(expected.data(), {2, 40},
-                                                    Quantizer::PerTensor(DType::kQInt8, 0.01, 0))));
+  CHECK(IntValues(per_tensor) ==
+        IntValues(core::Quantize(expected.data(), {2, 40},
+                                 Quantizer::PerTensor(DType::kQInt8, 0.01, 0))));
   CHECK_THROWS_WITH_AS(qtensor::ops::Binary(qtensor::ops::BinaryOp::kAdd, t, t, 0.1, 0, false),
                        doctest::Contains("per-block tensors are not computed on"), core::Error);
   CHECK_THROWS_WITH_AS(Quantizer::PerBlock(DType::kQInt8, {1.0}, {0}, 0, 0),

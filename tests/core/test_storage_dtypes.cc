@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
+#include "int_values.h"
 #include "io/serialize.h"
 #include "ops/binary.h"
 #include "ops/requantize.h"
@@ -29,37 +30,6 @@ namespace core = qtensor::core;
 
 constexpr DType kStorageDTypes[] = {DType::kQInt16,   DType::kQUInt16, DType::kQUInt4x2,
                                     DType::kQUInt2x4, DType::kQInt4,   DType::kQUInt4};
-
-// int_repr values as int64, whatever the dtype's int_repr type.
-std::vector<int64_t> Ints(const Tensor& t) {
-  const auto n = static_cast<size_t>(t.numel());
-  std::vector<uint8_t> bytes(n * core::ElementSize(t.dtype()));
-  core::IntRepr(t, bytes.data());
-  std::vector<int64_t> out(n);
-  for (size_t i = 0; i < n; ++i) {
-    switch (t.dtype()) {
-      case DType::kQInt16: {
-        int16_t v;
-        std::memcpy(&v, &bytes[2 * i], 2);
-        out[i] = v;
-        break;
-      }
-      case DType::kQUInt16: {
-        uint16_t v;
-        std::memcpy(&v, &bytes[2 * i], 2);
-        out[i] = v;
-        break;
-      }
-      case DType::kQInt8:
-      case DType::kQInt4:
-        out[i] = static_cast<int8_t>(bytes[i]);
-        break;
-      default:
-        out[i] = bytes[i];
-    }
-  }
-  return out;
-}
 
 // The quantize formula of docs/numerics.md, in int64.
 int64_t Expected(float x, double scale, int64_t zero_point, DType dtype) {
@@ -118,7 +88,7 @@ TEST_CASE("packed dtypes keep the first element in the low bits, as PyTorch and 
   std::vector<uint8_t> packed(3);
   core::StorageRepr(q4, packed.data());
   CHECK(packed == std::vector<uint8_t>{32, 67, 248});
-  CHECK(Ints(q4) == std::vector<int64_t>{0, 2, 3, 4, 8, 15});
+  CHECK(IntValues(q4) == std::vector<int64_t>{0, 2, 3, 4, 8, 15});
   // torch's quint2x4 of the same floats, scale .5, zero point 1: [228, 15].
   const Tensor q2 = core::Quantize(x.data(), {6}, Quantizer::PerTensor(DType::kQUInt2x4, 0.5, 1));
   core::StorageRepr(q2, packed.data());
@@ -131,7 +101,7 @@ TEST_CASE("packed dtypes keep the first element in the low bits, as PyTorch and 
   core::StorageRepr(i4, packed.data());
   CHECK(packed[0] == 0x7F);
   CHECK(packed[1] == 0x08);
-  CHECK(Ints(i4) == std::vector<int64_t>{-1, 7, -8});
+  CHECK(IntValues(i4) == std::vector<int64_t>{-1, 7, -8});
 }
 
 TEST_CASE("quantize and dequantize of the storage dtypes follow the formula") {
@@ -142,7 +112,7 @@ TEST_CASE("quantize and dequantize of the storage dtypes follow the formula") {
     const int64_t zero_point = core::QMin(dtype) < 0 ? -1 : 1;
     const Tensor q =
         core::Quantize(x.data(), {7, 11, 13}, Quantizer::PerTensor(dtype, scale, zero_point));
-    const std::vector<int64_t> ints = Ints(q);
+    const std::vector<int64_t> ints = IntValues(q);
     std::vector<float> values(ints.size());
     core::Dequantize(q, values.data());
     int saturated = 0;
@@ -160,7 +130,7 @@ TEST_CASE("quantize and dequantize of the storage dtypes follow the formula") {
 TEST_CASE("NaN, infinities and ties on a packed dtype") {
   const std::vector<float> x = {NAN, INFINITY, -INFINITY, 0.5f, 1.5f, 2.5f, -0.5f, -1.5f};
   const Tensor q = core::Quantize(x.data(), {8}, Quantizer::PerTensor(DType::kQInt4, 1.0, 0));
-  CHECK(Ints(q) == std::vector<int64_t>{0, 7, -8, 0, 2, 2, 0, -2});
+  CHECK(IntValues(q) == std::vector<int64_t>{0, 7, -8, 0, 2, 2, 0, -2});
 }
 
 TEST_CASE("views of packed tensors read and write their own elements") {
@@ -172,17 +142,17 @@ TEST_CASE("views of packed tensors read and write their own elements") {
       x[i] = static_cast<float>(core::QMin(dtype) + static_cast<int64_t>(i * 7) % span);
     }
     const Tensor base = core::Quantize(x.data(), {5, 7}, Quantizer::PerTensor(dtype, 1.0, 0));
-    const std::vector<int64_t> all = Ints(base);
+    const std::vector<int64_t> all = IntValues(base);
     // Odd offsets, steps and a transpose: each view's int_repr is the base's
     // elements it walks.
     const Tensor view = base.Slice(0, 1, 5, 2).Slice(1, 1, 7, 3).Transpose(0, 1);
     REQUIRE(view.shape() == std::vector<int64_t>{2, 2});
-    CHECK(Ints(view) == std::vector<int64_t>{all[8], all[22], all[11], all[25]});
+    CHECK(IntValues(view) == std::vector<int64_t>{all[8], all[22], all[11], all[25]});
     // Writing one column changes exactly those elements, not their
     // neighbours in the same bytes.
     const Tensor column = base.Select(1, 3);
     core::Fill(column, static_cast<float>(core::QMax(dtype)));
-    const std::vector<int64_t> after = Ints(base);
+    const std::vector<int64_t> after = IntValues(base);
     for (size_t i = 0; i < after.size(); ++i) {
       CHECK(after[i] == (i % 7 == 3 ? core::QMax(dtype) : all[i]));
     }
@@ -191,15 +161,15 @@ TEST_CASE("views of packed tensors read and write their own elements") {
     CHECK(core::GetElement(base, {0, 0}) == static_cast<float>(core::QMin(dtype)));
     CHECK(core::GetElement(base, {0, 1}) == static_cast<float>(all[1]));
     core::Copy(base.Select(0, 1), base.Select(0, 2));
-    const std::vector<int64_t> copied = Ints(base);
+    const std::vector<int64_t> copied = IntValues(base);
     for (int64_t j = 0; j < 7; ++j) CHECK(copied[7 + j] == copied[14 + j]);
     // A clone, and contiguous() of a row that starts inside a byte.
     const Tensor row = base.Select(0, 3);
     const Tensor contiguous = core::Contiguous(row);
-    CHECK(Ints(contiguous) == Ints(row));
+    CHECK(IntValues(contiguous) == IntValues(row));
     CHECK((core::ElementBits(dtype) < 8 && 3 * 7 * core::ElementBits(dtype) % 8 != 0) ==
           (contiguous.storage() != row.storage()));
-    CHECK(Ints(core::Clone(view)) == Ints(view));
+    CHECK(IntValues(core::Clone(view)) == IntValues(view));
   }
 }
 
@@ -261,7 +231,7 @@ TEST_CASE("files hold the storage dtypes, views included") {
       const Tensor back = qtensor::io::DeserializeTensor(buffer.data.get(), buffer.size);
       CHECK(back.dtype() == dtype);
       CHECK(back.shape() == t.shape());
-      CHECK(Ints(back) == Ints(t));
+      CHECK(IntValues(back) == IntValues(t));
     }
   }
 }
@@ -273,7 +243,7 @@ TEST_CASE("requantize converts between the storage and compute dtypes; operators
   const Tensor q4 = qtensor::ops::Requantize(q8, to4);
   std::vector<float> values(64);
   core::Dequantize(q8, values.data());
-  CHECK(Ints(q4) == Ints(core::Quantize(values.data(), {64}, to4)));
+  CHECK(IntValues(q4) == IntValues(core::Quantize(values.data(), {64}, to4)));
   CHECK_THROWS_WITH_AS(qtensor::ops::Binary(qtensor::ops::BinaryOp::kAdd, q4, q4, 0.1, 0, false),
                        doctest::Contains("add: qint4 tensors are not computed on"), core::Error);
 }
@@ -286,26 +256,27 @@ TEST_CASE(
   const Quantizer onnx = pytorch.WithRounding(core::Rounding::kOnnx);
   CHECK(pytorch.rounding() == core::Rounding::kPyTorch);
   CHECK(onnx != pytorch);
-  CHECK(Ints(core::Quantize(x, {3}, pytorch)) == std::vector<int64_t>{131, 3, 0});
-  CHECK(Ints(core::Quantize(x, {3}, onnx)) == std::vector<int64_t>{130, 0, 0});  // NaN -> qmin
+  CHECK(IntValues(core::Quantize(x, {3}, pytorch)) == std::vector<int64_t>{131, 3, 0});
+  CHECK(IntValues(core::Quantize(x, {3}, onnx)) == std::vector<int64_t>{130, 0, 0});  // NaN -> qmin
 
   // Views, fill, element writes and requantize into an ONNX tensor divide.
   const Tensor base = core::Quantize(x, {3}, onnx);
   CHECK(base.Slice(0, 1, 3, 1).EffectiveQuantizer().rounding() == core::Rounding::kOnnx);
   core::Fill(base.Slice(0, 0, 1, 1), x[0]);
   core::SetElement(base, {1}, x[0]);
-  CHECK(Ints(base) == std::vector<int64_t>{130, 130, 0});
+  CHECK(IntValues(base) == std::vector<int64_t>{130, 130, 0});
   const Tensor source = core::Quantize(x, {1}, Quantizer::PerTensor(DType::kQInt32, 1e-9, 0));
   float value = 0.0f;
   core::Dequantize(source, &value);
   const float one[1] = {value};
-  CHECK(Ints(qtensor::ops::Requantize(source, onnx)) == Ints(core::Quantize(one, {1}, onnx)));
+  CHECK(IntValues(qtensor::ops::Requantize(source, onnx)) ==
+        IntValues(core::Quantize(one, {1}, onnx)));
 
   // Per channel and 4-bit: qint4 packs what ONNX's int4 QuantizeLinear gives.
   const float y[4] = {2.5f, -2.5f, 100.0f, 0.5f};
   const Quantizer per_channel = Quantizer::PerChannel(DType::kQInt4, {1.0, 0.5}, {0, -1}, 0)
                                     .WithRounding(core::Rounding::kOnnx);
-  CHECK(Ints(core::Quantize(y, {2, 2}, per_channel)) == std::vector<int64_t>{2, -2, 7, 0});
+  CHECK(IntValues(core::Quantize(y, {2, 2}, per_channel)) == std::vector<int64_t>{2, -2, 7, 0});
 
   // Files: version 2 only where a tensor rounds ONNX's way.
   for (const Quantizer& q : {pytorch, onnx}) {
