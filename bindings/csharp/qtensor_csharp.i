@@ -245,6 +245,7 @@ public enum%}
 %ignore qtensor::Tensor::deserialize;
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Quantizer::PerChannel;
+%ignore qtensor::Quantizer::PerBlock;
 %ignore qtensor::Quantizer::scales;
 %ignore qtensor::Quantizer::zero_points;
 %ignore qtensor::Quantizer::operator!=;
@@ -343,6 +344,12 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
     qtensor_csharp::CheckCount(count);
     return qtensor::Quantizer::PerChannel(dtype, std::vector<double>(doubles_in, doubles_in + count),
                                           qtensor_csharp::Longs(longs_in, count), axis);
+  }
+  static qtensor::Quantizer PerBlockArrays(qt_dtype dtype, double* doubles_in, int64_t* longs_in,
+                                           int64_t count, int64_t axis, int64_t block_size) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Quantizer::PerBlock(dtype, std::vector<double>(doubles_in, doubles_in + count),
+                                        qtensor_csharp::Longs(longs_in, count), axis, block_size);
   }
   void ScalesInto(double* doubles_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->scales(), doubles_out, count);
