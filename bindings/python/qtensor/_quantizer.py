@@ -204,6 +204,7 @@ class Quantizer:
 
     def __repr__(self):
         factory, arguments = self._factory_and_arguments()
+        # The factory's parameter names (scale, zero_point, dtype, ...) after cls.
         names = factory.__code__.co_varnames[1:factory.__code__.co_argcount]
         text = ", ".join(f"{name}={_repr_argument(value)}" for name, value in zip(names, arguments))
         if self.rounding is not pytorch_rounding:
