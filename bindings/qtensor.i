@@ -32,16 +32,6 @@
 %rename("$ignore", regextarget=1, %$isfunction) "^qt_";
 %ignore QTENSOR_API;
 #define QTENSOR_API
-// Rounding and scale types are in the C ABI only, for now
-// (docs/bindings.md).
-%ignore qt_rounding;
-%ignore QT_ROUNDING_PYTORCH;
-%ignore QT_ROUNDING_ONNX;
-%ignore qt_scale_type;
-%ignore QT_SCALE_FLOAT64;
-%ignore QT_SCALE_FLOAT32;
-%ignore QT_SCALE_FLOAT16;
-%ignore QT_SCALE_BFLOAT16;
 %include "qtensor/qtensor.h"
 
 // Bundle is move-only but default-constructible: SWIG would copy a returned

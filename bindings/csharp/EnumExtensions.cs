@@ -1,5 +1,6 @@
 // PyTorch's names of the dtypes and schemes, and a dtype's element size, from
-// the library (the facade's dtype_name, dtype_size and qscheme_name).
+// the library (the facade's dtype_name, dtype_size and qscheme_name); the
+// library's names of the roundings and scale types.
 namespace QTensor {
 
 /// <summary>PyTorch's names and the element sizes of <see cref="DType"/> values.</summary>
@@ -36,6 +37,28 @@ public static class QSchemeExtensions {
   /// A value outside the enum throws <see cref="QTensorArgumentException"/>.
   /// </summary>
   public static string TorchName(this QScheme qscheme) => QTensorNative.qscheme_name(qscheme);
+}
+
+/// <summary>The library's names of <see cref="Rounding"/> values.</summary>
+public static class RoundingExtensions {
+  static RoundingExtensions() { NativeLoader.EnsureLoaded(); }
+
+  /// <summary>
+  /// The rounding's name: "pytorch", "onnx". A value outside the enum throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static string Name(this Rounding rounding) => QTensorNative.rounding_name(rounding);
+}
+
+/// <summary>The library's names of <see cref="ScaleType"/> values.</summary>
+public static class ScaleTypeExtensions {
+  static ScaleTypeExtensions() { NativeLoader.EnsureLoaded(); }
+
+  /// <summary>
+  /// The scale type's name: "float64", "float32", "float16", "bfloat16". A
+  /// value outside the enum throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static string Name(this ScaleType type) => QTensorNative.scale_type_name(type);
 }
 
 }  // namespace QTensor

@@ -49,6 +49,40 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
         NativeQuantizer.PerChannelArrays(dtype, scales, zeroPoints, scales.Length, axis));
   }
 
+  /// <summary>
+  /// ONNX's blocked quantization: one scale and zero point per block of
+  /// <paramref name="blockSize"/> consecutive elements along
+  /// <paramref name="axis"/>, the last block possibly short. The parameters
+  /// are row-major in the tensor's shape with that dimension replaced by its
+  /// number of blocks (checked when the quantizer is used).
+  /// </summary>
+  public static Quantizer PerBlock(double[] scales, long[] zeroPoints, long axis, long blockSize,
+                                   DType dtype) {
+    Arguments.NotNull(scales, nameof(scales));
+    Arguments.NotNull(zeroPoints, nameof(zeroPoints));
+    if (scales.Length != zeroPoints.Length) {
+      throw new QTensorArgumentException(
+          $"{scales.Length} scales but {zeroPoints.Length} zero points");
+    }
+    return new Quantizer(NativeQuantizer.PerBlockArrays(dtype, scales, zeroPoints, scales.Length,
+                                                        axis, blockSize));
+  }
+
+  /// <summary>
+  /// A copy that quantizes with <paramref name="rounding"/>;
+  /// <see cref="Rounding.Onnx"/> with QInt32, QUInt4x2 or QUInt2x4 throws
+  /// <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public Quantizer WithRounding(Rounding rounding) => new Quantizer(Native.with_rounding(rounding));
+
+  /// <summary>
+  /// A copy whose scales are kept as <paramref name="scaleType"/>; a scale
+  /// that is not a value of that type throws
+  /// <see cref="QTensorArgumentException"/> naming the nearest one.
+  /// </summary>
+  public Quantizer WithScaleType(ScaleType scaleType) =>
+      new Quantizer(Native.with_scale_type(scaleType));
+
   internal NativeQuantizer Native {
     get {
       NativeQuantizer current = native;
@@ -84,7 +118,19 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   /// (<see cref="QTensorTypeException"/> for a per-tensor one).
   /// </summary>
   public long Axis => Native.axis();
-  /// <summary>The number of channels (1 for a per-tensor quantizer).</summary>
+  /// <summary>
+  /// The block size of a per-block quantizer (<see cref="QTensorTypeException"/>
+  /// otherwise).
+  /// </summary>
+  public long BlockSize => Native.block_size();
+  /// <summary>How floats are rounded into this quantizer's integers.</summary>
+  public Rounding Rounding => Native.rounding();
+  /// <summary>The type the scales are kept in (no result depends on it).</summary>
+  public ScaleType ScaleType => Native.scale_type();
+  /// <summary>
+  /// The number of channels (1 for a per-tensor quantizer; the number of
+  /// blocks for a per-block one).
+  /// </summary>
   public long NumChannels => Native.num_channels();
   /// <summary>
   /// The scales, one per channel; a per-tensor quantizer's one scale (a new
@@ -156,6 +202,12 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
       return string.Format(CultureInfo.InvariantCulture,
                            "Quantizer(dtype={0}, per_tensor_affine, scale={1:R}, zero_point={2})",
                            quantizer.dtype(), quantizer.scale(), quantizer.zero_point());
+    }
+    if (quantizer.qscheme() == QScheme.PerBlockAffine) {
+      return string.Format(CultureInfo.InvariantCulture,
+                           "Quantizer(dtype={0}, per_block_affine, blocks={1}, axis={2}, " +
+                           "block_size={3})", quantizer.dtype(), quantizer.num_channels(),
+                           quantizer.axis(), quantizer.block_size());
     }
     return string.Format(CultureInfo.InvariantCulture,
                          "Quantizer(dtype={0}, per_channel_affine, channels={1}, axis={2})",

@@ -189,6 +189,29 @@ public enum%}
 %rename(PerTensorAffine) QT_PER_TENSOR_AFFINE;
 %rename(PerChannelAffine) QT_PER_CHANNEL_AFFINE;
 %rename(PerBlockAffine) QT_PER_BLOCK_AFFINE;
+%typemap(csclassmodifiers) enum qt_rounding %{/// <summary>
+/// Which formula quantizes floats (<see cref="RoundingExtensions"/> names them).
+/// </summary>
+public enum%}
+%csattributes QT_ROUNDING_PYTORCH "/// <summary>x * (1 / scale), half to even, NaN to the zero point (the default).</summary>"
+%csattributes QT_ROUNDING_ONNX "/// <summary>x / scale in float32, half to even, NaN to the dtype's minimum (ONNX Runtime's QuantizeLinear).</summary>"
+%rename(Rounding) qt_rounding;
+%rename(PyTorch) QT_ROUNDING_PYTORCH;
+%rename(Onnx) QT_ROUNDING_ONNX;
+%typemap(csclassmodifiers) enum qt_scale_type %{/// <summary>
+/// The floating-point type a quantizer's scales are kept in; no result
+/// depends on it (<see cref="ScaleTypeExtensions"/> names them).
+/// </summary>
+public enum%}
+%csattributes QT_SCALE_FLOAT64 "/// <summary>Any double (the default).</summary>"
+%csattributes QT_SCALE_FLOAT32 "/// <summary>float32 values (ONNX's usual scales).</summary>"
+%csattributes QT_SCALE_FLOAT16 "/// <summary>IEEE half values (GGUF's block scales, ONNX's float16).</summary>"
+%csattributes QT_SCALE_BFLOAT16 "/// <summary>bfloat16 values.</summary>"
+%rename(ScaleType) qt_scale_type;
+%rename(Float64) QT_SCALE_FLOAT64;
+%rename(Float32) QT_SCALE_FLOAT32;
+%rename(Float16) QT_SCALE_FLOAT16;
+%rename(BFloat16) QT_SCALE_BFLOAT16;
 
 %rename(NativeTensor) qtensor::Tensor;
 %rename(NativeQuantizer) qtensor::Quantizer;
@@ -222,6 +245,7 @@ public enum%}
 %ignore qtensor::Tensor::deserialize;
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Quantizer::PerChannel;
+%ignore qtensor::Quantizer::PerBlock;
 %ignore qtensor::Quantizer::scales;
 %ignore qtensor::Quantizer::zero_points;
 %ignore qtensor::Quantizer::operator!=;
@@ -320,6 +344,12 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
     qtensor_csharp::CheckCount(count);
     return qtensor::Quantizer::PerChannel(dtype, std::vector<double>(doubles_in, doubles_in + count),
                                           qtensor_csharp::Longs(longs_in, count), axis);
+  }
+  static qtensor::Quantizer PerBlockArrays(qt_dtype dtype, double* doubles_in, int64_t* longs_in,
+                                           int64_t count, int64_t axis, int64_t block_size) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Quantizer::PerBlock(dtype, std::vector<double>(doubles_in, doubles_in + count),
+                                        qtensor_csharp::Longs(longs_in, count), axis, block_size);
   }
   void ScalesInto(double* doubles_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->scales(), doubles_out, count);

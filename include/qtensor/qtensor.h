@@ -640,8 +640,8 @@ QTENSOR_API qt_status qt_tensor_strides(int64_t* out, size_t capacity, const qt_
 QTENSOR_API qt_status qt_tensor_storage_offset(int64_t* out, const qt_tensor* tensor);
 /** The dtype. */
 QTENSOR_API qt_status qt_tensor_dtype(qt_dtype* out, const qt_tensor* tensor);
-/** The effective scheme: per-channel only if a dim of the view walks the
-    storage's channel axis. */
+/** The effective scheme: per-block for a per-block storage; per-channel
+    only if a dim of the view walks the storage's channel axis. */
 QTENSOR_API qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor);
 /** Always true for a valid tensor (torch's is_quantized). */
 QTENSOR_API qt_status qt_tensor_is_quantized(bool* out, const qt_tensor* tensor);

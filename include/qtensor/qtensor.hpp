@@ -146,6 +146,17 @@ inline std::string qscheme_name(qt_qscheme qscheme) {
   if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown qscheme");
   return name;
 }
+// A rounding's name ("pytorch", "onnx") and a scale type's ("float16").
+inline std::string rounding_name(qt_rounding rounding) {
+  const char* name = qt_rounding_name(rounding);
+  if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown rounding");
+  return name;
+}
+inline std::string scale_type_name(qt_scale_type type) {
+  const char* name = qt_scale_type_name(type);
+  if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown scale type");
+  return name;
+}
 
 // Quantization parameters (immutable).
 class Quantizer {
@@ -165,8 +176,33 @@ class Quantizer {
                                                scales.size(), axis));
     return Quantizer(handle);
   }
+  // ONNX's blocked quantization: the parameters row-major in the tensor's
+  // shape with shape[axis] replaced by ceil(shape[axis] / block_size).
+  static Quantizer PerBlock(qt_dtype dtype, const std::vector<double>& scales,
+                            const std::vector<int64_t>& zero_points, int64_t axis,
+                            int64_t block_size) {
+    if (scales.size() != zero_points.size()) {
+      throw Error(QT_ERR_INVALID_ARGUMENT, "scales and zero_points differ in length");
+    }
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_new_per_block(&handle, dtype, scales.data(), zero_points.data(),
+                                             scales.size(), axis, block_size));
+    return Quantizer(handle);
+  }
   // Takes ownership of a handle from the C API.
   explicit Quantizer(qt_quantizer* handle) : handle_(handle) {}
+
+  // Copies with another rounding or scale type.
+  Quantizer with_rounding(qt_rounding rounding) const {
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_with_rounding(&handle, get(), rounding));
+    return Quantizer(handle);
+  }
+  Quantizer with_scale_type(qt_scale_type type) const {
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_with_scale_type(&handle, get(), type));
+    return Quantizer(handle);
+  }
 
   qt_dtype dtype() const { return Get(qt_quantizer_dtype); }
   qt_qscheme qscheme() const { return Get(qt_quantizer_qscheme); }
@@ -174,6 +210,9 @@ class Quantizer {
   int64_t zero_point() const { return Get(qt_quantizer_zero_point); }
   int64_t axis() const { return Get(qt_quantizer_axis); }
   size_t num_channels() const { return Get(qt_quantizer_num_channels); }
+  int64_t block_size() const { return Get(qt_quantizer_block_size); }
+  qt_rounding rounding() const { return Get(qt_quantizer_rounding); }
+  qt_scale_type scale_type() const { return Get(qt_quantizer_scale_type); }
   std::vector<double> scales() const {
     std::vector<double> out(num_channels());
     detail::Check(qt_quantizer_scales(out.data(), out.size(), get()));

@@ -202,8 +202,10 @@ qt_status qt_tensor_dtype(qt_dtype* out, const qt_tensor* tensor) {
 
 qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor) {
   return Guard([&] {
-    const qt_qscheme scheme =
-        TensorOf(tensor).channel_dim() >= 0 ? QT_PER_CHANNEL_AFFINE : QT_PER_TENSOR_AFFINE;
+    const qtensor::core::Tensor& view = TensorOf(tensor);
+    const qt_qscheme scheme = view.storage()->quantizer().per_block() ? QT_PER_BLOCK_AFFINE
+                              : view.channel_dim() >= 0               ? QT_PER_CHANNEL_AFFINE
+                                                                      : QT_PER_TENSOR_AFFINE;
     *Required(out, "out") = scheme;
   });
 }

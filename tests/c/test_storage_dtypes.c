@@ -225,6 +225,9 @@ static void test_per_block(void) {
   CHECK_I64(scheme, QT_PER_BLOCK_AFFINE);
   CHECK_OK(qt_quantizer_block_size(&block_size, read));
   CHECK_I64(block_size, 2);
+  scheme = QT_PER_TENSOR_AFFINE;
+  CHECK_OK(qt_tensor_qscheme(&scheme, column));
+  CHECK_I64(scheme, QT_PER_BLOCK_AFFINE);
   CHECK(strcmp(qt_qscheme_name(QT_PER_BLOCK_AFFINE), "per_block_affine") == 0);
 
   double scale = 0.0;

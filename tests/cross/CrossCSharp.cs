@@ -60,6 +60,16 @@ static class CrossCSharp {
     }
   }
 
+  // Blocks of columns {0, 1}, {2, 3}, {4} per row; ONNX rounding, float16 scales.
+  static Tensor QUInt4PerBlock() {
+    using (var blocks = Quantizer.PerBlock(new[] { 0.125, 0.25, 0.5, 0.0625, 0.1875, 0.375 },
+                                           new long[] { 8, 7, 9, 6, 8, 10 }, 1, 2, DType.QUInt4))
+    using (var onnx = blocks.WithRounding(Rounding.Onnx))
+    using (var half = onnx.WithScaleType(ScaleType.Float16)) {
+      return Tensor.Quantize(Ramp(10, i => i * 0.3 - 1.4), new long[] { 2, 5 }, half);
+    }
+  }
+
   static readonly KeyValuePair<string, Func<Tensor>>[] TensorFiles = {
     new KeyValuePair<string, Func<Tensor>>("qint8_per_tensor.qt", QInt8PerTensor),
     new KeyValuePair<string, Func<Tensor>>("quint8_per_channel.qt", QUInt8PerChannel),
@@ -69,6 +79,7 @@ static class CrossCSharp {
     new KeyValuePair<string, Func<Tensor>>("view.qt", View),
     new KeyValuePair<string, Func<Tensor>>("qint16_per_tensor.qt", QInt16PerTensor),
     new KeyValuePair<string, Func<Tensor>>("quint4x2_view.qt", QUInt4x2View),
+    new KeyValuePair<string, Func<Tensor>>("quint4_per_block.qt", QUInt4PerBlock),
   };
   const string BundleFile = "bundle.qtb";
 
@@ -103,6 +114,14 @@ static class CrossCSharp {
       if (got.QScale != want.QScale || got.QZeroPoint != want.QZeroPoint) {
         return $"scale {got.QScale:R} zero point {got.QZeroPoint}, " +
                $"expected {want.QScale:R} and {want.QZeroPoint}";
+      }
+    } else if (want.QScheme == QScheme.PerBlockAffine) {
+      using (Quantizer gotQuantizer = got.Quantizer)
+      using (Quantizer wantQuantizer = want.Quantizer) {
+        if (!gotQuantizer.Equals(wantQuantizer)) {
+          return $"quantizer {gotQuantizer} {gotQuantizer.Rounding} {gotQuantizer.ScaleType}, " +
+                 $"expected {wantQuantizer} {wantQuantizer.Rounding} {wantQuantizer.ScaleType}";
+        }
       }
     } else if (got.QPerChannelAxis != want.QPerChannelAxis ||
                !got.QPerChannelScales.SequenceEqual(want.QPerChannelScales) ||

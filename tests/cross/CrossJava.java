@@ -2,6 +2,9 @@ import io.qtensor.Bundle;
 import io.qtensor.DType;
 import io.qtensor.QScheme;
 import io.qtensor.QTensor;
+import io.qtensor.Quantizer;
+import io.qtensor.Rounding;
+import io.qtensor.ScaleType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -20,7 +23,7 @@ public final class CrossJava {
   static final String[] TENSOR_FILES = {"qint8_per_tensor.qt", "quint8_per_channel.qt",
                                         "qint32_per_tensor.qt", "qint32_per_channel.qt",
                                         "scalar.qt", "view.qt", "qint16_per_tensor.qt",
-                                        "quint4x2_view.qt"};
+                                        "quint4x2_view.qt", "quint4_per_block.qt"};
 
   private CrossJava() {}
 
@@ -66,6 +69,14 @@ public final class CrossJava {
                                                       DType.QUINT4X2)) {
           return base.slice(1, 1, 4);
         }
+      case "quint4_per_block.qt":
+        try (Quantizer blocks = Quantizer.perBlock(
+                 new double[] {0.125, 0.25, 0.5, 0.0625, 0.1875, 0.375},
+                 new long[] {8, 7, 9, 6, 8, 10}, 1, 2, DType.QUINT4);
+             Quantizer onnx = blocks.withRounding(Rounding.ONNX);
+             Quantizer half = onnx.withScaleType(ScaleType.FLOAT16)) {
+          return QTensor.quantize(values(10, i -> i * 0.3 - 1.4), new long[] {2, 5}, half);
+        }
       default:
         throw new IllegalArgumentException("no such file in SPEC.md: " + file);
     }
@@ -103,6 +114,14 @@ public final class CrossJava {
     if (want.qscheme() == QScheme.PER_TENSOR_AFFINE) {
       check(differences, "scale", got.qScale(), want.qScale());
       check(differences, "zero point", got.qZeroPoint(), want.qZeroPoint());
+    } else if (want.qscheme() == QScheme.PER_BLOCK_AFFINE) {
+      try (Quantizer gotQuantizer = got.quantizer(); Quantizer wantQuantizer = want.quantizer()) {
+        if (!gotQuantizer.equals(wantQuantizer)) {
+          differences.add("quantizer: got " + gotQuantizer + " " + gotQuantizer.rounding() + " "
+                          + gotQuantizer.scaleType() + ", want " + wantQuantizer + " "
+                          + wantQuantizer.rounding() + " " + wantQuantizer.scaleType());
+        }
+      }
     } else {
       check(differences, "scales", Arrays.toString(got.qPerChannelScales()),
             Arrays.toString(want.qPerChannelScales()));

@@ -98,6 +98,27 @@ static int make_quint4x2_view(qt_tensor** out) {
   return ok;
 }
 
+// Blocks of columns {0, 1}, {2, 3}, {4} per row; ONNX rounding, float16 scales.
+static int make_quint4_per_block(qt_tensor** out) {
+  static const double scales[] = {0.125, 0.25, 0.5, 0.0625, 0.1875, 0.375};
+  static const int64_t zero_points[] = {8, 7, 9, 6, 8, 10};
+  static const int64_t shape[] = {2, 5};
+  float values[10];
+  for (int i = 0; i < 10; ++i) values[i] = (float)(i * 0.3 - 1.4);
+  qt_quantizer* blocks = NULL;
+  qt_quantizer* onnx = NULL;
+  qt_quantizer* half = NULL;
+  int ok = qt_quantizer_new_per_block(&blocks, QT_QUINT4, scales, zero_points, 6, 1, 2) == QT_OK &&
+           qt_quantizer_with_rounding(&onnx, blocks, QT_ROUNDING_ONNX) == QT_OK &&
+           qt_quantizer_with_scale_type(&half, onnx, QT_SCALE_FLOAT16) == QT_OK &&
+           qt_quantize(out, values, shape, 2, half) == QT_OK;
+  if (!ok) fprintf(stderr, "quint4 per block: %s\n", qt_last_error_message());
+  qt_quantizer_free(half);
+  qt_quantizer_free(onnx);
+  qt_quantizer_free(blocks);
+  return ok;
+}
+
 typedef int (*tensor_maker)(qt_tensor** out);
 
 static const struct {
@@ -112,6 +133,7 @@ static const struct {
     {"view.qt", make_view},
     {"qint16_per_tensor.qt", make_qint16_per_tensor},
     {"quint4x2_view.qt", make_quint4x2_view},
+    {"quint4_per_block.qt", make_quint4_per_block},
 };
 enum { kNumTensorFiles = sizeof kTensorFiles / sizeof kTensorFiles[0] };
 static const char kBundleFile[] = "bundle.qtb";
@@ -211,6 +233,20 @@ static int compare_params(const char* what, const qt_tensor* got, const qt_tenso
       return 0;
     }
     return 1;
+  }
+  if (want_scheme == QT_PER_BLOCK_AFFINE) {
+    // The whole quantizer: parameters, axis, block size, rounding, scale type.
+    qt_quantizer* got_quantizer = NULL;
+    qt_quantizer* want_quantizer = NULL;
+    bool equal = false;
+    int ok = qt_tensor_quantizer(&got_quantizer, got) == QT_OK &&
+             qt_tensor_quantizer(&want_quantizer, want) == QT_OK &&
+             qt_quantizer_equal(&equal, got_quantizer, want_quantizer) == QT_OK;
+    if (!ok) fprintf(stderr, "%s: %s\n", what, qt_last_error_message());
+    qt_quantizer_free(got_quantizer);
+    qt_quantizer_free(want_quantizer);
+    if (ok && !equal) printf("%s: the per-block quantizers differ\n", what);
+    return ok && equal;
   }
   int64_t got_axis, want_axis;
   size_t got_channels, want_channels;

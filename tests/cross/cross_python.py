@@ -40,6 +40,11 @@ def tensors():
         (np.arange(15, dtype=np.float64) * 0.5 - 1.0).astype(np.float32).reshape(3, 5), 0.5, 2,
         qtensor.quint4x2)
     made["quint4x2_view.qt"] = quint4x2[:, 1:4]
+    blocks = qtensor.Quantizer.per_block_affine([0.125, 0.25, 0.5, 0.0625, 0.1875, 0.375],
+                                                [8, 7, 9, 6, 8, 10], 1, 2, qtensor.quint4)
+    made["quint4_per_block.qt"] = qtensor.quantize(
+        (np.arange(10, dtype=np.float64) * 0.3 - 1.4).astype(np.float32).reshape(2, 5),
+        blocks.with_rounding(qtensor.onnx_rounding).with_scale_type(qtensor.float16_scale))
     return made
 
 
@@ -73,6 +78,9 @@ def differences(what, got, want):
         if (got.q_scale(), got.q_zero_point()) != (want.q_scale(), want.q_zero_point()):
             found.append(f"{what}: scale {got.q_scale()!r} zero point {got.q_zero_point()}, "
                          f"expected {want.q_scale()!r} and {want.q_zero_point()}")
+    elif got.qscheme() is qtensor.per_block_affine:
+        if got.quantizer() != want.quantizer():
+            found.append(f"{what}: quantizer {got.quantizer()!r}, expected {want.quantizer()!r}")
     else:
         got_parameters = (got.q_per_channel_scales().tolist(),
                           got.q_per_channel_zero_points().tolist(), got.q_per_channel_axis())

@@ -58,6 +58,16 @@ class QScheme:
     def __init__(self, name: str, code: int | None) -> None: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Quantizer: ...
 
+class Rounding:
+    name: str
+    code: int
+    def __init__(self, name: str, code: int) -> None: ...
+
+class ScaleType:
+    name: str
+    code: int
+    def __init__(self, name: str, code: int) -> None: ...
+
 qint8: DType
 quint8: DType
 qint32: DType
@@ -69,8 +79,15 @@ qint4: DType
 quint4: DType
 per_tensor_affine: QScheme
 per_channel_affine: QScheme
+per_block_affine: QScheme
 per_tensor_symmetric: QScheme
 per_channel_symmetric: QScheme
+pytorch_rounding: Rounding
+onnx_rounding: Rounding
+float64_scale: ScaleType
+float32_scale: ScaleType
+float16_scale: ScaleType
+bfloat16_scale: ScaleType
 
 class Size(tuple[int, ...]):
     def numel(self) -> int: ...
@@ -82,6 +99,18 @@ class Quantizer:
     @classmethod
     def per_channel_affine(cls, scales: npt.ArrayLike, zero_points: npt.ArrayLike,
                            axis: SupportsIndex, dtype: DType) -> Quantizer: ...
+    @classmethod
+    def per_block_affine(cls, scales: npt.ArrayLike, zero_points: npt.ArrayLike,
+                         axis: SupportsIndex, block_size: SupportsIndex,
+                         dtype: DType) -> Quantizer: ...
+    def with_rounding(self, rounding: Rounding) -> Quantizer: ...
+    def with_scale_type(self, scale_type: ScaleType) -> Quantizer: ...
+    @property
+    def rounding(self) -> Rounding: ...
+    @property
+    def scale_type(self) -> ScaleType: ...
+    @property
+    def block_size(self) -> int: ...
     @property
     def dtype(self) -> DType: ...
     @property
@@ -216,6 +245,9 @@ def quantize_per_tensor(data: npt.ArrayLike, scale: float, zero_point: SupportsI
                         dtype: DType) -> Tensor: ...
 def quantize_per_channel(data: npt.ArrayLike, scales: npt.ArrayLike, zero_points: npt.ArrayLike,
                          axis: SupportsIndex, dtype: DType) -> Tensor: ...
+def quantize_per_block(data: npt.ArrayLike, scales: npt.ArrayLike, zero_points: npt.ArrayLike,
+                       axis: SupportsIndex, block_size: SupportsIndex,
+                       dtype: DType) -> Tensor: ...
 def empty_quantized(shape: _Shape, quantizer: Quantizer) -> Tensor: ...
 def from_int_repr(int_data: npt.ArrayLike, quantizer: Quantizer) -> Tensor: ...
 def make_per_tensor_quantized_tensor(int_data: npt.ArrayLike, scale: float,

@@ -34,6 +34,13 @@ def quantize_per_channel(data, scales, zero_points, axis, dtype):
     return _quantize(data, Quantizer.per_channel_affine(scales, zero_points, axis, dtype))
 
 
+def quantize_per_block(data, scales, zero_points, axis, block_size, dtype):
+    """ONNX's blocked QuantizeLinear on an array-like (with PyTorch's rounding
+    unless quantized through Quantizer.per_block_affine(...).with_rounding)."""
+    return _quantize(data, Quantizer.per_block_affine(scales, zero_points, axis, block_size,
+                                                      dtype))
+
+
 def empty_quantized(shape, quantizer):
     """A tensor of the shape whose integers are all zero."""
     if not isinstance(quantizer, Quantizer):

@@ -5,7 +5,8 @@ import numpy as np
 from . import native
 from ._arrays import float_of, int64_of
 from ._errors import InvalidArgumentError
-from ._types import DTYPES, QSCHEMES, check_dtype, per_channel_affine
+from ._types import (DTYPES, QSCHEMES, ROUNDINGS, SCALE_TYPES, Rounding, ScaleType, check_dtype,
+                     float64_scale, per_block_affine, per_channel_affine, pytorch_rounding)
 
 
 def _scales_list(scales):
@@ -46,13 +47,17 @@ def _zero_points_list(zero_points):
 
 class Quantizer:
     """Scale(s), zero point(s), axis and dtype. Make one with
-    Quantizer.per_tensor_affine(scale, zero_point, dtype) or
-    Quantizer.per_channel_affine(scales, zero_points, axis, dtype)."""
+    Quantizer.per_tensor_affine(scale, zero_point, dtype),
+    Quantizer.per_channel_affine(scales, zero_points, axis, dtype) or
+    Quantizer.per_block_affine(scales, zero_points, axis, block_size, dtype);
+    with_rounding and with_scale_type copy one with another rounding or
+    scale type."""
 
     __slots__ = ("_native",)
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("use Quantizer.per_tensor_affine or Quantizer.per_channel_affine")
+        raise TypeError("use Quantizer.per_tensor_affine, per_channel_affine or "
+                        "per_block_affine")
 
     @classmethod
     def _wrap(cls, handle):
@@ -78,6 +83,53 @@ class Quantizer:
                                         _zero_points_list(zero_points),
                                         int64_of(axis, "axis", InvalidArgumentError)))
 
+    @classmethod
+    def per_block_affine(cls, scales, zero_points, axis, block_size, dtype):
+        """A per-block quantizer (ONNX's blocked quantization): one scale and
+        zero point per block of block_size consecutive elements along axis,
+        the last block possibly short. The parameters are flat, row-major in
+        the tensor's shape with shape[axis] replaced by its number of blocks
+        (checked when the quantizer is used)."""
+        return cls._wrap(
+            native.Quantizer.PerBlock(check_dtype(dtype), _scales_list(scales),
+                                      _zero_points_list(zero_points),
+                                      int64_of(axis, "axis", InvalidArgumentError),
+                                      int64_of(block_size, "block_size", InvalidArgumentError)))
+
+    def with_rounding(self, rounding):
+        """A copy that quantizes with rounding (qtensor.pytorch_rounding or
+        onnx_rounding); InvalidArgumentError for onnx_rounding with qint32,
+        quint4x2 or quint2x4."""
+        if not isinstance(rounding, Rounding):
+            raise TypeError(f"rounding must be qtensor.pytorch_rounding or onnx_rounding, "
+                            f"not {rounding!r}")
+        return Quantizer._wrap(self._native.with_rounding(rounding.code))
+
+    def with_scale_type(self, scale_type):
+        """A copy whose scales are kept as scale_type (qtensor.float64_scale,
+        float32_scale, float16_scale, bfloat16_scale); InvalidArgumentError,
+        naming the nearest value, for a scale that is not one of the type."""
+        if not isinstance(scale_type, ScaleType):
+            raise TypeError(f"scale_type must be a qtensor scale type (qtensor.float16_scale, "
+                            f"...), not {scale_type!r}")
+        return Quantizer._wrap(self._native.with_scale_type(scale_type.code))
+
+    @property
+    def rounding(self):
+        """How floats are rounded: qtensor.pytorch_rounding or onnx_rounding."""
+        return ROUNDINGS[self._native.rounding()]
+
+    @property
+    def scale_type(self):
+        """The type the scales are kept in: qtensor.float64_scale, ..."""
+        return SCALE_TYPES[self._native.scale_type()]
+
+    @property
+    def block_size(self):
+        """The elements per block (an int) of a per-block quantizer;
+        TypeMismatchError for any other."""
+        return self._native.block_size()
+
     @property
     def dtype(self):
         """The quantized dtype: qtensor.qint8, quint8, qint32, qint16, quint16,
@@ -86,7 +138,8 @@ class Quantizer:
 
     @property
     def qscheme(self):
-        """The scheme: qtensor.per_tensor_affine or per_channel_affine."""
+        """The scheme: qtensor.per_tensor_affine, per_channel_affine or
+        per_block_affine."""
         return QSCHEMES[self._native.qscheme()]
 
     @property
@@ -103,13 +156,14 @@ class Quantizer:
 
     @property
     def axis(self):
-        """The channel dimension (an int) of a per-channel quantizer;
-        TypeMismatchError for a per-tensor one."""
+        """The channel (blocked) dimension (an int) of a per-channel
+        (per-block) quantizer; TypeMismatchError for a per-tensor one."""
         return self._native.axis()
 
     @property
     def num_channels(self):
-        """How many (scale, zero point) pairs: 1 per tensor, else the channels."""
+        """How many (scale, zero point) pairs: 1 per tensor, else the channels
+        (the blocks)."""
         return self._native.num_channels()
 
     @property
@@ -131,16 +185,39 @@ class Quantizer:
         return hash((self._native.dtype(), self._native.qscheme(), tuple(self._native.scales()),
                      tuple(self._native.zero_points())))
 
-    def __reduce__(self):
+    def _factory_and_arguments(self):
+        """The factory and arguments that make this quantizer, but for its
+        rounding and scale type."""
+        if self.qscheme is per_block_affine:
+            return (Quantizer.per_block_affine,
+                    (self.scales, self.zero_points, self.axis, self.block_size, self.dtype))
         if self.qscheme is per_channel_affine:
             return (Quantizer.per_channel_affine,
                     (self.scales, self.zero_points, self.axis, self.dtype))
         return (Quantizer.per_tensor_affine, (self.scale, self.zero_point, self.dtype))
 
+    def __reduce__(self):
+        factory, arguments = self._factory_and_arguments()
+        if self.rounding is pytorch_rounding and self.scale_type is float64_scale:
+            return (factory, arguments)
+        return (_with_options, (factory, arguments, self.rounding, self.scale_type))
+
     def __repr__(self):
-        if self.qscheme is per_channel_affine:
-            return (f"Quantizer.per_channel_affine(scales={self.scales.tolist()}, "
-                    f"zero_points={self.zero_points.tolist()}, axis={self.axis}, "
-                    f"dtype={self.dtype!r})")
-        return (f"Quantizer.per_tensor_affine(scale={self.scale!r}, "
-                f"zero_point={self.zero_point}, dtype={self.dtype!r})")
+        factory, arguments = self._factory_and_arguments()
+        # The factory's parameter names (scale, zero_point, dtype, ...) after cls.
+        names = factory.__code__.co_varnames[1:factory.__code__.co_argcount]
+        text = ", ".join(f"{name}={_repr_argument(value)}" for name, value in zip(names, arguments))
+        if self.rounding is not pytorch_rounding:
+            text += f", rounding={self.rounding!r}"
+        if self.scale_type is not float64_scale:
+            text += f", scale_type={self.scale_type!r}"
+        return f"Quantizer.{factory.__name__}({text})"
+
+
+def _repr_argument(value):
+    return repr(value.tolist()) if isinstance(value, np.ndarray) else repr(value)
+
+
+def _with_options(factory, arguments, rounding, scale_type):
+    """Unpickles a quantizer with a rounding or scale type of its own."""
+    return factory(*arguments).with_rounding(rounding).with_scale_type(scale_type)

@@ -89,7 +89,8 @@ class Tensor:
         return self._native.shares_storage_with(other._native)
 
     def qscheme(self):
-        """The scheme: qtensor.per_tensor_affine or per_channel_affine."""
+        """The scheme: qtensor.per_tensor_affine, per_channel_affine or
+        per_block_affine (whose parameters quantizer() gives)."""
         return QSCHEMES[self._native.qscheme()]
 
     def quantizer(self):

@@ -1,5 +1,7 @@
 """dtypes (qtensor.qint8, ...), schemes (qtensor.per_tensor_affine, ...)
-and qtensor.Size, spelled and printed as PyTorch spells them."""
+and qtensor.Size, spelled and printed as PyTorch spells them; the quantizer
+options PyTorch lacks: roundings (qtensor.onnx_rounding, ...) and scale
+types (qtensor.float16_scale, ...)."""
 
 import numpy as np
 
@@ -70,6 +72,42 @@ class QScheme:
         return self.name
 
 
+class Rounding:
+    """Which formula quantizes floats; repr 'qtensor.onnx_rounding'."""
+
+    __slots__ = {"name": "The library's name of the rounding: 'pytorch' or 'onnx'.",
+                 "code": "The library's qt_rounding code (an int)."}
+
+    def __init__(self, name, code):
+        self.name = name
+        self.code = code
+
+    def __repr__(self):
+        return f"qtensor.{self.name}_rounding"
+
+    def __reduce__(self):
+        return f"{self.name}_rounding"
+
+
+class ScaleType:
+    """The floating-point type a quantizer's scales are kept in; repr
+    'qtensor.float16_scale'. No result depends on it; files keep it."""
+
+    __slots__ = {"name": "The library's name of the type: 'float64', 'float32', 'float16' or "
+                         "'bfloat16'.",
+                 "code": "The library's qt_scale_type code (an int)."}
+
+    def __init__(self, name, code):
+        self.name = name
+        self.code = code
+
+    def __repr__(self):
+        return f"qtensor.{self.name}_scale"
+
+    def __reduce__(self):
+        return f"{self.name}_scale"
+
+
 qint8 = DType("qint8", native.QT_QINT8, np.int8)
 quint8 = DType("quint8", native.QT_QUINT8, np.uint8)
 qint32 = DType("qint32", native.QT_QINT32, np.int32)
@@ -89,7 +127,8 @@ DTYPE_OF_INT = {d.int_dtype: d for d in (qint8, quint8, qint32, qint16, quint16)
 
 per_tensor_affine = QScheme("per_tensor_affine", native.QT_PER_TENSOR_AFFINE)
 per_channel_affine = QScheme("per_channel_affine", native.QT_PER_CHANNEL_AFFINE)
-QSCHEMES = {s.code: s for s in (per_tensor_affine, per_channel_affine)}
+per_block_affine = QScheme("per_block_affine", native.QT_PER_BLOCK_AFFINE)
+QSCHEMES = {s.code: s for s in (per_tensor_affine, per_channel_affine, per_block_affine)}
 # Observer options only (torch.per_tensor_symmetric, ...): no quantizer has them.
 per_tensor_symmetric = QScheme("per_tensor_symmetric", None)
 per_channel_symmetric = QScheme("per_channel_symmetric", None)
@@ -122,3 +161,16 @@ class Size(tuple):
         for size in self:
             count *= size
         return count
+
+
+# x * (1 / scale), NaN -> zero point: torch.quantize_per_tensor's (the default).
+pytorch_rounding = Rounding("pytorch", native.QT_ROUNDING_PYTORCH)
+# x / scale in float32, NaN -> qmin: ONNX Runtime's QuantizeLinear.
+onnx_rounding = Rounding("onnx", native.QT_ROUNDING_ONNX)
+ROUNDINGS = {r.code: r for r in (pytorch_rounding, onnx_rounding)}
+
+float64_scale = ScaleType("float64", native.QT_SCALE_FLOAT64)
+float32_scale = ScaleType("float32", native.QT_SCALE_FLOAT32)
+float16_scale = ScaleType("float16", native.QT_SCALE_FLOAT16)
+bfloat16_scale = ScaleType("bfloat16", native.QT_SCALE_BFLOAT16)
+SCALE_TYPES = {t.code: t for t in (float64_scale, float32_scale, float16_scale, bfloat16_scale)}

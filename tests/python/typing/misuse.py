@@ -14,3 +14,4 @@ qtensor.ops.quantized.linear(q, q, 0.1, 0)  # error: "Tensor"; expected "LinearP
 qtensor.ops.quantized.conv2d(q, q, 0.1, 0)  # error: "Tensor"; expected "Conv2dPackedParams"
 MinMaxObserver(reduce_range="yes")  # error: "str"; expected "bool"
 qtensor.nn.quantized.functional.avg_pool2d(q, 2, divisor_override=1.5)  # error: incompatible type "float"
+qtensor.Quantizer.per_tensor_affine(0.1, 0, qtensor.qint8).with_rounding("onnx")  # error: "str"; expected "Rounding"

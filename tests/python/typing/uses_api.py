@@ -125,6 +125,18 @@ def storage_dtypes() -> None:
         is qtensor.qint4
 
 
+def quantizer_options() -> None:
+    blocks = qtensor.Quantizer.per_block_affine([0.5, 0.25], [8, 8], 0, 2, qtensor.quint4)
+    onnx = blocks.with_rounding(qtensor.onnx_rounding).with_scale_type(qtensor.float16_scale)
+    rounding: qtensor.Rounding = onnx.rounding
+    scale_type: qtensor.ScaleType = onnx.scale_type
+    block_size: int = onnx.block_size
+    assert (rounding.name, scale_type.name, block_size) == ("onnx", "float16", 2)
+    q = qtensor.quantize_per_block(np.array([0.5, -0.5, 1.0]), [0.5, 0.25], [8, 8], 0, 2,
+                                   qtensor.quint4)
+    assert q.qscheme() is qtensor.per_block_affine and q.int_repr().tolist() == [9, 7, 12]
+
+
 def main() -> None:
     q = per_tensor()
     per_channel()
@@ -135,6 +147,7 @@ def main() -> None:
     files(q)
     pooling()
     storage_dtypes()
+    quantizer_options()
     version: str = qtensor.__version__
     assert qtensor.version_number() == int(version.split(".")[1]) * 100 \
         + int(version.split(".")[0]) * 10000 + int(version.split(".")[2])

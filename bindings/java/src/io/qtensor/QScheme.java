@@ -5,7 +5,9 @@ public enum QScheme {
   /** One scale and zero point for the whole tensor. */
   PER_TENSOR_AFFINE(qt_qscheme.QT_PER_TENSOR_AFFINE),
   /** A scale and zero point per index of one axis. */
-  PER_CHANNEL_AFFINE(qt_qscheme.QT_PER_CHANNEL_AFFINE);
+  PER_CHANNEL_AFFINE(qt_qscheme.QT_PER_CHANNEL_AFFINE),
+  /** A scale and zero point per block of consecutive elements along one axis. */
+  PER_BLOCK_AFFINE(qt_qscheme.QT_PER_BLOCK_AFFINE);
 
   private final int code;
 
@@ -13,7 +15,8 @@ public enum QScheme {
     this.code = code;
   }
 
-  /** {@return the name PyTorch gives the scheme: "per_tensor_affine", "per_channel_affine"} */
+  /** {@return the name PyTorch gives the scheme: "per_tensor_affine", "per_channel_affine",
+   * "per_block_affine"} */
   public String torchName() {
     return NativeModule.qscheme_name(code);
   }

@@ -49,6 +49,65 @@ public final class Quantizer implements AutoCloseable {
     return new Quantizer(NativeQuantizer.PerChannel(dtype.code(), scales, zeroPoints, axis));
   }
 
+  /**
+   * {@return a per-block affine quantizer (ONNX's blocked quantization): one
+   * scale and zero point per block of {@code blockSize} consecutive elements
+   * along {@code axis}, the last block possibly short} The parameters are
+   * row-major in the tensor's shape with that dim replaced by its number of
+   * blocks (checked when the quantizer is used).
+   *
+   * @param scales one scale per block
+   * @param zeroPoints one zero point per block
+   * @param axis the blocked dim (negative counts from the end)
+   * @param blockSize the elements per block, at least 1
+   * @param dtype the type of the integers
+   */
+  public static Quantizer perBlock(double[] scales, long[] zeroPoints, long axis, long blockSize,
+                                   DType dtype) {
+    Objects.requireNonNull(scales, "scales");
+    Objects.requireNonNull(zeroPoints, "zeroPoints");
+    Objects.requireNonNull(dtype, "dtype");
+    return new Quantizer(
+        NativeQuantizer.PerBlock(dtype.code(), scales, zeroPoints, axis, blockSize));
+  }
+
+  /**
+   * {@return a copy that quantizes with the given rounding} ONNX's with
+   * QINT32, QUINT4X2 or QUINT2X4 is an INVALID_ARGUMENT.
+   *
+   * @param rounding the rounding
+   */
+  public Quantizer withRounding(Rounding rounding) {
+    Objects.requireNonNull(rounding, "rounding");
+    return new Quantizer(handle().with_rounding(rounding.code()));
+  }
+
+  /**
+   * {@return a copy whose scales are kept as the given type} A scale that is
+   * not a value of the type is an INVALID_ARGUMENT naming the nearest one.
+   *
+   * @param scaleType the type of the scales
+   */
+  public Quantizer withScaleType(ScaleType scaleType) {
+    Objects.requireNonNull(scaleType, "scaleType");
+    return new Quantizer(handle().with_scale_type(scaleType.code()));
+  }
+
+  /** {@return how floats are rounded into this quantizer's integers} */
+  public Rounding rounding() {
+    return Rounding.fromCode(handle().rounding());
+  }
+
+  /** {@return the type the scales are kept in} */
+  public ScaleType scaleType() {
+    return ScaleType.fromCode(handle().scale_type());
+  }
+
+  /** {@return the block size of a per-block quantizer (TYPE_MISMATCH otherwise)} */
+  public long blockSize() {
+    return handle().block_size();
+  }
+
   NativeQuantizer handle() {
     return ref.get();
   }
@@ -58,7 +117,7 @@ public final class Quantizer implements AutoCloseable {
     return DType.fromCode(handle().dtype());
   }
 
-  /** {@return the scheme: per tensor or per channel} */
+  /** {@return the scheme: per tensor, per channel or per block} */
   public QScheme qscheme() {
     return QScheme.fromCode(handle().qscheme());
   }
@@ -78,7 +137,7 @@ public final class Quantizer implements AutoCloseable {
     return handle().axis();
   }
 
-  /** {@return the number of channels; 1 for per-tensor} */
+  /** {@return the number of channels (of blocks if per-block); 1 for per-tensor} */
   public long numChannels() {
     return handle().num_channels();
   }
@@ -140,6 +199,11 @@ public final class Quantizer implements AutoCloseable {
     if (qscheme() == QScheme.PER_TENSOR_AFFINE) {
       return "Quantizer(" + name + ", per_tensor_affine, scale=" + scale()
           + ", zero_point=" + zeroPoint() + ")";
+    }
+    if (qscheme() == QScheme.PER_BLOCK_AFFINE) {
+      return "Quantizer(" + name + ", per_block_affine, scales=" + Arrays.toString(scales())
+          + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis()
+          + ", block_size=" + blockSize() + ")";
     }
     return "Quantizer(" + name + ", per_channel_affine, scales=" + Arrays.toString(scales())
         + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
