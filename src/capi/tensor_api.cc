@@ -203,9 +203,11 @@ qt_status qt_tensor_dtype(qt_dtype* out, const qt_tensor* tensor) {
 qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor) {
   return Guard([&] {
     const qtensor::core::Tensor& view = TensorOf(tensor);
-    const qt_qscheme scheme = view.storage()->quantizer().per_block() ? QT_PER_BLOCK_AFFINE
-                              : view.channel_dim() >= 0               ? QT_PER_CHANNEL_AFFINE
-                                                                      : QT_PER_TENSOR_AFFINE;
+    // A 0-dim view of a per-block storage is per tensor, as its quantizer.
+    const bool per_block = view.storage()->quantizer().per_block() && view.ndim() > 0;
+    const qt_qscheme scheme = per_block                 ? QT_PER_BLOCK_AFFINE
+                              : view.channel_dim() >= 0 ? QT_PER_CHANNEL_AFFINE
+                                                        : QT_PER_TENSOR_AFFINE;
     *Required(out, "out") = scheme;
   });
 }

@@ -220,6 +220,7 @@ static void test_per_block(void) {
   CHECK_F32(values[1], 4.0f); /* (3 - 1) * 2 */
   qt_qscheme scheme = QT_PER_TENSOR_AFFINE;
   int64_t block_size = 0;
+  double scale_of_element = 0.0;
   CHECK_OK(qt_tensor_quantizer(&read, t));
   CHECK_OK(qt_quantizer_qscheme(&scheme, read));
   CHECK_I64(scheme, QT_PER_BLOCK_AFFINE);
@@ -228,6 +229,17 @@ static void test_per_block(void) {
   scheme = QT_PER_TENSOR_AFFINE;
   CHECK_OK(qt_tensor_qscheme(&scheme, column));
   CHECK_I64(scheme, QT_PER_BLOCK_AFFINE);
+  /* One element of it: per tensor, as its quantizer says. */
+  qt_tensor* element = NULL;
+  qt_quantizer* element_quantizer = NULL;
+  CHECK_OK(qt_select(&element, column, 0, 1));
+  CHECK_OK(qt_tensor_qscheme(&scheme, element));
+  CHECK_I64(scheme, QT_PER_TENSOR_AFFINE);
+  CHECK_OK(qt_tensor_quantizer(&element_quantizer, element));
+  CHECK_OK(qt_quantizer_scale(&scale_of_element, element_quantizer));
+  CHECK(scale_of_element == 2.0);
+  qt_quantizer_free(element_quantizer);
+  qt_tensor_free(element);
   CHECK(strcmp(qt_qscheme_name(QT_PER_BLOCK_AFFINE), "per_block_affine") == 0);
 
   double scale = 0.0;
