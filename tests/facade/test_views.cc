@@ -106,6 +106,21 @@ struct ReferenceView {
   std::vector<int64_t> Positions() const { return positions; }
 };
 
+// A view's int_repr as int64 values, whatever the dtype's int_repr type.
+std::vector<int64_t> IntValues(const Tensor& view) {
+  auto widen = [](const auto& ints) { return std::vector<int64_t>(ints.begin(), ints.end()); };
+  switch (view.dtype()) {
+    case QT_QINT32:
+      return widen(view.int_repr<int32_t>());
+    case QT_QINT16:
+      return widen(view.int_repr<int16_t>());
+    case QT_QINT4:
+      return widen(view.int_repr<int8_t>());
+    default:
+      return widen(view.int_repr<uint8_t>());
+  }
+}
+
 bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
@@ -237,12 +252,12 @@ void ShapeViewStep(std::mt19937& rng, Tensor& tensor, ReferenceView& ref, std::s
       const Tensor copy = tensor.reshape(requested);
       CHECK_FALSE(copy.shares_storage_with(tensor));
       CHECK(copy.sizes() == shape);
-      CHECK(copy.int_repr<int32_t>() == tensor.int_repr<int32_t>());
+      CHECK(IntValues(copy) == IntValues(tensor));
       CHECK(SameBits(copy.dequantize(), tensor.dequantize()));
       if (kind == 2) {
         const Tensor flat = tensor.flatten(flatten_start, end);
         CHECK_FALSE(flat.shares_storage_with(tensor));
-        CHECK(flat.int_repr<int32_t>() == tensor.int_repr<int32_t>());
+        CHECK(IntValues(flat) == IntValues(tensor));
       }
     } else {
       CHECK(e.status() == QT_ERR_INVALID_ARGUMENT);
@@ -314,26 +329,35 @@ std::vector<float> RandomFloats(std::mt19937& rng, size_t n) {
 }
 
 // What each element of a view dequantizes to, recomputed from its int_repr
-// and its effective quantizer with docs/numerics.md's formulas.
+// and its effective quantizer with docs/numerics.md's formulas (per block:
+// the per-tensor formula with the element's block's parameters, laid out
+// as ONNX lays them out).
 std::vector<float> DequantizeByQuantizer(const Tensor& view, bool per_channel_arithmetic) {
-  const std::vector<int32_t> ints = view.int_repr<int32_t>();
+  const std::vector<int64_t> ints = IntValues(view);
   const Quantizer quantizer = view.quantizer();
   const std::vector<int64_t> shape = view.sizes();
   std::vector<float> values(ints.size());
-  int64_t inner = 1;
-  int64_t axis = -1;
-  if (quantizer.qscheme() == QT_PER_CHANNEL_AFFINE) {
+  int64_t inner = 1, axis = -1, block = 1;
+  if (quantizer.qscheme() != QT_PER_TENSOR_AFFINE) {
     axis = quantizer.axis();
     for (size_t d = static_cast<size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
   }
+  if (quantizer.qscheme() == QT_PER_BLOCK_AFFINE) block = quantizer.block_size();
   const std::vector<double> scales = quantizer.scales();
   const std::vector<int64_t> zero_points = quantizer.zero_points();
   for (size_t i = 0; i < ints.size(); ++i) {
-    const size_t c = axis < 0 ? 0 : (i / inner) % shape[axis];
-    const int64_t centered = ints[i] - zero_points[c];
+    size_t p = 0;
+    if (axis >= 0) {
+      const auto k = static_cast<int64_t>(i);
+      const int64_t size = shape[axis], blocks = (size + block - 1) / block;
+      const int64_t o = k / (size * inner), a = k / inner % size, r = k % inner;
+      p = static_cast<size_t>((o * blocks + a / block) * inner + r);
+      if (quantizer.qscheme() == QT_PER_CHANNEL_AFFINE) p = static_cast<size_t>(a);
+    }
+    const int64_t centered = ints[i] - zero_points[p];
     values[i] = per_channel_arithmetic
-                    ? static_cast<float>(static_cast<double>(centered) * scales[c])
-                    : static_cast<float>(centered) * static_cast<float>(scales[c]);
+                    ? static_cast<float>(static_cast<double>(centered) * scales[p])
+                    : static_cast<float>(centered) * static_cast<float>(scales[p]);
   }
   return values;
 }
@@ -348,22 +372,38 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
     int64_t numel = 1;
     for (int64_t s : shape) numel *= s;
     const std::vector<float> data = RandomFloats(rng, numel);
-    const bool per_channel = trial % 3 != 0;
+    // Every fourth trial per block, a third per channel, the rest per
+    // tensor; the dtypes rotate through 32-, 16- and 4-bit ones.
+    const bool per_block = trial % 4 == 3;
+    const bool per_channel = !per_block && trial % 3 != 0;
+    const qt_dtype dtypes[] = {QT_QINT32, QT_QINT16, QT_QUINT4X2, QT_QINT4};
+    const qt_dtype dtype = dtypes[(trial / 5) % 4];
     const int64_t axis = static_cast<int64_t>(trial % shape.size());
+    const int64_t block = 1 + trial % 3;
+    const int64_t blocks = (shape[axis] + block - 1) / block;
+    const int64_t count = per_block ? numel / shape[axis] * blocks : shape[axis];
     std::vector<double> scales;
     std::vector<int64_t> zero_points;
-    for (int64_t c = 0; c < shape[axis]; ++c) {
-      scales.push_back(0.01 * (c + 1) + 0.003 * c * c);
-      zero_points.push_back(c * 7 - 10);
+    for (int64_t c = 0; c < count; ++c) {
+      scales.push_back(0.01 * (c % 7 + 1) + 0.003 * c * c);
+      zero_points.push_back(dtype == QT_QUINT4X2 ? c % 16
+                            : dtype == QT_QINT4  ? c % 8 - 4
+                                                 : c * 7 - 10);
     }
     const Tensor base =
-        per_channel ? Tensor::QuantizePerChannel(data, shape, scales, zero_points, axis, QT_QINT32)
-                    : Tensor::QuantizePerTensor(data, shape, 0.037, 3, QT_QINT32);
+        per_block ? Tensor::Quantize(data, shape,
+                                     Quantizer::PerBlock(dtype, scales, zero_points, axis, block))
+        : per_channel
+            ? Tensor::QuantizePerChannel(data, shape, scales, zero_points, axis, dtype)
+            : Tensor::QuantizePerTensor(data, shape, 0.037, dtype == QT_QUINT4X2 ? 3 : -3, dtype);
     const std::vector<float> base_values = base.dequantize();
 
     Tensor view = base;
     ReferenceView ref = ReferenceView::Of(shape);
-    std::string trail = per_channel ? "per_channel axis " + std::to_string(axis) : "per_tensor";
+    std::string trail = std::string(qt_dtype_name(dtype)) +
+                        (per_block     ? " per_block axis " + std::to_string(axis)
+                         : per_channel ? " per_channel axis " + std::to_string(axis)
+                                       : " per_tensor");
     const int steps = 1 + trial % 7;
     for (int s = 0; s < steps; ++s) RandomViewStep(rng, view, ref, trail);
     CAPTURE(trail);
@@ -373,8 +413,8 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
     const std::vector<int64_t> positions = ref.Positions();
     const std::vector<float> view_values = view.dequantize();
     REQUIRE(view_values.size() == positions.size());
-    const std::vector<int32_t> base_ints = base.int_repr<int32_t>();
-    const std::vector<int32_t> view_ints = view.int_repr<int32_t>();
+    const std::vector<int64_t> base_ints = IntValues(base);
+    const std::vector<int64_t> view_ints = IntValues(view);
     bool same = true;
     for (size_t i = 0; i < positions.size(); ++i) {
       same = same && SameBits(view_values[i], base_values[positions[i]]) &&
