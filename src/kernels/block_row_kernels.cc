@@ -19,18 +19,6 @@ namespace qtensor::kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Calls run(first, count, param) for each block, in order.
-template <class Run>
-HWY_INLINE void ForEachBlock(const BlockRows& b, const Run& run) {
-  const size_t blocks = (b.size + b.block_size - 1) / b.block_size;
-  for (size_t r = 0; r < b.rows; ++r) {
-    for (size_t k = 0; k < blocks; ++k) {
-      const size_t start = k * b.block_size;
-      run(r * b.size + start, std::min(b.block_size, b.size - start), r * blocks + k);
-    }
-  }
-}
-
 // How far ahead of the loads to prefetch: 16 KiB (measured: 8 KiB and
 // 32 KiB were slower).
 constexpr size_t kPrefetchFloats = 4096;

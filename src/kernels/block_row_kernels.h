@@ -9,6 +9,7 @@
 #ifndef QTENSOR_KERNELS_BLOCK_ROW_KERNELS_H_
 #define QTENSOR_KERNELS_BLOCK_ROW_KERNELS_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -20,6 +21,19 @@ namespace qtensor::kernels {
 struct BlockRows {
   size_t rows, size, block_size;
 };
+
+// Calls run(first, count, param) for each block of b, in order: its first
+// value, its length and the index of its parameters.
+template <class Run>
+inline void ForEachBlock(const BlockRows& b, const Run& run) {
+  const size_t blocks = (b.size + b.block_size - 1) / b.block_size;
+  for (size_t r = 0; r < b.rows; ++r) {
+    for (size_t k = 0; k < blocks; ++k) {
+      const size_t start = k * b.block_size;
+      run(r * b.size + start, std::min(b.block_size, b.size - start), r * blocks + k);
+    }
+  }
+}
 
 // qmin <= zero_points[p] <= qmax, within one byte's range (signed when
 // qmin < 0).

@@ -4,21 +4,6 @@
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::kernels::scalar {
-namespace {
-
-// Calls run(first, count, param) for each block, in order.
-template <class Run>
-void ForEachBlock(const BlockRows& b, const Run& run) {
-  const size_t blocks = (b.size + b.block_size - 1) / b.block_size;
-  for (size_t r = 0; r < b.rows; ++r) {
-    for (size_t k = 0; k < blocks; ++k) {
-      const size_t start = k * b.block_size;
-      run(r * b.size + start, std::min(b.block_size, b.size - start), r * blocks + k);
-    }
-  }
-}
-
-}  // namespace
 
 void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
                        const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* out) {
