@@ -36,9 +36,8 @@ void PutBackData(qtensor::v1::Tensor* tensor, const qtensor::io::SplitFile& spli
 std::string Describe(const qtensor::core::Tensor& tensor) {
   std::string text = "ok shape";
   for (int64_t size : tensor.shape()) text += " " + std::to_string(size);
-  std::string bytes(
-      static_cast<size_t>(tensor.numel()) * qtensor::core::ElementSize(tensor.dtype()), '\0');
-  qtensor::core::IntRepr(tensor, bytes.data());
+  std::string bytes(qtensor::core::StorageBytes(tensor.dtype(), tensor.numel()), '\0');
+  qtensor::core::StorageRepr(tensor, bytes.data());
   return text + " values " + bytes;
 }
 
@@ -96,7 +95,7 @@ std::string OldTensorOutcome(const std::string& input) {
     const std::string& data = file.tensor().data();
     const qtensor::io::ValidTensor valid =
         qtensor::io::ValidateTensor(file.tensor(), data.size(), "tensor");
-    return qtensor::core::FromIntRepr(data.data(), data.size(), valid.shape, valid.quantizer);
+    return qtensor::core::FromStorageRepr(data.data(), data.size(), valid.shape, valid.quantizer);
   });
 }
 
