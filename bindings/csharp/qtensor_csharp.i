@@ -434,13 +434,6 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   qtensor_csharp::Bytes* SerializeBytes() const {
     return new qtensor_csharp::Bytes($self->serialize());
   }
-  static qtensor::Bundle DeserializeGgufBytes(uint8_t* uint8_in, int64_t count) {
-    qtensor_csharp::CheckCount(count);
-    return qtensor::Bundle::deserialize_gguf(uint8_in, static_cast<size_t>(count));
-  }
-  qtensor_csharp::Bytes* SerializeGgufBytes() const {
-    return new qtensor_csharp::Bytes($self->serialize_gguf());
-  }
   qtensor_csharp::Bytes* PackedReprBytes() const {
     const std::vector<uint8_t> packed = $self->packed_repr();
     return new qtensor_csharp::Bytes(std::string(packed.begin(), packed.end()));
@@ -537,6 +530,13 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   qtensor_csharp::Bytes* SerializeBytes() const {
     return new qtensor_csharp::Bytes($self->serialize());
+  }
+  static qtensor::Bundle DeserializeGgufBytes(uint8_t* uint8_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Bundle::deserialize_gguf(uint8_in, static_cast<size_t>(count));
+  }
+  qtensor_csharp::Bytes* SerializeGgufBytes() const {
+    return new qtensor_csharp::Bytes($self->serialize_gguf());
   }
   // One key per call, in O(1): listing n keys costs O(n).
   int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_size()); }
