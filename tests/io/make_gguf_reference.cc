@@ -258,7 +258,7 @@ int main(int argc, char** argv) {
   add("test.array.nested", GgufValue::Array(nested));
 
   // Tensors: values made by qtensor's conversions and block kernels.
-  std::vector<float> values(2 * 64);
+  std::vector<float> values(size_t{2} * 64);
   for (size_t i = 0; i < values.size(); ++i) {
     values[i] = std::sin(static_cast<float>(i) * 0.37f) * 3.0f;
   }
