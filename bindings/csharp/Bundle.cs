@@ -171,6 +171,35 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
   public static Bundle Load(string path) {
     return new Bundle(NativeBundle.load(Arguments.Text(path, nameof(path))));
   }
+
+  /// <summary>
+  /// The bundle as a GGUF file (docs/gguf.md): tensors in Q8_0's or Q4_0's
+  /// form (<see cref="Quantizer.Gguf"/>), metadata values in typed text
+  /// ("UINT32 32") keeping their GGUF type, others as GGUF strings. A tensor or
+  /// key GGUF cannot hold throws <see cref="QTensorArgumentException"/> naming it.
+  /// </summary>
+  public byte[] SerializeGguf() => Arguments.TakeBytes(Native.SerializeGgufBytes());
+
+  /// <summary>
+  /// A bundle from a GGUF file's bytes: Q8_0 and Q4_0 tensors, metadata as
+  /// typed text ("STRING \"llama\""). A malformed file or a tensor of another
+  /// type throws <see cref="QTensorCorruptDataException"/> naming it.
+  /// </summary>
+  public static Bundle DeserializeGguf(byte[] data) {
+    Arguments.NotNull(data, nameof(data));
+    return new Bundle(NativeBundle.DeserializeGgufBytes(data, data.Length));
+  }
+
+  /// <summary>Writes the bundle as a GGUF file (<see cref="QTensorIOException"/> on failure).</summary>
+  public void SaveGguf(string path) => Native.save_gguf(Arguments.Text(path, nameof(path)));
+
+  /// <summary>
+  /// Reads a GGUF file as a bundle (a missing or unreadable file:
+  /// <see cref="QTensorIOException"/>).
+  /// </summary>
+  public static Bundle LoadGguf(string path) {
+    return new Bundle(NativeBundle.load_gguf(Arguments.Text(path, nameof(path))));
+  }
 }
 
 /// <summary>

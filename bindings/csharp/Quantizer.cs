@@ -69,6 +69,17 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   }
 
   /// <summary>
+  /// The quantizer of GGUF blocks of <paramref name="type"/>: one d per block
+  /// of 32 along the last dimension, rows first, kept as float16 (0, -0.0 and
+  /// negative ones too), with <see cref="Rounding.Gguf"/>. A scale that is not
+  /// a finite float16 value throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static Quantizer Gguf(GgufType type, double[] scales) {
+    Arguments.NotNull(scales, nameof(scales));
+    return new Quantizer(NativeQuantizer.GgufArrays(type, scales, scales.Length));
+  }
+
+  /// <summary>
   /// A copy that quantizes with <paramref name="rounding"/>;
   /// <see cref="Rounding.Onnx"/> with QInt32, QUInt4x2 or QUInt2x4 throws
   /// <see cref="QTensorArgumentException"/>.

@@ -61,6 +61,22 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
+  /// Quantizes row-major <paramref name="data"/> into GGUF blocks of
+  /// <paramref name="type"/> exactly as llama.cpp's quantize_row_q8_0 /
+  /// quantize_row_q4_0: each block of 32 along the last dimension gets its
+  /// own d (<see cref="Quantizer.Gguf"/>'s quantizer). A last dimension that
+  /// is not a multiple of 32 or a block whose d is not finite throws
+  /// <see cref="QTensorArgumentException"/>; a data length other than the
+  /// shape's element count, <see cref="QTensorShapeException"/>.
+  /// </summary>
+  public static Tensor QuantizeGguf(float[] data, long[] shape, GgufType type) {
+    Arguments.NotNull(data, nameof(data));
+    Arguments.NotNull(shape, nameof(shape));
+    return new Tensor(
+        QTensorNative.QuantizeGgufValues(data, data.Length, shape, shape.Length, type));
+  }
+
+  /// <summary>
   /// A tensor of the given shape and quantizer whose integers are all zero
   /// (PyTorch's _empty_affine_quantized, whose memory is left uninitialised).
   /// </summary>

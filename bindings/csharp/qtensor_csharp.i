@@ -265,6 +265,10 @@ public enum%}
 %ignore qtensor::Bundle::names;
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
+%ignore qtensor::Quantizer::Gguf;
+%ignore qtensor::Bundle::serialize_gguf;
+%ignore qtensor::Bundle::deserialize_gguf;
+%ignore qtensor::quantize_gguf;
 // Quantizer is move-only: return it by moving (Bundle: see ../qtensor.i).
 %feature("valuewrapper") qtensor::Quantizer;
 
@@ -346,6 +350,7 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
 %newobject qtensor::Tensor::SerializeBytes;
 %newobject qtensor::Tensor::PackedReprBytes;
 %newobject qtensor::Bundle::SerializeBytes;
+%newobject qtensor::Bundle::SerializeGgufBytes;
 
 
 
@@ -361,6 +366,10 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
     qtensor_csharp::CheckCount(count);
     return qtensor::Quantizer::PerBlock(dtype, std::vector<double>(doubles_in, doubles_in + count),
                                         qtensor_csharp::Longs(longs_in, count), axis, block_size);
+  }
+  static qtensor::Quantizer GgufArrays(qt_gguf_type type, double* doubles_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Quantizer::Gguf(type, std::vector<double>(doubles_in, doubles_in + count));
   }
   void ScalesInto(double* doubles_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->scales(), doubles_out, count);
@@ -522,6 +531,13 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   qtensor_csharp::Bytes* SerializeBytes() const {
     return new qtensor_csharp::Bytes($self->serialize());
   }
+  static qtensor::Bundle DeserializeGgufBytes(uint8_t* uint8_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Bundle::deserialize_gguf(uint8_in, static_cast<size_t>(count));
+  }
+  qtensor_csharp::Bytes* SerializeGgufBytes() const {
+    return new qtensor_csharp::Bytes($self->serialize_gguf());
+  }
   // One key per call, in O(1): listing n keys costs O(n).
   int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_size()); }
   std::string MetadataKey(int64_t index) const {
@@ -610,5 +626,11 @@ qtensor::Tensor QuantizePerTensorDynamicValues(float* values_in, int64_t count, 
   return qtensor::quantize_per_tensor_dynamic(values_in, static_cast<size_t>(count),
                                               qtensor_csharp::Longs(shape_in, ndim), dtype,
                                               reduce_range);
+}
+qtensor::Tensor QuantizeGgufValues(float* values_in, int64_t count, int64_t* shape_in, int64_t ndim,
+                                   qt_gguf_type type) {
+  qtensor_csharp::CheckCount(count);
+  return qtensor::quantize_gguf(values_in, static_cast<size_t>(count),
+                                qtensor_csharp::Longs(shape_in, ndim), type);
 }
 %}

@@ -416,6 +416,9 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
+%ignore qtensor::Bundle::serialize_gguf;
+%ignore qtensor::Bundle::deserialize_gguf;
+%ignore qtensor::quantize_gguf;
 
 // Parameters from data: the observers and the per-tensor choosers take Java
 // arrays through the helpers below; QParams crosses as NativeQParams.
@@ -571,6 +574,13 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     return qtensor::Bundle::deserialize(bytes.data<const void>(), bytes.length());
   }
   jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
+  static qtensor::Bundle deserializeGgufBytes(JNIEnv* jenv, jbyteArray data) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Bundle::deserialize_gguf(bytes.data<const void>(), bytes.length());
+  }
+  jbyteArray serializeGgufBytes(JNIEnv* jenv) const {
+    return QtBytesToJava(jenv, $self->serialize_gguf());
+  }
 }
 
 %extend qtensor::Observer {
@@ -659,5 +669,10 @@ qtensor::Tensor quantize_per_tensor_dynamic_array(JNIEnv* jenv, jfloatArray data
   QtPinned floats(jenv, data, false);
   return qtensor::quantize_per_tensor_dynamic(floats.data<const float>(), floats.length(), shape,
                                               dtype, reduce_range);
+}
+qtensor::Tensor quantize_gguf_array(JNIEnv* jenv, jfloatArray data,
+                                    const std::vector<int64_t>& shape, qt_gguf_type type) {
+  QtPinned floats(jenv, data, false);
+  return qtensor::quantize_gguf(floats.data<const float>(), floats.length(), shape, type);
 }
 %}

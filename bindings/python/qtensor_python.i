@@ -143,6 +143,10 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
                                              const std::vector<int64_t>&, qt_dtype, bool);
 %ignore qtensor::quantize_per_tensor_dynamic(const std::vector<float>&,
                                              const std::vector<int64_t>&, qt_dtype);
+%ignore qtensor::quantize_gguf(const std::vector<float>&, const std::vector<int64_t>&,
+                               qt_gguf_type);
+%ignore qtensor::Bundle::deserialize_gguf(const std::string&);
+%ignore qtensor::Bundle::serialize_gguf;
 %rename(equals) qtensor::Quantizer::operator==;
 // Storage-form bytes cross as bytes (packed_repr_bytes below).
 %ignore qtensor::Tensor::packed_repr;
@@ -164,6 +168,10 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %extend qtensor::Bundle {
   PyObject* serialize_bytes() const {
     std::string data = $self->serialize();
+    return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
+  }
+  PyObject* serialize_gguf_bytes() const {
+    std::string data = $self->serialize_gguf();
     return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
   }
 }

@@ -189,6 +189,13 @@ class Quantizer {
                                              scales.size(), axis, block_size));
     return Quantizer(handle);
   }
+  // GGUF's blocks of a type (qt_quantizer_new_gguf): one d per block of 32
+  // along the last axis, rows first; 0, -0.0 and negative ones included.
+  static Quantizer Gguf(qt_gguf_type type, const std::vector<double>& scales) {
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_new_gguf(&handle, type, scales.data(), scales.size()));
+    return Quantizer(handle);
+  }
   // Takes ownership of a handle from the C API.
   explicit Quantizer(qt_quantizer* handle) : handle_(handle) {}
 
@@ -804,6 +811,29 @@ class Bundle {
     return Bundle(handle);
   }
 
+  // The same as a GGUF file (docs/gguf.md): Q8_0 and Q4_0 tensors, metadata
+  // as typed text ("UINT32 32").
+  std::string serialize_gguf() const {
+    return detail::TakeBuffer(
+        [&](uint8_t** out, size_t* size) { return qt_bundle_serialize_gguf(out, size, get()); });
+  }
+  static Bundle deserialize_gguf(const void* data, size_t size) {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_deserialize_gguf(&handle, static_cast<const uint8_t*>(data), size));
+    return Bundle(handle);
+  }
+  static Bundle deserialize_gguf(const std::string& bytes) {
+    return deserialize_gguf(bytes.data(), bytes.size());
+  }
+  void save_gguf(const std::string& path) const {
+    detail::Check(qt_bundle_save_gguf(get(), path.c_str()));
+  }
+  static Bundle load_gguf(const std::string& path) {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_load_gguf(&handle, path.c_str()));
+    return Bundle(handle);
+  }
+
   const qt_bundle* get() const noexcept { return handle_.get(); }
 
  private:
@@ -874,6 +904,20 @@ inline Tensor quantize_per_tensor_dynamic(const std::vector<float>& data,
                                           const std::vector<int64_t>& shape, qt_dtype dtype,
                                           bool reduce_range = false) {
   return quantize_per_tensor_dynamic(data.data(), data.size(), shape, dtype, reduce_range);
+}
+
+// qt_quantize_gguf: floats into GGUF blocks of a type, as llama.cpp's
+// quantize_row_q8_0 / quantize_row_q4_0 (the last dim a multiple of 32).
+inline Tensor quantize_gguf(const float* data, size_t count, const std::vector<int64_t>& shape,
+                            qt_gguf_type type) {
+  detail::CheckFloatCount(count, shape);
+  qt_tensor* handle = nullptr;
+  detail::Check(qt_quantize_gguf(&handle, data, shape.data(), shape.size(), type));
+  return Tensor(handle);
+}
+inline Tensor quantize_gguf(const std::vector<float>& data, const std::vector<int64_t>& shape,
+                            qt_gguf_type type) {
+  return quantize_gguf(data.data(), data.size(), shape, type);
 }
 
 // What an observer's calculate_qparams gives: float32 scales and zero

@@ -90,8 +90,9 @@ std::string ReadFileCapped(const std::string& path, uint64_t max_bytes) {
   char chunk[65536];
   for (;;) {
     // At most max_bytes + 1 bytes in all: one past the limit proves it broken.
-    const uint64_t room = max_bytes + 1 - content.size();
-    const ssize_t got = ::read(fd.get(), chunk, room < sizeof chunk ? room : sizeof chunk);
+    // (left + 1, not max_bytes + 1, which wraps to 0 for a limit of 2^64 - 1.)
+    const uint64_t left = max_bytes - content.size();
+    const ssize_t got = ::read(fd.get(), chunk, left < sizeof chunk ? left + 1 : sizeof chunk);
     if (got < 0) {
       if (errno == EINTR) continue;
       IoFailure("read", path, errno);

@@ -125,7 +125,8 @@ static void test_onnx_rounding(void) {
   CHECK_I64(rounding, QT_ROUNDING_ONNX);
   CHECK(strcmp(qt_rounding_name(QT_ROUNDING_ONNX), "onnx") == 0);
   CHECK(strcmp(qt_rounding_name(QT_ROUNDING_PYTORCH), "pytorch") == 0);
-  CHECK(qt_rounding_name((qt_rounding)3) == NULL);
+  CHECK(strcmp(qt_rounding_name(QT_ROUNDING_GGUF), "gguf") == 0);
+  CHECK(qt_rounding_name((qt_rounding)4) == NULL);
 
   uint8_t ints[2];
   CHECK_OK(qt_quantize(&q, x, shape, 1, pytorch));

@@ -70,6 +70,17 @@ static class CrossCSharp {
     }
   }
 
+  // GGUF blocks as llama.cpp makes them; q4's largest magnitude is positive,
+  // so its d is negative.
+  static Tensor GgufQ8() {
+    return Tensor.QuantizeGguf(Ramp(128, i => i * 0.37 - 20.0), new long[] { 2, 64 },
+                               GgufType.Q8_0);
+  }
+
+  static Tensor GgufQ4() {
+    return Tensor.QuantizeGguf(Ramp(32, i => i * 0.25 - 3.0), new long[] { 32 }, GgufType.Q4_0);
+  }
+
   static readonly KeyValuePair<string, Func<Tensor>>[] TensorFiles = {
     new KeyValuePair<string, Func<Tensor>>("qint8_per_tensor.qt", QInt8PerTensor),
     new KeyValuePair<string, Func<Tensor>>("quint8_per_channel.qt", QUInt8PerChannel),
@@ -82,16 +93,25 @@ static class CrossCSharp {
     new KeyValuePair<string, Func<Tensor>>("quint4_per_block.qt", QUInt4PerBlock),
   };
   const string BundleFile = "bundle.qtb";
+  const string GgufFile = "model.gguf";
+  const string GgufArchitecture = "STRING \"qtensor\"";
 
-  static Bundle MakeBundle(string writer) {
+  static readonly KeyValuePair<string, Func<Tensor>>[] BundleEntries = {
+    new KeyValuePair<string, Func<Tensor>>("a", QInt8PerTensor),
+    new KeyValuePair<string, Func<Tensor>>("b", QInt32PerChannel),
+  };
+  static readonly KeyValuePair<string, Func<Tensor>>[] GgufEntries = {
+    new KeyValuePair<string, Func<Tensor>>("q8", GgufQ8),
+    new KeyValuePair<string, Func<Tensor>>("q4", GgufQ4),
+  };
+
+  static Bundle MakeBundle(KeyValuePair<string, Func<Tensor>>[] entries,
+                           params KeyValuePair<string, string>[] metadata) {
     var bundle = new Bundle();
-    using (Tensor a = QInt8PerTensor())
-    using (Tensor b = QInt32PerChannel()) {
-      bundle["a"] = a;
-      bundle["b"] = b;
+    foreach (var entry in entries) {
+      using (Tensor tensor = entry.Value()) bundle[entry.Key] = tensor;
     }
-    bundle.Metadata["framework"] = "qtensor";
-    bundle.Metadata["writer"] = writer;
+    foreach (var entry in metadata) bundle.Metadata[entry.Key] = entry.Value;
     return bundle;
   }
 
@@ -100,7 +120,14 @@ static class CrossCSharp {
     foreach (var file in TensorFiles) {
       using (Tensor tensor = file.Value()) tensor.Save(Path.Combine(directory, file.Key));
     }
-    using (Bundle bundle = MakeBundle("csharp")) bundle.Save(Path.Combine(directory, BundleFile));
+    using (Bundle bundle = MakeBundle(BundleEntries, Pair("framework", "qtensor"),
+                                      Pair("writer", "csharp"))) {
+      bundle.Save(Path.Combine(directory, BundleFile));
+    }
+    using (Bundle bundle = MakeBundle(GgufEntries, Pair("general.architecture", GgufArchitecture),
+                                      Pair("writer", "csharp"))) {
+      bundle.SaveGguf(Path.Combine(directory, GgufFile));
+    }
   }
 
   // What differs between a loaded tensor and the expected one, or null.
@@ -165,43 +192,57 @@ static class CrossCSharp {
     }
   }
 
-  static string BundleDifference(Bundle got, string writer) {
-    string[] names = got.Keys.ToArray();
-    if (!names.SequenceEqual(new[] { "a", "b" })) {
-      return $"names [{string.Join(", ", names)}], expected [a, b]";
-    }
-    if (got.Metadata.Count != 2) return $"{got.Metadata.Count} metadata entries, expected 2";
-    if (got.Metadata["framework"] != "qtensor") {
-      return $"framework \"{got.Metadata["framework"]}\", expected \"qtensor\"";
-    }
-    if (got.Metadata["writer"] != writer) {
-      return $"writer \"{got.Metadata["writer"]}\", expected \"{writer}\"";
-    }
-    using (Tensor a = got["a"])
-    using (Tensor wantA = QInt8PerTensor())
-    using (Tensor b = got["b"])
-    using (Tensor wantB = QInt32PerChannel()) {
-      string difference = Difference(a, wantA);
-      if (difference != null) return "\"a\": " + difference;
-      difference = Difference(b, wantB);
-      return difference == null ? null : "\"b\": " + difference;
-    }
+  static KeyValuePair<string, string> Pair(string key, string value) {
+    return new KeyValuePair<string, string>(key, value);
   }
 
-  static bool CheckBundleFile(string directory, string writer) {
+  // Names in order, metadata (in key order), then each tensor.
+  static string BundleDifference(Bundle got, KeyValuePair<string, Func<Tensor>>[] entries,
+                                 KeyValuePair<string, string>[] metadata) {
+    string[] names = got.Keys.ToArray();
+    string[] wantNames = entries.Select(entry => entry.Key).ToArray();
+    if (!names.SequenceEqual(wantNames)) {
+      return $"names [{string.Join(", ", names)}], expected [{string.Join(", ", wantNames)}]";
+    }
+    if (got.Metadata.Count != metadata.Length) {
+      return $"{got.Metadata.Count} metadata entries, expected {metadata.Length}";
+    }
+    foreach (var entry in metadata) {
+      if (got.Metadata[entry.Key] != entry.Value) {
+        return $"{entry.Key} \"{got.Metadata[entry.Key]}\", expected \"{entry.Value}\"";
+      }
+    }
+    foreach (var entry in entries) {
+      using (Tensor tensor = got[entry.Key])
+      using (Tensor want = entry.Value()) {
+        string difference = Difference(tensor, want);
+        if (difference != null) return $"\"{entry.Key}\": {difference}";
+      }
+    }
+    return null;
+  }
+
+  static bool CheckBundleFile(string directory, string file, Func<string, Bundle> load,
+                              KeyValuePair<string, Func<Tensor>>[] entries,
+                              params KeyValuePair<string, string>[] metadata) {
     try {
-      using (Bundle got = Bundle.Load(Path.Combine(directory, BundleFile))) {
-        return Report(BundleFile, BundleDifference(got, writer));
+      using (Bundle got = load(Path.Combine(directory, file))) {
+        return Report(file, BundleDifference(got, entries, metadata));
       }
     } catch (QTensorException error) {
-      return Report(BundleFile, error.GetType().Name + ": " + error.Message);
+      return Report(file, error.GetType().Name + ": " + error.Message);
     }
   }
 
   static bool Read(string directory, string writer) {
     bool ok = true;
     foreach (var file in TensorFiles) ok &= CheckTensorFile(directory, file.Key, file.Value);
-    ok &= CheckBundleFile(directory, writer);
+    ok &= CheckBundleFile(directory, BundleFile, Bundle.Load, BundleEntries,
+                          Pair("framework", "qtensor"), Pair("writer", writer));
+    // The GGUF file's metadata values come back as typed text.
+    ok &= CheckBundleFile(directory, GgufFile, Bundle.LoadGguf, GgufEntries,
+                          Pair("general.architecture", GgufArchitecture),
+                          Pair("writer", $"STRING \"{writer}\""));
     return ok;
   }
 

@@ -1,5 +1,6 @@
 import io.qtensor.Bundle;
 import io.qtensor.DType;
+import io.qtensor.GgufType;
 import io.qtensor.QScheme;
 import io.qtensor.QTensor;
 import io.qtensor.Quantizer;
@@ -77,6 +78,12 @@ public final class CrossJava {
              Quantizer half = onnx.withScaleType(ScaleType.FLOAT16)) {
           return QTensor.quantize(values(10, i -> i * 0.3 - 1.4), new long[] {2, 5}, half);
         }
+      case "model.gguf q8":
+        return QTensor.quantizeGguf(values(128, i -> i * 0.37 - 20.0), new long[] {2, 64},
+                                    GgufType.Q8_0);
+      case "model.gguf q4": // the largest magnitude is positive, so d is negative
+        return QTensor.quantizeGguf(values(32, i -> i * 0.25 - 3.0), new long[] {32},
+                                    GgufType.Q4_0);
       default:
         throw new IllegalArgumentException("no such file in SPEC.md: " + file);
     }
@@ -90,6 +97,17 @@ public final class CrossJava {
     return bundle.putMetadata("framework", "qtensor").putMetadata("writer", writer);
   }
 
+  static final String GGUF_ARCHITECTURE = "STRING \"qtensor\"";
+
+  static Bundle buildGgufBundle(String writer) {
+    Bundle bundle = new Bundle();
+    try (QTensor q8 = build("model.gguf q8"); QTensor q4 = build("model.gguf q4")) {
+      bundle.put("q8", q8).put("q4", q4);
+    }
+    return bundle.putMetadata("general.architecture", GGUF_ARCHITECTURE)
+        .putMetadata("writer", writer);
+  }
+
   static void write(Path dir) throws Exception {
     Files.createDirectories(dir);
     for (String file : TENSOR_FILES) {
@@ -99,6 +117,9 @@ public final class CrossJava {
     }
     try (Bundle bundle = buildBundle("java")) {
       bundle.save(dir.resolve("bundle.qtb"));
+    }
+    try (Bundle bundle = buildGgufBundle("java")) {
+      bundle.saveGguf(dir.resolve("model.gguf").toString());
     }
   }
 
@@ -163,24 +184,52 @@ public final class CrossJava {
     if (!Files.exists(path)) {
       return List.of("missing file " + path);
     }
-    List<String> differences = new ArrayList<>();
     try (Bundle got = Bundle.load(path)) {
-      check(differences, "names", got.names(), List.of("a", "b"));
-      if (!differences.isEmpty()) {
-        return differences;
-      }
-      String[][] entries = {{"a", "qint8_per_tensor.qt"}, {"b", "qint32_per_channel.qt"}};
-      for (String[] entry : entries) {
-        try (QTensor tensor = got.get(entry[0]); QTensor want = build(entry[1])) {
-          for (String difference : compare(tensor, want)) {
-            differences.add(entry[0] + ": " + difference);
-          }
+      return compareBundle(got, new String[][] {{"a", "qint8_per_tensor.qt"},
+                                                {"b", "qint32_per_channel.qt"}},
+                           new String[][] {{"framework", "qtensor"}, {"writer", writer}});
+    }
+  }
+
+  /** The GGUF file: its metadata values come back as typed text. */
+  static List<String> readGguf(Path dir, String writer) {
+    Path path = dir.resolve("model.gguf");
+    if (!Files.exists(path)) {
+      return List.of("missing file " + path);
+    }
+    try (Bundle got = Bundle.loadGguf(path.toString())) {
+      return compareBundle(got, new String[][] {{"q8", "model.gguf q8"}, {"q4", "model.gguf q4"}},
+                           new String[][] {{"general.architecture", GGUF_ARCHITECTURE},
+                                           {"writer", "STRING \"" + writer + "\""}});
+    }
+  }
+
+  /** Names in order, each tensor against build(file), and metadata (key, value) in key order. */
+  static List<String> compareBundle(Bundle got, String[][] entries, String[][] metadata) {
+    List<String> differences = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (String[] entry : entries) {
+      names.add(entry[0]);
+    }
+    check(differences, "names", got.names(), names);
+    if (!differences.isEmpty()) {
+      return differences;
+    }
+    for (String[] entry : entries) {
+      try (QTensor tensor = got.get(entry[0]); QTensor want = build(entry[1])) {
+        for (String difference : compare(tensor, want)) {
+          differences.add(entry[0] + ": " + difference);
         }
       }
-      check(differences, "metadata keys", got.metadataKeys(), List.of("framework", "writer"));
-      if (differences.isEmpty()) {
-        check(differences, "metadata framework", got.getMetadata("framework"), "qtensor");
-        check(differences, "metadata writer", got.getMetadata("writer"), writer);
+    }
+    List<String> keys = new ArrayList<>();
+    for (String[] entry : metadata) {
+      keys.add(entry[0]);
+    }
+    check(differences, "metadata keys", got.metadataKeys(), keys);
+    if (differences.isEmpty()) {
+      for (String[] entry : metadata) {
+        check(differences, "metadata " + entry[0], got.getMetadata(entry[0]), entry[1]);
       }
     }
     return differences;
@@ -190,10 +239,13 @@ public final class CrossJava {
     boolean ok = true;
     List<String> files = new ArrayList<>(Arrays.asList(TENSOR_FILES));
     files.add("bundle.qtb");
+    files.add("model.gguf");
     for (String file : files) {
       List<String> differences;
       try {
-        differences = file.equals("bundle.qtb") ? readBundle(dir, writer) : readTensor(dir, file);
+        differences = file.equals("bundle.qtb") ? readBundle(dir, writer)
+                      : file.equals("model.gguf") ? readGguf(dir, writer)
+                      : readTensor(dir, file);
       } catch (RuntimeException error) {
         differences = List.of(error.toString());
       }

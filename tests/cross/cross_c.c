@@ -119,6 +119,26 @@ static int make_quint4_per_block(qt_tensor** out) {
   return ok;
 }
 
+/* GGUF blocks as llama.cpp's quantize_row_q8_0 / q4_0 make them. */
+static int make_gguf_q8(qt_tensor** out) {
+  static const int64_t shape[] = {2, 64};
+  float values[128];
+  for (int i = 0; i < 128; ++i) values[i] = (float)(i * 0.37 - 20.0);
+  int ok = qt_quantize_gguf(out, values, shape, 2, QT_GGUF_Q8_0) == QT_OK;
+  if (!ok) fprintf(stderr, "gguf q8: %s\n", qt_last_error_message());
+  return ok;
+}
+
+/* The largest magnitude is positive, so d is negative. */
+static int make_gguf_q4(qt_tensor** out) {
+  static const int64_t shape[] = {32};
+  float values[32];
+  for (int i = 0; i < 32; ++i) values[i] = (float)(i * 0.25 - 3.0);
+  int ok = qt_quantize_gguf(out, values, shape, 1, QT_GGUF_Q4_0) == QT_OK;
+  if (!ok) fprintf(stderr, "gguf q4: %s\n", qt_last_error_message());
+  return ok;
+}
+
 typedef int (*tensor_maker)(qt_tensor** out);
 
 static const struct {
@@ -137,6 +157,8 @@ static const struct {
 };
 enum { kNumTensorFiles = sizeof kTensorFiles / sizeof kTensorFiles[0] };
 static const char kBundleFile[] = "bundle.qtb";
+static const char kGgufFile[] = "model.gguf";
+static const char kGgufArchitecture[] = "STRING \"qtensor\"";
 
 static int make_bundle(qt_bundle** out, const char* writer) {
   qt_bundle* bundle = NULL;
@@ -150,6 +172,25 @@ static int make_bundle(qt_bundle** out, const char* writer) {
   if (!ok) fprintf(stderr, "bundle: %s\n", qt_last_error_message());
   qt_tensor_free(a);
   qt_tensor_free(b);
+  if (ok) {
+    *out = bundle;
+  } else {
+    qt_bundle_free(bundle);
+  }
+  return ok;
+}
+
+static int make_gguf_bundle(qt_bundle** out, const char* writer) {
+  qt_bundle* bundle = NULL;
+  qt_tensor* q8 = NULL;
+  qt_tensor* q4 = NULL;
+  int ok = qt_bundle_new(&bundle) == QT_OK && make_gguf_q8(&q8) && make_gguf_q4(&q4) &&
+           qt_bundle_set(bundle, "q8", q8) == QT_OK && qt_bundle_set(bundle, "q4", q4) == QT_OK &&
+           qt_bundle_set_metadata(bundle, "general.architecture", kGgufArchitecture) == QT_OK &&
+           qt_bundle_set_metadata(bundle, "writer", writer) == QT_OK;
+  if (!ok) fprintf(stderr, "gguf bundle: %s\n", qt_last_error_message());
+  qt_tensor_free(q8);
+  qt_tensor_free(q4);
   if (ok) {
     *out = bundle;
   } else {
@@ -200,6 +241,14 @@ static int write_all(const char* dir) {
   if (!make_bundle(&bundle, "c")) return 0;
   join_path(path, sizeof path, dir, kBundleFile);
   qt_status status = qt_bundle_save(bundle, path);
+  qt_bundle_free(bundle);
+  if (status != QT_OK) {
+    fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+    return 0;
+  }
+  if (!make_gguf_bundle(&bundle, "c")) return 0;
+  join_path(path, sizeof path, dir, kGgufFile);
+  status = qt_bundle_save_gguf(bundle, path);
   qt_bundle_free(bundle);
   if (status != QT_OK) {
     fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
@@ -299,8 +348,7 @@ static int compare_values(const char* what, const qt_tensor* got, const qt_tenso
   size_t packed_bytes = (numel * qt_dtype_bits(dtype) + 7) / 8;
   unsigned char* got_packed = malloc(packed_bytes + 1);
   unsigned char* want_packed = malloc(packed_bytes + 1);
-  ok = got_packed && want_packed &&
-       qt_packed_repr(got_packed, packed_bytes, got) == QT_OK &&
+  ok = got_packed && want_packed && qt_packed_repr(got_packed, packed_bytes, got) == QT_OK &&
        qt_packed_repr(want_packed, packed_bytes, want) == QT_OK;
   if (!ok) {
     printf("%s: packed_repr failed: %s\n", what, qt_last_error_message());
@@ -366,13 +414,13 @@ static int read_tensor_file(const char* dir, int index) {
   return ok;
 }
 
-static int compare_bundle_entry(const qt_bundle* bundle, size_t index, const char* name,
-                                tensor_maker make) {
+static int compare_bundle_entry(const char* file, const qt_bundle* bundle, size_t index,
+                                const char* name, tensor_maker make) {
   const char* got_name = NULL;
   qt_tensor* got = NULL;
   qt_tensor* want = NULL;
   char what[64];
-  snprintf(what, sizeof what, "%s[%zu]", kBundleFile, index);
+  snprintf(what, sizeof what, "%s[%zu]", file, index);
   CHECK(qt_bundle_name(&got_name, bundle, index));
   if (strcmp(got_name, name) != 0) {
     printf("%s: named '%s', expected '%s'\n", what, got_name, name);
@@ -385,14 +433,15 @@ static int compare_bundle_entry(const qt_bundle* bundle, size_t index, const cha
   return ok;
 }
 
-static int compare_metadata(const qt_bundle* bundle, const char* key, const char* want) {
+static int compare_metadata(const char* file, const qt_bundle* bundle, const char* key,
+                            const char* want) {
   const char* got = NULL;
   if (qt_bundle_metadata(&got, bundle, key) != QT_OK) {
-    printf("%s: metadata '%s': %s\n", kBundleFile, key, qt_last_error_message());
+    printf("%s: metadata '%s': %s\n", file, key, qt_last_error_message());
     return 0;
   }
   if (strcmp(got, want) != 0) {
-    printf("%s: metadata '%s' is '%s', expected '%s'\n", kBundleFile, key, got, want);
+    printf("%s: metadata '%s' is '%s', expected '%s'\n", file, key, got, want);
     return 0;
   }
   return 1;
@@ -414,10 +463,37 @@ static int read_bundle_file(const char* dir, const char* writer) {
            metadata_size);
     ok = 0;
   }
-  ok = ok && compare_bundle_entry(bundle, 0, "a", make_qint8_per_tensor) &&
-       compare_bundle_entry(bundle, 1, "b", make_qint32_per_channel) &&
-       compare_metadata(bundle, "framework", "qtensor") &&
-       compare_metadata(bundle, "writer", writer);
+  ok = ok && compare_bundle_entry(kBundleFile, bundle, 0, "a", make_qint8_per_tensor) &&
+       compare_bundle_entry(kBundleFile, bundle, 1, "b", make_qint32_per_channel) &&
+       compare_metadata(kBundleFile, bundle, "framework", "qtensor") &&
+       compare_metadata(kBundleFile, bundle, "writer", writer);
+  qt_bundle_free(bundle);
+  return ok;
+}
+
+/* The GGUF file: its metadata values come back as typed text. */
+static int read_gguf_file(const char* dir, const char* writer) {
+  char path[4096];
+  join_path(path, sizeof path, dir, kGgufFile);
+  qt_bundle* bundle = NULL;
+  if (qt_bundle_load_gguf(&bundle, path) != QT_OK) {
+    printf("%s: cannot load: %s\n", kGgufFile, qt_last_error_message());
+    return 0;
+  }
+  char writer_text[64];
+  snprintf(writer_text, sizeof writer_text, "STRING \"%s\"", writer);
+  size_t size = 0, metadata_size = 0;
+  int ok = qt_bundle_size(&size, bundle) == QT_OK &&
+           qt_bundle_metadata_size(&metadata_size, bundle) == QT_OK;
+  if (ok && (size != 2 || metadata_size != 2)) {
+    printf("%s: %zu tensors and %zu metadata keys, expected 2 and 2\n", kGgufFile, size,
+           metadata_size);
+    ok = 0;
+  }
+  ok = ok && compare_bundle_entry(kGgufFile, bundle, 0, "q8", make_gguf_q8) &&
+       compare_bundle_entry(kGgufFile, bundle, 1, "q4", make_gguf_q4) &&
+       compare_metadata(kGgufFile, bundle, "general.architecture", kGgufArchitecture) &&
+       compare_metadata(kGgufFile, bundle, "writer", writer_text);
   qt_bundle_free(bundle);
   return ok;
 }
@@ -433,6 +509,11 @@ static int read_all(const char* dir, const char* writer) {
   }
   if (read_bundle_file(dir, writer)) {
     printf("ok %s\n", kBundleFile);
+  } else {
+    all_ok = 0;
+  }
+  if (read_gguf_file(dir, writer)) {
+    printf("ok %s\n", kGgufFile);
   } else {
     all_ok = 0;
   }

@@ -12,6 +12,8 @@ import numpy as np
 import qtensor
 
 BUNDLE_FILE = "bundle.qtb"
+GGUF_FILE = "model.gguf"
+GGUF_ARCHITECTURE = 'STRING "qtensor"'
 
 
 def tensors():
@@ -57,12 +59,27 @@ def bundle_of(made, writer):
     return bundle
 
 
+def gguf_bundle_of(writer):
+    """The GGUF file's bundle: blocks as llama.cpp makes them (q4's largest
+    magnitude is positive, so its d is negative)."""
+    index = np.arange(128, dtype=np.float64)
+    bundle = qtensor.Bundle()
+    bundle["q8"] = qtensor.quantize_gguf((index * 0.37 - 20.0).astype(np.float32).reshape(2, 64),
+                                         qtensor.gguf_q8_0)
+    bundle["q4"] = qtensor.quantize_gguf((index[:32] * 0.25 - 3.0).astype(np.float32),
+                                         qtensor.gguf_q4_0)
+    bundle.metadata["general.architecture"] = GGUF_ARCHITECTURE
+    bundle.metadata["writer"] = writer
+    return bundle
+
+
 def write(directory):
     os.makedirs(directory, exist_ok=True)
     made = tensors()
     for name, tensor in made.items():
         tensor.save(os.path.join(directory, name))
     bundle_of(made, "python").save(os.path.join(directory, BUNDLE_FILE))
+    gguf_bundle_of("python").save_gguf(os.path.join(directory, GGUF_FILE))
 
 
 def differences(what, got, want):
@@ -112,23 +129,33 @@ def read(directory, writer):
             found = [f"{name}: cannot load: {type(error).__name__}: {error}"]
         print("\n".join(found) if found else f"ok {name}")
         failed |= bool(found)
+    # The GGUF file's metadata values come back as typed text.
+    gguf_metadata = {"general.architecture": GGUF_ARCHITECTURE, "writer": f'STRING "{writer}"'}
+    for file, load, want, metadata in (
+            (BUNDLE_FILE, qtensor.Bundle.load, bundle_of(made, writer), None),
+            (GGUF_FILE, qtensor.Bundle.load_gguf, gguf_bundle_of(writer), gguf_metadata)):
+        found = bundle_differences(file, load, want, metadata or dict(want.metadata), directory)
+        print("\n".join(found) if found else f"ok {file}")
+        failed |= bool(found)
+    return 1 if failed else 0
+
+
+def bundle_differences(file, load, want, metadata, directory):
+    """What differs between the bundle file and want (names in order, each
+    tensor) and metadata."""
     try:
-        bundle = qtensor.Bundle.load(os.path.join(directory, BUNDLE_FILE))
-        want = bundle_of(made, writer)
+        bundle = load(os.path.join(directory, file))
         found = []
-        if list(bundle) != ["a", "b"]:
-            found.append(f"{BUNDLE_FILE}: names {list(bundle)}, expected ['a', 'b']")
+        if list(bundle) != list(want):
+            found.append(f"{file}: names {list(bundle)}, expected {list(want)}")
         else:
             for name in bundle:
-                found += differences(f"{BUNDLE_FILE}[{name!r}]", bundle[name], want[name])
-        if dict(bundle.metadata) != dict(want.metadata):
-            found.append(f"{BUNDLE_FILE}: metadata {dict(bundle.metadata)}, "
-                         f"expected {dict(want.metadata)}")
+                found += differences(f"{file}[{name!r}]", bundle[name], want[name])
+        if dict(bundle.metadata) != metadata:
+            found.append(f"{file}: metadata {dict(bundle.metadata)}, expected {metadata}")
     except (qtensor.Error, OSError) as error:
-        found = [f"{BUNDLE_FILE}: cannot load: {type(error).__name__}: {error}"]
-    print("\n".join(found) if found else f"ok {BUNDLE_FILE}")
-    failed |= bool(found)
-    return 1 if failed else 0
+        found = [f"{file}: cannot load: {type(error).__name__}: {error}"]
+    return found
 
 
 def main(argv):

@@ -52,12 +52,13 @@ public class QuantizerOptionsTests : ScratchDirectoryTests {
   public void OptionsHaveTheLibrarysNames() {
     Assert.AreEqual("pytorch", Rounding.PyTorch.Name());
     Assert.AreEqual("onnx", Rounding.Onnx.Name());
+    Assert.AreEqual("gguf", Rounding.Gguf.Name());
     Assert.AreEqual("float64", ScaleType.Float64.Name());
     Assert.AreEqual("float32", ScaleType.Float32.Name());
     Assert.AreEqual("float16", ScaleType.Float16.Name());
     Assert.AreEqual("bfloat16", ScaleType.BFloat16.Name());
     Assert.AreEqual("per_block_affine", QScheme.PerBlockAffine.TorchName());
-    Assert.Throws<QTensorArgumentException>(() => ((Rounding)3).Name());
+    Assert.Throws<QTensorArgumentException>(() => ((Rounding)4).Name());
     Assert.Throws<QTensorArgumentException>(() => ((ScaleType)0).Name());
   }
 

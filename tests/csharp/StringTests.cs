@@ -115,7 +115,8 @@ public class StringTests : ScratchDirectoryTests {
       "Bundle.get_Item(String name)", "Bundle.set_Item(String name, Tensor value)",
       "Bundle.Add(String name, Tensor tensor)", "Bundle.Remove(String name)",
       "Bundle.ContainsKey(String name)", "Bundle.TryGetValue(String name, Tensor& tensor)",
-      "Bundle.Save(String path)", "Bundle.Load(String path)",
+      "Bundle.Save(String path)", "Bundle.Load(String path)", "Bundle.SaveGguf(String path)",
+      "Bundle.LoadGguf(String path)",
       "BundleMetadata.get_Item(String key)", "BundleMetadata.set_Item(String key, String value)",
       "BundleMetadata.ContainsKey(String key)",
     }, checkedMembers.Distinct());

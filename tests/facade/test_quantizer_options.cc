@@ -27,10 +27,11 @@ qt_status StatusOf(void (*call)()) {
 TEST_CASE("rounding and scale type names, and an error for a value outside the enums") {
   CHECK(qtensor::rounding_name(QT_ROUNDING_PYTORCH) == "pytorch");
   CHECK(qtensor::rounding_name(QT_ROUNDING_ONNX) == "onnx");
+  CHECK(qtensor::rounding_name(QT_ROUNDING_GGUF) == "gguf");
   CHECK(qtensor::scale_type_name(QT_SCALE_FLOAT64) == "float64");
   CHECK(qtensor::scale_type_name(QT_SCALE_BFLOAT16) == "bfloat16");
   CHECK(qtensor::qscheme_name(QT_PER_BLOCK_AFFINE) == "per_block_affine");
-  CHECK_THROWS_AS(qtensor::rounding_name(static_cast<qt_rounding>(3)), qtensor::Error);
+  CHECK_THROWS_AS(qtensor::rounding_name(static_cast<qt_rounding>(4)), qtensor::Error);
   CHECK_THROWS_AS(qtensor::scale_type_name(static_cast<qt_scale_type>(0)), qtensor::Error);
 }
 

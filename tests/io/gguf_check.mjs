@@ -4,7 +4,8 @@
 // its data section equal what qtensor_make_gguf_reference says it wrote in
 // BASE.json; and the tensors' bytes, decoded here from the specification
 // (F32, and Q8_0 / Q4_0 blocks with their float16 scales), equal qtensor's
-// values and dequantized values.
+// values and dequantized values. A tensor of BASE.json that lists its
+// "values" (float bits) is decoded by its ggml type and compared with them.
 // usage: node gguf_check.mjs NPM_PREFIX BASE   (reads BASE.gguf and BASE.json)
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -93,28 +94,48 @@ function compareFloats(name, got, wantBits) {
   const bad = got.findIndex((x, i) => bitsOf(x) !== wantBits[i]);
   check(bad < 0, name + ": value " + bad + " is " + bitsOf(got[bad]) + ", expected " + wantBits[bad]);
 }
-const n = expected.f32_values.length;
-const f32 = [];
-for (let i = 0; i < n; i++) f32.push(view.getFloat32(at("blk.0.f32") + 4 * i, true));
-compareFloats("blk.0.f32", f32, expected.f32_values);
-const q8 = [];
-for (let b = 0; b < n / 32; b++) {
-  const start = at("blk.0.q8_0") + 34 * b;
-  const d = half(view.getUint16(start, true));
-  for (let j = 0; j < 32; j++) q8.push(Math.fround(view.getInt8(start + 2 + j) * d));
-}
-compareFloats("blk.0.q8_0", q8, expected.q8_0_dequantized);
-const q4 = new Array(n);
-for (let b = 0; b < n / 32; b++) {
-  const start = at("blk.0.q4_0") + 18 * b;
-  const d = half(view.getUint16(start, true));
-  for (let j = 0; j < 16; j++) {
-    const byte = view.getUint8(start + 2 + j);
-    q4[32 * b + j] = Math.fround(((byte & 15) - 8) * d);
-    q4[32 * b + j + 16] = Math.fround(((byte >> 4) - 8) * d);
+// The n values of a tensor at its offset, decoded by ggml type from the
+// specification: F32, Q8_0 (d, 32 int8) and Q4_0 (d, 16 bytes: element j in
+// byte j's low nibble, j + 16 in its high one).
+function decode(name, dtype, n) {
+  const out = new Array(n);
+  const start = at(name);
+  if (dtype === 0) {
+    for (let i = 0; i < n; i++) out[i] = view.getFloat32(start + 4 * i, true);
+  } else if (dtype === 8) {
+    for (let b = 0; b < n / 32; b++) {
+      const block = start + 34 * b;
+      const d = half(view.getUint16(block, true));
+      for (let j = 0; j < 32; j++) out[32 * b + j] = Math.fround(view.getInt8(block + 2 + j) * d);
+    }
+  } else if (dtype === 2) {
+    for (let b = 0; b < n / 32; b++) {
+      const block = start + 18 * b;
+      const d = half(view.getUint16(block, true));
+      for (let j = 0; j < 16; j++) {
+        const byte = view.getUint8(block + 2 + j);
+        out[32 * b + j] = Math.fround(((byte & 15) - 8) * d);
+        out[32 * b + j + 16] = Math.fround(((byte >> 4) - 8) * d);
+      }
+    }
+  } else {
+    throw new Error(name + ": no decoder for ggml type " + dtype);
   }
+  return out;
 }
-compareFloats("blk.0.q4_0", q4, expected.q4_0_dequantized);
+if (expected.f32_values) {
+  const n = expected.f32_values.length;
+  compareFloats("blk.0.f32", decode("blk.0.f32", 0, n), expected.f32_values);
+  compareFloats("blk.0.q8_0", decode("blk.0.q8_0", 8, n), expected.q8_0_dequantized);
+  compareFloats("blk.0.q4_0", decode("blk.0.q4_0", 2, n), expected.q4_0_dequantized);
+}
+let decoded = 0;
+for (const t of expected.tensors.filter((t) => t.values)) {
+  const n = t.shape.reduce((count, size) => count * Number(size), 1);
+  compareFloats(t.name, decode(t.name, t.dtype, n), t.values);
+  decoded++;
+}
+check(decoded === expected.tensors.filter((t) => t.values).length, "tensors decoded");
 
 if (failures > 0) {
   console.error(failures + " mismatches between @huggingface/gguf and what qtensor wrote");

@@ -1,12 +1,17 @@
 // Writes OUT.gguf with qtensor's GGUF writer (every metadata type, nested
 // arrays, F32 / F16 / Q8_0 / Q4_0 tensors made by qtensor's kernels) and
 // OUT.json saying what it holds, for gguf_check.mjs to compare with what an
-// independent reader (@huggingface/gguf) finds in OUT.gguf.
-// usage: qtensor_make_gguf_reference OUT   (writes OUT.gguf and OUT.json)
+// independent reader (@huggingface/gguf) finds in OUT.gguf; and the same
+// pair OUT.bundle.* of a file written through the C API's bundle path
+// (qt_quantize_gguf tensors, metadata set as typed text,
+// qt_bundle_serialize_gguf), whose expected metadata is written here from
+// the typed text, not read back.
+// usage: qtensor_make_gguf_reference OUT
 #include <cinttypes>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -16,6 +21,7 @@
 #include "io/gguf_writer.h"
 #include "kernels/gguf_block_kernels.h"
 #include "kernels/half_float.h"
+#include "qtensor/qtensor.h"
 
 namespace {
 
@@ -111,11 +117,112 @@ std::string FloatBitsJson(const std::vector<float>& values) {
   return out + "]";
 }
 
+// A tensor info as our reader found it, plus extra JSON members.
+std::string TensorInfoJson(const io::GgufTensor& t, const std::string& extra) {
+  std::string json = "{\"name\": " + Json(t.name) + ", \"shape\": [";
+  for (size_t d = 0; d < t.dims.size(); ++d) {
+    json += std::string(d > 0 ? ", " : "") + "\"" + std::to_string(t.dims[d]) + "\"";
+  }
+  return json + "], \"dtype\": " + std::to_string(t.type) + ", \"offset\": \"" +
+         std::to_string(t.offset) + "\", \"bytes\": " + std::to_string(t.size) + extra + "}";
+}
+
+void Write(const std::string& base, const std::string& bytes, const std::string& json) {
+  std::ofstream(base + ".gguf", std::ios::binary) << bytes;
+  std::ofstream(base + ".json") << json;
+  std::printf("wrote %s.gguf (%zu bytes) and %s.json\n", base.c_str(), bytes.size(), base.c_str());
+}
+
+void Check(qt_status status) {
+  if (status != QT_OK) {
+    std::fprintf(stderr, "qtensor: %s\n", qt_last_error_message());
+    std::exit(1);
+  }
+}
+
+// The bundle path: tensors from qt_quantize_gguf, metadata as typed text.
+// Each metadata entry: key, typed text, and the JSON of what a GGUF reader
+// must find (type, subType, value), in key order as the bundle writes them.
+struct TypedEntry {
+  const char* key;
+  const char* text;
+  const char* expected;
+};
+const TypedEntry kTypedMetadata[] = {
+    {"general.alignment", "UINT32 64", "\"type\": 4, \"value\": 64"},
+    {"general.architecture", "STRING \"llama\"", "\"type\": 8, \"value\": \"llama\""},
+    {"llama.block_count", "UINT32 32", "\"type\": 4, \"value\": 32"},
+    {"llama.rope.freq_base", "FLOAT32 10000", "\"type\": 6, \"value\": 10000"},
+    {"note", "plain text, stored as a GGUF string",
+     "\"type\": 8, \"value\": "
+     "\"plain text, stored as a GGUF string\""},
+    {"test.bool", "BOOL true", "\"type\": 7, \"value\": true"},
+    {"test.i64", "INT64 -9000000000000000000", "\"type\": 11, \"value\": \"-9000000000000000000\""},
+    {"test.nested", "ARRAY<ARRAY> [ARRAY<INT32> [-1, 7], ARRAY<UINT8> [2]]",
+     "\"type\": 9, \"subType\": 9, \"value\": [[-1, 7], [2]]"},
+    {"tokenizer.ggml.tokens", "ARRAY<STRING> [\"<s>\", \"</s>\", \"h\xc3\xa9\"]",
+     "\"type\": 9, \"subType\": 8, \"value\": [\"<s>\", \"</s>\", \"h\\u00e9\"]"}};
+
+void WriteBundleFile(const std::string& base) {
+  struct Entry {
+    const char* name;
+    std::vector<int64_t> shape;
+    qt_gguf_type type;
+  };
+  const Entry entries[] = {{"blk.0.attn_q.weight", {2, 64}, QT_GGUF_Q8_0},
+                           {"blk.0.ffn_up.weight", {3, 32}, QT_GGUF_Q4_0},
+                           {"blk.1.ffn_up.weight", {2, 2, 64}, QT_GGUF_Q4_0}};
+  qt_bundle* bundle = nullptr;
+  Check(qt_bundle_new(&bundle));
+  std::vector<std::vector<float>> dequantized;
+  for (const Entry& e : entries) {
+    size_t n = 1;
+    for (const int64_t size : e.shape) n *= static_cast<size_t>(size);
+    std::vector<float> x(n);
+    for (size_t i = 0; i < n; ++i) x[i] = std::cos(static_cast<float>(i) * 0.11f) * 2.5f;
+    qt_tensor* tensor = nullptr;
+    Check(qt_quantize_gguf(&tensor, x.data(), e.shape.data(), e.shape.size(), e.type));
+    Check(qt_bundle_set(bundle, e.name, tensor));
+    std::vector<float> values(n);
+    Check(qt_dequantize(values.data(), n, tensor));
+    dequantized.push_back(values);
+    qt_tensor_free(tensor);
+  }
+  for (const TypedEntry& m : kTypedMetadata) Check(qt_bundle_set_metadata(bundle, m.key, m.text));
+  uint8_t* data = nullptr;
+  size_t size = 0;
+  Check(qt_bundle_serialize_gguf(&data, &size, bundle));
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  qt_buffer_free(data);
+  qt_bundle_free(bundle);
+
+  // Offsets and the data section's start as our reader finds them.
+  const io::GgufFile back =
+      io::ReadGguf(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  std::string json =
+      "{\n\"version\": 3,\n\"tensor_data_offset\": " + std::to_string(back.data_offset) +
+      ",\n\"metadata\": [\n";
+  bool first = true;
+  for (const TypedEntry& m : kTypedMetadata) {
+    json += std::string(first ? "" : ",\n") + "{\"key\": " + Json(m.key) + ", " + m.expected + "}";
+    first = false;
+  }
+  json += "\n],\n\"tensors\": [\n";
+  for (size_t i = 0; i < back.tensors.size(); ++i) {
+    json += std::string(i > 0 ? ",\n" : "") +
+            TensorInfoJson(back.tensors[i], ", \"values\": " + FloatBitsJson(dequantized[i]));
+  }
+  Write(base, bytes, json + "\n]\n}\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUT   (writes OUT.gguf and OUT.json)\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s OUT   (writes OUT.gguf, OUT.json, OUT.bundle.gguf and "
+                 "OUT.bundle.json)\n",
+                 argv[0]);
     return 2;
   }
   const std::string out = argv[1];
@@ -151,7 +258,7 @@ int main(int argc, char** argv) {
   add("test.array.nested", GgufValue::Array(nested));
 
   // Tensors: values made by qtensor's conversions and block kernels.
-  std::vector<float> values(2 * 64);
+  std::vector<float> values(size_t{2} * 64);
   for (size_t i = 0; i < values.size(); ++i) {
     values[i] = std::sin(static_cast<float>(i) * 0.37f) * 3.0f;
   }
@@ -201,20 +308,13 @@ int main(int argc, char** argv) {
   }
   json += "\n],\n\"tensors\": [\n";
   for (size_t i = 0; i < back.tensors.size(); ++i) {
-    const io::GgufTensor& t = back.tensors[i];
-    json += std::string(i > 0 ? ",\n" : "") + "{\"name\": " + Json(t.name) + ", \"shape\": [";
-    for (size_t d = 0; d < t.dims.size(); ++d) {
-      json += std::string(d > 0 ? ", " : "") + "\"" + std::to_string(t.dims[d]) + "\"";
-    }
-    json += "], \"dtype\": " + std::to_string(t.type) + ", \"offset\": \"" +
-            std::to_string(t.offset) + "\", \"bytes\": " + std::to_string(t.size) + "}";
+    json += std::string(i > 0 ? ",\n" : "") + TensorInfoJson(back.tensors[i], "");
   }
   json += "\n],\n\"f32_values\": " + FloatBitsJson(values) +
           ",\n\"q8_0_dequantized\": " + FloatBitsJson(q8_values) +
           ",\n\"q4_0_dequantized\": " + FloatBitsJson(q4_values) + "\n}\n";
 
-  std::ofstream(out + ".gguf", std::ios::binary) << bytes;
-  std::ofstream(out + ".json") << json;
-  std::printf("wrote %s.gguf (%zu bytes) and %s.json\n", out.c_str(), bytes.size(), out.c_str());
+  Write(out, bytes, json);
+  WriteBundleFile(out + ".bundle");
   return 0;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The gguf_independent_reader test: qtensor_make_gguf_reference writes a GGUF
-# file, gguf_check.mjs reads it with @huggingface/gguf (installed by the
-# npm_references fixture) and compares. Exits 77 (ctest's skip) with the
-# reason only when node is absent; a missing package is a failure.
+# file and one through the bundle path, gguf_check.mjs reads each with
+# @huggingface/gguf (installed by the npm_references fixture) and compares.
+# Exits 77 (ctest's skip) with the reason only when node is absent; a missing
+# package is a failure.
 # usage: run_gguf_check.sh MAKER NPM_PREFIX WORK_DIR
 set -euo pipefail
 maker=$1 prefix=$2 work=$3
@@ -13,3 +14,4 @@ fi
 mkdir -p "$work"
 "$maker" "$work/reference"
 node "$(dirname "$0")/gguf_check.mjs" "$prefix" "$work/reference"
+node "$(dirname "$0")/gguf_check.mjs" "$prefix" "$work/reference.bundle"

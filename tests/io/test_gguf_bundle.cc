@@ -10,7 +10,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -487,4 +490,43 @@ TEST_CASE("GGUF metadata as typed text: every type both ways, and bad text refus
   for (int depth = 1; depth < 8; ++depth) deep = "ARRAY<ARRAY> [" + deep + "]";
   CHECK(io::GgufValueText(io::ParseGgufValueText(deep)) == deep);  // 8 deep: as the reader allows
   CHECK(refused("ARRAY<ARRAY> [" + deep + "]").find("nested deeper than 8") != std::string::npos);
+}
+
+TEST_CASE("GGUF files are saved and loaded whole") {
+  // A file of the corpus, read back byte for byte.
+  const std::string corpus =
+      std::string(QTENSOR_TEST_DATA_DIR) + "/gguf_corrupt/valid_no_tensors.gguf";
+  std::ifstream in(corpus, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 24);
+  qt_bundle* loaded = nullptr;
+  REQUIRE_MESSAGE(qt_bundle_load_gguf(&loaded, corpus.c_str()) == QT_OK, Message());
+  uint8_t* out = nullptr;
+  size_t size = 0;
+  REQUIRE_MESSAGE(qt_bundle_serialize_gguf(&out, &size, loaded) == QT_OK, Message());
+  CHECK(std::string(reinterpret_cast<const char*>(out), size) == bytes);
+  qt_buffer_free(out);
+
+  // A bundle of blocks saved, then loaded.
+  std::vector<float> x(64);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i) * 0.25f - 7.0f;
+  const int64_t shape[] = {2, 32};
+  qt_tensor* tensor = nullptr;
+  REQUIRE(qt_quantize_gguf(&tensor, x.data(), shape, 2, QT_GGUF_Q4_0) == QT_OK);
+  REQUIRE(qt_bundle_set(loaded, "w", tensor) == QT_OK);
+  const std::string path = "qtensor_io_test_saved.gguf";
+  REQUIRE_MESSAGE(qt_bundle_save_gguf(loaded, path.c_str()) == QT_OK, Message());
+  REQUIRE_MESSAGE(qt_bundle_serialize_gguf(&out, &size, loaded) == QT_OK, Message());
+  const std::string saved(reinterpret_cast<const char*>(out), size);
+  qt_buffer_free(out);
+  qt_bundle* again = nullptr;
+  REQUIRE_MESSAGE(qt_bundle_load_gguf(&again, path.c_str()) == QT_OK, Message());
+  REQUIRE_MESSAGE(qt_bundle_serialize_gguf(&out, &size, again) == QT_OK, Message());
+  CHECK(std::string(reinterpret_cast<const char*>(out), size) == saved);
+  qt_buffer_free(out);
+  std::remove(path.c_str());
+  CHECK(qt_bundle_load_gguf(&again, path.c_str()) == QT_ERR_IO);
+  qt_bundle_free(again);
+  qt_bundle_free(loaded);
+  qt_tensor_free(tensor);
 }

@@ -389,6 +389,6 @@ TEST_CASE("version-2 fields are checked: rounding and scale type against the par
   CHECK(error_of(file_with(0, 2, 1)).find("scale = 0.1 is not a float16 value") !=
         std::string::npos);
   CHECK(error_of(file_with(1, 0, 3)).find("ONNX rounding needs a dtype") != std::string::npos);
-  CHECK(error_of(file_with(2, 0, 1)).find("rounding 2 is unknown") != std::string::npos);
+  CHECK(error_of(file_with(3, 0, 1)).find("rounding 3 is unknown") != std::string::npos);
   CHECK(error_of(file_with(0, 4, 1)).find("scale_type 4 is unknown") != std::string::npos);
 }

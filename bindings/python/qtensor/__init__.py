@@ -13,17 +13,18 @@ from . import native
 from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalError,
                       InvalidArgumentError, InvalidShapeError, NotFoundError, OutOfMemoryError,
                       OutOfRangeError, ShapeMismatchError, ShapeViewError, TypeMismatchError)
-from ._types import (DType, QScheme, Rounding, ScaleType, Size, bfloat16_scale, float16_scale,
-                     float32_scale, float64_scale, onnx_rounding, per_block_affine,
-                     per_channel_affine, per_channel_symmetric, per_tensor_affine,
-                     per_tensor_symmetric, pytorch_rounding, qint4, qint8, qint16, qint32,
-                     quint2x4, quint4, quint4x2, quint8, quint16)
+from ._types import (DType, GgufType, QScheme, Rounding, ScaleType, Size, bfloat16_scale,
+                     float16_scale, float32_scale, float64_scale, gguf_q4_0, gguf_q8_0,
+                     gguf_rounding, onnx_rounding, per_block_affine, per_channel_affine,
+                     per_channel_symmetric, per_tensor_affine, per_tensor_symmetric,
+                     pytorch_rounding, qint4, qint8, qint16, qint32, quint2x4, quint4, quint4x2,
+                     quint8, quint16)
 from ._quantizer import Quantizer
 from ._tensor import Tensor
 from ._bundle import Bundle, Metadata
 from ._functions import (deserialize, empty_quantized, from_int_repr, from_packed, load,
-                         make_per_tensor_quantized_tensor, quantize, quantize_per_block,
-                         quantize_per_channel, quantize_per_tensor, save, serialize)
+                         make_per_tensor_quantized_tensor, quantize, quantize_gguf,
+                         quantize_per_block, quantize_per_channel, quantize_per_tensor, save, serialize)
 from ._library import (__version__, get_num_threads, set_max_simd_target, set_num_threads,
                        simd_target, version_number)
 from . import _ops as ops
@@ -55,14 +56,14 @@ __all__ = [
     "Conv2dPackedParams", "qint16", "quint16", "quint4x2", "quint2x4", "qint4", "quint4",
     "from_packed", "Rounding", "ScaleType", "pytorch_rounding", "onnx_rounding",
     "float64_scale", "float32_scale", "float16_scale", "bfloat16_scale", "per_block_affine",
-    "quantize_per_block",
+    "quantize_per_block", "GgufType", "gguf_rounding", "gguf_q4_0", "gguf_q8_0", "quantize_gguf",
 ]
 
 # Public classes print and pickle under the package's name.
 for _public in (Error, InvalidArgumentError, OutOfRangeError, ShapeMismatchError,
                 TypeMismatchError, OutOfMemoryError, FileError, CorruptDataError, InternalError,
                 NotFoundError, InvalidShapeError, ShapeViewError, DType, QScheme, Rounding,
-                ScaleType, Size, Quantizer,
+                ScaleType, GgufType, Size, Quantizer,
                 Tensor, Bundle, Metadata, LinearPackedParams, Conv2dPackedParams):
     _public.__module__ = __name__
 del _public

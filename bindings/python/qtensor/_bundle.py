@@ -134,6 +134,32 @@ class Bundle(MutableMapping):
             return Bundle.deserialize(file.read())
         return Bundle._wrap(native.Bundle.load(path_of(file)))
 
+    def serialize_gguf(self):
+        """The bundle as a GGUF file (docs/gguf.md), as bytes: Q8_0 and Q4_0
+        tensors (Quantizer.gguf's form), metadata in typed text ('UINT32 32')
+        keeping its GGUF type, other values as GGUF strings."""
+        return self._native.serialize_gguf_bytes()
+
+    @staticmethod
+    def deserialize_gguf(data):
+        """A bundle from the bytes-like data of a GGUF file: its Q8_0 and Q4_0
+        tensors, and its metadata as typed text ('STRING "llama"')."""
+        return Bundle._wrap(native.Bundle.deserialize_gguf(memoryview(data).cast("B")))
+
+    def save_gguf(self, file):
+        """Writes the bundle as a GGUF file to a path or a binary file object."""
+        if hasattr(file, "write"):
+            file.write(self.serialize_gguf())
+        else:
+            self._native.save_gguf(path_of(file))
+
+    @staticmethod
+    def load_gguf(file):
+        """Reads a GGUF file from a path or a binary file object as a bundle."""
+        if hasattr(file, "read"):
+            return Bundle.deserialize_gguf(file.read())
+        return Bundle._wrap(native.Bundle.load_gguf(path_of(file)))
+
     def __reduce__(self):
         return (Bundle.deserialize, (self.serialize(),))
 

@@ -8,7 +8,7 @@ from ._bundle import Bundle
 from ._errors import CorruptDataError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
-from ._types import DTYPE_OF_INT
+from ._types import DTYPE_OF_INT, check_gguf_type
 
 
 def _quantize(data, quantizer):
@@ -39,6 +39,17 @@ def quantize_per_block(data, scales, zero_points, axis, block_size, dtype):
     unless quantized through Quantizer.per_block_affine(...).with_rounding)."""
     return _quantize(data, Quantizer.per_block_affine(scales, zero_points, axis, block_size,
                                                       dtype))
+
+
+def quantize_gguf(data, gguf_type):
+    """Floats into GGUF blocks of gguf_type (qtensor.gguf_q4_0 or gguf_q8_0,
+    or 'Q4_0' / 'Q8_0') exactly as llama.cpp's quantize_row_q4_0 / q8_0:
+    each block of 32 along the last dim gets its own d. InvalidArgumentError
+    for a last dim that is not a multiple of 32 or a block whose d is not
+    finite."""
+    values = float_input(data)
+    return Tensor._wrap(native.quantize_gguf(values, list(values.shape),
+                                             check_gguf_type(gguf_type)))
 
 
 def empty_quantized(shape, quantizer):

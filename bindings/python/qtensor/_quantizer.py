@@ -6,7 +6,9 @@ from . import native
 from ._arrays import float_of, int64_of
 from ._errors import InvalidArgumentError
 from ._types import (DTYPES, QSCHEMES, ROUNDINGS, SCALE_TYPES, Rounding, ScaleType, check_dtype,
-                     float64_scale, per_block_affine, per_channel_affine, pytorch_rounding)
+                     check_gguf_type, float64_scale, gguf_q4_0, gguf_q8_0,
+                     gguf_rounding, per_block_affine, per_channel_affine, pytorch_rounding,
+                     quint4)
 
 
 def _scales_list(scales):
@@ -49,15 +51,15 @@ class Quantizer:
     """Scale(s), zero point(s), axis and dtype. Make one with
     Quantizer.per_tensor_affine(scale, zero_point, dtype),
     Quantizer.per_channel_affine(scales, zero_points, axis, dtype) or
-    Quantizer.per_block_affine(scales, zero_points, axis, block_size, dtype);
-    with_rounding and with_scale_type copy one with another rounding or
+    Quantizer.per_block_affine(scales, zero_points, axis, block_size, dtype)
+    or Quantizer.gguf(gguf_type, scales); with_rounding and with_scale_type copy one with another rounding or
     scale type."""
 
     __slots__ = ("_native",)
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("use Quantizer.per_tensor_affine, per_channel_affine or "
-                        "per_block_affine")
+        raise TypeError("use Quantizer.per_tensor_affine, per_channel_affine, "
+                        "per_block_affine or gguf")
 
     @classmethod
     def _wrap(cls, handle):
@@ -96,12 +98,24 @@ class Quantizer:
                                       int64_of(axis, "axis", InvalidArgumentError),
                                       int64_of(block_size, "block_size", InvalidArgumentError)))
 
+    @classmethod
+    def gguf(cls, gguf_type, scales):
+        """The quantizer of GGUF blocks of gguf_type (qtensor.gguf_q4_0 or
+        gguf_q8_0, or their names 'Q4_0', 'Q8_0'): one d per block of 32
+        along the last axis, rows first, kept as float16 (0, -0.0 and
+        negative ones too), with gguf_rounding. InvalidArgumentError for a
+        scale that is not a finite float16 value."""
+        return cls._wrap(native.Quantizer.Gguf(check_gguf_type(gguf_type), _scales_list(scales)))
+
     def with_rounding(self, rounding):
-        """A copy that quantizes with rounding (qtensor.pytorch_rounding or
-        onnx_rounding); InvalidArgumentError for onnx_rounding with qint32,
-        quint4x2 or quint2x4."""
+        """A copy that quantizes with rounding (qtensor.pytorch_rounding,
+        onnx_rounding or gguf_rounding); InvalidArgumentError for
+        onnx_rounding with qint32, quint4x2 or quint2x4, and for
+        gguf_rounding but on float16 scales of qint8 (zero points 0) or
+        quint4 (zero points 8)."""
         if not isinstance(rounding, Rounding):
-            raise TypeError(f"rounding must be qtensor.pytorch_rounding or onnx_rounding, "
+            raise TypeError(f"rounding must be qtensor.pytorch_rounding, onnx_rounding or "
+                            f"gguf_rounding, "
                             f"not {rounding!r}")
         return Quantizer._wrap(self._native.with_rounding(rounding.code))
 
@@ -116,7 +130,8 @@ class Quantizer:
 
     @property
     def rounding(self):
-        """How floats are rounded: qtensor.pytorch_rounding or onnx_rounding."""
+        """How floats are rounded: qtensor.pytorch_rounding, onnx_rounding or
+        gguf_rounding."""
         return ROUNDINGS[self._native.rounding()]
 
     @property
@@ -188,6 +203,9 @@ class Quantizer:
     def _factory_and_arguments(self):
         """The factory and arguments that make this quantizer, but for its
         rounding and scale type."""
+        if self._is_gguf_form():
+            return (Quantizer.gguf,
+                    (gguf_q4_0 if self.dtype is quint4 else gguf_q8_0, self.scales))
         if self.qscheme is per_block_affine:
             return (Quantizer.per_block_affine,
                     (self.scales, self.zero_points, self.axis, self.block_size, self.dtype))
@@ -196,9 +214,20 @@ class Quantizer:
                     (self.scales, self.zero_points, self.axis, self.dtype))
         return (Quantizer.per_tensor_affine, (self.scale, self.zero_point, self.dtype))
 
+    def _is_gguf_form(self):
+        """Whether Quantizer.gguf makes this quantizer."""
+        return (self.rounding is gguf_rounding and self.qscheme is per_block_affine
+                and self.block_size == 32 and self.axis == -1)
+
+    def _has_default_options(self):
+        """Whether the factory alone gives this rounding and scale type."""
+        if self._is_gguf_form():
+            return True
+        return self.rounding is pytorch_rounding and self.scale_type is float64_scale
+
     def __reduce__(self):
         factory, arguments = self._factory_and_arguments()
-        if self.rounding is pytorch_rounding and self.scale_type is float64_scale:
+        if self._has_default_options():
             return (factory, arguments)
         return (_with_options, (factory, arguments, self.rounding, self.scale_type))
 
@@ -207,10 +236,11 @@ class Quantizer:
         # The factory's parameter names (scale, zero_point, dtype, ...) after cls.
         names = factory.__code__.co_varnames[1:factory.__code__.co_argcount]
         text = ", ".join(f"{name}={_repr_argument(value)}" for name, value in zip(names, arguments))
-        if self.rounding is not pytorch_rounding:
-            text += f", rounding={self.rounding!r}"
-        if self.scale_type is not float64_scale:
-            text += f", scale_type={self.scale_type!r}"
+        if not self._is_gguf_form():
+            if self.rounding is not pytorch_rounding:
+                text += f", rounding={self.rounding!r}"
+            if self.scale_type is not float64_scale:
+                text += f", scale_type={self.scale_type!r}"
         return f"Quantizer.{factory.__name__}({text})"
 
 
@@ -219,5 +249,6 @@ def _repr_argument(value):
 
 
 def _with_options(factory, arguments, rounding, scale_type):
-    """Unpickles a quantizer with a rounding or scale type of its own."""
-    return factory(*arguments).with_rounding(rounding).with_scale_type(scale_type)
+    """Unpickles a quantizer with a rounding or scale type of its own (the
+    scale type first: gguf_rounding needs float16 scales)."""
+    return factory(*arguments).with_scale_type(scale_type).with_rounding(rounding)

@@ -75,7 +75,7 @@ class QScheme:
 class Rounding:
     """Which formula quantizes floats; repr 'qtensor.onnx_rounding'."""
 
-    __slots__ = {"name": "The library's name of the rounding: 'pytorch' or 'onnx'.",
+    __slots__ = {"name": "The library's name of the rounding: 'pytorch', 'onnx' or 'gguf'.",
                  "code": "The library's qt_rounding code (an int)."}
 
     def __init__(self, name, code):
@@ -87,6 +87,23 @@ class Rounding:
 
     def __reduce__(self):
         return f"{self.name}_rounding"
+
+
+class GgufType:
+    """A GGUF block type qtensor holds as tensors; repr 'qtensor.gguf_q4_0'."""
+
+    __slots__ = {"name": "GGUF's name of the type: 'Q4_0' or 'Q8_0'.",
+                 "code": "The library's qt_gguf_type code (ggml's type number)."}
+
+    def __init__(self, name, code):
+        self.name = name
+        self.code = code
+
+    def __repr__(self):
+        return f"qtensor.gguf_{self.name.lower()}"
+
+    def __reduce__(self):
+        return f"gguf_{self.name.lower()}"
 
 
 class ScaleType:
@@ -167,7 +184,27 @@ class Size(tuple):
 pytorch_rounding = Rounding("pytorch", native.QT_ROUNDING_PYTORCH)
 # x / scale in float32, NaN -> qmin: ONNX Runtime's QuantizeLinear.
 onnx_rounding = Rounding("onnx", native.QT_ROUNDING_ONNX)
-ROUNDINGS = {r.code: r for r in (pytorch_rounding, onnx_rounding)}
+# llama.cpp's Q8_0 / Q4_0 value formulas with each block's own d.
+gguf_rounding = Rounding("gguf", native.QT_ROUNDING_GGUF)
+ROUNDINGS = {r.code: r for r in (pytorch_rounding, onnx_rounding, gguf_rounding)}
+
+# Q4_0: quint4 values, zero point 8; Q8_0: qint8 values, zero point 0.
+gguf_q4_0 = GgufType("Q4_0", native.QT_GGUF_Q4_0)
+gguf_q8_0 = GgufType("Q8_0", native.QT_GGUF_Q8_0)
+GGUF_TYPES = {t.name: t for t in (gguf_q4_0, gguf_q8_0)}
+
+
+def check_gguf_type(gguf_type):
+    """The library's code of a GgufType or of its name ('Q4_0', 'Q8_0');
+    TypeError for anything else, ValueError for another name."""
+    if isinstance(gguf_type, str):
+        if gguf_type not in GGUF_TYPES:
+            raise ValueError(f"unknown GGUF type {gguf_type!r} (expected 'Q4_0' or 'Q8_0')")
+        gguf_type = GGUF_TYPES[gguf_type]
+    if not isinstance(gguf_type, GgufType):
+        raise TypeError(f"gguf_type must be qtensor.gguf_q4_0, gguf_q8_0, 'Q4_0' or 'Q8_0', "
+                        f"not {gguf_type!r}")
+    return gguf_type.code
 
 float64_scale = ScaleType("float64", native.QT_SCALE_FLOAT64)
 float32_scale = ScaleType("float32", native.QT_SCALE_FLOAT32)

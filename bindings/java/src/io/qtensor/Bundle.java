@@ -206,6 +206,48 @@ public final class Bundle implements AutoCloseable {
     return load(path.toString());
   }
 
+  /**
+   * {@return the bundle as a GGUF file (docs/gguf.md)} Tensors must be in Q8_0's or Q4_0's form
+   * ({@link Quantizer#gguf}); metadata values in typed text ("UINT32 32") keep their GGUF type,
+   * others become GGUF strings. INVALID_ARGUMENT names a tensor or key GGUF cannot hold.
+   */
+  public byte[] serializeGguf() {
+    return handle().serializeGgufBytes();
+  }
+
+  /**
+   * {@return a new bundle of a GGUF file's bytes} Q8_0 and Q4_0 tensors become tensors, metadata
+   * typed text ("STRING \"llama\""); CORRUPT_DATA for a malformed file or a tensor of another
+   * type, naming it.
+   *
+   * @param data the GGUF file's bytes
+   */
+  public static Bundle deserializeGguf(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    return new Bundle(NativeBundle.deserializeGgufBytes(data));
+  }
+
+  /**
+   * Writes the bundle as a GGUF file (serializeGguf(), written atomically).
+   *
+   * @param path the file to write
+   */
+  public void saveGguf(String path) {
+    Objects.requireNonNull(path, "path");
+    handle().save_gguf(path);
+  }
+
+  /**
+   * Reads a GGUF file as a bundle (deserializeGguf() of its bytes; IO if it cannot be read).
+   *
+   * @param path the file to read
+   * @return a new bundle (close it)
+   */
+  public static Bundle loadGguf(String path) {
+    Objects.requireNonNull(path, "path");
+    return new Bundle(NativeBundle.load_gguf(path));
+  }
+
   /** For example {@code Bundle[a, b]}; "Bundle(closed)" once closed. */
   @Override
   public String toString() {

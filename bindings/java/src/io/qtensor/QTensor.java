@@ -181,6 +181,24 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * Quantizes row-major floats into GGUF blocks of a type exactly as llama.cpp's
+   * quantize_row_q8_0 / quantize_row_q4_0: each block of 32 along the last dim gets its own d.
+   *
+   * @param data the floats, row-major
+   * @param shape the sizes of the dims (the last a multiple of 32)
+   * @param type Q4_0 or Q8_0
+   * @return a new tensor with {@link Quantizer#gguf}'s quantizer (close it)
+   * @throws QTensorException INVALID_ARGUMENT for another shape or a block whose d is not finite;
+   *     SHAPE_MISMATCH if data has not the shape's number of elements
+   */
+  public static QTensor quantizeGguf(float[] data, long[] shape, GgufType type) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(type, "type");
+    return new QTensor(NativeModule.quantize_gguf_array(data, shape, type.code()));
+  }
+
+  /**
    * {@return a tensor whose integers are all zero (not the zero point)}
    *
    * @param shape the sizes of the dims

@@ -72,6 +72,20 @@ public final class Quantizer implements AutoCloseable {
   }
 
   /**
+   * {@return the quantizer of GGUF blocks of a type: one d per block of 32 along the last dim, rows
+   * first, kept as float16, with {@link Rounding#GGUF}} 0, -0.0 and negative scales are kept;
+   * one that is not a finite float16 value is an INVALID_ARGUMENT.
+   *
+   * @param type Q4_0 (QUINT4, zero points 8) or Q8_0 (QINT8, zero points 0)
+   * @param scales one d per block
+   */
+  public static Quantizer gguf(GgufType type, double[] scales) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(scales, "scales");
+    return new Quantizer(NativeQuantizer.Gguf(type.code(), scales));
+  }
+
+  /**
    * {@return a copy that quantizes with the given rounding} ONNX's with
    * QINT32, QUINT4X2 or QUINT2X4 is an INVALID_ARGUMENT.
    *

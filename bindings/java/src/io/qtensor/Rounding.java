@@ -5,7 +5,12 @@ public enum Rounding {
   /** x * (1 / scale), half to even, NaN to the zero point (the default, PyTorch's). */
   PYTORCH(qt_rounding.QT_ROUNDING_PYTORCH),
   /** x / scale in float32, half to even, NaN to the dtype's minimum (ONNX Runtime's). */
-  ONNX(qt_rounding.QT_ROUNDING_ONNX);
+  ONNX(qt_rounding.QT_ROUNDING_ONNX),
+  /**
+   * llama.cpp's Q8_0 / Q4_0 value formulas with each block's d (QINT8 with zero points 0, QUINT4
+   * with zero points 8; float16 scales that may be 0 or negative).
+   */
+  GGUF(qt_rounding.QT_ROUNDING_GGUF);
 
   private final int code;
 
@@ -13,7 +18,7 @@ public enum Rounding {
     this.code = code;
   }
 
-  /** {@return the library's name of the rounding: "pytorch", "onnx"} */
+  /** {@return the library's name of the rounding: "pytorch", "onnx", "gguf"} */
   public String libraryName() {
     return NativeModule.rounding_name(code);
   }
