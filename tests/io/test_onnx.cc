@@ -483,14 +483,16 @@ TEST_CASE("onnx: the corrupt files of tests/data/onnx_corrupt get their MANIFEST
     const std::string expected = line.substr(tab + 1);
     CAPTURE(name);
     const std::string bytes = ReadBytes(dir + "/" + name);
-    if (expected == "OK") {
-      CHECK(Bundle::deserialize_onnx(bytes).size() > 0);
+    if (expected == "valid") {
+      CHECK(Bundle::deserialize_onnx(bytes).size() == 1);
     } else {
-      CHECK(ImportError(bytes) == expected);
+      const std::string message = ImportError(bytes);
+      CAPTURE(message);
+      CHECK(message.find(expected) != std::string::npos);
     }
     ++files;
   }
-  CHECK(files >= 10);
+  CHECK(files >= 40);
 }
 
 TEST_CASE("onnx: save and load files") {
