@@ -254,6 +254,8 @@ public enum%}
 %ignore qtensor::Bundle::names;
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
+%ignore qtensor::Bundle::serialize_onnx;
+%ignore qtensor::Bundle::deserialize_onnx;
 // Quantizer is move-only: return it by moving (Bundle: see ../qtensor.i).
 %feature("valuewrapper") qtensor::Quantizer;
 
@@ -335,6 +337,7 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
 %newobject qtensor::Tensor::SerializeBytes;
 %newobject qtensor::Tensor::PackedReprBytes;
 %newobject qtensor::Bundle::SerializeBytes;
+%newobject qtensor::Bundle::SerializeOnnxBytes;
 
 
 
@@ -510,6 +513,13 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   qtensor_csharp::Bytes* SerializeBytes() const {
     return new qtensor_csharp::Bytes($self->serialize());
+  }
+  static qtensor::Bundle DeserializeOnnxBytes(uint8_t* uint8_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Bundle::deserialize_onnx(uint8_in, static_cast<size_t>(count));
+  }
+  qtensor_csharp::Bytes* SerializeOnnxBytes() const {
+    return new qtensor_csharp::Bytes($self->serialize_onnx());
   }
   // One key per call, in O(1): listing n keys costs O(n).
   int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_size()); }

@@ -416,6 +416,8 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
+%ignore qtensor::Bundle::serialize_onnx;
+%ignore qtensor::Bundle::deserialize_onnx;
 
 // Parameters from data: the observers and the per-tensor choosers take Java
 // arrays through the helpers below; QParams crosses as NativeQParams.
@@ -571,6 +573,13 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     return qtensor::Bundle::deserialize(bytes.data<const void>(), bytes.length());
   }
   jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
+  static qtensor::Bundle deserializeOnnxBytes(JNIEnv* jenv, jbyteArray data) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Bundle::deserialize_onnx(bytes.data<const void>(), bytes.length());
+  }
+  jbyteArray serializeOnnxBytes(JNIEnv* jenv) const {
+    return QtBytesToJava(jenv, $self->serialize_onnx());
+  }
 }
 
 %extend qtensor::Observer {

@@ -134,6 +134,30 @@ class Bundle(MutableMapping):
             return Bundle.deserialize(file.read())
         return Bundle._wrap(native.Bundle.load(path_of(file)))
 
+    def serialize_onnx(self):
+        """The bundle as an ONNX model (docs/onnx.md), as bytes."""
+        return self._native.serialize_onnx_bytes()
+
+    @staticmethod
+    def deserialize_onnx(data):
+        """A bundle of the tensors an ONNX model (bytes-like) dequantizes from
+        initializers."""
+        return Bundle._wrap(native.Bundle.deserialize_onnx(memoryview(data).cast("B")))
+
+    def save_onnx(self, file):
+        """Writes the bundle as an ONNX model to a path or a binary file object."""
+        if hasattr(file, "write"):
+            file.write(self.serialize_onnx())
+        else:
+            self._native.save_onnx(path_of(file))
+
+    @staticmethod
+    def load_onnx(file):
+        """Reads an ONNX model from a path or a binary file object."""
+        if hasattr(file, "read"):
+            return Bundle.deserialize_onnx(file.read())
+        return Bundle._wrap(native.Bundle.load_onnx(path_of(file)))
+
     def __reduce__(self):
         return (Bundle.deserialize, (self.serialize(),))
 
