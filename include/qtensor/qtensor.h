@@ -1334,8 +1334,7 @@ QTENSOR_API qt_status qt_bundle_serialize_onnx(uint8_t** out, size_t* out_size,
     QT_ERR_CORRUPT_DATA, naming the node or initializer, for malformed input
     or what qtensor cannot hold (external data, other types, bad shapes or
     scales, missing initializers). */
-QTENSOR_API qt_status qt_bundle_deserialize_onnx(qt_bundle** out, const uint8_t* data,
-                                                 size_t size);
+QTENSOR_API qt_status qt_bundle_deserialize_onnx(qt_bundle** out, const uint8_t* data, size_t size);
 
 /** Writes the bundle as an ONNX model file, atomically as qt_bundle_save. */
 QTENSOR_API qt_status qt_bundle_save_onnx(const qt_bundle* bundle, const char* path);

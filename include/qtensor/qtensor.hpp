@@ -811,8 +811,7 @@ class Bundle {
   }
   static Bundle deserialize_onnx(const void* data, size_t size) {
     qt_bundle* handle = nullptr;
-    detail::Check(
-        qt_bundle_deserialize_onnx(&handle, static_cast<const uint8_t*>(data), size));
+    detail::Check(qt_bundle_deserialize_onnx(&handle, static_cast<const uint8_t*>(data), size));
     return Bundle(handle);
   }
   static Bundle deserialize_onnx(const std::string& bytes) {

@@ -186,8 +186,10 @@ void CheckInt32(const core::Tensor& tensor, const core::Quantizer& quantizer,
                 const std::string& name) {
   for (int64_t zero_point : quantizer.zero_points()) {
     if (zero_point != 0) {
-      Refuse(name, "a qint32 tensor's zero points must be 0 (ONNX's DequantizeLinear has no "
-                   "int32 zero point), not " + std::to_string(zero_point));
+      Refuse(name,
+             "a qint32 tensor's zero points must be 0 (ONNX's DequantizeLinear has no "
+             "int32 zero point), not " +
+                 std::to_string(zero_point));
     }
   }
   if (!tensor.storage()->quantizer().per_channel()) return;
@@ -213,7 +215,7 @@ Message Attribute(const std::string& name, int64_t value) {
 
 Message Node(const std::vector<std::string>& inputs, const std::string& output,
              const std::string& name, const std::string& op_type,
-             std::vector<std::pair<std::string, int64_t>> attributes) {
+             const std::vector<std::pair<std::string, int64_t>>& attributes) {
   Message message;
   for (const std::string& input : inputs) message.Bytes(onnx::node::kInput, input);
   message.Bytes(onnx::node::kOutput, output);
@@ -263,8 +265,8 @@ class Names {
 };
 
 // Adds one tensor's initializers, nodes and output to the graph.
-void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names,
-               Message* graph, Message* outputs) {
+void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names, Message* graph,
+               Message* outputs) {
   const core::Quantizer quantizer = tensor.EffectiveQuantizer();
   const std::optional<onnx::DataType> integer_type = onnx::IntegerTypeOf(quantizer.dtype());
   if (!integer_type) {
@@ -290,13 +292,13 @@ void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names
     }
   }
 
-  Message integers = TensorHead(names->Claim(name + "_quantized", name), *integer_type,
-                                tensor.shape());
+  Message integers =
+      TensorHead(names->Claim(name + "_quantized", name), *integer_type, tensor.shape());
   integers.TensorData(onnx::tensor::kRawData, tensor);
   graph->Sub(onnx::graph::kInitializer, std::move(integers));
   const std::string scale = names->Claim(name + "_scale", name);
-  graph->Sub(onnx::graph::kInitializer,
-             Initializer(scale, scale_type, param_dims, ScaleBytes(quantizer.scales(), scale_type)));
+  graph->Sub(onnx::graph::kInitializer, Initializer(scale, scale_type, param_dims,
+                                                    ScaleBytes(quantizer.scales(), scale_type)));
   std::vector<std::string> inputs = {name + "_quantized", scale};
   // A 16-bit scale would make DequantizeLinear's output 16-bit too: it is
   // cast to float (exactly) first, so the output is qtensor's float32 value.
@@ -313,7 +315,7 @@ void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names
   }
   names->Claim(name, name);
   graph->Sub(onnx::graph::kNode,
-             Node(inputs, name, name + "_dequantize", "DequantizeLinear", std::move(attributes)));
+             Node(inputs, name, name + "_dequantize", "DequantizeLinear", attributes));
   outputs->Sub(onnx::graph::kOutput, FloatOutput(name, tensor.shape()));
 }
 

@@ -45,9 +45,9 @@ void CheckText(const std::string& text, const std::string& where, const char* wh
 
 // How an ONNX type's values sit in raw_data and int32_data.
 struct Layout {
-  int bits;             // per element in raw_data
-  int64_t min, max;     // of one int32_data entry (for 4 bits: a packed byte)
-  bool packed_4bit;     // int32_data entries are bytes of two values
+  int bits;          // per element in raw_data
+  int64_t min, max;  // of one int32_data entry (for 4 bits: a packed byte)
+  bool packed_4bit;  // int32_data entries are bytes of two values
 };
 
 Layout LayoutOf(int64_t type) {
@@ -232,8 +232,8 @@ class Importer {
     const Parameters params = ParametersOf(node, *x, *dtype, at);
     const core::Quantizer quantizer = QuantizerOf(node, shape, *dtype, params, at);
     try {
-      return std::pair{name, core::FromStorageRepr(integers.bytes.data, integers.bytes.size,
-                                                   shape, quantizer)};
+      return std::pair{
+          name, core::FromStorageRepr(integers.bytes.data, integers.bytes.size, shape, quantizer)};
     } catch (const core::Error& error) {
       Corrupt(x_where, error.what());
     }
@@ -254,8 +254,8 @@ class Importer {
         cast->second->to.i == onnx::kFloat) {
       if (const onnx::Tensor* scale = Find(cast->second->inputs[0])) return *scale;
     }
-    Corrupt(where, "x_scale " + Quoted(input) +
-                       " is neither an initializer nor a Cast to FLOAT of one");
+    Corrupt(where,
+            "x_scale " + Quoted(input) + " is neither an initializer nor a Cast to FLOAT of one");
   }
 
   Parameters ParametersOf(const onnx::Node& node, const onnx::Tensor& x, core::DType dtype,
@@ -290,8 +290,8 @@ class Importer {
     }
     const std::string zp_where = where + ": x_zero_point " + Quoted(zero_point->name);
     if (zero_point->data_type != x.data_type) {
-      Corrupt(zp_where, "has type " + onnx::DataTypeName(zero_point->data_type) +
-                            ", not x's " + onnx::DataTypeName(x.data_type));
+      Corrupt(zp_where, "has type " + onnx::DataTypeName(zero_point->data_type) + ", not x's " +
+                            onnx::DataTypeName(x.data_type));
     }
     if (zero_point->dims != params.dims) {
       Corrupt(zp_where, "has other dims than x_scale");
@@ -300,8 +300,8 @@ class Importer {
     for (size_t i = 0; i < params.zero_points.size(); ++i) {
       params.zero_points[i] = StoredInteger(zero_points.bytes, dtype, i);
       if (dtype == core::DType::kQInt32 && params.zero_points[i] != 0) {
-        Corrupt(zp_where, "an INT32 zero point must be 0, not " +
-                              std::to_string(params.zero_points[i]));
+        Corrupt(zp_where,
+                "an INT32 zero point must be 0, not " + std::to_string(params.zero_points[i]));
       }
     }
     return params;
@@ -311,7 +311,8 @@ class Importer {
                                      core::DType dtype, const Parameters& params,
                                      const std::string& where) {
     for (const onnx::IntAttribute* attribute : {&node.axis, &node.block_size}) {
-      if (attribute->present && (attribute->type != onnx::attribute::kTypeInt || !attribute->has_i)) {
+      if (attribute->present &&
+          (attribute->type != onnx::attribute::kTypeInt || !attribute->has_i)) {
         Corrupt(where, std::string("attribute ") +
                            (attribute == &node.axis ? "axis" : "block_size") +
                            " is not an INT attribute with a value");
@@ -337,8 +338,8 @@ class Importer {
                            core::ShapeText(expected, core::ShapeStyle::kList) + " for blocks of " +
                            std::to_string(block_size) + " along axis " + std::to_string(axis));
       }
-    } else if (!per_tensor && (params.dims.size() != 1 ||
-                               params.dims[0] != shape[static_cast<size_t>(axis)])) {
+    } else if (!per_tensor &&
+               (params.dims.size() != 1 || params.dims[0] != shape[static_cast<size_t>(axis)])) {
       Corrupt(where, "x_scale has dims " + dims_text + ": expected one value, or [" +
                          std::to_string(shape[static_cast<size_t>(axis)]) + "] for axis " +
                          std::to_string(axis));

@@ -41,9 +41,9 @@ inline constexpr uint32_t kName = 1, kI = 3, kType = 20;
 inline constexpr int64_t kTypeInt = 2;  // AttributeProto.AttributeType.INT
 }  // namespace attribute
 namespace tensor {  // TensorProto
-inline constexpr uint32_t kDims = 1, kDataType = 2, kFloatData = 4, kInt32Data = 5,
-                          kInt64Data = 7, kName = 8, kRawData = 9, kDoubleData = 10,
-                          kUint64Data = 11, kExternalData = 13, kDataLocation = 14;
+inline constexpr uint32_t kDims = 1, kDataType = 2, kFloatData = 4, kInt32Data = 5, kInt64Data = 7,
+                          kName = 8, kRawData = 9, kDoubleData = 10, kUint64Data = 11,
+                          kExternalData = 13, kDataLocation = 14;
 inline constexpr int64_t kLocationExternal = 1;  // TensorProto.DataLocation.EXTERNAL
 }  // namespace tensor
 namespace value_info {  // ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto

@@ -142,8 +142,8 @@ std::vector<int64_t> ZeroPoints(qt_dtype dtype, size_t count) {
   return zero_points;
 }
 
-const qt_dtype kDTypes[] = {QT_QINT8,  QT_QUINT8, QT_QINT16,   QT_QUINT16,
-                            QT_QINT32, QT_QINT4,  QT_QUINT4,   QT_QUINT4X2};
+const qt_dtype kDTypes[] = {QT_QINT8,  QT_QUINT8, QT_QINT16, QT_QUINT16,
+                            QT_QINT32, QT_QINT4,  QT_QUINT4, QT_QUINT4X2};
 const qt_scale_type kScaleTypes[] = {QT_SCALE_FLOAT64, QT_SCALE_FLOAT32, QT_SCALE_FLOAT16,
                                      QT_SCALE_BFLOAT16};
 
@@ -193,8 +193,8 @@ std::string Node(const std::string& op, const std::vector<std::string>& inputs,
                  const std::string& output, const std::string& attributes = "") {
   std::string node;
   for (const std::string& input : inputs) node += wire::BytesField(1, input);
-  return wire::BytesField(1, node + wire::BytesField(2, output) + wire::BytesField(4, op) +
-                                 attributes);
+  return wire::BytesField(
+      1, node + wire::BytesField(2, output) + wire::BytesField(4, op) + attributes);
 }
 
 std::string Model(const std::string& graph, const std::string& extra = "") {
@@ -227,15 +227,16 @@ TEST_CASE("onnx: every dtype, scheme and scale type round-trips bit for bit") {
       for (int64_t axis : {0, 1, 2}) {
         CAPTURE(axis);
         const auto channels = static_cast<size_t>(shape[static_cast<size_t>(axis)]);
-        const Quantizer q = Quantizer::PerChannel(dtype, Scales(channels),
-                                                  ZeroPoints(dtype, channels), axis);
+        const Quantizer q =
+            Quantizer::PerChannel(dtype, Scales(channels), ZeroPoints(dtype, channels), axis);
         CheckRoundTrip(RandomTensor(dtype, shape, q.with_scale_type(scale_type), 2));
       }
       for (auto [axis, block] : {std::pair{1, 2}, std::pair{2, 4}, std::pair{0, 5}}) {
         CAPTURE(axis);
         CAPTURE(block);
         std::vector<int64_t> param_shape = shape;
-        param_shape[static_cast<size_t>(axis)] = (shape[static_cast<size_t>(axis)] + block - 1) / block;
+        param_shape[static_cast<size_t>(axis)] =
+            (shape[static_cast<size_t>(axis)] + block - 1) / block;
         const size_t count = static_cast<size_t>(param_shape[0] * param_shape[1] * param_shape[2]);
         const Quantizer q =
             Quantizer::PerBlock(dtype, Scales(count), ZeroPoints(dtype, count), axis, block);
@@ -248,26 +249,25 @@ TEST_CASE("onnx: every dtype, scheme and scale type round-trips bit for bit") {
 TEST_CASE("onnx: float32 scales that bfloat16 cannot hold, and odd 4-bit lengths") {
   const Quantizer q = Quantizer::PerTensor(QT_QINT4, static_cast<double>(0.1F), -3);
   CheckRoundTrip(RandomTensor(QT_QINT4, {7}, q, 4));
-  CheckRoundTrip(RandomTensor(QT_QUINT4, {3, 3},
-                              Quantizer::PerChannel(QT_QUINT4, {0.1F, 1e-30F, 3e30F}, {1, 2, 15},
-                                                    1),
-                              5));
+  CheckRoundTrip(
+      RandomTensor(QT_QUINT4, {3, 3},
+                   Quantizer::PerChannel(QT_QUINT4, {0.1F, 1e-30F, 3e30F}, {1, 2, 15}, 1), 5));
 }
 
 TEST_CASE("onnx: views export their own elements with their own parameters") {
-  const Tensor base = RandomTensor(
-      QT_QINT8, {4, 5, 3},
-      Quantizer::PerChannel(QT_QINT8, Scales(5), ZeroPoints(QT_QINT8, 5), 1), 6);
+  const Tensor base =
+      RandomTensor(QT_QINT8, {4, 5, 3},
+                   Quantizer::PerChannel(QT_QINT8, Scales(5), ZeroPoints(QT_QINT8, 5), 1), 6);
   CheckRoundTrip(base.transpose(0, 1));
   CheckRoundTrip(base.slice(1, 4, INT64_MIN, -2));
   const Tensor selected = base.select(1, 2).slice(0, 1, 4, 2);
   CHECK(selected.qscheme() == QT_PER_TENSOR_AFFINE);
   CheckRoundTrip(selected);
-  const Tensor blocked = RandomTensor(
-      QT_QUINT4, {2, 9}, Quantizer::PerBlock(QT_QUINT4, Scales(6), ZeroPoints(QT_QUINT4, 6), 1, 4),
-      7);
-  CheckRoundTrip(blocked.slice(1, 4, 9, 1));  // from a block boundary: blocks kept
-  CheckRoundTrip(blocked.slice(1, 1, 8, 3));  // blocks of one
+  const Tensor blocked =
+      RandomTensor(QT_QUINT4, {2, 9},
+                   Quantizer::PerBlock(QT_QUINT4, Scales(6), ZeroPoints(QT_QUINT4, 6), 1, 4), 7);
+  CheckRoundTrip(blocked.slice(1, 4, 9, 1));          // from a block boundary: blocks kept
+  CheckRoundTrip(blocked.slice(1, 1, 8, 3));          // blocks of one
   CheckRoundTrip(blocked.select(0, 1).select(0, 5));  // 0-dim
   const Tensor int16 = RandomTensor(QT_QUINT16, {3, 4}, Quantizer::PerTensor(QT_QUINT16, 2, 7), 8);
   CheckRoundTrip(int16.transpose(0, 1).narrow(0, 1, 2));
@@ -307,8 +307,8 @@ TEST_CASE("onnx: export refuses what ONNX cannot hold or would dequantize otherw
           "cannot export tensor 'w' to ONNX: ONNX has no type for quint2x4 (2-bit values)");
   }
   SUBCASE("a float64 scale that is not a float32 value") {
-    bundle.set("w", Tensor::EmptyQuantized(
-                        {2}, Quantizer::PerChannel(QT_QINT8, {0.5, 0.1}, {0, 0}, 0)));
+    bundle.set("w",
+               Tensor::EmptyQuantized({2}, Quantizer::PerChannel(QT_QINT8, {0.5, 0.1}, {0, 0}, 0)));
     CHECK(ExportError(bundle).find("scale 1 (0.1) is not a float32 value") != std::string::npos);
   }
   SUBCASE("a qint32 zero point") {
@@ -339,9 +339,9 @@ TEST_CASE("onnx: export refuses what ONNX cannot hold or would dequantize otherw
 
 TEST_CASE("onnx: models ONNX allows that qtensor does not write") {
   SUBCASE("raw_data, no zero point, scale of shape [1]") {
-    const Bundle b = Bundle::deserialize_onnx(
-        Model(RawInitializer("x", 2, {3}, "\x01\x02\xff") +
-              RawInitializer("s", 1, {1}, Floats({0.25F})) + Node("DequantizeLinear", {"x", "s"}, "w")));
+    const Bundle b = Bundle::deserialize_onnx(Model(RawInitializer("x", 2, {3}, "\x01\x02\xff") +
+                                                    RawInitializer("s", 1, {1}, Floats({0.25F})) +
+                                                    Node("DequantizeLinear", {"x", "s"}, "w")));
     const Tensor w = b.get("w");
     CHECK(w.qscheme() == QT_PER_TENSOR_AFFINE);
     CHECK(w.q_zero_point() == 0);
@@ -350,10 +350,10 @@ TEST_CASE("onnx: models ONNX allows that qtensor does not write") {
   SUBCASE("typed fields, packed and unpacked, negative axis, activations skipped") {
     // int8 x [2, 2] in int32_data (negative values as 10-byte varints),
     // per channel along axis -1; scales in float_data, one unpacked.
-    std::string x = Dims({2, 2}) + wire::VarintField(2, 3) + wire::BytesField(8, "x") +
-                    wire::BytesField(5, wire::Varint(static_cast<uint64_t>(-128)) +
-                                            wire::Varint(127)) +
-                    wire::VarintField(5, 1) + wire::VarintField(5, static_cast<uint64_t>(-1));
+    std::string x =
+        Dims({2, 2}) + wire::VarintField(2, 3) + wire::BytesField(8, "x") +
+        wire::BytesField(5, wire::Varint(static_cast<uint64_t>(-128)) + wire::Varint(127)) +
+        wire::VarintField(5, 1) + wire::VarintField(5, static_cast<uint64_t>(-1));
     std::string s = wire::BytesField(1, wire::Varint(2)) + wire::VarintField(2, 1) +
                     wire::BytesField(8, "s") + wire::BytesField(4, Floats({0.5F})) +
                     wire::Tag(4, 5) + Floats({2.0F});
@@ -376,10 +376,10 @@ TEST_CASE("onnx: models ONNX allows that qtensor does not write") {
                     wire::BytesField(5, wire::Varint(0x21) + wire::Varint(0x0f));
     std::string s = Dims({1, 2}) + wire::VarintField(2, 10) + wire::BytesField(8, "s") +
                     wire::BytesField(5, wire::Varint(0x3c00) + wire::Varint(0x3800));
-    const Bundle b = Bundle::deserialize_onnx(Model(
-        wire::BytesField(5, x) + wire::BytesField(5, s) +
-        Node("DequantizeLinear", {"x", "s", ""}, "w",
-             IntAttribute("axis", 1) + IntAttribute("block_size", 2))));
+    const Bundle b = Bundle::deserialize_onnx(
+        Model(wire::BytesField(5, x) + wire::BytesField(5, s) +
+              Node("DequantizeLinear", {"x", "s", ""}, "w",
+                   IntAttribute("axis", 1) + IntAttribute("block_size", 2))));
     const Tensor w = b.get("w");
     CHECK(w.dtype() == QT_QUINT4);
     CHECK(w.quantizer().block_size() == 2);
@@ -392,9 +392,10 @@ TEST_CASE("onnx: import refuses what qtensor cannot hold, naming it") {
   const std::string x = RawInitializer("x", 3, {2}, std::string("\xfd\x05", 2));
   const std::string s = RawInitializer("s", 1, {}, Floats({0.5F}));
   const std::string dq = Node("DequantizeLinear", {"x", "s"}, "w");
-  CHECK(ImportError(Model(RawInitializer("x", 1, {2}, Floats({1, 2})) + s + dq)) ==
-        "ONNX model graph.node[0] (DequantizeLinear) output \"w\": x \"x\": has type FLOAT; qtensor "
-        "holds INT8, UINT8, INT16, UINT16, INT32, INT4 and UINT4");
+  CHECK(
+      ImportError(Model(RawInitializer("x", 1, {2}, Floats({1, 2})) + s + dq)) ==
+      "ONNX model graph.node[0] (DequantizeLinear) output \"w\": x \"x\": has type FLOAT; qtensor "
+      "holds INT8, UINT8, INT16, UINT16, INT32, INT4 and UINT4");
   CHECK(ImportError(Model(x + RawInitializer("s", 1, {}, Floats({-0.5F})) + dq)) ==
         "ONNX model graph.node[0] (DequantizeLinear) output \"w\": x_scale \"s\": scale 0 is -0.5: "
         "qtensor holds finite scales above 0");
@@ -420,16 +421,18 @@ TEST_CASE("onnx: import refuses what qtensor cannot hold, naming it") {
   CHECK(ImportError(Model(RawInitializer("x", 3, {3}, "\x01\x02") + s + dq)) ==
         "ONNX model graph.node[0] (DequantizeLinear) output \"w\": x \"x\": raw_data has 2 bytes, "
         "expected 3 for 3 INT8 values");
-  CHECK(ImportError(Model(wire::BytesField(5, Dims({1}) + wire::VarintField(2, 3) +
-                                                  wire::BytesField(8, "x") +
-                                                  wire::VarintField(14, 1)) +
-                          s + dq)) ==
-        "ONNX model graph.node[0] (DequantizeLinear) output \"w\": x \"x\": its data is external (in "
-        "another file): not supported");
+  CHECK(
+      ImportError(
+          Model(wire::BytesField(5, Dims({1}) + wire::VarintField(2, 3) + wire::BytesField(8, "x") +
+                                        wire::VarintField(14, 1)) +
+                s + dq)) ==
+      "ONNX model graph.node[0] (DequantizeLinear) output \"w\": x \"x\": its data is external (in "
+      "another file): not supported");
   CHECK(ImportError(Model(RawInitializer("x", 3, {-2}, "") + s + dq))
             .find("dims[0] = -2 is negative") != std::string::npos);
-  CHECK(ImportError(Model(x + s + Node("DequantizeLinear", {"x", "s"}, "w",
-                                       IntAttribute("block_size", 1) + IntAttribute("axis", 1)))) ==
+  CHECK(ImportError(Model(x + s +
+                          Node("DequantizeLinear", {"x", "s"}, "w",
+                               IntAttribute("block_size", 1) + IntAttribute("axis", 1)))) ==
         "ONNX model graph.node[0] (DequantizeLinear) output \"w\": axis 1 is out of range for x of "
         "rank 1");
   CHECK(ImportError(Model(x + s + dq + x)) == "ONNX model graph: two initializers are named \"x\"");
@@ -450,10 +453,11 @@ TEST_CASE("onnx: import refuses what qtensor cannot hold, naming it") {
 
 TEST_CASE("onnx: every truncation of a valid model is refused or a valid prefix") {
   Bundle bundle;
-  bundle.set("w", RandomTensor(QT_QINT4, {3, 5},
-                               Quantizer::PerBlock(QT_QINT4, Scales(9), ZeroPoints(QT_QINT4, 9), 1, 2)
-                                   .with_scale_type(QT_SCALE_FLOAT16),
-                               10));
+  bundle.set("w",
+             RandomTensor(QT_QINT4, {3, 5},
+                          Quantizer::PerBlock(QT_QINT4, Scales(9), ZeroPoints(QT_QINT4, 9), 1, 2)
+                              .with_scale_type(QT_SCALE_FLOAT16),
+                          10));
   bundle.set_metadata("k", "v");
   const std::string bytes = bundle.serialize_onnx();
   CHECK(Bundle::deserialize_onnx(bytes).size() == 1);

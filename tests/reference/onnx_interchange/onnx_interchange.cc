@@ -45,9 +45,14 @@ struct DTypeCase {
 // quint2x4 has no ONNX type; qint32 keeps within +-2^24 per channel (beyond
 // it the export refuses, docs/onnx.md) and zero points 0.
 const DTypeCase kDTypes[] = {
-    {QT_QINT8, -128, 127},   {QT_QUINT8, 0, 255},          {QT_QINT16, -32768, 32767},
-    {QT_QUINT16, 0, 65535},  {QT_QINT32, -(1 << 24), 1 << 24}, {QT_QINT4, -8, 7},
-    {QT_QUINT4, 0, 15},      {QT_QUINT4X2, 0, 15},
+    {QT_QINT8, -128, 127},
+    {QT_QUINT8, 0, 255},
+    {QT_QINT16, -32768, 32767},
+    {QT_QUINT16, 0, 65535},
+    {QT_QINT32, -(1 << 24), 1 << 24},
+    {QT_QINT4, -8, 7},
+    {QT_QUINT4, 0, 15},
+    {QT_QUINT4X2, 0, 15},
 };
 
 const std::pair<qt_scale_type, const char*> kScaleTypes[] = {
@@ -65,7 +70,7 @@ std::vector<double> Scales(size_t count, qt_scale_type type, std::mt19937* rng) 
   for (size_t i = 0; i < count; ++i) {
     const double mantissa =
         type == QT_SCALE_FLOAT16 || type == QT_SCALE_BFLOAT16
-            ? 1.0 + static_cast<double>((*rng)() % 128) / 128.0          // 8 bits
+            ? 1.0 + static_cast<double>((*rng)() % 128) / 128.0             // 8 bits
             : 1.0 + static_cast<double>((*rng)() % (1 << 23)) / 8388608.0;  // 24 bits
     const int exponent = static_cast<int>((*rng)() % 12) - 10;              // 2^-10 .. 2^1
     scales.push_back(std::ldexp(mantissa, exponent));
@@ -91,10 +96,11 @@ Tensor Random(const DTypeCase& d, const std::vector<int64_t>& shape, const Quant
   const size_t size = qt_dtype_size(d.dtype);
   std::vector<uint8_t> bytes(static_cast<size_t>(numel) * size);
   for (int64_t i = 0; i < numel; ++i) {
-    const int64_t v = i == 0   ? d.qmin
-                      : i == 1 ? d.qmax
-                               : d.qmin + static_cast<int64_t>((*rng)() % static_cast<uint64_t>(
-                                                                           d.qmax - d.qmin + 1));
+    const int64_t v =
+        i == 0 ? d.qmin
+        : i == 1
+            ? d.qmax
+            : d.qmin + static_cast<int64_t>((*rng)() % static_cast<uint64_t>(d.qmax - d.qmin + 1));
     std::memcpy(&bytes[static_cast<size_t>(i) * size], &v, size);
   }
   return Tensor::FromIntRepr(bytes.data(), bytes.size(), shape, q);
@@ -139,9 +145,7 @@ class Maker {
     lines_ += line + "\n";
   }
 
-  ~Maker() {
-    std::ofstream(dir_ + "/cases.txt", std::ios::app) << lines_;
-  }
+  ~Maker() { std::ofstream(dir_ + "/cases.txt", std::ios::app) << lines_; }
 
  private:
   std::string dir_;
@@ -164,18 +168,17 @@ void Make(const std::string& dir) {
                            &rng));
       for (int64_t axis : {0, 1, 2}) {
         const auto n = static_cast<size_t>(shape[static_cast<size_t>(axis)]);
-        tensors.emplace_back("channel" + std::to_string(axis),
-                             Random(d, shape,
-                                    with_type(Quantizer::PerChannel(
-                                        d.dtype, Scales(n, scale_type, &rng),
-                                        ZeroPoints(d, n, &rng), axis)),
-                                    &rng));
+        tensors.emplace_back(
+            "channel" + std::to_string(axis),
+            Random(d, shape,
+                   with_type(Quantizer::PerChannel(d.dtype, Scales(n, scale_type, &rng),
+                                                   ZeroPoints(d, n, &rng), axis)),
+                   &rng));
       }
-      for (auto [axis, block] : {std::pair{2, 4}, std::pair{1, 3}, std::pair{0, 2},
-                                 std::pair{2, 32}, std::pair{1, 1}}) {
+      for (auto [axis, block] :
+           {std::pair{2, 4}, std::pair{1, 3}, std::pair{0, 2}, std::pair{2, 32}, std::pair{1, 1}}) {
         std::vector<int64_t> params = shape;
-        params[static_cast<size_t>(axis)] =
-            (shape[static_cast<size_t>(axis)] + block - 1) / block;
+        params[static_cast<size_t>(axis)] = (shape[static_cast<size_t>(axis)] + block - 1) / block;
         const auto n = static_cast<size_t>(params[0] * params[1] * params[2]);
         tensors.emplace_back(
             "block" + std::to_string(axis) + "_" + std::to_string(block),
@@ -188,14 +191,13 @@ void Make(const std::string& dir) {
       // Views: their own elements with their own parameters.
       const Tensor& channels = tensors[2].second;  // per channel along axis 1
       const Tensor& blocks = tensors[4].second;    // blocks of 4 along axis 2
-      maker.Add(tag + "_views",
-                {{"transposed", channels.transpose(0, 2)},
-                 {"stepped", channels.slice(1, 6, INT64_MIN, -2)},
-                 {"selected", channels.select(1, 3)},
-                 {"block_slice", blocks.slice(2, 4, 6, 1)},
-                 {"block_odd", blocks.slice(2, 1, 6, 2)},
-                 {"scalar", blocks.select(0, 1).select(0, 2).select(0, 5)},
-                 {"empty", channels.narrow(0, 1, 0)}});
+      maker.Add(tag + "_views", {{"transposed", channels.transpose(0, 2)},
+                                 {"stepped", channels.slice(1, 6, INT64_MIN, -2)},
+                                 {"selected", channels.select(1, 3)},
+                                 {"block_slice", blocks.slice(2, 4, 6, 1)},
+                                 {"block_odd", blocks.slice(2, 1, 6, 2)},
+                                 {"scalar", blocks.select(0, 1).select(0, 2).select(0, 5)},
+                                 {"empty", channels.narrow(0, 1, 0)}});
     }
   }
 }
@@ -240,8 +242,8 @@ int Compare(const std::string& dir) {
         ++tensors;
       }
       if (count != bundle.size()) {
-        std::printf("%s: the model holds %zu tensors, the list %zu\n", name.c_str(),
-                    bundle.size(), count);
+        std::printf("%s: the model holds %zu tensors, the list %zu\n", name.c_str(), bundle.size(),
+                    count);
         ++differ;
       }
     }
