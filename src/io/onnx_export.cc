@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -345,19 +344,8 @@ Buffer EncodeOnnxModel(const Bundle& bundle, uint64_t max_bytes) {
     model.Sub(onnx::model::kMetadataProps, std::move(entry));
   }
 
-  const uint64_t size = model.size();
-  if (size > max_bytes) {
-    core::Fail(ErrorKind::kOutOfMemory,
-               "cannot export to ONNX: the model would be " + std::to_string(size) +
-                   " bytes, over protobuf's limit of " + std::to_string(max_bytes) +
-                   " bytes (2 GiB); split the tensors over several models");
-  }
-  Buffer buffer;
-  buffer.size = static_cast<size_t>(size);
-  buffer.data = core::AllocateBlock(buffer.size);
-  if (model.Write(buffer.data.get()) != buffer.data.get() + buffer.size) {
-    throw std::logic_error("ONNX model size differs from the planned size");
-  }
+  Buffer buffer = AllocateOutput(model.size(), max_bytes);
+  CheckWritten(buffer, model.Write(buffer.data.get()));
   return buffer;
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/handles.h"
 #include "core/error.h"
 #include "io/onnx.h"
 #include "qtensor/qtensor.hpp"
@@ -334,6 +335,22 @@ TEST_CASE("onnx: export refuses what ONNX cannot hold or would dequantize otherw
           "cannot export tensor 'w_scale' to ONNX: its ONNX name 'w_scale' is also one of tensor "
           "'w' (the model names values N, N_quantized, N_scale, N_scale_float and N_zero_point "
           "for a tensor N)");
+  }
+}
+
+TEST_CASE("onnx: a model over the size limit is refused before it is written") {
+  Bundle bundle;
+  bundle.set("w", RandomTensor(QT_QINT8, {100}, Quantizer::PerTensor(QT_QINT8, 1, 0), 12));
+  const qtensor::io::Bundle& inner = bundle.get()->bundle;
+  const uint64_t size = qtensor::io::EncodeOnnxModel(inner, UINT64_MAX).size;
+  CHECK(qtensor::io::EncodeOnnxModel(inner, size).size == size);
+  try {
+    qtensor::io::EncodeOnnxModel(inner, size - 1);
+    FAIL("no error");
+  } catch (const qtensor::core::Error& error) {
+    CHECK(error.kind() == qtensor::core::ErrorKind::kOutOfMemory);
+    CHECK(std::string(error.what()).find("would be " + std::to_string(size) + " bytes") !=
+          std::string::npos);
   }
 }
 
