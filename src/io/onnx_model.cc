@@ -1,5 +1,7 @@
 #include "io/onnx_model.h"
 
+#include <utility>
+
 namespace qtensor::io::onnx {
 
 std::string DataTypeName(int64_t type) {
@@ -31,48 +33,31 @@ std::string DataTypeName(int64_t type) {
   }
 }
 
+namespace {
+
+// The dtypes and the ONNX types of their integers, one rule for both ways:
+// uint4 comes back as quint4, listed before quint4x2.
+constexpr std::pair<core::DType, DataType> kIntegerTypes[] = {
+    {core::DType::kQInt8, kInt8},   {core::DType::kQUInt8, kUint8},
+    {core::DType::kQInt16, kInt16}, {core::DType::kQUInt16, kUint16},
+    {core::DType::kQInt32, kInt32}, {core::DType::kQInt4, kInt4},
+    {core::DType::kQUInt4, kUint4}, {core::DType::kQUInt4x2, kUint4},
+};
+
+}  // namespace
+
 std::optional<DataType> IntegerTypeOf(core::DType dtype) {
-  switch (dtype) {
-    case core::DType::kQInt8:
-      return kInt8;
-    case core::DType::kQUInt8:
-      return kUint8;
-    case core::DType::kQInt32:
-      return kInt32;
-    case core::DType::kQInt16:
-      return kInt16;
-    case core::DType::kQUInt16:
-      return kUint16;
-    case core::DType::kQUInt4x2:
-    case core::DType::kQUInt4:
-      return kUint4;
-    case core::DType::kQInt4:
-      return kInt4;
-    case core::DType::kQUInt2x4:
-      break;
+  for (const auto& [qtensor_type, onnx_type] : kIntegerTypes) {
+    if (qtensor_type == dtype) return onnx_type;
   }
-  return std::nullopt;
+  return std::nullopt;  // quint2x4
 }
 
 std::optional<core::DType> DTypeOf(int64_t type) {
-  switch (type) {
-    case kInt8:
-      return core::DType::kQInt8;
-    case kUint8:
-      return core::DType::kQUInt8;
-    case kInt32:
-      return core::DType::kQInt32;
-    case kInt16:
-      return core::DType::kQInt16;
-    case kUint16:
-      return core::DType::kQUInt16;
-    case kUint4:
-      return core::DType::kQUInt4;
-    case kInt4:
-      return core::DType::kQInt4;
-    default:
-      return std::nullopt;
+  for (const auto& [qtensor_type, onnx_type] : kIntegerTypes) {
+    if (onnx_type == type) return qtensor_type;
   }
+  return std::nullopt;
 }
 
 std::optional<core::ScaleType> ScaleTypeOf(int64_t type) {
