@@ -1330,7 +1330,8 @@ QTENSOR_API qt_status qt_bundle_serialize_onnx(uint8_t** out, size_t* out_size,
                                                const qt_bundle* bundle);
 
 /** A new bundle of the tensors an ONNX model dequantizes from initializers
-    (each DequantizeLinear node's output names one); rounding ONNX's.
+    (each DequantizeLinear node's output names one); rounding ONNX's (qint32:
+    PyTorch's, as ONNX cannot quantize to int32).
     QT_ERR_CORRUPT_DATA, naming the node or initializer, for malformed input
     or what qtensor cannot hold (external data, other types, bad shapes or
     scales, missing initializers). */
