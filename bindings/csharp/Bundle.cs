@@ -200,6 +200,31 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
   public static Bundle LoadGguf(string path) {
     return new Bundle(NativeBundle.load_gguf(Arguments.Text(path, nameof(path))));
   }
+
+  /// <summary>
+  /// The bundle as an ONNX model (docs/onnx.md): each tensor the initializers
+  /// of a DequantizeLinear node. What ONNX cannot hold:
+  /// <see cref="QTensorArgumentException"/> naming the tensor.
+  /// </summary>
+  public byte[] SerializeOnnx() => Arguments.TakeBytes(Native.SerializeOnnxBytes());
+
+  /// <summary>
+  /// A bundle of the tensors an ONNX model dequantizes from initializers
+  /// (malformed data or what qtensor cannot hold:
+  /// <see cref="QTensorCorruptDataException"/>).
+  /// </summary>
+  public static Bundle DeserializeOnnx(byte[] data) {
+    Arguments.NotNull(data, nameof(data));
+    return new Bundle(NativeBundle.DeserializeOnnxBytes(data, data.Length));
+  }
+
+  /// <summary>Writes the bundle as an ONNX model file, as <see cref="Save"/> does.</summary>
+  public void SaveOnnx(string path) => Native.save_onnx(Arguments.Text(path, nameof(path)));
+
+  /// <summary>Reads an ONNX model file, as <see cref="Load"/> reads a bundle file.</summary>
+  public static Bundle LoadOnnx(string path) {
+    return new Bundle(NativeBundle.load_onnx(Arguments.Text(path, nameof(path))));
+  }
 }
 
 /// <summary>

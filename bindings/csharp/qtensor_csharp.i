@@ -254,6 +254,8 @@ public enum%}
 %ignore qtensor::Tensor::int_repr_into;
 %ignore qtensor::Tensor::serialize;
 %ignore qtensor::Tensor::deserialize;
+%ignore qtensor::Bundle::serialize_onnx;
+%ignore qtensor::Bundle::deserialize_onnx;
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Quantizer::PerChannel;
 %ignore qtensor::Quantizer::PerBlock;
@@ -335,6 +337,7 @@ public enum%}
 
 %nodefaultctor qtensor_csharp::Bytes;
 namespace qtensor_csharp {
+%newobject qtensor::Bundle::SerializeOnnxBytes;
 class Bytes {
  public:
   int64_t Size() const;
@@ -537,6 +540,13 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   qtensor_csharp::Bytes* SerializeGgufBytes() const {
     return new qtensor_csharp::Bytes($self->serialize_gguf());
+  }
+  static qtensor::Bundle DeserializeOnnxBytes(uint8_t* uint8_in, int64_t count) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Bundle::deserialize_onnx(uint8_in, static_cast<size_t>(count));
+  }
+  qtensor_csharp::Bytes* SerializeOnnxBytes() const {
+    return new qtensor_csharp::Bytes($self->serialize_onnx());
   }
   // One key per call, in O(1): listing n keys costs O(n).
   int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_size()); }

@@ -416,6 +416,8 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
+%ignore qtensor::Bundle::serialize_onnx;
+%ignore qtensor::Bundle::deserialize_onnx;
 %ignore qtensor::Bundle::serialize_gguf;
 %ignore qtensor::Bundle::deserialize_gguf;
 %ignore qtensor::quantize_gguf;
@@ -566,6 +568,13 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     $self->copy_(floats, static_cast<size_t>(count));
   }
   jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
+  static qtensor::Bundle deserializeOnnxBytes(JNIEnv* jenv, jbyteArray data) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Bundle::deserialize_onnx(bytes.data<const void>(), bytes.length());
+  }
+  jbyteArray serializeOnnxBytes(JNIEnv* jenv) const {
+    return QtBytesToJava(jenv, $self->serialize_onnx());
+  }
 }
 
 %extend qtensor::Bundle {

@@ -128,6 +128,8 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::Tensor::serialize;
 %ignore qtensor::Bundle::deserialize(const std::string&);
 %ignore qtensor::Bundle::serialize;
+%ignore qtensor::Bundle::deserialize_onnx(const std::string&);
+%ignore qtensor::Bundle::serialize_onnx;
 %ignore qtensor::Quantizer::operator!=;
 // One wrapper each (default arguments would make overloads that SWIG cannot
 // tell apart by the buffer typemap).
@@ -172,6 +174,10 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
   }
   PyObject* serialize_gguf_bytes() const {
     std::string data = $self->serialize_gguf();
+    return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
+  }
+  PyObject* serialize_onnx_bytes() const {
+    std::string data = $self->serialize_onnx();
     return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
   }
 }

@@ -1385,6 +1385,34 @@ QTENSOR_API qt_status qt_bundle_load_gguf(qt_bundle** out, const char* path);
 /** qt_bundle_serialize_gguf to a file, written atomically as qt_save. */
 QTENSOR_API qt_status qt_bundle_save_gguf(const qt_bundle* bundle, const char* path);
 
+/* ------------------------------------------------------------------------
+ * ONNX models (docs/onnx.md): each tensor T of a bundle as the initializers
+ * T_quantized, T_scale and T_zero_point of a DequantizeLinear node (opset 21)
+ * whose float output T is a graph output; metadata as metadata_props.
+ * ------------------------------------------------------------------------ */
+
+/** Exports a bundle as an ONNX model; the buffer is freed with
+    qt_buffer_free. QT_ERR_INVALID_ARGUMENT, naming the tensor, for what ONNX
+    cannot hold or would dequantize differently (quint2x4, float64 scales
+    that are not float32 values, nonzero qint32 zero points, clashing
+    names); QT_ERR_OUT_OF_MEMORY over 2 GiB. */
+QTENSOR_API qt_status qt_bundle_serialize_onnx(uint8_t** out, size_t* out_size,
+                                               const qt_bundle* bundle);
+
+/** A new bundle of the tensors an ONNX model dequantizes from initializers
+    (each DequantizeLinear node's output names one); rounding ONNX's (qint32:
+    PyTorch's, as ONNX cannot quantize to int32).
+    QT_ERR_CORRUPT_DATA, naming the node or initializer, for malformed input
+    or what qtensor cannot hold (external data, other types, bad shapes or
+    scales, missing initializers). */
+QTENSOR_API qt_status qt_bundle_deserialize_onnx(qt_bundle** out, const uint8_t* data, size_t size);
+
+/** Writes the bundle as an ONNX model file, atomically as qt_bundle_save. */
+QTENSOR_API qt_status qt_bundle_save_onnx(const qt_bundle* bundle, const char* path);
+
+/** Reads an ONNX model file as qt_bundle_load reads a bundle file. */
+QTENSOR_API qt_status qt_bundle_load_onnx(qt_bundle** out, const char* path);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

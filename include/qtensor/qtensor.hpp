@@ -834,6 +834,28 @@ class Bundle {
     return Bundle(handle);
   }
 
+  // As an ONNX model (docs/onnx.md).
+  std::string serialize_onnx() const {
+    return detail::TakeBuffer(
+        [&](uint8_t** out, size_t* size) { return qt_bundle_serialize_onnx(out, size, get()); });
+  }
+  static Bundle deserialize_onnx(const void* data, size_t size) {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_deserialize_onnx(&handle, static_cast<const uint8_t*>(data), size));
+    return Bundle(handle);
+  }
+  static Bundle deserialize_onnx(const std::string& bytes) {
+    return deserialize_onnx(bytes.data(), bytes.size());
+  }
+  void save_onnx(const std::string& path) const {
+    detail::Check(qt_bundle_save_onnx(get(), path.c_str()));
+  }
+  static Bundle load_onnx(const std::string& path) {
+    qt_bundle* handle = nullptr;
+    detail::Check(qt_bundle_load_onnx(&handle, path.c_str()));
+    return Bundle(handle);
+  }
+
   const qt_bundle* get() const noexcept { return handle_.get(); }
 
  private:

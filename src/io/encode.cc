@@ -145,7 +145,9 @@ std::string FileHeader(uint32_t version) {
   return Deterministic(file);
 }
 
-Buffer Allocate(uint64_t size, uint64_t max_bytes) {
+}  // namespace
+
+Buffer AllocateOutput(uint64_t size, uint64_t max_bytes) {
   if (size > max_bytes) {
     core::Fail(core::ErrorKind::kOutOfMemory,
                "cannot serialize: the result would be " + std::to_string(size) +
@@ -164,12 +166,11 @@ void CheckWritten(const Buffer& buffer, const uint8_t* end) {
   }
 }
 
-}  // namespace
-
 Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
   const EncodedTensor encoded(tensor, "");
   const std::string header = FileHeader(encoded.version());
-  Buffer buffer = Allocate(header.size() + FieldSize(kFileTensorTag, encoded.size()), max_bytes);
+  Buffer buffer =
+      AllocateOutput(header.size() + FieldSize(kFileTensorTag, encoded.size()), max_bytes);
   uint8_t* out = WriteBytes(buffer.data.get(), header);
   out = encoded.Write(WriteFieldHead(out, kFileTensorTag, encoded.size()));
   CheckWritten(buffer, out);
@@ -194,7 +195,7 @@ Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes) {
   const std::string metadata = Deterministic(metadata_only);
   content += metadata.size();
 
-  Buffer buffer = Allocate(header.size() + FieldSize(kFileBundleTag, content), max_bytes);
+  Buffer buffer = AllocateOutput(header.size() + FieldSize(kFileBundleTag, content), max_bytes);
   uint8_t* out = WriteBytes(buffer.data.get(), header);
   out = WriteFieldHead(out, kFileBundleTag, content);
   for (const EncodedTensor& tensor : tensors) {

@@ -26,6 +26,12 @@ struct Buffer {
 Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes);
 Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes);
 
+// A buffer of size bytes for an encoder to fill; kOutOfMemory, before
+// allocating, when size exceeds max_bytes. CheckWritten throws if the
+// encoder's end is not the buffer's.
+Buffer AllocateOutput(uint64_t size, uint64_t max_bytes);
+void CheckWritten(const Buffer& buffer, const uint8_t* end);
+
 }  // namespace qtensor::io
 
 #endif  // QTENSOR_IO_ENCODE_H_

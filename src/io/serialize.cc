@@ -6,6 +6,7 @@
 #include "io/decode.h"
 #include "io/encode.h"
 #include "io/file_io.h"
+#include "io/onnx.h"
 
 namespace qtensor::io {
 namespace {
@@ -52,5 +53,11 @@ void SaveBundle(const Bundle& bundle, const std::string& path, uint64_t max_byte
 core::Tensor LoadTensor(const std::string& path) { return LoadWith(path, DecodeTensor); }
 
 Bundle LoadBundle(const std::string& path) { return LoadWith(path, DecodeBundle); }
+
+void SaveBundleOnnx(const Bundle& bundle, const std::string& path, uint64_t max_bytes) {
+  Save(EncodeOnnxModel(bundle, max_bytes), path);
+}
+
+Bundle LoadBundleOnnx(const std::string& path) { return LoadWith(path, DecodeOnnxModel); }
 
 }  // namespace qtensor::io

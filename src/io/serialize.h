@@ -37,6 +37,11 @@ void SaveBundle(const Bundle& bundle, const std::string& path,
 core::Tensor LoadTensor(const std::string& path);
 Bundle LoadBundle(const std::string& path);
 
+// The same for ONNX models (io/onnx.h).
+void SaveBundleOnnx(const Bundle& bundle, const std::string& path,
+                    uint64_t max_bytes = kMaxSerializedBytes);
+Bundle LoadBundleOnnx(const std::string& path);
+
 }  // namespace qtensor::io
 
 #endif  // QTENSOR_IO_SERIALIZE_H_

@@ -1252,6 +1252,48 @@ static void test_data_pointer(const fixtures* f) {
   qt_tensor_free(transposed);
 }
 
+/* The ONNX functions: NULL arguments, corrupt bytes, a tensor ONNX cannot
+   hold (the fixtures' scales are not all float32 values), a missing file. */
+static void test_onnx(const fixtures* f) {
+  step("bundle_serialize_onnx / deserialize_onnx / save_onnx / load_onnx");
+  qt_bundle* bundle = NULL;
+  CHECK_OK(qt_bundle_new(&bundle));
+  uint8_t* bytes = NULL;
+  size_t size = 0;
+  CHECK_OK(qt_bundle_serialize_onnx(&bytes, &size, bundle));
+  qt_bundle* back = NULL;
+  CHECK_OK(qt_bundle_deserialize_onnx(&back, bytes, size));
+  qt_bundle_free(back);
+  qt_buffer_free(bytes);
+
+  uint8_t* untouched_bytes = (uint8_t*)&size;
+  qt_bundle* untouched_bundle = (qt_bundle*)&size;
+  bytes = untouched_bytes;
+  size = 77;
+  back = untouched_bundle;
+  EXPECT_INVALID(qt_bundle_serialize_onnx(NULL, &size, bundle));
+  EXPECT_INVALID(qt_bundle_serialize_onnx(&bytes, NULL, bundle));
+  EXPECT_INVALID(qt_bundle_serialize_onnx(&bytes, &size, NULL));
+  EXPECT_INVALID(qt_bundle_deserialize_onnx(NULL, (const uint8_t*)"", 0));
+  EXPECT_INVALID(qt_bundle_deserialize_onnx(&back, NULL, 3));
+  EXPECT_FAIL(qt_bundle_deserialize_onnx(&back, (const uint8_t*)"\x3a\x05", 2),
+              QT_ERR_CORRUPT_DATA);
+  EXPECT_MESSAGE_HAS("ONNX model ModelProto: malformed protobuf at byte 0");
+  EXPECT_INVALID(qt_bundle_save_onnx(NULL, "/tmp/qtensor_bad_input.onnx"));
+  EXPECT_INVALID(qt_bundle_save_onnx(bundle, NULL));
+  EXPECT_INVALID(qt_bundle_load_onnx(NULL, "/tmp/qtensor_bad_input.onnx"));
+  EXPECT_INVALID(qt_bundle_load_onnx(&back, NULL));
+  EXPECT_FAIL(qt_bundle_load_onnx(&back, "/nonexistent/model.onnx"), QT_ERR_IO);
+  CHECK_OK(qt_bundle_set(bundle, "w", f->pc));
+  EXPECT_INVALID(qt_bundle_serialize_onnx(&bytes, &size, bundle));
+  EXPECT_MESSAGE_HAS("cannot export tensor 'w' to ONNX");
+  EXPECT_INVALID(qt_bundle_save_onnx(bundle, "/tmp/qtensor_bad_input.onnx"));
+  CHECK(bytes == untouched_bytes);
+  CHECK_I64(size, 77);
+  CHECK(back == untouched_bundle);
+  qt_bundle_free(bundle);
+}
+
 /* Every integer of t, compared with the six of pt (qint8 (2, 3)). */
 static void check_pt_ints(const qt_tensor* t, const int8_t expected[6]) {
   int8_t ints[6];
@@ -1457,6 +1499,7 @@ int main(void) {
   test_operator_forms(&f);
   test_pooling(&f);
   test_data_pointer(&f);
+  test_onnx(&f);
   CHECK_ALL_UNCHANGED(&f, &before);
   test_thread_local_error();
 

@@ -63,6 +63,62 @@ public class SerializationTests : ScratchDirectoryTests {
     }
   }
 
+  // ONNX models (docs/onnx.md): the integers, parameters, scale types and
+  // dequantized bits come back; the rounding is ONNX's.
+  [Test]
+  public void OnnxRoundTripsBytesAndFiles() {
+    string path = Path.Combine(directory, "weights.onnx");
+    using (var blocks = Quantizer.PerBlock(new[] { 0.5, 0.25, 0.75, 1.0 }, new long[] { 1, 2, 3, 15 },
+                                           1, 3, DType.QUInt4))
+    using (var blocks16 = blocks.WithScaleType(ScaleType.Float16))
+    using (var channels = Quantizer.PerChannel(new[] { 0.125, 2.0 }, new long[] { -3, 4 }, 0,
+                                               DType.QInt8))
+    using (var channels32 = channels.WithScaleType(ScaleType.Float32))
+    using (Tensor a = Tensor.Quantize(Enumerable.Range(0, 12).Select(i => i * 0.9f).ToArray(),
+                                      new long[] { 2, 6 }, blocks16))
+    using (Tensor b = Tensor.Quantize(new[] { -1f, 0.37f, 2f, -0.5f, 3f, 9f }, new long[] { 2, 3 },
+                                      channels32))
+    using (var bundle = new Bundle()) {
+      bundle["blocked"] = a;
+      bundle["channels"] = b;
+      bundle.Metadata["writer"] = "csharp";
+      bundle.SaveOnnx(path);
+      Assert.AreEqual(bundle.SerializeOnnx(), File.ReadAllBytes(path));
+      using (Bundle fromBytes = Bundle.DeserializeOnnx(bundle.SerializeOnnx()))
+      using (Bundle fromFile = Bundle.LoadOnnx(path)) {
+        foreach (Bundle loaded in new[] { fromBytes, fromFile }) {
+          Assert.AreEqual(new[] { "blocked", "channels" }, loaded.Keys);
+          Assert.AreEqual("csharp", loaded.Metadata["writer"]);
+          foreach (string name in new[] { "blocked", "channels" }) {
+            Tensor want = name == "blocked" ? a : b;
+            using (Tensor got = loaded[name])
+            using (Quantizer q = got.Quantizer)
+            using (Quantizer w = want.Quantizer) {
+              Assert.AreEqual(want.IntRepr(), got.IntRepr());
+              Assert.AreEqual(want.Dequantize(), got.Dequantize());
+              Assert.AreEqual(w.ScaleType, q.ScaleType);
+              Assert.AreEqual(Rounding.Onnx, q.Rounding);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  [Test]
+  public void OnnxRefusalsThrow() {
+    using (var bundle = new Bundle())
+    using (Tensor q = Tensor.QuantizePerTensor(new[] { 1f }, new long[] { 1 }, 0.1, 0, DType.QInt8)) {
+      bundle["w"] = q;
+      var refused = Assert.Throws<QTensorArgumentException>(() => bundle.SerializeOnnx());
+      StringAssert.Contains("not a float32 value", refused.Message);
+    }
+    var corrupt = Assert.Throws<QTensorCorruptDataException>(
+        () => Bundle.DeserializeOnnx(new byte[] { 8, 10 }));
+    Assert.AreEqual("ONNX model ModelProto: has no graph", corrupt.Message);
+    Assert.Throws<QTensorIOException>(() => Bundle.LoadOnnx(Path.Combine(directory, "no.onnx")));
+  }
+
   [Test]
   public void BundleIsDictionaryLike() {
     using (var bundle = new Bundle())

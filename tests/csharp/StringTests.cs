@@ -116,6 +116,7 @@ public class StringTests : ScratchDirectoryTests {
       "Bundle.Add(String name, Tensor tensor)", "Bundle.Remove(String name)",
       "Bundle.ContainsKey(String name)", "Bundle.TryGetValue(String name, Tensor& tensor)",
       "Bundle.Save(String path)", "Bundle.Load(String path)", "Bundle.SaveGguf(String path)",
+      "Bundle.SaveOnnx(String path)", "Bundle.LoadOnnx(String path)",
       "Bundle.LoadGguf(String path)",
       "BundleMetadata.get_Item(String key)", "BundleMetadata.set_Item(String key, String value)",
       "BundleMetadata.ContainsKey(String key)",

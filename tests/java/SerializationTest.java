@@ -11,6 +11,9 @@ import io.qtensor.DType;
 import io.qtensor.QScheme;
 import io.qtensor.QTensor;
 import io.qtensor.QTensorException;
+import io.qtensor.Quantizer;
+import io.qtensor.Rounding;
+import io.qtensor.ScaleType;
 import io.qtensor.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +86,65 @@ public class SerializationTest {
         () -> QTensor.load(folder.getRoot().toPath().resolve("absent.qt")));
     assertEquals(Status.IO, missing.status());
     assertTrue(missing.getMessage(), missing.getMessage().contains("absent.qt"));
+  }
+
+  // ONNX models (docs/onnx.md): a float16 per-block uint4 tensor and a
+  // per-channel qint8 one with float32 scales come back with the same
+  // integers, parameters and dequantized bits; the rounding is ONNX's.
+  @Test
+  public void onnxRoundTripsBytesAndFiles() throws Exception {
+    Path path = folder.getRoot().toPath().resolve("weights.onnx");
+    try (Quantizer blocks = Quantizer.perBlock(new double[] {0.5, 0.25, 0.75, 1.0},
+                                               new long[] {1, 2, 3, 15}, 1, 3, DType.QUINT4);
+         Quantizer blocks16 = blocks.withScaleType(ScaleType.FLOAT16);
+         Quantizer channels = Quantizer.perChannel(new double[] {0.125, 2.0}, new long[] {-3, 4},
+                                                   0, DType.QINT8);
+         Quantizer channels32 = channels.withScaleType(ScaleType.FLOAT32);
+         QTensor a = QTensor.quantize(Expected.ramp(12, 0.9f, 0.0f), new long[] {2, 6}, blocks16);
+         QTensor b = QTensor.quantize(Expected.ramp(6, 0.37f, -1.0f), new long[] {2, 3},
+                                      channels32);
+         Bundle bundle = new Bundle()) {
+      bundle.put("blocked", a).put("channels", b).putMetadata("writer", "java");
+      bundle.saveOnnx(path);
+      assertArrayEquals(bundle.serializeOnnx(), Files.readAllBytes(path));
+      try (Bundle fromBytes = Bundle.deserializeOnnx(bundle.serializeOnnx());
+           Bundle fromFile = Bundle.loadOnnx(path);
+           Bundle fromString = Bundle.loadOnnx(path.toString())) {
+        for (Bundle loaded : List.of(fromBytes, fromFile, fromString)) {
+          assertEquals(List.of("blocked", "channels"), loaded.names());
+          assertEquals("java", loaded.getMetadata("writer"));
+          for (QTensor want : List.of(a, b)) {
+            String name = want == a ? "blocked" : "channels";
+            try (QTensor got = loaded.get(name); Quantizer q = got.quantizer();
+                 Quantizer w = want.quantizer()) {
+              assertArrayEquals(want.intRepr(), got.intRepr());
+              assertArrayEquals(want.dequantize(), got.dequantize(), 0.0f);
+              assertEquals(w.scaleType(), q.scaleType());
+              assertEquals(Rounding.ONNX, q.rounding());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  public void onnxRefusalsHaveTheirStatus() {
+    try (QTensor q = QTensor.quantizePerTensor(new float[] {1.0f}, new long[] {1}, 0.1, 0,
+                                               DType.QINT8);
+         Bundle bundle = new Bundle()) {
+      bundle.put("w", q);
+      QTensorException refused = assertThrows(QTensorException.class, bundle::serializeOnnx);
+      assertEquals(Status.INVALID_ARGUMENT, refused.status());
+      assertTrue(refused.getMessage(), refused.getMessage().contains("not a float32 value"));
+    }
+    QTensorException corrupt = assertThrows(QTensorException.class,
+        () -> Bundle.deserializeOnnx(new byte[] {8, 10}));
+    assertEquals(Status.CORRUPT_DATA, corrupt.status());
+    assertEquals("ONNX model ModelProto: has no graph", corrupt.getMessage());
+    QTensorException missing = assertThrows(QTensorException.class,
+        () -> Bundle.loadOnnx(folder.getRoot().toPath().resolve("absent.onnx")));
+    assertEquals(Status.IO, missing.status());
   }
 
   // Listing and looking up every name and metadata key of a large bundle (a

@@ -122,17 +122,45 @@ class Bundle(MutableMapping):
 
     def save(self, file):
         """Writes the bundle to a path or a binary file object."""
-        if hasattr(file, "write"):
-            file.write(self.serialize())
-        else:
-            self._native.save(path_of(file))
+        self._save(file, self.serialize, self._native.save)
 
     @staticmethod
     def load(file):
         """Reads a bundle from a path or a binary file object."""
+        return Bundle._load(file, Bundle.deserialize, native.Bundle.load)
+
+    def serialize_onnx(self):
+        """The bundle as an ONNX model (docs/onnx.md), as bytes."""
+        return self._native.serialize_onnx_bytes()
+
+    @staticmethod
+    def deserialize_onnx(data):
+        """A bundle of the tensors an ONNX model (bytes-like) dequantizes from
+        initializers."""
+        return Bundle._wrap(native.Bundle.deserialize_onnx(memoryview(data).cast("B")))
+
+    def save_onnx(self, file):
+        """Writes the bundle as an ONNX model to a path or a binary file object."""
+        self._save(file, self.serialize_onnx, self._native.save_onnx)
+
+    @staticmethod
+    def load_onnx(file):
+        """Reads an ONNX model from a path or a binary file object."""
+        return Bundle._load(file, Bundle.deserialize_onnx, native.Bundle.load_onnx)
+
+    def _save(self, file, to_bytes, save_path):
+        """Writes to_bytes() to a binary file object, or save_path(path)."""
+        if hasattr(file, "write"):
+            file.write(to_bytes())
+        else:
+            save_path(path_of(file))
+
+    @staticmethod
+    def _load(file, from_bytes, load_path):
+        """from_bytes of a binary file object's bytes, or a bundle of load_path(path)."""
         if hasattr(file, "read"):
-            return Bundle.deserialize(file.read())
-        return Bundle._wrap(native.Bundle.load(path_of(file)))
+            return from_bytes(file.read())
+        return Bundle._wrap(load_path(path_of(file)))
 
     def serialize_gguf(self):
         """The bundle as a GGUF file (docs/gguf.md), as bytes: Q8_0 and Q4_0

@@ -248,6 +248,67 @@ public final class Bundle implements AutoCloseable {
     return new Bundle(NativeBundle.load_gguf(path));
   }
 
+  /**
+   * {@return the bundle as an ONNX model (docs/onnx.md): each tensor the initializers of a
+   * DequantizeLinear node; INVALID_ARGUMENT, naming the tensor, for what ONNX cannot hold}
+   */
+  public byte[] serializeOnnx() {
+    return handle().serializeOnnxBytes();
+  }
+
+  /**
+   * {@return a new bundle of the tensors an ONNX model dequantizes from initializers
+   * (CORRUPT_DATA for bad input or what qtensor cannot hold)}
+   *
+   * @param data the model's bytes
+   */
+  public static Bundle deserializeOnnx(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    return new Bundle(NativeBundle.deserializeOnnxBytes(data));
+  }
+
+  /**
+   * Writes the bundle as an ONNX model file, as save(String) writes.
+   *
+   * @param path the file to write
+   */
+  public void saveOnnx(String path) {
+    Objects.requireNonNull(path, "path");
+    handle().save_onnx(path);
+  }
+
+  /**
+   * saveOnnx(String) of the path.
+   *
+   * @param path the file to write
+   */
+  public void saveOnnx(Path path) {
+    Objects.requireNonNull(path, "path");
+    saveOnnx(path.toString());
+  }
+
+  /**
+   * Reads an ONNX model file (IO if it cannot be read, CORRUPT_DATA as deserializeOnnx).
+   *
+   * @param path the file to read
+   * @return a new bundle (close it)
+   */
+  public static Bundle loadOnnx(String path) {
+    Objects.requireNonNull(path, "path");
+    return new Bundle(NativeBundle.load_onnx(path));
+  }
+
+  /**
+   * loadOnnx(String) of the path.
+   *
+   * @param path the file to read
+   * @return a new bundle (close it)
+   */
+  public static Bundle loadOnnx(Path path) {
+    Objects.requireNonNull(path, "path");
+    return loadOnnx(path.toString());
+  }
+
   /** For example {@code Bundle[a, b]}; "Bundle(closed)" once closed. */
   @Override
   public String toString() {
