@@ -124,7 +124,7 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     Arguments.Text(name, nameof(name));
     Arguments.NotNull(data, nameof(data));
     Arguments.NotNull(shape, nameof(shape));
-    Native.SetFloatBytes(name, data, data.Length, shape, shape.Length, dtype);
+    Native.SetFloatBytes(name, data, data.Length, shape, shape.Length, (NativeFloatDType)dtype);
   }
 
   /// <summary>Whether the named entry is a float entry (false: a tensor).</summary>
@@ -132,7 +132,7 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
 
   /// <summary>The named float entry's dtype.</summary>
   public FloatDType FloatDType(string name) =>
-      Native.float_dtype(Arguments.Text(name, nameof(name)));
+      (FloatDType)Native.float_dtype(Arguments.Text(name, nameof(name)));
 
   /// <summary>The named float entry's shape.</summary>
   public long[] FloatShape(string name) {

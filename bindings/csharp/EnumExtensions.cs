@@ -69,7 +69,8 @@ public static class FloatDTypeExtensions {
   /// The float dtype's name: "float32", "float16", "bfloat16". A value
   /// outside the enum throws <see cref="QTensorArgumentException"/>.
   /// </summary>
-  public static string Name(this FloatDType dtype) => QTensorNative.float_dtype_name(dtype);
+  public static string Name(this FloatDType dtype) =>
+      QTensorNative.float_dtype_name((NativeFloatDType)dtype);
 
   /// <summary>The bytes one value takes: 4 for Float32, 2 otherwise.</summary>
   public static int ItemSize(this FloatDType dtype) => dtype == FloatDType.Float32 ? 4 : 2;

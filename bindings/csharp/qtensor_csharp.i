@@ -213,18 +213,11 @@ public enum%}
 %rename(Float16) QT_SCALE_FLOAT16;
 %rename(BFloat16) QT_SCALE_BFLOAT16;
 
-%typemap(csclassmodifiers) enum qt_float_dtype %{/// <summary>
-/// The unquantized float types of a bundle's float entries (GGUF's F32, F16
-/// and BF16 tensors; <see cref="FloatDTypeExtensions"/> names them).
-/// </summary>
-public enum%}
-%csattributes QT_FLOAT32 "/// <summary>IEEE binary32, 4 bytes per value.</summary>"
-%csattributes QT_FLOAT16 "/// <summary>IEEE binary16, 2 bytes per value.</summary>"
-%csattributes QT_BFLOAT16 "/// <summary>bfloat16 (the top half of a float32), 2 bytes per value.</summary>"
-%rename(FloatDType) qt_float_dtype;
-%rename(Float32) QT_FLOAT32;
-%rename(Float16) QT_FLOAT16;
-%rename(BFloat16) QT_BFLOAT16;
+// The public FloatDType is written by hand (FloatDType.cs): SWIG puts a C
+// enum's items in one scope, where Float32, Float16 and BFloat16 are
+// ScaleType's already. The wrappers take this internal one; Bundle casts.
+%typemap(csclassmodifiers) enum qt_float_dtype "internal enum"
+%rename(NativeFloatDType) qt_float_dtype;
 
 %rename(NativeTensor) qtensor::Tensor;
 %rename(NativeQuantizer) qtensor::Quantizer;

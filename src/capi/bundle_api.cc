@@ -94,7 +94,7 @@ qt_status qt_bundle_name(const char** out, const qt_bundle* bundle, size_t index
   return Guard([&] {
     const Bundle& entries = BundleOf(bundle);
     Required(out, "out");
-    CheckIndex(index, entries.entries.size(), "entries");
+    CheckIndex(index, entries.entries.size(), "tensors");
     *out = entries.entries[index].first.c_str();
   });
 }
@@ -118,7 +118,7 @@ qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t i
   return Guard([&] {
     const Bundle& entries = BundleOf(bundle);
     Required(out, "out");
-    CheckIndex(index, entries.entries.size(), "entries");
+    CheckIndex(index, entries.entries.size(), "tensors");
     const auto& [name, entry] = entries.entries[index];
     ReturnTensor(out, TensorEntry(entry, name));
   });
