@@ -1328,9 +1328,9 @@ QTENSOR_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
     QT_ERR_TYPE_MISMATCH. Each accessor gives QT_ERR_NOT_FOUND for an absent
     name. */
 typedef enum qt_float_dtype {
-  QT_FLOAT32 = 1,  /**< IEEE binary32, 4 bytes per value */
-  QT_FLOAT16 = 2,  /**< IEEE binary16, 2 bytes per value */
-  QT_BFLOAT16 = 3  /**< bfloat16 (the top half of a float32), 2 bytes per value */
+  QT_FLOAT32 = 1, /**< IEEE binary32, 4 bytes per value */
+  QT_FLOAT16 = 2, /**< IEEE binary16, 2 bytes per value */
+  QT_BFLOAT16 = 3 /**< bfloat16 (the top half of a float32), 2 bytes per value */
 } qt_float_dtype;
 
 /** The name of a float dtype ("float32", "float16", "bfloat16"), or NULL if
@@ -1370,8 +1370,8 @@ QTENSOR_API qt_status qt_bundle_float_data(const void** out, size_t* out_size,
 /** The named float entry's values as float32 (capacity >= their count):
     float16 and bfloat16 widen exactly; a signalling NaN becomes quiet (read
     qt_bundle_float_data for the exact bits). */
-QTENSOR_API qt_status qt_bundle_float_values(float* out, size_t capacity,
-                                             const qt_bundle* bundle, const char* name);
+QTENSOR_API qt_status qt_bundle_float_values(float* out, size_t capacity, const qt_bundle* bundle,
+                                             const char* name);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -71,4 +71,3 @@ void SetEntry(qt_bundle& handle, const char* name, BundleEntry entry) {
 }
 
 }  // namespace qtensor::capi
-

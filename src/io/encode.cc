@@ -146,7 +146,7 @@ class EncodedTensor {
   }
 
  private:
-  const core::Tensor* tensor_ = nullptr;        // a quantized tensor's values
+  const core::Tensor* tensor_ = nullptr;      // a quantized tensor's values
   const std::string* float_bytes_ = nullptr;  // or a float entry's
   std::string name_;
   uint64_t data_bytes_;

@@ -31,8 +31,8 @@ size_t FloatDTypeBytes(FloatDType dtype) { return dtype == FloatDType::kFloat32 
 
 int64_t CheckedFloatNumel(const std::vector<int64_t>& shape, FloatDType dtype) {
   // The quantized dtype of the same width has the same limits.
-  return core::CheckedNumel(shape, dtype == FloatDType::kFloat32 ? core::DType::kQInt32
-                                                                 : core::DType::kQInt16);
+  return core::CheckedNumel(
+      shape, dtype == FloatDType::kFloat32 ? core::DType::kQInt32 : core::DType::kQInt16);
 }
 
 FloatArray FloatArray::Copy(FloatDType dtype, std::vector<int64_t> shape, const void* data,

@@ -25,8 +25,7 @@ FloatDType FloatDTypeOf(const v1::Tensor& message) {
 core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
   const int value = message.dtype();
   if (IsFloatEntry(message)) {
-    Corrupt(where, "dtype " + std::to_string(value) + " (" +
-                       FloatDTypeName(FloatDTypeOf(message)) +
+    Corrupt(where, "dtype " + std::to_string(value) + " (" + FloatDTypeName(FloatDTypeOf(message)) +
                        ") is an unquantized float entry, which only a bundle holds");
   }
   if (!core::IsValidDType(value)) {
@@ -101,8 +100,8 @@ void CheckDataBytes(uint64_t data_bytes, uint64_t bytes, const std::vector<int64
                     const char* type, const std::string& where) {
   if (data_bytes != bytes) {
     Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
-                       core::ShapeText(shape, core::ShapeStyle::kList) + " of " + type +
-                       " needs " + std::to_string(bytes));
+                       core::ShapeText(shape, core::ShapeStyle::kList) + " of " + type + " needs " +
+                       std::to_string(bytes));
   }
 }
 
@@ -238,8 +237,9 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   const core::DType dtype = CheckedDType(message, where);
   CheckQScheme(message, where);
   std::vector<int64_t> shape = CheckedShape(message, where);
-  const int64_t numel = CheckedNumel(
-      shape, where, [&](const std::vector<int64_t>& dims) { return core::CheckedNumel(dims, dtype); });
+  const int64_t numel = CheckedNumel(shape, where, [&](const std::vector<int64_t>& dims) {
+    return core::CheckedNumel(dims, dtype);
+  });
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
                                   ? PerChannelQuantizer(message, dtype, shape, where)
                               : message.qscheme() == v1::PER_BLOCK_AFFINE

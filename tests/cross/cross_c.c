@@ -195,8 +195,12 @@ struct float_entry {
   size_t size;
 };
 static const struct float_entry kFloatEntries[3] = {
-    {"f32", QT_FLOAT32, {2, 2}, 2,
-     {0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0xc0, 0x3f}, 16},
+    {"f32",
+     QT_FLOAT32,
+     {2, 2},
+     2,
+     {0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0xc0, 0x3f},
+     16},
     {"f16", QT_FLOAT16, {3, 0}, 1, {0x01, 0x7c, 0x00, 0x80, 0x01, 0x00}, 6},
     {"bf16", QT_BFLOAT16, {2, 0}, 1, {0x81, 0x7f, 0x01, 0x00}, 4},
 };
@@ -343,8 +347,7 @@ static int compare_values(const char* what, const qt_tensor* got, const qt_tenso
   size_t packed_bytes = (numel * qt_dtype_bits(dtype) + 7) / 8;
   unsigned char* got_packed = malloc(packed_bytes + 1);
   unsigned char* want_packed = malloc(packed_bytes + 1);
-  ok = got_packed && want_packed &&
-       qt_packed_repr(got_packed, packed_bytes, got) == QT_OK &&
+  ok = got_packed && want_packed && qt_packed_repr(got_packed, packed_bytes, got) == QT_OK &&
        qt_packed_repr(want_packed, packed_bytes, want) == QT_OK;
   if (!ok) {
     printf("%s: packed_repr failed: %s\n", what, qt_last_error_message());

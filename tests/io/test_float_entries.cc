@@ -162,10 +162,11 @@ TEST_CASE("float entries: decoded from hand-built bytes") {
 
   // A single tensor cannot be one.
   const std::string single = TensorFile(VarintField(1, 10) + BytesField(9, kF32.substr(0, 4)));
-  CHECK(ErrorOf(ErrorKind::kCorruptData, [&] {
-          qtensor::io::DeserializeTensor(reinterpret_cast<const uint8_t*>(single.data()),
-                                         single.size());
-        }) == "tensor: dtype 10 (float32) is an unquantized float entry, which only a bundle holds");
+  CHECK(
+      ErrorOf(ErrorKind::kCorruptData, [&] {
+        qtensor::io::DeserializeTensor(reinterpret_cast<const uint8_t*>(single.data()),
+                                       single.size());
+      }) == "tensor: dtype 10 (float32) is an unquantized float entry, which only a bundle holds");
   // Nor is a quantized field allowed on one.
   const std::string scaled = BundleFile(BytesField(1, entry + DoubleField(4, 0.5)));
   CHECK(ErrorOf(ErrorKind::kCorruptData, [&] { Deserialized(scaled); }) ==
@@ -182,9 +183,8 @@ TEST_CASE("float entries: FloatArray::Copy checks its input; Widen is exact") {
   CHECK(ErrorOf(ErrorKind::kOutOfMemory, [] {
           Array(FloatDType::kFloat32, {int64_t{1} << 40, int64_t{1} << 40}, "");
         }).find("too large") != std::string::npos);
-  CHECK(ErrorOf(ErrorKind::kInvalidArgument, [] {
-          FloatArray::Copy(FloatDType::kFloat32, {1}, nullptr, 4);
-        }) == "data is NULL");
+  CHECK(ErrorOf(ErrorKind::kInvalidArgument,
+                [] { FloatArray::Copy(FloatDType::kFloat32, {1}, nullptr, 4); }) == "data is NULL");
 
   const FloatArray f16 = Array(FloatDType::kFloat16, {6}, kF16);
   std::vector<float> values(6);
