@@ -445,14 +445,21 @@ static int compare_metadata(const qt_bundle* bundle, const char* key, const char
   return 1;
 }
 
-static int read_bundle_file(const char* dir, const char* writer) {
+/* Loads DIR/file, or prints why not and returns NULL. */
+static qt_bundle* load_bundle(const char* dir, const char* file) {
   char path[4096];
-  join_path(path, sizeof path, dir, kBundleFile);
+  join_path(path, sizeof path, dir, file);
   qt_bundle* bundle = NULL;
   if (qt_bundle_load(&bundle, path) != QT_OK) {
-    printf("%s: cannot load: %s\n", kBundleFile, qt_last_error_message());
-    return 0;
+    printf("%s: cannot load: %s\n", file, qt_last_error_message());
+    return NULL;
   }
+  return bundle;
+}
+
+static int read_bundle_file(const char* dir, const char* writer) {
+  qt_bundle* bundle = load_bundle(dir, kBundleFile);
+  if (bundle == NULL) return 0;
   size_t size = 0, metadata_size = 0;
   int ok = qt_bundle_size(&size, bundle) == QT_OK &&
            qt_bundle_metadata_size(&metadata_size, bundle) == QT_OK;
@@ -493,13 +500,8 @@ static int compare_float_entry(const qt_bundle* bundle, size_t index,
 }
 
 static int read_float_entries_file(const char* dir) {
-  char path[4096];
-  join_path(path, sizeof path, dir, kFloatEntriesFile);
-  qt_bundle* bundle = NULL;
-  if (qt_bundle_load(&bundle, path) != QT_OK) {
-    printf("%s: cannot load: %s\n", kFloatEntriesFile, qt_last_error_message());
-    return 0;
-  }
+  qt_bundle* bundle = load_bundle(dir, kFloatEntriesFile);
+  if (bundle == NULL) return 0;
   size_t size = 0;
   int ok = qt_bundle_size(&size, bundle) == QT_OK && size == 4;
   if (!ok) printf("%s: %zu entries, expected 4\n", kFloatEntriesFile, size);

@@ -52,9 +52,8 @@ def serialize(message):
     return message.SerializeToString(deterministic=True)
 
 
-def per_tensor(pb, **fields):
-    t = pb.Tensor(dtype=pb.QINT8, shape=[2, 3], qscheme=pb.PER_TENSOR_AFFINE, scale=0.5,
-                  zero_point=1, data=bytes([0x80, 0xff, 0, 1, 2, 0x7f]))
+def with_fields(t, fields):
+    """The Tensor message t with fields (name: value) set or replaced."""
     for key, value in fields.items():
         if key in ("shape", "scales", "zero_points"):
             t.ClearField(key)
@@ -62,31 +61,25 @@ def per_tensor(pb, **fields):
         else:
             setattr(t, key, value)
     return t
+
+
+def per_tensor(pb, **fields):
+    t = pb.Tensor(dtype=pb.QINT8, shape=[2, 3], qscheme=pb.PER_TENSOR_AFFINE, scale=0.5,
+                  zero_point=1, data=bytes([0x80, 0xff, 0, 1, 2, 0x7f]))
+    return with_fields(t, fields)
 
 
 def per_channel(pb, **fields):
     t = pb.Tensor(dtype=pb.QUINT8, shape=[2, 3], qscheme=pb.PER_CHANNEL_AFFINE,
                   scales=[0.5, 0.25, 1.0], zero_points=[0, 128, 255], axis=1,
                   data=bytes([0, 1, 2, 3, 4, 5]))
-    for key, value in fields.items():
-        if key in ("shape", "scales", "zero_points"):
-            t.ClearField(key)
-            getattr(t, key).extend(value)
-        else:
-            setattr(t, key, value)
-    return t
+    return with_fields(t, fields)
 
 
 def float_entry(pb, name, **fields):
     """A bundle's float entry: float16 [2, 3] with 12 bytes of data."""
     t = pb.Tensor(dtype=pb.DTYPE_FLOAT16, shape=[2, 3], data=bytes(range(12)), name=name)
-    for key, value in fields.items():
-        if key in ("shape", "scales", "zero_points"):
-            t.ClearField(key)
-            getattr(t, key).extend(value)
-        else:
-            setattr(t, key, value)
-    return t
+    return with_fields(t, fields)
 
 
 def tensor_file(pb, tensor, magic="qtensor", version=1):
