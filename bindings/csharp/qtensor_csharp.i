@@ -197,7 +197,18 @@ public enum%}
 %csattributes QT_ROUNDING_ONNX "/// <summary>x / scale in float32, half to even, NaN to the dtype's minimum (ONNX Runtime's QuantizeLinear).</summary>"
 %rename(Rounding) qt_rounding;
 %rename(PyTorch) QT_ROUNDING_PYTORCH;
+%csattributes QT_ROUNDING_GGUF "/// <summary>llama.cpp's Q8_0 / Q4_0 value formulas with each block's d (qint8 with zero points 0, quint4 with zero points 8; float16 scales that may be 0 or negative).</summary>"
 %rename(Onnx) QT_ROUNDING_ONNX;
+%rename(Gguf) QT_ROUNDING_GGUF;
+%typemap(csclassmodifiers) enum qt_gguf_type %{/// <summary>
+/// GGUF's block types held as tensors, numbered as ggml numbers them.
+/// </summary>
+public enum%}
+%csattributes QT_GGUF_Q4_0 "/// <summary>Q4_0: quint4 values q with zero point 8, (q - 8) * d, blocks of 32.</summary>"
+%csattributes QT_GGUF_Q8_0 "/// <summary>Q8_0: qint8 values q with zero point 0, q * d, blocks of 32.</summary>"
+%rename(GgufType) qt_gguf_type;
+%rename(Q4_0) QT_GGUF_Q4_0;
+%rename(Q8_0) QT_GGUF_Q8_0;
 %typemap(csclassmodifiers) enum qt_scale_type %{/// <summary>
 /// The floating-point type a quantizer's scales are kept in; no result
 /// depends on it (<see cref="ScaleTypeExtensions"/> names them).

@@ -154,9 +154,19 @@ typedef enum qt_qscheme {
 typedef enum qt_rounding {
   QT_ROUNDING_PYTORCH = 1, /**< x * (1.0f / scale), half to even, NaN -> zero point (the
                                 default: torch.quantize_per_tensor's) */
-  QT_ROUNDING_ONNX = 2     /**< x / scale in float32, half to even, NaN -> qmin (ONNX
+  QT_ROUNDING_ONNX = 2,    /**< x / scale in float32, half to even, NaN -> qmin (ONNX
                                 Runtime's QuantizeLinear) */
+  QT_ROUNDING_GGUF = 3     /**< llama.cpp's Q8_0 / Q4_0 value formulas with the block's d:
+                                qint8 with zero points 0 or quint4 with zero points 8,
+                                float16 scales that may be 0 or negative (docs/gguf.md) */
 } qt_rounding;
+
+/** GGUF's block types that qtensor holds as tensors, numbered as ggml numbers
+    them: 32 values per block along the last axis with a float16 scale d. */
+typedef enum qt_gguf_type {
+  QT_GGUF_Q4_0 = 2, /**< quint4 values q, zero point 8: (q - 8) * d */
+  QT_GGUF_Q8_0 = 8  /**< qint8 values q, zero point 0: q * d */
+} qt_gguf_type;
 
 /** The floating-point type a quantizer's scales are kept in. Scales are
     doubles in every call; the type only says which values are allowed and
@@ -316,6 +326,19 @@ QTENSOR_API qt_status qt_quantizer_scale_type(qt_scale_type* out, const qt_quant
 QTENSOR_API qt_status qt_quantizer_new_per_block(qt_quantizer** out, qt_dtype dtype,
                                                  const double* scales, const int64_t* zero_points,
                                                  size_t count, int64_t axis, int64_t block_size);
+
+/**
+ * The quantizer of GGUF blocks of a type: per block of 32 along the last
+ * axis (axis -1), dtype and zero points as qt_gguf_type says, float16
+ * scales, QT_ROUNDING_GGUF. What qt_quantize_gguf and qt_bundle_load_gguf
+ * give, for a tensor made from GGUF blocks by hand (qt_from_int_repr).
+ * @param scales one d per block, rows first: any finite float16 values,
+ *               0, -0.0 and negative ones included.
+ * @return QT_ERR_INVALID_ARGUMENT for an unknown type or a scale that is
+ *         not a finite float16 value.
+ */
+QTENSOR_API qt_status qt_quantizer_new_gguf(qt_quantizer** out, qt_gguf_type type,
+                                            const double* scales, size_t count);
 
 /** The block size of a per-block quantizer (QT_ERR_TYPE_MISMATCH otherwise). */
 QTENSOR_API qt_status qt_quantizer_block_size(int64_t* out, const qt_quantizer* quantizer);
@@ -566,6 +589,18 @@ QTENSOR_API qt_status qt_quantize(qt_tensor** out, const float* data, const int6
 QTENSOR_API qt_status qt_quantize_per_tensor(qt_tensor** out, const float* data,
                                              const int64_t* shape, size_t ndim, double scale,
                                              int64_t zero_point, qt_dtype dtype);
+
+/**
+ * Floats quantized into GGUF blocks exactly as llama.cpp's quantize_row_q8_0
+ * / quantize_row_q4_0 do (each block's d from its values), as a tensor with
+ * qt_quantizer_new_gguf's quantizer.
+ * @param shape rank >= 1, the last dim a multiple of 32.
+ * @return QT_ERR_INVALID_ARGUMENT for another shape, an unknown type, or a
+ *         block whose d is not finite (NaN or inf in it, or values beyond
+ *         float16's range); QT_ERR_OUT_OF_MEMORY.
+ */
+QTENSOR_API qt_status qt_quantize_gguf(qt_tensor** out, const float* data, const int64_t* shape,
+                                       size_t ndim, qt_gguf_type type);
 
 /** qt_quantize with a per-channel quantizer (torch.quantize_per_channel). */
 QTENSOR_API qt_status qt_quantize_per_channel(qt_tensor** out, const float* data,
@@ -1372,6 +1407,41 @@ QTENSOR_API qt_status qt_bundle_float_data(const void** out, size_t* out_size,
     qt_bundle_float_data for the exact bits). */
 QTENSOR_API qt_status qt_bundle_float_values(float* out, size_t capacity, const qt_bundle* bundle,
                                              const char* name);
+
+/* ------------------------------------------------------------------ GGUF */
+
+/**
+ * A bundle of a GGUF file (llama.cpp's format; docs/gguf.md) held in memory.
+ * Q8_0 and Q4_0 tensors become tensors with qt_quantizer_new_gguf's
+ * quantizer (shape: GGUF's ne reversed, outermost first); F32, F16 and BF16
+ * tensors float entries; each metadata key-value a metadata entry whose
+ * value is the typed text of docs/gguf.md ("UINT32 32", "STRING \"llama\"").
+ * The file is treated as hostile: every count, length and offset is checked.
+ * @return QT_ERR_CORRUPT_DATA for a malformed file, a tensor of another
+ *         ggml type, a block scale that is not finite, or a name a bundle
+ *         cannot hold (the message names the part at fault);
+ *         QT_ERR_OUT_OF_MEMORY.
+ */
+QTENSOR_API qt_status qt_bundle_deserialize_gguf(qt_bundle** out, const uint8_t* data, size_t size);
+
+/**
+ * The GGUF file of a bundle (version 3), freed with qt_buffer_free. Tensors
+ * must be in Q8_0's or Q4_0's form (per block of 32 along the last axis,
+ * float16 scales, qint8 with zero points 0 or quint4 with zero points 8, any
+ * rounding) with at most 4 dims; metadata values in the typed text keep
+ * their GGUF type, other values become GGUF strings. Reading a GGUF file and
+ * writing it back gives the same tensor bytes and metadata values (the
+ * metadata in key order).
+ * @return QT_ERR_INVALID_ARGUMENT naming a tensor or key GGUF cannot hold.
+ */
+QTENSOR_API qt_status qt_bundle_serialize_gguf(uint8_t** out, size_t* out_size,
+                                               const qt_bundle* bundle);
+
+/** qt_bundle_deserialize_gguf of a file (regular files only). */
+QTENSOR_API qt_status qt_bundle_load_gguf(qt_bundle** out, const char* path);
+
+/** qt_bundle_serialize_gguf to a file, written atomically as qt_save. */
+QTENSOR_API qt_status qt_bundle_save_gguf(const qt_bundle* bundle, const char* path);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -331,6 +331,36 @@ Quantizer ObserveQuantizer(const Arguments& arguments, const FloatArray& array, 
   }
 }
 
+void PrintBundle(const Bundle& bundle, std::ostream& out) {
+  const std::vector<std::string> names = bundle.names();
+  out << "bundle of " << names.size() << " tensor" << (names.size() == 1 ? "" : "s") << "\n";
+  for (size_t i = 0; i < names.size(); ++i) {
+    out << names[i] << ":\n";
+    if (bundle.is_float(names[i])) {
+      out << "unquantized " << qt_float_dtype_name(bundle.float_dtype(names[i])) << ", shape "
+          << NpyShapeText(bundle.float_shape(names[i])) << "\n";
+    } else {
+      out << bundle.at(i).to_string() << "\n";
+    }
+  }
+  const std::vector<std::string> keys = bundle.metadata_keys();
+  out << "metadata (" << keys.size() << (keys.size() == 1 ? " key" : " keys") << ")"
+      << (keys.empty() ? "" : ":") << "\n";
+  for (const std::string& key : keys) {
+    const std::string value = bundle.metadata(key);
+    out << "  " << key << ":" << (value.empty() ? "" : " ") << value << "\n";
+  }
+}
+
+bool IsGguf(const std::string& bytes) { return bytes.compare(0, 4, "GGUF", 4) == 0; }
+
+Bundle GgufBundle(const std::string& bytes) {
+  qt_bundle* bundle = nullptr;
+  qtensor::detail::Check(qt_bundle_deserialize_gguf(
+      &bundle, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  return Bundle(bundle);
+}
+
 }  // namespace
 
 void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
@@ -338,28 +368,13 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
   const std::string bytes = ReadFile(path);
   RefuseNumPyFile(path, bytes);
   try {
-    if (!HoldsBundle(bytes)) {
+    if (IsGguf(bytes)) {
+      out << "GGUF file: ";
+      PrintBundle(GgufBundle(bytes), out);
+    } else if (HoldsBundle(bytes)) {
+      PrintBundle(Bundle::deserialize(bytes), out);
+    } else {
       out << Tensor::deserialize(bytes).to_string() << "\n";
-      return;
-    }
-    const Bundle bundle = Bundle::deserialize(bytes);
-    const std::vector<std::string> names = bundle.names();
-    out << "bundle of " << names.size() << " tensor" << (names.size() == 1 ? "" : "s") << "\n";
-    for (size_t i = 0; i < names.size(); ++i) {
-      out << names[i] << ":\n";
-      if (bundle.is_float(names[i])) {
-        out << "unquantized " << qt_float_dtype_name(bundle.float_dtype(names[i])) << ", shape "
-            << NpyShapeText(bundle.float_shape(names[i])) << "\n";
-      } else {
-        out << bundle.at(i).to_string() << "\n";
-      }
-    }
-    const std::vector<std::string> keys = bundle.metadata_keys();
-    out << "metadata (" << keys.size() << (keys.size() == 1 ? " key" : " keys") << ")"
-        << (keys.empty() ? "" : ":") << "\n";
-    for (const std::string& key : keys) {
-      const std::string value = bundle.metadata(key);
-      out << "  " << key << ":" << (value.empty() ? "" : " ") << value << "\n";
     }
   } catch (const Error& error) {
     throw CliError(kExitFailure,
@@ -411,6 +426,41 @@ void RunQuantize(const std::vector<std::string>& args, std::ostream& out) {
     throw CliError(kExitFailure,
                    output + ": " + qt_status_name(error.status()) + ": " + error.what());
   }
+}
+
+void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
+  const Arguments arguments = ParseArguments(args, {"output"});
+  const std::string input = OnePositional(arguments, "input file");
+  const std::string& output = arguments.Required("output");
+  const std::string bytes = ReadFile(input);
+  RefuseNumPyFile(input, bytes);
+  Bundle bundle;
+  try {
+    if (IsGguf(bytes)) {
+      bundle = GgufBundle(bytes);
+    } else if (HoldsBundle(bytes)) {
+      bundle = Bundle::deserialize(bytes);
+    } else {
+      const Tensor tensor = Tensor::deserialize(bytes);
+      bundle.set("tensor", tensor);  // a GGUF file names its tensors
+    }
+  } catch (const Error& error) {
+    throw CliError(kExitFailure,
+                   input + ": " + qt_status_name(error.status()) + ": " + error.what());
+  }
+  const bool to_gguf = EndsWith(output, ".gguf");
+  try {
+    if (to_gguf) {
+      qtensor::detail::Check(qt_bundle_save_gguf(bundle.get(), output.c_str()));
+    } else {
+      bundle.save(output);
+    }
+  } catch (const Error& error) {
+    throw CliError(kExitFailure,
+                   output + ": " + qt_status_name(error.status()) + ": " + error.what());
+  }
+  out << "wrote " << bundle.size() << " tensor" << (bundle.size() == 1 ? "" : "s") << " to "
+      << output << (to_gguf ? " (GGUF)" : " (qtensor bundle)") << "\n";
 }
 
 void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
@@ -475,7 +525,17 @@ namespace {
 constexpr char kInfoUsage[] =
     "qtensor info FILE\n"
     "    print the tensor of a qtensor file, or each tensor and the metadata of a\n"
-    "    bundle file, as PyTorch prints tensors\n";
+    "    bundle file or a GGUF file, as PyTorch prints tensors (a GGUF file's\n"
+    "    metadata values as typed text: UINT32 32, STRING \"llama\")\n";
+
+constexpr char kConvertUsage[] =
+    "qtensor convert IN -o OUT\n"
+    "    convert between GGUF files and qtensor files: IN is a GGUF file or a\n"
+    "    qtensor tensor or bundle file; OUT ending in .gguf gets a GGUF file,\n"
+    "    any other name a qtensor bundle file. GGUF's Q8_0 and Q4_0 tensors are\n"
+    "    per-block qint8 and quint4 tensors (docs/gguf.md); written to GGUF,\n"
+    "    every tensor must be in one of those two forms. GGUF -> qtensor -> GGUF\n"
+    "    gives the same tensor bytes and metadata values.\n";
 
 constexpr char kQuantizeUsage[] =
     "qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32|...\n"
@@ -515,6 +575,7 @@ const std::vector<Command>& Commands() {
       {"info", kInfoUsage, RunInfo},
       {"quantize", kQuantizeUsage, RunQuantize},
       {"dequantize", kDequantizeUsage, RunDequantize},
+      {"convert", kConvertUsage, RunConvert},
   };
   return commands;
 }

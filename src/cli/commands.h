@@ -23,7 +23,8 @@ const std::vector<Command>& Commands();
 // The subcommand called name, or nullptr.
 const Command* FindCommand(const std::string& name);
 
-// qtensor info FILE: each tensor of a tensor or bundle file, as PyTorch prints it.
+// qtensor info FILE: each tensor of a tensor, bundle or GGUF file, as PyTorch
+// prints it.
 void RunInfo(const std::vector<std::string>& args, std::ostream& out);
 
 // qtensor quantize IN.npy --scale S --zero-point Z --dtype D [--axis A] -o OUT;
@@ -36,6 +37,10 @@ void RunQuantize(const std::vector<std::string>& args, std::ostream& out);
 // (or with --int-repr the integers) as a .npy file, or a bundle's tensors as
 // a .npz file.
 void RunDequantize(const std::vector<std::string>& args, std::ostream& out);
+
+// qtensor convert IN -o OUT: a GGUF file to a qtensor bundle file, or a
+// qtensor file to a GGUF file (OUT ending in .gguf).
+void RunConvert(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace qtensor::cli
 

@@ -51,8 +51,7 @@ std::optional<Quantizer> BlocksAlong(const Tensor& view, const std::vector<size_
     }
   }
   return Quantizer::PerBlock(q.dtype(), std::move(scales), std::move(zero_points),
-                             static_cast<int64_t>(dim), block_size)
-      .WithFormsOf(q);
+                             static_cast<int64_t>(dim), block_size, q.forms());
 }
 
 }  // namespace
@@ -66,8 +65,8 @@ Quantizer PerBlockQuantizerOf(const Tensor& view) {
   params.reserve(static_cast<size_t>(view.numel()));
   ForEachPosition(view, [&](int64_t position) { params.push_back(layout.ParamOf(position)); });
   if (view.ndim() == 0) {
-    return Quantizer::PerTensor(q.dtype(), q.scales()[params[0]], q.zero_points()[params[0]])
-        .WithFormsOf(q);
+    return Quantizer::PerTensor(q.dtype(), q.scales()[params[0]], q.zero_points()[params[0]],
+                                q.forms());
   }
   for (size_t d = 0; d < view.ndim(); ++d) {
     if (params.empty()) break;
@@ -77,7 +76,7 @@ Quantizer PerBlockQuantizerOf(const Tensor& view) {
     }
   }
   if (params.empty()) {
-    return Quantizer::PerBlock(q.dtype(), {}, {}, 0, q.block_size()).WithFormsOf(q);
+    return Quantizer::PerBlock(q.dtype(), {}, {}, 0, q.block_size(), q.forms());
   }
   return *BlocksAlong(view, params, view.ndim() - 1, 1);
 }

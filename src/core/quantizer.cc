@@ -1,6 +1,7 @@
 #include "core/quantizer.h"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "core/error.h"
@@ -30,7 +31,16 @@ struct ParamName {
   }
 };
 
-void CheckScale(double scale, const ParamName& param) {
+void CheckScale(double scale, Rounding rounding, const ParamName& param) {
+  if (rounding == Rounding::kGguf) {
+    // GGUF's block scales d: any finite value, 0 and negative ones too
+    // (Q4_0's d = max / -8 is negative for about half of the blocks).
+    if (!std::isfinite(scale)) {
+      Fail(ErrorKind::kInvalidArgument,
+           param.Text() + " must be finite, got " + FormatPythonFloat(scale));
+    }
+    return;
+  }
   if (!(scale > 0.0) || !std::isfinite(scale)) {
     Fail(ErrorKind::kInvalidArgument,
          param.Text() + " must be positive and finite, got " + FormatPythonFloat(scale));
@@ -68,31 +78,19 @@ const char* QSchemeName(QScheme scheme) {
 }
 
 const char* RoundingName(Rounding rounding) {
-  return rounding == Rounding::kOnnx ? "onnx" : "pytorch";
+  switch (rounding) {
+    case Rounding::kOnnx:
+      return "onnx";
+    case Rounding::kGguf:
+      return "gguf";
+    default:
+      return "pytorch";
+  }
 }
 
 bool IsValidRounding(int value) {
-  return value == static_cast<int>(Rounding::kPyTorch) ||
-         value == static_cast<int>(Rounding::kOnnx);
-}
-
-Quantizer Quantizer::WithRounding(Rounding rounding) const {
-  if (!IsValidRounding(static_cast<int>(rounding))) {
-    Fail(ErrorKind::kInvalidArgument, "unknown rounding " +
-                                          std::to_string(static_cast<int>(rounding)) +
-                                          " (expected pytorch = 1 or onnx = 2)");
-  }
-  const bool onnx_type =
-      dtype_ != DType::kQInt32 && dtype_ != DType::kQUInt4x2 && dtype_ != DType::kQUInt2x4;
-  if (rounding == Rounding::kOnnx && !onnx_type) {
-    Fail(ErrorKind::kInvalidArgument,
-         std::string("ONNX rounding needs a dtype ONNX's QuantizeLinear gives (qint8, quint8, "
-                     "qint16, quint16, qint4, quint4), not ") +
-             DTypeName(dtype_));
-  }
-  Quantizer q = *this;
-  q.rounding_ = rounding;
-  return q;
+  return value >= static_cast<int>(Rounding::kPyTorch) &&
+         value <= static_cast<int>(Rounding::kGguf);
 }
 
 const char* ScaleTypeName(ScaleType type) {
@@ -132,56 +130,109 @@ double AsScaleType(double scale, ScaleType type) {
 
 }  // namespace
 
-Quantizer Quantizer::WithScaleType(ScaleType type) const {
-  if (!IsValidScaleType(static_cast<int>(type))) {
-    Fail(ErrorKind::kInvalidArgument, "unknown scale type " +
-                                          std::to_string(static_cast<int>(type)) +
-                                          " (expected float64 = 1 to bfloat16 = 4)");
-  }
-  for (size_t c = 0; c < scales().size(); ++c) {
-    const double scale = scales()[c];
-    // Rounding to float32 first rounds twice for float16 and bfloat16, but
-    // a value of either type is a float32 value, so the exact check holds.
-    if (AsScaleType(scale, type) != scale) {
-      const ParamName name =
-          per_channel() ? ParamName{"scales", static_cast<int64_t>(c)} : ParamName{"scale"};
-      Fail(ErrorKind::kInvalidArgument,
-           name.Text() + " = " + FormatPythonFloat(scale) + " is not a " + ScaleTypeName(type) +
-               " value (the nearest is " + FormatPythonFloat(AsScaleType(scale, type)) + ")");
-    }
-  }
+Quantizer Quantizer::WithRounding(Rounding rounding) const {
+  return WithForms({rounding, scale_type()});
+}
+
+Quantizer Quantizer::WithScaleType(ScaleType type) const { return WithForms({rounding(), type}); }
+
+Quantizer Quantizer::WithForms(QuantizerForms forms) const {
   Quantizer q = *this;
-  q.scale_type_ = type;
+  q.forms_ = forms;
+  q.CheckParams();
   return q;
 }
 
-Quantizer Quantizer::WithFormsOf(const Quantizer& other) const {
-  return WithRounding(other.rounding()).WithScaleType(other.scale_type());
+namespace {
+
+void CheckForms(DType dtype, const QuantizerForms& forms) {
+  const auto rounding = static_cast<int>(forms.rounding);
+  if (!IsValidRounding(rounding)) {
+    Fail(ErrorKind::kInvalidArgument, "unknown rounding " + std::to_string(rounding) +
+                                          " (expected pytorch = 1, onnx = 2 or gguf = 3)");
+  }
+  const auto type = static_cast<int>(forms.scale_type);
+  if (!IsValidScaleType(type)) {
+    Fail(ErrorKind::kInvalidArgument,
+         "unknown scale type " + std::to_string(type) + " (expected float64 = 1 to bfloat16 = 4)");
+  }
+  const bool onnx_type =
+      dtype != DType::kQInt32 && dtype != DType::kQUInt4x2 && dtype != DType::kQUInt2x4;
+  if (forms.rounding == Rounding::kOnnx && !onnx_type) {
+    Fail(ErrorKind::kInvalidArgument,
+         std::string("ONNX rounding needs a dtype ONNX's QuantizeLinear gives (qint8, quint8, "
+                     "qint16, quint16, qint4, quint4), not ") +
+             DTypeName(dtype));
+  }
+  if (forms.rounding == Rounding::kGguf) {
+    if (dtype != DType::kQInt8 && dtype != DType::kQUInt4) {
+      Fail(ErrorKind::kInvalidArgument,
+           std::string("GGUF rounding needs qint8 (Q8_0) or quint4 (Q4_0), not ") +
+               DTypeName(dtype));
+    }
+    if (forms.scale_type != ScaleType::kFloat16) {
+      Fail(ErrorKind::kInvalidArgument,
+           std::string("GGUF rounding needs float16 scales (GGUF's d), not ") +
+               ScaleTypeName(forms.scale_type));
+    }
+  }
 }
 
-Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point) {
+}  // namespace
+
+void Quantizer::CheckParams() const {
+  CheckForms(dtype_, forms_);
+  // GGUF's value formulas fix the zero point: Q8_0's values are q * d and
+  // Q4_0's are (q - 8) * d.
+  const int64_t gguf_zero_point = dtype_ == DType::kQUInt4 ? 8 : 0;
+  for (size_t c = 0; c < scales().size(); ++c) {
+    const ParamName scale_name = scheme_ == QScheme::kPerTensorAffine
+                                     ? ParamName{"scale"}
+                                     : ParamName{"scales", static_cast<int64_t>(c)};
+    const ParamName zero_point_name = scheme_ == QScheme::kPerTensorAffine
+                                          ? ParamName{"zero_point"}
+                                          : ParamName{"zero_points", static_cast<int64_t>(c)};
+    const double scale = scales()[c];
+    CheckScale(scale, rounding(), scale_name);
+    CheckZeroPoint(dtype_, zero_points()[c], zero_point_name);
+    // Rounding to float32 first rounds twice for float16 and bfloat16, but
+    // a value of either type is a float32 value, so the exact check holds.
+    const double nearest = AsScaleType(scale, scale_type());
+    if (nearest != scale) {
+      Fail(ErrorKind::kInvalidArgument, scale_name.Text() + " = " + FormatPythonFloat(scale) +
+                                            " is not a " + ScaleTypeName(scale_type()) +
+                                            " value (the nearest is " + FormatPythonFloat(nearest) +
+                                            ")");
+    }
+    if (rounding() == Rounding::kGguf && zero_points()[c] != gguf_zero_point) {
+      Fail(ErrorKind::kInvalidArgument,
+           zero_point_name.Text() + " = " + std::to_string(zero_points()[c]) +
+               ": GGUF rounding needs zero points of " + std::to_string(gguf_zero_point) + " for " +
+               DTypeName(dtype_));
+    }
+  }
+}
+
+Quantizer Quantizer::PerTensor(DType dtype, double scale, int64_t zero_point,
+                               QuantizerForms forms) {
   CheckDType(dtype);
-  CheckScale(scale, {"scale"});
-  CheckZeroPoint(dtype, zero_point, {"zero_point"});
   Quantizer q;
   q.dtype_ = dtype;
   q.scheme_ = QScheme::kPerTensorAffine;
   q.tables_ = ChannelTables({scale}, {zero_point});
+  q.forms_ = forms;
+  q.CheckParams();
   return q;
 }
 
 Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
-                                std::vector<int64_t> zero_points, int64_t axis) {
+                                std::vector<int64_t> zero_points, int64_t axis,
+                                QuantizerForms forms) {
   CheckDType(dtype);
   if (scales.size() != zero_points.size()) {
     Fail(ErrorKind::kInvalidArgument,
          "per-channel scales and zero_points differ in length: " + std::to_string(scales.size()) +
              " and " + std::to_string(zero_points.size()));
-  }
-  for (size_t c = 0; c < scales.size(); ++c) {
-    const int64_t index = static_cast<int64_t>(c);
-    CheckScale(scales[c], {"scales", index});
-    CheckZeroPoint(dtype, zero_points[c], {"zero_points", index});
   }
   // Refused where it is made: no tensor of any allowed rank has this axis.
   const auto max_dims = static_cast<int64_t>(kMaxDims);
@@ -196,20 +247,33 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
   q.scheme_ = QScheme::kPerChannelAffine;
   q.tables_ = ChannelTables(std::move(scales), std::move(zero_points));
   q.axis_ = axis;
+  q.forms_ = forms;
+  q.CheckParams();
   return q;
 }
 
 Quantizer Quantizer::PerBlock(DType dtype, std::vector<double> scales,
-                              std::vector<int64_t> zero_points, int64_t axis, int64_t block_size) {
+                              std::vector<int64_t> zero_points, int64_t axis, int64_t block_size,
+                              QuantizerForms forms) {
   if (block_size < 1) {
     Fail(ErrorKind::kInvalidArgument,
          "block_size must be at least 1, got " + std::to_string(block_size));
   }
-  Quantizer q = PerChannel(dtype, std::move(scales), std::move(zero_points), axis);
+  Quantizer q = PerChannel(dtype, std::move(scales), std::move(zero_points), axis, forms);
   q.scheme_ = QScheme::kPerBlockAffine;
   q.block_size_ = block_size;
   return q;
 }
+
+namespace {
+
+// Scales compared bit for bit: a GGUF scale of -0.0 is not one of 0.0.
+bool SameBits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+}  // namespace
 
 Quantizer Quantizer::Resolved(const std::vector<int64_t>& shape) const {
   if (scheme_ == QScheme::kPerTensorAffine) return *this;
@@ -255,8 +319,8 @@ int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
 
 bool Quantizer::operator==(const Quantizer& other) const {
   return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
-         block_size_ == other.block_size_ && rounding_ == other.rounding_ &&
-         scale_type_ == other.scale_type_ && scales() == other.scales() &&
+         block_size_ == other.block_size_ && rounding() == other.rounding() &&
+         scale_type() == other.scale_type() && SameBits(scales(), other.scales()) &&
          zero_points() == other.zero_points();
 }
 

@@ -32,9 +32,10 @@ inline int64_t BlockCount(int64_t size, int64_t block_size) {
 enum class Rounding {
   kPyTorch = 1,  // x * (1.0f / scale), half to even, NaN -> zero point
   kOnnx = 2,     // x / scale in float32, half to even, NaN -> qmin (ONNX Runtime's)
+  kGguf = 3,     // llama.cpp's Q8_0 / Q4_0 value formulas (core/gguf_rounding.h)
 };
 
-const char* RoundingName(Rounding rounding);  // "pytorch", "onnx"
+const char* RoundingName(Rounding rounding);  // "pytorch", "onnx", "gguf"
 bool IsValidRounding(int value);
 
 // The floating-point type the scales are kept in (PyTorch's are float64;
@@ -47,19 +48,32 @@ enum class ScaleType { kFloat64 = 1, kFloat32 = 2, kFloat16 = 3, kBFloat16 = 4 }
 const char* ScaleTypeName(ScaleType type);  // "float64", "float32", "float16", "bfloat16"
 bool IsValidScaleType(int value);
 
+// How a quantizer's scales are kept and how it quantizes: given to the
+// factories so that the parameters are checked against them once.
+struct QuantizerForms {
+  Rounding rounding = Rounding::kPyTorch;
+  ScaleType scale_type = ScaleType::kFloat64;
+};
+
 class Quantizer {
  public:
-  static Quantizer PerTensor(DType dtype, double scale, int64_t zero_point);
+  // Scales must be positive and finite with a finite float32 reciprocal,
+  // except under GGUF's rounding, whose block scales may be any finite
+  // value (0 and negative ones too, as GGUF files hold them).
+  static Quantizer PerTensor(DType dtype, double scale, int64_t zero_point,
+                             QuantizerForms forms = {});
   // axis may be negative; it is resolved against a tensor's rank on use.
   static Quantizer PerChannel(DType dtype, std::vector<double> scales,
-                              std::vector<int64_t> zero_points, int64_t axis);
+                              std::vector<int64_t> zero_points, int64_t axis,
+                              QuantizerForms forms = {});
 
   // Per block: the parameters of a tensor of shape S are laid out row-major
   // in ONNX's shape for them, S with S[axis] replaced by
   // ceil(S[axis] / block_size); element (..., i, ...) with i on axis uses
   // those at (..., i / block_size, ...), so the last block may be short.
   static Quantizer PerBlock(DType dtype, std::vector<double> scales,
-                            std::vector<int64_t> zero_points, int64_t axis, int64_t block_size);
+                            std::vector<int64_t> zero_points, int64_t axis, int64_t block_size,
+                            QuantizerForms forms = {});
 
   DType dtype() const { return dtype_; }
   QScheme scheme() const { return scheme_; }
@@ -81,17 +95,19 @@ class Quantizer {
   // The same quantizer with its axis resolved against shape.
   Quantizer Resolved(const std::vector<int64_t>& shape) const;
 
-  Rounding rounding() const { return rounding_; }
-  // The same parameters quantizing with rounding; ONNX's is refused for the
+  Rounding rounding() const { return forms_.rounding; }
+  // The same parameters quantizing with rounding. ONNX's is refused for the
   // dtypes ONNX's QuantizeLinear has no output type for (qint32, quint4x2,
-  // quint2x4).
+  // quint2x4); GGUF's needs float16 scales and GGUF's forms: qint8 with
+  // zero points 0 (Q8_0) or quint4 with zero points 8 (Q4_0).
   Quantizer WithRounding(Rounding rounding) const;
-  ScaleType scale_type() const { return scale_type_; }
+  ScaleType scale_type() const { return forms_.scale_type; }
   // The same parameters with scales of the given type; every scale must be
   // a value of that type (else kInvalidArgument naming the scale).
   Quantizer WithScaleType(ScaleType type) const;
-  // Rounding and scale type of other, on these parameters.
-  Quantizer WithFormsOf(const Quantizer& other) const;
+  const QuantizerForms& forms() const { return forms_; }
+  // The same parameters with other forms, checked against them.
+  Quantizer WithForms(QuantizerForms forms) const;
 
   bool operator==(const Quantizer& other) const;
   bool operator!=(const Quantizer& other) const { return !(*this == other); }
@@ -104,8 +120,10 @@ class Quantizer {
   ChannelTables tables_;
   int64_t axis_ = 0;
   int64_t block_size_ = 0;
-  Rounding rounding_ = Rounding::kPyTorch;
-  ScaleType scale_type_ = ScaleType::kFloat64;
+  QuantizerForms forms_;
+
+  // Checks every parameter against the dtype and the forms.
+  void CheckParams() const;
 };
 
 }  // namespace qtensor::core

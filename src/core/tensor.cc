@@ -150,11 +150,11 @@ Quantizer Tensor::EffectiveQuantizer() const {
   if (storage_->channel_axis() < 0) return storage_->quantizer();
   const ElementParams params = Params();
   if (params.channel_dim < 0) {
-    return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0))
-        .WithFormsOf(storage_->quantizer());
+    return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0),
+                                storage_->quantizer().forms());
   }
-  return Quantizer::PerChannel(dtype(), params.Scales(), params.ZeroPoints(), params.channel_dim)
-      .WithFormsOf(storage_->quantizer());
+  return Quantizer::PerChannel(dtype(), params.Scales(), params.ZeroPoints(), params.channel_dim,
+                               storage_->quantizer().forms());
 }
 
 int64_t Tensor::PositionOf(const std::vector<int64_t>& index) const {

@@ -9,6 +9,7 @@
 #include "core/block_quantize.h"
 #include "core/dtype_conversion.h"
 #include "core/error.h"
+#include "core/gguf_rounding.h"
 #include "core/onnx_rounding.h"
 #include "core/parallel.h"
 #include "core/print.h"
@@ -320,6 +321,10 @@ void Dequantize(const Tensor& tensor, float* out) {
 
 void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
+  if (UsesGgufRounding(dst)) {
+    WriteIntRepr(dst, QuantizeGguf(dst, data).data());
+    return;
+  }
   if (PerBlock(dst)) {
     if (QuantizeRowBlocks(dst, data)) return;
     std::vector<uint8_t> ints(ByteSize(dst));
@@ -351,7 +356,7 @@ void QuantizeInto(const Tensor& dst, const float* data) {
 
 void Fill(const Tensor& dst, float value) {
   if (dst.numel() == 0) return;
-  if (OnnxRounding(dst) || PerBlock(dst)) {
+  if (OnnxRounding(dst) || PerBlock(dst) || UsesGgufRounding(dst)) {
     QuantizeInto(dst, std::vector<float>(static_cast<size_t>(dst.numel()), value).data());
     return;
   }
@@ -394,9 +399,9 @@ void Copy(const Tensor& dst, const Tensor& src) {
     return;
   }
   if (takes_quantizer && quantizer.per_channel()) {
-    quantizer = Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(),
-                                      quantizer.zero_points(), dst.base_dim(quantizer.axis()))
-                    .WithFormsOf(quantizer);
+    quantizer =
+        Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(),
+                              dst.base_dim(quantizer.axis()), quantizer.forms());
   }
   if (src.numel() == 0) {
     if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
@@ -462,8 +467,8 @@ Tensor Clone(const Tensor& tensor) {
       std::vector<int64_t> base_shape = tensor.shape();
       base_shape.insert(base_shape.begin(), 1);
       const Quantizer one_channel =
-          Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0)
-              .WithFormsOf(tensor.storage()->quantizer());
+          Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0,
+                                tensor.storage()->quantizer().forms());
       return Tensor::ForOverwrite(base_shape, one_channel).Select(0, 0);
     }
     return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
@@ -552,7 +557,9 @@ void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float v
   const kernels::ChannelParams channel =
       tensor.storage()->quantizer().KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
   alignas(4) uint8_t element[4] = {};
-  if (OnnxRounding(tensor)) {
+  if (UsesGgufRounding(tensor)) {
+    element[0] = QuantizeGgufValue(tensor.dtype(), value, channel.float_scales[0]);
+  } else if (OnnxRounding(tensor)) {
     ElementParams one;
     one.channel = channel;
     QuantizeOnnx(&value, one, tensor.dtype(), element);

@@ -101,8 +101,8 @@ class EncodedTensor {
     message.ByteSizeLong();
     header_ = Deterministic(message);
     v1::Tensor tail;
-    if (quantizer.rounding() == core::Rounding::kOnnx) tail.set_rounding(v1::ONNX_ROUNDING);
     // The file's values are the C ABI's minus one (0 is the default there).
+    tail.set_rounding(static_cast<v1::Rounding>(static_cast<int>(quantizer.rounding()) - 1));
     tail.set_scale_type(static_cast<v1::ScaleType>(static_cast<int>(quantizer.scale_type()) - 1));
     tail.set_block_size(quantizer.block_size());
     tail.ByteSizeLong();

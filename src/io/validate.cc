@@ -115,8 +115,23 @@ core::Quantizer CheckedQuantizer(const std::string& where, Make&& make) {
   }
 }
 
+// The message's rounding and scale type (format version 2).
+core::QuantizerForms CheckedForms(const v1::Tensor& message, const std::string& where) {
+  const int rounding = static_cast<int>(message.rounding()) + 1;
+  if (!core::IsValidRounding(rounding)) {
+    Corrupt(where, "rounding " + std::to_string(message.rounding()) +
+                       " is unknown (expected 0 = PYTORCH_ROUNDING to 2 = GGUF_ROUNDING)");
+  }
+  const int scale_type = static_cast<int>(message.scale_type()) + 1;
+  if (!core::IsValidScaleType(scale_type)) {
+    Corrupt(where, "scale_type " + std::to_string(message.scale_type()) +
+                       " is unknown (expected 0 = FLOAT64 to 3 = BFLOAT16)");
+  }
+  return {static_cast<core::Rounding>(rounding), static_cast<core::ScaleType>(scale_type)};
+}
+
 core::Quantizer PerTensorQuantizer(const v1::Tensor& message, core::DType dtype,
-                                   const std::string& where) {
+                                   const core::QuantizerForms& forms, const std::string& where) {
   const std::string rule = ": a per-tensor tensor has no per-channel fields";
   if (message.scales_size() > 0) {
     Corrupt(where, "scales has " + std::to_string(message.scales_size()) + " values" + rule);
@@ -127,7 +142,7 @@ core::Quantizer PerTensorQuantizer(const v1::Tensor& message, core::DType dtype,
   }
   if (message.axis() != 0) Corrupt(where, "axis is " + std::to_string(message.axis()) + rule);
   return CheckedQuantizer(where, [&] {
-    return core::Quantizer::PerTensor(dtype, message.scale(), message.zero_point());
+    return core::Quantizer::PerTensor(dtype, message.scale(), message.zero_point(), forms);
   });
 }
 
@@ -152,7 +167,8 @@ int64_t CheckedAxis(const v1::Tensor& message, const std::vector<int64_t>& shape
 }
 
 core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
-                                    const std::vector<int64_t>& shape, const std::string& where) {
+                                    const std::vector<int64_t>& shape,
+                                    const core::QuantizerForms& forms, const std::string& where) {
   const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
   const std::string channels = "shape[" + std::to_string(axis) +
                                "] = " + std::to_string(shape[axis]) + " (the channel axis)";
@@ -167,12 +183,14 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
   return CheckedQuantizer(where, [&] {
     return core::Quantizer::PerChannel(
         dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
-        std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis);
+        std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis,
+        forms);
   });
 }
 
 core::Quantizer PerBlockQuantizer(const v1::Tensor& message, core::DType dtype,
-                                  const std::vector<int64_t>& shape, const std::string& where) {
+                                  const std::vector<int64_t>& shape,
+                                  const core::QuantizerForms& forms, const std::string& where) {
   const int64_t axis = CheckedAxis(message, shape, "per-block", where);
   if (message.block_size() < 1) {
     Corrupt(where, "block_size " + std::to_string(message.block_size()) + " is not >= 1");
@@ -185,7 +203,7 @@ core::Quantizer PerBlockQuantizer(const v1::Tensor& message, core::DType dtype,
     core::Quantizer quantizer = core::Quantizer::PerBlock(
         dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
         std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis,
-        message.block_size());
+        message.block_size(), forms);
     quantizer.ResolveAxis(shape);  // the count of parameters
     return quantizer;
   });
@@ -210,28 +228,6 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
-// The quantizer with the message's rounding and scale type (format
-// version 2), each checked against the parameters.
-core::Quantizer WithCheckedForms(const v1::Tensor& message, const core::Quantizer& quantizer,
-                                 const std::string& where) {
-  if (message.rounding() != v1::PYTORCH_ROUNDING && message.rounding() != v1::ONNX_ROUNDING) {
-    Corrupt(where, "rounding " + std::to_string(message.rounding()) +
-                       " is unknown (expected 0 = PYTORCH_ROUNDING or 1 = ONNX_ROUNDING)");
-  }
-  const int scale_type = static_cast<int>(message.scale_type()) + 1;
-  if (!core::IsValidScaleType(scale_type)) {
-    Corrupt(where, "scale_type " + std::to_string(message.scale_type()) +
-                       " is unknown (expected 0 = FLOAT64 to 3 = BFLOAT16)");
-  }
-  const core::Rounding rounding =
-      message.rounding() == v1::ONNX_ROUNDING ? core::Rounding::kOnnx : core::Rounding::kPyTorch;
-  try {
-    return quantizer.WithRounding(rounding).WithScaleType(static_cast<core::ScaleType>(scale_type));
-  } catch (const core::Error& error) {
-    Corrupt(where, error.what());
-  }
-}
-
 ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                            const std::string& where) {
   const core::DType dtype = CheckedDType(message, where);
@@ -240,12 +236,12 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   const int64_t numel = CheckedNumel(shape, where, [&](const std::vector<int64_t>& dims) {
     return core::CheckedNumel(dims, dtype);
   });
+  const core::QuantizerForms forms = CheckedForms(message, where);
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
-                                  ? PerChannelQuantizer(message, dtype, shape, where)
+                                  ? PerChannelQuantizer(message, dtype, shape, forms, where)
                               : message.qscheme() == v1::PER_BLOCK_AFFINE
-                                  ? PerBlockQuantizer(message, dtype, shape, where)
-                                  : PerTensorQuantizer(message, dtype, where);
-  quantizer = WithCheckedForms(message, quantizer, where);
+                                  ? PerBlockQuantizer(message, dtype, shape, forms, where)
+                                  : PerTensorQuantizer(message, dtype, forms, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.
   CheckDataBytes(data_bytes, core::StorageBytes(dtype, numel), shape, core::DTypeName(dtype),
                  where);

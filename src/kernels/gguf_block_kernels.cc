@@ -68,7 +68,7 @@ void Q8_0(const float* in, size_t n, uint8_t* out) {
       continue;
     }
     const float d = hn::GetLane(hn::MaxOfLanes(df, amax)) / 127.0f;
-    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float id = scalar::GgufInverseScale(d);
     StoreHalf(d, out);
     const VF vid = hn::Set(df, id);
     for (size_t k = 0; k < kGgufBlock; k += N) {
@@ -112,7 +112,7 @@ void Q4_0(const float* in, size_t n, uint8_t* out) {
       }
     }
     const float d = max / -8.0f;
-    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float id = scalar::GgufInverseScale(d);
     StoreHalf(d, out);
     const VF vid = hn::Set(df, id);
     for (size_t k = 0; k < kGgufBlock / 2; k += N) {

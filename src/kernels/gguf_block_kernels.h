@@ -48,6 +48,16 @@ namespace scalar {
 // I8 above: C's float-to-int8_t conversion as x86-64 code performs it.
 int8_t X86FloatToInt8(float v);
 
+// GGUF rounding with a given block scale d (a quantizer's float16 scale,
+// core/gguf_rounding.h): the value steps above with id = d != 0 ? 1 / d : 0,
+// clamped to the range where llama.cpp's I8 would wrap (its own d never
+// lets a value out), NaN giving 0 as I8 does:
+//   Q8_0: q = clamp(roundf(x * id), -128, 127)
+//   Q4_0: v = x * id + 8.5f;  q = v >= 15 ? 15 : v > 0 ? trunc(v) : 0
+int8_t QuantizeQ8_0Value(float x, float id);
+uint8_t QuantizeQ4_0Value(float x, float id);
+float GgufInverseScale(float d);  // d != 0 ? 1 / d : 0
+
 void QuantizeQ8_0(const float* in, size_t n, uint8_t* out);
 void QuantizeQ4_0(const float* in, size_t n, uint8_t* out);
 void DequantizeQ8_0(const uint8_t* in, size_t n, float* out);

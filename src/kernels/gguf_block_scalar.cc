@@ -13,6 +13,20 @@ int8_t X86FloatToInt8(float v) {
   return static_cast<int8_t>(static_cast<uint8_t>(static_cast<uint32_t>(i) & 0xff));
 }
 
+float GgufInverseScale(float d) { return d != 0.0f ? 1.0f / d : 0.0f; }
+
+int8_t QuantizeQ8_0Value(float x, float id) {
+  const float v = std::round(x * id);
+  if (std::isnan(v)) return 0;
+  return static_cast<int8_t>(v < -128.0f ? -128.0f : v > 127.0f ? 127.0f : v);
+}
+
+uint8_t QuantizeQ4_0Value(float x, float id) {
+  const float v = x * id + 8.5f;
+  if (v >= 15.0f) return 15;
+  return v > 0.0f ? static_cast<uint8_t>(v) : 0;  // NaN fails both tests
+}
+
 void QuantizeQ8_0(const float* in, size_t n, uint8_t* out) {
   for (size_t b = 0; b < n / kGgufBlock; ++b, out += kQ8_0BlockBytes) {
     const float* x = in + b * kGgufBlock;
@@ -22,7 +36,7 @@ void QuantizeQ8_0(const float* in, size_t n, uint8_t* out) {
       amax = amax > a ? amax : a;
     }
     const float d = amax / 127.0f;
-    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float id = GgufInverseScale(d);
     StoreHalf(d, out);
     for (size_t j = 0; j < kGgufBlock; ++j) {
       out[2 + j] = static_cast<uint8_t>(X86FloatToInt8(std::round(x[j] * id)));
@@ -41,7 +55,7 @@ void QuantizeQ4_0(const float* in, size_t n, uint8_t* out) {
       }
     }
     const float d = max / -8.0f;
-    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float id = GgufInverseScale(d);
     StoreHalf(d, out);
     uint8_t q[kGgufBlock];
     for (size_t j = 0; j < kGgufBlock; ++j) {

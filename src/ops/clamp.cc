@@ -90,10 +90,11 @@ void ClampWith(const uint8_t* in, const ElementParams& params, core::DType dtype
 }
 
 // dst (contiguous, src's shape and parameters) = src's integers clamped.
+// op names the operator in messages.
 void ClampInto(const core::Tensor& dst, const core::Tensor& src, const Bound& lower,
-               const Bound& upper) {
-  RequireComputable(src, "clamp");
-  RequireComputable(dst, "clamp");
+               const Bound& upper, const char* op) {
+  RequireComputable(src, op);
+  RequireComputable(dst, op);
   if (dst.numel() == 0) return;
   uint8_t* out = core::FirstElement(dst);
   const uint8_t* in = out;
@@ -106,10 +107,11 @@ void ClampInto(const core::Tensor& dst, const core::Tensor& src, const Bound& lo
 }
 
 // A new contiguous tensor with src's parameters and its integers clamped.
-core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound& upper) {
-  RequireComputable(src, "clamp");
+core::Tensor ClampToNew(const core::Tensor& src, const Bound& lower, const Bound& upper,
+                        const char* op) {
+  RequireComputable(src, op);
   core::Tensor result = core::Tensor::ForOverwrite(src.shape(), src.EffectiveQuantizer());
-  ClampInto(result, src, lower, upper);
+  ClampInto(result, src, lower, upper, op);
   return result;
 }
 
@@ -121,7 +123,7 @@ void CheckBound(float value, const char* name) {
 
 }  // namespace
 
-core::Tensor Relu(const core::Tensor& src) { return ClampToNew(src, kZeroPoint, kNoBound); }
+core::Tensor Relu(const core::Tensor& src) { return ClampToNew(src, kZeroPoint, kNoBound, "relu"); }
 
 void ReluInPlace(const core::Tensor& tensor) {
   RequireComputable(tensor, "relu_");
@@ -140,27 +142,27 @@ void ReluInPlace(const core::Tensor& tensor) {
 }
 
 core::Tensor Relu6(const core::Tensor& src) {
-  return ClampToNew(src, kZeroPoint, ValueBound(6.0f));
+  return ClampToNew(src, kZeroPoint, ValueBound(6.0f), "relu6");
 }
 
 core::Tensor Clamp(const core::Tensor& src, float min, float max) {
   CheckBound(min, "min");
   CheckBound(max, "max");
-  return ClampToNew(src, ValueBound(min), ValueBound(max));
+  return ClampToNew(src, ValueBound(min), ValueBound(max), "clamp");
 }
 
 void ReluInto(const core::Tensor& dst, const core::Tensor& src) {
-  ClampInto(dst, src, kZeroPoint, kNoBound);
+  ClampInto(dst, src, kZeroPoint, kNoBound, "relu");
 }
 
 void Relu6Into(const core::Tensor& dst, const core::Tensor& src) {
-  ClampInto(dst, src, kZeroPoint, ValueBound(6.0f));
+  ClampInto(dst, src, kZeroPoint, ValueBound(6.0f), "relu6");
 }
 
 void ClampInto(const core::Tensor& dst, const core::Tensor& src, float min, float max) {
   CheckBound(min, "min");
   CheckBound(max, "max");
-  ClampInto(dst, src, ValueBound(min), ValueBound(max));
+  ClampInto(dst, src, ValueBound(min), ValueBound(max), "clamp");
 }
 
 }  // namespace qtensor::ops

@@ -1,6 +1,6 @@
 // The operators compute on per-tensor or per-channel tensors of qint8,
-// quint8 and qint32 (core/dtype.h); other dtypes and per-block tensors are
-// converted with requantize first.
+// quint8 and qint32 (core/dtype.h); other dtypes, per-block tensors and
+// GGUF-rounded ones are converted with requantize first.
 #ifndef QTENSOR_OPS_COMPUTABLE_H_
 #define QTENSOR_OPS_COMPUTABLE_H_
 
@@ -12,14 +12,20 @@
 
 namespace qtensor::ops {
 
-// Throws kTypeMismatch, naming op, for a tensor of another dtype or a
-// per-block one.
+// Throws kTypeMismatch, naming op, for a tensor of another dtype, a
+// per-block one or one with GGUF rounding.
 inline void RequireComputable(const core::Tensor& tensor, const char* op) {
   if (tensor.storage()->quantizer().per_block()) {
     core::Fail(core::ErrorKind::kTypeMismatch,
                std::string(op) +
                    ": per-block tensors are not computed on (the operators take per-tensor and "
                    "per-channel ones); requantize first");
+  }
+  if (tensor.storage()->quantizer().rounding() == core::Rounding::kGguf) {
+    core::Fail(core::ErrorKind::kTypeMismatch,
+               std::string(op) +
+                   ": tensors with GGUF rounding are not computed on (their scales may be 0 or "
+                   "negative); requantize first");
   }
   if (core::IsComputeDType(tensor.dtype())) return;
   core::Fail(core::ErrorKind::kTypeMismatch,

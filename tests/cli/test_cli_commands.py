@@ -15,6 +15,7 @@ import importlib
 import os
 import pathlib
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -637,7 +638,7 @@ def test_help_lists_the_subcommands():
     assert run_ok("--version").startswith("qtensor 0.2.0 (SIMD target ")
 
 
-@pytest.mark.parametrize("command", ["info", "quantize", "dequantize"])
+@pytest.mark.parametrize("command", ["info", "quantize", "dequantize", "convert"])
 def test_each_command_has_one_usage_for_every_form_of_help(command):
     usage = run_ok("help", command)
     assert usage.startswith(f"usage:\nqtensor {command} ")
@@ -652,7 +653,7 @@ def test_each_command_has_one_usage_for_every_form_of_help(command):
 
 @pytest.mark.parametrize("args,message", [
     (("help", "frobnicate"), "no command 'frobnicate'; the commands are info, quantize, "
-                             "dequantize"),
+                             "dequantize, convert"),
     (("help", "info", "quantize"), "help takes one command, got 2"),
     (("frobnicate", "--help"), "unknown command 'frobnicate'; the commands are info"),
     (("--version", "x"), "unknown command '--version'"),
@@ -782,3 +783,78 @@ def test_quantize_with_the_histogram_observer_picks_torchs_parameters(tmp_path, 
     words = printed.split()
     assert printed.startswith("histogram observer, ")
     assert np.float32(float(words[-3])) == s.numpy()[0] and int(words[-1]) == z.item()
+
+
+def gguf_string(text):
+    data = text.encode()
+    return struct.pack("<Q", len(data)) + data
+
+
+def write_gguf(path, tensors, metadata):
+    """A GGUF v3 file written from the specification, independently of qtensor:
+    metadata as (key, type id, packed value bytes), tensors as (name, ne, ggml
+    type, bytes), each tensor's data at the next multiple of 32."""
+    out = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(metadata))
+    for key, type_id, value in metadata:
+        out += gguf_string(key) + struct.pack("<I", type_id) + value
+    offset = 0
+    for name, ne, ggml_type, data in tensors:
+        out += gguf_string(name) + struct.pack("<I", len(ne)) + struct.pack(f"<{len(ne)}Q", *ne)
+        out += struct.pack("<IQ", ggml_type, offset)
+        offset += (len(data) + 31) // 32 * 32
+    out += b"\0" * (-len(out) % 32)
+    for _, _, _, data in tensors:
+        out += data + b"\0" * (-len(data) % 32)
+    path.write_bytes(out)
+    return out
+
+
+def q8_0_blocks(d_values, q):
+    """Q8_0 blocks: a float16 d, then 32 int8 values, per block."""
+    out = b""
+    for b, d in enumerate(d_values):
+        out += np.float16(d).tobytes() + q[b * 32:(b + 1) * 32].astype(np.int8).tobytes()
+    return out
+
+
+def test_convert_gguf_to_qtensor_and_back_gives_the_same_file(tmp_path):
+    rng = np.random.default_rng(7)
+    q = rng.integers(-128, 128, size=128)
+    d = [0.5, -0.25, 0.0, 0.001]
+    q4 = bytes([0x7c, 0x3a]) + bytes(rng.integers(0, 256, size=16, dtype=np.uint8))
+    metadata = [("general.architecture", 8, gguf_string("llama")),
+                ("llama.context_length", 4, struct.pack("<I", 4096))]
+    original = write_gguf(tmp_path / "in.gguf",
+                          [("w", [64, 2], 8, q8_0_blocks(d, q)), ("v", [32], 2, q4)], metadata)
+    text = run_ok("info", tmp_path / "in.gguf")
+    assert text.startswith("GGUF file: bundle of 2 tensors\nw:\n")
+    assert "  general.architecture: STRING \"llama\"\n" in text
+    assert "  llama.context_length: UINT32 4096\n" in text
+    assert "quantization_scheme=qtensor.per_block_affine" in text
+    assert "scale=tensor([ 0.5000, -0.2500,  0.0000,  0.0010], dtype=qtensor.float64)" in text
+
+    assert run_ok("convert", tmp_path / "in.gguf", "-o", tmp_path / "mid.qt") == \
+        f"wrote 2 tensors to {tmp_path / 'mid.qt'} (qtensor bundle)\n"
+    run_ok("dequantize", tmp_path / "mid.qt", "--name", "w", "--int-repr", "-o",
+           tmp_path / "w.npy")
+    assert np.array_equal(np.load(tmp_path / "w.npy"), q.reshape(2, 64))
+    run_ok("dequantize", tmp_path / "mid.qt", "--name", "w", "-o", tmp_path / "wf.npy")
+    expected = (q.astype(np.float32).reshape(4, 32) *
+                np.float16(d).astype(np.float32)[:, None]).reshape(2, 64)
+    assert np.array_equal(np.load(tmp_path / "wf.npy"), expected)
+
+    run_ok("convert", tmp_path / "mid.qt", "-o", tmp_path / "out.gguf")
+    assert (tmp_path / "out.gguf").read_bytes() == original
+
+
+def test_convert_refusals(tmp_path):
+    quantize(tmp_path, good_npy(tmp_path), *QUANTIZE_OPTIONS)
+    assert_fails(run("convert", tmp_path / "out.qt", "-o", tmp_path / "x.gguf"), EXIT_FAILURE,
+                 "QT_ERR_INVALID_ARGUMENT: tensor 'tensor' does not fit GGUF: GGUF's Q8_0 and "
+                 "Q4_0 need a per-block quantizer")
+    assert not (tmp_path / "x.gguf").exists()
+    write_gguf(tmp_path / "k.gguf", [("k", [256], 12, bytes(144))], [])
+    assert_fails(run("convert", tmp_path / "k.gguf", "-o", tmp_path / "k.qt"), EXIT_FAILURE,
+                 "QT_ERR_CORRUPT_DATA: GGUF tensors[0] (\"k\") is of ggml type Q4_K: qtensor "
+                 "reads F32, F16, BF16, Q8_0 and Q4_0 tensors")
+    assert_fails(run("convert", tmp_path / "k.gguf"), EXIT_USAGE, "--output")

@@ -17,56 +17,15 @@
 #include <vector>
 
 #include "for_each_target.h"
+#include "gguf_golden_blocks.h"
 #include "kernels/gguf_block_kernels.h"
 #include "kernels/half_float.h"
 
 namespace {
 
 namespace qk = qtensor::kernels;
-
-const std::string kGolden = QTENSOR_TEST_DATA_DIR "/gguf_golden/blocks.txt";
-
-struct GoldenBlock {
-  std::string format, name;
-  std::vector<float> input, dequantized;
-  std::vector<uint8_t> bytes;
-};
-
-std::vector<float> HexFloats(const std::string& text) {
-  std::vector<float> out;
-  std::istringstream words(text);
-  for (std::string word; words >> word;) {
-    out.push_back(qk::FloatFromBits(static_cast<uint32_t>(std::stoul(word, nullptr, 16))));
-  }
-  return out;
-}
-
-std::vector<GoldenBlock> ReadGolden() {
-  std::ifstream in(kGolden);
-  REQUIRE(in.good());
-  std::vector<GoldenBlock> blocks;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    GoldenBlock block;
-    const size_t colon = line.find(':');
-    std::istringstream head(line.substr(0, colon));
-    head >> block.format >> block.name;
-    const std::string rest = line.substr(colon + 1);
-    const size_t slash1 = rest.find('/'), slash2 = rest.find('/', slash1 + 1);
-    block.input = HexFloats(rest.substr(0, slash1));
-    std::istringstream hex(rest.substr(slash1 + 1, slash2 - slash1 - 1));
-    std::string bytes;
-    hex >> bytes;
-    for (size_t i = 0; i + 1 < bytes.size(); i += 2) {
-      block.bytes.push_back(static_cast<uint8_t>(std::stoul(bytes.substr(i, 2), nullptr, 16)));
-    }
-    block.dequantized = HexFloats(rest.substr(slash2 + 1));
-    REQUIRE(block.input.size() == 32);
-    REQUIRE(block.dequantized.size() == 32);
-    blocks.push_back(block);
-  }
-  return blocks;
-}
+using qtensor::test::GoldenBlock;
+using qtensor::test::ReadGolden;
 
 using Quantize = void (*)(const float*, size_t, uint8_t*);
 using Dequantize = void (*)(const uint8_t*, size_t, float*);

@@ -102,6 +102,13 @@ def q8_0_payload(blocks):
     return out
 
 
+def q4_0_payload(scales):
+    out = b""
+    for b, d in enumerate(scales):
+        out += struct.pack("<H", d) + bytes((j * 29 + b * 3) & 0xFF for j in range(16))
+    return out
+
+
 def base_kvs():
     return [kv("general.architecture", STRING, "qtensor-test"), kv("general.name", STRING, "tiny")]
 
@@ -137,6 +144,12 @@ def valid_files():
         ("valid_every_type.gguf", gguf(every, every_tensors, alignment=64)),
         ("valid_no_tensors.gguf", gguf(base_kvs(), [])),
         ("valid_offsets_out_of_order.gguf", shuffled),
+        # Only the types a bundle holds as tensors, with block scales of 0,
+        # -0.0 and < 0: the file converts to a bundle and back.
+        ("valid_quantized_only.gguf",
+         gguf(base_kvs(), [("q8", [32, 2], Q8_0, q8_0_payload(2)),
+                           ("q4", [64], Q4_0, q4_0_payload([0x0000, 0x8000])),
+                           ("q4neg", [32], Q4_0, q4_0_payload([0xC500]))])),
     ]
 
 
