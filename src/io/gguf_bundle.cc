@@ -153,11 +153,9 @@ std::string GgufFromBundle(const Bundle& bundle) {
   std::vector<std::vector<uint8_t>> bytes;  // the tensors' blocks, kept until written
   bytes.reserve(bundle.entries.size());
   for (const auto& [name, entry] : bundle.entries) {
-    std::visit(
-        [&, &name = name](const auto& value) {
-          file.tensors.push_back(GgufTensorOf(name, value, bytes));
-        },
-        entry);
+    std::visit([&, &name = name](
+                   const auto& value) { file.tensors.push_back(GgufTensorOf(name, value, bytes)); },
+               entry);
   }
   return WriteGguf(file);
 }
