@@ -111,6 +111,53 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     return tensor != null;
   }
 
+  /// <summary>
+  /// Adds a float entry (unquantized values kept bit for bit: GGUF's F32,
+  /// F16 and BF16 tensors) under <paramref name="name"/>, or replaces the
+  /// entry of that name, of either kind, in place. <paramref name="data"/>
+  /// holds product(shape) values of <paramref name="dtype"/>, little-endian
+  /// (copied; a wrong length: <see cref="QTensorShapeException"/>). Reading
+  /// a float entry through the tensor indexer throws
+  /// <see cref="QTensorTypeException"/>.
+  /// </summary>
+  public void SetFloat(string name, byte[] data, long[] shape, FloatDType dtype) {
+    Arguments.Text(name, nameof(name));
+    Arguments.NotNull(data, nameof(data));
+    Arguments.NotNull(shape, nameof(shape));
+    Native.SetFloatBytes(name, data, data.Length, shape, shape.Length, (NativeFloatDType)dtype);
+  }
+
+  /// <summary>Whether the named entry is a float entry (false: a tensor).</summary>
+  public bool IsFloat(string name) => Native.is_float(Arguments.Text(name, nameof(name)));
+
+  /// <summary>The named float entry's dtype.</summary>
+  public FloatDType FloatDType(string name) =>
+      (FloatDType)Native.float_dtype(Arguments.Text(name, nameof(name)));
+
+  /// <summary>The named float entry's shape.</summary>
+  public long[] FloatShape(string name) {
+    NativeBundle bundle = Native;
+    var shape = new long[bundle.FloatNdim(Arguments.Text(name, nameof(name)))];
+    bundle.FloatShapeInto(name, shape, shape.Length);
+    return shape;
+  }
+
+  /// <summary>A copy of the named float entry's bytes (little-endian values of its dtype).</summary>
+  public byte[] FloatData(string name) =>
+      Arguments.TakeBytes(Native.FloatDataBytes(Arguments.Text(name, nameof(name))));
+
+  /// <summary>
+  /// The named float entry's values as float (Float16 and BFloat16 widen
+  /// exactly).
+  /// </summary>
+  public float[] FloatValues(string name) {
+    long count = 1;
+    foreach (long size in FloatShape(name)) count *= size;
+    var values = new float[count];
+    Native.FloatValuesInto(name, values, values.Length);
+    return values;
+  }
+
   /// <summary>The names in insertion order (a new read-only list).</summary>
   public IList<string> Keys => Array.AsReadOnly(Names(Native));
 

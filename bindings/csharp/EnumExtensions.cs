@@ -61,4 +61,19 @@ public static class ScaleTypeExtensions {
   public static string Name(this ScaleType type) => QTensorNative.scale_type_name(type);
 }
 
+/// <summary>The library's names and the sizes of <see cref="FloatDType"/> values.</summary>
+public static class FloatDTypeExtensions {
+  static FloatDTypeExtensions() { NativeLoader.EnsureLoaded(); }
+
+  /// <summary>
+  /// The float dtype's name: "float32", "float16", "bfloat16". A value
+  /// outside the enum throws <see cref="QTensorArgumentException"/>.
+  /// </summary>
+  public static string Name(this FloatDType dtype) =>
+      QTensorNative.float_dtype_name((NativeFloatDType)dtype);
+
+  /// <summary>The bytes one value takes: 4 for Float32, 2 otherwise.</summary>
+  public static int ItemSize(this FloatDType dtype) => dtype == FloatDType.Float32 ? 4 : 2;
+}
+
 }  // namespace QTensor

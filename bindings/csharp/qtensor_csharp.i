@@ -224,6 +224,12 @@ public enum%}
 %rename(Float16) QT_SCALE_FLOAT16;
 %rename(BFloat16) QT_SCALE_BFLOAT16;
 
+// The public FloatDType is written by hand (FloatDType.cs): SWIG puts a C
+// enum's items in one scope, where Float32, Float16 and BFloat16 are
+// ScaleType's already. The wrappers take this internal one; Bundle casts.
+%typemap(csclassmodifiers) enum qt_float_dtype "internal enum"
+%rename(NativeFloatDType) qt_float_dtype;
+
 %rename(NativeTensor) qtensor::Tensor;
 %rename(NativeQuantizer) qtensor::Quantizer;
 %rename(NativeBundle) qtensor::Bundle;
@@ -271,6 +277,10 @@ public enum%}
 %ignore qtensor::Bundle::serialize_gguf;
 %ignore qtensor::Bundle::deserialize_gguf;
 %ignore qtensor::quantize_gguf;
+%ignore qtensor::Bundle::set_float;
+%ignore qtensor::Bundle::float_shape;
+%ignore qtensor::Bundle::float_data;
+%ignore qtensor::Bundle::float_values;
 // Quantizer is move-only: return it by moving (Bundle: see ../qtensor.i).
 %feature("valuewrapper") qtensor::Quantizer;
 
@@ -354,6 +364,7 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
 %newobject qtensor::Tensor::PackedReprBytes;
 %newobject qtensor::Bundle::SerializeBytes;
 %newobject qtensor::Bundle::SerializeGgufBytes;
+%newobject qtensor::Bundle::FloatDataBytes;
 
 
 
@@ -547,6 +558,27 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   qtensor_csharp::Bytes* SerializeOnnxBytes() const {
     return new qtensor_csharp::Bytes($self->serialize_onnx());
+  }
+  // Float entries: raw little-endian bytes in and out; shape and values
+  // into C# arrays of the length the caller sized from FloatNdim / the shape.
+  void SetFloatBytes(const std::string& name, uint8_t* uint8_in, int64_t count, int64_t* shape_in,
+                     int64_t ndim, qt_float_dtype dtype) {
+    qtensor_csharp::CheckCount(count);
+    $self->set_float(name, uint8_in, static_cast<size_t>(count),
+                     qtensor_csharp::Longs(shape_in, ndim), dtype);
+  }
+  int64_t FloatNdim(const std::string& name) const {
+    return static_cast<int64_t>($self->float_shape(name).size());
+  }
+  void FloatShapeInto(const std::string& name, int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->float_shape(name), longs_out, count);
+  }
+  qtensor_csharp::Bytes* FloatDataBytes(const std::string& name) const {
+    const std::vector<uint8_t> data = $self->float_data(name);
+    return new qtensor_csharp::Bytes(std::string(data.begin(), data.end()));
+  }
+  void FloatValuesInto(const std::string& name, float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->float_values(name), values_out, count);
   }
   // One key per call, in O(1): listing n keys costs O(n).
   int64_t MetadataCount() const { return static_cast<int64_t>($self->metadata_size()); }

@@ -421,6 +421,9 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Bundle::serialize_gguf;
 %ignore qtensor::Bundle::deserialize_gguf;
 %ignore qtensor::quantize_gguf;
+%ignore qtensor::Bundle::set_float;
+%ignore qtensor::Bundle::float_data;
+%ignore qtensor::Bundle::float_values;
 
 // Parameters from data: the observers and the per-tensor choosers take Java
 // arrays through the helpers below; QParams crosses as NativeQParams.
@@ -589,6 +592,20 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
   jbyteArray serializeGgufBytes(JNIEnv* jenv) const {
     return QtBytesToJava(jenv, $self->serialize_gguf());
+  }
+  // Float entries: raw little-endian bytes in and out; values as float[].
+  void setFloatBytes(JNIEnv* jenv, const std::string& name, jbyteArray data,
+                     const std::vector<int64_t>& shape, int dtype) {
+    QtPinned bytes(jenv, data, false);
+    $self->set_float(name, bytes.data<const void>(), bytes.length(), shape,
+                     static_cast<qt_float_dtype>(dtype));
+  }
+  jbyteArray floatDataBytes(JNIEnv* jenv, const std::string& name) const {
+    const std::vector<uint8_t> data = $self->float_data(name);
+    return QtBytesToJava(jenv, std::string(data.begin(), data.end()));
+  }
+  jfloatArray floatValuesArray(JNIEnv* jenv, const std::string& name) const {
+    return QtFloatsToJava(jenv, $self->float_values(name));
   }
 }
 

@@ -130,6 +130,8 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize_onnx(const std::string&);
 %ignore qtensor::Bundle::serialize_onnx;
+%ignore qtensor::Bundle::float_data;    // float_data_bytes below
+%ignore qtensor::Bundle::float_values;  // float_values_into below
 %ignore qtensor::Quantizer::operator!=;
 // One wrapper each (default arguments would make overloads that SWIG cannot
 // tell apart by the buffer typemap).
@@ -179,6 +181,17 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
   PyObject* serialize_onnx_bytes() const {
     std::string data = $self->serialize_onnx();
     return PyBytes_FromStringAndSize(data.data(), (Py_ssize_t)data.size());
+  }
+  // A float entry's stored bytes, copied once into a bytearray (NumPy views
+  // it writable), and its values widened into a float32 buffer.
+  PyObject* float_data_bytes(const std::string& name) const {
+    const void* data = nullptr;
+    size_t size = 0;
+    qtensor::detail::Check(qt_bundle_float_data(&data, &size, $self->get(), name.c_str()));
+    return PyByteArray_FromStringAndSize(static_cast<const char*>(data), (Py_ssize_t)size);
+  }
+  void float_values_into(const std::string& name, float* out, size_t count) const {
+    qtensor::detail::Check(qt_bundle_float_values(out, count, $self->get(), name.c_str()));
   }
 }
 

@@ -24,7 +24,8 @@
  *   is kept per thread and read with qt_last_error_message(); outputs are
  *   left untouched. Functions that cannot fail return their result directly:
  *   the *_free functions, qt_last_error_message, the name and version
- *   queries (qt_status_name, qt_dtype_name, qt_qscheme_name, qt_version,
+ *   queries (qt_status_name, qt_dtype_name, qt_qscheme_name,
+ *   qt_float_dtype_name, qt_version,
  *   qt_version_number, qt_simd_target), qt_get_num_threads, and
  *   qt_dtype_size and qt_dtype_bits (0 for an unknown dtype, which no real
  *   dtype has).
@@ -181,7 +182,8 @@ typedef enum qt_scale_type {
 typedef struct qt_tensor qt_tensor;
 /** Quantization parameters and dtype. Opaque and immutable. */
 typedef struct qt_quantizer qt_quantizer;
-/** Named tensors plus string metadata (a state dict). Opaque. */
+/** Named tensors (and float entries) plus string metadata (a state dict).
+    Opaque. */
 typedef struct qt_bundle qt_bundle;
 
 /* ---------------------------------------------------------------- errors */
@@ -1349,6 +1351,62 @@ QTENSOR_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
     QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA as
     qt_bundle_deserialize. */
 QTENSOR_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
+
+/* ------------------------------------------------- bundle float entries */
+
+/** Unquantized float types a bundle entry may hold (GGUF's F32, F16 and BF16
+    tensors). A float entry is data kept bit for bit (NaN payloads, -0.0,
+    subnormals), not an operand: no operator takes it. Names are shared with
+    the quantized entries: qt_bundle_size, _name, _contains and _remove cover
+    both kinds; qt_bundle_get and _get_index of a float entry, and the
+    qt_bundle_float_* accessors of a quantized one, give
+    QT_ERR_TYPE_MISMATCH. Each accessor gives QT_ERR_NOT_FOUND for an absent
+    name. */
+typedef enum qt_float_dtype {
+  QT_FLOAT32 = 1, /**< IEEE binary32, 4 bytes per value */
+  QT_FLOAT16 = 2, /**< IEEE binary16, 2 bytes per value */
+  QT_BFLOAT16 = 3 /**< bfloat16 (the top half of a float32), 2 bytes per value */
+} qt_float_dtype;
+
+/** The name of a float dtype ("float32", "float16", "bfloat16"), or NULL if
+    unknown. */
+QTENSOR_API const char* qt_float_dtype_name(qt_float_dtype dtype);
+
+/** Adds a float entry under a name, or replaces the entry of that name of
+    either kind (keeping its position). data holds product(shape) values of
+    dtype, row-major, little-endian, exactly data_bytes bytes (may be NULL
+    if 0); they are copied. Name rules as qt_bundle_set.
+    @return QT_ERR_SHAPE_MISMATCH for a wrong data_bytes;
+    QT_ERR_INVALID_ARGUMENT for an unknown dtype, a negative dim or a rank
+    above QTENSOR_MAX_DIMS; QT_ERR_OUT_OF_MEMORY for a shape too large. */
+QTENSOR_API qt_status qt_bundle_set_float(qt_bundle* bundle, const char* name, const void* data,
+                                          size_t data_bytes, const int64_t* shape, size_t ndim,
+                                          qt_float_dtype dtype);
+
+/** True if the named entry is a float entry, false if a quantized tensor. */
+QTENSOR_API qt_status qt_bundle_is_float(bool* out, const qt_bundle* bundle, const char* name);
+
+/** The dtype of the named float entry. */
+QTENSOR_API qt_status qt_bundle_float_dtype(qt_float_dtype* out, const qt_bundle* bundle,
+                                            const char* name);
+
+/** The rank of the named float entry. */
+QTENSOR_API qt_status qt_bundle_float_ndim(size_t* out, const qt_bundle* bundle, const char* name);
+
+/** The shape of the named float entry (capacity >= its rank). */
+QTENSOR_API qt_status qt_bundle_float_shape(int64_t* out, size_t capacity, const qt_bundle* bundle,
+                                            const char* name);
+
+/** The named float entry's bytes as stored (little-endian values of its
+    dtype). Borrowed: valid until the bundle is changed or freed. */
+QTENSOR_API qt_status qt_bundle_float_data(const void** out, size_t* out_size,
+                                           const qt_bundle* bundle, const char* name);
+
+/** The named float entry's values as float32 (capacity >= their count):
+    float16 and bfloat16 widen exactly; a signalling NaN becomes quiet (read
+    qt_bundle_float_data for the exact bits). */
+QTENSOR_API qt_status qt_bundle_float_values(float* out, size_t capacity, const qt_bundle* bundle,
+                                             const char* name);
 
 /* ------------------------------------------------------------------ GGUF */
 

@@ -157,6 +157,12 @@ inline std::string scale_type_name(qt_scale_type type) {
   if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown scale type");
   return name;
 }
+// A bundle float entry's dtype name ("float32", "float16", "bfloat16").
+inline std::string float_dtype_name(qt_float_dtype dtype) {
+  const char* name = qt_float_dtype_name(dtype);
+  if (name == nullptr) throw Error(QT_ERR_INVALID_ARGUMENT, "unknown float dtype");
+  return name;
+}
 
 // Quantization parameters (immutable).
 class Quantizer {
@@ -727,7 +733,9 @@ class Bundle {
     detail::Check(qt_bundle_size(&count, get()));
     return count;
   }
-  // Adds or replaces the named tensor (the bundle shares its storage).
+  // Adds or replaces the named tensor (the bundle shares its storage). An
+  // entry of either kind counts in size, names, contains and remove; get and
+  // at of a float entry throw QT_ERR_TYPE_MISMATCH.
   void set(const std::string& name, const Tensor& tensor) {
     detail::Check(qt_bundle_set(handle_.get(), name.c_str(), tensor.get()));
   }
@@ -759,6 +767,48 @@ class Bundle {
     for (size_t i = 0, n = size(); i < n; ++i) all.push_back(name(i));
     return all;
   }
+  // Float entries (qt_bundle_set_float): unquantized values kept bit for
+  // bit. data holds product(shape) values of dtype, little-endian, `bytes`
+  // bytes; they are copied.
+  void set_float(const std::string& name, const void* data, size_t bytes,
+                 const std::vector<int64_t>& shape, qt_float_dtype dtype) {
+    detail::Check(qt_bundle_set_float(handle_.get(), name.c_str(), data, bytes, shape.data(),
+                                      shape.size(), dtype));
+  }
+  bool is_float(const std::string& name) const {
+    bool found = false;
+    detail::Check(qt_bundle_is_float(&found, get(), name.c_str()));
+    return found;
+  }
+  qt_float_dtype float_dtype(const std::string& name) const {
+    qt_float_dtype dtype = QT_FLOAT32;
+    detail::Check(qt_bundle_float_dtype(&dtype, get(), name.c_str()));
+    return dtype;
+  }
+  std::vector<int64_t> float_shape(const std::string& name) const {
+    size_t ndim = 0;
+    detail::Check(qt_bundle_float_ndim(&ndim, get(), name.c_str()));
+    std::vector<int64_t> shape(ndim);
+    detail::Check(qt_bundle_float_shape(shape.data(), shape.size(), get(), name.c_str()));
+    return shape;
+  }
+  // A copy of the stored bytes.
+  std::vector<uint8_t> float_data(const std::string& name) const {
+    const void* data = nullptr;
+    size_t size = 0;
+    detail::Check(qt_bundle_float_data(&data, &size, get(), name.c_str()));
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    return std::vector<uint8_t>(bytes, bytes + size);
+  }
+  // The values as float32 (float16 and bfloat16 widen exactly).
+  std::vector<float> float_values(const std::string& name) const {
+    size_t count = 1;
+    for (int64_t size : float_shape(name)) count *= static_cast<size_t>(size);
+    std::vector<float> values(count);
+    detail::Check(qt_bundle_float_values(values.data(), values.size(), get(), name.c_str()));
+    return values;
+  }
+
   void set_metadata(const std::string& key, const std::string& value) {
     detail::Check(qt_bundle_set_metadata(handle_.get(), key.c_str(), value.c_str()));
   }

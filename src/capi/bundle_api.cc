@@ -1,51 +1,29 @@
-// qt_bundle_*: named tensors in insertion order plus sorted string metadata,
-// and their serialization.
+// qt_bundle_*: named entries (quantized tensors, and the float entries of
+// bundle_float_api.cc) in insertion order plus sorted string metadata, and
+// their serialization.
 #include <cstddef>
 #include <string>
 
-#include "capi/handles.h"
+#include "capi/bundle_entries.h"
 #include "io/serialize.h"
-#include "io/utf8.h"
 
+using qtensor::capi::BundleHandle;
+using qtensor::capi::FindEntry;
 using qtensor::capi::Guard;
+using qtensor::capi::NamedEntry;
 using qtensor::capi::Required;
 using qtensor::capi::ReturnTensor;
+using qtensor::capi::SetEntry;
+using qtensor::capi::TensorEntry;
 using qtensor::capi::TensorOf;
+using qtensor::capi::TextArgument;
 using qtensor::core::ErrorKind;
 using qtensor::core::Fail;
 using qtensor::io::Bundle;
 
 namespace {
 
-const qt_bundle& HandleOf(const qt_bundle* handle) { return *Required(handle, "bundle"); }
-qt_bundle& HandleOf(qt_bundle* handle) { return *Required(handle, "bundle"); }
-const Bundle& BundleOf(const qt_bundle* handle) { return HandleOf(handle).bundle; }
-
-// A string argument that can be stored in the file format: not NULL,
-// UTF-8, and (when it names something) not empty.
-std::string TextArgument(const char* text, const char* what, bool may_be_empty) {
-  std::string value = Required(text, what);
-  if (!may_be_empty && value.empty())
-    Fail(ErrorKind::kInvalidArgument, std::string(what) + " is empty");
-  if (!qtensor::io::IsValidUtf8(value)) {
-    Fail(ErrorKind::kInvalidArgument, std::string(what) + " is not valid UTF-8");
-  }
-  return value;
-}
-
-const qtensor::core::Tensor* FindTensor(const qt_bundle& handle, const std::string& name) {
-  const auto found = handle.tensor_positions.find(name);
-  if (found == handle.tensor_positions.end()) return nullptr;
-  return &handle.bundle.tensors[found->second].second;
-}
-
-const qtensor::core::Tensor& NamedTensor(const qt_bundle& handle, const char* name) {
-  const qtensor::core::Tensor* tensor = FindTensor(handle, Required(name, "name"));
-  if (tensor == nullptr) {
-    Fail(ErrorKind::kNotFound, std::string("the bundle has no tensor named '") + name + "'");
-  }
-  return *tensor;
-}
+const Bundle& BundleOf(const qt_bundle* handle) { return BundleHandle(handle).bundle; }
 
 // The metadata key at index, from the ordered list (rebuilt if stale).
 const std::string& MetadataKeyAt(const qt_bundle& handle, size_t index) {
@@ -69,7 +47,7 @@ void CheckIndex(size_t index, size_t size, const char* what) {
 }  // namespace
 
 qt_bundle::qt_bundle(Bundle contents) : bundle(std::move(contents)) {
-  for (size_t i = 0; i < bundle.tensors.size(); ++i) tensor_positions[bundle.tensors[i].first] = i;
+  for (size_t i = 0; i < bundle.entries.size(); ++i) entry_positions[bundle.entries[i].first] = i;
 }
 
 extern "C" {
@@ -85,29 +63,21 @@ void qt_bundle_free(qt_bundle* bundle) { delete bundle; }
 
 qt_status qt_bundle_set(qt_bundle* bundle, const char* name, const qt_tensor* tensor) {
   return Guard([&] {
-    qt_bundle& handle = HandleOf(bundle);
-    std::string key = TextArgument(name, "name", false);
-    const qtensor::core::Tensor& view = TensorOf(tensor);
-    const auto found = handle.tensor_positions.find(key);
-    if (found != handle.tensor_positions.end()) {
-      handle.bundle.tensors[found->second].second = view;
-    } else {
-      handle.bundle.tensors.emplace_back(key, view);
-      handle.tensor_positions.emplace(std::move(key), handle.bundle.tensors.size() - 1);
-    }
+    qt_bundle& handle = BundleHandle(bundle);
+    SetEntry(handle, name, TensorOf(tensor));
   });
 }
 
 qt_status qt_bundle_remove(qt_bundle* bundle, const char* name) {
   return Guard([&] {
-    qt_bundle& handle = HandleOf(bundle);
-    NamedTensor(handle, name);
-    const auto found = handle.tensor_positions.find(name);
+    qt_bundle& handle = BundleHandle(bundle);
+    NamedEntry(handle, name);
+    const auto found = handle.entry_positions.find(name);
     const size_t position = found->second;
-    handle.tensor_positions.erase(found);
-    handle.bundle.tensors.erase(handle.bundle.tensors.begin() +
+    handle.entry_positions.erase(found);
+    handle.bundle.entries.erase(handle.bundle.entries.begin() +
                                 static_cast<std::ptrdiff_t>(position));
-    for (auto& entry : handle.tensor_positions) {
+    for (auto& entry : handle.entry_positions) {
       if (entry.second > position) --entry.second;
     }
   });
@@ -115,7 +85,7 @@ qt_status qt_bundle_remove(qt_bundle* bundle, const char* name) {
 
 qt_status qt_bundle_size(size_t* out, const qt_bundle* bundle) {
   return Guard([&] {
-    const size_t size = BundleOf(bundle).tensors.size();
+    const size_t size = BundleOf(bundle).entries.size();
     *Required(out, "out") = size;
   });
 }
@@ -124,21 +94,22 @@ qt_status qt_bundle_name(const char** out, const qt_bundle* bundle, size_t index
   return Guard([&] {
     const Bundle& entries = BundleOf(bundle);
     Required(out, "out");
-    CheckIndex(index, entries.tensors.size(), "tensors");
-    *out = entries.tensors[index].first.c_str();
+    CheckIndex(index, entries.entries.size(), "tensors");
+    *out = entries.entries[index].first.c_str();
   });
 }
 
 qt_status qt_bundle_contains(bool* out, const qt_bundle* bundle, const char* name) {
   return Guard([&] {
-    const bool found = FindTensor(HandleOf(bundle), Required(name, "name")) != nullptr;
+    const bool found = FindEntry(BundleHandle(bundle), Required(name, "name")) != nullptr;
     *Required(out, "out") = found;
   });
 }
 
 qt_status qt_bundle_get(qt_tensor** out, const qt_bundle* bundle, const char* name) {
   return Guard([&] {
-    const qtensor::core::Tensor& tensor = NamedTensor(HandleOf(bundle), name);
+    const qtensor::io::BundleEntry& entry = NamedEntry(BundleHandle(bundle), name);
+    const qtensor::core::Tensor& tensor = TensorEntry(entry, name);
     ReturnTensor(Required(out, "out"), tensor);
   });
 }
@@ -147,14 +118,15 @@ qt_status qt_bundle_get_index(qt_tensor** out, const qt_bundle* bundle, size_t i
   return Guard([&] {
     const Bundle& entries = BundleOf(bundle);
     Required(out, "out");
-    CheckIndex(index, entries.tensors.size(), "tensors");
-    ReturnTensor(out, entries.tensors[index].second);
+    CheckIndex(index, entries.entries.size(), "tensors");
+    const auto& [name, entry] = entries.entries[index];
+    ReturnTensor(out, TensorEntry(entry, name));
   });
 }
 
 qt_status qt_bundle_set_metadata(qt_bundle* bundle, const char* key, const char* value) {
   return Guard([&] {
-    qt_bundle& handle = HandleOf(bundle);
+    qt_bundle& handle = BundleHandle(bundle);
     std::string k = TextArgument(key, "key", false);
     std::string v = TextArgument(value, "value", true);
     const bool inserted =
@@ -189,7 +161,7 @@ qt_status qt_bundle_metadata_key(const char** out, const qt_bundle* bundle, size
     const Bundle& entries = BundleOf(bundle);
     Required(out, "out");
     CheckIndex(index, entries.metadata.size(), "metadata keys");
-    *out = MetadataKeyAt(HandleOf(bundle), index).c_str();
+    *out = MetadataKeyAt(BundleHandle(bundle), index).c_str();
   });
 }
 

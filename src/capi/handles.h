@@ -45,11 +45,11 @@ struct qt_bundle {
   qtensor::io::Bundle bundle;
   // Kept beside the bundle so that a lookup by name or a listing by index
   // costs O(log n) or O(1), and listing all n names or keys O(n log n) (a
-  // hostile file may hold many): each tensor name's position in
-  // bundle.tensors (a tree, which crafted names cannot degrade as they can a
+  // hostile file may hold many): each entry name's position in
+  // bundle.entries (a tree, which crafted names cannot degrade as they can a
   // hash table), and the metadata keys in order, rebuilt on first use after
   // a new key. Readers on many threads share that list, hence the lock.
-  std::map<std::string, size_t> tensor_positions;
+  std::map<std::string, size_t> entry_positions;
   mutable std::mutex metadata_keys_lock;
   mutable std::vector<const std::string*> metadata_keys;
   mutable bool metadata_keys_stale = true;

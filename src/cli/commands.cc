@@ -335,7 +335,13 @@ void PrintBundle(const Bundle& bundle, std::ostream& out) {
   const std::vector<std::string> names = bundle.names();
   out << "bundle of " << names.size() << " tensor" << (names.size() == 1 ? "" : "s") << "\n";
   for (size_t i = 0; i < names.size(); ++i) {
-    out << names[i] << ":\n" << bundle.at(i).to_string() << "\n";
+    out << names[i] << ":\n";
+    if (bundle.is_float(names[i])) {
+      out << "unquantized " << qt_float_dtype_name(bundle.float_dtype(names[i])) << ", shape "
+          << NpyShapeText(bundle.float_shape(names[i])) << "\n";
+    } else {
+      out << bundle.at(i).to_string() << "\n";
+    }
   }
   const std::vector<std::string> keys = bundle.metadata_keys();
   out << "metadata (" << keys.size() << (keys.size() == 1 ? " key" : " keys") << ")"

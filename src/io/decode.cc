@@ -2,6 +2,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <variant>
 
 #include <google/protobuf/stubs/logging.h>
 
@@ -52,6 +53,14 @@ core::Tensor MakeTensor(const ByteSpan& values, const ValidTensor& valid) {
   return core::FromStorageRepr(values.data, values.size, valid.shape, valid.quantizer);
 }
 
+BundleEntry MakeEntry(const ByteSpan& values,
+                      const std::variant<ValidTensor, ValidFloatArray>& valid) {
+  if (const auto* array = std::get_if<ValidFloatArray>(&valid)) {
+    return FloatArray::Copy(array->dtype, array->shape, values.data, values.size);
+  }
+  return MakeTensor(values, std::get<ValidTensor>(valid));
+}
+
 bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
 
 std::string EntryName(int index, const std::string& name) {
@@ -99,7 +108,7 @@ Bundle DecodeBundle(const uint8_t* data, size_t size) {
   }
   // Everything is checked before any tensor's values are allocated.
   std::unordered_map<std::string, int> first_index;
-  std::vector<ValidTensor> valid;
+  std::vector<std::variant<ValidTensor, ValidFloatArray>> valid;
   std::vector<ByteSpan> values;
   valid.reserve(static_cast<size_t>(message.tensors_size()));
   values.reserve(static_cast<size_t>(message.tensors_size()));
@@ -119,15 +128,20 @@ Bundle DecodeBundle(const uint8_t* data, size_t size) {
                                               ": duplicate name, also tensors[" +
                                               std::to_string(seen->second) + "]");
     }
-    values.push_back(DataFieldBytes(message.tensors(i).data(), parsed.split));
-    valid.push_back(
-        ValidateTensor(message.tensors(i), values.back().size, "bundle " + EntryName(i, name)));
+    const v1::Tensor& entry = message.tensors(i);
+    values.push_back(DataFieldBytes(entry.data(), parsed.split));
+    const std::string where = "bundle " + EntryName(i, name);
+    if (IsFloatEntry(entry)) {
+      valid.emplace_back(ValidateFloatArray(entry, values.back().size, where));
+    } else {
+      valid.emplace_back(ValidateTensor(entry, values.back().size, where));
+    }
   }
   Bundle bundle;
-  bundle.tensors.reserve(valid.size());
+  bundle.entries.reserve(valid.size());
   for (size_t i = 0; i < valid.size(); ++i) {
-    bundle.tensors.emplace_back(message.tensors(static_cast<int>(i)).name(),
-                                MakeTensor(values[i], valid[i]));
+    bundle.entries.emplace_back(message.tensors(static_cast<int>(i)).name(),
+                                MakeEntry(values[i], valid[i]));
   }
   bundle.metadata.insert(message.metadata().begin(), message.metadata().end());
   return bundle;

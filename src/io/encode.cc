@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <google/protobuf/io/coded_stream.h>
@@ -109,6 +110,19 @@ class EncodedTensor {
     version_ = VersionFor(quantizer);
   }
 
+  // A float entry: dtype and shape, its bytes as they are, no quantization
+  // fields; format version 2, which added it.
+  EncodedTensor(const FloatArray& array, const std::string& name)
+      : float_bytes_(array.bytes.get()), name_(name), data_bytes_(array.bytes->size()) {
+    v1::Tensor message;
+    message.set_dtype(
+        static_cast<v1::DType>(v1::DTYPE_FLOAT32 + static_cast<int>(array.dtype) - 1));
+    for (int64_t size : array.shape) message.add_shape(size);
+    message.ByteSizeLong();
+    header_ = Deterministic(message);
+    version_ = 2;
+  }
+
   uint32_t version() const { return version_; }
 
   uint64_t size() const {
@@ -120,15 +134,20 @@ class EncodedTensor {
     out = WriteBytes(out, header_);
     if (data_bytes_ > 0) {
       out = WriteFieldHead(out, kTensorDataTag, data_bytes_);
-      core::StorageRepr(*tensor_, out);
-      out += data_bytes_;
+      if (tensor_ != nullptr) {
+        core::StorageRepr(*tensor_, out);
+        out += data_bytes_;
+      } else {
+        out = WriteBytes(out, *float_bytes_);
+      }
     }
     if (!name_.empty()) out = WriteBytes(WriteFieldHead(out, kTensorNameTag, name_.size()), name_);
     return WriteBytes(out, tail_);
   }
 
  private:
-  const core::Tensor* tensor_;
+  const core::Tensor* tensor_ = nullptr;      // a quantized tensor's values
+  const std::string* float_bytes_ = nullptr;  // or a float entry's
   std::string name_;
   uint64_t data_bytes_;
   std::string header_;
@@ -179,11 +198,11 @@ Buffer EncodeTensorFile(const core::Tensor& tensor, uint64_t max_bytes) {
 
 Buffer EncodeBundleFile(const Bundle& bundle, uint64_t max_bytes) {
   std::vector<EncodedTensor> tensors;
-  tensors.reserve(bundle.tensors.size());
+  tensors.reserve(bundle.entries.size());
   uint64_t content = 0;
   uint32_t version = 1;
-  for (const auto& [name, tensor] : bundle.tensors) {
-    tensors.emplace_back(tensor, name);
+  for (const auto& [name, entry] : bundle.entries) {
+    std::visit([&, &name = name](const auto& value) { tensors.emplace_back(value, name); }, entry);
     content += FieldSize(kBundleTensorsTag, tensors.back().size());
     version = std::max(version, tensors.back().version());
   }

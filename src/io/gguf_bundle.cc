@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <variant>
 
 #include "core/error.h"
 #include "core/gguf_blocks.h"
@@ -38,6 +40,33 @@ std::vector<uint64_t> DimsOf(const std::vector<int64_t>& shape) {
   return std::vector<uint64_t>(shape.rbegin(), shape.rend());
 }
 
+// GGUF's F32, F16 and BF16 tensors are float entries of that dtype.
+std::optional<FloatDType> FloatDTypeOfGgml(uint32_t type) {
+  switch (static_cast<GgmlType>(type)) {
+    case GgmlType::kF32:
+      return FloatDType::kFloat32;
+    case GgmlType::kF16:
+      return FloatDType::kFloat16;
+    case GgmlType::kBF16:
+      return FloatDType::kBFloat16;
+    default:
+      return std::nullopt;
+  }
+}
+
+GgmlType GgmlTypeOf(FloatDType dtype) {
+  return dtype == FloatDType::kFloat32   ? GgmlType::kF32
+         : dtype == FloatDType::kFloat16 ? GgmlType::kF16
+                                         : GgmlType::kBF16;
+}
+
+void CheckGgufRank(const std::string& where, size_t ndim) {
+  if (ndim > kGgufMaxDims) {
+    Fail(ErrorKind::kInvalidArgument,
+         where + " has " + std::to_string(ndim) + " dims: GGUF tensors have at most 4");
+  }
+}
+
 core::Tensor TensorOf(const GgufTensor& info, const std::string& where) {
   const auto type = static_cast<GgmlType>(info.type);
   if (type != GgmlType::kQ8_0 && type != GgmlType::kQ4_0) {
@@ -60,10 +89,7 @@ GgufTensor GgufTensorOf(const std::string& name, const core::Tensor& tensor,
   std::string why_not;
   const auto type = core::GgufBlockTypeOf(tensor, &why_not);
   if (!type) Fail(ErrorKind::kInvalidArgument, where + " does not fit GGUF: " + why_not);
-  if (tensor.ndim() > kGgufMaxDims) {
-    Fail(ErrorKind::kInvalidArgument,
-         where + " has " + std::to_string(tensor.ndim()) + " dims: GGUF tensors have at most 4");
-  }
+  CheckGgufRank(where, tensor.ndim());
   bytes.push_back(core::GgufBlocksOf(tensor, *type));
   GgufTensor info;
   info.name = name;
@@ -72,6 +98,29 @@ GgufTensor GgufTensorOf(const std::string& name, const core::Tensor& tensor,
   info.data = bytes.back().data();
   info.size = bytes.back().size();
   return info;
+}
+
+// A float entry's bytes are GGUF's as they are (the bundle keeps them alive).
+GgufTensor GgufTensorOf(const std::string& name, const FloatArray& array,
+                        std::vector<std::vector<uint8_t>>& /*bytes*/) {
+  CheckGgufRank("float entry '" + name + "'", array.shape.size());
+  GgufTensor info;
+  info.name = name;
+  info.dims = DimsOf(array.shape);
+  info.type = static_cast<uint32_t>(GgmlTypeOf(array.dtype));
+  info.data = reinterpret_cast<const uint8_t*>(array.bytes->data());
+  info.size = array.bytes->size();
+  return info;
+}
+
+BundleEntry EntryOf(const GgufTensor& info, const std::string& where) {
+  const std::optional<FloatDType> dtype = FloatDTypeOfGgml(info.type);
+  if (!dtype) return TensorOf(info, where);
+  try {
+    return FloatArray::Copy(*dtype, ShapeOf(info.dims), info.data, info.size);
+  } catch (const core::Error& error) {
+    Fail(ErrorKind::kCorruptData, where + ": " + error.what());
+  }
 }
 
 }  // namespace
@@ -85,7 +134,7 @@ Bundle BundleFromGguf(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < file.tensors.size(); ++i) {
     const GgufTensor& info = file.tensors[i];
     const std::string where = "GGUF tensors[" + std::to_string(i) + "] (" + Quoted(info.name) + ")";
-    bundle.tensors.emplace_back(BundleText(info.name, "tensor name"), TensorOf(info, where));
+    bundle.entries.emplace_back(BundleText(info.name, "tensor name"), EntryOf(info, where));
   }
   return bundle;
 }
@@ -102,9 +151,11 @@ std::string GgufFromBundle(const Bundle& bundle) {
     file.metadata.push_back({key, std::move(value)});
   }
   std::vector<std::vector<uint8_t>> bytes;  // the tensors' blocks, kept until written
-  bytes.reserve(bundle.tensors.size());
-  for (const auto& [name, tensor] : bundle.tensors) {
-    file.tensors.push_back(GgufTensorOf(name, tensor, bytes));
+  bytes.reserve(bundle.entries.size());
+  for (const auto& [name, entry] : bundle.entries) {
+    std::visit([&, &name = name](
+                   const auto& value) { file.tensors.push_back(GgufTensorOf(name, value, bytes)); },
+               entry);
   }
   return WriteGguf(file);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/error.h"
@@ -324,8 +325,14 @@ Buffer EncodeOnnxModel(const Bundle& bundle, uint64_t max_bytes) {
   Message graph;  // nodes and initializers, then name and outputs
   Message outputs;
   Names names;
-  for (const auto& [name, tensor] : bundle.tensors) {
-    AddTensor(name, tensor, &names, &graph, &outputs);
+  for (const auto& [name, entry] : bundle.entries) {
+    const auto* tensor = std::get_if<core::Tensor>(&entry);
+    if (tensor == nullptr) {
+      core::Fail(core::ErrorKind::kInvalidArgument,
+                 "bundle entry '" + name +
+                     "' is a float entry: ONNX export writes quantized tensors only");
+    }
+    AddTensor(name, *tensor, &names, &graph, &outputs);
   }
   graph.Bytes(onnx::graph::kName, "qtensor");
   graph.Append(std::move(outputs));

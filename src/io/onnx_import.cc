@@ -388,7 +388,7 @@ Bundle DecodeOnnxModel(const uint8_t* data, size_t size) {
       Corrupt("graph.node[" + std::to_string(node.index) + "] (DequantizeLinear)",
               "a second node with output " + Quoted(entry->first));
     }
-    bundle.tensors.push_back(std::move(*entry));
+    bundle.entries.emplace_back(std::move(entry->first), std::move(entry->second));
   }
   return bundle;
 }

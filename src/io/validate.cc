@@ -18,12 +18,21 @@ using core::ErrorKind;
   core::Fail(ErrorKind::kCorruptData, where + ": " + what);
 }
 
+FloatDType FloatDTypeOf(const v1::Tensor& message) {
+  return static_cast<FloatDType>(message.dtype() - v1::DTYPE_FLOAT32 + 1);
+}
+
 core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
   const int value = message.dtype();
+  if (IsFloatEntry(message)) {
+    Corrupt(where, "dtype " + std::to_string(value) + " (" + FloatDTypeName(FloatDTypeOf(message)) +
+                       ") is an unquantized float entry, which only a bundle holds");
+  }
   if (!core::IsValidDType(value)) {
     Corrupt(where, "dtype " + std::to_string(value) +
                        " is unknown: unsupported by this version of qtensor, which reads 1 = "
-                       "QINT8 to 9 = QUINT4");
+                       "QINT8 to 9 = QUINT4 and, in a bundle, 10 = DTYPE_FLOAT32 to 12 = "
+                       "DTYPE_BFLOAT16");
   }
   return static_cast<core::DType>(value);
 }
@@ -42,6 +51,23 @@ void CheckQScheme(const v1::Tensor& message, const std::string& where) {
   }
 }
 
+// A float entry has none of a quantized tensor's fields.
+void CheckNoQuantization(const v1::Tensor& message, const std::string& where) {
+  const auto unset = [&](bool is_set, const std::string& field) {
+    if (is_set) Corrupt(where, field + " is set: a float entry has no quantization fields");
+  };
+  unset(message.qscheme() != 0, "qscheme " + std::to_string(message.qscheme()));
+  unset(message.scale() != 0.0, "scale " + core::FormatPythonFloat(message.scale()));
+  unset(message.zero_point() != 0, "zero_point " + std::to_string(message.zero_point()));
+  unset(message.scales_size() > 0, "scales (" + std::to_string(message.scales_size()) + ")");
+  unset(message.zero_points_size() > 0,
+        "zero_points (" + std::to_string(message.zero_points_size()) + ")");
+  unset(message.axis() != 0, "axis " + std::to_string(message.axis()));
+  unset(message.rounding() != 0, "rounding " + std::to_string(message.rounding()));
+  unset(message.scale_type() != 0, "scale_type " + std::to_string(message.scale_type()));
+  unset(message.block_size() != 0, "block_size " + std::to_string(message.block_size()));
+}
+
 std::vector<int64_t> CheckedShape(const v1::Tensor& message, const std::string& where) {
   try {
     core::CheckRank(static_cast<size_t>(message.shape_size()));
@@ -58,13 +84,24 @@ std::vector<int64_t> CheckedShape(const v1::Tensor& message, const std::string& 
   return shape;
 }
 
-int64_t CheckedNumel(const std::vector<int64_t>& shape, core::DType dtype,
-                     const std::string& where) {
+// count(shape): core::CheckedNumel for the element type, whose failure
+// here is a shape too large.
+template <typename Count>
+int64_t CheckedNumel(const std::vector<int64_t>& shape, const std::string& where, Count&& count) {
   try {
-    return core::CheckedNumel(shape, dtype);
+    return count(shape);
   } catch (const core::Error& error) {
     Corrupt(where, "shape " + core::ShapeText(shape, core::ShapeStyle::kList) +
                        " is too large: " + error.what());
+  }
+}
+
+void CheckDataBytes(uint64_t data_bytes, uint64_t bytes, const std::vector<int64_t>& shape,
+                    const char* type, const std::string& where) {
+  if (data_bytes != bytes) {
+    Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
+                       core::ShapeText(shape, core::ShapeStyle::kList) + " of " + type + " needs " +
+                       std::to_string(bytes));
   }
 }
 
@@ -196,7 +233,9 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
   const core::DType dtype = CheckedDType(message, where);
   CheckQScheme(message, where);
   std::vector<int64_t> shape = CheckedShape(message, where);
-  const int64_t numel = CheckedNumel(shape, dtype, where);
+  const int64_t numel = CheckedNumel(shape, where, [&](const std::vector<int64_t>& dims) {
+    return core::CheckedNumel(dims, dtype);
+  });
   const core::QuantizerForms forms = CheckedForms(message, where);
   core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
                                   ? PerChannelQuantizer(message, dtype, shape, forms, where)
@@ -204,13 +243,27 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                                   ? PerBlockQuantizer(message, dtype, shape, forms, where)
                                   : PerTensorQuantizer(message, dtype, forms, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.
-  const uint64_t bytes = core::StorageBytes(dtype, numel);
-  if (data_bytes != bytes) {
-    Corrupt(where, "data holds " + std::to_string(data_bytes) + " bytes but shape " +
-                       core::ShapeText(shape, core::ShapeStyle::kList) + " of " +
-                       core::DTypeName(dtype) + " needs " + std::to_string(bytes));
-  }
+  CheckDataBytes(data_bytes, core::StorageBytes(dtype, numel), shape, core::DTypeName(dtype),
+                 where);
   return ValidTensor{std::move(shape), std::move(quantizer)};
+}
+
+bool IsFloatEntry(const v1::Tensor& message) {
+  return message.dtype() >= v1::DTYPE_FLOAT32 && message.dtype() <= v1::DTYPE_BFLOAT16;
+}
+
+ValidFloatArray ValidateFloatArray(const v1::Tensor& message, uint64_t data_bytes,
+                                   const std::string& where) {
+  const FloatDType dtype = FloatDTypeOf(message);
+  CheckNoQuantization(message, where);
+  std::vector<int64_t> shape = CheckedShape(message, where);
+  const int64_t numel = CheckedNumel(shape, where, [&](const std::vector<int64_t>& dims) {
+    return CheckedFloatNumel(dims, dtype);
+  });
+  // CheckedFloatNumel bounds the size by 2^48 bytes.
+  CheckDataBytes(data_bytes, static_cast<uint64_t>(numel) * FloatDTypeBytes(dtype), shape,
+                 FloatDTypeName(dtype), where);
+  return ValidFloatArray{dtype, std::move(shape)};
 }
 
 void ValidateHeader(const v1::File& file) {

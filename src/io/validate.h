@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/quantizer.h"
+#include "io/float_array.h"
 #include "qtensor.pb.h"
 
 namespace qtensor::io {
@@ -28,6 +29,20 @@ struct ValidTensor {
 // apart from the message (io/data_fields.h).
 ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                            const std::string& where);
+
+// Whether the message is a bundle's float entry (dtype DTYPE_FLOAT32 to
+// DTYPE_BFLOAT16), which ValidateFloatArray checks; ValidateTensor refuses it.
+bool IsFloatEntry(const v1::Tensor& message);
+
+struct ValidFloatArray {
+  FloatDType dtype;
+  std::vector<int64_t> shape;
+};
+
+// Checks, in this order: every quantization field unset, rank, dims, element
+// count and byte size, data length (docs/format.md).
+ValidFloatArray ValidateFloatArray(const v1::Tensor& message, uint64_t data_bytes,
+                                   const std::string& where);
 
 // Untrusted text for a message: quoted, at most 40 characters, bytes
 // outside printable ASCII as \xNN.

@@ -208,6 +208,26 @@ def test_info_of_a_bundle_prints_each_name_tensor_and_the_metadata(tmp_path, qte
     assert run_ok("info", tmp_path / "b.qtb") == expected
 
 
+def test_info_of_a_bundle_lists_float_entries_with_dtype_and_shape(tmp_path, qtensor_pb2):
+    pb = qtensor_pb2
+    weights = torch.tensor([1, -1], dtype=torch.int8)
+    file = pb.File(magic="qtensor", format_version=2)
+    file.bundle.tensors.add(name="norm", dtype=pb.DTYPE_FLOAT32, shape=[2, 3], data=bytes(24))
+    file.bundle.tensors.add(name="w", dtype=pb.QINT8, shape=[2], qscheme=pb.PER_TENSOR_AFFINE,
+                            scale=0.5, zero_point=0, data=weights.numpy().tobytes())
+    file.bundle.tensors.add(name="emb", dtype=pb.DTYPE_FLOAT16, shape=[4], data=bytes(8))
+    file.bundle.tensors.add(name="bf", dtype=pb.DTYPE_BFLOAT16, shape=[], data=bytes(2))
+    (tmp_path / "f.qtb").write_bytes(file.SerializeToString())
+    expected = "\n".join([
+        "bundle of 4 tensors",
+        "norm:", "unquantized float32, shape (2, 3)",
+        "w:", repr(torch._make_per_tensor_quantized_tensor(weights, 0.5, 0)),
+        "emb:", "unquantized float16, shape (4,)",
+        "bf:", "unquantized bfloat16, shape ()",
+        "metadata (0 keys)", ""]).replace("torch.", "qtensor.")
+    assert run_ok("info", tmp_path / "f.qtb") == expected
+
+
 def test_dequantize_of_an_empty_bundle(tmp_path, qtensor_pb2):
     file = qtensor_pb2.File(magic="qtensor", format_version=1)
     file.bundle.metadata["k"] = "v"

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/dtype.h"
@@ -113,19 +114,21 @@ TEST_CASE("decode: a bundle of many tensors round trips") {
   qtensor::io::Bundle bundle;
   for (int i = 0; i < 300; ++i) {
     const DType dtype = kDTypes[i % 3];
-    bundle.tensors.emplace_back("t" + std::to_string(i),
+    bundle.entries.emplace_back("t" + std::to_string(i),
                                 MakeTensor(dtype, {i % 7, 1 + i % 5}, static_cast<unsigned>(i)));
   }
-  bundle.tensors.emplace_back("big", MakeTensor(DType::kQUInt8, {2048, 4096}, 9));
+  bundle.entries.emplace_back("big", MakeTensor(DType::kQUInt8, {2048, 4096}, 9));
   bundle.metadata["epoch"] = "3";
   const qtensor::io::Bundle back = DecodeBundle(Bytes(qtensor::io::SerializeBundle(bundle)));
-  REQUIRE(back.tensors.size() == bundle.tensors.size());
-  for (size_t i = 0; i < back.tensors.size(); ++i) {
+  REQUIRE(back.entries.size() == bundle.entries.size());
+  for (size_t i = 0; i < back.entries.size(); ++i) {
     CAPTURE(i);
-    CHECK(back.tensors[i].first == bundle.tensors[i].first);
-    CHECK(back.tensors[i].second.shape() == bundle.tensors[i].second.shape());
-    CHECK(back.tensors[i].second.dtype() == bundle.tensors[i].second.dtype());
-    CHECK(IntBytes(back.tensors[i].second) == IntBytes(bundle.tensors[i].second));
+    CHECK(back.entries[i].first == bundle.entries[i].first);
+    const auto& got = std::get<qtensor::core::Tensor>(back.entries[i].second);
+    const auto& want = std::get<qtensor::core::Tensor>(bundle.entries[i].second);
+    CHECK(got.shape() == want.shape());
+    CHECK(got.dtype() == want.dtype());
+    CHECK(IntBytes(got) == IntBytes(want));
   }
   CHECK(back.metadata == bundle.metadata);
 }
@@ -183,9 +186,9 @@ TEST_CASE("decode: the oneof keeps the last of tensor and bundle") {
       BytesField(1, TensorMessage(1, {2}) + BytesField(9, "yy") + BytesField(10, "y"));
   const qtensor::io::Bundle back =
       DecodeBundle(TensorFile(tensor) + BytesField(4, bundle) + BytesField(4, other));
-  REQUIRE(back.tensors.size() == 2);  // a repeated bundle is merged: its tensors appended
-  CHECK(IntBytes(back.tensors[0].second) == "bndl");
-  CHECK(IntBytes(back.tensors[1].second) == "yy");
+  REQUIRE(back.entries.size() == 2);  // a repeated bundle is merged: its tensors appended
+  CHECK(IntBytes(std::get<qtensor::core::Tensor>(back.entries[0].second)) == "bndl");
+  CHECK(IntBytes(std::get<qtensor::core::Tensor>(back.entries[1].second)) == "yy");
 }
 
 TEST_CASE("decode: an empty input is a file without magic") {

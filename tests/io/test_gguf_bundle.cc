@@ -232,6 +232,73 @@ TEST_CASE("GGUF -> bundle -> GGUF gives the same bytes, block scales of 0, -0.0 
   qt_bundle_free(bundle);
 }
 
+TEST_CASE("GGUF's F32, F16 and BF16 tensors are float entries, bit for bit, in file order") {
+  // NaN payloads, -0.0 and subnormals in each type.
+  const std::vector<uint8_t> f16 = {0x01, 0x7c, 0x00, 0x80, 0x01, 0x00,
+                                    0x00, 0x3c, 0x00, 0xc0, 0xff, 0x7b};
+  const std::vector<uint8_t> f32 = {0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 1, 0, 0, 0};
+  const std::vector<uint8_t> bf16 = {0x81, 0x7f, 0x01, 0x00};
+  const std::vector<uint8_t> q8 = Q8Block(0x3c00, -7);
+  io::GgufFile file;
+  file.tensors = {TensorInfo("token_embd", {3, 2}, io::GgmlType::kF16, f16),
+                  TensorInfo("blk.0.q8", {32}, io::GgmlType::kQ8_0, q8),
+                  TensorInfo("norm", {3}, io::GgmlType::kF32, f32),
+                  TensorInfo("bf", {2}, io::GgmlType::kBF16, bf16)};
+  const std::string bytes = io::WriteGguf(file);
+  CHECK(RoundTrip(bytes) == bytes);
+
+  qt_bundle* bundle = nullptr;
+  REQUIRE(qt_bundle_deserialize_gguf(&bundle, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                     bytes.size()) == QT_OK);
+  const char* names[4] = {"token_embd", "blk.0.q8", "norm", "bf"};
+  const std::vector<uint8_t>* data[4] = {&f16, nullptr, &f32, &bf16};
+  const qt_float_dtype dtypes[4] = {QT_FLOAT16, QT_FLOAT32, QT_FLOAT32, QT_BFLOAT16};
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(names[i]);
+    const char* name = nullptr;
+    REQUIRE(qt_bundle_name(&name, bundle, static_cast<size_t>(i)) == QT_OK);
+    CHECK(std::string(name) == names[i]);
+    bool is_float = false;
+    REQUIRE(qt_bundle_is_float(&is_float, bundle, name) == QT_OK);
+    CHECK(is_float == (data[i] != nullptr));
+    if (data[i] == nullptr) continue;
+    qt_float_dtype dtype{};
+    REQUIRE(qt_bundle_float_dtype(&dtype, bundle, name) == QT_OK);
+    CHECK(dtype == dtypes[i]);
+    const void* stored = nullptr;
+    size_t size = 0;
+    REQUIRE(qt_bundle_float_data(&stored, &size, bundle, name) == QT_OK);
+    REQUIRE(size == data[i]->size());
+    CHECK(std::memcmp(stored, data[i]->data(), size) == 0);
+  }
+  int64_t shape[2] = {};
+  REQUIRE(qt_bundle_float_shape(shape, 2, bundle, "token_embd") == QT_OK);
+  CHECK(shape[0] == 2);  // GGUF's ne = [3, 2], innermost first
+  CHECK(shape[1] == 3);
+
+  // Through qtensor's own file format and back to the same GGUF bytes.
+  uint8_t* own = nullptr;
+  size_t own_size = 0;
+  REQUIRE(qt_bundle_serialize(&own, &own_size, bundle) == QT_OK);
+  qt_bundle* reread = nullptr;
+  REQUIRE_MESSAGE(qt_bundle_deserialize(&reread, own, own_size) == QT_OK, Message());
+  uint8_t* gguf = nullptr;
+  size_t gguf_size = 0;
+  REQUIRE(qt_bundle_serialize_gguf(&gguf, &gguf_size, reread) == QT_OK);
+  CHECK(std::string(reinterpret_cast<const char*>(gguf), gguf_size) == bytes);
+  qt_buffer_free(gguf);
+  qt_buffer_free(own);
+
+  // A float entry of more than 4 dims does not fit GGUF.
+  const int64_t five[5] = {1, 1, 1, 1, 1};
+  const uint16_t one = 0x3c00;
+  REQUIRE(qt_bundle_set_float(reread, "wide", &one, sizeof one, five, 5, QT_FLOAT16) == QT_OK);
+  CHECK(qt_bundle_serialize_gguf(&gguf, &gguf_size, reread) == QT_ERR_INVALID_ARGUMENT);
+  CHECK(Message() == "float entry 'wide' has 5 dims: GGUF tensors have at most 4");
+  qt_bundle_free(reread);
+  qt_bundle_free(bundle);
+}
+
 TEST_CASE("GGUF files a bundle cannot hold are refused, naming the tensor") {
   const std::vector<uint8_t> q41(20 * 2, 0);
   io::GgufFile file;

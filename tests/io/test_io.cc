@@ -328,7 +328,7 @@ TEST_CASE("io: output over the size limit fails cleanly and writes nothing") {
   const Tensor old = Tensor::MakePerTensorQuantized<int8_t>({1, 2}, {2}, 1.0, 0);
   old.save(path);
   qtensor::io::Bundle bundle;
-  bundle.tensors.emplace_back("t", core_tensor);
+  bundle.entries.emplace_back("t", core_tensor);
   CHECK_THROWS_AS(qtensor::io::SaveTensor(core_tensor, path, 100), qtensor::core::Error);
   CHECK_THROWS_AS(qtensor::io::SaveBundle(bundle, path, 100), qtensor::core::Error);
   CHECK_THROWS_AS(qtensor::io::SaveTensor(core_tensor, dir / "new.qt", 100), qtensor::core::Error);

@@ -2,6 +2,8 @@
 
 from collections.abc import MutableMapping
 
+import numpy as np
+
 from . import native
 from ._arrays import path_of
 from ._tensor import Tensor
@@ -63,9 +65,38 @@ class Metadata(MutableMapping):
         return repr(dict(self.items()))
 
 
+# Float entries: the library's qt_float_dtype by name, and the NumPy dtype
+# (little-endian) each is read as; bfloat16, which NumPy lacks, reads as its
+# float32 values.
+_FLOAT_DTYPES = {"float32": native.QT_FLOAT32, "float16": native.QT_FLOAT16,
+                 "bfloat16": native.QT_BFLOAT16}
+_FLOAT_NAMES = {code: name for name, code in _FLOAT_DTYPES.items()}
+_NUMPY_FLOATS = {"float32": np.dtype("<f4"), "float16": np.dtype("<f2")}
+
+
+def _float_dtype(dtype):
+    """The qt_float_dtype of "float32", "float16", "bfloat16" or a NumPy
+    float32 / float16 dtype."""
+    if isinstance(dtype, str) and dtype in _FLOAT_DTYPES:
+        return _FLOAT_DTYPES[dtype]
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = None
+    if name in _NUMPY_FLOATS:
+        return _FLOAT_DTYPES[name]
+    raise TypeError(f"a float entry's dtype is 'float32', 'float16' or 'bfloat16', not {dtype!r}")
+
+
 class Bundle(MutableMapping):
     """Named tensors (in insertion order) and .metadata (str to str): a
-    state dict that saves to one file."""
+    state dict that saves to one file.
+
+    An entry is a qtensor.Tensor or an unquantized float array (GGUF's F32,
+    F16 and BF16 tensors), kept bit for bit: bundle[name] = a float32 or
+    float16 NumPy array stores one, set_float stores raw bytes of any float
+    dtype (bfloat16 too), and bundle[name] reads it back as a NumPy array
+    (bfloat16 as its float32 values; float_data gives the stored bytes)."""
 
     __slots__ = ("_native",)
 
@@ -88,12 +119,52 @@ class Bundle(MutableMapping):
         return Metadata(self._native)
 
     def __getitem__(self, name):
-        return Tensor._wrap(self._native.get(_name(name)))
+        if self.is_float(name):
+            return self._float_array(name)
+        return Tensor._wrap(self._native.get(name))
 
-    def __setitem__(self, name, tensor):
-        if not isinstance(tensor, Tensor):
-            raise TypeError(f"a bundle holds qtensor.Tensor values, not {type(tensor).__name__}")
-        self._native.set(_name(name), tensor._native)
+    def __setitem__(self, name, value):
+        if isinstance(value, Tensor):
+            self._native.set(_name(name), value._native)
+        elif isinstance(value, np.ndarray) and value.dtype.name in _NUMPY_FLOATS:
+            # Little-endian and row-major (ascontiguousarray would make a 0-dim array 1-dim).
+            array = value.astype(_NUMPY_FLOATS[value.dtype.name], order="C", copy=False)
+            self.set_float(name, array.reshape(-1).view(np.uint8), array.shape, value.dtype.name)
+        else:
+            raise TypeError("a bundle holds qtensor.Tensor values and float32 or float16 NumPy "
+                            f"arrays (set_float takes bfloat16), not {type(value).__name__}"
+                            + (f" of {value.dtype}" if isinstance(value, np.ndarray) else ""))
+
+    def set_float(self, name, data, shape, dtype):
+        """Stores a float entry: data is bytes-like, product(shape) values of
+        dtype ('float32', 'float16' or 'bfloat16'), little-endian, copied."""
+        shape = [int(size) for size in shape]
+        self._native.set_float(_name(name), memoryview(data).cast("B"), shape, _float_dtype(dtype))
+
+    def is_float(self, name):
+        """Whether the named entry is a float entry (not a qtensor.Tensor)."""
+        return self._native.is_float(_name(name))
+
+    def float_dtype(self, name):
+        """The named float entry's dtype: 'float32', 'float16' or 'bfloat16'."""
+        return _FLOAT_NAMES[self._native.float_dtype(_name(name))]
+
+    def float_shape(self, name):
+        """The named float entry's shape, a tuple."""
+        return tuple(self._native.float_shape(_name(name)))
+
+    def float_data(self, name):
+        """The named float entry's stored bytes (little-endian values)."""
+        return bytes(self._native.float_data_bytes(_name(name)))
+
+    def _float_array(self, name):
+        dtype, shape = self.float_dtype(name), self.float_shape(name)
+        if dtype in _NUMPY_FLOATS:
+            data = self._native.float_data_bytes(name)
+            return np.frombuffer(data, dtype=_NUMPY_FLOATS[dtype]).reshape(shape)
+        values = np.empty(shape, dtype=np.float32)
+        self._native.float_values_into(name, values.reshape(-1))
+        return values
 
     def __delitem__(self, name):
         self._native.remove(_name(name))

@@ -52,9 +52,8 @@ def serialize(message):
     return message.SerializeToString(deterministic=True)
 
 
-def per_tensor(pb, **fields):
-    t = pb.Tensor(dtype=pb.QINT8, shape=[2, 3], qscheme=pb.PER_TENSOR_AFFINE, scale=0.5,
-                  zero_point=1, data=bytes([0x80, 0xff, 0, 1, 2, 0x7f]))
+def with_fields(t, fields):
+    """The Tensor message t with fields (name: value) set or replaced."""
     for key, value in fields.items():
         if key in ("shape", "scales", "zero_points"):
             t.ClearField(key)
@@ -62,19 +61,25 @@ def per_tensor(pb, **fields):
         else:
             setattr(t, key, value)
     return t
+
+
+def per_tensor(pb, **fields):
+    t = pb.Tensor(dtype=pb.QINT8, shape=[2, 3], qscheme=pb.PER_TENSOR_AFFINE, scale=0.5,
+                  zero_point=1, data=bytes([0x80, 0xff, 0, 1, 2, 0x7f]))
+    return with_fields(t, fields)
 
 
 def per_channel(pb, **fields):
     t = pb.Tensor(dtype=pb.QUINT8, shape=[2, 3], qscheme=pb.PER_CHANNEL_AFFINE,
                   scales=[0.5, 0.25, 1.0], zero_points=[0, 128, 255], axis=1,
                   data=bytes([0, 1, 2, 3, 4, 5]))
-    for key, value in fields.items():
-        if key in ("shape", "scales", "zero_points"):
-            t.ClearField(key)
-            getattr(t, key).extend(value)
-        else:
-            setattr(t, key, value)
-    return t
+    return with_fields(t, fields)
+
+
+def float_entry(pb, name, **fields):
+    """A bundle's float entry: float16 [2, 3] with 12 bytes of data."""
+    t = pb.Tensor(dtype=pb.DTYPE_FLOAT16, shape=[2, 3], data=bytes(range(12)), name=name)
+    return with_fields(t, fields)
 
 
 def tensor_file(pb, tensor, magic="qtensor", version=1):
@@ -158,7 +163,10 @@ def build_cases(pb):
 
     # Each tensor rule broken on its own.
     add("dtype_unspecified.qt", tensor_file(pb, per_tensor(pb, dtype=0)), "dtype 0 is unknown")
-    add("dtype_10.qt", tensor_file(pb, per_tensor(pb, dtype=10)), "dtype 10 is unknown")
+    add("dtype_99.qt", tensor_file(pb, per_tensor(pb, dtype=99)), "dtype 99 is unknown")
+    add("dtype_float_single_tensor.qt",
+        tensor_file(pb, float_entry(pb, ""), version=2),
+        "tensor: dtype 11 (float16) is an unquantized float entry, which only a bundle holds")
     add("dtype_negative.qt", tensor_file(pb, per_tensor(pb, dtype=-1)), "dtype -1 is unknown")
     add("qscheme_unspecified.qt", tensor_file(pb, per_tensor(pb, qscheme=0)),
         "qscheme 0 is unknown")
@@ -259,8 +267,8 @@ def build_cases(pb):
         bundle_file(pb, [named(per_tensor(pb), "a")], {"": "x"}),
         "bundle metadata has an empty key", kind="bundle")
     add("bundle_bad_tensor.qt",
-        bundle_file(pb, [named(per_tensor(pb), "a"), named(per_tensor(pb, dtype=10), "b")]),
-        'bundle tensors[1] ("b"): dtype 10 is unknown', kind="bundle")
+        bundle_file(pb, [named(per_tensor(pb), "a"), named(per_tensor(pb, dtype=99), "b")]),
+        'bundle tensors[1] ("b"): dtype 99 is unknown', kind="bundle")
     add("bundle_name_with_nul.qt",
         bundle_file(pb, [named(per_tensor(pb), "a"), named(per_tensor(pb), "b\0c")]),
         'bundle tensors[1] ("b\\x00c"): the name contains a NUL byte', kind="bundle")
@@ -270,6 +278,35 @@ def build_cases(pb):
     add("bundle_metadata_value_with_nul.qt",
         bundle_file(pb, [named(per_tensor(pb), "a")], {"k": "v\0w"}),
         'bundle metadata value of "k" contains a NUL byte', kind="bundle")
+    # Float entries: each quantization field set on its own, then the shape
+    # and size rules.
+    for field, value, text in [("qscheme", 1, "qscheme 1"), ("scale", 0.5, "scale 0.5"),
+                               ("zero_point", 3, "zero_point 3"),
+                               ("scales", [1.0], "scales (1)"),
+                               ("zero_points", [0], "zero_points (1)"), ("axis", 1, "axis 1"),
+                               ("rounding", 1, "rounding 1"), ("scale_type", 2, "scale_type 2"),
+                               ("block_size", 2, "block_size 2")]:
+        add("bundle_float_with_%s.qt" % field,
+            bundle_file(pb, [named(per_tensor(pb), "a"), float_entry(pb, "f", **{field: value})]),
+            'bundle tensors[1] ("f"): %s is set: a float entry has no quantization fields' % text,
+            kind="bundle")
+    add("bundle_float_data_short.qt",
+        bundle_file(pb, [float_entry(pb, "f", data=bytes(11))]),
+        'bundle tensors[0] ("f"): data holds 11 bytes but shape [2, 3] of float16 needs 12',
+        kind="bundle")
+    add("bundle_float32_data_long.qt",
+        bundle_file(pb, [float_entry(pb, "f", dtype=pb.DTYPE_FLOAT32, shape=[3],
+                                     data=bytes(13))]),
+        "data holds 13 bytes but shape [3] of float32 needs 12", kind="bundle")
+    add("bundle_bfloat16_dim_negative.qt",
+        bundle_file(pb, [float_entry(pb, "f", dtype=pb.DTYPE_BFLOAT16, shape=[2, -3])]),
+        'bundle tensors[0] ("f"): shape[1] = -3 is negative', kind="bundle")
+    add("bundle_float_too_large.qt",
+        bundle_file(pb, [float_entry(pb, "f", dtype=pb.DTYPE_FLOAT32, shape=[1 << 46, 2])]),
+        "shape [70368744177664, 2] is too large", kind="bundle")
+    add("bundle_float_rank_65.qt",
+        bundle_file(pb, [float_entry(pb, "f", shape=[1] * 65, data=b"\0\0")]),
+        "rank 65", kind="bundle")
     add("bundle_name_invalid_utf8.qt",
         bundle_file(pb, [named(per_tensor(pb), "ZZ")]).replace(b"ZZ", b"\xc0\xaf"),
         "malformed data", kind="bundle")

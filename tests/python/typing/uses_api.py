@@ -98,7 +98,13 @@ def files(q: qtensor.Tensor) -> None:
     loaded = qtensor.deserialize(buffer.getvalue())
     assert isinstance(loaded, qtensor.Bundle)
     assert loaded.metadata["model"] == "typed"
-    assert loaded["weight"].int_repr().tolist() == [5, -10, 20]
+    weight = loaded["weight"]
+    assert isinstance(weight, qtensor.Tensor)  # an entry may also be a float array
+    assert weight.int_repr().tolist() == [5, -10, 20]
+    loaded["norm"] = np.ones(3, dtype=np.float16)
+    loaded.set_float("bf", b"\x80\x3f", [1], "bfloat16")
+    assert loaded.is_float("bf") and loaded.float_dtype("bf") == "bfloat16"
+    assert loaded.float_shape("norm") == (3,) and len(loaded.float_data("norm")) == 6
     again = qtensor.Tensor.serialize(q)
     assert isinstance(qtensor.deserialize(again), qtensor.Tensor)
 

@@ -9,7 +9,10 @@ import java.util.Objects;
 /**
  * Named tensors in insertion order plus string metadata: a state dict that
  * can be saved, loaded and (de)serialized. The bundle shares the storage of
- * the tensors put in it; get() returns a new handle the caller closes.
+ * the tensors put in it; get() returns a new handle the caller closes. An
+ * entry may instead be an unquantized float array (putFloat, floatData,
+ * floatValues: GGUF's F32, F16 and BF16 tensors); get() of one throws
+ * TYPE_MISMATCH.
  * Close the bundle itself too; use after close throws IllegalStateException.
  * A name, key, value or path holding U+0000 or an unpaired surrogate (no
  * UTF-8 string can carry it) throws IllegalArgumentException.
@@ -113,6 +116,76 @@ public final class Bundle implements AutoCloseable {
   /** {@return the names in insertion order (an unmodifiable copy)} */
   public List<String> names() {
     return Collections.unmodifiableList(Arrays.asList(handle().names()));
+  }
+
+  /**
+   * Adds a float entry (unquantized values kept bit for bit) under name, or
+   * replaces the entry of that name, of either kind, in place.
+   *
+   * @param name the entry's name
+   * @param data product(shape) values of dtype, little-endian (copied; SHAPE_MISMATCH if the
+   *     length is wrong)
+   * @param shape the shape (INVALID_ARGUMENT for a negative size)
+   * @param dtype the values' type
+   * @return this bundle, for chaining
+   */
+  public Bundle putFloat(String name, byte[] data, long[] shape, FloatDType dtype) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(dtype, "dtype");
+    handle().setFloatBytes(name, data, shape, dtype.code());
+    return this;
+  }
+
+  /**
+   * {@return true if the named entry is a float entry, false if a tensor (NOT_FOUND if absent)}
+   *
+   * @param name the entry's name
+   */
+  public boolean isFloat(String name) {
+    Objects.requireNonNull(name, "name");
+    return handle().is_float(name);
+  }
+
+  /**
+   * {@return the named float entry's dtype (TYPE_MISMATCH for a tensor)}
+   *
+   * @param name the entry's name
+   */
+  public FloatDType floatDType(String name) {
+    Objects.requireNonNull(name, "name");
+    return FloatDType.fromCode(handle().float_dtype(name));
+  }
+
+  /**
+   * {@return the named float entry's shape (TYPE_MISMATCH for a tensor)}
+   *
+   * @param name the entry's name
+   */
+  public long[] floatShape(String name) {
+    Objects.requireNonNull(name, "name");
+    return handle().float_shape(name);
+  }
+
+  /**
+   * {@return a copy of the named float entry's bytes, little-endian values of its dtype}
+   *
+   * @param name the entry's name
+   */
+  public byte[] floatData(String name) {
+    Objects.requireNonNull(name, "name");
+    return handle().floatDataBytes(name);
+  }
+
+  /**
+   * {@return the named float entry's values as float (float16 and bfloat16 widen exactly)}
+   *
+   * @param name the entry's name
+   */
+  public float[] floatValues(String name) {
+    Objects.requireNonNull(name, "name");
+    return handle().floatValuesArray(name);
   }
 
   /**
