@@ -571,13 +571,6 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     $self->copy_(floats, static_cast<size_t>(count));
   }
   jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
-  static qtensor::Bundle deserializeOnnxBytes(JNIEnv* jenv, jbyteArray data) {
-    QtPinned bytes(jenv, data, false);
-    return qtensor::Bundle::deserialize_onnx(bytes.data<const void>(), bytes.length());
-  }
-  jbyteArray serializeOnnxBytes(JNIEnv* jenv) const {
-    return QtBytesToJava(jenv, $self->serialize_onnx());
-  }
 }
 
 %extend qtensor::Bundle {
@@ -592,6 +585,13 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
   jbyteArray serializeGgufBytes(JNIEnv* jenv) const {
     return QtBytesToJava(jenv, $self->serialize_gguf());
+  }
+  static qtensor::Bundle deserializeOnnxBytes(JNIEnv* jenv, jbyteArray data) {
+    QtPinned bytes(jenv, data, false);
+    return qtensor::Bundle::deserialize_onnx(bytes.data<const void>(), bytes.length());
+  }
+  jbyteArray serializeOnnxBytes(JNIEnv* jenv) const {
+    return QtBytesToJava(jenv, $self->serialize_onnx());
   }
   // Float entries: raw little-endian bytes in and out; values as float[].
   void setFloatBytes(JNIEnv* jenv, const std::string& name, jbyteArray data,

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/error.h"
@@ -36,11 +37,12 @@ std::string StorageBytes(const core::Tensor& t) {
 
 void CheckSame(const io::Bundle& a, const io::Bundle& b) {
   Require(a.metadata == b.metadata, "metadata changed");
-  Require(a.tensors.size() == b.tensors.size(), "tensor count changed");
-  for (size_t i = 0; i < a.tensors.size(); ++i) {
-    const core::Tensor& x = a.tensors[i].second;
-    const core::Tensor& y = b.tensors[i].second;
-    Require(a.tensors[i].first == b.tensors[i].first, "name changed");
+  Require(a.entries.size() == b.entries.size(), "tensor count changed");
+  for (size_t i = 0; i < a.entries.size(); ++i) {
+    // Import makes quantized tensors only.
+    const core::Tensor& x = std::get<core::Tensor>(a.entries[i].second);
+    const core::Tensor& y = std::get<core::Tensor>(b.entries[i].second);
+    Require(a.entries[i].first == b.entries[i].first, "name changed");
     Require(x.shape() == y.shape(), "shape changed");
     Require(x.EffectiveQuantizer() == y.EffectiveQuantizer(), "quantizer changed");
     Require(StorageBytes(x) == StorageBytes(y), "integers changed");
