@@ -1,5 +1,6 @@
 #include "io/validate.h"
 
+#include <cmath>
 #include <string>
 
 #include "core/dtype.h"
@@ -31,10 +32,14 @@ core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
 void CheckQScheme(const v1::Tensor& message, const std::string& where) {
   const int value = message.qscheme();
   if (value != v1::PER_TENSOR_AFFINE && value != v1::PER_CHANNEL_AFFINE &&
-      value != v1::PER_BLOCK_AFFINE) {
+      value != v1::PER_BLOCK_AFFINE && value != v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
     Corrupt(where, "qscheme " + std::to_string(value) +
-                       " is unknown (expected 1 = PER_TENSOR_AFFINE, 2 = PER_CHANNEL_AFFINE or 3 "
-                       "= PER_BLOCK_AFFINE)");
+                       " is unknown (expected 1 = PER_TENSOR_AFFINE, 2 = PER_CHANNEL_AFFINE, 3 "
+                       "= PER_BLOCK_AFFINE or 4 = PER_CHANNEL_AFFINE_FLOAT_QPARAMS)");
+  }
+  if (value != v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS && message.float_zero_points_size() != 0) {
+    Corrupt(where, "float_zero_points has " + std::to_string(message.float_zero_points_size()) +
+                       " values: only a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has them");
   }
   if (value != v1::PER_BLOCK_AFFINE && message.block_size() != 0) {
     Corrupt(where, "block_size is " + std::to_string(message.block_size()) +
@@ -134,6 +139,42 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
   });
 }
 
+core::Quantizer FloatQParamsQuantizer(const v1::Tensor& message, core::DType dtype,
+                                      const std::vector<int64_t>& shape, const std::string& where) {
+  const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
+  const std::string channels = "shape[" + std::to_string(axis) +
+                               "] = " + std::to_string(shape[axis]) + " (the channel axis)";
+  if (message.scales_size() != shape[axis]) {
+    Corrupt(where,
+            "scales has " + std::to_string(message.scales_size()) + " values but " + channels);
+  }
+  if (message.float_zero_points_size() != shape[axis]) {
+    Corrupt(where, "float_zero_points has " + std::to_string(message.float_zero_points_size()) +
+                       " values but " + channels);
+  }
+  if (message.zero_points_size() != 0) {
+    Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
+                       " values: a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has float_zero_points "
+                       "instead");
+  }
+  std::vector<float> scales;
+  scales.reserve(static_cast<size_t>(message.scales_size()));
+  for (int c = 0; c < message.scales_size(); ++c) {
+    const double scale = message.scales(c);
+    if (std::isfinite(scale) && static_cast<double>(static_cast<float>(scale)) != scale) {
+      Corrupt(where, "scales[" + std::to_string(c) + "] = " + core::FormatPythonFloat(scale) +
+                         " is not a float32 value, as a float-qparams scale is");
+    }
+    scales.push_back(static_cast<float>(scale));
+  }
+  return CheckedQuantizer(where, [&] {
+    return core::Quantizer::PerChannelFloatQParams(
+        dtype, scales,
+        std::vector<float>(message.float_zero_points().begin(), message.float_zero_points().end()),
+        axis);
+  });
+}
+
 core::Quantizer PerBlockQuantizer(const v1::Tensor& message, core::DType dtype,
                                   const std::vector<int64_t>& shape, const std::string& where) {
   const int64_t axis = CheckedAxis(message, shape, "per-block", where);
@@ -205,6 +246,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                                   ? PerChannelQuantizer(message, dtype, shape, where)
                               : message.qscheme() == v1::PER_BLOCK_AFFINE
                                   ? PerBlockQuantizer(message, dtype, shape, where)
+                              : message.qscheme() == v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS
+                                  ? FloatQParamsQuantizer(message, dtype, shape, where)
                                   : PerTensorQuantizer(message, dtype, where);
   quantizer = WithCheckedForms(message, quantizer, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.

@@ -15,7 +15,8 @@ from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalErr
                       OutOfRangeError, ShapeMismatchError, ShapeViewError, TypeMismatchError)
 from ._types import (DType, QScheme, Rounding, ScaleType, Size, bfloat16_scale, float16_scale,
                      float32_scale, float64_scale, onnx_rounding, per_block_affine,
-                     per_channel_affine, per_channel_symmetric, per_tensor_affine,
+                     per_channel_affine, per_channel_affine_float_qparams,
+                     per_channel_symmetric, per_tensor_affine,
                      per_tensor_symmetric, pytorch_rounding, qint4, qint8, qint16, qint32,
                      quint2x4, quint4, quint4x2, quint8, quint16)
 from ._quantizer import Quantizer
@@ -55,7 +56,7 @@ __all__ = [
     "Conv2dPackedParams", "qint16", "quint16", "quint4x2", "quint2x4", "qint4", "quint4",
     "from_packed", "Rounding", "ScaleType", "pytorch_rounding", "onnx_rounding",
     "float64_scale", "float32_scale", "float16_scale", "bfloat16_scale", "per_block_affine",
-    "quantize_per_block",
+    "quantize_per_block", "per_channel_affine_float_qparams",
 ]
 
 # Public classes print and pickle under the package's name.
