@@ -39,12 +39,7 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   /// <paramref name="axis"/> (PyTorch's order of arguments).
   /// </summary>
   public static Quantizer PerChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
-    Arguments.NotNull(scales, nameof(scales));
-    Arguments.NotNull(zeroPoints, nameof(zeroPoints));
-    if (scales.Length != zeroPoints.Length) {
-      throw new QTensorArgumentException(
-          $"{scales.Length} scales but {zeroPoints.Length} zero points");
-    }
+    Arguments.SameLength(scales, zeroPoints);
     return new Quantizer(
         NativeQuantizer.PerChannelArrays(dtype, scales, zeroPoints, scales.Length, axis));
   }
@@ -57,12 +52,7 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   /// </summary>
   public static Quantizer PerChannelFloatQParams(float[] scales, float[] zeroPoints, long axis,
                                                  DType dtype) {
-    Arguments.NotNull(scales, nameof(scales));
-    Arguments.NotNull(zeroPoints, nameof(zeroPoints));
-    if (scales.Length != zeroPoints.Length) {
-      throw new QTensorArgumentException(
-          $"{scales.Length} scales but {zeroPoints.Length} zero points");
-    }
+    Arguments.SameLength(scales, zeroPoints);
     return new Quantizer(NativeQuantizer.PerChannelFloatQParamsArrays(
         dtype, scales, zeroPoints, scales.Length, axis));
   }
@@ -76,12 +66,7 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   /// </summary>
   public static Quantizer PerBlock(double[] scales, long[] zeroPoints, long axis, long blockSize,
                                    DType dtype) {
-    Arguments.NotNull(scales, nameof(scales));
-    Arguments.NotNull(zeroPoints, nameof(zeroPoints));
-    if (scales.Length != zeroPoints.Length) {
-      throw new QTensorArgumentException(
-          $"{scales.Length} scales but {zeroPoints.Length} zero points");
-    }
+    Arguments.SameLength(scales, zeroPoints);
     return new Quantizer(NativeQuantizer.PerBlockArrays(dtype, scales, zeroPoints, scales.Length,
                                                         axis, blockSize));
   }

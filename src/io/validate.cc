@@ -119,8 +119,12 @@ int64_t CheckedAxis(const v1::Tensor& message, const std::vector<int64_t>& shape
   return axis;
 }
 
-core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
-                                    const std::vector<int64_t>& shape, const std::string& where) {
+// The channel axis of a per-channel message whose scales and zero points
+// (the field named zero_points_field, of zero_points_count values) have one
+// value per channel.
+int64_t CheckedChannels(const v1::Tensor& message, const std::vector<int64_t>& shape,
+                        const char* zero_points_field, int zero_points_count,
+                        const std::string& where) {
   const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
   const std::string channels = "shape[" + std::to_string(axis) +
                                "] = " + std::to_string(shape[axis]) + " (the channel axis)";
@@ -128,10 +132,17 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
     Corrupt(where,
             "scales has " + std::to_string(message.scales_size()) + " values but " + channels);
   }
-  if (message.zero_points_size() != shape[axis]) {
-    Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
+  if (zero_points_count != shape[axis]) {
+    Corrupt(where, std::string(zero_points_field) + " has " + std::to_string(zero_points_count) +
                        " values but " + channels);
   }
+  return axis;
+}
+
+core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
+                                    const std::vector<int64_t>& shape, const std::string& where) {
+  const int64_t axis =
+      CheckedChannels(message, shape, "zero_points", message.zero_points_size(), where);
   return CheckedQuantizer(where, [&] {
     return core::Quantizer::PerChannel(
         dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
@@ -141,17 +152,8 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
 
 core::Quantizer FloatQParamsQuantizer(const v1::Tensor& message, core::DType dtype,
                                       const std::vector<int64_t>& shape, const std::string& where) {
-  const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
-  const std::string channels = "shape[" + std::to_string(axis) +
-                               "] = " + std::to_string(shape[axis]) + " (the channel axis)";
-  if (message.scales_size() != shape[axis]) {
-    Corrupt(where,
-            "scales has " + std::to_string(message.scales_size()) + " values but " + channels);
-  }
-  if (message.float_zero_points_size() != shape[axis]) {
-    Corrupt(where, "float_zero_points has " + std::to_string(message.float_zero_points_size()) +
-                       " values but " + channels);
-  }
+  const int64_t axis =
+      CheckedChannels(message, shape, "float_zero_points", message.float_zero_points_size(), where);
   if (message.zero_points_size() != 0) {
     Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
                        " values: a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has float_zero_points "

@@ -82,12 +82,14 @@ std::vector<FloatQParamsCase> ReadCases() {
 
 std::vector<float> Floats(const std::vector<std::string>& tokens) {
   std::vector<float> out;
+  out.reserve(tokens.size());
   for (const std::string& t : tokens) out.push_back(std::strtof(t.c_str(), nullptr));
   return out;
 }
 
 std::vector<int64_t> Ints(const std::vector<std::string>& tokens) {
   std::vector<int64_t> out;
+  out.reserve(tokens.size());
   for (const std::string& t : tokens) out.push_back(std::stoll(t));
   return out;
 }
@@ -265,8 +267,8 @@ TEST_CASE("float qparams: files keep the scheme; the operators refuse it") {
 }
 
 TEST_CASE("float qparams: bad parameters are refused with a message") {
-  const auto refused = [](DType dtype, std::vector<float> scales, std::vector<float> zero_points,
-                          const char* message) {
+  const auto refused = [](DType dtype, const std::vector<float>& scales,
+                          const std::vector<float>& zero_points, const char* message) {
     CHECK_THROWS_WITH_AS(FloatQParams(dtype, scales, zero_points, 0), doctest::Contains(message),
                          core::Error);
   };

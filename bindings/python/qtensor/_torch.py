@@ -138,7 +138,7 @@ def _to_torch_packed(q):
     dtype, whose storage gets q's packed bytes (PyTorch 1.13's
     _make_per_tensor_quantized_tensor takes 8-bit and 32-bit integers only)."""
     import torch
-    from ._types import per_channel_affine_float_qparams, per_tensor_affine
+    from ._types import per_channel_affine, per_channel_affine_float_qparams, per_tensor_affine
     torch_dtype = getattr(torch, q.dtype.name)
     if q.qscheme() is per_channel_affine_float_qparams:
         scales, zero_points, axis = _float_qparams_to_torch(q)
@@ -148,8 +148,9 @@ def _to_torch_packed(q):
         out = torch._empty_affine_quantized(list(q.shape), scale=q.q_scale(),
                                             zero_point=q.q_zero_point(), dtype=torch_dtype)
     else:
-        raise TypeMismatchError(f"PyTorch 1.13 has no {q.qscheme().name} {q.dtype.name} "
-                                "tensors to convert to")
+        scheme = "per-channel" if q.qscheme() is per_channel_affine else q.qscheme().name
+        raise TypeMismatchError(f"PyTorch 1.13 has no {scheme} {q.dtype.name} tensors to "
+                                "convert to")
     # torch 1.13 allocates ceil(last dim * bits / 8) bytes per row but keeps
     # the values packed flat from the first byte, as packed_repr() has them.
     storage = out.storage().untyped()

@@ -52,22 +52,8 @@ def serialize(message):
     return message.SerializeToString(deterministic=True)
 
 
-def per_tensor(pb, **fields):
-    t = pb.Tensor(dtype=pb.QINT8, shape=[2, 3], qscheme=pb.PER_TENSOR_AFFINE, scale=0.5,
-                  zero_point=1, data=bytes([0x80, 0xff, 0, 1, 2, 0x7f]))
-    for key, value in fields.items():
-        if key in ("shape", "scales", "zero_points"):
-            t.ClearField(key)
-            getattr(t, key).extend(value)
-        else:
-            setattr(t, key, value)
-    return t
-
-
-def per_channel(pb, **fields):
-    t = pb.Tensor(dtype=pb.QUINT8, shape=[2, 3], qscheme=pb.PER_CHANNEL_AFFINE,
-                  scales=[0.5, 0.25, 1.0], zero_points=[0, 128, 255], axis=1,
-                  data=bytes([0, 1, 2, 3, 4, 5]))
+def replaced(t, fields):
+    """The Tensor t with fields set (repeated ones replaced whole)."""
     for key, value in fields.items():
         if key in ("shape", "scales", "zero_points", "float_zero_points"):
             t.ClearField(key)
@@ -75,6 +61,19 @@ def per_channel(pb, **fields):
         else:
             setattr(t, key, value)
     return t
+
+
+def per_tensor(pb, **fields):
+    t = pb.Tensor(dtype=pb.QINT8, shape=[2, 3], qscheme=pb.PER_TENSOR_AFFINE, scale=0.5,
+                  zero_point=1, data=bytes([0x80, 0xff, 0, 1, 2, 0x7f]))
+    return replaced(t, fields)
+
+
+def per_channel(pb, **fields):
+    t = pb.Tensor(dtype=pb.QUINT8, shape=[2, 3], qscheme=pb.PER_CHANNEL_AFFINE,
+                  scales=[0.5, 0.25, 1.0], zero_points=[0, 128, 255], axis=1,
+                  data=bytes([0, 1, 2, 3, 4, 5]))
+    return replaced(t, fields)
 
 
 def float_qparams(pb, **fields):
@@ -83,13 +82,7 @@ def float_qparams(pb, **fields):
     t = pb.Tensor(dtype=pb.QUINT8, shape=[2, 3], qscheme=pb.PER_CHANNEL_AFFINE_FLOAT_QPARAMS,
                   scales=[0.5, 0.25, 1.0], float_zero_points=[1.5, -300.25, 1e10], axis=1,
                   scale_type=pb.FLOAT32, data=bytes([0, 1, 2, 3, 4, 5]))
-    for key, value in fields.items():
-        if key in ("shape", "scales", "zero_points", "float_zero_points"):
-            t.ClearField(key)
-            getattr(t, key).extend(value)
-        else:
-            setattr(t, key, value)
-    return t
+    return replaced(t, fields)
 
 
 def tensor_file(pb, tensor, magic="qtensor", version=1):
@@ -177,7 +170,7 @@ def build_cases(pb):
     add("dtype_negative.qt", tensor_file(pb, per_tensor(pb, dtype=-1)), "dtype -1 is unknown")
     add("qscheme_unspecified.qt", tensor_file(pb, per_tensor(pb, qscheme=0)),
         "qscheme 0 is unknown")
-    add("qscheme_4.qt", tensor_file(pb, per_tensor(pb, qscheme=4)), "qscheme 4 is unknown")
+    add("qscheme_5.qt", tensor_file(pb, per_tensor(pb, qscheme=5)), "qscheme 5 is unknown")
     add("rank_65.qt", tensor_file(pb, per_tensor(pb, shape=[1] * 65, data=b"\x00")),
         "rank 65 exceeds the maximum of 64")
     add("rank_64_valid_but_data_short.qt",
