@@ -145,6 +145,9 @@ public class QuantizerOptionsTest {
       }
       assertEquals(QScheme.PER_CHANNEL_AFFINE_FLOAT_QPARAMS, row.qscheme());
       assertArrayEquals(new float[] {-300.25f}, row.qPerChannelFloatZeroPoints(), 0f);
+      try (Quantizer one = row.quantizer()) {
+        assertTrue(one.toString(), one.toString().endsWith("zero_points=[-300.25])"));
+      }
       assertTrue(quantizer.toString(),
                  quantizer.toString().contains("zero_points=[1.5, -300.25], axis=0"));
       QTensorException integer = assertThrows(QTensorException.class, quantizer::zeroPoints);

@@ -233,12 +233,23 @@ public final class Quantizer implements AutoCloseable {
           + ", block_size=" + blockSize() + ")";
     }
     if (qscheme() == QScheme.PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
+      // One channel of a view that selected the axis away has no axis.
+      String axis = numChannels() == 1 && !hasAxis() ? "" : ", axis=" + axis();
       return "Quantizer(" + name + ", per_channel_affine_float_qparams, scales="
           + Arrays.toString(scales()) + ", zero_points=" + Arrays.toString(floatZeroPoints())
-          + ", axis=" + axis() + ")";
+          + axis + ")";
     }
     return "Quantizer(" + name + ", per_channel_affine, scales=" + Arrays.toString(scales())
         + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
+  }
+
+  private boolean hasAxis() {
+    try {
+      axis();
+      return true;
+    } catch (QTensorException e) {
+      return false;
+    }
   }
 
   /** {@return true once close() was called} */
