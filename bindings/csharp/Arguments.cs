@@ -11,6 +11,16 @@ internal static class Arguments {
 
   // What keeps text from reaching the library whole as UTF-8 (U+0000 ends a
   // C string; an unpaired surrogate has no UTF-8), or null if nothing does.
+  // Scales and zero points: both given, one of each per channel.
+  internal static void SameLength(Array scales, Array zeroPoints) {
+    NotNull(scales, nameof(scales));
+    NotNull(zeroPoints, nameof(zeroPoints));
+    if (scales.Length != zeroPoints.Length) {
+      throw new QTensorArgumentException(
+          $"{scales.Length} scales but {zeroPoints.Length} zero points");
+    }
+  }
+
   internal static string Unencodable(string text) {
     for (int i = 0; i < text.Length; ++i) {
       char c = text[i];

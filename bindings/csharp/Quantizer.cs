@@ -39,14 +39,22 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   /// <paramref name="axis"/> (PyTorch's order of arguments).
   /// </summary>
   public static Quantizer PerChannel(double[] scales, long[] zeroPoints, long axis, DType dtype) {
-    Arguments.NotNull(scales, nameof(scales));
-    Arguments.NotNull(zeroPoints, nameof(zeroPoints));
-    if (scales.Length != zeroPoints.Length) {
-      throw new QTensorArgumentException(
-          $"{scales.Length} scales but {zeroPoints.Length} zero points");
-    }
+    Arguments.SameLength(scales, zeroPoints);
     return new Quantizer(
         NativeQuantizer.PerChannelArrays(dtype, scales, zeroPoints, scales.Length, axis));
+  }
+
+  /// <summary>
+  /// PyTorch's per_channel_affine_float_qparams (its embedding
+  /// quantization's): a float32 scale and float32 zero point per index of
+  /// <paramref name="axis"/>. The zero points may be any finite value;
+  /// <paramref name="dtype"/> is QInt8, QUInt8, QUInt4x2 or QUInt2x4.
+  /// </summary>
+  public static Quantizer PerChannelFloatQParams(float[] scales, float[] zeroPoints, long axis,
+                                                 DType dtype) {
+    Arguments.SameLength(scales, zeroPoints);
+    return new Quantizer(NativeQuantizer.PerChannelFloatQParamsArrays(
+        dtype, scales, zeroPoints, scales.Length, axis));
   }
 
   /// <summary>
@@ -58,12 +66,7 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
   /// </summary>
   public static Quantizer PerBlock(double[] scales, long[] zeroPoints, long axis, long blockSize,
                                    DType dtype) {
-    Arguments.NotNull(scales, nameof(scales));
-    Arguments.NotNull(zeroPoints, nameof(zeroPoints));
-    if (scales.Length != zeroPoints.Length) {
-      throw new QTensorArgumentException(
-          $"{scales.Length} scales but {zeroPoints.Length} zero points");
-    }
+    Arguments.SameLength(scales, zeroPoints);
     return new Quantizer(NativeQuantizer.PerBlockArrays(dtype, scales, zeroPoints, scales.Length,
                                                         axis, blockSize));
   }
@@ -167,6 +170,18 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
       return zeroPoints;
     }
   }
+  /// <summary>
+  /// The float zero points of a float-qparams quantizer, one per channel (a
+  /// new array; <see cref="QTensorTypeException"/> for any other scheme).
+  /// </summary>
+  public float[] FloatZeroPoints {
+    get {
+      NativeQuantizer quantizer = Native;
+      var zeroPoints = new float[quantizer.num_channels()];
+      quantizer.FloatZeroPointsInto(zeroPoints, zeroPoints.Length);
+      return zeroPoints;
+    }
+  }
 
   /// <summary>
   /// Same dtype, scheme and parameters (doubles compared exactly). A disposed
@@ -197,6 +212,10 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
         hash = hash * 31 + quantizer.scale().GetHashCode();
         return hash * 31 + quantizer.zero_point().GetHashCode();
       }
+      // A float-qparams view's one channel has no axis.
+      if (qscheme == QScheme.PerChannelAffineFloatQParams) {
+        return hash * 31 + quantizer.num_channels().GetHashCode();
+      }
       hash = hash * 31 + quantizer.axis().GetHashCode();
       return hash * 31 + quantizer.num_channels().GetHashCode();
     }
@@ -219,6 +238,11 @@ public sealed class Quantizer : IDisposable, IEquatable<Quantizer> {
                            "Quantizer(dtype={0}, per_block_affine, blocks={1}, axis={2}, " +
                            "block_size={3})", quantizer.dtype(), quantizer.num_channels(),
                            quantizer.axis(), quantizer.block_size());
+    }
+    if (quantizer.qscheme() == QScheme.PerChannelAffineFloatQParams) {
+      return string.Format(CultureInfo.InvariantCulture,
+                           "Quantizer(dtype={0}, per_channel_affine_float_qparams, channels={1})",
+                           quantizer.dtype(), quantizer.num_channels());
     }
     return string.Format(CultureInfo.InvariantCulture,
                          "Quantizer(dtype={0}, per_channel_affine, channels={1}, axis={2})",

@@ -123,6 +123,18 @@ public sealed partial class Tensor : IDisposable {
       return zeroPoints;
     }
   }
+  /// <summary>
+  /// The float zero points of a float-qparams tensor, one per channel of this
+  /// view (a new array; <see cref="QTensorTypeException"/> for other schemes).
+  /// </summary>
+  public float[] QPerChannelFloatZeroPoints {
+    get {
+      NativeTensor tensor = Native;
+      var zeroPoints = new float[tensor.QNumChannels()];
+      tensor.QPerChannelFloatZeroPointsInto(zeroPoints, zeroPoints.Length);
+      return zeroPoints;
+    }
+  }
 
   /// <summary>
   /// A second handle to this same view (not a copy, not a new view): each

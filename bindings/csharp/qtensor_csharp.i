@@ -175,6 +175,7 @@ public enum%}
 %csattributes QT_PER_TENSOR_AFFINE "/// <summary>One scale and zero point.</summary>"
 %csattributes QT_PER_CHANNEL_AFFINE "/// <summary>A scale and zero point per channel.</summary>"
 %csattributes QT_PER_BLOCK_AFFINE "/// <summary>A scale and zero point per block of elements along one axis.</summary>"
+%csattributes QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS "/// <summary>PyTorch's: a float32 scale and float32 zero point per channel.</summary>"
 %rename(DType) qt_dtype;
 %rename(QInt8) QT_QINT8;
 %rename(QUInt8) QT_QUINT8;
@@ -189,6 +190,7 @@ public enum%}
 %rename(PerTensorAffine) QT_PER_TENSOR_AFFINE;
 %rename(PerChannelAffine) QT_PER_CHANNEL_AFFINE;
 %rename(PerBlockAffine) QT_PER_BLOCK_AFFINE;
+%rename(PerChannelAffineFloatQParams) QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
 %typemap(csclassmodifiers) enum qt_rounding %{/// <summary>
 /// Which formula quantizes floats (<see cref="RoundingExtensions"/> names them).
 /// </summary>
@@ -265,6 +267,9 @@ public enum%}
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Quantizer::PerChannel;
 %ignore qtensor::Quantizer::PerBlock;
+%ignore qtensor::Quantizer::PerChannelFloatQParams;
+%ignore qtensor::Quantizer::float_zero_points;
+%ignore qtensor::Tensor::q_per_channel_float_zero_points;
 %ignore qtensor::Quantizer::scales;
 %ignore qtensor::Quantizer::zero_points;
 %ignore qtensor::Quantizer::operator!=;
@@ -285,7 +290,7 @@ public enum%}
 %feature("valuewrapper") qtensor::Quantizer;
 
 // C# arrays pass as pointers to their (pinned) elements, never copied.
-%apply float INPUT[] { float* values_in };
+%apply float INPUT[] { float* values_in, float* floats_in };
 %apply float OUTPUT[] { float* values_out };
 %apply double INPUT[] { double* doubles_in };
 %apply double OUTPUT[] { double* doubles_out };
@@ -391,6 +396,17 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   void ZeroPointsInto(int64_t* longs_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->zero_points(), longs_out, count);
   }
+  static qtensor::Quantizer PerChannelFloatQParamsArrays(qt_dtype dtype, float* values_in,
+                                                         float* floats_in, int64_t count,
+                                                         int64_t axis) {
+    qtensor_csharp::CheckCount(count);
+    return qtensor::Quantizer::PerChannelFloatQParams(
+        dtype, std::vector<float>(values_in, values_in + count),
+        std::vector<float>(floats_in, floats_in + count), axis);
+  }
+  void FloatZeroPointsInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->float_zero_points(), values_out, count);
+  }
 }
 
 %extend qtensor::Tensor {
@@ -466,6 +482,9 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   void QPerChannelZeroPointsInto(int64_t* longs_out, int64_t count) const {
     qtensor_csharp::CopyOut($self->q_per_channel_zero_points(), longs_out, count);
+  }
+  void QPerChannelFloatZeroPointsInto(float* values_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->q_per_channel_float_zero_points(), values_out, count);
   }
 
   qtensor::Tensor MaxPool2d(int64_t* kernel_in, int64_t kernel_count, int64_t* stride_in,

@@ -138,6 +138,15 @@ jfloatArray QtFloatsToJava(JNIEnv* jenv, const std::vector<float>& values) {
   return array;
 }
 
+// A Java float[] (not null: the caller checked) copied out.
+std::vector<float> QtFloatsFromJava(JNIEnv* jenv, jfloatArray array) {
+  std::vector<float> values(static_cast<size_t>(jenv->GetArrayLength(array)));
+  if (!values.empty()) {
+    jenv->GetFloatArrayRegion(array, 0, static_cast<jsize>(values.size()), values.data());
+  }
+  return values;
+}
+
 jbyteArray QtBytesToJava(JNIEnv* jenv, const std::string& bytes) {
   jbyteArray array = QtNewArray(jenv, &JNIEnv::NewByteArray, static_cast<int64_t>(bytes.size()));
   jenv->SetByteArrayRegion(array, 0, static_cast<jsize>(bytes.size()),
@@ -448,8 +457,18 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 // Convolutions: the bias crosses as float[], each setting as long[].
 %rename(NativePackedConv2d) qtensor::PackedConv2d;
 %ignore qtensor::PackedConv2d::bias;
+// Float qparams: float32 parameters cross as Java float[].
+%ignore qtensor::Quantizer::PerChannelFloatQParams;
+%ignore qtensor::Quantizer::float_zero_points;
+%ignore qtensor::Tensor::q_per_channel_float_zero_points;
 
 %include "../qtensor.i"
+
+%extend qtensor::Tensor {
+  jfloatArray qPerChannelFloatZeroPointsArray(JNIEnv* jenv) const {
+    return QtFloatsToJava(jenv, $self->q_per_channel_float_zero_points());
+  }
+}
 
 %extend qtensor::Tensor {
   static qtensor::Tensor quantizeArray(JNIEnv* jenv, jfloatArray data,
@@ -606,6 +625,18 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
   jfloatArray floatValuesArray(JNIEnv* jenv, const std::string& name) const {
     return QtFloatsToJava(jenv, $self->float_values(name));
+  }
+}
+
+%extend qtensor::Quantizer {
+  static qtensor::Quantizer perChannelFloatQParamsArrays(JNIEnv* jenv, qt_dtype dtype,
+                                                         jfloatArray scales,
+                                                         jfloatArray zero_points, int64_t axis) {
+    return qtensor::Quantizer::PerChannelFloatQParams(dtype, QtFloatsFromJava(jenv, scales),
+                                                      QtFloatsFromJava(jenv, zero_points), axis);
+  }
+  jfloatArray floatZeroPointsArray(JNIEnv* jenv) const {
+    return QtFloatsToJava(jenv, $self->float_zero_points());
   }
 }
 

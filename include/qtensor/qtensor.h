@@ -144,8 +144,10 @@ typedef enum qt_dtype {
 typedef enum qt_qscheme {
   QT_PER_TENSOR_AFFINE = 1,  /**< one scale and zero point */
   QT_PER_CHANNEL_AFFINE = 2, /**< a scale and zero point per index of one axis */
-  QT_PER_BLOCK_AFFINE = 3    /**< a scale and zero point per block of consecutive elements
+  QT_PER_BLOCK_AFFINE = 3,   /**< a scale and zero point per block of consecutive elements
                                   along one axis (ONNX's blocked quantization) */
+  QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS = 4 /**< PyTorch's: a float32 scale and float32 zero
+                                               point per index of one axis */
 } qt_qscheme;
 
 /** Which formula quantizes floats into a tensor (docs/numerics.md): where
@@ -342,6 +344,39 @@ QTENSOR_API qt_status qt_quantizer_new_gguf(qt_quantizer** out, qt_gguf_type typ
 
 /** The block size of a per-block quantizer (QT_ERR_TYPE_MISMATCH otherwise). */
 QTENSOR_API qt_status qt_quantizer_block_size(int64_t* out, const qt_quantizer* quantizer);
+
+/**
+ * Creates PyTorch's per_channel_affine_float_qparams quantizer (the scheme
+ * of its embedding quantization): a float32 scale and a float32 zero point
+ * per index of axis. Quantize is clamp(lrintf(x * (1.0f / scale) +
+ * zero_point), qmin, qmax) and dequantize ((float)q - zero_point) * scale,
+ * in float32 (docs/numerics.md#float-qparams). Its scale type is
+ * QT_SCALE_FLOAT32. The operators refuse such tensors (requantize first).
+ * @param scales      num_channels scales, each positive with a finite
+ *                    float32 reciprocal (copied).
+ * @param zero_points num_channels finite zero points, any value, also
+ *                    outside dtype's range (copied).
+ * @param axis        as for qt_quantizer_new_per_channel.
+ * @return QT_ERR_INVALID_ARGUMENT as for qt_quantizer_new_per_channel, for
+ *         a zero point that is NaN or infinite, or a dtype other than
+ *         QT_QINT8, QT_QUINT8, QT_QUINT4X2 and QT_QUINT2X4.
+ */
+QTENSOR_API qt_status qt_quantizer_new_per_channel_float_qparams(qt_quantizer** out, qt_dtype dtype,
+                                                                 const float* scales,
+                                                                 const float* zero_points,
+                                                                 size_t num_channels, int64_t axis);
+
+/** Copies a float-qparams quantizer's zero points into out[0..num_channels)
+    (QT_ERR_TYPE_MISMATCH for other schemes, whose zero points are integers;
+    qt_quantizer_zero_points and qt_quantizer_zero_point likewise refuse a
+    float-qparams quantizer). */
+QTENSOR_API qt_status qt_quantizer_float_zero_points(float* out, size_t capacity,
+                                                     const qt_quantizer* quantizer);
+
+/** q_per_channel_zero_points of a float-qparams view: its channels' float
+    zero points (one for a view that selected the channel axis away). */
+QTENSOR_API qt_status qt_tensor_q_per_channel_float_zero_points(float* out, size_t capacity,
+                                                                const qt_tensor* tensor);
 
 /** Frees a quantizer. NULL is a no-op. */
 QTENSOR_API void qt_quantizer_free(qt_quantizer* quantizer);

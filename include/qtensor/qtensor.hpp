@@ -202,6 +202,18 @@ class Quantizer {
     detail::Check(qt_quantizer_new_gguf(&handle, type, scales.data(), scales.size()));
     return Quantizer(handle);
   }
+  // PyTorch's per_channel_affine_float_qparams: float32 scales and zero
+  // points (torch.quantize_per_channel with float zero points).
+  static Quantizer PerChannelFloatQParams(qt_dtype dtype, const std::vector<float>& scales,
+                                          const std::vector<float>& zero_points, int64_t axis) {
+    if (scales.size() != zero_points.size()) {
+      throw Error(QT_ERR_INVALID_ARGUMENT, "scales and zero_points differ in length");
+    }
+    qt_quantizer* handle = nullptr;
+    detail::Check(qt_quantizer_new_per_channel_float_qparams(
+        &handle, dtype, scales.data(), zero_points.data(), scales.size(), axis));
+    return Quantizer(handle);
+  }
   // Takes ownership of a handle from the C API.
   explicit Quantizer(qt_quantizer* handle) : handle_(handle) {}
 
@@ -234,6 +246,11 @@ class Quantizer {
   std::vector<int64_t> zero_points() const {
     std::vector<int64_t> out(num_channels());
     detail::Check(qt_quantizer_zero_points(out.data(), out.size(), get()));
+    return out;
+  }
+  std::vector<float> float_zero_points() const {
+    std::vector<float> out(num_channels());
+    detail::Check(qt_quantizer_float_zero_points(out.data(), out.size(), get()));
     return out;
   }
   bool operator==(const Quantizer& other) const {
@@ -367,6 +384,10 @@ class Tensor {
   }
   std::vector<int64_t> q_per_channel_zero_points() const {
     return GetArray<int64_t>(qt_tensor_q_per_channel_zero_points, Get(qt_tensor_q_num_channels));
+  }
+  std::vector<float> q_per_channel_float_zero_points() const {
+    return GetArray<float>(qt_tensor_q_per_channel_float_zero_points,
+                           Get(qt_tensor_q_num_channels));
   }
 
   Tensor select(int64_t dim, int64_t index) const {

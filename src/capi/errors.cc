@@ -146,8 +146,7 @@ const char* qt_rounding_name(qt_rounding rounding) {
 
 const char* qt_qscheme_name(qt_qscheme qscheme) {
   const int32_t value = qtensor::capi::EnumValue(qscheme);
-  if (value != QT_PER_TENSOR_AFFINE && value != QT_PER_CHANNEL_AFFINE &&
-      value != QT_PER_BLOCK_AFFINE) {
+  if (value < QT_PER_TENSOR_AFFINE || value > QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
     return nullptr;
   }
   return qtensor::core::QSchemeName(static_cast<qtensor::core::QScheme>(value));

@@ -4,6 +4,7 @@
 #ifndef QTENSOR_CAPI_HANDLES_H_
 #define QTENSOR_CAPI_HANDLES_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -103,6 +104,13 @@ inline size_t FloatDataArgument(const float* data, const std::vector<int64_t>& s
 
 // Checks that a caller's output buffer holds count elements.
 void CheckCapacity(size_t capacity, size_t count, const char* name);
+
+// Copies values into out, which holds capacity of them.
+template <typename T>
+void CopyOut(const std::vector<T>& values, T* out, size_t capacity) {
+  CheckCapacity(capacity, values.size(), "out");
+  if (!values.empty()) std::copy(values.begin(), values.end(), Required(out, "out"));
+}
 
 // The integer a caller passed for an enum parameter. C callers may pass any
 // int, and loading one outside the enumerators' range as the C++ enum type

@@ -4,13 +4,14 @@
 #include "capi/handles.h"
 
 using qtensor::capi::ArrayArgument;
-using qtensor::capi::CheckCapacity;
+using qtensor::capi::CopyOut;
 using qtensor::capi::DTypeArgument;
 using qtensor::capi::Guard;
 using qtensor::capi::QuantizerOf;
 using qtensor::capi::Required;
 using qtensor::core::ErrorKind;
 using qtensor::core::Fail;
+using qtensor::core::QSchemeName;
 using qtensor::core::Quantizer;
 
 namespace {
@@ -18,11 +19,22 @@ namespace {
 const Quantizer& PerTensorQuantizerOf(const qt_quantizer* handle) {
   const Quantizer& quantizer = QuantizerOf(handle);
   if (quantizer.per_channel() || quantizer.per_block()) {
-    Fail(ErrorKind::kTypeMismatch,
-         std::string("the quantizer is ") + (quantizer.per_block() ? "per-block" : "per-channel") +
-             ": it has no single scale or zero point");
+    Fail(ErrorKind::kTypeMismatch, std::string("the quantizer is ") +
+                                       (quantizer.per_block() ? "per-block" : "per-channel") +
+                                       ": it has no single scale or zero point");
   }
   return quantizer;
+}
+
+// The integer zero points of a quantizer, refused for float qparams.
+const std::vector<int64_t>& IntegerZeroPointsOf(const qt_quantizer* handle) {
+  const Quantizer& quantizer = QuantizerOf(handle);
+  if (quantizer.float_qparams()) {
+    Fail(ErrorKind::kTypeMismatch,
+         "the quantizer is per_channel_affine_float_qparams: its zero points are floats (read "
+         "them with qt_quantizer_float_zero_points)");
+  }
+  return quantizer.zero_points();
 }
 
 }  // namespace
@@ -56,6 +68,30 @@ qt_status qt_quantizer_new_per_block(qt_quantizer** out, qt_dtype dtype, const d
     *out = new qt_quantizer{
         Quantizer::PerBlock(DTypeArgument(dtype), ArrayArgument(scales, count, "scales"),
                             ArrayArgument(zero_points, count, "zero_points"), axis, block_size)};
+  });
+}
+
+qt_status qt_quantizer_new_per_channel_float_qparams(qt_quantizer** out, qt_dtype dtype,
+                                                     const float* scales, const float* zero_points,
+                                                     size_t num_channels, int64_t axis) {
+  return Guard([&] {
+    Required(out, "out");
+    *out = new qt_quantizer{Quantizer::PerChannelFloatQParams(
+        DTypeArgument(dtype), ArrayArgument(scales, num_channels, "scales"),
+        ArrayArgument(zero_points, num_channels, "zero_points"), axis)};
+  });
+}
+
+qt_status qt_quantizer_float_zero_points(float* out, size_t capacity,
+                                         const qt_quantizer* quantizer) {
+  return Guard([&] {
+    const Quantizer& q = QuantizerOf(quantizer);
+    if (!q.float_qparams()) {
+      Fail(ErrorKind::kTypeMismatch,
+           std::string("the quantizer is ") + QSchemeName(q.scheme()) +
+               ": its zero points are integers (qt_quantizer_zero_points)");
+    }
+    CopyOut(q.float_zero_points(), out, capacity);
   });
 }
 
@@ -127,6 +163,10 @@ qt_status qt_quantizer_axis(int64_t* out, const qt_quantizer* quantizer) {
     if (!q.per_channel() && !q.per_block()) {
       Fail(ErrorKind::kTypeMismatch, "the quantizer is per-tensor: no axis");
     }
+    if (q.axis() == Quantizer::kNoAxis) {
+      Fail(ErrorKind::kTypeMismatch,
+           "the quantizer is one channel of a view that selected its channel axis away: no axis");
+    }
     *Required(out, "out") = q.axis();
   });
 }
@@ -151,21 +191,11 @@ qt_status qt_quantizer_num_channels(size_t* out, const qt_quantizer* quantizer) 
 }
 
 qt_status qt_quantizer_scales(double* out, size_t capacity, const qt_quantizer* quantizer) {
-  return Guard([&] {
-    const auto& scales = QuantizerOf(quantizer).scales();
-    CheckCapacity(capacity, scales.size(), "out");
-    if (!scales.empty()) std::copy(scales.begin(), scales.end(), Required(out, "out"));
-  });
+  return Guard([&] { CopyOut(QuantizerOf(quantizer).scales(), out, capacity); });
 }
 
 qt_status qt_quantizer_zero_points(int64_t* out, size_t capacity, const qt_quantizer* quantizer) {
-  return Guard([&] {
-    const auto& zero_points = QuantizerOf(quantizer).zero_points();
-    CheckCapacity(capacity, zero_points.size(), "out");
-    if (!zero_points.empty()) {
-      std::copy(zero_points.begin(), zero_points.end(), Required(out, "out"));
-    }
-  });
+  return Guard([&] { CopyOut(IntegerZeroPointsOf(quantizer), out, capacity); });
 }
 
 qt_status qt_quantizer_equal(bool* out, const qt_quantizer* a, const qt_quantizer* b) {

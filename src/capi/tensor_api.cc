@@ -7,6 +7,7 @@
 
 using qtensor::capi::ArrayArgument;
 using qtensor::capi::CheckCapacity;
+using qtensor::capi::CopyOut;
 using qtensor::capi::DTypeArgument;
 using qtensor::capi::Guard;
 using qtensor::capi::QuantizerOf;
@@ -71,10 +72,15 @@ Quantizer PerChannelQuantizerOf(const qt_tensor* tensor) {
   return quantizer;
 }
 
-template <typename T>
-void CopyOut(const std::vector<T>& values, T* out, size_t capacity) {
-  CheckCapacity(capacity, values.size(), "out");
-  if (!values.empty()) std::copy(values.begin(), values.end(), Required(out, "out"));
+// For the integer zero points: per channel, not float qparams.
+Quantizer IntegerPerChannelQuantizerOf(const qt_tensor* tensor) {
+  Quantizer quantizer = PerChannelQuantizerOf(tensor);
+  if (quantizer.float_qparams()) {
+    Fail(ErrorKind::kTypeMismatch,
+         "the tensor is per_channel_affine_float_qparams quantized: its zero points are floats "
+         "(read them with qt_tensor_q_per_channel_float_zero_points)");
+  }
+  return quantizer;
 }
 
 }  // namespace
@@ -205,7 +211,11 @@ qt_status qt_tensor_qscheme(qt_qscheme* out, const qt_tensor* tensor) {
     const qtensor::core::Tensor& view = TensorOf(tensor);
     // A 0-dim view of a per-block storage is per tensor, as its quantizer.
     const bool per_block = view.storage()->quantizer().per_block() && view.ndim() > 0;
+    // Float qparams stay so without the channel dim too: no per-tensor
+    // scheme has a float zero point.
+    const bool float_qparams = view.storage()->quantizer().float_qparams();
     const qt_qscheme scheme = per_block                 ? QT_PER_BLOCK_AFFINE
+                              : float_qparams           ? QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS
                               : view.channel_dim() >= 0 ? QT_PER_CHANNEL_AFFINE
                                                         : QT_PER_TENSOR_AFFINE;
     *Required(out, "out") = scheme;
@@ -277,6 +287,10 @@ qt_status qt_tensor_q_zero_point(int64_t* out, const qt_tensor* tensor) {
 qt_status qt_tensor_q_per_channel_axis(int64_t* out, const qt_tensor* tensor) {
   return Guard([&] {
     const int64_t axis = PerChannelQuantizerOf(tensor).axis();
+    if (axis == Quantizer::kNoAxis) {
+      Fail(ErrorKind::kTypeMismatch,
+           "the view selected its float-qparams channel axis away: it has no channel axis");
+    }
     *Required(out, "out") = axis;
   });
 }
@@ -296,7 +310,20 @@ qt_status qt_tensor_q_per_channel_scales(double* out, size_t capacity, const qt_
 
 qt_status qt_tensor_q_per_channel_zero_points(int64_t* out, size_t capacity,
                                               const qt_tensor* tensor) {
-  return Guard([&] { CopyOut(PerChannelQuantizerOf(tensor).zero_points(), out, capacity); });
+  return Guard([&] { CopyOut(IntegerPerChannelQuantizerOf(tensor).zero_points(), out, capacity); });
+}
+
+qt_status qt_tensor_q_per_channel_float_zero_points(float* out, size_t capacity,
+                                                    const qt_tensor* tensor) {
+  return Guard([&] {
+    const Quantizer quantizer = PerChannelQuantizerOf(tensor);
+    if (!quantizer.float_qparams()) {
+      Fail(ErrorKind::kTypeMismatch,
+           "the tensor is per_channel_affine quantized: its zero points are integers "
+           "(qt_tensor_q_per_channel_zero_points)");
+    }
+    CopyOut(quantizer.float_zero_points(), out, capacity);
+  });
 }
 
 qt_status qt_dequantize(float* out, size_t capacity, const qt_tensor* tensor) {

@@ -356,12 +356,16 @@ std::string PlainTensorRepr(const ShownTensor& tensor, const std::string& dtype_
   return AddSuffixes(kTensorPrefix + TensorBody(tensor, kTensorIndent), suffixes, kTensorIndent);
 }
 
-std::string ScalesRepr(const std::vector<double>& scales) {
+// float64, or float32 for float qparams (PyTorch keeps those scales and
+// zero points as float tensors).
+template <typename Real>
+std::string RealsRepr(const std::vector<Real>& values, const std::string& dtype_name) {
   ShownTensor tensor;
-  tensor.shape = {static_cast<int64_t>(scales.size())};
+  tensor.shape = {static_cast<int64_t>(values.size())};
   tensor.summarize = Summarizes(tensor.shape);
-  tensor.reals = ShownOfVector(scales);
-  return PlainTensorRepr(tensor, "float64");
+  const std::vector<Real> shown = ShownOfVector(values);
+  tensor.reals.assign(shown.begin(), shown.end());
+  return PlainTensorRepr(tensor, dtype_name);
 }
 
 std::string ZeroPointsRepr(const std::vector<int64_t>& zero_points) {
@@ -475,12 +479,18 @@ std::string FormatQuantizedTensor(const PrintableTensor& tensor) {
       "size=" + ShapeText(tensor.shape, ShapeStyle::kTuple),
       kDtypePrefix + tensor.dtype_name,
   };
-  if (tensor.per_channel) {
+  const bool float_qparams = !tensor.float_zero_points.empty();
+  if (float_qparams) {
+    suffixes.push_back("quantization_scheme=torch.per_channel_affine_float_qparams");
+    suffixes.push_back("scale=" + RealsRepr(tensor.scales, "float32"));
+    suffixes.push_back("zero_point=" + RealsRepr(tensor.float_zero_points, "float32"));
+    if (tensor.axis >= 0) suffixes.push_back("axis=" + std::to_string(tensor.axis));
+  } else if (tensor.per_channel) {
     // Per block (which PyTorch lacks) prints as per channel does, its
     // scales flat in their row-major order, then the block size.
     suffixes.push_back(tensor.block_size > 0 ? "quantization_scheme=torch.per_block_affine"
                                              : "quantization_scheme=torch.per_channel_affine");
-    suffixes.push_back("scale=" + ScalesRepr(tensor.scales));
+    suffixes.push_back("scale=" + RealsRepr(tensor.scales, "float64"));
     suffixes.push_back("zero_point=" + ZeroPointsRepr(tensor.zero_points));
     suffixes.push_back("axis=" + std::to_string(tensor.axis));
     if (tensor.block_size > 0)

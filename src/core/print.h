@@ -29,6 +29,10 @@ struct PrintableTensor {
   std::vector<int64_t> zero_points;  // per channel
   int64_t axis = 0;                  // per channel
   int64_t block_size = 0;            // per block (which also sets per_channel)
+  // Float qparams (which also sets per_channel): float32 scales, these zero
+  // points instead of zero_points, and no axis for a view that selected
+  // the channel axis away (axis < 0).
+  std::vector<float> float_zero_points;
 };
 
 // repr(q) of PyTorch 1.13 for the same values and parameters.

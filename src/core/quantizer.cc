@@ -72,6 +72,8 @@ const char* QSchemeName(QScheme scheme) {
       return "per_channel_affine";
     case QScheme::kPerBlockAffine:
       return "per_block_affine";
+    case QScheme::kPerChannelAffineFloatQParams:
+      return "per_channel_affine_float_qparams";
     default:
       return "per_tensor_affine";
   }
@@ -182,6 +184,12 @@ void CheckForms(DType dtype, const QuantizerForms& forms) {
 
 void Quantizer::CheckParams() const {
   CheckForms(dtype_, forms_);
+  if (float_qparams() &&
+      (rounding() != Rounding::kPyTorch || scale_type() != ScaleType::kFloat32)) {
+    Fail(ErrorKind::kInvalidArgument,
+         "a per_channel_affine_float_qparams quantizer rounds PyTorch's way with float32 scales "
+         "only (as PyTorch keeps them)");
+  }
   // GGUF's value formulas fix the zero point: Q8_0's values are q * d and
   // Q4_0's are (q - 8) * d.
   const int64_t gguf_zero_point = dtype_ == DType::kQUInt4 ? 8 : 0;
@@ -252,6 +260,60 @@ Quantizer Quantizer::PerChannel(DType dtype, std::vector<double> scales,
   return q;
 }
 
+std::shared_ptr<const std::vector<float>> Quantizer::NoFloatZeroPoints() {
+  static const auto kNone = std::make_shared<const std::vector<float>>();
+  return kNone;
+}
+
+Quantizer Quantizer::PerChannelFloatQParams(DType dtype, const std::vector<float>& scales,
+                                            std::vector<float> zero_points, int64_t axis) {
+  CheckDType(dtype);
+  if (dtype != DType::kQInt8 && dtype != DType::kQUInt8 && dtype != DType::kQUInt4x2 &&
+      dtype != DType::kQUInt2x4) {
+    Fail(ErrorKind::kInvalidArgument,
+         std::string("per_channel_affine_float_qparams takes qint8, quint8, quint4x2 or "
+                     "quint2x4 (as PyTorch 1.13 computes it), not ") +
+             DTypeName(dtype));
+  }
+  if (scales.size() != zero_points.size()) {
+    Fail(ErrorKind::kInvalidArgument,
+         "per-channel scales and zero_points differ in length: " + std::to_string(scales.size()) +
+             " and " + std::to_string(zero_points.size()));
+  }
+  for (size_t c = 0; c < zero_points.size(); ++c) {
+    if (!std::isfinite(zero_points[c])) {
+      Fail(ErrorKind::kInvalidArgument, ParamName{"zero_points", static_cast<int64_t>(c)}.Text() +
+                                            " must be finite, got " +
+                                            FormatPythonFloat(zero_points[c]));
+    }
+  }
+  // Integer zero points of 0 keep every per-channel check and table valid;
+  // the float ones replace them wherever a value is computed.
+  Quantizer q = PerChannel(dtype, std::vector<double>(scales.begin(), scales.end()),
+                           std::vector<int64_t>(scales.size(), 0), axis);
+  q.scheme_ = QScheme::kPerChannelAffineFloatQParams;
+  q.forms_.scale_type = ScaleType::kFloat32;
+  q.float_zero_points_ = std::make_shared<const std::vector<float>>(std::move(zero_points));
+  return q;
+}
+
+Quantizer Quantizer::OneChannel(size_t channel) const {
+  Quantizer q = *this;
+  q.tables_ = ChannelTables({scales()[channel]}, {zero_points()[channel]});
+  if (float_qparams()) {
+    q.float_zero_points_ =
+        std::make_shared<const std::vector<float>>(1, float_zero_points()[channel]);
+  }
+  q.axis_ = kNoAxis;
+  return q;
+}
+
+Quantizer Quantizer::WithAxis(int64_t axis) const {
+  Quantizer q = *this;
+  q.axis_ = axis;
+  return q;
+}
+
 Quantizer Quantizer::PerBlock(DType dtype, std::vector<double> scales,
                               std::vector<int64_t> zero_points, int64_t axis, int64_t block_size,
                               QuantizerForms forms) {
@@ -284,6 +346,11 @@ Quantizer Quantizer::Resolved(const std::vector<int64_t>& shape) const {
 
 int64_t Quantizer::ResolveAxis(const std::vector<int64_t>& shape) const {
   const int64_t ndim = static_cast<int64_t>(shape.size());
+  if (axis_ == kNoAxis) {
+    Fail(ErrorKind::kInvalidArgument,
+         "this quantizer is one channel of a view that selected its channel axis away: it has "
+         "no axis to quantize a tensor along");
+  }
   if (axis_ < -ndim || axis_ >= ndim) {
     Fail(ErrorKind::kInvalidArgument,
          std::string(per_block() ? "per-block" : "per-channel") + " axis " + std::to_string(axis_) +
@@ -321,7 +388,7 @@ bool Quantizer::operator==(const Quantizer& other) const {
   return dtype_ == other.dtype_ && scheme_ == other.scheme_ && axis_ == other.axis_ &&
          block_size_ == other.block_size_ && rounding() == other.rounding() &&
          scale_type() == other.scale_type() && SameBits(scales(), other.scales()) &&
-         zero_points() == other.zero_points();
+         zero_points() == other.zero_points() && float_zero_points() == other.float_zero_points();
 }
 
 }  // namespace qtensor::core

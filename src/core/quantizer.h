@@ -1,12 +1,16 @@
 // Affine quantization parameters: one scale and zero point for the whole
-// tensor, one per index of a channel axis, or one per block of block_size
-// consecutive elements along an axis (ONNX's blocked quantization). Immutable once made; the
-// factories reject invalid parameters with a message naming the value.
+// tensor, one per index of a channel axis (with integer zero points, or
+// PyTorch's float qparams: float32 scales and float32 zero points), or one
+// per block of block_size consecutive elements along an axis (ONNX's blocked
+// quantization). Immutable once made; the factories reject invalid
+// parameters with a message naming the value.
 #ifndef QTENSOR_CORE_QUANTIZER_H_
 #define QTENSOR_CORE_QUANTIZER_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <vector>
 
 #include "core/channel_tables.h"
@@ -16,7 +20,12 @@
 namespace qtensor::core {
 
 // Values equal the C ABI's qt_qscheme.
-enum class QScheme { kPerTensorAffine = 1, kPerChannelAffine = 2, kPerBlockAffine = 3 };
+enum class QScheme {
+  kPerTensorAffine = 1,
+  kPerChannelAffine = 2,
+  kPerBlockAffine = 3,
+  kPerChannelAffineFloatQParams = 4,
+};
 
 const char* QSchemeName(QScheme scheme);  // "per_tensor_affine"
 
@@ -75,14 +84,34 @@ class Quantizer {
                             std::vector<int64_t> zero_points, int64_t axis, int64_t block_size,
                             QuantizerForms forms = {});
 
+  // PyTorch's per_channel_affine_float_qparams: a float32 scale (> 0) and
+  // a finite float32 zero point per channel, any value, in or outside the
+  // dtype's range (docs/numerics.md has the formulas). Dtypes: qint8,
+  // quint8, quint4x2 and quint2x4. Its scale type is float32.
+  static Quantizer PerChannelFloatQParams(DType dtype, const std::vector<float>& scales,
+                                          std::vector<float> zero_points, int64_t axis);
+  // The same one channel, for a view that selected its storage's channel
+  // axis away: it has no axis (axis() is kNoAxis) and quantizes no tensor.
+  Quantizer OneChannel(size_t channel) const;
+  // The same per-channel quantizer along another axis (of the same count).
+  Quantizer WithAxis(int64_t axis) const;
+  static constexpr int64_t kNoAxis = std::numeric_limits<int64_t>::min();
+
   DType dtype() const { return dtype_; }
   QScheme scheme() const { return scheme_; }
-  bool per_channel() const { return scheme_ == QScheme::kPerChannelAffine; }
+  // True for both per-channel schemes: they share the channel axis and
+  // every view rule; float_qparams() tells them apart.
+  bool per_channel() const { return scheme_ == QScheme::kPerChannelAffine || float_qparams(); }
+  bool float_qparams() const { return scheme_ == QScheme::kPerChannelAffineFloatQParams; }
   bool per_block() const { return scheme_ == QScheme::kPerBlockAffine; }
   int64_t block_size() const { return block_size_; }  // per block; 0 otherwise
   // Per tensor: one entry each. Per channel: one per channel.
   const std::vector<double>& scales() const { return tables_.scales(); }
+  // Float qparams: all 0 (the float ones are float_zero_points()); callers
+  // that read integer zero points refuse float-qparams quantizers first.
   const std::vector<int64_t>& zero_points() const { return tables_.zero_points(); }
+  // Float qparams only (else empty): one per channel.
+  const std::vector<float>& float_zero_points() const { return *float_zero_points_; }
   size_t num_channels() const { return scales().size(); }
   // The same parameters in the forms the kernels take, converted once.
   kernels::ChannelParams KernelParams() const { return tables_.Params(); }
@@ -121,7 +150,9 @@ class Quantizer {
   int64_t axis_ = 0;
   int64_t block_size_ = 0;
   QuantizerForms forms_;
+  std::shared_ptr<const std::vector<float>> float_zero_points_ = NoFloatZeroPoints();
 
+  static std::shared_ptr<const std::vector<float>> NoFloatZeroPoints();
   // Checks every parameter against the dtype and the forms.
   void CheckParams() const;
 };

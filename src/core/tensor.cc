@@ -103,6 +103,10 @@ std::vector<int64_t> ElementParams::ZeroPoints() const {
   return std::vector<int64_t>(channel.zero_points, channel.zero_points + channels);
 }
 
+std::vector<float> ElementParams::FloatZeroPoints() const {
+  return std::vector<float>(float_zero_points, float_zero_points + channels);
+}
+
 ElementParams Tensor::Params() const {
   const Quantizer& quantizer = storage_->quantizer();
   if (quantizer.per_block()) {
@@ -118,26 +122,36 @@ ElementParams Tensor::Params() const {
   params.inner = static_cast<size_t>(numel());
   params.channel = all;
   if (axis < 0) return params;
+  const float* float_zero_points =
+      quantizer.float_qparams() ? quantizer.float_zero_points().data() : nullptr;
   if (params.channel_dim < 0) {
     params.channel = all.From(static_cast<size_t>(origin_[axis]));
+    if (float_zero_points != nullptr) params.float_zero_points = float_zero_points + origin_[axis];
     return params;
   }
   const size_t d = static_cast<size_t>(params.channel_dim);
   const int64_t first = origin_[axis], count = shape_[d], step = step_[d];
   if (step == 1) {  // the usual case, a run of the storage's channels
     params.channel = all.From(static_cast<size_t>(first));
+    if (float_zero_points != nullptr) params.float_zero_points = float_zero_points + first;
   } else {
     std::vector<double> scales;
     std::vector<int64_t> zero_points;
+    std::vector<float> picked_float;
     scales.reserve(static_cast<size_t>(count));
     zero_points.reserve(static_cast<size_t>(count));
     for (int64_t i = 0; i < count; ++i) {
       scales.push_back(quantizer.scales()[first + i * step]);
       zero_points.push_back(quantizer.zero_points()[first + i * step]);
+      if (float_zero_points != nullptr) picked_float.push_back(float_zero_points[first + i * step]);
     }
     params.picked =
         std::make_shared<const ChannelTables>(std::move(scales), std::move(zero_points));
     params.channel = params.picked->Params();
+    if (float_zero_points != nullptr) {
+      params.picked_float = std::make_shared<const std::vector<float>>(std::move(picked_float));
+      params.float_zero_points = params.picked_float->data();
+    }
   }
   params.outer = static_cast<size_t>(Product(shape_, 0, d));
   params.channels = static_cast<size_t>(shape_[d]);
@@ -149,6 +163,17 @@ Quantizer Tensor::EffectiveQuantizer() const {
   if (storage_->quantizer().per_block()) return PerBlockQuantizerOf(*this);
   if (storage_->channel_axis() < 0) return storage_->quantizer();
   const ElementParams params = Params();
+  const Quantizer& base = storage_->quantizer();
+  if (base.float_qparams()) {
+    // No per-tensor form has a float zero point: a view without the channel
+    // dim keeps its one channel, without an axis.
+    if (params.channel_dim < 0) return base.OneChannel(static_cast<size_t>(origin_[base.axis()]));
+    const std::vector<double> scales = params.Scales();
+    return Quantizer::PerChannelFloatQParams(dtype(),
+                                             std::vector<float>(scales.begin(), scales.end()),
+                                             params.FloatZeroPoints(), params.channel_dim)
+        .WithFormsOf(base);
+  }
   if (params.channel_dim < 0) {
     return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0),
                                 storage_->quantizer().forms());

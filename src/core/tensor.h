@@ -39,11 +39,16 @@ struct ElementParams {
   // over its channels, the tables in `picked`.
   kernels::ChannelParams channel;
   std::shared_ptr<const ChannelTables> picked;
+  // Float qparams: the same channels' float zero points (in `picked_float`
+  // when picked), which replace channel.zero_points; else nullptr.
+  const float* float_zero_points = nullptr;
+  std::shared_ptr<const std::vector<float>> picked_float;
 
   double scale(size_t c) const { return channel.scales[c]; }
   int64_t zero_point(size_t c) const { return channel.zero_points[c]; }
   std::vector<double> Scales() const;  // of the `channels` channels
   std::vector<int64_t> ZeroPoints() const;
+  std::vector<float> FloatZeroPoints() const;
 };
 
 class Tensor {

@@ -9,6 +9,7 @@
 #include "core/block_quantize.h"
 #include "core/dtype_conversion.h"
 #include "core/error.h"
+#include "core/float_qparams_rows.h"
 #include "core/gguf_rounding.h"
 #include "core/onnx_rounding.h"
 #include "core/parallel.h"
@@ -107,6 +108,10 @@ void ForEachPart(const ElementParams& p, const Run& run) {
 
 template <typename T>
 void QuantizeRows(const float* in, const ElementParams& params, T* out) {
+  if (params.float_zero_points != nullptr) {
+    QuantizeFloatQParamsRows(in, params, out);
+    return;
+  }
   if (params.channels == 1) {
     const float inv_scale = params.channel.inv_scales[0];
     const int64_t zero_point = params.zero_point(0);
@@ -127,6 +132,10 @@ bool OnnxRounding(const Tensor& tensor) {
 
 template <typename T>
 void DequantizeRows(const T* in, const ElementParams& params, float* out) {
+  if (params.float_zero_points != nullptr) {
+    DequantizeFloatQParamsRows(in, params, out);
+    return;
+  }
   if (!params.per_channel_arithmetic) {
     const float scale = params.channel.float_scales[0];
     const int64_t zero_point = params.zero_point(0);
@@ -148,6 +157,7 @@ void DequantizeRows(const T* in, const ElementParams& params, float* out) {
 bool StorageCanTake(const Tensor& dst, const Quantizer& quantizer) {
   if (quantizer.per_block()) return dst.shape() == dst.storage()->shape();
   if (!quantizer.per_channel()) return true;
+  if (quantizer.axis() == Quantizer::kNoAxis) return false;
   const int64_t b = dst.base_dim(quantizer.axis());
   return b >= 0 && dst.storage()->shape()[b] == dst.shape()[quantizer.axis()];
 }
@@ -157,7 +167,10 @@ bool SameElementParams(const ElementParams& a, const ElementParams& b) {
   return a.per_channel_arithmetic == b.per_channel_arithmetic && a.outer == b.outer &&
          a.channels == b.channels && a.inner == b.inner &&
          std::equal(a.channel.scales, a.channel.scales + n, b.channel.scales) &&
-         std::equal(a.channel.zero_points, a.channel.zero_points + n, b.channel.zero_points);
+         std::equal(a.channel.zero_points, a.channel.zero_points + n, b.channel.zero_points) &&
+         (a.float_zero_points == nullptr) == (b.float_zero_points == nullptr) &&
+         (a.float_zero_points == nullptr ||
+          std::equal(a.float_zero_points, a.float_zero_points + n, b.float_zero_points));
 }
 
 // Quantizes mapped values into dst: with its own parameters, or for a
@@ -361,6 +374,10 @@ void Fill(const Tensor& dst, float value) {
     return;
   }
   const ElementParams params = dst.Params();
+  if (params.float_zero_points != nullptr) {
+    QuantizeInto(dst, std::vector<float>(static_cast<size_t>(dst.numel()), value).data());
+    return;
+  }
   const auto numel = static_cast<size_t>(dst.numel());
   std::vector<uint8_t> packed(numel * ElementSize(ComputeDType(dst.dtype())));
   VisitComputeType(dst.dtype(), [&](auto t) {
@@ -399,9 +416,7 @@ void Copy(const Tensor& dst, const Tensor& src) {
     return;
   }
   if (takes_quantizer && quantizer.per_channel()) {
-    quantizer =
-        Quantizer::PerChannel(quantizer.dtype(), quantizer.scales(), quantizer.zero_points(),
-                              dst.base_dim(quantizer.axis()), quantizer.forms());
+    quantizer = quantizer.WithAxis(dst.base_dim(quantizer.axis()));
   }
   if (src.numel() == 0) {
     if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
@@ -466,9 +481,9 @@ Tensor Clone(const Tensor& tensor) {
       // the per-channel formula exactly like the view.
       std::vector<int64_t> base_shape = tensor.shape();
       base_shape.insert(base_shape.begin(), 1);
+      const auto channel = tensor.ChannelOf(std::vector<int64_t>(tensor.ndim(), 0));
       const Quantizer one_channel =
-          Quantizer::PerChannel(tensor.dtype(), params.Scales(), params.ZeroPoints(), 0,
-                                tensor.storage()->quantizer().forms());
+          tensor.storage()->quantizer().OneChannel(static_cast<size_t>(channel)).WithAxis(0);
       return Tensor::ForOverwrite(base_shape, one_channel).Select(0, 0);
     }
     return Tensor::ForOverwrite(tensor.shape(), tensor.EffectiveQuantizer());
@@ -542,7 +557,11 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
     using T = decltype(t);
     T q;
     std::memcpy(&q, element, sizeof q);
-    if (quantizer.per_channel()) {
+    if (quantizer.float_qparams()) {
+      const auto c = static_cast<size_t>(tensor.ChannelOf(at));
+      value = kernels::DequantizeFloatQParams(q, channel.float_scales[0],
+                                              quantizer.float_zero_points()[c]);
+    } else if (quantizer.per_channel()) {
       kernels::scalar::DequantizePerChannel(&q, 1, 1, 1, channel, &value);
     } else {
       kernels::scalar::DequantizePerTensor(&q, 1, channel.float_scales[0], channel.zero_points[0],
@@ -554,11 +573,23 @@ float GetElement(const Tensor& tensor, const std::vector<int64_t>& index) {
 
 void SetElement(const Tensor& tensor, const std::vector<int64_t>& index, float value) {
   const std::vector<int64_t> at = CheckedIndex(tensor, index);
-  const kernels::ChannelParams channel =
-      tensor.storage()->quantizer().KernelParams().From(static_cast<size_t>(tensor.ChannelOf(at)));
+  const Quantizer& quantizer = tensor.storage()->quantizer();
+  const auto c = static_cast<size_t>(tensor.ChannelOf(at));
+  const kernels::ChannelParams channel = quantizer.KernelParams().From(c);
   alignas(4) uint8_t element[4] = {};
   if (UsesGgufRounding(tensor)) {
     element[0] = QuantizeGgufValue(tensor.dtype(), value, channel.float_scales[0]);
+  } else if (quantizer.float_qparams()) {
+    ElementParams one;
+    one.channel = channel;
+    one.float_zero_points = quantizer.float_zero_points().data() + c;
+    VisitComputeType(tensor.dtype(), [&](auto t) {
+      using T = decltype(t);
+      T q;
+      QuantizeFloatQParamsRows(&value, one, &q);
+      std::memcpy(element, &q, sizeof q);
+    });
+    NarrowFromCompute(tensor.dtype(), element, 1, element);
   } else if (OnnxRounding(tensor)) {
     ElementParams one;
     one.channel = channel;
@@ -620,6 +651,7 @@ std::string ToString(const Tensor& tensor) {
   const Quantizer quantizer = tensor.EffectiveQuantizer();
   printable.per_channel = quantizer.per_channel() || quantizer.per_block();
   printable.block_size = quantizer.block_size();
+  printable.float_zero_points = quantizer.float_zero_points();
   if (printable.per_channel) {
     printable.scales = quantizer.scales();
     printable.zero_points = quantizer.zero_points();

@@ -39,14 +39,15 @@ static_assert(std::max({v1::Tensor::kDtypeFieldNumber, v1::Tensor::kShapeFieldNu
               v1::Tensor::kDataFieldNumber < v1::Tensor::kNameFieldNumber &&
               v1::Tensor::kNameFieldNumber < v1::Tensor::kRoundingFieldNumber &&
               v1::Tensor::kRoundingFieldNumber < v1::Tensor::kScaleTypeFieldNumber &&
-              v1::Tensor::kScaleTypeFieldNumber < v1::Tensor::kBlockSizeFieldNumber);
+              v1::Tensor::kScaleTypeFieldNumber < v1::Tensor::kBlockSizeFieldNumber &&
+              v1::Tensor::kBlockSizeFieldNumber < v1::Tensor::kFloatZeroPointsFieldNumber);
 
-// Version 2 added Tensor.rounding and Tensor.scale_type; a file using them
-// says so.
+// Version 2 added Tensor.rounding, Tensor.scale_type, per block and float
+// qparams; a file using them says so.
 uint32_t VersionFor(const core::Quantizer& quantizer) {
   const bool new_fields = quantizer.rounding() != core::Rounding::kPyTorch ||
                           quantizer.scale_type() != core::ScaleType::kFloat64 ||
-                          quantizer.per_block();
+                          quantizer.per_block() || quantizer.float_qparams();
   return new_fields ? 2 : 1;
 }
 
@@ -77,7 +78,8 @@ std::string Deterministic(const google::protobuf::MessageLite& message) {
 
 // A Tensor message: protobuf encodes every field but data and name, which
 // follow by hand in protobuf's own order, and then the fields numbered
-// after them (rounding, scale_type, block_size), encoded by protobuf again.
+// after them (rounding, scale_type, block_size, float_zero_points), encoded
+// by protobuf again.
 class EncodedTensor {
  public:
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
@@ -88,7 +90,17 @@ class EncodedTensor {
     const core::Quantizer quantizer = tensor.EffectiveQuantizer();
     message.set_dtype(static_cast<v1::DType>(quantizer.dtype()));
     for (int64_t size : tensor.shape()) message.add_shape(size);
-    if (quantizer.per_channel() || quantizer.per_block()) {
+    if (quantizer.axis() == core::Quantizer::kNoAxis) {
+      core::Fail(core::ErrorKind::kInvalidArgument,
+                 "a float-qparams view that selected its channel axis away has no axis to save "
+                 "its parameters along: save a clone of the view with the axis kept (e.g. "
+                 "narrow instead of select)");
+    }
+    if (quantizer.float_qparams()) {
+      message.set_qscheme(v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS);
+      for (double scale : quantizer.scales()) message.add_scales(scale);
+      message.set_axis(quantizer.axis());
+    } else if (quantizer.per_channel() || quantizer.per_block()) {
       message.set_qscheme(quantizer.per_block() ? v1::PER_BLOCK_AFFINE : v1::PER_CHANNEL_AFFINE);
       for (double scale : quantizer.scales()) message.add_scales(scale);
       for (int64_t zero_point : quantizer.zero_points()) message.add_zero_points(zero_point);
@@ -105,6 +117,7 @@ class EncodedTensor {
     tail.set_rounding(static_cast<v1::Rounding>(static_cast<int>(quantizer.rounding()) - 1));
     tail.set_scale_type(static_cast<v1::ScaleType>(static_cast<int>(quantizer.scale_type()) - 1));
     tail.set_block_size(quantizer.block_size());
+    for (float zero_point : quantizer.float_zero_points()) tail.add_float_zero_points(zero_point);
     tail.ByteSizeLong();
     tail_ = Deterministic(tail);
     version_ = VersionFor(quantizer);

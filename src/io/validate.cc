@@ -1,5 +1,6 @@
 #include "io/validate.h"
 
+#include <cmath>
 #include <string>
 
 #include "core/dtype.h"
@@ -40,10 +41,14 @@ core::DType CheckedDType(const v1::Tensor& message, const std::string& where) {
 void CheckQScheme(const v1::Tensor& message, const std::string& where) {
   const int value = message.qscheme();
   if (value != v1::PER_TENSOR_AFFINE && value != v1::PER_CHANNEL_AFFINE &&
-      value != v1::PER_BLOCK_AFFINE) {
+      value != v1::PER_BLOCK_AFFINE && value != v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
     Corrupt(where, "qscheme " + std::to_string(value) +
-                       " is unknown (expected 1 = PER_TENSOR_AFFINE, 2 = PER_CHANNEL_AFFINE or 3 "
-                       "= PER_BLOCK_AFFINE)");
+                       " is unknown (expected 1 = PER_TENSOR_AFFINE, 2 = PER_CHANNEL_AFFINE, 3 "
+                       "= PER_BLOCK_AFFINE or 4 = PER_CHANNEL_AFFINE_FLOAT_QPARAMS)");
+  }
+  if (value != v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS && message.float_zero_points_size() != 0) {
+    Corrupt(where, "float_zero_points has " + std::to_string(message.float_zero_points_size()) +
+                       " values: only a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has them");
   }
   if (value != v1::PER_BLOCK_AFFINE && message.block_size() != 0) {
     Corrupt(where, "block_size is " + std::to_string(message.block_size()) +
@@ -166,9 +171,12 @@ int64_t CheckedAxis(const v1::Tensor& message, const std::vector<int64_t>& shape
   return axis;
 }
 
-core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
-                                    const std::vector<int64_t>& shape,
-                                    const core::QuantizerForms& forms, const std::string& where) {
+// The channel axis of a per-channel message whose scales and zero points
+// (the field named zero_points_field, of zero_points_count values) have one
+// value per channel.
+int64_t CheckedChannels(const v1::Tensor& message, const std::vector<int64_t>& shape,
+                        const char* zero_points_field, int zero_points_count,
+                        const std::string& where) {
   const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
   const std::string channels = "shape[" + std::to_string(axis) +
                                "] = " + std::to_string(shape[axis]) + " (the channel axis)";
@@ -176,15 +184,53 @@ core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype
     Corrupt(where,
             "scales has " + std::to_string(message.scales_size()) + " values but " + channels);
   }
-  if (message.zero_points_size() != shape[axis]) {
-    Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
+  if (zero_points_count != shape[axis]) {
+    Corrupt(where, std::string(zero_points_field) + " has " + std::to_string(zero_points_count) +
                        " values but " + channels);
   }
+  return axis;
+}
+
+core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
+                                    const std::vector<int64_t>& shape,
+                                    const core::QuantizerForms& forms, const std::string& where) {
+  const int64_t axis =
+      CheckedChannels(message, shape, "zero_points", message.zero_points_size(), where);
   return CheckedQuantizer(where, [&] {
     return core::Quantizer::PerChannel(
         dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
         std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis,
         forms);
+  });
+}
+
+core::Quantizer FloatQParamsQuantizer(const v1::Tensor& message, core::DType dtype,
+                                      const std::vector<int64_t>& shape,
+                                      const core::QuantizerForms& forms, const std::string& where) {
+  const int64_t axis =
+      CheckedChannels(message, shape, "float_zero_points", message.float_zero_points_size(), where);
+  if (message.zero_points_size() != 0) {
+    Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
+                       " values: a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has float_zero_points "
+                       "instead");
+  }
+  std::vector<float> scales;
+  scales.reserve(static_cast<size_t>(message.scales_size()));
+  for (int c = 0; c < message.scales_size(); ++c) {
+    const double scale = message.scales(c);
+    if (std::isfinite(scale) && static_cast<double>(static_cast<float>(scale)) != scale) {
+      Corrupt(where, "scales[" + std::to_string(c) + "] = " + core::FormatPythonFloat(scale) +
+                         " is not a float32 value, as a float-qparams scale is");
+    }
+    scales.push_back(static_cast<float>(scale));
+  }
+  return CheckedQuantizer(where, [&] {
+    return core::Quantizer::PerChannelFloatQParams(
+               dtype, scales,
+               std::vector<float>(message.float_zero_points().begin(),
+                                  message.float_zero_points().end()),
+               axis)
+        .WithForms(forms);
   });
 }
 
@@ -241,6 +287,8 @@ ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                                   ? PerChannelQuantizer(message, dtype, shape, forms, where)
                               : message.qscheme() == v1::PER_BLOCK_AFFINE
                                   ? PerBlockQuantizer(message, dtype, shape, forms, where)
+                              : message.qscheme() == v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS
+                                  ? FloatQParamsQuantizer(message, dtype, shape, forms, where)
                                   : PerTensorQuantizer(message, dtype, forms, where);
   // The size fits: CheckedNumel bounds it by 2^48 bytes.
   CheckDataBytes(data_bytes, core::StorageBytes(dtype, numel), shape, core::DTypeName(dtype),

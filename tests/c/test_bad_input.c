@@ -301,7 +301,7 @@ static void test_errors_and_names(void) {
 
   CHECK(qt_dtype_name((qt_dtype)0) == NULL);
   CHECK(qt_qscheme_name((qt_qscheme)0) == NULL);
-  CHECK(qt_qscheme_name((qt_qscheme)4) == NULL);
+  CHECK(qt_qscheme_name((qt_qscheme)5) == NULL);
   CHECK_I64(qt_dtype_size((qt_dtype)0), 0);
 
   /* The *_free functions accept NULL. */

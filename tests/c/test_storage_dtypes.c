@@ -261,6 +261,75 @@ static void test_per_block(void) {
   qt_quantizer_free(q);
 }
 
+/* PyTorch's per_channel_affine_float_qparams: float32 scales and zero
+   points, the accessors, the integer accessors' refusal and bad input. */
+static void test_float_qparams(void) {
+  const float scales[2] = {0.5f, 0.25f};
+  const float zero_points[2] = {1.5f, -300.25f};
+  const float x[4] = {0.5f, 2.25f, -1.0f, 1e30f};
+  const int64_t shape[2] = {2, 2};
+  qt_quantizer* q = NULL;
+  qt_tensor* t = NULL;
+  qt_tensor* row = NULL;
+  CHECK_OK(qt_quantizer_new_per_channel_float_qparams(&q, QT_QUINT8, scales, zero_points, 2, 0));
+  qt_qscheme scheme = QT_PER_TENSOR_AFFINE;
+  CHECK_OK(qt_quantizer_qscheme(&scheme, q));
+  CHECK_I64(scheme, QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS);
+  CHECK(strcmp(qt_qscheme_name(scheme), "per_channel_affine_float_qparams") == 0);
+  float got[2] = {0.0f, 0.0f};
+  CHECK_OK(qt_quantizer_float_zero_points(got, 2, q));
+  CHECK(got[0] == 1.5f && got[1] == -300.25f);
+  int64_t ints[2];
+  CHECK_STATUS(qt_quantizer_zero_points(ints, 2, q), QT_ERR_TYPE_MISMATCH);
+  CHECK(strstr(qt_last_error_message(), "qt_quantizer_float_zero_points") != NULL);
+  CHECK_OK(qt_quantize(&t, x, shape, 2, q));
+  /* lrintf(x * (1 / scale) + zp), clamped: 2.5 -> 2, 6, 0 and 1e30 -> 0. */
+  uint8_t repr[4];
+  CHECK_OK(qt_int_repr(repr, sizeof repr, t));
+  CHECK(repr[0] == 2 && repr[1] == 6 && repr[2] == 0 && repr[3] == 0);
+  float values[4];
+  CHECK_OK(qt_dequantize(values, 4, t));
+  CHECK_F32(values[0], 0.25f);
+  CHECK_F32(values[2], 75.0625f);
+  CHECK_STATUS(qt_tensor_q_per_channel_zero_points(ints, 2, t), QT_ERR_TYPE_MISMATCH);
+  CHECK_OK(qt_tensor_q_per_channel_float_zero_points(got, 2, t));
+  CHECK(got[1] == -300.25f);
+  /* A row: its one channel, no axis. */
+  CHECK_OK(qt_select(&row, t, 0, 1));
+  CHECK_OK(qt_tensor_qscheme(&scheme, row));
+  CHECK_I64(scheme, QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS);
+  CHECK_OK(qt_tensor_q_per_channel_float_zero_points(got, 1, row));
+  CHECK(got[0] == -300.25f);
+  int64_t axis = 0;
+  CHECK_STATUS(qt_tensor_q_per_channel_axis(&axis, row), QT_ERR_TYPE_MISMATCH);
+  qt_quantizer* plain = NULL;
+  CHECK_OK(qt_quantizer_new_per_channel(&plain, QT_QUINT8, (const double[]){0.5, 0.25},
+                                        (const int64_t[]){1, 2}, 2, 0));
+  CHECK_STATUS(qt_quantizer_float_zero_points(got, 2, plain), QT_ERR_TYPE_MISMATCH);
+  /* Bad input. */
+  qt_quantizer* bad = NULL;
+  const float nan_zero_point[1] = {NAN};
+  CHECK_STATUS(qt_quantizer_new_per_channel_float_qparams(&bad, QT_QUINT8, scales, nan_zero_point,
+                                                          1, 0),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(qt_last_error_message(), "zero_points[0] must be finite") != NULL);
+  CHECK_STATUS(qt_quantizer_new_per_channel_float_qparams(&bad, QT_QINT32, scales, zero_points,
+                                                          2, 0),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_quantizer_new_per_channel_float_qparams(&bad, QT_QUINT8, NULL, zero_points, 2,
+                                                          0),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_quantizer_new_per_channel_float_qparams(NULL, QT_QUINT8, scales, zero_points, 2,
+                                                          0),
+               QT_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(qt_quantizer_float_zero_points(got, 1, q), QT_ERR_INVALID_ARGUMENT);
+  CHECK(bad == NULL);
+  qt_quantizer_free(plain);
+  qt_tensor_free(row);
+  qt_tensor_free(t);
+  qt_quantizer_free(q);
+}
+
 int main(void) {
   test_sizes_and_bits();
   test_packed_quint4x2();
@@ -268,6 +337,7 @@ int main(void) {
   test_onnx_rounding();
   test_scale_types();
   test_per_block();
+  test_float_qparams();
   printf("test_storage_dtypes: %ld checks passed\n", g_checks);
   return 0;
 }

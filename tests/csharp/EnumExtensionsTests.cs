@@ -47,7 +47,7 @@ public class EnumExtensionsTests {
       var bits = Assert.Throws<QTensorArgumentException>(() => ((DType)value).Bits());
       Assert.AreEqual("unknown dtype", bits.Message);
     }
-    foreach (int value in new[] { 0, 4, -1 }) {
+    foreach (int value in new[] { 0, 5, -1 }) {
       var error = Assert.Throws<QTensorArgumentException>(() => ((QScheme)value).TorchName());
       Assert.AreEqual(Status.InvalidArgument, error.Status);
       Assert.AreEqual("unknown qscheme", error.Message);

@@ -112,6 +112,38 @@ public class QuantizerOptionsTests : ScratchDirectoryTests {
   }
 
   [Test]
+  public void FloatQParamsArePyTorchs() {
+    float[] scales = { 0.5f, 0.25f };
+    float[] zeroPoints = { 1.5f, -300.25f };
+    float[] x = { 0.5f, -1.0f, 2.25f, 7.0f, -0.5f, 1e30f };
+    using (var quantizer = Quantizer.PerChannelFloatQParams(scales, zeroPoints, 0, DType.QUInt4x2))
+    using (var q = Tensor.Quantize(x, new long[] { 2, 3 }, quantizer))
+    using (var row = q.Select(0, 1)) {
+      Assert.AreEqual(QScheme.PerChannelAffineFloatQParams, quantizer.QScheme);
+      Assert.AreEqual("per_channel_affine_float_qparams",
+                      QScheme.PerChannelAffineFloatQParams.TorchName());
+      Assert.AreEqual(ScaleType.Float32, quantizer.ScaleType);
+      Assert.AreEqual(zeroPoints, quantizer.FloatZeroPoints);
+      Assert.AreEqual(zeroPoints, q.QPerChannelFloatZeroPoints);
+      // lrintf(x * (1 / scale) + zp) clamped to [0, 15]; 1e30 overflows to 0.
+      byte[] expected = { 2, 0, 6, 0, 0, 0 };
+      Assert.AreEqual(expected, q.IntRepr<byte>());
+      float[] values = q.Dequantize();
+      for (int i = 0; i < x.Length; i++) {
+        Assert.AreEqual((expected[i] - zeroPoints[i / 3]) * scales[i / 3], values[i]);
+      }
+      Assert.AreEqual(QScheme.PerChannelAffineFloatQParams, row.QScheme);
+      Assert.AreEqual(new[] { -300.25f }, row.QPerChannelFloatZeroPoints);
+      StringAssert.Contains("per_channel_affine_float_qparams", quantizer.ToString());
+      Assert.Throws<QTensorTypeException>(() => { var unused = quantizer.ZeroPoints; });
+      Assert.Throws<QTensorTypeException>(() => { var unused = q.QPerChannelZeroPoints; });
+    }
+    var refused = Assert.Throws<QTensorArgumentException>(
+        () => Quantizer.PerChannelFloatQParams(new[] { 1f }, new[] { float.NaN }, 0, DType.QUInt8));
+    StringAssert.Contains("zero_points[0] must be finite", refused.Message);
+  }
+
+  [Test]
   public void ViewsDequantizeAsTheBase() {
     using (var quantizer = Blocks())
     using (var q = Tensor.Quantize(X, Shape, quantizer))

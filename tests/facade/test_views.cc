@@ -115,6 +115,7 @@ std::vector<int64_t> IntValues(const Tensor& view) {
     case QT_QINT16:
       return widen(view.int_repr<int16_t>());
     case QT_QINT4:
+    case QT_QINT8:
       return widen(view.int_repr<int8_t>());
     default:
       return widen(view.int_repr<uint8_t>());
@@ -261,7 +262,8 @@ void ShapeViewStep(std::mt19937& rng, Tensor& tensor, ReferenceView& ref, std::s
       }
     } else {
       CHECK(e.status() == QT_ERR_INVALID_ARGUMENT);
-      CHECK(tensor.qscheme() == QT_PER_CHANNEL_AFFINE);
+      CHECK((tensor.qscheme() == QT_PER_CHANNEL_AFFINE ||
+             tensor.qscheme() == QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS));
       CHECK_THROWS_AS(tensor.reshape(requested), qtensor::Error);
     }
   }
@@ -331,20 +333,34 @@ std::vector<float> RandomFloats(std::mt19937& rng, size_t n) {
 // What each element of a view dequantizes to, recomputed from its int_repr
 // and its effective quantizer with docs/numerics.md's formulas (per block:
 // the per-tensor formula with the element's block's parameters, laid out
-// as ONNX lays them out).
+// as ONNX lays them out; float qparams: PyTorch's float formula, and a
+// view that selected the channel axis away has one channel and no axis).
 std::vector<float> DequantizeByQuantizer(const Tensor& view, bool per_channel_arithmetic) {
   const std::vector<int64_t> ints = IntValues(view);
   const Quantizer quantizer = view.quantizer();
   const std::vector<int64_t> shape = view.sizes();
   std::vector<float> values(ints.size());
   int64_t inner = 1, axis = -1, block = 1;
-  if (quantizer.qscheme() != QT_PER_TENSOR_AFFINE) {
+  const bool float_qparams = quantizer.qscheme() == QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
+  const bool no_axis =
+      float_qparams && view.q_num_channels() == 1 && quantizer.num_channels() == 1 && [&] {
+        try {
+          quantizer.axis();
+          return false;
+        } catch (const qtensor::Error&) {
+          return true;
+        }
+      }();
+  if (quantizer.qscheme() != QT_PER_TENSOR_AFFINE && !no_axis) {
     axis = quantizer.axis();
     for (size_t d = static_cast<size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
   }
   if (quantizer.qscheme() == QT_PER_BLOCK_AFFINE) block = quantizer.block_size();
   const std::vector<double> scales = quantizer.scales();
-  const std::vector<int64_t> zero_points = quantizer.zero_points();
+  const std::vector<int64_t> zero_points =
+      float_qparams ? std::vector<int64_t>(scales.size()) : quantizer.zero_points();
+  const std::vector<float> float_zero_points =
+      float_qparams ? quantizer.float_zero_points() : std::vector<float>();
   for (size_t i = 0; i < ints.size(); ++i) {
     size_t p = 0;
     if (axis >= 0) {
@@ -352,7 +368,12 @@ std::vector<float> DequantizeByQuantizer(const Tensor& view, bool per_channel_ar
       const int64_t size = shape[axis], blocks = (size + block - 1) / block;
       const int64_t o = k / (size * inner), a = k / inner % size, r = k % inner;
       p = static_cast<size_t>((o * blocks + a / block) * inner + r);
-      if (quantizer.qscheme() == QT_PER_CHANNEL_AFFINE) p = static_cast<size_t>(a);
+      if (quantizer.qscheme() != QT_PER_BLOCK_AFFINE) p = static_cast<size_t>(a);
+    }
+    if (float_qparams) {
+      const float centered = static_cast<float>(ints[i]) - float_zero_points[p];
+      values[i] = centered * static_cast<float>(scales[p]);
+      continue;
     }
     const int64_t centered = ints[i] - zero_points[p];
     values[i] = per_channel_arithmetic
@@ -372,12 +393,15 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
     int64_t numel = 1;
     for (int64_t s : shape) numel *= s;
     const std::vector<float> data = RandomFloats(rng, numel);
-    // Every fourth trial per block, a third per channel, the rest per
-    // tensor; the dtypes rotate through 32-, 16- and 4-bit ones.
+    // Every fourth trial per block, a third per channel (a fifth of those
+    // with PyTorch's float qparams), the rest per tensor; the dtypes rotate
+    // through 32-, 16- and 4-bit ones (float qparams: its four).
     const bool per_block = trial % 4 == 3;
     const bool per_channel = !per_block && trial % 3 != 0;
+    const bool float_qparams = per_channel && trial % 5 == 1;
     const qt_dtype dtypes[] = {QT_QINT32, QT_QINT16, QT_QUINT4X2, QT_QINT4};
-    const qt_dtype dtype = dtypes[(trial / 5) % 4];
+    const qt_dtype float_dtypes[] = {QT_QUINT8, QT_QINT8, QT_QUINT4X2, QT_QUINT2X4};
+    const qt_dtype dtype = (float_qparams ? float_dtypes : dtypes)[(trial / 5) % 4];
     const int64_t axis = static_cast<int64_t>(trial % shape.size());
     const int64_t block = 1 + trial % 3;
     const int64_t blocks = (shape[axis] + block - 1) / block;
@@ -390,9 +414,17 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
                             : dtype == QT_QINT4  ? c % 8 - 4
                                                  : c * 7 - 10);
     }
+    std::vector<float> float_scales, float_zero_points;
+    for (int64_t c = 0; c < count; ++c) {
+      float_scales.push_back(static_cast<float>(scales[c]));
+      float_zero_points.push_back(static_cast<float>(c) * 2.75f - 3.5f);
+    }
     const Tensor base =
-        per_block ? Tensor::Quantize(data, shape,
-                                     Quantizer::PerBlock(dtype, scales, zero_points, axis, block))
+        float_qparams ? Tensor::Quantize(data, shape,
+                                         Quantizer::PerChannelFloatQParams(dtype, float_scales,
+                                                                           float_zero_points, axis))
+        : per_block   ? Tensor::Quantize(data, shape,
+                                         Quantizer::PerBlock(dtype, scales, zero_points, axis, block))
         : per_channel
             ? Tensor::QuantizePerChannel(data, shape, scales, zero_points, axis, dtype)
             : Tensor::QuantizePerTensor(data, shape, 0.037, dtype == QT_QUINT4X2 ? 3 : -3, dtype);
@@ -401,7 +433,8 @@ TEST_CASE("every chain of views dequantizes bit for bit like its base") {
     Tensor view = base;
     ReferenceView ref = ReferenceView::Of(shape);
     std::string trail = std::string(qt_dtype_name(dtype)) +
-                        (per_block     ? " per_block axis " + std::to_string(axis)
+                        (float_qparams ? " float_qparams axis " + std::to_string(axis)
+                         : per_block   ? " per_block axis " + std::to_string(axis)
                          : per_channel ? " per_channel axis " + std::to_string(axis)
                                        : " per_tensor");
     const int steps = 1 + trial % 7;

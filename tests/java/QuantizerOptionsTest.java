@@ -122,6 +122,46 @@ public class QuantizerOptionsTest {
   }
 
   @Test
+  public void floatQParamsArePyTorchs() {
+    float[] scales = {0.5f, 0.25f};
+    float[] zeroPoints = {1.5f, -300.25f};
+    float[] x = {0.5f, -1.0f, 2.25f, 7.0f, -0.5f, 1e30f};
+    try (Quantizer quantizer =
+             Quantizer.perChannelFloatQParams(scales, zeroPoints, 0, DType.QUINT4X2);
+         QTensor q = QTensor.quantize(x, new long[] {2, 3}, quantizer);
+         QTensor row = q.select(0, 1)) {
+      assertEquals(QScheme.PER_CHANNEL_AFFINE_FLOAT_QPARAMS, quantizer.qscheme());
+      assertEquals("per_channel_affine_float_qparams", quantizer.qscheme().torchName());
+      assertEquals(ScaleType.FLOAT32, quantizer.scaleType());
+      assertArrayEquals(zeroPoints, quantizer.floatZeroPoints(), 0f);
+      assertArrayEquals(zeroPoints, q.qPerChannelFloatZeroPoints(), 0f);
+      // lrintf(x * (1 / scale) + zp) clamped to [0, 15]; 1e30 overflows to 0.
+      int[] expected = {2, 0, 6, 0, 0, 0};
+      assertArrayEquals(expected, q.intRepr());
+      float[] values = q.dequantize();
+      for (int i = 0; i < x.length; i++) {
+        int c = i / 3;
+        assertEquals((expected[i] - zeroPoints[c]) * scales[c], values[i], 0f);
+      }
+      assertEquals(QScheme.PER_CHANNEL_AFFINE_FLOAT_QPARAMS, row.qscheme());
+      assertArrayEquals(new float[] {-300.25f}, row.qPerChannelFloatZeroPoints(), 0f);
+      try (Quantizer one = row.quantizer()) {
+        assertTrue(one.toString(), one.toString().endsWith("zero_points=[-300.25])"));
+      }
+      assertTrue(quantizer.toString(),
+                 quantizer.toString().contains("zero_points=[1.5, -300.25], axis=0"));
+      QTensorException integer = assertThrows(QTensorException.class, quantizer::zeroPoints);
+      assertEquals(Status.TYPE_MISMATCH, integer.status());
+      assertThrows(QTensorException.class, q::qPerChannelZeroPoints);
+    }
+    QTensorException refused = assertThrows(QTensorException.class,
+        () -> Quantizer.perChannelFloatQParams(new float[] {1f}, new float[] {Float.NaN}, 0,
+                                               DType.QUINT8));
+    assertEquals(Status.INVALID_ARGUMENT, refused.status());
+    assertTrue(refused.getMessage(), refused.getMessage().contains("zero_points[0] must be finite"));
+  }
+
+  @Test
   public void viewsDequantizeAsTheBase() {
     try (Quantizer quantizer = blocks();
          QTensor q = QTensor.quantize(X, SHAPE, quantizer);

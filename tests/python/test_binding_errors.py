@@ -194,9 +194,10 @@ def test_per_channel_zero_points_of_any_integer_type(zero_points):
     ([[0, 1]], ValueError, "zero_points must be one-dimensional"),
 ])
 def test_bad_per_channel_zero_points(zero_points, error, message):
+    # Through the integer scheme's factory: quantize_per_channel takes float
+    # zero points as torch does (per_channel_affine_float_qparams).
     with pytest.raises(error, match=re.escape(message)):
-        qtensor.quantize_per_channel(np.ones((2, 3), np.float32), [0.5, 0.25], zero_points, 0,
-                                     qtensor.qint8)
+        qtensor.Quantizer.per_channel_affine([0.5, 0.25], zero_points, 0, qtensor.qint8)
 
 
 # ------------------------------------------------ integers beyond int64

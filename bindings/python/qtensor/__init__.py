@@ -16,9 +16,9 @@ from ._errors import (BY_STATUS, CorruptDataError, Error, FileError, InternalErr
 from ._types import (DType, GgufType, QScheme, Rounding, ScaleType, Size, bfloat16_scale,
                      float16_scale, float32_scale, float64_scale, gguf_q4_0, gguf_q8_0,
                      gguf_rounding, onnx_rounding, per_block_affine, per_channel_affine,
-                     per_channel_symmetric, per_tensor_affine, per_tensor_symmetric,
-                     pytorch_rounding, qint4, qint8, qint16, qint32, quint2x4, quint4, quint4x2,
-                     quint8, quint16)
+                     per_channel_affine_float_qparams, per_channel_symmetric, per_tensor_affine,
+                     per_tensor_symmetric, pytorch_rounding, qint4, qint8, qint16, qint32,
+                     quint2x4, quint4, quint4x2, quint8, quint16)
 from ._quantizer import Quantizer
 from ._tensor import Tensor
 from ._bundle import Bundle, Metadata
@@ -57,6 +57,7 @@ __all__ = [
     "from_packed", "Rounding", "ScaleType", "pytorch_rounding", "onnx_rounding",
     "float64_scale", "float32_scale", "float16_scale", "bfloat16_scale", "per_block_affine",
     "quantize_per_block", "GgufType", "gguf_rounding", "gguf_q4_0", "gguf_q8_0", "quantize_gguf",
+    "per_channel_affine_float_qparams",
 ]
 
 # Public classes print and pickle under the package's name.

@@ -8,6 +8,7 @@ from ._bundle import Bundle
 from ._errors import CorruptDataError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
+from ._torch import is_torch_tensor
 from ._types import DTYPE_OF_INT, check_gguf_type
 
 
@@ -30,8 +31,23 @@ def quantize_per_tensor(data, scale, zero_point, dtype):
 
 
 def quantize_per_channel(data, scales, zero_points, axis, dtype):
-    """torch.quantize_per_channel on an array-like."""
-    return _quantize(data, Quantizer.per_channel_affine(scales, zero_points, axis, dtype))
+    """torch.quantize_per_channel on an array-like. As in torch, floating
+    zero points (a float array or tensor, or any float among them) give a
+    per_channel_affine_float_qparams tensor."""
+    if _floating(zero_points):
+        quantizer = Quantizer.per_channel_affine_float_qparams(scales, zero_points, axis, dtype)
+    else:
+        quantizer = Quantizer.per_channel_affine(scales, zero_points, axis, dtype)
+    return _quantize(data, quantizer)
+
+
+def _floating(values):
+    """Whether zero points are floating, as torch.tensor(values) would be."""
+    if is_torch_tensor(values):
+        return values.is_floating_point()
+    if isinstance(values, np.ndarray):
+        return values.dtype.kind == "f"
+    return any(isinstance(v, (float, np.floating)) for v in values)
 
 
 def quantize_per_block(data, scales, zero_points, axis, block_size, dtype):

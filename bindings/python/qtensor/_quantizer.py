@@ -6,9 +6,9 @@ from . import native
 from ._arrays import float_of, int64_of
 from ._errors import InvalidArgumentError
 from ._types import (DTYPES, QSCHEMES, ROUNDINGS, SCALE_TYPES, Rounding, ScaleType, check_dtype,
-                     check_gguf_type, float64_scale, gguf_q4_0, gguf_q8_0,
-                     gguf_rounding, per_block_affine, per_channel_affine, pytorch_rounding,
-                     quint4)
+                     check_gguf_type, float32_scale, float64_scale, gguf_q4_0, gguf_q8_0,
+                     gguf_rounding, per_block_affine, per_channel_affine,
+                     per_channel_affine_float_qparams, pytorch_rounding, quint4)
 
 
 def _scales_list(scales):
@@ -21,6 +21,18 @@ def _scales_list(scales):
     if array.ndim != 1:
         raise ValueError("scales must be one-dimensional")
     return array.tolist()
+
+
+def _float32_list(values, name):
+    """values (a sequence or array of real numbers) as float32, rounded as
+    torch.quantize_per_channel rounds float qparams (tensor.to(torch.float)).
+    OverflowError-free: a value beyond float32 becomes inf, which the
+    library then refuses by name."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional")
+    with np.errstate(over="ignore"):
+        return array.astype(np.float32).tolist()
 
 
 def _is_integer(value):
@@ -51,7 +63,8 @@ class Quantizer:
     """Scale(s), zero point(s), axis and dtype. Make one with
     Quantizer.per_tensor_affine(scale, zero_point, dtype),
     Quantizer.per_channel_affine(scales, zero_points, axis, dtype) or
-    Quantizer.per_block_affine(scales, zero_points, axis, block_size, dtype)
+    Quantizer.per_block_affine(scales, zero_points, axis, block_size, dtype),
+    Quantizer.per_channel_affine_float_qparams(scales, zero_points, axis, dtype)
     or Quantizer.gguf(gguf_type, scales); with_rounding and with_scale_type copy one with another rounding or
     scale type."""
 
@@ -84,6 +97,19 @@ class Quantizer:
             native.Quantizer.PerChannel(check_dtype(dtype), _scales_list(scales),
                                         _zero_points_list(zero_points),
                                         int64_of(axis, "axis", InvalidArgumentError)))
+
+    @classmethod
+    def per_channel_affine_float_qparams(cls, scales, zero_points, axis, dtype):
+        """PyTorch's per_channel_affine_float_qparams (its embedding
+        quantization's): a float32 scale and float32 zero point per index of
+        axis. The values are rounded to float32 as torch.quantize_per_channel
+        rounds them; the zero points may be any finite value. dtype: qint8,
+        quint8, quint4x2 or quint2x4."""
+        return cls._wrap(
+            native.Quantizer.PerChannelFloatQParams(
+                check_dtype(dtype), _float32_list(scales, "scales"),
+                _float32_list(zero_points, "zero_points"),
+                int64_of(axis, "axis", InvalidArgumentError)))
 
     @classmethod
     def per_block_affine(cls, scales, zero_points, axis, block_size, dtype):
@@ -188,7 +214,10 @@ class Quantizer:
 
     @property
     def zero_points(self):
-        """The zero points as an int64 NumPy array (one element per tensor)."""
+        """The zero points as an int64 NumPy array (one element per tensor);
+        float32 for per_channel_affine_float_qparams, as PyTorch has them."""
+        if self._native.qscheme() == per_channel_affine_float_qparams.code:
+            return np.array(self._native.float_zero_points(), dtype=np.float32)
         return np.array(self._native.zero_points(), dtype=np.int64)
 
     def __eq__(self, other):
@@ -198,7 +227,7 @@ class Quantizer:
 
     def __hash__(self):
         return hash((self._native.dtype(), self._native.qscheme(), tuple(self._native.scales()),
-                     tuple(self._native.zero_points())))
+                     tuple(self.zero_points.tolist())))
 
     def _factory_and_arguments(self):
         """The factory and arguments that make this quantizer, but for its
@@ -209,6 +238,9 @@ class Quantizer:
         if self.qscheme is per_block_affine:
             return (Quantizer.per_block_affine,
                     (self.scales, self.zero_points, self.axis, self.block_size, self.dtype))
+        if self.qscheme is per_channel_affine_float_qparams:
+            return (Quantizer.per_channel_affine_float_qparams,
+                    (self.scales, self.zero_points, self.axis, self.dtype))
         if self.qscheme is per_channel_affine:
             return (Quantizer.per_channel_affine,
                     (self.scales, self.zero_points, self.axis, self.dtype))
@@ -219,11 +251,17 @@ class Quantizer:
         return (self.rounding is gguf_rounding and self.qscheme is per_block_affine
                 and self.block_size == 32 and self.axis == -1)
 
+    def _default_scale_type(self):
+        """The scale type the factory gives (float qparams: float32)."""
+        if self.qscheme is per_channel_affine_float_qparams:
+            return float32_scale
+        return float64_scale
+
     def _has_default_options(self):
         """Whether the factory alone gives this rounding and scale type."""
         if self._is_gguf_form():
             return True
-        return self.rounding is pytorch_rounding and self.scale_type is float64_scale
+        return self.rounding is pytorch_rounding and self.scale_type is self._default_scale_type()
 
     def __reduce__(self):
         factory, arguments = self._factory_and_arguments()
@@ -239,7 +277,7 @@ class Quantizer:
         if not self._is_gguf_form():
             if self.rounding is not pytorch_rounding:
                 text += f", rounding={self.rounding!r}"
-            if self.scale_type is not float64_scale:
+            if self.scale_type is not self._default_scale_type():
                 text += f", scale_type={self.scale_type!r}"
         return f"Quantizer.{factory.__name__}({text})"
 

@@ -8,7 +8,7 @@ from ._arrays import float_input, float_of, index_of, path_of
 from ._errors import SHAPE_VIEW_ERRORS, OutOfRangeError, TypeMismatchError
 from ._indexing import view_of
 from ._quantizer import Quantizer
-from ._types import DTYPES, QSCHEMES, Size
+from ._types import DTYPES, QSCHEMES, Size, per_channel_affine_float_qparams
 
 
 class Tensor:
@@ -114,7 +114,10 @@ class Tensor:
 
     def q_per_channel_zero_points(self):
         """A per-channel tensor's zero points, an int64 NumPy array (one per
-        channel); TypeMismatchError for a per-tensor one."""
+        channel; float32 for per_channel_affine_float_qparams, as in
+        PyTorch); TypeMismatchError for a per-tensor one."""
+        if self._native.qscheme() == per_channel_affine_float_qparams.code:
+            return np.array(self._native.q_per_channel_float_zero_points(), dtype=np.float32)
         return np.array(self._native.q_per_channel_zero_points(), dtype=np.int64)
 
     def q_per_channel_axis(self):

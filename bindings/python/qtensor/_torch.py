@@ -50,7 +50,8 @@ def float_array_of_torch(tensor):
 def from_torch(tensor):
     """qtensor's copy of a quantized torch tensor: the same shape, integers
     and parameters (per tensor or per channel, qint8, quint8, qint32; per
-    tensor quint4x2 and quint2x4), also for the views PyTorch can read out.
+    tensor quint4x2 and quint2x4; per_channel_affine_float_qparams of qint8,
+    quint8, quint4x2 and quint2x4), also for the views PyTorch can read out.
     The result is contiguous."""
     from ._functions import from_int_repr
     from ._quantizer import Quantizer
@@ -82,14 +83,31 @@ def from_torch(tensor):
             quantizer = Quantizer.per_channel_affine(
                 scales, tensor.q_per_channel_zero_points().to(torch.int64).numpy(), axis,
                 dtype)
+        elif scheme == torch.per_channel_affine_float_qparams:
+            quantizer = _float_qparams_of(tensor, dtype)
         else:
-            raise TypeError(f"qtensor has no {scheme} tensors (float zero points)")
+            raise TypeError(f"qtensor has no {scheme} tensors")
     except RuntimeError as error:
         # PyTorch 1.13 cannot read some views of per-channel tensors itself.
         raise InvalidArgumentError(
             f"PyTorch cannot read this tensor's integers or parameters ({error}); convert "
             "its base and take the view in qtensor") from None
     return from_int_repr(ints, quantizer)
+
+
+def _float_qparams_of(tensor, dtype):
+    """The quantizer of a per_channel_affine_float_qparams torch tensor: its
+    float32 scales and zero points as they are."""
+    import torch
+    from ._quantizer import Quantizer
+    scales = tensor.q_per_channel_scales()
+    axis = tensor.q_per_channel_axis()
+    if not 0 <= axis < tensor.dim() or tensor.shape[axis] != len(scales):
+        raise RuntimeError(f"it reports channel axis {axis} with {len(scales)} "
+                           f"channels for shape {tuple(tensor.shape)}")
+    return Quantizer.per_channel_affine_float_qparams(
+        scales.to(torch.float32).numpy(),
+        tensor.q_per_channel_zero_points().to(torch.float32).numpy(), axis, dtype)
 
 
 def _from_torch_packed(tensor, dtype):
@@ -100,13 +118,18 @@ def _from_torch_packed(tensor, dtype):
     import torch
     from ._functions import from_packed
     from ._quantizer import Quantizer
-    if tensor.qscheme() not in (torch.per_tensor_affine, torch.per_tensor_symmetric):
-        raise TypeMismatchError(f"qtensor reads per-tensor {dtype.name} torch tensors only, "
-                                f"not {tensor.qscheme()}")
+    scheme = tensor.qscheme()
+    if scheme not in (torch.per_tensor_affine, torch.per_tensor_symmetric,
+                      torch.per_channel_affine_float_qparams):
+        raise TypeMismatchError(f"qtensor reads per-tensor and per_channel_affine_float_qparams "
+                                f"{dtype.name} torch tensors only, not {scheme}")
     if not tensor.is_contiguous() or tensor.storage_offset() != 0:
         raise InvalidArgumentError(f"PyTorch 1.13 cannot read a view of a {dtype.name} tensor; "
                                    "convert its base and take the view in qtensor")
-    quantizer = Quantizer.per_tensor_affine(tensor.q_scale(), tensor.q_zero_point(), dtype)
+    if scheme == torch.per_channel_affine_float_qparams:
+        quantizer = _float_qparams_of(tensor, dtype)
+    else:
+        quantizer = Quantizer.per_tensor_affine(tensor.q_scale(), tensor.q_zero_point(), dtype)
     return from_packed(tensor.int_repr().numpy(), list(tensor.shape), quantizer)
 
 
@@ -115,13 +138,19 @@ def _to_torch_packed(q):
     dtype, whose storage gets q's packed bytes (PyTorch 1.13's
     _make_per_tensor_quantized_tensor takes 8-bit and 32-bit integers only)."""
     import torch
-    from ._types import per_tensor_affine
-    if q.qscheme() is not per_tensor_affine:
-        raise TypeMismatchError(f"PyTorch 1.13 has no per-channel {q.dtype.name} tensors to "
-                                "convert to")
+    from ._types import per_channel_affine, per_channel_affine_float_qparams, per_tensor_affine
     torch_dtype = getattr(torch, q.dtype.name)
-    out = torch._empty_affine_quantized(list(q.shape), scale=q.q_scale(),
-                                        zero_point=q.q_zero_point(), dtype=torch_dtype)
+    if q.qscheme() is per_channel_affine_float_qparams:
+        scales, zero_points, axis = _float_qparams_to_torch(q)
+        out = torch._empty_per_channel_affine_quantized(
+            list(q.shape), scales=scales, zero_points=zero_points, axis=axis, dtype=torch_dtype)
+    elif q.qscheme() is per_tensor_affine:
+        out = torch._empty_affine_quantized(list(q.shape), scale=q.q_scale(),
+                                            zero_point=q.q_zero_point(), dtype=torch_dtype)
+    else:
+        scheme = "per-channel" if q.qscheme() is per_channel_affine else q.qscheme().name
+        raise TypeMismatchError(f"PyTorch 1.13 has no {scheme} {q.dtype.name} tensors to "
+                                "convert to")
     # torch 1.13 allocates ceil(last dim * bits / 8) bytes per row but keeps
     # the values packed flat from the first byte, as packed_repr() has them.
     storage = out.storage().untyped()
@@ -136,12 +165,22 @@ def _to_torch_packed(q):
     return out
 
 
+def _float_qparams_to_torch(q):
+    """A float-qparams tensor's scales, zero points (float32 torch tensors,
+    as torch keeps them) and axis."""
+    import torch
+    return (torch.from_numpy(np.asarray(q.q_per_channel_scales(), dtype=np.float32)),
+            torch.from_numpy(np.asarray(q.q_per_channel_zero_points(), dtype=np.float32)),
+            q.q_per_channel_axis())
+
+
 def to_torch(q):
     """A new quantized torch tensor with q's shape, integers and parameters
-    (torch's per_tensor_affine or per_channel_affine). TypeMismatchError for
-    a dtype torch lacks (qint16, quint16, qint4, quint4)."""
+    (torch's per_tensor_affine, per_channel_affine or
+    per_channel_affine_float_qparams). TypeMismatchError for a dtype torch
+    lacks (qint16, quint16, qint4, quint4)."""
     import torch
-    from ._types import per_tensor_affine, quint2x4, quint4x2
+    from ._types import per_channel_affine_float_qparams, per_tensor_affine, quint2x4, quint4x2
     if q.dtype in (quint4x2, quint2x4):
         return _to_torch_packed(q)
     if q.dtype.name not in ("qint8", "quint8", "qint32"):
@@ -150,6 +189,10 @@ def to_torch(q):
     ints = torch.from_numpy(np.ascontiguousarray(q.int_repr()))
     if q.qscheme() is per_tensor_affine:
         return torch._make_per_tensor_quantized_tensor(ints, q.q_scale(), q.q_zero_point())
+    if q.qscheme() is per_channel_affine_float_qparams:
+        scales, zero_points, axis = _float_qparams_to_torch(q)
+        # Float zero points make torch's quantizer per_channel_affine_float_qparams.
+        return torch._make_per_channel_quantized_tensor(ints, scales, zero_points, axis)
     scales = torch.from_numpy(np.asarray(q.q_per_channel_scales(), dtype=np.float64))
     zero_points = torch.from_numpy(np.asarray(q.q_per_channel_zero_points(), dtype=np.int64))
     return torch._make_per_channel_quantized_tensor(ints, scales, zero_points,

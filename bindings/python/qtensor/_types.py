@@ -145,7 +145,10 @@ DTYPE_OF_INT = {d.int_dtype: d for d in (qint8, quint8, qint32, qint16, quint16)
 per_tensor_affine = QScheme("per_tensor_affine", native.QT_PER_TENSOR_AFFINE)
 per_channel_affine = QScheme("per_channel_affine", native.QT_PER_CHANNEL_AFFINE)
 per_block_affine = QScheme("per_block_affine", native.QT_PER_BLOCK_AFFINE)
-QSCHEMES = {s.code: s for s in (per_tensor_affine, per_channel_affine, per_block_affine)}
+per_channel_affine_float_qparams = QScheme("per_channel_affine_float_qparams",
+                                           native.QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS)
+QSCHEMES = {s.code: s for s in (per_tensor_affine, per_channel_affine, per_block_affine,
+                                per_channel_affine_float_qparams)}
 # Observer options only (torch.per_tensor_symmetric, ...): no quantizer has them.
 per_tensor_symmetric = QScheme("per_tensor_symmetric", None)
 per_channel_symmetric = QScheme("per_channel_symmetric", None)

@@ -55,7 +55,7 @@ def serialize(message):
 def with_fields(t, fields):
     """The Tensor message t with fields (name: value) set or replaced."""
     for key, value in fields.items():
-        if key in ("shape", "scales", "zero_points"):
+        if key in ("shape", "scales", "zero_points", "float_zero_points"):
             t.ClearField(key)
             getattr(t, key).extend(value)
         else:
@@ -79,6 +79,15 @@ def per_channel(pb, **fields):
 def float_entry(pb, name, **fields):
     """A bundle's float entry: float16 [2, 3] with 12 bytes of data."""
     t = pb.Tensor(dtype=pb.DTYPE_FLOAT16, shape=[2, 3], data=bytes(range(12)), name=name)
+    return with_fields(t, fields)
+
+
+def float_qparams(pb, **fields):
+    """A valid PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor (format version 2),
+    with fields replaced."""
+    t = pb.Tensor(dtype=pb.QUINT8, shape=[2, 3], qscheme=pb.PER_CHANNEL_AFFINE_FLOAT_QPARAMS,
+                  scales=[0.5, 0.25, 1.0], float_zero_points=[1.5, -300.25, 1e10], axis=1,
+                  scale_type=pb.FLOAT32, data=bytes([0, 1, 2, 3, 4, 5]))
     return with_fields(t, fields)
 
 
@@ -170,7 +179,7 @@ def build_cases(pb):
     add("dtype_negative.qt", tensor_file(pb, per_tensor(pb, dtype=-1)), "dtype -1 is unknown")
     add("qscheme_unspecified.qt", tensor_file(pb, per_tensor(pb, qscheme=0)),
         "qscheme 0 is unknown")
-    add("qscheme_4.qt", tensor_file(pb, per_tensor(pb, qscheme=4)), "qscheme 4 is unknown")
+    add("qscheme_5.qt", tensor_file(pb, per_tensor(pb, qscheme=5)), "qscheme 5 is unknown")
     add("rank_65.qt", tensor_file(pb, per_tensor(pb, shape=[1] * 65, data=b"\x00")),
         "rank 65 exceeds the maximum of 64")
     add("rank_64_valid_but_data_short.qt",
@@ -254,6 +263,29 @@ def build_cases(pb):
         "zero_points[2] = 256 is outside the range of quint8")
     add("per_channel_data_short_by_one.qt", tensor_file(pb, per_channel(pb, data=bytes(5))),
         "data holds 5 bytes but shape [2, 3] of quint8 needs 6")
+
+    # Float qparams (version 2): counts, values and fields of other schemes.
+    def fq_file(**fields):
+        return tensor_file(pb, float_qparams(pb, **fields), version=2)
+    add("float_qparams_zero_points_short_by_one.qt", fq_file(float_zero_points=[1.5, 2.0]),
+        "float_zero_points has 2 values but shape[1] = 3")
+    add("float_qparams_zero_point_nan.qt", fq_file(float_zero_points=[1.5, math.nan, 0.0]),
+        "zero_points[1] must be finite, got nan")
+    add("float_qparams_zero_point_inf.qt", fq_file(float_zero_points=[1.5, 0.0, -math.inf]),
+        "zero_points[2] must be finite, got -inf")
+    add("float_qparams_with_integer_zero_points.qt", fq_file(zero_points=[0, 1, 2]),
+        "zero_points has 3 values: a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has "
+        "float_zero_points instead")
+    add("float_qparams_scale_not_float32.qt", fq_file(scales=[0.5, 0.1, 1.0]),
+        "scales[1] = 0.1 is not a float32 value")
+    add("float_qparams_scale_zero.qt", fq_file(scales=[0.5, 0.0, 1.0]),
+        "scales[1] must be positive and finite, got 0.0")
+    add("float_qparams_qint32.qt", fq_file(dtype=pb.QINT32, data=bytes(24)), "not qint32")
+    add("float_qparams_onnx_rounding.qt", fq_file(rounding=pb.ONNX_ROUNDING),
+        "float zero points")
+    add("float_zero_points_on_per_channel.qt",
+        tensor_file(pb, per_channel(pb, float_zero_points=[0.5, 0.5, 0.5])),
+        "float_zero_points has 3 values: only a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor")
 
     # Bundle rules.
     add("bundle_empty_name.qt",

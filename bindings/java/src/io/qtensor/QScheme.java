@@ -7,7 +7,9 @@ public enum QScheme {
   /** A scale and zero point per index of one axis. */
   PER_CHANNEL_AFFINE(qt_qscheme.QT_PER_CHANNEL_AFFINE),
   /** A scale and zero point per block of consecutive elements along one axis. */
-  PER_BLOCK_AFFINE(qt_qscheme.QT_PER_BLOCK_AFFINE);
+  PER_BLOCK_AFFINE(qt_qscheme.QT_PER_BLOCK_AFFINE),
+  /** PyTorch's: a float32 scale and float32 zero point per index of one axis. */
+  PER_CHANNEL_AFFINE_FLOAT_QPARAMS(qt_qscheme.QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS);
 
   private final int code;
 
@@ -16,7 +18,7 @@ public enum QScheme {
   }
 
   /** {@return the name PyTorch gives the scheme: "per_tensor_affine", "per_channel_affine",
-   * "per_block_affine"} */
+   * "per_block_affine", "per_channel_affine_float_qparams"} */
   public String torchName() {
     return NativeModule.qscheme_name(code);
   }

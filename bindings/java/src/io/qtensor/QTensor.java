@@ -499,6 +499,11 @@ public final class QTensor implements AutoCloseable {
     return handle().q_per_channel_zero_points();
   }
 
+  /** {@return the float zero points of a float-qparams view (TYPE_MISMATCH otherwise)} */
+  public float[] qPerChannelFloatZeroPoints() {
+    return handle().qPerChannelFloatZeroPointsArray();
+  }
+
   /** {@return the view's own channel dim (TYPE_MISMATCH for a per-tensor view)} */
   public long qPerChannelAxis() {
     return handle().q_per_channel_axis();

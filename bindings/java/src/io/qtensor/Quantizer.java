@@ -86,6 +86,26 @@ public final class Quantizer implements AutoCloseable {
   }
 
   /**
+   * {@return PyTorch's per_channel_affine_float_qparams quantizer (its
+   * embedding quantization's): channel c of {@code axis} uses the float32
+   * scales[c] and zeroPoints[c]} The zero points may be any finite value;
+   * dtype is QINT8, QUINT8, QUINT4X2 or QUINT2X4.
+   *
+   * @param scales one scale per channel
+   * @param zeroPoints one zero point per channel
+   * @param axis the channel dim (negative counts from the end)
+   * @param dtype the type of the integers
+   */
+  public static Quantizer perChannelFloatQParams(float[] scales, float[] zeroPoints, long axis,
+                                                 DType dtype) {
+    Objects.requireNonNull(scales, "scales");
+    Objects.requireNonNull(zeroPoints, "zeroPoints");
+    Objects.requireNonNull(dtype, "dtype");
+    return new Quantizer(
+        NativeQuantizer.perChannelFloatQParamsArrays(dtype.code(), scales, zeroPoints, axis));
+  }
+
+  /**
    * {@return a copy that quantizes with the given rounding} ONNX's with
    * QINT32, QUINT4X2 or QUINT2X4 is an INVALID_ARGUMENT.
    *
@@ -166,6 +186,11 @@ public final class Quantizer implements AutoCloseable {
     return handle().zero_points();
   }
 
+  /** {@return the float zero points of a float-qparams quantizer (TYPE_MISMATCH otherwise)} */
+  public float[] floatZeroPoints() {
+    return handle().floatZeroPointsArray();
+  }
+
   /**
    * Same dtype, scheme, axis (as given) and parameters, for two open
    * quantizers; a closed quantizer equals only itself. Never throws.
@@ -199,8 +224,10 @@ public final class Quantizer implements AutoCloseable {
   }
 
   private static int parameterHash(NativeQuantizer proxy) {
+    boolean floats = proxy.qscheme() == qt_qscheme.QT_PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
     return Objects.hash(proxy.dtype(), proxy.qscheme(), Arrays.hashCode(proxy.scales()),
-                        Arrays.hashCode(proxy.zero_points()));
+                        floats ? Arrays.hashCode(proxy.floatZeroPointsArray())
+                               : Arrays.hashCode(proxy.zero_points()));
   }
 
   /** For example {@code Quantizer(qint8, per_tensor_affine, scale=0.1, zero_point=0)}. */
@@ -219,8 +246,24 @@ public final class Quantizer implements AutoCloseable {
           + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis()
           + ", block_size=" + blockSize() + ")";
     }
+    if (qscheme() == QScheme.PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
+      // One channel of a view that selected the axis away has no axis.
+      String axis = numChannels() == 1 && !hasAxis() ? "" : ", axis=" + axis();
+      return "Quantizer(" + name + ", per_channel_affine_float_qparams, scales="
+          + Arrays.toString(scales()) + ", zero_points=" + Arrays.toString(floatZeroPoints())
+          + axis + ")";
+    }
     return "Quantizer(" + name + ", per_channel_affine, scales=" + Arrays.toString(scales())
         + ", zero_points=" + Arrays.toString(zeroPoints()) + ", axis=" + axis() + ")";
+  }
+
+  private boolean hasAxis() {
+    try {
+      axis();
+      return true;
+    } catch (QTensorException e) {
+      return false;
+    }
   }
 
   /** {@return true once close() was called} */
