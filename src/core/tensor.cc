@@ -172,7 +172,7 @@ Quantizer Tensor::EffectiveQuantizer() const {
     return Quantizer::PerChannelFloatQParams(dtype(),
                                              std::vector<float>(scales.begin(), scales.end()),
                                              params.FloatZeroPoints(), params.channel_dim)
-        .WithFormsOf(base);
+        .WithForms(base.forms());
   }
   if (params.channel_dim < 0) {
     return Quantizer::PerTensor(dtype(), params.scale(0), params.zero_point(0),
