@@ -187,8 +187,8 @@ void Quantizer::CheckParams() const {
   if (float_qparams() &&
       (rounding() != Rounding::kPyTorch || scale_type() != ScaleType::kFloat32)) {
     Fail(ErrorKind::kInvalidArgument,
-         "a per_channel_affine_float_qparams quantizer rounds PyTorch's way with float32 scales "
-         "only (as PyTorch keeps them)");
+         "a quantizer with float zero points (per_channel_affine_float_qparams) rounds "
+         "PyTorch's way with float32 scales only, as PyTorch keeps them");
   }
   // GGUF's value formulas fix the zero point: Q8_0's values are q * d and
   // Q4_0's are (q - 8) * d.

@@ -48,6 +48,23 @@ std::string RoundTrip(const std::string& bytes) {
   return result;
 }
 
+// The bundle written in qtensor's own format, read back and written as GGUF.
+std::string GgufThroughOwnFormat(const qt_bundle* bundle) {
+  uint8_t* own = nullptr;
+  size_t own_size = 0;
+  REQUIRE(qt_bundle_serialize(&own, &own_size, bundle) == QT_OK);
+  qt_bundle* reread = nullptr;
+  REQUIRE_MESSAGE(qt_bundle_deserialize(&reread, own, own_size) == QT_OK, Message());
+  uint8_t* gguf = nullptr;
+  size_t gguf_size = 0;
+  REQUIRE(qt_bundle_serialize_gguf(&gguf, &gguf_size, reread) == QT_OK);
+  std::string result(reinterpret_cast<const char*>(gguf), gguf_size);
+  qt_buffer_free(gguf);
+  qt_buffer_free(own);
+  qt_bundle_free(reread);
+  return result;
+}
+
 std::vector<uint8_t> Q8Block(uint16_t d, int8_t first) {
   std::vector<uint8_t> block(34);
   std::memcpy(block.data(), &d, 2);
@@ -217,18 +234,7 @@ TEST_CASE("GGUF -> bundle -> GGUF gives the same bytes, block scales of 0, -0.0 
   qt_tensor_free(q4);
 
   // And through qtensor's own file format.
-  uint8_t* own = nullptr;
-  size_t own_size = 0;
-  REQUIRE(qt_bundle_serialize(&own, &own_size, bundle) == QT_OK);
-  qt_bundle* reread = nullptr;
-  REQUIRE_MESSAGE(qt_bundle_deserialize(&reread, own, own_size) == QT_OK, Message());
-  uint8_t* gguf = nullptr;
-  size_t gguf_size = 0;
-  REQUIRE(qt_bundle_serialize_gguf(&gguf, &gguf_size, reread) == QT_OK);
-  CHECK(std::string(reinterpret_cast<const char*>(gguf), gguf_size) == sample.bytes);
-  qt_buffer_free(gguf);
-  qt_buffer_free(own);
-  qt_bundle_free(reread);
+  CHECK(GgufThroughOwnFormat(bundle) == sample.bytes);
   qt_bundle_free(bundle);
 }
 
@@ -277,25 +283,17 @@ TEST_CASE("GGUF's F32, F16 and BF16 tensors are float entries, bit for bit, in f
   CHECK(shape[1] == 3);
 
   // Through qtensor's own file format and back to the same GGUF bytes.
-  uint8_t* own = nullptr;
-  size_t own_size = 0;
-  REQUIRE(qt_bundle_serialize(&own, &own_size, bundle) == QT_OK);
-  qt_bundle* reread = nullptr;
-  REQUIRE_MESSAGE(qt_bundle_deserialize(&reread, own, own_size) == QT_OK, Message());
-  uint8_t* gguf = nullptr;
-  size_t gguf_size = 0;
-  REQUIRE(qt_bundle_serialize_gguf(&gguf, &gguf_size, reread) == QT_OK);
-  CHECK(std::string(reinterpret_cast<const char*>(gguf), gguf_size) == bytes);
-  qt_buffer_free(gguf);
-  qt_buffer_free(own);
+  CHECK(GgufThroughOwnFormat(bundle) == bytes);
 
   // A float entry of more than 4 dims does not fit GGUF.
   const int64_t five[5] = {1, 1, 1, 1, 1};
   const uint16_t one = 0x3c00;
-  REQUIRE(qt_bundle_set_float(reread, "wide", &one, sizeof one, five, 5, QT_FLOAT16) == QT_OK);
-  CHECK(qt_bundle_serialize_gguf(&gguf, &gguf_size, reread) == QT_ERR_INVALID_ARGUMENT);
+  REQUIRE(qt_bundle_set_float(bundle, "wide", &one, sizeof one, five, 5, QT_FLOAT16) == QT_OK);
+  uint8_t* gguf = nullptr;
+  size_t gguf_size = 0;
+  CHECK(qt_bundle_serialize_gguf(&gguf, &gguf_size, bundle) == QT_ERR_INVALID_ARGUMENT);
   CHECK(Message() == "float entry 'wide' has 5 dims: GGUF tensors have at most 4");
-  qt_bundle_free(reread);
+  CHECK(gguf == nullptr);
   qt_bundle_free(bundle);
 }
 
