@@ -115,6 +115,53 @@ static class CrossCSharp {
     return bundle;
   }
 
+  const string FloatEntriesFile = "float_entries.qtb";
+  // float_entries.qtb's float entries (SPEC.md): name, dtype, shape, little-endian bytes.
+  static readonly (string Name, FloatDType DType, long[] Shape, byte[] Bytes)[] FloatEntries = {
+      ("f32", FloatDType.Float32, new long[] { 2, 2 },
+       new byte[] { 0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0xc0, 0x3f }),
+      ("f16", FloatDType.Float16, new long[] { 3 }, new byte[] { 0x01, 0x7c, 0x00, 0x80, 0x01, 0x00 }),
+      ("bf16", FloatDType.BFloat16, new long[] { 2 }, new byte[] { 0x81, 0x7f, 0x01, 0x00 }),
+  };
+
+  static Bundle MakeFloatEntries() {
+    var bundle = new Bundle();
+    using (Tensor q = QInt8PerTensor()) bundle["q"] = q;
+    foreach (var e in FloatEntries) bundle.SetFloat(e.Name, e.Bytes, e.Shape, e.DType);
+    return bundle;
+  }
+
+  static string FloatEntriesDifference(Bundle got) {
+    string[] names = got.Keys.ToArray();
+    if (!names.SequenceEqual(new[] { "q", "f32", "f16", "bf16" })) {
+      return $"names [{string.Join(", ", names)}], expected [q, f32, f16, bf16]";
+    }
+    using (Tensor q = got["q"])
+    using (Tensor want = QInt8PerTensor()) {
+      string difference = Difference(q, want);
+      if (difference != null) return "\"q\": " + difference;
+    }
+    foreach (var e in FloatEntries) {
+      if (got.FloatDType(e.Name) != e.DType || !got.FloatShape(e.Name).SequenceEqual(e.Shape) ||
+          !got.FloatData(e.Name).SequenceEqual(e.Bytes)) {
+        return $"\"{e.Name}\": {got.FloatDType(e.Name)} [{string.Join(", ", got.FloatShape(e.Name))}] " +
+               $"bytes [{string.Join(", ", got.FloatData(e.Name))}], expected {e.DType} " +
+               $"[{string.Join(", ", e.Shape)}] bytes [{string.Join(", ", e.Bytes)}]";
+      }
+    }
+    return null;
+  }
+
+  static bool CheckFloatEntriesFile(string directory) {
+    try {
+      using (Bundle got = Bundle.Load(Path.Combine(directory, FloatEntriesFile))) {
+        return Report(FloatEntriesFile, FloatEntriesDifference(got));
+      }
+    } catch (QTensorException error) {
+      return Report(FloatEntriesFile, error.GetType().Name + ": " + error.Message);
+    }
+  }
+
   static void Write(string directory) {
     Directory.CreateDirectory(directory);
     foreach (var file in TensorFiles) {
@@ -128,6 +175,7 @@ static class CrossCSharp {
                                       Pair("writer", "csharp"))) {
       bundle.SaveGguf(Path.Combine(directory, GgufFile));
     }
+    using (Bundle bundle = MakeFloatEntries()) bundle.Save(Path.Combine(directory, FloatEntriesFile));
   }
 
   // What differs between a loaded tensor and the expected one, or null.
@@ -243,6 +291,7 @@ static class CrossCSharp {
     ok &= CheckBundleFile(directory, GgufFile, Bundle.LoadGguf, GgufEntries,
                           Pair("general.architecture", GgufArchitecture),
                           Pair("writer", $"STRING \"{writer}\""));
+    ok &= CheckFloatEntriesFile(directory);
     return ok;
   }
 

@@ -1,5 +1,6 @@
 import io.qtensor.Bundle;
 import io.qtensor.DType;
+import io.qtensor.FloatDType;
 import io.qtensor.GgufType;
 import io.qtensor.QScheme;
 import io.qtensor.QTensor;
@@ -108,6 +109,27 @@ public final class CrossJava {
         .putMetadata("writer", writer);
   }
 
+  // float_entries.qtb's float entries (SPEC.md): name, dtype, shape, little-endian bytes.
+  static final String[] FLOAT_NAMES = {"f32", "f16", "bf16"};
+  static final FloatDType[] FLOAT_DTYPES = {FloatDType.FLOAT32, FloatDType.FLOAT16,
+                                            FloatDType.BFLOAT16};
+  static final long[][] FLOAT_SHAPES = {{2, 2}, {3}, {2}};
+  static final byte[][] FLOAT_BYTES = {
+      {0x23, 0x01, (byte) 0xc0, 0x7f, 0, 0, 0, (byte) 0x80, 0x01, 0, 0, 0, 0, 0, (byte) 0xc0, 0x3f},
+      {0x01, 0x7c, 0x00, (byte) 0x80, 0x01, 0x00},
+      {(byte) 0x81, 0x7f, 0x01, 0x00}};
+
+  static Bundle buildFloatEntries() {
+    Bundle bundle = new Bundle();
+    try (QTensor q = build("qint8_per_tensor.qt")) {
+      bundle.put("q", q);
+    }
+    for (int i = 0; i < FLOAT_NAMES.length; i++) {
+      bundle.putFloat(FLOAT_NAMES[i], FLOAT_BYTES[i], FLOAT_SHAPES[i], FLOAT_DTYPES[i]);
+    }
+    return bundle;
+  }
+
   static void write(Path dir) throws Exception {
     Files.createDirectories(dir);
     for (String file : TENSOR_FILES) {
@@ -120,6 +142,9 @@ public final class CrossJava {
     }
     try (Bundle bundle = buildGgufBundle("java")) {
       bundle.saveGguf(dir.resolve("model.gguf").toString());
+    }
+    try (Bundle bundle = buildFloatEntries()) {
+      bundle.save(dir.resolve("float_entries.qtb"));
     }
   }
 
@@ -235,17 +260,45 @@ public final class CrossJava {
     return differences;
   }
 
+  static List<String> readFloatEntries(Path dir) {
+    Path path = dir.resolve("float_entries.qtb");
+    if (!Files.exists(path)) {
+      return List.of("missing file " + path);
+    }
+    List<String> differences = new ArrayList<>();
+    try (Bundle got = Bundle.load(path)) {
+      check(differences, "names", got.names(), List.of("q", "f32", "f16", "bf16"));
+      if (!differences.isEmpty()) {
+        return differences;
+      }
+      try (QTensor tensor = got.get("q"); QTensor want = build("qint8_per_tensor.qt")) {
+        differences.addAll(compare(tensor, want));
+      }
+      for (int i = 0; i < FLOAT_NAMES.length; i++) {
+        String name = FLOAT_NAMES[i];
+        check(differences, name + " dtype", got.floatDType(name), FLOAT_DTYPES[i]);
+        check(differences, name + " shape", Arrays.toString(got.floatShape(name)),
+              Arrays.toString(FLOAT_SHAPES[i]));
+        check(differences, name + " bytes", Arrays.toString(got.floatData(name)),
+              Arrays.toString(FLOAT_BYTES[i]));
+      }
+    }
+    return differences;
+  }
+
   static boolean read(Path dir, String writer) {
     boolean ok = true;
     List<String> files = new ArrayList<>(Arrays.asList(TENSOR_FILES));
     files.add("bundle.qtb");
     files.add("model.gguf");
+    files.add("float_entries.qtb");
     for (String file : files) {
       List<String> differences;
       try {
-        differences = file.equals("bundle.qtb") ? readBundle(dir, writer)
-                      : file.equals("model.gguf") ? readGguf(dir, writer)
-                      : readTensor(dir, file);
+        differences = file.equals("bundle.qtb")          ? readBundle(dir, writer)
+                      : file.equals("model.gguf")        ? readGguf(dir, writer)
+                      : file.equals("float_entries.qtb") ? readFloatEntries(dir)
+                                                         : readTensor(dir, file);
       } catch (RuntimeException error) {
         differences = List.of(error.toString());
       }

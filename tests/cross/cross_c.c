@@ -223,6 +223,60 @@ static int make_directories(const char* dir) {
   }
 }
 
+static const char kFloatEntriesFile[] = "float_entries.qtb";
+
+/* The float entries of float_entries.qtb (SPEC.md): name, dtype, shape,
+   little-endian bytes. */
+struct float_entry {
+  const char* name;
+  qt_float_dtype dtype;
+  int64_t shape[2];
+  size_t ndim;
+  uint8_t bytes[16];
+  size_t size;
+};
+static const struct float_entry kFloatEntries[3] = {
+    {"f32", QT_FLOAT32, {2, 2}, 2,
+     {0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0xc0, 0x3f}, 16},
+    {"f16", QT_FLOAT16, {3, 0}, 1, {0x01, 0x7c, 0x00, 0x80, 0x01, 0x00}, 6},
+    {"bf16", QT_BFLOAT16, {2, 0}, 1, {0x81, 0x7f, 0x01, 0x00}, 4},
+};
+
+static int make_float_entries(qt_bundle** out) {
+  qt_bundle* bundle = NULL;
+  qt_tensor* q = NULL;
+  int ok = qt_bundle_new(&bundle) == QT_OK && make_qint8_per_tensor(&q) &&
+           qt_bundle_set(bundle, "q", q) == QT_OK;
+  for (int i = 0; ok && i < 3; ++i) {
+    const struct float_entry* e = &kFloatEntries[i];
+    ok = qt_bundle_set_float(bundle, e->name, e->bytes, e->size, e->shape, e->ndim, e->dtype) ==
+         QT_OK;
+  }
+  if (!ok) fprintf(stderr, "float entries: %s\n", qt_last_error_message());
+  qt_tensor_free(q);
+  if (!ok) {
+    qt_bundle_free(bundle);
+    return 0;
+  }
+  *out = bundle;
+  return 1;
+}
+
+/* Saves the bundle with save (qt_bundle_save or qt_bundle_save_gguf) and
+   frees it. */
+static int save_bundle(qt_bundle* bundle, const char* dir, const char* file,
+                       qt_status (*save)(const qt_bundle*, const char*)) {
+  char path[4096];
+  join_path(path, sizeof path, dir, file);
+  qt_status status = save(bundle, path);
+  qt_bundle_free(bundle);
+  if (status != QT_OK) {
+    fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+    return 0;
+  }
+  return 1;
+}
+
 static int write_all(const char* dir) {
   char path[4096];
   if (!make_directories(dir)) return 0;
@@ -238,23 +292,15 @@ static int write_all(const char* dir) {
     }
   }
   qt_bundle* bundle = NULL;
-  if (!make_bundle(&bundle, "c")) return 0;
-  join_path(path, sizeof path, dir, kBundleFile);
-  qt_status status = qt_bundle_save(bundle, path);
-  qt_bundle_free(bundle);
-  if (status != QT_OK) {
-    fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+  if (!make_bundle(&bundle, "c") || !save_bundle(bundle, dir, kBundleFile, qt_bundle_save)) {
     return 0;
   }
-  if (!make_gguf_bundle(&bundle, "c")) return 0;
-  join_path(path, sizeof path, dir, kGgufFile);
-  status = qt_bundle_save_gguf(bundle, path);
-  qt_bundle_free(bundle);
-  if (status != QT_OK) {
-    fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+  if (!make_gguf_bundle(&bundle, "c") ||
+      !save_bundle(bundle, dir, kGgufFile, qt_bundle_save_gguf)) {
     return 0;
   }
-  return 1;
+  return make_float_entries(&bundle) &&
+         save_bundle(bundle, dir, kFloatEntriesFile, qt_bundle_save);
 }
 
 /* ------------------------------------------------------------------- read */
@@ -498,6 +544,53 @@ static int read_gguf_file(const char* dir, const char* writer) {
   return ok;
 }
 
+static int compare_float_entry(const qt_bundle* bundle, size_t index,
+                               const struct float_entry* want) {
+  const char* name = NULL;
+  bool is_float = false;
+  qt_float_dtype dtype = QT_FLOAT32;
+  size_t ndim = 0, size = 0;
+  int64_t shape[2] = {-1, -1};
+  const void* data = NULL;
+  if (qt_bundle_name(&name, bundle, index) != QT_OK || strcmp(name, want->name) != 0 ||
+      qt_bundle_is_float(&is_float, bundle, name) != QT_OK || !is_float ||
+      qt_bundle_float_dtype(&dtype, bundle, name) != QT_OK || dtype != want->dtype ||
+      qt_bundle_float_ndim(&ndim, bundle, name) != QT_OK || ndim != want->ndim ||
+      qt_bundle_float_shape(shape, 2, bundle, name) != QT_OK ||
+      memcmp(shape, want->shape, ndim * sizeof(int64_t)) != 0 ||
+      qt_bundle_float_data(&data, &size, bundle, name) != QT_OK || size != want->size ||
+      memcmp(data, want->bytes, size) != 0) {
+    printf("%s[%zu]: not the float entry '%s' (%s %s)\n", kFloatEntriesFile, index, want->name,
+           name ? name : "?", qt_last_error_message());
+    return 0;
+  }
+  return 1;
+}
+
+static int read_float_entries_file(const char* dir) {
+  char path[4096];
+  join_path(path, sizeof path, dir, kFloatEntriesFile);
+  qt_bundle* bundle = NULL;
+  if (qt_bundle_load(&bundle, path) != QT_OK) {
+    printf("%s: cannot load: %s\n", kFloatEntriesFile, qt_last_error_message());
+    return 0;
+  }
+  size_t size = 0;
+  int ok = qt_bundle_size(&size, bundle) == QT_OK && size == 4;
+  if (!ok) printf("%s: %zu entries, expected 4\n", kFloatEntriesFile, size);
+  qt_tensor* got = NULL;
+  qt_tensor* want = NULL;
+  const char* name = NULL;
+  ok = ok && qt_bundle_name(&name, bundle, 0) == QT_OK && strcmp(name, "q") == 0 &&
+       qt_bundle_get_index(&got, bundle, 0) == QT_OK && make_qint8_per_tensor(&want) &&
+       compare_tensors(kFloatEntriesFile, got, want);
+  for (size_t i = 0; ok && i < 3; ++i) ok = compare_float_entry(bundle, i + 1, &kFloatEntries[i]);
+  qt_tensor_free(got);
+  qt_tensor_free(want);
+  qt_bundle_free(bundle);
+  return ok;
+}
+
 static int read_all(const char* dir, const char* writer) {
   int all_ok = 1;
   for (int i = 0; i < kNumTensorFiles; ++i) {
@@ -514,6 +607,11 @@ static int read_all(const char* dir, const char* writer) {
   }
   if (read_gguf_file(dir, writer)) {
     printf("ok %s\n", kGgufFile);
+  } else {
+    all_ok = 0;
+  }
+  if (read_float_entries_file(dir)) {
+    printf("ok %s\n", kFloatEntriesFile);
   } else {
     all_ok = 0;
   }

@@ -73,6 +73,35 @@ def gguf_bundle_of(writer):
     return bundle
 
 
+FLOAT_ENTRIES_FILE = "float_entries.qtb"
+# name: (dtype, shape, bytes) of float_entries.qtb's float entries (SPEC.md).
+FLOAT_ENTRIES = {
+    "f32": ("float32", (2, 2),
+            np.array([0x7FC00123, 0x80000000, 0x00000001, 0x3FC00000], "<u4").tobytes()),
+    "f16": ("float16", (3,), np.array([0x7C01, 0x8000, 0x0001], "<u2").tobytes()),
+    "bf16": ("bfloat16", (2,), np.array([0x7F81, 0x0001], "<u2").tobytes()),
+}
+
+
+def float_entries(made):
+    bundle = qtensor.Bundle()
+    bundle["q"] = made["qint8_per_tensor.qt"]
+    for name, (dtype, shape, data) in FLOAT_ENTRIES.items():
+        bundle.set_float(name, data, shape, dtype)
+    return bundle
+
+
+def float_entry_differences(bundle, made):
+    if list(bundle) != ["q", *FLOAT_ENTRIES]:
+        return [f"{FLOAT_ENTRIES_FILE}: names {list(bundle)}, expected ['q', 'f32', 'f16', 'bf16']"]
+    found = differences(f"{FLOAT_ENTRIES_FILE}['q']", bundle["q"], made["qint8_per_tensor.qt"])
+    for name, want in FLOAT_ENTRIES.items():
+        got = (bundle.float_dtype(name), bundle.float_shape(name), bundle.float_data(name))
+        if got != want:
+            found.append(f"{FLOAT_ENTRIES_FILE}[{name!r}]: {got}, expected {want}")
+    return found
+
+
 def write(directory):
     os.makedirs(directory, exist_ok=True)
     made = tensors()
@@ -80,6 +109,7 @@ def write(directory):
         tensor.save(os.path.join(directory, name))
     bundle_of(made, "python").save(os.path.join(directory, BUNDLE_FILE))
     gguf_bundle_of("python").save_gguf(os.path.join(directory, GGUF_FILE))
+    float_entries(made).save(os.path.join(directory, FLOAT_ENTRIES_FILE))
 
 
 def differences(what, got, want):
@@ -137,6 +167,13 @@ def read(directory, writer):
         found = bundle_differences(file, load, want, metadata or dict(want.metadata), directory)
         print("\n".join(found) if found else f"ok {file}")
         failed |= bool(found)
+    try:
+        found = float_entry_differences(
+            qtensor.Bundle.load(os.path.join(directory, FLOAT_ENTRIES_FILE)), made)
+    except (qtensor.Error, OSError) as error:
+        found = [f"{FLOAT_ENTRIES_FILE}: cannot load: {type(error).__name__}: {error}"]
+    print("\n".join(found) if found else f"ok {FLOAT_ENTRIES_FILE}")
+    failed |= bool(found)
     return 1 if failed else 0
 
 
