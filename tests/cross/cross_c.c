@@ -236,8 +236,12 @@ struct float_entry {
   size_t size;
 };
 static const struct float_entry kFloatEntries[3] = {
-    {"f32", QT_FLOAT32, {2, 2}, 2,
-     {0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0xc0, 0x3f}, 16},
+    {"f32",
+     QT_FLOAT32,
+     {2, 2},
+     2,
+     {0x23, 0x01, 0xc0, 0x7f, 0, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0xc0, 0x3f},
+     16},
     {"f16", QT_FLOAT16, {3, 0}, 1, {0x01, 0x7c, 0x00, 0x80, 0x01, 0x00}, 6},
     {"bf16", QT_BFLOAT16, {2, 0}, 1, {0x81, 0x7f, 0x01, 0x00}, 4},
 };
@@ -299,8 +303,7 @@ static int write_all(const char* dir) {
       !save_bundle(bundle, dir, kGgufFile, qt_bundle_save_gguf)) {
     return 0;
   }
-  return make_float_entries(&bundle) &&
-         save_bundle(bundle, dir, kFloatEntriesFile, qt_bundle_save);
+  return make_float_entries(&bundle) && save_bundle(bundle, dir, kFloatEntriesFile, qt_bundle_save);
 }
 
 /* ------------------------------------------------------------------- read */
