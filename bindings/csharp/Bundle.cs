@@ -176,14 +176,19 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
   }
 
   /// <summary>
-  /// (name, tensor) pairs in insertion order; dispose the tensors when done.
+  /// (name, tensor) pairs of every entry in insertion order; dispose the
+  /// tensors when done. A float entry's value is null (it is not a
+  /// <see cref="Tensor"/>): read it with <see cref="FloatData"/> or
+  /// <see cref="FloatValues"/>.
   /// </summary>
   public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => Enumerate(Native);
   IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
   static IEnumerator<KeyValuePair<string, Tensor>> Enumerate(NativeBundle bundle) {
     for (uint i = 0, count = bundle.size(); i < count; ++i) {
-      yield return new KeyValuePair<string, Tensor>(bundle.name(i), new Tensor(bundle.at(i)));
+      string name = bundle.name(i);
+      Tensor tensor = bundle.is_float(name) ? null : new Tensor(bundle.at(i));
+      yield return new KeyValuePair<string, Tensor>(name, tensor);
     }
   }
 

@@ -1478,6 +1478,19 @@ QTENSOR_API qt_status qt_bundle_load_gguf(qt_bundle** out, const char* path);
 /** qt_bundle_serialize_gguf to a file, written atomically as qt_save. */
 QTENSOR_API qt_status qt_bundle_save_gguf(const qt_bundle* bundle, const char* path);
 
+/**
+ * A GGUF file held in memory described as text, whatever its tensor types
+ * (k-quants and the others qt_bundle_deserialize_gguf refuses included), as
+ * `qtensor info` prints it: a line for the file, a line per tensor (name,
+ * ggml type, shape outermost first, bytes, whether qtensor reads it), then
+ * the metadata in file order as typed text. Names and keys are quoted and
+ * escaped as the typed text writes strings.
+ * @param out receives a NUL-terminated string to free with qt_string_free.
+ * @return QT_ERR_CORRUPT_DATA for a malformed file, as
+ *         qt_bundle_deserialize_gguf; QT_ERR_OUT_OF_MEMORY.
+ */
+QTENSOR_API qt_status qt_describe_gguf(char** out, const uint8_t* data, size_t size);
+
 /* ------------------------------------------------------------------------
  * ONNX models (docs/onnx.md): each tensor T of a bundle as the initializers
  * T_quantized, T_scale and T_zero_point of a DequantizeLinear node (opset 21)

@@ -61,6 +61,12 @@ std::string TakeBuffer(Write&& write) {
   return std::string(reinterpret_cast<const char*>(buffer), size);
 }
 
+// A string the library allocated, copied and freed.
+inline std::string TakeString(char* text) {
+  std::unique_ptr<char, void (*)(char*)> owned(text, qt_string_free);
+  return std::string(text);
+}
+
 // A pooling size as PyTorch takes it: one number for both dims, or
 // (height, width).
 inline std::array<int64_t, 2> PoolPair(const std::vector<int64_t>& values, const char* name) {
@@ -613,9 +619,7 @@ class Tensor {
   std::string to_string() const {
     char* text = nullptr;
     detail::Check(qt_to_string(&text, get()));
-    std::string result(text);
-    qt_string_free(text);
-    return result;
+    return detail::TakeString(text);
   }
 
   // The file format (proto/qtensor.proto).
@@ -1011,6 +1015,15 @@ inline Tensor quantize_gguf(const float* data, size_t count, const std::vector<i
 inline Tensor quantize_gguf(const std::vector<float>& data, const std::vector<int64_t>& shape,
                             qt_gguf_type type) {
   return quantize_gguf(data.data(), data.size(), shape, type);
+}
+
+// qt_describe_gguf: a GGUF file's tensors (of every ggml type) and metadata
+// as text, as `qtensor info` prints them.
+inline std::string describe_gguf(const std::string& bytes) {
+  char* text = nullptr;
+  detail::Check(
+      qt_describe_gguf(&text, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  return detail::TakeString(text);
 }
 
 // What an observer's calculate_qparams gives: float32 scales and zero

@@ -6,6 +6,7 @@
 #include "core/gguf_blocks.h"
 #include "core/memory_block.h"
 #include "io/gguf_bundle.h"
+#include "io/gguf_describe.h"
 
 using qtensor::capi::ArrayArgument;
 using qtensor::capi::FloatDataArgument;
@@ -76,6 +77,14 @@ qt_status qt_bundle_deserialize_gguf(qt_bundle** out, const uint8_t* data, size_
 qt_status qt_bundle_save_gguf(const qt_bundle* bundle, const char* path) {
   return Guard([&] {
     qtensor::io::SaveGgufBundle(Required(bundle, "bundle")->bundle, Required(path, "path"));
+  });
+}
+
+qt_status qt_describe_gguf(char** out, const uint8_t* data, size_t size) {
+  return Guard([&] {
+    Required(out, "out");
+    if (size > 0) Required(data, "data");
+    qtensor::capi::ReturnString(out, qtensor::io::DescribeGguf(data, size));
   });
 }
 

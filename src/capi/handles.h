@@ -138,6 +138,13 @@ inline void ReturnTensor(qt_tensor** out, core::Tensor tensor) {
   *out = new qt_tensor{std::move(tensor)};
 }
 
+// Stores a NUL-terminated copy of text in *out, for qt_string_free.
+inline void ReturnString(char** out, const std::string& text) {
+  char* copy = new char[text.size() + 1];
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  *out = copy;
+}
+
 }  // namespace qtensor::capi
 
 #endif  // QTENSOR_CAPI_HANDLES_H_

@@ -1,6 +1,5 @@
 // qt_* creation, inspection, read-out and printing of tensors.
 #include <algorithm>
-#include <cstring>
 
 #include "capi/handles.h"
 #include "core/tensor_ops.h"
@@ -357,10 +356,7 @@ qt_status qt_packed_repr(void* out, size_t capacity_bytes, const qt_tensor* tens
 qt_status qt_to_string(char** out, const qt_tensor* tensor) {
   return Guard([&] {
     Required(out, "out");
-    const std::string text = qtensor::core::ToString(TensorOf(tensor));
-    char* copy = new char[text.size() + 1];
-    std::memcpy(copy, text.c_str(), text.size() + 1);
-    *out = copy;
+    qtensor::capi::ReturnString(out, qtensor::core::ToString(TensorOf(tensor)));
   });
 }
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <sstream>
@@ -369,8 +370,18 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
   RefuseNumPyFile(path, bytes);
   try {
     if (IsGguf(bytes)) {
+      std::optional<Bundle> bundle;
+      try {
+        bundle.emplace(GgufBundle(bytes));
+      } catch (const Error& error) {
+        // Not a bundle (k-quants, say): list what the file holds, and why.
+        out << describe_gguf(bytes)
+            << "not readable as a qtensor bundle: " << qt_status_name(error.status()) << ": "
+            << error.what() << "\n";
+        return;
+      }
       out << "GGUF file: ";
-      PrintBundle(GgufBundle(bytes), out);
+      PrintBundle(*bundle, out);
     } else if (HoldsBundle(bytes)) {
       PrintBundle(Bundle::deserialize(bytes), out);
     } else {
@@ -463,6 +474,39 @@ void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
       << output << (to_gguf ? " (GGUF)" : " (qtensor bundle)") << "\n";
 }
 
+namespace {
+
+// A float entry as the bytes of a .npy file, in its own type where NumPy has
+// one (float32, float16); bfloat16, which NumPy lacks, widens exactly to
+// float32. Float entries have no integers, so --int-repr writes them so too.
+std::string FloatEntryNpy(const Bundle& bundle, const std::string& name) {
+  const std::vector<int64_t> shape = bundle.float_shape(name);
+  switch (bundle.float_dtype(name)) {
+    case QT_FLOAT32: {
+      const std::vector<uint8_t> data = bundle.float_data(name);
+      return EncodeNpy("<f4", shape, std::string(data.begin(), data.end()));
+    }
+    case QT_FLOAT16: {
+      const std::vector<uint8_t> data = bundle.float_data(name);
+      return EncodeNpy("<f2", shape, std::string(data.begin(), data.end()));
+    }
+    case QT_BFLOAT16:
+      return EncodeNpy("<f4", shape, LittleEndianBytes(bundle.float_values(name)));
+  }
+  throw CliError(kExitFailure, "no NumPy type for the float entry '" + name + "'");
+}
+
+// One array of the output: its name (for .npz) and its .npy bytes, made
+// when written so that only one array's bytes are held at a time.
+using NpyArray = std::pair<std::string, std::function<std::string()>>;
+
+NpyArray BundleArray(const Bundle& bundle, const std::string& name, bool int_repr) {
+  if (bundle.is_float(name)) return {name, [&bundle, name] { return FloatEntryNpy(bundle, name); }};
+  return {name, [tensor = bundle.get(name), int_repr] { return TensorNpy(tensor, int_repr); }};
+}
+
+}  // namespace
+
 void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
   const Arguments arguments = ParseArguments(args, {"output", "name"}, {"int-repr"});
   const std::string input = OnePositional(arguments, "input file");
@@ -473,24 +517,25 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
   const std::string bytes = ReadFile(input);
   RefuseNumPyFile(input, bytes);
   try {
-    // Each entry: a name (for .npz) and its tensor.
-    std::vector<std::pair<std::string, Tensor>> arrays;
-    if (!HoldsBundle(bytes)) {
-      Tensor tensor = Tensor::deserialize(bytes);
+    std::vector<NpyArray> arrays;
+    Bundle bundle;
+    if (!IsGguf(bytes) && !HoldsBundle(bytes)) {
+      const Tensor tensor = Tensor::deserialize(bytes);
       if (arguments.Has("name")) {
         throw CliError(kExitUsage,
                        "--name is for bundles: " + input + " holds one tensor (leave out --name)");
       }
-      arrays.emplace_back("arr_0", std::move(tensor));  // numpy.savez's name for it
+      // numpy.savez's name for it
+      arrays.emplace_back("arr_0", [tensor, int_repr] { return TensorNpy(tensor, int_repr); });
     } else {
-      const Bundle bundle = Bundle::deserialize(bytes);
+      bundle = IsGguf(bytes) ? GgufBundle(bytes) : Bundle::deserialize(bytes);
       if (arguments.Has("name")) {
         const std::string& name = arguments.options.at("name");
         if (!bundle.contains(name)) {
           throw CliError(kExitFailure, input + " has no tensor named '" + name +
                                            "'; its tensors are " + NameList(bundle.names()));
         }
-        arrays.emplace_back(name, bundle.get(name));
+        arrays.push_back(BundleArray(bundle, name, int_repr));
       } else {
         if (!npz) {
           throw CliError(kExitUsage, input + " is a bundle of " + std::to_string(bundle.size()) +
@@ -499,17 +544,17 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
                                          "with --name NAME (tensors: " +
                                          NameList(bundle.names()) + ")");
         }
-        for (size_t i = 0; i < bundle.size(); ++i)
-          arrays.emplace_back(bundle.name(i), bundle.at(i));
+        for (const std::string& name : bundle.names())
+          arrays.push_back(BundleArray(bundle, name, int_repr));
       }
     }
     try {
       if (!npz) {
-        WriteBytes(output, TensorNpy(arrays[0].second, int_repr));
+        WriteBytes(output, arrays[0].second());
         return;
       }
       NpzWriter writer(output);
-      for (const auto& [name, tensor] : arrays) writer.Add(name, TensorNpy(tensor, int_repr));
+      for (const auto& [name, make_npy] : arrays) writer.Add(name, make_npy());
       writer.Finish();
     } catch (const NpyError& error) {
       throw CliError(kExitFailure, error.what());
@@ -526,7 +571,9 @@ constexpr char kInfoUsage[] =
     "qtensor info FILE\n"
     "    print the tensor of a qtensor file, or each tensor and the metadata of a\n"
     "    bundle file or a GGUF file, as PyTorch prints tensors (a GGUF file's\n"
-    "    metadata values as typed text: UINT32 32, STRING \"llama\")\n";
+    "    metadata values as typed text: UINT32 32, STRING \"llama\"); a GGUF file\n"
+    "    with tensors qtensor does not read (k-quants, say) is listed instead:\n"
+    "    each tensor's name, ggml type, shape and size, then the metadata\n";
 
 constexpr char kConvertUsage[] =
     "qtensor convert IN -o OUT\n"
@@ -559,6 +606,9 @@ constexpr char kDequantizeUsage[] =
     "    with --int-repr, its integers instead (int8, uint8 or int32)\n"
     "qtensor dequantize BUNDLE --name NAME [--int-repr] -o OUT.npy\n"
     "    the same for the bundle's tensor called NAME\n"
+    "    A BUNDLE is a qtensor bundle file or a GGUF file. Its unquantized float\n"
+    "    entries are written as they are (float32, float16; bfloat16, which\n"
+    "    NumPy lacks, as float32), with or without --int-repr.\n"
     "qtensor dequantize BUNDLE [--int-repr] -o OUT.npz\n"
     "    write every tensor of a bundle into one NumPy .npz file (uncompressed,\n"
     "    as numpy.savez writes), as the member NAME.npy, so that numpy.load's\n"

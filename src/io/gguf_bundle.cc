@@ -73,7 +73,7 @@ core::Tensor TensorOf(const GgufTensor& info, const std::string& where) {
     const GgmlTypeTraits* traits = FindGgmlType(info.type);
     Fail(ErrorKind::kCorruptData, where + " is of ggml type " +
                                       (traits != nullptr ? traits->name : "?") +
-                                      ": qtensor reads F32, F16, BF16, Q8_0 and Q4_0 tensors");
+                                      ": qtensor reads " + kGgufReadableTypes + " tensors");
   }
   const auto block_type = static_cast<core::GgufBlockType>(info.type);
   try {
@@ -124,6 +124,11 @@ BundleEntry EntryOf(const GgufTensor& info, const std::string& where) {
 }
 
 }  // namespace
+
+bool GgufTypeIsReadable(uint32_t type) {
+  return FloatDTypeOfGgml(type).has_value() || type == static_cast<uint32_t>(GgmlType::kQ8_0) ||
+         type == static_cast<uint32_t>(GgmlType::kQ4_0);
+}
 
 Bundle BundleFromGguf(const uint8_t* data, size_t size) {
   const GgufFile file = ReadGguf(data, size);

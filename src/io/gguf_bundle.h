@@ -15,6 +15,10 @@
 
 namespace qtensor::io {
 
+// The ggml types a bundle holds, by id, and their names for messages.
+bool GgufTypeIsReadable(uint32_t type);
+inline constexpr char kGgufReadableTypes[] = "F32, F16, BF16, Q8_0 and Q4_0";
+
 // The bundle of a GGUF file in memory (io/gguf_reader.h reads it). Throws
 // core::Error of kind kCorruptData as the reader does, and for a tensor of
 // another ggml type or a block scale a tensor cannot hold, naming the

@@ -858,3 +858,55 @@ def test_convert_refusals(tmp_path):
                  "QT_ERR_CORRUPT_DATA: GGUF tensors[0] (\"k\") is of ggml type Q4_K: qtensor "
                  "reads F32, F16, BF16, Q8_0 and Q4_0 tensors")
     assert_fails(run("convert", tmp_path / "k.gguf"), EXIT_USAGE, "--output")
+
+
+def test_dequantize_reads_gguf_files_and_writes_float_entries_as_they_are(tmp_path):
+    f32 = np.array([[1.5, -0.0], [np.inf, 3e-45]], dtype=np.float32)
+    f16 = np.array([0.5, -2.0, 65504.0], dtype=np.float16)
+    bf16_bits = np.array([0x3fc0, 0xff80, 0x0001], dtype=np.uint16)  # 1.5, -inf, a subnormal
+    q = np.arange(-16, 16)
+    write_gguf(tmp_path / "m.gguf",
+               [("norm", [2, 2], 0, f32.tobytes()), ("emb", [3], 1, f16.tobytes()),
+                ("bf", [3], 30, bf16_bits.astype("<u2").tobytes()),
+                ("w", [32], 8, q8_0_blocks([0.25], q))], [])
+    for flags in ([], ["--int-repr"]):
+        run_ok("dequantize", tmp_path / "m.gguf", *flags, "-o", tmp_path / "all.npz")
+        with np.load(tmp_path / "all.npz") as npz:
+            assert npz.files == ["norm", "emb", "bf", "w"]
+            assert npz["norm"].dtype == np.float32 and npz["norm"].tobytes() == f32.tobytes()
+            assert npz["emb"].dtype == np.float16 and npz["emb"].tobytes() == f16.tobytes()
+            widened = (bf16_bits.astype(np.uint32) << 16).view(np.float32)
+            assert npz["bf"].dtype == np.float32 and npz["bf"].tobytes() == widened.tobytes()
+            expected_w = q.astype(np.int8) if flags else q.astype(np.float32) * np.float32(0.25)
+            assert npz["w"].dtype == expected_w.dtype
+            assert np.array_equal(npz["w"], expected_w)
+    run_ok("dequantize", tmp_path / "m.gguf", "--name", "emb", "-o", tmp_path / "emb.npy")
+    got = np.load(tmp_path / "emb.npy")
+    assert got.dtype == np.float16 and got.tobytes() == f16.tobytes()
+    assert_fails(run("dequantize", tmp_path / "m.gguf", "-o", tmp_path / "x.npy"), EXIT_USAGE,
+                 "is a bundle of 4 tensors", "'norm', 'emb', 'bf', 'w'")
+
+
+def test_info_lists_a_gguf_file_qtensor_cannot_hold(tmp_path):
+    q = np.arange(-16, 16)
+    metadata = [("general.architecture", 8, gguf_string("llama")),
+                ("general.file_type", 4, struct.pack("<I", 15))]
+    write_gguf(tmp_path / "k.gguf",
+               [("blk.0.ffn_down.weight", [256, 2], 12, bytes(288)),
+                ("w", [32], 8, q8_0_blocks([0.25], q)),
+                ("norm", [3], 0, np.float32([1, 2, 3]).tobytes())], metadata)
+    assert run_ok("info", tmp_path / "k.gguf") == "\n".join([
+        "GGUF file, version 3, 3 tensors (qtensor reads 2 of them: F32, F16, BF16, Q8_0 "
+        "and Q4_0)",
+        '  "blk.0.ffn_down.weight": Q4_K, shape (2, 256), 288 bytes (not read by qtensor)',
+        '  "w": Q8_0, shape (32,), 34 bytes',
+        '  "norm": F32, shape (3,), 12 bytes',
+        "metadata (2 keys):",
+        '  "general.architecture": STRING "llama"',
+        '  "general.file_type": UINT32 15',
+        'not readable as a qtensor bundle: QT_ERR_CORRUPT_DATA: GGUF tensors[0] '
+        '("blk.0.ffn_down.weight") is of ggml type Q4_K: qtensor reads F32, F16, BF16, Q8_0 '
+        "and Q4_0 tensors", ""])
+    (tmp_path / "bad.gguf").write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 1, 0))
+    assert_fails(run("info", tmp_path / "bad.gguf"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
+                 str(tmp_path / "bad.gguf"))

@@ -100,6 +100,22 @@ public class BundleFloatTests : ScratchDirectoryTests {
   }
 
   [Test]
+  public void EnumerationGivesEveryEntryWithNullForFloatEntries() {
+    using (Bundle bundle = Mixed()) {
+      var entries = bundle.ToList();
+      try {
+        Assert.AreEqual(new[] { "q0", "norm", "emb", "bf", "q1" },
+                        entries.Select(e => e.Key).ToArray());
+        Assert.AreEqual(new[] { false, true, true, true, false },
+                        entries.Select(e => e.Value == null).ToArray());
+        Assert.AreEqual(new[] { 2f, -2f }, entries[4].Value.Dequantize());
+      } finally {
+        foreach (var entry in entries) entry.Value?.Dispose();
+      }
+    }
+  }
+
+  [Test]
   public void Refusals() {
     using (Bundle bundle = Mixed()) {
       Assert.Throws<QTensorTypeException>(() => bundle["emb"].Dispose());

@@ -131,3 +131,29 @@ TEST_CASE("GGUF refusals name the tensor") {
   CHECK(ErrorOf([&] { Quantizer::Gguf(QT_GGUF_Q4_0, {0.1}); }).status() == QT_ERR_INVALID_ARGUMENT);
   CHECK(ErrorOf([&] { Bundle::load_gguf("/nonexistent/model.gguf"); }).status() == QT_ERR_IO);
 }
+
+TEST_CASE("describe_gguf lists every tensor, also those a bundle refuses") {
+  const std::vector<float> zeros(64, 0.0f);
+  Bundle one;
+  one.set("weird", qtensor::quantize_gguf(zeros, {2, 32}, QT_GGUF_Q8_0));
+  one.set_metadata("general.name", "STRING \"t\\u0001\"");
+  std::string file = one.serialize_gguf();
+  CHECK(qtensor::describe_gguf(file) ==
+        "GGUF file, version 3, 1 tensor (qtensor reads 1 of them: F32, F16, BF16, Q8_0 and "
+        "Q4_0)\n  \"weird\": Q8_0, shape (2, 32), 68 bytes\nmetadata (1 key):\n"
+        "  \"general.name\": STRING \"t\\u0001\"\n");
+  // The same file with its tensor's ggml type patched to Q4_1 (3), whose
+  // blocks of 32 take 20 bytes: two of them fit the 68 bytes of data.
+  const size_t type_at = file.find("weird") + 5 + 4 + 16;
+  REQUIRE(static_cast<uint8_t>(file[type_at]) == 8);
+  file[type_at] = 3;
+  CHECK(qtensor::describe_gguf(file).find("  \"weird\": Q4_1, shape (2, 32), 40 bytes (not read "
+                                          "by qtensor)\n") != std::string::npos);
+
+  CHECK(ErrorOf([&] { qtensor::describe_gguf("GGUF"); }).status() == QT_ERR_CORRUPT_DATA);
+  char* text = nullptr;
+  CHECK(qt_describe_gguf(nullptr, reinterpret_cast<const uint8_t*>(file.data()), file.size()) ==
+        QT_ERR_INVALID_ARGUMENT);
+  CHECK(qt_describe_gguf(&text, nullptr, 4) == QT_ERR_INVALID_ARGUMENT);
+  CHECK(text == nullptr);
+}
