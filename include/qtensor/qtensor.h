@@ -1494,7 +1494,9 @@ QTENSOR_API qt_status qt_describe_gguf(char** out, const uint8_t* data, size_t s
 /* ------------------------------------------------------------------------
  * ONNX models (docs/onnx.md): each tensor T of a bundle as the initializers
  * T_quantized, T_scale and T_zero_point of a DequantizeLinear node (opset 21)
- * whose float output T is a graph output; metadata as metadata_props.
+ * whose float output T is a graph output; each float entry F an initializer
+ * F (FLOAT, FLOAT16 or BFLOAT16, bit for bit) that is also a graph output;
+ * metadata as metadata_props.
  * ------------------------------------------------------------------------ */
 
 /** Exports a bundle as an ONNX model; the buffer is freed with
@@ -1507,7 +1509,9 @@ QTENSOR_API qt_status qt_bundle_serialize_onnx(uint8_t** out, size_t* out_size,
 
 /** A new bundle of the tensors an ONNX model dequantizes from initializers
     (each DequantizeLinear node's output names one); rounding ONNX's (qint32:
-    PyTorch's, as ONNX cannot quantize to int32).
+    PyTorch's, as ONNX cannot quantize to int32); and a float entry for each
+    float initializer that is a graph output. Entries that are graph outputs
+    come in the outputs' order, the others in node order.
     QT_ERR_CORRUPT_DATA, naming the node or initializer, for malformed input
     or what qtensor cannot hold (external data, other types, bad shapes or
     scales, missing initializers). */

@@ -1,7 +1,8 @@
 // Bundles as ONNX models (docs/onnx.md): each tensor the initializers of a
 // DequantizeLinear node (its integers, scale and zero point) whose output,
-// named after the tensor, is a float graph output; the bundle's metadata the
-// model's metadata_props.
+// named after the tensor, is a float graph output; each float entry an
+// initializer of its name that is also a graph output; the bundle's metadata
+// the model's metadata_props.
 #ifndef QTENSOR_IO_ONNX_H_
 #define QTENSOR_IO_ONNX_H_
 
@@ -19,7 +20,8 @@ namespace qtensor::io {
 Buffer EncodeOnnxModel(const Bundle& bundle, uint64_t max_bytes);
 
 // Every DequantizeLinear node of the graph whose x is an initializer, its
-// output's name the tensor's. kCorruptData for malformed input or anything
+// output's name the tensor's, and every float initializer that is a graph
+// output, as a float entry. kCorruptData for malformed input or anything
 // those nodes use that qtensor cannot hold, the message naming it.
 Bundle DecodeOnnxModel(const uint8_t* data, size_t size);
 

@@ -227,8 +227,9 @@ Message Node(const std::vector<std::string>& inputs, const std::string& output,
   return message;
 }
 
-// A graph output: a float tensor of the shape.
-Message FloatOutput(const std::string& name, const std::vector<int64_t>& shape) {
+// A graph output: a tensor of the type and shape.
+Message Output(const std::string& name, onnx::DataType elem_type,
+               const std::vector<int64_t>& shape) {
   Message dims;
   for (int64_t size : shape) {
     Message dim;
@@ -236,7 +237,7 @@ Message FloatOutput(const std::string& name, const std::vector<int64_t>& shape) 
     dims.Sub(onnx::value_info::kShapeDim, std::move(dim));
   }
   Message tensor_type;
-  tensor_type.Varint(onnx::value_info::kElemType, onnx::kFloat);
+  tensor_type.Varint(onnx::value_info::kElemType, static_cast<uint64_t>(elem_type));
   tensor_type.Sub(onnx::value_info::kShape, std::move(dims));
   Message type;
   type.Sub(onnx::value_info::kTypeTensor, std::move(tensor_type));
@@ -316,7 +317,19 @@ void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names
   names->Claim(name, name);
   graph->Sub(onnx::graph::kNode,
              Node(inputs, name, name + "_dequantize", "DequantizeLinear", attributes));
-  outputs->Sub(onnx::graph::kOutput, FloatOutput(name, tensor.shape()));
+  outputs->Sub(onnx::graph::kOutput, Output(name, onnx::kFloat, tensor.shape()));
+}
+
+// A float entry: an initializer of its name and values that is also a graph
+// output, so a runtime gives it back as it is.
+void AddFloatEntry(const std::string& name, const FloatArray& array, Names* names, Message* graph,
+                   Message* outputs) {
+  const onnx::DataType type = array.dtype == FloatDType::kFloat32   ? onnx::kFloat
+                              : array.dtype == FloatDType::kFloat16 ? onnx::kFloat16
+                                                                    : onnx::kBFloat16;
+  graph->Sub(onnx::graph::kInitializer,
+             Initializer(names->Claim(name, name), type, array.shape, *array.bytes));
+  outputs->Sub(onnx::graph::kOutput, Output(name, type, array.shape));
 }
 
 }  // namespace
@@ -326,13 +339,11 @@ Buffer EncodeOnnxModel(const Bundle& bundle, uint64_t max_bytes) {
   Message outputs;
   Names names;
   for (const auto& [name, entry] : bundle.entries) {
-    const auto* tensor = std::get_if<core::Tensor>(&entry);
-    if (tensor == nullptr) {
-      core::Fail(core::ErrorKind::kInvalidArgument,
-                 "bundle entry '" + name +
-                     "' is a float entry: ONNX export writes quantized tensors only");
+    if (const auto* tensor = std::get_if<core::Tensor>(&entry)) {
+      AddTensor(name, *tensor, &names, &graph, &outputs);
+    } else {
+      AddFloatEntry(name, std::get<FloatArray>(entry), &names, &graph, &outputs);
     }
-    AddTensor(name, *tensor, &names, &graph, &outputs);
   }
   graph.Bytes(onnx::graph::kName, "qtensor");
   graph.Append(std::move(outputs));

@@ -1,6 +1,8 @@
 // ONNX models to bundles (io/onnx.h, docs/onnx.md): each DequantizeLinear
-// node whose x is an initializer becomes a tensor. Every field a tensor uses
+// node whose x is an initializer becomes a tensor, each float initializer
+// that is a graph output a float entry. Every field a tensor uses
 // is checked before its values are allocated.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -364,6 +366,34 @@ class Importer {
   std::unordered_map<std::string, const onnx::Node*> casts_;
 };
 
+// The float entry type of an ONNX float type.
+std::optional<FloatDType> FloatEntryTypeOf(int64_t type) {
+  switch (type) {
+    case onnx::kFloat:
+      return FloatDType::kFloat32;
+    case onnx::kFloat16:
+      return FloatDType::kFloat16;
+    case onnx::kBFloat16:
+      return FloatDType::kBFloat16;
+    default:
+      return std::nullopt;
+  }
+}
+
+// A float initializer that is a graph output (as qtensor writes a float
+// entry), its values bit for bit.
+FloatArray FloatEntryOf(const onnx::Tensor& tensor, FloatDType dtype) {
+  const std::string where = "initializer " + Quoted(tensor.name);
+  int64_t numel = 0;
+  try {
+    numel = CheckedFloatNumel(tensor.dims, dtype);
+  } catch (const core::Error& error) {
+    Corrupt(where, std::string("dims: ") + error.what());
+  }
+  const Values values = ValuesOf(tensor, numel, where);
+  return FloatArray::Copy(dtype, tensor.dims, values.bytes.data, values.bytes.size);
+}
+
 }  // namespace
 
 Bundle DecodeOnnxModel(const uint8_t* data, size_t size) {
@@ -390,6 +420,27 @@ Bundle DecodeOnnxModel(const uint8_t* data, size_t size) {
     }
     bundle.entries.emplace_back(std::move(entry->first), std::move(entry->second));
   }
+  // Each graph output's position: entries that are outputs take the
+  // outputs' order (a bundle's own, as qtensor writes it), the others follow.
+  std::unordered_map<std::string, size_t> output_at;
+  for (size_t i = 0; i < model.outputs.size(); ++i) output_at.emplace(model.outputs[i], i);
+  for (const onnx::Tensor& tensor : model.initializers) {
+    const std::optional<FloatDType> dtype = FloatEntryTypeOf(tensor.data_type);
+    if (!dtype || output_at.count(tensor.name) == 0) continue;
+    if (tensor.name.empty()) Corrupt("initializer \"\"", "a graph output has an empty name");
+    CheckText(tensor.name, "initializer " + Quoted(tensor.name), "the name");
+    if (!names.insert(tensor.name).second) {
+      Corrupt("initializer " + Quoted(tensor.name), "its name is also a DequantizeLinear output");
+    }
+    bundle.entries.emplace_back(tensor.name, FloatEntryOf(tensor, *dtype));
+  }
+  const auto position = [&](const std::string& name) {
+    const auto found = output_at.find(name);
+    return found == output_at.end() ? model.outputs.size() : found->second;
+  };
+  std::stable_sort(bundle.entries.begin(), bundle.entries.end(), [&](const auto& a, const auto& b) {
+    return position(a.first) < position(b.first);
+  });
   return bundle;
 }
 

@@ -130,10 +130,12 @@ struct Node {
 };
 
 // What the reader keeps of a model: its metadata, the DequantizeLinear and
-// Cast nodes, and the initializers they take.
+// Cast nodes, the names of the graph's outputs, and the initializers the
+// nodes take or the graph gives as outputs.
 struct Model {
   std::vector<std::pair<std::string, std::string>> metadata;
   std::vector<Node> nodes;
+  std::vector<std::string> outputs;
   std::vector<Tensor> initializers;
 };
 

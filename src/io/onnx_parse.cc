@@ -235,9 +235,21 @@ bool IsReadOp(const Node& node) {
 // model's graph field: their nodes and initializers add up).
 void ParseGraphs(const std::vector<Span>& graphs, Model* model) {
   size_t node_index = 0;
-  std::unordered_set<std::string> used;  // inputs of the nodes kept
+  // Inputs of the nodes kept and the graph's outputs: the initializers kept.
+  std::unordered_set<std::string> used;
   for (const Span& graph : graphs) {
     ForEachField(graph, "graph", [&](const Field& field) {
+      if (field.number == graph::kOutput) {
+        Expect(field, kWireLengthDelimited, "graph", "output");
+        const std::string where = "graph.output[" + std::to_string(model->outputs.size()) + "]";
+        std::string name;
+        ForEachField(field.bytes, where, [&](const Field& item) {
+          if (item.number == value_info::kName) name = String(item, where, "name");
+        });
+        used.insert(name);
+        model->outputs.push_back(std::move(name));
+        return;
+      }
       if (field.number != graph::kNode) return;
       Expect(field, kWireLengthDelimited, "graph", "node");
       const std::string where = "graph.node[" + std::to_string(node_index) + "]";

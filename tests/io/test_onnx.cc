@@ -300,6 +300,52 @@ TEST_CASE("onnx: 0-dim and empty tensors, metadata, order and names") {
   CHECK(Bundle::deserialize_onnx(Bundle().serialize_onnx()).size() == 0);
 }
 
+TEST_CASE("onnx: float entries are initializers given as graph outputs, bit for bit, in order") {
+  // float32: a NaN with a payload, -0.0, a subnormal; float16 and bfloat16
+  // signalling NaNs and -0.0.
+  const std::vector<uint32_t> f32 = {0x7fc00123u, 0x80000000u, 0x00000001u, 0x3fc00000u};
+  const std::vector<uint16_t> f16 = {0x7c01, 0x8000, 0x0001}, bf16 = {0x7f81, 0x8000};
+  Bundle bundle;
+  bundle.set("q0", RandomTensor(QT_QINT8, {2}, Quantizer::PerTensor(QT_QINT8, 1, 0), 1));
+  bundle.set_float("norm", f32.data(), 16, {2, 2}, QT_FLOAT32);
+  bundle.set_float("emb", f16.data(), 6, {3}, QT_FLOAT16);
+  bundle.set("q1", RandomTensor(QT_QUINT4, {3}, Quantizer::PerTensor(QT_QUINT4, 1, 2), 2));
+  bundle.set_float("bf", bf16.data(), 4, {2}, QT_BFLOAT16);
+  const Bundle back = Bundle::deserialize_onnx(bundle.serialize_onnx());
+  REQUIRE(back.size() == 5);
+  CHECK(back.names() == std::vector<std::string>{"q0", "norm", "emb", "q1", "bf"});
+  for (const char* name : {"norm", "emb", "bf"}) {
+    CAPTURE(name);
+    REQUIRE(back.is_float(name));
+    CHECK(back.float_dtype(name) == bundle.float_dtype(name));
+    CHECK(back.float_shape(name) == bundle.float_shape(name));
+    CHECK(back.float_data(name) == bundle.float_data(name));
+  }
+  CHECK(back.get("q1").int_repr<uint8_t>() == bundle.get("q1").int_repr<uint8_t>());
+  CHECK(back.serialize_onnx() == bundle.serialize_onnx());
+
+  // Float initializers that are not graph outputs are not entries; FLOAT in
+  // float_data reads as raw_data does; a name clash with a DequantizeLinear
+  // output is refused.
+  const std::string output = wire::BytesField(12, wire::BytesField(1, "f"));
+  const std::string typed =
+      wire::BytesField(5, Dims({2}) + wire::VarintField(2, 1) + wire::BytesField(8, "f") +
+                              wire::BytesField(4, Floats({1.5F, -2.0F})));
+  const Bundle read =
+      Bundle::deserialize_onnx(Model(typed + RawInitializer("g", 1, {1}, Floats({3.0F})) + output));
+  REQUIRE(read.size() == 1);
+  CHECK(read.float_values("f") == std::vector<float>{1.5F, -2.0F});
+  const std::string x = RawInitializer("x", 3, {1}, std::string("\x01", 1));
+  const std::string s = RawInitializer("s", 1, {}, Floats({0.5F}));
+  CHECK_THROWS_WITH(
+      Bundle::deserialize_onnx(Model(x + s + RawInitializer("f", 1, {1}, Floats({1})) +
+                                     Node("DequantizeLinear", {"x", "s"}, "f") + output)),
+      "ONNX model initializer \"f\": its name is also a DequantizeLinear output");
+  CHECK_THROWS_WITH(
+      Bundle::deserialize_onnx(Model(RawInitializer("f", 10, {3}, Floats({1})) + output)),
+      "ONNX model initializer \"f\": raw_data has 4 bytes, expected 6 for 3 FLOAT16 values");
+}
+
 TEST_CASE("onnx: export refuses what ONNX cannot hold or would dequantize otherwise") {
   Bundle bundle;
   SUBCASE("quint2x4") {

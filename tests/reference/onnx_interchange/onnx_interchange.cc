@@ -112,13 +112,16 @@ void WriteFile(const std::string& path, const void* data, size_t size) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+std::vector<uint32_t> Words(const std::vector<uint8_t>& bytes) {
+  std::vector<uint32_t> words(bytes.size() / 4);
+  if (!words.empty()) std::memcpy(words.data(), bytes.data(), words.size() * 4);
+  return words;
+}
+
 std::vector<uint32_t> ReadBits(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  std::vector<uint32_t> bits(bytes.size() / 4);
-  if (!bits.empty()) std::memcpy(bits.data(), bytes.data(), bits.size() * 4);
-  return bits;
+  return Words(std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {}));
 }
 
 std::vector<uint32_t> DequantizedBits(const Tensor& t) {
@@ -143,6 +146,28 @@ class Maker {
     }
     bundle.save_onnx(dir_ + "/" + name + ".onnx");
     lines_ += line + "\n";
+  }
+
+  // A bundle with float32 and float16 entries (bfloat16, which
+  // onnxruntime-node cannot return, is checked by tests/io) beside a tensor:
+  // each entry's expected output is its bytes.
+  void AddFloatEntries(const std::string& name, const Tensor& tensor) {
+    // float32: a NaN with a payload, -0.0, a subnormal, inf; float16: a
+    // signalling NaN, -0.0, a subnormal, 65504.
+    const std::vector<uint32_t> f32 = {0x7fc00123u, 0x80000000u, 0x00000001u, 0x7f800000u};
+    const std::vector<uint16_t> f16 = {0x7c01, 0x8000, 0x0001, 0x7bff, 0x3c00, 0xc000};
+    Bundle bundle;
+    bundle.set_float("norm", f32.data(), f32.size() * 4, {2, 2}, QT_FLOAT32);
+    bundle.set("tensor", tensor);
+    bundle.set_float("emb", f16.data(), f16.size() * 2, {3, 2}, QT_FLOAT16);
+    for (const char* entry : {"norm", "emb"}) {
+      const std::vector<uint8_t> bytes = bundle.float_data(entry);
+      WriteFile(dir_ + "/" + name + "." + entry + ".expected", bytes.data(), bytes.size());
+    }
+    const std::vector<uint32_t> bits = DequantizedBits(tensor);
+    WriteFile(dir_ + "/" + name + ".tensor.expected", bits.data(), bits.size() * 4);
+    bundle.save_onnx(dir_ + "/" + name + ".onnx");
+    lines_ += name + " norm tensor emb\n";
   }
 
   ~Maker() { std::ofstream(dir_ + "/cases.txt", std::ios::app) << lines_; }
@@ -191,6 +216,9 @@ void Make(const std::string& dir) {
       // Views: their own elements with their own parameters.
       const Tensor& channels = tensors[2].second;  // per channel along axis 1
       const Tensor& blocks = tensors[4].second;    // blocks of 4 along axis 2
+      if (d.dtype == QT_QUINT4 && scale_type == QT_SCALE_FLOAT16) {
+        maker.AddFloatEntries("float_entries", tensors[4].second);
+      }
       maker.Add(tag + "_views", {{"transposed", channels.transpose(0, 2)},
                                  {"stepped", channels.slice(1, 6, INT64_MIN, -2)},
                                  {"selected", channels.select(1, 3)},
@@ -220,7 +248,10 @@ int Compare(const std::string& dir) {
       while (words >> tensor_name) {
         ++count;
         const std::string base = dir + "/" + name + "." + tensor_name;
-        const std::vector<uint32_t> got = DequantizedBits(bundle.get(tensor_name));
+        // A float entry's bytes, as 32-bit words (float16 ones in pairs).
+        const std::vector<uint32_t> got = bundle.is_float(tensor_name)
+                                              ? Words(bundle.float_data(tensor_name))
+                                              : DequantizedBits(bundle.get(tensor_name));
         std::vector<std::vector<uint32_t>> references = {ReadBits(base + ".ort")};
         if (std::string(list) == "cases.txt") references.push_back(ReadBits(base + ".expected"));
         for (const std::vector<uint32_t>& want : references) {

@@ -1,7 +1,7 @@
 // Runs each model of cases.txt and typed.txt (one per line: NAME and its
 // output names) in ONNX Runtime (onnxruntime-node, CPU, one thread, graph
-// optimizations off) with no inputs, and writes each float32 output as
-// NAME.OUTPUT.ort.
+// optimizations off) with no inputs, and writes each output's bytes (float32
+// or float16; onnxruntime-node cannot return bfloat16) as NAME.OUTPUT.ort.
 // Usage: node run_ort.mjs NODE_MODULES_DIR CASE_DIR
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,9 +20,11 @@ for (const list of ['cases.txt', 'typed.txt']) {
     const results = await session.run({});
     for (const output of outputs) {
       const y = results[output];
-      if (y.type !== 'float32') throw new Error(`${name} ${output}: output type ${y.type}`);
-      const data = Float32Array.from(y.data);
-      writeFileSync(join(caseDir, `${name}.${output}.ort`), new Uint8Array(data.buffer));
+      if (y.type !== 'float32' && y.type !== 'float16') {
+        throw new Error(`${name} ${output}: output type ${y.type}`);
+      }
+      const bytes = new Uint8Array(y.data.buffer, y.data.byteOffset, y.data.byteLength);
+      writeFileSync(join(caseDir, `${name}.${output}.ort`), bytes);
     }
     await session.release();
     ++models;
