@@ -362,6 +362,32 @@ Bundle GgufBundle(const std::string& bytes) {
   return Bundle(bundle);
 }
 
+// What a file holds, told by its content; ONNX models, which have no magic
+// number, by the name's extension.
+enum class FileKind { kTensor, kBundle, kGguf, kOnnx };
+
+FileKind KindOf(const std::string& path, const std::string& bytes) {
+  if (IsGguf(bytes)) return FileKind::kGguf;
+  if (EndsWith(path, ".onnx")) return FileKind::kOnnx;
+  return HoldsBundle(bytes) ? FileKind::kBundle : FileKind::kTensor;
+}
+
+// The bundle of a bundle, GGUF or ONNX file.
+Bundle BundleOf(FileKind kind, const std::string& bytes) {
+  switch (kind) {
+    case FileKind::kGguf:
+      return GgufBundle(bytes);
+    case FileKind::kOnnx:
+      return Bundle::deserialize_onnx(bytes);
+    default:
+      return Bundle::deserialize(bytes);
+  }
+}
+
+const char* FormatName(FileKind kind) {
+  return kind == FileKind::kGguf ? "GGUF" : kind == FileKind::kOnnx ? "ONNX" : "qtensor bundle";
+}
+
 }  // namespace
 
 void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
@@ -382,8 +408,12 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
       }
       out << "GGUF file: ";
       PrintBundle(*bundle, out);
-    } else if (HoldsBundle(bytes)) {
-      PrintBundle(Bundle::deserialize(bytes), out);
+    } else if (const FileKind kind = KindOf(path, bytes); kind == FileKind::kOnnx) {
+      const Bundle bundle = BundleOf(kind, bytes);  // before any output
+      out << "ONNX model: ";
+      PrintBundle(bundle, out);
+    } else if (kind == FileKind::kBundle) {
+      PrintBundle(BundleOf(kind, bytes), out);
     } else {
       out << Tensor::deserialize(bytes).to_string() << "\n";
     }
@@ -447,22 +477,26 @@ void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
   RefuseNumPyFile(input, bytes);
   Bundle bundle;
   try {
-    if (IsGguf(bytes)) {
-      bundle = GgufBundle(bytes);
-    } else if (HoldsBundle(bytes)) {
-      bundle = Bundle::deserialize(bytes);
+    const FileKind kind = KindOf(input, bytes);
+    if (kind != FileKind::kTensor) {
+      bundle = BundleOf(kind, bytes);
     } else {
       const Tensor tensor = Tensor::deserialize(bytes);
-      bundle.set("tensor", tensor);  // a GGUF file names its tensors
+      bundle.set("tensor", tensor);  // GGUF and ONNX name their tensors
     }
   } catch (const Error& error) {
     throw CliError(kExitFailure,
                    input + ": " + qt_status_name(error.status()) + ": " + error.what());
   }
-  const bool to_gguf = EndsWith(output, ".gguf");
+  // The output's name picks the format.
+  const FileKind to = EndsWith(output, ".gguf")   ? FileKind::kGguf
+                      : EndsWith(output, ".onnx") ? FileKind::kOnnx
+                                                  : FileKind::kBundle;
   try {
-    if (to_gguf) {
-      qtensor::detail::Check(qt_bundle_save_gguf(bundle.get(), output.c_str()));
+    if (to == FileKind::kGguf) {
+      bundle.save_gguf(output);
+    } else if (to == FileKind::kOnnx) {
+      bundle.save_onnx(output);
     } else {
       bundle.save(output);
     }
@@ -471,7 +505,7 @@ void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
                    output + ": " + qt_status_name(error.status()) + ": " + error.what());
   }
   out << "wrote " << bundle.size() << " tensor" << (bundle.size() == 1 ? "" : "s") << " to "
-      << output << (to_gguf ? " (GGUF)" : " (qtensor bundle)") << "\n";
+      << output << " (" << FormatName(to) << ")\n";
 }
 
 namespace {
@@ -519,7 +553,8 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
   try {
     std::vector<NpyArray> arrays;
     Bundle bundle;
-    if (!IsGguf(bytes) && !HoldsBundle(bytes)) {
+    const FileKind kind = KindOf(input, bytes);
+    if (kind == FileKind::kTensor) {
       const Tensor tensor = Tensor::deserialize(bytes);
       if (arguments.Has("name")) {
         throw CliError(kExitUsage,
@@ -528,7 +563,7 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
       // numpy.savez's name for it
       arrays.emplace_back("arr_0", [tensor, int_repr] { return TensorNpy(tensor, int_repr); });
     } else {
-      bundle = IsGguf(bytes) ? GgufBundle(bytes) : Bundle::deserialize(bytes);
+      bundle = BundleOf(kind, bytes);
       if (arguments.Has("name")) {
         const std::string& name = arguments.options.at("name");
         if (!bundle.contains(name)) {
@@ -570,19 +605,23 @@ namespace {
 constexpr char kInfoUsage[] =
     "qtensor info FILE\n"
     "    print the tensor of a qtensor file, or each tensor and the metadata of a\n"
-    "    bundle file or a GGUF file, as PyTorch prints tensors (a GGUF file's\n"
+    "    bundle file, a GGUF file or an ONNX model (a name ending in .onnx; its\n"
+    "    DequantizeLinear initializers and float outputs, docs/onnx.md), as\n"
+    "    PyTorch prints tensors (a GGUF file's\n"
     "    metadata values as typed text: UINT32 32, STRING \"llama\"); a GGUF file\n"
     "    with tensors qtensor does not read (k-quants, say) is listed instead:\n"
     "    each tensor's name, ggml type, shape and size, then the metadata\n";
 
 constexpr char kConvertUsage[] =
     "qtensor convert IN -o OUT\n"
-    "    convert between GGUF files and qtensor files: IN is a GGUF file or a\n"
-    "    qtensor tensor or bundle file; OUT ending in .gguf gets a GGUF file,\n"
-    "    any other name a qtensor bundle file. GGUF's Q8_0 and Q4_0 tensors are\n"
-    "    per-block qint8 and quint4 tensors (docs/gguf.md); written to GGUF,\n"
-    "    every tensor must be in one of those two forms. GGUF -> qtensor -> GGUF\n"
-    "    gives the same tensor bytes and metadata values.\n";
+    "    convert between GGUF files, ONNX models and qtensor files: IN is a GGUF\n"
+    "    file, an ONNX model (a name ending in .onnx) or a qtensor tensor or\n"
+    "    bundle file; OUT ending in .gguf gets a GGUF file, in .onnx an ONNX\n"
+    "    model, any other name a qtensor bundle file. GGUF's Q8_0 and Q4_0\n"
+    "    tensors are per-block qint8 and quint4 tensors (docs/gguf.md); written\n"
+    "    to GGUF, every tensor must be in one of those two forms. GGUF -> qtensor\n"
+    "    -> GGUF gives the same tensor bytes and metadata values. ONNX models\n"
+    "    hold each tensor as DequantizeLinear initializers (docs/onnx.md).\n";
 
 constexpr char kQuantizeUsage[] =
     "qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32|...\n"
@@ -606,7 +645,8 @@ constexpr char kDequantizeUsage[] =
     "    with --int-repr, its integers instead (int8, uint8 or int32)\n"
     "qtensor dequantize BUNDLE --name NAME [--int-repr] -o OUT.npy\n"
     "    the same for the bundle's tensor called NAME\n"
-    "    A BUNDLE is a qtensor bundle file or a GGUF file. Its unquantized float\n"
+    "    A BUNDLE is a qtensor bundle file, a GGUF file or an ONNX model (a name\n"
+    "    ending in .onnx). Its unquantized float\n"
     "    entries are written as they are (float32, float16; bfloat16, which\n"
     "    NumPy lacks, as float32), with or without --int-repr.\n"
     "qtensor dequantize BUNDLE [--int-repr] -o OUT.npz\n"

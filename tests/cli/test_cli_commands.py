@@ -910,3 +910,28 @@ def test_info_lists_a_gguf_file_qtensor_cannot_hold(tmp_path):
     (tmp_path / "bad.gguf").write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 1, 0))
     assert_fails(run("info", tmp_path / "bad.gguf"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
                  str(tmp_path / "bad.gguf"))
+
+
+def test_convert_to_onnx_and_back_and_info_of_an_onnx_model(tmp_path):
+    q = np.arange(-16, 16)
+    f16 = np.array([0.5, -2.0], dtype=np.float16)
+    write_gguf(tmp_path / "m.gguf", [("w", [32], 8, q8_0_blocks([0.25], q)),
+                                     ("emb", [2], 1, f16.tobytes())],
+               [("general.architecture", 8, gguf_string("llama"))])
+    assert run_ok("convert", tmp_path / "m.gguf", "-o", tmp_path / "m.onnx") == \
+        f"wrote 2 tensors to {tmp_path / 'm.onnx'} (ONNX)\n"
+    text = run_ok("info", tmp_path / "m.onnx")
+    assert text.startswith("ONNX model: bundle of 2 tensors\nw:\n")
+    assert "emb:\nunquantized float16, shape (2,)\n" in text
+    assert '  general.architecture: STRING "llama"\n' in text
+    run_ok("dequantize", tmp_path / "m.onnx", "-o", tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as npz:
+        assert np.array_equal(npz["w"], q.astype(np.float32) * np.float32(0.25))
+        assert npz["emb"].dtype == np.float16 and npz["emb"].tobytes() == f16.tobytes()
+    # ONNX -> qtensor -> GGUF: the original file's tensor bytes again.
+    run_ok("convert", tmp_path / "m.onnx", "-o", tmp_path / "m.qtb")
+    run_ok("convert", tmp_path / "m.qtb", "-o", tmp_path / "back.gguf")
+    assert (tmp_path / "back.gguf").read_bytes() == (tmp_path / "m.gguf").read_bytes()
+    (tmp_path / "bad.onnx").write_bytes(b"\x08\x0a\x3a\x01")
+    assert_fails(run("info", tmp_path / "bad.onnx"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
+                 "ONNX model")
