@@ -324,9 +324,7 @@ void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names
 // output, so a runtime gives it back as it is.
 void AddFloatEntry(const std::string& name, const FloatArray& array, Names* names, Message* graph,
                    Message* outputs) {
-  const onnx::DataType type = array.dtype == FloatDType::kFloat32   ? onnx::kFloat
-                              : array.dtype == FloatDType::kFloat16 ? onnx::kFloat16
-                                                                    : onnx::kBFloat16;
+  const onnx::DataType type = onnx::FloatTypeOf(array.dtype);
   graph->Sub(onnx::graph::kInitializer,
              Initializer(names->Claim(name, name), type, array.shape, *array.bytes));
   outputs->Sub(onnx::graph::kOutput, Output(name, type, array.shape));

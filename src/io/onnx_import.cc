@@ -366,20 +366,6 @@ class Importer {
   std::unordered_map<std::string, const onnx::Node*> casts_;
 };
 
-// The float entry type of an ONNX float type.
-std::optional<FloatDType> FloatEntryTypeOf(int64_t type) {
-  switch (type) {
-    case onnx::kFloat:
-      return FloatDType::kFloat32;
-    case onnx::kFloat16:
-      return FloatDType::kFloat16;
-    case onnx::kBFloat16:
-      return FloatDType::kBFloat16;
-    default:
-      return std::nullopt;
-  }
-}
-
 // A float initializer that is a graph output (as qtensor writes a float
 // entry), its values bit for bit.
 FloatArray FloatEntryOf(const onnx::Tensor& tensor, FloatDType dtype) {
@@ -425,7 +411,7 @@ Bundle DecodeOnnxModel(const uint8_t* data, size_t size) {
   std::unordered_map<std::string, size_t> output_at;
   for (size_t i = 0; i < model.outputs.size(); ++i) output_at.emplace(model.outputs[i], i);
   for (const onnx::Tensor& tensor : model.initializers) {
-    const std::optional<FloatDType> dtype = FloatEntryTypeOf(tensor.data_type);
+    const std::optional<FloatDType> dtype = onnx::FloatDTypeOf(tensor.data_type);
     if (!dtype || output_at.count(tensor.name) == 0) continue;
     if (tensor.name.empty()) Corrupt("initializer \"\"", "a graph output has an empty name");
     CheckText(tensor.name, "initializer " + Quoted(tensor.name), "the name");

@@ -73,4 +73,23 @@ std::optional<core::ScaleType> ScaleTypeOf(int64_t type) {
   }
 }
 
+std::optional<FloatDType> FloatDTypeOf(int64_t type) {
+  switch (type) {
+    case kFloat:
+      return FloatDType::kFloat32;
+    case kFloat16:
+      return FloatDType::kFloat16;
+    case kBFloat16:
+      return FloatDType::kBFloat16;
+    default:
+      return std::nullopt;
+  }
+}
+
+DataType FloatTypeOf(FloatDType dtype) {
+  return dtype == FloatDType::kFloat32   ? kFloat
+         : dtype == FloatDType::kFloat16 ? kFloat16
+                                         : kBFloat16;
+}
+
 }  // namespace qtensor::io::onnx

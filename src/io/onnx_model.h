@@ -14,6 +14,7 @@
 
 #include "core/dtype.h"
 #include "core/quantizer.h"
+#include "io/float_array.h"
 
 namespace qtensor::io::onnx {
 
@@ -86,6 +87,10 @@ std::optional<core::DType> DTypeOf(int64_t type);
 
 // The scale type a FLOAT, FLOAT16 or BFLOAT16 scale comes back as.
 std::optional<core::ScaleType> ScaleTypeOf(int64_t type);
+
+// A float entry's dtype of FLOAT, FLOAT16 and BFLOAT16, and back.
+std::optional<FloatDType> FloatDTypeOf(int64_t type);
+DataType FloatTypeOf(FloatDType dtype);
 
 // ---------------------------------------------------------------- model
 
