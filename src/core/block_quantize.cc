@@ -70,6 +70,12 @@ bool ForEachRowRun(const Tensor& tensor, const Run& run) {
   return true;
 }
 
+// Whether rows of a 4-bit dtype go straight to and from their packed bytes:
+// with rows and blocks of even lengths, every block starts at a byte.
+bool PairsOfNibbles(DType dtype, int64_t size, int64_t block_size) {
+  return IsPacked(dtype) && ElementBits(dtype) == 4 && size % 2 == 0 && block_size % 2 == 0;
+}
+
 }  // namespace
 
 bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
@@ -79,17 +85,24 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
   const DType dtype = tensor.dtype();
   const int64_t size = layout.size(), blocks = layout.blocks();
   std::vector<uint8_t> values;
+  const bool nibbles = PairsOfNibbles(dtype, size, layout.block_size());
   return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
     const int64_t at = first * size, count = rows * size;
+    const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size),
+                               static_cast<size_t>(layout.block_size())};
+    const auto param = static_cast<size_t>(first * blocks);
+    if (nibbles) {
+      kernels::DequantizeNibbleBlockRows(storage.bytes() + at / 2, QMin(dtype) < 0, b,
+                                         p.float_scales + param, p.small_zero_points + param,
+                                         out + at);
+      return;
+    }
     const uint8_t* ints = storage.bytes() + at;
     if (IsPacked(dtype)) {
       values.resize(static_cast<size_t>(count));
       UnpackElements(dtype, storage.bytes(), at, values.size(), values.data());
       ints = values.data();
     }
-    const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size),
-                               static_cast<size_t>(layout.block_size())};
-    const auto param = static_cast<size_t>(first * blocks);
     kernels::DequantizeBlockRows(ints, QMin(dtype) < 0, b, p.float_scales + param,
                                  p.small_zero_points + param, out + at);
   });
@@ -105,15 +118,23 @@ bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
   const auto qmin = static_cast<int32_t>(QMin(dtype)), qmax = static_cast<int32_t>(QMax(dtype));
   std::vector<uint8_t> values;
   uint8_t* bytes = tensor.storage()->bytes();
+  const bool nibbles =
+      quantizer.rounding() != Rounding::kOnnx && PairsOfNibbles(dtype, size, layout.block_size());
   return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
     const int64_t at = first * size, count = rows * size;
+    const auto param = static_cast<size_t>(first * blocks);
+    const auto block_size = static_cast<size_t>(layout.block_size());
+    if (nibbles) {
+      const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size), block_size};
+      kernels::QuantizeNibbleBlockRows(in + at, b, p.inv_scales + param,
+                                       p.small_zero_points + param, qmin, qmax, bytes + at / 2);
+      return;
+    }
     uint8_t* ints = bytes + at;
     if (IsPacked(dtype)) {
       values.resize(static_cast<size_t>(count));
       ints = values.data();
     }
-    const auto param = static_cast<size_t>(first * blocks);
-    const auto block_size = static_cast<size_t>(layout.block_size());
     if (quantizer.rounding() == Rounding::kOnnx) {
       const BlockShape shape{static_cast<size_t>(rows), static_cast<size_t>(size), 1};
       QuantizeOnnxBlocked(in + at, shape,

@@ -22,16 +22,29 @@ struct BlockRows {
   size_t rows, size, block_size;
 };
 
-// Calls run(first, count, param) for each block of b, in order: its first
-// value, its length and the index of its parameters.
+// Block k of row r of b: its first value, its length (the last of a row
+// possibly short) and the index of its parameters.
+struct Block {
+  size_t first, count, param;
+};
+
+inline size_t BlocksPerRow(const BlockRows& b) {
+  return (b.size + b.block_size - 1) / b.block_size;
+}
+
+inline Block BlockAt(const BlockRows& b, size_t r, size_t k, size_t blocks_per_row) {
+  const size_t start = k * b.block_size;
+  return {r * b.size + start, std::min(b.block_size, b.size - start), r * blocks_per_row + k};
+}
+
+// Calls run(block) for each block of b, in order. Always inlined, so that
+// the SIMD kernels' run, compiled for their target, can inline too (a call
+// per block cost up to half the time of blocks of 32).
 template <class Run>
-inline void ForEachBlock(const BlockRows& b, const Run& run) {
-  const size_t blocks = (b.size + b.block_size - 1) / b.block_size;
+inline __attribute__((always_inline)) void ForEachRowBlock(const BlockRows& b, const Run& run) {
+  const size_t blocks = BlocksPerRow(b);
   for (size_t r = 0; r < b.rows; ++r) {
-    for (size_t k = 0; k < blocks; ++k) {
-      const size_t start = k * b.block_size;
-      run(r * b.size + start, std::min(b.block_size, b.size - start), r * blocks + k);
-    }
+    for (size_t k = 0; k < blocks; ++k) run(BlockAt(b, r, k, blocks));
   }
 }
 
@@ -42,7 +55,22 @@ void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_sca
 void DequantizeBlockRows(const uint8_t* in, bool is_signed, const BlockRows& b, const float* scales,
                          const int32_t* zero_points, float* out);
 
+// The same for 4-bit values packed two a byte, the first in the low nibble
+// (quint4, qint4 and quint4x2 storage), where size and block_size are even
+// (so every block starts at a byte): packed holds rows * size / 2 bytes.
+// qmin..qmax is the 4-bit range; is_signed reads nibbles as int4.
+void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
+                             const int32_t* zero_points, int32_t qmin, int32_t qmax,
+                             uint8_t* packed);
+void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,
+                               const float* scales, const int32_t* zero_points, float* out);
+
 namespace scalar {
+void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
+                             const int32_t* zero_points, int32_t qmin, int32_t qmax,
+                             uint8_t* packed);
+void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,
+                               const float* scales, const int32_t* zero_points, float* out);
 void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
                        const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* out);
 void DequantizeBlockRows(const uint8_t* in, bool is_signed, const BlockRows& b, const float* scales,

@@ -154,3 +154,63 @@ TEST_CASE("block rows: every target matches the scalar kernels") {
     }
   });
 }
+
+TEST_CASE("block rows of nibbles: the scalar kernels pack what the byte kernels give") {
+  // One row of 4 in blocks of 2, int4: -8 and 7 saturate; nibbles low first.
+  const float x[4] = {-100.0f, 1.0f, 2.5f, 100.0f};
+  const float inv[2] = {1.0f, 1.0f};
+  const int32_t zp[2] = {0, 1};
+  uint8_t packed[2];
+  qk::scalar::QuantizeNibbleBlockRows(x, {1, 4, 2}, inv, zp, -8, 7, packed);
+  CHECK(packed[0] == 0x18);  // -8 -> 0x8, 1 -> 0x1
+  CHECK(packed[1] == 0x73);  // 2.5 -> 2 (half to even) + 1 = 3, 100 -> 7
+  float back[4];
+  const float scales[2] = {0.5f, 2.0f};
+  qk::scalar::DequantizeNibbleBlockRows(packed, true, {1, 4, 2}, scales, zp, back);
+  CHECK(back[0] == -4.0f);
+  CHECK(back[1] == 0.5f);
+  CHECK(back[2] == 4.0f);
+  CHECK(back[3] == 12.0f);
+}
+
+TEST_CASE("block rows of nibbles: every target matches the scalar kernels") {
+  ForEachTarget([] {
+    for (size_t size : {2u, 4u, 16u, 30u, 32u, 34u, 100u, 4096u}) {
+      for (size_t block : {2u, 6u, 16u, 32u, 34u, 64u, 128u}) {
+        for (int32_t qmin : {-8, 0}) {
+          CAPTURE(size);
+          CAPTURE(block);
+          CAPTURE(qmin);
+          const int32_t qmax = qmin == -8 ? 7 : 15;
+          const qk::BlockRows b{3, size, block};
+          const size_t blocks = 3 * ((size + block - 1) / block);
+          std::vector<float> inv(blocks), scales(blocks);
+          std::vector<int32_t> zp(blocks);
+          std::mt19937 rng(static_cast<uint32_t>(size * 137 + block));
+          for (size_t p = 0; p < blocks; ++p) {
+            scales[p] = 0.05f + static_cast<float>(rng() % 100) * 0.01f;
+            inv[p] = 1.0f / scales[p];
+            zp[p] = qmin + static_cast<int32_t>(rng() % static_cast<uint32_t>(qmax - qmin + 1));
+          }
+          // Unaligned input and output; NaN, infinities and ties among the values.
+          const std::vector<float> x = TestFloats(3 * size + 1, 13);
+          const size_t bytes = 3 * size / 2;
+          std::vector<uint8_t> q(bytes + 1, 0xAA), want(bytes + 1, 0xAA);
+          qk::QuantizeNibbleBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax,
+                                      q.data() + 1);
+          qk::scalar::QuantizeNibbleBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax,
+                                              want.data() + 1);
+          REQUIRE(q == want);
+          // Every byte value, not only those quantize gives.
+          for (size_t i = 1; i <= bytes; ++i) q[i] = static_cast<uint8_t>(rng());
+          std::vector<float> out(3 * size + 1), expected(3 * size + 1);
+          qk::DequantizeNibbleBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
+                                        out.data() + 1);
+          qk::scalar::DequantizeNibbleBlockRows(q.data() + 1, qmin < 0, b, scales.data(),
+                                                zp.data(), expected.data() + 1);
+          REQUIRE(out == expected);
+        }
+      }
+    }
+  });
+}
