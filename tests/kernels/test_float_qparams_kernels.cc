@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "for_each_target.h"
@@ -246,7 +247,9 @@ TEST_CASE("float qparams kernels: every target quantizes a sweep of all floats a
     x.push_back(FromBits(static_cast<uint32_t>(bits)));
   }
   ForEachTarget([&] {
-    for (const auto& [inv, zp] : {std::pair{1.0f, 0.0f}, {1.0f, 0.5f}, {3.0f, -7.25f}}) {
+    for (const std::pair<float, float>& params :
+         {std::pair{1.0f, 0.0f}, {1.0f, 0.5f}, {3.0f, -7.25f}}) {
+      const float inv = params.first, zp = params.second;
       CAPTURE(inv);
       CAPTURE(zp);
       const qk::ChannelBlock b{1, 1, x.size()};
