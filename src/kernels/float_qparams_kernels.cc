@@ -96,28 +96,34 @@ void Quantize(const float* in, const ChannelBlock& b, const float* inv_scales,
                        });
 }
 
+// Outputs of kStreamBytes and more are streamed, as the other dequantize
+// kernels' are.
 template <typename T>
 void Dequantize(const T* in, const ChannelBlock& b, const float* scales, const float* zero_points,
                 float* out) {
   if (b.outer == 0 || b.channels == 0 || b.inner == 0) return;
   const DF df;
+  const size_t n = b.outer * b.channels * b.inner;
+  const bool stream = ShouldStream<float>(n);
   if (b.inner >= kLanes) {
-    ForEachChannelRun<kLanes>(in, b.outer, b.channels, b.inner, out, false,
-                              [&](auto, size_t c, const T* q, float* y) QTENSOR_KERNEL_OP {
+    ForEachChannelRun<kLanes>(in, b.outer, b.channels, b.inner, out, stream,
+                              [&](auto streamed, size_t c, const T* q, float* y) QTENSOR_KERNEL_OP {
                                 const VF scale = hn::Set(df, scales[c]);
                                 const VF zp = hn::Set(df, zero_points[c]);
-                                hn::StoreU(DequantizeLanes(q, scale, zp), df, y);
+                                StoreVector<decltype(streamed)::value>(
+                                    DequantizeLanes(q, scale, zp), df, y);
                               });
     return;
   }
   const LanePattern<float> scale(scales, b.outer, b.channels, b.inner, kLanes);
   const LanePattern<float> zp(zero_points, b.outer, b.channels, b.inner, kLanes);
-  ForEachBlock<kLanes>(in, b.outer * b.channels * b.inner, out, scale.period(), false,
-                       [&](auto, size_t j, const T* q, float* y) QTENSOR_KERNEL_OP {
-                         hn::StoreU(DequantizeLanes(q, hn::LoadU(df, scale.data() + j),
-                                                    hn::LoadU(df, zp.data() + j)),
-                                    df, y);
-                       });
+  ForEachBlock<kLanes>(
+      in, n, out, scale.period(), stream,
+      [&](auto streamed, size_t j, const T* q, float* y) QTENSOR_KERNEL_OP {
+        StoreVector<decltype(streamed)::value>(
+            DequantizeLanes(q, hn::LoadU(df, scale.data() + j), hn::LoadU(df, zp.data() + j)), df,
+            y);
+      });
 }
 
 #endif  // HWY_TARGET == HWY_SCALAR
