@@ -289,3 +289,25 @@ TEST_CASE("float qparams kernels: every target dequantizes every layout as scala
     CheckDequantizeMatches<uint8_t>();
   });
 }
+
+TEST_CASE("float qparams kernels: every target quantizes outputs large enough to stream") {
+  // Past kStreamBytes of int8 output, from a misaligned start: long runs
+  // and per-lane patterns.
+  const size_t n = (size_t{8} << 20) + 7;
+  const std::vector<float> x = TestFloats(n + 1, 11);
+  const Params p = TestParams(3, 13);
+  const std::vector<float> inv = {1.0f / p.scales[0], 1.0f / p.scales[1], 1.0f / p.scales[2]};
+  for (const qk::ChannelBlock& b : {qk::ChannelBlock{1, 1, n}, qk::ChannelBlock{n / 3, 3, 1}}) {
+    const size_t count = b.outer * b.channels * b.inner;
+    std::vector<int8_t> want(count + 1, 0x5A);
+    qk::scalar::QuantizeFloatQParamsBlock(x.data() + 1, b, inv.data(), p.zero_points.data(),
+                                          want.data() + 1);
+    ForEachTarget([&] {
+      CAPTURE(b.channels);
+      std::vector<int8_t> got(count + 1, 0x5A);
+      qk::QuantizeFloatQParamsBlock(x.data() + 1, b, inv.data(), p.zero_points.data(),
+                                    got.data() + 1);
+      CHECK(got == want);
+    });
+  }
+}
