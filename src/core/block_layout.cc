@@ -56,10 +56,14 @@ std::optional<Quantizer> BlocksAlong(const Tensor& view, const std::vector<size_
 
 }  // namespace
 
+bool InOwnLayout(const Tensor& view) {
+  return view.IsWholeStorage() && view.shape() == view.storage()->shape();
+}
+
 Quantizer PerBlockQuantizerOf(const Tensor& view) {
   const Storage& storage = *view.storage();
   const Quantizer& q = storage.quantizer();
-  if (view.IsWholeStorage() && view.shape() == storage.shape()) return q;
+  if (InOwnLayout(view)) return q;
   const BlockLayout layout(storage);
   std::vector<size_t> params;
   params.reserve(static_cast<size_t>(view.numel()));

@@ -40,6 +40,10 @@ class BlockLayout {
   int64_t outer_ = 1, size_ = 1, inner_ = 1, blocks_ = 1, block_size_ = 1;
 };
 
+// Whether the view is the whole storage in the storage's own shape: its
+// row-major elements are then the storage's positions in order.
+bool InOwnLayout(const Tensor& view);
+
 // The effective quantizer of a view of a per-block storage, in the view's
 // own dims: the storage's for the storage itself; for a view walking the
 // block axis one by one from a block boundary, blocks of the same size

@@ -14,10 +14,6 @@
 namespace qtensor::core {
 namespace {
 
-bool InOwnLayout(const Tensor& view) {
-  return view.IsWholeStorage() && view.shape() == view.storage()->shape();
-}
-
 BlockShape ShapeOf(const BlockLayout& layout) {
   return {static_cast<size_t>(layout.outer()), static_cast<size_t>(layout.size()),
           static_cast<size_t>(layout.inner())};

@@ -1,46 +1,53 @@
 // Quantize and dequantize of a view's elements, row-major, with PyTorch's
 // float qparams (kernels/float_qparams.h): element (o, c, i) of the view's
 // [outer][channels][inner] block uses channel c's scale and float zero
-// point. Plain loops, as PyTorch's own; T is the view's compute type.
+// point. The kernels are kernels/float_qparams_kernels.h's; T is the view's
+// compute type, int8_t or uint8_t for every dtype float qparams allow.
 #ifndef QTENSOR_CORE_FLOAT_QPARAMS_ROWS_H_
 #define QTENSOR_CORE_FLOAT_QPARAMS_ROWS_H_
 
 #include <cstddef>
-#include <limits>
 
+#include "core/error.h"
 #include "core/tensor.h"
-#include "kernels/float_qparams.h"
+#include "kernels/float_qparams_kernels.h"
 
 namespace qtensor::core {
 
-// Clamps to T's range; narrowing to the dtype's own range then finishes
-// the clamp (core/dtype_conversion.h).
+inline void FailFloatQParamsType() {
+  Fail(ErrorKind::kTypeMismatch, "float qparams need a dtype of 8 bits or fewer");
+}
+
+// A part of p's block: `part` from channel first_channel on (in and out
+// point at the part's first element). Quantize clamps to T's range;
+// narrowing to the dtype's own range then finishes the clamp
+// (core/dtype_conversion.h).
 template <typename T>
-void QuantizeFloatQParamsRows(const float* in, const ElementParams& p, T* out) {
-  constexpr int64_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
-  size_t k = 0;
-  for (size_t o = 0; o < p.outer; ++o) {
-    for (size_t c = 0; c < p.channels; ++c) {
-      const float inv_scale = p.channel.inv_scales[c], zero_point = p.float_zero_points[c];
-      for (size_t i = 0; i < p.inner; ++i, ++k) {
-        out[k] =
-            static_cast<T>(kernels::QuantizeFloatQParams(in[k], inv_scale, zero_point, kMin, kMax));
-      }
-    }
+void QuantizeFloatQParamsRows(const float* in, const ElementParams& p, size_t first_channel,
+                              const kernels::ChannelBlock& part, T* out) {
+  if constexpr (sizeof(T) == 1) {
+    kernels::QuantizeFloatQParamsBlock(in, part, p.channel.inv_scales + first_channel,
+                                       p.float_zero_points + first_channel, out);
+  } else {
+    FailFloatQParamsType();
   }
 }
 
 template <typename T>
-void DequantizeFloatQParamsRows(const T* in, const ElementParams& p, float* out) {
-  size_t k = 0;
-  for (size_t o = 0; o < p.outer; ++o) {
-    for (size_t c = 0; c < p.channels; ++c) {
-      const float scale = p.channel.float_scales[c], zero_point = p.float_zero_points[c];
-      for (size_t i = 0; i < p.inner; ++i, ++k) {
-        out[k] = kernels::DequantizeFloatQParams(in[k], scale, zero_point);
-      }
-    }
+void DequantizeFloatQParamsRows(const T* in, const ElementParams& p, size_t first_channel,
+                                const kernels::ChannelBlock& part, float* out) {
+  if constexpr (sizeof(T) == 1) {
+    kernels::DequantizeFloatQParamsBlock(in, part, p.channel.float_scales + first_channel,
+                                         p.float_zero_points + first_channel, out);
+  } else {
+    FailFloatQParamsType();
   }
+}
+
+// The whole block.
+template <typename T>
+void QuantizeFloatQParamsRows(const float* in, const ElementParams& p, T* out) {
+  QuantizeFloatQParamsRows(in, p, 0, {p.outer, p.channels, p.inner}, out);
 }
 
 }  // namespace qtensor::core

@@ -8,15 +8,16 @@
 
 #include "core/block_quantize.h"
 #include "core/dtype_conversion.h"
+#include "core/element_parts.h"
 #include "core/error.h"
 #include "core/float_qparams_rows.h"
 #include "core/gguf_rounding.h"
 #include "core/onnx_rounding.h"
-#include "core/parallel.h"
 #include "core/print.h"
 #include "core/shape.h"
 #include "core/strided_copy.h"
 #include "core/view_walk.h"
+#include "kernels/float_qparams.h"
 #include "kernels/quantize_kernels.h"
 
 namespace qtensor::core {
@@ -73,43 +74,12 @@ std::vector<uint8_t> ComputeInts(const Tensor& tensor) {
   return wide;
 }
 
-// Calls run(first, outer, first_channel, channels, inner) on parts of
-// params' [outer][channels][inner] block that together cover it (first is a
-// part's first element). That is the whole block at once, unless it is large
-// and qt_set_num_threads asked for more threads (core/parallel.h): then the
-// parts are rows of the outer dim, or with one row its channels, or with
-// one channel runs of whole cache lines of its elements, each on a thread.
-template <class Run>
-void ForEachPart(const ElementParams& p, const Run& run) {
-  const size_t n = p.outer * p.channels * p.inner;
-  if (p.outer > 1) {
-    const size_t parts = PartsFor(n, p.outer);
-    RunParts(parts, [&](size_t k) {
-      const size_t begin = Share(p.outer, k, parts), end = Share(p.outer, k + 1, parts);
-      run(begin * p.channels * p.inner, end - begin, 0, p.channels, p.inner);
-    });
-  } else if (p.channels > 1) {
-    const size_t parts = PartsFor(n, p.channels);
-    RunParts(parts, [&](size_t k) {
-      const size_t begin = Share(p.channels, k, parts), end = Share(p.channels, k + 1, parts);
-      run(begin * p.inner, 1, begin, end - begin, p.inner);
-    });
-  } else {
-    constexpr size_t kLine = 64;  // elements: whole lines of any output
-    const size_t lines = (p.inner + kLine - 1) / kLine;
-    const size_t parts = PartsFor(n, lines);
-    RunParts(parts, [&](size_t k) {
-      const size_t begin = std::min(p.inner, Share(lines, k, parts) * kLine);
-      const size_t end = std::min(p.inner, Share(lines, k + 1, parts) * kLine);
-      run(begin, 1, 0, 1, end - begin);
-    });
-  }
-}
-
 template <typename T>
 void QuantizeRows(const float* in, const ElementParams& params, T* out) {
   if (params.float_zero_points != nullptr) {
-    QuantizeFloatQParamsRows(in, params, out);
+    ForEachPart(params, [&](size_t first, size_t outer, size_t c, size_t channels, size_t inner) {
+      QuantizeFloatQParamsRows(in + first, params, c, {outer, channels, inner}, out + first);
+    });
     return;
   }
   if (params.channels == 1) {
@@ -133,7 +103,9 @@ bool OnnxRounding(const Tensor& tensor) {
 template <typename T>
 void DequantizeRows(const T* in, const ElementParams& params, float* out) {
   if (params.float_zero_points != nullptr) {
-    DequantizeFloatQParamsRows(in, params, out);
+    ForEachPart(params, [&](size_t first, size_t outer, size_t c, size_t channels, size_t inner) {
+      DequantizeFloatQParamsRows(in + first, params, c, {outer, channels, inner}, out + first);
+    });
     return;
   }
   if (!params.per_channel_arithmetic) {

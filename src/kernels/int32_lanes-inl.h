@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -37,6 +38,46 @@ using DBytes = hn::Repartition<T, DF>;  // a full vector of 8-bit integers
 using VF = hn::Vec<DF>;
 using VI = hn::Vec<DI>;
 using VD = hn::Vec<DD>;
+
+// Four vectors of int32 lanes holding 8-bit values, in order, as one full
+// vector of T.
+template <typename T>
+HWY_INLINE hn::Vec<DBytes<T> > PackBytes(VI a, VI b, VI c, VI d) {
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || \
+    HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
+  // x86 packs work within 128-bit blocks: after packing int32 -> int16 ->
+  // 8 bits, block k holds 4 bytes of block k of a, then of b, c and d. A
+  // permutation of 32-bit groups puts them in order.
+  const hn::Repartition<int16_t, DF> d16;
+  const auto ab = hn::ReorderDemote2To(d16, a, b).raw;
+  const auto cd = hn::ReorderDemote2To(d16, c, d).raw;
+  constexpr bool kSigned = std::is_signed_v<T>;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  const VI packed{kSigned ? _mm512_packs_epi16(ab, cd) : _mm512_packus_epi16(ab, cd)};
+#elif HWY_TARGET == HWY_AVX2
+  const VI packed{kSigned ? _mm256_packs_epi16(ab, cd) : _mm256_packus_epi16(ab, cd)};
+#else
+  const VI packed{kSigned ? _mm_packs_epi16(ab, cd) : _mm_packus_epi16(ab, cd)};
+#endif
+  const DI di;
+  constexpr size_t kBlocks = hn::MaxLanes(DI()) / 4;
+  if constexpr (kBlocks == 1) {
+    return hn::BitCast(DBytes<T>(), packed);
+  } else {
+    // Group m of the result is block m % kBlocks of input m / kBlocks.
+    alignas(64) static constexpr int32_t kOrder4[16] = {0, 4, 8,  12, 1, 5, 9,  13,
+                                                        2, 6, 10, 14, 3, 7, 11, 15};
+    alignas(64) static constexpr int32_t kOrder2[8] = {0, 4, 1, 5, 2, 6, 3, 7};
+    const auto order = hn::SetTableIndices(di, kBlocks == 4 ? kOrder4 : kOrder2);
+    return hn::BitCast(DBytes<T>(), hn::TableLookupLanes(packed, order));
+  }
+#else
+  const DT<T> dq;
+  const hn::Twice<DT<T> > dh;
+  return hn::Combine(DBytes<T>(), hn::Combine(dh, hn::DemoteTo(dq, d), hn::DemoteTo(dq, c)),
+                     hn::Combine(dh, hn::DemoteTo(dq, b), hn::DemoteTo(dq, a)));
+#endif
+}
 
 // x * inv rounded half to even (Round uses the default rounding mode, as
 // nearbyint does), with NaN -> 0 so that NaN gives the zero point once it is

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   qtensor::bench::RegisterOnnxQuantizeBenchmarks();
   qtensor::bench::RegisterGgufBenchmarks();
   qtensor::bench::RegisterPerBlockBenchmarks();
+  qtensor::bench::RegisterFloatQParamsBenchmarks();
 #ifdef QTENSOR_BENCH_SERIALIZE
   qtensor::bench::RegisterSerializeBenchmarks();
 #endif

@@ -118,6 +118,7 @@ void RegisterGemmBenchmarks();
 void RegisterOnnxQuantizeBenchmarks();
 void RegisterGgufBenchmarks();
 void RegisterPerBlockBenchmarks();
+void RegisterFloatQParamsBenchmarks();
 
 // A fresh result against an existing one, call by call in alternating order;
 // the counters existing_best and fresh_best are each side's fastest call in

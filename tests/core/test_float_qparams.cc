@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
 #include "int_values.h"
@@ -240,6 +241,53 @@ TEST_CASE("float qparams: views keep every element's own parameters") {
     core::Copy(whole, q);
     CHECK(whole.EffectiveQuantizer() == q.EffectiveQuantizer());
     CHECK(IntValues(whole) == ints);
+  }
+}
+
+TEST_CASE("float qparams: large tensors on one and on two threads, each element by the formula") {
+  // [1024, 1056]: past core::kParallelElements, so two threads split it
+  // (by rows), channels on either axis; values hit ties, NaN and the wrap.
+  constexpr int64_t kRows = 1024, kColumns = 1056;
+  std::vector<float> data(static_cast<size_t>(kRows * kColumns));
+  const float special[] = {NAN, INFINITY, -INFINITY, 2147483648.0f, -2147483904.0f, 2.5f};
+  for (size_t k = 0; k < data.size(); ++k) {
+    data[k] = k % 97 == 0 ? special[k / 97 % 6] : static_cast<float>(k % 1000) * 0.37f - 150.0f;
+  }
+  struct Restore {
+    ~Restore() { core::SetNumThreads(1); }
+  } restore;
+  for (int64_t axis : {0, 1}) {
+    const size_t channels = static_cast<size_t>(axis == 0 ? kRows : kColumns);
+    std::vector<float> scales(channels), zero_points(channels);
+    for (size_t c = 0; c < channels; ++c) {
+      scales[c] = 0.25f + static_cast<float>(c % 5) * 0.125f;
+      zero_points[c] = static_cast<float>(c % 7) * 0.75f - 2.0f;
+    }
+    for (DType dtype : {DType::kQInt8, DType::kQUInt8}) {
+      CAPTURE(axis);
+      CAPTURE(core::DTypeName(dtype));
+      const Quantizer quantizer = FloatQParams(dtype, scales, zero_points, axis);
+      core::SetNumThreads(1);
+      const Tensor one = core::Quantize(data.data(), {kRows, kColumns}, quantizer);
+      const std::vector<float> one_values = Dequantized(one);
+      core::SetNumThreads(2);
+      const Tensor two = core::Quantize(data.data(), {kRows, kColumns}, quantizer);
+      const std::vector<int64_t> ints = IntValues(two);
+      CHECK(ints == IntValues(one));
+      CheckBits(Dequantized(two), one_values);
+      size_t wrong = 0, wrong_back = 0;
+      for (size_t k = 0; k < data.size(); ++k) {
+        const size_t c = axis == 0 ? k / static_cast<size_t>(kColumns) : k % kColumns;
+        const int64_t want = qtensor::kernels::QuantizeFloatQParams(
+            data[k], 1.0f / scales[c], zero_points[c], core::QMin(dtype), core::QMax(dtype));
+        wrong += ints[k] != want;
+        const float back =
+            qtensor::kernels::DequantizeFloatQParams(ints[k], scales[c], zero_points[c]);
+        wrong_back += Bits(one_values[k]) != Bits(back);
+      }
+      CHECK(wrong == 0);
+      CHECK(wrong_back == 0);
+    }
   }
 }
 
