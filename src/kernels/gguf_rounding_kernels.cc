@@ -96,10 +96,10 @@ template <class Lanes>
 void QuantizeBlocks(const float* in, const BlockRows& b, const float* scales, uint8_t* out) {
   const DF df;
   const Lanes lanes;
-  // block_row_kernels.h's ForEachBlock (this namespace's is kernel_loops').
-  ::qtensor::kernels::ForEachBlock(b, [&](size_t first, size_t count, size_t p) {
-    const VF id = hn::Set(df, scalar::GgufInverseScale(scales[p]));
-    ForEachBlock<kLanes>(in + first, count, out + first, 0, false,
+  ForEachRowBlock(b, [&](const Block& block) {
+    const VF id = hn::Set(df, scalar::GgufInverseScale(scales[block.param]));
+    const size_t first = block.first;
+    ForEachBlock<kLanes>(in + first, block.count, out + first, 0, false,
                          [&](auto, size_t, const float* x, uint8_t* q) QTENSOR_KERNEL_OP {
                            StoreLanes<Lanes>(lanes(hn::LoadU(df, x), id), q);
                          });

@@ -20,9 +20,9 @@ void QuantizeGgufChannels(GgufValues values, const float* in, const ChannelBlock
 
 void QuantizeGgufBlockRows(GgufValues values, const float* in, const BlockRows& b,
                            const float* scales, uint8_t* out) {
-  ForEachBlock(b, [&](size_t first, size_t count, size_t p) {
-    for (size_t k = first; k < first + count; ++k) {
-      out[k] = QuantizeGgufValue(values, in[k], scales[p]);
+  ForEachRowBlock(b, [&](const Block& block) {
+    for (size_t k = block.first; k < block.first + block.count; ++k) {
+      out[k] = QuantizeGgufValue(values, in[k], scales[block.param]);
     }
   });
 }
