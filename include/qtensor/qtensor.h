@@ -729,7 +729,9 @@ QTENSOR_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, co
     The pointer is borrowed from the storage: valid while any handle to the
     storage lives, and what it points to changes with every write through a
     view of the storage (and may be written through, as the view's own
-    integers). An empty view gives *bytes 0 and a pointer not to be read.
+    integers, unless the storage is read-only: a tensor that borrows a
+    mapped file points into a read-only mapping, where a write faults). An
+    empty view gives *bytes 0 and a pointer not to be read.
     @return QT_ERR_INVALID_ARGUMENT for a view that is not contiguous or, for a
     packed dtype, starts inside a byte (make one with qt_contiguous). */
 QTENSOR_API qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor);

@@ -104,7 +104,7 @@ bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
   const int64_t size = layout.size(), blocks = layout.blocks();
   const auto qmin = static_cast<int32_t>(QMin(dtype)), qmax = static_cast<int32_t>(QMax(dtype));
   std::vector<uint8_t> values;
-  uint8_t* bytes = tensor.storage()->bytes();
+  uint8_t* bytes = tensor.storage()->mutable_bytes();
   return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
     const int64_t at = first * size, count = rows * size;
     uint8_t* ints = bytes + at;
