@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "io/bundle.h"
@@ -65,7 +64,8 @@ class ContainerFile {
   std::string path_;
   FileDescriptor fd_;
   ValidContainer valid_;
-  std::unordered_map<std::string, size_t> index_;
+  // A tree, which crafted names cannot degrade as they can a hash table.
+  std::map<std::string, size_t> index_;
 };
 
 // Whether path starts with the container's magic (a short or unreadable

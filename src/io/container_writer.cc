@@ -16,6 +16,7 @@
 #include "core/tensor_ops.h"
 #include "io/container_format.h"
 #include "io/encode.h"
+#include "io/utf8.h"
 #include "io/validate.h"
 #include "qtensor.pb.h"
 
@@ -32,8 +33,11 @@ constexpr size_t kPieceBytes = size_t{4} << 20;
   core::Fail(ErrorKind::kInvalidArgument, "container writer: " + what);
 }
 
+// What a reader refuses: a NUL byte (names are handed out as C strings),
+// and what protobuf cannot parse back: a string that is not UTF-8.
 void CheckText(const std::string& text, const std::string& what) {
   if (text.find('\0') != std::string::npos) Invalid(what + " contains a NUL byte");
+  if (!IsValidUtf8(text)) Invalid(what + " is not valid UTF-8");
 }
 
 // An entry's values in storage form: the tensor's own bytes where they are

@@ -26,11 +26,12 @@ class ContainerWriter {
   ~ContainerWriter();
 
   // Writes the entry's payload at the next multiple of 64, with its
-  // XXH3-64. kInvalidArgument for an empty name, one with a NUL byte or one
-  // already added, or after Finish or a failure; kIo if writing fails (the
-  // writer is then unusable and the temporary file gone).
+  // XXH3-64. kInvalidArgument for an empty name, one with a NUL byte, not
+  // UTF-8 or already added, or after Finish or a failure; kIo if writing
+  // fails (the writer is then unusable and the temporary file gone).
   void Add(const std::string& name, const BundleEntry& entry);
-  // Sets (or replaces) a metadata entry: key non-empty, neither with a NUL.
+  // Sets (or replaces) a metadata entry: key non-empty, both UTF-8 without
+  // a NUL byte.
   void SetMetadata(const std::string& key, const std::string& value);
   // Writes the header and the prefix, syncs and renames over path.
   void Finish();

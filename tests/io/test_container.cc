@@ -238,6 +238,9 @@ TEST_CASE("container writer: abandoned leaves nothing; bad names refused") {
     ErrorOf(ErrorKind::kInvalidArgument,
             [&] { writer.Add("", Floats(FloatDType::kFloat32, {1})); });
     ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.SetMetadata("", "v"); });
+    CHECK(Contains(ErrorOf(ErrorKind::kInvalidArgument,
+                           [&] { writer.Add("\xff", Floats(FloatDType::kFloat32, {1})); }),
+                   "is not valid UTF-8"));
     ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.SetMetadata(std::string("k\0", 2), "v"); });
   }
   CHECK(dir.Entries() == 1);
