@@ -83,12 +83,12 @@ BundleEntry ContainerFile::Get(size_t index) const {
   const ValidContainerEntry& entry = valid_.entries.at(index);
   const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
   const uint8_t* bytes = region != nullptr ? region->data() : kNoBytes;
-  if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) {
-    return FloatArray::Copy(array->dtype, array->shape, bytes, entry.length);
-  }
-  const auto& tensor = std::get<ValidTensor>(entry.valid);
   std::shared_ptr<const void> owner = region;
   if (owner == nullptr) owner = NoOwner();
+  if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) {
+    return FloatArray::Borrow(array->dtype, array->shape, bytes, entry.length, owner);
+  }
+  const auto& tensor = std::get<ValidTensor>(entry.valid);
   // A packed dtype's last byte is checked here: the header cannot show it.
   return WithPath(path_, [&] {
     try {

@@ -47,7 +47,7 @@ class EntryBytes {
  public:
   EntryBytes(const BundleEntry& entry, uint64_t size) {
     if (const auto* array = std::get_if<FloatArray>(&entry)) {
-      data_ = reinterpret_cast<const uint8_t*>(array->bytes->data());
+      data_ = array->data;
       return;
     }
     const auto& tensor = std::get<core::Tensor>(entry);

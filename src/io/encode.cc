@@ -82,7 +82,7 @@ EntryDescription DescribeEntry(const FloatArray& array, const std::string& name)
   message.set_dtype(static_cast<v1::DType>(v1::DTYPE_FLOAT32 + static_cast<int>(array.dtype) - 1));
   for (int64_t size : array.shape) message.add_shape(size);
   message.set_name(name);
-  description.data_bytes = array.bytes->size();
+  description.data_bytes = array.size;
   description.version = 2;
   return description;
 }
@@ -147,7 +147,7 @@ class EncodedTensor {
 
   // A float entry: its bytes as they are.
   EncodedTensor(const FloatArray& array, const std::string& name)
-      : float_bytes_(array.bytes.get()), name_(name) {
+      : float_bytes_(array.data), name_(name) {
     Split(DescribeEntry(array, ""));
   }
 
@@ -166,7 +166,10 @@ class EncodedTensor {
         core::StorageRepr(*tensor_, out);
         out += data_bytes_;
       } else {
-        out = WriteBytes(out, *float_bytes_);
+        // Bytes, not a C string: no terminator belongs after them.
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
+        std::memcpy(out, float_bytes_, data_bytes_);
+        out += data_bytes_;
       }
     }
     if (!name_.empty()) out = WriteBytes(WriteFieldHead(out, kTensorNameTag, name_.size()), name_);
@@ -174,8 +177,8 @@ class EncodedTensor {
   }
 
  private:
-  const core::Tensor* tensor_ = nullptr;      // a quantized tensor's values
-  const std::string* float_bytes_ = nullptr;  // or a float entry's
+  const core::Tensor* tensor_ = nullptr;  // a quantized tensor's values
+  const uint8_t* float_bytes_ = nullptr;  // or a float entry's
   std::string name_;
   uint64_t data_bytes_ = 0;
   std::string header_;

@@ -173,11 +173,15 @@ TEST_CASE("container: every dtype, scheme and float entry round-trips") {
   const Bundle back = file.ToBundle();
   CHECK(SerializedBundle(back) == SerializedBundle(bundle));
   CHECK(SerializedBundle(qtensor::io::LoadBundle(dir / "every.qtb")) == SerializedBundle(bundle));
-  // Every non-empty quantized entry borrows the mapping.
+  // Every entry borrows the mapping (or, empty, nothing).
   for (const auto& [name, entry] : back.entries) {
+    CAPTURE(name);
     if (const auto* tensor = std::get_if<Tensor>(&entry)) {
-      CAPTURE(name);
       CHECK(tensor->storage()->read_only());
+    } else {
+      const auto& array = std::get<FloatArray>(entry);
+      const auto* region = static_cast<const qtensor::io::MappedRegion*>(array.owner.get());
+      if (array.size > 0) CHECK(array.data == region->data());
     }
   }
 }
@@ -204,6 +208,22 @@ TEST_CASE("container: a mapped tensor is read-only, outlives the file object, cl
   qtensor::core::Fill(clone, 2.0f);
   CHECK(qtensor::core::GetElement(clone, {1}) == 2.0f);
   CHECK(qtensor::core::GetElement(row, {1}) == 1.0f);
+}
+
+TEST_CASE("container: a float entry borrows its mapping past the file object's life") {
+  ScratchDir dir;
+  Bundle bundle;
+  bundle.entries.emplace_back("f", Floats(FloatDType::kFloat16, {3, 5}));
+  qtensor::io::SaveContainer(bundle, dir / "f.qtb");
+  FloatArray array;
+  {
+    const ContainerFile file(dir / "f.qtb");
+    array = std::get<FloatArray>(file.Get("f"));
+  }
+  CHECK(reinterpret_cast<uintptr_t>(array.data) % 64 == 0);
+  CHECK(array.Bytes() == std::get<FloatArray>(bundle.entries[0].second).Bytes());
+  CHECK(array.shape == std::vector<int64_t>{3, 5});
+  CHECK(array.dtype == FloatDType::kFloat16);
 }
 
 TEST_CASE("container: Verify names the entry whose payload changed") {
