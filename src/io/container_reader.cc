@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <utility>
 #include <variant>
 
 #include "core/error.h"
@@ -59,22 +62,27 @@ size_t ContainerFile::IndexOf(const std::string& name) const {
   return found->second;
 }
 
-std::shared_ptr<const MappedRegion> ContainerFile::MapPayload(
-    const ValidContainerEntry& entry) const {
-  if (entry.length == 0) return nullptr;
+std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,
+                                                            const std::string& what) const {
   // The file may have shrunk since it was validated; mapping pages past its
   // end would raise SIGBUS on the first read instead of an error here.
   struct stat info;
   if (::fstat(fd_.get(), &info) != 0) IoFailure("read", path_, errno);
   const auto size = static_cast<uint64_t>(info.st_size);
-  const uint64_t end = entry.offset + entry.length;  // validated: no overflow
+  const uint64_t end = offset + length;  // validated: no overflow
   if (size < end) {
     core::Fail(ErrorKind::kCorruptData,
-               "'" + path_ + "': entry " + Quoted(entry.name) + ": the file is now " +
-                   std::to_string(size) + " bytes, shorter than the payload's end at " +
-                   std::to_string(end) + " (truncated after it was opened)");
+               "'" + path_ + "': " + what + ": the file is now " + std::to_string(size) +
+                   " bytes, shorter than the payload's end at " + std::to_string(end) +
+                   " (truncated after it was opened)");
   }
-  return MappedRegion::Map(fd_.get(), entry.offset, entry.length, path_);
+  return MappedRegion::Map(fd_.get(), offset, length, path_);
+}
+
+std::shared_ptr<const MappedRegion> ContainerFile::MapPayload(
+    const ValidContainerEntry& entry) const {
+  if (entry.length == 0) return nullptr;
+  return MapRange(entry.offset, entry.length, "entry " + Quoted(entry.name));
 }
 
 BundleEntry ContainerFile::Get(const std::string& name) const { return Get(IndexOf(name)); }
@@ -82,17 +90,22 @@ BundleEntry ContainerFile::Get(const std::string& name) const { return Get(Index
 BundleEntry ContainerFile::Get(size_t index) const {
   const ValidContainerEntry& entry = valid_.entries.at(index);
   const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
-  const uint8_t* bytes = region != nullptr ? region->data() : kNoBytes;
-  std::shared_ptr<const void> owner = region;
-  if (owner == nullptr) owner = NoOwner();
+  if (region == nullptr) return MakeEntry(index, kNoBytes, NoOwner());
+  return MakeEntry(index, region->data(), region);
+}
+
+BundleEntry ContainerFile::MakeEntry(size_t index, const uint8_t* bytes,
+                                     std::shared_ptr<const void> owner) const {
+  const ValidContainerEntry& entry = valid_.entries[index];
   if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) {
-    return FloatArray::Borrow(array->dtype, array->shape, bytes, entry.length, owner);
+    return FloatArray::Borrow(array->dtype, array->shape, bytes, entry.length, std::move(owner));
   }
   const auto& tensor = std::get<ValidTensor>(entry.valid);
   // A packed dtype's last byte is checked here: the header cannot show it.
   return WithPath(path_, [&] {
     try {
-      return core::BorrowStorageRepr(bytes, entry.length, tensor.shape, tensor.quantizer, owner);
+      return core::BorrowStorageRepr(bytes, entry.length, tensor.shape, tensor.quantizer,
+                                     std::move(owner));
     } catch (const core::Error& error) {
       if (error.kind() != ErrorKind::kCorruptData) throw;
       core::Fail(error.kind(), "container " + EntryText(index, entry.name) + ": " + error.what());
@@ -124,10 +137,25 @@ size_t ContainerFile::VerifyAll() const {
 }
 
 Bundle ContainerFile::ToBundle() const {
+  // One mapping for every payload: a mapping per entry would cost a
+  // syscall each and could exceed the process's limit on mappings
+  // (vm.max_map_count, 65530 by default) for a bundle of many tensors.
+  uint64_t first = UINT64_MAX, end = 0;
+  for (const ValidContainerEntry& entry : valid_.entries) {
+    if (entry.length == 0) continue;
+    first = std::min(first, entry.offset);
+    end = std::max(end, entry.offset + entry.length);
+  }
+  std::shared_ptr<const MappedRegion> region;
+  if (end > 0) region = MapRange(first, end - first, "the payloads");
   Bundle bundle;
   bundle.entries.reserve(valid_.entries.size());
   for (size_t i = 0; i < valid_.entries.size(); ++i) {
-    bundle.entries.emplace_back(valid_.entries[i].name, Get(i));
+    const ValidContainerEntry& entry = valid_.entries[i];
+    bundle.entries.emplace_back(
+        entry.name, entry.length == 0
+                        ? MakeEntry(i, kNoBytes, NoOwner())
+                        : MakeEntry(i, region->data() + (entry.offset - first), region));
   }
   bundle.metadata = valid_.metadata;
   return bundle;

@@ -52,13 +52,20 @@ class ContainerFile {
   // Every entry; returns how many had a checksum.
   size_t VerifyAll() const;
 
-  // Every entry (quantized ones mapped) and the metadata.
+  // Every entry and the metadata; all entries borrow one mapping of the
+  // payloads' region (which lasts while any of them lives).
   Bundle ToBundle() const;
 
  private:
-  // The payload's bytes, mapped, after checking that the file still holds
-  // them; nullptr for an empty payload.
+  // [offset, offset + length) mapped, after checking that the file still
+  // holds it (kCorruptData starting with what, if not).
+  std::shared_ptr<const MappedRegion> MapRange(uint64_t offset, uint64_t length,
+                                               const std::string& what) const;
+  // An entry's payload so; nullptr for an empty one.
   std::shared_ptr<const MappedRegion> MapPayload(const ValidContainerEntry& entry) const;
+  // Entry index over its bytes, which owner keeps alive.
+  BundleEntry MakeEntry(size_t index, const uint8_t* bytes,
+                        std::shared_ptr<const void> owner) const;
   bool VerifyEntry(size_t index) const;
 
   std::string path_;

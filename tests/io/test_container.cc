@@ -28,6 +28,7 @@
 #include "io/container_reader.h"
 #include "io/container_validate.h"
 #include "io/container_writer.h"
+#include "io/mapped_region.h"
 #include "io/serialize.h"
 #include "qtensor.pb.h"
 
@@ -173,17 +174,21 @@ TEST_CASE("container: every dtype, scheme and float entry round-trips") {
   const Bundle back = file.ToBundle();
   CHECK(SerializedBundle(back) == SerializedBundle(bundle));
   CHECK(SerializedBundle(qtensor::io::LoadBundle(dir / "every.qtb")) == SerializedBundle(bundle));
-  // Every entry borrows the mapping (or, empty, nothing).
+  // Every entry borrows one mapping of the payloads (or, empty, nothing).
+  const void* shared_owner = nullptr;
   for (const auto& [name, entry] : back.entries) {
     CAPTURE(name);
     if (const auto* tensor = std::get_if<Tensor>(&entry)) {
       CHECK(tensor->storage()->read_only());
-    } else {
-      const auto& array = std::get<FloatArray>(entry);
+    } else if (const auto& array = std::get<FloatArray>(entry); array.size > 0) {
       const auto* region = static_cast<const qtensor::io::MappedRegion*>(array.owner.get());
-      if (array.size > 0) CHECK(array.data == region->data());
+      CHECK(array.data >= region->data());
+      CHECK(array.data + array.size <= region->data() + region->length());
+      if (shared_owner == nullptr) shared_owner = region;
+      CHECK(region == shared_owner);
     }
   }
+  CHECK(shared_owner != nullptr);
 }
 
 TEST_CASE("container: a mapped tensor is read-only, outlives the file object, clones writable") {
@@ -287,6 +292,8 @@ TEST_CASE("container: Get after the file was truncated is an error, not SIGBUS")
                  "the file is now 4096 bytes, shorter than the payload's end at 262208 "
                  "(truncated after it was opened)"));
   ErrorOf(ErrorKind::kCorruptData, [&] { file.VerifyAll(); });
+  CHECK(Contains(ErrorOf(ErrorKind::kCorruptData, [&] { file.ToBundle(); }),
+                 "the payloads: the file is now 4096 bytes"));
 }
 
 namespace {
