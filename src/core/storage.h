@@ -1,6 +1,8 @@
 // A storage: one zero-initialised, aligned block of integers laid out
 // row-major in its own (base) shape, plus the quantizer that gives them
-// meaning. Every view of a storage shares both.
+// meaning. Every view of a storage shares both. A storage may instead borrow
+// read-only bytes that an owner keeps alive (a mapped file's): it is then
+// read-only, and every write through any view of it is refused.
 #ifndef QTENSOR_CORE_STORAGE_H_
 #define QTENSOR_CORE_STORAGE_H_
 
