@@ -6,10 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -277,6 +279,34 @@ TEST_CASE("container writer: abandoned leaves nothing; bad names refused") {
   const ContainerFile empty(dir / "new.qtb");
   CHECK(empty.size() == 0);
   CHECK(empty.format_version() == 1);
+}
+
+TEST_CASE("container writer: a failed write leaves no file and refuses more") {
+  ScratchDir dir;
+  // Files may not grow past 1 MiB for a while: the payload's write fails
+  // with EFBIG (SIGXFSZ ignored, as it would end the process).
+  struct rlimit old_limit;
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = 1 << 20;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
+  std::string message;
+  {
+    ContainerWriter writer(dir / "big.qtb");
+    writer.Add("small", Counting({16}, Quantizer::PerTensor(DType::kQInt8, 1, 0)));
+    message = ErrorOf(ErrorKind::kIo, [&] {
+      writer.Add("big", Counting({2048, 1024}, Quantizer::PerTensor(DType::kQInt8, 1, 0)));
+    });
+    CHECK(dir.Entries() == 0);  // the temporary file is gone at once
+    ErrorOf(ErrorKind::kInvalidArgument,
+            [&] { writer.Add("x", Counting({1}, Quantizer::PerTensor(DType::kQInt8, 1, 0))); });
+    ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.Finish(); });
+  }
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(Contains(message, "big.qtb': File too large"));
+  CHECK(dir.Entries() == 0);
 }
 
 TEST_CASE("container: Get after the file was truncated is an error, not SIGBUS") {
