@@ -51,7 +51,13 @@ void SaveBundle(const Bundle& bundle, const std::string& path, uint64_t max_byte
   Save(SerializeBundle(bundle, max_bytes), path);
 }
 
-core::Tensor LoadTensor(const std::string& path) { return LoadWith(path, DecodeTensor); }
+core::Tensor LoadTensor(const std::string& path) {
+  if (IsContainerFile(path)) {
+    core::Fail(core::ErrorKind::kCorruptData,
+               "'" + path + "': the file holds a bundle (a container), not a single tensor");
+  }
+  return LoadWith(path, DecodeTensor);
+}
 
 Bundle LoadBundle(const std::string& path) {
   // A container starts with a byte no File message starts with.

@@ -176,6 +176,8 @@ TEST_CASE("container: every dtype, scheme and float entry round-trips") {
   const Bundle back = file.ToBundle();
   CHECK(SerializedBundle(back) == SerializedBundle(bundle));
   CHECK(SerializedBundle(qtensor::io::LoadBundle(dir / "every.qtb")) == SerializedBundle(bundle));
+  CHECK(ErrorOf(ErrorKind::kCorruptData, [&] { qtensor::io::LoadTensor(dir / "every.qtb"); }) ==
+        "'" + dir / "every.qtb" + "': the file holds a bundle (a container), not a single tensor");
   // Every entry borrows one mapping of the payloads (or, empty, nothing).
   const void* shared_owner = nullptr;
   for (const auto& [name, entry] : back.entries) {
