@@ -324,7 +324,7 @@ std::string EntryNames::Check(const std::string& name) {
   const int index = next_++;
   const std::string position = owner_ + " " + list_ + "[" + std::to_string(index) + "]";
   if (name.empty()) core::Fail(ErrorKind::kCorruptData, position + " has an empty name");
-  const std::string where = position + " (" + Quoted(name) + ")";
+  std::string where = position + " (" + Quoted(name) + ")";
   if (HasNul(name)) core::Fail(ErrorKind::kCorruptData, where + ": the name contains a NUL byte");
   const auto [seen, inserted] = first_index_.emplace(name, index);
   if (!inserted) {
