@@ -187,6 +187,12 @@ typedef struct qt_quantizer qt_quantizer;
 /** Named tensors (and float entries) plus string metadata (a state dict).
     Opaque. */
 typedef struct qt_bundle qt_bundle;
+/** A container file opened for reading (qt_bundle_file_open): its entries
+    listed from the header, each tensor mapped when asked for. Opaque. */
+typedef struct qt_bundle_file qt_bundle_file;
+/** A container being written one tensor at a time (qt_bundle_writer_open).
+    Opaque. */
+typedef struct qt_bundle_writer qt_bundle_writer;
 
 /* ---------------------------------------------------------------- errors */
 
@@ -729,7 +735,9 @@ QTENSOR_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, co
     The pointer is borrowed from the storage: valid while any handle to the
     storage lives, and what it points to changes with every write through a
     view of the storage (and may be written through, as the view's own
-    integers). An empty view gives *bytes 0 and a pointer not to be read.
+    integers, unless the storage is read-only: a tensor that borrows a
+    mapped file points into a read-only mapping, where a write faults). An
+    empty view gives *bytes 0 and a pointer not to be read.
     @return QT_ERR_INVALID_ARGUMENT for a view that is not contiguous or, for a
     packed dtype, starts inside a byte (make one with qt_contiguous). */
 QTENSOR_API qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor);
@@ -1382,10 +1390,74 @@ QTENSOR_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data
 /** Writes the bundle to a file, atomically as qt_save. */
 QTENSOR_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
 
-/** Reads a bundle file, as qt_load reads a tensor file (regular files only).
-    QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA as
-    qt_bundle_deserialize. */
+/** Reads a bundle file, as qt_load reads a tensor file (regular files only),
+    or a container (qt_bundle_file_open), whose tensors are then mapped
+    read-only. QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA as
+    qt_bundle_deserialize (or qt_bundle_file_open). */
 QTENSOR_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
+
+/* ------------------------------------------- bundle files of any size */
+
+/** A container (docs/format.md, "The container"): a bundle file of any size
+    whose header lists the entries and whose payloads are mapped one at a
+    time. qt_bundle_load reads one whole (its tensors mapped). */
+
+/** Opens a container and validates its header (names, shapes, dtypes,
+    parameters, where each payload lies); no payload is read.
+    QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA, the message naming
+    the path and the rule, for a file that is not a valid container. */
+QTENSOR_API qt_status qt_bundle_file_open(qt_bundle_file** out, const char* path);
+
+/** Closes the file. Tensors taken from it stay valid: each keeps its own
+    mapping. NULL is a no-op. */
+QTENSOR_API void qt_bundle_file_free(qt_bundle_file* file);
+
+/** The number of entries (quantized tensors and float entries). */
+QTENSOR_API qt_status qt_bundle_file_size(size_t* out, const qt_bundle_file* file);
+
+/** The name of the entry at index, in the file's order. Borrowed: valid
+    until the file is freed. QT_ERR_OUT_OF_RANGE for a bad index. */
+QTENSOR_API qt_status qt_bundle_file_name(const char** out, const qt_bundle_file* file,
+                                          size_t index);
+
+/** The named quantized tensor, mapped from the file without a copy: a
+    read-only tensor (writing into any view of it gives
+    QT_ERR_INVALID_ARGUMENT; qt_clone gives a writable copy) whose mapping
+    lasts until its last view is freed, before or after the file.
+    QT_ERR_NOT_FOUND if absent; QT_ERR_TYPE_MISMATCH for a float entry;
+    QT_ERR_CORRUPT_DATA if the file has been truncated since it was opened
+    (a file truncated while a tensor maps it raises SIGBUS when the lost
+    pages are read: do not shrink files being read). */
+QTENSOR_API qt_status qt_bundle_file_get(qt_tensor** out, const qt_bundle_file* file,
+                                         const char* name);
+
+/** Recomputes the named entry's checksum (XXH3-64), or every entry's for a
+    NULL name, and compares it with the header's. QT_ERR_CORRUPT_DATA naming
+    the entry on a mismatch; an entry stored without a checksum passes. */
+QTENSOR_API qt_status qt_bundle_file_verify(const qt_bundle_file* file, const char* name);
+
+/** Starts writing a container to path: entries are written as they are
+    added, into a temporary file beside path that qt_bundle_writer_finish
+    renames over it. QT_ERR_IO if it cannot be created. */
+QTENSOR_API qt_status qt_bundle_writer_open(qt_bundle_writer** out, const char* path);
+
+/** Writes the tensor's values (its own elements, as qt_bundle_save writes
+    a view) under name. QT_ERR_INVALID_ARGUMENT for a name that is empty,
+    not UTF-8 or already added, or after qt_bundle_writer_finish or a
+    failure; QT_ERR_IO if writing fails (the writer is then unusable). */
+QTENSOR_API qt_status qt_bundle_writer_add(qt_bundle_writer* writer, const char* name,
+                                           const qt_tensor* tensor);
+
+/** Sets a metadata string, as qt_bundle_set_metadata. */
+QTENSOR_API qt_status qt_bundle_writer_set_metadata(qt_bundle_writer* writer, const char* key,
+                                                    const char* value);
+
+/** Writes the header, syncs and renames the file over path. */
+QTENSOR_API qt_status qt_bundle_writer_finish(qt_bundle_writer* writer);
+
+/** Frees the writer; an unfinished one removes its temporary file, leaving
+    path as it was. NULL is a no-op. */
+QTENSOR_API void qt_bundle_writer_free(qt_bundle_writer* writer);
 
 /* ------------------------------------------------- bundle float entries */
 

@@ -90,10 +90,10 @@ qt_status qt_bundle_float_shape(int64_t* out, size_t capacity, const qt_bundle* 
 qt_status qt_bundle_float_data(const void** out, size_t* out_size, const qt_bundle* bundle,
                                const char* name) {
   return Guard([&] {
-    const std::string& bytes = *NamedFloat(bundle, name).bytes;
+    const qtensor::io::FloatArray& array = NamedFloat(bundle, name);
     Required(out, "out");
-    *Required(out_size, "out_size") = bytes.size();
-    *out = bytes.data();
+    *Required(out_size, "out_size") = array.size;
+    *out = array.data;
   });
 }
 

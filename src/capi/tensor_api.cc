@@ -249,7 +249,9 @@ qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor) {
                           "data: the packed view starts inside a byte (call contiguous() first)");
     }
     const size_t size = qtensor::core::StorageBytes(view.dtype(), view.numel());
-    *data = qtensor::core::FirstElement(view);
+    // A read-only (mapped) storage's pointer too: the header tells callers
+    // not to write through it.
+    *data = const_cast<uint8_t*>(qtensor::core::FirstElement(view));
     *bytes = size;
   });
 }

@@ -113,7 +113,7 @@ bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
   const int64_t size = layout.size(), blocks = layout.blocks();
   const auto qmin = static_cast<int32_t>(QMin(dtype)), qmax = static_cast<int32_t>(QMax(dtype));
   std::vector<uint8_t> values;
-  uint8_t* bytes = tensor.storage()->bytes();
+  uint8_t* bytes = tensor.storage()->mutable_bytes();
   const bool nibbles =
       quantizer.rounding() != Rounding::kOnnx && PairsOfNibbles(dtype, size, layout.block_size());
   return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {

@@ -1,7 +1,9 @@
 #include "core/storage.h"
 
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "core/shape.h"
@@ -72,9 +74,36 @@ Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer, 
     const size_t from = IsPacked(dtype()) && bytes > 0 ? bytes - 1 : bytes;
     std::memset(data_.get() + from, 0, padded - from);
   }
+  bytes_ = data_.get();
+}
+
+Storage::Storage(const std::vector<int64_t>& shape, const Quantizer& quantizer, const uint8_t* data,
+                 std::shared_ptr<const void> owner)
+    : quantizer_(ResolvedQuantizer(quantizer, shape)),
+      shape_(shape),
+      strides_(RowMajorStrides(shape)),
+      numel_(CheckedNumel(shape, quantizer.dtype())),
+      owner_(std::move(owner)),
+      bytes_(data) {
+  if (owner_ == nullptr || (data == nullptr && numel_ > 0)) {
+    throw std::logic_error("a borrowing storage needs its bytes and their owner");
+  }
+}
+
+void Storage::CheckWritable() const {
+  if (read_only()) {
+    Fail(ErrorKind::kInvalidArgument,
+         "tensor is read-only: it borrows a mapped file; clone() it to write");
+  }
+}
+
+uint8_t* Storage::mutable_bytes() {
+  CheckWritable();
+  return data_.get();
 }
 
 void Storage::set_quantizer(const Quantizer& quantizer) {
+  CheckWritable();
   quantizer_ = ResolvedQuantizer(quantizer, shape_);
 }
 

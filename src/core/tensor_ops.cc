@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "core/block_quantize.h"
 #include "core/dtype_conversion.h"
@@ -49,7 +50,7 @@ void UnpackView(const Tensor& tensor, uint8_t* out) {
 }
 
 void PackView(const Tensor& dst, const uint8_t* in) {
-  uint8_t* bytes = dst.storage()->bytes();
+  uint8_t* bytes = dst.storage()->mutable_bytes();
   ForEachRow(dst, [&](int64_t position, size_t count, int64_t step) {
     if (step == 1) {
       PackElements(dst.dtype(), in, count, bytes, position);
@@ -156,7 +157,7 @@ void QuantizeMapped(const Tensor& dst, const float* values, const float* inverse
   VisitDType(dst.dtype(), [&](auto t) {
     using T = decltype(t);
     kernels::QuantizePerTensor(values, static_cast<size_t>(dst.numel()), *inverse_scale, zero_point,
-                               reinterpret_cast<T*>(FirstElement(dst)));
+                               reinterpret_cast<T*>(MutableFirstElement(dst)));
   });
 }
 
@@ -213,17 +214,19 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
   return tensor;
 }
 
-Tensor FromStorageRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
-                       const Quantizer& quantizer) {
-  const DType dtype = quantizer.dtype();
-  if (!IsPacked(dtype)) return FromIntRepr(data, bytes, shape, quantizer);
+namespace {
+
+// FromStorageRepr's and BorrowStorageRepr's checks: the length, and a
+// packed dtype's unused high bits of the last byte.
+void CheckStorageRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                      DType dtype) {
   const int64_t numel = CheckedNumel(shape, dtype);
   const size_t expected = StorageBytes(dtype, numel);
   if (bytes != expected) {
-    Fail(ErrorKind::kShapeMismatch, "packed data has " + std::to_string(bytes) +
-                                        " bytes but shape " + ShapeText(shape, ShapeStyle::kTuple) +
-                                        " of " + DTypeName(dtype) + " needs " +
-                                        std::to_string(expected));
+    Fail(ErrorKind::kShapeMismatch, std::string(IsPacked(dtype) ? "packed" : "integer") +
+                                        " data has " + std::to_string(bytes) + " bytes but shape " +
+                                        ShapeText(shape, ShapeStyle::kTuple) + " of " +
+                                        DTypeName(dtype) + " needs " + std::to_string(expected));
   }
   const auto used_bits = static_cast<unsigned>(numel * ElementBits(dtype) % 8);
   const auto* in = static_cast<const uint8_t*>(data);
@@ -231,9 +234,24 @@ Tensor FromStorageRepr(const void* data, size_t bytes, const std::vector<int64_t
     Fail(ErrorKind::kCorruptData, std::string("the unused high bits of the last byte of ") +
                                       DTypeName(dtype) + " data are not 0");
   }
+}
+
+}  // namespace
+
+Tensor FromStorageRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
+                       const Quantizer& quantizer) {
+  const DType dtype = quantizer.dtype();
+  if (!IsPacked(dtype)) return FromIntRepr(data, bytes, shape, quantizer);
+  CheckStorageRepr(data, bytes, shape, dtype);
   Tensor tensor = Tensor::ForOverwrite(shape, quantizer);
-  if (expected > 0) std::memcpy(FirstElement(tensor), in, expected);
+  if (bytes > 0) std::memcpy(MutableFirstElement(tensor), data, bytes);
   return tensor;
+}
+
+Tensor BorrowStorageRepr(const uint8_t* data, size_t bytes, const std::vector<int64_t>& shape,
+                         const Quantizer& quantizer, std::shared_ptr<const void> owner) {
+  CheckStorageRepr(data, bytes, shape, quantizer.dtype());
+  return Tensor(std::make_shared<Storage>(shape, quantizer, data, std::move(owner)));
 }
 
 void StorageRepr(const Tensor& tensor, void* out) {
@@ -262,12 +280,25 @@ void IntRepr(const Tensor& tensor, void* out) {
   }
 }
 
-uint8_t* FirstElement(const Tensor& tensor) {
+namespace {
+
+int64_t FirstByte(const Tensor& tensor) {
   const int bits = ElementBits(tensor.dtype());
   if (tensor.offset() * bits % 8 != 0) {
     throw std::logic_error("FirstElement: a packed view starting inside a byte");
   }
-  return tensor.storage()->bytes() + tensor.offset() * bits / 8;
+  return tensor.offset() * bits / 8;
+}
+
+}  // namespace
+
+const uint8_t* FirstElement(const Tensor& tensor) {
+  const Storage& storage = *tensor.storage();
+  return storage.bytes() + FirstByte(tensor);
+}
+
+uint8_t* MutableFirstElement(const Tensor& tensor) {
+  return tensor.storage()->mutable_bytes() + FirstByte(tensor);
 }
 
 void WriteIntRepr(const Tensor& dst, const void* data) {
@@ -276,9 +307,9 @@ void WriteIntRepr(const Tensor& dst, const void* data) {
   if (IsPacked(dst.dtype())) {
     PackView(dst, packed);
   } else if (dst.IsContiguous()) {
-    std::memcpy(FirstElement(dst), packed, ByteSize(dst));
+    std::memcpy(MutableFirstElement(dst), packed, ByteSize(dst));
   } else {
-    ScatterStrided(LayoutOf(dst), packed, FirstElement(dst));
+    ScatterStrided(LayoutOf(dst), packed, MutableFirstElement(dst));
   }
 }
 
@@ -322,14 +353,14 @@ void QuantizeInto(const Tensor& dst, const float* data) {
   if (OnnxRounding(dst)) {
     const bool direct = dst.IsContiguous() && !IsPacked(dtype);
     std::vector<uint8_t> ints(direct ? 0 : ByteSize(dst));
-    QuantizeOnnx(data, params, dtype, direct ? FirstElement(dst) : ints.data());
+    QuantizeOnnx(data, params, dtype, direct ? MutableFirstElement(dst) : ints.data());
     if (!direct) WriteIntRepr(dst, ints.data());
     return;
   }
   const bool direct = dst.IsContiguous() && IsComputeDType(dtype);
   const auto numel = static_cast<size_t>(dst.numel());
   std::vector<uint8_t> packed(direct ? 0 : numel * ElementSize(ComputeDType(dtype)));
-  uint8_t* ints = direct ? FirstElement(dst) : packed.data();
+  uint8_t* ints = direct ? MutableFirstElement(dst) : packed.data();
   VisitComputeType(dtype, [&](auto t) {
     using T = decltype(t);
     QuantizeRows(data, params, reinterpret_cast<T*>(ints));
@@ -399,7 +430,7 @@ void Copy(const Tensor& dst, const Tensor& src) {
   const bool shared = src.storage() == dst.storage();
   if (!shared && dst.IsContiguous() && !IsPacked(dst.dtype())) {
     if (takes_quantizer) dst.storage()->set_quantizer(quantizer);
-    IntRepr(src, FirstElement(dst));
+    IntRepr(src, MutableFirstElement(dst));
     return;
   }
   std::unique_ptr<uint8_t[]> packed;
@@ -465,7 +496,7 @@ Tensor Clone(const Tensor& tensor) {
     IntRepr(tensor, ints.data());
     WriteIntRepr(copy, ints.data());
   } else {
-    IntRepr(tensor, FirstElement(copy));
+    IntRepr(tensor, MutableFirstElement(copy));
   }
   return copy;
 }
@@ -508,9 +539,9 @@ void ReadElement(const Tensor& tensor, int64_t position, uint8_t* compute) {
 void WriteElement(const Tensor& tensor, int64_t position, const uint8_t* repr) {
   const DType dtype = tensor.dtype();
   if (IsPacked(dtype)) {
-    PackElements(dtype, repr, 1, tensor.storage()->bytes(), position);
+    PackElements(dtype, repr, 1, tensor.storage()->mutable_bytes(), position);
   } else {
-    std::memcpy(tensor.storage()->bytes() + position * ElementSize(dtype), repr,
+    std::memcpy(tensor.storage()->mutable_bytes() + position * ElementSize(dtype), repr,
                 ElementSize(dtype));
   }
 }

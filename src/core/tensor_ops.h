@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ Tensor FromIntRepr(const void* data, size_t bytes, const std::vector<int64_t>& s
 // kCorruptData). What files hold.
 Tensor FromStorageRepr(const void* data, size_t bytes, const std::vector<int64_t>& shape,
                        const Quantizer& quantizer);
+// A read-only tensor over bytes in storage form that owner keeps alive (a
+// mapped file), without a copy; the same checks as FromStorageRepr. Writing
+// into it throws (Storage::mutable_bytes); Clone gives a writable copy.
+Tensor BorrowStorageRepr(const uint8_t* data, size_t bytes, const std::vector<int64_t>& shape,
+                         const Quantizer& quantizer, std::shared_ptr<const void> owner);
 // Writes the view's integers row-major in storage form: StorageBytes(dtype,
 // numel) bytes, the unused high bits of a packed last byte 0.
 void StorageRepr(const Tensor& tensor, void* out);
@@ -33,8 +39,10 @@ void StorageRepr(const Tensor& tensor, void* out);
 // Writes the view's numel dequantized values, row-major.
 void Dequantize(const Tensor& tensor, float* out);
 // The address of the view's first element in its storage (a contiguous
-// view's integers start there).
-uint8_t* FirstElement(const Tensor& tensor);
+// view's integers start there), for reading; MutableFirstElement for
+// writing throws for a read-only storage (Storage::mutable_bytes).
+const uint8_t* FirstElement(const Tensor& tensor);
+uint8_t* MutableFirstElement(const Tensor& tensor);
 // Writes the view's numel integers, row-major.
 void IntRepr(const Tensor& tensor, void* out);
 // Writes numel row-major integers of the view's dtype into the view (the

@@ -1,7 +1,6 @@
 #include "io/decode.h"
 
 #include <string>
-#include <unordered_map>
 #include <variant>
 
 #include <google/protobuf/stubs/logging.h>
@@ -53,18 +52,11 @@ core::Tensor MakeTensor(const ByteSpan& values, const ValidTensor& valid) {
   return core::FromStorageRepr(values.data, values.size, valid.shape, valid.quantizer);
 }
 
-BundleEntry MakeEntry(const ByteSpan& values,
-                      const std::variant<ValidTensor, ValidFloatArray>& valid) {
+BundleEntry MakeEntry(const ByteSpan& values, const ValidEntry& valid) {
   if (const auto* array = std::get_if<ValidFloatArray>(&valid)) {
     return FloatArray::Copy(array->dtype, array->shape, values.data, values.size);
   }
   return MakeTensor(values, std::get<ValidTensor>(valid));
-}
-
-bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
-
-std::string EntryName(int index, const std::string& name) {
-  return "tensors[" + std::to_string(index) + "] (" + Quoted(name) + ")";
 }
 
 }  // namespace
@@ -94,48 +86,17 @@ Bundle DecodeBundle(const uint8_t* data, size_t size) {
     core::Fail(ErrorKind::kCorruptData, "the data holds neither a tensor nor a bundle");
   }
   const v1::Bundle& message = file.bundle();
-  // The C ABI hands names and metadata out as NUL-terminated strings.
-  for (const auto& [key, value] : message.metadata()) {
-    if (key.empty()) core::Fail(ErrorKind::kCorruptData, "bundle metadata has an empty key");
-    if (HasNul(key)) {
-      core::Fail(ErrorKind::kCorruptData,
-                 "bundle metadata key " + Quoted(key) + " contains a NUL byte");
-    }
-    if (HasNul(value)) {
-      core::Fail(ErrorKind::kCorruptData,
-                 "bundle metadata value of " + Quoted(key) + " contains a NUL byte");
-    }
-  }
+  ValidateMetadata(message.metadata(), "bundle");
   // Everything is checked before any tensor's values are allocated.
-  std::unordered_map<std::string, int> first_index;
-  std::vector<std::variant<ValidTensor, ValidFloatArray>> valid;
+  EntryNames names("bundle", "tensors");
+  std::vector<ValidEntry> valid;
   std::vector<ByteSpan> values;
   valid.reserve(static_cast<size_t>(message.tensors_size()));
   values.reserve(static_cast<size_t>(message.tensors_size()));
   for (int i = 0; i < message.tensors_size(); ++i) {
-    const std::string& name = message.tensors(i).name();
-    if (name.empty()) {
-      core::Fail(ErrorKind::kCorruptData,
-                 "bundle tensors[" + std::to_string(i) + "] has an empty name");
-    }
-    if (HasNul(name)) {
-      core::Fail(ErrorKind::kCorruptData,
-                 "bundle " + EntryName(i, name) + ": the name contains a NUL byte");
-    }
-    const auto [seen, inserted] = first_index.emplace(name, i);
-    if (!inserted) {
-      core::Fail(ErrorKind::kCorruptData, "bundle " + EntryName(i, name) +
-                                              ": duplicate name, also tensors[" +
-                                              std::to_string(seen->second) + "]");
-    }
     const v1::Tensor& entry = message.tensors(i);
     values.push_back(DataFieldBytes(entry.data(), parsed.split));
-    const std::string where = "bundle " + EntryName(i, name);
-    if (IsFloatEntry(entry)) {
-      valid.emplace_back(ValidateFloatArray(entry, values.back().size, where));
-    } else {
-      valid.emplace_back(ValidateTensor(entry, values.back().size, where));
-    }
+    valid.push_back(ValidateEntry(entry, values.back().size, &names));
   }
   Bundle bundle;
   bundle.entries.reserve(valid.size());

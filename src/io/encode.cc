@@ -26,6 +26,73 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 namespace qtensor::io {
 namespace {
 
+// Version 2 added Tensor.rounding, Tensor.scale_type, per block and float
+// qparams; a file using them says so.
+uint32_t VersionFor(const core::Quantizer& quantizer) {
+  const bool new_fields = quantizer.rounding() != core::Rounding::kPyTorch ||
+                          quantizer.scale_type() != core::ScaleType::kFloat64 ||
+                          quantizer.per_block() || quantizer.float_qparams();
+  return new_fields ? 2 : 1;
+}
+
+}  // namespace
+
+EntryDescription DescribeEntry(const core::Tensor& tensor, const std::string& name) {
+  EntryDescription description;
+  v1::Tensor& message = description.message;
+  const core::Quantizer quantizer = tensor.EffectiveQuantizer();
+  message.set_dtype(static_cast<v1::DType>(quantizer.dtype()));
+  for (int64_t size : tensor.shape()) message.add_shape(size);
+  if (quantizer.axis() == core::Quantizer::kNoAxis) {
+    core::Fail(core::ErrorKind::kInvalidArgument,
+               "a float-qparams view that selected its channel axis away has no axis to save "
+               "its parameters along: save a clone of the view with the axis kept (e.g. "
+               "narrow instead of select)");
+  }
+  if (quantizer.float_qparams()) {
+    message.set_qscheme(v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS);
+    for (double scale : quantizer.scales()) message.add_scales(scale);
+    message.set_axis(quantizer.axis());
+  } else if (quantizer.per_channel() || quantizer.per_block()) {
+    message.set_qscheme(quantizer.per_block() ? v1::PER_BLOCK_AFFINE : v1::PER_CHANNEL_AFFINE);
+    for (double scale : quantizer.scales()) message.add_scales(scale);
+    for (int64_t zero_point : quantizer.zero_points()) message.add_zero_points(zero_point);
+    message.set_axis(quantizer.axis());
+  } else {
+    message.set_qscheme(v1::PER_TENSOR_AFFINE);
+    message.set_scale(quantizer.scales()[0]);
+    message.set_zero_point(quantizer.zero_points()[0]);
+  }
+  message.set_name(name);
+  // The file's values are the C ABI's minus one (0 is the default there).
+  message.set_rounding(static_cast<v1::Rounding>(static_cast<int>(quantizer.rounding()) - 1));
+  message.set_scale_type(static_cast<v1::ScaleType>(static_cast<int>(quantizer.scale_type()) - 1));
+  message.set_block_size(quantizer.block_size());
+  for (float zero_point : quantizer.float_zero_points()) message.add_float_zero_points(zero_point);
+  description.data_bytes = core::StorageBytes(tensor.dtype(), tensor.numel());
+  description.version = VersionFor(quantizer);
+  return description;
+}
+
+// A float entry: dtype and shape, no quantization fields; format version 2,
+// which added it.
+EntryDescription DescribeEntry(const FloatArray& array, const std::string& name) {
+  EntryDescription description;
+  v1::Tensor& message = description.message;
+  message.set_dtype(static_cast<v1::DType>(v1::DTYPE_FLOAT32 + static_cast<int>(array.dtype) - 1));
+  for (int64_t size : array.shape) message.add_shape(size);
+  message.set_name(name);
+  description.data_bytes = array.size;
+  description.version = 2;
+  return description;
+}
+
+EntryDescription DescribeEntry(const BundleEntry& entry, const std::string& name) {
+  return std::visit([&](const auto& value) { return DescribeEntry(value, name); }, entry);
+}
+
+namespace {
+
 // Protobuf writes fields in ascending number; the ones written by hand are
 // the last of each message.
 static_assert(std::max(v1::File::kMagicFieldNumber, v1::File::kFormatVersionFieldNumber) <
@@ -41,15 +108,6 @@ static_assert(std::max({v1::Tensor::kDtypeFieldNumber, v1::Tensor::kShapeFieldNu
               v1::Tensor::kRoundingFieldNumber < v1::Tensor::kScaleTypeFieldNumber &&
               v1::Tensor::kScaleTypeFieldNumber < v1::Tensor::kBlockSizeFieldNumber &&
               v1::Tensor::kBlockSizeFieldNumber < v1::Tensor::kFloatZeroPointsFieldNumber);
-
-// Version 2 added Tensor.rounding, Tensor.scale_type, per block and float
-// qparams; a file using them says so.
-uint32_t VersionFor(const core::Quantizer& quantizer) {
-  const bool new_fields = quantizer.rounding() != core::Rounding::kPyTorch ||
-                          quantizer.scale_type() != core::ScaleType::kFloat64 ||
-                          quantizer.per_block() || quantizer.float_qparams();
-  return new_fields ? 2 : 1;
-}
 
 // The fields written by hand are length-delimited: tag, length, payload.
 uint64_t FieldSize(uint32_t tag, uint64_t payload) {
@@ -83,57 +141,14 @@ std::string Deterministic(const google::protobuf::MessageLite& message) {
 class EncodedTensor {
  public:
   EncodedTensor(const core::Tensor& tensor, const std::string& name)
-      : tensor_(&tensor),
-        name_(name),
-        data_bytes_(core::StorageBytes(tensor.dtype(), tensor.numel())) {
-    v1::Tensor message;
-    const core::Quantizer quantizer = tensor.EffectiveQuantizer();
-    message.set_dtype(static_cast<v1::DType>(quantizer.dtype()));
-    for (int64_t size : tensor.shape()) message.add_shape(size);
-    if (quantizer.axis() == core::Quantizer::kNoAxis) {
-      core::Fail(core::ErrorKind::kInvalidArgument,
-                 "a float-qparams view that selected its channel axis away has no axis to save "
-                 "its parameters along: save a clone of the view with the axis kept (e.g. "
-                 "narrow instead of select)");
-    }
-    if (quantizer.float_qparams()) {
-      message.set_qscheme(v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS);
-      for (double scale : quantizer.scales()) message.add_scales(scale);
-      message.set_axis(quantizer.axis());
-    } else if (quantizer.per_channel() || quantizer.per_block()) {
-      message.set_qscheme(quantizer.per_block() ? v1::PER_BLOCK_AFFINE : v1::PER_CHANNEL_AFFINE);
-      for (double scale : quantizer.scales()) message.add_scales(scale);
-      for (int64_t zero_point : quantizer.zero_points()) message.add_zero_points(zero_point);
-      message.set_axis(quantizer.axis());
-    } else {
-      message.set_qscheme(v1::PER_TENSOR_AFFINE);
-      message.set_scale(quantizer.scales()[0]);
-      message.set_zero_point(quantizer.zero_points()[0]);
-    }
-    message.ByteSizeLong();
-    header_ = Deterministic(message);
-    v1::Tensor tail;
-    // The file's values are the C ABI's minus one (0 is the default there).
-    tail.set_rounding(static_cast<v1::Rounding>(static_cast<int>(quantizer.rounding()) - 1));
-    tail.set_scale_type(static_cast<v1::ScaleType>(static_cast<int>(quantizer.scale_type()) - 1));
-    tail.set_block_size(quantizer.block_size());
-    for (float zero_point : quantizer.float_zero_points()) tail.add_float_zero_points(zero_point);
-    tail.ByteSizeLong();
-    tail_ = Deterministic(tail);
-    version_ = VersionFor(quantizer);
+      : tensor_(&tensor), name_(name) {
+    Split(DescribeEntry(tensor, ""));
   }
 
-  // A float entry: dtype and shape, its bytes as they are, no quantization
-  // fields; format version 2, which added it.
+  // A float entry: its bytes as they are.
   EncodedTensor(const FloatArray& array, const std::string& name)
-      : float_bytes_(array.bytes.get()), name_(name), data_bytes_(array.bytes->size()) {
-    v1::Tensor message;
-    message.set_dtype(
-        static_cast<v1::DType>(v1::DTYPE_FLOAT32 + static_cast<int>(array.dtype) - 1));
-    for (int64_t size : array.shape) message.add_shape(size);
-    message.ByteSizeLong();
-    header_ = Deterministic(message);
-    version_ = 2;
+      : float_bytes_(array.data), name_(name) {
+    Split(DescribeEntry(array, ""));
   }
 
   uint32_t version() const { return version_; }
@@ -151,7 +166,10 @@ class EncodedTensor {
         core::StorageRepr(*tensor_, out);
         out += data_bytes_;
       } else {
-        out = WriteBytes(out, *float_bytes_);
+        // Bytes, not a C string: no terminator belongs after them.
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
+        std::memcpy(out, float_bytes_, data_bytes_);
+        out += data_bytes_;
       }
     }
     if (!name_.empty()) out = WriteBytes(WriteFieldHead(out, kTensorNameTag, name_.size()), name_);
@@ -159,13 +177,33 @@ class EncodedTensor {
   }
 
  private:
-  const core::Tensor* tensor_ = nullptr;      // a quantized tensor's values
-  const std::string* float_bytes_ = nullptr;  // or a float entry's
+  const core::Tensor* tensor_ = nullptr;  // a quantized tensor's values
+  const uint8_t* float_bytes_ = nullptr;  // or a float entry's
   std::string name_;
-  uint64_t data_bytes_;
+  uint64_t data_bytes_ = 0;
   std::string header_;
   std::string tail_;
   uint32_t version_ = 1;
+
+  // The fields before data, and those after name, encoded by protobuf.
+  void Split(EntryDescription description) {
+    v1::Tensor& message = description.message;
+    data_bytes_ = description.data_bytes;
+    version_ = description.version;
+    v1::Tensor tail;
+    tail.set_rounding(message.rounding());
+    tail.set_scale_type(message.scale_type());
+    tail.set_block_size(message.block_size());
+    *tail.mutable_float_zero_points() = message.float_zero_points();
+    message.clear_rounding();
+    message.clear_scale_type();
+    message.clear_block_size();
+    message.clear_float_zero_points();
+    message.ByteSizeLong();
+    header_ = Deterministic(message);
+    tail.ByteSizeLong();
+    tail_ = Deterministic(tail);
+  }
 };
 
 // File's magic and format_version, the fields before its content.

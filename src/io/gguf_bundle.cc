@@ -108,8 +108,8 @@ GgufTensor GgufTensorOf(const std::string& name, const FloatArray& array,
   info.name = name;
   info.dims = DimsOf(array.shape);
   info.type = static_cast<uint32_t>(GgmlTypeOf(array.dtype));
-  info.data = reinterpret_cast<const uint8_t*>(array.bytes->data());
-  info.size = array.bytes->size();
+  info.data = array.data;
+  info.size = array.size;
   return info;
 }
 

@@ -326,7 +326,7 @@ void AddFloatEntry(const std::string& name, const FloatArray& array, Names* name
                    Message* outputs) {
   const onnx::DataType type = onnx::FloatTypeOf(array.dtype);
   graph->Sub(onnx::graph::kInitializer,
-             Initializer(names->Claim(name, name), type, array.shape, *array.bytes));
+             Initializer(names->Claim(name, name), type, array.shape, array.Bytes()));
   outputs->Sub(onnx::graph::kOutput, Output(name, type, array.shape));
 }
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/error.h"
+#include "io/container_reader.h"
 #include "io/decode.h"
 #include "io/encode.h"
 #include "io/file_io.h"
@@ -50,9 +51,19 @@ void SaveBundle(const Bundle& bundle, const std::string& path, uint64_t max_byte
   Save(SerializeBundle(bundle, max_bytes), path);
 }
 
-core::Tensor LoadTensor(const std::string& path) { return LoadWith(path, DecodeTensor); }
+core::Tensor LoadTensor(const std::string& path) {
+  if (IsContainerFile(path)) {
+    core::Fail(core::ErrorKind::kCorruptData,
+               "'" + path + "': the file holds a bundle (a container), not a single tensor");
+  }
+  return LoadWith(path, DecodeTensor);
+}
 
-Bundle LoadBundle(const std::string& path) { return LoadWith(path, DecodeBundle); }
+Bundle LoadBundle(const std::string& path) {
+  // A container starts with a byte no File message starts with.
+  if (IsContainerFile(path)) return ContainerFile(path).ToBundle();
+  return LoadWith(path, DecodeBundle);
+}
 
 void SaveBundleOnnx(const Bundle& bundle, const std::string& path, uint64_t max_bytes) {
   Save(EncodeOnnxModel(bundle, max_bytes), path);

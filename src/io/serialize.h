@@ -33,7 +33,8 @@ void SaveBundle(const Bundle& bundle, const std::string& path,
                 uint64_t max_bytes = kMaxSerializedBytes);
 
 // kIo if the file cannot be read; kCorruptData (the message starting with
-// the path) as the Deserialize functions.
+// the path) as the Deserialize functions. LoadBundle also reads a container
+// (io/container_reader.h), its quantized tensors mapped read-only.
 core::Tensor LoadTensor(const std::string& path);
 Bundle LoadBundle(const std::string& path);
 

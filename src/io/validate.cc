@@ -314,20 +314,70 @@ ValidFloatArray ValidateFloatArray(const v1::Tensor& message, uint64_t data_byte
   return ValidFloatArray{dtype, std::move(shape)};
 }
 
+namespace {
+
+bool HasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
+}  // namespace
+
+std::string EntryNames::Check(const std::string& name) {
+  const int index = next_++;
+  const std::string position = owner_ + " " + list_ + "[" + std::to_string(index) + "]";
+  if (name.empty()) core::Fail(ErrorKind::kCorruptData, position + " has an empty name");
+  std::string where = position + " (" + Quoted(name) + ")";
+  if (HasNul(name)) core::Fail(ErrorKind::kCorruptData, where + ": the name contains a NUL byte");
+  const auto [seen, inserted] = first_index_.emplace(name, index);
+  if (!inserted) {
+    core::Fail(ErrorKind::kCorruptData, where + ": duplicate name, also " + list_ + "[" +
+                                            std::to_string(seen->second) + "]");
+  }
+  return where;
+}
+
+ValidEntry ValidateEntry(const v1::Tensor& message, uint64_t data_bytes, EntryNames* names) {
+  return ValidateEntryFields(message, data_bytes, names->Check(message.name()));
+}
+
+ValidEntry ValidateEntryFields(const v1::Tensor& message, uint64_t data_bytes,
+                               const std::string& where) {
+  if (IsFloatEntry(message)) return ValidateFloatArray(message, data_bytes, where);
+  return ValidateTensor(message, data_bytes, where);
+}
+
+void ValidateMetadata(const google::protobuf::Map<std::string, std::string>& metadata,
+                      const std::string& owner) {
+  // The C ABI hands metadata out as NUL-terminated strings.
+  for (const auto& [key, value] : metadata) {
+    if (key.empty()) core::Fail(ErrorKind::kCorruptData, owner + " metadata has an empty key");
+    if (HasNul(key)) {
+      core::Fail(ErrorKind::kCorruptData,
+                 owner + " metadata key " + Quoted(key) + " contains a NUL byte");
+    }
+    if (HasNul(value)) {
+      core::Fail(ErrorKind::kCorruptData,
+                 owner + " metadata value of " + Quoted(key) + " contains a NUL byte");
+    }
+  }
+}
+
+void ValidateFormatVersion(uint32_t version, const std::string& field) {
+  if (version == 0) {
+    core::Fail(ErrorKind::kCorruptData,
+               field + " is 0 (unset): a qtensor file has version 1 or later");
+  }
+  if (version > kFormatVersion) {
+    core::Fail(ErrorKind::kCorruptData, field + " " + std::to_string(version) +
+                                            " is newer than this library reads (" +
+                                            std::to_string(kFormatVersion) + "): upgrade qtensor");
+  }
+}
+
 void ValidateHeader(const v1::File& file) {
   if (file.magic() != kMagic) {
     core::Fail(ErrorKind::kCorruptData, "not a qtensor file: magic is " + Quoted(file.magic()) +
                                             ", expected \"" + kMagic + "\"");
   }
-  if (file.format_version() == 0) {
-    core::Fail(ErrorKind::kCorruptData,
-               "format_version is 0 (unset): a qtensor file has version 1 or later");
-  }
-  if (file.format_version() > kFormatVersion) {
-    core::Fail(ErrorKind::kCorruptData, "format_version " + std::to_string(file.format_version()) +
-                                            " is newer than this library reads (" +
-                                            std::to_string(kFormatVersion) + "): upgrade qtensor");
-  }
+  ValidateFormatVersion(file.format_version(), "format_version");
 }
 
 }  // namespace qtensor::io

@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/quantizer.h"
@@ -43,6 +46,42 @@ struct ValidFloatArray {
 // count and byte size, data length (docs/format.md).
 ValidFloatArray ValidateFloatArray(const v1::Tensor& message, uint64_t data_bytes,
                                    const std::string& where);
+
+using ValidEntry = std::variant<ValidTensor, ValidFloatArray>;
+
+// The names of a list of named entries (a bundle's tensors, a container's
+// entries), checked one by one: each non-empty, without a NUL byte (the C
+// ABI hands names out as C strings) and unique. Messages start with
+// "OWNER LIST[i]".
+class EntryNames {
+ public:
+  EntryNames(std::string owner, std::string list)
+      : owner_(std::move(owner)), list_(std::move(list)) {}
+  // Checks the next entry's name; returns the prefix of its messages,
+  // "OWNER LIST[i] ("name")".
+  std::string Check(const std::string& name);
+
+ private:
+  std::string owner_, list_;
+  int next_ = 0;
+  std::unordered_map<std::string, int> first_index_;
+};
+
+// The next entry of a list: its name (EntryNames) and its fields, as a
+// float entry (ValidateFloatArray) or a quantized tensor (ValidateTensor).
+ValidEntry ValidateEntry(const v1::Tensor& message, uint64_t data_bytes, EntryNames* names);
+// The same without the name, for an entry whose messages start with where.
+ValidEntry ValidateEntryFields(const v1::Tensor& message, uint64_t data_bytes,
+                               const std::string& where);
+
+// A bundle's or container's metadata: no key empty, no NUL byte in a key or
+// value. Messages start with owner ("bundle").
+void ValidateMetadata(const google::protobuf::Map<std::string, std::string>& metadata,
+                      const std::string& owner);
+
+// Checks a format_version: at least 1 and at most the version this library
+// reads (io/file_header.h). `field` names it in the message.
+void ValidateFormatVersion(uint32_t version, const std::string& field);
 
 // Untrusted text for a message: quoted, at most 40 characters, bytes
 // outside printable ASCII as \xNN.

@@ -136,7 +136,7 @@ core::Tensor PoolInto(const pool::PlaneLayout& in, core::DType dtype, int64_t he
   const auto windows = make_windows();  // (rows, cols)
   core::VisitDType(dtype, [&](auto t) {
     using T = decltype(t);
-    fill(windows.first, windows.second, reinterpret_cast<T*>(result.storage()->bytes()));
+    fill(windows.first, windows.second, reinterpret_cast<T*>(result.storage()->mutable_bytes()));
   });
   return result;
 }

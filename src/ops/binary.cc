@@ -218,7 +218,7 @@ void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, con
         using TA = decltype(ta);
         using TB = decltype(tb);
         FastBinary<TA, TB>(op, relu, a, b, inv_scale, out_scale, zero_point,
-                           reinterpret_cast<TA*>(core::FirstElement(dst)));
+                           reinterpret_cast<TA*>(core::MutableFirstElement(dst)));
       });
     });
     return;
@@ -226,7 +226,7 @@ void BinaryInto(BinaryOp op, const core::Tensor& dst, const core::Tensor& a, con
   const Operand x = ReadOperand(op, a), y = ReadOperand(op, b);
   core::VisitDType(dst.dtype(), [&](auto t) {
     using T = decltype(t);
-    T* ints = reinterpret_cast<T*>(core::FirstElement(dst));
+    T* ints = reinterpret_cast<T*>(core::MutableFirstElement(dst));
     ForEachElement(broadcast, [&](int64_t k, int64_t ia, int64_t ib) {
       T q;
       if (op == BinaryOp::kAdd) {

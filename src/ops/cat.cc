@@ -66,7 +66,7 @@ void WriteParts(const Tensor& result, const std::vector<Tensor>& tensors, int64_
       // One copy where either side is contiguous, else through a buffer.
       const bool packed = core::IsPacked(tensor.dtype());
       if (part.IsContiguous() && !packed) {
-        core::IntRepr(tensor, core::FirstElement(part));
+        core::IntRepr(tensor, core::MutableFirstElement(part));
       } else if (tensor.IsContiguous() && !packed) {
         core::WriteIntRepr(part, core::FirstElement(tensor));
       } else {

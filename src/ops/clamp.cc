@@ -96,7 +96,7 @@ void ClampInto(const core::Tensor& dst, const core::Tensor& src, const Bound& lo
   RequireComputable(src, op);
   RequireComputable(dst, op);
   if (dst.numel() == 0) return;
-  uint8_t* out = core::FirstElement(dst);
+  uint8_t* out = core::MutableFirstElement(dst);
   const uint8_t* in = out;
   if (src.IsContiguous()) {
     in = core::FirstElement(src);
@@ -131,7 +131,7 @@ void ReluInPlace(const core::Tensor& tensor) {
   const ElementParams params = tensor.Params();
   if (tensor.IsContiguous()) {
     ClampWith(core::FirstElement(tensor), params, tensor.dtype(), kZeroPoint, kNoBound,
-              core::FirstElement(tensor));
+              core::MutableFirstElement(tensor));
     return;
   }
   std::vector<uint8_t> ints(static_cast<size_t>(tensor.numel()) *

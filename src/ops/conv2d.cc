@@ -364,7 +364,7 @@ core::Tensor Conv2d(const core::Tensor& input, const PackedConv2d& weights, doub
   const ChannelsLast x(input);
   const MatmulOutput output{input.Params().scale(0), scale, zero_point, relu};
   const bool shifted = input.dtype() == core::DType::kQInt8;
-  uint8_t* out = core::FirstElement(result);
+  uint8_t* out = core::MutableFirstElement(result);
   const int32_t input_zero_point =
       static_cast<int32_t>(input.Params().zero_point(0)) + (shifted ? 128 : 0);
   const int64_t window = g.kernel_h * g.kernel_w;

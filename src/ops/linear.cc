@@ -54,7 +54,7 @@ core::Tensor Linear(const core::Tensor& input, const PackedLinear& weights, doub
   }
   a.ComputeSums();
   const MatmulOutput output{input.Params().scale(0), scale, zero_point, relu};
-  uint8_t* out = core::FirstElement(result);
+  uint8_t* out = core::MutableFirstElement(result);
   if (a.shifted) {
     QuantizedMatmul(a, weights.matrix(), output, reinterpret_cast<int8_t*>(out), columns);
   } else {

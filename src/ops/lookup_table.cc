@@ -57,7 +57,7 @@ bool TakesTable(const core::Tensor& dst, const core::Tensor& src) {
 std::array<uint8_t, 256> BuildTable(const core::Tensor& dst, const core::Tensor& src,
                                     const core::FloatMap& map, const float* inverse_scale) {
   const core::Tensor every = core::Tensor::ForOverwrite({256}, src.EffectiveQuantizer());
-  uint8_t* bytes = core::FirstElement(every);
+  uint8_t* bytes = core::MutableFirstElement(every);
   for (int k = 0; k < 256; ++k) bytes[k] = static_cast<uint8_t>(k);
   const core::Tensor mapped = core::Tensor::ForOverwrite({256}, dst.EffectiveQuantizer());
   core::MapInto(mapped, every, map, inverse_scale);
@@ -76,7 +76,7 @@ void MapElements(const core::Tensor& dst, const core::Tensor& src, const core::F
   const std::array<uint8_t, 256> table = BuildTable(dst, src, map, inverse_scale);
   const size_t n = static_cast<size_t>(src.numel());
   if (src.IsContiguous() && dst.IsContiguous() && src.storage() != dst.storage()) {
-    kernels::LookupBytes(core::FirstElement(src), n, table.data(), core::FirstElement(dst));
+    kernels::LookupBytes(core::FirstElement(src), n, table.data(), core::MutableFirstElement(dst));
     return;
   }
   // Other layouts, or one storage: src is read whole first, as MapInto does.
@@ -102,7 +102,7 @@ void MapElements(const core::Tensor& dst, const core::Tensor& src, const KnownMa
   p.out_zero_point = out.zero_point(0);
   kernels::MapInt32(reinterpret_cast<const int32_t*>(core::FirstElement(src)),
                     static_cast<size_t>(src.numel()), p,
-                    reinterpret_cast<int32_t*>(core::FirstElement(dst)));
+                    reinterpret_cast<int32_t*>(core::MutableFirstElement(dst)));
 }
 
 }  // namespace qtensor::ops

@@ -65,7 +65,7 @@ core::Tensor MaxPool2d(const core::Tensor& input, const PoolWindow& window) {
   core::VisitDType(input.dtype(), [&](auto t) {
     using T = decltype(t);
     MaxPlanes(in, rows, cols, window.dilation[0], window.dilation[1],
-              reinterpret_cast<T*>(result.storage()->bytes()));
+              reinterpret_cast<T*>(result.storage()->mutable_bytes()));
   });
   return result;
 }

@@ -39,7 +39,7 @@ Tensor MapIntegers(const Tensor& src, const core::Quantizer& quantizer, const Ma
   RequireComputable(src, "add_scalar / mul_scalar");
   Tensor result = Tensor::ForOverwrite(src.shape(), quantizer);
   if (result.numel() == 0) return result;
-  uint8_t* out = core::FirstElement(result);
+  uint8_t* out = core::MutableFirstElement(result);
   core::IntRepr(src, out);
   core::VisitDType(src.dtype(), [&](auto t) {
     using T = decltype(t);

@@ -150,9 +150,9 @@ TEST_CASE("A storage on a reused block is zeroed, or has its padding zeroed") {
   uintptr_t first = 0;
   {
     Storage dirty(shape, quantizer);
-    first = reinterpret_cast<uintptr_t>(dirty.bytes());
-    std::memset(dirty.bytes(), 0x5A, size_t{4} << 20);
-    dirty.bytes()[(size_t{4} << 20) + 10] = 0x5A;  // the padding, too
+    first = reinterpret_cast<uintptr_t>(dirty.mutable_bytes());
+    std::memset(dirty.mutable_bytes(), 0x5A, size_t{4} << 20);
+    dirty.mutable_bytes()[(size_t{4} << 20) + 10] = 0x5A;  // the padding, too
   }
   {
     const Storage zeroed(shape, quantizer);

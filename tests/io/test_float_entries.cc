@@ -75,7 +75,7 @@ void CheckSame(const Bundle& got, const Bundle& want) {
     if (want_array != nullptr) {
       CHECK(got_array->dtype == want_array->dtype);
       CHECK(got_array->shape == want_array->shape);
-      CHECK(*got_array->bytes == *want_array->bytes);
+      CHECK(got_array->Bytes() == want_array->Bytes());
     } else {
       const Tensor& a = std::get<Tensor>(got.entries[i].second);
       const Tensor& b = std::get<Tensor>(want.entries[i].second);
@@ -158,7 +158,7 @@ TEST_CASE("float entries: decoded from hand-built bytes") {
   const FloatArray& array = std::get<FloatArray>(bundle.entries[0].second);
   CHECK(array.dtype == FloatDType::kBFloat16);
   CHECK(array.shape == std::vector<int64_t>{2});
-  CHECK(*array.bytes == kBF16.substr(0, 4));
+  CHECK(array.Bytes() == kBF16.substr(0, 4));
 
   // A single tensor cannot be one.
   const std::string single = TensorFile(VarintField(1, 10) + BytesField(9, kF32.substr(0, 4)));

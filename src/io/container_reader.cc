@@ -1,0 +1,172 @@
+#include "io/container_reader.h"
+
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <utility>
+#include <variant>
+
+#include "core/error.h"
+#include "core/tensor_ops.h"
+#include "io/container_format.h"
+
+namespace qtensor::io {
+namespace {
+
+using core::ErrorKind;
+
+// What an empty payload's tensor borrows: no mapping, but a valid address.
+alignas(64) const uint8_t kNoBytes[64] = {};
+
+std::shared_ptr<const void> NoOwner() {
+  return std::shared_ptr<const void>(kNoBytes, [](const void*) {});
+}
+
+// Runs make, prefixing a kCorruptData message with the path, as the
+// other readers do.
+template <typename Make>
+auto WithPath(const std::string& path, Make&& make) {
+  try {
+    return make();
+  } catch (const core::Error& error) {
+    if (error.kind() != ErrorKind::kCorruptData) throw;
+    core::Fail(error.kind(), "'" + path + "': " + error.what());
+  }
+}
+
+std::string EntryText(size_t index, const std::string& name) {
+  return "entries[" + std::to_string(index) + "] (" + Quoted(name) + ")";
+}
+
+}  // namespace
+
+ContainerFile::ContainerFile(const std::string& path) : path_(path) {
+  uint64_t file_size = 0;
+  fd_ = OpenRegularFile(path, &file_size);
+  const auto read = [&](uint64_t offset, size_t length, uint8_t* out) {
+    const int error = ReadAllAt(fd_.get(), out, length, offset);
+    if (error != 0) IoFailure("read", path_, error);
+  };
+  valid_ = WithPath(path, [&] { return ValidateContainer(file_size, read); });
+  for (size_t i = 0; i < valid_.entries.size(); ++i) index_.emplace(valid_.entries[i].name, i);
+}
+
+size_t ContainerFile::IndexOf(const std::string& name) const {
+  const auto found = index_.find(name);
+  if (found == index_.end()) {
+    core::Fail(ErrorKind::kNotFound, "'" + path_ + "' has no entry " + Quoted(name));
+  }
+  return found->second;
+}
+
+std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,
+                                                            const std::string& what) const {
+  // The file may have shrunk since it was validated; mapping pages past its
+  // end would raise SIGBUS on the first read instead of an error here.
+  struct stat info;
+  if (::fstat(fd_.get(), &info) != 0) IoFailure("read", path_, errno);
+  const auto size = static_cast<uint64_t>(info.st_size);
+  const uint64_t end = offset + length;  // validated: no overflow
+  if (size < end) {
+    core::Fail(ErrorKind::kCorruptData,
+               "'" + path_ + "': " + what + ": the file is now " + std::to_string(size) +
+                   " bytes, shorter than the payload's end at " + std::to_string(end) +
+                   " (truncated after it was opened)");
+  }
+  return MappedRegion::Map(fd_.get(), offset, length, path_);
+}
+
+std::shared_ptr<const MappedRegion> ContainerFile::MapPayload(
+    const ValidContainerEntry& entry) const {
+  if (entry.length == 0) return nullptr;
+  return MapRange(entry.offset, entry.length, "entry " + Quoted(entry.name));
+}
+
+BundleEntry ContainerFile::Get(const std::string& name) const { return Get(IndexOf(name)); }
+
+BundleEntry ContainerFile::Get(size_t index) const {
+  const ValidContainerEntry& entry = valid_.entries.at(index);
+  const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
+  if (region == nullptr) return MakeEntry(index, kNoBytes, NoOwner());
+  return MakeEntry(index, region->data(), region);
+}
+
+BundleEntry ContainerFile::MakeEntry(size_t index, const uint8_t* bytes,
+                                     std::shared_ptr<const void> owner) const {
+  const ValidContainerEntry& entry = valid_.entries[index];
+  if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) {
+    return FloatArray::Borrow(array->dtype, array->shape, bytes, entry.length, std::move(owner));
+  }
+  const auto& tensor = std::get<ValidTensor>(entry.valid);
+  // A packed dtype's last byte is checked here: the header cannot show it.
+  return WithPath(path_, [&] {
+    try {
+      return core::BorrowStorageRepr(bytes, entry.length, tensor.shape, tensor.quantizer,
+                                     std::move(owner));
+    } catch (const core::Error& error) {
+      if (error.kind() != ErrorKind::kCorruptData) throw;
+      core::Fail(error.kind(), "container " + EntryText(index, entry.name) + ": " + error.what());
+    }
+  });
+}
+
+bool ContainerFile::VerifyEntry(size_t index) const {
+  const ValidContainerEntry& entry = valid_.entries[index];
+  if (!entry.has_checksum) return false;
+  const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
+  const uint64_t computed =
+      XXH3_64bits(region != nullptr ? region->data() : kNoBytes, entry.length);
+  if (computed != entry.xxh3_64) {
+    core::Fail(ErrorKind::kCorruptData,
+               "'" + path_ + "': container " + EntryText(index, entry.name) +
+                   ": the payload's XXH3-64 is " + std::to_string(computed) + ", the header says " +
+                   std::to_string(entry.xxh3_64) + " (the payload was changed or damaged)");
+  }
+  return true;
+}
+
+bool ContainerFile::Verify(const std::string& name) const { return VerifyEntry(IndexOf(name)); }
+
+size_t ContainerFile::VerifyAll() const {
+  size_t verified = 0;
+  for (size_t i = 0; i < valid_.entries.size(); ++i) verified += VerifyEntry(i) ? 1 : 0;
+  return verified;
+}
+
+Bundle ContainerFile::ToBundle() const {
+  // One mapping for every payload: a mapping per entry would cost a
+  // syscall each and could exceed the process's limit on mappings
+  // (vm.max_map_count, 65530 by default) for a bundle of many tensors.
+  uint64_t first = UINT64_MAX, end = 0;
+  for (const ValidContainerEntry& entry : valid_.entries) {
+    if (entry.length == 0) continue;
+    first = std::min(first, entry.offset);
+    end = std::max(end, entry.offset + entry.length);
+  }
+  std::shared_ptr<const MappedRegion> region;
+  if (end > 0) region = MapRange(first, end - first, "the payloads");
+  Bundle bundle;
+  bundle.entries.reserve(valid_.entries.size());
+  for (size_t i = 0; i < valid_.entries.size(); ++i) {
+    const ValidContainerEntry& entry = valid_.entries[i];
+    bundle.entries.emplace_back(
+        entry.name, entry.length == 0
+                        ? MakeEntry(i, kNoBytes, NoOwner())
+                        : MakeEntry(i, region->data() + (entry.offset - first), region));
+  }
+  bundle.metadata = valid_.metadata;
+  return bundle;
+}
+
+bool IsContainerFile(const std::string& path) {
+  uint64_t size = 0;
+  const FileDescriptor fd = OpenRegularFile(path, &size);
+  uint8_t magic[sizeof kContainerMagic];
+  if (size < sizeof magic || ReadAllAt(fd.get(), magic, sizeof magic, 0) != 0) return false;
+  return HasContainerMagic(magic, sizeof magic);
+}
+
+}  // namespace qtensor::io

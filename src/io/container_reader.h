@@ -1,0 +1,84 @@
+// Reading a container (docs/format.md, "The container"): opening reads and
+// validates its header only; getting an entry maps its payload read-only
+// and returns a tensor that borrows the mapping (no copy).
+#ifndef QTENSOR_IO_CONTAINER_READER_H_
+#define QTENSOR_IO_CONTAINER_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/bundle.h"
+#include "io/container_validate.h"
+#include "io/file_io.h"
+#include "io/mapped_region.h"
+
+namespace qtensor::io {
+
+class ContainerFile {
+ public:
+  // Opens path and validates its prefix and header (no payload is read).
+  // kIo if it cannot be read; kCorruptData, the message starting with
+  // 'PATH': , for any broken rule.
+  explicit ContainerFile(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  uint32_t format_version() const { return valid_.format_version; }
+  size_t size() const { return valid_.entries.size(); }
+  // Entry i (i < size()) in the file's order: name, shape, dtype,
+  // quantizer, payload place and checksum.
+  const ValidContainerEntry& entry(size_t i) const { return valid_.entries[i]; }
+  const std::map<std::string, std::string>& metadata() const { return valid_.metadata; }
+  // The index of the entry called name; kNotFound if there is none.
+  size_t IndexOf(const std::string& name) const;
+
+  // A quantized entry as a read-only tensor borrowing a mapping of its
+  // payload, which lives as long as any view of it (whether or not this
+  // object does); clone() it to write. A float entry borrows the mapping
+  // the same way (a FloatArray is immutable). kCorruptData if the file is now shorter than the
+  // payload (truncated since it was opened), instead of a mapping that would
+  // fault. A file truncated while a tensor is mapped still raises SIGBUS
+  // when a lost page is touched: mapped files must not shrink under readers.
+  BundleEntry Get(const std::string& name) const;
+  BundleEntry Get(size_t index) const;
+
+  // Recomputes the entry's XXH3-64 and compares it with the stored one:
+  // kCorruptData naming the entry on a mismatch. Returns false for an entry
+  // stored without a checksum (nothing to compare).
+  bool Verify(const std::string& name) const;
+  // Every entry; returns how many had a checksum.
+  size_t VerifyAll() const;
+
+  // Every entry and the metadata; all entries borrow one mapping of the
+  // payloads' region (which lasts while any of them lives).
+  Bundle ToBundle() const;
+
+ private:
+  // [offset, offset + length) mapped, after checking that the file still
+  // holds it (kCorruptData starting with what, if not).
+  std::shared_ptr<const MappedRegion> MapRange(uint64_t offset, uint64_t length,
+                                               const std::string& what) const;
+  // An entry's payload so; nullptr for an empty one.
+  std::shared_ptr<const MappedRegion> MapPayload(const ValidContainerEntry& entry) const;
+  // Entry index over its bytes, which owner keeps alive.
+  BundleEntry MakeEntry(size_t index, const uint8_t* bytes,
+                        std::shared_ptr<const void> owner) const;
+  bool VerifyEntry(size_t index) const;
+
+  std::string path_;
+  FileDescriptor fd_;
+  ValidContainer valid_;
+  // A tree, which crafted names cannot degrade as they can a hash table.
+  std::map<std::string, size_t> index_;
+};
+
+// Whether path starts with the container's magic (a short or unreadable
+// file does not); kIo if it cannot be opened.
+bool IsContainerFile(const std::string& path);
+
+}  // namespace qtensor::io
+
+#endif  // QTENSOR_IO_CONTAINER_READER_H_

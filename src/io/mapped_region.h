@@ -1,0 +1,44 @@
+// A read-only shared mapping of a byte range of a file, unmapped when the
+// last owner lets go. Tensors that borrow a container's payload keep one
+// alive through their storage (core::Storage's owner), so the mapping
+// outlives the container object if they do.
+#ifndef QTENSOR_IO_MAPPED_REGION_H_
+#define QTENSOR_IO_MAPPED_REGION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace qtensor::io {
+
+class MappedRegion {
+ public:
+  // Maps [offset, offset + length) of the open file fd (PROT_READ,
+  // MAP_SHARED: pages are shared with every other reader of the file), from
+  // the page boundary at or below offset. length > 0, and the range lies in
+  // the file: the caller checks that first, since touching a page beyond
+  // the file's end raises SIGBUS. kIo, naming path, if mmap fails.
+  static std::shared_ptr<const MappedRegion> Map(int fd, uint64_t offset, uint64_t length,
+                                                 const std::string& path);
+  MappedRegion(const MappedRegion&) = delete;
+  MappedRegion& operator=(const MappedRegion&) = delete;
+  ~MappedRegion();
+
+  // The range's first byte.
+  const uint8_t* data() const { return static_cast<const uint8_t*>(base_) + lead_; }
+  size_t length() const { return length_; }
+
+ private:
+  MappedRegion(void* base, size_t mapped, size_t lead, size_t length)
+      : base_(base), mapped_(mapped), lead_(lead), length_(length) {}
+
+  void* base_;
+  size_t mapped_;  // bytes mapped from base_
+  size_t lead_;    // from base_ to the range's start
+  size_t length_;
+};
+
+}  // namespace qtensor::io
+
+#endif  // QTENSOR_IO_MAPPED_REGION_H_

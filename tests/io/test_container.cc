@@ -1,0 +1,532 @@
+// The large-file container: round trips of every dtype, scheme and float
+// entry through the streaming writer and the mapped reader, read-only
+// mapped tensors and their lifetime, checksums, payloads beyond 4 GiB in a
+// sparse file, truncation after open, and one hostile file per validation
+// rule (docs/format.md, "The container").
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/error.h"
+#include "core/quantizer.h"
+#include "core/tensor_ops.h"
+#include "io/container_format.h"
+#include "io/container_reader.h"
+#include "io/container_validate.h"
+#include "io/container_writer.h"
+#include "io/mapped_region.h"
+#include "io/serialize.h"
+#include "qtensor.pb.h"
+
+using qtensor::core::DType;
+using qtensor::core::Error;
+using qtensor::core::ErrorKind;
+using qtensor::core::Quantizer;
+using qtensor::core::Tensor;
+using qtensor::io::Bundle;
+using qtensor::io::ContainerFile;
+using qtensor::io::ContainerWriter;
+using qtensor::io::FloatArray;
+using qtensor::io::FloatDType;
+
+namespace {
+
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
+    char pattern[] = "/tmp/qtensor_test_container_XXXXXX";
+    REQUIRE(mkdtemp(pattern) != nullptr);
+    path = pattern;
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  size_t Entries() const {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++n;
+    return n;
+  }
+};
+
+Tensor Counting(const std::vector<int64_t>& shape, const Quantizer& quantizer) {
+  const Tensor tensor = Tensor::Empty(shape, quantizer);
+  std::vector<float> values(static_cast<size_t>(tensor.numel()));
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 7) - 3.0f;
+  qtensor::core::QuantizeInto(tensor, values.data());
+  return tensor;
+}
+
+FloatArray Floats(FloatDType dtype, std::vector<int64_t> shape) {
+  const size_t bytes = static_cast<size_t>(qtensor::io::CheckedFloatNumel(shape, dtype)) *
+                       qtensor::io::FloatDTypeBytes(dtype);
+  std::string data(bytes, '\0');
+  for (size_t i = 0; i < bytes; ++i) data[i] = static_cast<char>(i * 37 + 1);
+  return FloatArray::Copy(dtype, std::move(shape), data.data(), data.size());
+}
+
+// Every dtype per tensor, every scheme, ONNX rounding, views that are not
+// contiguous or start inside a packed storage, empty and 0-dim tensors,
+// and the three float entries.
+Bundle EveryKind() {
+  Bundle bundle;
+  for (int d = 1; d <= 9; ++d) {
+    const auto dtype = static_cast<DType>(d);
+    const int64_t zp = qtensor::core::QMin(dtype) + 1;
+    bundle.entries.emplace_back("dtype" + std::to_string(d),
+                                Counting({3, 5}, Quantizer::PerTensor(dtype, 0.25, zp)));
+  }
+  bundle.entries.emplace_back(
+      "per_channel",
+      Counting({3, 4}, Quantizer::PerChannel(DType::kQInt8, {0.5, 0.25, 0.125}, {-1, 0, 1}, 0)));
+  bundle.entries.emplace_back(
+      "per_block", Counting({2, 5}, Quantizer::PerBlock(DType::kQInt4, {0.5, 0.25, 1, 2, 0.5, 0.25},
+                                                        {0, 1, -1, 0, 2, 0}, 1, 2)));
+  bundle.entries.emplace_back(
+      "float_qparams", Counting({2, 3}, Quantizer::PerChannelFloatQParams(
+                                            DType::kQUInt4x2, {0.5f, 0.25f}, {1.5f, -2.0f}, 0)));
+  qtensor::core::QuantizerForms onnx;
+  onnx.rounding = qtensor::core::Rounding::kOnnx;
+  bundle.entries.emplace_back("onnx",
+                              Counting({4}, Quantizer::PerTensor(DType::kQUInt8, 0.1, 3, onnx)));
+  const Tensor wide = Counting({4, 6}, Quantizer::PerTensor(DType::kQInt16, 1, 0));
+  bundle.entries.emplace_back("transposed", wide.Transpose(0, 1));
+  const Tensor packed = Counting({3, 7}, Quantizer::PerTensor(DType::kQUInt2x4, 1, 1));
+  bundle.entries.emplace_back("packed_row", packed.Select(0, 1));
+  bundle.entries.emplace_back("empty",
+                              Tensor::Empty({0, 3}, Quantizer::PerTensor(DType::kQInt8, 1, 0)));
+  bundle.entries.emplace_back("scalar", Counting({}, Quantizer::PerTensor(DType::kQInt32, 2, 5)));
+  bundle.entries.emplace_back("f32", Floats(FloatDType::kFloat32, {2, 3}));
+  bundle.entries.emplace_back("f16", Floats(FloatDType::kFloat16, {5}));
+  bundle.entries.emplace_back("bf16", Floats(FloatDType::kBFloat16, {1, 3}));
+  bundle.entries.emplace_back("f32_empty", Floats(FloatDType::kFloat32, {0}));
+  bundle.metadata = {{"format", "test"}, {"b", ""}};
+  return bundle;
+}
+
+std::string SerializedBundle(const Bundle& bundle) {
+  const qtensor::io::Buffer buffer = qtensor::io::SerializeBundle(bundle);
+  return std::string(reinterpret_cast<const char*>(buffer.data.get()), buffer.size);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteAll(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+template <typename Call>
+std::string ErrorOf(ErrorKind kind, Call&& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    CHECK(error.kind() == kind);
+    return error.what();
+  }
+  FAIL("no error");
+  return "";
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("container: every dtype, scheme and float entry round-trips") {
+  ScratchDir dir;
+  const Bundle bundle = EveryKind();
+  qtensor::io::SaveContainer(bundle, dir / "every.qtb");
+  CHECK(dir.Entries() == 1);  // no temporary file left
+  const std::string bytes = ReadAll(dir / "every.qtb");
+  REQUIRE(bytes.size() > 64);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 0x89);
+  CHECK(bytes.compare(1, 7, "QTBNDL\n") == 0);
+
+  const ContainerFile file(dir / "every.qtb");
+  CHECK(file.format_version() == 2);
+  REQUIRE(file.size() == bundle.entries.size());
+  for (size_t i = 0; i < file.size(); ++i) {
+    CAPTURE(bundle.entries[i].first);
+    CHECK(file.entry(i).name == bundle.entries[i].first);
+    CHECK(file.entry(i).offset % 64 == 0);
+    CHECK(file.entry(i).has_checksum);
+  }
+  CHECK(file.VerifyAll() == bundle.entries.size());
+  // The reloaded bundle encodes to exactly the original's bytes: names,
+  // order, parameters, values and metadata.
+  const Bundle back = file.ToBundle();
+  CHECK(SerializedBundle(back) == SerializedBundle(bundle));
+  CHECK(SerializedBundle(qtensor::io::LoadBundle(dir / "every.qtb")) == SerializedBundle(bundle));
+  CHECK(ErrorOf(ErrorKind::kCorruptData, [&] { qtensor::io::LoadTensor(dir / "every.qtb"); }) ==
+        "'" + dir / "every.qtb" + "': the file holds a bundle (a container), not a single tensor");
+  // Every entry borrows one mapping of the payloads (or, empty, nothing).
+  const void* shared_owner = nullptr;
+  for (const auto& [name, entry] : back.entries) {
+    CAPTURE(name);
+    if (const auto* tensor = std::get_if<Tensor>(&entry)) {
+      CHECK(tensor->storage()->read_only());
+    } else if (const auto& array = std::get<FloatArray>(entry); array.size > 0) {
+      const auto* region = static_cast<const qtensor::io::MappedRegion*>(array.owner.get());
+      CHECK(array.data >= region->data());
+      CHECK(array.data + array.size <= region->data() + region->length());
+      if (shared_owner == nullptr) shared_owner = region;
+      CHECK(region == shared_owner);
+    }
+  }
+  CHECK(shared_owner != nullptr);
+}
+
+TEST_CASE("container: a mapped tensor is read-only, outlives the file object, clones writable") {
+  ScratchDir dir;
+  Bundle bundle;
+  bundle.entries.emplace_back("w", Counting({64, 64}, Quantizer::PerTensor(DType::kQInt8, 0.5, 0)));
+  qtensor::io::SaveContainer(bundle, dir / "w.qtb");
+  std::unique_ptr<Tensor> tensor;
+  {
+    const ContainerFile file(dir / "w.qtb");
+    tensor = std::make_unique<Tensor>(std::get<Tensor>(file.Get("w")));
+    CHECK(reinterpret_cast<uintptr_t>(tensor->storage()->bytes()) % 64 == 0);
+    CHECK(Contains(ErrorOf(ErrorKind::kNotFound, [&] { file.Get("x"); }), "no entry \"x\""));
+  }
+  const Tensor row = tensor->Select(0, 3);
+  tensor.reset();
+  CHECK(qtensor::core::GetElement(row, {1}) == 1.0f);  // (3 * 64 + 1) % 7 - 3 = 1
+  const std::string refused =
+      ErrorOf(ErrorKind::kInvalidArgument, [&] { qtensor::core::Fill(row, 0.0f); });
+  CHECK(refused == "tensor is read-only: it borrows a mapped file; clone() it to write");
+  const Tensor clone = qtensor::core::Clone(row);
+  qtensor::core::Fill(clone, 2.0f);
+  CHECK(qtensor::core::GetElement(clone, {1}) == 2.0f);
+  CHECK(qtensor::core::GetElement(row, {1}) == 1.0f);
+}
+
+TEST_CASE("container: a float entry borrows its mapping past the file object's life") {
+  ScratchDir dir;
+  Bundle bundle;
+  bundle.entries.emplace_back("f", Floats(FloatDType::kFloat16, {3, 5}));
+  qtensor::io::SaveContainer(bundle, dir / "f.qtb");
+  FloatArray array;
+  {
+    const ContainerFile file(dir / "f.qtb");
+    array = std::get<FloatArray>(file.Get("f"));
+  }
+  CHECK(reinterpret_cast<uintptr_t>(array.data) % 64 == 0);
+  CHECK(array.Bytes() == std::get<FloatArray>(bundle.entries[0].second).Bytes());
+  CHECK(array.shape == std::vector<int64_t>{3, 5});
+  CHECK(array.dtype == FloatDType::kFloat16);
+}
+
+TEST_CASE("container: Verify names the entry whose payload changed") {
+  ScratchDir dir;
+  qtensor::io::SaveContainer(EveryKind(), dir / "c.qtb");
+  uint64_t offset;
+  {
+    const ContainerFile file(dir / "c.qtb");
+    offset = file.entry(file.IndexOf("per_channel")).offset;
+  }
+  std::string bytes = ReadAll(dir / "c.qtb");
+  bytes[offset + 5] = static_cast<char>(bytes[offset + 5] ^ 1);
+  WriteAll(dir / "c.qtb", bytes);
+  const ContainerFile file(dir / "c.qtb");
+  CHECK(file.Verify("dtype1"));
+  const std::string message = ErrorOf(ErrorKind::kCorruptData, [&] { file.VerifyAll(); });
+  CHECK(Contains(message, "entries[9] (\"per_channel\"): the payload's XXH3-64 is "));
+  CHECK(Contains(message, "c.qtb': "));
+  ErrorOf(ErrorKind::kCorruptData, [&] { file.Verify("per_channel"); });
+}
+
+TEST_CASE("container writer: abandoned leaves nothing; bad names refused") {
+  ScratchDir dir;
+  WriteAll(dir / "old.qtb", "old");
+  {
+    ContainerWriter writer(dir / "old.qtb");
+    writer.Add("a", Counting({3}, Quantizer::PerTensor(DType::kQInt8, 1, 0)));
+    CHECK(dir.Entries() == 2);
+    CHECK(Contains(ErrorOf(ErrorKind::kInvalidArgument,
+                           [&] { writer.Add("a", Floats(FloatDType::kFloat32, {1})); }),
+                   "already added"));
+    ErrorOf(ErrorKind::kInvalidArgument,
+            [&] { writer.Add("", Floats(FloatDType::kFloat32, {1})); });
+    ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.SetMetadata("", "v"); });
+    CHECK(Contains(ErrorOf(ErrorKind::kInvalidArgument,
+                           [&] { writer.Add("\xff", Floats(FloatDType::kFloat32, {1})); }),
+                   "is not valid UTF-8"));
+    ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.SetMetadata(std::string("k\0", 2), "v"); });
+  }
+  CHECK(dir.Entries() == 1);
+  CHECK(ReadAll(dir / "old.qtb") == "old");
+  ContainerWriter writer(dir / "new.qtb");
+  writer.Finish();
+  ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.Finish(); });
+  ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.Add("b", Floats(FloatDType::kFloat32, {1})); });
+  const ContainerFile empty(dir / "new.qtb");
+  CHECK(empty.size() == 0);
+  CHECK(empty.format_version() == 1);
+}
+
+TEST_CASE("container writer: a failed write leaves no file and refuses more") {
+  ScratchDir dir;
+  // Files may not grow past 1 MiB for a while: the payload's write fails
+  // with EFBIG (SIGXFSZ ignored, as it would end the process).
+  struct rlimit old_limit;
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = 1 << 20;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
+  std::string message;
+  {
+    ContainerWriter writer(dir / "big.qtb");
+    writer.Add("small", Counting({16}, Quantizer::PerTensor(DType::kQInt8, 1, 0)));
+    message = ErrorOf(ErrorKind::kIo, [&] {
+      writer.Add("big", Counting({2048, 1024}, Quantizer::PerTensor(DType::kQInt8, 1, 0)));
+    });
+    CHECK(dir.Entries() == 0);  // the temporary file is gone at once
+    ErrorOf(ErrorKind::kInvalidArgument,
+            [&] { writer.Add("x", Counting({1}, Quantizer::PerTensor(DType::kQInt8, 1, 0))); });
+    ErrorOf(ErrorKind::kInvalidArgument, [&] { writer.Finish(); });
+  }
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(Contains(message, "big.qtb': File too large"));
+  CHECK(dir.Entries() == 0);
+}
+
+TEST_CASE("container: Get after the file was truncated is an error, not SIGBUS") {
+  ScratchDir dir;
+  Bundle bundle;
+  bundle.entries.emplace_back("big",
+                              Counting({256, 1024}, Quantizer::PerTensor(DType::kQUInt8, 1, 3)));
+  qtensor::io::SaveContainer(bundle, dir / "t.qtb");
+  const ContainerFile file(dir / "t.qtb");
+  REQUIRE(::truncate((dir / "t.qtb").c_str(), 4096) == 0);
+  const std::string message = ErrorOf(ErrorKind::kCorruptData, [&] { file.Get("big"); });
+  CHECK(Contains(message,
+                 "the file is now 4096 bytes, shorter than the payload's end at 262208 "
+                 "(truncated after it was opened)"));
+  ErrorOf(ErrorKind::kCorruptData, [&] { file.VerifyAll(); });
+  CHECK(Contains(ErrorOf(ErrorKind::kCorruptData, [&] { file.ToBundle(); }),
+                 "the payloads: the file is now 4096 bytes"));
+}
+
+namespace {
+
+using qtensor::v1::ContainerHeader;
+
+// One valid entry: "w", qint8 [4, 16] per tensor (64 bytes) at offset 64.
+ContainerHeader OneEntry() {
+  ContainerHeader header;
+  header.set_format_version(1);
+  auto* entry = header.add_entries();
+  auto* tensor = entry->mutable_tensor();
+  tensor->set_name("w");
+  tensor->set_dtype(qtensor::v1::QINT8);
+  tensor->add_shape(4);
+  tensor->add_shape(16);
+  tensor->set_qscheme(qtensor::v1::PER_TENSOR_AFFINE);
+  tensor->set_scale(1.0);
+  entry->mutable_payload()->set_offset(64);
+  entry->mutable_payload()->set_length(64);
+  return header;
+}
+
+// A container by hand: `region` bytes of prefix and payloads (zeros), then
+// the header; edit changes the prefix. No writer rule is applied, so each
+// test breaks one.
+std::string Build(const ContainerHeader& header, uint64_t region = 128,
+                  const std::function<void(uint8_t*)>& edit = {}) {
+  std::string bytes(static_cast<size_t>(region), '\0');
+  const std::string encoded = header.SerializeAsString();
+  uint8_t prefix[64];
+  qtensor::io::EncodeContainerPrefix(region, encoded.size(), prefix);
+  if (edit) edit(prefix);
+  std::memcpy(&bytes[0], prefix, sizeof prefix);
+  return bytes + encoded;
+}
+
+qtensor::io::ValidContainer Validate(const std::string& bytes) {
+  return qtensor::io::ValidateContainer(bytes.size(),
+                                        [&](uint64_t offset, size_t length, uint8_t* out) {
+                                          REQUIRE(offset + length <= bytes.size());
+                                          std::memcpy(out, bytes.data() + offset, length);
+                                        });
+}
+
+std::string Refusal(const std::string& bytes) {
+  return ErrorOf(ErrorKind::kCorruptData, [&] { Validate(bytes); });
+}
+
+template <typename T>
+std::function<void(uint8_t*)> Put(size_t at, T value) {
+  return [=](uint8_t* prefix) { std::memcpy(prefix + at, &value, sizeof value); };
+}
+
+}  // namespace
+
+TEST_CASE("container validation: the hand-built reference is valid") {
+  const qtensor::io::ValidContainer valid = Validate(Build(OneEntry()));
+  REQUIRE(valid.entries.size() == 1);
+  CHECK(valid.entries[0].name == "w");
+  CHECK(valid.entries[0].offset == 64);
+  CHECK(valid.entries[0].length == 64);
+  CHECK(std::get<qtensor::io::ValidTensor>(valid.entries[0].valid).shape ==
+        std::vector<int64_t>{4, 16});
+}
+
+TEST_CASE("container validation: the fixed header") {
+  const ContainerHeader header = OneEntry();
+  CHECK(Refusal(std::string(63, '\0')) ==
+        "container of 63 bytes is shorter than its 64-byte fixed header");
+  CHECK(Contains(Refusal(Build(header, 128, Put<uint8_t>(3, 'b'))), "not a qtensor container"));
+  CHECK(Contains(Refusal(Build(header, 128, Put<uint32_t>(8, 2))), "container version 2 is not 1"));
+  CHECK(Contains(Refusal(Build(header, 128, Put<uint32_t>(12, 1))), "container flags are 1"));
+  CHECK(Contains(Refusal(Build(header, 128, Put<uint8_t>(63, 1))), "bytes 32 to 63 are reserved"));
+  CHECK(Contains(Refusal(Build(header, 128, Put<uint64_t>(16, 32))),
+                 "header_offset 32 is inside the 64-byte fixed header"));
+  CHECK(Contains(Refusal(Build(header, 128, Put<uint64_t>(24, (uint64_t{256} << 20) + 1))),
+                 "header_length 268435457 is over the limit of 268435456 bytes"));
+  // offset + length wraps around to the file's size.
+  const std::string wrapped = Build(header, 128, [](uint8_t* prefix) {
+    const uint64_t offset = std::numeric_limits<uint64_t>::max() - 7;
+    std::memcpy(prefix + 16, &offset, 8);
+  });
+  const uint64_t length = wrapped.size() + 8;
+  std::string bytes = wrapped;
+  std::memcpy(&bytes[24], &length, 8);
+  CHECK(Contains(Refusal(bytes), "does not end at the end of the file"));
+  // The header is last: a byte after it, or a header running past the end.
+  CHECK(Contains(Refusal(Build(header) + "x"), "does not end at the end of the file"));
+  std::string cut = Build(header);
+  cut.pop_back();
+  CHECK(Contains(Refusal(cut), "does not end at the end of the file"));
+}
+
+TEST_CASE("container validation: the header message") {
+  std::string garbage = Build(OneEntry());
+  garbage.back() = '\xff';
+  CHECK(Contains(Refusal(garbage), "malformed container header"));
+  ContainerHeader header = OneEntry();
+  header.set_format_version(0);
+  CHECK(Contains(Refusal(Build(header)), "container format_version is 0 (unset)"));
+  header.set_format_version(3);
+  CHECK(Contains(Refusal(Build(header)), "container format_version 3 is newer"));
+  header = OneEntry();
+  (*header.mutable_metadata())[""] = "v";
+  CHECK(Refusal(Build(header)) == "container metadata has an empty key");
+}
+
+TEST_CASE("container validation: each entry's tensor as a bundle's, names unique") {
+  ContainerHeader header = OneEntry();
+  header.mutable_entries(0)->mutable_tensor()->set_dtype(qtensor::v1::DTYPE_UNSPECIFIED);
+  CHECK(Contains(Refusal(Build(header)), "container entries[0] (\"w\"): dtype 0 is unknown"));
+  header = OneEntry();
+  header.mutable_entries(0)->mutable_tensor()->set_scale(-1.0);
+  CHECK(Contains(Refusal(Build(header)), "container entries[0] (\"w\"): "));
+  header = OneEntry();
+  header.mutable_entries(0)->mutable_tensor()->set_name("");
+  CHECK(Refusal(Build(header)) == "container entries[0] has an empty name");
+  header = OneEntry();
+  *header.add_entries() = header.entries(0);
+  header.mutable_entries(1)->mutable_payload()->set_offset(128);
+  CHECK(Refusal(Build(header, 192)) ==
+        "container entries[1] (\"w\"): duplicate name, also entries[0]");
+  header = OneEntry();
+  header.mutable_entries(0)->mutable_tensor()->set_data("x");
+  CHECK(Contains(Refusal(Build(header)), "tensor.data holds 1 bytes"));
+  header = OneEntry();
+  header.mutable_entries(0)->clear_payload();
+  CHECK(Contains(Refusal(Build(header)), "the entry has no payload"));
+}
+
+TEST_CASE("container validation: the payload table") {
+  const auto with = [](uint64_t offset, uint64_t length) {
+    ContainerHeader header = OneEntry();
+    header.mutable_entries(0)->mutable_payload()->set_offset(offset);
+    header.mutable_entries(0)->mutable_payload()->set_length(length);
+    return header;
+  };
+  CHECK(Contains(Refusal(Build(with(96, 64), 192)), "payload offset 96 is not a multiple of 64"));
+  CHECK(Contains(Refusal(Build(with(0, 64), 192)), "payload offset 0 is inside the fixed header"));
+  CHECK(
+      Contains(Refusal(Build(with(std::numeric_limits<uint64_t>::max() - 63, 128))), "overflows"));
+  CHECK(Contains(Refusal(Build(with(128, 64), 128)),
+                 "payload [128, 192) runs past the start of the header at 128"));
+  // The length is the values' exact size.
+  CHECK(Contains(Refusal(Build(with(64, 63), 128)),
+                 "data holds 63 bytes but shape [4, 16] of qint8 needs 64"));
+  // Overlap: a second entry 64 bytes long starting inside the first.
+  ContainerHeader header = OneEntry();
+  header.mutable_entries(0)->mutable_tensor()->set_shape(0, 8);  // 128 bytes at 64
+  header.mutable_entries(0)->mutable_payload()->set_length(128);
+  auto* second = header.add_entries();
+  *second = OneEntry().entries(0);
+  second->mutable_tensor()->set_name("v");
+  second->mutable_payload()->set_offset(128);
+  CHECK(Refusal(Build(header, 256)) ==
+        "container entries[1] (\"v\"): payload at 128 overlaps the payload of entries[0] "
+        "(\"w\"), [64, 192)");
+  // Adjacent payloads, and an empty one anywhere, are fine.
+  header.mutable_entries(1)->mutable_payload()->set_offset(192);
+  auto* empty = header.add_entries();
+  *empty = OneEntry().entries(0);
+  empty->mutable_tensor()->set_name("e");
+  empty->mutable_tensor()->set_shape(0, 0);
+  empty->mutable_payload()->set_offset(128);
+  empty->mutable_payload()->set_length(0);
+  CHECK(Validate(Build(header, 256)).entries.size() == 3);
+}
+
+TEST_CASE("container: a payload beyond 4 GiB in a sparse file") {
+  ScratchDir dir;
+  const std::string path = dir / "sparse.qtb";
+  const uint64_t offset = (uint64_t{5} << 30) + 4096;  // past 4 GiB and 2^32 + page
+  ContainerHeader header = OneEntry();
+  header.mutable_entries(0)->mutable_payload()->set_offset(offset);
+  const std::string encoded = header.SerializeAsString();
+  uint8_t prefix[64];
+  qtensor::io::EncodeContainerPrefix(offset + 64, encoded.size(), prefix);
+  std::string payload(64, '\0');
+  for (int i = 0; i < 64; ++i) payload[i] = static_cast<char>(i - 32);
+  {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::pwrite(fd, prefix, 64, 0) == 64);
+    REQUIRE(::pwrite(fd, payload.data(), 64, static_cast<off_t>(offset)) == 64);
+    REQUIRE(::pwrite(fd, encoded.data(), encoded.size(), static_cast<off_t>(offset + 64)) ==
+            static_cast<ssize_t>(encoded.size()));
+    ::close(fd);
+  }
+  struct stat info;
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK(static_cast<uint64_t>(info.st_size) == offset + 64 + encoded.size());
+  CHECK(info.st_blocks * 512 < (int64_t{1} << 20));  // sparse: a few blocks on disk
+
+  const auto start = std::chrono::steady_clock::now();
+  const ContainerFile file(path);
+  const Tensor tensor = std::get<Tensor>(file.Get("w"));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  MESSAGE("open + get of one tensor at 5 GiB: "
+          << std::chrono::duration<double, std::milli>(elapsed).count() << " ms");
+  CHECK(qtensor::core::GetElement(tensor, {0, 0}) == -32.0f);
+  CHECK(qtensor::core::GetElement(tensor, {3, 15}) == 31.0f);
+  CHECK(file.entry(0).offset == offset);
+}
