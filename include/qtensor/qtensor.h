@@ -1402,6 +1402,11 @@ QTENSOR_API qt_status qt_bundle_load(qt_bundle** out, const char* path);
     whose header lists the entries and whose payloads are mapped one at a
     time. qt_bundle_load reads one whole (its tensors mapped). */
 
+/** The first 8 bytes of every container file (0x89 "QTBNDL" "\n"); a file in
+    the message form starts with 0x0A instead. For telling the forms apart
+    without opening the file. */
+#define QTENSOR_CONTAINER_MAGIC "\x89QTBNDL\n"
+
 /** Opens a container and validates its header (names, shapes, dtypes,
     parameters, where each payload lies); no payload is read.
     QT_ERR_IO if it cannot be read; QT_ERR_CORRUPT_DATA, the message naming
@@ -1458,6 +1463,12 @@ QTENSOR_API qt_status qt_bundle_writer_finish(qt_bundle_writer* writer);
 /** Frees the writer; an unfinished one removes its temporary file, leaving
     path as it was. NULL is a no-op. */
 QTENSOR_API void qt_bundle_writer_free(qt_bundle_writer* writer);
+
+/** Writes the whole bundle (tensors, float entries and metadata) to path as
+    a container, each entry streamed as with qt_bundle_writer_add, the file
+    renamed over path at the end. QT_ERR_IO if it cannot be written (path is
+    then as it was). */
+QTENSOR_API qt_status qt_bundle_save_container(const qt_bundle* bundle, const char* path);
 
 /* ------------------------------------------------- bundle float entries */
 

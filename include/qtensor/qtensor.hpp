@@ -885,6 +885,11 @@ class Bundle {
     detail::Check(qt_bundle_load(&handle, path.c_str()));
     return Bundle(handle);
   }
+  // As a container (docs/format.md, "The container"), which load reads too
+  // (its tensors mapped read-only) and BundleFile opens lazily.
+  void save_container(const std::string& path) const {
+    detail::Check(qt_bundle_save_container(get(), path.c_str()));
+  }
 
   // The same as a GGUF file (docs/gguf.md): Q8_0 and Q4_0 tensors, metadata
   // as typed text ("UINT32 32").
@@ -938,6 +943,81 @@ class Bundle {
     void operator()(qt_bundle* bundle) const noexcept { qt_bundle_free(bundle); }
   };
   std::unique_ptr<qt_bundle, Deleter> handle_;
+};
+
+// ------------------------------------------- bundle files of any size
+
+// A container opened for reading (qt_bundle_file_open): names from its
+// header, each tensor mapped read-only when asked for (clone() gives a
+// writable copy). Tensors outlive the file.
+class BundleFile {
+ public:
+  static BundleFile open(const std::string& path) {
+    qt_bundle_file* handle = nullptr;
+    detail::Check(qt_bundle_file_open(&handle, path.c_str()));
+    return BundleFile(handle);
+  }
+
+  size_t size() const {
+    size_t count = 0;
+    detail::Check(qt_bundle_file_size(&count, handle_.get()));
+    return count;
+  }
+  std::string name(size_t index) const {
+    const char* name = nullptr;
+    detail::Check(qt_bundle_file_name(&name, handle_.get(), index));
+    return name;
+  }
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (size_t i = 0, n = size(); i < n; ++i) out.push_back(name(i));
+    return out;
+  }
+  Tensor get(const std::string& name) const {
+    qt_tensor* tensor = nullptr;
+    detail::Check(qt_bundle_file_get(&tensor, handle_.get(), name.c_str()));
+    return Tensor(tensor);
+  }
+  // Checks the named entry's checksum, or every entry's; Error
+  // (QT_ERR_CORRUPT_DATA) naming the entry on a mismatch.
+  void verify(const std::string& name) const {
+    detail::Check(qt_bundle_file_verify(handle_.get(), name.c_str()));
+  }
+  void verify() const { detail::Check(qt_bundle_file_verify(handle_.get(), nullptr)); }
+
+ private:
+  explicit BundleFile(qt_bundle_file* handle) : handle_(handle) {}
+  struct Deleter {
+    void operator()(qt_bundle_file* file) const noexcept { qt_bundle_file_free(file); }
+  };
+  std::unique_ptr<qt_bundle_file, Deleter> handle_;
+};
+
+// A container written one tensor at a time (qt_bundle_writer_open): each
+// added tensor is written at once; finish() renames the file over path, and
+// a writer destroyed unfinished leaves path as it was.
+class BundleWriter {
+ public:
+  static BundleWriter open(const std::string& path) {
+    qt_bundle_writer* handle = nullptr;
+    detail::Check(qt_bundle_writer_open(&handle, path.c_str()));
+    return BundleWriter(handle);
+  }
+
+  void add(const std::string& name, const Tensor& tensor) {
+    detail::Check(qt_bundle_writer_add(handle_.get(), name.c_str(), tensor.get()));
+  }
+  void set_metadata(const std::string& key, const std::string& value) {
+    detail::Check(qt_bundle_writer_set_metadata(handle_.get(), key.c_str(), value.c_str()));
+  }
+  void finish() { detail::Check(qt_bundle_writer_finish(handle_.get())); }
+
+ private:
+  explicit BundleWriter(qt_bundle_writer* handle) : handle_(handle) {}
+  struct Deleter {
+    void operator()(qt_bundle_writer* writer) const noexcept { qt_bundle_writer_free(writer); }
+  };
+  std::unique_ptr<qt_bundle_writer, Deleter> handle_;
 };
 
 // ------------------------------------------------- parameters from data

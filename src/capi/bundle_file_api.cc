@@ -5,6 +5,7 @@
 #include <string>
 
 #include "capi/bundle_entries.h"
+#include "io/container_format.h"
 #include "io/container_reader.h"
 #include "io/container_writer.h"
 
@@ -16,6 +17,21 @@ using qtensor::capi::TensorOf;
 using qtensor::capi::TextArgument;
 using qtensor::core::ErrorKind;
 using qtensor::core::Fail;
+
+static_assert(sizeof(QTENSOR_CONTAINER_MAGIC) - 1 == sizeof qtensor::io::kContainerMagic);
+
+namespace {
+// The public macro is the io layer's magic.
+constexpr bool MagicMatches() {
+  for (size_t i = 0; i < sizeof qtensor::io::kContainerMagic; ++i) {
+    if (static_cast<uint8_t>(QTENSOR_CONTAINER_MAGIC[i]) != qtensor::io::kContainerMagic[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(MagicMatches());
+}  // namespace
 
 struct qt_bundle_file {
   qtensor::io::ContainerFile file;
@@ -114,5 +130,11 @@ qt_status qt_bundle_writer_finish(qt_bundle_writer* writer) {
 }
 
 void qt_bundle_writer_free(qt_bundle_writer* writer) { delete writer; }
+
+qt_status qt_bundle_save_container(const qt_bundle* bundle, const char* path) {
+  return Guard([&] {
+    qtensor::io::SaveContainer(Required(bundle, "bundle")->bundle, Required(path, "path"));
+  });
+}
 
 }  // extern "C"

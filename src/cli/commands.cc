@@ -364,38 +364,71 @@ Bundle GgufBundle(const std::string& bytes) {
 
 // What a file holds, told by its content; ONNX models, which have no magic
 // number, by the name's extension.
-enum class FileKind { kTensor, kBundle, kGguf, kOnnx };
+enum class FileKind { kTensor, kBundle, kContainer, kGguf, kOnnx };
 
-FileKind KindOf(const std::string& path, const std::string& bytes) {
-  if (IsGguf(bytes)) return FileKind::kGguf;
-  if (EndsWith(path, ".onnx")) return FileKind::kOnnx;
-  return HoldsBundle(bytes) ? FileKind::kBundle : FileKind::kTensor;
+// Whether the file starts with a container's magic (read without reading
+// the rest: containers are mapped, however large).
+bool IsContainerFile(const std::string& path) {
+  constexpr size_t kMagicBytes = sizeof(QTENSOR_CONTAINER_MAGIC) - 1;
+  char magic[kMagicBytes] = {};
+  std::ifstream in(path, std::ios::binary);
+  return in.read(magic, kMagicBytes) &&
+         std::memcmp(magic, QTENSOR_CONTAINER_MAGIC, kMagicBytes) == 0;
 }
 
-// The bundle of a bundle, GGUF or ONNX file.
-Bundle BundleOf(FileKind kind, const std::string& bytes) {
-  switch (kind) {
+// An input file: its kind and, except for a container, its bytes.
+struct Input {
+  std::string path;
+  FileKind kind;
+  std::string bytes;
+};
+
+Input ReadInput(const std::string& path) {
+  if (IsContainerFile(path)) return {path, FileKind::kContainer, ""};
+  std::string bytes = ReadFile(path);
+  RefuseNumPyFile(path, bytes);
+  const FileKind kind = IsGguf(bytes)             ? FileKind::kGguf
+                        : EndsWith(path, ".onnx") ? FileKind::kOnnx
+                        : HoldsBundle(bytes)      ? FileKind::kBundle
+                                                  : FileKind::kTensor;
+  return {path, kind, std::move(bytes)};
+}
+
+// The bundle of a bundle, container, GGUF or ONNX file.
+Bundle BundleOf(const Input& input) {
+  switch (input.kind) {
+    case FileKind::kContainer:
+      return Bundle::load(input.path);  // its tensors mapped
     case FileKind::kGguf:
-      return GgufBundle(bytes);
+      return GgufBundle(input.bytes);
     case FileKind::kOnnx:
-      return Bundle::deserialize_onnx(bytes);
+      return Bundle::deserialize_onnx(input.bytes);
     default:
-      return Bundle::deserialize(bytes);
+      return Bundle::deserialize(input.bytes);
   }
 }
 
 const char* FormatName(FileKind kind) {
-  return kind == FileKind::kGguf ? "GGUF" : kind == FileKind::kOnnx ? "ONNX" : "qtensor bundle";
+  switch (kind) {
+    case FileKind::kGguf:
+      return "GGUF";
+    case FileKind::kOnnx:
+      return "ONNX";
+    case FileKind::kContainer:
+      return "qtensor container";
+    default:
+      return "qtensor bundle";
+  }
 }
 
 }  // namespace
 
 void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
   const std::string path = OnePositional(ParseArguments(args, {}), "FILE");
-  const std::string bytes = ReadFile(path);
-  RefuseNumPyFile(path, bytes);
+  const Input input = ReadInput(path);
+  const std::string& bytes = input.bytes;
   try {
-    if (IsGguf(bytes)) {
+    if (input.kind == FileKind::kGguf) {
       std::optional<Bundle> bundle;
       try {
         bundle.emplace(GgufBundle(bytes));
@@ -408,12 +441,12 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out) {
       }
       out << "GGUF file: ";
       PrintBundle(*bundle, out);
-    } else if (const FileKind kind = KindOf(path, bytes); kind == FileKind::kOnnx) {
-      const Bundle bundle = BundleOf(kind, bytes);  // before any output
-      out << "ONNX model: ";
+    } else if (input.kind == FileKind::kOnnx || input.kind == FileKind::kContainer) {
+      const Bundle bundle = BundleOf(input);  // before any output
+      out << (input.kind == FileKind::kOnnx ? "ONNX model: " : "container: ");
       PrintBundle(bundle, out);
-    } else if (kind == FileKind::kBundle) {
-      PrintBundle(BundleOf(kind, bytes), out);
+    } else if (input.kind == FileKind::kBundle) {
+      PrintBundle(BundleOf(input), out);
     } else {
       out << Tensor::deserialize(bytes).to_string() << "\n";
     }
@@ -470,33 +503,37 @@ void RunQuantize(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
-  const Arguments arguments = ParseArguments(args, {"output"});
+  const Arguments arguments = ParseArguments(args, {"output"}, {"container"});
   const std::string input = OnePositional(arguments, "input file");
   const std::string& output = arguments.Required("output");
-  const std::string bytes = ReadFile(input);
-  RefuseNumPyFile(input, bytes);
+  const Input file = ReadInput(input);
   Bundle bundle;
   try {
-    const FileKind kind = KindOf(input, bytes);
-    if (kind != FileKind::kTensor) {
-      bundle = BundleOf(kind, bytes);
+    if (file.kind != FileKind::kTensor) {
+      bundle = BundleOf(file);
     } else {
-      const Tensor tensor = Tensor::deserialize(bytes);
+      const Tensor tensor = Tensor::deserialize(file.bytes);
       bundle.set("tensor", tensor);  // GGUF and ONNX name their tensors
     }
   } catch (const Error& error) {
     throw CliError(kExitFailure,
                    input + ": " + qt_status_name(error.status()) + ": " + error.what());
   }
-  // The output's name picks the format.
-  const FileKind to = EndsWith(output, ".gguf")   ? FileKind::kGguf
-                      : EndsWith(output, ".onnx") ? FileKind::kOnnx
-                                                  : FileKind::kBundle;
+  // The output's name picks the format; --container the qtensor form.
+  const FileKind to = EndsWith(output, ".gguf")    ? FileKind::kGguf
+                      : EndsWith(output, ".onnx")  ? FileKind::kOnnx
+                      : arguments.Has("container") ? FileKind::kContainer
+                                                   : FileKind::kBundle;
+  if (arguments.Has("container") && to != FileKind::kContainer) {
+    throw CliError(kExitUsage, "--container is the qtensor form: not for a .gguf or .onnx output");
+  }
   try {
     if (to == FileKind::kGguf) {
       bundle.save_gguf(output);
     } else if (to == FileKind::kOnnx) {
       bundle.save_onnx(output);
+    } else if (to == FileKind::kContainer) {
+      bundle.save_container(output);
     } else {
       bundle.save(output);
     }
@@ -541,6 +578,33 @@ NpyArray BundleArray(const Bundle& bundle, const std::string& name, bool int_rep
 
 }  // namespace
 
+void RunVerify(const std::vector<std::string>& args, std::ostream& out) {
+  const std::string path = OnePositional(ParseArguments(args, {}), "FILE");
+  const Input input = ReadInput(path);
+  try {
+    if (input.kind != FileKind::kContainer) {
+      // Only containers carry checksums: the others are read and validated whole.
+      std::string what = "a qtensor tensor file";
+      if (input.kind == FileKind::kTensor) {
+        (void)Tensor::deserialize(input.bytes);
+      } else {
+        const size_t count = BundleOf(input).size();
+        what = std::string("a ") + FormatName(input.kind) + " file of " + std::to_string(count) +
+               (count == 1 ? " tensor" : " tensors");
+      }
+      out << path << ": " << what << ", read and validated (it has no checksums)\n";
+      return;
+    }
+    const BundleFile file = BundleFile::open(path);
+    file.verify();
+    out << path << ": " << file.size() << " entr" << (file.size() == 1 ? "y" : "ies")
+        << ", every checksum matches\n";
+  } catch (const Error& error) {
+    throw CliError(kExitFailure,
+                   path + ": " + qt_status_name(error.status()) + ": " + error.what());
+  }
+}
+
 void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
   const Arguments arguments = ParseArguments(args, {"output", "name"}, {"int-repr"});
   const std::string input = OnePositional(arguments, "input file");
@@ -548,14 +612,12 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
   const bool int_repr = arguments.Has("int-repr");
   // The output's name picks the format: .npz is NumPy's archive of arrays.
   const bool npz = EndsWith(output, ".npz");
-  const std::string bytes = ReadFile(input);
-  RefuseNumPyFile(input, bytes);
+  const Input file = ReadInput(input);
   try {
     std::vector<NpyArray> arrays;
     Bundle bundle;
-    const FileKind kind = KindOf(input, bytes);
-    if (kind == FileKind::kTensor) {
-      const Tensor tensor = Tensor::deserialize(bytes);
+    if (file.kind == FileKind::kTensor) {
+      const Tensor tensor = Tensor::deserialize(file.bytes);
       if (arguments.Has("name")) {
         throw CliError(kExitUsage,
                        "--name is for bundles: " + input + " holds one tensor (leave out --name)");
@@ -563,7 +625,7 @@ void RunDequantize(const std::vector<std::string>& args, std::ostream&) {
       // numpy.savez's name for it
       arrays.emplace_back("arr_0", [tensor, int_repr] { return TensorNpy(tensor, int_repr); });
     } else {
-      bundle = BundleOf(kind, bytes);
+      bundle = BundleOf(file);
       if (arguments.Has("name")) {
         const std::string& name = arguments.options.at("name");
         if (!bundle.contains(name)) {
@@ -621,7 +683,19 @@ constexpr char kConvertUsage[] =
     "    tensors are per-block qint8 and quint4 tensors (docs/gguf.md); written\n"
     "    to GGUF, every tensor must be in one of those two forms. GGUF -> qtensor\n"
     "    -> GGUF gives the same tensor bytes and metadata values. ONNX models\n"
-    "    hold each tensor as DequantizeLinear initializers (docs/onnx.md).\n";
+    "    hold each tensor as DequantizeLinear initializers (docs/onnx.md).\n"
+    "qtensor convert IN -o OUT --container\n"
+    "    write OUT as a container (docs/format.md): any size, its tensors\n"
+    "    mapped when read, each entry checksummed. A container converts back to\n"
+    "    the message form without --container. IN may be a container in every\n"
+    "    command.\n";
+
+constexpr char kVerifyUsage[] =
+    "qtensor verify FILE\n"
+    "    check a container's checksums (XXH3-64 of each entry's bytes against\n"
+    "    its header, docs/format.md): exit status 1 naming the first entry whose\n"
+    "    bytes changed. Other qtensor, GGUF and ONNX files have no checksums:\n"
+    "    they are read and validated whole\n";
 
 constexpr char kQuantizeUsage[] =
     "qtensor quantize IN.npy --scale S --zero-point Z --dtype qint8|quint8|qint32|...\n"
@@ -666,6 +740,7 @@ const std::vector<Command>& Commands() {
       {"quantize", kQuantizeUsage, RunQuantize},
       {"dequantize", kDequantizeUsage, RunDequantize},
       {"convert", kConvertUsage, RunConvert},
+      {"verify", kVerifyUsage, RunVerify},
   };
   return commands;
 }

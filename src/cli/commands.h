@@ -33,6 +33,9 @@ void RunInfo(const std::vector<std::string>& args, std::ostream& out);
 // --averaging-constant C) and what it chose is printed to out.
 void RunQuantize(const std::vector<std::string>& args, std::ostream& out);
 
+// qtensor verify FILE: a container's checksums; other files read whole.
+void RunVerify(const std::vector<std::string>& args, std::ostream& out);
+
 // qtensor dequantize IN [--name NAME] [--int-repr] -o OUT.npy|OUT.npz: floats
 // (or with --int-repr the integers) as a .npy file, or a bundle's tensors as
 // a .npz file.

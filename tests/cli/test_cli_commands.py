@@ -935,3 +935,42 @@ def test_convert_to_onnx_and_back_and_info_of_an_onnx_model(tmp_path):
     (tmp_path / "bad.onnx").write_bytes(b"\x08\x0a\x3a\x01")
     assert_fails(run("info", tmp_path / "bad.onnx"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
                  "ONNX model")
+
+
+def test_containers_convert_both_ways_verify_and_read_in_every_command(tmp_path):
+    q = np.arange(-16, 16)
+    f16 = np.array([0.5, -2.0], dtype=np.float16)
+    write_gguf(tmp_path / "m.gguf", [("w", [32], 8, q8_0_blocks([0.25], q)),
+                                     ("emb", [2], 1, f16.tobytes())],
+               [("general.architecture", 8, gguf_string("llama"))])
+    assert run_ok("convert", tmp_path / "m.gguf", "-o", tmp_path / "m.qtc", "--container") == \
+        f"wrote 2 tensors to {tmp_path / 'm.qtc'} (qtensor container)\n"
+    assert (tmp_path / "m.qtc").read_bytes()[:8] == b"\x89QTBNDL\n"
+    assert run_ok("verify", tmp_path / "m.qtc") == \
+        f"{tmp_path / 'm.qtc'}: 2 entries, every checksum matches\n"
+    text = run_ok("info", tmp_path / "m.qtc")
+    assert text.startswith("container: bundle of 2 tensors\nw:\n")
+    assert "emb:\nunquantized float16, shape (2,)\n" in text
+    run_ok("dequantize", tmp_path / "m.qtc", "-o", tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as npz:
+        assert np.array_equal(npz["w"], q.astype(np.float32) * np.float32(0.25))
+        assert npz["emb"].tobytes() == f16.tobytes()
+    # Container -> message form -> GGUF: the original bytes.
+    run_ok("convert", tmp_path / "m.qtc", "-o", tmp_path / "m.qtb")
+    assert (tmp_path / "m.qtb").read_bytes()[:1] == b"\x0a"
+    run_ok("convert", tmp_path / "m.qtb", "-o", tmp_path / "back.gguf")
+    assert (tmp_path / "back.gguf").read_bytes() == (tmp_path / "m.gguf").read_bytes()
+    assert run_ok("verify", tmp_path / "m.qtb") == \
+        f"{tmp_path / 'm.qtb'}: a qtensor bundle file of 2 tensors, read and validated " \
+        "(it has no checksums)\n"
+
+    # One changed payload byte: verify names the entry; info still reads.
+    data = bytearray((tmp_path / "m.qtc").read_bytes())
+    data[64] ^= 0x01
+    (tmp_path / "bad.qtc").write_bytes(bytes(data))
+    assert_fails(run("verify", tmp_path / "bad.qtc"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
+                 'entries[0] ("w")', "XXH3-64")
+    assert_fails(run("convert", tmp_path / "m.qtc", "-o", tmp_path / "x.gguf", "--container"),
+                 EXIT_USAGE, "--container is the qtensor form")
+    (tmp_path / "short.qtc").write_bytes(bytes(data[:40]))
+    assert_fails(run("info", tmp_path / "short.qtc"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA")
