@@ -214,12 +214,13 @@ def test_library_rejects_data_of_the_wrong_length(pb, tmp_path):
 # ------------------------------------------------ docs/format.md's example
 
 
-def format_doc_example():
-    """The Python block of docs/format.md, which reads weights.qt into x."""
+def format_doc_example(index=0):
+    """A Python block of docs/format.md: the first reads weights.qt into x,
+    the second the tensor fc.weight of the container model.qtb."""
     docs = pathlib.Path(os.environ["QTENSOR_PROTO"]).parent.parent / "docs" / "format.md"
     blocks = re.findall(r"```python\n(.*?)```", docs.read_text(), re.S)
-    assert len(blocks) == 1, "docs/format.md should have one Python block"
-    return blocks[0]
+    assert len(blocks) == 2, "docs/format.md should have two Python blocks"
+    return blocks[index]
 
 
 @pytest.mark.parametrize("options", [
@@ -237,3 +238,24 @@ def test_format_doc_example_reads_what_the_library_wrote(pb, tmp_path, options):
     got, want = np.load(tmp_path / "x.npy"), np.load(tmp_path / "expected.npy")
     assert got.dtype == np.float32 and got.shape == (4, 3)
     np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+def test_format_doc_container_example_reads_what_the_library_wrote(pb, tmp_path):
+    ints = (np.arange(12, dtype=np.int64).reshape(4, 3) * 21 - 120).astype(np.int8)
+    file = pb.File(magic="qtensor", format_version=1)
+    file.bundle.tensors.add(name="fc.bias", dtype=pb.QINT32, shape=[2], scale=0.5,
+                            qscheme=pb.PER_TENSOR_AFFINE, data=bytes(8))
+    file.bundle.tensors.add(name="fc.weight", dtype=pb.QINT8, shape=[4, 3], scale=0.125,
+                            zero_point=-3, qscheme=pb.PER_TENSOR_AFFINE, data=ints.tobytes())
+    (tmp_path / "b.qtb").write_bytes(file.SerializeToString())
+    run_cli("convert", tmp_path / "b.qtb", "-o", tmp_path / "model.qtb", "--container")
+    assert (tmp_path / "model.qtb").read_bytes()[:8] == b"\x89QTBNDL\n"
+    run_cli("dequantize", tmp_path / "model.qtb", "--name", "fc.weight", "-o",
+            tmp_path / "expected.npy")
+    env = dict(os.environ, PYTHONPATH=str(pathlib.Path(pb.__file__).parent))
+    subprocess.run([sys.executable, "-c", format_doc_example(1) + "np.save('x.npy', x)\n"],
+                   cwd=tmp_path, env=env, check=True, timeout=60)
+    got, want = np.load(tmp_path / "x.npy"), np.load(tmp_path / "expected.npy")
+    assert got.dtype == np.float32 and got.shape == (4, 3)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+    np.testing.assert_array_equal(got, (ints.astype(np.float32) + 3) * np.float32(0.125))
