@@ -96,14 +96,17 @@ void CheckPayloadRange(const v1::PayloadRef& payload, uint64_t header_offset,
 
 // No two payloads share a byte (O(n log n): sorted by offset, each must
 // start at or after the end of those before it). Empty payloads hold no
-// byte and overlap nothing.
+// byte and overlap nothing. Payloads at the same offset keep the entries'
+// order, so the message names the later entry whatever the sort does.
 void CheckNoOverlap(const std::vector<ValidContainerEntry>& entries) {
   std::vector<size_t> order;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].length > 0) order.push_back(i);
   }
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return entries[a].offset < entries[b].offset; });
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return entries[a].offset < entries[b].offset ||
+           (entries[a].offset == entries[b].offset && a < b);
+  });
   for (size_t k = 1; k < order.size(); ++k) {
     const ValidContainerEntry& before = entries[order[k - 1]];
     const ValidContainerEntry& after = entries[order[k]];
