@@ -31,6 +31,8 @@ class ContainerFile {
   // Entry i (i < size()) in the file's order: name, shape, dtype,
   // quantizer, payload place and checksum.
   const ValidContainerEntry& entry(size_t i) const { return valid_.entries[i]; }
+  // Entry i's name, valid as long as this object.
+  const std::string& name(size_t i) const { return valid_.entries[i].name; }
   const std::map<std::string, std::string>& metadata() const { return valid_.metadata; }
   // The index of the entry called name; kNotFound if there is none.
   size_t IndexOf(const std::string& name) const;
