@@ -76,7 +76,7 @@ qt_status qt_bundle_file_name(const char** out, const qt_bundle_file* file, size
       Fail(ErrorKind::kOutOfRange, "index " + std::to_string(index) + " is out of range for " +
                                        std::to_string(container.size()) + " tensors");
     }
-    *out = container.name(index).c_str();
+    *out = container.name(index);
   });
 }
 

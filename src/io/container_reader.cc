@@ -52,6 +52,7 @@ ContainerFile::ContainerFile(const std::string& path) : path_(path) {
   };
   valid_ = WithPath(path, [&] { return ValidateContainer(file_size, read); });
   for (size_t i = 0; i < valid_.entries.size(); ++i) index_.emplace(valid_.entries[i].name, i);
+  for (const auto& item : valid_.metadata) metadata_keys_.push_back(&item.first);
 }
 
 size_t ContainerFile::IndexOf(const std::string& name) const {
@@ -60,6 +61,13 @@ size_t ContainerFile::IndexOf(const std::string& name) const {
     core::Fail(ErrorKind::kNotFound, "'" + path_ + "' has no entry " + Quoted(name));
   }
   return found->second;
+}
+
+const char* ContainerFile::metadata_key(size_t i) const { return metadata_keys_.at(i)->c_str(); }
+
+const char* ContainerFile::FindMetadata(const std::string& key) const {
+  const auto found = valid_.metadata.find(key);
+  return found == valid_.metadata.end() ? nullptr : found->second.c_str();
 }
 
 std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,

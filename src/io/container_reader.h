@@ -30,12 +30,20 @@ class ContainerFile {
   size_t size() const { return valid_.entries.size(); }
   // Entry i (i < size()) in the file's order: name, shape, dtype,
   // quantizer, payload place and checksum.
-  const ValidContainerEntry& entry(size_t i) const { return valid_.entries[i]; }
-  // Entry i's name, valid as long as this object.
-  const std::string& name(size_t i) const { return valid_.entries[i].name; }
-  const std::map<std::string, std::string>& metadata() const { return valid_.metadata; }
+  ValidContainerEntry entry(size_t i) const { return valid_.entries.at(i); }
+  // Entry i's name (i < size()), valid as long as this object.
+  const char* name(size_t i) const { return valid_.entries.at(i).name.c_str(); }
   // The index of the entry called name; kNotFound if there is none.
   size_t IndexOf(const std::string& name) const;
+  bool Contains(const std::string& name) const { return index_.count(name) != 0; }
+
+  // The metadata: its size, its i-th key in sorted order (i < size), and the
+  // value of key (nullptr if absent); the strings live as long as this object.
+  size_t metadata_size() const { return valid_.metadata.size(); }
+  const char* metadata_key(size_t i) const;
+  const char* FindMetadata(const std::string& key) const;
+  // A copy of it all.
+  std::map<std::string, std::string> metadata() const { return valid_.metadata; }
 
   // A quantized entry as a read-only tensor borrowing a mapping of its
   // payload, which lives as long as any view of it (whether or not this
@@ -75,6 +83,7 @@ class ContainerFile {
   ValidContainer valid_;
   // A tree, which crafted names cannot degrade as they can a hash table.
   std::map<std::string, size_t> index_;
+  std::vector<const std::string*> metadata_keys_;  // into valid_.metadata, sorted
 };
 
 // Whether path starts with the container's magic (a short or unreadable

@@ -128,8 +128,8 @@ void Touch(const io::BundleEntry& entry) {
 io::Bundle Entries(const io::ContainerFile& file) {
   io::Bundle bundle;
   for (size_t i = 0; i < file.size(); ++i) {
-    bundle.entries.emplace_back(file.entry(i).name, file.Get(i));
-    Require(file.IndexOf(file.entry(i).name) == i, "IndexOf disagrees");
+    bundle.entries.emplace_back(file.name(i), file.Get(i));
+    Require(file.IndexOf(file.name(i)) == i, "IndexOf disagrees");
     Touch(bundle.entries.back().second);
   }
   bundle.metadata = file.metadata();

@@ -166,7 +166,7 @@ TEST_CASE("container: every dtype, scheme and float entry round-trips") {
   REQUIRE(file.size() == bundle.entries.size());
   for (size_t i = 0; i < file.size(); ++i) {
     CAPTURE(bundle.entries[i].first);
-    CHECK(file.entry(i).name == bundle.entries[i].first);
+    CHECK(file.name(i) == bundle.entries[i].first);
     CHECK(file.entry(i).offset % 64 == 0);
     CHECK(file.entry(i).has_checksum);
   }
