@@ -180,6 +180,20 @@ typedef enum qt_scale_type {
   QT_SCALE_BFLOAT16 = 4 /**< bfloat16 values */
 } qt_scale_type;
 
+/** Unquantized float types a bundle entry may hold (GGUF's F32, F16 and BF16
+    tensors). A float entry is data kept bit for bit (NaN payloads, -0.0,
+    subnormals), not an operand: no operator takes it. Names are shared with
+    the quantized entries: qt_bundle_size, _name, _contains and _remove cover
+    both kinds; qt_bundle_get and _get_index of a float entry, and the
+    qt_bundle_float_* accessors of a quantized one, give
+    QT_ERR_TYPE_MISMATCH. Each accessor gives QT_ERR_NOT_FOUND for an absent
+    name. */
+typedef enum qt_float_dtype {
+  QT_FLOAT32 = 1, /**< IEEE binary32, 4 bytes per value */
+  QT_FLOAT16 = 2, /**< IEEE binary16, 2 bytes per value */
+  QT_BFLOAT16 = 3 /**< bfloat16 (the top half of a float32), 2 bytes per value */
+} qt_float_dtype;
+
 /** A quantized tensor (a view of a shared storage). Opaque. */
 typedef struct qt_tensor qt_tensor;
 /** Quantization parameters and dtype. Opaque and immutable. */
@@ -741,6 +755,11 @@ QTENSOR_API qt_status qt_tensor_shares_storage(bool* out, const qt_tensor* a, co
     @return QT_ERR_INVALID_ARGUMENT for a view that is not contiguous or, for a
     packed dtype, starts inside a byte (make one with qt_contiguous). */
 QTENSOR_API qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor);
+
+/** True if the tensor's storage is read-only: it borrows a read-only
+    mapping of a file (qt_bundle_file_get, qt_bundle_load of a container).
+    Writing into any view of it is refused; qt_clone gives a writable copy. */
+QTENSOR_API qt_status qt_tensor_is_read_only(bool* out, const qt_tensor* tensor);
 
 /** The effective quantizer of the view, in the view's own dim numbering
     (caller frees). A view that selected away the channel axis gets a
@@ -1387,8 +1406,16 @@ QTENSOR_API qt_status qt_bundle_serialize(uint8_t** out, size_t* out_size, const
     name or metadata string holding a NUL byte). */
 QTENSOR_API qt_status qt_bundle_deserialize(qt_bundle** out, const uint8_t* data, size_t size);
 
-/** Writes the bundle to a file, atomically as qt_save. */
+/** Writes the bundle to a file as a container (qt_bundle_save_container),
+    the form every bundle file takes from 0.2.0 (docs/format.md, "Which form
+    a bundle file takes"): it opens lazily whatever its size. Atomic, as
+    qt_save. */
 QTENSOR_API qt_status qt_bundle_save(const qt_bundle* bundle, const char* path);
+
+/** Writes the bundle to a file in the message form: the bytes of
+    qt_bundle_serialize (one protobuf File message, at most 2 GiB), as
+    bundle files were written before 0.2.0. Atomic, as qt_save. */
+QTENSOR_API qt_status qt_bundle_save_message(const qt_bundle* bundle, const char* path);
 
 /** Reads a bundle file, as qt_load reads a tensor file (regular files only),
     or a container (qt_bundle_file_open), whose tensors are then mapped
@@ -1436,6 +1463,74 @@ QTENSOR_API qt_status qt_bundle_file_name(const char** out, const qt_bundle_file
 QTENSOR_API qt_status qt_bundle_file_get(qt_tensor** out, const qt_bundle_file* file,
                                          const char* name);
 
+/** True if the file has an entry of that name (a NULL name is an error). */
+QTENSOR_API qt_status qt_bundle_file_contains(bool* out, const qt_bundle_file* file,
+                                              const char* name);
+
+/* What the header says of an entry, without mapping or reading its payload.
+   Each takes the entry's name: QT_ERR_NOT_FOUND if absent. */
+
+/** True if the named entry is a float entry, false if a quantized tensor. */
+QTENSOR_API qt_status qt_bundle_file_is_float(bool* out, const qt_bundle_file* file,
+                                              const char* name);
+
+/** The rank of the named entry, quantized or float. */
+QTENSOR_API qt_status qt_bundle_file_ndim(size_t* out, const qt_bundle_file* file,
+                                          const char* name);
+
+/** The shape of the named entry (capacity >= its rank). */
+QTENSOR_API qt_status qt_bundle_file_shape(int64_t* out, size_t capacity,
+                                           const qt_bundle_file* file, const char* name);
+
+/** The dtype of the named quantized tensor (QT_ERR_TYPE_MISMATCH for a
+    float entry). */
+QTENSOR_API qt_status qt_bundle_file_dtype(qt_dtype* out, const qt_bundle_file* file,
+                                           const char* name);
+
+/** The quantizer of the named quantized tensor (caller frees;
+    QT_ERR_TYPE_MISMATCH for a float entry). */
+QTENSOR_API qt_status qt_bundle_file_quantizer(qt_quantizer** out, const qt_bundle_file* file,
+                                               const char* name);
+
+/** The dtype of the named float entry (QT_ERR_TYPE_MISMATCH for a quantized
+    tensor). */
+QTENSOR_API qt_status qt_bundle_file_float_dtype(qt_float_dtype* out, const qt_bundle_file* file,
+                                                 const char* name);
+
+/** Where the named entry's payload lies in the file: its offset (a
+    multiple of 64) and length in bytes, as validated against the file when
+    it was opened. For readers that map the bytes themselves (the payload is
+    the entry's values in storage form, docs/format.md). */
+QTENSOR_API qt_status qt_bundle_file_payload(uint64_t* offset, uint64_t* length,
+                                             const qt_bundle_file* file, const char* name);
+
+/** The value of a metadata key (QT_ERR_NOT_FOUND if absent). Borrowed:
+    valid until the file is freed. */
+QTENSOR_API qt_status qt_bundle_file_metadata(const char** out, const qt_bundle_file* file,
+                                              const char* key);
+
+/** The number of metadata keys. */
+QTENSOR_API qt_status qt_bundle_file_metadata_size(size_t* out, const qt_bundle_file* file);
+
+/** The metadata key at index, in sorted order. Borrowed: valid until the
+    file is freed. QT_ERR_OUT_OF_RANGE for a bad index. */
+QTENSOR_API qt_status qt_bundle_file_metadata_key(const char** out, const qt_bundle_file* file,
+                                                  size_t index);
+
+/** A new bundle of the named entries, in the given order, with the file's
+    metadata: each entry, quantized or float, borrows a read-only mapping of
+    its payload as qt_bundle_file_get's tensor does (read float entries
+    with qt_bundle_float_data). Every name is checked before anything is
+    mapped: QT_ERR_NOT_FOUND for an absent one, QT_ERR_INVALID_ARGUMENT for
+    one given twice. names may be NULL when count is 0. */
+QTENSOR_API qt_status qt_bundle_file_select(qt_bundle** out, const qt_bundle_file* file,
+                                            const char* const* names, size_t count);
+
+/** A new bundle of every entry and the metadata, all entries borrowing one
+    read-only mapping of the payloads (what qt_bundle_load gives for a
+    container). */
+QTENSOR_API qt_status qt_bundle_file_to_bundle(qt_bundle** out, const qt_bundle_file* file);
+
 /** Recomputes the named entry's checksum (XXH3-64), or every entry's for a
     NULL name, and compares it with the header's. QT_ERR_CORRUPT_DATA naming
     the entry on a mismatch; an entry stored without a checksum passes. */
@@ -1452,6 +1547,15 @@ QTENSOR_API qt_status qt_bundle_writer_open(qt_bundle_writer** out, const char* 
     failure; QT_ERR_IO if writing fails (the writer is then unusable). */
 QTENSOR_API qt_status qt_bundle_writer_add(qt_bundle_writer* writer, const char* name,
                                            const qt_tensor* tensor);
+
+/** Writes a float entry under name: data_bytes bytes of product(shape)
+    values of dtype, as qt_bundle_set_float takes them (checked the same
+    way), written before the call returns. Name rules as
+    qt_bundle_writer_add. */
+QTENSOR_API qt_status qt_bundle_writer_add_float(qt_bundle_writer* writer, const char* name,
+                                                 const void* data, size_t data_bytes,
+                                                 const int64_t* shape, size_t ndim,
+                                                 qt_float_dtype dtype);
 
 /** Sets a metadata string, as qt_bundle_set_metadata. */
 QTENSOR_API qt_status qt_bundle_writer_set_metadata(qt_bundle_writer* writer, const char* key,
@@ -1472,19 +1576,7 @@ QTENSOR_API qt_status qt_bundle_save_container(const qt_bundle* bundle, const ch
 
 /* ------------------------------------------------- bundle float entries */
 
-/** Unquantized float types a bundle entry may hold (GGUF's F32, F16 and BF16
-    tensors). A float entry is data kept bit for bit (NaN payloads, -0.0,
-    subnormals), not an operand: no operator takes it. Names are shared with
-    the quantized entries: qt_bundle_size, _name, _contains and _remove cover
-    both kinds; qt_bundle_get and _get_index of a float entry, and the
-    qt_bundle_float_* accessors of a quantized one, give
-    QT_ERR_TYPE_MISMATCH. Each accessor gives QT_ERR_NOT_FOUND for an absent
-    name. */
-typedef enum qt_float_dtype {
-  QT_FLOAT32 = 1, /**< IEEE binary32, 4 bytes per value */
-  QT_FLOAT16 = 2, /**< IEEE binary16, 2 bytes per value */
-  QT_BFLOAT16 = 3 /**< bfloat16 (the top half of a float32), 2 bytes per value */
-} qt_float_dtype;
+/* The float dtypes (qt_float_dtype) are declared with the other enums. */
 
 /** The name of a float dtype ("float32", "float16", "bfloat16"), or NULL if
     unknown. */

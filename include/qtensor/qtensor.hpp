@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "qtensor/qtensor.h"
@@ -369,6 +370,9 @@ class Tensor {
     detail::Check(qt_tensor_data(&data, &bytes, get()));
     return bytes;
   }
+  // Whether the storage is a read-only mapping of a file (BundleFile::get):
+  // writes into it are refused.
+  bool is_read_only() const { return Get(qt_tensor_is_read_only); }
   bool shares_storage_with(const Tensor& other) const {
     bool shared = false;
     detail::Check(qt_tensor_shares_storage(&shared, get(), other.get()));
@@ -879,7 +883,12 @@ class Bundle {
   static Bundle deserialize(const std::string& bytes) {
     return deserialize(bytes.data(), bytes.size());
   }
+  // A container (the form of every bundle file; docs/format.md).
   void save(const std::string& path) const { detail::Check(qt_bundle_save(get(), path.c_str())); }
+  // The message form: serialize()'s bytes.
+  void save_message(const std::string& path) const {
+    detail::Check(qt_bundle_save_message(get(), path.c_str()));
+  }
   static Bundle load(const std::string& path) {
     qt_bundle* handle = nullptr;
     detail::Check(qt_bundle_load(&handle, path.c_str()));
@@ -973,10 +982,94 @@ class BundleFile {
     for (size_t i = 0, n = size(); i < n; ++i) out.push_back(name(i));
     return out;
   }
+  bool contains(const std::string& name) const {
+    bool found = false;
+    detail::Check(qt_bundle_file_contains(&found, handle_.get(), name.c_str()));
+    return found;
+  }
+  // A read-only tensor mapping the named quantized entry's payload (no
+  // copy); clone() it to write.
   Tensor get(const std::string& name) const {
     qt_tensor* tensor = nullptr;
     detail::Check(qt_bundle_file_get(&tensor, handle_.get(), name.c_str()));
     return Tensor(tensor);
+  }
+  // The named entries (quantized or float) and the metadata, as a bundle
+  // whose entries map their payloads.
+  Bundle select(const std::vector<std::string>& names) const {
+    std::vector<const char*> pointers;
+    for (const std::string& name : names) pointers.push_back(name.c_str());
+    qt_bundle* bundle = nullptr;
+    detail::Check(qt_bundle_file_select(&bundle, handle_.get(), pointers.data(), pointers.size()));
+    return Bundle(bundle);
+  }
+  Bundle to_bundle() const {
+    qt_bundle* bundle = nullptr;
+    detail::Check(qt_bundle_file_to_bundle(&bundle, handle_.get()));
+    return Bundle(bundle);
+  }
+
+  // What the header says of an entry, without reading its payload.
+  bool is_float(const std::string& name) const {
+    bool is_float = false;
+    detail::Check(qt_bundle_file_is_float(&is_float, handle_.get(), name.c_str()));
+    return is_float;
+  }
+  std::vector<int64_t> shape(const std::string& name) const {
+    size_t ndim = 0;
+    detail::Check(qt_bundle_file_ndim(&ndim, handle_.get(), name.c_str()));
+    std::vector<int64_t> shape(ndim);
+    detail::Check(qt_bundle_file_shape(shape.data(), ndim, handle_.get(), name.c_str()));
+    return shape;
+  }
+  qt_dtype dtype(const std::string& name) const {
+    qt_dtype dtype = QT_QUINT8;
+    detail::Check(qt_bundle_file_dtype(&dtype, handle_.get(), name.c_str()));
+    return dtype;
+  }
+  Quantizer quantizer(const std::string& name) const {
+    qt_quantizer* quantizer = nullptr;
+    detail::Check(qt_bundle_file_quantizer(&quantizer, handle_.get(), name.c_str()));
+    return Quantizer(quantizer);
+  }
+  qt_float_dtype float_dtype(const std::string& name) const {
+    qt_float_dtype dtype = QT_FLOAT32;
+    detail::Check(qt_bundle_file_float_dtype(&dtype, handle_.get(), name.c_str()));
+    return dtype;
+  }
+  // The payload's offset (a multiple of 64) and length in the file.
+  std::pair<uint64_t, uint64_t> payload(const std::string& name) const {
+    uint64_t offset = 0, length = 0;
+    detail::Check(qt_bundle_file_payload(&offset, &length, handle_.get(), name.c_str()));
+    return {offset, length};
+  }
+
+  std::string metadata(const std::string& key) const {
+    const char* text = nullptr;
+    detail::Check(qt_bundle_file_metadata(&text, handle_.get(), key.c_str()));
+    return text;
+  }
+  bool has_metadata(const std::string& key) const {
+    const char* text = nullptr;
+    const qt_status status = qt_bundle_file_metadata(&text, handle_.get(), key.c_str());
+    if (status == QT_ERR_NOT_FOUND) return false;
+    detail::Check(status);
+    return true;
+  }
+  size_t metadata_size() const {
+    size_t count = 0;
+    detail::Check(qt_bundle_file_metadata_size(&count, handle_.get()));
+    return count;
+  }
+  std::string metadata_key(size_t index) const {
+    const char* key = nullptr;
+    detail::Check(qt_bundle_file_metadata_key(&key, handle_.get(), index));
+    return key;
+  }
+  std::vector<std::string> metadata_keys() const {
+    std::vector<std::string> keys;
+    for (size_t i = 0, n = metadata_size(); i < n; ++i) keys.push_back(metadata_key(i));
+    return keys;
   }
   // Checks the named entry's checksum, or every entry's; Error
   // (QT_ERR_CORRUPT_DATA) naming the entry on a mismatch.
@@ -1006,6 +1099,12 @@ class BundleWriter {
 
   void add(const std::string& name, const Tensor& tensor) {
     detail::Check(qt_bundle_writer_add(handle_.get(), name.c_str(), tensor.get()));
+  }
+  // A float entry: bytes of product(shape) values of dtype, little-endian.
+  void add_float(const std::string& name, const void* data, size_t bytes,
+                 const std::vector<int64_t>& shape, qt_float_dtype dtype) {
+    detail::Check(qt_bundle_writer_add_float(handle_.get(), name.c_str(), data, bytes, shape.data(),
+                                             shape.size(), dtype));
   }
   void set_metadata(const std::string& key, const std::string& value) {
     detail::Check(qt_bundle_writer_set_metadata(handle_.get(), key.c_str(), value.c_str()));

@@ -189,6 +189,10 @@ qt_status qt_bundle_save(const qt_bundle* bundle, const char* path) {
   return Guard([&] { qtensor::io::SaveBundle(BundleOf(bundle), Required(path, "path")); });
 }
 
+qt_status qt_bundle_save_message(const qt_bundle* bundle, const char* path) {
+  return Guard([&] { qtensor::io::SaveBundleMessage(BundleOf(bundle), Required(path, "path")); });
+}
+
 qt_status qt_bundle_load(qt_bundle** out, const char* path) {
   return Guard([&] {
     Required(out, "out");

@@ -59,6 +59,15 @@ const FloatArray& FloatEntry(const BundleEntry& entry, const std::string& name) 
   return *array;
 }
 
+io::FloatDType FloatDTypeArgument(const qt_float_dtype& dtype) {
+  const int32_t value = EnumValue(dtype);
+  if (!io::IsValidFloatDType(value)) {
+    Fail(ErrorKind::kInvalidArgument, "unknown float dtype " + std::to_string(value) +
+                                          " (expected one of QT_FLOAT32 = 1 to QT_BFLOAT16 = 3)");
+  }
+  return static_cast<io::FloatDType>(value);
+}
+
 void SetEntry(qt_bundle& handle, const char* name, BundleEntry entry) {
   std::string key = TextArgument(name, "name", false);
   const auto found = handle.entry_positions.find(key);

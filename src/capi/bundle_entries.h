@@ -30,6 +30,9 @@ const io::BundleEntry& NamedEntry(const qt_bundle& handle, const char* name);
 const core::Tensor& TensorEntry(const io::BundleEntry& entry, const std::string& name);
 const io::FloatArray& FloatEntry(const io::BundleEntry& entry, const std::string& name);
 
+// A caller's qt_float_dtype; kInvalidArgument for an unknown one.
+io::FloatDType FloatDTypeArgument(const qt_float_dtype& dtype);
+
 // Adds the entry under a name checked with TextArgument, or replaces the
 // entry of that name (of either kind) in its position.
 void SetEntry(qt_bundle& handle, const char* name, io::BundleEntry entry);

@@ -10,6 +10,7 @@
 using qtensor::capi::BundleHandle;
 using qtensor::capi::CheckCapacity;
 using qtensor::capi::EnumValue;
+using qtensor::capi::FloatDTypeArgument;
 using qtensor::capi::FloatEntry;
 using qtensor::capi::Guard;
 using qtensor::capi::NamedEntry;
@@ -20,16 +21,6 @@ using qtensor::io::FloatArray;
 using qtensor::io::FloatDType;
 
 namespace {
-
-FloatDType FloatDTypeArgument(const qt_float_dtype& dtype) {
-  const int32_t value = EnumValue(dtype);
-  if (!qtensor::io::IsValidFloatDType(value)) {
-    qtensor::core::Fail(qtensor::core::ErrorKind::kInvalidArgument,
-                        "unknown float dtype " + std::to_string(value) +
-                            " (expected one of QT_FLOAT32 = 1 to QT_BFLOAT16 = 3)");
-  }
-  return static_cast<FloatDType>(value);
-}
 
 const FloatArray& NamedFloat(const qt_bundle* bundle, const char* name) {
   const qtensor::io::BundleEntry& entry = NamedEntry(BundleHandle(bundle), name);  // name checked

@@ -235,6 +235,13 @@ qt_status qt_tensor_is_contiguous(bool* out, const qt_tensor* tensor) {
   });
 }
 
+qt_status qt_tensor_is_read_only(bool* out, const qt_tensor* tensor) {
+  return Guard([&] {
+    const bool read_only = TensorOf(tensor).storage()->read_only();
+    *Required(out, "out") = read_only;
+  });
+}
+
 qt_status qt_tensor_data(void** data, size_t* bytes, const qt_tensor* tensor) {
   return Guard([&] {
     Required(data, "data");

@@ -417,7 +417,7 @@ const char* FormatName(FileKind kind) {
     case FileKind::kContainer:
       return "qtensor container";
     default:
-      return "qtensor bundle";
+      return "qtensor bundle (message form)";
   }
 }
 
@@ -503,7 +503,7 @@ void RunQuantize(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
-  const Arguments arguments = ParseArguments(args, {"output"}, {"container"});
+  const Arguments arguments = ParseArguments(args, {"output"}, {"container", "message"});
   const std::string input = OnePositional(arguments, "input file");
   const std::string& output = arguments.Required("output");
   const Input file = ReadInput(input);
@@ -519,13 +519,20 @@ void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
     throw CliError(kExitFailure,
                    input + ": " + qt_status_name(error.status()) + ": " + error.what());
   }
-  // The output's name picks the format; --container the qtensor form.
-  const FileKind to = EndsWith(output, ".gguf")    ? FileKind::kGguf
-                      : EndsWith(output, ".onnx")  ? FileKind::kOnnx
-                      : arguments.Has("container") ? FileKind::kContainer
-                                                   : FileKind::kBundle;
-  if (arguments.Has("container") && to != FileKind::kContainer) {
-    throw CliError(kExitUsage, "--container is the qtensor form: not for a .gguf or .onnx output");
+  // The output's name picks the format; --message the qtensor form other
+  // than the default container.
+  if (arguments.Has("container") && arguments.Has("message")) {
+    throw CliError(kExitUsage, "--container and --message are two forms: give one");
+  }
+  const FileKind to = EndsWith(output, ".gguf")   ? FileKind::kGguf
+                      : EndsWith(output, ".onnx") ? FileKind::kOnnx
+                      : arguments.Has("message")  ? FileKind::kBundle
+                                                  : FileKind::kContainer;
+  for (const char* form : {"container", "message"}) {
+    if (arguments.Has(form) && to != FileKind::kContainer && to != FileKind::kBundle) {
+      throw CliError(kExitUsage, std::string("--") + form +
+                                     " is a qtensor file's form: not for a .gguf or .onnx output");
+    }
   }
   try {
     if (to == FileKind::kGguf) {
@@ -535,7 +542,7 @@ void RunConvert(const std::vector<std::string>& args, std::ostream& out) {
     } else if (to == FileKind::kContainer) {
       bundle.save_container(output);
     } else {
-      bundle.save(output);
+      bundle.save_message(output);
     }
   } catch (const Error& error) {
     throw CliError(kExitFailure,
@@ -684,11 +691,12 @@ constexpr char kConvertUsage[] =
     "    to GGUF, every tensor must be in one of those two forms. GGUF -> qtensor\n"
     "    -> GGUF gives the same tensor bytes and metadata values. ONNX models\n"
     "    hold each tensor as DequantizeLinear initializers (docs/onnx.md).\n"
-    "qtensor convert IN -o OUT --container\n"
-    "    write OUT as a container (docs/format.md): any size, its tensors\n"
-    "    mapped when read, each entry checksummed. A container converts back to\n"
-    "    the message form without --container. IN may be a container in every\n"
-    "    command.\n";
+    "    A qtensor OUT is a container (docs/format.md): any size, its tensors\n"
+    "    mapped when read, each entry checksummed (--container says so\n"
+    "    explicitly). IN may be a container in every command.\n"
+    "qtensor convert IN -o OUT --message\n"
+    "    write a qtensor OUT in the message form instead: one protobuf message\n"
+    "    (at most 2 GiB), as bundle files were before 0.2.0, read whole.\n";
 
 constexpr char kVerifyUsage[] =
     "qtensor verify FILE\n"

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "io/container_reader.h"
+#include "io/container_writer.h"
 #include "io/decode.h"
 #include "io/encode.h"
 #include "io/file_io.h"
@@ -47,7 +48,9 @@ void SaveTensor(const core::Tensor& tensor, const std::string& path, uint64_t ma
   Save(SerializeTensor(tensor, max_bytes), path);
 }
 
-void SaveBundle(const Bundle& bundle, const std::string& path, uint64_t max_bytes) {
+void SaveBundle(const Bundle& bundle, const std::string& path) { SaveContainer(bundle, path); }
+
+void SaveBundleMessage(const Bundle& bundle, const std::string& path, uint64_t max_bytes) {
   Save(SerializeBundle(bundle, max_bytes), path);
 }
 

@@ -29,8 +29,12 @@ Bundle DeserializeBundle(const uint8_t* data, size_t size);
 // Written atomically: a failed save leaves path as it was.
 void SaveTensor(const core::Tensor& tensor, const std::string& path,
                 uint64_t max_bytes = kMaxSerializedBytes);
-void SaveBundle(const Bundle& bundle, const std::string& path,
-                uint64_t max_bytes = kMaxSerializedBytes);
+// A bundle file in the default form: a container (docs/format.md, "Which
+// form a bundle file takes").
+void SaveBundle(const Bundle& bundle, const std::string& path);
+// The message form (one File message, at most max_bytes).
+void SaveBundleMessage(const Bundle& bundle, const std::string& path,
+                       uint64_t max_bytes = kMaxSerializedBytes);
 
 // kIo if the file cannot be read; kCorruptData (the message starting with
 // the path) as the Deserialize functions. LoadBundle also reads a container

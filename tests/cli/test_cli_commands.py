@@ -834,7 +834,7 @@ def test_convert_gguf_to_qtensor_and_back_gives_the_same_file(tmp_path):
     assert "scale=tensor([ 0.5000, -0.2500,  0.0000,  0.0010], dtype=qtensor.float64)" in text
 
     assert run_ok("convert", tmp_path / "in.gguf", "-o", tmp_path / "mid.qt") == \
-        f"wrote 2 tensors to {tmp_path / 'mid.qt'} (qtensor bundle)\n"
+        f"wrote 2 tensors to {tmp_path / 'mid.qt'} (qtensor container)\n"
     run_ok("dequantize", tmp_path / "mid.qt", "--name", "w", "--int-repr", "-o",
            tmp_path / "w.npy")
     assert np.array_equal(np.load(tmp_path / "w.npy"), q.reshape(2, 64))
@@ -956,12 +956,16 @@ def test_containers_convert_both_ways_verify_and_read_in_every_command(tmp_path)
         assert np.array_equal(npz["w"], q.astype(np.float32) * np.float32(0.25))
         assert npz["emb"].tobytes() == f16.tobytes()
     # Container -> message form -> GGUF: the original bytes.
-    run_ok("convert", tmp_path / "m.qtc", "-o", tmp_path / "m.qtb")
+    assert run_ok("convert", tmp_path / "m.qtc", "-o", tmp_path / "m.qtb", "--message") == \
+        f"wrote 2 tensors to {tmp_path / 'm.qtb'} (qtensor bundle (message form))\n"
     assert (tmp_path / "m.qtb").read_bytes()[:1] == b"\x0a"
+    # Without a form, a qtensor output is a container (the default form).
+    run_ok("convert", tmp_path / "m.qtb", "-o", tmp_path / "again.qtc")
+    assert (tmp_path / "again.qtc").read_bytes() == (tmp_path / "m.qtc").read_bytes()
     run_ok("convert", tmp_path / "m.qtb", "-o", tmp_path / "back.gguf")
     assert (tmp_path / "back.gguf").read_bytes() == (tmp_path / "m.gguf").read_bytes()
     assert run_ok("verify", tmp_path / "m.qtb") == \
-        f"{tmp_path / 'm.qtb'}: a qtensor bundle file of 2 tensors, read and validated " \
+        f"{tmp_path / 'm.qtb'}: a qtensor bundle (message form) file of 2 tensors, read and validated " \
         "(it has no checksums)\n"
 
     # One changed payload byte: verify names the entry; info still reads.
@@ -971,6 +975,10 @@ def test_containers_convert_both_ways_verify_and_read_in_every_command(tmp_path)
     assert_fails(run("verify", tmp_path / "bad.qtc"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA",
                  'entries[0] ("w")', "XXH3-64")
     assert_fails(run("convert", tmp_path / "m.qtc", "-o", tmp_path / "x.gguf", "--container"),
-                 EXIT_USAGE, "--container is the qtensor form")
+                 EXIT_USAGE, "--container is a qtensor file's form")
+    assert_fails(run("convert", tmp_path / "m.qtc", "-o", tmp_path / "x.onnx", "--message"),
+                 EXIT_USAGE, "--message is a qtensor file's form")
+    assert_fails(run("convert", tmp_path / "m.qtc", "-o", tmp_path / "x.qt", "--message",
+                     "--container"), EXIT_USAGE, "two forms")
     (tmp_path / "short.qtc").write_bytes(bytes(data[:40]))
     assert_fails(run("info", tmp_path / "short.qtc"), EXIT_FAILURE, "QT_ERR_CORRUPT_DATA")

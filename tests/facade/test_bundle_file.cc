@@ -21,6 +21,13 @@ std::string TempPath(const char* name) { return std::string("/tmp/qtensor_facade
 
 bool Exists(const std::string& path) { return std::ifstream(path).good(); }
 
+std::string FirstBytes(const std::string& path, size_t count) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(count, '\0');
+  in.read(&bytes[0], static_cast<std::streamsize>(count));
+  return bytes;
+}
+
 qt_status StatusOf(void (*call)(const Tensor&), const Tensor& tensor) {
   try {
     call(tensor);
@@ -89,4 +96,54 @@ TEST_CASE("Bundle::save_container round trips; an unfinished writer leaves no fi
     writer.add("t", bundle.get("t"));
   }
   CHECK_FALSE(Exists(abandoned));
+}
+
+TEST_CASE("BundleFile: the header's description, selection, float entries; save's two forms") {
+  const std::string path = TempPath("header.qtc");
+  const Tensor b = Tensor::QuantizePerChannel({1.0f, 2.0f, 3.0f}, {3}, {0.5, 0.25, 1.0}, {0, 1, 2},
+                                              0, QT_QUINT8);
+  const std::vector<uint16_t> bf16 = {0x3f80, 0xc000, 0x7fc1};  // 1, -2, a NaN's payload
+  {
+    BundleWriter writer = BundleWriter::open(path);
+    writer.add_float("emb", bf16.data(), 6, {3, 1}, QT_BFLOAT16);
+    writer.add("b", b);
+    writer.set_metadata("epoch", "3");
+    writer.finish();
+  }
+  const BundleFile file = BundleFile::open(path);
+  CHECK(file.contains("b"));
+  CHECK_FALSE(file.contains("c"));
+  CHECK(file.is_float("emb"));
+  CHECK(file.shape("emb") == std::vector<int64_t>{3, 1});
+  CHECK(file.float_dtype("emb") == QT_BFLOAT16);
+  CHECK(file.shape("b") == std::vector<int64_t>{3});
+  CHECK(file.dtype("b") == QT_QUINT8);
+  CHECK(file.quantizer("b").scales() == std::vector<double>{0.5, 0.25, 1.0});
+  CHECK(file.payload("emb").first % 64 == 0);
+  CHECK(file.payload("emb").second == 6);
+  CHECK(file.metadata_keys() == std::vector<std::string>{"epoch"});
+  CHECK(file.metadata("epoch") == "3");
+  CHECK_FALSE(file.has_metadata("nope"));
+  CHECK(file.get("b").is_read_only());
+  CHECK_FALSE(file.get("b").clone().is_read_only());
+
+  const Bundle chosen = file.select({"b", "emb"});
+  CHECK(chosen.names() == std::vector<std::string>{"b", "emb"});
+  const std::vector<uint8_t> bytes = chosen.float_data("emb");
+  CHECK(std::vector<uint16_t>{uint16_t(bytes[0] | bytes[1] << 8),
+                              uint16_t(bytes[2] | bytes[3] << 8),
+                              uint16_t(bytes[4] | bytes[5] << 8)} == bf16);
+  const Bundle whole = file.to_bundle();
+  CHECK(whole.names() == std::vector<std::string>{"emb", "b"});
+  CHECK(whole.metadata("epoch") == "3");
+
+  // save writes a container, save_message the message form; load reads both.
+  const std::string saved = TempPath("saved.qtb"), message = TempPath("message.qtb");
+  whole.save(saved);
+  whole.save_message(message);
+  CHECK(FirstBytes(saved, 8) == std::string(QTENSOR_CONTAINER_MAGIC));
+  CHECK(FirstBytes(message, 1) == "\x0a");
+  CHECK(Bundle::load(saved).serialize() == whole.serialize());
+  CHECK(Bundle::load(message).serialize() == whole.serialize());
+  for (const std::string& name : {path, saved, message}) std::remove(name.c_str());
 }

@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   qt_tensor_free(weight);
   qt_tensor_free(bias);
   qt_tensor_free(base);
-  Check(qt_bundle_save(bundle, (out_dir + "/bundle.qt").c_str()), "bundle.qt");
+  Check(qt_bundle_save_message(bundle, (out_dir + "/bundle.qt").c_str()), "bundle.qt");
   qt_bundle_free(bundle);
   return 0;
 }

@@ -330,7 +330,7 @@ TEST_CASE("io: output over the size limit fails cleanly and writes nothing") {
   qtensor::io::Bundle bundle;
   bundle.entries.emplace_back("t", core_tensor);
   CHECK_THROWS_AS(qtensor::io::SaveTensor(core_tensor, path, 100), qtensor::core::Error);
-  CHECK_THROWS_AS(qtensor::io::SaveBundle(bundle, path, 100), qtensor::core::Error);
+  CHECK_THROWS_AS(qtensor::io::SaveBundleMessage(bundle, path, 100), qtensor::core::Error);
   CHECK_THROWS_AS(qtensor::io::SaveTensor(core_tensor, dir / "new.qt", 100), qtensor::core::Error);
   CheckSame(Tensor::load(path), old);
   CHECK(dir.Entries() == 1);
