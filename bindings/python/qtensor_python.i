@@ -133,6 +133,7 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::Bundle::float_data;    // float_data_bytes below
 %ignore qtensor::Bundle::float_values;  // float_values_into below
 %ignore qtensor::Quantizer::operator!=;
+%rename(verify_all) qtensor::BundleFile::verify() const;
 // One wrapper each (default arguments would make overloads that SWIG cannot
 // tell apart by the buffer typemap).
 %feature("compactdefaultargs") qtensor::choose_qparams_per_tensor;
