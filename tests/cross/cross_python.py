@@ -102,6 +102,59 @@ def float_entry_differences(bundle, made):
     return found
 
 
+MAPPED_FILE = "mapped.qtc"
+CONTAINER_MAGIC = b"\x89QTBNDL\n"
+# name: (float entry?, shape, dtype) as mapped.qtc's header must give them.
+MAPPED_HEADER = {"w": (False, (3, 4), qtensor.quint8), "v": (False, (2, 3), qtensor.quint8),
+                 "p": (False, (2, 5), qtensor.quint4), "f16": (True, (3,), "float16")}
+
+
+def write_mapped(made, path, writer):
+    """mapped.qtc: written one entry at a time by the streaming writer."""
+    with qtensor.BundleWriter(path) as stream:
+        stream.add("w", made["quint8_per_channel.qt"])
+        stream.add("v", made["view.qt"])
+        stream.add("p", made["quint4_per_block.qt"])
+        dtype, shape, data = FLOAT_ENTRIES["f16"]
+        stream.add_float("f16", data, shape, dtype)
+        stream.set_metadata("format", "container")
+        stream.set_metadata("writer", writer)
+
+
+def mapped_differences(path, made, writer):
+    """mapped.qtc, opened lazily: the header checked before any tensor is
+    got, then the checksums, the tensors (read-only) and the float bytes."""
+    with open(path, "rb") as file:
+        if file.read(8) != CONTAINER_MAGIC:
+            return [f"{MAPPED_FILE}: does not start with the container magic"]
+    found = []
+    with qtensor.load(path, mmap=True) as mapped:
+        if list(mapped) != list(MAPPED_HEADER):
+            return [f"{MAPPED_FILE}: names {list(mapped)}, expected {list(MAPPED_HEADER)}"]
+        for name, (is_float, shape, dtype) in MAPPED_HEADER.items():
+            got = (mapped.is_float(name), tuple(mapped.shape(name)),
+                   mapped.float_dtype(name) if is_float else mapped.dtype(name))
+            if got != (is_float, shape, dtype):
+                found.append(f"{MAPPED_FILE}[{name!r}] header: {got}, expected "
+                             f"{(is_float, shape, dtype)}")
+            if mapped.payload(name)[0] % 64 != 0:
+                found.append(f"{MAPPED_FILE}[{name!r}]: payload at {mapped.payload(name)[0]}")
+        metadata = {"format": "container", "writer": writer}
+        if dict(mapped.metadata) != metadata:
+            found.append(f"{MAPPED_FILE}: metadata {dict(mapped.metadata)}, expected {metadata}")
+        mapped.verify()
+        for name, source in (("w", "quint8_per_channel.qt"), ("v", "view.qt"),
+                             ("p", "quint4_per_block.qt")):
+            tensor = mapped[name]
+            found += differences(f"{MAPPED_FILE}[{name!r}]", tensor, made[source].contiguous())
+            if not tensor.is_read_only():
+                found.append(f"{MAPPED_FILE}[{name!r}]: not read-only")
+        want = FLOAT_ENTRIES["f16"][2]
+        if mapped.select(["f16"]).float_data("f16") != want:
+            found.append(f"{MAPPED_FILE}['f16']: bytes differ")
+    return found
+
+
 def write(directory):
     os.makedirs(directory, exist_ok=True)
     made = tensors()
@@ -110,6 +163,7 @@ def write(directory):
     bundle_of(made, "python").save(os.path.join(directory, BUNDLE_FILE))
     gguf_bundle_of("python").save_gguf(os.path.join(directory, GGUF_FILE))
     float_entries(made).save(os.path.join(directory, FLOAT_ENTRIES_FILE))
+    write_mapped(made, os.path.join(directory, MAPPED_FILE), "python")
 
 
 def differences(what, got, want):
@@ -173,6 +227,18 @@ def read(directory, writer):
     except (qtensor.Error, OSError) as error:
         found = [f"{FLOAT_ENTRIES_FILE}: cannot load: {type(error).__name__}: {error}"]
     print("\n".join(found) if found else f"ok {FLOAT_ENTRIES_FILE}")
+    failed |= bool(found)
+    # Bundle files saved to a path are containers.
+    for file in (BUNDLE_FILE, FLOAT_ENTRIES_FILE):
+        with open(os.path.join(directory, file), "rb") as saved:
+            if saved.read(1) != CONTAINER_MAGIC[:1]:
+                print(f"{file}: not a container (first byte)")
+                failed = True
+    try:
+        found = mapped_differences(os.path.join(directory, MAPPED_FILE), made, writer)
+    except (qtensor.Error, OSError) as error:
+        found = [f"{MAPPED_FILE}: cannot read: {type(error).__name__}: {error}"]
+    print("\n".join(found) if found else f"ok {MAPPED_FILE}")
     failed |= bool(found)
     return 1 if failed else 0
 

@@ -22,6 +22,7 @@ from ._types import (DType, GgufType, QScheme, Rounding, ScaleType, Size, bfloat
 from ._quantizer import Quantizer
 from ._tensor import Tensor
 from ._bundle import Bundle, Metadata
+from ._mapped import BundleWriter, MappedBundle, MappedMetadata
 from ._functions import (deserialize, empty_quantized, from_int_repr, from_packed, load,
                          make_per_tensor_quantized_tensor, quantize, quantize_gguf,
                          quantize_per_block, quantize_per_channel, quantize_per_tensor, save, serialize)
@@ -57,7 +58,7 @@ __all__ = [
     "from_packed", "Rounding", "ScaleType", "pytorch_rounding", "onnx_rounding",
     "float64_scale", "float32_scale", "float16_scale", "bfloat16_scale", "per_block_affine",
     "quantize_per_block", "GgufType", "gguf_rounding", "gguf_q4_0", "gguf_q8_0", "quantize_gguf",
-    "per_channel_affine_float_qparams",
+    "per_channel_affine_float_qparams", "BundleWriter", "MappedBundle", "MappedMetadata",
 ]
 
 # Public classes print and pickle under the package's name.
@@ -65,6 +66,7 @@ for _public in (Error, InvalidArgumentError, OutOfRangeError, ShapeMismatchError
                 TypeMismatchError, OutOfMemoryError, FileError, CorruptDataError, InternalError,
                 NotFoundError, InvalidShapeError, ShapeViewError, DType, QScheme, Rounding,
                 ScaleType, GgufType, Size, Quantizer,
-                Tensor, Bundle, Metadata, LinearPackedParams, Conv2dPackedParams):
+                Tensor, Bundle, Metadata, LinearPackedParams, Conv2dPackedParams, BundleWriter,
+                MappedBundle, MappedMetadata):
     _public.__module__ = __name__
 del _public

@@ -192,8 +192,24 @@ class Bundle(MutableMapping):
         return Bundle._wrap(native.Bundle.deserialize(memoryview(data).cast("B")))
 
     def save(self, file):
-        """Writes the bundle to a path or a binary file object."""
+        """Writes the bundle to a path, as a container (the form of every
+        bundle file: load(path, mmap=True) opens it lazily), or to a binary
+        file object in the message form (serialize()'s bytes: a stream
+        cannot take a container, whose prefix is written last)."""
         self._save(file, self.serialize, self._native.save)
+
+    def save_container(self, file):
+        """Writes the bundle to a path as a container (what save does)."""
+        if hasattr(file, "write"):
+            raise TypeError("a container is written to a path, not a file object: its "
+                            "prefix is written last and the file renamed into place")
+        self._native.save_container(path_of(file))
+
+    def save_message(self, file):
+        """Writes the bundle in the message form (one protobuf message, at
+        most 2 GiB, read whole; bundle files before 0.2.0) to a path or a
+        binary file object."""
+        self._save(file, self.serialize, self._native.save_message)
 
     @staticmethod
     def load(file):

@@ -146,8 +146,14 @@ def save(obj, file):
     obj.save(file)
 
 
-def load(file):
-    """The Tensor or Bundle in a file (a path or a binary file object)."""
+def load(file, mmap=False):
+    """The Tensor or Bundle in a file (a path or a binary file object).
+    With mmap=True, a container (every bundle file saved to a path) opened
+    lazily as a MappedBundle: names, shapes and metadata from its header,
+    each tensor mapped read-only when it is asked for."""
+    if mmap:
+        from ._mapped import open_mapped
+        return open_mapped(file)
     if hasattr(file, "read"):
         return deserialize(file.read())
     path = path_of(file)

@@ -5,7 +5,8 @@ import ctypes
 import numpy as np
 
 from ._arrays import float_input, float_of, index_of, path_of
-from ._errors import SHAPE_VIEW_ERRORS, OutOfRangeError, TypeMismatchError
+from ._errors import (SHAPE_VIEW_ERRORS, InvalidArgumentError, OutOfRangeError,
+                      TypeMismatchError)
 from ._indexing import view_of
 from ._quantizer import Quantizer
 from ._types import DTYPES, QSCHEMES, Size, per_channel_affine_float_qparams
@@ -142,17 +143,26 @@ class Tensor:
         self._native.dequantize_into(out)
         return out
 
+    def is_read_only(self):
+        """Whether the tensor's storage is read-only: a tensor mapped from a
+        container (MappedBundle) refuses writes; clone() gives a writable copy."""
+        return self._native.is_read_only()
+
     def int_view(self, writable=False):
         """The integers of this contiguous tensor in place, as a NumPy array
         of its shape that shares their memory (no copy) and keeps the storage
         alive: it sees every later write through any view of the storage.
         Read-only unless writable (then writing it writes the tensor).
-        InvalidArgumentError for a view that is not contiguous;
+        InvalidArgumentError for a view that is not contiguous, or writable
+        for a read-only tensor (one mapped from a file);
         TypeMismatchError for a packed dtype (quint4x2, ...), whose integers
         share bytes: packed_repr() copies them out."""
         if self.dtype.is_packed:
             raise TypeMismatchError(f"int_view: the integers of a {self.dtype.name} tensor share "
                                     "bytes; packed_repr() gives them as packed bytes")
+        if writable and self._native.is_read_only():
+            raise InvalidArgumentError("int_view(writable=True): the tensor is read-only: it "
+                                       "borrows a mapped file; clone() it to write")
         address = int(self._native.data_ptr())
         nbytes = self._native.nbytes()
         dtype = self.dtype.int_dtype
