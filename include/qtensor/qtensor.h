@@ -1457,9 +1457,10 @@ QTENSOR_API qt_status qt_bundle_file_name(const char** out, const qt_bundle_file
     QT_ERR_INVALID_ARGUMENT; qt_clone gives a writable copy) whose mapping
     lasts until its last view is freed, before or after the file.
     QT_ERR_NOT_FOUND if absent; QT_ERR_TYPE_MISMATCH for a float entry;
-    QT_ERR_CORRUPT_DATA if the file has been truncated since it was opened
-    (a file truncated while a tensor maps it raises SIGBUS when the lost
-    pages are read: do not shrink files being read). */
+    QT_ERR_CORRUPT_DATA if the file has been truncated since it was opened.
+    Should the file shrink while the tensor maps it, the lost pages read as
+    zeros instead of raising SIGBUS (docs/format.md, "Reading and writing";
+    QTENSOR_NO_SIGBUS_GUARD turns this off). */
 QTENSOR_API qt_status qt_bundle_file_get(qt_tensor** out, const qt_bundle_file* file,
                                          const char* name);
 

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "io/file_io.h"
+#include "io/sigbus_guard.h"
 
 namespace qtensor::io {
 
@@ -31,6 +32,23 @@ std::shared_ptr<const MappedRegion> MappedRegion::Map(int fd, uint64_t offset, u
                                                               static_cast<size_t>(length)));
 }
 
-MappedRegion::~MappedRegion() { ::munmap(base_, mapped_); }
+MappedRegion::MappedRegion(void* base, size_t mapped, size_t lead, size_t length)
+    : base_(base), mapped_(mapped), lead_(lead), length_(length) {
+  // The guard covers whole pages, as the handler replaces whole pages.
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  try {
+    guard_ = GuardRange(base_, (mapped_ + page - 1) / page * page);
+  } catch (...) {
+    ::munmap(base_, mapped_);
+    throw;
+  }
+}
+
+MappedRegion::~MappedRegion() {
+  UnguardRange(guard_);
+  ::munmap(base_, mapped_);
+}
+
+bool MappedRegion::damaged() const { return RangeDamaged(guard_); }
 
 }  // namespace qtensor::io

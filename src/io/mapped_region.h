@@ -12,13 +12,16 @@
 
 namespace qtensor::io {
 
+class GuardedRange;
+
 class MappedRegion {
  public:
   // Maps [offset, offset + length) of the open file fd (PROT_READ,
   // MAP_SHARED: pages are shared with every other reader of the file), from
   // the page boundary at or below offset. length > 0, and the range lies in
-  // the file: the caller checks that first, since touching a page beyond
-  // the file's end raises SIGBUS. kIo, naming path, if mmap fails.
+  // the file: the caller checks that first. Should the file shrink later,
+  // the lost pages read as zeros (io/sigbus_guard.h). kIo, naming path, if
+  // mmap fails.
   static std::shared_ptr<const MappedRegion> Map(int fd, uint64_t offset, uint64_t length,
                                                  const std::string& path);
   MappedRegion(const MappedRegion&) = delete;
@@ -28,15 +31,18 @@ class MappedRegion {
   // The range's first byte.
   const uint8_t* data() const { return static_cast<const uint8_t*>(base_) + lead_; }
   size_t length() const { return length_; }
+  // Whether the file shrank under the mapping and a read of a lost page
+  // found zeros instead (io/sigbus_guard.h).
+  bool damaged() const;
 
  private:
-  MappedRegion(void* base, size_t mapped, size_t lead, size_t length)
-      : base_(base), mapped_(mapped), lead_(lead), length_(length) {}
+  MappedRegion(void* base, size_t mapped, size_t lead, size_t length);
 
   void* base_;
   size_t mapped_;  // bytes mapped from base_
   size_t lead_;    // from base_ to the range's start
   size_t length_;
+  GuardedRange* guard_;
 };
 
 }  // namespace qtensor::io

@@ -279,3 +279,22 @@ def test_resident_memory_grows_by_the_tensor_read_not_the_file(tmp_path):
         assert int(tensor.int_view().sum(dtype=np.int64)) == 255 * 128 * (4 << 20) // 256
         grown = vm_rss_kib() - before
     assert 3 * 1024 <= grown <= 12 * 1024, f"resident memory grew by {grown} KiB"
+
+
+def test_a_file_truncated_while_mapped_reads_zeros_and_reports_it(tmp_path):
+    path = tmp_path / "cut.qtc"
+    ints = (np.arange(1 << 20) % 251 + 1).astype(np.uint8).reshape(256, 4096)
+    with qtensor.BundleWriter(path) as writer:
+        writer.add("t", qtensor.from_int_repr(ints, qtensor.Quantizer.per_tensor_affine(
+            0.5, 0, qtensor.quint8)))
+    mapped = qtensor.load(path, mmap=True)
+    tensor = mapped["t"]
+    offset, length = mapped.payload("t")
+    os.truncate(path, offset + length // 2)  # another process cuts the file
+    values = tensor.int_repr().reshape(-1)  # SIGBUS, handled: no crash
+    np.testing.assert_array_equal(values[:length // 2 - 4096], ints.reshape(-1)[:length // 2 - 4096])
+    assert not values[length // 2 + 4096:].any()
+    with pytest.raises(qtensor.CorruptDataError, match="truncated"):
+        mapped.verify()
+    with pytest.raises(qtensor.CorruptDataError, match="truncated"):
+        mapped["t"]
