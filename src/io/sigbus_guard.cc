@@ -84,9 +84,9 @@ void OnSigbus(int signal, siginfo_t* info, void* context) {
   // The pages past the file's end are gone from here on (the file was cut
   // at a page at or below this one); zeros replace them all at once.
   const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const uintptr_t first = address / page * page;
+  char* first = static_cast<char*>(info->si_addr) - address % page;
   const uintptr_t end = range->end.load(std::memory_order_acquire);
-  void* zeros = mmap(reinterpret_cast<void*>(first), end - first, PROT_READ,
+  void* zeros = mmap(first, end - (address - address % page), PROT_READ,
                      MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (zeros == MAP_FAILED) {
     PassOn(signal, info, context);
