@@ -102,15 +102,16 @@ class ReadBack {
     if (values == nullptr) return;
     for (uint64_t e : SamplePositions(static_cast<uint64_t>(entry.numel()), ~entry.seed)) {
       const float expected = ExpectedValue(entry, static_cast<int64_t>(e));
-      if (Bits(values[e]) != Bits(expected)) {
+      if (Bits(values[e]) == Bits(expected)) continue;
+      if (mismatches_ < kShown) {
         std::fprintf(stderr, "MISMATCH %s value %" PRIu64 ": %.9g, wrote %.9g\n",
                      entry.name.c_str(), e, values[e], expected);
-        ++mismatches_;
       }
+      ++mismatches_;
     }
   }
   void Fail(const PlannedEntry& entry, const char* what, uint64_t got, uint64_t expected) {
-    if (mismatches_ < 10) {
+    if (mismatches_ < kShown) {
       std::fprintf(stderr, "MISMATCH %s %s: %" PRIu64 ", wrote %" PRIu64 "\n", entry.name.c_str(),
                    what, got, expected);
     }
@@ -124,6 +125,7 @@ class ReadBack {
   }
 
  private:
+  static constexpr size_t kShown = 10;  // mismatches printed; all are counted
   size_t entries_ = 0, mismatches_ = 0;
 };
 
