@@ -192,6 +192,8 @@ int WritePlain(const PlannedEntry& source, uint64_t bytes, const std::string& pa
     const ssize_t n = ::write(fd, buffer.data(), piece);
     if (n <= 0) {
       std::perror("write");
+      ::close(fd);
+      ::unlink(temporary.c_str());
       return 2;
     }
     done += static_cast<uint64_t>(n);
@@ -202,6 +204,7 @@ int WritePlain(const PlannedEntry& source, uint64_t bytes, const std::string& pa
   r.plain_sync[round] = Now() - synced;
   r.plain_bytes = bytes;
   r.plain_write[round] = synced - start;
+  if (!ok) ::unlink(temporary.c_str());
   return ok ? 0 : 2;
 }
 
@@ -362,7 +365,10 @@ int Run(const Options& options) {
     ::unlink(plain.c_str());
     failed |= Guarded("write bundle", [&] { return WriteBundle(plan, bundle, round, *r); });
   }
-  if (failed != 0) return failed;
+  if (failed != 0) {
+    ::unlink(bundle.c_str());
+    return failed;
+  }
   const double cached = CachedFraction(bundle);
   failed |= Guarded("read", [&] { return ReadFile(bundle, *r); });
   failed |= Guarded("open and get", [&] { return OpenAndGetBig(plan, bundle, *r); });
