@@ -19,8 +19,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
@@ -78,8 +81,7 @@ public class BundleFileTest {
     try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
       file.readFully(magic);
     }
-    assertArrayEquals("\u0089QTBNDL\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-                      magic);
+    assertArrayEquals("\u0089QTBNDL\n".getBytes(StandardCharsets.ISO_8859_1), magic);
     try (BundleFile file = BundleFile.open(path)) {
       assertEquals(3, file.size());
       assertEquals(List.of("w", "f16", "i"), file.names());
@@ -172,7 +174,7 @@ public class BundleFileTest {
     byte[] f16 = new byte[fBytes.remaining()];
     fBytes.get(f16);
     assertArrayEquals(F16, f16);
-    assertThrows(java.nio.ReadOnlyBufferException.class, () -> wBytes.put(0, (byte) 1));
+    assertThrows(ReadOnlyBufferException.class, () -> wBytes.put(0, (byte) 1));
   }
 
   @Test
@@ -285,13 +287,12 @@ public class BundleFileTest {
     }
     assertStatus(Status.IO, () -> BundleFile.open(dir.resolve("missing.qtc")));
     Path garbage = dir.resolve("garbage.qtc");
-    Files.write(garbage, "\u0089QTBNDL\nnot a header".getBytes(
-        java.nio.charset.StandardCharsets.ISO_8859_1));
+    Files.write(garbage, "\u0089QTBNDL\nnot a header".getBytes(StandardCharsets.ISO_8859_1));
     assertStatus(Status.CORRUPT_DATA, () -> BundleFile.open(garbage));
     // A truncated file fails at open, naming the rule, never later.
     byte[] whole = Files.readAllBytes(path);
     Path truncated = dir.resolve("truncated.qtc");
-    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 1));
+    Files.write(truncated, Arrays.copyOf(whole, whole.length - 1));
     assertStatus(Status.CORRUPT_DATA, () -> BundleFile.open(truncated));
     assertThrows(IllegalArgumentException.class, () -> BundleFile.open("a\u0000b"));
 
