@@ -55,14 +55,6 @@
   uint64_t payload_offset(const std::string& name) const { return $self->payload(name).first; }
   uint64_t payload_length(const std::string& name) const { return $self->payload(name).second; }
 }
-#ifndef SWIGPYTHON
-// Java and C# bind containers in the next step of issue 17.
-%ignore qtensor::BundleFile;
-%ignore qtensor::BundleWriter;
-%ignore qtensor::Bundle::save_container;
-%ignore qtensor::Bundle::save_message;
-%ignore qtensor::Tensor::is_read_only;
-#endif
 %ignore qtensor::PackedLinear::PackedLinear(qt_packed_linear*);
 %ignore qtensor::PackedLinear::get;
 // Tensors have no default constructor: the vector of them the cat functions

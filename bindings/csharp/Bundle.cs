@@ -27,7 +27,7 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     metadata = new BundleMetadata(this);
   }
 
-  Bundle(NativeBundle native) {
+  internal Bundle(NativeBundle native) {
     this.native = native;
     metadata = new BundleMetadata(this);
   }
@@ -213,8 +213,27 @@ public sealed class Bundle : IDisposable, IEnumerable<KeyValuePair<string, Tenso
     return new Bundle(NativeBundle.DeserializeBytes(data, data.Length));
   }
 
-  /// <summary>Writes the bundle to a file (<see cref="QTensorIOException"/> on failure).</summary>
+  /// <summary>
+  /// Writes the bundle to a file as a container, as <see cref="SaveContainer"/>
+  /// does (<see cref="QTensorIOException"/> on failure).
+  /// </summary>
   public void Save(string path) => Native.save(Arguments.Text(path, nameof(path)));
+
+  /// <summary>
+  /// Writes the bundle as a container (docs/format.md), replacing the file
+  /// atomically: <see cref="BundleFile"/> opens it lazily, <see cref="Load"/>
+  /// reads it with its tensors mapped read-only
+  /// (<see cref="QTensorIOException"/> on failure).
+  /// </summary>
+  public void SaveContainer(string path) =>
+      Native.save_container(Arguments.Text(path, nameof(path)));
+
+  /// <summary>
+  /// Writes the bundle in the message form: <see cref="Serialize"/>'s bytes,
+  /// which any protobuf runtime reads (at most 2 GiB; <see cref="Load"/>
+  /// reads it too).
+  /// </summary>
+  public void SaveMessage(string path) => Native.save_message(Arguments.Text(path, nameof(path)));
 
   /// <summary>
   /// Reads a bundle from a file written by any qtensor language (a missing

@@ -45,6 +45,14 @@ public sealed partial class Tensor : IDisposable {
   public bool IsQuantized => Native.is_quantized();
   /// <summary>Whether the elements are laid out row-major without gaps.</summary>
   public bool IsContiguous => Native.is_contiguous();
+  /// <summary>
+  /// Whether the storage is read-only: a tensor from a <see cref="BundleFile"/>
+  /// (or from <see cref="Bundle.Load"/> of a container) borrows the file's
+  /// mapped bytes, and writing into it throws
+  /// <see cref="QTensorArgumentException"/>; <see cref="Clone"/> gives a
+  /// writable copy.
+  /// </summary>
+  public bool IsReadOnly => Native.is_read_only();
   /// <summary>The index of this view's first element in its storage.</summary>
   public long StorageOffset => Native.storage_offset();
 

@@ -347,6 +347,16 @@ public enum%}
 %rename(NativePackedConv2d) qtensor::PackedConv2d;
 %ignore qtensor::PackedConv2d::bias;
 
+// Containers: BundleFile and BundleWriter wrap these. Lists and shapes
+// cross one item at a time or into C# arrays; select takes NativeNames.
+%rename(NativeBundleFile) qtensor::BundleFile;
+%rename(NativeBundleWriter) qtensor::BundleWriter;
+%ignore qtensor::BundleFile::names;
+%ignore qtensor::BundleFile::metadata_keys;
+%ignore qtensor::BundleFile::shape;
+%ignore qtensor::BundleFile::select;
+%ignore qtensor::BundleWriter::add_float;
+
 %include "../qtensor.i"
 
 
@@ -604,6 +614,30 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   std::string MetadataKey(int64_t index) const {
     if (index < 0) throw qtensor::Error(QT_ERR_OUT_OF_RANGE, "metadata index out of range");
     return $self->metadata_key(static_cast<size_t>(index));
+  }
+}
+
+%template(NativeNames) std::vector<std::string>;
+
+%extend qtensor::BundleFile {
+  int64_t Ndim(const std::string& name) const {
+    return static_cast<int64_t>($self->shape(name).size());
+  }
+  void ShapeInto(const std::string& name, int64_t* longs_out, int64_t count) const {
+    qtensor_csharp::CopyOut($self->shape(name), longs_out, count);
+  }
+  qtensor::Bundle SelectNames(const std::vector<std::string>& names) const {
+    return $self->select(names);
+  }
+}
+
+%extend qtensor::BundleWriter {
+  // Float entries as Bundle.SetFloat takes them: raw little-endian bytes.
+  void AddFloatBytes(const std::string& name, uint8_t* uint8_in, int64_t count, int64_t* shape_in,
+                     int64_t ndim, qt_float_dtype dtype) {
+    qtensor_csharp::CheckCount(count);
+    $self->add_float(name, uint8_in, static_cast<size_t>(count),
+                     qtensor_csharp::Longs(shape_in, ndim), dtype);
   }
 }
 

@@ -374,6 +374,29 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
 }
 
+// BundleFile.select's names: a String[] whose every element is converted
+// as a string parameter is (null elements throw NullPointerException).
+%typemap(jni) const std::vector<std::string>& "jobjectArray"
+%typemap(jtype) const std::vector<std::string>& "String[]"
+%typemap(jstype) const std::vector<std::string>& "String[]"
+%typemap(javain) const std::vector<std::string>& "$javainput"
+%typemap(in) const std::vector<std::string>& (std::vector<std::string> temp) {
+  try {
+    if ($input == nullptr) QtJavaThrowNew(jenv, "java/lang/NullPointerException", "array is null");
+    const jsize count = jenv->GetArrayLength($input);
+    for (jsize i = 0; i < count; ++i) {
+      auto text = static_cast<jstring>(jenv->GetObjectArrayElement($input, i));
+      if (jenv->ExceptionCheck()) throw QtJavaPending();
+      temp.push_back(QtJavaToUtf8(jenv, text));
+      jenv->DeleteLocalRef(text);
+    }
+  } catch (...) {
+    QtJavaThrowCurrent(jenv);
+    return $null;
+  }
+  $1 = &temp;
+}
+
 // A direct java.nio.FloatBuffer, passed with its position and remaining().
 %typemap(jni) jobject DIRECT_FLOATS "jobject"
 %typemap(jtype) jobject DIRECT_FLOATS "java.nio.FloatBuffer"
@@ -461,6 +484,13 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Quantizer::PerChannelFloatQParams;
 %ignore qtensor::Quantizer::float_zero_points;
 %ignore qtensor::Tensor::q_per_channel_float_zero_points;
+
+// Containers: BundleFile and BundleWriter wrap these. A payload's offset
+// and length cross as long (a file is below 2^63 bytes).
+%rename(NativeBundleFile) qtensor::BundleFile;
+%rename(NativeBundleWriter) qtensor::BundleWriter;
+%apply long long { uint64_t };
+%ignore qtensor::BundleWriter::add_float;
 
 %include "../qtensor.i"
 
@@ -625,6 +655,16 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
   }
   jfloatArray floatValuesArray(JNIEnv* jenv, const std::string& name) const {
     return QtFloatsToJava(jenv, $self->float_values(name));
+  }
+}
+
+%extend qtensor::BundleWriter {
+  // Float entries as Bundle.putFloat takes them: raw little-endian bytes.
+  void addFloatBytes(JNIEnv* jenv, const std::string& name, jbyteArray data,
+                     const std::vector<int64_t>& shape, int dtype) {
+    QtPinned bytes(jenv, data, false);
+    $self->add_float(name, bytes.data<const void>(), bytes.length(), shape,
+                     static_cast<qt_float_dtype>(dtype));
   }
 }
 

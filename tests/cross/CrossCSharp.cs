@@ -92,7 +92,7 @@ static class CrossCSharp {
     new KeyValuePair<string, Func<Tensor>>("quint4x2_view.qt", QUInt4x2View),
     new KeyValuePair<string, Func<Tensor>>("quint4_per_block.qt", QUInt4PerBlock),
   };
-  const string BundleFile = "bundle.qtb";
+  const string BundleFileName = "bundle.qtb";
   const string GgufFile = "model.gguf";
   const string GgufArchitecture = "STRING \"qtensor\"";
 
@@ -169,13 +169,108 @@ static class CrossCSharp {
     }
     using (Bundle bundle = MakeBundle(BundleEntries, Pair("framework", "qtensor"),
                                       Pair("writer", "csharp"))) {
-      bundle.Save(Path.Combine(directory, BundleFile));
+      bundle.Save(Path.Combine(directory, BundleFileName));
     }
     using (Bundle bundle = MakeBundle(GgufEntries, Pair("general.architecture", GgufArchitecture),
                                       Pair("writer", "csharp"))) {
       bundle.SaveGguf(Path.Combine(directory, GgufFile));
     }
     using (Bundle bundle = MakeFloatEntries()) bundle.Save(Path.Combine(directory, FloatEntriesFile));
+    WriteMapped(Path.Combine(directory, MappedFile), "csharp");
+  }
+
+  const string MappedFile = "mapped.qtc";
+  // mapped.qtc's entries (SPEC.md): name, shape, dtype and the file of the
+  // tensor it holds (null: the float entry).
+  static readonly (string Name, long[] Shape, DType DType, string File)[] MappedEntries = {
+      ("w", new long[] { 3, 4 }, DType.QUInt8, "quint8_per_channel.qt"),
+      ("v", new long[] { 2, 3 }, DType.QUInt8, "view.qt"),
+      ("p", new long[] { 2, 5 }, DType.QUInt4, "quint4_per_block.qt"),
+      ("f16", new long[] { 3 }, default(DType), null),
+  };
+
+  static Tensor Make(string file) => TensorFiles.First(f => f.Key == file).Value();
+
+  // mapped.qtc: written with the streaming writer, one entry at a time.
+  static void WriteMapped(string path, string writer) {
+    var f16 = FloatEntries[1];
+    using (BundleWriter output = BundleWriter.Open(path)) {
+      foreach (var entry in MappedEntries) {
+        if (entry.File == null) {
+          output.AddFloat(entry.Name, f16.Bytes, f16.Shape, f16.DType);
+          continue;
+        }
+        using (Tensor tensor = Make(entry.File)) output.Add(entry.Name, tensor);
+      }
+      output.SetMetadata("format", "container");
+      output.SetMetadata("writer", writer);
+      output.Finish();
+    }
+  }
+
+  // Null if the file starts with the first count bytes of the container magic.
+  static string MagicDifference(string path, int count) {
+    var magic = new byte[] { 0x89, (byte)'Q', (byte)'T', (byte)'B', (byte)'N', (byte)'D',
+                             (byte)'L', (byte)'\n' };
+    var head = new byte[count];
+    int read;
+    using (FileStream stream = File.OpenRead(path)) read = stream.Read(head, 0, count);
+    return read == count && head.SequenceEqual(magic.Take(count))
+               ? null
+               : $"does not start with the container magic's first {count} bytes";
+  }
+
+  // The header alone first, then the checksums, each tensor and the float entry.
+  static string MappedDifference(BundleFile file, string writer) {
+    string[] names = file.Keys.ToArray();
+    if (!names.SequenceEqual(MappedEntries.Select(e => e.Name))) {
+      return $"names [{string.Join(", ", names)}], expected [w, v, p, f16]";
+    }
+    foreach (var e in MappedEntries) {
+      bool isFloat = e.File == null;
+      string dtype = isFloat ? file.FloatDType(e.Name).ToString() : file.DType(e.Name).ToString();
+      string wantDType = isFloat ? FloatDType.Float16.ToString() : e.DType.ToString();
+      if (file.IsFloat(e.Name) != isFloat || !file.Shape(e.Name).SequenceEqual(e.Shape) ||
+          dtype != wantDType || file.PayloadOffset(e.Name) % 64 != 0) {
+        return $"the header describes \"{e.Name}\" as float {file.IsFloat(e.Name)} " +
+               $"[{string.Join(", ", file.Shape(e.Name))}] {dtype} at {file.PayloadOffset(e.Name)}";
+      }
+    }
+    if (!file.Metadata.Keys.SequenceEqual(new[] { "format", "writer" }) ||
+        file.Metadata["format"] != "container" || file.Metadata["writer"] != writer) {
+      return $"metadata [{string.Join(", ", file.Metadata)}], expected format container and " +
+             $"writer {writer}";
+    }
+    file.Verify();
+    foreach (var e in MappedEntries.Where(e => e.File != null)) {
+      using (Tensor got = file.Get(e.Name))
+      using (Tensor want = Make(e.File)) {
+        if (!got.IsReadOnly) return $"\"{e.Name}\" is not read-only";
+        string difference = Difference(got, want);
+        if (difference != null) return $"\"{e.Name}\": {difference}";
+      }
+    }
+    using (Bundle selection = file.Select("f16")) {
+      byte[] bytes = selection.FloatData("f16");
+      if (!bytes.SequenceEqual(FloatEntries[1].Bytes)) {
+        return $"\"f16\" bytes [{string.Join(", ", bytes)}]";
+      }
+    }
+    return null;
+  }
+
+  static bool CheckMappedFile(string directory, string writer) {
+    string path = Path.Combine(directory, MappedFile);
+    if (!File.Exists(path)) return Report(MappedFile, "missing file " + path);
+    try {
+      string difference = MagicDifference(path, 8);
+      if (difference != null) return Report(MappedFile, difference);
+      using (BundleFile file = BundleFile.Open(path)) {
+        return Report(MappedFile, MappedDifference(file, writer));
+      }
+    } catch (Exception error) when (error is QTensorException || error is IOException) {
+      return Report(MappedFile, error.GetType().Name + ": " + error.Message);
+    }
   }
 
   // What differs between a loaded tensor and the expected one, or null.
@@ -285,13 +380,19 @@ static class CrossCSharp {
   static bool Read(string directory, string writer) {
     bool ok = true;
     foreach (var file in TensorFiles) ok &= CheckTensorFile(directory, file.Key, file.Value);
-    ok &= CheckBundleFile(directory, BundleFile, Bundle.Load, BundleEntries,
+    ok &= CheckBundleFile(directory, BundleFileName, Bundle.Load, BundleEntries,
                           Pair("framework", "qtensor"), Pair("writer", writer));
     // The GGUF file's metadata values come back as typed text.
     ok &= CheckBundleFile(directory, GgufFile, Bundle.LoadGguf, GgufEntries,
                           Pair("general.architecture", GgufArchitecture),
                           Pair("writer", $"STRING \"{writer}\""));
     ok &= CheckFloatEntriesFile(directory);
+    foreach (string file in new[] { BundleFileName, FloatEntriesFile }) {
+      string path = Path.Combine(directory, file);
+      string difference = File.Exists(path) ? MagicDifference(path, 1) : "missing";
+      if (difference != null) ok &= Report(file, difference);
+    }
+    ok &= CheckMappedFile(directory, writer);
     return ok;
   }
 

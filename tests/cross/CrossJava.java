@@ -1,4 +1,6 @@
 import io.qtensor.Bundle;
+import io.qtensor.BundleFile;
+import io.qtensor.BundleWriter;
 import io.qtensor.DType;
 import io.qtensor.FloatDType;
 import io.qtensor.GgufType;
@@ -7,6 +9,8 @@ import io.qtensor.QTensor;
 import io.qtensor.Quantizer;
 import io.qtensor.Rounding;
 import io.qtensor.ScaleType;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -145,6 +149,30 @@ public final class CrossJava {
     }
     try (Bundle bundle = buildFloatEntries()) {
       bundle.save(dir.resolve("float_entries.qtb"));
+    }
+    writeMapped(dir.resolve("mapped.qtc"), "java");
+  }
+
+  // mapped.qtc's entries (SPEC.md): name, the file whose tensor it holds (null: the float entry).
+  static final String[][] MAPPED_ENTRIES = {{"w", "quint8_per_channel.qt"}, {"v", "view.qt"},
+                                            {"p", "quint4_per_block.qt"}, {"f16", null}};
+  static final long[][] MAPPED_SHAPES = {{3, 4}, {2, 3}, {2, 5}, {3}};
+  static final DType[] MAPPED_DTYPES = {DType.QUINT8, DType.QUINT8, DType.QUINT4, null};
+
+  /** mapped.qtc: written with the streaming writer, one entry at a time. */
+  static void writeMapped(Path path, String writer) {
+    try (BundleWriter out = BundleWriter.open(path)) {
+      for (String[] entry : MAPPED_ENTRIES) {
+        if (entry[1] == null) {
+          out.addFloat(entry[0], FLOAT_BYTES[1], FLOAT_SHAPES[1], FLOAT_DTYPES[1]);
+          continue;
+        }
+        try (QTensor tensor = build(entry[1])) {
+          out.add(entry[0], tensor);
+        }
+      }
+      out.setMetadata("format", "container").setMetadata("writer", writer);
+      out.finish();
     }
   }
 
@@ -286,20 +314,90 @@ public final class CrossJava {
     return differences;
   }
 
+  /** Whether the file starts with the first count bytes of the container magic. */
+  static List<String> checkMagic(Path path, int count) throws IOException {
+    byte[] magic = {(byte) 0x89, 'Q', 'T', 'B', 'N', 'D', 'L', '\n'};
+    byte[] head;
+    try (InputStream in = Files.newInputStream(path)) {
+      head = in.readNBytes(count);
+    }
+    if (!Arrays.equals(head, Arrays.copyOf(magic, count))) {
+      return List.of("does not start with the container magic's first " + count + " bytes: "
+                     + Arrays.toString(head));
+    }
+    return List.of();
+  }
+
+  /** mapped.qtc: the header alone first, then checksums, tensors and the float entry. */
+  static List<String> readMapped(Path dir, String writer) throws IOException {
+    Path path = dir.resolve("mapped.qtc");
+    if (!Files.exists(path)) {
+      return List.of("missing file " + path);
+    }
+    List<String> differences = new ArrayList<>(checkMagic(path, 8));
+    if (!differences.isEmpty()) {
+      return differences;
+    }
+    try (BundleFile file = BundleFile.open(path)) {
+      check(differences, "names", file.names(), List.of("w", "v", "p", "f16"));
+      if (!differences.isEmpty()) {
+        return differences;
+      }
+      for (int i = 0; i < MAPPED_ENTRIES.length; i++) {
+        String name = MAPPED_ENTRIES[i][0];
+        boolean isFloat = MAPPED_ENTRIES[i][1] == null;
+        check(differences, name + " is float", file.isFloat(name), isFloat);
+        check(differences, name + " shape", Arrays.toString(file.shape(name)),
+              Arrays.toString(MAPPED_SHAPES[i]));
+        check(differences, name + " dtype", isFloat ? file.floatDType(name) : file.dtype(name),
+              isFloat ? FloatDType.FLOAT16 : MAPPED_DTYPES[i]);
+        check(differences, name + " payload offset % 64", file.payloadOffset(name) % 64, 0L);
+      }
+      check(differences, "metadata keys", file.metadataKeys(), List.of("format", "writer"));
+      check(differences, "metadata format", file.getMetadata("format"), "container");
+      check(differences, "metadata writer", file.getMetadata("writer"), writer);
+      if (!differences.isEmpty()) {
+        return differences;
+      }
+      file.verify();
+      for (String[] entry : MAPPED_ENTRIES) {
+        if (entry[1] == null) {
+          continue;
+        }
+        try (QTensor tensor = file.get(entry[0]); QTensor want = build(entry[1])) {
+          check(differences, entry[0] + " read-only", tensor.isReadOnly(), true);
+          for (String difference : compare(tensor, want)) {
+            differences.add(entry[0] + ": " + difference);
+          }
+        }
+      }
+      try (Bundle selection = file.select("f16")) {
+        check(differences, "f16 bytes", Arrays.toString(selection.floatData("f16")),
+              Arrays.toString(FLOAT_BYTES[1]));
+      }
+    }
+    return differences;
+  }
+
   static boolean read(Path dir, String writer) {
     boolean ok = true;
     List<String> files = new ArrayList<>(Arrays.asList(TENSOR_FILES));
     files.add("bundle.qtb");
     files.add("model.gguf");
     files.add("float_entries.qtb");
+    files.add("mapped.qtc");
     for (String file : files) {
       List<String> differences;
       try {
         differences = file.equals("bundle.qtb")          ? readBundle(dir, writer)
                       : file.equals("model.gguf")        ? readGguf(dir, writer)
                       : file.equals("float_entries.qtb") ? readFloatEntries(dir)
+                      : file.equals("mapped.qtc")        ? readMapped(dir, writer)
                                                          : readTensor(dir, file);
-      } catch (RuntimeException error) {
+        if (differences.isEmpty() && file.endsWith(".qtb")) {
+          differences = checkMagic(dir.resolve(file), 1);
+        }
+      } catch (RuntimeException | IOException error) {
         differences = List.of(error.toString());
       }
       if (differences.isEmpty()) {

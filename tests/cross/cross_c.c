@@ -281,6 +281,34 @@ static int save_bundle(qt_bundle* bundle, const char* dir, const char* file,
   return 1;
 }
 
+static const char kMappedFile[] = "mapped.qtc";
+
+/* mapped.qtc: written with the streaming writer, one entry at a time. */
+static int write_mapped(const char* dir, const char* writer_name) {
+  char path[4096];
+  join_path(path, sizeof path, dir, kMappedFile);
+  const struct float_entry* f16 = &kFloatEntries[1];
+  qt_bundle_writer* writer = NULL;
+  qt_tensor* w = NULL;
+  qt_tensor* v = NULL;
+  qt_tensor* p = NULL;
+  int ok = qt_bundle_writer_open(&writer, path) == QT_OK && make_quint8_per_channel(&w) &&
+           qt_bundle_writer_add(writer, "w", w) == QT_OK && make_view(&v) &&
+           qt_bundle_writer_add(writer, "v", v) == QT_OK && make_quint4_per_block(&p) &&
+           qt_bundle_writer_add(writer, "p", p) == QT_OK &&
+           qt_bundle_writer_add_float(writer, f16->name, f16->bytes, f16->size, f16->shape,
+                                      f16->ndim, f16->dtype) == QT_OK &&
+           qt_bundle_writer_set_metadata(writer, "format", "container") == QT_OK &&
+           qt_bundle_writer_set_metadata(writer, "writer", writer_name) == QT_OK &&
+           qt_bundle_writer_finish(writer) == QT_OK;
+  if (!ok) fprintf(stderr, "%s: %s\n", path, qt_last_error_message());
+  qt_tensor_free(w);
+  qt_tensor_free(v);
+  qt_tensor_free(p);
+  qt_bundle_writer_free(writer);
+  return ok;
+}
+
 static int write_all(const char* dir) {
   char path[4096];
   if (!make_directories(dir)) return 0;
@@ -303,7 +331,8 @@ static int write_all(const char* dir) {
       !save_bundle(bundle, dir, kGgufFile, qt_bundle_save_gguf)) {
     return 0;
   }
-  return make_float_entries(&bundle) && save_bundle(bundle, dir, kFloatEntriesFile, qt_bundle_save);
+  return make_float_entries(&bundle) &&
+         save_bundle(bundle, dir, kFloatEntriesFile, qt_bundle_save) && write_mapped(dir, "c");
 }
 
 /* ------------------------------------------------------------------- read */
@@ -496,9 +525,30 @@ static int compare_metadata(const char* file, const qt_bundle* bundle, const cha
   return 1;
 }
 
+/* Whether the file starts with the first count bytes of the container magic
+   (bundle files saved to a path are containers). */
+static int starts_with_magic(const char* dir, const char* file, size_t count) {
+  char path[4096];
+  join_path(path, sizeof path, dir, file);
+  unsigned char head[8] = {0};
+  FILE* stream = fopen(path, "rb");
+  if (!stream) {
+    printf("%s: cannot open: %s\n", file, strerror(errno));
+    return 0;
+  }
+  size_t got = fread(head, 1, count, stream);
+  fclose(stream);
+  if (got != count || memcmp(head, QTENSOR_CONTAINER_MAGIC, count) != 0) {
+    printf("%s: does not start with the container magic's first %zu bytes\n", file, count);
+    return 0;
+  }
+  return 1;
+}
+
 static int read_bundle_file(const char* dir, const char* writer) {
   char path[4096];
   join_path(path, sizeof path, dir, kBundleFile);
+  if (!starts_with_magic(dir, kBundleFile, 1)) return 0;
   qt_bundle* bundle = NULL;
   if (qt_bundle_load(&bundle, path) != QT_OK) {
     printf("%s: cannot load: %s\n", kBundleFile, qt_last_error_message());
@@ -547,7 +597,7 @@ static int read_gguf_file(const char* dir, const char* writer) {
   return ok;
 }
 
-static int compare_float_entry(const qt_bundle* bundle, size_t index,
+static int compare_float_entry(const char* file, const qt_bundle* bundle, size_t index,
                                const struct float_entry* want) {
   const char* name = NULL;
   bool is_float = false;
@@ -563,7 +613,7 @@ static int compare_float_entry(const qt_bundle* bundle, size_t index,
       memcmp(shape, want->shape, ndim * sizeof(int64_t)) != 0 ||
       qt_bundle_float_data(&data, &size, bundle, name) != QT_OK || size != want->size ||
       memcmp(data, want->bytes, size) != 0) {
-    printf("%s[%zu]: not the float entry '%s' (%s %s)\n", kFloatEntriesFile, index, want->name,
+    printf("%s[%zu]: not the float entry '%s' (%s %s)\n", file, index, want->name,
            name ? name : "?", qt_last_error_message());
     return 0;
   }
@@ -573,6 +623,7 @@ static int compare_float_entry(const qt_bundle* bundle, size_t index,
 static int read_float_entries_file(const char* dir) {
   char path[4096];
   join_path(path, sizeof path, dir, kFloatEntriesFile);
+  if (!starts_with_magic(dir, kFloatEntriesFile, 1)) return 0;
   qt_bundle* bundle = NULL;
   if (qt_bundle_load(&bundle, path) != QT_OK) {
     printf("%s: cannot load: %s\n", kFloatEntriesFile, qt_last_error_message());
@@ -587,10 +638,126 @@ static int read_float_entries_file(const char* dir) {
   ok = ok && qt_bundle_name(&name, bundle, 0) == QT_OK && strcmp(name, "q") == 0 &&
        qt_bundle_get_index(&got, bundle, 0) == QT_OK && make_qint8_per_tensor(&want) &&
        compare_tensors(kFloatEntriesFile, got, want);
-  for (size_t i = 0; ok && i < 3; ++i) ok = compare_float_entry(bundle, i + 1, &kFloatEntries[i]);
+  for (size_t i = 0; ok && i < 3; ++i) {
+    ok = compare_float_entry(kFloatEntriesFile, bundle, i + 1, &kFloatEntries[i]);
+  }
   qt_tensor_free(got);
   qt_tensor_free(want);
   qt_bundle_free(bundle);
+  return ok;
+}
+
+/* mapped.qtc's entries as its header describes them. */
+static const struct {
+  const char* name;
+  bool is_float;
+  int64_t shape[2];
+  size_t ndim;
+  int dtype; /* a qt_dtype, or a qt_float_dtype for the float entry */
+  tensor_maker make;
+} kMappedEntries[4] = {
+    {"w", false, {3, 4}, 2, QT_QUINT8, make_quint8_per_channel},
+    {"v", false, {2, 3}, 2, QT_QUINT8, make_view},
+    {"p", false, {2, 5}, 2, QT_QUINT4, make_quint4_per_block},
+    {"f16", true, {3, 0}, 1, QT_FLOAT16, NULL},
+};
+
+/* What the header alone says: names, kinds, shapes, dtypes, payload
+   alignment, metadata. */
+static int check_mapped_header(const qt_bundle_file* file, const char* writer) {
+  size_t size = 0, metadata_size = 0;
+  CHECK(qt_bundle_file_size(&size, file));
+  CHECK(qt_bundle_file_metadata_size(&metadata_size, file));
+  if (size != 4 || metadata_size != 2) {
+    printf("%s: %zu entries and %zu metadata keys, expected 4 and 2\n", kMappedFile, size,
+           metadata_size);
+    return 0;
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    const char* name = NULL;
+    bool is_float = false;
+    size_t ndim = 0;
+    int64_t shape[QTENSOR_MAX_DIMS];
+    int dtype = -1;
+    uint64_t offset = 0, length = 0;
+    CHECK(qt_bundle_file_name(&name, file, i));
+    if (strcmp(name, kMappedEntries[i].name) != 0) {
+      printf("%s[%zu]: named '%s', expected '%s'\n", kMappedFile, i, name, kMappedEntries[i].name);
+      return 0;
+    }
+    CHECK(qt_bundle_file_is_float(&is_float, file, name));
+    CHECK(qt_bundle_file_ndim(&ndim, file, name));
+    CHECK(qt_bundle_file_shape(shape, QTENSOR_MAX_DIMS, file, name));
+    if (is_float) {
+      qt_float_dtype float_dtype;
+      CHECK(qt_bundle_file_float_dtype(&float_dtype, file, name));
+      dtype = (int)float_dtype;
+    } else {
+      qt_dtype quantized_dtype;
+      CHECK(qt_bundle_file_dtype(&quantized_dtype, file, name));
+      dtype = (int)quantized_dtype;
+    }
+    CHECK(qt_bundle_file_payload(&offset, &length, file, name));
+    if (is_float != kMappedEntries[i].is_float || ndim != kMappedEntries[i].ndim ||
+        memcmp(shape, kMappedEntries[i].shape, ndim * sizeof(int64_t)) != 0 ||
+        dtype != kMappedEntries[i].dtype || offset % 64 != 0) {
+      printf("%s: the header describes '%s' wrongly (float %d, rank %zu, dtype %d, offset %llu)\n",
+             kMappedFile, name, (int)is_float, ndim, dtype, (unsigned long long)offset);
+      return 0;
+    }
+  }
+  const char* format = NULL;
+  const char* got_writer = NULL;
+  CHECK(qt_bundle_file_metadata(&format, file, "format"));
+  CHECK(qt_bundle_file_metadata(&got_writer, file, "writer"));
+  if (strcmp(format, "container") != 0 || strcmp(got_writer, writer) != 0) {
+    printf("%s: metadata format '%s' writer '%s', expected 'container' and '%s'\n", kMappedFile,
+           format, got_writer, writer);
+    return 0;
+  }
+  return 1;
+}
+
+/* The checksums, then each tensor (read-only) and the float entry's bytes. */
+static int check_mapped_entries(const qt_bundle_file* file) {
+  CHECK(qt_bundle_file_verify(file, NULL));
+  for (size_t i = 0; i < 3; ++i) {
+    char what[64];
+    snprintf(what, sizeof what, "%s[%s]", kMappedFile, kMappedEntries[i].name);
+    qt_tensor* got = NULL;
+    qt_tensor* want = NULL;
+    bool read_only = false;
+    int ok = qt_bundle_file_get(&got, file, kMappedEntries[i].name) == QT_OK &&
+             qt_tensor_is_read_only(&read_only, got) == QT_OK && kMappedEntries[i].make(&want);
+    if (!ok) printf("%s: %s\n", what, qt_last_error_message());
+    ok = ok && compare_tensors(what, got, want);
+    if (ok && !read_only) {
+      printf("%s: not read-only\n", what);
+      ok = 0;
+    }
+    qt_tensor_free(got);
+    qt_tensor_free(want);
+    if (!ok) return 0;
+  }
+  const char* names[] = {"f16"};
+  qt_bundle* selection = NULL;
+  CHECK(qt_bundle_file_select(&selection, file, names, 1));
+  int ok = compare_float_entry(kMappedFile, selection, 0, &kFloatEntries[1]);
+  qt_bundle_free(selection);
+  return ok;
+}
+
+static int read_mapped_file(const char* dir, const char* writer) {
+  char path[4096];
+  join_path(path, sizeof path, dir, kMappedFile);
+  if (!starts_with_magic(dir, kMappedFile, 8)) return 0;
+  qt_bundle_file* file = NULL;
+  if (qt_bundle_file_open(&file, path) != QT_OK) {
+    printf("%s: cannot open: %s\n", kMappedFile, qt_last_error_message());
+    return 0;
+  }
+  int ok = check_mapped_header(file, writer) && check_mapped_entries(file);
+  qt_bundle_file_free(file);
   return ok;
 }
 
@@ -615,6 +782,11 @@ static int read_all(const char* dir, const char* writer) {
   }
   if (read_float_entries_file(dir)) {
     printf("ok %s\n", kFloatEntriesFile);
+  } else {
+    all_ok = 0;
+  }
+  if (read_mapped_file(dir, writer)) {
+    printf("ok %s\n", kMappedFile);
   } else {
     all_ok = 0;
   }

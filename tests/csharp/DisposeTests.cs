@@ -4,6 +4,7 @@
 // storage stay valid.
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Reflection;
 using NUnit.Framework;
@@ -104,9 +105,10 @@ public class DisposeTests {
   }
 
   // Every public instance member of Tensor, Quantizer, Bundle,
-  // BundleMetadata, PackedLinear and PackedConv2d but those of StillAllowed throws
+  // BundleMetadata, PackedLinear, PackedConv2d, BundleFile, BundleFileMetadata
+  // and BundleWriter but those of StillAllowed throws
   // ObjectDisposedException once its object is disposed (the metadata's once
-  // its bundle is).
+  // its bundle or file is).
   [Test]
   public void EveryOtherUseOfADisposedObjectThrows() {
     Tensor tensor = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0);
@@ -117,17 +119,24 @@ public class DisposeTests {
     var one = new long[] { 1, 1 };
     PackedConv2d conv = PackedConv2d.Prepack(tensor.View(1, 1, 1, 1), null, one, new long[2], one,
                                              1);
+    string container = TemporaryContainer();
+    BundleFile file = BundleFile.Open(container);
+    BundleFileMetadata fileMetadata = file.Metadata;
+    BundleWriter writer = BundleWriter.Open(container + ".w");
     tensor.Dispose();
     quantizer.Dispose();
     bundle.Dispose();
     packed.Dispose();
     conv.Dispose();
+    file.Dispose();
+    writer.Dispose();
+    File.Delete(container);
     var failures = new List<string>();
     int checkedCount = 0;
     using (Tensor open = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
     using (Quantizer openQuantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8)) {
       foreach (object disposed in new object[] { tensor, quantizer, bundle, metadata, packed,
-                                                    conv }) {
+                                                    conv, file, fileMetadata, writer }) {
         foreach (MethodInfo method in PublicApi.InstanceMethods(disposed.GetType())) {
           if (StillAllowed.Contains(method.Name)) continue;
           ++checkedCount;
@@ -142,6 +151,14 @@ public class DisposeTests {
     }
     Assert.IsEmpty(failures, string.Join("\n", failures));
     Assert.GreaterOrEqual(checkedCount, 60);
+  }
+
+  // An empty container in a new file under the temporary directory.
+  static string TemporaryContainer() {
+    string path =
+        Path.Combine(Path.GetTempPath(), "qtensor-dispose-" + Guid.NewGuid().ToString("N") + ".qtc");
+    using (var empty = new Bundle()) empty.SaveContainer(path);
+    return path;
   }
 
   // Every public member taking a Tensor, Quantizer, PackedLinear or
@@ -163,10 +180,12 @@ public class DisposeTests {
     var checkedMembers = new List<string>();
     using (Tensor open = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
     using (Quantizer openQuantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8))
-    using (var bundle = new Bundle()) {
+    using (var bundle = new Bundle())
+    using (BundleWriter writer = BundleWriter.Open(
+               Path.Combine(Path.GetTempPath(), "qtensor-" + Guid.NewGuid().ToString("N")))) {
       var targets = new Dictionary<Type, object> {
         { typeof(Tensor), open }, { typeof(Quantizer), openQuantizer }, { typeof(Bundle), bundle },
-        { typeof(BundleMetadata), bundle.Metadata },
+        { typeof(BundleMetadata), bundle.Metadata }, { typeof(BundleWriter), writer },
       };
       foreach (MethodBase method in PublicApi.Callables()) {
         if (method.Name == "Equals") continue;
@@ -198,6 +217,7 @@ public class DisposeTests {
       "Tensor.Quantize(Single[] data, Int64[] shape, Quantizer quantizer)",
       "Tensor.CopyFrom(Tensor source)", "Tensor.SharesStorageWith(Tensor other)",
       "Bundle.Add(String name, Tensor tensor)", "Bundle.set_Item(String name, Tensor value)",
+      "BundleWriter.Add(String name, Tensor tensor)",
       "PackedLinear.Prepack(Tensor weight, Single[] bias)",
       "Tensor.Linear(PackedLinear packed, Double scale, Int64 zeroPoint)",
       "PackedConv2d.Prepack(Tensor weight, Single[] bias, Int64[] stride, Int64[] padding, " +

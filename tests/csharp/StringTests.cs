@@ -78,10 +78,13 @@ public class StringTests : ScratchDirectoryTests {
     var checkedMembers = new List<string>();
     using (Tensor tensor = Tensor.MakePerTensorQuantized(new sbyte[] { 1 }, 1.0, 0))
     using (Quantizer quantizer = Quantizer.PerTensor(1.0, 0, DType.QInt8))
-    using (var bundle = new Bundle()) {
+    using (var bundle = new Bundle())
+    using (BundleFile file = OpenEmptyContainer())
+    using (BundleWriter writer = BundleWriter.Open(Path.Combine(directory, "unfinished.qtc"))) {
       var targets = new Dictionary<Type, object> {
         { typeof(Tensor), tensor }, { typeof(Quantizer), quantizer }, { typeof(Bundle), bundle },
-        { typeof(BundleMetadata), bundle.Metadata },
+        { typeof(BundleMetadata), bundle.Metadata }, { typeof(BundleFile), file },
+        { typeof(BundleFileMetadata), file.Metadata }, { typeof(BundleWriter), writer },
       };
       foreach (MethodBase method in PublicApi.Callables()) {
         if (typeof(Exception).IsAssignableFrom(method.DeclaringType)) continue;
@@ -124,7 +127,25 @@ public class StringTests : ScratchDirectoryTests {
       "Bundle.LoadGguf(String path)",
       "BundleMetadata.get_Item(String key)", "BundleMetadata.set_Item(String key, String value)",
       "BundleMetadata.ContainsKey(String key)",
+      "Bundle.SaveContainer(String path)", "Bundle.SaveMessage(String path)",
+      "BundleFile.Open(String path)", "BundleFile.Contains(String name)",
+      "BundleFile.Get(String name)", "BundleFile.IsFloat(String name)",
+      "BundleFile.Shape(String name)", "BundleFile.DType(String name)",
+      "BundleFile.Quantizer(String name)", "BundleFile.FloatDType(String name)",
+      "BundleFile.PayloadOffset(String name)", "BundleFile.PayloadLength(String name)",
+      "BundleFile.ReadPayload(String name)", "BundleFile.Verify(String name)",
+      "BundleFileMetadata.get_Item(String key)", "BundleFileMetadata.ContainsKey(String key)",
+      "BundleFileMetadata.TryGetValue(String key, String& value)",
+      "BundleWriter.Open(String path)", "BundleWriter.Add(String name, Tensor tensor)",
+      "BundleWriter.AddFloat(String name, Byte[] data, Int64[] shape, FloatDType dtype)",
+      "BundleWriter.SetMetadata(String key, String value)",
     }, checkedMembers.Distinct());
+  }
+
+  BundleFile OpenEmptyContainer() {
+    string path = Path.Combine(directory, "empty.qtc");
+    using (var empty = new Bundle()) empty.SaveContainer(path);
+    return BundleFile.Open(path);
   }
 
   static string Escaped(string text) {

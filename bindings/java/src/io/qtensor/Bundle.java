@@ -25,7 +25,7 @@ public final class Bundle implements AutoCloseable {
     this(new NativeBundle());
   }
 
-  private Bundle(NativeBundle proxy) {
+  Bundle(NativeBundle proxy) {
     ref = new NativeRef<>("Bundle", proxy, NativeBundle.getCPtr(proxy),
                           NativeModuleJNI::delete_NativeBundle);
   }
@@ -238,7 +238,8 @@ public final class Bundle implements AutoCloseable {
   }
 
   /**
-   * Writes the bundle to a file (replaced if it exists; IO if it cannot be written).
+   * Writes the bundle to a file as a container, as saveContainer does (replaced if it exists; IO
+   * if it cannot be written).
    *
    * @param path the file to write
    */
@@ -255,6 +256,48 @@ public final class Bundle implements AutoCloseable {
   public void save(Path path) {
     Objects.requireNonNull(path, "path");
     save(path.toString());
+  }
+
+  /**
+   * Writes the bundle as a container (docs/format.md), the form save() writes too: {@link
+   * BundleFile} opens it lazily, load() reads it with its tensors mapped read-only.
+   *
+   * @param path the file to write (replaced atomically; IO if it cannot be written)
+   */
+  public void saveContainer(String path) {
+    Objects.requireNonNull(path, "path");
+    handle().save_container(path);
+  }
+
+  /**
+   * saveContainer(String) of the path.
+   *
+   * @param path the file to write
+   */
+  public void saveContainer(Path path) {
+    Objects.requireNonNull(path, "path");
+    saveContainer(path.toString());
+  }
+
+  /**
+   * Writes the bundle in the message form: serialize()'s bytes, which any protobuf runtime reads
+   * (at most 2 GiB; load() reads it too).
+   *
+   * @param path the file to write (replaced atomically; IO if it cannot be written)
+   */
+  public void saveMessage(String path) {
+    Objects.requireNonNull(path, "path");
+    handle().save_message(path);
+  }
+
+  /**
+   * saveMessage(String) of the path.
+   *
+   * @param path the file to write
+   */
+  public void saveMessage(Path path) {
+    Objects.requireNonNull(path, "path");
+    saveMessage(path.toString());
   }
 
   /**

@@ -465,6 +465,16 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * {@return true if the storage is read-only: a tensor from a {@link BundleFile} (or a bundle
+   * file loaded, whose tensors map it) borrows the file's mapped bytes, and writing into it throws
+   * {@link QTensorException} with status {@link Status#INVALID_ARGUMENT}; {@link #clone()} gives a
+   * writable copy}
+   */
+  public boolean isReadOnly() {
+    return handle().is_read_only();
+  }
+
+  /**
    * {@return true if this tensor and other are views of the same storage}
    *
    * @param other another tensor
