@@ -80,8 +80,9 @@ public sealed class BundleFile : IDisposable {
   /// The named tensor, read-only, borrowing a mapping of its payload (a float
   /// entry: <see cref="QTensorTypeException"/>; a file truncated since it was
   /// opened: <see cref="QTensorCorruptDataException"/>). The checksum is
-  /// checked only by <see cref="Verify(string)"/>. Do not shrink a file being
-  /// read: the mapping then faults (SIGBUS) when the lost pages are read.
+  /// checked only by <see cref="Verify(string)"/>. Should the file shrink
+  /// while the tensor maps it, the lost pages read as zeros (the library
+  /// handles the SIGBUS) and Verify reports the change.
   /// </summary>
   public Tensor Get(string name) => new Tensor(Native.get(Arguments.Text(name, nameof(name))));
 

@@ -173,6 +173,31 @@ public class BundleFileTests : ScratchDirectoryTests {
   }
 
   [Test]
+  public void AFileTruncatedWhileMappedReadsZerosInsteadOfEndingTheProcess() {
+    string path = Path.Combine(directory, "cut.qtc");
+    float[] values = Enumerable.Range(0, 65536).Select(i => (i % 250 + 1) * 0.5f).ToArray();
+    using (BundleWriter writer = BundleWriter.Open(path))
+    using (Tensor big = Tensor.QuantizePerTensor(values, new long[] { values.Length }, 0.5, 0,
+                                                 DType.QUInt8)) {
+      writer.Add("big", big);  // 64 KiB: 16 pages
+      writer.Finish();
+    }
+    using (BundleFile file = BundleFile.Open(path))
+    using (Tensor mapped = file.Get("big")) {
+      long offset = file.PayloadOffset("big");
+      using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write)) {
+        stream.SetLength(offset + 16384);  // another writer cuts the file
+      }
+      byte[] integers = mapped.IntRepr<byte>();  // a SIGBUS the library handles
+      Assert.AreEqual(values.Length, integers.Length);
+      Assert.AreEqual(1, integers[0]);
+      Assert.AreEqual(0, integers[values.Length - 1]);
+      Assert.Throws<QTensorCorruptDataException>(() => file.Verify());
+      Assert.Throws<QTensorCorruptDataException>(() => file.Get("big").Dispose());
+    }
+  }
+
+  [Test]
   public void AnAbandonedWriterLeavesNoFile() {
     string path = Path.Combine(directory, "abandoned.qtc");
     using (BundleWriter writer = BundleWriter.Open(path))

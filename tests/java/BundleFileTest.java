@@ -226,6 +226,33 @@ public class BundleFileTest {
   }
 
   @Test
+  public void aFileTruncatedWhileMappedReadsZerosInsteadOfEndingTheJvm() throws IOException {
+    Path path = folder.getRoot().toPath().resolve("cut.qtc");
+    float[] values = new float[65536];  // 64 KiB of quint8: 16 pages
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (i % 250 + 1) * 0.5f;
+    }
+    try (BundleWriter writer = BundleWriter.open(path);
+         QTensor big = QTensor.quantizePerTensor(values, new long[] {values.length}, 0.5, 0,
+                                                 DType.QUINT8)) {
+      writer.add("big", big);
+      writer.finish();
+    }
+    try (BundleFile file = BundleFile.open(path); QTensor mapped = file.get("big")) {
+      long offset = file.payloadOffset("big");
+      try (RandomAccessFile raw = new RandomAccessFile(path.toFile(), "rw")) {
+        raw.setLength(offset + 16384);  // another writer cuts the file
+      }
+      int[] integers = mapped.intRepr();  // a SIGBUS the library handles
+      assertEquals(values.length, integers.length);
+      assertEquals(1, integers[0]);
+      assertEquals(0, integers[values.length - 1]);
+      assertStatus(Status.CORRUPT_DATA, file::verify);
+      assertStatus(Status.CORRUPT_DATA, () -> file.get("big").close());
+    }
+  }
+
+  @Test
   public void anAbandonedWriterLeavesNoFile() throws IOException {
     Path path = folder.getRoot().toPath().resolve("abandoned.qtc");
     try (BundleWriter writer = BundleWriter.open(path); QTensor w = perChannel()) {

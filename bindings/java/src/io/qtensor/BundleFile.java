@@ -90,8 +90,8 @@ public final class BundleFile implements AutoCloseable {
   /**
    * {@return the named tensor, read-only, borrowing a mapping of its payload (TYPE_MISMATCH for a
    * float entry; CORRUPT_DATA if the file was truncated since it was opened)} The checksum is
-   * checked only by {@link #verify(String)}. Do not shrink a file being read: the library's
-   * mapping then faults (SIGBUS) when the lost pages are read, which ends the JVM.
+   * checked only by {@link #verify(String)}. Should the file shrink while the tensor maps it, the
+   * lost pages read as zeros (the library handles the SIGBUS) and verify reports the change.
    *
    * @param name the entry's name
    */
