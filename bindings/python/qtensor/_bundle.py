@@ -88,6 +88,22 @@ def _float_dtype(dtype):
     raise TypeError(f"a float entry's dtype is 'float32', 'float16' or 'bfloat16', not {dtype!r}")
 
 
+def _store_entry(name, value, store_tensor, store_float, float_method):
+    """Stores a qtensor.Tensor with store_tensor(name, native tensor), or a
+    float32 / float16 NumPy array as a float entry with store_float(name,
+    bytes, shape, dtype name); TypeError for anything else."""
+    if isinstance(value, Tensor):
+        store_tensor(_name(name), value._native)
+    elif isinstance(value, np.ndarray) and value.dtype.name in _NUMPY_FLOATS:
+        # Little-endian and row-major (ascontiguousarray would make a 0-dim array 1-dim).
+        array = value.astype(_NUMPY_FLOATS[value.dtype.name], order="C", copy=False)
+        store_float(name, array.reshape(-1).view(np.uint8), array.shape, value.dtype.name)
+    else:
+        raise TypeError("a bundle holds qtensor.Tensor values and float32 or float16 NumPy "
+                        f"arrays ({float_method} takes bfloat16), not {type(value).__name__}"
+                        + (f" of {value.dtype}" if isinstance(value, np.ndarray) else ""))
+
+
 class Bundle(MutableMapping):
     """Named tensors (in insertion order) and .metadata (str to str): a
     state dict that saves to one file.
@@ -124,16 +140,7 @@ class Bundle(MutableMapping):
         return Tensor._wrap(self._native.get(name))
 
     def __setitem__(self, name, value):
-        if isinstance(value, Tensor):
-            self._native.set(_name(name), value._native)
-        elif isinstance(value, np.ndarray) and value.dtype.name in _NUMPY_FLOATS:
-            # Little-endian and row-major (ascontiguousarray would make a 0-dim array 1-dim).
-            array = value.astype(_NUMPY_FLOATS[value.dtype.name], order="C", copy=False)
-            self.set_float(name, array.reshape(-1).view(np.uint8), array.shape, value.dtype.name)
-        else:
-            raise TypeError("a bundle holds qtensor.Tensor values and float32 or float16 NumPy "
-                            f"arrays (set_float takes bfloat16), not {type(value).__name__}"
-                            + (f" of {value.dtype}" if isinstance(value, np.ndarray) else ""))
+        _store_entry(name, value, self._native.set, self.set_float, "set_float")
 
     def set_float(self, name, data, shape, dtype):
         """Stores a float entry: data is bytes-like, product(shape) values of

@@ -5,11 +5,10 @@ a MappedBundle, and BundleWriter writes one a tensor at a time
 import os
 from collections.abc import Mapping
 
-import numpy as np
 
 from . import native
 from ._arrays import path_of, shape_of
-from ._bundle import _FLOAT_NAMES, _NUMPY_FLOATS, Bundle, _float_dtype, _is_storable, _name
+from ._bundle import _FLOAT_NAMES, Bundle, _float_dtype, _is_storable, _name, _store_entry
 from ._errors import CorruptDataError, InvalidArgumentError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
@@ -190,15 +189,7 @@ class BundleWriter:
     def add(self, name, value):
         """Writes a qtensor.Tensor (its own elements, as save writes a view)
         or a float32 / float16 NumPy array (a float entry) under name."""
-        if isinstance(value, Tensor):
-            self._open().add(_name(name), value._native)
-        elif isinstance(value, np.ndarray) and value.dtype.name in _NUMPY_FLOATS:
-            array = value.astype(_NUMPY_FLOATS[value.dtype.name], order="C", copy=False)
-            self.add_float(name, array.reshape(-1).view(np.uint8), array.shape, value.dtype.name)
-        else:
-            raise TypeError("a bundle holds qtensor.Tensor values and float32 or float16 NumPy "
-                            f"arrays (add_float takes bfloat16), not {type(value).__name__}"
-                            + (f" of {value.dtype}" if isinstance(value, np.ndarray) else ""))
+        _store_entry(name, value, self._open().add, self.add_float, "add_float")
 
     def add_float(self, name, data, shape, dtype):
         """Writes a float entry: data is bytes-like, product(shape) values of
