@@ -998,6 +998,7 @@ class BundleFile {
   // whose entries map their payloads.
   Bundle select(const std::vector<std::string>& names) const {
     std::vector<const char*> pointers;
+    pointers.reserve(names.size());
     for (const std::string& name : names) pointers.push_back(name.c_str());
     qt_bundle* bundle = nullptr;
     detail::Check(qt_bundle_file_select(&bundle, handle_.get(), pointers.data(), pointers.size()));
