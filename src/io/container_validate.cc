@@ -4,6 +4,7 @@
 #include <deque>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include <google/protobuf/stubs/logging.h>
@@ -161,25 +162,37 @@ struct PayloadPlace {
   uint32_t entry;
 };
 
+// Two payloads that share a byte: the later entry in sorted order, after
+// the one before it.
+struct Overlap {
+  PayloadPlace after;
+  PayloadPlace before;
+};
+
 // No two payloads share a byte (O(n log n): sorted by offset, each must
 // start at or after the end of those before it). Empty payloads hold no
 // byte and overlap nothing, so they are not listed. Payloads at the same
 // offset keep the entries' order, so the message names the later entry
 // whatever the sort does.
-void CheckNoOverlap(std::deque<PayloadPlace>* places, const NameIndex& names) {
+std::optional<Overlap> FindOverlap(std::deque<PayloadPlace>* places) {
   std::sort(places->begin(), places->end(), [](const PayloadPlace& a, const PayloadPlace& b) {
     return a.offset < b.offset || (a.offset == b.offset && a.entry < b.entry);
   });
   for (size_t k = 1; k < places->size(); ++k) {
     const PayloadPlace& before = (*places)[k - 1];
     const PayloadPlace& after = (*places)[k];
-    if (after.offset < before.offset + before.length) {
-      Corrupt("container entries[" + Text(after.entry) + "] (" + Quoted(names.name(after.entry)) +
-              "): payload at " + Text(after.offset) + " overlaps the payload of entries[" +
-              Text(before.entry) + "] (" + Quoted(names.name(before.entry)) + "), [" +
-              Text(before.offset) + ", " + Text(before.offset + before.length) + ")");
-    }
+    if (after.offset < before.offset + before.length) return Overlap{after, before};
   }
+  return std::nullopt;
+}
+
+[[noreturn]] void FailOverlap(const Overlap& overlap, const NameIndex& names) {
+  const PayloadPlace& after = overlap.after;
+  const PayloadPlace& before = overlap.before;
+  Corrupt("container entries[" + Text(after.entry) + "] (" + Quoted(names.name(after.entry)) +
+          "): payload at " + Text(after.offset) + " overlaps the payload of entries[" +
+          Text(before.entry) + "] (" + Quoted(names.name(before.entry)) + "), [" +
+          Text(before.offset) + ", " + Text(before.offset + before.length) + ")");
 }
 
 // An entry's checks but its name's uniqueness, in the order a bundle's
@@ -204,7 +217,7 @@ ValidContainerEntry ValidatedEntry(const v1::ContainerEntry& entry, const std::s
 // The header's metadata fields counted, before anything is kept for them.
 struct FieldCounts {
   size_t pairs = 0;
-  size_t pair_bytes = 0;  // the metadata fields' bytes, tags included
+  size_t pair_bytes = 0;  // a bound on what the pairs keep
 };
 
 FieldCounts CountFields(const std::vector<uint8_t>& header) {
@@ -212,7 +225,9 @@ FieldCounts CountFields(const std::vector<uint8_t>& header) {
   ForEachField(header.data(), header.data() + header.size(), [&](const HeaderField& field) {
     if (field.tag == kContainerMetadataTag) {
       ++counts.pairs;
-      counts.pair_bytes += static_cast<size_t>(field.end - field.start);
+      // Its tag and length take at least two bytes, which its two NULs
+      // need no more than.
+      counts.pair_bytes += static_cast<size_t>(field.end - field.start) - 2;
     }
   });
   return counts;
@@ -229,9 +244,7 @@ ValidContainer ValidateContainer(uint64_t file_size, const ReadFileRange& read) 
     read(prefix.header_offset, container.header.size(), container.header.data());
   }
   const uint8_t* begin = container.header.data();
-  // A first pass checks the header's own level and sizes the metadata (a
-  // field's bytes bound what its pair keeps: two NULs need no more than
-  // its tags).
+  // A first pass checks the header's own level and sizes the metadata.
   const FieldCounts counts = CountFields(container.header);
   container.metadata.Reserve(counts.pairs, counts.pair_bytes);
 
@@ -277,6 +290,11 @@ ValidContainer ValidateContainer(uint64_t file_size, const ReadFileRange& read) 
 
   ValidateFormatVersion(container.format_version, "container format_version");
   container.metadata.Finish("container");
+  // Overlaps are found before the names are sorted, so that the two never
+  // take memory at once, but reported after any other entry error.
+  std::optional<Overlap> overlap;
+  if (!entry_error) overlap = FindOverlap(&places);
+  places = {};
   // The names held are those up to the first entry error (its own
   // included if it passed the name checks), so a duplicate among them
   // comes first, as it would be met first.
@@ -286,7 +304,7 @@ ValidContainer ValidateContainer(uint64_t file_size, const ReadFileRange& read) 
                       duplicate->first);
   }
   if (entry_error) std::rethrow_exception(entry_error);
-  CheckNoOverlap(&places, container.names);
+  if (overlap) FailOverlap(*overlap, container.names);
   return container;
 }
 
