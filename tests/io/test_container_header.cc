@@ -63,7 +63,7 @@ enum class Outcome { kOpened, kMalformed, kRefused };
 
 // What reading the header piecewise gave, against protobuf's whole parse.
 Outcome CheckLikeProtobuf(const std::string& header) {
-  std::string file(64 * 8, '\0');
+  std::string file(512, '\0');  // the prefix and room for payloads
   uint8_t prefix[64];
   qtensor::io::EncodeContainerPrefix(file.size(), header.size(), prefix);
   std::memcpy(&file[0], prefix, sizeof prefix);
