@@ -281,8 +281,7 @@ ValidContainer ValidateContainer(uint64_t file_size, const ReadFileRange& read) 
         if (valid.length > 0) {
           places.push_back(PayloadPlace{valid.offset, valid.length, static_cast<uint32_t>(i)});
         }
-      } catch (const core::Error& error) {
-        if (error.kind() != ErrorKind::kCorruptData) throw;
+      } catch (const core::Error&) {
         entry_error = std::current_exception();
       }
     }
