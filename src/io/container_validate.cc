@@ -105,9 +105,14 @@ void ParseField(const HeaderField& field, v1::ContainerHeader* one) {
   if (!one->ParseFromArray(field.start, static_cast<int>(field.end - field.start))) Malformed();
 }
 
+// A map's pair is a message whose fields 1 and 2 are the key and the value
+// (protobuf's encoding of maps).
+constexpr uint32_t kPairKeyTag = WireTag(1, kWireLengthDelimited);
+constexpr uint32_t kPairValueTag = WireTag(2, kWireLengthDelimited);
+
 // A metadata pair in the form writers give it, which protobuf would also
-// parse to this: only key and value fields, each with a one-byte length,
-// all ASCII (so valid UTF-8). False for any other form.
+// parse to this: only key and value fields, each with a one-byte tag and
+// length, all ASCII (so valid UTF-8). False for any other form.
 bool ParseSimplePair(const HeaderField& field, std::string* key, std::string* value) {
   WireReader reader(field.start, field.end);
   uint32_t tag = 0;
@@ -118,7 +123,7 @@ bool ParseSimplePair(const HeaderField& field, std::string* key, std::string* va
   value->clear();
   const uint8_t* at = reader.position();
   while (at != field.end) {
-    if ((*at != 0x0a && *at != 0x12) || field.end - at < 2 || at[1] >= 0x80 ||
+    if ((*at != kPairKeyTag && *at != kPairValueTag) || field.end - at < 2 || at[1] >= 0x80 ||
         field.end - at - 2 < at[1]) {
       return false;
     }
@@ -127,7 +132,7 @@ bool ParseSimplePair(const HeaderField& field, std::string* key, std::string* va
     for (const uint8_t* c = text; c != text_end; ++c) {
       if (*c >= 0x80) return false;
     }
-    (*at == 0x0a ? key : value)->assign(text, text_end);
+    (*at == kPairKeyTag ? key : value)->assign(text, text_end);
     at = text_end;
   }
   return true;
