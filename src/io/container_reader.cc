@@ -51,23 +51,14 @@ ContainerFile::ContainerFile(const std::string& path) : path_(path) {
     if (error != 0) IoFailure("read", path_, error);
   };
   valid_ = WithPath(path, [&] { return ValidateContainer(file_size, read); });
-  for (size_t i = 0; i < valid_.entries.size(); ++i) index_.emplace(valid_.entries[i].name, i);
-  for (const auto& item : valid_.metadata) metadata_keys_.push_back(&item.first);
 }
 
 size_t ContainerFile::IndexOf(const std::string& name) const {
-  const auto found = index_.find(name);
-  if (found == index_.end()) {
+  const size_t found = valid_.names.Find(name);
+  if (found == NameIndex::kNotFound) {
     core::Fail(ErrorKind::kNotFound, "'" + path_ + "' has no entry " + Quoted(name));
   }
-  return found->second;
-}
-
-const char* ContainerFile::metadata_key(size_t i) const { return metadata_keys_.at(i)->c_str(); }
-
-const char* ContainerFile::FindMetadata(const std::string& key) const {
-  const auto found = valid_.metadata.find(key);
-  return found == valid_.metadata.end() ? nullptr : found->second.c_str();
+  return found;
 }
 
 std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,
@@ -96,15 +87,15 @@ std::shared_ptr<const MappedRegion> ContainerFile::MapPayload(
 BundleEntry ContainerFile::Get(const std::string& name) const { return Get(IndexOf(name)); }
 
 BundleEntry ContainerFile::Get(size_t index) const {
-  const ValidContainerEntry& entry = valid_.entries.at(index);
+  const ValidContainerEntry entry = this->entry(index);
   const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
-  if (region == nullptr) return MakeEntry(index, kNoBytes, NoOwner());
-  return MakeEntry(index, region->data(), region);
+  if (region == nullptr) return MakeEntry(index, entry, kNoBytes, NoOwner());
+  return MakeEntry(index, entry, region->data(), region);
 }
 
-BundleEntry ContainerFile::MakeEntry(size_t index, const uint8_t* bytes,
+BundleEntry ContainerFile::MakeEntry(size_t index, const ValidContainerEntry& entry,
+                                     const uint8_t* bytes,
                                      std::shared_ptr<const void> owner) const {
-  const ValidContainerEntry& entry = valid_.entries[index];
   if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) {
     return FloatArray::Borrow(array->dtype, array->shape, bytes, entry.length, std::move(owner));
   }
@@ -122,7 +113,7 @@ BundleEntry ContainerFile::MakeEntry(size_t index, const uint8_t* bytes,
 }
 
 bool ContainerFile::VerifyEntry(size_t index) const {
-  const ValidContainerEntry& entry = valid_.entries[index];
+  const ValidContainerEntry entry = this->entry(index);
   if (!entry.has_checksum) return false;
   const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
   const uint64_t computed =
@@ -140,16 +131,19 @@ bool ContainerFile::Verify(const std::string& name) const { return VerifyEntry(I
 
 size_t ContainerFile::VerifyAll() const {
   size_t verified = 0;
-  for (size_t i = 0; i < valid_.entries.size(); ++i) verified += VerifyEntry(i) ? 1 : 0;
+  for (size_t i = 0; i < size(); ++i) verified += VerifyEntry(i) ? 1 : 0;
   return verified;
 }
 
 Bundle ContainerFile::ToBundle() const {
+  std::vector<ValidContainerEntry> entries;
+  entries.reserve(size());
+  for (size_t i = 0; i < size(); ++i) entries.push_back(entry(i));
   // One mapping for every payload: a mapping per entry would cost a
   // syscall each and could exceed the process's limit on mappings
   // (vm.max_map_count, 65530 by default) for a bundle of many tensors.
   uint64_t first = UINT64_MAX, end = 0;
-  for (const ValidContainerEntry& entry : valid_.entries) {
+  for (const ValidContainerEntry& entry : entries) {
     if (entry.length == 0) continue;
     first = std::min(first, entry.offset);
     end = std::max(end, entry.offset + entry.length);
@@ -157,15 +151,15 @@ Bundle ContainerFile::ToBundle() const {
   std::shared_ptr<const MappedRegion> region;
   if (end > 0) region = MapRange(first, end - first, "the payloads");
   Bundle bundle;
-  bundle.entries.reserve(valid_.entries.size());
-  for (size_t i = 0; i < valid_.entries.size(); ++i) {
-    const ValidContainerEntry& entry = valid_.entries[i];
+  bundle.entries.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ValidContainerEntry& entry = entries[i];
     bundle.entries.emplace_back(
         entry.name, entry.length == 0
-                        ? MakeEntry(i, kNoBytes, NoOwner())
-                        : MakeEntry(i, region->data() + (entry.offset - first), region));
+                        ? MakeEntry(i, entry, kNoBytes, NoOwner())
+                        : MakeEntry(i, entry, region->data() + (entry.offset - first), region));
   }
-  bundle.metadata = valid_.metadata;
+  bundle.metadata = metadata();
   return bundle;
 }
 

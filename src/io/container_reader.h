@@ -27,23 +27,26 @@ class ContainerFile {
 
   const std::string& path() const { return path_; }
   uint32_t format_version() const { return valid_.format_version; }
-  size_t size() const { return valid_.entries.size(); }
+  size_t size() const { return valid_.size(); }
   // Entry i (i < size()) in the file's order: name, shape, dtype,
-  // quantizer, payload place and checksum.
-  ValidContainerEntry entry(size_t i) const { return valid_.entries.at(i); }
+  // quantizer, payload place and checksum (parsed again from the header's
+  // bytes at each call).
+  ValidContainerEntry entry(size_t i) const { return ValidContainerEntryAt(valid_, i); }
   // Entry i's name (i < size()), valid as long as this object.
-  const char* name(size_t i) const { return valid_.entries.at(i).name.c_str(); }
+  const char* name(size_t i) const { return valid_.names.name(i); }
   // The index of the entry called name; kNotFound if there is none.
   size_t IndexOf(const std::string& name) const;
-  bool Contains(const std::string& name) const { return index_.count(name) != 0; }
+  bool Contains(const std::string& name) const {
+    return valid_.names.Find(name) != NameIndex::kNotFound;
+  }
 
   // The metadata: its size, its i-th key in sorted order (i < size), and the
   // value of key (nullptr if absent); the strings live as long as this object.
   size_t metadata_size() const { return valid_.metadata.size(); }
-  const char* metadata_key(size_t i) const;
-  const char* FindMetadata(const std::string& key) const;
+  const char* metadata_key(size_t i) const { return valid_.metadata.key(i); }
+  const char* FindMetadata(const std::string& key) const { return valid_.metadata.Find(key); }
   // A copy of it all.
-  std::map<std::string, std::string> metadata() const { return valid_.metadata; }
+  std::map<std::string, std::string> metadata() const { return valid_.metadata.ToMap(); }
 
   // A quantized entry as a read-only tensor borrowing a mapping of its
   // payload, which lives as long as any view of it (whether or not this
@@ -74,16 +77,15 @@ class ContainerFile {
   // An entry's payload so; nullptr for an empty one.
   std::shared_ptr<const MappedRegion> MapPayload(const ValidContainerEntry& entry) const;
   // Entry index over its bytes, which owner keeps alive.
-  BundleEntry MakeEntry(size_t index, const uint8_t* bytes,
+  BundleEntry MakeEntry(size_t index, const ValidContainerEntry& entry, const uint8_t* bytes,
                         std::shared_ptr<const void> owner) const;
   bool VerifyEntry(size_t index) const;
 
   std::string path_;
   FileDescriptor fd_;
+  // The header, its names and metadata: nothing in it moves when this
+  // object does, so the C strings handed out stay valid.
   ValidContainer valid_;
-  // A tree, which crafted names cannot degrade as they can a hash table.
-  std::map<std::string, size_t> index_;
-  std::vector<const std::string*> metadata_keys_;  // into valid_.metadata, sorted
 };
 
 // Whether path starts with the container's magic (a short or unreadable

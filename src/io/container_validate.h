@@ -4,16 +4,23 @@
 // (alignment, overflow, bounds, exact lengths, no overlap). Each failure is
 // a core::Error of kind kCorruptData naming the rule (kIo when the file
 // cannot be read).
+//
+// The header is parsed one entry at a time and kept as its bytes plus a
+// few bytes per entry and per metadata pair, so that opening a container,
+// valid or hostile, takes memory bounded by a small multiple of the
+// header's size.
 #ifndef QTENSOR_IO_CONTAINER_VALIDATE_H_
 #define QTENSOR_IO_CONTAINER_VALIDATE_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "io/metadata_index.h"
+#include "io/name_index.h"
 #include "io/validate.h"
 
 namespace qtensor::io {
@@ -30,9 +37,14 @@ struct ValidContainerEntry {
 
 struct ValidContainer {
   uint32_t format_version = 0;
-  uint64_t header_offset = 0;                // where the payloads' region ends
-  std::vector<ValidContainerEntry> entries;  // in the file's order
-  std::map<std::string, std::string> metadata;
+  uint64_t header_offset = 0;   // where the payloads' region ends
+  std::vector<uint8_t> header;  // the header's bytes
+  // Where each entry's field (its tag) starts in header, in the file's order.
+  std::deque<uint32_t> entry_at;
+  NameIndex names;  // entry i's name is names.name(i)
+  MetadataIndex metadata;
+
+  size_t size() const { return entry_at.size(); }
 };
 
 // Fills out[0, length) with the file's bytes at offset (which lie inside the
@@ -42,6 +54,9 @@ using ReadFileRange = std::function<void(uint64_t offset, size_t length, uint8_t
 // Validates a container of file_size bytes, reading only its prefix and its
 // header through read.
 ValidContainer ValidateContainer(uint64_t file_size, const ReadFileRange& read);
+
+// Entry i (i < size()) of a valid container, parsed again from its bytes.
+ValidContainerEntry ValidContainerEntryAt(const ValidContainer& container, size_t i);
 
 }  // namespace qtensor::io
 

@@ -320,17 +320,25 @@ bool HasNul(const std::string& text) { return text.find('\0') != std::string::np
 
 }  // namespace
 
-std::string EntryNames::Check(const std::string& name) {
-  const int index = next_++;
-  const std::string position = owner_ + " " + list_ + "[" + std::to_string(index) + "]";
+std::string CheckEntryName(const std::string& owner, const std::string& list, size_t index,
+                           const std::string& name) {
+  const std::string position = owner + " " + list + "[" + std::to_string(index) + "]";
   if (name.empty()) core::Fail(ErrorKind::kCorruptData, position + " has an empty name");
   std::string where = position + " (" + Quoted(name) + ")";
   if (HasNul(name)) core::Fail(ErrorKind::kCorruptData, where + ": the name contains a NUL byte");
+  return where;
+}
+
+void FailDuplicateName(const std::string& where, const std::string& list, size_t first) {
+  core::Fail(ErrorKind::kCorruptData,
+             where + ": duplicate name, also " + list + "[" + std::to_string(first) + "]");
+}
+
+std::string EntryNames::Check(const std::string& name) {
+  const int index = next_++;
+  std::string where = CheckEntryName(owner_, list_, static_cast<size_t>(index), name);
   const auto [seen, inserted] = first_index_.emplace(name, index);
-  if (!inserted) {
-    core::Fail(ErrorKind::kCorruptData, where + ": duplicate name, also " + list_ + "[" +
-                                            std::to_string(seen->second) + "]");
-  }
+  if (!inserted) FailDuplicateName(where, list_, static_cast<size_t>(seen->second));
   return where;
 }
 
@@ -344,20 +352,23 @@ ValidEntry ValidateEntryFields(const v1::Tensor& message, uint64_t data_bytes,
   return ValidateTensor(message, data_bytes, where);
 }
 
+void ValidateMetadataPair(const std::string& key, const std::string& value,
+                          const std::string& owner) {
+  // The C ABI hands metadata out as NUL-terminated strings.
+  if (key.empty()) core::Fail(ErrorKind::kCorruptData, owner + " metadata has an empty key");
+  if (HasNul(key)) {
+    core::Fail(ErrorKind::kCorruptData,
+               owner + " metadata key " + Quoted(key) + " contains a NUL byte");
+  }
+  if (HasNul(value)) {
+    core::Fail(ErrorKind::kCorruptData,
+               owner + " metadata value of " + Quoted(key) + " contains a NUL byte");
+  }
+}
+
 void ValidateMetadata(const google::protobuf::Map<std::string, std::string>& metadata,
                       const std::string& owner) {
-  // The C ABI hands metadata out as NUL-terminated strings.
-  for (const auto& [key, value] : metadata) {
-    if (key.empty()) core::Fail(ErrorKind::kCorruptData, owner + " metadata has an empty key");
-    if (HasNul(key)) {
-      core::Fail(ErrorKind::kCorruptData,
-                 owner + " metadata key " + Quoted(key) + " contains a NUL byte");
-    }
-    if (HasNul(value)) {
-      core::Fail(ErrorKind::kCorruptData,
-                 owner + " metadata value of " + Quoted(key) + " contains a NUL byte");
-    }
-  }
+  for (const auto& [key, value] : metadata) ValidateMetadataPair(key, value, owner);
 }
 
 void ValidateFormatVersion(uint32_t version, const std::string& field) {

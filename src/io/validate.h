@@ -4,6 +4,7 @@
 #ifndef QTENSOR_IO_VALIDATE_H_
 #define QTENSOR_IO_VALIDATE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -67,6 +68,16 @@ class EntryNames {
   std::unordered_map<std::string, int> first_index_;
 };
 
+// The checks of entry index's name that need no other name: non-empty,
+// without a NUL byte. Returns the prefix of its messages,
+// "OWNER LIST[index] ("name")".
+std::string CheckEntryName(const std::string& owner, const std::string& list, size_t index,
+                           const std::string& name);
+// Fails for the entry whose messages start with where: its name is also
+// that of LIST[first].
+[[noreturn]] void FailDuplicateName(const std::string& where, const std::string& list,
+                                    size_t first);
+
 // The next entry of a list: its name (EntryNames) and its fields, as a
 // float entry (ValidateFloatArray) or a quantized tensor (ValidateTensor).
 ValidEntry ValidateEntry(const v1::Tensor& message, uint64_t data_bytes, EntryNames* names);
@@ -78,6 +89,9 @@ ValidEntry ValidateEntryFields(const v1::Tensor& message, uint64_t data_bytes,
 // value. Messages start with owner ("bundle").
 void ValidateMetadata(const google::protobuf::Map<std::string, std::string>& metadata,
                       const std::string& owner);
+// The same rules for one pair.
+void ValidateMetadataPair(const std::string& key, const std::string& value,
+                          const std::string& owner);
 
 // Checks a format_version: at least 1 and at most the version this library
 // reads (io/file_header.h). `field` names it in the message.

@@ -11,6 +11,12 @@ const uint32_t kFileBundleTag = WireTag(v1::File::kBundleFieldNumber, kWireLengt
 const uint32_t kBundleTensorsTag = WireTag(v1::Bundle::kTensorsFieldNumber, kWireLengthDelimited);
 const uint32_t kTensorDataTag = WireTag(v1::Tensor::kDataFieldNumber, kWireLengthDelimited);
 const uint32_t kTensorNameTag = WireTag(v1::Tensor::kNameFieldNumber, kWireLengthDelimited);
+const uint32_t kContainerFormatVersionTag =
+    WireTag(v1::ContainerHeader::kFormatVersionFieldNumber, kWireVarint);
+const uint32_t kContainerEntriesTag =
+    WireTag(v1::ContainerHeader::kEntriesFieldNumber, kWireLengthDelimited);
+const uint32_t kContainerMetadataTag =
+    WireTag(v1::ContainerHeader::kMetadataFieldNumber, kWireLengthDelimited);
 
 size_t MaxGroupDepth() {
   return static_cast<size_t>(google::protobuf::io::CodedInputStream::GetDefaultRecursionLimit());

@@ -28,13 +28,16 @@ constexpr uint32_t WireTag(uint32_t field_number, uint32_t wire_type) {
 constexpr uint32_t TagFieldNumber(uint32_t tag) { return tag >> 3; }
 constexpr uint32_t TagWireType(uint32_t tag) { return tag & 7; }
 
-// The length-delimited fields of proto/qtensor.proto handled by hand, their
+// The fields of proto/qtensor.proto handled by hand, their
 // numbers taken from the generated code (wire_format.cc).
-extern const uint32_t kFileTensorTag;     // File.tensor
-extern const uint32_t kFileBundleTag;     // File.bundle
-extern const uint32_t kBundleTensorsTag;  // Bundle.tensors
-extern const uint32_t kTensorDataTag;     // Tensor.data
-extern const uint32_t kTensorNameTag;     // Tensor.name
+extern const uint32_t kFileTensorTag;              // File.tensor
+extern const uint32_t kFileBundleTag;              // File.bundle
+extern const uint32_t kBundleTensorsTag;           // Bundle.tensors
+extern const uint32_t kTensorDataTag;              // Tensor.data
+extern const uint32_t kTensorNameTag;              // Tensor.name
+extern const uint32_t kContainerFormatVersionTag;  // ContainerHeader.format_version (varint)
+extern const uint32_t kContainerEntriesTag;        // ContainerHeader.entries
+extern const uint32_t kContainerMetadataTag;       // ContainerHeader.metadata
 
 // ---------------------------------------------------------------- limits
 

@@ -8,14 +8,18 @@ namespace qtensor::io {
 
 bool WireReader::ReadTag(uint32_t* tag) {
   uint64_t value = 0;
-  if (!ReadVarint(&pos_, end_, kMaxTagBytes, &value)) return false;
+  if (!io::ReadVarint(&pos_, end_, kMaxTagBytes, &value)) return false;
   *tag = static_cast<uint32_t>(value);
   return true;
 }
 
+bool WireReader::ReadVarint(uint64_t* value) {
+  return io::ReadVarint(&pos_, end_, kMaxVarintBytes, value);
+}
+
 bool WireReader::ReadLength(size_t* length) {
   uint64_t value = 0;
-  if (!ReadVarint(&pos_, end_, kMaxLengthPrefixBytes, &value)) return false;
+  if (!io::ReadVarint(&pos_, end_, kMaxLengthPrefixBytes, &value)) return false;
   if (value > kMaxLengthPrefix || value > static_cast<size_t>(end_ - pos_)) return false;
   *length = static_cast<size_t>(value);
   return true;
@@ -29,7 +33,7 @@ bool WireReader::Skip(size_t n) {
 
 bool WireReader::SkipVarint() {
   uint64_t value = 0;
-  return ReadVarint(&pos_, end_, kMaxVarintBytes, &value);
+  return ReadVarint(&value);
 }
 
 bool WireReader::SkipValue(uint32_t tag) {

@@ -22,6 +22,9 @@ class WireReader {
 
   // A tag of at most 5 bytes, decoded modulo 2^32 as protobuf does.
   bool ReadTag(uint32_t* tag);
+  // A varint value of at most 10 bytes, its low 64 bits (protobuf keeps the
+  // low 32 for a 32-bit field).
+  bool ReadVarint(uint64_t* value);
   // The length prefix of a length-delimited field: at most 5 bytes, below
   // 2^31 - 16, and no more than the bytes left.
   bool ReadLength(size_t* length);

@@ -7,10 +7,14 @@
 // dequantize, verify (or fail with kCorruptData) and equal what ToBundle and
 // LoadBundle give; written again with ContainerWriter it must read back to
 // the same entries and metadata, and writing that copy gives the same bytes.
+// The header, which the reader parses one field at a time, must read as
+// protobuf's parse of it whole reads it (format version, names, payloads,
+// metadata), and be called malformed exactly when that parse fails.
 // Any broken promise aborts, so libFuzzer (or the replay driver) reports it.
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <google/protobuf/stubs/logging.h>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,15 +22,20 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "core/error.h"
 #include "core/tensor_ops.h"
+#include "io/container_format.h"
 #include "io/container_reader.h"
 #include "io/container_writer.h"
 #include "io/serialize.h"
+#include "qtensor.pb.h"
 
 namespace {
 
@@ -158,13 +167,55 @@ void CheckRoundTrip(const io::Bundle& bundle) {
   std::filesystem::remove(copy);
 }
 
+// Protobuf's parse of the whole header, if the prefix is one that leads
+// the reader to parse it (nullopt otherwise); .second is whether it parsed.
+std::optional<std::pair<bool, qtensor::v1::ContainerHeader>> WholeHeader(const uint8_t* data,
+                                                                         size_t size) {
+  if (size < io::kContainerPrefixBytes) return std::nullopt;
+  const io::ContainerPrefix prefix = io::DecodeContainerPrefix(data);
+  if (!io::HasContainerMagic(data, size) || prefix.version != io::kContainerVersion ||
+      prefix.flags != 0 || !prefix.reserved_zero ||
+      prefix.header_offset < io::kContainerPrefixBytes ||
+      prefix.header_length > io::kMaxContainerHeaderBytes || prefix.header_offset > size ||
+      size - prefix.header_offset != prefix.header_length) {
+    return std::nullopt;
+  }
+  std::pair<bool, qtensor::v1::ContainerHeader> whole;
+  google::protobuf::LogSilencer quiet;
+  whole.first = whole.second.ParseFromArray(data + prefix.header_offset,
+                                            static_cast<int>(prefix.header_length));
+  return whole;
+}
+
+// The file as opened against protobuf's reading of its header.
+void CheckLikeProtobuf(const io::ContainerFile& file, const qtensor::v1::ContainerHeader& whole) {
+  Require(file.format_version() == whole.format_version(), "format_version differs");
+  Require(file.size() == static_cast<size_t>(whole.entries_size()), "entry count differs");
+  for (size_t i = 0; i < file.size(); ++i) {
+    const auto& entry = whole.entries(static_cast<int>(i));
+    const io::ValidContainerEntry mine = file.entry(i);
+    Require(mine.name == entry.tensor().name() && file.name(i) == entry.tensor().name(),
+            "name differs");
+    Require(mine.offset == entry.payload().offset() && mine.length == entry.payload().length() &&
+                mine.has_checksum == entry.payload().has_checksum() &&
+                mine.xxh3_64 == entry.payload().xxh3_64(),
+            "payload differs");
+  }
+  Require(file.metadata() ==
+              std::map<std::string, std::string>(whole.metadata().begin(), whole.metadata().end()),
+          "metadata differs");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = InputPath(data, size);
+  const auto whole = WholeHeader(data, size);
   io::Bundle entries;
   try {
     const io::ContainerFile file(path);
+    Require(whole && whole->first, "opened a header protobuf cannot parse");
+    CheckLikeProtobuf(file, whole->second);
     entries = Entries(file);
     try {
       Require(file.VerifyAll() <= file.size(), "more entries verified than there are");
@@ -174,6 +225,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckSame(entries, file.ToBundle());
   } catch (const core::Error& error) {
     RequireCorrupt(error, path);
+    const bool malformed =
+        std::string(error.what()).find("malformed container header") != std::string::npos;
+    Require(!whole || malformed == !whole->first, "malformed, or not, unlike protobuf's parse");
     return 0;
   }
   CheckSame(entries, io::LoadBundle(path));

@@ -384,12 +384,13 @@ std::function<void(uint8_t*)> Put(size_t at, T value) {
 
 TEST_CASE("container validation: the hand-built reference is valid") {
   const qtensor::io::ValidContainer valid = Validate(Build(OneEntry()));
-  REQUIRE(valid.entries.size() == 1);
-  CHECK(valid.entries[0].name == "w");
-  CHECK(valid.entries[0].offset == 64);
-  CHECK(valid.entries[0].length == 64);
-  CHECK(std::get<qtensor::io::ValidTensor>(valid.entries[0].valid).shape ==
-        std::vector<int64_t>{4, 16});
+  REQUIRE(valid.size() == 1);
+  const qtensor::io::ValidContainerEntry entry = qtensor::io::ValidContainerEntryAt(valid, 0);
+  CHECK(entry.name == "w");
+  CHECK(std::string(valid.names.name(0)) == "w");
+  CHECK(entry.offset == 64);
+  CHECK(entry.length == 64);
+  CHECK(std::get<qtensor::io::ValidTensor>(entry.valid).shape == std::vector<int64_t>{4, 16});
 }
 
 TEST_CASE("container validation: the fixed header") {
@@ -492,7 +493,7 @@ TEST_CASE("container validation: the payload table") {
   empty->mutable_tensor()->set_shape(0, 0);
   empty->mutable_payload()->set_offset(128);
   empty->mutable_payload()->set_length(0);
-  CHECK(Validate(Build(header, 256)).entries.size() == 3);
+  CHECK(Validate(Build(header, 256)).size() == 3);
 }
 
 TEST_CASE("container: a payload beyond 4 GiB in a sparse file") {
