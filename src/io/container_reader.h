@@ -51,10 +51,10 @@ class ContainerFile {
   // A quantized entry as a read-only tensor borrowing a mapping of its
   // payload, which lives as long as any view of it (whether or not this
   // object does); clone() it to write. A float entry borrows the mapping
-  // the same way (a FloatArray is immutable). kCorruptData if the file is now shorter than the
-  // payload (truncated since it was opened), instead of a mapping that would
-  // fault. A file truncated while a tensor is mapped still raises SIGBUS
-  // when a lost page is touched: mapped files must not shrink under readers.
+  // the same way (a FloatArray is immutable). kCorruptData if the file is
+  // now shorter than the payload (truncated since it was opened), instead of
+  // a mapping that would fault. Should the file shrink while a tensor maps
+  // it, the lost pages read as zeros (io/sigbus_guard.h).
   BundleEntry Get(const std::string& name) const;
   BundleEntry Get(size_t index) const;
 
