@@ -83,11 +83,13 @@ std::string DeterministicBytes(const v1::ContainerHeader& header) {
 
 class ContainerWriter::State {
  public:
-  explicit State(const std::string& path) : file(path) {}
+  State(const std::string& path, uint64_t max_header) : file(path), max_header_bytes(max_header) {}
 
   TemporaryFile file;
   uint64_t end = kContainerPrefixBytes;  // where the next byte goes
   v1::ContainerHeader header;
+  uint64_t entries_bytes = 0;  // the header's entries field, encoded
+  uint64_t max_header_bytes;
   std::unordered_set<std::string> names;
   uint32_t version = 1;
   bool closed = false;  // finished or failed
@@ -102,7 +104,8 @@ class ContainerWriter::State {
   }
 };
 
-ContainerWriter::ContainerWriter(const std::string& path) : state_(std::make_unique<State>(path)) {}
+ContainerWriter::ContainerWriter(const std::string& path, uint64_t max_header_bytes)
+    : state_(std::make_unique<State>(path, max_header_bytes)) {}
 
 ContainerWriter::~ContainerWriter() = default;
 
@@ -115,10 +118,32 @@ void ContainerWriter::Add(const std::string& name, const BundleEntry& entry) {
 
   EntryDescription description = DescribeEntry(entry, name);
   const uint64_t size = description.data_bytes;
+  const uint64_t offset = (s.end + kPayloadAlignment - 1) / kPayloadAlignment * kPayloadAlignment;
+  v1::ContainerEntry added;
+  *added.mutable_tensor() = std::move(description.message);
+  v1::PayloadRef* payload = added.mutable_payload();
+  payload->set_offset(offset);
+  payload->set_length(size);
+  payload->set_xxh3_64(~uint64_t{0});  // a fixed64: the size of any checksum
+  payload->set_has_checksum(true);
+  // Refused before its payload is written, not after the whole bundle: the
+  // header holds each entry's parameters (per-channel and per-block scales
+  // and zero points).
+  const uint64_t entry_bytes = added.ByteSizeLong();
+  const uint64_t field_bytes =
+      1 + google::protobuf::io::CodedOutputStream::VarintSize64(entry_bytes) + entry_bytes;
+  if (s.entries_bytes + field_bytes > s.max_header_bytes) {
+    core::Fail(ErrorKind::kOutOfMemory,
+               "container writer: entry " + Quoted(name) + " would take the header to " +
+                   std::to_string(s.entries_bytes + field_bytes) +
+                   " bytes, over the readers' limit of " + std::to_string(s.max_header_bytes) +
+                   " (the header holds each entry's parameters: " +
+                   std::to_string(added.tensor().scales_size()) +
+                   " scales here); split the entries over files");
+  }
   const EntryBytes bytes(entry, size);
   // Zero padding up to the payload's aligned start.
   static const uint8_t kZeros[kPayloadAlignment] = {};
-  const uint64_t offset = (s.end + kPayloadAlignment - 1) / kPayloadAlignment * kPayloadAlignment;
   s.Write(kZeros, static_cast<size_t>(offset - s.end));
   XXH3_state_t* hash = XXH3_createState();
   if (hash == nullptr) throw std::bad_alloc();
@@ -138,13 +163,9 @@ void ContainerWriter::Add(const std::string& name, const BundleEntry& entry) {
   }
   XXH3_freeState(hash);
 
-  v1::ContainerEntry* added = s.header.add_entries();
-  *added->mutable_tensor() = std::move(description.message);
-  v1::PayloadRef* payload = added->mutable_payload();
-  payload->set_offset(offset);
-  payload->set_length(size);
   payload->set_xxh3_64(checksum);
-  payload->set_has_checksum(true);
+  *s.header.add_entries() = std::move(added);
+  s.entries_bytes += field_bytes;
   s.version = std::max(s.version, description.version);
   s.names.insert(name);
 }
@@ -163,12 +184,12 @@ void ContainerWriter::Finish() {
   if (s.closed) Invalid("it is finished (or failed) already");
   s.header.set_format_version(s.version);
   const std::string header = DeterministicBytes(s.header);
-  if (header.size() > kMaxContainerHeaderBytes) {
+  if (header.size() > s.max_header_bytes) {
     s.closed = true;
     core::Fail(ErrorKind::kOutOfMemory,
                "container writer: the header would be " + std::to_string(header.size()) +
-                   " bytes, over the readers' limit of " +
-                   std::to_string(kMaxContainerHeaderBytes) + "; split the entries over files");
+                   " bytes, over the readers' limit of " + std::to_string(s.max_header_bytes) +
+                   "; split the entries over files");
   }
   const uint64_t header_offset = s.end;
   s.Write(reinterpret_cast<const uint8_t*>(header.data()), header.size());

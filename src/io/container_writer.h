@@ -12,14 +12,17 @@
 #include <unordered_set>
 
 #include "io/bundle.h"
+#include "io/container_format.h"
 #include "io/file_io.h"
 
 namespace qtensor::io {
 
 class ContainerWriter {
  public:
-  // Creates the temporary file; kIo on failure.
-  explicit ContainerWriter(const std::string& path);
+  // Creates the temporary file; kIo on failure. max_header_bytes is the
+  // readers' limit; tests pass less to reach it without huge entries.
+  explicit ContainerWriter(const std::string& path,
+                           uint64_t max_header_bytes = kMaxContainerHeaderBytes);
   ContainerWriter(const ContainerWriter&) = delete;
   ContainerWriter& operator=(const ContainerWriter&) = delete;
   // Without Finish, removes the temporary file.
@@ -27,8 +30,10 @@ class ContainerWriter {
 
   // Writes the entry's payload at the next multiple of 64, with its
   // XXH3-64. kInvalidArgument for an empty name, one with a NUL byte, not
-  // UTF-8 or already added, or after Finish or a failure; kIo if writing
-  // fails (the writer is then unusable and the temporary file gone).
+  // UTF-8 or already added, or after Finish or a failure; kOutOfMemory,
+  // before anything is written, if its description would take the header
+  // over max_header_bytes (the writer stays usable); kIo if writing fails
+  // (the writer is then unusable and the temporary file gone).
   void Add(const std::string& name, const BundleEntry& entry);
   // Sets (or replaces) a metadata entry: key non-empty, both UTF-8 without
   // a NUL byte.

@@ -531,3 +531,32 @@ TEST_CASE("container: a payload beyond 4 GiB in a sparse file") {
   CHECK(qtensor::core::GetElement(tensor, {3, 15}) == 31.0f);
   CHECK(file.entry(0).offset == offset);
 }
+
+TEST_CASE("container writer: an entry that would take the header over the limit is refused first") {
+  ScratchDir dir;
+  const std::string path = dir / "capped.qtc";
+  const std::vector<double> scales(1000, 0.5);
+  const std::vector<int64_t> zero_points(1000, 0);
+  const Tensor many =
+      Counting({1000, 2}, Quantizer::PerChannel(DType::kQInt8, scales, zero_points, 0));
+  const Tensor few = Counting({2, 2}, Quantizer::PerTensor(DType::kQInt8, 0.5, 0));
+  ContainerWriter writer(path, 4096);
+  writer.Add("few", few);
+  try {
+    writer.Add("many", many);  // 1000 doubles: 8000 bytes of header
+    FAIL("no error");
+  } catch (const Error& error) {
+    CHECK(error.kind() == ErrorKind::kOutOfMemory);
+    const std::string message = error.what();
+    CHECK(message.find("\"many\"") != std::string::npos);
+    CHECK(message.find("1000 scales") != std::string::npos);
+    CHECK(message.find("limit of 4096") != std::string::npos);
+  }
+  writer.Add("few_again", few);  // still usable: nothing of "many" was written
+  writer.Finish();
+  const ContainerFile file(path);
+  REQUIRE(file.size() == 2);
+  CHECK(std::string(file.name(1)) == "few_again");
+  CHECK(file.entry(1).offset == 128);  // right after the first payload
+  file.VerifyAll();
+}
