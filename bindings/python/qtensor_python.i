@@ -191,6 +191,14 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
     qtensor::detail::Check(qt_bundle_float_data(&data, &size, $self->get(), name.c_str()));
     return PyByteArray_FromStringAndSize(static_cast<const char*>(data), (Py_ssize_t)size);
   }
+  // Where a float entry's stored bytes are (borrowed: valid while the bundle
+  // holds the entry unchanged), for a read-only NumPy view of a mapped one.
+  size_t float_data_address(const std::string& name) const {
+    const void* data = nullptr;
+    size_t size = 0;
+    qtensor::detail::Check(qt_bundle_float_data(&data, &size, $self->get(), name.c_str()));
+    return reinterpret_cast<size_t>(data);
+  }
   void float_values_into(const std::string& name, float* out, size_t count) const {
     qtensor::detail::Check(qt_bundle_float_values(out, count, $self->get(), name.c_str()));
   }

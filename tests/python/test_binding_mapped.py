@@ -133,10 +133,13 @@ def test_tensors_are_mapped_read_only_without_a_copy_and_outlive_the_file(saved)
 
     float_entry = mapped["f16"]
     assert float_entry.dtype == np.float16 and float_entry.view("<u2").tolist() == HALF_BITS.tolist()
+    assert not float_entry.flags.writeable
+    assert mapping_of(float_entry.ctypes.data) == str(saved)  # a view of the file, no copy
 
     mapped.close()
     mapped.close()
     assert_same(w, weight())  # still mapped by the tensor
+    assert float_entry.view("<u2").tolist() == HALF_BITS.tolist()  # and by the array
     with pytest.raises(ValueError, match="closed"):
         mapped["w"]
     with pytest.raises(ValueError, match="closed"):
@@ -186,6 +189,8 @@ def test_bundle_writer_streams_and_an_unfinished_one_leaves_nothing(tmp_path):
         assert list(mapped) == ["w", "v", "g", "b"]
         assert_same(mapped["v"], weight().transpose(0, 1)[::2].contiguous())
         assert mapped["g"].tolist() == [0.5, -1.0]
+        widened = mapped["b"]  # bfloat16: its float32 values
+        assert widened.dtype == np.float32 and widened[0] == 1.0 and np.isnan(widened[1])
         assert mapped.select(["b"]).float_data("b") == bytes([0x80, 0x3F, 0xC1, 0x7F])
         assert mapped.metadata["writer"] == "python"
 

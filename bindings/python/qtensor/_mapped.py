@@ -2,13 +2,17 @@
 a MappedBundle, and BundleWriter writes one a tensor at a time
 (docs/format.md, "The container")."""
 
+import ctypes
 import os
 from collections.abc import Mapping
+
+import numpy as np
 
 
 from . import native
 from ._arrays import path_of, shape_of
-from ._bundle import _FLOAT_NAMES, Bundle, _float_dtype, _is_storable, _name, _store_entry
+from ._bundle import (_FLOAT_NAMES, _NUMPY_FLOATS, Bundle, _float_dtype, _is_storable, _name,
+                      _store_entry)
 from ._errors import CorruptDataError, InvalidArgumentError
 from ._quantizer import Quantizer
 from ._tensor import Tensor
@@ -51,14 +55,36 @@ class MappedMetadata(Mapping):
         return repr(dict(self.items()))
 
 
+def _mapped_float(bundle, name):
+    """A float entry of a bundle of mapped entries: float32 and float16 as a
+    read-only NumPy view of the mapping (no copy), which keeps the bundle
+    alive; bfloat16, which NumPy lacks, as its float32 values (a copy)."""
+    dtype = bundle.float_dtype(name)
+    if dtype not in _NUMPY_FLOATS:
+        return bundle[name]
+    shape = bundle.float_shape(name)
+    numpy_dtype = _NUMPY_FLOATS[dtype]
+    count = int(np.prod(shape, dtype=np.int64))
+    if count == 0:
+        array = np.empty(shape, dtype=numpy_dtype)
+    else:
+        memory = (ctypes.c_char * (count * numpy_dtype.itemsize)).from_address(
+            bundle._native.float_data_address(name))
+        memory._owner = bundle  # the mapping lives as long as the array
+        array = np.frombuffer(memory, dtype=numpy_dtype).reshape(shape)
+    array.flags.writeable = False
+    return array
+
+
 class MappedBundle(Mapping):
     """A container opened lazily: names, shapes, dtypes, quantizers and
     metadata come from its header, and each tensor is mapped from the file
     when it is asked for (no copy, pages shared with every other reader of
     the file). A mapped tensor is read-only: writes into it raise
     InvalidArgumentError, clone() gives a writable copy, int_view() a
-    read-only NumPy view of its integers without a copy. Tensors stay valid
-    after close(). A float entry reads as a NumPy array (a copy).
+    read-only NumPy view of its integers without a copy. A float32 or
+    float16 entry reads as a read-only NumPy view of the file (bfloat16 as
+    its float32 values, a copy). Both stay valid after close().
 
     Use qtensor.load(path, mmap=True), or MappedBundle(path); close it, or
     use it in a with statement."""
@@ -93,7 +119,7 @@ class MappedBundle(Mapping):
             raise TypeError(f"a bundle name is a str, not {type(name).__name__}")
         handle = self._open()
         if handle.is_float(_name(name)):
-            return Bundle._wrap(handle.select([name]))[name]
+            return _mapped_float(Bundle._wrap(handle.select([name])), name)
         return Tensor._wrap(handle.get(name))
 
     def __contains__(self, name):
