@@ -26,6 +26,7 @@
 #include "core/error.h"
 #include "core/quantizer.h"
 #include "core/tensor_ops.h"
+#include "corpus_files.h"
 #include "io/container_format.h"
 #include "io/container_reader.h"
 #include "io/container_validate.h"
@@ -47,20 +48,9 @@ using qtensor::io::FloatDType;
 
 namespace {
 
-struct ScratchDir {
-  std::filesystem::path path;
-  ScratchDir() {
-    char pattern[] = "/tmp/qtensor_test_container_XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~ScratchDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  size_t Entries() const {
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++n;
-    return n;
-  }
+// A fresh directory for files, removed at the end of the test.
+struct ScratchDir : qtensor_test::ScratchDir {
+  ScratchDir() : qtensor_test::ScratchDir("qtensor_test_container") {}
 };
 
 Tensor Counting(const std::vector<int64_t>& shape, const Quantizer& quantizer) {

@@ -11,31 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "corpus_files.h"
 #include "qtensor/qtensor.h"
 
 namespace {
 
+using qtensor_test::CheckError;
+using qtensor_test::CorpusCase;
+using qtensor_test::ReadManifest;
+
 const std::string kDir = QTENSOR_TEST_DATA_DIR "/corrupt";
-
-struct CorruptCase {
-  std::string file, kind, status, substring;
-};
-
-std::vector<CorruptCase> ReadManifest() {
-  std::ifstream in(kDir + "/MANIFEST");
-  REQUIRE(in.good());
-  std::vector<CorruptCase> cases;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> fields;
-    std::stringstream parts(line);
-    for (std::string field; std::getline(parts, field, '\t');) fields.push_back(field);
-    REQUIRE_MESSAGE(fields.size() == 4, line);
-    cases.push_back({fields[0], fields[1], fields[2], fields[3]});
-  }
-  return cases;
-}
 
 std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,32 +28,26 @@ std::string ReadBytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void CheckError(qt_status status, const CorruptCase& c) {
-  CHECK(std::string(qt_status_name(status)) == c.status);
-  const std::string message = qt_last_error_message();
-  CHECK_MESSAGE(message.find(c.substring) != std::string::npos, "message: " << message);
-}
-
 }  // namespace
 
 TEST_CASE("corrupt files: each fails with its own error") {
-  const std::vector<CorruptCase> cases = ReadManifest();
+  const std::vector<CorpusCase> cases = ReadManifest(kDir + "/MANIFEST", false);
   CHECK(cases.size() > 60);
   std::set<std::string> listed;
-  for (const CorruptCase& c : cases) {
+  for (const CorpusCase& c : cases) {
     CAPTURE(c.file);
     listed.insert(c.file);
     const std::string path = kDir + "/" + c.file;
     const std::string bytes = ReadBytes(path);
     const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-    if (c.kind == "tensor") {
+    if (c.stage == "tensor") {
       qt_tensor* out = nullptr;
       CheckError(qt_load(&out, path.c_str()), c);
       CHECK(std::string(qt_last_error_message()).rfind("'" + path + "': ", 0) == 0);
       CheckError(qt_deserialize(&out, data, bytes.size()), c);
       CHECK(out == nullptr);
     } else {
-      REQUIRE(c.kind == "bundle");
+      REQUIRE(c.stage == "bundle");
       qt_bundle* out = nullptr;
       CheckError(qt_bundle_load(&out, path.c_str()), c);
       CheckError(qt_bundle_deserialize(&out, data, bytes.size()), c);

@@ -16,6 +16,7 @@
 
 #include "capi/handles.h"
 #include "core/error.h"
+#include "corpus_files.h"
 #include "io/serialize.h"
 #include "qtensor.pb.h"
 #include "qtensor/qtensor.hpp"
@@ -69,20 +70,8 @@ Quantizer PerChannelFor(qt_dtype dtype, int64_t channels, int64_t axis) {
 const qt_dtype kDTypes[] = {QT_QINT8, QT_QUINT8, QT_QINT32};
 
 // A fresh directory for files, removed at the end of the test.
-struct ScratchDir {
-  std::filesystem::path path;
-  ScratchDir() {
-    char pattern[] = "/tmp/qtensor_test_io_XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~ScratchDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  size_t Entries() const {
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++n;
-    return n;
-  }
+struct ScratchDir : qtensor_test::ScratchDir {
+  ScratchDir() : qtensor_test::ScratchDir("qtensor_test_io") {}
 };
 
 }  // namespace
