@@ -1457,7 +1457,9 @@ QTENSOR_API qt_status qt_bundle_file_name(const char** out, const qt_bundle_file
     QT_ERR_INVALID_ARGUMENT; qt_clone gives a writable copy) whose mapping
     lasts until its last view is freed, before or after the file.
     QT_ERR_NOT_FOUND if absent; QT_ERR_TYPE_MISMATCH for a float entry;
-    QT_ERR_CORRUPT_DATA if the file has been truncated since it was opened.
+    QT_ERR_CORRUPT_DATA for a bad per-channel or per-block parameter (read
+    from the file now) or if the file has been truncated since it was
+    opened.
     Should the file shrink while the tensor maps it, the lost pages read as
     zeros instead of raising SIGBUS (docs/format.md, "Reading and writing";
     QTENSOR_NO_SIGBUS_GUARD turns this off). */
@@ -1489,7 +1491,10 @@ QTENSOR_API qt_status qt_bundle_file_dtype(qt_dtype* out, const qt_bundle_file* 
                                            const char* name);
 
 /** The quantizer of the named quantized tensor (caller frees;
-    QT_ERR_TYPE_MISMATCH for a float entry). */
+    QT_ERR_TYPE_MISMATCH for a float entry). A per-channel or per-block
+    tensor's scales and zero points are payloads of their own: this reads
+    and checks them (QT_ERR_CORRUPT_DATA for a bad value), but not the
+    tensor's values. */
 QTENSOR_API qt_status qt_bundle_file_quantizer(qt_quantizer** out, const qt_bundle_file* file,
                                                const char* name);
 

@@ -1010,7 +1010,8 @@ class BundleFile {
     return Bundle(bundle);
   }
 
-  // What the header says of an entry, without reading its payload.
+  // What the header says of an entry, without reading its values (a
+  // per-channel or per-block quantizer reads its parameter payloads).
   bool is_float(const std::string& name) const {
     bool is_float = false;
     detail::Check(qt_bundle_file_is_float(&is_float, handle_.get(), name.c_str()));

@@ -25,9 +25,9 @@ using qtensor::capi::TensorOf;
 using qtensor::capi::TextArgument;
 using qtensor::core::ErrorKind;
 using qtensor::core::Fail;
+using qtensor::io::TensorLayout;
 using qtensor::io::ValidContainerEntry;
 using qtensor::io::ValidFloatArray;
-using qtensor::io::ValidTensor;
 
 static_assert(sizeof(QTENSOR_CONTAINER_MAGIC) - 1 == sizeof qtensor::io::kContainerMagic);
 
@@ -64,8 +64,8 @@ ValidContainerEntry NamedEntry(const qt_bundle_file* handle, const char* name) {
   return container.entry(container.IndexOf(Required(name, "name")));
 }
 
-const ValidTensor& TensorFields(const ValidContainerEntry& entry) {
-  const auto* tensor = std::get_if<ValidTensor>(&entry.valid);
+const TensorLayout& TensorFields(const ValidContainerEntry& entry) {
+  const auto* tensor = std::get_if<TensorLayout>(&entry.layout);
   if (tensor == nullptr) {
     Fail(ErrorKind::kTypeMismatch, "'" + entry.name +
                                        "' is a float entry, not a quantized tensor: read it with "
@@ -75,7 +75,7 @@ const ValidTensor& TensorFields(const ValidContainerEntry& entry) {
 }
 
 const ValidFloatArray& FloatFields(const ValidContainerEntry& entry) {
-  const auto* array = std::get_if<ValidFloatArray>(&entry.valid);
+  const auto* array = std::get_if<ValidFloatArray>(&entry.layout);
   if (array == nullptr) {
     Fail(ErrorKind::kTypeMismatch, "'" + entry.name +
                                        "' is a quantized tensor, not a float entry: read it with "
@@ -85,8 +85,8 @@ const ValidFloatArray& FloatFields(const ValidContainerEntry& entry) {
 }
 
 const std::vector<int64_t>& ShapeOf(const ValidContainerEntry& entry) {
-  if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) return array->shape;
-  return std::get<ValidTensor>(entry.valid).shape;
+  if (const auto* array = std::get_if<ValidFloatArray>(&entry.layout)) return array->shape;
+  return std::get<TensorLayout>(entry.layout).shape;
 }
 
 qtensor::io::ContainerWriter& WriterOf(qt_bundle_writer* handle) {
@@ -141,7 +141,7 @@ qt_status qt_bundle_file_contains(bool* out, const qt_bundle_file* file, const c
 
 qt_status qt_bundle_file_is_float(bool* out, const qt_bundle_file* file, const char* name) {
   return Guard([&] {
-    const bool is_float = std::holds_alternative<ValidFloatArray>(NamedEntry(file, name).valid);
+    const bool is_float = std::holds_alternative<ValidFloatArray>(NamedEntry(file, name).layout);
     *Required(out, "out") = is_float;
   });
 }
@@ -165,7 +165,7 @@ qt_status qt_bundle_file_shape(int64_t* out, size_t capacity, const qt_bundle_fi
 
 qt_status qt_bundle_file_dtype(qt_dtype* out, const qt_bundle_file* file, const char* name) {
   return Guard([&] {
-    const qtensor::core::DType dtype = TensorFields(NamedEntry(file, name)).quantizer.dtype();
+    const qtensor::core::DType dtype = TensorFields(NamedEntry(file, name)).dtype;
     *Required(out, "out") = static_cast<qt_dtype>(dtype);
   });
 }
@@ -173,9 +173,12 @@ qt_status qt_bundle_file_dtype(qt_dtype* out, const qt_bundle_file* file, const 
 qt_status qt_bundle_file_quantizer(qt_quantizer** out, const qt_bundle_file* file,
                                    const char* name) {
   return Guard([&] {
-    const ValidContainerEntry entry = NamedEntry(file, name);
-    const ValidTensor& tensor = TensorFields(entry);
-    *Required(out, "out") = new qt_quantizer{tensor.quantizer};
+    const qtensor::io::ContainerFile& container = FileOf(file);
+    const size_t index = container.IndexOf(Required(name, "name"));
+    const ValidContainerEntry entry = container.entry(index);
+    TensorFields(entry);
+    Required(out, "out");
+    *out = new qt_quantizer{container.EntryQuantizer(index, entry)};
   });
 }
 
@@ -192,8 +195,8 @@ qt_status qt_bundle_file_payload(uint64_t* offset, uint64_t* length, const qt_bu
   return Guard([&] {
     const ValidContainerEntry entry = NamedEntry(file, name);
     Required(offset, "offset");
-    *Required(length, "length") = entry.length;
-    *offset = entry.offset;
+    *Required(length, "length") = entry.payload.length;
+    *offset = entry.payload.offset;
   });
 }
 

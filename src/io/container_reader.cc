@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/tensor_ops.h"
 #include "io/container_format.h"
+#include "io/parameter_payload.h"
 
 namespace qtensor::io {
 namespace {
@@ -61,8 +62,8 @@ size_t ContainerFile::IndexOf(const std::string& name) const {
   return found;
 }
 
-std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,
-                                                            const std::string& what) const {
+void ContainerFile::CheckStillHolds(uint64_t offset, uint64_t length,
+                                    const std::string& what) const {
   // The file may have shrunk since it was validated; mapping pages past its
   // end would raise SIGBUS on the first read instead of an error here.
   struct stat info;
@@ -75,13 +76,41 @@ std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uin
                    " bytes, shorter than the payload's end at " + std::to_string(end) +
                    " (truncated after it was opened)");
   }
+}
+
+std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,
+                                                            const std::string& what) const {
+  CheckStillHolds(offset, length, what);
   return MappedRegion::Map(fd_.get(), offset, length, path_);
 }
 
 std::shared_ptr<const MappedRegion> ContainerFile::MapPayload(
     const ValidContainerEntry& entry) const {
-  if (entry.length == 0) return nullptr;
-  return MapRange(entry.offset, entry.length, "entry " + Quoted(entry.name));
+  if (entry.payload.length == 0) return nullptr;
+  return MapRange(entry.payload.offset, entry.payload.length, "entry " + Quoted(entry.name));
+}
+
+std::vector<uint8_t> ContainerFile::ReadPayload(const ValidPayload& payload,
+                                                const std::string& what) const {
+  CheckStillHolds(payload.offset, payload.length, what);
+  std::vector<uint8_t> bytes(static_cast<size_t>(payload.length));
+  const int error = ReadAllAt(fd_.get(), bytes.data(), bytes.size(), payload.offset);
+  if (error != 0) IoFailure("read", path_, error);
+  return bytes;
+}
+
+core::Quantizer ContainerFile::EntryQuantizer(size_t index,
+                                              const ValidContainerEntry& entry) const {
+  const auto& layout = std::get<TensorLayout>(entry.layout);
+  if (!entry.has_parameters) return LayoutQuantizer(layout, {}, "");
+  const std::string what = "entry " + Quoted(entry.name);
+  const std::vector<uint8_t> scales = ReadPayload(entry.scales, what);
+  const std::vector<uint8_t> zero_points = ReadPayload(entry.zero_points, what);
+  return WithPath(path_, [&] {
+    const std::string where = "container " + EntryText(index, entry.name);
+    return LayoutQuantizer(
+        layout, DecodeParameters(layout, scales.data(), zero_points.data(), where), where);
+  });
 }
 
 BundleEntry ContainerFile::Get(const std::string& name) const { return Get(IndexOf(name)); }
@@ -96,15 +125,16 @@ BundleEntry ContainerFile::Get(size_t index) const {
 BundleEntry ContainerFile::MakeEntry(size_t index, const ValidContainerEntry& entry,
                                      const uint8_t* bytes,
                                      std::shared_ptr<const void> owner) const {
-  if (const auto* array = std::get_if<ValidFloatArray>(&entry.valid)) {
-    return FloatArray::Borrow(array->dtype, array->shape, bytes, entry.length, std::move(owner));
+  const uint64_t length = entry.payload.length;
+  if (const auto* array = std::get_if<ValidFloatArray>(&entry.layout)) {
+    return FloatArray::Borrow(array->dtype, array->shape, bytes, length, std::move(owner));
   }
-  const auto& tensor = std::get<ValidTensor>(entry.valid);
+  const core::Quantizer quantizer = EntryQuantizer(index, entry);
+  const std::vector<int64_t>& shape = std::get<TensorLayout>(entry.layout).shape;
   // A packed dtype's last byte is checked here: the header cannot show it.
   return WithPath(path_, [&] {
     try {
-      return core::BorrowStorageRepr(bytes, entry.length, tensor.shape, tensor.quantizer,
-                                     std::move(owner));
+      return core::BorrowStorageRepr(bytes, length, shape, quantizer, std::move(owner));
     } catch (const core::Error& error) {
       if (error.kind() != ErrorKind::kCorruptData) throw;
       core::Fail(error.kind(), "container " + EntryText(index, entry.name) + ": " + error.what());
@@ -112,19 +142,35 @@ BundleEntry ContainerFile::MakeEntry(size_t index, const ValidContainerEntry& en
   });
 }
 
+void ContainerFile::CheckSum(size_t index, const ValidContainerEntry& entry,
+                             const ValidPayload& payload, const uint8_t* bytes,
+                             const char* label) const {
+  const uint64_t computed = XXH3_64bits(bytes != nullptr ? bytes : kNoBytes, payload.length);
+  if (computed != payload.xxh3_64) {
+    core::Fail(ErrorKind::kCorruptData,
+               "'" + path_ + "': container " + EntryText(index, entry.name) + ": the " + label +
+                   "'s XXH3-64 is " + std::to_string(computed) + ", the header says " +
+                   std::to_string(payload.xxh3_64) + " (the " + label + " was changed or damaged)");
+  }
+}
+
 bool ContainerFile::VerifyEntry(size_t index) const {
   const ValidContainerEntry entry = this->entry(index);
-  if (!entry.has_checksum) return false;
-  const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
-  const uint64_t computed =
-      XXH3_64bits(region != nullptr ? region->data() : kNoBytes, entry.length);
-  if (computed != entry.xxh3_64) {
-    core::Fail(ErrorKind::kCorruptData,
-               "'" + path_ + "': container " + EntryText(index, entry.name) +
-                   ": the payload's XXH3-64 is " + std::to_string(computed) + ", the header says " +
-                   std::to_string(entry.xxh3_64) + " (the payload was changed or damaged)");
+  bool verified = false;
+  if (entry.payload.has_checksum) {
+    const std::shared_ptr<const MappedRegion> region = MapPayload(entry);
+    CheckSum(index, entry, entry.payload, region != nullptr ? region->data() : nullptr, "payload");
+    verified = true;
   }
-  return true;
+  if (!entry.has_parameters) return verified;
+  const std::string what = "entry " + Quoted(entry.name);
+  for (const auto& [payload, label] : {std::pair{&entry.scales, "scales payload"},
+                                       std::pair{&entry.zero_points, "zero_points payload"}}) {
+    if (!payload->has_checksum) continue;
+    CheckSum(index, entry, *payload, ReadPayload(*payload, what).data(), label);
+    verified = true;
+  }
+  return verified;
 }
 
 bool ContainerFile::Verify(const std::string& name) const { return VerifyEntry(IndexOf(name)); }
@@ -144,9 +190,9 @@ Bundle ContainerFile::ToBundle() const {
   // (vm.max_map_count, 65530 by default) for a bundle of many tensors.
   uint64_t first = UINT64_MAX, end = 0;
   for (const ValidContainerEntry& entry : entries) {
-    if (entry.length == 0) continue;
-    first = std::min(first, entry.offset);
-    end = std::max(end, entry.offset + entry.length);
+    if (entry.payload.length == 0) continue;
+    first = std::min(first, entry.payload.offset);
+    end = std::max(end, entry.payload.offset + entry.payload.length);
   }
   std::shared_ptr<const MappedRegion> region;
   if (end > 0) region = MapRange(first, end - first, "the payloads");
@@ -155,9 +201,10 @@ Bundle ContainerFile::ToBundle() const {
   for (size_t i = 0; i < entries.size(); ++i) {
     const ValidContainerEntry& entry = entries[i];
     bundle.entries.emplace_back(
-        entry.name, entry.length == 0
-                        ? MakeEntry(i, entry, kNoBytes, NoOwner())
-                        : MakeEntry(i, entry, region->data() + (entry.offset - first), region));
+        entry.name,
+        entry.payload.length == 0
+            ? MakeEntry(i, entry, kNoBytes, NoOwner())
+            : MakeEntry(i, entry, region->data() + (entry.payload.offset - first), region));
   }
   bundle.metadata = metadata();
   return bundle;

@@ -28,9 +28,10 @@ class ContainerFile {
   const std::string& path() const { return path_; }
   uint32_t format_version() const { return valid_.format_version; }
   size_t size() const { return valid_.size(); }
-  // Entry i (i < size()) in the file's order: name, shape, dtype,
-  // quantizer, payload place and checksum (parsed again from the header's
-  // bytes at each call).
+  // Entry i (i < size()) in the file's order: name, shape, dtype, the
+  // quantizer but for per-channel and per-block parameters, the payloads'
+  // places and checksums (parsed again from the header's bytes at each
+  // call; EntryQuantizer reads the parameters).
   ValidContainerEntry entry(size_t i) const { return ValidContainerEntryAt(valid_, i); }
   // Entry i's name (i < size()), valid as long as this object.
   const char* name(size_t i) const { return valid_.names.name(i); }
@@ -58,9 +59,10 @@ class ContainerFile {
   BundleEntry Get(const std::string& name) const;
   BundleEntry Get(size_t index) const;
 
-  // Recomputes the entry's XXH3-64 and compares it with the stored one:
-  // kCorruptData naming the entry on a mismatch. Returns false for an entry
-  // stored without a checksum (nothing to compare).
+  // Recomputes the XXH3-64 of the entry's payloads (its values and any
+  // parameters) and compares each with the stored one: kCorruptData naming
+  // the entry on a mismatch. Returns false for an entry stored without
+  // checksums (nothing to compare).
   bool Verify(const std::string& name) const;
   // Every entry; returns how many had a checksum.
   size_t VerifyAll() const;
@@ -69,16 +71,28 @@ class ContainerFile {
   // payloads' region (which lasts while any of them lives).
   Bundle ToBundle() const;
 
+  // Entry index's quantizer (entry is this->entry(index)): a per-channel or
+  // per-block entry's parameters are read from their payloads and checked
+  // (kCorruptData naming the entry, the message starting with 'PATH': ).
+  core::Quantizer EntryQuantizer(size_t index, const ValidContainerEntry& entry) const;
+
  private:
-  // [offset, offset + length) mapped, after checking that the file still
-  // holds it (kCorruptData starting with what, if not).
+  // kCorruptData starting with what unless the file still holds
+  // [offset, offset + length) (it may have shrunk since it was opened).
+  void CheckStillHolds(uint64_t offset, uint64_t length, const std::string& what) const;
+  // [offset, offset + length) mapped, after CheckStillHolds.
   std::shared_ptr<const MappedRegion> MapRange(uint64_t offset, uint64_t length,
                                                const std::string& what) const;
   // An entry's payload so; nullptr for an empty one.
   std::shared_ptr<const MappedRegion> MapPayload(const ValidContainerEntry& entry) const;
+  // A (small) payload read into memory, after CheckStillHolds.
+  std::vector<uint8_t> ReadPayload(const ValidPayload& payload, const std::string& what) const;
   // Entry index over its bytes, which owner keeps alive.
   BundleEntry MakeEntry(size_t index, const ValidContainerEntry& entry, const uint8_t* bytes,
                         std::shared_ptr<const void> owner) const;
+  // kCorruptData unless bytes (nullptr for none) hash to payload's checksum.
+  void CheckSum(size_t index, const ValidContainerEntry& entry, const ValidPayload& payload,
+                const uint8_t* bytes, const char* label) const;
   bool VerifyEntry(size_t index) const;
 
   std::string path_;

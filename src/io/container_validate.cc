@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "io/container_format.h"
+#include "io/parameter_payload.h"
 #include "io/wire_format.h"
 #include "io/wire_reader.h"
 #include "qtensor.pb.h"
@@ -139,25 +140,26 @@ bool ParseSimplePair(const HeaderField& field, std::string* key, std::string* va
 }
 
 // A payload's own rules: aligned, after the prefix, inside the region
-// before the header.
-void CheckPayloadRange(const v1::PayloadRef& payload, uint64_t header_offset,
-                       const std::string& where) {
+// before the header. label names it ("payload", "scales payload").
+ValidPayload CheckedPayload(const v1::PayloadRef& payload, uint64_t header_offset,
+                            const std::string& where, const std::string& label) {
   const uint64_t offset = payload.offset(), length = payload.length();
   if (offset % kPayloadAlignment != 0) {
-    Corrupt(where + ": payload offset " + Text(offset) + " is not a multiple of " +
+    Corrupt(where + ": " + label + " offset " + Text(offset) + " is not a multiple of " +
             Text(kPayloadAlignment));
   }
   if (offset < kContainerPrefixBytes) {
-    Corrupt(where + ": payload offset " + Text(offset) + " is inside the fixed header");
+    Corrupt(where + ": " + label + " offset " + Text(offset) + " is inside the fixed header");
   }
   if (offset > std::numeric_limits<uint64_t>::max() - length) {
-    Corrupt(where + ": payload offset " + Text(offset) + " + length " + Text(length) +
+    Corrupt(where + ": " + label + " offset " + Text(offset) + " + length " + Text(length) +
             " overflows");
   }
   if (offset + length > header_offset) {
-    Corrupt(where + ": payload [" + Text(offset) + ", " + Text(offset + length) +
+    Corrupt(where + ": " + label + " [" + Text(offset) + ", " + Text(offset + length) +
             ") runs past the start of the header at " + Text(header_offset));
   }
+  return ValidPayload{offset, length, payload.has_checksum(), payload.xxh3_64()};
 }
 
 // A non-empty payload, for the overlap check.
@@ -177,11 +179,13 @@ struct Overlap {
 // No two payloads share a byte (O(n log n): sorted by offset, each must
 // start at or after the end of those before it). Empty payloads hold no
 // byte and overlap nothing, so they are not listed. Payloads at the same
-// offset keep the entries' order, so the message names the later entry
-// whatever the sort does.
+// offset keep the entries' order (and one entry's, their lengths'), so the
+// message names the later entry whatever the sort does.
 std::optional<Overlap> FindOverlap(std::deque<PayloadPlace>* places) {
   std::sort(places->begin(), places->end(), [](const PayloadPlace& a, const PayloadPlace& b) {
-    return a.offset < b.offset || (a.offset == b.offset && a.entry < b.entry);
+    return a.offset != b.offset ? a.offset < b.offset
+           : a.entry != b.entry ? a.entry < b.entry
+                                : a.length < b.length;
   });
   for (size_t k = 1; k < places->size(); ++k) {
     const PayloadPlace& before = (*places)[k - 1];
@@ -195,13 +199,57 @@ std::optional<Overlap> FindOverlap(std::deque<PayloadPlace>* places) {
   const PayloadPlace& after = overlap.after;
   const PayloadPlace& before = overlap.before;
   Corrupt("container entries[" + Text(after.entry) + "] (" + Quoted(names.name(after.entry)) +
-          "): payload at " + Text(after.offset) + " overlaps the payload of entries[" +
+          "): a payload at " + Text(after.offset) + " overlaps a payload of entries[" +
           Text(before.entry) + "] (" + Quoted(names.name(before.entry)) + "), [" +
           Text(before.offset) + ", " + Text(before.offset + before.length) + ")");
 }
 
-// An entry's checks but its name's uniqueness, in the order a bundle's
-// entries are checked; where starts the messages.
+// A parameter payload's rules: those of any payload, and exactly the
+// length the entry's parameters take.
+ValidPayload CheckedParameters(const v1::PayloadRef& payload, uint64_t length, const char* what,
+                               uint64_t header_offset, const std::string& where) {
+  const std::string label = std::string(what) + " payload";
+  const ValidPayload valid = CheckedPayload(payload, header_offset, where, label);
+  if (valid.length != length) {
+    Corrupt(where + ": " + label + " holds " + Text(valid.length) + " bytes but the entry's " +
+            what + " take " + Text(length));
+  }
+  return valid;
+}
+
+// A quantized entry's parameter payloads: present exactly when its scheme
+// has per-channel or per-block parameters, which the message itself leaves
+// empty.
+void CheckParameters(const v1::ContainerEntry& entry, const TensorLayout& layout,
+                     uint64_t header_offset, const std::string& where, ValidContainerEntry* valid) {
+  const v1::Tensor& tensor = entry.tensor();
+  const auto inline_values = [&](int count, const char* field) {
+    if (count > 0) {
+      Corrupt(where + ": tensor." + field + " holds " + Text(static_cast<uint64_t>(count)) +
+              " values: a container entry's parameters are in its scales and zero_points "
+              "payloads");
+    }
+  };
+  inline_values(tensor.scales_size(), "scales");
+  inline_values(tensor.zero_points_size(), "zero_points");
+  inline_values(tensor.float_zero_points_size(), "float_zero_points");
+  if (layout.per_tensor) {
+    if (entry.has_scales() || entry.has_zero_points()) {
+      Corrupt(where + ": a per-tensor entry has no scales or zero_points payload");
+    }
+    return;
+  }
+  if (!entry.has_scales()) Corrupt(where + ": the entry has no scales payload");
+  if (!entry.has_zero_points()) Corrupt(where + ": the entry has no zero_points payload");
+  valid->has_parameters = true;
+  valid->scales =
+      CheckedParameters(entry.scales(), ScalePayloadBytes(layout), "scales", header_offset, where);
+  valid->zero_points = CheckedParameters(entry.zero_points(), ZeroPointPayloadBytes(layout),
+                                         "zero_points", header_offset, where);
+}
+
+// An entry's checks but its name's uniqueness and its parameter values, in
+// the order a bundle's entries are checked; where starts the messages.
 ValidContainerEntry ValidatedEntry(const v1::ContainerEntry& entry, const std::string& where,
                                    uint64_t header_offset) {
   const v1::Tensor& tensor = entry.tensor();
@@ -210,13 +258,21 @@ ValidContainerEntry ValidatedEntry(const v1::ContainerEntry& entry, const std::s
             " bytes: a container's values are in the payload");
   }
   if (!entry.has_payload()) Corrupt(where + ": the entry has no payload");
-  const v1::PayloadRef& payload = entry.payload();
-  CheckPayloadRange(payload, header_offset, where);
+  ValidContainerEntry valid;
+  valid.name = tensor.name();
+  valid.payload = CheckedPayload(entry.payload(), header_offset, where, "payload");
   // The payload's length is the values' exact size, as data's is in a file.
-  return ValidContainerEntry{
-      tensor.name(),          ValidateEntryFields(tensor, payload.length(), where),
-      payload.offset(),       payload.length(),
-      payload.has_checksum(), payload.xxh3_64()};
+  if (IsFloatEntry(tensor)) {
+    valid.layout = ValidateFloatArray(tensor, valid.payload.length, where);
+    if (entry.has_scales() || entry.has_zero_points()) {
+      Corrupt(where + ": a float entry has no scales or zero_points payload");
+    }
+    return valid;
+  }
+  TensorLayout layout = ValidateTensorLayout(tensor, valid.payload.length, where);
+  CheckParameters(entry, layout, header_offset, where, &valid);
+  valid.layout = std::move(layout);
+  return valid;
 }
 
 // The header's metadata fields counted, before anything is kept for them.
@@ -283,8 +339,16 @@ ValidContainer ValidateContainer(uint64_t file_size, const ReadFileRange& read) 
         container.names.Add(entry.tensor().name());
         container.entry_at.push_back(static_cast<uint32_t>(field.start - begin));
         const ValidContainerEntry valid = ValidatedEntry(entry, where, prefix.header_offset);
-        if (valid.length > 0) {
-          places.push_back(PayloadPlace{valid.offset, valid.length, static_cast<uint32_t>(i)});
+        const auto place = [&](const ValidPayload& payload) {
+          if (payload.length > 0) {
+            places.push_back(
+                PayloadPlace{payload.offset, payload.length, static_cast<uint32_t>(i)});
+          }
+        };
+        place(valid.payload);
+        if (valid.has_parameters) {
+          place(valid.scales);
+          place(valid.zero_points);
         }
       } catch (const core::Error&) {
         entry_error = std::current_exception();

@@ -1,7 +1,9 @@
 // The checks of an untrusted container (docs/format.md, "The container"),
 // all made before any payload is mapped or read: the prefix, the header's
 // place and size, every entry's fields as a bundle's, and the payload table
-// (alignment, overflow, bounds, exact lengths, no overlap). Each failure is
+// (alignment, overflow, bounds, exact lengths, no overlap). A per-channel or
+// per-block entry's parameter values are payloads too: the reader checks
+// them when it reads them (io/parameter_payload.h). Each failure is
 // a core::Error of kind kCorruptData naming the rule (kIo when the file
 // cannot be read).
 //
@@ -17,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "io/metadata_index.h"
@@ -25,14 +28,28 @@
 
 namespace qtensor::io {
 
-// One valid entry: its name, what it holds, and where its payload lies.
-struct ValidContainerEntry {
-  std::string name;
-  ValidEntry valid;
+// Where one payload lies, and its checksum.
+struct ValidPayload {
   uint64_t offset = 0;
   uint64_t length = 0;
   bool has_checksum = false;
   uint64_t xxh3_64 = 0;
+};
+
+// What an entry holds, but for a per-channel or per-block tensor's
+// parameter values, which are payloads.
+using EntryLayout = std::variant<TensorLayout, ValidFloatArray>;
+
+// One valid entry: its name, what it holds, where its payloads lie.
+struct ValidContainerEntry {
+  std::string name;
+  EntryLayout layout;
+  ValidPayload payload;
+  // A tensor with per-channel or per-block parameters: where they lie, of
+  // exactly the lengths io/parameter_payload.h gives.
+  bool has_parameters = false;
+  ValidPayload scales;
+  ValidPayload zero_points;
 };
 
 struct ValidContainer {

@@ -16,6 +16,7 @@
 #include "core/tensor_ops.h"
 #include "io/container_format.h"
 #include "io/encode.h"
+#include "io/parameter_payload.h"
 #include "io/utf8.h"
 #include "io/validate.h"
 #include "qtensor.pb.h"
@@ -102,6 +103,37 @@ class ContainerWriter::State {
     }
     end += size;
   }
+
+  // Writes size bytes at the next multiple of 64 (zeros before it), hashing
+  // them on the way; returns where they went, with their XXH3-64.
+  v1::PayloadRef WritePayload(const uint8_t* data, uint64_t size) {
+    const uint64_t offset = (end + kPayloadAlignment - 1) / kPayloadAlignment * kPayloadAlignment;
+    static const uint8_t kZeros[kPayloadAlignment] = {};
+    Write(kZeros, static_cast<size_t>(offset - end));
+    XXH3_state_t* hash = XXH3_createState();
+    if (hash == nullptr) throw std::bad_alloc();
+    XXH3_64bits_reset(hash);
+    uint64_t checksum;
+    try {
+      for (uint64_t done = 0; done < size;) {
+        const auto piece = static_cast<size_t>(std::min<uint64_t>(kPieceBytes, size - done));
+        XXH3_64bits_update(hash, data + done, piece);
+        Write(data + done, piece);
+        done += piece;
+      }
+      checksum = XXH3_64bits_digest(hash);
+    } catch (...) {
+      XXH3_freeState(hash);
+      throw;
+    }
+    XXH3_freeState(hash);
+    v1::PayloadRef ref;
+    ref.set_offset(offset);
+    ref.set_length(size);
+    ref.set_xxh3_64(checksum);
+    ref.set_has_checksum(true);
+    return ref;
+  }
 };
 
 ContainerWriter::ContainerWriter(const std::string& path, uint64_t max_header_bytes)
@@ -117,18 +149,32 @@ void ContainerWriter::Add(const std::string& name, const BundleEntry& entry) {
   if (s.names.count(name) != 0) Invalid("the name " + Quoted(name) + " is already added");
 
   EntryDescription description = DescribeEntry(entry, name);
-  const uint64_t size = description.data_bytes;
-  const uint64_t offset = (s.end + kPayloadAlignment - 1) / kPayloadAlignment * kPayloadAlignment;
   v1::ContainerEntry added;
-  *added.mutable_tensor() = std::move(description.message);
-  v1::PayloadRef* payload = added.mutable_payload();
-  payload->set_offset(offset);
-  payload->set_length(size);
-  payload->set_xxh3_64(~uint64_t{0});  // a fixed64: the size of any checksum
-  payload->set_has_checksum(true);
-  // Refused before its payload is written, not after the whole bundle: the
-  // header holds each entry's parameters (per-channel and per-block scales
-  // and zero points).
+  v1::Tensor* message = added.mutable_tensor();
+  *message = std::move(description.message);
+  // Per-channel and per-block parameters go to payloads of their own.
+  const bool has_parameters =
+      !IsFloatEntry(*message) && message->qscheme() != v1::PER_TENSOR_AFFINE;
+  ParameterPayloads parameters;
+  if (has_parameters) {
+    parameters = EncodeParameters(*message);
+    message->clear_scales();
+    message->clear_zero_points();
+    message->clear_float_zero_points();
+  }
+  // Refused before any payload is written, not after the whole bundle.
+  // Each reference is sized as written: a fixed64 holds any checksum.
+  const auto reserve = [](v1::PayloadRef* ref, uint64_t length) {
+    ref->set_offset(UINT64_MAX);
+    ref->set_length(length);
+    ref->set_xxh3_64(~uint64_t{0});
+    ref->set_has_checksum(true);
+  };
+  reserve(added.mutable_payload(), description.data_bytes);
+  if (has_parameters) {
+    reserve(added.mutable_scales(), parameters.scales.size());
+    reserve(added.mutable_zero_points(), parameters.zero_points.size());
+  }
   const uint64_t entry_bytes = added.ByteSizeLong();
   const uint64_t field_bytes =
       1 + google::protobuf::io::CodedOutputStream::VarintSize64(entry_bytes) + entry_bytes;
@@ -137,35 +183,19 @@ void ContainerWriter::Add(const std::string& name, const BundleEntry& entry) {
                "container writer: entry " + Quoted(name) + " would take the header to " +
                    std::to_string(s.entries_bytes + field_bytes) +
                    " bytes, over the readers' limit of " + std::to_string(s.max_header_bytes) +
-                   " (the header holds each entry's parameters: " +
-                   std::to_string(added.tensor().scales_size()) +
-                   " scales here); split the entries over files");
+                   "; split the entries over files");
   }
-  const EntryBytes bytes(entry, size);
-  // Zero padding up to the payload's aligned start.
-  static const uint8_t kZeros[kPayloadAlignment] = {};
-  s.Write(kZeros, static_cast<size_t>(offset - s.end));
-  XXH3_state_t* hash = XXH3_createState();
-  if (hash == nullptr) throw std::bad_alloc();
-  XXH3_64bits_reset(hash);
-  uint64_t checksum;
-  try {
-    for (uint64_t done = 0; done < size;) {
-      const auto piece = static_cast<size_t>(std::min<uint64_t>(kPieceBytes, size - done));
-      XXH3_64bits_update(hash, bytes.data() + done, piece);
-      s.Write(bytes.data() + done, piece);
-      done += piece;
-    }
-    checksum = XXH3_64bits_digest(hash);
-  } catch (...) {
-    XXH3_freeState(hash);
-    throw;
+  const EntryBytes bytes(entry, description.data_bytes);
+  *added.mutable_payload() = s.WritePayload(bytes.data(), description.data_bytes);
+  if (has_parameters) {
+    *added.mutable_scales() = s.WritePayload(parameters.scales.data(), parameters.scales.size());
+    *added.mutable_zero_points() =
+        s.WritePayload(parameters.zero_points.data(), parameters.zero_points.size());
   }
-  XXH3_freeState(hash);
-
-  payload->set_xxh3_64(checksum);
+  const uint64_t written_bytes = added.ByteSizeLong();
+  s.entries_bytes +=
+      1 + google::protobuf::io::CodedOutputStream::VarintSize64(written_bytes) + written_bytes;
   *s.header.add_entries() = std::move(added);
-  s.entries_bytes += field_bytes;
   s.version = std::max(s.version, description.version);
   s.names.insert(name);
 }

@@ -135,8 +135,9 @@ core::QuantizerForms CheckedForms(const v1::Tensor& message, const std::string& 
   return {static_cast<core::Rounding>(rounding), static_cast<core::ScaleType>(scale_type)};
 }
 
-core::Quantizer PerTensorQuantizer(const v1::Tensor& message, core::DType dtype,
-                                   const core::QuantizerForms& forms, const std::string& where) {
+// The per-tensor fields: the parameter lists empty and axis 0; builds the
+// quantizer.
+void PerTensorLayout(const v1::Tensor& message, const std::string& where, TensorLayout* layout) {
   const std::string rule = ": a per-tensor tensor has no per-channel fields";
   if (message.scales_size() > 0) {
     Corrupt(where, "scales has " + std::to_string(message.scales_size()) + " values" + rule);
@@ -146,8 +147,9 @@ core::Quantizer PerTensorQuantizer(const v1::Tensor& message, core::DType dtype,
             "zero_points has " + std::to_string(message.zero_points_size()) + " values" + rule);
   }
   if (message.axis() != 0) Corrupt(where, "axis is " + std::to_string(message.axis()) + rule);
-  return CheckedQuantizer(where, [&] {
-    return core::Quantizer::PerTensor(dtype, message.scale(), message.zero_point(), forms);
+  layout->per_tensor = CheckedQuantizer(where, [&] {
+    return core::Quantizer::PerTensor(layout->dtype, message.scale(), message.zero_point(),
+                                      layout->forms);
   });
 }
 
@@ -171,53 +173,68 @@ int64_t CheckedAxis(const v1::Tensor& message, const std::vector<int64_t>& shape
   return axis;
 }
 
-// The channel axis of a per-channel message whose scales and zero points
-// (the field named zero_points_field, of zero_points_count values) have one
-// value per channel.
-int64_t CheckedChannels(const v1::Tensor& message, const std::vector<int64_t>& shape,
-                        const char* zero_points_field, int zero_points_count,
-                        const std::string& where) {
-  const int64_t axis = CheckedAxis(message, shape, "per-channel", where);
-  const std::string channels = "shape[" + std::to_string(axis) +
-                               "] = " + std::to_string(shape[axis]) + " (the channel axis)";
-  if (message.scales_size() != shape[axis]) {
-    Corrupt(where,
-            "scales has " + std::to_string(message.scales_size()) + " values but " + channels);
-  }
-  if (zero_points_count != shape[axis]) {
-    Corrupt(where, std::string(zero_points_field) + " has " + std::to_string(zero_points_count) +
-                       " values but " + channels);
-  }
-  return axis;
-}
-
-core::Quantizer PerChannelQuantizer(const v1::Tensor& message, core::DType dtype,
-                                    const std::vector<int64_t>& shape,
-                                    const core::QuantizerForms& forms, const std::string& where) {
-  const int64_t axis =
-      CheckedChannels(message, shape, "zero_points", message.zero_points_size(), where);
-  return CheckedQuantizer(where, [&] {
-    return core::Quantizer::PerChannel(
-        dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
-        std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis,
-        forms);
-  });
-}
-
-core::Quantizer FloatQParamsQuantizer(const v1::Tensor& message, core::DType dtype,
-                                      const std::vector<int64_t>& shape,
-                                      const core::QuantizerForms& forms, const std::string& where) {
-  const int64_t axis =
-      CheckedChannels(message, shape, "float_zero_points", message.float_zero_points_size(), where);
-  if (message.zero_points_size() != 0) {
+void PerChannelLayout(const v1::Tensor& message, const std::string& where, TensorLayout* layout) {
+  const bool float_qparams = layout->qscheme == v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
+  layout->axis = CheckedAxis(message, layout->shape, "per-channel", where);
+  if (float_qparams && message.zero_points_size() != 0) {
     Corrupt(where, "zero_points has " + std::to_string(message.zero_points_size()) +
                        " values: a PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor has float_zero_points "
                        "instead");
   }
+  layout->parameters = layout->shape[static_cast<size_t>(layout->axis)];
+}
+
+void PerBlockLayout(const v1::Tensor& message, const std::string& where, TensorLayout* layout) {
+  layout->axis = CheckedAxis(message, layout->shape, "per-block", where);
+  if (message.block_size() < 1) {
+    Corrupt(where, "block_size " + std::to_string(message.block_size()) + " is not >= 1");
+  }
+  layout->block_size = message.block_size();
+  // ONNX's shape rule, counted: at most the element count, which fits.
+  int64_t count =
+      core::BlockCount(layout->shape[static_cast<size_t>(layout->axis)], layout->block_size);
+  for (size_t d = 0; d < layout->shape.size(); ++d) {
+    if (static_cast<int64_t>(d) != layout->axis) count *= layout->shape[d];
+  }
+  layout->parameters = count;
+}
+
+// A message's own parameter lists, each checked to hold one value per
+// parameter.
+QuantizerArrays MessageArrays(const v1::Tensor& message, const TensorLayout& layout,
+                              const std::string& where) {
+  const bool float_qparams = layout.qscheme == v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
+  const int zero_points =
+      float_qparams ? message.float_zero_points_size() : message.zero_points_size();
+  const char* zero_points_field = float_qparams ? "float_zero_points" : "zero_points";
+  const std::string needed =
+      layout.qscheme == v1::PER_BLOCK_AFFINE
+          ? "a tensor of shape " + core::ShapeText(layout.shape, core::ShapeStyle::kList) +
+                " with blocks of " + std::to_string(layout.block_size) + " along axis " +
+                std::to_string(layout.axis) + " has " + std::to_string(layout.parameters)
+          : "shape[" + std::to_string(layout.axis) + "] = " + std::to_string(layout.parameters) +
+                " (the channel axis)";
+  if (message.scales_size() != layout.parameters) {
+    Corrupt(where, "scales has " + std::to_string(message.scales_size()) + " values but " + needed);
+  }
+  if (zero_points != layout.parameters) {
+    Corrupt(where, std::string(zero_points_field) + " has " + std::to_string(zero_points) +
+                       " values but " + needed);
+  }
+  QuantizerArrays arrays;
+  arrays.scales.assign(message.scales().begin(), message.scales().end());
+  arrays.zero_points.assign(message.zero_points().begin(), message.zero_points().end());
+  arrays.float_zero_points.assign(message.float_zero_points().begin(),
+                                  message.float_zero_points().end());
+  return arrays;
+}
+
+core::Quantizer FloatQParamsQuantizer(const TensorLayout& layout, QuantizerArrays arrays,
+                                      const std::string& where) {
   std::vector<float> scales;
-  scales.reserve(static_cast<size_t>(message.scales_size()));
-  for (int c = 0; c < message.scales_size(); ++c) {
-    const double scale = message.scales(c);
+  scales.reserve(arrays.scales.size());
+  for (size_t c = 0; c < arrays.scales.size(); ++c) {
+    const double scale = arrays.scales[c];
     if (std::isfinite(scale) && static_cast<double>(static_cast<float>(scale)) != scale) {
       Corrupt(where, "scales[" + std::to_string(c) + "] = " + core::FormatPythonFloat(scale) +
                          " is not a float32 value, as a float-qparams scale is");
@@ -225,37 +242,56 @@ core::Quantizer FloatQParamsQuantizer(const v1::Tensor& message, core::DType dty
     scales.push_back(static_cast<float>(scale));
   }
   return CheckedQuantizer(where, [&] {
-    return core::Quantizer::PerChannelFloatQParams(
-               dtype, scales,
-               std::vector<float>(message.float_zero_points().begin(),
-                                  message.float_zero_points().end()),
-               axis)
-        .WithForms(forms);
-  });
-}
-
-core::Quantizer PerBlockQuantizer(const v1::Tensor& message, core::DType dtype,
-                                  const std::vector<int64_t>& shape,
-                                  const core::QuantizerForms& forms, const std::string& where) {
-  const int64_t axis = CheckedAxis(message, shape, "per-block", where);
-  if (message.block_size() < 1) {
-    Corrupt(where, "block_size " + std::to_string(message.block_size()) + " is not >= 1");
-  }
-  if (message.zero_points_size() != message.scales_size()) {
-    Corrupt(where, "scales has " + std::to_string(message.scales_size()) +
-                       " values but zero_points " + std::to_string(message.zero_points_size()));
-  }
-  return CheckedQuantizer(where, [&] {
-    core::Quantizer quantizer = core::Quantizer::PerBlock(
-        dtype, std::vector<double>(message.scales().begin(), message.scales().end()),
-        std::vector<int64_t>(message.zero_points().begin(), message.zero_points().end()), axis,
-        message.block_size(), forms);
-    quantizer.ResolveAxis(shape);  // the count of parameters
-    return quantizer;
+    return core::Quantizer::PerChannelFloatQParams(layout.dtype, scales,
+                                                   std::move(arrays.float_zero_points), layout.axis)
+        .WithForms(layout.forms);
   });
 }
 
 }  // namespace
+
+TensorLayout ValidateTensorLayout(const v1::Tensor& message, uint64_t data_bytes,
+                                  const std::string& where) {
+  TensorLayout layout;
+  layout.dtype = CheckedDType(message, where);
+  CheckQScheme(message, where);
+  layout.qscheme = message.qscheme();
+  layout.shape = CheckedShape(message, where);
+  const int64_t numel = CheckedNumel(layout.shape, where, [&](const std::vector<int64_t>& dims) {
+    return core::CheckedNumel(dims, layout.dtype);
+  });
+  layout.forms = CheckedForms(message, where);
+  if (layout.qscheme == v1::PER_TENSOR_AFFINE) {
+    PerTensorLayout(message, where, &layout);
+  } else if (layout.qscheme == v1::PER_BLOCK_AFFINE) {
+    PerBlockLayout(message, where, &layout);
+  } else {
+    PerChannelLayout(message, where, &layout);
+  }
+  // The size fits: CheckedNumel bounds it by 2^48 bytes.
+  CheckDataBytes(data_bytes, core::StorageBytes(layout.dtype, numel), layout.shape,
+                 core::DTypeName(layout.dtype), where);
+  return layout;
+}
+
+core::Quantizer LayoutQuantizer(const TensorLayout& layout, QuantizerArrays arrays,
+                                const std::string& where) {
+  if (layout.per_tensor) return *layout.per_tensor;
+  if (layout.qscheme == v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
+    return FloatQParamsQuantizer(layout, std::move(arrays), where);
+  }
+  return CheckedQuantizer(where, [&] {
+    if (layout.qscheme == v1::PER_CHANNEL_AFFINE) {
+      return core::Quantizer::PerChannel(layout.dtype, std::move(arrays.scales),
+                                         std::move(arrays.zero_points), layout.axis, layout.forms);
+    }
+    core::Quantizer quantizer = core::Quantizer::PerBlock(
+        layout.dtype, std::move(arrays.scales), std::move(arrays.zero_points), layout.axis,
+        layout.block_size, layout.forms);
+    quantizer.ResolveAxis(layout.shape);  // the count of parameters
+    return quantizer;
+  });
+}
 
 std::string Quoted(const std::string& text) {
   static const char kHex[] = "0123456789abcdef";
@@ -276,24 +312,11 @@ std::string Quoted(const std::string& text) {
 
 ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                            const std::string& where) {
-  const core::DType dtype = CheckedDType(message, where);
-  CheckQScheme(message, where);
-  std::vector<int64_t> shape = CheckedShape(message, where);
-  const int64_t numel = CheckedNumel(shape, where, [&](const std::vector<int64_t>& dims) {
-    return core::CheckedNumel(dims, dtype);
-  });
-  const core::QuantizerForms forms = CheckedForms(message, where);
-  core::Quantizer quantizer = message.qscheme() == v1::PER_CHANNEL_AFFINE
-                                  ? PerChannelQuantizer(message, dtype, shape, forms, where)
-                              : message.qscheme() == v1::PER_BLOCK_AFFINE
-                                  ? PerBlockQuantizer(message, dtype, shape, forms, where)
-                              : message.qscheme() == v1::PER_CHANNEL_AFFINE_FLOAT_QPARAMS
-                                  ? FloatQParamsQuantizer(message, dtype, shape, forms, where)
-                                  : PerTensorQuantizer(message, dtype, forms, where);
-  // The size fits: CheckedNumel bounds it by 2^48 bytes.
-  CheckDataBytes(data_bytes, core::StorageBytes(dtype, numel), shape, core::DTypeName(dtype),
-                 where);
-  return ValidTensor{std::move(shape), std::move(quantizer)};
+  TensorLayout layout = ValidateTensorLayout(message, data_bytes, where);
+  QuantizerArrays arrays;
+  if (!layout.per_tensor) arrays = MessageArrays(message, layout, where);
+  core::Quantizer quantizer = LayoutQuantizer(layout, std::move(arrays), where);
+  return ValidTensor{std::move(layout.shape), std::move(quantizer)};
 }
 
 bool IsFloatEntry(const v1::Tensor& message) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -33,6 +34,42 @@ struct ValidTensor {
 // apart from the message (io/data_fields.h).
 ValidTensor ValidateTensor(const v1::Tensor& message, uint64_t data_bytes,
                            const std::string& where);
+
+// What a quantized tensor message says apart from its per-channel or
+// per-block parameter values, which a container keeps outside the message.
+struct TensorLayout {
+  core::DType dtype = core::DType::kQInt8;
+  v1::QScheme qscheme = v1::PER_TENSOR_AFFINE;
+  std::vector<int64_t> shape;
+  core::QuantizerForms forms;
+  int64_t axis = 0;        // the scheme's axis (0 per tensor)
+  int64_t block_size = 0;  // per block only
+  // How many scales (and zero points) the scheme has: shape[axis] per
+  // channel, ONNX's count per block, 0 per tensor.
+  int64_t parameters = 0;
+  // The whole quantizer of a per-tensor message (its parameters are fields).
+  std::optional<core::Quantizer> per_tensor;
+};
+
+// ValidateTensor's checks but those of the parameter arrays (their lengths
+// and values), in the same order: what a container checks when it is
+// opened.
+TensorLayout ValidateTensorLayout(const v1::Tensor& message, uint64_t data_bytes,
+                                  const std::string& where);
+
+// A per-channel or per-block tensor's parameters, one per parameter (for
+// the float-qparams scheme, float_zero_points instead of zero_points).
+struct QuantizerArrays {
+  std::vector<double> scales;
+  std::vector<int64_t> zero_points;
+  std::vector<float> float_zero_points;
+};
+
+// The quantizer of layout with these parameters, of layout.parameters
+// each: each value checked as ValidateTensor checks the message's
+// (kCorruptData starting with where).
+core::Quantizer LayoutQuantizer(const TensorLayout& layout, QuantizerArrays arrays,
+                                const std::string& where);
 
 // Whether the message is a bundle's float entry (dtype DTYPE_FLOAT32 to
 // DTYPE_BFLOAT16), which ValidateFloatArray checks; ValidateTensor refuses it.

@@ -187,6 +187,11 @@ std::optional<std::pair<bool, qtensor::v1::ContainerHeader>> WholeHeader(const u
   return whole;
 }
 
+bool SamePayload(const io::ValidPayload& mine, const qtensor::v1::PayloadRef& ref) {
+  return mine.offset == ref.offset() && mine.length == ref.length() &&
+         mine.has_checksum == ref.has_checksum() && mine.xxh3_64 == ref.xxh3_64();
+}
+
 // The file as opened against protobuf's reading of its header.
 void CheckLikeProtobuf(const io::ContainerFile& file, const qtensor::v1::ContainerHeader& whole) {
   Require(file.format_version() == whole.format_version(), "format_version differs");
@@ -196,10 +201,12 @@ void CheckLikeProtobuf(const io::ContainerFile& file, const qtensor::v1::Contain
     const io::ValidContainerEntry mine = file.entry(i);
     Require(mine.name == entry.tensor().name() && file.name(i) == entry.tensor().name(),
             "name differs");
-    Require(mine.offset == entry.payload().offset() && mine.length == entry.payload().length() &&
-                mine.has_checksum == entry.payload().has_checksum() &&
-                mine.xxh3_64 == entry.payload().xxh3_64(),
-            "payload differs");
+    Require(SamePayload(mine.payload, entry.payload()), "payload differs");
+    Require(mine.has_parameters == (entry.has_scales() && entry.has_zero_points()),
+            "parameter payloads differ");
+    Require(!mine.has_parameters || (SamePayload(mine.scales, entry.scales()) &&
+                                     SamePayload(mine.zero_points, entry.zero_points())),
+            "parameter payloads differ");
   }
   Require(file.metadata() ==
               std::map<std::string, std::string>(whole.metadata().begin(), whole.metadata().end()),

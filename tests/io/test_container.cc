@@ -157,8 +157,8 @@ TEST_CASE("container: every dtype, scheme and float entry round-trips") {
   for (size_t i = 0; i < file.size(); ++i) {
     CAPTURE(bundle.entries[i].first);
     CHECK(file.name(i) == bundle.entries[i].first);
-    CHECK(file.entry(i).offset % 64 == 0);
-    CHECK(file.entry(i).has_checksum);
+    CHECK(file.entry(i).payload.offset % 64 == 0);
+    CHECK(file.entry(i).payload.has_checksum);
   }
   CHECK(file.VerifyAll() == bundle.entries.size());
   // The reloaded bundle encodes to exactly the original's bytes: names,
@@ -231,7 +231,7 @@ TEST_CASE("container: Verify names the entry whose payload changed") {
   uint64_t offset;
   {
     const ContainerFile file(dir / "c.qtb");
-    offset = file.entry(file.IndexOf("per_channel")).offset;
+    offset = file.entry(file.IndexOf("per_channel")).payload.offset;
   }
   std::string bytes = ReadAll(dir / "c.qtb");
   bytes[offset + 5] = static_cast<char>(bytes[offset + 5] ^ 1);
@@ -378,9 +378,9 @@ TEST_CASE("container validation: the hand-built reference is valid") {
   const qtensor::io::ValidContainerEntry entry = qtensor::io::ValidContainerEntryAt(valid, 0);
   CHECK(entry.name == "w");
   CHECK(std::string(valid.names.name(0)) == "w");
-  CHECK(entry.offset == 64);
-  CHECK(entry.length == 64);
-  CHECK(std::get<qtensor::io::ValidTensor>(entry.valid).shape == std::vector<int64_t>{4, 16});
+  CHECK(entry.payload.offset == 64);
+  CHECK(entry.payload.length == 64);
+  CHECK(std::get<qtensor::io::TensorLayout>(entry.layout).shape == std::vector<int64_t>{4, 16});
 }
 
 TEST_CASE("container validation: the fixed header") {
@@ -473,7 +473,7 @@ TEST_CASE("container validation: the payload table") {
   second->mutable_tensor()->set_name("v");
   second->mutable_payload()->set_offset(128);
   CHECK(Refusal(Build(header, 256)) ==
-        "container entries[1] (\"v\"): payload at 128 overlaps the payload of entries[0] "
+        "container entries[1] (\"v\"): a payload at 128 overlaps a payload of entries[0] "
         "(\"w\"), [64, 192)");
   // Adjacent payloads, and an empty one anywhere, are fine.
   header.mutable_entries(1)->mutable_payload()->set_offset(192);
@@ -519,34 +519,163 @@ TEST_CASE("container: a payload beyond 4 GiB in a sparse file") {
           << std::chrono::duration<double, std::milli>(elapsed).count() << " ms");
   CHECK(qtensor::core::GetElement(tensor, {0, 0}) == -32.0f);
   CHECK(qtensor::core::GetElement(tensor, {3, 15}) == 31.0f);
-  CHECK(file.entry(0).offset == offset);
+  CHECK(file.entry(0).payload.offset == offset);
 }
 
 TEST_CASE("container writer: an entry that would take the header over the limit is refused first") {
   ScratchDir dir;
   const std::string path = dir / "capped.qtc";
-  const std::vector<double> scales(1000, 0.5);
-  const std::vector<int64_t> zero_points(1000, 0);
-  const Tensor many =
-      Counting({1000, 2}, Quantizer::PerChannel(DType::kQInt8, scales, zero_points, 0));
   const Tensor few = Counting({2, 2}, Quantizer::PerTensor(DType::kQInt8, 0.5, 0));
+  const std::string long_name(5000, 'n');  // 5000 bytes of header
   ContainerWriter writer(path, 4096);
   writer.Add("few", few);
   try {
-    writer.Add("many", many);  // 1000 doubles: 8000 bytes of header
+    writer.Add(long_name, few);
     FAIL("no error");
   } catch (const Error& error) {
     CHECK(error.kind() == ErrorKind::kOutOfMemory);
     const std::string message = error.what();
-    CHECK(message.find("\"many\"") != std::string::npos);
-    CHECK(message.find("1000 scales") != std::string::npos);
+    CHECK(message.find("\"nnnn") != std::string::npos);
     CHECK(message.find("limit of 4096") != std::string::npos);
   }
-  writer.Add("few_again", few);  // still usable: nothing of "many" was written
+  writer.Add("few_again", few);  // still usable: nothing of the refused entry was written
   writer.Finish();
   const ContainerFile file(path);
   REQUIRE(file.size() == 2);
   CHECK(std::string(file.name(1)) == "few_again");
-  CHECK(file.entry(1).offset == 128);  // right after the first payload
+  CHECK(file.entry(1).payload.offset == 128);  // right after the first payload
   file.VerifyAll();
+}
+
+namespace {
+
+qtensor::core::QuantizerForms WithScaleType(qtensor::core::ScaleType type) {
+  qtensor::core::QuantizerForms forms;
+  forms.scale_type = type;
+  return forms;
+}
+
+std::vector<float> Values(const Tensor& tensor) {
+  std::vector<float> values(static_cast<size_t>(tensor.numel()));
+  qtensor::core::Dequantize(tensor, values.data());
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("container: per-channel and per-block parameters are payloads of their own widths") {
+  using qtensor::core::ScaleType;
+  ScratchDir dir;
+  const std::string path = dir / "parameters.qtc";
+  const std::vector<double> halves(4096, 0.5);
+  std::vector<int64_t> ramp(4096);
+  for (size_t c = 0; c < ramp.size(); ++c) ramp[c] = static_cast<int64_t>(c % 256) - 128;
+  struct Case {
+    const char* name;
+    Tensor tensor;
+    uint64_t scale_bytes, zero_point_bytes;
+  };
+  const std::vector<Case> cases = {
+      {"qint8_channels", Counting({4096, 2}, Quantizer::PerChannel(DType::kQInt8, halves, ramp, 0)),
+       4096 * 8, 4096},
+      // GGUF's Q4_0 as ONNX holds it: float16 scales, a 4-bit zero point per
+      // block of 32.
+      {"qint4_blocks_f16",
+       Counting({3, 64}, Quantizer::PerBlock(DType::kQInt4, {0.5, 0.25, 1, 2, 0.125, 4},
+                                             {-8, 7, 0, 1, -1, 3}, 1, 32,
+                                             WithScaleType(ScaleType::kFloat16))),
+       6 * 2, 3},
+      {"quint2x4_blocks_bf16",
+       Counting({5}, Quantizer::PerBlock(DType::kQUInt2x4, {0.5, 2, 0.25}, {0, 3, 1}, 0, 2,
+                                         WithScaleType(ScaleType::kBFloat16))),
+       3 * 2, 1},
+      {"qint16_channels_f32",
+       Counting({2, 3}, Quantizer::PerChannel(DType::kQInt16, {0.5, 0.25, 8}, {-300, 0, 300}, 1,
+                                              WithScaleType(ScaleType::kFloat32))),
+       3 * 4, 3 * 2},
+      {"qint32_channels",
+       Counting({2, 2}, Quantizer::PerChannel(DType::kQInt32, {0.5, 0.25}, {-70000, 70000}, 0)),
+       2 * 8, 2 * 4},
+      {"float_qparams",
+       Counting({2, 3}, Quantizer::PerChannelFloatQParams(DType::kQUInt4x2, {0.5f, 0.25f},
+                                                          {1.5f, -2.0f}, 0)),
+       2 * 4, 2 * 4},
+      {"per_tensor", Counting({2, 3}, Quantizer::PerTensor(DType::kQInt8, 0.5, 1)), 0, 0},
+  };
+  {
+    ContainerWriter writer(path);
+    for (const Case& c : cases) writer.Add(c.name, c.tensor);
+    writer.Finish();
+  }
+  const ContainerFile file(path);
+  REQUIRE(file.size() == cases.size());
+  // The header holds no parameter: 7 entries, 4096 channels, under 1 KiB.
+  const std::string bytes = ReadAll(path);
+  uint64_t header_length = 0;
+  std::memcpy(&header_length, bytes.data() + 24, 8);
+  CHECK(header_length < 1024);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    CAPTURE(c.name);
+    const qtensor::io::ValidContainerEntry entry = file.entry(i);
+    CHECK(entry.has_parameters == (c.scale_bytes > 0));
+    if (entry.has_parameters) {
+      CHECK(entry.scales.length == c.scale_bytes);
+      CHECK(entry.zero_points.length == c.zero_point_bytes);
+      CHECK(entry.scales.offset % 64 == 0);
+      CHECK(entry.zero_points.offset % 64 == 0);
+    }
+    CHECK(file.EntryQuantizer(i, entry) == c.tensor.EffectiveQuantizer());
+    const Tensor got = std::get<Tensor>(file.Get(c.name));
+    CHECK(got.EffectiveQuantizer() == c.tensor.EffectiveQuantizer());
+    CHECK(Values(got) == Values(c.tensor));
+  }
+  // The zero points of the qint4 entry as stored: -8, 7, 0, 1, -1, 3 two to
+  // a byte, the first in the low nibble.
+  const qtensor::io::ValidContainerEntry blocks = file.entry(1);
+  CHECK(bytes.substr(blocks.zero_points.offset, 3) == std::string("\x78\x10\x3f", 3));
+  CHECK(file.VerifyAll() == cases.size());
+}
+
+TEST_CASE("container: a bad parameter value is found when its entry is read or verified") {
+  ScratchDir dir;
+  const std::string path = dir / "bad_parameters.qtc";
+  {
+    ContainerWriter writer(path);
+    writer.Add("c", Counting({3, 4}, Quantizer::PerChannel(DType::kQInt8, {0.5, 0.25, 0.125},
+                                                           {-1, 0, 1}, 0)));
+    writer.Add(
+        "b", Counting({3, 4}, Quantizer::PerBlock(DType::kQInt4, {0.5, 0.25, 1}, {0, 1, 2}, 1, 4)));
+    writer.Finish();
+  }
+  std::string bytes = ReadAll(path);
+  uint64_t scale_at = 0, zero_point_at = 0;
+  {
+    const ContainerFile file(path);
+    scale_at = file.entry(0).scales.offset;
+    zero_point_at = file.entry(1).zero_points.offset;
+  }
+  SUBCASE("a NaN scale") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::memcpy(&bytes[scale_at + 8], &nan, 8);
+    WriteAll(path, bytes);
+    const ContainerFile file(path);  // opening reads no parameter
+    const std::string message = ErrorOf(ErrorKind::kCorruptData, [&] { file.Get("c"); });
+    CHECK(message.rfind("'" + path + "': container entries[0] (\"c\"): scales[1]", 0) == 0);
+    CHECK(Contains(message, "must be positive and finite, got nan"));
+    ErrorOf(ErrorKind::kCorruptData, [&] { file.EntryQuantizer(0, file.entry(0)); });
+    CHECK(Contains(ErrorOf(ErrorKind::kCorruptData, [&] { file.VerifyAll(); }),
+                   "entries[0] (\"c\"): the scales payload's XXH3-64 is"));
+    ErrorOf(ErrorKind::kCorruptData, [&] { file.ToBundle(); });
+    CHECK(std::holds_alternative<Tensor>(file.Get("b")));  // the other entry reads
+  }
+  SUBCASE("a bit set past the last packed zero point") {
+    bytes[zero_point_at + 1] = static_cast<char>(bytes[zero_point_at + 1] | 0x10);
+    WriteAll(path, bytes);
+    const ContainerFile file(path);
+    CHECK(Contains(ErrorOf(ErrorKind::kCorruptData, [&] { file.Get("b"); }),
+                   "entries[1] (\"b\"): the unused high bits of the zero points' last byte"));
+    CHECK(Contains(ErrorOf(ErrorKind::kCorruptData, [&] { file.VerifyAll(); }),
+                   "the zero_points payload's XXH3-64 is"));
+  }
 }

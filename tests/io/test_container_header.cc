@@ -89,10 +89,10 @@ Outcome CheckLikeProtobuf(const std::string& header) {
       const qtensor::io::ValidContainerEntry mine = qtensor::io::ValidContainerEntryAt(valid, i);
       CHECK(mine.name == entry.tensor().name());
       CHECK(std::string(valid.names.name(i)) == entry.tensor().name());
-      CHECK(mine.offset == entry.payload().offset());
-      CHECK(mine.length == entry.payload().length());
-      CHECK(mine.has_checksum == entry.payload().has_checksum());
-      CHECK(mine.xxh3_64 == entry.payload().xxh3_64());
+      CHECK(mine.payload.offset == entry.payload().offset());
+      CHECK(mine.payload.length == entry.payload().length());
+      CHECK(mine.payload.has_checksum == entry.payload().has_checksum());
+      CHECK(mine.payload.xxh3_64 == entry.payload().xxh3_64());
     }
     return Outcome::kOpened;
   } catch (const qtensor::core::Error& error) {

@@ -168,6 +168,6 @@ TEST_CASE("container memory: a header of entries whose payloads all overlap") {
   const Opened opened = Open(HeaderOf("\x08\x02", [](std::string* h, size_t i) {
     Field(h, 0x12, FloatEntry(i, "", 64, 4));  // a scalar: 4 bytes at 64
   }));
-  CHECK(opened.error.rfind("container entries[1] (\"\\x22\"): payload at 64 overlaps", 0) == 0);
+  CHECK(opened.error.rfind("container entries[1] (\"\\x22\"): a payload at 64 overlaps", 0) == 0);
   CHECK(opened.peak < kBound);
 }

@@ -240,13 +240,21 @@ def test_format_doc_example_reads_what_the_library_wrote(pb, tmp_path, options):
     np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
 
 
-def test_format_doc_container_example_reads_what_the_library_wrote(pb, tmp_path):
+PER_TENSOR_WEIGHT = dict(scale=0.125, zero_point=-3, qscheme="PER_TENSOR_AFFINE")
+PER_CHANNEL_WEIGHT = dict(scales=[0.5, 0.25, 0.125], zero_points=[-1, 0, 2], axis=1,
+                          qscheme="PER_CHANNEL_AFFINE")
+
+
+@pytest.mark.parametrize("weight", [PER_TENSOR_WEIGHT, PER_CHANNEL_WEIGHT],
+                         ids=["per_tensor", "per_channel"])
+def test_format_doc_container_example_reads_what_the_library_wrote(pb, tmp_path, weight):
     ints = (np.arange(12, dtype=np.int64).reshape(4, 3) * 21 - 120).astype(np.int8)
     file = pb.File(magic="qtensor", format_version=1)
     file.bundle.tensors.add(name="fc.bias", dtype=pb.QINT32, shape=[2], scale=0.5,
                             qscheme=pb.PER_TENSOR_AFFINE, data=bytes(8))
-    file.bundle.tensors.add(name="fc.weight", dtype=pb.QINT8, shape=[4, 3], scale=0.125,
-                            zero_point=-3, qscheme=pb.PER_TENSOR_AFFINE, data=ints.tobytes())
+    fields = dict(weight, qscheme=pb.QScheme.Value(weight["qscheme"]))
+    file.bundle.tensors.add(name="fc.weight", dtype=pb.QINT8, shape=[4, 3], data=ints.tobytes(),
+                            **fields)
     (tmp_path / "b.qtb").write_bytes(file.SerializeToString())
     run_cli("convert", tmp_path / "b.qtb", "-o", tmp_path / "model.qtb", "--container")
     assert (tmp_path / "model.qtb").read_bytes()[:8] == b"\x89QTBNDL\n"
@@ -258,4 +266,17 @@ def test_format_doc_container_example_reads_what_the_library_wrote(pb, tmp_path)
     got, want = np.load(tmp_path / "x.npy"), np.load(tmp_path / "expected.npy")
     assert got.dtype == np.float32 and got.shape == (4, 3)
     np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
-    np.testing.assert_array_equal(got, (ints.astype(np.float32) + 3) * np.float32(0.125))
+    if weight is PER_TENSOR_WEIGHT:
+        expected = (ints.astype(np.float32) + 3) * np.float32(0.125)
+    else:
+        expected = ((ints - np.array([-1, 0, 2])) * np.array([0.5, 0.25, 0.125])).astype(np.float32)
+        header = pb.ContainerHeader.FromString(container_header(tmp_path / "model.qtb"))
+        entry = next(e for e in header.entries if e.tensor.name == "fc.weight")
+        assert list(entry.tensor.scales) == [] and entry.scales.length == 24  # payloads
+    np.testing.assert_array_equal(got, expected)
+
+
+def container_header(path):
+    raw = path.read_bytes()
+    offset, length = np.frombuffer(raw[16:32], dtype="<u8")
+    return raw[int(offset):int(offset) + int(length)]

@@ -138,7 +138,8 @@ class MappedBundle(Mapping):
         self._open()
         return MappedMetadata(self)
 
-    # What the header says, without mapping a payload.
+    # What the header says, without mapping the values (a per-channel or
+    # per-block quantizer reads its parameter payloads).
     def is_float(self, name):
         """Whether the named entry is a float entry (not a quantized tensor)."""
         return self._open().is_float(_name(name))

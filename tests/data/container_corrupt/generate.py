@@ -86,18 +86,43 @@ def tensor(name="w", dtype=QINT8, shape=(2, 3), qscheme=PER_TENSOR, scale=0.5, z
 
 
 def per_channel(**fields):
-    base = dict(dtype=QUINT8, qscheme=PER_CHANNEL, scale=0.0, zero_point=0,
-                scales=(0.5, 0.25, 1.0), zero_points=(0, 128, 255), axis=1)
+    """A quint8 per-channel entry on axis 1 of [2, 3]; its parameters are
+    payloads (PER_CHANNEL_SCALES and PER_CHANNEL_ZERO_POINTS)."""
+    base = dict(dtype=QUINT8, qscheme=PER_CHANNEL, scale=0.0, zero_point=0, axis=1)
     base.update(fields)
     return tensor(**base)
+
+
+# Its parameters: float64 scales, one uint8 zero point each.
+PER_CHANNEL_SCALES = struct.pack("<3d", 0.5, 0.25, 1.0)
+PER_CHANNEL_ZERO_POINTS = bytes([0, 128, 255])
+PER_CHANNEL_PARAMETERS = (PER_CHANNEL_SCALES, PER_CHANNEL_ZERO_POINTS)
 
 
 def float_qparams(**fields):
-    base = dict(dtype=QUINT8, qscheme=FLOAT_QPARAMS, scale=0.0, zero_point=0,
-                scales=(0.5, 0.25, 1.0), float_zero_points=(1.5, -300.25, 1e10), axis=1,
+    """A float-qparams entry; its float32 scales and zero points are
+    FLOAT_QPARAMS_PARAMETERS."""
+    base = dict(dtype=QUINT8, qscheme=FLOAT_QPARAMS, scale=0.0, zero_point=0, axis=1,
                 scale_type=1)
     base.update(fields)
     return tensor(**base)
+
+
+FLOAT_QPARAMS_PARAMETERS = (struct.pack("<3f", 0.5, 0.25, 1.0),
+                            struct.pack("<3f", 1.5, -300.25, 1e10))
+
+
+def per_block(**fields):
+    """A qint4 entry of [2, 4] in blocks of 2 along axis 1: 4 parameters,
+    PER_BLOCK_PARAMETERS (float64 scales, 4-bit zero points 0, 1, -1, 7
+    packed low nibble first)."""
+    base = dict(name="b", dtype=QINT4, shape=(2, 4), qscheme=PER_BLOCK, scale=0.0, zero_point=0,
+                axis=1, block_size=2)
+    base.update(fields)
+    return tensor(**base)
+
+
+PER_BLOCK_PARAMETERS = (struct.pack("<4d", 0.5, 0.25, 1.0, 2.0), bytes([0x10, 0x7F]))
 
 
 def float_entry(name="f", **fields):
@@ -113,9 +138,12 @@ def payload_ref(offset, length, checksum=None):
     return ref
 
 
-def entry(tensor_bytes, ref):
-    return bfield(1, tensor_bytes, always=True) + (bfield(2, ref, always=True)
-                                                   if ref is not None else b"")
+def entry(tensor_bytes, ref, scales_ref=None, zero_points_ref=None):
+    out = bfield(1, tensor_bytes, always=True)
+    for number, r in ((2, ref), (3, scales_ref), (4, zero_points_ref)):
+        if r is not None:
+            out += bfield(number, r, always=True)
+    return out
 
 
 def header(entries, version=1, metadata=()):
@@ -130,15 +158,26 @@ def align(n):
 
 
 def layout(items):
-    """items: (tensor bytes, payload bytes, checksum or None). Each payload
-    at the next multiple of 64 from 64, zeros between: (entries, region)."""
+    """items: (tensor bytes, payload bytes, checksum or None[, parameters]),
+    parameters a pair of scales and zero points payloads (each written with
+    its checksum if checksums=True is its third item). Each payload at the
+    next multiple of 64 from 64, zeros between: (entries, region)."""
     region = bytearray(64)
     entries = []
-    for tensor_bytes, payload, checksum in items:
+
+    def place(payload, checksum):
         offset = align(len(region))
-        region += bytes(offset - len(region)) + payload
-        entries.append(entry(tensor_bytes, payload_ref(offset if payload else 64, len(payload),
-                                                       checksum)))
+        region.extend(bytes(offset - len(region)) + payload)
+        return payload_ref(offset if payload else 64, len(payload), checksum)
+
+    for item in items:
+        tensor_bytes, payload, checksum = item[:3]
+        refs = [place(payload, checksum)]
+        if len(item) > 3 and item[3] is not None:
+            scales, zero_points = item[3][:2]
+            checksums = item[3][2:] or (None, None)
+            refs += [place(scales, checksums[0]), place(zero_points, checksums[1])]
+        entries.append(entry(tensor_bytes, *refs))
     return entries, bytes(region)
 
 
@@ -154,9 +193,9 @@ def container(head, region=bytes(64), **prefix_fields):
     return prefix(**fields) + region[64:] + head
 
 
-def one(tensor_bytes, payload=bytes(6), version=1, metadata=(), checksum=None):
+def one(tensor_bytes, payload=bytes(6), version=1, metadata=(), checksum=None, parameters=None):
     """A container of one entry laid out as a writer lays it out."""
-    entries, region = layout([(tensor_bytes, payload, checksum)])
+    entries, region = layout([(tensor_bytes, payload, checksum, parameters)])
     return container(header(entries, version, metadata), region)
 
 
@@ -175,11 +214,9 @@ def cases():
     yield "valid_one_entry.qtb", "valid", "QT_OK", "", valid
     entries, region = layout([
         (tensor(name="t", shape=(2, 3)), bytes([0x80, 0xFF, 0, 1, 2, 0x7F]), None),
-        (per_channel(name="c"), bytes(range(6)), None),
-        (float_qparams(name="q"), bytes(range(6)), None),
-        (tensor(name="b", dtype=QINT4, shape=(2, 4), qscheme=PER_BLOCK, scale=0.0,
-                zero_point=0, scales=(0.5, 0.25, 1.0, 2.0), zero_points=(0, 1, -1, 7), axis=1,
-                block_size=2), bytes([0x21, 0x43, 0x65, 0x07]), None),
+        (per_channel(name="c"), bytes(range(6)), None, PER_CHANNEL_PARAMETERS),
+        (float_qparams(name="q"), bytes(range(6)), None, FLOAT_QPARAMS_PARAMETERS),
+        (per_block(), bytes([0x21, 0x43, 0x65, 0x07]), None, PER_BLOCK_PARAMETERS),
         (tensor(name="p", dtype=QUINT4X2, shape=(3,)), bytes([0x21, 0x03]), None),
         (tensor(name="e", shape=(0, 3)), b"", XXH3_OF_NOTHING),
         (float_entry(name="f"), bytes(range(12)), None),
@@ -283,19 +320,21 @@ def cases():
     # 5. Overlap: the same offset (the later entry is named), and entries
     # out of order (the check sorts them by offset).
     yield bad("overlap_same_offset", "open",
-              'container entries[1] ("a"): payload at 64 overlaps the payload of entries[0] '
+              'container entries[1] ("a"): a payload at 64 overlaps a payload of entries[0] '
               '("b"), [64, 70)',
               raw([entry(tensor(name="b"), payload_ref(64, 6)),
                    entry(tensor(name="a"), payload_ref(64, 6))]))
     yield bad("overlap_out_of_order", "open",
-              'container entries[0] ("b"): payload at 128 overlaps the payload of entries[1] '
+              'container entries[0] ("b"): a payload at 128 overlaps a payload of entries[1] '
               '("a"), [64, 192)',
               raw([entry(tensor(name="b"), payload_ref(128, 6)),
                    entry(tensor(name="a", shape=(128,)), payload_ref(64, 128))], 192))
 
     # The Tensor rules a container entry shares with a bundle's.
-    def field(name, substring, tensor_bytes, payload=bytes(6), version=1):
-        return bad(name, "open", W + substring, one(tensor_bytes, payload, version))
+    def field(name, substring, tensor_bytes, payload=bytes(6), version=1, parameters=None,
+              stage="open"):
+        return bad(name, stage, W + substring, one(tensor_bytes, payload, version,
+                                                   parameters=parameters))
 
     yield field("dtype_0", "dtype 0 is unknown", tensor(dtype=0))
     yield field("dtype_99", "dtype 99 is unknown", tensor(dtype=99))
@@ -320,20 +359,72 @@ def cases():
     yield field("per_tensor_with_scales", "scales has 1 values: a per-tensor tensor has no "
                 "per-channel fields", tensor(scales=(0.5,)))
     yield field("per_channel_with_scale", "scale is 0.5: a per-channel tensor leaves the "
-                "per-tensor fields 0", per_channel(scale=0.5))
-    yield field("per_channel_axis_2", "axis 2 is out of range for rank 2", per_channel(axis=2))
-    yield field("per_channel_scales_short", "scales has 2 values but shape[1] = 3",
-                per_channel(scales=(0.5, 0.25)))
-    yield field("per_channel_scale_nan", "scales[2] must be positive and finite, got nan",
-                per_channel(scales=(0.5, 0.25, math.nan)))
-    yield field("per_channel_zero_point_range", "zero_points[2] = 256 is outside the range of "
-                "quint8", per_channel(zero_points=(0, 128, 256)))
-    yield field("float_qparams_zero_point_nan", "zero_points[1] must be finite, got nan",
-                float_qparams(float_zero_points=(1.5, math.nan, 0.0)), version=2)
-    yield field("float_qparams_scale_not_float32", "scales[1] = 0.1 is not a float32 value",
-                float_qparams(scales=(0.5, 0.1, 1.0)), version=2)
+                "per-tensor fields 0", per_channel(scale=0.5), parameters=PER_CHANNEL_PARAMETERS)
+    yield field("per_channel_axis_2", "axis 2 is out of range for rank 2", per_channel(axis=2),
+                parameters=PER_CHANNEL_PARAMETERS)
     yield field("float_zero_points_on_per_channel", "float_zero_points has 3 values: only a "
-                "PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor", per_channel(float_zero_points=(0.5,) * 3))
+                "PER_CHANNEL_AFFINE_FLOAT_QPARAMS tensor", per_channel(float_zero_points=(0.5,) * 3),
+                parameters=PER_CHANNEL_PARAMETERS)
+    yield field("block_size_0", "block_size 0 is not >= 1", per_block(name="w", block_size=0), bytes(4),
+                parameters=PER_BLOCK_PARAMETERS)
+
+    # 6. Parameter payloads: where they are and how long, checked at open.
+    yield field("inline_scales", "tensor.scales holds 3 values: a container entry's parameters "
+                "are in its scales and zero_points payloads", per_channel(scales=(0.5, 0.25, 1.0)),
+                parameters=PER_CHANNEL_PARAMETERS)
+    yield field("inline_zero_points", "tensor.zero_points holds 3 values",
+                per_channel(zero_points=(0, 1, 2)), parameters=PER_CHANNEL_PARAMETERS)
+    yield field("inline_float_zero_points", "tensor.float_zero_points holds 3 values",
+                float_qparams(float_zero_points=(1.5, 0.0, 2.0)),
+                parameters=FLOAT_QPARAMS_PARAMETERS, version=2)
+    yield field("per_tensor_with_parameters", "a per-tensor entry has no scales or zero_points "
+                "payload", tensor(), parameters=PER_CHANNEL_PARAMETERS)
+    yield bad("float_with_parameters", "open", 'container entries[0] ("f"): a float entry has no '
+              'scales or zero_points payload',
+              one(float_entry(), bytes(12), parameters=PER_CHANNEL_PARAMETERS))
+    yield field("no_scales_payload", "the entry has no scales payload", per_channel())
+    yield bad("no_zero_points_payload", "open", W + "the entry has no zero_points payload",
+              raw([entry(per_channel(), payload_ref(64, 6), payload_ref(128, 24))], 192))
+    yield field("scales_short", "scales payload holds 16 bytes but the entry's scales take 24",
+                per_channel(), parameters=(PER_CHANNEL_SCALES[:16], PER_CHANNEL_ZERO_POINTS))
+    yield field("zero_points_long", "zero_points payload holds 4 bytes but the entry's "
+                "zero_points take 3", per_channel(), parameters=(PER_CHANNEL_SCALES, bytes(4)))
+    yield field("float16_scales_long", "scales payload holds 8 bytes but the entry's scales "
+                "take 6", per_channel(scale_type=2), version=2,
+                parameters=(bytes(8), PER_CHANNEL_ZERO_POINTS))
+    yield field("packed_zero_points_long", "zero_points payload holds 3 bytes but the entry's "
+                "zero_points take 2", per_block(name="w"), bytes(4),
+                parameters=(PER_BLOCK_PARAMETERS[0], bytes(3)))
+    yield bad("scales_misaligned", "open", W + "scales payload offset 96 is not a multiple of 64",
+              raw([entry(per_channel(), payload_ref(64, 6), payload_ref(96, 24),
+                         payload_ref(128, 3))], 192))
+    yield bad("zero_points_past_header", "open",
+              W + "zero_points payload [192, 195) runs past the start of the header at 192",
+              raw([entry(per_channel(), payload_ref(64, 6), payload_ref(128, 24),
+                         payload_ref(192, 3))], 192))
+    yield bad("scales_overlap_values", "open",
+              W + "a payload at 64 overlaps a payload of entries[0] (\"w\"), [64, 70)",
+              raw([entry(per_channel(), payload_ref(64, 6), payload_ref(64, 24),
+                         payload_ref(128, 3))], 192))
+
+    # 7. Parameter values, checked when the entry is read.
+    nan_scales = struct.pack("<3d", 0.5, 0.25, math.nan)
+    yield field("per_channel_scale_nan", "scales[2] must be positive and finite, got nan",
+                per_channel(), parameters=(nan_scales, PER_CHANNEL_ZERO_POINTS), stage="get")
+    yield field("per_channel_scale_0", "scales[0] must be positive and finite, got 0.0",
+                per_channel(), parameters=(bytes(24), PER_CHANNEL_ZERO_POINTS), stage="get")
+    yield field("float16_scale_inf", "scales[1] must be positive and finite, got inf",
+                per_channel(scale_type=2), version=2, stage="get",
+                parameters=(struct.pack("<3e", 0.5, math.inf, 1.0), PER_CHANNEL_ZERO_POINTS))
+    yield field("float_qparams_zero_point_nan", "zero_points[1] must be finite, got nan",
+                float_qparams(), version=2, stage="get",
+                parameters=(FLOAT_QPARAMS_PARAMETERS[0], struct.pack("<3f", 1.5, math.nan, 0.0)))
+    yield field("float_qparams_scale_not_float32", "scales[1] = 0.1 is not a float32 value",
+                float_qparams(scale_type=0), version=2, stage="get",
+                parameters=(struct.pack("<3d", 0.5, 0.1, 1.0), FLOAT_QPARAMS_PARAMETERS[1]))
+    yield field("zero_points_padding", "the unused high bits of the zero points' last byte are "
+                "not 0", per_block(name="w", shape=(3, 2)), bytes(3), stage="get",
+                parameters=(struct.pack("<3d", 0.5, 0.25, 1.0), bytes([0x10, 0x17])))
     yield bad("float_with_scale", "open",
               'container entries[0] ("f"): scale 0.5 is set: a float entry has no quantization '
               'fields', one(float_entry(scale=0.5), bytes(12)))
@@ -349,6 +440,8 @@ def cases():
     # Found only by Verify: the payload is not what its checksum says.
     yield bad("checksum", "verify", W + "the payload's XXH3-64 is",
               one(tensor(), bytes(6), checksum=XXH3_OF_NOTHING))
+    yield bad("scales_checksum", "verify", W + "the scales payload's XXH3-64 is",
+              one(per_channel(), parameters=PER_CHANNEL_PARAMETERS + (XXH3_OF_NOTHING, None)))
 
 
 def main():

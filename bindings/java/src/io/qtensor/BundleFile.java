@@ -16,7 +16,9 @@ import java.util.Objects;
 /**
  * A bundle file opened lazily (a container, docs/format.md): open() reads
  * its header only, so the names, shapes, dtypes, quantizers, float dtypes,
- * payload places and metadata are known before any payload is read.
+ * payload places and metadata are known before any tensor's values are read
+ * (a per-channel or per-block quantizer reads that entry's parameter
+ * payloads).
  * {@link #get} maps one tensor's payload: the tensor borrows the library's
  * own read-only mapping of the file (no copy), is {@link QTensor#isReadOnly()
  * read-only} (writing into it throws {@link QTensorException} with status
