@@ -312,16 +312,20 @@ void DequantizeInChunks(const PlannedEntry& entry, const Tensor& tensor, float* 
   }
 }
 
-// One walker of d: entries part, part + parts, ... of the file, each got
-// (one get at a time, under get_lock), then summed or dequantized into
-// values and checked. Adds the seconds spent on 4-bit entries to int4_seconds.
-void WalkEntries(const Plan& plan, const BundleFile& file, Walk walk, size_t part, size_t parts,
+// One walker of d: takes the next entry of the file (next, under get_lock,
+// which also keeps gets one at a time), gets it, sums or dequantizes it into
+// values and checks it, until none is left. Adds the seconds spent on 4-bit
+// entries to int4_seconds.
+void WalkEntries(const Plan& plan, const BundleFile& file, Walk walk, size_t& next,
                  std::vector<float>& values, std::mutex& get_lock, ReadBack& check, uint64_t& sink,
                  double& int4_seconds) {
-  for (size_t i = part; i < file.size() && i < plan.entries.size(); i += parts) {
-    const PlannedEntry& entry = plan.entries[i];
+  const size_t count = std::min(file.size(), plan.entries.size());
+  for (;;) {
     const double start = Now();
     std::unique_lock<std::mutex> lock(get_lock);
+    const size_t i = next++;
+    if (i >= count) return;
+    const PlannedEntry& entry = plan.entries[i];
     if (file.name(i) != entry.name) check.Fail(entry, "name at its index", i, i);
     const Tensor tensor = file.get(entry.name);
     lock.unlock();
@@ -346,8 +350,9 @@ void WalkEntries(const Plan& plan, const BundleFile& file, Walk walk, size_t par
 // d: open, then every tensor in file order: get, then sum its bytes or
 // dequantize it into a reused buffer, then check it. With threads > 1, the
 // whole-tensor walk splits each dequantize (set_num_threads); the chunked
-// walk has one walker per thread instead, each with its own buffer and
-// every threads-th entry, as the library splits no call under 2^20 floats.
+// walk has one walker per thread instead, each with its own buffer, taking
+// entries in file order as it is free, as the library splits no call under
+// 2^20 floats.
 int ReadAll(const Plan& plan, const std::string& path, int threads, Walk walk, size_t chunk_floats,
             double& seconds, double* int4_seconds = nullptr) {
   const size_t walkers = walk == Walk::kChunked ? static_cast<size_t>(threads) : 1;
@@ -365,6 +370,7 @@ int ReadAll(const Plan& plan, const std::string& path, int threads, Walk walk, s
   std::vector<uint64_t> sinks(walkers, 0);
   std::vector<double> int4(walkers, 0);
   std::mutex get_lock;
+  size_t next = 0;
   const double start = Now();
   const BundleFile file = BundleFile::open(path);
   if (file.size() != plan.entries.size()) {
@@ -373,10 +379,10 @@ int ReadAll(const Plan& plan, const std::string& path, int threads, Walk walk, s
   std::vector<std::thread> others;
   for (size_t k = 1; k < walkers; ++k) {
     others.emplace_back([&, k] {
-      WalkEntries(plan, file, walk, k, walkers, values[k], get_lock, checks[k], sinks[k], int4[k]);
+      WalkEntries(plan, file, walk, next, values[k], get_lock, checks[k], sinks[k], int4[k]);
     });
   }
-  WalkEntries(plan, file, walk, 0, walkers, values[0], get_lock, checks[0], sinks[0], int4[0]);
+  WalkEntries(plan, file, walk, next, values[0], get_lock, checks[0], sinks[0], int4[0]);
   for (std::thread& other : others) other.join();
   seconds = Now() - start;
   if (int4_seconds != nullptr) *int4_seconds = int4[0];
