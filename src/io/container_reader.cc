@@ -79,15 +79,20 @@ void ContainerFile::CheckStillHolds(uint64_t offset, uint64_t length,
 }
 
 std::shared_ptr<const MappedRegion> ContainerFile::MapRange(uint64_t offset, uint64_t length,
-                                                            const std::string& what) const {
+                                                            const std::string& what,
+                                                            MapPages pages) const {
   CheckStillHolds(offset, length, what);
-  return MappedRegion::Map(fd_.get(), offset, length, path_);
+  return MappedRegion::Map(fd_.get(), offset, length, path_, pages);
 }
 
 std::shared_ptr<const MappedRegion> ContainerFile::MapPayload(
     const ValidContainerEntry& entry) const {
   if (entry.payload.length == 0) return nullptr;
-  return MapRange(entry.payload.offset, entry.payload.length, "entry " + Quoted(entry.name));
+  // Its pages at once: the caller is about to read it whole, and one populate
+  // costs less than a fault per page (docs/performance.md, "Large
+  // containers").
+  return MapRange(entry.payload.offset, entry.payload.length, "entry " + Quoted(entry.name),
+                  MapPages::kNow);
 }
 
 std::vector<uint8_t> ContainerFile::ReadPayload(const ValidPayload& payload,
@@ -195,7 +200,8 @@ Bundle ContainerFile::ToBundle() const {
     end = std::max(end, entry.payload.offset + entry.payload.length);
   }
   std::shared_ptr<const MappedRegion> region;
-  if (end > 0) region = MapRange(first, end - first, "the payloads");
+  // Page by page: the whole region at once would make every entry resident.
+  if (end > 0) region = MapRange(first, end - first, "the payloads", MapPages::kOnFirstRead);
   Bundle bundle;
   bundle.entries.reserve(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {

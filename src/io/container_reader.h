@@ -82,8 +82,9 @@ class ContainerFile {
   void CheckStillHolds(uint64_t offset, uint64_t length, const std::string& what) const;
   // [offset, offset + length) mapped, after CheckStillHolds.
   std::shared_ptr<const MappedRegion> MapRange(uint64_t offset, uint64_t length,
-                                               const std::string& what) const;
-  // An entry's payload so; nullptr for an empty one.
+                                               const std::string& what, MapPages pages) const;
+  // An entry's payload so, its pages mapped at once; nullptr for an empty
+  // one.
   std::shared_ptr<const MappedRegion> MapPayload(const ValidContainerEntry& entry) const;
   // A (small) payload read into memory, after CheckStillHolds.
   std::vector<uint8_t> ReadPayload(const ValidPayload& payload, const std::string& what) const;
