@@ -51,18 +51,24 @@ void QuantizeStorage(const float* in, const BlockLayout& layout, const kernels::
 // which stay in the L1 cache between the kernel and the packing.
 constexpr int64_t kChunkValues = int64_t{1} << 14;
 
-// Calls run(first_row, rows) over the storage's rows in cache-sized runs,
-// if tensor takes the row-block paths.
+// Calls run(first_row, rows, at) over the storage rows the tensor covers,
+// in cache-sized runs, if it takes the row-block paths: it is whole
+// consecutive rows of its storage in order (the whole storage, or a narrow
+// of its first dim, as a loader reading a tensor in chunks makes), the
+// blocks along the rows. at is the run's first element in the tensor.
 template <class Run>
 bool ForEachRowRun(const Tensor& tensor, const Run& run) {
   const BlockLayout layout(*tensor.storage());
-  if (!InOwnLayout(tensor) || layout.inner() != 1 || ElementBits(tensor.dtype()) > 8 ||
-      tensor.numel() == 0) {
+  const int64_t size = layout.size();
+  if (layout.inner() != 1 || ElementBits(tensor.dtype()) > 8 || tensor.numel() == 0 ||
+      !tensor.IsContiguous() || tensor.offset() % size != 0 || tensor.numel() % size != 0) {
     return false;
   }
-  const int64_t rows = layout.outer(), size = layout.size();
+  const int64_t begin = tensor.offset() / size, end = begin + tensor.numel() / size;
   const int64_t step = std::max<int64_t>(1, kChunkValues / size);
-  for (int64_t first = 0; first < rows; first += step) run(first, std::min(step, rows - first));
+  for (int64_t first = begin; first < end; first += step) {
+    run(first, std::min(step, end - first), (first - begin) * size);
+  }
   return true;
 }
 
@@ -82,7 +88,7 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
   const int64_t size = layout.size(), blocks = layout.blocks();
   std::vector<uint8_t> values;
   const bool nibbles = PairsOfNibbles(dtype, size, layout.block_size());
-  return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
+  return ForEachRowRun(tensor, [&](int64_t first, int64_t rows, int64_t out_at) {
     const int64_t at = first * size, count = rows * size;
     const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size),
                                static_cast<size_t>(layout.block_size())};
@@ -90,7 +96,7 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
     if (nibbles) {
       kernels::DequantizeNibbleBlockRows(storage.bytes() + at / 2, QMin(dtype) < 0, b,
                                          p.float_scales + param, p.small_zero_points + param,
-                                         out + at);
+                                         out + out_at);
       return;
     }
     const uint8_t* ints = storage.bytes() + at;
@@ -100,7 +106,7 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
       ints = values.data();
     }
     kernels::DequantizeBlockRows(ints, QMin(dtype) < 0, b, p.float_scales + param,
-                                 p.small_zero_points + param, out + at);
+                                 p.small_zero_points + param, out + out_at);
   });
 }
 
@@ -116,13 +122,13 @@ bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
   uint8_t* bytes = tensor.storage()->mutable_bytes();
   const bool nibbles =
       quantizer.rounding() != Rounding::kOnnx && PairsOfNibbles(dtype, size, layout.block_size());
-  return ForEachRowRun(tensor, [&](int64_t first, int64_t rows) {
+  return ForEachRowRun(tensor, [&](int64_t first, int64_t rows, int64_t in_at) {
     const int64_t at = first * size, count = rows * size;
     const auto param = static_cast<size_t>(first * blocks);
     const auto block_size = static_cast<size_t>(layout.block_size());
     if (nibbles) {
       const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size), block_size};
-      kernels::QuantizeNibbleBlockRows(in + at, b, p.inv_scales + param,
+      kernels::QuantizeNibbleBlockRows(in + in_at, b, p.inv_scales + param,
                                        p.small_zero_points + param, qmin, qmax, bytes + at / 2);
       return;
     }
@@ -133,12 +139,12 @@ bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
     }
     if (quantizer.rounding() == Rounding::kOnnx) {
       const BlockShape shape{static_cast<size_t>(rows), static_cast<size_t>(size), 1};
-      QuantizeOnnxBlocked(in + at, shape,
+      QuantizeOnnxBlocked(in + in_at, shape,
                           {p.float_scales + param, p.small_zero_points + param, block_size}, dtype,
                           ints);
     } else {
       const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size), block_size};
-      kernels::QuantizeBlockRows(in + at, b, p.inv_scales + param, p.small_zero_points + param,
+      kernels::QuantizeBlockRows(in + in_at, b, p.inv_scales + param, p.small_zero_points + param,
                                  qmin, qmax, ints);
     }
     if (IsPacked(dtype)) PackElements(dtype, values.data(), values.size(), bytes, at);

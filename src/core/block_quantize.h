@@ -22,10 +22,11 @@ void DequantizeBlocks(const Tensor& view, const uint8_t* compute, float* out);
 // row-major floats in.
 void QuantizeBlocks(const Tensor& view, const float* in, uint8_t* int_repr);
 
-// The fast path of the two for the common layout: the whole storage, blocks
-// along its last axis, values of one byte or less. A cache-sized run of
-// rows at a time goes through the block-row kernels and the nibble packing
-// (no full-size buffer). False, doing nothing, for any other tensor.
+// The fast path of the two for the common layout: whole consecutive rows of
+// the storage in order (the whole storage, or a narrow of its first dim),
+// blocks along its last axis, values of one byte or less. A cache-sized run
+// of rows at a time goes through the block-row kernels and the nibble
+// packing (no full-size buffer). False, doing nothing, for any other tensor.
 bool DequantizeRowBlocks(const Tensor& tensor, float* out);
 bool QuantizeRowBlocks(const Tensor& tensor, const float* in);
 

@@ -192,3 +192,51 @@ TEST_CASE("per block: files, printing, requantize, and what is refused") {
   const Tensor one_block = core::Quantize(x.data(), {2, 40}, huge);
   CHECK(Values(one_block)[79] == 0.75f);
 }
+
+TEST_CASE("per block: whole rows of the storage read and write by the formulas") {
+  // A narrow of the first dim (whole consecutive rows, as a loader reading a
+  // tensor in chunks makes) takes the row kernels, also at an odd element
+  // offset of a packed storage; only its own rows are written.
+  const Case cases[] = {{{6, 64}, 1, 32}, {{5, 7}, 1, 2}, {{4, 6}, 1, 3}, {{4, 70}, 1, 32}};
+  for (const Case& c : cases) {
+    for (DType dtype : {DType::kQInt4, DType::kQUInt4, DType::kQUInt2x4, DType::kQInt8}) {
+      for (Rounding rounding : {Rounding::kPyTorch, Rounding::kOnnx}) {
+        if (rounding == Rounding::kOnnx && dtype == DType::kQUInt2x4) continue;  // no ONNX type
+        CAPTURE(core::DTypeName(dtype));
+        CAPTURE(c.shape[1]);
+        CAPTURE(static_cast<int>(rounding));
+        const Quantizer q = RandomBlocks(dtype, c, 11).WithRounding(rounding);
+        const int64_t rows = c.shape[0], size = c.shape[1];
+        std::vector<float> x(static_cast<size_t>(rows * size));
+        for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 11) * 0.41f - 2.1f;
+        const Tensor base = core::Quantize(x.data(), c.shape, q);
+        const std::vector<int64_t> before = IntValues(base);
+        const Tensor middle = base.Narrow(0, 1, rows - 2);
+        // Reading: each element by its own block's parameters.
+        const std::vector<float> values = Values(middle);
+        for (int64_t k = 0; k < (rows - 2) * size; ++k) {
+          const int64_t at = size + k;
+          const size_t p = ParamIndex(c, at);
+          REQUIRE(values[static_cast<size_t>(k)] ==
+                  static_cast<float>(before[static_cast<size_t>(at)] - q.zero_points()[p]) *
+                      static_cast<float>(q.scales()[p]));
+        }
+        // Writing: new values into those rows only.
+        std::vector<float> y(static_cast<size_t>((rows - 2) * size));
+        for (size_t i = 0; i < y.size(); ++i) y[i] = 1.9f - static_cast<float>(i % 5) * 0.77f;
+        core::QuantizeInto(middle, y.data());
+        const std::vector<int64_t> after = IntValues(base);
+        for (int64_t at = 0; at < rows * size; ++at) {
+          const auto i = static_cast<size_t>(at);
+          if (at < size || at >= (rows - 1) * size) {
+            REQUIRE(after[i] == before[i]);
+          } else {
+            const size_t p = ParamIndex(c, at);
+            REQUIRE(after[i] == Quantized(y[i - static_cast<size_t>(size)], q.scales()[p],
+                                          q.zero_points()[p], dtype, rounding));
+          }
+        }
+      }
+    }
+  }
+}
