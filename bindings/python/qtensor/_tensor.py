@@ -279,8 +279,10 @@ class Tensor:
         view = view_of(self._native, key)
         if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
             view.fill_(float_of(value, "value"))
+        elif isinstance(value, Tensor):
+            Tensor._wrap(view).copy_(_without_leading_ones(value, view.dim()))
         else:
-            Tensor._wrap(view).copy_(value)
+            Tensor._wrap(view).copy_(_without_leading_ones(float_input(value), view.dim()))
 
     def __len__(self):
         if self._native.dim() == 0:
@@ -357,6 +359,15 @@ class Tensor:
     def __reduce__(self):
         from ._functions import deserialize
         return (deserialize, (self.serialize(),))
+
+
+def _without_leading_ones(value, ndim):
+    """value (a Tensor or an array) without the leading size-1 dims beyond
+    ndim, as NumPy and torch drop them in assignment (q[0] = [[1.5]]);
+    copy_ stays strict, as torch's is."""
+    while value.ndim > ndim and value.shape[0] == 1:
+        value = value[0]
+    return value
 
 
 def _sizes(shape):
