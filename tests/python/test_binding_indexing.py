@@ -313,6 +313,30 @@ def test_assignment_through_a_mask_not_viewable_as_one_dim(dtype, torch_dtype):
     assert_same(q, t)
 
 
+def test_assigning_a_quantized_tensor_assigns_its_values():
+    # torch refuses a quantized value ("should not be quantized"); qtensor
+    # requantizes its values, as q[0] = tensor does.
+    q, _ = per_tensor(qtensor.qint8, torch.qint8)
+    expected = q.clone()
+    value = qtensor.quantize_per_tensor(floats(2, 4, 5, seed=13), 0.2, -3, qtensor.qint8)
+    q[[2, 0]] = value
+    expected[[2, 0]] = value.dequantize()
+    np.testing.assert_array_equal(q.int_repr(), expected.int_repr())
+
+
+def test_a_mask_over_a_channel_dim_and_others():
+    q, _ = per_channel(qtensor.qint8, torch.qint8, 1)
+    mask = np.arange(12).reshape(3, 4) % 2 == 0
+    with pytest.raises(ValueError, match="indexing with an array or mask: the channel dim"):
+        q[mask]
+    # Assignment writes each element with its own channel's parameters.
+    expected = q.clone()
+    q[mask] = 1.0
+    for i, j in zip(*np.nonzero(mask)):
+        expected[int(i), int(j)] = 1.0
+    np.testing.assert_array_equal(q.int_repr(), expected.int_repr())
+
+
 @pytest.mark.parametrize("dtype,torch_dtype", DTYPES)
 def test_index_put_(dtype, torch_dtype):
     q, t = per_tensor(dtype, torch_dtype)

@@ -6,7 +6,7 @@ index_put_). One array or mask per key; the other items are basic indexing
 import numpy as np
 
 from ._arrays import float_input
-from ._errors import IndexTypeError, OutOfRangeError, ShapeMismatchError
+from ._errors import IndexTypeError, InvalidArgumentError, OutOfRangeError, ShapeMismatchError
 from ._indexing import _expand, view_of
 from ._torch import is_torch_tensor
 
@@ -103,12 +103,17 @@ def select(native, key):
     """The native copy that q[key] names for a key with an array or mask."""
     selection = _Selection(native, key)
     view = selection.view
-    if selection.mask_dims > 1:
-        view = view.flatten(selection.dim, selection.dim + selection.mask_dims - 1)
-    result = view.index_select(selection.dim, selection.positions.tolist())
-    shape = selection.shape()
-    if list(result.sizes()) != shape:
-        result = result.view(shape)
+    try:
+        if selection.mask_dims > 1:
+            view = view.flatten(selection.dim, selection.dim + selection.mask_dims - 1)
+        result = view.index_select(selection.dim, selection.positions.tolist())
+        shape = selection.shape()
+        if list(result.sizes()) != shape:
+            result = result.view(shape)
+    except InvalidArgumentError as error:
+        # A mask over several dims, or an index array of several dims,
+        # that would merge or split a per-channel tensor's channel dim.
+        raise InvalidArgumentError(f"indexing with an array or mask: {error}") from None
     return result
 
 
