@@ -450,3 +450,19 @@ def test_per_block_tensors_are_refused_where_parameters_follow_positions():
     assert e.qscheme() == qtensor.per_block_affine and not e.int_repr().any()
     q.masked_fill_(np.eye(4, dtype=bool), 0.5)
     np.testing.assert_array_equal(np.diag(q.int_repr()), [5, 5, 5, 5])
+
+
+def test_float_qparams_channels_are_picked_with_their_float_zero_points():
+    x = floats(4, 3)
+    t = torch.quantize_per_channel(torch.from_numpy(x), torch.tensor([0.1, 0.2, 0.3, 0.4]),
+                                   torch.tensor([0.5, -1.25, 2.0, 0.0]), 0, torch.quint8)
+    q = qtensor.from_torch(t)
+    result = q.index_select(0, [3, 1])
+    i = torch.tensor([3, 1])
+    np.testing.assert_array_equal(result.int_repr(), t.int_repr()[i].numpy())
+    assert result.dequantize().tobytes() == t.dequantize()[i].numpy().tobytes()
+    np.testing.assert_array_equal(result.q_per_channel_scales(),
+                                  t.q_per_channel_scales()[i].numpy())
+    np.testing.assert_array_equal(result.q_per_channel_zero_points(),
+                                  t.q_per_channel_zero_points()[i].numpy())
+    assert result.qscheme() == qtensor.per_channel_affine_float_qparams
