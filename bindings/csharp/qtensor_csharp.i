@@ -265,6 +265,12 @@ public enum%}
 %ignore qtensor::Bundle::serialize_onnx;
 %ignore qtensor::Bundle::deserialize_onnx;
 %ignore qtensor::Tensor::operator[];
+// Index lists, masks and repeats: not wrapped in this language yet.
+%ignore qtensor::Tensor::index_select;
+%ignore qtensor::Tensor::repeat;
+%ignore qtensor::Tensor::masked_fill_;
+%ignore qtensor::Tensor::index_put_;
+%ignore qtensor::empty_like;
 %ignore qtensor::Quantizer::PerChannel;
 %ignore qtensor::Quantizer::PerBlock;
 %ignore qtensor::Quantizer::PerChannelFloatQParams;

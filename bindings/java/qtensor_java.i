@@ -446,6 +446,12 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Tensor::serialize;
 %ignore qtensor::Tensor::deserialize;
 %ignore qtensor::Tensor::operator[];
+// Index lists, masks and repeats: not wrapped in this language yet.
+%ignore qtensor::Tensor::index_select;
+%ignore qtensor::Tensor::repeat;
+%ignore qtensor::Tensor::masked_fill_;
+%ignore qtensor::Tensor::index_put_;
+%ignore qtensor::empty_like;
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
 %ignore qtensor::Bundle::serialize_onnx;

@@ -71,6 +71,7 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((float* out, size_t count)), true, true, 4)
 QTENSOR_PYTHON_BUFFER_IN(%arg((void* out, size_t bytes)), true, false, 1)
 QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t bytes)), false, false, 1)
 QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
+QTENSOR_PYTHON_BUFFER_IN(%arg((const bool* mask, size_t count)), false, false, 1)
 
 // Float input also records its address (see qt_python_last_float_input).
 %typemap(in) (const float* data, size_t count) (Py_buffer view, bool have_view = false) {
@@ -122,6 +123,8 @@ QTENSOR_PYTHON_BUFFER_IN(%arg((const void* data, size_t size)), false, false, 1)
 %ignore qtensor::Tensor::copy_(const std::vector<float>&) const;
 %rename(copy_from_float) qtensor::Tensor::copy_(const float*, size_t) const;
 %rename(copy_from_tensor) qtensor::Tensor::copy_(const Tensor&) const;
+%ignore qtensor::Tensor::index_put_(int64_t, const std::vector<int64_t>&,
+                                  const std::vector<float>&) const;
 %ignore qtensor::Tensor::operator[];
 %ignore qtensor::Tensor::dequantize;
 %ignore qtensor::Tensor::deserialize(const std::string&);

@@ -899,6 +899,55 @@ QTENSOR_API qt_status qt_copy(qt_tensor* dst, const qt_tensor* src);
     parameters (count must equal numel: QT_ERR_SHAPE_MISMATCH). */
 QTENSOR_API qt_status qt_copy_from_float(qt_tensor* dst, const float* data, size_t count);
 
+/* ------------------------------------------- index lists, masks, repeats */
+
+/** torch.empty_like(q): a new contiguous tensor of the view's shape and
+    dtype whose every element has the view's element's parameters (also
+    where the view selected away a per-channel axis); its integers are all
+    zero (as qt_empty_quantized's). */
+QTENSOR_API qt_status qt_empty_like(qt_tensor** out, const qt_tensor* tensor);
+
+/** torch.index_select(q, dim, index): a new contiguous tensor of the count
+    slices of tensor at indices along dim (negative dims count from the
+    end), in that order, repeats allowed; count may be 0. Integers are copied
+    and each element keeps its own parameters: along a per-channel axis the
+    result's channels are the selected ones (PyTorch 1.13 refuses
+    per-channel tensors).
+    @return QT_ERR_OUT_OF_RANGE for a bad dim or an index outside
+    [0, size) (as torch's, negative indices too), QT_ERR_TYPE_MISMATCH for a
+    per-block tensor. */
+QTENSOR_API qt_status qt_index_select(qt_tensor** out, const qt_tensor* tensor, int64_t dim,
+                                      const int64_t* indices, size_t count);
+
+/** q.repeat(*sizes): a new contiguous tensor with each dim tiled sizes[d]
+    times; count (at least the rank) beyond the rank adds leading dims.
+    Integers are copied and each element keeps its own parameters (a
+    per-channel axis's channels repeat with it; PyTorch 1.13 refuses
+    per-channel tensors).
+    @return QT_ERR_INVALID_ARGUMENT for fewer sizes than dims or a negative
+    size, QT_ERR_OUT_OF_MEMORY for a result too large, QT_ERR_TYPE_MISMATCH
+    for a per-block tensor that is tiled. */
+QTENSOR_API qt_status qt_repeat(qt_tensor** out, const qt_tensor* tensor, const int64_t* sizes,
+                                size_t count);
+
+/** q.masked_fill_(mask, value): every element whose mask entry is true
+    becomes value quantized with that element's own parameters (as
+    qt_fill quantizes). mask holds count row-major entries of the view's
+    shape (broadcast it first).
+    @return QT_ERR_SHAPE_MISMATCH if count is not the view's numel. */
+QTENSOR_API qt_status qt_masked_fill_inplace(qt_tensor* tensor, const bool* mask, size_t count,
+                                             float value);
+
+/** q.index_put_ along dim, q[..., indices, ...] = values: values holds
+    value_count row-major floats of the tensor's shape with dim's size
+    count, and the slice at indices[i] (negative ones count from the end, as
+    torch's) gets its slice i along dim, quantized with each element's own
+    parameters; a repeated index takes its last slice.
+    @return QT_ERR_OUT_OF_RANGE for a bad dim or index,
+    QT_ERR_SHAPE_MISMATCH for a wrong value_count. */
+QTENSOR_API qt_status qt_index_put_inplace(qt_tensor* tensor, int64_t dim, const int64_t* indices,
+                                           size_t count, const float* values, size_t value_count);
+
 /* -------------------------------------------------------------- read-out */
 
 /** dequantize(): writes numel row-major floats to out. capacity >= numel;

@@ -595,6 +595,31 @@ class Tensor {
     return *this;
   }
 
+  // Index lists, masks and repeats: index_select and repeat give new
+  // tensors; masked_fill_ and index_put_ write this view (mask and values
+  // row-major, see qt_masked_fill_inplace and qt_index_put_inplace).
+  Tensor index_select(int64_t dim, const std::vector<int64_t>& indices) const {
+    return Make([&](qt_tensor** out) {
+      return qt_index_select(out, get(), dim, indices.data(), indices.size());
+    });
+  }
+  Tensor repeat(const std::vector<int64_t>& sizes) const {
+    return Make([&](qt_tensor** out) { return qt_repeat(out, get(), sizes.data(), sizes.size()); });
+  }
+  const Tensor& masked_fill_(const bool* mask, size_t count, float value) const {
+    detail::Check(qt_masked_fill_inplace(handle(), mask, count, value));
+    return *this;
+  }
+  const Tensor& index_put_(int64_t dim, const std::vector<int64_t>& indices, const float* data,
+                           size_t count) const {
+    detail::Check(qt_index_put_inplace(handle(), dim, indices.data(), indices.size(), data, count));
+    return *this;
+  }
+  const Tensor& index_put_(int64_t dim, const std::vector<int64_t>& indices,
+                           const std::vector<float>& values) const {
+    return index_put_(dim, indices, values.data(), values.size());
+  }
+
   std::vector<float> dequantize() const {
     std::vector<float> out(static_cast<size_t>(numel()));
     detail::Check(qt_dequantize(out.data(), out.size(), get()));
@@ -702,6 +727,14 @@ inline Tensor Join(JoinFunction join, const std::vector<Tensor>& tensors, int64_
   return Tensor(out);
 }
 }  // namespace detail
+
+// torch.empty_like(q): zero integers, the shape, dtype and every element's
+// parameters of q (qt_empty_like).
+inline Tensor empty_like(const Tensor& tensor) {
+  qt_tensor* out = nullptr;
+  detail::Check(qt_empty_like(&out, tensor.get()));
+  return Tensor(out);
+}
 
 // torch.cat(tensors, dim) of quantized tensors (the first one's parameters)
 // and torch.ops.quantized.cat / cat_relu with the result's quantizer given.

@@ -28,6 +28,7 @@ OUTPUTS = {
     "make_operator_golden.py": "operator_golden.txt",
     "make_pool_golden.py": "pool_golden.txt",
     "make_float_qparams_golden.py": "float_qparams_golden.txt",
+    "make_index_golden.py": "index_golden.txt",
     # Several files: the generator takes the directory to write them to.
     "make_linear_conv_golden.py": ("linear_golden.txt", "conv2d_golden.txt",
                                    "linear_dynamic_golden.txt"),

@@ -20,10 +20,10 @@ from ._types import (DType, GgufType, QScheme, Rounding, ScaleType, Size, bfloat
                      per_tensor_symmetric, pytorch_rounding, qint4, qint8, qint16, qint32,
                      quint2x4, quint4, quint4x2, quint8, quint16)
 from ._quantizer import Quantizer
-from ._tensor import Tensor
+from ._tensor import Tensor, index_select
 from ._bundle import Bundle, Metadata
 from ._mapped import BundleWriter, MappedBundle, MappedMetadata
-from ._functions import (deserialize, empty_quantized, from_int_repr, from_packed, load,
+from ._functions import (deserialize, empty_like, empty_quantized, from_int_repr, from_packed, load,
                          make_per_tensor_quantized_tensor, quantize, quantize_gguf,
                          quantize_per_block, quantize_per_channel, quantize_per_tensor, save, serialize)
 from ._library import (__version__, get_num_threads, set_max_simd_target, set_num_threads,
@@ -59,6 +59,7 @@ __all__ = [
     "float64_scale", "float32_scale", "float16_scale", "bfloat16_scale", "per_block_affine",
     "quantize_per_block", "GgufType", "gguf_rounding", "gguf_q4_0", "gguf_q8_0", "quantize_gguf",
     "per_channel_affine_float_qparams", "BundleWriter", "MappedBundle", "MappedMetadata",
+    "empty_like", "index_select",
 ]
 
 # Public classes print and pickle under the package's name.

@@ -77,3 +77,8 @@ BY_STATUS = (
     InternalError,
     NotFoundError,
 )
+
+
+class IndexTypeError(TypeMismatchError, IndexError):
+    """Indices of a dtype that cannot index (floats in q[...]): an
+    IndexError, as torch and NumPy raise, and a TypeError."""

@@ -50,6 +50,15 @@ def _floating(values):
     return any(isinstance(v, (float, np.floating)) for v in values)
 
 
+def empty_like(input):
+    """torch.empty_like(q): a new tensor of q's shape and dtype whose every
+    element has q's element's parameters; its integers are 0 (as
+    empty_quantized's, never uninitialised memory)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"empty_like takes a qtensor.Tensor, not {type(input).__name__}")
+    return Tensor._wrap(native.empty_like(input._native))
+
+
 def quantize_per_block(data, scales, zero_points, axis, block_size, dtype):
     """ONNX's blocked QuantizeLinear on an array-like (with PyTorch's rounding
     unless quantized through Quantizer.per_block_affine(...).with_rounding)."""

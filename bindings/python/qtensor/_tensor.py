@@ -5,10 +5,12 @@ import ctypes
 import numpy as np
 
 from ._arrays import float_input, float_of, index_of, path_of
+from . import _advanced_indexing as advanced
 from ._errors import (SHAPE_VIEW_ERRORS, InvalidArgumentError, OutOfRangeError,
-                      TypeMismatchError)
+                      ShapeMismatchError, TypeMismatchError)
 from ._indexing import view_of
 from ._quantizer import Quantizer
+from ._torch import is_torch_tensor
 from ._types import DTYPES, QSCHEMES, Size, per_channel_affine_float_qparams
 
 
@@ -273,14 +275,25 @@ class Tensor:
         return Tensor._wrap(self._native.clone())
 
     def __getitem__(self, key):
+        """A view for ints, slices, None and Ellipsis; a copy (as in torch)
+        for a key with an integer array or a boolean mask."""
+        if _has_array(key):
+            return Tensor._wrap(advanced.select(self._native, key))
         return Tensor._wrap(view_of(self._native, key))
 
     def __setitem__(self, key, value):
+        if _has_array(key):
+            if isinstance(value, Tensor):
+                value = value.dequantize()
+            advanced.assign(self._native, key, value)
+            return
         view = view_of(self._native, key)
         if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
             view.fill_(float_of(value, "value"))
+        elif isinstance(value, Tensor):
+            Tensor._wrap(view).copy_(_without_leading_ones(value, view.dim()))
         else:
-            Tensor._wrap(view).copy_(value)
+            Tensor._wrap(view).copy_(_without_leading_ones(float_input(value), view.dim()))
 
     def __len__(self):
         if self._native.dim() == 0:
@@ -291,6 +304,17 @@ class Tensor:
         if self._native.dim() == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self)))
+
+    def index_select(self, dim, index):
+        """torch.index_select(q, dim, index): a copy of the slices at index (a
+        1-D int64 or int32 array, each in [0, size)) along dim; each element
+        keeps its integer and its own parameters."""
+        return index_select(self, dim, index)
+
+    def repeat(self, *sizes):
+        """q.repeat(*sizes): a copy with each dim tiled sizes[d] times (more
+        sizes than dims add leading dims)."""
+        return Tensor._wrap(self._native.repeat(_sizes(sizes)))
 
     # ------------------------------------------------------------- operators
     def relu(self):
@@ -330,6 +354,37 @@ class Tensor:
             self._native.copy_from_float(values)
         return self
 
+    def index_put_(self, indices, values):
+        """torch's q.index_put_(indices, values) for a tuple of one index
+        array (int64, int32 or bool): q[indices[0]] = values. Returns self."""
+        if not isinstance(indices, tuple) or len(indices) != 1:
+            raise TypeError("index_put_ takes a tuple of one index array (qtensor indexes with "
+                            "one array at a time)")
+        self[advanced.index_array(indices[0], TypeMismatchError),] = values
+        return self
+
+    def masked_fill_(self, mask, value):
+        """torch's q.masked_fill_(mask, value): where the boolean mask
+        (broadcast to this shape) is true, value quantized with each
+        element's own parameters. Returns self."""
+        if isinstance(value, np.ndarray) or is_torch_tensor(value):
+            if np.ndim(value) != 0:
+                raise ValueError("masked_fill_ only supports a 0-dimensional value tensor, "
+                                 f"got one of {np.ndim(value)} dimensions")
+            value = float_input(value)[()]
+        mask = advanced.index_array(mask, TypeMismatchError)
+        if mask.dtype != np.bool_:
+            raise TypeMismatchError(f"masked_fill_ only supports boolean masks, not {mask.dtype}")
+        sizes = self._native.sizes()
+        try:
+            mask = np.broadcast_to(mask, sizes)
+        except ValueError:
+            raise ShapeMismatchError(f"a mask of shape {list(mask.shape)} does not broadcast to "
+                                     f"the tensor's shape {list(sizes)}") from None
+        self._native.masked_fill_(np.ascontiguousarray(mask, dtype=np.bool_),
+                                  float_of(value, "value"))
+        return self
+
     def fill_(self, value):
         """Sets every element to value quantized with its parameters. Returns
         self."""
@@ -357,6 +412,34 @@ class Tensor:
     def __reduce__(self):
         from ._functions import deserialize
         return (deserialize, (self.serialize(),))
+
+
+def index_select(input, dim, index):
+    """torch.index_select(input, dim, index) on a qtensor.Tensor."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"index_select takes a qtensor.Tensor, not {type(input).__name__}")
+    indices = advanced.index_array(index, TypeMismatchError)
+    if indices.dtype == np.bool_:
+        raise TypeMismatchError("index_select(): expected an int64 or int32 index, not bool")
+    if indices.ndim > 1:
+        raise OutOfRangeError(f"index_select(): the index is supposed to be a vector, "
+                              f"got {indices.ndim} dimensions")
+    return Tensor._wrap(input._native.index_select(index_of(dim, "dim"),
+                                                   indices.reshape(-1).tolist()))
+
+
+def _has_array(key):
+    items = key if isinstance(key, tuple) else (key,)
+    return any(advanced.is_array_index(item) for item in items)
+
+
+def _without_leading_ones(value, ndim):
+    """value (a Tensor or an array) without the leading size-1 dims beyond
+    ndim, as NumPy and torch drop them in assignment (q[0] = [[1.5]]);
+    copy_ stays strict, as torch's is."""
+    while value.ndim > ndim and value.shape[0] == 1:
+        value = value[0]
+    return value
 
 
 def _sizes(shape):

@@ -143,6 +143,21 @@ def quantizer_options() -> None:
     assert q.qscheme() is qtensor.per_block_affine and q.int_repr().tolist() == [9, 7, 12]
 
 
+def indexing() -> None:
+    q = qtensor.quantize_per_tensor(np.arange(6, dtype=np.float32).reshape(2, 3), 0.5, 0,
+                                    qtensor.quint8)
+    picked: qtensor.Tensor = q[[1, 0]]
+    assert picked.int_repr().tolist() == [[6, 8, 10], [0, 2, 4]]
+    assert qtensor.index_select(q, 1, [2]).int_repr().tolist() == [[4], [10]]
+    assert q.index_select(0, np.array([1])).shape == (1, 3)
+    assert q.repeat(2, 1).shape == (4, 3) and q.repeat([1, 2]).shape == (2, 6)
+    assert not qtensor.empty_like(q).int_repr().any()
+    q.masked_fill_(np.array([True, False, False]), 1.0)
+    q.index_put_((np.array([1]),), np.zeros(3))
+    q[q.int_repr() > 3] = 0.5
+    assert q.int_repr().tolist() == [[2, 2, 1], [0, 0, 0]]
+
+
 def main() -> None:
     q = per_tensor()
     per_channel()
@@ -154,6 +169,7 @@ def main() -> None:
     pooling()
     storage_dtypes()
     quantizer_options()
+    indexing()
     version: str = qtensor.__version__
     assert qtensor.version_number() == int(version.split(".")[1]) * 100 \
         + int(version.split(".")[0]) * 10000 + int(version.split(".")[2])
