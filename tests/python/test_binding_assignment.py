@@ -9,34 +9,8 @@ import torch
 
 import qtensor
 
-DTYPES = [(qtensor.qint8, torch.qint8), (qtensor.quint8, torch.quint8),
-          (qtensor.qint32, torch.qint32)]
-
-
-def floats(*shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32) * 3
-
-
-def pair(shape, dtype, torch_dtype, axis=None):
-    """The same tensor in qtensor and torch: per tensor, or per channel
-    along axis."""
-    x = floats(*shape)
-    if axis is None:
-        return (qtensor.quantize_per_tensor(x, 0.05, 3, dtype),
-                torch.quantize_per_tensor(torch.from_numpy(x), 0.05, 3, torch_dtype))
-    channels = shape[axis]
-    scales = np.array([0.01 + 0.013 * c for c in range(channels)])
-    zero_points = np.array([(c * 3) % 7 for c in range(channels)], dtype=np.int64)
-    return (qtensor.quantize_per_channel(x, scales, zero_points, axis, dtype),
-            torch.quantize_per_channel(torch.from_numpy(x), torch.from_numpy(scales),
-                                       torch.from_numpy(zero_points), axis, torch_dtype))
-
-
-def assert_same(q, t):
-    assert tuple(q.shape) == tuple(t.shape)
-    np.testing.assert_array_equal(q.int_repr(), t.int_repr().numpy())
-    assert q.dequantize().tobytes() == t.dequantize().numpy().tobytes()
-
+from torch_pairs import DTYPES, floats, pair
+from torch_pairs import assert_values_same as assert_same
 
 SCHEMES = [("per tensor", None), ("per channel", 1)]
 

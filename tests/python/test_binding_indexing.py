@@ -11,46 +11,25 @@ import torch
 
 import qtensor
 
-DTYPES = [(qtensor.qint8, torch.qint8), (qtensor.quint8, torch.quint8),
-          (qtensor.qint32, torch.qint32)]
+from torch_pairs import DTYPES, assert_parameters_same, assert_values_same, floats, pair
+
 STORAGE_DTYPES = [qtensor.qint16, qtensor.quint16, qtensor.quint4x2, qtensor.quint2x4,
                   qtensor.qint4, qtensor.quint4]
 SHAPE = (3, 4, 5)
 
 
-def floats(*shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32) * 3
-
-
 def per_tensor(dtype, torch_dtype, shape=SHAPE):
-    x = floats(*shape)
-    return (qtensor.quantize_per_tensor(x, 0.05, 3, dtype),
-            torch.quantize_per_tensor(torch.from_numpy(x), 0.05, 3, torch_dtype))
+    return pair(shape, dtype, torch_dtype)
 
 
 def per_channel(dtype, torch_dtype, axis, shape=SHAPE):
-    x = floats(*shape)
-    channels = shape[axis]
-    scales = np.array([0.01 + 0.013 * c for c in range(channels)])
-    zero_points = np.array([(c * 3) % 7 for c in range(channels)], dtype=np.int64)
-    return (qtensor.quantize_per_channel(x, scales, zero_points, axis, dtype),
-            torch.quantize_per_channel(torch.from_numpy(x), torch.from_numpy(scales),
-                                       torch.from_numpy(zero_points), axis, torch_dtype))
+    return pair(shape, dtype, torch_dtype, axis)
 
 
 def assert_same(q, t):
     """q holds what the quantized torch tensor t holds, bit for bit."""
-    assert tuple(q.shape) == tuple(t.shape)
-    np.testing.assert_array_equal(q.int_repr(), t.int_repr().numpy())
-    assert q.dequantize().tobytes() == t.dequantize().numpy().tobytes()
-    if t.qscheme() == torch.per_tensor_affine:
-        assert q.qscheme() == qtensor.per_tensor_affine
-        assert q.q_scale() == t.q_scale() and q.q_zero_point() == t.q_zero_point()
-    else:
-        assert q.q_per_channel_axis() == t.q_per_channel_axis()
-        np.testing.assert_array_equal(q.q_per_channel_scales(), t.q_per_channel_scales().numpy())
-        np.testing.assert_array_equal(q.q_per_channel_zero_points(),
-                                      t.q_per_channel_zero_points().numpy())
+    assert_values_same(q, t)
+    assert_parameters_same(q, t)
 
 
 def _from_ints(ints, scales, zero_points, axis, torch_dtype):

@@ -8,52 +8,30 @@ import torch
 
 import qtensor
 
-DTYPES = [(qtensor.qint8, torch.qint8), (qtensor.quint8, torch.quint8),
-          (qtensor.qint32, torch.qint32)]
-
-
-def floats(*shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32) * 3
+from torch_pairs import DTYPES, assert_parameters_same, assert_values_same, pair
 
 
 def per_tensor(shape, dtype, torch_dtype, seed=0):
-    x = floats(*shape, seed=seed)
-    return (qtensor.quantize_per_tensor(x, 0.05, 3, dtype),
-            torch.quantize_per_tensor(torch.from_numpy(x), 0.05, 3, torch_dtype))
+    return pair(shape, dtype, torch_dtype, seed=seed)
 
 
 def per_channel(shape, axis, dtype, torch_dtype, seed=0):
-    x = floats(*shape, seed=seed)
-    channels = shape[axis]
-    scales = np.array([0.01 + 0.013 * c for c in range(channels)])
-    zero_points = np.array([(c * 3) % 7 for c in range(channels)], dtype=np.int64)
-    return (qtensor.quantize_per_channel(x, scales, zero_points, axis, dtype),
-            torch.quantize_per_channel(torch.from_numpy(x), torch.from_numpy(scales),
-                                       torch.from_numpy(zero_points), axis, torch_dtype))
+    return pair(shape, dtype, torch_dtype, axis, seed)
 
 
 def assert_same(q, t, strides=True):
     """q (qtensor) holds what t (torch) holds, bit for bit; strides=True
     compares every stride, "sized" those of dims larger than 1 (qtensor's
     slices give a dim they leave with one index stride 1 in its base dim)."""
-    assert tuple(q.shape) == tuple(t.shape)
+    assert_values_same(q, t)
     if strides == "sized":
         assert [s for s, n in zip(q.stride(), q.shape) if n > 1] == \
             [s for s, n in zip(t.stride(), t.shape) if n > 1]
     elif strides:
         assert q.stride() == t.stride()
-    np.testing.assert_array_equal(q.int_repr(), t.int_repr().numpy())
-    assert q.dequantize().tobytes() == t.dequantize().numpy().tobytes()
-    assert repr(q.qscheme()) == repr(t.qscheme()).replace("torch.", "qtensor.")
+    assert_parameters_same(q, t)
     if t.qscheme() == torch.per_tensor_affine:
-        assert q.q_scale() == t.q_scale() and q.q_zero_point() == t.q_zero_point()
         assert repr(q) == repr(t).replace("torch.", "qtensor.")
-    else:
-        assert q.q_per_channel_axis() == t.q_per_channel_axis()
-        np.testing.assert_array_equal(q.q_per_channel_scales(),
-                                      t.q_per_channel_scales().numpy())
-        np.testing.assert_array_equal(q.q_per_channel_zero_points(),
-                                      t.q_per_channel_zero_points().numpy())
 
 
 def torch_shares(result, source):
