@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -446,12 +447,11 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
 %ignore qtensor::Tensor::serialize;
 %ignore qtensor::Tensor::deserialize;
 %ignore qtensor::Tensor::operator[];
-// Index lists, masks and repeats: not wrapped in this language yet.
-%ignore qtensor::Tensor::index_select;
-%ignore qtensor::Tensor::repeat;
+// Index lists, masks and repeats: index_select, repeat and empty_like are
+// wrapped as they are (indices and sizes cross as long[]); the mask and the
+// values of the in-place writes cross as Java arrays (helpers below).
 %ignore qtensor::Tensor::masked_fill_;
 %ignore qtensor::Tensor::index_put_;
-%ignore qtensor::empty_like;
 %ignore qtensor::Bundle::serialize;
 %ignore qtensor::Bundle::deserialize;
 %ignore qtensor::Bundle::serialize_onnx;
@@ -626,6 +626,25 @@ QTENSOR_JAVA_VECTOR(double, jdouble, jdoubleArray, double[], GetDoubleArrayRegio
     $self->copy_(floats, static_cast<size_t>(count));
   }
   jbyteArray serializeBytes(JNIEnv* jenv) const { return QtBytesToJava(jenv, $self->serialize()); }
+  // masked_fill_: a Java boolean[] is copied into C++ bools (a jboolean is
+  // only guaranteed to be a byte, not a valid bool), then unpinned.
+  void maskedFillArray(JNIEnv* jenv, jbooleanArray mask, float value) const {
+    std::unique_ptr<bool[]> flags;
+    size_t count = 0;
+    {
+      QtPinned pinned(jenv, mask, false);
+      count = pinned.length();
+      flags.reset(new bool[count]);
+      const jboolean* entries = pinned.data<const jboolean>();
+      for (size_t i = 0; i < count; ++i) flags[i] = entries[i] != JNI_FALSE;
+    }
+    $self->masked_fill_(flags.get(), count, value);
+  }
+  void indexPutArray(JNIEnv* jenv, int64_t dim, const std::vector<int64_t>& indices,
+                     jfloatArray values) const {
+    QtPinned floats(jenv, values, false);
+    $self->index_put_(dim, indices, floats.data<const float>(), floats.length());
+  }
 }
 
 %extend qtensor::Bundle {

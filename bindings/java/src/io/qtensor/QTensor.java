@@ -211,6 +211,19 @@ public final class QTensor implements AutoCloseable {
   }
 
   /**
+   * torch.empty_like(q): a new contiguous tensor of tensor's shape and
+   * dtype whose every element keeps its own parameters (a view's per-channel
+   * scales and axis too), all its integers zero (not the zero point).
+   *
+   * @param tensor the tensor whose shape, dtype and parameters are taken
+   * @return a new tensor (close it)
+   */
+  public static QTensor emptyLike(QTensor tensor) {
+    Objects.requireNonNull(tensor, "tensor");
+    return new QTensor(NativeModule.empty_like(tensor.handle()));
+  }
+
+  /**
    * {@return a tensor holding a copy of qint8 or qint4 integers, one per value (the
    * quantizer must be QINT8 or QINT4; INVALID_ARGUMENT for a QINT4 value
    * outside -8..7)}
@@ -978,6 +991,83 @@ public final class QTensor implements AutoCloseable {
   @Override
   public QTensor clone() {
     return new QTensor(handle().clone());
+  }
+
+  // ------------------------------------------- index lists, masks, repeats
+
+  /**
+   * torch.index_select(q, dim, index): a new contiguous tensor of the slices
+   * of dim at indices, in that order (repeats allowed, none gives size 0).
+   * Integers are copied and each element keeps its own parameters: along a
+   * per-channel axis the result's channels are the selected ones (PyTorch
+   * 1.13 refuses per-channel tensors).
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param indices positions along dim, each in [0, size(dim)) (negative
+   *     ones are refused, as torch refuses them)
+   * @return a new tensor (close it)
+   * @throws QTensorException OUT_OF_RANGE for a bad dim or index,
+   *     TYPE_MISMATCH for a per-block tensor
+   */
+  public QTensor indexSelect(long dim, long[] indices) {
+    Objects.requireNonNull(indices, "indices");
+    return new QTensor(handle().index_select(dim, indices));
+  }
+
+  /**
+   * q.repeat(*sizes): a new contiguous tensor with dim d tiled sizes[d]
+   * times; sizes beyond dim() add leading dims. Integers are copied and
+   * each element keeps its own parameters (a per-channel axis's channels
+   * repeat with it).
+   *
+   * @param sizes how many times each dim is tiled, at least dim() of them
+   * @return a new tensor (close it)
+   * @throws QTensorException INVALID_ARGUMENT for fewer sizes than dims or a
+   *     negative size, OUT_OF_MEMORY for a result too large
+   */
+  public QTensor repeat(long... sizes) {
+    Objects.requireNonNull(sizes, "sizes");
+    return new QTensor(handle().repeat(sizes));
+  }
+
+  /**
+   * q.masked_fill_(mask, value) in this view: every element whose mask entry
+   * is true becomes value quantized with that element's own parameters (as
+   * {@link #fill} quantizes). Returns this.
+   *
+   * @param mask numel() row-major entries of this view's shape (no
+   *     broadcasting)
+   * @param value the float to quantize into the chosen elements
+   * @return this tensor
+   * @throws QTensorException SHAPE_MISMATCH if mask has not numel() entries
+   *     (nothing is written then)
+   */
+  public QTensor maskedFillInPlace(boolean[] mask, float value) {
+    Objects.requireNonNull(mask, "mask");
+    handle().maskedFillArray(mask, value);
+    return this;
+  }
+
+  /**
+   * q.index_put_ along dim, q[..., indices, ...] = values, in this view: the
+   * slice at indices[i] gets slice i of values, quantized with each
+   * element's own parameters; a repeated index takes its last slice.
+   * Returns this.
+   *
+   * @param dim the dim (negative counts from the end)
+   * @param indices positions along dim (negative ones count from the end,
+   *     as torch's)
+   * @param values row-major floats of this view's shape with dim's size
+   *     indices.length
+   * @return this tensor
+   * @throws QTensorException OUT_OF_RANGE for a bad dim or index,
+   *     SHAPE_MISMATCH for a wrong number of values (nothing is written then)
+   */
+  public QTensor indexPutInPlace(long dim, long[] indices, float[] values) {
+    Objects.requireNonNull(indices, "indices");
+    Objects.requireNonNull(values, "values");
+    handle().indexPutArray(dim, indices, values);
+    return this;
   }
 
   // ------------------------------------------------------------ operators
