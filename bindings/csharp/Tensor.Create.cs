@@ -87,6 +87,17 @@ public sealed partial class Tensor {
   }
 
   /// <summary>
+  /// torch.empty_like(q): a new contiguous tensor of
+  /// <paramref name="tensor"/>'s shape and dtype whose every element keeps
+  /// its own parameters (a view's per-channel scales and axis too), all its
+  /// integers zero (not the zero point).
+  /// </summary>
+  public static Tensor EmptyLike(Tensor tensor) {
+    NativeTensor source = Arguments.NotNull(tensor, nameof(tensor)).Native;
+    return new Tensor(QTensorNative.empty_like(source));
+  }
+
+  /// <summary>
   /// A tensor holding the row-major integers <paramref name="data"/>, one per
   /// value; the array type must match the quantizer's dtype (sbyte[] QInt8
   /// and QInt4, byte[] QUInt8, QUInt4x2, QUInt2x4 and QUInt4, short[]

@@ -9,6 +9,7 @@
 %{
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -265,12 +266,12 @@ public enum%}
 %ignore qtensor::Bundle::serialize_onnx;
 %ignore qtensor::Bundle::deserialize_onnx;
 %ignore qtensor::Tensor::operator[];
-// Index lists, masks and repeats: not wrapped in this language yet.
+// Index lists, masks and repeats: replaced by the array helpers below;
+// empty_like is wrapped as it is.
 %ignore qtensor::Tensor::index_select;
 %ignore qtensor::Tensor::repeat;
 %ignore qtensor::Tensor::masked_fill_;
 %ignore qtensor::Tensor::index_put_;
-%ignore qtensor::empty_like;
 %ignore qtensor::Quantizer::PerChannel;
 %ignore qtensor::Quantizer::PerBlock;
 %ignore qtensor::Quantizer::PerChannelFloatQParams;
@@ -531,6 +532,27 @@ int64_t LastArrayAddress() { return reinterpret_cast<int64_t>(qtensor_csharp::la
   }
   qtensor::Tensor Reshape(int64_t* longs_in, int64_t count) const {
     return $self->reshape(qtensor_csharp::Longs(longs_in, count));
+  }
+  qtensor::Tensor IndexSelect(int64_t dim, int64_t* longs_in, int64_t count) const {
+    return $self->index_select(dim, qtensor_csharp::Longs(longs_in, count));
+  }
+  qtensor::Tensor Repeat(int64_t* longs_in, int64_t count) const {
+    return $self->repeat(qtensor_csharp::Longs(longs_in, count));
+  }
+  // The mask crosses as bytes (0 or 1: Tensor.MaskedFillInPlace converts
+  // the bool[], which Mono would marshal as 4-byte BOOLs) and becomes C++
+  // bools here.
+  void MaskedFillMask(uint8_t* uint8_in, int64_t count, float value) const {
+    qtensor_csharp::CheckCount(count);
+    std::unique_ptr<bool[]> mask(new bool[static_cast<size_t>(count)]);
+    for (int64_t i = 0; i < count; ++i) mask[i] = uint8_in[i] != 0;
+    $self->masked_fill_(mask.get(), static_cast<size_t>(count), value);
+  }
+  void IndexPutValues(int64_t dim, int64_t* longs_in, int64_t count, float* values_in,
+                      int64_t value_count) const {
+    qtensor_csharp::CheckCount(value_count);
+    $self->index_put_(dim, qtensor_csharp::Longs(longs_in, count), values_in,
+                      static_cast<size_t>(value_count));
   }
   float At(int64_t* longs_in, int64_t count) const {
     return $self->at(qtensor_csharp::Longs(longs_in, count));
