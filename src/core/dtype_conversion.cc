@@ -133,4 +133,33 @@ void CheckIntReprRange(DType dtype, const void* int_repr, size_t count) {
   }
 }
 
+int64_t StoredInteger(DType dtype, const uint8_t* storage, size_t i) {
+  const int bits = ElementBits(dtype);
+  uint64_t raw = 0;
+  if (bits < 8) {
+    const Slot slot = SlotOf(bits, static_cast<int64_t>(i));
+    raw = (storage[slot.byte] >> slot.shift) & ((1u << bits) - 1);
+  } else {
+    std::memcpy(&raw, storage + i * static_cast<size_t>(bits / 8), static_cast<size_t>(bits / 8));
+  }
+  const uint64_t sign = uint64_t{1} << (bits - 1);
+  return QMin(dtype) < 0 ? static_cast<int64_t>((raw ^ sign) - sign) : static_cast<int64_t>(raw);
+}
+
+std::vector<uint8_t> IntegersToStorage(DType dtype, const int64_t* values, size_t count) {
+  const int bits = ElementBits(dtype);
+  std::vector<uint8_t> out(StorageBytes(dtype, static_cast<int64_t>(count)));
+  for (size_t i = 0; i < count; ++i) {
+    const auto raw = static_cast<uint64_t>(values[i]);  // two's complement, little-endian
+    if (bits < 8) {
+      const Slot slot = SlotOf(bits, static_cast<int64_t>(i));
+      out[slot.byte] |= static_cast<uint8_t>((raw & ((1u << bits) - 1)) << slot.shift);
+    } else {
+      std::memcpy(out.data() + i * static_cast<size_t>(bits / 8), &raw,
+                  static_cast<size_t>(bits / 8));
+    }
+  }
+  return out;
+}
+
 }  // namespace qtensor::core

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "core/dtype.h"
 
@@ -28,6 +29,14 @@ void WidenToCompute(DType dtype, const void* int_repr, size_t count, void* compu
 // narrower one is clamping to this one). compute and int_repr may be the
 // same buffer.
 void NarrowFromCompute(DType dtype, const void* compute, size_t count, void* int_repr);
+
+// One integer at a time in storage form, for parameter lists stored as a
+// dtype stores its values (zero points in files): element i of storage,
+// sign-extended for the signed dtypes; and count values, each in dtype's
+// range, as StorageBytes(dtype, count) bytes (a packed last byte's unused
+// high bits 0).
+int64_t StoredInteger(DType dtype, const uint8_t* storage, size_t i);
+std::vector<uint8_t> IntegersToStorage(DType dtype, const int64_t* values, size_t count);
 
 // Throws kInvalidArgument naming the first of count int_repr values outside
 // the dtype's range (possible only for the packed dtypes).

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/dtype_conversion.h"
 #include "core/error.h"
 #include "core/print.h"
 #include "core/storage.h"
@@ -157,26 +158,11 @@ std::string ScaleBytes(const std::vector<double>& scales, onnx::DataType type) {
   return bytes;
 }
 
-// Zero points in storage form: the low bytes of each (two's complement,
-// little-endian), two 4-bit values a byte, the first in the low nibble.
-std::string ZeroPointBytes(const std::vector<int64_t>& zero_points, core::DType dtype) {
-  std::string bytes;
-  const int bits = core::ElementBits(dtype);
-  for (size_t i = 0; i < zero_points.size(); ++i) {
-    if (bits == 4) {
-      const auto nibble = static_cast<uint8_t>(zero_points[i] & 0xf);
-      if (i % 2 == 0) {
-        bytes.push_back(static_cast<char>(nibble));
-      } else {
-        bytes.back() = static_cast<char>(static_cast<uint8_t>(bytes.back()) | (nibble << 4));
-      }
-    } else {
-      char value[sizeof(int64_t)];
-      std::memcpy(value, &zero_points[i], sizeof(value));
-      bytes.append(value, static_cast<size_t>(bits / 8));
-    }
-  }
-  return bytes;
+// Zero points in the dtype's storage form, as ONNX stores them.
+std::string ZeroPointBytes(const core::Quantizer& quantizer) {
+  const std::vector<uint8_t> bytes = core::IntegersToStorage(
+      quantizer.dtype(), quantizer.zero_points().data(), quantizer.zero_points().size());
+  return std::string(bytes.begin(), bytes.end());
 }
 
 // ONNX dequantizes int32 without a zero point, as (float)q * scale; a
@@ -311,8 +297,7 @@ void AddTensor(const std::string& name, const core::Tensor& tensor, Names* names
   if (has_zero_point) {
     inputs.push_back(names->Claim(name + "_zero_point", name));
     graph->Sub(onnx::graph::kInitializer,
-               Initializer(inputs.back(), *integer_type, param_dims,
-                           ZeroPointBytes(quantizer.zero_points(), quantizer.dtype())));
+               Initializer(inputs.back(), *integer_type, param_dims, ZeroPointBytes(quantizer)));
   }
   names->Claim(name, name);
   graph->Sub(onnx::graph::kNode,

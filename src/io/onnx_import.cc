@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/dtype_conversion.h"
 #include "core/error.h"
 #include "core/print.h"
 #include "core/shape.h"
@@ -159,21 +160,6 @@ std::vector<int64_t> CheckedDims(const onnx::Tensor& tensor, core::DType dtype,
   return tensor.dims;
 }
 
-// The integer at index i of values in dtype's storage form.
-int64_t StoredInteger(const Span& values, core::DType dtype, size_t i) {
-  const int bits = core::ElementBits(dtype);
-  const bool is_signed = core::QMin(dtype) < 0;
-  if (bits == 4) {
-    const int nibble = (values.data[i / 2] >> (4 * (i % 2))) & 0xf;
-    return is_signed && nibble >= 8 ? nibble - 16 : nibble;
-  }
-  uint32_t raw = 0;
-  std::memcpy(&raw, values.data + i * static_cast<size_t>(bits / 8), static_cast<size_t>(bits / 8));
-  if (bits == 8) return is_signed ? static_cast<int8_t>(raw) : static_cast<int64_t>(raw);
-  if (bits == 16) return is_signed ? static_cast<int16_t>(raw) : static_cast<int64_t>(raw);
-  return static_cast<int32_t>(raw);
-}
-
 double StoredScale(const Span& values, int64_t type, size_t i) {
   if (type == onnx::kFloat) {
     float value;
@@ -300,7 +286,7 @@ class Importer {
     }
     const Values zero_points = ValuesOf(*zero_point, count, zp_where);
     for (size_t i = 0; i < params.zero_points.size(); ++i) {
-      params.zero_points[i] = StoredInteger(zero_points.bytes, dtype, i);
+      params.zero_points[i] = core::StoredInteger(dtype, zero_points.bytes.data, i);
       if (dtype == core::DType::kQInt32 && params.zero_points[i] != 0) {
         Corrupt(zp_where,
                 "an INT32 zero point must be 0, not " + std::to_string(params.zero_points[i]));

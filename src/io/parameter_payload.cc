@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/dtype.h"
+#include "core/dtype_conversion.h"
 #include "core/error.h"
 #include "kernels/half_float.h"
 
@@ -70,38 +71,6 @@ double LoadScale(const uint8_t* at, ScaleType type) {
   return 0.0;
 }
 
-// Zero point i of dtype's storage form: bits at i * width, sign-extended
-// for the signed dtypes.
-int64_t LoadZeroPoint(const uint8_t* storage, size_t i, core::DType dtype) {
-  const int bits = core::ElementBits(dtype);
-  uint64_t raw = 0;
-  if (bits < 8) {
-    const size_t bit = i * static_cast<size_t>(bits);
-    raw = (storage[bit / 8] >> (bit % 8)) & ((1u << bits) - 1);
-  } else {
-    std::memcpy(&raw, storage + i * static_cast<size_t>(bits / 8), static_cast<size_t>(bits / 8));
-  }
-  const uint64_t sign = uint64_t{1} << (bits - 1);
-  return core::QMin(dtype) < 0 ? static_cast<int64_t>((raw ^ sign) - sign)
-                               : static_cast<int64_t>(raw);
-}
-
-std::vector<uint8_t> ZeroPointStorage(const v1::Tensor& message, core::DType dtype) {
-  const int bits = core::ElementBits(dtype);
-  std::vector<uint8_t> out(core::StorageBytes(dtype, message.zero_points_size()));
-  for (int i = 0; i < message.zero_points_size(); ++i) {
-    const auto raw = static_cast<uint64_t>(message.zero_points(i));  // in range
-    if (bits < 8) {
-      const size_t bit = static_cast<size_t>(i) * static_cast<size_t>(bits);
-      out[bit / 8] |= static_cast<uint8_t>((raw & ((1u << bits) - 1)) << (bit % 8));
-    } else {
-      std::memcpy(out.data() + static_cast<size_t>(i) * static_cast<size_t>(bits / 8), &raw,
-                  static_cast<size_t>(bits / 8));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 uint64_t ScalePayloadBytes(const TensorLayout& layout) {
@@ -123,7 +92,9 @@ ParameterPayloads EncodeParameters(const v1::Tensor& message) {
   if (HasFloatZeroPoints(message.qscheme())) {
     for (float zero_point : message.float_zero_points()) Append(&out.zero_points, zero_point);
   } else {
-    out.zero_points = ZeroPointStorage(message, static_cast<core::DType>(message.dtype()));
+    out.zero_points = core::IntegersToStorage(static_cast<core::DType>(message.dtype()),
+                                              message.zero_points().data(),
+                                              static_cast<size_t>(message.zero_points_size()));
   }
   return out;
 }
@@ -146,7 +117,7 @@ QuantizerArrays DecodeParameters(const TensorLayout& layout, const uint8_t* scal
   }
   arrays.zero_points.resize(count);
   for (size_t i = 0; i < count; ++i) {
-    arrays.zero_points[i] = LoadZeroPoint(zero_points, i, layout.dtype);
+    arrays.zero_points[i] = core::StoredInteger(layout.dtype, zero_points, i);
   }
   const size_t used_bits = count * static_cast<size_t>(core::ElementBits(layout.dtype)) % 8;
   if (used_bits != 0 && (zero_points[ZeroPointPayloadBytes(layout) - 1] >> used_bits) != 0) {
