@@ -88,6 +88,7 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
   const int64_t size = layout.size(), blocks = layout.blocks();
   std::vector<uint8_t> values;
   const bool nibbles = PairsOfNibbles(dtype, size, layout.block_size());
+  const bool stream = static_cast<size_t>(tensor.numel()) * sizeof(float) >= kernels::kStreamBytes;
   return ForEachRowRun(tensor, [&](int64_t first, int64_t rows, int64_t out_at) {
     const int64_t at = first * size, count = rows * size;
     const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size),
@@ -96,7 +97,7 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
     if (nibbles) {
       kernels::DequantizeNibbleBlockRows(storage.bytes() + at / 2, QMin(dtype) < 0, b,
                                          p.float_scales + param, p.small_zero_points + param,
-                                         out + out_at);
+                                         stream, out + out_at);
       return;
     }
     const uint8_t* ints = storage.bytes() + at;
@@ -106,7 +107,7 @@ bool DequantizeRowBlocks(const Tensor& tensor, float* out) {
       ints = values.data();
     }
     kernels::DequantizeBlockRows(ints, QMin(dtype) < 0, b, p.float_scales + param,
-                                 p.small_zero_points + param, out + out_at);
+                                 p.small_zero_points + param, stream, out + out_at);
   });
 }
 

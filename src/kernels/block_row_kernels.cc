@@ -29,45 +29,88 @@ using DI = hn::Rebind<int32_t, DF>;
 using VF = hn::Vec<DF>;
 using VI = hn::Vec<DI>;
 
-// One block's parameters as vectors.
+// 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds that float
+// to an integer (half to even, the FPU's mode) held in the sum's low mantissa
+// bits, where the bias itself has 22 zero bits.
+constexpr float kRoundingBias = 12582912.0f;
+
+// One block's parameters as vectors: the range is qmin - zp .. qmax - zp
+// before the zero point is added.
 struct BlockQuantize {
   BlockQuantize(float inv_scale, int32_t zp, int32_t qmin, int32_t qmax)
       : inv(hn::Set(DF(), inv_scale)),
-        lo(hn::Set(DI(), qmin - zp)),
-        hi(hn::Set(DI(), qmax - zp)),
+        lo(hn::Set(DF(), static_cast<float>(qmin - zp))),
+        hi(hn::Set(DF(), static_cast<float>(qmax - zp))),
+        bias(hn::Set(DF(), kRoundingBias)),
         z(hn::Set(DI(), zp)) {}
-  VF inv;
-  VI lo, hi, z;
+  VF inv, lo, hi, bias;
+  VI z;
 };
 
-// The quantized values of a vector of floats at x, as int32 lanes.
-HWY_INLINE VI QuantizeLanes(const float* x, const BlockQuantize& p) {
+// The quantized values of a vector of floats at x in the low bits of int32
+// lanes: the low 8 bits are each value's byte (two's complement when
+// signed), the bits above are not part of it. Equal to the scalar formula:
+// clamping to integer bounds before rounding gives what clamping after
+// does, and the clamped value is within the bias's exact range.
+HWY_INLINE VI QuantizedLowBits(const float* x, const BlockQuantize& p) {
   // Blocks are short: the hardware prefetcher alone left the loads waiting
   // on memory for half the time.
   hwy::Prefetch(x + kPrefetchFloats);
   const VF v = hn::Mul(hn::LoadU(DF(), x), p.inv);
-  // NearestInt saturates; clamping before adding zp cannot overflow, and a
-  // NaN lane becomes 0, so zp.
-  const VI q = hn::Min(hn::Max(hn::NearestInt(v), p.lo), p.hi);
-  return hn::Add(hn::IfThenElseZero(hn::RebindMask(DI(), hn::Eq(v, v)), q), p.z);
+  const VF rounded = hn::Add(hn::Min(hn::Max(v, p.lo), p.hi), p.bias);
+  // A NaN lane rounds to 0, so zp.
+  const VF kept = hn::IfThenElse(hn::Eq(v, v), rounded, p.bias);
+  return hn::Add(hn::BitCast(DI(), kept), p.z);
 }
 
 HWY_INLINE VF DequantizeLanes(VI q, VI z, VF scale) {
   return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, z)), scale);
 }
 
-template <typename T>
+template <bool kStream>
+HWY_INLINE void StoreFloats(VF v, float* p) {
+  if constexpr (kStream) {
+    hn::Stream(v, DF(), p);
+  } else {
+    hn::StoreU(v, DF(), p);
+  }
+}
+
+// Whether every whole vector a dequantize of b writes from out can be
+// streamed: asked for, and each block's vectors aligned (out aligned, rows
+// and blocks whole vectors long).
+bool StreamsFloats(bool stream, const BlockRows& b, const float* out) {
+  const size_t lanes = hn::Lanes(DF());
+  return stream && reinterpret_cast<uintptr_t>(out) % (lanes * sizeof(float)) == 0 &&
+         b.size % lanes == 0 && b.block_size % lanes == 0;
+}
+
+// Runs body(std::true_type) if streamed, else body(std::false_type), and
+// orders the streamed stores before the caller's later writes.
+template <class Body>
+HWY_INLINE void WithFloatStores(bool streamed, const Body& body) {
+  if (streamed) {
+    body(std::true_type());
+    hwy::FlushStream();
+  } else {
+    body(std::false_type());
+  }
+}
+
 void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
                    const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* out) {
-  const hn::Rebind<T, DF> d8;
+  const hn::Rebind<uint8_t, DF> d8;
+  const VI low_byte = hn::Set(DI(), 0xff);
   const size_t lanes = hn::Lanes(DF());
   ForEachRowBlock(b, [&](const Block& block) {
     const size_t first = block.first, count = block.count, p = block.param;
     const BlockQuantize params(inv_scales[p], zero_points[p], qmin, qmax);
     size_t i = 0;
     for (; i + lanes <= count; i += lanes) {
-      const VI q = QuantizeLanes(in + first + i, params);
-      hn::StoreU(hn::DemoteTo(d8, q), d8, reinterpret_cast<T*>(out + first + i));
+      const VI q = QuantizedLowBits(in + first + i, params);
+      // Not TruncateTo: Highway 1.0.3's from 32-bit lanes on AVX3_DL permutes
+      // whole lanes instead of bytes.
+      hn::StoreU(hn::DemoteTo(d8, hn::And(q, low_byte)), d8, out + first + i);
     }
     if (i == count) return;
     const BlockRows rest{1, count - i, count - i};
@@ -78,22 +121,24 @@ void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
 
 template <typename T>
 void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
-                     const int32_t* zero_points, float* out) {
+                     const int32_t* zero_points, bool stream, float* out) {
   const hn::Rebind<T, DF> d8;
   const size_t lanes = hn::Lanes(DF());
-  ForEachRowBlock(b, [&](const Block& block) {
-    const size_t first = block.first, count = block.count, p = block.param;
-    const VF scale = hn::Set(DF(), scales[p]);
-    const VI z = hn::Set(DI(), zero_points[p]);
-    size_t i = 0;
-    for (; i + lanes <= count; i += lanes) {
-      const VI q = hn::PromoteTo(DI(), hn::LoadU(d8, reinterpret_cast<const T*>(in + first + i)));
-      hn::StoreU(DequantizeLanes(q, z, scale), DF(), out + first + i);
-    }
-    if (i == count) return;
-    const BlockRows rest{1, count - i, count - i};
-    scalar::DequantizeBlockRows(in + first + i, std::is_signed_v<T>, rest, scales + p,
-                                zero_points + p, out + first + i);
+  WithFloatStores(StreamsFloats(stream, b, out), [&](auto streamed) {
+    ForEachRowBlock(b, [&](const Block& block) {
+      const size_t first = block.first, count = block.count, p = block.param;
+      const VF scale = hn::Set(DF(), scales[p]);
+      const VI z = hn::Set(DI(), zero_points[p]);
+      size_t i = 0;
+      for (; i + lanes <= count; i += lanes) {
+        const VI q = hn::PromoteTo(DI(), hn::LoadU(d8, reinterpret_cast<const T*>(in + first + i)));
+        StoreFloats<decltype(streamed)::value>(DequantizeLanes(q, z, scale), out + first + i);
+      }
+      if (i == count) return;
+      const BlockRows rest{1, count - i, count - i};
+      scalar::DequantizeBlockRows(in + first + i, std::is_signed_v<T>, rest, scales + p,
+                                  zero_points + p, out + first + i);
+    });
   });
 }
 
@@ -103,16 +148,19 @@ void QuantizeNibbles(const float* in, const BlockRows& b, const float* inv_scale
   scalar::QuantizeNibbleBlockRows(in, b, inv_scales, zero_points, qmin, qmax, packed);
 }
 void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b,
-                       const float* scales, const int32_t* zero_points, float* out) {
+                       const float* scales, const int32_t* zero_points, bool /*stream*/,
+                       float* out) {
   scalar::DequantizeNibbleBlockRows(packed, is_signed, b, scales, zero_points, out);
 }
 #else
 // A vector's worth of values as bytes (D8), their pairs as 16-bit lanes
 // (D16: value 2k in the low byte of lane k), and the packed bytes of those
-// pairs (DP, half the lanes).
+// pairs (DP, half the lanes); for quantize, the pairs of int32 lanes as
+// 64-bit lanes (D64).
 using D8 = hn::Rebind<uint8_t, DF>;
 using D16 = hn::Repartition<int16_t, D8>;
 using DP = hn::Rebind<uint8_t, D16>;
+using D64 = hn::Repartition<uint64_t, DF>;
 
 // Values whose blocks start at even positions, packed two a byte: each
 // vector of quantized values becomes half a vector of bytes. Block tails go
@@ -120,18 +168,19 @@ using DP = hn::Rebind<uint8_t, D16>;
 void QuantizeNibbles(const float* in, const BlockRows& b, const float* inv_scales,
                      const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* packed) {
   const size_t lanes = hn::Lanes(DF());
-  const auto low = hn::Set(D16(), 0x000f), high = hn::Set(D16(), 0x00f0);
+  const VI nibble = hn::Set(DI(), 0xf);
+  const hn::Rebind<uint8_t, D64> dp;
   ForEachRowBlock(b, [&](const Block& block) {
     const size_t first = block.first, count = block.count, p = block.param;
     const BlockQuantize params(inv_scales[p], zero_points[p], qmin, qmax);
     size_t i = 0;
     for (; i + lanes <= count; i += lanes) {
-      // The low 8 bits of each value (two's complement for int4), then
-      // value 2k | value 2k+1 << 4 from each pair's 16 bits.
-      const VI q = hn::And(QuantizeLanes(in + first + i, params), hn::Set(DI(), 0xff));
-      const auto pairs = hn::BitCast(D16(), hn::DemoteTo(D8(), q));
-      const auto nibbles = hn::Or(hn::And(pairs, low), hn::And(hn::ShiftRight<4>(pairs), high));
-      hn::StoreU(hn::DemoteTo(DP(), nibbles), DP(), packed + (first + i) / 2);
+      // Each value's low 4 bits (two's complement for int4); a pair's 64
+      // bits then hold value 2k | value 2k+1 << 4 in their low byte.
+      const auto pairs =
+          hn::BitCast(D64(), hn::And(QuantizedLowBits(in + first + i, params), nibble));
+      const auto bytes = hn::Or(pairs, hn::ShiftRight<28>(pairs));
+      hn::StoreU(hn::TruncateTo(dp, bytes), dp, packed + (first + i) / 2);
     }
     if (i == count) return;
     const BlockRows rest{1, count - i, count - i};
@@ -143,49 +192,47 @@ void QuantizeNibbles(const float* in, const BlockRows& b, const float* inv_scale
 }
 
 void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b,
-                       const float* scales, const int32_t* zero_points, float* out) {
+                       const float* scales, const int32_t* zero_points, bool stream, float* out) {
   const size_t lanes = hn::Lanes(DF());
   const auto low = hn::Set(D16(), 0x000f), high = hn::Set(D16(), 0x00f0);
   // An int4 nibble n is (n ^ 8) - 8.
   const VI sign = hn::Set(DI(), is_signed ? 8 : 0);
-  ForEachRowBlock(b, [&](const Block& block) {
-    const size_t first = block.first, count = block.count, p = block.param;
-    const VF scale = hn::Set(DF(), scales[p]);
-    const VI z = hn::Set(DI(), zero_points[p]);
-    size_t i = 0;
-    for (; i + lanes <= count; i += lanes) {
-      // Each packed byte's nibbles as the two bytes of a 16-bit lane.
-      const auto pairs = hn::PromoteTo(D16(), hn::LoadU(DP(), packed + (first + i) / 2));
-      const auto nibbles = hn::Or(hn::And(pairs, low), hn::ShiftLeft<4>(hn::And(pairs, high)));
-      const VI n = hn::PromoteTo(DI(), hn::BitCast(D8(), nibbles));
-      const VI q = hn::Sub(hn::Xor(n, sign), sign);
-      hn::StoreU(DequantizeLanes(q, z, scale), DF(), out + first + i);
-    }
-    if (i == count) return;
-    const BlockRows rest{1, count - i, count - i};
-    uint8_t values[hn::MaxLanes(DF())];
-    scalar::UnpackNibbles(packed + (first + i) / 2, rest.size / 2, is_signed, values);
-    scalar::DequantizeBlockRows(values, is_signed, rest, scales + p, zero_points + p,
-                                out + first + i);
+  WithFloatStores(StreamsFloats(stream, b, out), [&](auto streamed) {
+    ForEachRowBlock(b, [&](const Block& block) {
+      const size_t first = block.first, count = block.count, p = block.param;
+      const VF scale = hn::Set(DF(), scales[p]);
+      const VI z = hn::Set(DI(), zero_points[p]);
+      size_t i = 0;
+      for (; i + lanes <= count; i += lanes) {
+        // Each packed byte's nibbles as the two bytes of a 16-bit lane.
+        const auto pairs = hn::PromoteTo(D16(), hn::LoadU(DP(), packed + (first + i) / 2));
+        const auto nibbles = hn::Or(hn::And(pairs, low), hn::ShiftLeft<4>(hn::And(pairs, high)));
+        const VI n = hn::PromoteTo(DI(), hn::BitCast(D8(), nibbles));
+        const VI q = hn::Sub(hn::Xor(n, sign), sign);
+        StoreFloats<decltype(streamed)::value>(DequantizeLanes(q, z, scale), out + first + i);
+      }
+      if (i == count) return;
+      const BlockRows rest{1, count - i, count - i};
+      uint8_t values[hn::MaxLanes(DF())];
+      scalar::UnpackNibbles(packed + (first + i) / 2, rest.size / 2, is_signed, values);
+      scalar::DequantizeBlockRows(values, is_signed, rest, scales + p, zero_points + p,
+                                  out + first + i);
+    });
   });
 }
 #endif  // HWY_TARGET == HWY_SCALAR
 
 void Quantize(const float* in, const BlockRows& b, const float* inv_scales,
               const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* out) {
-  if (qmin < 0) {
-    QuantizeBytes<int8_t>(in, b, inv_scales, zero_points, qmin, qmax, out);
-  } else {
-    QuantizeBytes<uint8_t>(in, b, inv_scales, zero_points, qmin, qmax, out);
-  }
+  QuantizeBytes(in, b, inv_scales, zero_points, qmin, qmax, out);
 }
 
 void Dequantize(const uint8_t* in, bool is_signed, const BlockRows& b, const float* scales,
-                const int32_t* zero_points, float* out) {
+                const int32_t* zero_points, bool stream, float* out) {
   if (is_signed) {
-    DequantizeBytes<int8_t>(in, b, scales, zero_points, out);
+    DequantizeBytes<int8_t>(in, b, scales, zero_points, stream, out);
   } else {
-    DequantizeBytes<uint8_t>(in, b, scales, zero_points, out);
+    DequantizeBytes<uint8_t>(in, b, scales, zero_points, stream, out);
   }
 }
 
@@ -208,8 +255,9 @@ void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* i
 }
 
 void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,
-                               const float* scales, const int32_t* zero_points, float* out) {
-  HWY_DYNAMIC_DISPATCH(DequantizeNibbles)(packed, is_signed, b, scales, zero_points, out);
+                               const float* scales, const int32_t* zero_points, bool stream,
+                               float* out) {
+  HWY_DYNAMIC_DISPATCH(DequantizeNibbles)(packed, is_signed, b, scales, zero_points, stream, out);
 }
 
 void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
@@ -218,8 +266,8 @@ void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_sca
 }
 
 void DequantizeBlockRows(const uint8_t* in, bool is_signed, const BlockRows& b, const float* scales,
-                         const int32_t* zero_points, float* out) {
-  HWY_DYNAMIC_DISPATCH(Dequantize)(in, is_signed, b, scales, zero_points, out);
+                         const int32_t* zero_points, bool stream, float* out) {
+  HWY_DYNAMIC_DISPATCH(Dequantize)(in, is_signed, b, scales, zero_points, stream, out);
 }
 
 }  // namespace qtensor::kernels

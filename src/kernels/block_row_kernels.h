@@ -52,8 +52,11 @@ inline __attribute__((always_inline)) void ForEachRowBlock(const BlockRows& b, c
 // qmin < 0).
 void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
                        const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* out);
+// stream: the caller writes kStreamBytes or more in all (over any number of
+// calls), so whole vectors skip the cache where out is aligned for it; the
+// values are the same either way.
 void DequantizeBlockRows(const uint8_t* in, bool is_signed, const BlockRows& b, const float* scales,
-                         const int32_t* zero_points, float* out);
+                         const int32_t* zero_points, bool stream, float* out);
 
 // The same for 4-bit values packed two a byte, the first in the low nibble
 // (quint4, qint4 and quint4x2 storage), where size and block_size are even
@@ -63,7 +66,8 @@ void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* i
                              const int32_t* zero_points, int32_t qmin, int32_t qmax,
                              uint8_t* packed);
 void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,
-                               const float* scales, const int32_t* zero_points, float* out);
+                               const float* scales, const int32_t* zero_points, bool stream,
+                               float* out);
 
 namespace scalar {
 void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* inv_scales,

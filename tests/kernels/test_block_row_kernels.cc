@@ -4,6 +4,9 @@
 // infinities; and the scalar kernels against the formulas written out.
 #include <doctest/doctest.h>
 
+#include <hwy/aligned_allocator.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -23,6 +26,20 @@ std::vector<uint8_t> RandomBytes(size_t n, uint32_t seed) {
   std::vector<uint8_t> bytes(n);
   for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
   return bytes;
+}
+
+// Requires dequantize(stream, out) to give want's n floats from want[1] on
+// both ways: cached stores at an unaligned out, and streamed stores at an
+// aligned one (where the vector kernels take the streamed path).
+template <class Dequantize>
+void RequireBothStores(const std::vector<float>& want, const Dequantize& dequantize) {
+  const size_t n = want.size() - 1;
+  std::vector<float> cached(n + 1);
+  dequantize(false, cached.data() + 1);
+  REQUIRE(cached == want);
+  const hwy::AlignedFreeUniquePtr<float[]> streamed = hwy::AllocateAligned<float>(n);
+  dequantize(true, streamed.get());
+  REQUIRE(std::equal(streamed.get(), streamed.get() + n, want.begin() + 1));
 }
 
 // Floats that hit every case: ties at several scales, values past the
@@ -143,12 +160,13 @@ TEST_CASE("block rows: every target matches the scalar kernels") {
           qk::scalar::QuantizeBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax,
                                         want.data() + 1);
           REQUIRE(q == want);
-          std::vector<float> out(3 * size + 1), expected(3 * size + 1);
-          qk::DequantizeBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
-                                  out.data() + 1);
+          std::vector<float> expected(3 * size + 1);
           qk::scalar::DequantizeBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
                                           expected.data() + 1);
-          REQUIRE(out == expected);
+          RequireBothStores(expected, [&](bool stream, float* out) {
+            qk::DequantizeBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(), stream,
+                                    out);
+          });
         }
       }
     }
@@ -203,12 +221,13 @@ TEST_CASE("block rows of nibbles: every target matches the scalar kernels") {
           REQUIRE(q == want);
           // Every byte value, not only those quantize gives.
           for (size_t i = 1; i <= bytes; ++i) q[i] = static_cast<uint8_t>(rng());
-          std::vector<float> out(3 * size + 1), expected(3 * size + 1);
-          qk::DequantizeNibbleBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
-                                        out.data() + 1);
-          qk::scalar::DequantizeNibbleBlockRows(q.data() + 1, qmin < 0, b, scales.data(),
-                                                zp.data(), expected.data() + 1);
-          REQUIRE(out == expected);
+          std::vector<float> expected(3 * size + 1);
+          qk::scalar::DequantizeNibbleBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
+                                                expected.data() + 1);
+          RequireBothStores(expected, [&](bool stream, float* out) {
+            qk::DequantizeNibbleBlockRows(q.data() + 1, qmin < 0, b, scales.data(), zp.data(),
+                                          stream, out);
+          });
         }
       }
     }
