@@ -72,6 +72,18 @@ bool ForEachRowRun(const Tensor& tensor, const Run& run) {
   return true;
 }
 
+kernels::NibbleRounding NibbleRoundingOf(Rounding rounding) {
+  switch (rounding) {
+    case Rounding::kOnnx:
+      return kernels::NibbleRounding::kOnnx;
+    case Rounding::kGguf:
+      return kernels::NibbleRounding::kGgufQ4_0;
+    case Rounding::kPyTorch:
+      break;
+  }
+  return kernels::NibbleRounding::kPyTorch;
+}
+
 // Whether rows of a 4-bit dtype go straight to and from their packed bytes:
 // with rows and blocks of even lengths, every block starts at a byte.
 bool PairsOfNibbles(DType dtype, int64_t size, int64_t block_size) {
@@ -121,15 +133,19 @@ bool QuantizeRowBlocks(const Tensor& tensor, const float* in) {
   const auto qmin = static_cast<int32_t>(QMin(dtype)), qmax = static_cast<int32_t>(QMax(dtype));
   std::vector<uint8_t> values;
   uint8_t* bytes = tensor.storage()->mutable_bytes();
-  const bool nibbles =
-      quantizer.rounding() != Rounding::kOnnx && PairsOfNibbles(dtype, size, layout.block_size());
+  const bool nibbles = PairsOfNibbles(dtype, size, layout.block_size());
+  const kernels::NibbleRounding rounding = NibbleRoundingOf(quantizer.rounding());
+  // GGUF's rounding has only its Q4_0 form here (quint4 storage).
+  if (quantizer.rounding() == Rounding::kGguf && !nibbles) return false;
+  const float* factors =
+      rounding == kernels::NibbleRounding::kPyTorch ? p.inv_scales : p.float_scales;
   return ForEachRowRun(tensor, [&](int64_t first, int64_t rows, int64_t in_at) {
     const int64_t at = first * size, count = rows * size;
     const auto param = static_cast<size_t>(first * blocks);
     const auto block_size = static_cast<size_t>(layout.block_size());
     if (nibbles) {
       const kernels::BlockRows b{static_cast<size_t>(rows), static_cast<size_t>(size), block_size};
-      kernels::QuantizeNibbleBlockRows(in + in_at, b, p.inv_scales + param,
+      kernels::QuantizeNibbleBlockRows(rounding, in + in_at, b, factors + param,
                                        p.small_zero_points + param, qmin, qmax, bytes + at / 2);
       return;
     }

@@ -26,7 +26,8 @@ void QuantizeBlocks(const Tensor& view, const float* in, uint8_t* int_repr);
 // the storage in order (the whole storage, or a narrow of its first dim),
 // blocks along its last axis, values of one byte or less. A cache-sized run
 // of rows at a time goes through the block-row kernels and the nibble
-// packing (no full-size buffer). False, doing nothing, for any other tensor.
+// packing (no full-size buffer). Quantize also takes GGUF's rounding for
+// quint4 (Q4_0's values). False, doing nothing, for any other tensor.
 bool DequantizeRowBlocks(const Tensor& tensor, float* out);
 bool QuantizeRowBlocks(const Tensor& tensor, const float* in);
 

@@ -338,6 +338,7 @@ void Dequantize(const Tensor& tensor, float* out) {
 void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
   if (UsesGgufRounding(dst)) {
+    if (PerBlock(dst) && QuantizeRowBlocks(dst, data)) return;
     WriteIntRepr(dst, QuantizeGguf(dst, data).data());
     return;
   }

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "kernels/block_row_kernels.h"
+#include "kernels/gguf_block_kernels.h"
 #include "kernels/nibble_kernels.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -34,34 +35,61 @@ using VI = hn::Vec<DI>;
 // bits, where the bias itself has 22 zero bits.
 constexpr float kRoundingBias = 12582912.0f;
 
-// One block's parameters as vectors: the range is qmin - zp .. qmax - zp
-// before the zero point is added.
+// One block's quantize as vectors, by the rounding's rule
+// (block_row_kernels.h) with the block's factor and zero point. Lanes(x)
+// gives the quantized values of the vector of floats at x in the low bits of
+// int32 lanes: the low 8 bits are each value's byte (two's complement when
+// signed), the bits above are not part of it.
+//
+// PyTorch's and ONNX's: clamping to the integer bounds qmin - zp .. qmax - zp
+// before rounding gives what clamping after does, and the clamped value is
+// within the bias's exact range; zp is added to the integer bits.
+template <NibbleRounding kRounding>
 struct BlockQuantize {
-  BlockQuantize(float inv_scale, int32_t zp, int32_t qmin, int32_t qmax)
-      : inv(hn::Set(DF(), inv_scale)),
+  BlockQuantize(float block_factor, int32_t zp, int32_t qmin, int32_t qmax)
+      : factor(hn::Set(DF(), block_factor)),
         lo(hn::Set(DF(), static_cast<float>(qmin - zp))),
         hi(hn::Set(DF(), static_cast<float>(qmax - zp))),
         bias(hn::Set(DF(), kRoundingBias)),
+        // NaN gives zp (PyTorch) or qmin (ONNX).
+        nan(hn::Set(
+            DF(), kRoundingBias +
+                      (kRounding == NibbleRounding::kOnnx ? static_cast<float>(qmin - zp) : 0.0f))),
         z(hn::Set(DI(), zp)) {}
-  VF inv, lo, hi, bias;
+
+  HWY_INLINE VI Lanes(const float* x) const {
+    // Blocks are short: the hardware prefetcher alone left the loads waiting
+    // on memory for half the time.
+    hwy::Prefetch(x + kPrefetchFloats);
+    const VF in = hn::LoadU(DF(), x);
+    const VF v = kRounding == NibbleRounding::kOnnx ? hn::Div(in, factor) : hn::Mul(in, factor);
+    const VF rounded = hn::Add(hn::Min(hn::Max(v, lo), hi), bias);
+    return hn::Add(hn::BitCast(DI(), hn::IfThenElse(hn::Eq(v, v), rounded, nan)), z);
+  }
+
+  VF factor, lo, hi, bias, nan;
   VI z;
 };
 
-// The quantized values of a vector of floats at x in the low bits of int32
-// lanes: the low 8 bits are each value's byte (two's complement when
-// signed), the bits above are not part of it. Equal to the scalar formula:
-// clamping to integer bounds before rounding gives what clamping after
-// does, and the clamped value is within the bias's exact range.
-HWY_INLINE VI QuantizedLowBits(const float* x, const BlockQuantize& p) {
-  // Blocks are short: the hardware prefetcher alone left the loads waiting
-  // on memory for half the time.
-  hwy::Prefetch(x + kPrefetchFloats);
-  const VF v = hn::Mul(hn::LoadU(DF(), x), p.inv);
-  const VF rounded = hn::Add(hn::Min(hn::Max(v, p.lo), p.hi), p.bias);
-  // A NaN lane rounds to 0, so zp.
-  const VF kept = hn::IfThenElse(hn::Eq(v, v), rounded, p.bias);
-  return hn::Add(hn::BitCast(DI(), kept), p.z);
-}
+// GGUF's Q4_0 with the block's scale d: v = x * id + 8.5f (two roundings);
+// its truncation where 0 < v < 15 is its floor; 15 from 15 on; 0 at or
+// below 0 and for NaN.
+template <>
+struct BlockQuantize<NibbleRounding::kGgufQ4_0> {
+  BlockQuantize(float d, int32_t /*zp*/, int32_t /*qmin*/, int32_t /*qmax*/)
+      : id(hn::Set(DF(), scalar::GgufInverseScale(d))) {}
+
+  HWY_INLINE VI Lanes(const float* x) const {
+    const DF df;
+    hwy::Prefetch(x + kPrefetchFloats);
+    const VF v = hn::Add(hn::Mul(hn::LoadU(df, x), id), hn::Set(df, 8.5f));
+    const VF positive = hn::IfThenElseZero(hn::Gt(v, hn::Zero(df)), v);
+    const VF q = hn::Floor(hn::Min(positive, hn::Set(df, 15.0f)));
+    return hn::BitCast(DI(), hn::Add(q, hn::Set(df, kRoundingBias)));
+  }
+
+  VF id;
+};
 
 HWY_INLINE VF DequantizeLanes(VI q, VI z, VF scale) {
   return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, z)), scale);
@@ -104,10 +132,10 @@ void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
   const size_t lanes = hn::Lanes(DF());
   ForEachRowBlock(b, [&](const Block& block) {
     const size_t first = block.first, count = block.count, p = block.param;
-    const BlockQuantize params(inv_scales[p], zero_points[p], qmin, qmax);
+    const BlockQuantize<NibbleRounding::kPyTorch> params(inv_scales[p], zero_points[p], qmin, qmax);
     size_t i = 0;
     for (; i + lanes <= count; i += lanes) {
-      const VI q = QuantizedLowBits(in + first + i, params);
+      const VI q = params.Lanes(in + first + i);
       // Not TruncateTo: Highway 1.0.3's from 32-bit lanes on AVX3_DL permutes
       // whole lanes instead of bytes.
       hn::StoreU(hn::DemoteTo(d8, hn::And(q, low_byte)), d8, out + first + i);
@@ -143,9 +171,10 @@ void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
 }
 
 #if HWY_TARGET == HWY_SCALAR
-void QuantizeNibbles(const float* in, const BlockRows& b, const float* inv_scales,
-                     const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* packed) {
-  scalar::QuantizeNibbleBlockRows(in, b, inv_scales, zero_points, qmin, qmax, packed);
+void QuantizeNibbles(NibbleRounding rounding, const float* in, const BlockRows& b,
+                     const float* factors, const int32_t* zero_points, int32_t qmin, int32_t qmax,
+                     uint8_t* packed) {
+  scalar::QuantizeNibbleBlockRows(rounding, in, b, factors, zero_points, qmin, qmax, packed);
 }
 void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b,
                        const float* scales, const int32_t* zero_points, bool /*stream*/,
@@ -164,31 +193,45 @@ using D64 = hn::Repartition<uint64_t, DF>;
 
 // Values whose blocks start at even positions, packed two a byte: each
 // vector of quantized values becomes half a vector of bytes. Block tails go
-// through the scalar kernels.
-void QuantizeNibbles(const float* in, const BlockRows& b, const float* inv_scales,
-                     const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* packed) {
+// through the scalar kernel.
+template <NibbleRounding kRounding>
+void QuantizeNibbleRows(const float* in, const BlockRows& b, const float* factors,
+                        const int32_t* zero_points, int32_t qmin, int32_t qmax, uint8_t* packed) {
   const size_t lanes = hn::Lanes(DF());
   const VI nibble = hn::Set(DI(), 0xf);
   const hn::Rebind<uint8_t, D64> dp;
   ForEachRowBlock(b, [&](const Block& block) {
     const size_t first = block.first, count = block.count, p = block.param;
-    const BlockQuantize params(inv_scales[p], zero_points[p], qmin, qmax);
+    const BlockQuantize<kRounding> params(factors[p], zero_points[p], qmin, qmax);
     size_t i = 0;
     for (; i + lanes <= count; i += lanes) {
       // Each value's low 4 bits (two's complement for int4); a pair's 64
       // bits then hold value 2k | value 2k+1 << 4 in their low byte.
-      const auto pairs =
-          hn::BitCast(D64(), hn::And(QuantizedLowBits(in + first + i, params), nibble));
+      const auto pairs = hn::BitCast(D64(), hn::And(params.Lanes(in + first + i), nibble));
       const auto bytes = hn::Or(pairs, hn::ShiftRight<28>(pairs));
       hn::StoreU(hn::TruncateTo(dp, bytes), dp, packed + (first + i) / 2);
     }
     if (i == count) return;
     const BlockRows rest{1, count - i, count - i};
-    uint8_t values[hn::MaxLanes(DF())];
-    scalar::QuantizeBlockRows(in + first + i, rest, inv_scales + p, zero_points + p, qmin, qmax,
-                              values);
-    scalar::PackNibbles(values, rest.size / 2, packed + (first + i) / 2);
+    scalar::QuantizeNibbleBlockRows(kRounding, in + first + i, rest, factors + p, zero_points + p,
+                                    qmin, qmax, packed + (first + i) / 2);
   });
+}
+
+void QuantizeNibbles(NibbleRounding rounding, const float* in, const BlockRows& b,
+                     const float* factors, const int32_t* zero_points, int32_t qmin, int32_t qmax,
+                     uint8_t* packed) {
+  switch (rounding) {
+    case NibbleRounding::kPyTorch:
+      return QuantizeNibbleRows<NibbleRounding::kPyTorch>(in, b, factors, zero_points, qmin, qmax,
+                                                          packed);
+    case NibbleRounding::kOnnx:
+      return QuantizeNibbleRows<NibbleRounding::kOnnx>(in, b, factors, zero_points, qmin, qmax,
+                                                       packed);
+    case NibbleRounding::kGgufQ4_0:
+      return QuantizeNibbleRows<NibbleRounding::kGgufQ4_0>(in, b, factors, zero_points, qmin, qmax,
+                                                           packed);
+  }
 }
 
 void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b,
@@ -248,10 +291,10 @@ HWY_EXPORT(Dequantize);
 HWY_EXPORT(QuantizeNibbles);
 HWY_EXPORT(DequantizeNibbles);
 
-void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
-                             const int32_t* zero_points, int32_t qmin, int32_t qmax,
-                             uint8_t* packed) {
-  HWY_DYNAMIC_DISPATCH(QuantizeNibbles)(in, b, inv_scales, zero_points, qmin, qmax, packed);
+void QuantizeNibbleBlockRows(NibbleRounding rounding, const float* in, const BlockRows& b,
+                             const float* factors, const int32_t* zero_points, int32_t qmin,
+                             int32_t qmax, uint8_t* packed) {
+  HWY_DYNAMIC_DISPATCH(QuantizeNibbles)(rounding, in, b, factors, zero_points, qmin, qmax, packed);
 }
 
 void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,

@@ -58,21 +58,30 @@ void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_sca
 void DequantizeBlockRows(const uint8_t* in, bool is_signed, const BlockRows& b, const float* scales,
                          const int32_t* zero_points, bool stream, float* out);
 
+// Which of a quantizer's roundings a 4-bit quantize follows, and what its
+// factors are (one per block):
+//   kPyTorch:  inverse scales; the formula above;
+//   kOnnx:     scales; onnx::scalar::QuantizeValue (x / scale, NaN -> qmin);
+//   kGgufQ4_0: the scales d; scalar::QuantizeQ4_0Value with
+//              id = GgufInverseScale(d) (gguf_block_kernels.h), giving 0..15
+//              (the quint4 value; zero points and qmin..qmax unused).
+enum class NibbleRounding { kPyTorch, kOnnx, kGgufQ4_0 };
+
 // The same for 4-bit values packed two a byte, the first in the low nibble
 // (quint4, qint4 and quint4x2 storage), where size and block_size are even
 // (so every block starts at a byte): packed holds rows * size / 2 bytes.
 // qmin..qmax is the 4-bit range; is_signed reads nibbles as int4.
-void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
-                             const int32_t* zero_points, int32_t qmin, int32_t qmax,
-                             uint8_t* packed);
+void QuantizeNibbleBlockRows(NibbleRounding rounding, const float* in, const BlockRows& b,
+                             const float* factors, const int32_t* zero_points, int32_t qmin,
+                             int32_t qmax, uint8_t* packed);
 void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,
                                const float* scales, const int32_t* zero_points, bool stream,
                                float* out);
 
 namespace scalar {
-void QuantizeNibbleBlockRows(const float* in, const BlockRows& b, const float* inv_scales,
-                             const int32_t* zero_points, int32_t qmin, int32_t qmax,
-                             uint8_t* packed);
+void QuantizeNibbleBlockRows(NibbleRounding rounding, const float* in, const BlockRows& b,
+                             const float* factors, const int32_t* zero_points, int32_t qmin,
+                             int32_t qmax, uint8_t* packed);
 void DequantizeNibbleBlockRows(const uint8_t* packed, bool is_signed, const BlockRows& b,
                                const float* scales, const int32_t* zero_points, float* out);
 void QuantizeBlockRows(const float* in, const BlockRows& b, const float* inv_scales,

@@ -3,7 +3,9 @@
 // a scale and zero point per block of 32 along the last axis, and back to
 // floats; against memcpy of the same traffic (floats, packed bytes and the
 // float scales and int32 zero points the kernels read). Names:
-// per_block_<op>/quint4/b32/16777216/<qtensor|memcpy>.
+// per_block_<op>/quint4/b32/16777216/<qtensor|memcpy>, and quantize with
+// ONNX's and GGUF's (Q4_0) rounding: .../qtensor_onnx, .../qtensor_gguf
+// (float16 scales; GGUF's zero points are 8).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,19 +22,24 @@ constexpr size_t kElements = static_cast<size_t>(kRows * kColumns);
 constexpr size_t kParams = kElements / kBlock;
 constexpr size_t kTraffic = kElements * sizeof(float) + kElements / 2 + kParams * 8;
 
-core::Quantizer Blocks() {
+// GGUF's rounding needs float16 scales (these are float16 values) and Q4_0's
+// zero points of 8.
+core::Quantizer Blocks(core::Rounding rounding = core::Rounding::kPyTorch) {
   std::vector<double> scales(kParams);
   std::vector<int64_t> zero_points(kParams);
   for (size_t p = 0; p < kParams; ++p) {
     scales[p] = 0.75 + static_cast<double>(p % 13) * 0.0625;
-    zero_points[p] = 6 + static_cast<int64_t>(p % 5);
+    zero_points[p] = rounding == core::Rounding::kGguf ? 8 : 6 + static_cast<int64_t>(p % 5);
   }
-  return core::Quantizer::PerBlock(core::DType::kQUInt4, scales, zero_points, 1, kBlock);
+  const core::Quantizer q =
+      core::Quantizer::PerBlock(core::DType::kQUInt4, scales, zero_points, 1, kBlock);
+  if (rounding == core::Rounding::kPyTorch) return q;
+  return q.WithScaleType(core::ScaleType::kFloat16).WithRounding(rounding);
 }
 
-void Quantize(benchmark::State& state) {
+void Quantize(benchmark::State& state, core::Rounding rounding) {
   const Array<float> x = TestFloats(kElements);
-  const core::Tensor q = core::Tensor::Empty({kRows, kColumns}, Blocks());
+  const core::Tensor q = core::Tensor::Empty({kRows, kColumns}, Blocks(rounding));
   for (auto _ : state) {
     core::QuantizeInto(q, x.data());
     benchmark::ClobberMemory();
@@ -55,7 +62,12 @@ void Dequantize(benchmark::State& state) {
 
 void RegisterPerBlockBenchmarks() {
   const std::string suffix = "/quint4/b32/" + std::to_string(kElements);
-  Register("per_block_quantize" + suffix + "/qtensor", Quantize);
+  Register("per_block_quantize" + suffix + "/qtensor",
+           [](benchmark::State& state) { Quantize(state, core::Rounding::kPyTorch); });
+  Register("per_block_quantize" + suffix + "/qtensor_onnx",
+           [](benchmark::State& state) { Quantize(state, core::Rounding::kOnnx); });
+  Register("per_block_quantize" + suffix + "/qtensor_gguf",
+           [](benchmark::State& state) { Quantize(state, core::Rounding::kGguf); });
   Register("per_block_quantize" + suffix + "/memcpy",
            [](benchmark::State& state) { MemcpyBaseline(state, kElements, kTraffic); });
   Register("per_block_dequantize" + suffix + "/qtensor", Dequantize);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -238,5 +239,52 @@ TEST_CASE("per block: whole rows of the storage read and write by the formulas")
         }
       }
     }
+  }
+}
+
+TEST_CASE("per block: the row kernels round ONNX's way where it differs from PyTorch's") {
+  // Each pair is a float32 scale and a value on which x / scale and
+  // x * (1 / scale) round to neighbouring integers (found by search).
+  const float scales[4] = {0x1.0b0d36p-2f, 0x1.44bdf8p-3f, 0x1.db92fep-3f, 0x1.ecc2d8p-2f};
+  const float ties[4] = {0x1.d3571ep-1f, 0x1.1c2638p-1f, 0x1.826770p+0f, -0x1.905e50p+1f};
+  const float inf = std::numeric_limits<float>::infinity();
+  for (DType dtype : {DType::kQInt4, DType::kQUInt4}) {
+    CAPTURE(core::DTypeName(dtype));
+    const int64_t zp = dtype == DType::kQInt4 ? 0 : 8;
+    // [2, 64] in blocks of 32: whole rows of even length, the nibble path.
+    std::vector<float> x(128);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 13) * 0.11f - 0.7f;
+    for (size_t b = 0; b < 4; ++b) {
+      x[b * 32 + 3] = ties[b];
+      x[b * 32 + 10] = -ties[b];
+    }
+    x[5] = std::nanf("");
+    x[40] = inf;
+    x[71] = -inf;
+    x[100] = -0.0f;
+    const std::vector<double> block_scales(scales, scales + 4);
+    const Quantizer pytorch =
+        Quantizer::PerBlock(dtype, block_scales, std::vector<int64_t>(4, zp), 1, 32);
+    const std::vector<int64_t> onnx_ints =
+        IntValues(core::Quantize(x.data(), {2, 64}, pytorch.WithRounding(Rounding::kOnnx)));
+    const std::vector<int64_t> pytorch_ints = IntValues(core::Quantize(x.data(), {2, 64}, pytorch));
+    size_t differ = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      CAPTURE(i);
+      const double s = scales[i / 32];
+      if (std::isnan(x[i])) {
+        REQUIRE(onnx_ints[i] == core::QMin(dtype));
+        REQUIRE(pytorch_ints[i] == zp);
+      } else if (std::isinf(x[i])) {
+        const int64_t saturated = x[i] > 0 ? core::QMax(dtype) : core::QMin(dtype);
+        REQUIRE(onnx_ints[i] == saturated);
+        REQUIRE(pytorch_ints[i] == saturated);
+      } else {
+        REQUIRE(onnx_ints[i] == Quantized(x[i], s, zp, dtype, Rounding::kOnnx));
+        REQUIRE(pytorch_ints[i] == Quantized(x[i], s, zp, dtype, Rounding::kPyTorch));
+      }
+      differ += onnx_ints[i] != pytorch_ints[i] ? 1 : 0;
+    }
+    CHECK(differ >= 5);  // the four ties and NaN, at least
   }
 }

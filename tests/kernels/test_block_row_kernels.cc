@@ -179,7 +179,8 @@ TEST_CASE("block rows of nibbles: the scalar kernels pack what the byte kernels 
   const float inv[2] = {1.0f, 1.0f};
   const int32_t zp[2] = {0, 1};
   uint8_t packed[2];
-  qk::scalar::QuantizeNibbleBlockRows(x, {1, 4, 2}, inv, zp, -8, 7, packed);
+  qk::scalar::QuantizeNibbleBlockRows(qk::NibbleRounding::kPyTorch, x, {1, 4, 2}, inv, zp, -8, 7,
+                                      packed);
   CHECK(packed[0] == 0x18);  // -8 -> 0x8, 1 -> 0x1
   CHECK(packed[1] == 0x73);  // 2.5 -> 2 (half to even) + 1 = 3, 100 -> 7
   float back[4];
@@ -189,9 +190,26 @@ TEST_CASE("block rows of nibbles: the scalar kernels pack what the byte kernels 
   CHECK(back[1] == 0.5f);
   CHECK(back[2] == 4.0f);
   CHECK(back[3] == 12.0f);
+  // NaN: zp (0) PyTorch's way, qmin (-8) ONNX's.
+  const float nan_first[4] = {std::nanf(""), 1.0f, 2.5f, 100.0f};
+  qk::scalar::QuantizeNibbleBlockRows(qk::NibbleRounding::kPyTorch, nan_first, {1, 4, 2}, inv, zp,
+                                      -8, 7, packed);
+  CHECK(packed[0] == 0x10);
+  qk::scalar::QuantizeNibbleBlockRows(qk::NibbleRounding::kOnnx, nan_first, {1, 4, 2}, inv, zp, -8,
+                                      7, packed);
+  CHECK(packed[0] == 0x18);
+  CHECK(packed[1] == 0x73);
+  // GGUF's Q4_0 with d = -2 (id -0.5) and 0.5 (id 2): -100 -> 58.5 -> 15,
+  // 1 -> 8.0 -> 8; 2.5 -> 13.5 -> 13, 100 -> 15.
+  const float d[2] = {-2.0f, 0.5f};
+  qk::scalar::QuantizeNibbleBlockRows(qk::NibbleRounding::kGgufQ4_0, x, {1, 4, 2}, d, zp, 0, 15,
+                                      packed);
+  CHECK(packed[0] == 0x8F);
+  CHECK(packed[1] == 0xFD);
 }
 
 TEST_CASE("block rows of nibbles: every target matches the scalar kernels") {
+  using qk::NibbleRounding;
   ForEachTarget([] {
     for (size_t size : {2u, 4u, 16u, 30u, 32u, 34u, 100u, 4096u}) {
       for (size_t block : {2u, 6u, 16u, 32u, 34u, 64u, 128u}) {
@@ -210,15 +228,25 @@ TEST_CASE("block rows of nibbles: every target matches the scalar kernels") {
             inv[p] = 1.0f / scales[p];
             zp[p] = qmin + static_cast<int32_t>(rng() % static_cast<uint32_t>(qmax - qmin + 1));
           }
+          // GGUF's d: negative as Q4_0's own, 0 (id 0), and positive.
+          std::vector<float> d(blocks);
+          for (size_t p = 0; p < blocks; ++p)
+            d[p] = p % 5 == 4 ? 0.0f : (p % 2 ? -1 : 1) * scales[p];
           // Unaligned input and output; NaN, infinities and ties among the values.
           const std::vector<float> x = TestFloats(3 * size + 1, 13);
           const size_t bytes = 3 * size / 2;
-          std::vector<uint8_t> q(bytes + 1, 0xAA), want(bytes + 1, 0xAA);
-          qk::QuantizeNibbleBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax,
-                                      q.data() + 1);
-          qk::scalar::QuantizeNibbleBlockRows(x.data() + 1, b, inv.data(), zp.data(), qmin, qmax,
-                                              want.data() + 1);
-          REQUIRE(q == want);
+          for (const auto& [rounding, factors] : {std::pair{NibbleRounding::kPyTorch, inv.data()},
+                                                  std::pair{NibbleRounding::kOnnx, scales.data()},
+                                                  std::pair{NibbleRounding::kGgufQ4_0, d.data()}}) {
+            CAPTURE(static_cast<int>(rounding));
+            std::vector<uint8_t> q(bytes + 1, 0xAA), want(bytes + 1, 0xAA);
+            qk::QuantizeNibbleBlockRows(rounding, x.data() + 1, b, factors, zp.data(), qmin, qmax,
+                                        q.data() + 1);
+            qk::scalar::QuantizeNibbleBlockRows(rounding, x.data() + 1, b, factors, zp.data(), qmin,
+                                                qmax, want.data() + 1);
+            REQUIRE(q == want);
+          }
+          std::vector<uint8_t> q(bytes + 1, 0xAA);
           // Every byte value, not only those quantize gives.
           for (size_t i = 1; i <= bytes; ++i) q[i] = static_cast<uint8_t>(rng());
           std::vector<float> expected(3 * size + 1);
