@@ -15,6 +15,7 @@
 #include "kernels/block_row_kernels.h"
 #include "kernels/gguf_block_kernels.h"
 #include "kernels/nibble_kernels.h"
+#include "src/kernels/kernel_loops-inl.h"  // StoreVector, WithStreamedStores
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -95,15 +96,6 @@ HWY_INLINE VF DequantizeLanes(VI q, VI z, VF scale) {
   return hn::Mul(hn::ConvertTo(DF(), hn::Sub(q, z)), scale);
 }
 
-template <bool kStream>
-HWY_INLINE void StoreFloats(VF v, float* p) {
-  if constexpr (kStream) {
-    hn::Stream(v, DF(), p);
-  } else {
-    hn::StoreU(v, DF(), p);
-  }
-}
-
 // Whether every whole vector a dequantize of b writes from out can be
 // streamed: asked for, and each block's vectors aligned (out aligned, rows
 // and blocks whole vectors long).
@@ -111,18 +103,6 @@ bool StreamsFloats(bool stream, const BlockRows& b, const float* out) {
   const size_t lanes = hn::Lanes(DF());
   return stream && reinterpret_cast<uintptr_t>(out) % (lanes * sizeof(float)) == 0 &&
          b.size % lanes == 0 && b.block_size % lanes == 0;
-}
-
-// Runs body(std::true_type) if streamed, else body(std::false_type), and
-// orders the streamed stores before the caller's later writes.
-template <class Body>
-HWY_INLINE void WithFloatStores(bool streamed, const Body& body) {
-  if (streamed) {
-    body(std::true_type());
-    hwy::FlushStream();
-  } else {
-    body(std::false_type());
-  }
 }
 
 void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
@@ -152,7 +132,7 @@ void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
                      const int32_t* zero_points, bool stream, float* out) {
   const hn::Rebind<T, DF> d8;
   const size_t lanes = hn::Lanes(DF());
-  WithFloatStores(StreamsFloats(stream, b, out), [&](auto streamed) {
+  WithStreamedStores(StreamsFloats(stream, b, out), [&](auto streamed) {
     ForEachRowBlock(b, [&](const Block& block) {
       const size_t first = block.first, count = block.count, p = block.param;
       const VF scale = hn::Set(DF(), scales[p]);
@@ -160,7 +140,7 @@ void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
       size_t i = 0;
       for (; i + lanes <= count; i += lanes) {
         const VI q = hn::PromoteTo(DI(), hn::LoadU(d8, reinterpret_cast<const T*>(in + first + i)));
-        StoreFloats<decltype(streamed)::value>(DequantizeLanes(q, z, scale), out + first + i);
+        StoreVector<decltype(streamed)::value>(DequantizeLanes(q, z, scale), DF(), out + first + i);
       }
       if (i == count) return;
       const BlockRows rest{1, count - i, count - i};
@@ -240,7 +220,7 @@ void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b
   const auto low = hn::Set(D16(), 0x000f), high = hn::Set(D16(), 0x00f0);
   // An int4 nibble n is (n ^ 8) - 8.
   const VI sign = hn::Set(DI(), is_signed ? 8 : 0);
-  WithFloatStores(StreamsFloats(stream, b, out), [&](auto streamed) {
+  WithStreamedStores(StreamsFloats(stream, b, out), [&](auto streamed) {
     ForEachRowBlock(b, [&](const Block& block) {
       const size_t first = block.first, count = block.count, p = block.param;
       const VF scale = hn::Set(DF(), scales[p]);
@@ -252,7 +232,7 @@ void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b
         const auto nibbles = hn::Or(hn::And(pairs, low), hn::ShiftLeft<4>(hn::And(pairs, high)));
         const VI n = hn::PromoteTo(DI(), hn::BitCast(D8(), nibbles));
         const VI q = hn::Sub(hn::Xor(n, sign), sign);
-        StoreFloats<decltype(streamed)::value>(DequantizeLanes(q, z, scale), out + first + i);
+        StoreVector<decltype(streamed)::value>(DequantizeLanes(q, z, scale), DF(), out + first + i);
       }
       if (i == count) return;
       const BlockRows rest{1, count - i, count - i};

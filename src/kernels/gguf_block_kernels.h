@@ -56,7 +56,7 @@ int8_t X86FloatToInt8(float v);
 //   Q4_0: v = x * id + 8.5f;  q = v >= 15 ? 15 : v > 0 ? trunc(v) : 0
 int8_t QuantizeQ8_0Value(float x, float id);
 uint8_t QuantizeQ4_0Value(float x, float id);
-float GgufInverseScale(float d);  // d != 0 ? 1 / d : 0
+inline float GgufInverseScale(float d) { return d != 0.0f ? 1.0f / d : 0.0f; }
 
 void QuantizeQ8_0(const float* in, size_t n, uint8_t* out);
 void QuantizeQ4_0(const float* in, size_t n, uint8_t* out);

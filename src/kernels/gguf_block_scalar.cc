@@ -13,8 +13,6 @@ int8_t X86FloatToInt8(float v) {
   return static_cast<int8_t>(static_cast<uint8_t>(static_cast<uint32_t>(i) & 0xff));
 }
 
-float GgufInverseScale(float d) { return d != 0.0f ? 1.0f / d : 0.0f; }
-
 int8_t QuantizeQ8_0Value(float x, float id) {
   const float v = std::round(x * id);
   if (std::isnan(v)) return 0;

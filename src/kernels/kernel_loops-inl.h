@@ -41,6 +41,29 @@ namespace qtensor::kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Stores one full vector: streamed (p aligned to the vector size) or not.
+template <bool kStream, class D, class V>
+HWY_INLINE void StoreVector(V v, D d, hn::TFromD<D>* p) {
+  if constexpr (kStream) {
+    hn::Stream(v, d, p);
+  } else {
+    hn::StoreU(v, d, p);
+  }
+}
+
+// Runs body(std::true_type()) if streamed, else body(std::false_type()) (for
+// StoreVector<decltype(arg)::value>), and orders the streamed stores before
+// the caller's later writes.
+template <class Body>
+HWY_INLINE void WithStreamedStores(bool streamed, const Body& body) {
+  if (streamed) {
+    body(std::true_type());
+    hwy::FlushStream();
+  } else {
+    body(std::false_type());
+  }
+}
+
 #if HWY_TARGET != HWY_SCALAR
 
 // Per-lane parameter patterns up to this many elements live on the stack
@@ -51,16 +74,6 @@ constexpr size_t kStackPattern = 1024;
 template <typename TOut>
 bool ShouldStream(size_t n) {
   return n * sizeof(TOut) >= kStreamBytes;
-}
-
-// Stores one full vector: streamed (p aligned to the vector size) or not.
-template <bool kStream, class D, class V>
-HWY_INLINE void StoreVector(V v, D d, hn::TFromD<D>* p) {
-  if constexpr (kStream) {
-    hn::Stream(v, d, p);
-  } else {
-    hn::StoreU(v, d, p);
-  }
 }
 
 // Element k of the per-lane pattern of a block laid out as

@@ -4,6 +4,7 @@
 // kernels, bit for bit, on random data, ties, zeros, NaN, inf and unaligned
 // pointers.
 #include <doctest/doctest.h>
+#include <hwy/aligned_allocator.h>
 
 #include <cmath>
 #include <cstdint>
@@ -130,8 +131,11 @@ std::vector<float> TestBlocks(size_t blocks, uint32_t seed) {
                             -2.5f};
   std::vector<float> x(blocks * 32);
   for (size_t b = 0; b < blocks; ++b) {
-    const float scale = std::ldexp(1.0f, static_cast<int>(rng() % 80) - 40);
     const unsigned kind = rng() % 8;
+    // Kind 5: largest magnitudes about 2^-127 to 2^-118, around where d
+    // becomes subnormal (the vector kernels' limit of ordinary blocks).
+    const float scale = kind == 5 ? std::ldexp(1.0f, static_cast<int>(rng() % 10) - 127)
+                                  : std::ldexp(1.0f, static_cast<int>(rng() % 80) - 40);
     for (size_t j = 0; j < 32; ++j) {
       float v = normal(rng) * scale;
       if (kind == 1) v = static_cast<float>(static_cast<int>(rng() % 255) - 127) * 0.5f;  // ties
@@ -214,4 +218,23 @@ TEST_CASE("gguf blocks: every target gives the scalar kernels' bits") {
       CheckSameAsScalar(format, std::vector<float>(x.begin(), x.begin() + 32), 1);
     }
   });
+}
+
+TEST_CASE("gguf blocks: every target dequantizes outputs large enough to stream as scalar") {
+  // 8 MiB of floats (kStreamBytes) into an aligned buffer: the vector
+  // kernels' non-temporal stores.
+  const size_t blocks = (size_t{8} << 20) / sizeof(float) / 32;
+  const std::vector<float> x = TestBlocks(blocks, 7);
+  for (const Format& format : kFormats) {
+    CAPTURE(format.name);
+    std::vector<uint8_t> q(blocks * format.block_bytes);
+    format.scalar_quantize(x.data(), x.size(), q.data());
+    std::vector<float> want(x.size());
+    format.scalar_dequantize(q.data(), x.size(), want.data());
+    const hwy::AlignedFreeUniquePtr<float[]> out = hwy::AllocateAligned<float>(x.size());
+    ForEachTarget([&] {
+      format.dequantize(q.data(), x.size(), out.get());
+      REQUIRE(std::memcmp(out.get(), want.data(), x.size() * sizeof(float)) == 0);
+    });
+  }
 }
