@@ -3,7 +3,8 @@
 // floats is 32 / N vectors; its scale is found with one reduction, then
 // computed in scalar code exactly as the scalar kernels do. A Q8_0 block
 // holding a NaN goes to the scalar kernel: there ggml's MAX depends on where
-// the NaN is, which a reduction cannot see.
+// the NaN is, which a reduction cannot see. On the AVX-512 targets Q4_0
+// takes sixteen blocks at a time (q4_0_groups-inl.h).
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/gguf_block_kernels.cc"
@@ -20,6 +21,7 @@
 #include "kernels/half_float.h"
 #include "kernels/quantize_kernels.h"      // kStreamBytes
 #include "src/kernels/kernel_loops-inl.h"  // StoreVector, WithStreamedStores
+#include "src/kernels/q4_0_groups-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace qtensor::kernels {
@@ -94,101 +96,14 @@ HWY_INLINE VI Q4Lanes(const float* x, VF id) {
   return hn::Min(ToInt8Lanes(t), hn::Set(di, 15));
 }
 
-// Below this largest magnitude d = max / -8 is subnormal, inexact, and its
-// inverse can take x * id far out of the block's range.
-constexpr float kLeastOrdinaryMax = 0x1p-123f;
-
-// A Q4_0 block of 16-lane halves whose values are finite and whose largest
-// magnitude is 0 or at least kLeastOrdinaryMax: every x * id lies within
-// [-8, 8] up to two roundings (id = 1 / d to half an ulp), so
-// v = x * id + 8.5f lies in [0, 17), where I8 is the truncation, its floor.
-// Its d, or false for any other block.
-HWY_INLINE bool OrdinaryQ4_0Scale(const float* x, float* d) {
-  const DF df;
-  // 16 KiB ahead (a block is two cache lines): the chain from a block's
-  // values to its scale keeps few loads in flight.
-  hwy::Prefetch(x + 4096);
-  hwy::Prefetch(x + 4096 + 16);
-  const VF lo = hn::LoadU(df, x), hi = hn::LoadU(df, x + 16);
-  if (!hn::AllFalse(df, hn::Or(hn::IsNaN(lo), hn::IsNaN(hi)))) return false;
-  const VF top = hn::MaxOfLanes(df, hn::Max(hn::Abs(lo), hn::Abs(hi)));
-  const float amax = hn::GetLane(top);
-  if (!(amax < std::numeric_limits<float>::infinity()) ||
-      (amax != 0.0f && amax < kLeastOrdinaryMax)) {
-    return false;
-  }
-  // The first element of largest magnitude, with its sign (+0 if none is
-  // above 0). No branch: which half holds it is a coin toss on real data.
-  // Each half's mask bits read back at the size they were stored (a wider
-  // load of both would wait for the stores to retire).
-  uint8_t bits_lo[8], bits_hi[8];
-  hn::StoreMaskBits(df, hn::Eq(hn::Abs(lo), top), bits_lo);
-  hn::StoreMaskBits(df, hn::Eq(hn::Abs(hi), top), bits_hi);
-  uint16_t found_lo, found_hi;
-  std::memcpy(&found_lo, bits_lo, sizeof(found_lo));
-  std::memcpy(&found_hi, bits_hi, sizeof(found_hi));
-  const uint32_t found = found_lo | uint32_t{found_hi} << 16;  // never 0: some lane has top
-  const int first = __builtin_ctz(found);
-  uint32_t max_bits;
-  std::memcpy(&max_bits, x + first, sizeof(max_bits));
-  max_bits &= amax > 0.0f ? ~0u : 0u;
-  float max;
-  std::memcpy(&max, &max_bits, sizeof(max));
-  *d = max / -8.0f;
-  return true;
-}
-
-// The values of an ordinary block with its d: min(15, floor(v)) plus 1.5 *
-// 2^23 (which rounds nothing here) leaves each value in the low 4 bits of
-// the sum's bits, no range checks needed.
-HWY_INLINE void OrdinaryQ4_0Values(const float* x, float d, uint8_t* out) {
-  const DF df;
-  const DI di;
-  const hn::Rebind<uint8_t, DF> d8;
-  const VF id = hn::Set(df, scalar::GgufInverseScale(d));
-  StoreHalf(d, out);
-  const VF half = hn::Set(df, 8.5f), fifteen = hn::Set(df, 15.0f), bias = hn::Set(df, 0x1.8p23f);
-  const auto low_bits = [&](VF v) {
-    const VF q = hn::Min(hn::Floor(hn::Add(hn::Mul(v, id), half)), fifteen);
-    return hn::BitCast(di, hn::Add(q, bias));
-  };
-  const VI bytes =
-      hn::And(hn::Or(low_bits(hn::LoadU(df, x)), hn::ShiftLeft<4>(low_bits(hn::LoadU(df, x + 16)))),
-              hn::Set(di, 0xff));
-  hn::StoreU(hn::DemoteTo(d8, bytes), d8, out + 2);
-}
-
-// Q4_0 blocks of a 16-lane target, kGroup at a time: first every block's
-// scale, then their values, so that the long chain from a block's values to
-// its scale overlaps with the other blocks' instead of stalling the stores.
-constexpr size_t kGroup = 16;
-
-HWY_INLINE void Q4_0Groups(const float* in, size_t blocks, uint8_t* out) {
-  for (size_t g = 0; g < blocks; g += kGroup) {
-    const size_t count = std::min(kGroup, blocks - g);
-    float d[kGroup];
-    bool ordinary[kGroup];
-    for (size_t k = 0; k < count; ++k) {
-      ordinary[k] = OrdinaryQ4_0Scale(in + (g + k) * kGgufBlock, &d[k]);
-    }
-    for (size_t k = 0; k < count; ++k) {
-      const float* x = in + (g + k) * kGgufBlock;
-      uint8_t* block = out + (g + k) * kQ4_0BlockBytes;
-      if (ordinary[k]) {
-        OrdinaryQ4_0Values(x, d[k], block);
-      } else {
-        scalar::QuantizeQ4_0(x, kGgufBlock, block);
-      }
-    }
-  }
-}
-
 void Q4_0(const float* in, size_t n, uint8_t* out) {
   const DF df;
   const DI di;
   const hn::Rebind<uint8_t, DF> d8;
   const size_t N = hn::Lanes(df);
-  if (N == 16) return Q4_0Groups(in, n / kGgufBlock, out);
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return Q4_0Groups(in, n / kGgufBlock, out);
+#endif
   for (size_t b = 0; b < n / kGgufBlock; ++b, out += kQ4_0BlockBytes) {
     const float* x = in + b * kGgufBlock;
     // The largest magnitude, NaN counting as 0 (it never wins), then the

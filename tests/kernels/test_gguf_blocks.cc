@@ -220,7 +220,8 @@ TEST_CASE("gguf blocks: every target gives the scalar kernels' bits") {
   });
 }
 
-TEST_CASE("gguf blocks: every target dequantizes outputs large enough to stream as scalar") {
+TEST_CASE(
+    "gguf blocks: every target quantizes 64 Ki blocks and dequantizes them, streamed, as scalar") {
   // 8 MiB of floats (kStreamBytes) into an aligned buffer: the vector
   // kernels' non-temporal stores.
   const size_t blocks = (size_t{8} << 20) / sizeof(float) / 32;
@@ -232,9 +233,13 @@ TEST_CASE("gguf blocks: every target dequantizes outputs large enough to stream 
     std::vector<float> want(x.size());
     format.scalar_dequantize(q.data(), x.size(), want.data());
     const hwy::AlignedFreeUniquePtr<float[]> out = hwy::AllocateAligned<float>(x.size());
+    std::vector<uint8_t> blocks_out(q.size());
     ForEachTarget([&] {
       format.dequantize(q.data(), x.size(), out.get());
       REQUIRE(std::memcmp(out.get(), want.data(), x.size() * sizeof(float)) == 0);
+      // And the quantize of all those blocks (many groups of sixteen).
+      format.quantize(x.data(), x.size(), blocks_out.data());
+      REQUIRE(blocks_out == q);
     });
   }
 }
