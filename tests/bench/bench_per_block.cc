@@ -31,7 +31,7 @@ core::Quantizer Blocks(core::Rounding rounding = core::Rounding::kPyTorch) {
     scales[p] = 0.75 + static_cast<double>(p % 13) * 0.0625;
     zero_points[p] = rounding == core::Rounding::kGguf ? 8 : 6 + static_cast<int64_t>(p % 5);
   }
-  const core::Quantizer q =
+  core::Quantizer q =
       core::Quantizer::PerBlock(core::DType::kQUInt4, scales, zero_points, 1, kBlock);
   if (rounding == core::Rounding::kPyTorch) return q;
   return q.WithScaleType(core::ScaleType::kFloat16).WithRounding(rounding);

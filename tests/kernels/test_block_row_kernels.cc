@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "for_each_target.h"
@@ -231,13 +232,17 @@ TEST_CASE("block rows of nibbles: every target matches the scalar kernels") {
           // GGUF's d: negative as Q4_0's own, 0 (id 0), and positive.
           std::vector<float> d(blocks);
           for (size_t p = 0; p < blocks; ++p)
-            d[p] = p % 5 == 4 ? 0.0f : (p % 2 ? -1 : 1) * scales[p];
+            d[p] = p % 5 == 4 ? 0.0f : (p % 2 ? -1.0f : 1.0f) * scales[p];
           // Unaligned input and output; NaN, infinities and ties among the values.
           const std::vector<float> x = TestFloats(3 * size + 1, 13);
           const size_t bytes = 3 * size / 2;
-          for (const auto& [rounding, factors] : {std::pair{NibbleRounding::kPyTorch, inv.data()},
-                                                  std::pair{NibbleRounding::kOnnx, scales.data()},
-                                                  std::pair{NibbleRounding::kGgufQ4_0, d.data()}}) {
+          const std::pair<NibbleRounding, const float*> roundings[] = {
+              {NibbleRounding::kPyTorch, inv.data()},
+              {NibbleRounding::kOnnx, scales.data()},
+              {NibbleRounding::kGgufQ4_0, d.data()}};
+          for (const auto& rounding_factors : roundings) {
+            const NibbleRounding rounding = rounding_factors.first;
+            const float* factors = rounding_factors.second;
             CAPTURE(static_cast<int>(rounding));
             std::vector<uint8_t> q(bytes + 1, 0xAA), want(bytes + 1, 0xAA);
             qk::QuantizeNibbleBlockRows(rounding, x.data() + 1, b, factors, zp.data(), qmin, qmax,
