@@ -127,10 +127,12 @@ void QuantizeBytes(const float* in, const BlockRows& b, const float* inv_scales,
   });
 }
 
-template <typename T>
-void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
-                     const int32_t* zero_points, bool stream, float* out) {
-  const hn::Rebind<T, DF> d8;
+// Dequantize of block rows: each block's whole vectors from load(at) (the
+// int32 values of the vector starting at element at), the rest of a block
+// through tail(at, count, p).
+template <class Load, class Tail>
+HWY_INLINE void DequantizeRows(const BlockRows& b, const float* scales, const int32_t* zero_points,
+                               bool stream, float* out, const Load& load, const Tail& tail) {
   const size_t lanes = hn::Lanes(DF());
   WithStreamedStores(StreamsFloats(stream, b, out), [&](auto streamed) {
     ForEachRowBlock(b, [&](const Block& block) {
@@ -139,15 +141,27 @@ void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
       const VI z = hn::Set(DI(), zero_points[p]);
       size_t i = 0;
       for (; i + lanes <= count; i += lanes) {
-        const VI q = hn::PromoteTo(DI(), hn::LoadU(d8, reinterpret_cast<const T*>(in + first + i)));
-        StoreVector<decltype(streamed)::value>(DequantizeLanes(q, z, scale), DF(), out + first + i);
+        StoreVector<decltype(streamed)::value>(DequantizeLanes(load(first + i), z, scale), DF(),
+                                               out + first + i);
       }
-      if (i == count) return;
-      const BlockRows rest{1, count - i, count - i};
-      scalar::DequantizeBlockRows(in + first + i, std::is_signed_v<T>, rest, scales + p,
-                                  zero_points + p, out + first + i);
+      if (i < count) tail(first + i, count - i, p);
     });
   });
+}
+
+template <typename T>
+void DequantizeBytes(const uint8_t* in, const BlockRows& b, const float* scales,
+                     const int32_t* zero_points, bool stream, float* out) {
+  const hn::Rebind<T, DF> d8;
+  DequantizeRows(
+      b, scales, zero_points, stream, out,
+      [&](size_t at) {
+        return hn::PromoteTo(DI(), hn::LoadU(d8, reinterpret_cast<const T*>(in + at)));
+      },
+      [&](size_t at, size_t count, size_t p) {
+        scalar::DequantizeBlockRows(in + at, std::is_signed_v<T>, {1, count, count}, scales + p,
+                                    zero_points + p, out + at);
+      });
 }
 
 #if HWY_TARGET == HWY_SCALAR
@@ -216,32 +230,24 @@ void QuantizeNibbles(NibbleRounding rounding, const float* in, const BlockRows& 
 
 void DequantizeNibbles(const uint8_t* packed, bool is_signed, const BlockRows& b,
                        const float* scales, const int32_t* zero_points, bool stream, float* out) {
-  const size_t lanes = hn::Lanes(DF());
   const auto low = hn::Set(D16(), 0x000f), high = hn::Set(D16(), 0x00f0);
   // An int4 nibble n is (n ^ 8) - 8.
   const VI sign = hn::Set(DI(), is_signed ? 8 : 0);
-  WithStreamedStores(StreamsFloats(stream, b, out), [&](auto streamed) {
-    ForEachRowBlock(b, [&](const Block& block) {
-      const size_t first = block.first, count = block.count, p = block.param;
-      const VF scale = hn::Set(DF(), scales[p]);
-      const VI z = hn::Set(DI(), zero_points[p]);
-      size_t i = 0;
-      for (; i + lanes <= count; i += lanes) {
+  DequantizeRows(
+      b, scales, zero_points, stream, out,
+      [&](size_t at) {
         // Each packed byte's nibbles as the two bytes of a 16-bit lane.
-        const auto pairs = hn::PromoteTo(D16(), hn::LoadU(DP(), packed + (first + i) / 2));
+        const auto pairs = hn::PromoteTo(D16(), hn::LoadU(DP(), packed + at / 2));
         const auto nibbles = hn::Or(hn::And(pairs, low), hn::ShiftLeft<4>(hn::And(pairs, high)));
         const VI n = hn::PromoteTo(DI(), hn::BitCast(D8(), nibbles));
-        const VI q = hn::Sub(hn::Xor(n, sign), sign);
-        StoreVector<decltype(streamed)::value>(DequantizeLanes(q, z, scale), DF(), out + first + i);
-      }
-      if (i == count) return;
-      const BlockRows rest{1, count - i, count - i};
-      uint8_t values[hn::MaxLanes(DF())];
-      scalar::UnpackNibbles(packed + (first + i) / 2, rest.size / 2, is_signed, values);
-      scalar::DequantizeBlockRows(values, is_signed, rest, scales + p, zero_points + p,
-                                  out + first + i);
-    });
-  });
+        return hn::Sub(hn::Xor(n, sign), sign);
+      },
+      [&](size_t at, size_t count, size_t p) {
+        uint8_t values[hn::MaxLanes(DF())];
+        scalar::UnpackNibbles(packed + at / 2, count / 2, is_signed, values);
+        scalar::DequantizeBlockRows(values, is_signed, {1, count, count}, scales + p,
+                                    zero_points + p, out + at);
+      });
 }
 #endif  // HWY_TARGET == HWY_SCALAR
 
