@@ -140,7 +140,7 @@ void Q4_0(const float* in, size_t n, uint8_t* out) {
 // or more, out aligned to the vectors (blocks are whole vectors, so every
 // store is then aligned). Non-temporal stores skip reading each destination
 // line first.
-bool StreamsFloats(size_t n, const float* out) {
+bool StreamsDequantized(size_t n, const float* out) {
   return n * sizeof(float) >= kStreamBytes &&
          reinterpret_cast<uintptr_t>(out) % (hn::Lanes(DF()) * sizeof(float)) == 0;
 }
@@ -150,7 +150,7 @@ void FromQ8_0(const uint8_t* in, size_t n, float* out) {
   const DI di;
   const hn::Rebind<int8_t, DF> d8;
   const size_t N = hn::Lanes(df);
-  WithStreamedStores(StreamsFloats(n, out), [&](auto streamed) {
+  WithStreamedStores(StreamsDequantized(n, out), [&](auto streamed) {
     const uint8_t* block = in;
     for (size_t b = 0; b < n / kGgufBlock; ++b, block += kQ8_0BlockBytes) {
       const VF d = hn::Set(df, LoadHalf(block));
@@ -169,7 +169,7 @@ void FromQ4_0(const uint8_t* in, size_t n, float* out) {
   const hn::Rebind<uint8_t, DF> d8;
   const size_t N = hn::Lanes(df);
   const VI eight = hn::Set(di, 8);
-  WithStreamedStores(StreamsFloats(n, out), [&](auto streamed) {
+  WithStreamedStores(StreamsDequantized(n, out), [&](auto streamed) {
     const uint8_t* block = in;
     for (size_t b = 0; b < n / kGgufBlock; ++b, block += kQ4_0BlockBytes) {
       const VF d = hn::Set(df, LoadHalf(block));
