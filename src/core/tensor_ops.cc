@@ -337,13 +337,13 @@ void Dequantize(const Tensor& tensor, float* out) {
 
 void QuantizeInto(const Tensor& dst, const float* data) {
   if (dst.numel() == 0) return;
+  // Whole rows of a per-block storage, any rounding: the row kernels.
+  if (PerBlock(dst) && QuantizeRowBlocks(dst, data)) return;
   if (UsesGgufRounding(dst)) {
-    if (PerBlock(dst) && QuantizeRowBlocks(dst, data)) return;
     WriteIntRepr(dst, QuantizeGguf(dst, data).data());
     return;
   }
   if (PerBlock(dst)) {
-    if (QuantizeRowBlocks(dst, data)) return;
     std::vector<uint8_t> ints(ByteSize(dst));
     QuantizeBlocks(dst, data, ints.data());
     WriteIntRepr(dst, ints.data());

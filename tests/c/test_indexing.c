@@ -5,23 +5,7 @@
    for the per-tensor cases are in tests/data/index_golden.txt (checked by
    tests/facade/test_indexing.cc); the quantized values here are worked out
    in the comments with torch's formula round-half-even(x / scale) + zp. */
-#include "check.h"
-
-/* A sentinel an output must keep when a call fails. */
-static qt_tensor* const kUntouched = (qt_tensor*)(void*)&g_checks;
-
-/* int_repr 0 .. 23 in shape (2, 3, 4), qint8, scale 0.5, zero point 1. */
-static qt_tensor* counting(void) {
-  int8_t ints[24];
-  for (int i = 0; i < 24; ++i) ints[i] = (int8_t)i;
-  const int64_t shape[3] = {2, 3, 4};
-  qt_quantizer* quantizer = NULL;
-  qt_tensor* t = NULL;
-  CHECK_OK(qt_quantizer_new_per_tensor(&quantizer, QT_QINT8, 0.5, 1));
-  CHECK_OK(qt_from_int_repr(&t, ints, sizeof ints, shape, 3, quantizer));
-  qt_quantizer_free(quantizer);
-  return t;
-}
+#include "counting_tensor.h"
 
 /* The same integers per channel along dim 1: scales 0.5, 0.25, 0.125 and
    zero points 1, 2, 3. */

@@ -1,10 +1,7 @@
 /* The shape views of the C ABI (qt_view, qt_reshape, qt_flatten,
    qt_unsqueeze, qt_squeeze, qt_squeeze_dim): shapes, strides, integers and
    shared storage as PyTorch 1.13 gives them, and bad input. */
-#include "check.h"
-
-/* A sentinel an output must keep when a call fails. */
-static qt_tensor* const kUntouched = (qt_tensor*)(void*)&g_checks;
+#include "counting_tensor.h"
 
 static void check_shape(const qt_tensor* t, size_t ndim, const int64_t* shape,
                         const int64_t* strides) {
@@ -26,18 +23,6 @@ static bool shares(const qt_tensor* a, const qt_tensor* b) {
   return out;
 }
 
-/* int_repr 0 .. 23 in shape (2, 3, 4), qint8, scale 0.5, zero point 1. */
-static qt_tensor* counting(void) {
-  int8_t ints[24];
-  for (int i = 0; i < 24; ++i) ints[i] = (int8_t)i;
-  const int64_t shape[3] = {2, 3, 4};
-  qt_quantizer* quantizer = NULL;
-  qt_tensor* t = NULL;
-  CHECK_OK(qt_quantizer_new_per_tensor(&quantizer, QT_QINT8, 0.5, 1));
-  CHECK_OK(qt_from_int_repr(&t, ints, sizeof ints, shape, 3, quantizer));
-  qt_quantizer_free(quantizer);
-  return t;
-}
 
 static void test_view(void) {
   step("view: -1 inferred, strides, shared storage");
