@@ -126,27 +126,26 @@ HWY_INLINE void ForEachVector(const T* a, const T* b, size_t n, const FusedBinar
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 // AVX-512 only: whether PackedLoop may take values up to `bound` in
-// magnitude times a positive factor inv: below 2^30, so that rounding,
-// converting and adding the zero point cannot overflow int32.
+// magnitude times a positive factor inv: below 2^30, so that rounding and
+// converting cannot overflow int32.
 HWY_INLINE bool Packable(double bound, float inv) {
   return inv > 0.0f && bound * double{inv} < 1073741824.0;
 }
 
 // The four vectors' values rounded half to even and converted in one
-// instruction (vcvtps2dq, default rounding), the zero point added in int32,
-// then the saturating packs to int16 and to T clamp to T's range:
-// QuantizeStore's integers, with a third of its operations. The values must
-// lie below 2^30 in magnitude (the callers check Packable). The packs work
-// within 128-bit blocks: block k of the result holds 4 bytes of block k of
-// v[0], then of v[1], v[2] and v[3].
+// instruction (vcvtps2dq, default rounding), then the saturating packs to
+// int16, the zero point added there with saturation, and the saturating
+// pack to T: QuantizeStore's integers, with a third of its operations. A
+// value past int16 stays past T's range after the zero point (|zo| <= 255)
+// is added, on the same side. The values must lie below 2^30 in magnitude
+// (the callers check Packable). The packs work within 128-bit blocks: block
+// k of the result holds 4 bytes of block k of v[0], then of v[1], v[2] and
+// v[3].
 template <typename T>
-HWY_INLINE __m512i PackInBlocks(const VF (&v)[4], VI zero) {
-  const auto q = [&](int j) HWY_ATTR {
-    const VI rounded{_mm512_cvtps_epi32(v[j].raw)};
-    return hn::Add(rounded, zero).raw;
-  };
-  const __m512i low = _mm512_packs_epi32(q(0), q(1));
-  const __m512i high = _mm512_packs_epi32(q(2), q(3));
+HWY_INLINE __m512i PackInBlocks(const VF (&v)[4], __m512i zero16) {
+  const auto q = [&](int j) HWY_ATTR { return _mm512_cvtps_epi32(v[j].raw); };
+  const __m512i low = _mm512_adds_epi16(_mm512_packs_epi32(q(0), q(1)), zero16);
+  const __m512i high = _mm512_adds_epi16(_mm512_packs_epi32(q(2), q(3)), zero16);
   return std::is_signed_v<T> ? _mm512_packs_epi16(low, high) : _mm512_packus_epi16(low, high);
 }
 
@@ -158,7 +157,7 @@ HWY_INLINE __m512i PackInBlocks(const VF (&v)[4], VI zero) {
 template <typename T, class Scalar, class Values>
 HWY_INLINE void PackedLoop(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* out,
                            const Scalar& scalar_kernel, const Values& values) {
-  const VI zero_point = hn::Set(DI(), static_cast<int32_t>(p.zero_out));
+  const __m512i zero16 = _mm512_set1_epi16(static_cast<int16_t>(p.zero_out));
   const hn::Repartition<T, DF> d;
   const auto relu_floor = hn::Set(d, static_cast<T>(p.zero_out));
   const auto loop = [&](auto relu) HWY_ATTR {
@@ -167,7 +166,7 @@ HWY_INLINE void PackedLoop(const T* a, const T* b, size_t n, const FusedBinaryPa
       values(i, v);
       const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
       auto bytes =
-          hn::Vec<decltype(d)>{_mm512_permutexvar_epi32(order, PackInBlocks<T>(v, zero_point))};
+          hn::Vec<decltype(d)>{_mm512_permutexvar_epi32(order, PackInBlocks<T>(v, zero16))};
       if constexpr (decltype(relu)::value) bytes = hn::Max(bytes, relu_floor);
       StoreVector<decltype(stream)::value>(bytes, d, out + i);
     });
@@ -252,9 +251,23 @@ void Multiply(const T* a, const T* b, size_t n, const FusedBinaryParams& p, T* o
     return hn::Mul(hn::ConvertTo(df, product), multiplier);
   };
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  // quint8: b - zb subtracted in 16-bit lanes from the zero-extended byte
+  // leaves the upper half of each int32 lane 0, so vpmaddwd's sum of two
+  // 16-bit products is the one (a - za) * (b - zb), in one operation where
+  // vpmulld takes two.
+  const __m512i zb16 = _mm512_set1_epi32(static_cast<int32_t>(p.zero_b) & 0xffff);
+  const auto product_of_bytes = [&](size_t i) HWY_ATTR {
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      const VI product{_mm512_madd_epi16(hn::Sub(LoadInt32(a + i), za).raw,
+                                         _mm512_sub_epi16(LoadInt32(b + i).raw, zb16))};
+      return hn::Mul(hn::ConvertTo(df, product), multiplier);
+    } else {
+      return scaled_product(i);
+    }
+  };
   if (Packable(65536.0, p.inv_scale)) {
     PackedLoop(a, b, n, p, out, ScalarMultiply(), [&](size_t i, VF(&v)[4]) HWY_ATTR {
-      for (size_t j = 0; j < 4; ++j) v[j] = scaled_product(i + j * hn::Lanes(df));
+      for (size_t j = 0; j < 4; ++j) v[j] = product_of_bytes(i + j * hn::Lanes(df));
     });
     return;
   }

@@ -25,10 +25,16 @@ std::vector<qk::FusedBinaryParams> ParamsFor(bool is_signed) {
   // scale_a, scale_b, zero_a, zero_b, inv_scale, zero_out: ordinary ones,
   // halves and powers of two (exact sums on .5: ties), tiny and huge
   // scales (saturation), inv_scale of an ordinary output scale.
-  const float params[][6] = {
-      {0.047f, 0.031f, 3, -5, 1.0f / 0.1f, 7}, {0.5f, 0.25f, 0, 1, 1.0f, 0},
-      {1.0f, 1.0f, -2, 2, 0.5f, -3},           {1e-3f, 2e-3f, 10, -10, 1e4f, 1},
-      {30.0f, 45.0f, 0, 0, 0.25f, 0},          {0.02f, 0.03f, 1, 1, 3e38f, 0}};
+  const float params[][6] = {{0.047f, 0.031f, 3, -5, 1.0f / 0.1f, 7},
+                             {0.5f, 0.25f, 0, 1, 1.0f, 0},
+                             {1.0f, 1.0f, -2, 2, 0.5f, -3},
+                             {1e-3f, 2e-3f, 10, -10, 1e4f, 1},
+                             {30.0f, 45.0f, 0, 0, 0.25f, 0},
+                             {0.02f, 0.03f, 1, 1, 3e38f, 0},
+                             // Results past int16 (the AVX-512 packs saturate there before adding
+                             // the zero point) with the zero point at either end of the range.
+                             {1.0f, 1.0f, 0, 0, 100.0f, 127},
+                             {2.0f, 1.0f, 5, -7, 70.0f, -128}};
   for (const auto& row : params) {
     qk::FusedBinaryParams p;
     p.scale_a = row[0];
