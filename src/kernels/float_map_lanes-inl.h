@@ -34,52 +34,99 @@ HWY_INLINE V HardswishLanes(D d, V x) {
   return hn::Div(hn::Mul(x, c), six);
 }
 
+// The maps below work on kN vectors at once, each step on all of them
+// before the next: the vectors' chains of about 30 dependent operations
+// then overlap, where one vector at a time left the loop waiting on each
+// chain (qint32 sigmoid in cache: 10.5 ns per vector one at a time, 8.5 two at a
+// time; four spill registers).
+// Each lane goes through the same operations either way.
+#define QTENSOR_FOR_EACH_VECTOR(j) for (size_t j = 0; j < kN; ++j)
+
 // 1 + e^t for t in [-20, 87]: the scalar kernels' OnePlusExp lane by lane
-// (exp_formula_constants.h).
-template <class D, class V>
-HWY_INLINE V OnePlusExpLanes(D d, V t) {
+// (exp_formula_constants.h). Overwrites t.
+template <size_t kN, class D, class V>
+HWY_INLINE void OnePlusExpLanes(D d, V (&t)[kN]) {
   const hn::RebindToUnsigned<D> du;
   const V magic = hn::Set(d, kRoundMagic), one = hn::Set(d, 1.0f);
-  const V k = hn::Add(hn::Mul(t, hn::Set(d, kLog2e)), magic);
-  const V n = hn::Sub(k, magic);
-  const V r = hn::Sub(hn::Sub(t, hn::Mul(n, hn::Set(d, kLn2Hi))), hn::Mul(n, hn::Set(d, kLn2Lo)));
-  V p = hn::Set(d, kExp6);
-  p = hn::Add(hn::Mul(p, r), hn::Set(d, kExp5));
-  p = hn::Add(hn::Mul(p, r), hn::Set(d, kExp4));
-  p = hn::Add(hn::Mul(p, r), hn::Set(d, kExp3));
-  p = hn::Add(hn::Mul(p, r), hn::Set(d, kExp2));
-  const V e = hn::Add(r, hn::Mul(hn::Mul(r, r), p));
-  const V s =
-      hn::BitCast(d, hn::Add(hn::ShiftLeft<23>(hn::BitCast(du, k)), hn::Set(du, kExponentOne)));
-  const V se = hn::Mul(s, e);
-  return hn::IfThenElse(hn::Ge(n, hn::Set(d, kExactOnePlus)), hn::Add(s, hn::Add(one, se)),
-                        hn::Add(hn::Add(one, s), se));
+  V k[kN], n[kN], r[kN], p[kN];
+  QTENSOR_FOR_EACH_VECTOR(j) k[j] = hn::Add(hn::Mul(t[j], hn::Set(d, kLog2e)), magic);
+  QTENSOR_FOR_EACH_VECTOR(j) n[j] = hn::Sub(k[j], magic);
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    r[j] = hn::Sub(hn::Sub(t[j], hn::Mul(n[j], hn::Set(d, kLn2Hi))),
+                   hn::Mul(n[j], hn::Set(d, kLn2Lo)));
+  }
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(hn::Set(d, kExp6), r[j]), hn::Set(d, kExp5));
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp4));
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp3));
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp2));
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    const V e = hn::Add(r[j], hn::Mul(hn::Mul(r[j], r[j]), p[j]));
+    const V s = hn::BitCast(
+        d, hn::Add(hn::ShiftLeft<23>(hn::BitCast(du, k[j])), hn::Set(du, kExponentOne)));
+    const V se = hn::Mul(s, e);
+    t[j] = hn::IfThenElse(hn::Ge(n[j], hn::Set(d, kExactOnePlus)), hn::Add(s, hn::Add(one, se)),
+                          hn::Add(hn::Add(one, s), se));
+  }
 }
 
+// Sigmoid of each x, in place.
+template <size_t kN, class D, class V>
+HWY_INLINE void SigmoidLanes(D d, V (&x)[kN]) {
+  V y[kN];
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    y[j] =
+        hn::Max(hn::Min(hn::Neg(x[j]), hn::Set(d, -kSigmoidArgMin)), hn::Set(d, -kSigmoidArgMax));
+  }
+  OnePlusExpLanes(d, y);
+  QTENSOR_FOR_EACH_VECTOR(j) y[j] = hn::Div(hn::Set(d, 1.0f), y[j]);
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    x[j] = hn::IfThenElse(hn::IsNaN(x[j]), x[j],
+                          hn::IfThenZeroElse(hn::Lt(x[j], hn::Set(d, kSigmoidArgMin)), y[j]));
+  }
+}
+
+// Tanh of each x, in place.
+template <size_t kN, class D, class V>
+HWY_INLINE void TanhLanes(D d, V (&x)[kN]) {
+  V a[kN], z[kN], p[kN], large[kN];
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    a[j] = hn::Abs(x[j]);
+    z[j] = hn::Mul(a[j], a[j]);
+  }
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(hn::Set(d, kTanh11), z[j]), hn::Set(d, kTanh9));
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh7));
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh5));
+  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh3));
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    const V m = hn::Min(a[j], hn::Set(d, kTanhArgMax));
+    large[j] = hn::Add(m, m);
+  }
+  OnePlusExpLanes(d, large);
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    large[j] = hn::Sub(hn::Set(d, 1.0f), hn::Div(hn::Set(d, 2.0f), large[j]));
+  }
+  QTENSOR_FOR_EACH_VECTOR(j) {
+    const V small = hn::Add(a[j], hn::Mul(a[j], hn::Mul(z[j], p[j])));
+    // Both are +0 or positive: x's sign goes in with an Or.
+    const V y = hn::IfThenElse(hn::Lt(a[j], hn::Set(d, kTanhPolyBelow)), small, large[j]);
+    x[j] = hn::IfThenElse(hn::IsNaN(x[j]), x[j], hn::CopySignToAbs(y, x[j]));
+  }
+}
+
+#undef QTENSOR_FOR_EACH_VECTOR
+
+// One vector at a time.
 template <class D, class V>
 HWY_INLINE V SigmoidLanes(D d, V x) {
-  const V t =
-      hn::Max(hn::Min(hn::Neg(x), hn::Set(d, -kSigmoidArgMin)), hn::Set(d, -kSigmoidArgMax));
-  const V y = hn::Div(hn::Set(d, 1.0f), OnePlusExpLanes(d, t));
-  return hn::IfThenElse(hn::IsNaN(x), x,
-                        hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kSigmoidArgMin)), y));
+  V one[1] = {x};
+  SigmoidLanes(d, one);
+  return one[0];
 }
-
 template <class D, class V>
 HWY_INLINE V TanhLanes(D d, V x) {
-  const V a = hn::Abs(x), z = hn::Mul(a, a);
-  V p = hn::Set(d, kTanh11);
-  p = hn::Add(hn::Mul(p, z), hn::Set(d, kTanh9));
-  p = hn::Add(hn::Mul(p, z), hn::Set(d, kTanh7));
-  p = hn::Add(hn::Mul(p, z), hn::Set(d, kTanh5));
-  p = hn::Add(hn::Mul(p, z), hn::Set(d, kTanh3));
-  const V small = hn::Add(a, hn::Mul(a, hn::Mul(z, p)));
-  const V m = hn::Min(a, hn::Set(d, kTanhArgMax));
-  const V large =
-      hn::Sub(hn::Set(d, 1.0f), hn::Div(hn::Set(d, 2.0f), OnePlusExpLanes(d, hn::Add(m, m))));
-  // Both are +0 or positive: x's sign goes in with an Or.
-  const V y = hn::IfThenElse(hn::Lt(a, hn::Set(d, kTanhPolyBelow)), small, large);
-  return hn::IfThenElse(hn::IsNaN(x), x, hn::CopySignToAbs(y, x));
+  V one[1] = {x};
+  TanhLanes(d, one);
+  return one[0];
 }
 
 }  // namespace HWY_NAMESPACE

@@ -5,6 +5,7 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "src/kernels/int32_map_kernels.cc"
+#include <hwy/cache_control.h>
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
@@ -34,16 +35,27 @@ HWY_INLINE void MapWith(const int32_t* in, size_t n, const Int32MapParams& p, in
   // Sigmoid's and tanh's results at their qint32 scales are mostly past
   // 2^30 steps: with a zero point of 0 they go straight to the int32 clamp.
   const bool clamp_only = (kMap == Int32Map::kSigmoid || kMap == Int32Map::kTanh) && zp_out.zero;
-  ForEachBlock<hn::MaxLanes(DF())>(
+  // Sigmoid and tanh two vectors at a time (float_map_lanes-inl.h).
+  constexpr size_t kVectors = kMap == Int32Map::kSigmoid || kMap == Int32Map::kTanh ? 2 : 1;
+  const size_t lanes = hn::Lanes(df);
+  ForEachBlock<kVectors * hn::MaxLanes(DF())>(
       in, n, out, 0, ShouldStream<int32_t>(n) && in != out,
       [&](auto streamed, size_t, const int32_t* q, int32_t* r) QTENSOR_KERNEL_OP {
-        VF x = hn::Mul(Int32MinusToFloat(hn::LoadU(DI(), q), zp), scale);
-        if constexpr (kMap == Int32Map::kLeakyRelu) x = LeakyReluLanes(df, x, slope);
-        if constexpr (kMap == Int32Map::kHardswish) x = HardswishLanes(df, x);
-        if constexpr (kMap == Int32Map::kSigmoid) x = SigmoidLanes(df, x);
-        if constexpr (kMap == Int32Map::kTanh) x = TanhLanes(df, x);
-        const VI q_out = clamp_only ? Quantize32ZeroZp(x, inv) : Quantize32(x, inv, zp_out);
-        StoreVector<decltype(streamed)::value>(q_out, DI(), r);
+        // 8 KiB ahead: a line per block; the hardware prefetcher alone left
+        // requantize 1.5x and sigmoid 1.1x slower from memory.
+        hwy::Prefetch(q + 2048);
+        VF x[kVectors];
+        for (size_t j = 0; j < kVectors; ++j) {
+          x[j] = hn::Mul(Int32MinusToFloat(hn::LoadU(DI(), q + j * lanes), zp), scale);
+          if constexpr (kMap == Int32Map::kLeakyRelu) x[j] = LeakyReluLanes(df, x[j], slope);
+          if constexpr (kMap == Int32Map::kHardswish) x[j] = HardswishLanes(df, x[j]);
+        }
+        if constexpr (kMap == Int32Map::kSigmoid) SigmoidLanes(df, x);
+        if constexpr (kMap == Int32Map::kTanh) TanhLanes(df, x);
+        for (size_t j = 0; j < kVectors; ++j) {
+          const VI q_out = clamp_only ? Quantize32ZeroZp(x[j], inv) : Quantize32(x[j], inv, zp_out);
+          StoreVector<decltype(streamed)::value>(q_out, DI(), r + j * lanes);
+        }
       });
 }
 
