@@ -37,10 +37,9 @@ HWY_INLINE V HardswishLanes(D d, V x) {
 // The maps below work on kN vectors at once, each step on all of them
 // before the next: the vectors' chains of about 30 dependent operations
 // then overlap, where one vector at a time left the loop waiting on each
-// chain (qint32 sigmoid in cache: 10.5 ns per vector one at a time, 8.5 two at a
-// time; four spill registers).
-// Each lane goes through the same operations either way.
-#define QTENSOR_FOR_EACH_VECTOR(j) for (size_t j = 0; j < kN; ++j)
+// chain (qint32 sigmoid in cache: 10.5 ns per vector one at a time, 8.5 two
+// at a time; four spill registers). Each lane goes through the same
+// operations either way.
 
 // 1 + e^t for t in [-20, 87]: the scalar kernels' OnePlusExp lane by lane
 // (exp_formula_constants.h). Overwrites t.
@@ -49,17 +48,18 @@ HWY_INLINE void OnePlusExpLanes(D d, V (&t)[kN]) {
   const hn::RebindToUnsigned<D> du;
   const V magic = hn::Set(d, kRoundMagic), one = hn::Set(d, 1.0f);
   V k[kN], n[kN], r[kN], p[kN];
-  QTENSOR_FOR_EACH_VECTOR(j) k[j] = hn::Add(hn::Mul(t[j], hn::Set(d, kLog2e)), magic);
-  QTENSOR_FOR_EACH_VECTOR(j) n[j] = hn::Sub(k[j], magic);
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j) k[j] = hn::Add(hn::Mul(t[j], hn::Set(d, kLog2e)), magic);
+  for (size_t j = 0; j < kN; ++j) n[j] = hn::Sub(k[j], magic);
+  for (size_t j = 0; j < kN; ++j) {
     r[j] = hn::Sub(hn::Sub(t[j], hn::Mul(n[j], hn::Set(d, kLn2Hi))),
                    hn::Mul(n[j], hn::Set(d, kLn2Lo)));
   }
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(hn::Set(d, kExp6), r[j]), hn::Set(d, kExp5));
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp4));
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp3));
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp2));
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j)
+    p[j] = hn::Add(hn::Mul(hn::Set(d, kExp6), r[j]), hn::Set(d, kExp5));
+  for (size_t j = 0; j < kN; ++j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp4));
+  for (size_t j = 0; j < kN; ++j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp3));
+  for (size_t j = 0; j < kN; ++j) p[j] = hn::Add(hn::Mul(p[j], r[j]), hn::Set(d, kExp2));
+  for (size_t j = 0; j < kN; ++j) {
     const V e = hn::Add(r[j], hn::Mul(hn::Mul(r[j], r[j]), p[j]));
     const V s = hn::BitCast(
         d, hn::Add(hn::ShiftLeft<23>(hn::BitCast(du, k[j])), hn::Set(du, kExponentOne)));
@@ -73,13 +73,13 @@ HWY_INLINE void OnePlusExpLanes(D d, V (&t)[kN]) {
 template <size_t kN, class D, class V>
 HWY_INLINE void SigmoidLanes(D d, V (&x)[kN]) {
   V y[kN];
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j) {
     y[j] =
         hn::Max(hn::Min(hn::Neg(x[j]), hn::Set(d, -kSigmoidArgMin)), hn::Set(d, -kSigmoidArgMax));
   }
   OnePlusExpLanes(d, y);
-  QTENSOR_FOR_EACH_VECTOR(j) y[j] = hn::Div(hn::Set(d, 1.0f), y[j]);
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j) y[j] = hn::Div(hn::Set(d, 1.0f), y[j]);
+  for (size_t j = 0; j < kN; ++j) {
     x[j] = hn::IfThenElse(hn::IsNaN(x[j]), x[j],
                           hn::IfThenZeroElse(hn::Lt(x[j], hn::Set(d, kSigmoidArgMin)), y[j]));
   }
@@ -89,31 +89,30 @@ HWY_INLINE void SigmoidLanes(D d, V (&x)[kN]) {
 template <size_t kN, class D, class V>
 HWY_INLINE void TanhLanes(D d, V (&x)[kN]) {
   V a[kN], z[kN], p[kN], large[kN];
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j) {
     a[j] = hn::Abs(x[j]);
     z[j] = hn::Mul(a[j], a[j]);
   }
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(hn::Set(d, kTanh11), z[j]), hn::Set(d, kTanh9));
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh7));
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh5));
-  QTENSOR_FOR_EACH_VECTOR(j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh3));
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j)
+    p[j] = hn::Add(hn::Mul(hn::Set(d, kTanh11), z[j]), hn::Set(d, kTanh9));
+  for (size_t j = 0; j < kN; ++j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh7));
+  for (size_t j = 0; j < kN; ++j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh5));
+  for (size_t j = 0; j < kN; ++j) p[j] = hn::Add(hn::Mul(p[j], z[j]), hn::Set(d, kTanh3));
+  for (size_t j = 0; j < kN; ++j) {
     const V m = hn::Min(a[j], hn::Set(d, kTanhArgMax));
     large[j] = hn::Add(m, m);
   }
   OnePlusExpLanes(d, large);
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j) {
     large[j] = hn::Sub(hn::Set(d, 1.0f), hn::Div(hn::Set(d, 2.0f), large[j]));
   }
-  QTENSOR_FOR_EACH_VECTOR(j) {
+  for (size_t j = 0; j < kN; ++j) {
     const V small = hn::Add(a[j], hn::Mul(a[j], hn::Mul(z[j], p[j])));
     // Both are +0 or positive: x's sign goes in with an Or.
     const V y = hn::IfThenElse(hn::Lt(a[j], hn::Set(d, kTanhPolyBelow)), small, large[j]);
     x[j] = hn::IfThenElse(hn::IsNaN(x[j]), x[j], hn::CopySignToAbs(y, x[j]));
   }
 }
-
-#undef QTENSOR_FOR_EACH_VECTOR
 
 // One vector at a time.
 template <class D, class V>
